@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import type { MatcherContext, MatcherResult } from '../src/context.js'
+import { ClaimIndex, extractNumbers, type NumericClaim } from '../src/text/numbers.js'
+import { LineIndex } from '../src/text/position.js'
+import { parseOptions } from '../src/validate.js'
+import { assertString, formatMessage, plural, truncate } from './utils.js'
+
+const schema = z.object({ tolerance: z.number().min(0).lt(1).optional() }).strict()
+
+/** Options for {@link toHaveNoInventedNumbers}. */
+export type NoInventedNumbersOptions = z.input<typeof schema>
+
+const LISTED = 20
+
+function label(c: NumericClaim): string {
+  return JSON.stringify(truncate(c.text, 40))
+}
+
+/**
+ * Asserts that every numeric claim in the text is supported by the source: integers,
+ * decimals, money, percentages, years, dates and number words, compared after
+ * normalisation, so `$10M`, `$10 million`, `ten million dollars` and `10,000,000 dollars`
+ * are the same claim. List markers such as `1.` are not claims.
+ *
+ * @example
+ * ```ts
+ * expect(summary).toHaveNoInventedNumbers(article)
+ * expect(summary).toHaveNoInventedNumbers(article, { tolerance: 0.01 }) // allow 1% rounding
+ * ```
+ */
+export function toHaveNoInventedNumbers(this: MatcherContext, received: unknown, source: unknown, options?: NoInventedNumbersOptions): MatcherResult {
+  const text = assertString('toHaveNoInventedNumbers', received, toHaveNoInventedNumbers)
+  const src = assertString('toHaveNoInventedNumbers', source, toHaveNoInventedNumbers, 'the source (first argument)')
+  const o = parseOptions('toHaveNoInventedNumbers', schema, options ?? {}, toHaveNoInventedNumbers, 'Example: toHaveNoInventedNumbers(article, { tolerance: 0.01 }) allows 1% rounding.')
+  const tolerance = o.tolerance ?? 0
+  const claims = extractNumbers(text)
+  const index = new ClaimIndex(extractNumbers(src))
+  const checked = claims.map((claim) => ({ claim, support: index.support(claim, tolerance) }))
+  const invented = checked.filter((c) => !c.support)
+
+  return {
+    pass: invented.length === 0,
+    message: () => {
+      const tol = tolerance > 0 ? ` within ${tolerance * 100}%` : ''
+      const sentence = this.isNot
+        ? claims.length === 0
+          ? 'Expected the text to contain a number the source does not support, but the text has no numeric claims.'
+          : `Expected the text to contain a number the source does not support, but all ${plural(claims.length, 'numeric claim')} are supported.`
+        : `Expected every number in the text to appear in the source${tol}, but ${plural(invented.length, 'claim is', 'claims are')} not supported.`
+      const shown = this.isNot ? checked : invented
+      const where = new LineIndex(text)
+      const lines = shown.slice(0, LISTED).map(({ claim, support }) => {
+        if (support) return `✓ ${label(claim)}: in the source as ${label(support)}`
+        const near = index.closest(claim).map(label)
+        return `✗ ${label(claim)} (${claim.key}) at line ${where.at(claim.index).line}: closest in the source: ${near.length ? near.join(', ') : 'none, the source has no numbers'}`
+      })
+      if (shown.length > LISTED) lines.push(`… and ${shown.length - LISTED} more`)
+      return formatMessage(this, 'toHaveNoInventedNumbers', sentence, [
+        ['Expected', `numbers supported by the source (${plural(index.claims.length, 'numeric claim')} there)${tol}`],
+        ['Received', [`${plural(claims.length, 'numeric claim')}, ${invented.length} unsupported`, ...lines].join('\n')],
+      ], 'source')
+    },
+  }
+}

@@ -1,0 +1,41 @@
+import type { ToBeConciseOptions } from './toBeConcise.js'
+import type { ToHaveBulletsOptions } from './toHaveBullets.js'
+import type { NoInventedNumbersOptions } from './toHaveNoInventedNumbers.js'
+import type { SchemaLike } from './toMatchSchema.js'
+import type { PreserveEntitiesFromSource, PreserveEntitiesOptions } from './toPreserveEntities.js'
+
+export type { NoInventedNumbersOptions, PreserveEntitiesFromSource, PreserveEntitiesOptions, SchemaLike, ToBeConciseOptions, ToHaveBulletsOptions }
+
+/**
+ * Every assay matcher's signature: the single source of truth that each runner's type
+ * adapter merges into its own `Matchers` interface. `R` is the runner's return type.
+ */
+export interface AssayMatchers<R = unknown> {
+  /**
+   * Asserts that the text is a list with the given number of items.
+   * @example expect(summary).toHaveBullets({ max: 3, maxWordsPerBullet: 20 })
+   */
+  toHaveBullets(options?: ToHaveBulletsOptions): R
+  /**
+   * Asserts that the named entities appear in the text, or a share of the source's entities.
+   * @example expect(summary).toPreserveEntities(['Apple', 'Tim Cook'])
+   * @example expect(summary).toPreserveEntities({ from: article, minRatio: 0.8 })
+   */
+  toPreserveEntities(entities: readonly string[], options?: PreserveEntitiesOptions): R
+  toPreserveEntities(source: PreserveEntitiesFromSource): R
+  /**
+   * Asserts that every number in the text is supported by the source.
+   * @example expect(summary).toHaveNoInventedNumbers(article, { tolerance: 0.01 })
+   */
+  toHaveNoInventedNumbers(source: string, options?: NoInventedNumbersOptions): R
+  /**
+   * Asserts that the text is short enough, absolutely or relative to a source.
+   * @example expect(summary).toBeConcise({ of: article, maxRatio: 0.2 })
+   */
+  toBeConcise(options: ToBeConciseOptions): R
+  /**
+   * Asserts that the object, or the JSON in the text, matches a zod (or Standard) schema.
+   * @example expect(reply).toMatchSchema(z.object({ title: z.string() }))
+   */
+  toMatchSchema(schema: SchemaLike): R
+}

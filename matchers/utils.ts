@@ -1,0 +1,66 @@
+import { getConfig } from '../src/config.js'
+import type { MatcherContext } from '../src/context.js'
+import { AssayUsageError } from '../src/errors.js'
+import { describeValue } from '../src/validate.js'
+
+/**
+ * Returns `received` if it is a string, and throws a usage error naming the matcher
+ * otherwise. A non-string is a mistake in the test, not a failed verdict.
+ */
+export function assertString(matcher: string, received: unknown, callSite: Function, what = 'received'): string {
+  if (typeof received === 'string') return received
+  throw new AssayUsageError(
+    matcher,
+    `${what} must be a string, but got ${describeValue(received)}.\n` +
+      `Pass the LLM output text, e.g. expect(completion.choices[0].message.content).${matcher}(…).`,
+    callSite,
+  )
+}
+
+/** Cuts long text to the configured length and says how much was left out. */
+export function truncate(text: string, max = getConfig().messages.maxChars): string {
+  if (text.length <= max) return text
+  return `${text.slice(0, max)}… (+${text.length - max} chars)`
+}
+
+/** A labelled block under the sentence: `Expected: …` or `Received: …`. */
+export type Block = readonly [label: string, value: string]
+
+/**
+ * Builds a failure message in the house style: the matcher hint, a blank line, one plain
+ * sentence, a blank line, then aligned labelled blocks. Continuation lines of a block are
+ * indented to sit under its value.
+ */
+export function formatMessage(
+  ctx: MatcherContext,
+  matcher: string,
+  sentence: string,
+  blocks: readonly Block[],
+  expectedArg = 'expected',
+): string {
+  const hint = ctx.utils.matcherHint(matcher, 'received', expectedArg, { isNot: ctx.isNot ?? false, promise: ctx.promise ?? '' })
+  const width = Math.max(0, ...blocks.map(([label]) => label.length)) + 2
+  const body = blocks
+    .map(([label, value]) => {
+      const [first = '', ...rest] = value.split('\n')
+      const pad = ' '.repeat(width)
+      return [`${`${label}:`.padEnd(width)}${first}`, ...rest.map((line) => (line ? pad + line : line))].join('\n')
+    })
+    .join('\n')
+  return `${hint}\n\n${sentence}${body ? `\n\n${body}` : ''}`
+}
+
+/** "1 item", "3 items". */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`
+}
+
+/** `"text"` printed through the runner's received colour, after truncation. */
+export function quoteReceived(ctx: MatcherContext, text: string): string {
+  return ctx.utils.printReceived(truncate(text))
+}
+
+/** `"text"` printed through the runner's expected colour, after truncation. */
+export function quoteExpected(ctx: MatcherContext, text: string): string {
+  return ctx.utils.printExpected(truncate(text))
+}

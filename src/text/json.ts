@@ -1,0 +1,78 @@
+/** Where {@link extractJson} found the JSON value. */
+export type JsonSource = 'raw' | 'fence' | 'embedded'
+
+/** The outcome of {@link extractJson}. */
+export type JsonExtraction = { found: true; value: unknown; source: JsonSource; text: string } | { found: false; reason: string }
+
+const FENCE = /```[ \t]*([\w-]*)[^\n]*\n([\s\S]*?)\n?[ \t]*```/g
+// Candidates are tried one by one; the cap keeps a brace-heavy non-JSON text linear.
+const MAX_EMBEDDED_ATTEMPTS = 64
+
+function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch (e) {
+    return { ok: false, error: (e as Error).message }
+  }
+}
+
+/** The end (exclusive) of the balanced `{…}` or `[…]` that opens at `start`, if any. */
+function balancedEnd(text: string, start: number): number | undefined {
+  let depth = 0
+  let inString = false
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i]
+    if (inString) {
+      if (ch === '\\') i++
+      else if (ch === '"') inString = false
+    } else if (ch === '"') inString = true
+    else if (ch === '{' || ch === '[') depth++
+    else if (ch === '}' || ch === ']') {
+      depth--
+      if (depth === 0) return i + 1
+    }
+  }
+  return undefined
+}
+
+/**
+ * Finds the JSON value in LLM output: the whole text if it is JSON, else the first
+ * ```json (or unlabelled) fence that parses, else the first balanced object or array
+ * inside prose that parses.
+ *
+ * @example
+ * ```ts
+ * extractJson('Sure! Here it is: {"title": "Q3"} Hope that helps.') // { found: true, value: { title: 'Q3' }, … }
+ * ```
+ */
+export function extractJson(text: string): JsonExtraction {
+  const trimmed = text.trim()
+  const whole = tryParse(trimmed)
+  if (whole.ok) return { found: true, value: whole.value, source: 'raw', text: trimmed }
+
+  let fenceError: string | undefined
+  FENCE.lastIndex = 0
+  for (let m = FENCE.exec(text); m; m = FENCE.exec(text)) {
+    const lang = m[1]!.toLowerCase()
+    if (lang !== '' && lang !== 'json' && lang !== 'jsonc' && lang !== 'json5') continue
+    const body = m[2]!.trim()
+    const parsed = tryParse(body)
+    if (parsed.ok) return { found: true, value: parsed.value, source: 'fence', text: body }
+    fenceError ??= `a \`\`\`${lang || ''} fence holds invalid JSON (${parsed.error})`
+  }
+
+  let attempts = 0
+  for (let i = 0; i < text.length && attempts < MAX_EMBEDDED_ATTEMPTS; i++) {
+    const ch = text[i]
+    if (ch !== '{' && ch !== '[') continue
+    const end = balancedEnd(text, i)
+    if (end === undefined) continue
+    attempts++
+    const candidate = text.slice(i, end)
+    const parsed = tryParse(candidate)
+    if (parsed.ok && parsed.value !== null && typeof parsed.value === 'object') {
+      return { found: true, value: parsed.value, source: 'embedded', text: candidate }
+    }
+  }
+  return { found: false, reason: fenceError ?? 'the text is not JSON and contains no JSON object or array' }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'vitest'
+import { failure, usageError } from '../helpers.js'
+
+const three = '- Apple posted record revenue\n- Services grew 14%\n- Tim Cook thanked customers'
+
+describe('toHaveBullets', () => {
+  test('pass', () => {
+    expect(three).toHaveBullets({ max: 3, maxWordsPerBullet: 5 })
+  })
+
+  test('fail', () => {
+    expect(failure(() => expect(three).toHaveBullets({ max: 2 }))).toMatchInlineSnapshot(`
+      "expect(received).toHaveBullets(options)
+
+      Expected 1 to 2 list items, but found 3.
+
+      Expected: 1 to 2 list items
+      Received: 3 items
+                - "Apple posted record revenue" (4 words)
+                - "Services grew 14%" (3 words)
+                - "Tim Cook thanked customers" (4 words)"
+    `)
+  })
+
+  test('.not pass', () => {
+    expect('Apple posted record revenue - again.').not.toHaveBullets()
+  })
+
+  test('.not fail', () => {
+    expect(failure(() => expect(three).not.toHaveBullets())).toMatchInlineSnapshot(`
+      "expect(received).not.toHaveBullets(options)
+
+      Expected the text not to have at least 1 list item, but it does.
+
+      Expected: at least 1 list item
+      Received: 3 items
+                - "Apple posted record revenue" (4 words)
+                - "Services grew 14%" (3 words)
+                - "Tim Cook thanked customers" (4 words)"
+    `)
+  })
+
+  test('word limit failure lists each item with its count', () => {
+    expect(failure(() => expect(three).toHaveBullets({ maxWordsPerBullet: 3 }))).toMatchInlineSnapshot(`
+      "expect(received).toHaveBullets(options)
+
+      Expected every list item to have at most 3 words, but 2 items are longer.
+
+      Expected: at least 1 list item, at most 3 words each
+      Received: 3 items
+                - "Apple posted record revenue" (4 words)  ← over 3
+                - "Services grew 14%" (3 words)
+                - "Tim Cook thanked customers" (4 words)  ← over 3"
+    `)
+  })
+})

@@ -1,0 +1,97 @@
+import { describe, expect, test } from 'vitest'
+import { ClaimIndex, extractNumbers, sameClaim } from '../../src/text/numbers.js'
+
+const keys = (text: string) => extractNumbers(text).map((c) => c.key)
+const one = (text: string) => {
+  const claims = extractNumbers(text)
+  expect(claims).toHaveLength(1)
+  return claims[0]!
+}
+
+describe('extractNumbers', () => {
+  test.each([
+    ['$10M', 'USD 10000000'],
+    ['$10 million', 'USD 10000000'],
+    ['ten million dollars', 'USD 10000000'],
+    ['10,000,000 dollars', 'USD 10000000'],
+    ['USD 10m', 'USD 10000000'],
+    ['€4bn', 'EUR 4000000000'],
+    ['£1.2 billion', 'GBP 1200000000'],
+    ['25%', '% 25'],
+    ['25 percent', '% 25'],
+    ['25 per cent', '% 25'],
+    ['twenty-five percent', '% 25'],
+    ['1.5k', '# 1500'],
+    ['1,500', '# 1500'],
+    ['one hundred and twenty', '# 120'],
+    ['a million', '# 1000000'],
+    ['3.14', '# 3.14'],
+    ['2024', '# 2024'],
+  ])('normalises %s to %s', (text, key) => {
+    expect(one(text).key).toBe(key)
+  })
+
+  test('recognises dates in several spellings', () => {
+    expect(keys('March 5, 2024; 5 March 2024; 2024-03-05; Sept. 2023; Dec 25th')).toEqual([
+      'date 2024-03-05',
+      'date 2024-03-05',
+      'date 2024-03-05',
+      'date 2023-09-**',
+      'date ****-12-25',
+    ])
+  })
+
+  test('classifies kinds', () => {
+    expect(extractNumbers('In 2023 revenue rose 8% to $5B across 12 stores on May 1').map((c) => c.kind)).toEqual([
+      'year',
+      'percent',
+      'money',
+      'number',
+      'date',
+    ])
+  })
+
+  test('skips list markers, a bare "one" and the verb "may"', () => {
+    expect(keys('1. One of the best\n2) Sales may rise\n## 3. Heading')).toEqual([])
+    expect(keys('1. Sales rose 4%')).toEqual(['% 4'])
+  })
+
+  test('keeps the written text and offset of each claim', () => {
+    const text = 'Revenue: $94.9 billion.'
+    const claim = one(text)
+    expect(claim.text).toBe('$94.9 billion')
+    expect(text.slice(claim.index, claim.index + claim.text.length)).toBe('$94.9 billion')
+  })
+
+  test('returns nothing for text without numbers, including the empty string', () => {
+    expect(extractNumbers('')).toEqual([])
+    expect(extractNumbers('No figures were given.')).toEqual([])
+  })
+})
+
+describe('sameClaim and ClaimIndex', () => {
+  const source = new ClaimIndex(extractNumbers('Revenue was $10 million, up 25 percent, on March 5, 2024. There were 40 stores.'))
+
+  test('supports equal values in compatible units', () => {
+    for (const text of ['$10M', 'ten million dollars', '10 million', '25%', 'March 5', 'in 2024', '40']) {
+      expect(source.support(one(text)), text).toBeDefined()
+    }
+  })
+
+  test('rejects other values, other units and other dates', () => {
+    for (const text of ['$11M', '€10 million', '25 dollars', '40%', 'March 6', '2023', '41']) {
+      expect(source.support(one(text)), text).toBeUndefined()
+    }
+  })
+
+  test('applies a relative tolerance', () => {
+    expect(source.support(one('$10.4M'), 0.05)).toBeDefined()
+    expect(source.support(one('$10.6M'), 0.05)).toBeUndefined()
+    expect(sameClaim(one('99'), one('100'), 0.01)).toBe(true)
+    expect(sameClaim(one('98'), one('100'), 0.01)).toBe(false)
+  })
+
+  test('lists the closest source numbers, same kind first', () => {
+    expect(source.closest(one('$12M')).map((c) => c.text)).toEqual(['$10 million', '40', '25 percent'])
+  })
+})

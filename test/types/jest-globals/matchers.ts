@@ -1,0 +1,21 @@
+/// <reference types="assay/jest" />
+import { expect } from '@jest/globals'
+import { z } from 'zod'
+
+const text = '- a\n- b'
+expect(text).toHaveBullets()
+expect(text).toHaveBullets({ max: 3, maxWordsPerBullet: 20, style: 'bulleted' })
+expect(text).not.toHaveBullets({ exactly: 5 })
+expect(text).toPreserveEntities(['Apple', 'Tim Cook'], { aliases: { 'Tim Cook': ['Cook'] } })
+expect(text).toPreserveEntities({ from: 'Apple and Tim Cook', minRatio: 0.5 })
+expect(text).toHaveNoInventedNumbers('source 10', { tolerance: 0.01 })
+expect(text).toBeConcise({ of: 'long source', maxRatio: 0.2 })
+expect(text).toMatchSchema(z.object({ title: z.string() }))
+await expect(Promise.resolve(text)).resolves.toHaveBullets()
+
+// @ts-expect-error style is one of 'any' | 'bulleted' | 'numbered'
+expect(text).toHaveBullets({ style: 'dashes' })
+// @ts-expect-error the source must be a string
+expect(text).toHaveNoInventedNumbers(42)
+// @ts-expect-error toBeConcise needs its options
+expect(text).toBeConcise()

@@ -1,0 +1,13 @@
+// Types for `assay/jest` on Jest 30: `expect`'s `Matchers` reaches `@jest/globals`
+// users, and the global `jest.Matchers` reaches users of `@types/jest`.
+import type { AssayMatchers } from '../dist/esm/matchers/types.js'
+
+declare module 'expect' {
+  interface Matchers<R extends void | Promise<void>, T = unknown> extends AssayMatchers<R> {}
+}
+
+declare global {
+  namespace jest {
+    interface Matchers<R, T = {}> extends AssayMatchers<R> {}
+  }
+}
