@@ -87,7 +87,7 @@ export function toPreserveEntities(
     const list = parseOptions('toPreserveEntities', z.array(name).nonempty('must list at least one entity'), entities, toPreserveEntities, HINT, 'entities')
     const o = parseOptions('toPreserveEntities', listSchema, options ?? {}, toPreserveEntities, HINT)
     if (o.min !== undefined && o.min > list.length) {
-      throw new AssayUsageError('toPreserveEntities', `options.min is ${o.min}, but only ${plural(list.length, 'entity', 'entities')} were given.\nLower min to at most ${list.length}, or list more entities.`, toPreserveEntities)
+      throw new AssayUsageError('toPreserveEntities', `options.min is ${o.min}, but only ${plural(list.length, 'entity was', 'entities were')} given.\nLower min to at most ${list.length}, or list more entities.`, toPreserveEntities)
     }
     outcomes = list.map((e) => checkEntity(haystack, e, o.aliases, o.caseSensitive ?? false))
     required = o.min ?? (o.mode === 'any' ? 1 : list.length)

@@ -116,8 +116,14 @@ function parseWords(text: string): number {
  */
 export function extractNumbers(text: string): NumericClaim[] {
   const claims: NumericClaim[] = []
-  const taken: [number, number][] = []
-  const overlaps = (start: number, end: number) => taken.some(([s, e]) => start < e && end > s)
+  // One byte per character marks text already claimed, so that later passes skip it in
+  // time proportional to the span rather than to the number of claims so far.
+  const taken = new Uint8Array(text.length)
+  const overlaps = (start: number, end: number) => {
+    for (let i = start; i < end; i++) if (taken[i]) return true
+    return false
+  }
+  const take = (start: number, end: number) => taken.fill(1, start, end)
 
   for (const { re, parts } of DATE_PATTERNS) {
     re.lastIndex = 0
@@ -130,7 +136,7 @@ export function extractNumbers(text: string): NumericClaim[] {
         date[part] = part === 'month' && /\D/.test(raw) ? MONTH_NAMES.indexOf(raw.slice(0, 3).toLowerCase()) + 1 : Number(raw)
       })
       if ((date.month ?? 1) < 1 || (date.month ?? 1) > 12 || (date.day ?? 1) < 1 || (date.day ?? 1) > 31) continue
-      taken.push([m.index, m.index + m[0].length])
+      take(m.index, m.index + m[0].length)
       // The optional dot after a month belongs to "Sept." but reads as a full stop after "March".
       const written = /^[A-Z][a-z]{4,}\.$|\d\.$/.test(m[0].split(/\s+/).pop() ?? '') ? m[0].slice(0, -1) : m[0]
       claims.push(claim(written, m.index, 'date', date.year ?? Number.NaN, '', date))
@@ -152,7 +158,7 @@ export function extractNumbers(text: string): NumericClaim[] {
     const unit = unitOf(g)
     const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && /^[12]\d{3}$/.test(raw) ? 'year' : 'number'
     const text_ = m[0].trimEnd()
-    taken.push([m.index, m.index + text_.length])
+    take(m.index, m.index + text_.length)
     claims.push(claim(text_, m.index, kind, value, unit))
   }
 

@@ -1,0 +1,100 @@
+import { describe, expect, test } from 'vitest'
+import { failure } from '../helpers.js'
+
+const summary = "Apple's third quarter: Tim\nCook said revenue rose 8% to $94.9 billion on August 1, 2024."
+const article =
+  'Apple Inc. reported revenue of $94.9 billion for its third quarter, up 8% from a year earlier. ' +
+  'Chief executive Tim Cook announced the results on August 1, 2024 in Cupertino, alongside Microsoft and Nestlé news.'
+
+describe('toPreserveEntities', () => {
+  test('pass', () => {
+    expect(summary).toPreserveEntities(['Apple', 'Tim Cook'])
+  })
+
+  test('fail', () => {
+    expect(failure(() => expect(summary).toPreserveEntities(['Apple', 'Tim Cook', 'Nestlé']))).toMatchInlineSnapshot(`
+      "expect(received).toPreserveEntities(entities)
+
+      Expected all 3 entities to be preserved, but 1 is missing: "Nestlé".
+
+      Expected: all 3 entities
+      Received: 2 of 3 kept in "Apple's third quarter: Tim
+                Cook said revenue rose 8% to $94.9 billion on August 1, 2024."
+                ✓ "Apple": found "Apple's" at line 1, column 1
+                ✓ "Tim Cook": found "Tim\\nCook" at line 1, column 24
+                ✗ "Nestlé": missing"
+    `)
+  })
+
+  test('.not pass', () => {
+    expect(summary).not.toPreserveEntities(['Microsoft'])
+  })
+
+  test('.not fail', () => {
+    expect(failure(() => expect(summary).not.toPreserveEntities(['Apple']))).toMatchInlineSnapshot(`
+      "expect(received).not.toPreserveEntities(entities)
+
+      Expected the text not to preserve all 1 entity, but 1 entity was kept.
+
+      Expected: all 1 entity
+      Received: 1 of 1 kept in "Apple's third quarter: Tim
+                Cook said revenue rose 8% to $94.9 billion on August 1, 2024."
+                ✓ "Apple": found "Apple's" at line 1, column 1"
+    `)
+  })
+
+  test('mode any and min', () => {
+    expect(summary).toPreserveEntities(['Nestlé', 'Apple'], { mode: 'any' })
+    expect(summary).toPreserveEntities(['Nestlé', 'Apple', 'Tim Cook'], { min: 2 })
+    expect(failure(() => expect(summary).toPreserveEntities(['Nestlé', 'Apple', 'Google'], { min: 2 }))).toContain(
+      'Expected at least 2 of 3 entities to be preserved, but 2 are missing: "Nestlé", "Google".',
+    )
+  })
+
+  test('aliases count as the entity and are reported', () => {
+    expect('Cook thanked customers.').toPreserveEntities(['Tim Cook'], { aliases: { 'Tim Cook': ['Cook'] } })
+    expect(failure(() => expect('Cook thanked customers.').not.toPreserveEntities(['Tim Cook'], { aliases: { 'Tim Cook': ['Cook'] } }))).toContain(
+      '✓ "Tim Cook": found "Cook" via alias "Cook" at line 1, column 1',
+    )
+  })
+
+  test('caseSensitive', () => {
+    expect('apple pie').toPreserveEntities(['Apple'])
+    expect('apple pie').not.toPreserveEntities(['Apple'], { caseSensitive: true })
+  })
+
+  test('the { from } form keeps a share of the source entities, amounts and dates compared by value', () => {
+    expect(summary).toPreserveEntities({ from: article, minRatio: 0.5 })
+    expect(summary).toPreserveEntities({ from: article, kinds: ['amount', 'date'] })
+    expect(failure(() => expect(summary).toPreserveEntities({ from: article, minRatio: 0.9 }))).toMatchInlineSnapshot(`
+      "expect(received).toPreserveEntities(entities)
+
+      Expected at least 90% of the source's 7 entities (7) to be preserved, but 3 are missing: "Apple Inc", "Microsoft", "Nestlé news".
+
+      Expected: at least 90% of the source's 7 entities (7)
+      Received: 4 of 7 kept in "Apple's third quarter: Tim
+                Cook said revenue rose 8% to $94.9 billion on August 1, 2024."
+                ✓ "Tim Cook" (person): found "Tim\\nCook" at line 1, column 24
+                ✗ "Apple Inc" (organization): missing
+                ✗ "Microsoft" (organization): missing
+                ✗ "Nestlé news" (organization): missing
+                ✓ "$94.9 billion" (amount): found "$94.9 billion" at line 2, column 30
+                ✓ "8%" (amount): found "8%" at line 2, column 24
+                ✓ "August 1, 2024" (date): found "August 1, 2024" at line 2, column 47"
+    `)
+  })
+
+  test('matching is case-, diacritic- and possessive-insensitive and respects word boundaries', () => {
+    expect('NESTLE and apple’s chief').toPreserveEntities(['Nestlé', 'Apple'])
+    expect('Pineapple sales').not.toPreserveEntities(['Apple'])
+  })
+
+  test('edge cases: empty text, non-Latin text, 1 MB text', () => {
+    expect('').not.toPreserveEntities(['Apple'])
+    expect('据报道，蒂姆·库克表示苹果公司收入增长').toPreserveEntities(['蒂姆·库克', '苹果公司'])
+    const big = `${'lorem ipsum dolor sit amet '.repeat(40_000)}Tim Cook`
+    expect(big.length).toBeGreaterThan(1_000_000)
+    expect(big).toPreserveEntities(['Tim Cook'])
+    expect(failure(() => expect(big).toPreserveEntities(['Apple']))).toContain('… (+')
+  })
+})
