@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/*.test.ts'],
+          globalSetup: ['test/e2e/globalSetup.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
         },

@@ -1,5 +1,6 @@
-/// <reference types="assay/vitest/v4" />
-import { expect } from 'vitest'
+// Compiled with tsc against each runner's types. Every call must type-check, and every
+// expected-error directive below must be needed, so the check fails if a matcher's type
+// disappears or its options stop being checked.
 import { z } from 'zod'
 
 const text = '- a\n- b'
@@ -11,7 +12,9 @@ expect(text).toPreserveEntities({ from: 'Apple and Tim Cook', minRatio: 0.5 })
 expect(text).toHaveNoInventedNumbers('source 10', { tolerance: 0.01 })
 expect(text).toBeConcise({ of: 'long source', maxRatio: 0.2 })
 expect(text).toMatchSchema(z.object({ title: z.string() }))
-await expect(Promise.resolve(text)).resolves.toHaveBullets()
+export async function later(): Promise<void> {
+  await expect(Promise.resolve(text)).resolves.toHaveBullets()
+}
 
 // @ts-expect-error style is one of 'any' | 'bulleted' | 'numbered'
 expect(text).toHaveBullets({ style: 'dashes' })

@@ -1,0 +1,98 @@
+import { execFile, execFileSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const root = resolve(import.meta.dirname, '../..')
+const projects = join(import.meta.dirname, 'projects')
+
+/** What a spawned runner did. */
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+  output: string
+}
+
+/** One test from a runner's JSON results: Vitest and Jest write the same shape. */
+export interface TestOutcome {
+  status: 'passed' | 'failed' | 'skipped' | 'pending' | 'todo'
+  message: string
+}
+
+/**
+ * A fixture project copied to a temporary folder, with `node_modules` laid out as a user's
+ * install would be: assay unpacked from `npm pack`, everything else linked from the given
+ * trees (earlier trees win).
+ */
+export class FixtureProject {
+  readonly dir: string
+
+  constructor(name: string, assayPackage: string, trees: string[] = [join(root, 'node_modules')]) {
+    this.dir = mkdtempSync(join(tmpdir(), `assay-e2e-${name}-`))
+    cpSync(join(projects, name), this.dir, { recursive: true })
+    const modules = join(this.dir, 'node_modules')
+    mkdirSync(modules)
+    cpSync(assayPackage, join(modules, 'assay'), { recursive: true })
+    for (const tree of trees) {
+      for (const entry of readdirSync(tree)) {
+        if (entry === '.bin' || entry.startsWith('.') || entry === 'assay' || existsSync(join(modules, entry))) continue
+        symlinkSync(join(tree, entry), join(modules, entry))
+      }
+    }
+    const shared = join(projects, 'shared')
+    const suite = readFileSync(join(shared, 'suite.body.js'), 'utf8')
+    writeFileSync(join(this.dir, 'summary.test.js'), `${readFileSync(join(this.dir, 'header.js'), 'utf8')}\n${suite}`)
+    this.types = readFileSync(join(shared, 'types.body.ts'), 'utf8')
+    this.writeTypes(true)
+  }
+
+  readonly types: string
+
+  /** Writes the type check, with the runner's assay types referenced or, as a control, without. */
+  writeTypes(withAssay: boolean): void {
+    const header = readFileSync(join(this.dir, 'types.header.ts'), 'utf8')
+    const used = withAssay ? header : header.replace(/^\/\/\/ <reference types="assay[^"]*" \/>\n/m, '')
+    writeFileSync(join(this.dir, 'types.check.ts'), `${used}\n${this.types}`)
+  }
+
+  /** Runs a command in the project, with a clean environment and a hard time limit. */
+  run(command: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST'))
+    return new Promise((resolvePromise) => {
+      execFile(
+        command,
+        args,
+        { cwd: this.dir, env: { ...clean, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, timeout: 180_000, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : null) : 0
+          resolvePromise({ code, stdout, stderr, output: stdout + stderr })
+        },
+      )
+    })
+  }
+
+  /** Reads a Jest-format JSON results file into a map from test title to outcome. */
+  results(file = 'results.json'): Map<string, TestOutcome> {
+    const json = JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as {
+      testResults: { assertionResults: { title: string; status: TestOutcome['status']; failureMessages: string[] }[] }[]
+    }
+    const out = new Map<string, TestOutcome>()
+    for (const file of json.testResults) {
+      for (const t of file.assertionResults) out.set(t.title, { status: t.status, message: t.failureMessages.join('\n') })
+    }
+    return out
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
+let node22: string | undefined
+
+/** The path of a Node 22 binary, fetched once from the npm registry with `npx node@22`. */
+export function node22Path(): string {
+  node22 ??= execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8' }).trim()
+  return node22
+}

@@ -1,0 +1,2 @@
+/// <reference types="jest" />
+/// <reference types="assay/jest" />

@@ -1,0 +1,2 @@
+const { expect, test } = require('@jest/globals')
+const { z } = require('zod')

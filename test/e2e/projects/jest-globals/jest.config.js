@@ -1,0 +1,1 @@
+module.exports = { testEnvironment: 'node', injectGlobals: false, setupFilesAfterEnv: ['assay/jest'] }

@@ -1,0 +1,2 @@
+/// <reference types="assay/jest" />
+import { expect } from '@jest/globals'

@@ -1,0 +1,2 @@
+/// <reference types="assay/vitest/v4" />
+import { expect } from 'vitest'

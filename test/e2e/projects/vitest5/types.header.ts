@@ -1,0 +1,2 @@
+/// <reference types="assay/vitest" />
+import { expect } from 'vitest'
