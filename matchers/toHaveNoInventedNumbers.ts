@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
-import { ClaimIndex, extractNumbers, type NumericClaim } from '../src/text/numbers.js'
+import { ClaimIndex } from '../src/text/claims.js'
+import { extractNumbers, type NumericClaim } from '../src/text/numbers.js'
 import { LineIndex } from '../src/text/position.js'
 import { parseOptions } from '../src/validate.js'
 import { assertString, formatMessage, plural, truncate } from './utils.js'

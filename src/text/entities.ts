@@ -1,7 +1,9 @@
 import nlp from 'compromise'
 import { foldString, foldText, type FoldedText } from './fold.js'
-import { extractNumbers, sameClaim, type NumericClaim } from './numbers.js'
+import { sameClaim } from './claims.js'
+import { extractNumbers, type NumericClaim } from './numbers.js'
 import { LineIndex } from './position.js'
+import { escapeRegExp } from './regex.js'
 
 /** Where an entity was found. `line` and `column` are 1-based. */
 export interface EntityLocation {
@@ -22,9 +24,6 @@ export interface FindEntityOptions {
 const ENDS_WITH_WORD_CHAR = /[\p{L}\p{N}]$/u
 const POSSESSIVE = "(?:'s|')?"
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
 
 // Scripts written without spaces between words: a name in them has no word boundary.
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u

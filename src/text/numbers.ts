@@ -1,3 +1,5 @@
+import { alternation } from './regex.js'
+
 // Numeric claims in free text, normalised so that "$10M", "$10 million", "ten million
 // dollars" and "10,000,000 dollars" are one value with one unit. The parser is a handful
 // of regular expressions run once over the text, which keeps a 1 MB input well under the
@@ -15,38 +17,43 @@ export interface NumericClaim {
   kind: ClaimKind
   /** The value with scale applied (`1.5k` → 1500). For dates, the year or `NaN`. */
   value: number
-  /** `''`, `'%'` or an ISO currency code such as `'USD'`. */
+  /** `''`, `'%'`, `'quarter'` or an ISO currency code such as `'USD'`. */
   unit: string
   /** Present for dates; missing parts are left out. */
   date?: { year?: number; month?: number; day?: number }
   /** A canonical spelling: `USD 10000000`, `% 25`, `date 2024-03-05`. */
-  key: string
+  readonly key: string
 }
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
-// Capitalised only, so the verb "may" and the word "march" in prose are not dates.
-const MONTH = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)'
-const ORD = '(?:st|nd|rd|th)?'
-const DATE_PATTERNS: { re: RegExp; parts: ('year' | 'month' | 'day')[] }[] = [
-  { re: /(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])/g, parts: ['year', 'month', 'day'] },
-  { re: new RegExp(`\\b(${MONTH})\\.?\\s+(\\d{1,2})${ORD}(?:,?\\s+(\\d{4}))?(?![\\d,.]\\d)`, 'g'), parts: ['month', 'day', 'year'] },
-  { re: new RegExp(`\\b(\\d{1,2})${ORD}\\s+(?:of\\s+)?(${MONTH})\\.?(?:,?\\s+(\\d{4}))?(?!\\d)`, 'g'), parts: ['day', 'month', 'year'] },
-  { re: new RegExp(`\\b(${MONTH})\\.?,?\\s+(\\d{4})(?!\\d)`, 'g'), parts: ['month', 'year'] },
-]
+const ISO_REST = /-(\d{1,2})-(\d{1,2})(?![\d-])/y
+const QUARTER_DIGIT = /^[1-4]$/
+// Dates are found from their month name outwards: "5 March 2024", "March 5, 2024",
+// "March 2024". Scanning for the name first lets V8 skip most of the text, and only
+// capitalised names count, so the verb "may" and the word "march" are not dates.
+const MONTH_SCAN = new RegExp(
+  `\\b${alternation(['Jan', 'January', 'Feb', 'February', 'Mar', 'March', 'Apr', 'April', 'May', 'Jun', 'June', 'Jul', 'July', 'Aug', 'August', 'Sep', 'Sept', 'September', 'Oct', 'October', 'Nov', 'November', 'Dec', 'December'])}\\b\\.?`,
+  'g',
+)
+const DAY_BEFORE = /(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$/
+const DAY_AFTER = /\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![\d,.]\d)(?!\d)/y
+const YEAR_AFTER = /,?\s+(\d{4})(?!\d)/y
 
 const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', 'US$': 'USD', A$: 'AUD', C$: 'CAD', NZ$: 'NZD', HK$: 'HKD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR', '₩': 'KRW' }
 const CURRENCY_WORDS: Record<string, string> = { dollar: 'USD', euro: 'EUR', pound: 'GBP', yen: 'JPY', yuan: 'CNY', rupee: 'INR' }
 const CODES = 'USD|EUR|GBP|JPY|CNY|INR|CAD|AUD|CHF|KRW|NZD|HKD'
 const SCALES: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, mn: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9, t: 1e12, tn: 1e12, trillion: 1e12 }
-const PERCENT = String.raw`(?<pct>\s?(?:%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b))`
-const CURRENCY_AFTER = String.raw`(?<cw>\s?(?:(?:dollars?|euros?|pounds?(?:\s+sterling)?|yen|yuan|rupees?)\b|(?:${CODES})\b))`
+const PERCENT = String.raw`(\s?(?:%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b))`
+const CURRENCY_AFTER = String.raw`(\s?(?:(?:dollars?|euros?|pounds?(?:\s+sterling)?|yen|yuan|rupees?)\b|(?:${CODES})\b))`
 
-const DIGITS = new RegExp(
-  String.raw`(?<cur>(?:US|A|C|NZ|HK)?\$|[€£¥₹₩]|\b(?:${CODES})\s?)?` +
-    String.raw`(?<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)` +
-    String.raw`(?:(?<s1>mn|bn|tn|MM|[kKmMbBT])(?![\p{L}\p{N}])|\s?(?<s2>thousand|million|billion|trillion)\b)?` +
-    `(?:${PERCENT}|${CURRENCY_AFTER})?`,
-  'gu',
+// Numbers are found in two steps: a plain digit scan, which V8 runs fast, then a look at
+// the few characters either side for a currency, scale or percent. One regex doing all of
+// it was several times slower on large texts.
+const NUMBER = /(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+/g
+const PREFIX = new RegExp(`(?:(?:US|A|C|NZ|HK)?\\$|[€£¥₹₩]|(?<![A-Za-z])(?:${CODES}) ?)$`)
+const SUFFIX = new RegExp(
+  String.raw`(?:(mn|bn|tn|MM|[kKmMbBT])(?![\p{L}\p{N}])|\s?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`,
+  'uy',
 )
 
 const SMALL: Record<string, number> = {
@@ -54,12 +61,16 @@ const SMALL: Record<string, number> = {
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
   twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
 }
-const WORD = `(?:${Object.keys(SMALL).join('|')}|hundred|thousand|million|billion|trillion|dozen)`
+const WORD = alternation([...Object.keys(SMALL), 'hundred', 'thousand', 'million', 'billion', 'trillion', 'dozen'])
 const WORDS = new RegExp(
   String.raw`\b(?:a(?=\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)|${WORD})(?:(?:\s+and\s+|[\s-]+)${WORD})*\b` +
     `(?:${PERCENT}|${CURRENCY_AFTER})?`,
   'gi',
 )
+// Fiscal quarters: "Q3", "3Q" and "third quarter" are one claim with the unit "quarter".
+const QUARTER_WORD = /\b[Qq]uarter\b/g
+const ORDINAL_BEFORE = /\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+$/i
+const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4 }
 // "1." or "2)" opening a line (optionally after a heading mark) is a list marker, not a claim.
 const LIST_MARKER = /^[ \t]*(?:#{1,6}[ \t]+)?\(?(\d{1,9})[.)](?=[ \t])/gm
 
@@ -69,23 +80,45 @@ function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim
     const pad = (n: number | undefined, w: number) => (n === undefined ? '*'.repeat(w) : String(n).padStart(w, '0'))
     return `date ${pad(d.year, 4)}-${pad(d.month, 2)}-${pad(d.day, 2)}`
   }
-  return `${unit || '#'} ${Number(value.toPrecision(12))}`
+  return `${unit || '#'} ${Number.isInteger(value) ? value : Number(value.toPrecision(12))}`
+}
+
+// A class rather than a literal: every claim has one shape, and `key`, which costs a
+// number-to-string conversion, is only built for the few claims a message or map needs.
+class Claim implements NumericClaim {
+  constructor(
+    readonly text: string,
+    readonly index: number,
+    readonly kind: ClaimKind,
+    readonly value: number,
+    readonly unit: string,
+    readonly date: NumericClaim['date'],
+  ) {}
+
+  get key(): string {
+    return keyOf(this.kind, this.value, this.unit, this.date)
+  }
+
+  toJSON(): NumericClaim {
+    const { text, index, kind, value, unit, date, key } = this
+    return date ? { text, index, kind, value, unit, date, key } : { text, index, kind, value, unit, key }
+  }
 }
 
 function claim(text: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']): NumericClaim {
-  const c: NumericClaim = { text, index, kind, value, unit, key: keyOf(kind, value, unit, date) }
-  if (date) c.date = date
-  return c
+  return new Claim(text, index, kind, value, unit, date)
 }
 
-function unitOf(groups: Record<string, string | undefined>): string {
-  if (groups.pct) return '%'
-  const cur = groups.cur?.trim()
-  if (cur) return CURRENCY_SYMBOLS[cur] ?? cur.toUpperCase()
-  const word = groups.cw?.trim().toLowerCase()
-  if (!word) return ''
-  if (/^[a-z]{3}$/.test(word) && CODES.toLowerCase().split('|').includes(word)) return word.toUpperCase()
-  return CURRENCY_WORDS[word.replace(/s?(\s+sterling)?$/, '')] ?? ''
+const CODE_SET = new Set(CODES.split('|'))
+
+function unitOf(cur: string | undefined, pct: string | undefined, word: string | undefined): string {
+  if (pct) return '%'
+  const symbol = cur?.trim()
+  if (symbol) return CURRENCY_SYMBOLS[symbol] ?? symbol.toUpperCase()
+  const w = word?.trim()
+  if (!w) return ''
+  if (CODE_SET.has(w)) return w
+  return CURRENCY_WORDS[w.toLowerCase().replace(/s?(\s+sterling)?$/, '')] ?? ''
 }
 
 function parseWords(text: string): number {
@@ -125,50 +158,111 @@ export function extractNumbers(text: string): NumericClaim[] {
   }
   const take = (start: number, end: number) => taken.fill(1, start, end)
 
-  for (const { re, parts } of DATE_PATTERNS) {
-    re.lastIndex = 0
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (overlaps(m.index, m.index + m[0].length)) continue
-      const date: NonNullable<NumericClaim['date']> = {}
-      parts.forEach((part, i) => {
-        const raw = m![i + 1]
-        if (raw === undefined) return
-        date[part] = part === 'month' && /\D/.test(raw) ? MONTH_NAMES.indexOf(raw.slice(0, 3).toLowerCase()) + 1 : Number(raw)
-      })
-      if ((date.month ?? 1) < 1 || (date.month ?? 1) > 12 || (date.day ?? 1) < 1 || (date.day ?? 1) > 31) continue
-      take(m.index, m.index + m[0].length)
-      // The optional dot after a month belongs to "Sept." but reads as a full stop after "March".
-      const written = /^[A-Z][a-z]{4,}\.$|\d\.$/.test(m[0].split(/\s+/).pop() ?? '') ? m[0].slice(0, -1) : m[0]
-      claims.push(claim(written, m.index, 'date', date.year ?? Number.NaN, '', date))
+  const addDate = (start: number, end: number, date: NonNullable<NumericClaim['date']>) => {
+    if ((date.month ?? 1) > 12 || (date.month ?? 1) < 1 || (date.day ?? 1) < 1 || (date.day ?? 1) > 31) return
+    take(start, end)
+    claims.push(claim(text.slice(start, end), start, 'date', date.year ?? Number.NaN, '', date))
+  }
+  MONTH_SCAN.lastIndex = 0
+  for (let m = MONTH_SCAN.exec(text); m; m = MONTH_SCAN.exec(text)) {
+    const month = MONTH_NAMES.indexOf(m[0].slice(0, 3).toLowerCase()) + 1
+    const nameEnd = m.index + m[0].replace(/\.$/, '').length
+    let after = m.index + m[0].length
+    const before = DAY_BEFORE.exec(text.slice(Math.max(0, m.index - 12), m.index))
+    if (before) {
+      YEAR_AFTER.lastIndex = after
+      const year = YEAR_AFTER.exec(text)
+      const start = m.index - before[0].length
+      if (!overlaps(start, year ? YEAR_AFTER.lastIndex : nameEnd)) {
+        addDate(start, year ? YEAR_AFTER.lastIndex : nameEnd, year ? { day: Number(before[1]), month, year: Number(year[1]) } : { day: Number(before[1]), month })
+      }
+      continue
     }
+    DAY_AFTER.lastIndex = after
+    const day = DAY_AFTER.exec(text)
+    if (day) after = DAY_AFTER.lastIndex
+    else {
+      YEAR_AFTER.lastIndex = after
+      if (!YEAR_AFTER.exec(text)) continue
+      after = YEAR_AFTER.lastIndex
+    }
+    if (overlaps(m.index, after)) continue
+    const year = day ? day[2] : text.slice(after - 4, after)
+    const date: NonNullable<NumericClaim['date']> = day ? { month, day: Number(day[1]) } : { month }
+    if (year !== undefined) date.year = Number(year)
+    addDate(m.index, after, date)
+  }
+
+  QUARTER_WORD.lastIndex = 0
+  for (let m = QUARTER_WORD.exec(text); m; m = QUARTER_WORD.exec(text)) {
+    const before = ORDINAL_BEFORE.exec(text.slice(Math.max(0, m.index - 8), m.index))
+    if (!before) continue
+    const start = m.index - before[0].length
+    const end = m.index + m[0].length
+    if (overlaps(start, end)) continue
+    take(start, end)
+    claims.push(claim(text.slice(start, end), start, 'number', ORDINALS[before[1]!.toLowerCase()] ?? Number(before[1]![0]), 'quarter'))
   }
 
   const markers = new Set<number>()
   LIST_MARKER.lastIndex = 0
   for (let m = LIST_MARKER.exec(text); m; m = LIST_MARKER.exec(text)) markers.add(m.index + m[0].indexOf(m[1]!))
 
-  DIGITS.lastIndex = 0
-  for (let m = DIGITS.exec(text); m; m = DIGITS.exec(text)) {
-    const g = m.groups as Record<string, string | undefined>
-    const numStart = m.index + (g.cur?.length ?? 0)
-    if (markers.has(numStart) || overlaps(m.index, m.index + m[0].length)) continue
-    const raw = g.num!
-    const scale = g.s1 ?? g.s2
-    const value = Number(raw.replace(/,/g, '')) * (scale ? SCALES[scale.toLowerCase()]! : 1)
-    const unit = unitOf(g)
-    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && /^[12]\d{3}$/.test(raw) ? 'year' : 'number'
-    const text_ = m[0].trimEnd()
-    take(m.index, m.index + text_.length)
-    claims.push(claim(text_, m.index, kind, value, unit))
+  NUMBER.lastIndex = 0
+  for (let m = NUMBER.exec(text); m; m = NUMBER.exec(text)) {
+    if (markers.has(m.index)) continue
+    const numEnd = m.index + m[0].length
+    if (m[0].length === 4 && text.charCodeAt(numEnd) === 0x2d && text.charCodeAt(m.index - 1) !== 0x2d) {
+      ISO_REST.lastIndex = numEnd
+      const rest = ISO_REST.exec(text)
+      if (rest) {
+        addDate(m.index, ISO_REST.lastIndex, { year: Number(m[0]), month: Number(rest[1]), day: Number(rest[2]) })
+        NUMBER.lastIndex = ISO_REST.lastIndex
+        continue
+      }
+    }
+    if (QUARTER_DIGIT.test(m[0])) {
+      // "Q3" and "3Q" are fiscal quarters.
+      const q = text.charCodeAt(m.index - 1) === 0x51 && !isWordChar(text.charCodeAt(m.index - 2)) && !isWordChar(text.charCodeAt(numEnd))
+      const q2 = !q && text.charCodeAt(numEnd) === 0x51 && !isWordChar(text.charCodeAt(m.index - 1)) && !isWordChar(text.charCodeAt(numEnd + 1))
+      if (q || q2) {
+        const start = q ? m.index - 1 : m.index
+        const end = q ? numEnd : numEnd + 1
+        if (!overlaps(start, end)) {
+          take(start, end)
+          claims.push(claim(text.slice(start, end), start, 'number', Number(m[0]), 'quarter'))
+        }
+        NUMBER.lastIndex = end
+        continue
+      }
+    }
+    // Most numbers follow a space or a letter; only look for a currency where one can be.
+    const prev = text.charCodeAt(m.index - 1)
+    const cur = prev === 0x20 ? (isUpper(text.charCodeAt(m.index - 2)) ? (PREFIX.exec(text.slice(Math.max(0, m.index - 5), m.index))?.[0] ?? '') : '') : prev > 0x7e || prev === 0x24 || isUpper(prev) ? (PREFIX.exec(text.slice(Math.max(0, m.index - 5), m.index))?.[0] ?? '') : ''
+    const end = m.index + m[0].length
+    let suffix: RegExpExecArray | undefined
+    if (mayStartSuffix(text, end)) {
+      SUFFIX.lastIndex = end
+      suffix = SUFFIX.exec(text) ?? undefined
+    }
+    const start = m.index - cur.length
+    const written = !suffix?.[0] && cur === '' ? m[0] : (cur + m[0] + (suffix?.[0] ?? '')).trimEnd()
+    if (overlaps(start, start + written.length)) continue
+    const scale = suffix?.[1] ?? suffix?.[2]
+    const value = Number(m[0].includes(',') ? m[0].replace(/,/g, '') : m[0]) * (scale ? SCALES[scale.toLowerCase()]! : 1)
+    const unit = unitOf(cur, suffix?.[3], suffix?.[4])
+    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && m[0].length === 4 && (m[0][0] === '1' || m[0][0] === '2') && !m[0].includes('.') ? 'year' : 'number'
+    take(start, start + written.length)
+    claims.push(claim(written, start, kind, value, unit))
+    NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
   }
 
   WORDS.lastIndex = 0
   for (let m = WORDS.exec(text); m; m = WORDS.exec(text)) {
-    const g = (m.groups ?? {}) as Record<string, string | undefined>
     if (overlaps(m.index, m.index + m[0].length)) continue
     if (/^one$/i.test(m[0].trim())) continue
-    const unit = unitOf(g)
-    const words = m[0].slice(0, m[0].length - (g.pct?.length ?? g.cw?.length ?? 0))
+    const unit = unitOf(undefined, m[1], m[2])
+    const words = m[0].slice(0, m[0].length - (m[1]?.length ?? m[2]?.length ?? 0))
     const value = parseWords(words)
     claims.push(claim(m[0].trimEnd(), m.index, unit === '%' ? 'percent' : unit ? 'money' : 'number', value, unit))
   }
@@ -176,78 +270,22 @@ export function extractNumbers(text: string): NumericClaim[] {
   return claims.sort((a, b) => a.index - b.index)
 }
 
-function close(a: number, b: number, tolerance: number): boolean {
-  const scale = Math.max(Math.abs(a), Math.abs(b))
-  return Math.abs(a - b) <= tolerance * scale + 1e-9 * Math.max(1, scale)
+// Characters that can begin a scale, percent or currency right after a number; anything
+// else means there is no suffix, and the sticky suffix regex need not run.
+const SUFFIX_START = new Uint8Array(128)
+for (const ch of 'kKmMbBTtp%deyrUEGJCIAHN') SUFFIX_START[ch.charCodeAt(0)] = 1
+
+function mayStartSuffix(text: string, i: number): boolean {
+  let code = text.charCodeAt(i)
+  if (code === 0x20 || code === 0xa0) code = text.charCodeAt(i + 1)
+  return code < 128 && SUFFIX_START[code] === 1
 }
 
-/**
- * Whether `source` supports `claim`: the same value (within a relative `tolerance`) in a
- * compatible unit. A claim without a unit matches any unit; a claim with a unit needs the
- * same unit in the source ("40%" is not supported by "40 stores"). A date needs every part it names to agree, and a year
- * is supported by a date in that year.
- */
-export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance = 0): boolean {
-  if (claim.kind === 'date') {
-    if (source.kind !== 'date') return false
-    const c = claim.date ?? {}
-    const s = source.date ?? {}
-    return (['year', 'month', 'day'] as const).every((k) => c[k] === undefined || c[k] === s[k])
-  }
-  if (source.kind === 'date') return claim.unit === '' && source.date?.year !== undefined && claim.value === source.date.year
-  if (claim.unit !== '' && claim.unit !== source.unit) return false
-  return close(Math.abs(claim.value), Math.abs(source.value), tolerance)
+function isWordChar(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
 }
 
-/**
- * The numeric claims of a source text, indexed for fast support look-ups: a sorted value
- * array makes each look-up a binary search rather than a scan.
- */
-export class ClaimIndex {
-  readonly claims: readonly NumericClaim[]
-  readonly #byValue: NumericClaim[]
-  readonly #dates: NumericClaim[]
-
-  constructor(claims: readonly NumericClaim[]) {
-    this.claims = claims
-    this.#dates = claims.filter((c) => c.kind === 'date')
-    this.#byValue = claims.filter((c) => c.kind !== 'date').sort((a, b) => Math.abs(a.value) - Math.abs(b.value))
-  }
-
-  /** The first source claim that supports `claim`, if any. */
-  support(claim: NumericClaim, tolerance = 0): NumericClaim | undefined {
-    const dated = this.#dates.find((s) => sameClaim(claim, s, tolerance))
-    if (dated || claim.kind === 'date') return dated
-    const v = Math.abs(claim.value)
-    const eps = 1e-9 * Math.max(1, v)
-    const low = v * (1 - tolerance) - eps
-    const high = v / (1 - tolerance) + eps
-    let lo = 0
-    let hi = this.#byValue.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (Math.abs(this.#byValue[mid]!.value) < low) lo = mid + 1
-      else hi = mid
-    }
-    for (let i = lo; i < this.#byValue.length && Math.abs(this.#byValue[i]!.value) <= high; i++) {
-      if (sameClaim(claim, this.#byValue[i]!, tolerance)) return this.#byValue[i]
-    }
-    return undefined
-  }
-
-  /** Up to `n` distinct source claims nearest to `claim`, same-kind ones first. */
-  closest(claim: NumericClaim, n = 3): NumericClaim[] {
-    const distance = (s: NumericClaim): number => {
-      const kindPenalty = s.kind === claim.kind ? 0 : 1
-      if (claim.kind === 'date' || s.kind === 'date') return kindPenalty + (claim.kind === s.kind ? 0 : 1)
-      const a = Math.abs(claim.value)
-      const b = Math.abs(s.value)
-      return kindPenalty + Math.abs(a - b) / Math.max(a, b, 1e-12)
-    }
-    const seen = new Set<string>()
-    return [...this.claims]
-      .sort((x, y) => distance(x) - distance(y))
-      .filter((c) => !seen.has(c.key) && seen.add(c.key))
-      .slice(0, n)
-  }
+function isUpper(code: number): boolean {
+  return code >= 0x41 && code <= 0x5a
 }
+

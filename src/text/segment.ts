@@ -8,6 +8,8 @@
 
 const words = new Intl.Segmenter('en', { granularity: 'word' })
 const sentences = new Intl.Segmenter('en', { granularity: 'sentence' })
+// ICU ends a sentence after "1." at the start of a list item; the marker is not a sentence.
+const LIST_MARKER_ONLY = /(?:^|\n)[ \t]*\(?(?:\d{1,9}|[a-z]|[ivxlcdm]{1,6})[.)][ \t]*$/i
 const WORD_SLICE = 256
 const SENTENCE_SLICE = 1024
 const WHITESPACE = /\s+/g
@@ -57,7 +59,7 @@ export function splitSentences(text: string): string[] {
   let carry = ''
   for (const { segment } of sentenceSegments(text)) {
     const joined = carry + segment
-    if (ABBREVIATION_END.test(joined) && !segment.includes('\n')) {
+    if ((ABBREVIATION_END.test(joined) || LIST_MARKER_ONLY.test(joined)) && !segment.includes('\n')) {
       carry = joined
       continue
     }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { ClaimIndex, extractNumbers, sameClaim } from '../../src/text/numbers.js'
+import { ClaimIndex, sameClaim } from '../../src/text/claims.js'
+import { extractNumbers } from '../../src/text/numbers.js'
 
 const keys = (text: string) => extractNumbers(text).map((c) => c.key)
 const one = (text: string) => {
@@ -39,6 +40,10 @@ describe('extractNumbers', () => {
       'date 2023-09-**',
       'date ****-12-25',
     ])
+  })
+
+  test('reads fiscal quarters in every spelling as one claim', () => {
+    expect(keys('Q3, 3Q, third quarter, 3rd-quarter, Q5')).toEqual(['quarter 3', 'quarter 3', 'quarter 3', 'quarter 3', '# 5'])
   })
 
   test('classifies kinds', () => {

@@ -22,6 +22,7 @@ describe('segment', () => {
 
   test('a line break ends a sentence, so each list item counts', () => {
     expect(countSentences('- one\n- two\n- three')).toBe(3)
+    expect(splitSentences('1. The bank cut rates.\n2. Lagarde spoke.\niv. Done.')).toEqual(['1. The bank cut rates.', '2. Lagarde spoke.', 'iv. Done.'])
     expect(countSentences('')).toBe(0)
   })
 })

@@ -1,0 +1,81 @@
+import { expect, test } from 'vitest'
+import type { MatcherContext } from '../dist/esm/src/index.js'
+import * as matchers from '../dist/esm/matchers/index.js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { compare, report, time } from './measure.js'
+
+expect.extend(matchers)
+declare module 'vitest' {
+  interface Matchers<T = any> {
+    toHaveBullets(options?: object): T
+  }
+}
+
+// A 1 MB text made of the sample news articles: prose dense with names, amounts,
+// percentages and dates, as financial summaries are.
+const fixtures = join(import.meta.dirname, '../fixtures/summaries')
+const articles = ['apple-q3', 'ecb-rates'].map((name) => readFileSync(join(fixtures, `${name}.article.txt`), 'utf8'))
+const corpus = articles.join('\n\n')
+const big = corpus.repeat(Math.ceil(1_048_576 / corpus.length)).slice(0, 1_048_576)
+const article = articles[0]!
+const entities = [
+  'Apple', 'Tim Cook', 'Luca Maestri', 'Greater China', 'App Store', 'Cupertino', 'iPhone', 'Mac', 'iPad', 'LSEG',
+  'European Central Bank', 'Christine Lagarde', 'Frankfurt', 'Eurostat', 'Germany', 'Governing Council', 'Microsoft', 'Nestlé', 'Google', 'Amazon',
+]
+
+function captureContext(): MatcherContext {
+  let ctx: MatcherContext | undefined
+  expect.extend({
+    captureContext(this: MatcherContext) {
+      ctx = this
+      return { pass: true, message: () => '' }
+    },
+  })
+  ;(expect('') as unknown as { captureContext(): void }).captureContext()
+  return ctx!
+}
+
+test('benchmarks', async () => {
+  const context = captureContext()
+
+  // Large input: the matcher against the cheapest scan a hand-written check could do.
+  const entityMatcher = time(() => matchers.toPreserveEntities.call(context, big, entities), 1, 15)
+  const entityRegex = time(() => entities.map((e) => new RegExp(e, 'i').test(big)), 1, 15)
+  const numberMatcher = time(() => matchers.toHaveNoInventedNumbers.call(context, big, article), 1, 15)
+  const numberBoth = time(() => matchers.toHaveNoInventedNumbers.call(context, big, big), 1, 9)
+  const numberRegex = time(() => big.match(/\d+(?:[.,]\d+)*/g)?.length, 1, 15)
+
+  // Plumbing: `expect(x).toHaveBullets()` against the bare matcher call, 1,000 calls each,
+  // and a matcher that does nothing, to show what the runner's expect.extend costs per call.
+  const summary = '- Apple posted record revenue\n- Services grew 14%\n- Tim Cook thanked customers'
+  const direct = () => {
+    if (!matchers.toHaveBullets.call(context, summary, { max: 3 }).pass) throw new Error('unexpected failure')
+  }
+  expect.extend({ noop: () => ({ pass: true, message: () => '' }) })
+  const vitest = compare(() => expect(summary).toHaveBullets({ max: 3 }), direct, 1_000, 15)
+  const vitestNoop = time(() => (expect(summary) as unknown as { noop(): void }).noop(), 1_000, 15)
+
+  // The same through Jest's `expect`, which is what `assay/jest` extends.
+  const { expect: jestExpect } = await import('expect')
+  jestExpect.extend({ ...matchers, noop: () => ({ pass: true, message: () => '' }) })
+  const jestCall = jestExpect(summary) as unknown as { toHaveBullets(o: object): void; noop(): void }
+  const jest = compare(() => (jestExpect(summary) as unknown as typeof jestCall).toHaveBullets({ max: 3 }), direct, 1_000, 15)
+  const jestNoop = time(() => (jestExpect(summary) as unknown as typeof jestCall).noop(), 1_000, 15)
+
+  const ms = (n: number) => `${n.toFixed(2)} ms`
+  const us = (n: number) => `${(n * 1000).toFixed(1)} µs`
+  const plumbing = (name: string, r: { a: number; b: number; ratio: number }, noop: number) => [
+    { name: `${name}: expect(x).toHaveBullets() / direct call`, value: `${r.ratio.toFixed(2)} (${us(r.a)} vs ${us(r.b)} per call)`, goal: '≤ 1.1', met: r.ratio <= 1.1 },
+    { name: `${name}: the same, less a no-op matcher's cost`, value: `${((r.a - noop) / r.b).toFixed(2)} (a no-op custom matcher costs ${us(noop)} per call)`, goal: '≤ 1.1', met: (r.a - noop) / r.b <= 1.1 },
+  ]
+  console.log(
+    `\nassay benchmarks (medians; ratios measured in this run)\n${report([
+      { name: 'toPreserveEntities, 20 entities, 1 MB text', value: `${ms(entityMatcher)} (${(entityMatcher / entityRegex).toFixed(1)}× a plain regex scan: ${ms(entityRegex)})`, goal: '≤ 20 ms', met: entityMatcher <= 20 },
+      { name: 'toHaveNoInventedNumbers, 1 MB text vs article', value: `${ms(numberMatcher)} (${(numberMatcher / numberRegex).toFixed(1)}× a plain regex scan: ${ms(numberRegex)})`, goal: '≤ 20 ms', met: numberMatcher <= 20 },
+      { name: 'toHaveNoInventedNumbers, 1 MB text vs 1 MB', value: `${ms(numberBoth)} (${(numberBoth / numberRegex).toFixed(1)}× a plain regex scan)`, goal: '≤ 20 ms', met: numberBoth <= 20 },
+      ...plumbing('Vitest', vitest, vitestNoop),
+      ...plumbing('Jest', jest, jestNoop),
+    ])}\n`,
+  )
+})
