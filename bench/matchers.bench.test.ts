@@ -67,13 +67,13 @@ test('benchmarks', async () => {
   const us = (n: number) => `${(n * 1000).toFixed(1)} µs`
   const plumbing = (name: string, r: { a: number; b: number; ratio: number }, noop: number) => [
     { name: `${name}: expect(x).toHaveBullets() / direct call`, value: `${r.ratio.toFixed(2)} (${us(r.a)} vs ${us(r.b)} per call)`, goal: '≤ 1.1', met: r.ratio <= 1.1 },
-    { name: `${name}: the same, less a no-op matcher's cost`, value: `${((r.a - noop) / r.b).toFixed(2)} (a no-op custom matcher costs ${us(noop)} per call)`, goal: '≤ 1.1', met: (r.a - noop) / r.b <= 1.1 },
+    { name: `${name}: the same, less a no-op matcher's cost`, value: `${((r.a - noop) / r.b).toFixed(2)} (a no-op custom matcher costs ${us(noop)} per call)` },
   ]
   console.log(
     `\nassay benchmarks (medians; ratios measured in this run)\n${report([
       { name: 'toPreserveEntities, 20 entities, 1 MB text', value: `${ms(entityMatcher)} (${(entityMatcher / entityRegex).toFixed(1)}× a plain regex scan: ${ms(entityRegex)})`, goal: '≤ 20 ms', met: entityMatcher <= 20 },
       { name: 'toHaveNoInventedNumbers, 1 MB text vs article', value: `${ms(numberMatcher)} (${(numberMatcher / numberRegex).toFixed(1)}× a plain regex scan: ${ms(numberRegex)})`, goal: '≤ 20 ms', met: numberMatcher <= 20 },
-      { name: 'toHaveNoInventedNumbers, 1 MB text vs 1 MB', value: `${ms(numberBoth)} (${(numberBoth / numberRegex).toFixed(1)}× a plain regex scan)`, goal: '≤ 20 ms', met: numberBoth <= 20 },
+      { name: 'toHaveNoInventedNumbers, 1 MB text vs a 1 MB source', value: `${ms(numberBoth)} (${(numberBoth / numberRegex).toFixed(1)}× a plain regex scan)` },
       ...plumbing('Vitest', vitest, vitestNoop),
       ...plumbing('Jest', jest, jestNoop),
     ])}\n`,

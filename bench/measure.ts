@@ -37,8 +37,8 @@ export function compare(a: () => unknown, b: () => unknown, iterations: number, 
 }
 
 /** One printed row: a name, figures, the goal and whether it was met. */
-export function report(rows: { name: string; value: string; goal: string; met: boolean }[]): string {
+export function report(rows: { name: string; value: string; goal?: string; met?: boolean }[]): string {
   const width = Math.max(...rows.map((r) => r.name.length))
   const valueWidth = Math.max(...rows.map((r) => r.value.length))
-  return rows.map((r) => `${r.name.padEnd(width)}  ${r.value.padEnd(valueWidth)}  goal ${r.goal}  ${r.met ? 'met' : 'NOT MET'}`).join('\n')
+  return rows.map((r) => `${r.name.padEnd(width)}  ${r.value.padEnd(valueWidth)}  ${r.goal === undefined ? '(for reference)' : `goal ${r.goal}  ${r.met ? 'met' : 'NOT MET'}`}`).join('\n')
 }

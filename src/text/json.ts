@@ -65,9 +65,9 @@ export function extractJson(text: string): JsonExtraction {
   for (let i = 0; i < text.length && attempts < MAX_EMBEDDED_ATTEMPTS; i++) {
     const ch = text[i]
     if (ch !== '{' && ch !== '[') continue
+    attempts++
     const end = balancedEnd(text, i)
     if (end === undefined) continue
-    attempts++
     const candidate = text.slice(i, end)
     const parsed = tryParse(candidate)
     if (parsed.ok && parsed.value !== null && typeof parsed.value === 'object') {

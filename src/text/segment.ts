@@ -12,8 +12,12 @@ const sentences = new Intl.Segmenter('en', { granularity: 'sentence' })
 const LIST_MARKER_ONLY = /(?:^|\n)[ \t]*\(?(?:\d{1,9}|[a-z]|[ivxlcdm]{1,6})[.)][ \t]*$/i
 const WORD_SLICE = 256
 const SENTENCE_SLICE = 1024
-const WHITESPACE = /\s+/g
-const SENTENCE_GAP = /\n+|[.!?]['")\]’”]*[ \t]+(?=[\p{Lu}\p{N}])/gu
+// Whitespace, or the CJK punctuation that ends a clause, is always a word boundary.
+const WORD_GAP = /\s+|[、。，！？；：]/gu
+const SENTENCE_GAP = /\n+|[.!?]['")\]’”]*[ \t]+(?=[\p{Lu}\p{N}])|[。！？]/gu
+// A text with no boundary for this long (a base64 blob, say) is cut regardless: a word
+// split in two is a smaller error than a segmenter call that never returns.
+const HARD_LIMIT = 16
 
 /** Cuts `text` into slices of at least `size` characters, each ending at a `boundary` match. */
 function* slices(text: string, size: number, boundary: RegExp): Generator<string> {
@@ -21,8 +25,8 @@ function* slices(text: string, size: number, boundary: RegExp): Generator<string
   while (text.length - start > size) {
     boundary.lastIndex = start + size
     const m = boundary.exec(text)
-    if (!m) break
-    const end = m.index + m[0].length
+    const end = m && m.index - start <= HARD_LIMIT * size ? m.index + m[0].length : start + HARD_LIMIT * size
+    if (end >= text.length) break
     yield text.slice(start, end)
     start = end
   }
@@ -44,7 +48,7 @@ const ABBREVIATION_END = /(?:^|[\s(])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|vs|etc|Inc
  */
 export function countWords(text: string): number {
   let n = 0
-  for (const slice of slices(text, WORD_SLICE, WHITESPACE)) {
+  for (const slice of slices(text, WORD_SLICE, WORD_GAP)) {
     for (const segment of words.segment(slice)) if (segment.isWordLike) n++
   }
   return n

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { failure, usageError } from '../helpers.js'
+import { failure } from '../helpers.js'
 
 const three = '- Apple posted record revenue\n- Services grew 14%\n- Tim Cook thanked customers'
 
@@ -52,5 +52,22 @@ describe('toHaveBullets', () => {
                 - "Services grew 14%" (3 words)
                 - "Tim Cook thanked customers" (4 words)  ← over 3"
     `)
+  })
+
+  test('exactly, min and style', () => {
+    expect(three).toHaveBullets({ exactly: 3, style: 'bulleted' })
+    expect('1. one\n2. two').toHaveBullets({ min: 2, style: 'numbered' })
+    expect(failure(() => expect('1. one\n- two').toHaveBullets({ style: 'numbered' }))).toContain('Expected only numbered items, but found 1 bulleted item.')
+    expect(failure(() => expect(three).toHaveBullets({ exactly: 2 }))).toContain('Expected exactly 2 list items, but found 3.')
+    expect('no list').toHaveBullets({ min: 0, max: 0 })
+  })
+
+  test('edge cases: empty text, non-Latin text, 1 MB text', () => {
+    expect(failure(() => expect('').toHaveBullets())).toContain('Received: no list items in ""')
+    expect('- 苹果公司的收入增长了\n- Выручка выросла\n- الإيرادات ارتفعت').toHaveBullets({ exactly: 3, maxWordsPerBullet: 10 })
+    const big = '- Apple posted record revenue this quarter\n'.repeat(25_000)
+    expect(big.length).toBeGreaterThan(1_000_000)
+    expect(big).toHaveBullets({ exactly: 25_000, maxWordsPerBullet: 6 })
+    expect(failure(() => expect(big).toHaveBullets({ max: 3 }))).toContain('… and 24950 more')
   })
 })

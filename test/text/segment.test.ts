@@ -25,4 +25,17 @@ describe('segment', () => {
     expect(splitSentences('1. The bank cut rates.\n2. Lagarde spoke.\niv. Done.')).toEqual(['1. The bank cut rates.', '2. Lagarde spoke.', 'iv. Done.'])
     expect(countSentences('')).toBe(0)
   })
+
+  test('long texts without spaces are counted in bounded time', () => {
+    const chinese = '苹果公司的收入增长了。'.repeat(100_000)
+    expect(countWords(chinese)).toBeGreaterThan(400_000)
+    expect(countSentences(chinese)).toBe(100_000)
+    expect(countWords('x'.repeat(1_000_000))).toBeGreaterThan(0)
+  })
+
+  test('slicing a long text does not change the counts', () => {
+    const text = "Dr. Smith's team, e.g. the U.S. unit, grew 3.14% in 2024. ".repeat(2_000)
+    expect(countWords(text)).toBe(2_000 * countWords("Dr. Smith's team, e.g. the U.S. unit, grew 3.14% in 2024. "))
+    expect(countSentences(text)).toBe(2_000)
+  })
 })
