@@ -78,7 +78,7 @@ export function toMatchSchema(this: MatcherContext, received: unknown, schema: S
         ? `Expected ${origin} not to match the schema, but it does.`
         : `Expected ${origin} to match the schema, but found ${plural(issues.length, 'issue')}.`
       const blocks: [string, string][] = []
-      if (issues.length > 0) blocks.push(['Issues', issues.map((i) => `- ${pathOf(i)}: ${i.message}`).join('\n')])
+      if (issues.length > 0) blocks.push(['Issues', issues.map((i) => `${pathOf(i)}: ${i.message}`).join('\n')])
       blocks.push(['Received', truncate(JSON.stringify(value, null, 2) ?? String(value))])
       return formatMessage(this, 'toMatchSchema', sentence, blocks, 'schema')
     },

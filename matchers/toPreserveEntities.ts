@@ -93,7 +93,13 @@ export function toPreserveEntities(
     outcomes = list.map((e) => checkEntity(haystack, e, o.aliases, o.caseSensitive ?? false))
     required = o.min ?? (o.mode === 'any' ? 1 : list.length)
     requirement =
-      o.min !== undefined ? `at least ${o.min} of ${plural(list.length, 'entity', 'entities')}` : o.mode === 'any' ? `at least one of ${plural(list.length, 'entity', 'entities')}` : `all ${plural(list.length, 'entity', 'entities')}`
+      o.min !== undefined
+        ? `at least ${o.min} of ${plural(list.length, 'entity', 'entities')}`
+        : list.length === 1
+          ? `the entity ${JSON.stringify(list[0])}`
+          : o.mode === 'any'
+            ? `at least one of ${plural(list.length, 'entity', 'entities')}`
+            : `all ${plural(list.length, 'entity', 'entities')}`
   } else if (entities !== null && typeof entities === 'object') {
     if (options !== undefined) {
       throw new AssayUsageError('toPreserveEntities', 'the { from } form takes all its options in its first argument, but a second argument was given.\nWrite toPreserveEntities({ from: source, minRatio: 0.8, aliases: { … } }).', toPreserveEntities)
@@ -107,7 +113,7 @@ export function toPreserveEntities(
     outcomes = found.map((e) => checkSourceEntity(haystack, claims, e, o.aliases, o.caseSensitive ?? false))
     const ratio = o.minRatio ?? 1
     required = Math.ceil(ratio * found.length - 1e-9)
-    requirement = `at least ${Math.round(ratio * 100)}% of the source's ${plural(found.length, 'entity', 'entities')} (${required})`
+    requirement = `at least ${required} of the source's ${plural(found.length, 'entity', 'entities')} (minRatio ${ratio})`
   } else {
     throw new AssayUsageError('toPreserveEntities', `expected an array of entity names or { from: sourceText }, but got ${describeValue(entities)}.\n${HINT}`, toPreserveEntities)
   }

@@ -63,12 +63,26 @@ export function configure(options: AssayConfig): void {
   }
 }
 
-/** The options in force, defaults included. */
+/**
+ * The options in force, defaults included.
+ *
+ * @example
+ * ```ts
+ * getConfig().messages.maxChars // 400 unless configured
+ * ```
+ */
 export function getConfig(): Readonly<ResolvedAssayConfig> {
   return current
 }
 
-/** Restores every option to its default. Mostly useful between tests. */
+/**
+ * Restores every option to its default. Mostly useful between tests.
+ *
+ * @example
+ * ```ts
+ * afterEach(() => resetConfig())
+ * ```
+ */
 export function resetConfig(): void {
   current = structuredClone(defaults)
 }

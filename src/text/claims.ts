@@ -15,6 +15,13 @@ function close(a: number, b: number, tolerance: number): boolean {
  * compatible unit. A claim without a unit matches any unit; a claim with a unit needs the
  * same unit in the source ("40%" is not supported by "40 stores"). A date needs every
  * part it names to agree, and a year is supported by a date in that year.
+ *
+ * @example
+ * ```ts
+ * const [claim] = extractNumbers('$10M')
+ * const [source] = extractNumbers('ten million dollars')
+ * sameClaim(claim, source) // true
+ * ```
  */
 export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance = 0): boolean {
   if (claim.kind === 'date') {
@@ -31,6 +38,12 @@ export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance =
 /**
  * The numeric claims of a source text, indexed for fast support look-ups: a sorted value
  * array makes each look-up a binary search rather than a scan.
+ *
+ * @example
+ * ```ts
+ * const source = new ClaimIndex(extractNumbers(article))
+ * const invented = extractNumbers(summary).filter((c) => !source.support(c, 0.01))
+ * ```
  */
 export class ClaimIndex {
   readonly claims: readonly NumericClaim[]

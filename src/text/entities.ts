@@ -39,6 +39,13 @@ function entityPattern(folded: string, caseSensitive: boolean): RegExp {
 /**
  * A text prepared once for many entity look-ups: folded for case-, width- and
  * diacritic-insensitive matching, with a line index for reporting positions.
+ *
+ * @example
+ * ```ts
+ * const haystack = new EntityHaystack("Nestle's chief met\nTim Cook.")
+ * haystack.find('Nestlé') // { text: "Nestle's", line: 1, column: 1, index: 0 }
+ * haystack.find('Tim Cook') // { text: 'Tim Cook', line: 2, column: 1, index: 19 }
+ * ```
  */
 export class EntityHaystack {
   readonly original: string
@@ -91,6 +98,10 @@ export interface SourceEntity {
   claim?: NumericClaim
 }
 
+// "Apple Inc." is kept by a summary that says "Apple", so organisations are matched
+// without their legal form.
+const LEGAL_SUFFIX = /,?\s+(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|plc|PLC|Co|GmbH|AG|SA|NV)\.?$/
+
 const TRAILING_PUNCTUATION = /^[\s"'“”‘’([{]+|[\s"'“”‘’.,;:!?)\]}]+$/g
 
 /**
@@ -118,7 +129,7 @@ export function extractEntities(source: string, kinds: readonly EntityKind[] = [
   if (wanted.has('person') || wanted.has('organization') || wanted.has('place')) {
     const doc = nlp(source)
     if (wanted.has('person')) for (const t of doc.people().out('array') as string[]) add(t, 'person')
-    if (wanted.has('organization')) for (const t of doc.organizations().out('array') as string[]) add(t, 'organization')
+    if (wanted.has('organization')) for (const t of doc.organizations().out('array') as string[]) add(t.replace(LEGAL_SUFFIX, ''), 'organization')
     if (wanted.has('place')) for (const t of doc.places().out('array') as string[]) add(t, 'place')
   }
   if (wanted.has('date') || wanted.has('amount')) {

@@ -57,6 +57,11 @@ export function countWords(text: string): number {
 /**
  * Splits `text` into sentences with `Intl.Segmenter`. A line break ends a sentence, so
  * each list item counts as one. Fragments with no letter or digit are dropped.
+ *
+ * @example
+ * ```ts
+ * splitSentences('Dr. Smith left. Sales rose!\n1. Next item') // ['Dr. Smith left.', 'Sales rose!', '1. Next item']
+ * ```
  */
 export function splitSentences(text: string): string[] {
   const out: string[] = []
@@ -80,7 +85,14 @@ function* sentenceSegments(text: string): Generator<Intl.SegmentData> {
   for (const slice of slices(text, SENTENCE_SLICE, SENTENCE_GAP)) yield* sentences.segment(slice)
 }
 
-/** The number of sentences {@link splitSentences} finds. */
+/**
+ * The number of sentences {@link splitSentences} finds.
+ *
+ * @example
+ * ```ts
+ * countSentences('One. Two.') // 2
+ * ```
+ */
 export function countSentences(text: string): number {
   return splitSentences(text).length
 }

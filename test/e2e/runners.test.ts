@@ -9,7 +9,7 @@ const failures: Record<string, string[]> = {
   'fail: entities': ['Expected all 2 entities to be preserved, but 1 is missing: "Nestlé".', '✗ "Nestlé": missing', '✓ "Apple": found "Apple\'s" at line 1, column 3'],
   'fail: numbers': ['2 claims are not supported', '✗ "9%" (% 9) at line 1: closest in the source: "8%"', '✗ "$95 billion"'],
   'fail: concise': ['Expected the text to be concise (words ≤ 10), but it exceeds words:'],
-  'fail: schema': ['Expected the received JSON to match the schema, but found 1 issue.', '- title: Invalid input: expected string, received number'],
+  'fail: schema': ['Expected the received JSON to match the schema, but found 1 issue.', 'Issues:   title: Invalid input: expected string, received number'],
   'fail: usage error under not': ['toHaveBullets: received must be a string, but got number 42.'],
 }
 

@@ -16,8 +16,8 @@ describe('toMatchSchema', () => {
 
       Expected the received JSON to match the schema, but found 2 issues.
 
-      Issues:   - title: Invalid input: expected string, received number
-                - tags[1]: Invalid input: expected string, received number
+      Issues:   title: Invalid input: expected string, received number
+                tags[1]: Invalid input: expected string, received number
       Received: {
                   "title": 3,
                   "tags": [
@@ -65,7 +65,7 @@ describe('toMatchSchema', () => {
       },
     }
     expect('{"n": 2}').toMatchSchema(even)
-    expect(failure(() => expect('{"n": 3}').toMatchSchema(even))).toContain('- n: n must be 2')
+    expect(failure(() => expect('{"n": 3}').toMatchSchema(even))).toContain('Issues:   n: n must be 2')
   })
 
   test('an async schema is a usage error', () => {
