@@ -21,7 +21,7 @@ const fromSchema = z
   .object({
     ...shared,
     from: z.string(),
-    minRatio: z.number().min(0).max(1).optional(),
+    minRatio: z.number().positive().max(1).optional(),
     kinds: z.array(z.enum(kinds)).nonempty().optional(),
   })
   .strict()

@@ -1,5 +1,5 @@
-import nlp from 'compromise'
 import { foldString, foldText, type FoldedText } from './fold.js'
+import { loadNlp } from './load-nlp.js'
 import { sameClaim } from './claims.js'
 import { extractNumbers, type NumericClaim } from './numbers.js'
 import { LineIndex } from './position.js'
@@ -127,7 +127,7 @@ export function extractEntities(source: string, kinds: readonly EntityKind[] = [
   }
   const wanted = new Set(kinds)
   if (wanted.has('person') || wanted.has('organization') || wanted.has('place')) {
-    const doc = nlp(source)
+    const doc = loadNlp()(source)
     if (wanted.has('person')) for (const t of doc.people().out('array') as string[]) add(t, 'person')
     if (wanted.has('organization')) for (const t of doc.organizations().out('array') as string[]) add(t.replace(LEGAL_SUFFIX, ''), 'organization')
     if (wanted.has('place')) for (const t of doc.places().out('array') as string[]) add(t, 'place')

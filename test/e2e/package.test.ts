@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, cpSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { root } from './harness.js'
+
+// The packed package, loaded by plain Node the way a user's code would load it.
+describe('the published package', () => {
+  let dir: string
+  const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8' }).trim()
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'assay-package-'))
+    mkdirSync(join(dir, 'node_modules'))
+    cpSync(inject('assayPackage'), join(dir, 'node_modules/assay'), { recursive: true })
+    for (const dep of ['zod', 'compromise']) symlinkSync(join(root, 'node_modules', dep), join(dir, 'node_modules', dep))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('ships the builds and types, and no sources or tests', () => {
+    const pkg = inject('assayPackage')
+    for (const file of ['dist/esm/src/index.js', 'dist/cjs/src/index.js', 'dist/cjs/package.json', 'types/vitest.d.ts', 'types/vitest-v4.d.ts', 'types/jest.d.ts', 'README.md']) {
+      expect(existsSync(join(pkg, file)), file).toBe(true)
+    }
+    for (const file of ['src', 'test', 'bench', 'matchers', 'node_modules']) expect(existsSync(join(pkg, file)), file).toBe(false)
+  })
+
+  test('require and import give the same API', () => {
+    const cjs = node(['-e', "console.log(Object.keys(require('assay')).sort().join(','), Object.keys(require('assay/matchers')).sort().join(','))"])
+    const esm = node(['--input-type=module', '-e', "const a = await import('assay'); const m = await import('assay/matchers'); console.log(Object.keys(a).sort().join(','), Object.keys(m).sort().join(','))"])
+    expect(cjs).toBe(esm)
+    expect(cjs).toContain('configure')
+    expect(cjs).toContain('toHaveNoInventedNumbers')
+  })
+
+  test('the matchers load without the NLP library, which loads on first use', () => {
+    const script = `
+      const { extractEntities } = require('assay')
+      const loaded = () => Object.keys(require.cache).some((k) => k.includes('compromise'))
+      const before = loaded()
+      const people = extractEntities('Tim Cook spoke.', ['person']).map((e) => e.text)
+      console.log(JSON.stringify({ before, after: loaded(), people }))`
+    expect(JSON.parse(node(['-e', script]))).toEqual({ before: false, after: true, people: ['Tim Cook'] })
+    const esm = node(['--input-type=module', '-e', "const { extractEntities } = await import('assay'); console.log(extractEntities('Tim Cook spoke.', ['person'])[0].text)"])
+    expect(esm).toBe('Tim Cook')
+  })
+})
