@@ -45,4 +45,14 @@ describe('the published package', () => {
     const esm = node(['--input-type=module', '-e', "const { extractEntities } = await import('assay'); console.log(extractEntities('Tim Cook spoke.', ['person'])[0].text)"])
     expect(esm).toBe('Tim Cook')
   })
+
+  test('the fixture server is importable from both formats and answers', () => {
+    const script = (load: string) => `${load}
+      const server = await startFixtureServer()
+      const res = await fetch(server.url + '/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) })
+      console.log((await res.json()).choices[0].message.content)
+      await server.close()`
+    expect(node(['--input-type=module', '-e', script("const { startFixtureServer } = await import('assay/fixture-server')")])).toBe('ok')
+    expect(node(['-e', `(async () => { ${script("const { startFixtureServer } = require('assay/fixture-server')")} })()`])).toBe('ok')
+  })
 })
