@@ -1,0 +1,101 @@
+import { describe, expect, test } from 'vitest'
+import { RateLimiter } from '../../src/judge/limiter.js'
+import { classifyFailure, parseDuration, retryDelay, serverRetryAfter } from '../../src/judge/retry.js'
+
+const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] ?? null })
+
+describe('classifyFailure', () => {
+  test.each([
+    [{ status: 408 }, 'retry'],
+    [{ status: 409 }, 'retry'],
+    [{ status: 429, code: 'rate_limit_exceeded' }, 'retry'],
+    [{ status: 500 }, 'retry'],
+    [{ status: 503 }, 'retry'],
+    [{ name: 'APIConnectionError' }, 'retry'],
+    [{ name: 'APIConnectionTimeoutError' }, 'retry'],
+    [{ status: 429, code: 'insufficient_quota' }, 'quota'],
+    [{ status: 400 }, 'fatal'],
+    [{ status: 401 }, 'fatal'],
+    [{ status: 404 }, 'fatal'],
+    [new TypeError('bug'), 'fatal'],
+  ])('%o is %s', (error, kind) => {
+    expect(classifyFailure(error)).toBe(kind)
+  })
+})
+
+describe('retry delays', () => {
+  test('honour retry-after-ms first, then retry-after in seconds or as a date', () => {
+    expect(serverRetryAfter({ headers: headers({ 'retry-after-ms': '1500', 'retry-after': '9' }) })).toBe(1500)
+    expect(serverRetryAfter({ headers: headers({ 'retry-after': '2' }) })).toBe(2000)
+    expect(serverRetryAfter({ headers: headers({ 'retry-after': new Date(10_000).toUTCString() }) }, 7_000)).toBe(3000)
+    expect(serverRetryAfter({ headers: headers({ 'retry-after': 'soon' }) })).toBeUndefined()
+    expect(serverRetryAfter({})).toBeUndefined()
+  })
+
+  test('back off exponentially with full jitter, capped', () => {
+    expect(retryDelay(0, {}, { random: () => 0.999 })).toBe(500)
+    expect(retryDelay(3, {}, { random: () => 0.5 })).toBe(2000)
+    expect(retryDelay(20, {}, { random: () => 0.999, maxMs: 10_000 })).toBe(9990)
+    expect(retryDelay(0, {}, { random: () => 0 })).toBe(0)
+    expect(retryDelay(5, { headers: headers({ 'retry-after-ms': '700' }) })).toBe(700)
+  })
+
+  test('parse OpenAI reset durations and reject the rest', () => {
+    expect(parseDuration('1s')).toBe(1000)
+    expect(parseDuration('6m0s')).toBe(360_000)
+    expect(parseDuration('20ms')).toBe(20)
+    expect(parseDuration('1h2m3.5s')).toBe(3_723_500)
+    for (const bad of ['', 'soon', '-3s', '3 fortnights', null, undefined]) expect(parseDuration(bad)).toBeUndefined()
+  })
+})
+
+describe('RateLimiter', () => {
+  const clock = () => {
+    let t = 1_000
+    return { now: () => t, advance: (ms: number) => void (t += ms) }
+  }
+
+  test('spreads requests evenly at the configured rate, with no burst', () => {
+    const c = clock()
+    const limiter = new RateLimiter({ requestsPerMinute: 300, now: c.now })
+    expect([0, 1, 2, 3].map(() => limiter.reserve())).toEqual([0, 200, 400, 600])
+    c.advance(1_000)
+    expect(limiter.reserve()).toBe(0)
+  })
+
+  test('paces tokens against the token budget', () => {
+    const c = clock()
+    const limiter = new RateLimiter({ tokensPerMinute: 6_000, now: c.now })
+    expect(limiter.reserve(100)).toBe(0)
+    expect(limiter.reserve(100)).toBe(1_000)
+  })
+
+  test('a 429 holds every request back for as long as the server asked', () => {
+    const c = clock()
+    const limiter = new RateLimiter({ now: c.now })
+    limiter.backOff(1_500)
+    expect(limiter.reserve()).toBe(1_500)
+    limiter.backOff(-5)
+    limiter.backOff(Number.NaN)
+    c.advance(2_000)
+    expect(limiter.reserve()).toBe(0)
+  })
+
+  test('learns the pace from remaining/reset headers, and waits out an exhausted budget', () => {
+    const c = clock()
+    const limiter = new RateLimiter({ now: c.now })
+    limiter.observe({ 'x-ratelimit-remaining-requests': '4', 'x-ratelimit-reset-requests': '1s' })
+    expect([limiter.reserve(), limiter.reserve()]).toEqual([0, 200])
+    limiter.observe({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '3s' })
+    expect(limiter.reserve()).toBe(3_000)
+  })
+
+  test('ignores nonsense headers', () => {
+    const c = clock()
+    const limiter = new RateLimiter({ now: c.now })
+    limiter.observe({ 'x-ratelimit-remaining-requests': 'lots', 'x-ratelimit-reset-requests': '-3 fortnights' })
+    limiter.observe({ 'x-ratelimit-remaining-requests': '-1', 'x-ratelimit-reset-requests': '1s' })
+    limiter.observe({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '999h' })
+    expect([limiter.reserve(), limiter.reserve()]).toEqual([0, 0])
+  })
+})
