@@ -99,3 +99,15 @@ describe('RateLimiter', () => {
     expect([limiter.reserve(), limiter.reserve()]).toEqual([0, 0])
   })
 })
+
+describe('prices', async () => {
+  const { costOf, priceOf } = await import('../../src/judge/prices.js')
+  test('price dated snapshots by their family, and compute cost', () => {
+    expect(priceOf('gpt-4o-mini-2024-07-18')).toEqual({ input: 0.15, output: 0.6 })
+    expect(priceOf('gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10 })
+    expect(priceOf('llama3.1:8b')).toBeUndefined()
+    expect(priceOf('llama3.1:8b', { 'llama3.1:8b': { input: 0, output: 0 } })).toEqual({ input: 0, output: 0 })
+    expect(costOf({ prompt_tokens: 1_000_000, completion_tokens: 500_000 }, priceOf('gpt-4o-mini'))).toBeCloseTo(0.45)
+    expect(costOf({ prompt_tokens: 10, completion_tokens: 10 }, undefined)).toBeUndefined()
+  })
+})

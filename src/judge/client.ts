@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto'
+import stableStringify from 'fast-json-stable-stringify'
+import OpenAI from 'openai'
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
+import { RateLimiter } from './limiter.js'
+import { costOf, DEFAULT_PRICES, priceOf, type Price } from './prices.js'
+import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
+
+/** One judge: a model at an endpoint. Missing values come from OPENAI_BASE_URL / OPENAI_API_KEY. */
+export interface JudgeEndpoint {
+  model: string
+  baseURL?: string | undefined
+  apiKey?: string | undefined
+}
+
+/** What paces requests; a local {@link RateLimiter} or the cross-worker coordinator. */
+export interface Pacer {
+  reserve(tokens: number): number | Promise<number>
+  backOff(ms: number): void
+  observe(headers: Record<string, string | null>): void
+}
+
+/** Options of {@link JudgeClient}. */
+export interface JudgeClientOptions {
+  /** The primary judge first, then the fallbacks, tried in order. */
+  endpoints: readonly JudgeEndpoint[]
+  /** Per-request timeout. @default 60000 */
+  timeoutMs?: number
+  /** Retries per judge after the first try. @default 4 */
+  maxRetries?: number
+  pacer?: Pacer
+  prices?: Readonly<Record<string, Price>>
+  /** For tests. */
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+/** The request body without the model, which each endpoint supplies. */
+export type JudgeRequest = Omit<ChatCompletionCreateParamsNonStreaming, 'model'>
+
+/** A successful judge call and what it cost. */
+export interface JudgeCall {
+  completion: ChatCompletion
+  /** Index into `endpoints` of the judge that answered. */
+  endpoint: number
+  model: string
+  /** HTTP requests sent for this call, failed ones included. */
+  requests: number
+  /** Time of the successful request, in ms. */
+  latencyMs: number
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
+  /** US dollars, when the model has a price. */
+  cost: number | undefined
+}
+
+/** Every judge failed; the message says how each one did. */
+export class JudgeError extends Error {
+  override readonly name = 'JudgeError'
+  constructor(
+    message: string,
+    readonly failures: readonly { model: string; baseURL: string; error: string }[],
+  ) {
+    super(message)
+  }
+}
+
+const HEADER_HINTS = ['x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens']
+
+function describe(error: unknown): string {
+  const e = error as { status?: number; message?: string }
+  const message = e.message ?? String(error)
+  return e.status && !message.startsWith(String(e.status)) ? `${e.status} ${message}` : message
+}
+
+/** The endpoint's URL for messages, without any credentials written into it. */
+function safeURL(url: string): string {
+  try {
+    const u = new URL(url)
+    u.username = ''
+    u.password = ''
+    return u.toString().replace(/\/$/, '')
+  } catch {
+    return '(invalid URL)'
+  }
+}
+
+function estimateTokens(body: JudgeRequest): number {
+  const chars = body.messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content ?? '').length), 0)
+  return Math.ceil(chars / 4) + (body.max_completion_tokens ?? body.max_tokens ?? 0) * (body.n ?? 1)
+}
+
+/**
+ * Sends judge requests through the openai SDK with one retry policy (the SDK's own is off,
+ * so retries never stack), shared pacing, a fallback chain and single-flight: identical
+ * requests in flight at the same time share one HTTP call.
+ */
+export class JudgeClient {
+  readonly #options: JudgeClientOptions
+  readonly #clients = new Map<number, OpenAI>()
+  readonly #inFlight = new Map<string, Promise<JudgeCall>>()
+  readonly #pacer: Pacer
+
+  constructor(options: JudgeClientOptions) {
+    if (options.endpoints.length === 0) throw new Error('JudgeClient needs at least one endpoint.')
+    this.#options = options
+    this.#pacer = options.pacer ?? new RateLimiter()
+  }
+
+  /** Answers `body` with the first judge that succeeds, or throws a {@link JudgeError}. */
+  complete(body: JudgeRequest): Promise<JudgeCall> {
+    const key = createHash('sha256').update(stableStringify({ endpoints: this.#options.endpoints.map((e) => [e.model, e.baseURL ?? '']), body })).digest('hex')
+    const pending = this.#inFlight.get(key)
+    if (pending) return pending
+    const call = this.#run(body).finally(() => this.#inFlight.delete(key))
+    this.#inFlight.set(key, call)
+    return call
+  }
+
+  #client(index: number): OpenAI {
+    let client = this.#clients.get(index)
+    if (!client) {
+      const e = this.#options.endpoints[index]!
+      const apiKey = e.apiKey ?? process.env.OPENAI_API_KEY
+      const baseURL = e.baseURL ?? process.env.OPENAI_BASE_URL
+      // Local servers (Ollama, vLLM) accept any key; the SDK insists on one.
+      client = new OpenAI({ apiKey: apiKey ?? 'no-key', ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: this.#options.timeoutMs ?? 60_000 })
+      this.#clients.set(index, client)
+    }
+    return client
+  }
+
+  async #run(body: JudgeRequest): Promise<JudgeCall> {
+    const sleep = this.#options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+    const failures: { model: string; baseURL: string; error: string }[] = []
+    const maxRetries = this.#options.maxRetries ?? 4
+    let requests = 0
+    for (let index = 0; index < this.#options.endpoints.length; index++) {
+      const endpoint = this.#options.endpoints[index]!
+      const client = this.#client(index)
+      for (let attempt = 0; ; attempt++) {
+        const wait = await this.#pacer.reserve(estimateTokens(body))
+        if (wait > 0) await sleep(wait)
+        const started = performance.now()
+        requests++
+        try {
+          const { data, response } = await client.chat.completions.create({ ...body, model: endpoint.model }).withResponse()
+          this.#pacer.observe(Object.fromEntries(HEADER_HINTS.map((h) => [h, response.headers.get(h)])))
+          const usage = data.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
+          return {
+            completion: data,
+            endpoint: index,
+            model: data.model || endpoint.model,
+            requests,
+            latencyMs: performance.now() - started,
+            usage: { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens, total_tokens: usage.total_tokens },
+            cost: costOf(usage, priceOf(endpoint.model, { ...DEFAULT_PRICES, ...this.#options.prices })),
+          }
+        } catch (error) {
+          // The SDK's connection errors (resets, timeouts) carry no status and no name of their own.
+          const kind = error instanceof OpenAI.APIConnectionError ? 'retry' : classifyFailure(error)
+          const headers = (error as { headers?: Headers }).headers
+          if (headers) this.#pacer.observe(Object.fromEntries(HEADER_HINTS.map((h) => [h, headers.get(h)])))
+          if (kind === 'quota') {
+            failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `${describe(error)} The account has no quota left: add credit or raise the limit; retrying cannot help.` })
+            break
+          }
+          if (kind === 'fatal' || attempt >= maxRetries) {
+            failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `${describe(error)}${kind === 'retry' ? ` (after ${attempt + 1} tries)` : ''}` })
+            break
+          }
+          const asked = serverRetryAfter(error)
+          if ((error as { status?: number }).status === 429) this.#pacer.backOff(asked ?? retryDelay(attempt, error, { random: this.#options.random ?? Math.random }))
+          await sleep(retryDelay(attempt, error, { random: this.#options.random ?? Math.random }))
+        }
+      }
+    }
+    const lines = failures.map((f, i) => `  ${i === 0 ? 'judge' : `fallback ${i}`} ${f.model} at ${f.baseURL}: ${f.error}`)
+    throw new JudgeError(`No judge gave a verdict:\n${lines.join('\n')}`, failures)
+  }
+}
