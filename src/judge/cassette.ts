@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto'
+import { basename, dirname, join } from 'node:path'
+import stableStringify from 'fast-json-stable-stringify'
+import { parseStore, updateStore, type StoreFileSystem } from '../store/file.js'
+
+/**
+ * How judge calls use cassettes:
+ * - `auto` (local default): replay a recorded answer, record a missing one.
+ * - `lockdown` (default when `CI` is set): replay only; a missing answer fails the test.
+ * - `refresh`: call the judge for everything touched and re-record it.
+ * - `off`: always call the judge, record nothing.
+ */
+export type CacheMode = 'auto' | 'lockdown' | 'refresh' | 'off'
+
+const MODES: readonly CacheMode[] = ['auto', 'lockdown', 'refresh', 'off']
+
+/** The mode in force: `ASSAY_CACHE`, else the configured one, else `lockdown` on CI and `auto` locally. */
+export function resolveCacheMode(configured: CacheMode | undefined, env: NodeJS.ProcessEnv = process.env): CacheMode {
+  const fromEnv = env.ASSAY_CACHE?.trim().toLowerCase()
+  if (fromEnv) {
+    if (!(MODES as readonly string[]).includes(fromEnv)) throw new Error(`ASSAY_CACHE is "${env.ASSAY_CACHE}", but it must be one of ${MODES.join(', ')}.`)
+    return fromEnv as CacheMode
+  }
+  if (configured) return configured
+  return env.CI && env.CI !== 'false' && env.CI !== '0' ? 'lockdown' : 'auto'
+}
+
+/** The cassette of a test file: `__llm_cassettes__/<file>.json` beside it. */
+export function cassettePath(testPath: string): string {
+  return join(dirname(testPath), '__llm_cassettes__', `${basename(testPath)}.json`)
+}
+
+/**
+ * The key of a request: a hash of its stable JSON (model, messages and parameters).
+ * Headers, and so API keys, are never part of it.
+ */
+export function requestKey(request: object): string {
+  return createHash('sha256').update(stableStringify(request)).digest('hex').slice(0, 32)
+}
+
+/** One recorded call. */
+export interface CassetteEntry {
+  /** The request as sent, for people reading the file. */
+  request: { model: string; messages: { role: string; content: unknown }[]; params: Record<string, unknown> }
+  response: unknown
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
+  cost?: number | undefined
+  latencyMs: number
+  recordedAt: string
+}
+
+/** A replay-only run asked for an answer that was never recorded. */
+export class CassetteMissError extends Error {
+  override readonly name = 'CassetteMissError'
+  constructor(
+    readonly path: string,
+    readonly key: string,
+    testPath: string,
+  ) {
+    super(
+      `No recorded judge answer for this request (key ${key}) in ${path}, and the cache mode is lockdown (the default when CI is set), which never calls the judge.\n` +
+        `Record it with a judge available, then commit the cassette:\n  ASSAY_CACHE=auto npx vitest run ${testPath}   (or: ASSAY_CACHE=auto npx jest ${testPath})`,
+    )
+  }
+}
+
+const HEADER = { assay: 'cassette', version: 1 }
+
+/**
+ * The cassette of one test file. Reads the file once, records each new answer at once
+ * (under the store's lock, merged with other workers' writes), and keeps track of the
+ * keys touched, so that entries no test used can be reported and pruned.
+ */
+export class Cassette {
+  readonly path: string
+  readonly #fs: StoreFileSystem
+  #entries: Record<string, CassetteEntry> | undefined
+  readonly touched = new Set<string>()
+
+  constructor(fs: StoreFileSystem, path: string) {
+    this.#fs = fs
+    this.path = path
+  }
+
+  #load(): Record<string, CassetteEntry> {
+    this.#entries ??= parseStore<CassetteEntry>(this.path, this.#fs.read(this.path), HEADER)
+    return this.#entries
+  }
+
+  /** The recorded answer for `key`, marking it used. */
+  lookup(key: string): CassetteEntry | undefined {
+    this.touched.add(key)
+    return this.#load()[key]
+  }
+
+  /** Records an answer now, so a crash later in the run loses nothing. */
+  record(key: string, entry: CassetteEntry): void {
+    this.touched.add(key)
+    updateStore<CassetteEntry>(this.#fs, this.path, HEADER, (entries) => {
+      entries[key] = entry
+      this.#entries = { ...entries }
+    })
+  }
+
+  /** Recorded keys no lookup touched: obsolete after a full run of the file. */
+  obsolete(): string[] {
+    return Object.keys(this.#load()).filter((k) => !this.touched.has(k)).sort()
+  }
+
+  /** Deletes the obsolete entries; returns how many. */
+  prune(): number {
+    let removed = 0
+    updateStore<CassetteEntry>(this.#fs, this.path, HEADER, (entries) => {
+      for (const key of Object.keys(entries)) {
+        if (!this.touched.has(key)) {
+          delete entries[key]
+          removed++
+        }
+      }
+      this.#entries = { ...entries }
+    })
+    return removed
+  }
+}
