@@ -3,8 +3,9 @@ import type { ToHaveBulletsOptions } from './toHaveBullets.js'
 import type { NoInventedNumbersOptions } from './toHaveNoInventedNumbers.js'
 import type { SchemaLike } from './toMatchSchema.js'
 import type { PreserveEntitiesFromSource, PreserveEntitiesOptions } from './toPreserveEntities.js'
+import type { ToScoreAtLeastOptions } from './toScoreAtLeast.js'
 
-export type { NoInventedNumbersOptions, PreserveEntitiesFromSource, PreserveEntitiesOptions, SchemaLike, ToBeConciseOptions, ToHaveBulletsOptions }
+export type { NoInventedNumbersOptions, PreserveEntitiesFromSource, PreserveEntitiesOptions, SchemaLike, ToBeConciseOptions, ToHaveBulletsOptions, ToScoreAtLeastOptions }
 
 /**
  * Every assay matcher's signature: the single source of truth that each runner's type
@@ -38,4 +39,9 @@ export interface AssayMatchers<R = unknown> {
    * @example expect(reply).toMatchSchema(z.object({ title: z.string() }))
    */
   toMatchSchema(schema: SchemaLike): R
+  /**
+   * Asks an eval LLM to score the text and asserts the score reaches `min`. Must be awaited.
+   * @example await expect(summary).toScoreAtLeast(7, { source: article })
+   */
+  toScoreAtLeast(min: number, options?: ToScoreAtLeastOptions): Promise<void>
 }

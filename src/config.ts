@@ -2,21 +2,32 @@ import { z } from 'zod'
 import { AssayUsageError } from './errors.js'
 import { formatZodIssues } from './validate.js'
 
-const configSchema = z
-  .object({
-    messages: z
-      .object({
-        maxChars: z.number().int().min(40).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict()
+const endpoint = z.strictObject({ model: z.string().min(1), baseURL: z.string().url().optional(), apiKey: z.string().optional() })
+const positiveInt = z.number().int().positive()
+
+const configSchema = z.strictObject({
+  messages: z.strictObject({ maxChars: z.number().int().min(40).optional() }).optional(),
+  judge: z
+    .strictObject({
+      model: z.string().min(1).optional(),
+      baseURL: z.string().url().optional(),
+      apiKey: z.string().optional(),
+      temperature: z.number().min(0).max(2).optional(),
+      maxConcurrency: positiveInt.optional(),
+      requestsPerMinute: z.number().positive().optional(),
+      tokensPerMinute: z.number().positive().optional(),
+      timeoutMs: positiveInt.optional(),
+      maxRetries: z.number().int().min(0).max(20).optional(),
+      fallback: z.array(endpoint).optional(),
+      prices: z.record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).optional(),
+    })
+    .optional(),
+  cache: z.strictObject({ mode: z.enum(['auto', 'lockdown', 'refresh', 'off']).optional() }).optional(),
+})
 
 /**
- * Options accepted by {@link configure}. Later releases add the judge, cache and
- * reporter settings here, so the object is validated strictly: a misspelt key is an
- * error, not a silently ignored setting.
+ * Options accepted by {@link configure}. The object is validated strictly: a misspelt key
+ * is an error, not a silently ignored setting.
  */
 export interface AssayConfig {
   messages?: {
@@ -27,16 +38,76 @@ export interface AssayConfig {
      */
     maxChars?: number
   }
+  /** The eval-LLM judge behind `toScoreAtLeast`. */
+  judge?: {
+    /** The judge model. `ASSAY_JUDGE_MODEL` overrides it. @default 'gpt-4o-mini' */
+    model?: string
+    /** The endpoint. @default process.env.OPENAI_BASE_URL, else OpenAI's */
+    baseURL?: string
+    /** The key. @default process.env.OPENAI_API_KEY */
+    apiKey?: string
+    /** Sampling temperature of the judge. @default 0 */
+    temperature?: number
+    /** Judge requests in flight at once, per process. @default 4 */
+    maxConcurrency?: number
+    /** Request budget per minute, shared by every test worker. @default unlimited (learnt from 429s and headers) */
+    requestsPerMinute?: number
+    /** Token budget per minute, shared by every test worker. @default unlimited */
+    tokensPerMinute?: number
+    /** Timeout of one judge request. @default 60000 */
+    timeoutMs?: number
+    /** Retries per judge after the first try. @default 4 */
+    maxRetries?: number
+    /** Further judges, tried in order when the previous one fails after its retries. @default [] */
+    fallback?: { model: string; baseURL?: string; apiKey?: string }[]
+    /** Prices in $ per million tokens, merged over the built-in table. */
+    prices?: Record<string, { input: number; output: number }>
+  }
+  cache?: {
+    /** `ASSAY_CACHE` overrides it. @default 'lockdown' when CI is set, else 'auto' */
+    mode?: 'auto' | 'lockdown' | 'refresh' | 'off'
+  }
 }
 
 /** The configuration with every default filled in. */
 export interface ResolvedAssayConfig {
   messages: { maxChars: number }
+  judge: {
+    model: string
+    baseURL: string | undefined
+    apiKey: string | undefined
+    temperature: number
+    maxConcurrency: number
+    requestsPerMinute: number | undefined
+    tokensPerMinute: number | undefined
+    timeoutMs: number
+    maxRetries: number
+    fallback: { model: string; baseURL?: string | undefined; apiKey?: string | undefined }[]
+    prices: Record<string, { input: number; output: number }>
+  }
+  cache: { mode: 'auto' | 'lockdown' | 'refresh' | 'off' | undefined }
 }
 
-const defaults: ResolvedAssayConfig = { messages: { maxChars: 400 } }
+const defaults = (): ResolvedAssayConfig => ({
+  messages: { maxChars: 400 },
+  judge: {
+    model: 'gpt-4o-mini',
+    baseURL: undefined,
+    apiKey: undefined,
+    temperature: 0,
+    maxConcurrency: 4,
+    requestsPerMinute: undefined,
+    tokensPerMinute: undefined,
+    timeoutMs: 60_000,
+    maxRetries: 4,
+    fallback: [],
+    prices: {},
+  },
+  cache: { mode: undefined },
+})
 
-let current: ResolvedAssayConfig = structuredClone(defaults)
+let current: ResolvedAssayConfig = defaults()
+let generation = 0
 
 /**
  * Sets assay's options for the current test process. Call it in a setup file; each
@@ -45,7 +116,7 @@ let current: ResolvedAssayConfig = structuredClone(defaults)
  * @example
  * ```ts
  * import { configure } from 'assay'
- * configure({ messages: { maxChars: 1000 } })
+ * configure({ judge: { model: 'gpt-4o', requestsPerMinute: 300 }, messages: { maxChars: 1000 } })
  * ```
  */
 export function configure(options: AssayConfig): void {
@@ -60,11 +131,14 @@ export function configure(options: AssayConfig): void {
   const next = parsed.data
   current = {
     messages: { ...current.messages, ...stripUndefined(next.messages ?? {}) },
+    judge: { ...current.judge, ...stripUndefined(next.judge ?? {}) },
+    cache: { ...current.cache, ...stripUndefined(next.cache ?? {}) },
   }
+  generation++
 }
 
 /**
- * The options in force, defaults included.
+ * The options in force, defaults included. The judge model honours `ASSAY_JUDGE_MODEL`.
  *
  * @example
  * ```ts
@@ -72,7 +146,13 @@ export function configure(options: AssayConfig): void {
  * ```
  */
 export function getConfig(): Readonly<ResolvedAssayConfig> {
-  return current
+  const model = process.env.ASSAY_JUDGE_MODEL?.trim()
+  return model ? { ...current, judge: { ...current.judge, model } } : current
+}
+
+/** A number that changes whenever {@link configure} or {@link resetConfig} runs, to invalidate caches. */
+export function configGeneration(): number {
+  return generation
 }
 
 /**
@@ -84,7 +164,8 @@ export function getConfig(): Readonly<ResolvedAssayConfig> {
  * ```
  */
 export function resetConfig(): void {
-  current = structuredClone(defaults)
+  current = defaults()
+  generation++
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -28,6 +28,8 @@ export interface JudgeClientOptions {
   timeoutMs?: number
   /** Retries per judge after the first try. @default 4 */
   maxRetries?: number
+  /** HTTP requests in flight at once. @default 4 */
+  maxConcurrency?: number
   pacer?: Pacer
   prices?: Readonly<Record<string, Price>>
   /** For tests. */
@@ -99,6 +101,8 @@ export class JudgeClient {
   readonly #clients = new Map<number, OpenAI>()
   readonly #inFlight = new Map<string, Promise<JudgeCall>>()
   readonly #pacer: Pacer
+  #active = 0
+  readonly #waiting: (() => void)[] = []
 
   constructor(options: JudgeClientOptions) {
     if (options.endpoints.length === 0) throw new Error('JudgeClient needs at least one endpoint.')
@@ -114,6 +118,16 @@ export class JudgeClient {
     const call = this.#run(body).finally(() => this.#inFlight.delete(key))
     this.#inFlight.set(key, call)
     return call
+  }
+
+  async #slot(): Promise<() => void> {
+    const limit = this.#options.maxConcurrency ?? 4
+    if (this.#active >= limit) await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    this.#active++
+    return () => {
+      this.#active--
+      this.#waiting.shift()?.()
+    }
   }
 
   #client(index: number): OpenAI {
@@ -140,10 +154,14 @@ export class JudgeClient {
       for (let attempt = 0; ; attempt++) {
         const wait = await this.#pacer.reserve(estimateTokens(body))
         if (wait > 0) await sleep(wait)
+        const release = await this.#slot()
         const started = performance.now()
         requests++
         try {
-          const { data, response } = await client.chat.completions.create({ ...body, model: endpoint.model }).withResponse()
+          const { data, response } = await client.chat.completions
+            .create({ ...body, model: endpoint.model })
+            .withResponse()
+            .finally(release)
           this.#pacer.observe(Object.fromEntries(HEADER_HINTS.map((h) => [h, response.headers.get(h)])))
           const usage = data.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
           return {

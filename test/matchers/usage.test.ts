@@ -75,7 +75,9 @@ describe('usage errors', () => {
   })
 
   test('configure rejects unknown and invalid options and applies valid ones', () => {
-    expect(usageError(() => configure({ judge: {} } as never))).toContain('unknown option "judge"')
+    expect(usageError(() => configure({ jduge: {} } as never))).toContain('unknown option "jduge"')
+    expect(usageError(() => configure({ judge: { maxRetries: -1 } }))).toContain('options.judge.maxRetries: Too small')
+    expect(usageError(() => configure({ judge: { fallback: [{ model: 'gpt-4o', baseURL: 'not a url' }] } }))).toContain('options.judge.fallback[0].baseURL')
     expect(usageError(() => configure({ messages: { maxChars: 3 } }))).toContain('options.messages.maxChars: Too small')
     try {
       configure({ messages: { maxChars: 50 } })

@@ -1,0 +1,91 @@
+import { z } from 'zod'
+import type { MatcherContext, MatcherResult } from '../src/context.js'
+import { AssayUsageError } from '../src/errors.js'
+import { runJudge, type Verdict } from '../src/judge/judge.js'
+import { judgeRuntime } from '../src/judge/runtime.js'
+import { emitRecord } from '../src/report/records.js'
+import { parseOptions } from '../src/validate.js'
+import { assertString, formatMessage, truncate } from './utils.js'
+
+const schema = z.strictObject({
+  criteria: z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()]).optional(),
+  source: z.string().optional(),
+  scale: z.tuple([z.number().int(), z.number().int()]).refine(([a, b]) => a < b, 'scale must be [low, high] with low < high').optional(),
+  samples: z.number().int().min(1).max(20).optional(),
+  model: z.string().min(1).optional(),
+  every: z.boolean().optional(),
+})
+
+/** Options for {@link toScoreAtLeast}. */
+export type ToScoreAtLeastOptions = z.input<typeof schema>
+
+/** The parts of the runners' matcher state this matcher reads beyond {@link MatcherContext}. */
+interface JudgedContext extends MatcherContext {
+  testPath?: string | undefined
+  currentTestName?: string | undefined
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2))
+
+function describeCall(v: Verdict): string {
+  const cost = v.cost === undefined ? 'cost unknown' : `$${v.cost.toFixed(6)}`
+  const judge = v.judge === 0 ? v.model : `${v.model} (fallback ${v.judge})`
+  return `judge ${judge}, ${v.replayed ? 'replayed from the cassette' : `live, ${v.requests} request${v.requests === 1 ? '' : 's'}`}, ${v.usage.total_tokens} tokens, ${cost}`
+}
+
+/**
+ * Asks an eval LLM to score the output and asserts the score reaches `min`. One request
+ * scores every criterion; answers are recorded to and replayed from a cassette beside the
+ * test file. Must be awaited. A judge that gives no verdict fails the test, even under `.not`.
+ *
+ * @example
+ * ```ts
+ * await expect(summary).toScoreAtLeast(7, { source: article })
+ * await expect(summary).toScoreAtLeast(8, { criteria: ['accuracy', 'No marketing language.'], every: true })
+ * ```
+ */
+export async function toScoreAtLeast(this: JudgedContext, received: unknown, min: unknown, options?: ToScoreAtLeastOptions): Promise<MatcherResult> {
+  const text = assertString('toScoreAtLeast', received, toScoreAtLeast)
+  const o = parseOptions('toScoreAtLeast', schema, options ?? {}, toScoreAtLeast, "Example: toScoreAtLeast(7, { source: article, criteria: ['accuracy', 'completeness'] }).")
+  const scale = o.scale ?? [1, 10]
+  if (typeof min !== 'number' || !Number.isFinite(min) || min < scale[0] || min > scale[1]) {
+    throw new AssayUsageError('toScoreAtLeast', `the minimum score must be a number within the scale [${scale[0]}, ${scale[1]}], but got ${String(min)}.\nExample: toScoreAtLeast(7), or set options.scale.`, toScoreAtLeast)
+  }
+  const every = o.every ?? false
+  const base = { matcher: 'toScoreAtLeast', testPath: this.testPath, testName: this.currentTestName, threshold: min, every }
+
+  let verdict: Verdict
+  try {
+    verdict = await runJudge({ output: text, source: o.source, criteria: o.criteria, scale, samples: o.samples, testPath: this.testPath }, judgeRuntime(o.model))
+  } catch (error) {
+    const message = (error as Error).message
+    emitRecord({ ...base, pass: false, error: message })
+    // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
+    const failure = new Error(`toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.\n${message}`)
+    failure.name = 'JudgeFailure'
+    throw failure
+  }
+
+  const below = Object.entries(verdict.criteria).filter(([, c]) => c.score < min)
+  const pass = every ? below.length === 0 : verdict.overall >= min
+  emitRecord({ ...base, pass, verdict })
+  return {
+    pass,
+    message: () => {
+      const target = every ? `every criterion ≥ ${fmt(min)}` : `overall score ≥ ${fmt(min)}`
+      const sentence = this.isNot
+        ? `Expected the judge to score the text below ${fmt(min)}, but it scored ${fmt(verdict.overall)}.`
+        : every
+          ? `Expected every criterion to score at least ${fmt(min)}, but ${below.map(([k, c]) => `${k} scored ${fmt(c.score)}`).join(', ')}.`
+          : `Expected an overall score of at least ${fmt(min)}, but the judge gave ${fmt(verdict.overall)}.`
+      const lines = Object.entries(verdict.criteria).map(([k, c]) => `${c.score >= min ? '✓' : '✗'} ${k} ${fmt(c.score)}/${scale[1]}: ${truncate(c.reasoning, 300)}`)
+      const blocks: [string, string][] = [
+        ['Expected', `${target} (scale ${scale[0]}–${scale[1]})`],
+        ['Received', `${fmt(verdict.overall)} overall${verdict.samples.length > 1 ? ` over ${verdict.samples.length} samples (${verdict.samples.map(fmt).join(', ')}; spread ${fmt(verdict.spread)})` : ''}${verdict.weighted ? ', log-prob weighted' : ''}`],
+        ['Criteria', lines.join('\n')],
+        ['Judge', describeCall(verdict)],
+      ]
+      return formatMessage(this, 'toScoreAtLeast', sentence, blocks, 'min')
+    },
+  }
+}

@@ -1,0 +1,66 @@
+import { configGeneration, getConfig } from '../config.js'
+import { nodeFileSystem } from '../store/file.js'
+import type { Cassette } from './cassette.js'
+import { resolveCacheMode } from './cassette.js'
+import { JudgeClient, type Pacer } from './client.js'
+import type { Capabilities, JudgeRuntime } from './judge.js'
+import { RateLimiter } from './limiter.js'
+
+// One set of shared state per configuration: changing the configuration starts afresh.
+let shared:
+  | { generation: number; pacer: Pacer; cassettes: Map<string, Cassette>; capabilities: Capabilities; runtimes: Map<string, JudgeRuntime> }
+  | undefined
+
+let pacerFactory: ((rpm: number | undefined, tpm: number | undefined) => Pacer) | undefined
+
+/**
+ * Replaces the local rate limiter, e.g. with a client of the cross-worker coordinator,
+ * so that every worker draws on one budget.
+ */
+export function setPacerFactory(factory: ((rpm: number | undefined, tpm: number | undefined) => Pacer) | undefined): void {
+  pacerFactory = factory
+  shared = undefined
+}
+
+/** The judge runtime for `model` (the configured one by default), built from the configuration. */
+export function judgeRuntime(model?: string): JudgeRuntime {
+  const config = getConfig()
+  if (!shared || shared.generation !== configGeneration()) {
+    const { requestsPerMinute: rpm, tokensPerMinute: tpm } = config.judge
+    shared = {
+      generation: configGeneration(),
+      pacer: pacerFactory?.(rpm, tpm) ?? new RateLimiter({ requestsPerMinute: rpm, tokensPerMinute: tpm }),
+      cassettes: new Map(),
+      capabilities: { logprobs: true, n: true, jsonSchema: true },
+      runtimes: new Map(),
+    }
+  }
+  const name = model ?? config.judge.model
+  let runtime = shared.runtimes.get(name)
+  if (!runtime) {
+    const j = config.judge
+    runtime = {
+      client: new JudgeClient({
+        endpoints: [{ model: name, baseURL: j.baseURL, apiKey: j.apiKey }, ...j.fallback],
+        timeoutMs: j.timeoutMs,
+        maxRetries: j.maxRetries,
+        maxConcurrency: j.maxConcurrency,
+        pacer: shared.pacer,
+        prices: j.prices,
+      }),
+      model: name,
+      temperature: j.temperature,
+      cacheMode: resolveCacheMode(config.cache.mode),
+      fs: nodeFileSystem(),
+      cassettes: shared.cassettes,
+      capabilities: shared.capabilities,
+    }
+    shared.runtimes.set(name, runtime)
+  }
+  return runtime
+}
+
+/** Every cassette the judge used in this process, for obsolete-entry reports. */
+export function usedCassettes(): Cassette[] {
+  return [...(shared?.cassettes.values() ?? [])]
+}

@@ -1,0 +1,108 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { configure, resetConfig } from '../../src/config.js'
+import { setRecordSink, type JudgeRecord } from '../../src/report/records.js'
+
+let server: FixtureServer
+const records: JudgeRecord[] = []
+const reply = (accuracy: number, completeness: number, conciseness: number) => ({
+  content: JSON.stringify({
+    criteria: {
+      accuracy: { reasoning: 'Every figure matches the article.', score: accuracy },
+      completeness: { reasoning: 'It leaves out the dividend.', score: completeness },
+      conciseness: { reasoning: 'Short and to the point.', score: conciseness },
+    },
+  }),
+})
+
+beforeAll(async () => {
+  server = await startFixtureServer()
+  setRecordSink((r) => records.push(r))
+})
+afterEach(() => {
+  resetConfig()
+  records.length = 0
+})
+afterAll(async () => {
+  setRecordSink(undefined)
+  await server.close()
+})
+const use = (scores: [number, number, number], extra: Parameters<typeof configure>[0] = {}) => {
+  server.configure({ respond: () => reply(...scores) })
+  configure({ judge: { baseURL: server.url, apiKey: 'sk-unit-secret', maxRetries: 1, ...extra.judge }, cache: { mode: 'off' } })
+}
+const ANSI = /\u001b\[[0-9;]*m/g
+const failure = async (run: () => Promise<unknown>) => ((await run().then(() => undefined, (e: Error) => e)) as Error | undefined)?.message.replace(ANSI, '')
+
+describe('toScoreAtLeast', () => {
+  test('pass', async () => {
+    use([9, 8, 7])
+    await expect('A summary.').toScoreAtLeast(7, { source: 'An article.' })
+    expect(records[0]).toMatchObject({ matcher: 'toScoreAtLeast', pass: true, threshold: 7, verdict: { overall: 8, model: 'gpt-4o-mini', replayed: false } })
+    expect(records[0]!.testName).toBe('toScoreAtLeast > pass')
+  })
+
+  test('fail', async () => {
+    use([9, 4, 5])
+    const message = await failure(() => expect('A summary.').toScoreAtLeast(7))
+    expect(message).toMatch(/^expect\(received\)\.toScoreAtLeast\(min\)\n\nExpected an overall score of at least 7, but the judge gave 6\.\n/)
+    expect(message).toContain('Expected: overall score ≥ 7 (scale 1–10)')
+    expect(message).toContain('Received: 6 overall, log-prob weighted')
+    expect(message).toContain('✓ accuracy 9/10: Every figure matches the article.')
+    expect(message).toContain('✗ completeness 4/10: It leaves out the dividend.')
+    expect(message).toMatch(/Judge: {4}judge gpt-4o-mini, live, 1 request, \d+ tokens, \$0\.\d{6}/)
+  })
+
+  test('.not pass', async () => {
+    use([3, 3, 3])
+    await expect('A summary.').not.toScoreAtLeast(7)
+  })
+
+  test('.not fail', async () => {
+    use([9, 9, 9])
+    const message = await failure(() => expect('A summary.').not.toScoreAtLeast(7))
+    expect(message).toContain('expect(received).not.toScoreAtLeast(min)')
+    expect(message).toContain('Expected the judge to score the text below 7, but it scored 9.')
+  })
+
+  test('every: each criterion must reach the minimum', async () => {
+    use([9, 9, 6])
+    await expect('x').toScoreAtLeast(7)
+    const message = await failure(() => expect('x').toScoreAtLeast(7, { every: true }))
+    expect(message).toContain('Expected every criterion to score at least 7, but conciseness scored 6.')
+  })
+
+  test('a judge that fails fails the test, even under .not, with the judge error', async () => {
+    use([9, 9, 9])
+    server.script({ kind: 'status', status: 500 }, { kind: 'status', status: 500 })
+    const message = await failure(() => expect('x').not.toScoreAtLeast(7))
+    expect(message).toContain('toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.')
+    expect(message).toContain('500 Fixture error 500 (after 2 tries)')
+    expect(message).not.toContain('sk-unit-secret')
+    expect(records.at(-1)).toMatchObject({ pass: false, error: expect.stringContaining('No judge gave a verdict') })
+  })
+
+  test('a fallback judge answers when the primary fails', async () => {
+    const backup = await startFixtureServer({ respond: () => reply(8, 8, 8) })
+    try {
+      use([1, 1, 1], { judge: { fallback: [{ model: 'gpt-4o', baseURL: backup.url }] } })
+      server.script({ kind: 'quota' })
+      await expect('x').toScoreAtLeast(7)
+      expect(records[0]!.verdict).toMatchObject({ model: 'gpt-4o', judge: 1 })
+    } finally {
+      await backup.close()
+    }
+  })
+
+  test('usage errors: received, min and options', async () => {
+    use([9, 9, 9])
+    const sent = server.requests.length
+    await expect(expect(42).toScoreAtLeast(7)).rejects.toThrow('toScoreAtLeast: received must be a string, but got number 42.')
+    await expect(expect('x').toScoreAtLeast(11)).rejects.toThrow('the minimum score must be a number within the scale [1, 10], but got 11.')
+    await expect(expect('x').not.toScoreAtLeast(Number.NaN)).rejects.toThrow('but got NaN')
+    await expect(expect('x').toScoreAtLeast(3, { scale: [5, 1] } as never)).rejects.toThrow('scale must be [low, high] with low < high')
+    await expect(expect('x').toScoreAtLeast(3, { samples: 0 })).rejects.toThrow('options.samples: Too small')
+    await expect(expect('x').toScoreAtLeast(3, { critera: 'x' } as never)).rejects.toThrow('unknown option "critera"')
+    expect(server.requests.length).toBe(sent)
+  })
+})
