@@ -4,6 +4,7 @@ import { JudgeError, type JudgeClient, type JudgeRequest } from './client.js'
 import { buildJudgeMessages, normaliseCriteria, type Criterion } from './prompt.js'
 import { aggregate, parseVerdict, verdictJsonSchema, weightedScores, type SampleScores, type TokenLogprob } from './verdict.js'
 import type { StoreFileSystem } from '../store/file.js'
+import type { FlightControl } from './coordinator.js'
 
 /** What one judged assertion asks. */
 export interface JudgeAsk {
@@ -33,6 +34,8 @@ export interface JudgeRuntime {
   fs: StoreFileSystem
   cassettes: Map<string, Cassette>
   capabilities: Capabilities
+  /** Cross-worker single-flight, when a coordinator runs. */
+  flights?: FlightControl | undefined
 }
 
 /** A judge's verdict on one output. */
@@ -91,6 +94,26 @@ async function ask(body: JudgeRequest, rt: JudgeRuntime, cassette: Cassette | un
     if (hit) return { completion: hit.response as ChatCompletion, replayed: true, requests: 0, model: (hit.response as ChatCompletion).model, judge: 0, usage: hit.usage, cost: hit.cost, latencyMs: hit.latencyMs }
     if (rt.cacheMode === 'lockdown') throw new CassetteMissError(cassette.path, key, testPath ?? '<test file>')
   }
+  // Another worker may be asking the very same question right now: wait for its answer.
+  if (rt.flights) {
+    const flight = await rt.flights.begin(key)
+    if (!flight.lead && flight.result) return { ...(flight.result as Answer), replayed: false, requests: 0 }
+    if (flight.lead) {
+      try {
+        const answer = await askLive(body, key, rt, cassette)
+        await rt.flights.end(key, answer)
+        return answer
+      } catch (error) {
+        await rt.flights.end(key, null)
+        throw error
+      }
+    }
+  }
+  return askLive(body, key, rt, cassette)
+}
+
+async function askLive(body: JudgeRequest, key: string, rt: JudgeRuntime, cassette: Cassette | undefined): Promise<Answer> {
+  const { messages, ...params } = body
   const call = await rt.client.complete(body)
   if (cassette && rt.cacheMode !== 'off') {
     cassette.record(key, {

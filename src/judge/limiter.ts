@@ -25,8 +25,8 @@ const MAX_REMAINING = 1e9
  * reservation moves it forward, so concurrent callers never share a slot.
  */
 export class RateLimiter {
-  readonly #requestInterval: number
-  readonly #msPerToken: number
+  #requestInterval = 0
+  #msPerToken = 0
   readonly #now: () => number
   #next = 0
   #tokensFreeAt = 0
@@ -34,9 +34,14 @@ export class RateLimiter {
   #learnedInterval = 0
 
   constructor(options: RateLimiterOptions = {}) {
-    this.#requestInterval = options.requestsPerMinute ? 60_000 / options.requestsPerMinute : 0
-    this.#msPerToken = options.tokensPerMinute ? 60_000 / options.tokensPerMinute : 0
+    this.setLimits(options.requestsPerMinute, options.tokensPerMinute)
     this.#now = options.now ?? Date.now
+  }
+
+  /** Changes the configured budgets; `undefined` means no budget of that kind. */
+  setLimits(requestsPerMinute: number | undefined, tokensPerMinute: number | undefined): void {
+    this.#requestInterval = requestsPerMinute ? 60_000 / requestsPerMinute : 0
+    this.#msPerToken = tokensPerMinute ? 60_000 / tokensPerMinute : 0
   }
 
   /** Reserves the next slot for a request of about `tokens` tokens; returns the wait in ms. */

@@ -3,6 +3,7 @@ import { nodeFileSystem } from '../store/file.js'
 import type { Cassette } from './cassette.js'
 import { resolveCacheMode } from './cassette.js'
 import { JudgeClient, type Pacer } from './client.js'
+import { remoteFlights, remotePacer } from './coordinator.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
 import { RateLimiter } from './limiter.js'
 
@@ -11,14 +12,14 @@ let shared:
   | { generation: number; pacer: Pacer; cassettes: Map<string, Cassette>; capabilities: Capabilities; runtimes: Map<string, JudgeRuntime> }
   | undefined
 
-let pacerFactory: ((rpm: number | undefined, tpm: number | undefined) => Pacer) | undefined
+let coordinator: string | undefined
 
 /**
- * Replaces the local rate limiter, e.g. with a client of the cross-worker coordinator,
- * so that every worker draws on one budget.
+ * Routes pacing and single-flight through the coordinator at `url` (started by global
+ * setup), so that every worker draws on one budget; `undefined` goes back to a local limiter.
  */
-export function setPacerFactory(factory: ((rpm: number | undefined, tpm: number | undefined) => Pacer) | undefined): void {
-  pacerFactory = factory
+export function useCoordinator(url: string | undefined): void {
+  coordinator = url
   shared = undefined
 }
 
@@ -29,7 +30,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
     const { requestsPerMinute: rpm, tokensPerMinute: tpm } = config.judge
     shared = {
       generation: configGeneration(),
-      pacer: pacerFactory?.(rpm, tpm) ?? new RateLimiter({ requestsPerMinute: rpm, tokensPerMinute: tpm }),
+      pacer: coordinator ? remotePacer(coordinator, { rpm, tpm }) : new RateLimiter({ requestsPerMinute: rpm, tokensPerMinute: tpm }),
       cassettes: new Map(),
       capabilities: { logprobs: true, n: true, jsonSchema: true },
       runtimes: new Map(),
@@ -54,6 +55,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
       fs: nodeFileSystem(),
       cassettes: shared.cassettes,
       capabilities: shared.capabilities,
+      flights: coordinator ? remoteFlights(coordinator) : undefined,
     }
     shared.runtimes.set(name, runtime)
   }

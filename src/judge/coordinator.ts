@@ -1,0 +1,117 @@
+// One rate limiter and one single-flight table for every test worker. Vitest and Jest run
+// test files in separate workers; a limiter in each would allow N times the budget. The
+// coordinator is a small HTTP server on 127.0.0.1 started by global setup; workers find it
+// through ASSAY_COORDINATOR (or Vitest's provide/inject) and ask it before each request.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Pacer } from './client.js'
+import { RateLimiter, type RateLimiterOptions } from './limiter.js'
+
+/** A running coordinator. */
+export interface Coordinator {
+  url: string
+  close(): Promise<void>
+}
+
+interface Flight {
+  done: Promise<unknown>
+  finish(result: unknown): void
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {}
+}
+
+function reply(res: ServerResponse, body: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body))
+}
+
+/**
+ * Starts the coordinator. `/reserve`, `/backoff` and `/observe` drive one shared
+ * {@link RateLimiter}; `/flight` lets the first worker with a request lead it while the
+ * others with the identical request wait for its answer.
+ */
+export async function startCoordinator(options: RateLimiterOptions = {}): Promise<Coordinator> {
+  const limiter = new RateLimiter(options)
+  const flights = new Map<string, Flight>()
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readJson(req)
+      switch (req.url) {
+        case '/reserve':
+          // Workers send the budgets they were configured with; all run the same setup.
+          if ('rpm' in body || 'tpm' in body) limiter.setLimits((body.rpm as number | undefined) ?? options.requestsPerMinute, (body.tpm as number | undefined) ?? options.tokensPerMinute)
+          return reply(res, { wait: limiter.reserve(Number(body.tokens) || 0) })
+        case '/backoff':
+          limiter.backOff(Number(body.ms))
+          return reply(res, {})
+        case '/observe':
+          limiter.observe(body as Record<string, string | null>)
+          return reply(res, {})
+        case '/flight/begin': {
+          const key = String(body.key)
+          const flight = flights.get(key)
+          if (flight) return reply(res, { lead: false, result: await flight.done })
+          let finish!: (result: unknown) => void
+          const done = new Promise<unknown>((resolve) => (finish = resolve))
+          flights.set(key, { done, finish })
+          return reply(res, { lead: true })
+        }
+        case '/flight/end': {
+          const key = String(body.key)
+          flights.get(key)?.finish(body.result ?? null)
+          flights.delete(key)
+          return reply(res, {})
+        }
+        default:
+          res.writeHead(404).end()
+      }
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(400)
+      res.end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const flight of flights.values()) flight.finish(null)
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+  if (!res.ok) throw new Error(`The assay coordinator at ${url} answered ${res.status} to ${path}.`)
+  return (await res.json()) as Record<string, unknown>
+}
+
+/** A {@link Pacer} that asks the coordinator, so that all workers share one budget. */
+export function remotePacer(url: string, limits: { rpm?: number | undefined; tpm?: number | undefined } = {}): Pacer {
+  return {
+    reserve: async (tokens) => Number((await post(url, '/reserve', { tokens, ...limits })).wait) || 0,
+    backOff: (ms) => void post(url, '/backoff', { ms }).catch(() => {}),
+    observe: (headers) => void post(url, '/observe', headers).catch(() => {}),
+  }
+}
+
+/** Cross-worker single-flight: the first caller leads; the others get its result. */
+export interface FlightControl {
+  begin(key: string): Promise<{ lead: true } | { lead: false; result: unknown }>
+  end(key: string, result: unknown): Promise<void>
+}
+
+/** The coordinator's single-flight table, seen from a worker. */
+export function remoteFlights(url: string): FlightControl {
+  return {
+    begin: async (key) => (await post(url, '/flight/begin', { key })) as { lead: true } | { lead: false; result: unknown },
+    end: async (key, result) => void (await post(url, '/flight/end', { key, result })),
+  }
+}
