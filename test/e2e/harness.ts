@@ -42,7 +42,9 @@ export class FixtureProject {
     }
     const shared = join(projects, 'shared')
     const suite = readFileSync(join(shared, 'suite.body.js'), 'utf8')
-    writeFileSync(join(this.dir, 'summary.test.js'), `${readFileSync(join(this.dir, 'header.js'), 'utf8')}\n${suite}`)
+    const header = readFileSync(join(this.dir, 'header.js'), 'utf8')
+    writeFileSync(join(this.dir, 'summary.test.js'), `${header}\n${suite}`)
+    writeFileSync(join(this.dir, 'judged.test.js'), `${header}\n${readFileSync(join(shared, 'judged.body.js'), 'utf8')}`)
     this.types = readFileSync(join(shared, 'types.body.ts'), 'utf8')
     this.writeTypes(true)
   }

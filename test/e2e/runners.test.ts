@@ -1,5 +1,7 @@
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { FixtureProject, node22Path, root, type RunResult, type TestOutcome } from './harness.js'
 
 // What each failing test of the shared suite must say, in every runner.
@@ -17,16 +19,31 @@ interface Runner {
   name: string
   project: string
   trees?: () => string[]
-  /** Runs the whole suite, writing results.json; `only` restricts it to titles starting with it. */
-  run(p: FixtureProject, only?: string): Promise<RunResult>
+  /** Runs a test file (the shared suite by default), writing results.json; `only` keeps titles starting with it. */
+  run(p: FixtureProject, only?: string, file?: string, env?: Record<string, string>): Promise<RunResult>
   typecheck(p: FixtureProject): Promise<RunResult>
 }
 
 const tsc = (node: string) => (p: FixtureProject) => p.run(node, [join(p.dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'])
-const vitest = (node: () => string) => (p: FixtureProject, only?: string) =>
-  p.run(node(), ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=results.json', ...(only ? ['-t', `^${only}`] : [])])
-const jest = (p: FixtureProject, only?: string) =>
-  p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--json', '--outputFile=results.json', ...(only ? ['-t', `^${only}`] : [])])
+const vitest =
+  (node: () => string) =>
+  (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}) =>
+    p.run(
+      node(),
+      [
+        'node_modules/vitest/vitest.mjs',
+        'run',
+        file,
+        '--reporter=default',
+        '--reporter=json',
+        '--outputFile.json=results.json',
+        ...(existsSync(join(p.dir, 'meta-reporter.js')) ? ['--reporter=./meta-reporter.js'] : []),
+        ...(only ? ['-t', `^${only}`] : []),
+      ],
+      env,
+    )
+const jest = (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}) =>
+  p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--json', '--outputFile=results.json', file, ...(only ? ['-t', `^${only}`] : [])], env)
 
 const runners: Runner[] = [
   { name: 'Vitest 4 (ESM, Node 20)', project: 'vitest-esm', run: vitest(() => process.execPath), typecheck: tsc(process.execPath) },
@@ -81,6 +98,70 @@ describe.each(runners)('$name', (runner) => {
     const outcomes = [...project.results().values()]
     expect(outcomes.filter((o) => o.status === 'passed')).toHaveLength(7)
     expect(outcomes.filter((o) => o.status === 'failed')).toHaveLength(0)
+  })
+
+  describe('judged assertions against a live fixture judge, then replayed', () => {
+    let judge: FixtureServer
+    const secret = 'sk-e2e-secret-key-123'
+    const judgeEnv = () => ({ OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: secret, ASSAY_RECORDS_DIR: join(project.dir, 'records') })
+    const cassette = () => join(project.dir, '__llm_cassettes__', 'judged.test.js.json')
+
+    beforeAll(async () => {
+      judge = await startFixtureServer({
+        respond: (body) => {
+          const output = String(body.messages.at(-1)?.content).split('OUTPUT:')[1] ?? ''
+          const score = output.includes('invented') ? 3 : 9
+          const entry = (reasoning: string) => ({ reasoning, score })
+          return JSON.stringify({ criteria: { accuracy: entry('Checked against the source.'), completeness: entry('Covers the figures.'), conciseness: entry('Short.') } })
+        },
+      })
+    })
+    afterAll(() => judge?.close())
+
+    test('the first run asks the judge once per verdict and records a cassette without secrets', async () => {
+      const run = await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: '' })
+      expect(run.code, run.output).toBe(1)
+      const outcomes = project.results()
+      expect(outcomes.get('pass: judged')?.status, outcomes.get('pass: judged')?.message).toBe('passed')
+      expect(outcomes.get('pass: judged not')?.status).toBe('passed')
+      expect(outcomes.get('fail: judged')?.message).toContain('Expected an overall score of at least 7, but the judge gave 3.')
+      expect(outcomes.get('fail: judged')?.message).toContain('judge gpt-4o-mini, live, 1 request')
+      expect(judge.requests.filter((r) => r.status === 200)).toHaveLength(3)
+      expect(judge.requests).toHaveLength(3)
+      const file = readFileSync(cassette(), 'utf8')
+      expect(Object.keys(JSON.parse(file).entries)).toHaveLength(3)
+      expect(file).not.toContain(secret)
+    })
+
+    test('a CI re-run replays every verdict with no request', async () => {
+      const before = judge.requests.length
+      const run = await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true' })
+      expect(run.code, run.output).toBe(1)
+      const outcomes = project.results()
+      expect(outcomes.get('pass: judged')?.status).toBe('passed')
+      expect(outcomes.get('fail: judged')?.message).toContain('replayed from the cassette')
+      expect(judge.requests.length).toBe(before)
+    })
+
+    test('judge records reach the reporters: task meta in Vitest, side files in Jest', () => {
+      const records = existsSync(join(project.dir, 'meta.json'))
+        ? Object.values(JSON.parse(readFileSync(join(project.dir, 'meta.json'), 'utf8')) as Record<string, { assay?: { records: unknown[] } }>).flatMap((m) => m.assay?.records ?? [])
+        : readdirSync(join(project.dir, 'records')).flatMap((f) => readFileSync(join(project.dir, 'records', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown))
+      expect(records.length).toBeGreaterThanOrEqual(3)
+      expect(records).toContainEqual(expect.objectContaining({ matcher: 'toScoreAtLeast', pass: false, threshold: 7, verdict: expect.objectContaining({ overall: 3 }) }))
+      expect(JSON.stringify(records)).not.toContain(secret)
+    })
+
+    test('on CI, a verdict missing from the cassette fails with the command that records it', async () => {
+      rmSync(cassette())
+      const before = judge.requests.length
+      const run = await runner.run(project, 'pass: judged', 'judged.test.js', { ...judgeEnv(), CI: 'true' })
+      expect(run.code).toBe(1)
+      const message = project.results().get('pass: judged')?.message ?? ''
+      expect(message).toContain('toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.')
+      expect(message).toContain('ASSAY_CACHE=auto npx')
+      expect(judge.requests.length).toBe(before)
+    })
   })
 
   test('types: every matcher type-checks, and wrong options are rejected', async () => {

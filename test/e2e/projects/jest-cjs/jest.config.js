@@ -1,1 +1,6 @@
-module.exports = { testEnvironment: 'node', setupFilesAfterEnv: ['assay/jest'] }
+module.exports = {
+  testEnvironment: 'node',
+  setupFilesAfterEnv: ['assay/jest'],
+  globalSetup: 'assay/jest/global-setup',
+  globalTeardown: 'assay/jest/global-teardown',
+}
