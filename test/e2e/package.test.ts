@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, cpSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -14,7 +14,8 @@ describe('the published package', () => {
     dir = mkdtempSync(join(tmpdir(), 'assay-package-'))
     mkdirSync(join(dir, 'node_modules'))
     cpSync(inject('assayPackage'), join(dir, 'node_modules/assay'), { recursive: true })
-    for (const dep of ['zod', 'compromise']) symlinkSync(join(root, 'node_modules', dep), join(dir, 'node_modules', dep))
+    const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+    for (const dep of Object.keys(dependencies)) symlinkSync(join(root, 'node_modules', dep), join(dir, 'node_modules', dep))
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
