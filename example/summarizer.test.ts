@@ -27,4 +27,8 @@ describe.each([
   test('invents no numbers', async () => {
     expect(await summarize(name)).toHaveNoInventedNumbers(source)
   })
+
+  test('an eval LLM scores it at least 7/10 against the article', async () => {
+    await expect(await summarize(name)).toScoreAtLeast(7, { source })
+  })
 })

@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config'
+import { assay } from 'assay/vitest/plugin'
 
-// `assay/vitest/v4` is the Vitest 3.2–4 entry; on Vitest 5 it is `assay/vitest`.
+// The plugin adds the setup file, the rate-limit coordinator and the options in one line.
 export default defineConfig({
+  plugins: [assay({ judge: { model: 'gpt-4o-mini' } })],
   test: {
     root: import.meta.dirname,
     include: ['*.test.ts'],
-    setupFiles: ['assay/vitest/v4'],
   },
 })
