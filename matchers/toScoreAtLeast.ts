@@ -52,7 +52,7 @@ export async function toScoreAtLeast(this: JudgedContext, received: unknown, min
     throw new AssayUsageError('toScoreAtLeast', `the minimum score must be a number within the scale [${scale[0]}, ${scale[1]}], but got ${String(min)}.\nExample: toScoreAtLeast(7), or set options.scale.`, toScoreAtLeast)
   }
   const every = o.every ?? false
-  const base = { matcher: 'toScoreAtLeast', testPath: this.testPath, testName: this.currentTestName, threshold: min, every }
+  const base = { kind: 'judge' as const, matcher: 'toScoreAtLeast', testPath: this.testPath, testName: this.currentTestName, threshold: min, every }
 
   let verdict: Verdict
   try {

@@ -5,9 +5,13 @@ import { join } from 'node:path'
 import { expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
 import { useCoordinator } from '../src/judge/runtime.js'
-import { setRecordSink } from '../src/report/records.js'
+import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
+setTestContextProvider(() => {
+  const state = expect.getState()
+  return { testPath: state.testPath, testName: state.currentTestName }
+})
 useCoordinator(process.env.ASSAY_COORDINATOR)
 
 // Jest has no per-test metadata: records go to a side file per worker, for the reporters.

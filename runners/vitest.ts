@@ -4,9 +4,13 @@ import { expect, inject, TestRunner } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { configure, type AssayConfig } from '../src/config.js'
 import { useCoordinator } from '../src/judge/runtime.js'
-import { setRecordSink } from '../src/report/records.js'
+import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
+setTestContextProvider(() => {
+  const state = expect.getState()
+  return { testPath: state.testPath, testName: state.currentTestName }
+})
 
 const provided = inject as unknown as (key: string) => unknown
 const options = provided('assayConfig') as AssayConfig | undefined

@@ -58,8 +58,8 @@ export class CassetteMissError extends Error {
     testPath: string,
   ) {
     super(
-      `No recorded judge answer for this request (key ${key}) in ${path}, and the cache mode is lockdown (the default when CI is set), which never calls the judge.\n` +
-        `Record it with a judge available, then commit the cassette:\n  ASSAY_CACHE=auto npx vitest run ${testPath}   (or: ASSAY_CACHE=auto npx jest ${testPath})`,
+      `No recorded answer for this LLM request (key ${key}) in ${path}, and the cache mode is lockdown (the default when CI is set), which never calls the model.\n` +
+        `Record it with the model reachable, then commit the cassette:\n  ASSAY_CACHE=auto npx vitest run ${testPath}   (or: ASSAY_CACHE=auto npx jest ${testPath})`,
     )
   }
 }

@@ -4,6 +4,7 @@
 
 /** One judged assertion, as the reporters read it. Plain JSON. */
 export interface JudgeRecord {
+  kind: 'judge'
   matcher: string
   testPath?: string | undefined
   testName?: string | undefined
@@ -30,8 +31,43 @@ export interface JudgeRecord {
   error?: string
 }
 
-type Sink = (record: JudgeRecord) => void
+/** One LLM call the app under test made through `recordingFetch`. Plain JSON. */
+export interface LlmCallRecord {
+  kind: 'llm-call'
+  testPath?: string | undefined
+  testName?: string | undefined
+  url: string
+  model: string | undefined
+  replayed: boolean
+  status: number
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | undefined
+  cost: number | undefined
+  latencyMs: number
+}
+
+/** Anything assay attaches to a test. */
+export type AssayRecord = JudgeRecord | LlmCallRecord
+
+type Sink = (record: AssayRecord) => void
 let sink: Sink | undefined
+
+/** What the runner knows about the test running now. */
+export interface TestContext {
+  testPath?: string | undefined
+  testName?: string | undefined
+}
+
+let testContext: () => TestContext = () => ({})
+
+/** Installs how to ask the runner which test is running; the runner adapters call this. */
+export function setTestContextProvider(provider: () => TestContext): void {
+  testContext = provider
+}
+
+/** The test running now, as far as the runner says. */
+export function currentTest(): TestContext {
+  return testContext()
+}
 
 /** Installs where records go; the runner adapters call this. */
 export function setRecordSink(next: Sink | undefined): void {
@@ -39,6 +75,6 @@ export function setRecordSink(next: Sink | undefined): void {
 }
 
 /** Hands a record to the installed sink, if any. */
-export function emitRecord(record: JudgeRecord): void {
+export function emitRecord(record: AssayRecord): void {
   sink?.(record)
 }

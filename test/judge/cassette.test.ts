@@ -60,7 +60,7 @@ describe('cassettes', () => {
 
   test('a miss in lockdown names the file and the command that records it', () => {
     const error = new CassetteMissError('/repo/test/__llm_cassettes__/a.test.ts.json', 'abc', 'test/a.test.ts')
-    expect(error.message).toContain('No recorded judge answer for this request (key abc) in /repo/test/__llm_cassettes__/a.test.ts.json')
+    expect(error.message).toContain('No recorded answer for this LLM request (key abc) in /repo/test/__llm_cassettes__/a.test.ts.json')
     expect(error.message).toContain('ASSAY_CACHE=auto npx vitest run test/a.test.ts')
   })
 })

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { configure, resetConfig } from '../../src/config.js'
-import { setRecordSink, type JudgeRecord } from '../../src/report/records.js'
+import { setRecordSink, type AssayRecord } from '../../src/report/records.js'
 
 let server: FixtureServer
-const records: JudgeRecord[] = []
+const records: AssayRecord[] = []
 const reply = (accuracy: number, completeness: number, conciseness: number) => ({
   content: JSON.stringify({
     criteria: {
@@ -39,7 +39,7 @@ describe('toScoreAtLeast', () => {
     use([9, 8, 7])
     await expect('A summary.').toScoreAtLeast(7, { source: 'An article.' })
     expect(records[0]).toMatchObject({ matcher: 'toScoreAtLeast', pass: true, threshold: 7, verdict: { overall: 8, model: 'gpt-4o-mini', replayed: false } })
-    expect(records[0]!.testName).toBe('toScoreAtLeast > pass')
+    expect(records[0]).toMatchObject({ kind: 'judge', testName: 'toScoreAtLeast > pass' })
   })
 
   test('fail', async () => {
@@ -88,7 +88,7 @@ describe('toScoreAtLeast', () => {
       use([1, 1, 1], { judge: { fallback: [{ model: 'gpt-4o', baseURL: backup.url }] } })
       server.script({ kind: 'quota' })
       await expect('x').toScoreAtLeast(7)
-      expect(records[0]!.verdict).toMatchObject({ model: 'gpt-4o', judge: 1 })
+      expect(records[0]).toMatchObject({ verdict: { model: 'gpt-4o', judge: 1 } })
     } finally {
       await backup.close()
     }

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import OpenAI from 'openai'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { configure, resetConfig } from '../../src/config.js'
+import { recordingFetch } from '../../src/judge/recording-fetch.js'
+import { setRecordSink, type AssayRecord } from '../../src/report/records.js'
+
+let server: FixtureServer
+let dir: string
+const records: AssayRecord[] = []
+beforeAll(async () => {
+  server = await startFixtureServer({ respond: () => 'A three-bullet summary.' })
+  dir = mkdtempSync(join(tmpdir(), 'assay-fetch-'))
+  setRecordSink((r) => records.push(r))
+})
+afterEach(() => {
+  resetConfig()
+  records.length = 0
+})
+afterAll(async () => {
+  setRecordSink(undefined)
+  rmSync(dir, { recursive: true, force: true })
+  await server.close()
+})
+
+const app = (testPath: string) => new OpenAI({ baseURL: server.url, apiKey: 'sk-app-secret', fetch: recordingFetch({ testPath }), maxRetries: 0 })
+const summarise = (client: OpenAI, text: string) => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Summarise: ${text}` }] })
+
+describe('recordingFetch', () => {
+  test('records the app\'s LLM call, then replays it with no request, attaching tokens and cost', async () => {
+    configure({ cache: { mode: 'auto' } })
+    const testPath = join(dir, 'feature.test.ts')
+    const live = await summarise(app(testPath), 'the article')
+    const sent = server.requests.length
+    const replayed = await summarise(app(testPath), 'the article')
+    expect(server.requests.length).toBe(sent)
+    expect(replayed.choices[0]!.message.content).toBe(live.choices[0]!.message.content)
+    expect(records).toMatchObject([
+      { kind: 'llm-call', url: '/v1/chat/completions', model: 'gpt-4o-mini', replayed: false, status: 200, usage: { total_tokens: live.usage!.total_tokens } },
+      { kind: 'llm-call', replayed: true },
+    ])
+    expect((records[0] as { cost: number }).cost).toBeGreaterThan(0)
+    const file = readFileSync(join(dir, '__llm_cassettes__', 'feature.test.ts.json'), 'utf8')
+    expect(file).toContain('Summarise: the article')
+    expect(file).not.toContain('sk-app-secret')
+  })
+
+  test('in lockdown a missing call is an error the SDK passes on with the command that records it', async () => {
+    configure({ cache: { mode: 'lockdown' } })
+    const error = (await summarise(app(join(dir, 'other.test.ts')), 'never recorded').catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>
+    expect(error.status).toBe(424)
+    expect(error.message).toContain('No recorded answer for this LLM request')
+    expect(error.message).toContain('ASSAY_CACHE=auto npx vitest run')
+  })
+
+  test('failed calls are passed on and not recorded; off mode goes straight to the network', async () => {
+    configure({ cache: { mode: 'auto' } })
+    const testPath = join(dir, 'errors.test.ts')
+    server.script({ kind: 'status', status: 500 })
+    await expect(summarise(app(testPath), 'x')).rejects.toMatchObject({ status: 500 })
+    const sent = server.requests.length
+    await summarise(app(testPath), 'x')
+    expect(server.requests.length).toBe(sent + 1)
+    configure({ cache: { mode: 'off' } })
+    await summarise(app(testPath), 'x')
+    expect(server.requests.length).toBe(sent + 2)
+  })
+})
