@@ -3,16 +3,36 @@ import { extractJson } from '../text/json.js'
 import { formatZodIssues } from '../validate.js'
 import type { Criterion } from './prompt.js'
 
+function buildVerdictSchema(keys: readonly string[], scale: readonly [number, number]) {
+  const entry = z.strictObject({ reasoning: z.string(), score: z.int().min(scale[0]).max(scale[1]) })
+  return z.strictObject({ criteria: z.strictObject(Object.fromEntries(keys.map((k) => [k, entry]))) })
+}
+
+// A suite asks with the same few rubrics over and over; building a zod schema and its JSON
+// schema each time was most of the cost of a replayed verdict.
+const schemas = new Map<string, { zod: ReturnType<typeof buildVerdictSchema>; json: Record<string, unknown> }>()
+
+function schemasFor(criteria: readonly Criterion[], scale: readonly [number, number]) {
+  const keys = criteria.map((c) => c.key)
+  const id = JSON.stringify([keys, scale])
+  let found = schemas.get(id)
+  if (!found) {
+    const zod = buildVerdictSchema(keys, scale)
+    const { $schema: _drop, ...json } = z.toJSONSchema(zod, { target: 'draft-7' }) as Record<string, unknown>
+    found = { zod, json }
+    if (schemas.size < 100) schemas.set(id, found)
+  }
+  return found
+}
+
 /** The zod schema of a judge reply: reasoning and an integer score for every criterion. */
 export function verdictSchema(criteria: readonly Criterion[], scale: readonly [number, number]) {
-  const entry = z.strictObject({ reasoning: z.string(), score: z.int().min(scale[0]).max(scale[1]) })
-  return z.strictObject({ criteria: z.strictObject(Object.fromEntries(criteria.map((c) => [c.key, entry]))) })
+  return schemasFor(criteria, scale).zod
 }
 
 /** The JSON schema sent as `response_format`, built from {@link verdictSchema}. */
 export function verdictJsonSchema(criteria: readonly Criterion[], scale: readonly [number, number]): Record<string, unknown> {
-  const { $schema: _drop, ...schema } = z.toJSONSchema(verdictSchema(criteria, scale), { target: 'draft-7' }) as Record<string, unknown>
-  return schema
+  return schemasFor(criteria, scale).json
 }
 
 /** A judge reply read and validated. */
