@@ -152,6 +152,21 @@ describe.each(runners)('$name', (runner) => {
       expect(JSON.stringify(records)).not.toContain(secret)
     })
 
+    test('no file the runs wrote holds the API key: cassettes, records, results, logs', () => {
+      const files: string[] = []
+      const walk = (d: string) => {
+        for (const entry of readdirSync(d, { withFileTypes: true })) {
+          if (entry.name === 'node_modules') continue
+          const path = join(d, entry.name)
+          if (entry.isDirectory()) walk(path)
+          else files.push(path)
+        }
+      }
+      walk(project.dir)
+      expect(files.some((f) => f.includes('__llm_cassettes__'))).toBe(true)
+      for (const file of files) expect(readFileSync(file, 'utf8').includes(secret), file).toBe(false)
+    })
+
     test('on CI, a verdict missing from the cassette fails with the command that records it', async () => {
       rmSync(cassette())
       const before = judge.requests.length
