@@ -1,7 +1,6 @@
 import { configGeneration, getConfig } from '../config.js'
 import { nodeFileSystem } from '../store/file.js'
-import type { Cassette } from './cassette.js'
-import { resolveCacheMode } from './cassette.js'
+import { Cassette, cassettePath, resolveCacheMode } from './cassette.js'
 import { JudgeClient, type Pacer } from './client.js'
 import { remoteFlights, remotePacer } from './coordinator.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
@@ -65,4 +64,16 @@ export function judgeRuntime(model?: string): JudgeRuntime {
 /** Every cassette the judge used in this process, for obsolete-entry reports. */
 export function usedCassettes(): Cassette[] {
   return [...(shared?.cassettes.values() ?? [])]
+}
+
+/**
+ * The cassette of a test file if the judge used it in this process or it exists on disk,
+ * for obsolete-entry checks at the end of the file.
+ */
+export function cassetteFor(testPath: string): Cassette | undefined {
+  const path = cassettePath(testPath)
+  const used = shared?.cassettes.get(path)
+  if (used) return used
+  const fs = nodeFileSystem()
+  return fs.read(path) === undefined ? undefined : new Cassette(fs, path)
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
@@ -165,6 +165,23 @@ describe.each(runners)('$name', (runner) => {
       walk(project.dir)
       expect(files.some((f) => f.includes('__llm_cassettes__'))).toBe(true)
       for (const file of files) expect(readFileSync(file, 'utf8').includes(secret), file).toBe(false)
+    })
+
+    test('Vitest: entries no test touched are reported, kept under a filter, and pruned with ASSAY_UPDATE=1', async (ctx) => {
+      if (!runner.name.startsWith('Vitest')) return ctx.skip()
+      const entries = () => Object.keys(JSON.parse(readFileSync(cassette(), 'utf8')).entries as object)
+      expect(entries()).toHaveLength(3)
+      // Drop one judged test from the file: its entry becomes obsolete.
+      const path = join(project.dir, 'judged.test.js')
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/test\('pass: judged not'[\s\S]*?\n\}\)\n/, ''))
+      const filtered = await runner.run(project, 'pass: judged', 'judged.test.js', { ...judgeEnv(), CI: 'true', ASSAY_UPDATE: '1' })
+      expect(filtered.code, filtered.output).toBe(0)
+      expect(entries()).toHaveLength(3)
+      const reported = await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true' })
+      expect(reported.output).toContain('assay: 1 obsolete entry in')
+      expect(entries()).toHaveLength(3)
+      await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true', ASSAY_UPDATE: '1' })
+      expect(entries()).toHaveLength(2)
     })
 
     test('on CI, a verdict missing from the cassette fails with the command that records it', async () => {
