@@ -5,3 +5,13 @@ import type { AssayMatchers } from '../dist/esm/matchers/types.js'
 declare module 'vitest' {
   interface Matchers<T = any> extends AssayMatchers<T> {}
 }
+
+// What assay attaches to tests and files in Vitest, for reporters reading `testCase.meta()`.
+declare module 'vitest' {
+  interface TaskMeta {
+    assay?: {
+      records?: import('../dist/esm/src/report/records.js').AssayRecord[]
+      cassette?: { path: string; obsolete: string[]; pruned: number }
+    }
+  }
+}
