@@ -21,7 +21,7 @@ describe('the published package', () => {
 
   test('ships the builds and types, and no sources or tests', () => {
     const pkg = inject('assayPackage')
-    for (const file of ['dist/esm/src/index.js', 'dist/cjs/src/index.js', 'dist/cjs/package.json', 'types/vitest.d.ts', 'types/vitest-v4.d.ts', 'types/jest.d.ts', 'README.md']) {
+    for (const file of ['dist/esm/src/index.js', 'dist/cjs/src/index.js', 'dist/cjs/package.json', 'types/vitest.d.ts', 'types/vitest-v4.d.ts', 'types/jest.d.ts', 'bin/assay.mjs', 'README.md']) {
       expect(existsSync(join(pkg, file)), file).toBe(true)
     }
     for (const file of ['src', 'test', 'bench', 'matchers', 'node_modules']) expect(existsSync(join(pkg, file)), file).toBe(false)
