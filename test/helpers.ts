@@ -1,4 +1,6 @@
-import { expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import { resetConfig } from '../src/config.js'
+import { setRecordSink, type AssayRecord } from '../src/report/records.js'
 
 const ANSI = /\u001b\[[0-9;]*m/g
 
@@ -22,4 +24,19 @@ export function usageError(call: () => unknown): string {
     return (error as Error).message
   }
   throw new Error('expected a usage error, but nothing was thrown')
+}
+
+/**
+ * Collects the records assay emits during a test file, and resets the configuration and
+ * the collected records after each test.
+ */
+export function collectRecords(): AssayRecord[] {
+  const records: AssayRecord[] = []
+  beforeAll(() => setRecordSink((r) => records.push(r)))
+  afterEach(() => {
+    resetConfig()
+    records.length = 0
+  })
+  afterAll(() => setRecordSink(undefined))
+  return records
 }

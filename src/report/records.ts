@@ -1,6 +1,7 @@
 // What judged assertions leave behind for the reporters: one record per verdict (or per
 // judge failure). Each runner adapter installs a sink that attaches records to the current
 // test: Vitest's task.meta, a side file per worker for Jest.
+import type { Verdict } from '../judge/judge.js'
 
 /** One judged assertion, as the reporters read it. Plain JSON. */
 export interface JudgeRecord {
@@ -12,21 +13,7 @@ export interface JudgeRecord {
   threshold: number
   every: boolean
   /** Present when the judge answered. */
-  verdict?: {
-    overall: number
-    criteria: Record<string, { description: string; score: number; reasoning: string }>
-    scale: readonly [number, number]
-    samples: number[]
-    spread: number
-    model: string
-    judge: number
-    replayed: boolean
-    requests: number
-    weighted: boolean
-    usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
-    cost: number | undefined
-    latencyMs: number
-  }
+  verdict?: Verdict
   /** Present when it did not. */
   error?: string
 }

@@ -2,26 +2,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import OpenAI from 'openai'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
-import { configure, resetConfig } from '../../src/config.js'
+import { configure } from '../../src/config.js'
 import { recordingFetch } from '../../src/judge/recording-fetch.js'
-import { setRecordSink, type AssayRecord } from '../../src/report/records.js'
+import { collectRecords } from '../helpers.js'
 
 let server: FixtureServer
 let dir: string
-const records: AssayRecord[] = []
+const records = collectRecords()
 beforeAll(async () => {
   server = await startFixtureServer({ respond: () => 'A three-bullet summary.' })
   dir = mkdtempSync(join(tmpdir(), 'assay-fetch-'))
-  setRecordSink((r) => records.push(r))
-})
-afterEach(() => {
-  resetConfig()
-  records.length = 0
 })
 afterAll(async () => {
-  setRecordSink(undefined)
   rmSync(dir, { recursive: true, force: true })
   await server.close()
 })

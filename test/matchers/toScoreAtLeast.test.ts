@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
-import { configure, resetConfig } from '../../src/config.js'
-import { setRecordSink, type AssayRecord } from '../../src/report/records.js'
+import { configure } from '../../src/config.js'
+import { collectRecords } from '../helpers.js'
 
 let server: FixtureServer
-const records: AssayRecord[] = []
+const records = collectRecords()
 const reply = (accuracy: number, completeness: number, conciseness: number) => ({
   content: JSON.stringify({
     criteria: {
@@ -17,16 +17,8 @@ const reply = (accuracy: number, completeness: number, conciseness: number) => (
 
 beforeAll(async () => {
   server = await startFixtureServer()
-  setRecordSink((r) => records.push(r))
 })
-afterEach(() => {
-  resetConfig()
-  records.length = 0
-})
-afterAll(async () => {
-  setRecordSink(undefined)
-  await server.close()
-})
+afterAll(() => server.close())
 const use = (scores: [number, number, number], extra: Parameters<typeof configure>[0] = {}) => {
   server.configure({ respond: () => reply(...scores) })
   configure({ judge: { baseURL: server.url, apiKey: 'sk-unit-secret', maxRetries: 1, ...extra.judge }, cache: { mode: 'off' } })
