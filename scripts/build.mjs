@@ -15,19 +15,24 @@ run('tsconfig.cjs.json')
 mkdirSync('dist/cjs', { recursive: true })
 writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n')
 
-// The lazy loader of compromise is plain JavaScript per format (see src/text/load-nlp.js).
-copyFileSync('src/text/load-nlp.js', 'dist/esm/src/text/load-nlp.js')
-copyFileSync('src/text/load-nlp.d.ts', 'dist/esm/src/text/load-nlp.d.ts')
-copyFileSync('src/text/load-nlp.d.ts', 'dist/cjs/src/text/load-nlp.d.ts')
+// The lazy loader is plain JavaScript per format (see src/lazy.js).
+copyFileSync('src/lazy.js', 'dist/esm/src/lazy.js')
+copyFileSync('src/lazy.d.ts', 'dist/esm/src/lazy.d.ts')
+copyFileSync('src/lazy.d.ts', 'dist/cjs/src/lazy.d.ts')
 writeFileSync(
-  'dist/cjs/src/text/load-nlp.js',
+  'dist/cjs/src/lazy.js',
   `"use strict";
-// CommonJS twin of src/text/load-nlp.js: loads compromise on first use.
+// CommonJS twin of src/lazy.js: loads dependencies on first use.
 Object.defineProperty(exports, "__esModule", { value: true });
 let nlp;
+let openai;
 exports.loadNlp = function loadNlp() {
   nlp ??= require("compromise");
   return nlp;
+};
+exports.loadOpenAI = function loadOpenAI() {
+  openai ??= require("openai");
+  return openai;
 };
 `,
 )

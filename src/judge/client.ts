@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import stableStringify from 'fast-json-stable-stringify'
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
+import { loadOpenAI } from '../lazy.js'
 import { RateLimiter } from './limiter.js'
 import { costOf, DEFAULT_PRICES, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
@@ -137,6 +138,7 @@ export class JudgeClient {
       const apiKey = e.apiKey ?? process.env.OPENAI_API_KEY
       const baseURL = e.baseURL ?? process.env.OPENAI_BASE_URL
       // Local servers (Ollama, vLLM) accept any key; the SDK insists on one.
+      const { OpenAI } = loadOpenAI()
       client = new OpenAI({ apiKey: apiKey ?? 'no-key', ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: this.#options.timeoutMs ?? 60_000 })
       this.#clients.set(index, client)
     }
@@ -175,7 +177,7 @@ export class JudgeClient {
           }
         } catch (error) {
           // The SDK's connection errors (resets, timeouts) carry no status and no name of their own.
-          const kind = error instanceof OpenAI.APIConnectionError ? 'retry' : classifyFailure(error)
+          const kind = error instanceof loadOpenAI().APIConnectionError ? 'retry' : classifyFailure(error)
           const headers = (error as { headers?: Headers }).headers
           if (headers) this.#pacer.observe(Object.fromEntries(HEADER_HINTS.map((h) => [h, headers.get(h)])))
           if (kind === 'quota') {

@@ -1,5 +1,5 @@
 import { foldString, foldText, type FoldedText } from './fold.js'
-import { loadNlp } from './load-nlp.js'
+import { loadNlp } from '../lazy.js'
 import { sameClaim } from './claims.js'
 import { extractNumbers, type NumericClaim } from './numbers.js'
 import { LineIndex } from './position.js'

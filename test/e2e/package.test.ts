@@ -35,7 +35,8 @@ describe('the published package', () => {
     expect(cjs).toContain('toHaveNoInventedNumbers')
   })
 
-  test('the matchers load without the NLP library, which loads on first use', () => {
+  test('the matchers load without the NLP library or the openai SDK; each loads on first use', () => {
+    expect(node(['-e', "require('assay/matchers'); console.log(Object.keys(require.cache).filter((k) => /[\\/](openai|compromise)[\\/]/.test(k)).length)"])).toBe('0')
     const script = `
       const { extractEntities } = require('assay')
       const loaded = () => Object.keys(require.cache).some((k) => k.includes('compromise'))
