@@ -1,6 +1,10 @@
 // Jest global teardown, the pair of `assay/jest/global-setup`: stops the coordinator.
-import type { Coordinator } from '../src/judge/coordinator.js'
+import { formatSummary, type Coordinator } from '../src/judge/coordinator.js'
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __assayCoordinator?: Coordinator }).__assayCoordinator?.close()
+  const coordinator = (globalThis as { __assayCoordinator?: Coordinator }).__assayCoordinator
+  if (!coordinator) return
+  const summary = formatSummary(coordinator.summary())
+  if (summary) console.log(summary)
+  await coordinator.close()
 }

@@ -2,10 +2,11 @@
 // that `@jest/globals` hands out, which is also the global one when globals are injected.
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect } from '@jest/globals'
+import { afterAll, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
-import { useCoordinator } from '../src/judge/runtime.js'
-import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
+import { flushReports, reportTo } from '../src/judge/coordinator.js'
+import { coordinatorURL, settleCassette, useCoordinator } from '../src/judge/runtime.js'
+import { emitRecord, setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
 setTestContextProvider(() => {
@@ -16,8 +17,37 @@ useCoordinator(process.env.ASSAY_COORDINATOR)
 
 // Jest has no per-test metadata: records go to a side file per worker, for the reporters.
 const records = process.env.ASSAY_RECORDS_DIR
-if (records) {
-  const file = join(records, `worker-${process.env.JEST_WORKER_ID ?? '1'}-${process.pid}.jsonl`)
-  mkdirSync(records, { recursive: true })
-  setRecordSink((record) => appendFileSync(file, `${JSON.stringify(record)}\n`))
+const sideFile = records ? join(records, `worker-${process.env.JEST_WORKER_ID ?? '1'}-${process.pid}.jsonl`) : undefined
+if (records) mkdirSync(records, { recursive: true })
+setRecordSink((record) => {
+  if (sideFile) appendFileSync(sideFile, `${JSON.stringify(record)}\n`)
+  const coordinator = coordinatorURL()
+  if (coordinator) reportTo(coordinator, record)
+})
+
+interface CircusBlock {
+  type?: string
+  mode?: string
+  children?: CircusBlock[]
 }
+
+/**
+ * Whether every test of this file runs: no skip, todo or only, and no name filter. Jest
+ * has no public API for it, so this reads jest-circus's state, found by its symbol's
+ * description; when it cannot be found, the run counts as partial and nothing is pruned.
+ */
+function fullRun(): boolean {
+  const symbol = Object.getOwnPropertySymbols(globalThis).find((s) => s.description === 'JEST_STATE_SYMBOL')
+  const state = symbol ? ((globalThis as Record<symbol, unknown>)[symbol] as { rootDescribeBlock?: CircusBlock; hasFocusedTests?: boolean; testNamePattern?: unknown } | undefined) : undefined
+  if (!state?.rootDescribeBlock || state.hasFocusedTests || state.testNamePattern) return false
+  const all = (b: CircusBlock): boolean => (b.mode === undefined || b.mode === 'run') && (b.children ?? []).every(all)
+  return all(state.rootDescribeBlock)
+}
+
+afterAll(async () => {
+  const { testPath, snapshotState } = expect.getState() as unknown as { testPath?: string; snapshotState?: { _updateSnapshot?: string } }
+  if (!testPath) return
+  const report = settleCassette(testPath, fullRun(), process.env.ASSAY_UPDATE === '1' || snapshotState?._updateSnapshot === 'all')
+  if (report) emitRecord({ kind: 'cassette', testPath, ...report })
+  await flushReports()
+})

@@ -2,11 +2,15 @@
 // every test worker one shared rate limit and single-flight table.
 import type { TestProject } from 'vitest/node'
 import type { AssayConfig } from '../src/config.js'
-import { startCoordinator } from '../src/judge/coordinator.js'
+import { formatSummary, startCoordinator } from '../src/judge/coordinator.js'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const options = (project.config.provide as Record<string, unknown> | undefined)?.assayConfig as AssayConfig | undefined
   const coordinator = await startCoordinator({ requestsPerMinute: options?.judge?.requestsPerMinute, tokensPerMinute: options?.judge?.tokensPerMinute })
   ;(project.provide as (key: string, value: unknown) => void)('assayCoordinator', coordinator.url)
-  return () => coordinator.close()
+  return async () => {
+    const summary = formatSummary(coordinator.summary())
+    if (summary) console.log(summary)
+    await coordinator.close()
+  }
 }

@@ -3,7 +3,8 @@
 import { afterAll, expect, inject, TestRunner } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { configure, type AssayConfig } from '../src/config.js'
-import { cassetteFor, useCoordinator } from '../src/judge/runtime.js'
+import { flushReports, reportTo } from '../src/judge/coordinator.js'
+import { coordinatorURL, settleCassette, useCoordinator } from '../src/judge/runtime.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
@@ -19,6 +20,8 @@ useCoordinator(provided('assayCoordinator') as string | undefined)
 
 // Each judged assertion is attached to its test, where the reporters read it.
 setRecordSink((record) => {
+  const coordinator = coordinatorURL()
+  if (coordinator) reportTo(coordinator, record)
   const test = TestRunner.getCurrentTest()
   if (!test) return
   const meta = test.meta as { assay?: { records: unknown[] } }
@@ -37,23 +40,19 @@ function allTests(task: TaskLike): TaskLike[] {
   return task.type === 'test' ? [task] : (task.tasks ?? []).flatMap(allTests)
 }
 
-// After each test file: cassette entries that no test touched are obsolete, but only when
-// every test of the file ran (a filtered or skipped test keeps its entries). They are
-// removed under `vitest -u` or ASSAY_UPDATE=1, and reported in the file's meta otherwise.
+// After each test file: obsolete cassette entries are removed under `vitest -u` or
+// ASSAY_UPDATE=1, and reported in the file's meta otherwise (see settleCassette).
 // Vitest 4+ passes the file's suite second; the first argument is the fixture context,
 // which must be written as a destructuring pattern.
 // eslint-disable-next-line no-empty-pattern
-afterAll(({}, suite) => {
+afterAll(async ({}, suite) => {
   const file = suite as unknown as TaskLike
-  if (!file.filepath || !allTests(file).every((t) => t.mode === 'run')) return
-  const cassette = cassetteFor(file.filepath)
-  if (!cassette) return
-  const obsolete = cassette.obsolete()
+  if (!file.filepath) return
   const state = expect.getState() as unknown as { snapshotState?: { _updateSnapshot?: string } }
   const update = process.env.ASSAY_UPDATE === '1' || state.snapshotState?._updateSnapshot === 'all'
-  const pruned = update && obsolete.length > 0 ? cassette.prune() : 0
-  file.meta.assay = { ...(file.meta.assay as object), cassette: { path: cassette.path, obsolete: update ? [] : obsolete, pruned } }
-  if (!update && obsolete.length > 0) {
-    console.warn(`assay: ${obsolete.length} obsolete entr${obsolete.length === 1 ? 'y' : 'ies'} in ${cassette.path}; run with -u or ASSAY_UPDATE=1 to remove ${obsolete.length === 1 ? 'it' : 'them'}.`)
-  }
+  const report = settleCassette(file.filepath, allTests(file).every((t) => t.mode === 'run'), update)
+  if (report) file.meta.assay = { ...(file.meta.assay as object), cassette: report }
+  const coordinator = coordinatorURL()
+  if (report && coordinator) reportTo(coordinator, { kind: 'cassette', testPath: file.filepath, ...report })
+  await flushReports()
 })

@@ -6,11 +6,40 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Pacer } from './client.js'
 import { RateLimiter, type RateLimiterOptions } from './limiter.js'
+import type { AssayRecord } from '../report/records.js'
+
+/** Totals over every worker, for the end-of-run summary. */
+export interface RunSummary {
+  verdicts: number
+  live: number
+  replayed: number
+  failures: number
+  requests: number
+  tokens: number
+  cost: number
+  appCalls: number
+  obsolete: { path: string; count: number }[]
+  pruned: number
+}
 
 /** A running coordinator. */
 export interface Coordinator {
   url: string
+  /** What the workers reported so far. */
+  summary(): RunSummary
   close(): Promise<void>
+}
+
+/** The end-of-run summary block, or undefined when nothing LLM-related happened. */
+export function formatSummary(s: RunSummary): string | undefined {
+  if (s.verdicts + s.failures + s.appCalls + s.obsolete.length + s.pruned === 0) return undefined
+  const lines = [
+    `assay: ${s.verdicts} judge verdict${s.verdicts === 1 ? '' : 's'} (${s.live} live, ${s.replayed} replayed)${s.failures ? `, ${s.failures} without a verdict` : ''}; ${s.requests} request${s.requests === 1 ? '' : 's'}, ${s.tokens} tokens, $${s.cost.toFixed(4)}`,
+  ]
+  if (s.appCalls) lines.push(`assay: ${s.appCalls} app LLM call${s.appCalls === 1 ? '' : 's'} through recordingFetch`)
+  for (const o of s.obsolete) lines.push(`assay: ${o.count} obsolete cassette entr${o.count === 1 ? 'y' : 'ies'} in ${o.path}; run with -u or ASSAY_UPDATE=1 to remove`)
+  if (s.pruned) lines.push(`assay: removed ${s.pruned} obsolete cassette entr${s.pruned === 1 ? 'y' : 'ies'}`)
+  return lines.join('\n')
 }
 
 interface Flight {
@@ -37,6 +66,23 @@ function reply(res: ServerResponse, body: unknown): void {
 export async function startCoordinator(options: RateLimiterOptions = {}): Promise<Coordinator> {
   const limiter = new RateLimiter(options)
   const flights = new Map<string, Flight>()
+  const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0 }
+  const tally = (record: AssayRecord) => {
+    if (record.kind === 'judge') {
+      if (!record.verdict) return void summary.failures++
+      summary.verdicts++
+      summary[record.verdict.replayed ? 'replayed' : 'live']++
+      summary.requests += record.verdict.requests
+      if (!record.verdict.replayed) {
+        summary.tokens += record.verdict.usage.total_tokens
+        summary.cost += record.verdict.cost ?? 0
+      }
+    } else if (record.kind === 'llm-call') summary.appCalls++
+    else {
+      if (record.obsolete.length) summary.obsolete.push({ path: record.path, count: record.obsolete.length })
+      summary.pruned += record.pruned
+    }
+  }
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readJson(req)
@@ -50,6 +96,9 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
           return reply(res, {})
         case '/observe':
           limiter.observe(body as Record<string, string | null>)
+          return reply(res, {})
+        case '/report':
+          tally(body as unknown as AssayRecord)
           return reply(res, {})
         case '/flight/begin': {
           const key = String(body.key)
@@ -78,6 +127,7 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
+    summary: () => summary,
     close: () =>
       new Promise<void>((resolve) => {
         for (const flight of flights.values()) flight.finish(null)
@@ -114,4 +164,18 @@ export function remoteFlights(url: string): FlightControl {
     begin: async (key) => (await post(url, '/flight/begin', { key })) as { lead: true } | { lead: false; result: unknown },
     end: async (key, result) => void (await post(url, '/flight/end', { key, result })),
   }
+}
+
+const pendingReports = new Set<Promise<unknown>>()
+
+/** Sends a record to the coordinator's run summary; {@link flushReports} waits for them. */
+export function reportTo(url: string, record: AssayRecord): void {
+  const sent = post(url, '/report', record).catch(() => {})
+  pendingReports.add(sent)
+  void sent.finally(() => pendingReports.delete(sent))
+}
+
+/** Waits until every report sent so far has arrived. */
+export async function flushReports(): Promise<void> {
+  await Promise.all(pendingReports)
 }

@@ -32,8 +32,17 @@ export interface LlmCallRecord {
   latencyMs: number
 }
 
+/** What happened to a test file's cassette at its end (Jest; Vitest puts it in the file's meta). */
+export interface CassetteRecord {
+  kind: 'cassette'
+  testPath: string
+  path: string
+  obsolete: string[]
+  pruned: number
+}
+
 /** Anything assay attaches to a test. */
-export type AssayRecord = JudgeRecord | LlmCallRecord
+export type AssayRecord = JudgeRecord | LlmCallRecord | CassetteRecord
 
 type Sink = (record: AssayRecord) => void
 let sink: Sink | undefined
