@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { remoteFlights, remotePacer, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
+import { flushReports, formatSummary, remoteFlights, remotePacer, reportTo, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
 
 let coordinator: Coordinator | undefined
 afterEach(() => coordinator?.close())
@@ -34,5 +34,25 @@ describe('coordinator', () => {
     expect(await follower).toEqual({ lead: false, result: { answer: 42 } })
     expect(await flights.begin('k')).toEqual({ lead: true })
     await flights.end('k', null)
+  })
+
+  test('collects the workers\' records into one end-of-run summary', async () => {
+    coordinator = await startCoordinator()
+    const verdict = (replayed: boolean) => ({ replayed, requests: replayed ? 0 : 1, usage: { prompt_tokens: 80, completion_tokens: 20, total_tokens: 100 }, cost: 0.0012 })
+    const judge = (replayed: boolean) => ({ kind: 'judge' as const, matcher: 'toScoreAtLeast', pass: true, threshold: 7, every: false, verdict: verdict(replayed) as never })
+    reportTo(coordinator.url, judge(false))
+    reportTo(coordinator.url, judge(true))
+    reportTo(coordinator.url, { kind: 'judge', matcher: 'toScoreAtLeast', pass: false, threshold: 7, every: false, error: 'No judge gave a verdict' })
+    reportTo(coordinator.url, { kind: 'llm-call', url: '/v1/chat/completions', model: 'gpt-4o-mini', replayed: true, status: 200, usage: undefined, cost: undefined, latencyMs: 3 })
+    reportTo(coordinator.url, { kind: 'cassette', testPath: 'a.test.ts', path: '__llm_cassettes__/a.test.ts.json', obsolete: ['k1', 'k2'], pruned: 0 })
+    await flushReports()
+    expect(formatSummary(coordinator.summary())).toBe(
+      [
+        'assay: 2 judge verdicts (1 live, 1 replayed), 1 without a verdict; 1 request, 100 tokens, $0.0012',
+        'assay: 1 app LLM call through recordingFetch',
+        'assay: 2 obsolete cassette entries in __llm_cassettes__/a.test.ts.json; run with -u or ASSAY_UPDATE=1 to remove',
+      ].join('\n'),
+    )
+    expect(formatSummary({ verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0 })).toBeUndefined()
   })
 })
