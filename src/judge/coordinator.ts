@@ -98,7 +98,7 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
           limiter.observe(body as Record<string, string | null>)
           return reply(res, {})
         case '/report':
-          tally(body as unknown as AssayRecord)
+          for (const record of (body.records as AssayRecord[] | undefined) ?? []) tally(record)
           return reply(res, {})
         case '/flight/begin': {
           const key = String(body.key)
@@ -166,16 +166,20 @@ export function remoteFlights(url: string): FlightControl {
   }
 }
 
-const pendingReports = new Set<Promise<unknown>>()
+// Records are sent in one batch per test file (at its end), not one request each: a
+// replayed verdict costs microseconds, and a request per record would dominate it.
+const buffered = new Map<string, AssayRecord[]>()
 
-/** Sends a record to the coordinator's run summary; {@link flushReports} waits for them. */
+/** Queues a record for the coordinator's run summary; {@link flushReports} sends the queue. */
 export function reportTo(url: string, record: AssayRecord): void {
-  const sent = post(url, '/report', record).catch(() => {})
-  pendingReports.add(sent)
-  void sent.finally(() => pendingReports.delete(sent))
+  const queue = buffered.get(url) ?? []
+  queue.push(record)
+  buffered.set(url, queue)
 }
 
-/** Waits until every report sent so far has arrived. */
+/** Sends every queued record and waits until they have arrived. */
 export async function flushReports(): Promise<void> {
-  await Promise.all(pendingReports)
+  const batches = [...buffered]
+  buffered.clear()
+  await Promise.all(batches.map(([url, records]) => post(url, '/report', { records }).catch(() => {})))
 }
