@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import stableStringify from 'fast-json-stable-stringify'
-import { parseStore, updateStore, type StoreFileSystem } from '../store/file.js'
+import type { StoreFileSystem } from '../store/file.js'
+import { KeyedStore } from '../store/keyed.js'
 
 /**
  * How judge calls use cassettes:
@@ -64,61 +65,12 @@ export class CassetteMissError extends Error {
   }
 }
 
-const HEADER = { assay: 'cassette', version: 1 }
-
 /**
- * The cassette of one test file. Reads the file once, records each new answer at once
- * (under the store's lock, merged with other workers' writes), and keeps track of the
- * keys touched, so that entries no test used can be reported and pruned.
+ * The cassette of one test file: recorded answers keyed by request, written at once and
+ * merged with other workers' writes, with the keys touched tracked for pruning.
  */
-export class Cassette {
-  readonly path: string
-  readonly #fs: StoreFileSystem
-  #entries: Record<string, CassetteEntry> | undefined
-  readonly touched = new Set<string>()
-
+export class Cassette extends KeyedStore<CassetteEntry> {
   constructor(fs: StoreFileSystem, path: string) {
-    this.#fs = fs
-    this.path = path
-  }
-
-  #load(): Record<string, CassetteEntry> {
-    this.#entries ??= parseStore<CassetteEntry>(this.path, this.#fs.read(this.path), HEADER)
-    return this.#entries
-  }
-
-  /** The recorded answer for `key`, marking it used. */
-  lookup(key: string): CassetteEntry | undefined {
-    this.touched.add(key)
-    return this.#load()[key]
-  }
-
-  /** Records an answer now, so a crash later in the run loses nothing. */
-  record(key: string, entry: CassetteEntry): void {
-    this.touched.add(key)
-    updateStore<CassetteEntry>(this.#fs, this.path, HEADER, (entries) => {
-      entries[key] = entry
-      this.#entries = { ...entries }
-    })
-  }
-
-  /** Recorded keys no lookup touched: obsolete after a full run of the file. */
-  obsolete(): string[] {
-    return Object.keys(this.#load()).filter((k) => !this.touched.has(k)).sort()
-  }
-
-  /** Deletes the obsolete entries; returns how many. */
-  prune(): number {
-    let removed = 0
-    updateStore<CassetteEntry>(this.#fs, this.path, HEADER, (entries) => {
-      for (const key of Object.keys(entries)) {
-        if (!this.touched.has(key)) {
-          delete entries[key]
-          removed++
-        }
-      }
-      this.#entries = { ...entries }
-    })
-    return removed
+    super(fs, path, { assay: 'cassette', version: 1 })
   }
 }

@@ -1,0 +1,62 @@
+import { parseStore, updateStore, type StoreFileSystem, type StoreHeader } from './file.js'
+
+/**
+ * One store file of keyed entries, as cassettes and baselines use it: read once, each
+ * write applied at once under the lock (merged with other workers' writes), and the keys
+ * touched in this run tracked, so that entries no test used can be reported and pruned.
+ */
+export class KeyedStore<E> {
+  readonly path: string
+  readonly touched = new Set<string>()
+  readonly #fs: StoreFileSystem
+  readonly #header: StoreHeader
+  #entries: Record<string, E> | undefined
+
+  constructor(fs: StoreFileSystem, path: string, header: StoreHeader) {
+    this.#fs = fs
+    this.path = path
+    this.#header = header
+  }
+
+  #load(): Record<string, E> {
+    this.#entries ??= parseStore<E>(this.path, this.#fs.read(this.path), this.#header)
+    return this.#entries
+  }
+
+  /** The entry for `key`, marking it used. */
+  lookup(key: string): E | undefined {
+    this.touched.add(key)
+    return this.#load()[key]
+  }
+
+  /** Writes an entry now, so a crash later in the run loses nothing. */
+  record(key: string, entry: E): void {
+    this.touched.add(key)
+    updateStore<E>(this.#fs, this.path, this.#header, (entries) => {
+      entries[key] = entry
+      this.#entries = { ...entries }
+    })
+  }
+
+  /** Keys no lookup or write touched: obsolete after a full run of the file. */
+  obsolete(): string[] {
+    return Object.keys(this.#load())
+      .filter((k) => !this.touched.has(k))
+      .sort()
+  }
+
+  /** Deletes the obsolete entries; returns how many. */
+  prune(): number {
+    let removed = 0
+    updateStore<E>(this.#fs, this.path, this.#header, (entries) => {
+      for (const key of Object.keys(entries)) {
+        if (!this.touched.has(key)) {
+          delete entries[key]
+          removed++
+        }
+      }
+      this.#entries = { ...entries }
+    })
+    return removed
+  }
+}

@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { fingerprint } from '../../src/baseline/fingerprint.js'
+import { BaselineFile, baselinePath, inputHash, resolveUpdateMode } from '../../src/baseline/store.js'
+import { nodeFileSystem } from '../../src/store/file.js'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'assay-baseline-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('baseline store', () => {
+  test('modes mirror snapshots: update → all, CI → none, else new', () => {
+    expect(resolveUpdateMode(true, { CI: 'true' })).toBe('all')
+    expect(resolveUpdateMode(false, { ASSAY_UPDATE: '1', CI: 'true' })).toBe('all')
+    expect(resolveUpdateMode(false, { CI: 'true' })).toBe('none')
+    expect(resolveUpdateMode(false, { CI: 'false' })).toBe('new')
+    expect(resolveUpdateMode(false, {})).toBe('new')
+  })
+
+  test('lives beside the test file, keys assertions like snapshots, and counts writes', () => {
+    const path = baselinePath(join(dir, 'summary.test.ts'))
+    expect(path).toBe(join(dir, '__llm_baselines__', 'summary.test.ts.json'))
+    const file = new BaselineFile(nodeFileSystem(), path)
+    expect([file.keyFor('suite > summary'), file.keyFor('suite > summary'), file.keyFor('suite > summary', 'json reply')]).toEqual([
+      'suite > summary 1',
+      'suite > summary 2',
+      'suite > summary › json reply',
+    ])
+    const output = '- a\n- b'
+    file.save('suite > summary 1', { fingerprint: fingerprint(output), sample: output, inputHash: inputHash('prompt') }, false)
+    file.save('suite > summary 1', { fingerprint: fingerprint(output), sample: output, inputHash: inputHash('prompt 2') }, true)
+    expect([file.written, file.updated]).toEqual([1, 1])
+    const stored = JSON.parse(readFileSync(path, 'utf8'))
+    expect(stored).toMatchObject({ assay: 'baseline', version: 1, entries: { 'suite > summary 1': { sample: output, inputHash: inputHash('prompt 2') } } })
+    expect(inputHash('prompt')).toMatch(/^[0-9a-f]{16}$/)
+  })
+
+  test('entries no assertion touched are obsolete and can be pruned', () => {
+    const path = baselinePath(join(dir, 'a.test.ts'))
+    const first = new BaselineFile(nodeFileSystem(), path)
+    first.save('t 1', { fingerprint: fingerprint('x'), sample: 'x' }, false)
+    first.save('t 2', { fingerprint: fingerprint('y'), sample: 'y' }, false)
+    const next = new BaselineFile(nodeFileSystem(), path)
+    expect(next.lookup('t 2')?.sample).toBe('y')
+    expect(next.obsolete()).toEqual(['t 1'])
+    expect(next.prune()).toBe(1)
+    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).entries)).toEqual(['t 2'])
+  })
+})
