@@ -2,10 +2,11 @@ import type { ToBeConciseOptions } from './toBeConcise.js'
 import type { ToHaveBulletsOptions } from './toHaveBullets.js'
 import type { NoInventedNumbersOptions } from './toHaveNoInventedNumbers.js'
 import type { SchemaLike } from './toMatchSchema.js'
+import type { StructuralBaselineOptions } from './toMatchStructuralBaseline.js'
 import type { PreserveEntitiesFromSource, PreserveEntitiesOptions } from './toPreserveEntities.js'
 import type { ToScoreAtLeastOptions } from './toScoreAtLeast.js'
 
-export type { NoInventedNumbersOptions, PreserveEntitiesFromSource, PreserveEntitiesOptions, SchemaLike, ToBeConciseOptions, ToHaveBulletsOptions, ToScoreAtLeastOptions }
+export type { NoInventedNumbersOptions, PreserveEntitiesFromSource, PreserveEntitiesOptions, SchemaLike, StructuralBaselineOptions, ToBeConciseOptions, ToHaveBulletsOptions, ToScoreAtLeastOptions }
 
 /**
  * Every assay matcher's signature: the single source of truth that each runner's type
@@ -44,4 +45,9 @@ export interface AssayMatchers<R = unknown> {
    * @example await expect(summary).toScoreAtLeast(7, { source: article })
    */
   toScoreAtLeast(min: number, options?: ToScoreAtLeastOptions): Promise<void>
+  /**
+   * Asserts that the output's structure has not drifted from its recorded baseline.
+   * @example expect(summary).toMatchStructuralBaseline({ input: prompt })
+   */
+  toMatchStructuralBaseline(options?: StructuralBaselineOptions): R
 }

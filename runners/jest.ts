@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
 import { flushReports, reportTo } from '../src/judge/coordinator.js'
+import { settleBaselines } from '../src/baseline/runtime.js'
 import { coordinatorURL, settleCassette, useCoordinator } from '../src/judge/runtime.js'
 import { emitRecord, setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
@@ -47,7 +48,11 @@ function fullRun(): boolean {
 afterAll(async () => {
   const { testPath, snapshotState } = expect.getState() as unknown as { testPath?: string; snapshotState?: { _updateSnapshot?: string } }
   if (!testPath) return
-  const report = settleCassette(testPath, fullRun(), process.env.ASSAY_UPDATE === '1' || snapshotState?._updateSnapshot === 'all')
-  if (report) emitRecord({ kind: 'cassette', testPath, ...report })
+  const full = fullRun()
+  const update = process.env.ASSAY_UPDATE === '1' || snapshotState?._updateSnapshot === 'all'
+  const cassette = settleCassette(testPath, full, update)
+  if (cassette) emitRecord({ kind: 'cassette', testPath, ...cassette })
+  const baselines = settleBaselines(testPath, full, update)
+  if (baselines) emitRecord({ kind: 'baseline', testPath, ...baselines })
   await flushReports()
 })

@@ -4,6 +4,7 @@ import { afterAll, expect, inject, TestRunner } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { configure, type AssayConfig } from '../src/config.js'
 import { flushReports, reportTo } from '../src/judge/coordinator.js'
+import { settleBaselines } from '../src/baseline/runtime.js'
 import { coordinatorURL, settleCassette, useCoordinator } from '../src/judge/runtime.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
@@ -50,9 +51,12 @@ afterAll(async ({}, suite) => {
   if (!file.filepath) return
   const state = expect.getState() as unknown as { snapshotState?: { _updateSnapshot?: string } }
   const update = process.env.ASSAY_UPDATE === '1' || state.snapshotState?._updateSnapshot === 'all'
-  const report = settleCassette(file.filepath, allTests(file).every((t) => t.mode === 'run'), update)
-  if (report) file.meta.assay = { ...(file.meta.assay as object), cassette: report }
+  const full = allTests(file).every((t) => t.mode === 'run')
+  const cassette = settleCassette(file.filepath, full, update)
+  const baselines = settleBaselines(file.filepath, full, update)
+  file.meta.assay = { ...(file.meta.assay as object), ...(cassette ? { cassette } : {}), ...(baselines ? { baselines } : {}) }
   const coordinator = coordinatorURL()
-  if (report && coordinator) reportTo(coordinator, { kind: 'cassette', testPath: file.filepath, ...report })
+  if (coordinator && cassette) reportTo(coordinator, { kind: 'cassette', testPath: file.filepath, ...cassette })
+  if (coordinator && baselines) reportTo(coordinator, { kind: 'baseline', testPath: file.filepath, ...baselines })
   await flushReports()
 })

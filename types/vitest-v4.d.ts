@@ -12,6 +12,7 @@ declare module 'vitest' {
     assay?: {
       records?: import('../dist/esm/src/report/records.js').AssayRecord[]
       cassette?: { path: string; obsolete: string[]; pruned: number }
+      baselines?: { path: string; obsolete: string[]; pruned: number; written: number; updated: number }
     }
   }
 }

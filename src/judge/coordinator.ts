@@ -20,6 +20,7 @@ export interface RunSummary {
   appCalls: number
   obsolete: { path: string; count: number }[]
   pruned: number
+  baselines: { written: number; updated: number }
 }
 
 /** A running coordinator. */
@@ -32,13 +33,15 @@ export interface Coordinator {
 
 /** The end-of-run summary block, or undefined when nothing LLM-related happened. */
 export function formatSummary(s: RunSummary): string | undefined {
-  if (s.verdicts + s.failures + s.appCalls + s.obsolete.length + s.pruned === 0) return undefined
-  const lines = [
+  if (s.verdicts + s.failures + s.appCalls + s.obsolete.length + s.pruned + s.baselines.written + s.baselines.updated === 0) return undefined
+  const lines: string[] = []
+  if (s.verdicts + s.failures > 0) lines.push(
     `assay: ${s.verdicts} judge verdict${s.verdicts === 1 ? '' : 's'} (${s.live} live, ${s.replayed} replayed)${s.failures ? `, ${s.failures} without a verdict` : ''}; ${s.requests} request${s.requests === 1 ? '' : 's'}, ${s.tokens} tokens, $${s.cost.toFixed(4)}`,
-  ]
+  )
   if (s.appCalls) lines.push(`assay: ${s.appCalls} app LLM call${s.appCalls === 1 ? '' : 's'} through recordingFetch`)
-  for (const o of s.obsolete) lines.push(`assay: ${o.count} obsolete cassette entr${o.count === 1 ? 'y' : 'ies'} in ${o.path}; run with -u or ASSAY_UPDATE=1 to remove`)
-  if (s.pruned) lines.push(`assay: removed ${s.pruned} obsolete cassette entr${s.pruned === 1 ? 'y' : 'ies'}`)
+  if (s.baselines.written + s.baselines.updated > 0) lines.push(`assay: structural baselines: ${s.baselines.written} written, ${s.baselines.updated} updated`)
+  for (const o of s.obsolete) lines.push(`assay: ${o.count} obsolete entr${o.count === 1 ? 'y' : 'ies'} in ${o.path}; run with -u or ASSAY_UPDATE=1 to remove`)
+  if (s.pruned) lines.push(`assay: removed ${s.pruned} obsolete entr${s.pruned === 1 ? 'y' : 'ies'}`)
   return lines.join('\n')
 }
 
@@ -66,7 +69,7 @@ function reply(res: ServerResponse, body: unknown): void {
 export async function startCoordinator(options: RateLimiterOptions = {}): Promise<Coordinator> {
   const limiter = new RateLimiter(options)
   const flights = new Map<string, Flight>()
-  const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0 }
+  const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } }
   const tally = (record: AssayRecord) => {
     if (record.kind === 'judge') {
       if (!record.verdict) return void summary.failures++
@@ -81,6 +84,8 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
     else {
       if (record.obsolete.length) summary.obsolete.push({ path: record.path, count: record.obsolete.length })
       summary.pruned += record.pruned
+      summary.baselines.written += record.written ?? 0
+      summary.baselines.updated += record.updated ?? 0
     }
   }
   const server = createServer((req, res) => {

@@ -1,5 +1,6 @@
 import { configGeneration, getConfig } from '../config.js'
 import { nodeFileSystem } from '../store/file.js'
+import { settle, type KeyedStore, type StoreReport } from '../store/keyed.js'
 import { Cassette, cassettePath, resolveCacheMode } from './cassette.js'
 import { JudgeClient, type Pacer } from './client.js'
 import { remoteFlights, remotePacer } from './coordinator.js'
@@ -83,28 +84,9 @@ export function cassetteFor(testPath: string): Cassette | undefined {
   return fs.read(path) === undefined ? undefined : new Cassette(fs, path)
 }
 
-/** What {@link settleCassette} did with a test file's cassette. */
-export interface CassetteReport {
-  path: string
-  /** Entries no test touched, left in place. */
-  obsolete: string[]
-  /** Entries removed. */
-  pruned: number
-}
-
 /**
- * Ends a test file's use of its cassette: entries no test touched are obsolete, but only
- * after a full run of the file (a filtered or skipped test keeps its entries). With
- * `update` (`-u` or ASSAY_UPDATE=1) they are removed; otherwise reported, and a warning says so.
+ * Ends a test file's use of its cassette: see {@link settle}.
  */
-export function settleCassette(testPath: string, fullRun: boolean, update: boolean): CassetteReport | undefined {
-  if (!fullRun) return undefined
-  const cassette = cassetteFor(testPath)
-  if (!cassette) return undefined
-  const obsolete = cassette.obsolete()
-  const pruned = update && obsolete.length > 0 ? cassette.prune() : 0
-  if (!update && obsolete.length > 0) {
-    console.warn(`assay: ${obsolete.length} obsolete entr${obsolete.length === 1 ? 'y' : 'ies'} in ${cassette.path}; run with -u or ASSAY_UPDATE=1 to remove ${obsolete.length === 1 ? 'it' : 'them'}.`)
-  }
-  return { path: cassette.path, obsolete: update ? [] : obsolete, pruned }
+export function settleCassette(testPath: string, fullRun: boolean, update: boolean): StoreReport | undefined {
+  return settle(cassetteFor(testPath) as KeyedStore<unknown> | undefined, fullRun, update)
 }

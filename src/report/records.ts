@@ -32,17 +32,20 @@ export interface LlmCallRecord {
   latencyMs: number
 }
 
-/** What happened to a test file's cassette at its end (Jest; Vitest puts it in the file's meta). */
-export interface CassetteRecord {
-  kind: 'cassette'
+/** What happened to a test file's cassette or baselines at its end (Vitest also puts it in the file's meta). */
+export interface StoreRecord {
+  kind: 'cassette' | 'baseline'
   testPath: string
   path: string
   obsolete: string[]
   pruned: number
+  /** Baselines only: entries written for the first time, and rewritten. */
+  written?: number
+  updated?: number
 }
 
 /** Anything assay attaches to a test. */
-export type AssayRecord = JudgeRecord | LlmCallRecord | CassetteRecord
+export type AssayRecord = JudgeRecord | LlmCallRecord | StoreRecord
 
 type Sink = (record: AssayRecord) => void
 let sink: Sink | undefined

@@ -60,3 +60,27 @@ export class KeyedStore<E> {
     return removed
   }
 }
+
+/** What {@link settle} did with a test file's store at the end of the file. */
+export interface StoreReport {
+  path: string
+  /** Entries no test touched, left in place. */
+  obsolete: string[]
+  /** Entries removed. */
+  pruned: number
+}
+
+/**
+ * Ends a test file's use of a store: entries no test touched are obsolete, but only after
+ * a full run of the file (a filtered or skipped test keeps its entries). With `update`
+ * (`-u` or ASSAY_UPDATE=1) they are removed; otherwise reported, with a warning.
+ */
+export function settle(store: KeyedStore<unknown> | undefined, fullRun: boolean, update: boolean): StoreReport | undefined {
+  if (!fullRun || !store) return undefined
+  const obsolete = store.obsolete()
+  const pruned = update && obsolete.length > 0 ? store.prune() : 0
+  if (!update && obsolete.length > 0) {
+    console.warn(`assay: ${obsolete.length} obsolete entr${obsolete.length === 1 ? 'y' : 'ies'} in ${store.path}; run with -u or ASSAY_UPDATE=1 to remove ${obsolete.length === 1 ? 'it' : 'them'}.`)
+  }
+  return { path: store.path, obsolete: update ? [] : obsolete, pruned }
+}

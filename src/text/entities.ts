@@ -102,7 +102,8 @@ export interface SourceEntity {
 // without their legal form.
 const LEGAL_SUFFIX = /,?\s+(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|plc|PLC|Co|GmbH|AG|SA|NV)\.?$/
 
-const TRAILING_PUNCTUATION = /^[\s"'“”‘’([{]+|[\s"'“”‘’.,;:!?)\]}]+$/g
+// Quotes, brackets and list markers that the NLP library keeps around a name.
+const TRAILING_PUNCTUATION = /^[\s"'“”‘’([{•*–-]+|[\s"'“”‘’.,;:!?)\]}]+$/g
 
 /**
  * Extracts the named entities of a source text: people, organisations and places (with

@@ -50,9 +50,9 @@ describe('coordinator', () => {
       [
         'assay: 2 judge verdicts (1 live, 1 replayed), 1 without a verdict; 1 request, 100 tokens, $0.0012',
         'assay: 1 app LLM call through recordingFetch',
-        'assay: 2 obsolete cassette entries in __llm_cassettes__/a.test.ts.json; run with -u or ASSAY_UPDATE=1 to remove',
+        'assay: 2 obsolete entries in __llm_cassettes__/a.test.ts.json; run with -u or ASSAY_UPDATE=1 to remove',
       ].join('\n'),
     )
-    expect(formatSummary({ verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0 })).toBeUndefined()
+    expect(formatSummary({ verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } })).toBeUndefined()
   })
 })

@@ -64,6 +64,10 @@ describe('extractEntities', () => {
     expect(byKind('amount')).toEqual(['8%', '$94.9 billion'])
   })
 
+  test('drops the list markers and quotes the NLP library keeps around a name', () => {
+    expect(extractEntities('- Tim Cook spoke.\n• "Microsoft" agreed.', ['person', 'organization']).map((e) => e.text)).toEqual(['Tim Cook', 'Microsoft'])
+  })
+
   test('limits extraction to the kinds asked for', () => {
     expect(extractEntities('Tim Cook earned $5 million.', ['amount']).map((e) => e.text)).toEqual(['$5 million'])
   })
