@@ -45,6 +45,7 @@ export class FixtureProject {
     const header = readFileSync(join(this.dir, 'header.js'), 'utf8')
     writeFileSync(join(this.dir, 'summary.test.js'), `${header}\n${suite}`)
     writeFileSync(join(this.dir, 'judged.test.js'), `${header}\n${readFileSync(join(shared, 'judged.body.js'), 'utf8')}`)
+    writeFileSync(join(this.dir, 'baseline.test.js'), `${header}\n${readFileSync(join(shared, 'baseline.body.js'), 'utf8')}`)
     this.types = readFileSync(join(shared, 'types.body.ts'), 'utf8')
     this.writeTypes(true)
   }

@@ -205,6 +205,42 @@ describe.each(runners)('$name', (runner) => {
     })
   })
 
+  describe('structural baselines', () => {
+    const file = () => join(project.dir, '__llm_baselines__', 'baseline.test.js.json')
+    const read = () => readFileSync(file(), 'utf8')
+    const run = (output: string, env: Record<string, string>) => runner.run(project, undefined, 'baseline.test.js', { BASELINE_OUTPUT: output, CI: '', ...env })
+
+    test('the first run records, and the same shape in other words passes', async () => {
+      const first = await run('', {})
+      expect(first.code, first.output).toBe(0)
+      expect(Object.keys(JSON.parse(read()).entries)).toEqual(['pass: baseline 1'])
+      const again = await run('- Revenue was up five percent.\n- The CEO thanked buyers.\n- The stock climbed late.', { CI: 'true' })
+      expect(again.code, again.output).toBe(0)
+    })
+
+    test('a drift fails with the changed properties and a diff, and CI writes nothing', async () => {
+      const before = read()
+      const drift = await run('Apple rose 5% in the quarter and Tim Cook thanked customers, while shares rose after hours.', { CI: 'true' })
+      expect(drift.code).toBe(1)
+      const message = project.results().get('pass: baseline')?.message ?? ''
+      expect(message).toContain('Expected the structure of the output to match baseline "pass: baseline 1"')
+      expect(message).toContain('format: bulleted list → prose')
+      expect(message).toContain('--- baseline sample')
+      expect(read()).toBe(before)
+    })
+
+    test('ASSAY_UPDATE=1 re-records, and on CI a missing baseline fails with how to record it', async () => {
+      const updated = await run('Now a paragraph.', { ASSAY_UPDATE: '1' })
+      expect(updated.code, updated.output).toBe(0)
+      expect(JSON.parse(read()).entries['pass: baseline 1'].fingerprint.format).toBe('prose')
+      rmSync(file())
+      const missing = await run('Now a paragraph.', { CI: 'true' })
+      expect(missing.code).toBe(1)
+      expect(project.results().get('pass: baseline')?.message).toContain('No structural baseline "pass: baseline 1"')
+      expect(existsSync(file())).toBe(false)
+    })
+  })
+
   test('types: every matcher type-checks, and wrong options are rejected', async () => {
     const run = await runner.typecheck(project)
     expect(run.code, run.output).toBe(0)
