@@ -4,6 +4,11 @@ import * as matchers from '../dist/esm/matchers/index.js'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { compare, report, time } from './measure.js'
+import { compareFingerprints, fingerprint } from '../dist/esm/src/baseline/fingerprint.js'
+import { BaselineFile } from '../dist/esm/src/baseline/store.js'
+import { nodeFileSystem, serializeStore } from '../dist/esm/src/store/file.js'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 
 expect.extend(matchers)
 declare module 'vitest' {
@@ -63,6 +68,21 @@ test('benchmarks', async () => {
   const jest = compare(() => (jestExpect(summary) as unknown as typeof jestCall).toHaveBullets({ max: 3 }), direct, 1_000, 15)
   const jestNoop = time(() => (jestExpect(summary) as unknown as typeof jestCall).noop(), 1_000, 15)
 
+  // Baseline store: load a file of 10,000 entries, compare 10,000 assertions, save one change.
+  const dir = mkdtempSync(join(tmpdir(), 'assay-bench-baselines-'))
+  const path = join(dir, 'big.test.ts.json')
+  const outputs = Array.from({ length: 10_000 }, (_, i) => `- Item ${i}: Apple rose ${i % 10}%.\n- Tim Cook spoke.\n- Shares rose.`)
+  const prints = outputs.map((o) => fingerprint(o))
+  writeFileSync(path, serializeStore({ assay: 'baseline', version: 1 }, Object.fromEntries(outputs.map((o, i) => [`suite > case ${i} 1`, { fingerprint: prints[i], sample: o }]))))
+  const cycle = time(() => {
+    const file = new BaselineFile(nodeFileSystem(), path)
+    let drift = 0
+    for (let i = 0; i < outputs.length; i++) drift += compareFingerprints(file.lookup(`suite > case ${i} 1`)!.fingerprint, prints[i]!).length
+    file.save('suite > case 0 1', { fingerprint: prints[0]!, sample: `${outputs[0]!} ` }, true)
+    return drift
+  }, 1, 7)
+  rmSync(dir, { recursive: true, force: true })
+
   const ms = (n: number) => `${n.toFixed(2)} ms`
   const us = (n: number) => `${(n * 1000).toFixed(1)} µs`
   const plumbing = (name: string, r: { a: number; b: number; ratio: number }, noop: number) => [
@@ -74,6 +94,7 @@ test('benchmarks', async () => {
       { name: 'toPreserveEntities, 20 entities, 1 MB text', value: `${ms(entityMatcher)} (${(entityMatcher / entityRegex).toFixed(1)}× a plain regex scan: ${ms(entityRegex)})`, goal: '≤ 20 ms', met: entityMatcher <= 20 },
       { name: 'toHaveNoInventedNumbers, 1 MB text vs article', value: `${ms(numberMatcher)} (${(numberMatcher / numberRegex).toFixed(1)}× a plain regex scan: ${ms(numberRegex)})`, goal: '≤ 20 ms', met: numberMatcher <= 20 },
       { name: 'toHaveNoInventedNumbers, 1 MB text vs a 1 MB source', value: `${ms(numberBoth)} (${(numberBoth / numberRegex).toFixed(1)}× a plain regex scan)` },
+      { name: 'baseline store: load 10,000 entries, compare, save', value: ms(cycle), goal: '≤ 300 ms', met: cycle <= 300 },
       ...plumbing('Vitest', vitest, vitestNoop),
       ...plumbing('Jest', jest, jestNoop),
     ])}\n`,
