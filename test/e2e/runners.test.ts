@@ -20,20 +20,21 @@ interface Runner {
   project: string
   trees?: () => string[]
   /** Runs a test file (the shared suite by default), writing results.json; `only` keeps titles starting with it. */
-  run(p: FixtureProject, only?: string, file?: string, env?: Record<string, string>): Promise<RunResult>
+  run(p: FixtureProject, only?: string, file?: string, env?: Record<string, string>, extra?: string[]): Promise<RunResult>
   typecheck(p: FixtureProject): Promise<RunResult>
 }
 
 const tsc = (node: string) => (p: FixtureProject) => p.run(node, [join(p.dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'])
 const vitest =
   (node: () => string) =>
-  (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}) =>
+  (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}, extra: string[] = []) =>
     p.run(
       node(),
       [
         'node_modules/vitest/vitest.mjs',
         'run',
         file,
+        ...extra,
         '--reporter=default',
         '--reporter=json',
         '--outputFile.json=results.json',
@@ -42,8 +43,8 @@ const vitest =
       ],
       env,
     )
-const jest = (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}) =>
-  p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--json', '--outputFile=results.json', file, ...(only ? ['-t', `^${only}`] : [])], env)
+const jest = (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}, extra: string[] = []) =>
+  p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--json', '--outputFile=results.json', file, ...extra, ...(only ? ['-t', `^${only}`] : [])], env)
 
 const runners: Runner[] = [
   { name: 'Vitest 4 (ESM, Node 20)', project: 'vitest-esm', run: vitest(() => process.execPath), typecheck: tsc(process.execPath) },
@@ -208,7 +209,7 @@ describe.each(runners)('$name', (runner) => {
   describe('structural baselines', () => {
     const file = () => join(project.dir, '__llm_baselines__', 'baseline.test.js.json')
     const read = () => readFileSync(file(), 'utf8')
-    const run = (output: string, env: Record<string, string>) => runner.run(project, undefined, 'baseline.test.js', { BASELINE_OUTPUT: output, CI: '', ...env })
+    const run = (output: string, env: Record<string, string>, extra: string[] = []) => runner.run(project, undefined, 'baseline.test.js', { BASELINE_OUTPUT: output, CI: '', ...env }, extra)
 
     test('the first run records, and the same shape in other words passes', async () => {
       const first = await run('', {})
@@ -233,11 +234,32 @@ describe.each(runners)('$name', (runner) => {
       const updated = await run('Now a paragraph.', { ASSAY_UPDATE: '1' })
       expect(updated.code, updated.output).toBe(0)
       expect(JSON.parse(read()).entries['pass: baseline 1'].fingerprint.format).toBe('prose')
+      const flagged = await run('- Back to a list.\n- Of two items.', {}, ['-u'])
+      expect(flagged.code, flagged.output).toBe(0)
+      expect(JSON.parse(read()).entries['pass: baseline 1'].fingerprint.format).toBe('bulleted list')
       rmSync(file())
       const missing = await run('Now a paragraph.', { CI: 'true' })
       expect(missing.code).toBe(1)
       expect(project.results().get('pass: baseline')?.message).toContain('No structural baseline "pass: baseline 1"')
       expect(existsSync(file())).toBe(false)
+    })
+
+    test('a skipped test keeps its entry even under ASSAY_UPDATE=1', async () => {
+      await run('', { SECOND: 'run' })
+      expect(Object.keys(JSON.parse(read()).entries)).toEqual(['pass: baseline 1', 'pass: second baseline 1'])
+      const skipped = await run('', { SECOND: 'skip', ASSAY_UPDATE: '1' })
+      expect(skipped.code, skipped.output).toBe(0)
+      expect(Object.keys(JSON.parse(read()).entries)).toEqual(['pass: baseline 1', 'pass: second baseline 1'])
+      await run('', { ASSAY_UPDATE: '1' })
+      expect(Object.keys(JSON.parse(read()).entries)).toEqual(['pass: baseline 1'])
+    })
+
+    test('a corrupt baseline file fails the test with its name and is left as it was', async () => {
+      writeFileSync(file(), '{"assay": "baseline", "version": 1, "entries": {')
+      const corrupt = await run('', {})
+      expect(corrupt.code).toBe(1)
+      expect(project.results().get('pass: baseline')?.message).toContain(`${file()} is not a valid assay store file: it is not JSON`)
+      expect(read()).toBe('{"assay": "baseline", "version": 1, "entries": {')
     })
   })
 
