@@ -35,6 +35,7 @@ function file(options: BaselineApiOptions): BaselineFile {
 export function saveBaseline(name: string, input: string, output: string, options: BaselineApiOptions = {}): void {
   const store = file(options)
   store.save(name, { fingerprint: fingerprint(output), sample: output, inputHash: inputHash(input) }, store.lookup(name) !== undefined)
+  store.flush()
 }
 
 /**

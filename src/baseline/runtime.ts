@@ -23,6 +23,7 @@ export function settleBaselines(testPath: string, fullRun: boolean, update: bool
   const file = used ?? (fs.read(path) === undefined ? undefined : new BaselineFile(fs, path))
   if (!file) return undefined
   files.delete(path)
+  file.flush()
   const report = settle(file as KeyedStore<unknown>, fullRun, update)
   return report && { ...report, written: file.written, updated: file.updated }
 }

@@ -60,9 +60,9 @@ export class BaselineFile extends KeyedStore<BaselineEntry> {
     return `${testName} ${n}`
   }
 
-  /** Writes an entry, counting it as written or updated for the run summary. */
+  /** Stages an entry (written at the end of the file), counting it as written or updated. */
   save(key: string, entry: BaselineEntry, existed: boolean): void {
-    this.record(key, entry)
+    this.stage(key, entry)
     if (existed) this.updated++
     else this.written++
   }

@@ -11,6 +11,7 @@ export class KeyedStore<E> {
   readonly #fs: StoreFileSystem
   readonly #header: StoreHeader
   #entries: Record<string, E> | undefined
+  readonly #pending = new Map<string, E>()
 
   constructor(fs: StoreFileSystem, path: string, header: StoreHeader) {
     this.#fs = fs
@@ -34,6 +35,27 @@ export class KeyedStore<E> {
     this.touched.add(key)
     updateStore<E>(this.#fs, this.path, this.#header, (entries) => {
       entries[key] = entry
+      this.#entries = { ...entries }
+    })
+  }
+
+  /**
+   * Keeps an entry in memory until {@link flush}: one write for a whole test file, as
+   * snapshot files are written, instead of one per assertion.
+   */
+  stage(key: string, entry: E): void {
+    this.touched.add(key)
+    this.#load()[key] = entry
+    this.#pending.set(key, entry)
+  }
+
+  /** Writes the staged entries in one update, merged with other writers' entries. */
+  flush(): void {
+    if (this.#pending.size === 0) return
+    const pending = [...this.#pending]
+    this.#pending.clear()
+    updateStore<E>(this.#fs, this.path, this.#header, (entries) => {
+      for (const [key, entry] of pending) entries[key] = entry
       this.#entries = { ...entries }
     })
   }

@@ -34,6 +34,10 @@ describe('baseline store', () => {
     file.save('suite > summary 1', { fingerprint: fingerprint(output), sample: output, inputHash: inputHash('prompt') }, false)
     file.save('suite > summary 1', { fingerprint: fingerprint(output), sample: output, inputHash: inputHash('prompt 2') }, true)
     expect([file.written, file.updated]).toEqual([1, 1])
+    // Staged entries are seen at once and written in one go at the end of the file.
+    expect(file.lookup('suite > summary 1')?.inputHash).toBe(inputHash('prompt 2'))
+    expect(() => readFileSync(path, 'utf8')).toThrow()
+    file.flush()
     const stored = JSON.parse(readFileSync(path, 'utf8'))
     expect(stored).toMatchObject({ assay: 'baseline', version: 1, entries: { 'suite > summary 1': { sample: output, inputHash: inputHash('prompt 2') } } })
     expect(inputHash('prompt')).toMatch(/^[0-9a-f]{16}$/)
@@ -44,6 +48,7 @@ describe('baseline store', () => {
     const first = new BaselineFile(nodeFileSystem(), path)
     first.save('t 1', { fingerprint: fingerprint('x'), sample: 'x' }, false)
     first.save('t 2', { fingerprint: fingerprint('y'), sample: 'y' }, false)
+    first.flush()
     const next = new BaselineFile(nodeFileSystem(), path)
     expect(next.lookup('t 2')?.sample).toBe('y')
     expect(next.obsolete()).toEqual(['t 1'])

@@ -41,7 +41,10 @@ const check = (text: unknown, options?: Parameters<typeof toMatchStructuralBasel
 }
 /** A new test file run: counters start again, as they do when the file runs again. */
 const rerun = () => settleBaselines(testPath, false, false)
-const stored = () => JSON.parse(readFileSync(join(dir, '__llm_baselines__', 'summary.test.ts.json'), 'utf8')).entries
+const stored = () => {
+  rerun()
+  return JSON.parse(readFileSync(join(dir, '__llm_baselines__', 'summary.test.ts.json'), 'utf8')).entries
+}
 
 const three = '- Apple rose 5% in the quarter.\n- Tim Cook thanked customers.\n- Shares rose after hours.'
 
