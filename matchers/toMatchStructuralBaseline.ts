@@ -69,7 +69,7 @@ export function toMatchStructuralBaseline(this: SnapshotContext, received: unkno
         pass: false,
         message: () =>
           formatMessage(this, 'toMatchStructuralBaseline', `No structural baseline "${key}" in ${file.path}, and nothing is written when CI is set.`, [
-            ['Fix', `record it locally (run the test without CI set, or with ASSAY_UPDATE=1), then commit ${file.path}`],
+            ['Fix', `record it where CI is not set, then commit ${file.path}:\nnpx vitest run ${this.testPath}   (or: npx jest ${this.testPath})`],
           ], 'options'),
       }
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
 import { flushReports, reportTo } from '../src/judge/coordinator.js'
-import { settleBaselines } from '../src/baseline/runtime.js'
+import { assertNoObsoleteBaselines, settleBaselines } from '../src/baseline/runtime.js'
 import { coordinatorURL, settleCassette, useCoordinator } from '../src/judge/runtime.js'
 import { emitRecord, setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
@@ -55,4 +55,5 @@ afterAll(async () => {
   const baselines = settleBaselines(testPath, full, update)
   if (baselines) emitRecord({ kind: 'baseline', testPath, ...baselines })
   await flushReports()
+  assertNoObsoleteBaselines(baselines, update)
 })

@@ -4,7 +4,7 @@ import { afterAll, expect, inject, TestRunner } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { configure, type AssayConfig } from '../src/config.js'
 import { flushReports, reportTo } from '../src/judge/coordinator.js'
-import { settleBaselines } from '../src/baseline/runtime.js'
+import { assertNoObsoleteBaselines, settleBaselines } from '../src/baseline/runtime.js'
 import { coordinatorURL, settleCassette, useCoordinator } from '../src/judge/runtime.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
@@ -59,4 +59,5 @@ afterAll(async ({}, suite) => {
   if (coordinator && cassette) reportTo(coordinator, { kind: 'cassette', testPath: file.filepath, ...cassette })
   if (coordinator && baselines) reportTo(coordinator, { kind: 'baseline', testPath: file.filepath, ...baselines })
   await flushReports()
+  assertNoObsoleteBaselines(baselines, update)
 })

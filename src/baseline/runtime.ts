@@ -1,6 +1,6 @@
 import { nodeFileSystem } from '../store/file.js'
 import { settle, type KeyedStore, type StoreReport } from '../store/keyed.js'
-import { BaselineFile, baselinePath } from './store.js'
+import { BaselineFile, baselinePath, resolveUpdateMode } from './store.js'
 
 const files = new Map<string, BaselineFile>()
 
@@ -26,4 +26,17 @@ export function settleBaselines(testPath: string, fullRun: boolean, update: bool
   file.flush()
   const report = settle(file as KeyedStore<unknown>, fullRun, update)
   return report && { ...report, written: file.written, updated: file.updated }
+}
+
+/**
+ * On CI (mode `none`), obsolete baselines fail the run with their list, as obsolete
+ * snapshots do in Vitest; elsewhere they are only reported. Called by the runner adapters
+ * after {@link settleBaselines}.
+ */
+export function assertNoObsoleteBaselines(report: StoreReport | undefined, runnerUpdate: boolean): void {
+  if (!report || report.obsolete.length === 0 || resolveUpdateMode(runnerUpdate) !== 'none') return
+  throw new Error(
+    `${report.obsolete.length} obsolete structural baseline${report.obsolete.length === 1 ? '' : 's'} in ${report.path}, which no assertion used:\n` +
+      `${report.obsolete.map((k) => `  • ${k}`).join('\n')}\nRemove ${report.obsolete.length === 1 ? 'it' : 'them'} with -u or ASSAY_UPDATE=1 where CI is not set, then commit the file.`,
+  )
 }

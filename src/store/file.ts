@@ -4,6 +4,7 @@
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
+import stableStringify from 'fast-json-stable-stringify'
 
 /** The file operations a store needs. */
 export interface StoreFileSystem {
@@ -32,24 +33,16 @@ export interface StoreHeader {
   version: number
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys)
-  if (value === null || typeof value !== 'object') return value
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-  )
-}
-
 /**
  * Serialises a store deterministically: the header first, then entries in sorted key
  * order, every object's keys sorted, two-space indents, a final newline. The same entries
  * always give the same bytes, so a diff shows only what changed.
  */
 export function serializeStore(header: StoreHeader, entries: Record<string, unknown>): string {
-  return `${JSON.stringify({ assay: header.assay, version: header.version, entries: sortKeys(entries) }, null, 2)}\n`
+  // fast-json-stable-stringify fixes the key order; parsing it back keeps that order, and
+  // the second pass only adds the indentation that keeps diffs line by line.
+  const canonical = JSON.parse(stableStringify(entries)) as unknown
+  return `${JSON.stringify({ assay: header.assay, version: header.version, entries: canonical }, null, 2)}\n`
 }
 
 /** Parses a store file, or throws {@link StoreCorruptError} naming it. A missing file is empty. */

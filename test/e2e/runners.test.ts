@@ -241,6 +241,7 @@ describe.each(runners)('$name', (runner) => {
       const missing = await run('Now a paragraph.', { CI: 'true' })
       expect(missing.code).toBe(1)
       expect(project.results().get('pass: baseline')?.message).toContain('No structural baseline "pass: baseline 1"')
+      expect(project.results().get('pass: baseline')?.message).toContain('baseline.test.js   (or: npx jest')
       expect(existsSync(file())).toBe(false)
     })
 
@@ -250,6 +251,12 @@ describe.each(runners)('$name', (runner) => {
       const skipped = await run('', { SECOND: 'skip', ASSAY_UPDATE: '1' })
       expect(skipped.code, skipped.output).toBe(0)
       expect(Object.keys(JSON.parse(read()).entries)).toEqual(['pass: baseline 1', 'pass: second baseline 1'])
+      // On CI, an entry no assertion used fails the run with its list; nothing is deleted.
+      const obsolete = await run('', { CI: 'true' })
+      expect(obsolete.code).toBe(1)
+      expect(obsolete.output).toContain('1 obsolete structural baseline in')
+      expect(obsolete.output).toContain('• pass: second baseline 1')
+      expect(Object.keys(JSON.parse(read()).entries)).toHaveLength(2)
       await run('', { ASSAY_UPDATE: '1' })
       expect(Object.keys(JSON.parse(read()).entries)).toEqual(['pass: baseline 1'])
     })
