@@ -54,13 +54,3 @@ export function formatMessage(
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`
 }
-
-/** `"text"` printed through the runner's received colour, after truncation. */
-export function quoteReceived(ctx: MatcherContext, text: string): string {
-  return ctx.utils.printReceived(truncate(text))
-}
-
-/** `"text"` printed through the runner's expected colour, after truncation. */
-export function quoteExpected(ctx: MatcherContext, text: string): string {
-  return ctx.utils.printExpected(truncate(text))
-}

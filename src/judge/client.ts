@@ -4,7 +4,7 @@ import type OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { loadOpenAI } from '../lazy.js'
 import { RateLimiter } from './limiter.js'
-import { costOf, DEFAULT_PRICES, priceOf, type Price } from './prices.js'
+import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
 
 /** One judge: a model at an endpoint. Missing values come from OPENAI_BASE_URL / OPENAI_API_KEY. */
@@ -173,7 +173,7 @@ export class JudgeClient {
             requests,
             latencyMs: performance.now() - started,
             usage: { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens, total_tokens: usage.total_tokens },
-            cost: costOf(usage, priceOf(endpoint.model, { ...DEFAULT_PRICES, ...this.#options.prices })),
+            cost: costOf(usage, priceOf(endpoint.model, this.#options.prices)),
           }
         } catch (error) {
           // The SDK's connection errors (resets, timeouts) carry no status and no name of their own.
@@ -188,9 +188,11 @@ export class JudgeClient {
             failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `${describe(error)}${kind === 'retry' ? ` (after ${attempt + 1} tries)` : ''}` })
             break
           }
-          const asked = serverRetryAfter(error)
-          if ((error as { status?: number }).status === 429) this.#pacer.backOff(asked ?? retryDelay(attempt, error, { random: this.#options.random ?? Math.random }))
-          await sleep(retryDelay(attempt, error, { random: this.#options.random ?? Math.random }))
+          // One jitter draw: the same wait holds back every request after a 429 (for as
+          // long as the server asked, uncapped) and delays this retry.
+          const wait = retryDelay(attempt, error, { random: this.#options.random ?? Math.random })
+          if ((error as { status?: number }).status === 429) this.#pacer.backOff(serverRetryAfter(error) ?? wait)
+          await sleep(wait)
         }
       }
     }

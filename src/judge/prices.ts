@@ -24,10 +24,12 @@ export const DEFAULT_PRICES: Readonly<Record<string, Price>> = {
 }
 
 /**
- * The price of `model`: an exact entry, else the longest entry it starts with, so a dated
- * snapshot such as `gpt-4o-mini-2024-07-18` is priced as `gpt-4o-mini`.
+ * The price of `model` in the built-in table with `overrides` over it: an exact entry,
+ * else the longest entry it starts with, so a dated snapshot such as
+ * `gpt-4o-mini-2024-07-18` is priced as `gpt-4o-mini`.
  */
-export function priceOf(model: string, prices: Readonly<Record<string, Price>> = DEFAULT_PRICES): Price | undefined {
+export function priceOf(model: string, overrides: Readonly<Record<string, Price>> = {}): Price | undefined {
+  const prices = { ...DEFAULT_PRICES, ...overrides }
   if (prices[model]) return prices[model]
   let best: string | undefined
   for (const name of Object.keys(prices)) if (model.startsWith(`${name}-`) && (!best || name.length > best.length)) best = name

@@ -67,11 +67,6 @@ export function judgeRuntime(model?: string): JudgeRuntime {
   return runtime
 }
 
-/** Every cassette the judge used in this process, for obsolete-entry reports. */
-export function usedCassettes(): Cassette[] {
-  return [...(shared?.cassettes.values() ?? [])]
-}
-
 /**
  * The cassette of a test file if the judge used it in this process or it exists on disk,
  * for obsolete-entry checks at the end of the file.

@@ -1,6 +1,5 @@
 import { foldString, foldText, type FoldedText } from './fold.js'
 import { loadNlp } from '../lazy.js'
-import { sameClaim } from './claims.js'
 import { extractNumbers, type NumericClaim } from './numbers.js'
 import { LineIndex } from './position.js'
 import { escapeRegExp } from './regex.js'
@@ -140,11 +139,4 @@ export function extractEntities(source: string, kinds: readonly EntityKind[] = [
     }
   }
   return out
-}
-
-/** Whether any claim in `claims` states the same date or amount as `entity`. */
-export function findClaim(entity: SourceEntity, claims: readonly NumericClaim[]): NumericClaim | undefined {
-  const claim = entity.claim
-  if (!claim) return undefined
-  return claims.find((c) => sameClaim(claim, c))
 }
