@@ -50,6 +50,28 @@ export interface CassetteEntry {
   recordedAt: string
 }
 
+/** Token counts with every field present, from whatever usage an answer reported. */
+export function normaliseUsage(usage: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | undefined): CassetteEntry['usage'] {
+  return { prompt_tokens: usage?.prompt_tokens ?? 0, completion_tokens: usage?.completion_tokens ?? 0, total_tokens: usage?.total_tokens ?? 0 }
+}
+
+/** The entry recorded for a live call: a readable copy of the request, and what it cost. */
+export function cassetteEntry(
+  model: string,
+  body: { messages?: unknown; [param: string]: unknown },
+  call: { response: unknown; usage: CassetteEntry['usage']; cost: number | undefined; latencyMs: number },
+): CassetteEntry {
+  const { messages, ...params } = body
+  return {
+    request: { model, messages: Array.isArray(messages) ? (messages as CassetteEntry['request']['messages']) : [], params },
+    response: call.response,
+    usage: call.usage,
+    cost: call.cost,
+    latencyMs: Math.round(call.latencyMs),
+    recordedAt: new Date().toISOString(),
+  }
+}
+
 /** A replay-only run asked for an answer that was never recorded. */
 export class CassetteMissError extends Error {
   override readonly name = 'CassetteMissError'

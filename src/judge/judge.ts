@@ -1,5 +1,5 @@
 import type { ChatCompletion } from 'openai/resources/chat/completions'
-import { Cassette, CassetteMissError, cassettePath, requestKey, type CacheMode } from './cassette.js'
+import { Cassette, cassetteEntry, CassetteMissError, cassettePath, requestKey, type CacheMode } from './cassette.js'
 import { JudgeError, type JudgeClient, type JudgeRequest } from './client.js'
 import { buildJudgeMessages, normaliseCriteria, type Criterion } from './prompt.js'
 import { aggregate, parseVerdict, verdictJsonSchema, weightedScores, type SampleScores, type TokenLogprob } from './verdict.js'
@@ -87,8 +87,7 @@ function unsupported(error: unknown, pattern: RegExp): boolean {
 }
 
 async function ask(body: JudgeRequest, rt: JudgeRuntime, cassette: Cassette | undefined, testPath: string | undefined): Promise<Answer> {
-  const { messages, ...params } = body
-  const key = requestKey({ model: rt.model, messages, ...params })
+  const key = requestKey({ model: rt.model, ...body })
   if (cassette && (rt.cacheMode === 'auto' || rt.cacheMode === 'lockdown')) {
     const hit = cassette.lookup(key)
     if (hit) return { completion: hit.response as ChatCompletion, replayed: true, requests: 0, model: (hit.response as ChatCompletion).model, judge: 0, usage: hit.usage, cost: hit.cost, latencyMs: hit.latencyMs }
@@ -113,18 +112,8 @@ async function ask(body: JudgeRequest, rt: JudgeRuntime, cassette: Cassette | un
 }
 
 async function askLive(body: JudgeRequest, key: string, rt: JudgeRuntime, cassette: Cassette | undefined): Promise<Answer> {
-  const { messages, ...params } = body
   const call = await rt.client.complete(body)
-  if (cassette && rt.cacheMode !== 'off') {
-    cassette.record(key, {
-      request: { model: rt.model, messages: messages.map((m) => ({ role: m.role, content: m.content })), params },
-      response: call.completion,
-      usage: call.usage,
-      cost: call.cost,
-      latencyMs: Math.round(call.latencyMs),
-      recordedAt: new Date().toISOString(),
-    })
-  }
+  if (cassette && rt.cacheMode !== 'off') cassette.record(key, cassetteEntry(rt.model, body, { response: call.completion, usage: call.usage, cost: call.cost, latencyMs: call.latencyMs }))
   return { completion: call.completion, replayed: false, requests: call.requests, model: call.model, judge: call.endpoint, usage: call.usage, cost: call.cost, latencyMs: call.latencyMs }
 }
 

@@ -1,5 +1,5 @@
-import { Cassette, cassettePath, requestKey, resolveCacheMode, CassetteMissError } from './cassette.js'
-import { costOf, DEFAULT_PRICES, priceOf } from './prices.js'
+import { Cassette, cassetteEntry, cassettePath, CassetteMissError, normaliseUsage, requestKey, resolveCacheMode, type CassetteEntry } from './cassette.js'
+import { costOf, priceOf } from './prices.js'
 import { getConfig } from '../config.js'
 import { currentTest, emitRecord } from '../report/records.js'
 import { nodeFileSystem } from '../store/file.js'
@@ -52,10 +52,10 @@ export function recordingFetch(options: RecordingFetchOptions = {}): typeof fetc
     const { pathname } = new URL(url)
     const key = requestKey({ endpoint: pathname, ...body })
     const model = typeof body.model === 'string' ? body.model : undefined
-    const record = (replayed: boolean, status: number, usage: { prompt_tokens: number; completion_tokens?: number; total_tokens: number } | undefined, latencyMs: number) => {
-      const u = usage ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens ?? 0, total_tokens: usage.total_tokens } : undefined
-      emitRecord({ kind: 'llm-call', testPath, testName: test.testName, url: pathname, model, replayed, status, usage: u, cost: u && model ? costOf(u, priceOf(model, { ...DEFAULT_PRICES, ...getConfig().judge.prices })) : undefined, latencyMs })
-    }
+    const prices = getConfig().judge.prices
+    const costFor = (usage: CassetteEntry['usage'] | undefined) => (usage && model ? costOf(usage, priceOf(model, prices)) : undefined)
+    const record = (replayed: boolean, status: number, usage: CassetteEntry['usage'] | undefined, latencyMs: number) =>
+      emitRecord({ kind: 'llm-call', testPath, testName: test.testName, url: pathname, model, replayed, status, usage, cost: costFor(usage), latencyMs })
 
     if (mode !== 'refresh') {
       const hit = cassette.lookup(key)
@@ -80,19 +80,11 @@ export function recordingFetch(options: RecordingFetchOptions = {}): typeof fetc
     } catch {
       json = undefined
     }
-    record(false, response.status, json?.usage, latencyMs)
+    record(false, response.status, json?.usage ? normaliseUsage(json.usage) : undefined, latencyMs)
     // Only successful answers are worth replaying; errors are passed on and not kept.
     if (response.ok && json) {
-      const { messages, ...params } = body
-      const usage = { prompt_tokens: json.usage?.prompt_tokens ?? 0, completion_tokens: json.usage?.completion_tokens ?? 0, total_tokens: json.usage?.total_tokens ?? 0 }
-      cassette.record(key, {
-        request: { model: model ?? '', messages: Array.isArray(messages) ? (messages as { role: string; content: unknown }[]) : [], params: { endpoint: pathname, ...params } },
-        response: json,
-        usage,
-        cost: model ? costOf(usage, priceOf(model)) : undefined,
-        latencyMs: Math.round(latencyMs),
-        recordedAt: new Date().toISOString(),
-      })
+      const usage = normaliseUsage(json.usage)
+      cassette.record(key, cassetteEntry(model ?? '', { endpoint: pathname, ...body }, { response: json, usage, cost: costFor(usage), latencyMs }))
     }
     // The body was read and decoded above, so its encoding and length headers no longer apply.
     const headers = new Headers(response.headers)
