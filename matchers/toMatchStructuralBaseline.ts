@@ -2,7 +2,7 @@ import { createTwoFilesPatch } from 'diff'
 import { z } from 'zod'
 import { compareFingerprints, fingerprint, FINGERPRINT_VERSION } from '../src/baseline/fingerprint.js'
 import { baselineFor } from '../src/baseline/runtime.js'
-import { inputHash, resolveUpdateMode, type BaselineEntry } from '../src/baseline/store.js'
+import { inputHash, resolveUpdateMode, runnerUpdates, type BaselineEntry } from '../src/baseline/store.js'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { extractEntities } from '../src/text/entities.js'
@@ -56,8 +56,7 @@ export function toMatchStructuralBaseline(this: SnapshotContext, received: unkno
   if (!this.testPath || !this.currentTestName) {
     throw new AssayUsageError('toMatchStructuralBaseline', 'needs to run inside a Vitest or Jest test, whose file and name key the baseline.', toMatchStructuralBaseline)
   }
-  const update = (this.snapshotState as { _updateSnapshot?: string } | undefined)?._updateSnapshot === 'all'
-  const mode = resolveUpdateMode(update)
+  const mode = resolveUpdateMode(runnerUpdates(this))
   const file = baselineFor(this.testPath)
   const key = file.keyFor(this.currentTestName, o.name)
   const entry: BaselineEntry = { fingerprint: fingerprint(text), sample: text, inputHash: o.input === undefined ? undefined : inputHash(o.input), entities: o.entities ? entitySet(text) : undefined }

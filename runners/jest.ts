@@ -4,10 +4,10 @@ import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
-import { flushReports, reportTo } from '../src/judge/coordinator.js'
-import { assertNoObsoleteBaselines, settleBaselines } from '../src/baseline/runtime.js'
-import { coordinatorURL, settleCassette, useCoordinator } from '../src/judge/runtime.js'
-import { emitRecord, setRecordSink, setTestContextProvider } from '../src/report/records.js'
+import { reportTo } from '../src/judge/coordinator.js'
+import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
+import { finishTestFile } from '../src/lifecycle.js'
+import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
 setTestContextProvider(() => {
@@ -46,14 +46,6 @@ function fullRun(): boolean {
 }
 
 afterAll(async () => {
-  const { testPath, snapshotState } = expect.getState() as unknown as { testPath?: string; snapshotState?: { _updateSnapshot?: string } }
-  if (!testPath) return
-  const full = fullRun()
-  const update = process.env.ASSAY_UPDATE === '1' || snapshotState?._updateSnapshot === 'all'
-  const cassette = settleCassette(testPath, full, update)
-  if (cassette) emitRecord({ kind: 'cassette', testPath, ...cassette })
-  const baselines = settleBaselines(testPath, full, update)
-  if (baselines) emitRecord({ kind: 'baseline', testPath, ...baselines })
-  await flushReports()
-  assertNoObsoleteBaselines(baselines, update)
+  const state = expect.getState()
+  if (state.testPath) await finishTestFile(state.testPath, fullRun(), state)
 })

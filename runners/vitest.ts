@@ -3,9 +3,9 @@
 import { afterAll, expect, inject, TestRunner } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { configure, type AssayConfig } from '../src/config.js'
-import { flushReports, reportTo } from '../src/judge/coordinator.js'
-import { assertNoObsoleteBaselines, settleBaselines } from '../src/baseline/runtime.js'
-import { coordinatorURL, settleCassette, useCoordinator } from '../src/judge/runtime.js'
+import { reportTo } from '../src/judge/coordinator.js'
+import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
+import { finishTestFile } from '../src/lifecycle.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
@@ -41,23 +41,15 @@ function allTests(task: TaskLike): TaskLike[] {
   return task.type === 'test' ? [task] : (task.tasks ?? []).flatMap(allTests)
 }
 
-// After each test file: obsolete cassette entries are removed under `vitest -u` or
-// ASSAY_UPDATE=1, and reported in the file's meta otherwise (see settleCassette).
+// After each test file: settle its cassette and baselines (see finishTestFile), with the
+// reports also in the file's meta.
 // Vitest 4+ passes the file's suite second; the first argument is the fixture context,
 // which must be written as a destructuring pattern.
 // eslint-disable-next-line no-empty-pattern
 afterAll(async ({}, suite) => {
   const file = suite as unknown as TaskLike
   if (!file.filepath) return
-  const state = expect.getState() as unknown as { snapshotState?: { _updateSnapshot?: string } }
-  const update = process.env.ASSAY_UPDATE === '1' || state.snapshotState?._updateSnapshot === 'all'
-  const full = allTests(file).every((t) => t.mode === 'run')
-  const cassette = settleCassette(file.filepath, full, update)
-  const baselines = settleBaselines(file.filepath, full, update)
-  file.meta.assay = { ...(file.meta.assay as object), ...(cassette ? { cassette } : {}), ...(baselines ? { baselines } : {}) }
-  const coordinator = coordinatorURL()
-  if (coordinator && cassette) reportTo(coordinator, { kind: 'cassette', testPath: file.filepath, ...cassette })
-  if (coordinator && baselines) reportTo(coordinator, { kind: 'baseline', testPath: file.filepath, ...baselines })
-  await flushReports()
-  assertNoObsoleteBaselines(baselines, update)
+  await finishTestFile(file.filepath, allTests(file).every((t) => t.mode === 'run'), expect.getState(), ({ cassette, baselines }) => {
+    file.meta.assay = { ...(file.meta.assay as object), ...(cassette ? { cassette } : {}), ...(baselines ? { baselines } : {}) }
+  })
 })

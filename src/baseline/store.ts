@@ -14,6 +14,11 @@ import type { Fingerprint } from './fingerprint.js'
  */
 export type UpdateMode = 'new' | 'all' | 'none'
 
+/** Whether the runner was asked to update snapshots (`vitest -u`, `jest -u`), read from `expect.getState()`. */
+export function runnerUpdates(state: unknown): boolean {
+  return (state as { snapshotState?: { _updateSnapshot?: string } } | undefined)?.snapshotState?._updateSnapshot === 'all'
+}
+
 /** The mode in force: `all` when asked to update, `none` on CI, `new` otherwise. */
 export function resolveUpdateMode(runnerUpdate: boolean, env: NodeJS.ProcessEnv = process.env): UpdateMode {
   if (runnerUpdate || env.ASSAY_UPDATE === '1') return 'all'
