@@ -3,7 +3,7 @@ import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { countSentences, countWords } from '../src/text/segment.js'
 import { parseOptions } from '../src/validate.js'
-import { assertString, formatMessage, plural, truncate } from './utils.js'
+import { assertString, formatMessage, plural, reported, truncate } from './utils.js'
 
 const limit = z.number().int().nonnegative()
 const schema = z
@@ -70,7 +70,7 @@ export function toBeConcise(this: MatcherContext, received: unknown, options: To
   }
   const over = checks.filter((c) => c.value > c.max)
 
-  return {
+  return reported(this, 'toBeConcise', {
     pass: over.length === 0,
     message: () => {
       const limits = checks.map((c) => `${c.name} ≤ ${c.max}`).join(', ')
@@ -82,5 +82,5 @@ export function toBeConcise(this: MatcherContext, received: unknown, options: To
         ['Received', [...checks.map((c) => `${c.value > c.max ? '✗' : '✓'} ${c.name}: ${c.shown}`), this.utils.printReceived(truncate(text))].join('\n')],
       ], 'options')
     },
-  }
+  }, () => ({ summary: checks.map((c) => `${c.name} ${c.shown} (max ${c.max})`).join(', ') }))
 }

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { extractListItems, type ListItem } from '../src/text/lists.js'
 import { parseOptions } from '../src/validate.js'
-import { assertString, formatMessage, plural, truncate } from './utils.js'
+import { assertString, formatMessage, plural, reported, truncate } from './utils.js'
 
 const count = z.number().int().nonnegative()
 const schema = z
@@ -51,7 +51,7 @@ export function toHaveBullets(this: MatcherContext, received: unknown, options?:
   const countOk = items.length >= min && (max === undefined || items.length <= max)
   const pass = countOk && long.length === 0 && offStyle.length === 0
 
-  return {
+  return reported(this, 'toHaveBullets', {
     pass,
     message: () => {
       const wanted =
@@ -78,5 +78,5 @@ export function toHaveBullets(this: MatcherContext, received: unknown, options?:
         ['Received', received],
       ], 'options')
     },
-  }
+  }, () => ({ summary: `${plural(items.length, 'list item')}${long.length ? `, ${long.length} too long` : ''}${offStyle.length ? `, ${offStyle.length} off style` : ''}` }))
 }

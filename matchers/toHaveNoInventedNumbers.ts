@@ -4,7 +4,7 @@ import { ClaimIndex } from '../src/text/claims.js'
 import { extractNumbers, type NumericClaim } from '../src/text/numbers.js'
 import { LineIndex } from '../src/text/position.js'
 import { parseOptions } from '../src/validate.js'
-import { assertString, formatMessage, plural, truncate } from './utils.js'
+import { assertString, formatMessage, plural, reported, truncate } from './utils.js'
 
 const schema = z.object({ tolerance: z.number().min(0).lt(1).optional() }).strict()
 
@@ -39,7 +39,7 @@ export function toHaveNoInventedNumbers(this: MatcherContext, received: unknown,
   const checked = claims.map((claim) => ({ claim, support: index.support(claim, tolerance) }))
   const invented = checked.filter((c) => !c.support)
 
-  return {
+  return reported(this, 'toHaveNoInventedNumbers', {
     pass: invented.length === 0,
     message: () => {
       const tol = tolerance > 0 ? ` within ${tolerance * 100}%` : ''
@@ -61,5 +61,8 @@ export function toHaveNoInventedNumbers(this: MatcherContext, received: unknown,
         ['Received', [`${plural(claims.length, 'numeric claim')}, ${invented.length} unsupported`, ...lines].join('\n')],
       ], 'source')
     },
-  }
+  }, () => ({
+    summary: `${plural(claims.length, 'numeric claim')}, ${invented.length} not in the source`,
+    numbers: { invented: invented.map(({ claim }) => claim.text), checked: claims.length },
+  }))
 }

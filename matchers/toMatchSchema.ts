@@ -2,7 +2,7 @@ import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { extractJson } from '../src/text/json.js'
 import { describeValue, formatPath } from '../src/validate.js'
-import { formatMessage, plural, truncate } from './utils.js'
+import { formatMessage, plural, reported, truncate } from './utils.js'
 
 /**
  * A schema `toMatchSchema` accepts: any Standard Schema (zod ≥ 3.24, valibot, arktype …)
@@ -57,21 +57,21 @@ export function toMatchSchema(this: MatcherContext, received: unknown, schema: S
   if (typeof received === 'string') {
     const extracted = extractJson(received)
     if (!extracted.found) {
-      return {
+      return reported(this, 'toMatchSchema', {
         pass: false,
         message: () =>
           formatMessage(this, 'toMatchSchema', `Expected JSON that matches the schema, but ${extracted.reason}.`, [
             ['Expected', 'JSON matching the schema'],
             ['Received', this.utils.printReceived(truncate(received))],
           ], 'schema'),
-      }
+      }, () => ({ summary: `no JSON: ${extracted.reason}` }))
     }
     value = extracted.value
     origin = { raw: 'the received JSON', fence: 'the JSON in a ``` fence', embedded: 'the JSON embedded in the text' }[extracted.source]
   }
 
   const issues = validate(schema, value)
-  return {
+  return reported(this, 'toMatchSchema', {
     pass: issues.length === 0,
     message: () => {
       const sentence = this.isNot
@@ -82,5 +82,5 @@ export function toMatchSchema(this: MatcherContext, received: unknown, schema: S
       blocks.push(['Received', truncate(JSON.stringify(value, null, 2) ?? String(value))])
       return formatMessage(this, 'toMatchSchema', sentence, blocks, 'schema')
     },
-  }
+  }, () => ({ summary: issues.length ? issues.slice(0, 5).map((i) => `${pathOf(i)}: ${i.message}`).join('; ') : `${origin} matches` }))
 }

@@ -4,10 +4,11 @@ import { compareFingerprints, fingerprint, FINGERPRINT_VERSION } from '../src/ba
 import { baselineFor } from '../src/baseline/runtime.js'
 import { inputHash, resolveUpdateMode, runnerUpdates, type BaselineEntry } from '../src/baseline/store.js'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
+import type { CheckDetails } from '../src/report/records.js'
 import { AssayUsageError } from '../src/errors.js'
 import { extractEntities } from '../src/text/entities.js'
 import { parseOptions } from '../src/validate.js'
-import { assertString, formatMessage, truncate } from './utils.js'
+import { assertString, formatMessage, reported, truncate } from './utils.js'
 
 const schema = z.strictObject({
   name: z.string().min(1).optional(),
@@ -21,10 +22,10 @@ const schema = z.strictObject({
 export type StructuralBaselineOptions = z.input<typeof schema>
 
 interface SnapshotContext extends MatcherContext {
-  testPath?: string | undefined
-  currentTestName?: string | undefined
   snapshotState?: unknown
 }
+
+type Drift = NonNullable<CheckDetails['drift']>
 
 function entitySet(text: string): string[] {
   return [...new Set(extractEntities(text, ['person', 'organization', 'place']).map((e) => e.text))].sort()
@@ -61,19 +62,20 @@ export function toMatchStructuralBaseline(this: SnapshotContext, received: unkno
   const key = file.keyFor(this.currentTestName, o.name)
   const entry: BaselineEntry = { fingerprint: fingerprint(text), sample: text, inputHash: o.input === undefined ? undefined : inputHash(o.input), entities: o.entities ? entitySet(text) : undefined }
   const existing = file.lookup(key)
+  const done = (result: MatcherResult, drift: Omit<Drift, 'baseline'>) => reported(this, 'toMatchStructuralBaseline', result, () => ({ drift: { baseline: key, ...drift } }))
 
   if (!existing) {
     if (mode === 'none') {
-      return {
+      return done({
         pass: false,
         message: () =>
           formatMessage(this, 'toMatchStructuralBaseline', `No structural baseline "${key}" in ${file.path}, and nothing is written when CI is set.`, [
             ['Fix', `record it where CI is not set, then commit ${file.path}:\nnpx vitest run ${this.testPath}   (or: npx jest ${this.testPath})`],
           ], 'options'),
-      }
+      }, { status: 'missing', changes: [] })
     }
     file.save(key, entry, false)
-    return { pass: true, message: () => '' }
+    return done({ pass: true, message: () => '' }, { status: 'written', changes: [] })
   }
 
   const stale = existing.fingerprint.version !== FINGERPRINT_VERSION
@@ -84,12 +86,12 @@ export function toMatchStructuralBaseline(this: SnapshotContext, received: unkno
     const gained = entry.entities!.filter((e) => !existing.entities!.includes(e))
     if (lost.length || gained.length) changes.push(`entities: ${[...lost.map((e) => `−${e}`), ...gained.map((e) => `+${e}`)].join(', ')}`)
   }
-  if (!stale && !inputChanged && changes.length === 0) return { pass: true, message: () => '' }
+  if (!stale && !inputChanged && changes.length === 0) return done({ pass: true, message: () => '' }, { status: 'matched', changes: [] })
   if (mode === 'all') {
     file.save(key, entry, true)
-    return { pass: true, message: () => '' }
+    return done({ pass: true, message: () => '' }, { status: 'updated', changes })
   }
-  return {
+  return done({
     pass: false,
     message: () => {
       const sentence = stale
@@ -103,5 +105,5 @@ export function toMatchStructuralBaseline(this: SnapshotContext, received: unkno
       blocks.push(['Baseline', `${file.path} (update with -u or ASSAY_UPDATE=1)`])
       return formatMessage(this, 'toMatchStructuralBaseline', sentence, blocks, 'options')
     },
-  }
+  }, { status: 'drifted', changes: stale ? ['fingerprint version changed'] : inputChanged ? ['input changed', ...changes] : changes, diff: sampleDiff(existing.sample, text) })
 }

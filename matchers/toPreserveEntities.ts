@@ -5,7 +5,7 @@ import { EntityHaystack, extractEntities, type EntityKind, type EntityLocation, 
 import { ClaimIndex } from '../src/text/claims.js'
 import { extractNumbers } from '../src/text/numbers.js'
 import { describeValue, parseOptions } from '../src/validate.js'
-import { assertString, formatMessage, plural, truncate } from './utils.js'
+import { assertString, formatMessage, plural, reported, truncate } from './utils.js'
 
 const name = z.string().refine((s) => s.trim() !== '', 'must not be empty or blank')
 const shared = {
@@ -120,7 +120,7 @@ export function toPreserveEntities(
 
   const kept = outcomes.filter((o) => o.found).length
   const missing = outcomes.filter((o) => !o.found)
-  return {
+  return reported(this, 'toPreserveEntities', {
     pass: kept >= required,
     message: () => {
       const sentence = this.isNot
@@ -134,5 +134,8 @@ export function toPreserveEntities(
         ['Received', [`${kept} of ${outcomes.length} kept in ${this.utils.printReceived(truncate(text, 120))}`, ...outcomes.map(describeOutcome)].join('\n')],
       ], 'entities')
     },
-  }
+  }, () => ({
+    summary: `${kept} of ${outcomes.length} kept; required ${requirement}`,
+    entities: { kept: outcomes.filter((o) => o.found).map((o) => o.entity), missing: missing.map((o) => o.entity) },
+  }))
 }

@@ -1,9 +1,12 @@
+import { stripVTControlCharacters } from 'node:util'
 import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { runJudge, type Verdict } from '../src/judge/judge.js'
+import { CassetteMissError } from '../src/judge/cassette.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
-import { emitRecord } from '../src/report/records.js'
+import { callSiteIn } from '../src/report/location.js'
+import { emitRecord, recording } from '../src/report/records.js'
 import { parseOptions } from '../src/validate.js'
 import { assertString, formatMessage, truncate } from './utils.js'
 
@@ -20,10 +23,6 @@ const schema = z.strictObject({
 export type ToScoreAtLeastOptions = z.input<typeof schema>
 
 /** The parts of the runners' matcher state this matcher reads beyond {@link MatcherContext}. */
-interface JudgedContext extends MatcherContext {
-  testPath?: string | undefined
-  currentTestName?: string | undefined
-}
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2))
 
@@ -44,7 +43,7 @@ function describeCall(v: Verdict): string {
  * await expect(summary).toScoreAtLeast(8, { criteria: ['accuracy', 'No marketing language.'], every: true })
  * ```
  */
-export async function toScoreAtLeast(this: JudgedContext, received: unknown, min: unknown, options?: ToScoreAtLeastOptions): Promise<MatcherResult> {
+export async function toScoreAtLeast(this: MatcherContext, received: unknown, min: unknown, options?: ToScoreAtLeastOptions): Promise<MatcherResult> {
   const text = assertString('toScoreAtLeast', received, toScoreAtLeast)
   const o = parseOptions('toScoreAtLeast', schema, options ?? {}, toScoreAtLeast, "Example: toScoreAtLeast(7, { source: article, criteria: ['accuracy', 'completeness'] }).")
   const scale = o.scale ?? [1, 10]
@@ -52,24 +51,25 @@ export async function toScoreAtLeast(this: JudgedContext, received: unknown, min
     throw new AssayUsageError('toScoreAtLeast', `the minimum score must be a number within the scale [${scale[0]}, ${scale[1]}], but got ${String(min)}.\nExample: toScoreAtLeast(7), or set options.scale.`, toScoreAtLeast)
   }
   const every = o.every ?? false
-  const base = { kind: 'judge' as const, matcher: 'toScoreAtLeast', testPath: this.testPath, testName: this.currentTestName, threshold: min, every }
+  const negated = this.isNot ?? false
+  const base = { kind: 'judge' as const, matcher: 'toScoreAtLeast', testPath: this.testPath, testName: this.currentTestName, threshold: min, every, negated }
 
   let verdict: Verdict
   try {
     verdict = await runJudge({ output: text, source: o.source, criteria: o.criteria, scale, samples: o.samples, testPath: this.testPath }, judgeRuntime(o.model))
   } catch (error) {
     const message = (error as Error).message
-    emitRecord({ ...base, pass: false, error: message })
+    const failureMessage = `toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.\n${message}`
+    if (recording()) emitRecord({ ...base, pass: false, error: message, message: failureMessage, location: callSiteIn(this.testPath), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) })
     // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
-    const failure = new Error(`toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.\n${message}`)
+    const failure = new Error(failureMessage)
     failure.name = 'JudgeFailure'
     throw failure
   }
 
   const below = Object.entries(verdict.criteria).filter(([, c]) => c.score < min)
   const pass = every ? below.length === 0 : verdict.overall >= min
-  emitRecord({ ...base, pass, verdict })
-  return {
+  const result: MatcherResult = {
     pass,
     message: () => {
       const target = every ? `every criterion ≥ ${fmt(min)}` : `overall score ≥ ${fmt(min)}`
@@ -88,4 +88,9 @@ export async function toScoreAtLeast(this: JudgedContext, received: unknown, min
       return formatMessage(this, 'toScoreAtLeast', sentence, blocks, 'min')
     },
   }
+  if (recording()) {
+    const ok = pass !== negated
+    emitRecord({ ...base, pass: ok, verdict, ...(ok ? {} : { message: stripVTControlCharacters(result.message()), location: callSiteIn(this.testPath) }) })
+  }
+  return result
 }

@@ -1,6 +1,9 @@
+import { stripVTControlCharacters } from 'node:util'
 import { getConfig } from '../src/config.js'
-import type { MatcherContext } from '../src/context.js'
+import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
+import { callSiteIn } from '../src/report/location.js'
+import { emitRecord, recording, type CheckDetails } from '../src/report/records.js'
 import { describeValue } from '../src/validate.js'
 
 /**
@@ -53,4 +56,26 @@ export function formatMessage(
 /** "1 item", "3 items". */
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`
+}
+
+/**
+ * Leaves a record of a deterministic assertion for the reporters and returns `result`
+ * unchanged. The details are built only when a reporter listens; the message and the
+ * call site only when the assertion failed (after `.not`).
+ */
+export function reported(ctx: MatcherContext, matcher: string, result: MatcherResult, details?: () => CheckDetails): MatcherResult {
+  if (!recording()) return result
+  const negated = ctx.isNot ?? false
+  const pass = result.pass !== negated
+  emitRecord({
+    kind: 'check',
+    matcher,
+    testPath: ctx.testPath,
+    testName: ctx.currentTestName,
+    pass,
+    negated,
+    ...(pass ? {} : { message: stripVTControlCharacters(result.message()), location: callSiteIn(ctx.testPath) }),
+    details: details?.(),
+  })
+  return result
 }

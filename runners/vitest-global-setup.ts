@@ -3,6 +3,7 @@
 import type { TestProject } from 'vitest/node'
 import type { AssayConfig } from '../src/config.js'
 import { formatSummary, startCoordinator } from '../src/judge/coordinator.js'
+import { summaryClaimed } from '../reporters/output.js'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const options = (project.config.provide as Record<string, unknown> | undefined)?.assayConfig as AssayConfig | undefined
@@ -10,7 +11,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ;(project.provide as (key: string, value: unknown) => void)('assayCoordinator', coordinator.url)
   return async () => {
     const summary = formatSummary(coordinator.summary())
-    if (summary) console.log(summary)
+    // An assay reporter prints a fuller summary of its own.
+    if (summary && !summaryClaimed()) console.log(summary)
     await coordinator.close()
   }
 }

@@ -1,12 +1,28 @@
 // `assay()` for vite.config / vitest.config: one line that adds the setup file, the
-// global setup (the shared rate-limit coordinator) and passes the options to every worker.
+// global setup (the shared rate-limit coordinator), the assay reporter, and passes the
+// options to every worker.
 import { fileURLToPath } from 'node:url'
 import type { AssayConfig } from '../src/config.js'
+import { parseReporterOptions, type ReporterOptions } from '../reporters/output.js'
+
+/** Options of the plugin: assay's configuration, plus the report's. */
+export interface AssayPluginOptions extends AssayConfig {
+  /**
+   * Options of the assay reporter, or `false` to leave it out. With the plugin, the
+   * reporter runs beside the reporters you configured (or Vitest's default one).
+   * @default {}
+   */
+  report?: ReporterOptions | false
+}
+
+type ReporterEntry = string | [string, unknown] | object
 
 /** The part of a Vite plugin this plugin uses; structural, so no Vite types are needed. */
 export interface AssayVitePlugin {
   name: string
-  config(): { test: { setupFiles: string[]; globalSetup: string[]; provide: Record<string, unknown> } }
+  config(user?: { test?: { reporters?: ReporterEntry | ReporterEntry[] } }): {
+    test: { setupFiles: string[]; globalSetup: string[]; provide: Record<string, unknown>; reporters?: ReporterEntry[] }
+  }
 }
 
 /**
@@ -17,18 +33,30 @@ export interface AssayVitePlugin {
  * // vitest.config.ts
  * import { defineConfig } from 'vitest/config'
  * import { assay } from 'assay/vitest/plugin'
- * export default defineConfig({ plugins: [assay({ judge: { model: 'gpt-4o-mini', requestsPerMinute: 300 } })] })
+ * export default defineConfig({
+ *   plugins: [assay({ judge: { model: 'gpt-4o-mini', requestsPerMinute: 300 }, report: { outputDir: 'assay-report' } })],
+ * })
  * ```
  */
-export function assay(options: AssayConfig = {}): AssayVitePlugin {
+export function assay(options: AssayPluginOptions = {}): AssayVitePlugin {
+  const { report = {}, ...config } = options
+  const reporterOptions = report === false ? undefined : parseReporterOptions(report)
+  const reporter = fileURLToPath(new URL('../reporters/vitest.js', import.meta.url))
   return {
     name: 'assay',
-    config: () => ({
-      test: {
-        setupFiles: [fileURLToPath(new URL('./vitest.js', import.meta.url))],
-        globalSetup: [fileURLToPath(new URL('./vitest-global-setup.js', import.meta.url))],
-        provide: { assayConfig: options },
-      },
-    }),
+    config: (user) => {
+      // Vite merges arrays by concatenation; with no reporters of the user's, Vitest's
+      // default one is kept beside assay's rather than replaced by it.
+      const own = user?.test?.reporters
+      const reporters: ReporterEntry[] | undefined = reporterOptions ? [...(own === undefined ? ['default'] : []), [reporter, reporterOptions]] : undefined
+      return {
+        test: {
+          setupFiles: [fileURLToPath(new URL('./vitest.js', import.meta.url))],
+          globalSetup: [fileURLToPath(new URL('./vitest-global-setup.js', import.meta.url))],
+          provide: { assayConfig: config },
+          ...(reporters ? { reporters } : {}),
+        },
+      }
+    },
   }
 }

@@ -22,7 +22,8 @@ useCoordinator(provided('assayCoordinator') as string | undefined)
 // Each judged assertion is attached to its test, where the reporters read it.
 setRecordSink((record) => {
   const coordinator = coordinatorURL()
-  if (coordinator) reportTo(coordinator, record)
+  // The run summary counts judge verdicts, app calls and stores, not every check.
+  if (coordinator && record.kind !== 'check') reportTo(coordinator, record)
   const test = TestRunner.getCurrentTest()
   if (!test) return
   const meta = test.meta as { assay?: { records: unknown[] } }

@@ -24,6 +24,9 @@ export interface MatcherContext {
   /** `'resolves'`, `'rejects'` or `''`. */
   promise?: string
   utils: MatcherUtils
+  /** The running test's file and full name; both runners set them, reports use them. */
+  testPath?: string | undefined
+  currentTestName?: string | undefined
 }
 
 /** What every matcher returns; the runner turns it into a pass or a thrown assertion error. */

@@ -81,7 +81,7 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
         summary.cost += record.verdict.cost ?? 0
       }
     } else if (record.kind === 'llm-call') summary.appCalls++
-    else {
+    else if (record.kind !== 'check') {
       if (record.obsolete.length) summary.obsolete.push({ path: record.path, count: record.obsolete.length })
       summary.pruned += record.pruned
       summary.baselines.written += record.written ?? 0

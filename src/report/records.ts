@@ -1,21 +1,58 @@
-// What judged assertions leave behind for the reporters: one record per verdict (or per
-// judge failure). Each runner adapter installs a sink that attaches records to the current
+// What assay's assertions leave behind for the reporters: one record per assertion (a
+// verdict or judge failure for judged ones), per app LLM call and per store at a file's end. Each runner adapter installs a sink that attaches records to the current
 // test: Vitest's task.meta, a side file per worker for Jest.
 import type { Verdict } from '../judge/judge.js'
 
-/** One judged assertion, as the reporters read it. Plain JSON. */
-export interface JudgeRecord {
-  kind: 'judge'
+/** Where an assertion sits in its test file (1-based). */
+export interface SourceLocation {
+  line: number
+  column: number
+}
+
+/** What every assertion record says, judged or not. */
+export interface AssertionBase {
   matcher: string
   testPath?: string | undefined
   testName?: string | undefined
+  /** The assertion's outcome, after `.not`. */
   pass: boolean
+  /** True under `.not`. */
+  negated: boolean
+  /** The failure message (failed assertions only). */
+  message?: string | undefined
+  /** The `expect(…)` call in the test file (failed assertions only). */
+  location?: SourceLocation | undefined
+}
+
+/** What a deterministic matcher found, for the report; each matcher fills the parts it has. */
+export interface CheckDetails {
+  /** One line on what was measured, e.g. "4 items (allowed 1–3)". */
+  summary?: string | undefined
+  /** toPreserveEntities. */
+  entities?: { kept: string[]; missing: string[] } | undefined
+  /** toHaveNoInventedNumbers: claims the source does not support, and how many were checked. */
+  numbers?: { invented: string[]; checked: number } | undefined
+  /** toMatchStructuralBaseline. */
+  drift?: { baseline: string; changes: string[]; diff?: string | undefined; status: 'matched' | 'written' | 'updated' | 'drifted' | 'missing' } | undefined
+}
+
+/** One assertion by a deterministic matcher. Plain JSON. */
+export interface CheckRecord extends AssertionBase {
+  kind: 'check'
+  details?: CheckDetails | undefined
+}
+
+/** One judged assertion, as the reporters read it. Plain JSON. */
+export interface JudgeRecord extends AssertionBase {
+  kind: 'judge'
   threshold: number
   every: boolean
   /** Present when the judge answered. */
   verdict?: Verdict
   /** Present when it did not. */
   error?: string
+  /** True when the judge gave no verdict because the cassette had no answer under lockdown. */
+  cassetteMiss?: boolean
 }
 
 /** One LLM call the app under test made through `recordingFetch`. Plain JSON. */
@@ -45,7 +82,7 @@ export interface StoreRecord {
 }
 
 /** Anything assay attaches to a test. */
-export type AssayRecord = JudgeRecord | LlmCallRecord | StoreRecord
+export type AssayRecord = CheckRecord | JudgeRecord | LlmCallRecord | StoreRecord
 
 type Sink = (record: AssayRecord) => void
 let sink: Sink | undefined
@@ -71,6 +108,11 @@ export function currentTest(): TestContext {
 /** Installs where records go; the runner adapters call this. */
 export function setRecordSink(next: Sink | undefined): void {
   sink = next
+}
+
+/** Whether a sink is installed, so callers can skip building records nobody reads. */
+export function recording(): boolean {
+  return sink !== undefined
 }
 
 /** Hands a record to the installed sink, if any. */

@@ -39,10 +39,10 @@ describe('coordinator', () => {
   test('collects the workers\' records into one end-of-run summary', async () => {
     coordinator = await startCoordinator()
     const verdict = (replayed: boolean) => ({ replayed, requests: replayed ? 0 : 1, usage: { prompt_tokens: 80, completion_tokens: 20, total_tokens: 100 }, cost: 0.0012 })
-    const judge = (replayed: boolean) => ({ kind: 'judge' as const, matcher: 'toScoreAtLeast', pass: true, threshold: 7, every: false, verdict: verdict(replayed) as never })
+    const judge = (replayed: boolean) => ({ kind: 'judge' as const, matcher: 'toScoreAtLeast', pass: true, threshold: 7, every: false, negated: false, verdict: verdict(replayed) as never })
     reportTo(coordinator.url, judge(false))
     reportTo(coordinator.url, judge(true))
-    reportTo(coordinator.url, { kind: 'judge', matcher: 'toScoreAtLeast', pass: false, threshold: 7, every: false, error: 'No judge gave a verdict' })
+    reportTo(coordinator.url, { kind: 'judge', matcher: 'toScoreAtLeast', pass: false, threshold: 7, every: false, negated: false, error: 'No judge gave a verdict' })
     reportTo(coordinator.url, { kind: 'llm-call', url: '/v1/chat/completions', model: 'gpt-4o-mini', replayed: true, status: 200, usage: undefined, cost: undefined, latencyMs: 3 })
     reportTo(coordinator.url, { kind: 'cassette', testPath: 'a.test.ts', path: '__llm_cassettes__/a.test.ts.json', obsolete: ['k1', 'k2'], pruned: 0 })
     await flushReports()

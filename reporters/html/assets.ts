@@ -1,0 +1,113 @@
+// The report page's only stylesheet and script. They are inlined into index.html and
+// allowed by their SHA-256 hashes in the page's Content-Security-Policy; nothing else may
+// run or load. The script only reads the DOM that the server rendered: it never turns
+// data into markup, so it cannot be a way in for hostile test output.
+
+export const STYLE = `
+:root{--fg:#1d2330;--muted:#5b6476;--line:#dde1e8;--bg:#f6f7f9;--card:#fff;--pass:#167a3e;--fail:#c0262d;--skip:#8a6d00;--accent:#3553c9}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
+header,nav,main,#trends{max-width:1200px;margin:0 auto;padding:12px 20px}
+h1{font-size:20px;margin:8px 0 2px}
+.meta{color:var(--muted);margin:0 0 10px}
+.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(132px,1fr));gap:8px;margin:0}
+.tile{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 10px}
+.tile dt{color:var(--muted);font-size:12px}
+.tile dd{margin:0;font-size:18px;font-weight:600}
+.tile.pass dd{color:var(--pass)}.tile.fail dd{color:var(--fail)}.tile.skip dd{color:var(--skip)}
+#trends{display:flex;gap:12px;flex-wrap:wrap}
+.chart{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 10px}
+.chart h2{font-size:12px;color:var(--muted);margin:0 0 4px;font-weight:500}
+.chart svg{display:block}
+.chart polyline{fill:none;stroke:var(--accent);stroke-width:2}
+.chart circle{fill:var(--accent)}
+.chart circle.now{fill:var(--fg)}
+.chart p{margin:0;color:var(--muted);font-size:12px}
+nav{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--line);display:flex;gap:10px;flex-wrap:wrap;align-items:center;z-index:1}
+nav input[type=search]{flex:1;min-width:200px;padding:5px 8px;border:1px solid var(--line);border-radius:6px}
+nav select,nav button{padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg)}
+#shown{color:var(--muted);font-size:12px}
+.file{margin:10px 0;background:var(--card);border:1px solid var(--line);border-radius:8px}
+.file>summary{padding:8px 12px;font-weight:600;cursor:pointer}
+.file .counts{font-weight:400;color:var(--muted);margin-left:8px}
+.test{border-top:1px solid var(--line)}
+.test>summary{padding:6px 12px 6px 24px;cursor:pointer;display:flex;gap:8px;align-items:baseline}
+.test .name{flex:1;overflow-wrap:anywhere}
+.t{color:var(--muted);font-size:12px}
+.badge{font-weight:700;width:1.2em;text-align:center}
+.s-passed .badge{color:var(--pass)}.s-failed .badge{color:var(--fail)}.s-skipped .badge,.s-todo .badge{color:var(--skip)}
+.body{padding:4px 16px 12px 44px}
+.assertions{list-style:none;margin:0;padding:0}
+.a{border-left:3px solid var(--pass);padding:4px 10px;margin:6px 0;background:#fbfcfd}
+.a.fail{border-left-color:var(--fail)}
+.a .h{display:flex;gap:8px;flex-wrap:wrap;align-items:baseline}
+.a code{font-weight:600}
+.verdict{font-size:12px;font-weight:700;text-transform:uppercase}
+.a.ok .verdict{color:var(--pass)}.a.fail .verdict{color:var(--fail)}
+.sum{color:var(--muted)}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f1f3f6;border-radius:6px;padding:8px;margin:6px 0;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;max-height:420px;overflow:auto}
+pre.err{background:#fdf1f1}
+.cc{color:var(--fail);font-size:11px;border:1px solid currentColor;border-radius:3px;padding:0 2px}
+.judge .score{display:flex;gap:8px;align-items:center;flex-wrap:wrap}
+.judge meter{width:120px}
+table{border-collapse:collapse;margin:6px 0;width:100%}
+th,td{text-align:left;vertical-align:top;padding:3px 8px;border-bottom:1px solid var(--line);font-size:13px;overflow-wrap:anywhere}
+th{color:var(--muted);font-weight:500}
+td.n{text-align:right;white-space:nowrap}
+.chips{display:flex;gap:4px;flex-wrap:wrap;align-items:baseline;margin:4px 0}
+.chip{border-radius:10px;padding:0 8px;font-size:12px;background:#e7f4ec;color:var(--pass);overflow-wrap:anywhere}
+.chip.miss{background:#fbe9ea;color:var(--fail)}
+.k{color:var(--muted);font-size:12px;margin-right:4px}
+.d-add{color:var(--pass)}.d-del{color:var(--fail)}.d-hunk{color:var(--accent)}
+[hidden]{display:none!important}
+`
+
+export const SCRIPT = `
+(function () {
+  var tests = Array.prototype.slice.call(document.querySelectorAll('details.test'))
+  var files = Array.prototype.slice.call(document.querySelectorAll('section.file'))
+  var failedOnly = document.getElementById('f-failed')
+  var matcher = document.getElementById('f-matcher')
+  var file = document.getElementById('f-file')
+  var query = document.getElementById('q')
+  var shown = document.getElementById('shown')
+  var text = new Map()
+  function haystack(t) {
+    var s = text.get(t)
+    if (s === undefined) { s = (t.closest('section.file').getAttribute('data-file') + ' ' + t.textContent).toLowerCase(); text.set(t, s) }
+    return s
+  }
+  function apply() {
+    var q = query.value.trim().toLowerCase()
+    var m = matcher.value
+    var f = file.value
+    var visible = 0
+    files.forEach(function (section) {
+      var inFile = !f || section.getAttribute('data-file') === f
+      var any = false
+      section.querySelectorAll('details.test').forEach(function (t) {
+        var show = inFile &&
+          (!failedOnly.checked || t.classList.contains('s-failed')) &&
+          (!m || (' ' + t.getAttribute('data-m') + ' ').indexOf(' ' + m + ' ') >= 0) &&
+          (!q || haystack(t).indexOf(q) >= 0)
+        t.hidden = !show
+        if (show) { any = true; visible++ }
+      })
+      section.hidden = !any
+    })
+    shown.textContent = visible + ' of ' + tests.length + ' tests shown'
+  }
+  var timer
+  query.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120) })
+  failedOnly.addEventListener('change', apply)
+  matcher.addEventListener('change', apply)
+  file.addEventListener('change', apply)
+  function setAll(open) {
+    document.querySelectorAll('section.file:not([hidden]) > details, details.test:not([hidden])').forEach(function (d) { d.open = open })
+  }
+  document.getElementById('expand').addEventListener('click', function () { setAll(true) })
+  document.getElementById('collapse').addEventListener('click', function () { setAll(false) })
+  apply()
+  document.body.setAttribute('data-ready', '1')
+})()
+`

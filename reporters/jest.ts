@@ -1,0 +1,152 @@
+// `assay/reporter/jest`: the Jest 30 reporter. Jest has no per-test metadata, so the
+// setup file (`assay/jest`) writes assay's records to one side file per worker in
+// ASSAY_RECORDS_DIR; this reporter sets that folder up before the workers start and
+// joins the records to Jest's results by test file and full test name.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildResults, type FileInput, type TestInput } from '../src/report/build.js'
+import type { AssayRecord } from '../src/report/records.js'
+import type { Results } from '../src/report/schema.js'
+import { errorText } from './errors.js'
+import { claimSummary, parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
+
+/** The parts of Jest's aggregated results this reporter reads. */
+interface JestAssertionResult {
+  ancestorTitles: string[]
+  title: string
+  status: string
+  duration?: number | null
+  failureMessages: string[]
+  failureDetails?: unknown[]
+}
+interface JestTestResult {
+  testFilePath: string
+  testResults: JestAssertionResult[]
+  testExecError?: { message?: string } | null
+  perfStats?: { runtime?: number }
+}
+interface JestAggregatedResult {
+  startTime: number
+  numFailedTests: number
+  numRuntimeErrorTestSuites: number
+  testResults: JestTestResult[]
+  wasInterrupted?: boolean
+}
+
+const STATES: Record<string, TestInput['state']> = { passed: 'passed', failed: 'failed', todo: 'todo' }
+
+/** Reads every worker's side file; a torn last line (a killed worker) is skipped. */
+function readRecords(dir: string): AssayRecord[] {
+  let names: string[]
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()
+  } catch {
+    return []
+  }
+  const records: AssayRecord[] = []
+  for (const name of names) {
+    for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
+      if (!line) continue
+      try {
+        records.push(JSON.parse(line) as AssayRecord)
+      } catch {
+        // A worker killed mid-write leaves at most its last line incomplete.
+      }
+    }
+  }
+  return records
+}
+
+function clearRecords(dir: string): void {
+  try {
+    for (const n of readdirSync(dir)) if (n.endsWith('.jsonl')) rmSync(join(dir, n), { force: true })
+  } catch {
+    // Nothing there yet.
+  }
+}
+
+/**
+ * The assay reporter for Jest: writes results.json, index.html and the run history to the
+ * report folder, prints a summary, and on GitHub Actions writes the step summary and
+ * `::error` annotations.
+ *
+ * @example
+ * ```js
+ * // jest.config.js
+ * module.exports = {
+ *   setupFilesAfterEnv: ['assay/jest'],
+ *   reporters: ['default', ['assay/reporter/jest', { outputDir: 'assay-report' }]],
+ * }
+ * ```
+ */
+export default class AssayJestReporter {
+  readonly #options: ReporterOptions
+  readonly #root: string
+  readonly #records: string
+  /** The last run's results and files, for programmatic use. */
+  last: { results: Results; written: WrittenReport } | undefined
+
+  constructor(globalConfig?: { rootDir?: string }, options?: ReporterOptions) {
+    this.#options = parseReporterOptions(options)
+    this.#root = globalConfig?.rootDir ?? process.cwd()
+    // Workers inherit the environment; they start after the reporters are made.
+    process.env.ASSAY_RECORDS_DIR ||= mkdtempSync(join(tmpdir(), 'assay-records-'))
+    this.#records = process.env.ASSAY_RECORDS_DIR
+    claimSummary()
+  }
+
+  onRunStart(): void {
+    mkdirSync(this.#records, { recursive: true })
+    clearRecords(this.#records)
+  }
+
+  onRunComplete(_contexts: unknown, aggregated: JestAggregatedResult): void {
+    const records = readRecords(this.#records)
+    const byTest = new Map<string, AssayRecord[]>()
+    const byFile = new Map<string, AssayRecord[]>()
+    const add = (map: Map<string, AssayRecord[]>, key: string, r: AssayRecord) => {
+      const list = map.get(key)
+      if (list) list.push(r)
+      else map.set(key, [r])
+    }
+    for (const r of records) {
+      if (!r.testPath) continue
+      if (r.kind === 'cassette' || r.kind === 'baseline') add(byFile, r.testPath, r)
+      else add(byTest, `${r.testPath}\u0000${(r as { testName?: string }).testName ?? ''}`, r)
+    }
+    const files: FileInput[] = aggregated.testResults.map((file) => ({
+      path: file.testFilePath,
+      durationMs: file.perfStats?.runtime ?? null,
+      errors: file.testExecError ? [errorText(file.testExecError)] : [],
+      records: byFile.get(file.testFilePath) ?? [],
+      tests: file.testResults.map((t) => {
+        const titles = [...t.ancestorTitles, t.title]
+        const state = STATES[t.status] ?? 'skipped'
+        return {
+          titles,
+          state,
+          durationMs: state === 'passed' || state === 'failed' ? (t.duration ?? null) : null,
+          errors: t.failureMessages.map((m, i) => (t.failureDetails?.[i] && typeof (t.failureDetails[i] as { message?: unknown }).message === 'string' ? errorText(t.failureDetails[i]) : m)),
+          records: byTest.get(`${file.testFilePath}\u0000${titles.join(' ')}`) ?? [],
+        }
+      }),
+    }))
+    const failed = aggregated.numFailedTests > 0 || aggregated.numRuntimeErrorTestSuites > 0
+    const results = buildResults({
+      runner: 'jest',
+      root: this.#root,
+      startedAt: new Date(aggregated.startTime),
+      durationMs: Date.now() - aggregated.startTime,
+      status: aggregated.wasInterrupted ? 'interrupted' : failed ? 'failed' : 'passed',
+      errors: [],
+      files,
+    })
+    this.last = { results, written: writeReport(results, this.#root, this.#options) }
+    clearRecords(this.#records)
+  }
+
+  getLastError(): Error | undefined {
+    return undefined
+  }
+}

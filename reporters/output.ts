@@ -1,0 +1,103 @@
+// What both reporters do once they hold results.json: write it, add the run to the
+// history, render index.html, print the terminal summary and, on GitHub Actions, write
+// the step summary and the `::error` annotations.
+import { appendFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { join, relative, resolve } from 'node:path'
+import { z } from 'zod'
+import { AssayUsageError } from '../src/errors.js'
+import { appendHistory, readHistory } from '../src/report/history.js'
+import type { Results } from '../src/report/schema.js'
+import { githubAnnotations, githubStepSummary, terminalSummary } from '../src/report/summary.js'
+import { nodeFileSystem } from '../src/store/file.js'
+import { renderHtml } from './html/render.js'
+
+const optionsSchema = z.strictObject({
+  outputDir: z.string().min(1).optional(),
+  history: z.union([z.number().int().min(0), z.literal(false)]).optional(),
+  html: z.boolean().optional(),
+  summary: z.boolean().optional(),
+})
+
+/** Options of both reporters, `assay/reporter` (Vitest) and `assay/reporter/jest`. */
+export interface ReporterOptions {
+  /**
+   * Where results.json, index.html and history/ go, relative to the project root.
+   * ASSAY_REPORT_DIR overrides it.
+   * @default 'assay-report'
+   */
+  outputDir?: string
+  /**
+   * How many runs the history keeps for the trend charts; `0` or `false` keeps none.
+   * @default 50
+   */
+  history?: number | false
+  /** Write index.html. @default true */
+  html?: boolean
+  /** Print the summary block after the run. @default true */
+  summary?: boolean
+}
+
+/** Checks reporter options, with a usage error that names the bad option. */
+export function parseReporterOptions(options: unknown): ReporterOptions {
+  const parsed = optionsSchema.safeParse(options ?? {})
+  if (parsed.success) return parsed.data
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')
+  throw new AssayUsageError('assay reporter', `invalid options (${issues}).\nExpected { outputDir?: string, history?: number | false, html?: boolean, summary?: boolean }, e.g. { outputDir: 'reports/assay', history: 20 }.`)
+}
+
+/** Where the report of a project goes. */
+export function reportDir(root: string, options: ReporterOptions): string {
+  return resolve(root, process.env.ASSAY_REPORT_DIR || options.outputDir || 'assay-report')
+}
+
+/** Which files a report wrote. */
+export interface WrittenReport {
+  dir: string
+  results: string
+  html: string | undefined
+}
+
+// The coordinator's teardown prints its own summary when no assay reporter runs.
+const REPORTED = Symbol.for('assay.reporter.active')
+
+/** Marks that an assay reporter prints the run summary, so global teardown does not repeat it. */
+export function claimSummary(): void {
+  ;(globalThis as Record<symbol, unknown>)[REPORTED] = true
+}
+
+/** Whether an assay reporter claimed the run summary. */
+export function summaryClaimed(): boolean {
+  return (globalThis as Record<symbol, unknown>)[REPORTED] === true
+}
+
+/** Writes every output of a run and returns where they are. */
+export function writeReport(results: Results, root: string, options: ReporterOptions, log: (text: string) => void = console.log): WrittenReport {
+  const fs = nodeFileSystem()
+  const dir = reportDir(root, options)
+  const resultsPath = join(dir, 'results.json')
+  fs.writeAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`)
+
+  const retain = options.history === false ? 0 : (options.history ?? 50)
+  const historyDir = join(dir, 'history')
+  let history = readHistory(fs, historyDir)
+  if (retain > 0) {
+    appendHistory(fs, historyDir, results, retain, randomBytes(4).toString('hex'))
+    history = readHistory(fs, historyDir)
+  }
+  for (const u of history.unreadable) log(`assay: skipped unreadable history file ${u.file} (${u.problem}); delete it if it is not needed`)
+
+  let html: string | undefined
+  if (options.html !== false) {
+    html = join(dir, 'index.html')
+    fs.writeAtomic(html, renderHtml(results, retain > 0 ? history.entries : []))
+  }
+
+  if (options.summary !== false) {
+    const block = terminalSummary(results, relative(process.cwd(), html ?? resultsPath) || resultsPath)
+    if (block) log(block)
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, githubStepSummary(results))
+  if (process.env.GITHUB_ACTIONS === 'true' || process.env.GITHUB_STEP_SUMMARY) for (const line of githubAnnotations(results)) log(line)
+  return { dir, results: resultsPath, html }
+}

@@ -1,0 +1,97 @@
+// `assay/reporter`: the Vitest reporter (Vitest 4 and 5). It reads only the public
+// reporter API: TestModule/TestCase, their result(), diagnostic() and meta(), where the
+// setup file left assay's records. The `assay()` plugin adds it; without the plugin, list
+// it in `test.reporters`.
+import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import { buildResults, type FileInput, type TestInput } from '../src/report/build.js'
+import type { AssayRecord, StoreRecord } from '../src/report/records.js'
+import type { Results } from '../src/report/schema.js'
+import { errorText } from './errors.js'
+import { claimSummary, parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
+
+interface AssayMeta {
+  records?: AssayRecord[]
+  cassette?: Omit<StoreRecord, 'kind' | 'testPath'>
+  baselines?: Omit<StoreRecord, 'kind' | 'testPath'>
+}
+
+const assayMeta = (meta: object) => (meta as { assay?: AssayMeta }).assay
+
+function titles(test: TestCase): string[] {
+  const names = [test.name]
+  for (let p = test.parent; p.type === 'suite'; p = p.parent) names.unshift(p.name)
+  return names
+}
+
+function testInput(test: TestCase): TestInput {
+  const result = test.result()
+  const state: TestInput['state'] = test.options.mode === 'todo' ? 'todo' : result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped'
+  return {
+    titles: titles(test),
+    state,
+    durationMs: state === 'passed' || state === 'failed' ? (test.diagnostic()?.duration ?? null) : null,
+    errors: result.state === 'failed' ? (result.errors ?? []).map(errorText) : [],
+    records: assayMeta(test.meta())?.records ?? [],
+  }
+}
+
+function fileInput(module: TestModule): FileInput {
+  const meta = assayMeta(module.meta())
+  const records: AssayRecord[] = []
+  if (meta?.cassette) records.push({ kind: 'cassette', testPath: module.moduleId, ...meta.cassette })
+  if (meta?.baselines) records.push({ kind: 'baseline', testPath: module.moduleId, ...meta.baselines })
+  return {
+    path: module.moduleId,
+    durationMs: module.diagnostic().duration,
+    errors: module.errors().map(errorText),
+    tests: [...module.children.allTests()].map(testInput),
+    records,
+  }
+}
+
+/**
+ * The assay reporter for Vitest: writes results.json, index.html and the run history to
+ * the report folder, prints a summary, and on GitHub Actions writes the step summary and
+ * `::error` annotations.
+ *
+ * @example
+ * ```ts
+ * // vitest.config.ts (the assay() plugin adds it for you)
+ * export default defineConfig({ test: { reporters: ['default', ['assay/reporter', { outputDir: 'assay-report' }]] } })
+ * ```
+ */
+export default class AssayReporter implements Reporter {
+  readonly #options: ReporterOptions
+  #vitest: Vitest | undefined
+  #started = new Date()
+  /** The last run's results and files, for programmatic use. */
+  last: { results: Results; written: WrittenReport } | undefined
+
+  constructor(options: ReporterOptions = {}) {
+    this.#options = parseReporterOptions(options)
+  }
+
+  onInit(vitest: Vitest): void {
+    this.#vitest = vitest
+    claimSummary()
+  }
+
+  onTestRunStart(): void {
+    this.#started = new Date()
+  }
+
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
+    const root = this.#vitest?.config.root ?? process.cwd()
+    const results = buildResults({
+      runner: 'vitest',
+      root,
+      startedAt: this.#started,
+      durationMs: Date.now() - this.#started.getTime(),
+      status: reason,
+      errors: unhandledErrors.map(errorText),
+      files: testModules.map(fileInput),
+    })
+    const log = (text: string) => (this.#vitest ? this.#vitest.logger.log(text) : console.log(text))
+    this.last = { results, written: writeReport(results, root, this.#options, log) }
+  }
+}

@@ -1,0 +1,202 @@
+// Turns what a runner reported (its tests plus assay's records) into results.json. The
+// runner adapters only translate their own result objects into a RunInput; everything
+// else, totals included, is computed here once for both runners.
+import { relative, sep } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
+import type { AssayRecord, JudgeRecord, LlmCallRecord, StoreRecord } from './records.js'
+import { RESULTS_VERSION, type AssertionResult, type FileResult, type LlmCallResult, type Results, type TestResult, type Totals } from './schema.js'
+
+/** A test as the runner reported it, with the records assay attached to it. */
+export interface TestInput {
+  titles: string[]
+  state: TestResult['state']
+  durationMs: number | null
+  errors: string[]
+  records: AssayRecord[]
+}
+
+/** A test file as the runner reported it. */
+export interface FileInput {
+  /** Absolute path. */
+  path: string
+  durationMs: number | null
+  errors: string[]
+  tests: TestInput[]
+  /** The file's store records (cassette and baselines at its end). */
+  records: AssayRecord[]
+}
+
+/** A whole run, in runner-neutral terms. */
+export interface RunInput {
+  runner: Results['run']['runner']
+  root: string
+  startedAt: Date
+  durationMs: number
+  status: Results['run']['status']
+  errors: string[]
+  files: FileInput[]
+}
+
+function rel(root: string, path: string): string {
+  const r = relative(root, path)
+  return (r.startsWith('..') ? path : r).split(sep).join('/')
+}
+
+/** Error text without colours, and without the trailing stack frames both runners append. */
+export function cleanError(text: string): string {
+  return stripVTControlCharacters(text)
+    .split('\n')
+    .filter((line) => !/^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>\)?)$/.test(line))
+    .join('\n')
+    .trimEnd()
+}
+
+function judgeAssertion(r: JudgeRecord): AssertionResult {
+  const v = r.verdict
+  return {
+    matcher: r.matcher,
+    pass: r.pass,
+    negated: r.negated,
+    ...(r.message === undefined ? {} : { message: cleanError(r.message) }),
+    ...(r.location ? { location: r.location } : {}),
+    judge: v
+      ? {
+          threshold: r.threshold,
+          every: r.every,
+          score: v.overall,
+          scale: [v.scale[0], v.scale[1]],
+          criteria: Object.entries(v.criteria).map(([name, c]) => ({ name, description: c.description, score: c.score, reasoning: c.reasoning })),
+          samples: v.samples,
+          spread: v.spread,
+          model: v.model,
+          fallback: v.judge,
+          replayed: v.replayed,
+          requests: v.requests,
+          weighted: v.weighted,
+          tokens: v.usage.total_tokens,
+          cost: v.cost ?? null,
+          latencyMs: v.latencyMs,
+        }
+      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
+  }
+}
+
+function assertionOf(r: AssayRecord): AssertionResult | undefined {
+  if (r.kind === 'judge') return judgeAssertion(r)
+  if (r.kind !== 'check') return undefined
+  const d = r.details ?? {}
+  return {
+    matcher: r.matcher,
+    pass: r.pass,
+    negated: r.negated,
+    ...(r.message === undefined ? {} : { message: cleanError(r.message) }),
+    ...(r.location ? { location: r.location } : {}),
+    ...(d.summary === undefined ? {} : { summary: d.summary }),
+    ...(d.entities ? { entities: d.entities } : {}),
+    ...(d.numbers ? { numbers: d.numbers } : {}),
+    ...(d.drift ? { drift: { baseline: d.drift.baseline, status: d.drift.status, changes: d.drift.changes, ...(d.drift.diff === undefined ? {} : { diff: d.drift.diff }) } } : {}),
+  }
+}
+
+function llmCallOf(r: LlmCallRecord): LlmCallResult {
+  return { url: r.url, model: r.model ?? null, replayed: r.replayed, status: r.status, tokens: r.usage?.total_tokens ?? null, cost: r.cost ?? null, latencyMs: r.latencyMs }
+}
+
+function storeOf(root: string, r: StoreRecord): FileResult['stores'][number] {
+  return { kind: r.kind, path: rel(root, r.path), obsolete: r.obsolete, pruned: r.pruned, written: r.written ?? 0, updated: r.updated ?? 0 }
+}
+
+/** The nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
+}
+
+const round = (n: number, digits = 6) => Math.round(n * 10 ** digits) / 10 ** digits
+
+function totalsOf(files: FileResult[]): Totals {
+  const tests = files.flatMap((f) => f.tests)
+  const assertions = tests.flatMap((t) => t.assertions)
+  const judged = assertions.flatMap((a) => (a.judge ? [a.judge] : []))
+  const verdicts = judged.filter((j) => j.error === undefined)
+  const live = verdicts.filter((j) => !j.replayed)
+  const replayed = verdicts.filter((j) => j.replayed)
+  const calls = tests.flatMap((t) => t.llmCalls)
+  const liveCalls = calls.filter((c) => !c.replayed)
+  const stores = files.flatMap((f) => f.stores)
+  const latencies = verdicts.map((j) => j.latencyMs).sort((a, b) => a - b)
+  const scales = new Set(verdicts.map((j) => `${j.scale![0]},${j.scale![1]}`))
+  const sameScale = scales.size === 1 ? verdicts[0]!.scale! : undefined
+  const mean = verdicts.length
+    ? sameScale
+      ? { value: round(verdicts.reduce((s, j) => s + j.score!, 0) / verdicts.length, 4), scale: sameScale }
+      : { value: round(verdicts.reduce((s, j) => s + (j.score! - j.scale![0]) / (j.scale![1] - j.scale![0]), 0) / verdicts.length, 4), scale: [0, 1] as [number, number] }
+    : null
+  const passed = tests.filter((t) => t.state === 'passed').length
+  const failed = tests.filter((t) => t.state === 'failed').length
+  const failedAssertions = assertions.filter((a) => !a.pass).length
+  const sum = (xs: { cost: number | null }[]) => round(xs.reduce((s, x) => s + (x.cost ?? 0), 0))
+  return {
+    files: files.length,
+    tests: tests.length,
+    passed,
+    failed,
+    skipped: tests.filter((t) => t.state === 'skipped').length,
+    todo: tests.filter((t) => t.state === 'todo').length,
+    assertions: { total: assertions.length, passed: assertions.length - failedAssertions, failed: failedAssertions },
+    failureRate: assertions.length ? round(failedAssertions / assertions.length, 4) : 0,
+    passRate: passed + failed ? round(passed / (passed + failed), 4) : null,
+    judge: {
+      verdicts: verdicts.length,
+      live: live.length,
+      replayed: replayed.length,
+      failures: judged.length - verdicts.length,
+      requests: verdicts.reduce((s, j) => s + j.requests, 0),
+      tokens: live.reduce((s, j) => s + j.tokens, 0),
+      cost: sum(live),
+      saved: sum(replayed),
+      meanScore: mean,
+      p50LatencyMs: percentile(latencies, 50),
+      p95LatencyMs: percentile(latencies, 95),
+    },
+    appCalls: { calls: calls.length, live: liveCalls.length, replayed: calls.length - liveCalls.length, tokens: liveCalls.reduce((s, c) => s + (c.tokens ?? 0), 0), cost: sum(liveCalls) },
+    baselines: {
+      written: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.written, 0),
+      updated: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.updated, 0),
+      drifted: assertions.filter((a) => a.drift?.status === 'drifted').length,
+      obsolete: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.obsolete.length, 0),
+    },
+    cassettes: {
+      misses: judged.filter((j) => j.cassetteMiss).length + calls.filter((c) => c.status === 424 && !c.replayed).length,
+      obsolete: stores.filter((s) => s.kind === 'cassette').reduce((n, s) => n + s.obsolete.length, 0),
+      pruned: stores.filter((s) => s.kind === 'cassette').reduce((n, s) => n + s.pruned, 0),
+    },
+  }
+}
+
+/** Builds results.json from a runner-neutral description of the run. */
+export function buildResults(input: RunInput): Results {
+  const files: FileResult[] = input.files
+    .map((f) => ({
+      path: rel(input.root, f.path),
+      durationMs: f.durationMs,
+      errors: f.errors.map(cleanError),
+      tests: f.tests.map((t) => ({
+        titles: t.titles,
+        state: t.state,
+        durationMs: t.durationMs,
+        errors: t.errors.map(cleanError),
+        assertions: t.records.flatMap((r) => assertionOf(r) ?? []),
+        llmCalls: t.records.flatMap((r) => (r.kind === 'llm-call' ? [llmCallOf(r)] : [])),
+      })),
+      stores: f.records.flatMap((r) => (r.kind === 'cassette' || r.kind === 'baseline' ? [storeOf(input.root, r)] : [])),
+    }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return {
+    schema: 'assay-results',
+    version: RESULTS_VERSION,
+    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.round(input.durationMs), status: input.status, errors: input.errors.map(cleanError) },
+    totals: totalsOf(files),
+    files,
+  }
+}
