@@ -84,6 +84,8 @@ export default class AssayJestReporter {
   readonly #options: ReporterOptions
   readonly #root: string
   readonly #records: string
+  /** Whether this reporter made the records folder (and so removes it after the run). */
+  readonly #ownRecords: boolean
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
@@ -91,6 +93,7 @@ export default class AssayJestReporter {
     this.#options = parseReporterOptions(options)
     this.#root = globalConfig?.rootDir ?? process.cwd()
     // Workers inherit the environment; they start after the reporters are made.
+    this.#ownRecords = !process.env.ASSAY_RECORDS_DIR
     process.env.ASSAY_RECORDS_DIR ||= mkdtempSync(join(tmpdir(), 'assay-records-'))
     this.#records = process.env.ASSAY_RECORDS_DIR
     claimSummary()
@@ -143,7 +146,7 @@ export default class AssayJestReporter {
       files,
     })
     this.last = { results, written: writeReport(results, this.#root, this.#options) }
-    clearRecords(this.#records)
+    if (this.#ownRecords) rmSync(this.#records, { recursive: true, force: true })
   }
 
   getLastError(): Error | undefined {

@@ -40,7 +40,7 @@ function tile(label: string, value: string, cls = ''): string {
 function header(r: Results): string {
   const t = r.totals
   const j = t.judge
-  return `<header><h1>assay report</h1><p class="meta">${text(r.run.runner)} · ${text(r.run.status)} · started <span class="t">${text(r.run.startedAt)}</span> · ${time(r.run.durationMs)}</p><dl class="tiles">${[
+  return `<header><h1>assay report</h1><p class="meta"><span class="t">${text(r.run.runner)}</span> · ${text(r.run.status)} · started <span class="t">${text(r.run.startedAt)}</span> · ${time(r.run.durationMs)}</p><dl class="tiles">${[
     tile('Passed', String(t.passed), 'pass'),
     tile('Failed', String(t.failed), t.failed ? 'fail' : ''),
     tile('Skipped', String(t.skipped + t.todo), 'skip'),

@@ -4,7 +4,8 @@
 import { fileURLToPath } from 'node:url'
 import type { SourceLocation } from './records.js'
 
-const FRAME = /(?:\(|\s|^)((?:file:\/\/)?[^()\s][^()]*?):(\d+):(\d+)\)?$/
+// "at fn (file:line:col)" or "at file:line:col"; the file may be a file:// URL.
+const FRAME = /^at (?:async )?(?:.*? \()?((?:file:\/\/)?.+?):(\d+):(\d+)\)?$/
 
 /**
  * The first stack frame in `testPath`, or undefined when there is none (the assertion ran

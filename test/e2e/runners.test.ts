@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { parseResults, type Results } from '../../src/report/schema.js'
 import { FixtureProject, node22Path, root, type RunResult, type TestOutcome } from './harness.js'
 
 // What each failing test of the shared suite must say, in every runner.
@@ -25,8 +26,11 @@ interface Runner {
 }
 
 const tsc = (node: string) => (p: FixtureProject) => p.run(node, [join(p.dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'])
+// With `cliReporters`, the reporters are named on the command line (which replaces the
+// config's), assay's among them; without, the project's config and the assay() plugin
+// decide, so the plugin's wiring of the reporter is what is tested.
 const vitest =
-  (node: () => string) =>
+  (node: () => string, cliReporters: boolean) =>
   (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}, extra: string[] = []) =>
     p.run(
       node(),
@@ -35,10 +39,9 @@ const vitest =
         'run',
         file,
         ...extra,
-        '--reporter=default',
-        '--reporter=json',
-        '--outputFile.json=results.json',
-        ...(existsSync(join(p.dir, 'meta-reporter.js')) ? ['--reporter=./meta-reporter.js'] : []),
+        ...(cliReporters
+          ? ['--reporter=default', '--reporter=json', '--outputFile.json=results.json', '--reporter=assay/reporter', ...(existsSync(join(p.dir, 'meta-reporter.js')) ? ['--reporter=./meta-reporter.js'] : [])]
+          : []),
         ...(only ? ['-t', `^${only}`] : []),
       ],
       env,
@@ -47,29 +50,93 @@ const jest = (p: FixtureProject, only?: string, file = 'summary.test.js', env: R
   p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--json', '--outputFile=results.json', file, ...extra, ...(only ? ['-t', `^${only}`] : [])], env)
 
 const runners: Runner[] = [
-  { name: 'Vitest 4 (ESM, Node 20)', project: 'vitest-esm', run: vitest(() => process.execPath), typecheck: tsc(process.execPath) },
+  { name: 'Vitest 4 (ESM, Node 20)', project: 'vitest-esm', run: vitest(() => process.execPath, false), typecheck: tsc(process.execPath) },
   {
     name: 'Vitest 5 (ESM, Node 22)',
     project: 'vitest5',
     trees: () => [join(root, 'test/e2e/vitest5/node_modules'), join(root, 'node_modules')],
-    run: vitest(node22Path),
+    run: vitest(node22Path, true),
     typecheck: tsc(process.execPath),
   },
   { name: 'Jest 30 (CommonJS, globals)', project: 'jest-cjs', run: jest, typecheck: tsc(process.execPath) },
   { name: 'Jest 30 (@jest/globals)', project: 'jest-globals', run: jest, typecheck: tsc(process.execPath) },
 ]
 
+/** Each runner's report of the shared suite, with what differs between runs masked. */
+const reports = new Map<string, { results: Results; html: string }>()
+
+/** Masks what legitimately differs between two runs of the same suite: runner, start, durations, latencies. */
+function normalise(r: Results): Results {
+  const copy = structuredClone(r)
+  copy.run = { ...copy.run, runner: 'vitest', startedAt: '', durationMs: 0 }
+  copy.totals.judge.p50LatencyMs = copy.totals.judge.p95LatencyMs = null
+  for (const f of copy.files) {
+    f.durationMs = null
+    for (const t of f.tests) {
+      t.durationMs = null
+      for (const a of t.assertions) if (a.judge) a.judge.latencyMs = 0
+      for (const c of t.llmCalls) c.latencyMs = 0
+    }
+  }
+  return copy
+}
+// The page marks run-specific values (runner, times, durations) with class "t".
+const maskHtml = (html: string) => html.replace(/<span class="t">[^<]*<\/span>/g, '<span class="t"></span>')
+
 describe.each(runners)('$name', (runner) => {
   let project: FixtureProject
   let full: RunResult
   let results: Map<string, TestOutcome>
+  let report: Results
+  let html: string
+  const stepSummary = () => join(project.dir, 'step-summary.md')
 
   beforeAll(async () => {
     project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
-    full = await runner.run(project)
+    full = await runner.run(project, undefined, undefined, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(project.dir, 'step-summary.md') })
     results = project.results()
+    report = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8'))
+    html = readFileSync(join(project.dir, 'assay-report/index.html'), 'utf8')
+    reports.set(runner.project, { results: normalise(report), html: maskHtml(html) })
   })
   afterAll(() => project?.remove())
+
+  test('the assay reporter writes results.json with every test and what each assertion found', () => {
+    expect(report.run.runner).toBe(runner.project.startsWith('jest') ? 'jest' : 'vitest')
+    expect(report.run.status).toBe('failed')
+    expect(report.totals).toMatchObject({ files: 1, tests: 14, passed: 7, failed: 7, skipped: 0 })
+    // Every assertion but the usage error, which throws before there is a verdict.
+    expect(report.totals.assertions).toEqual({ total: 13, passed: 7, failed: 6 })
+    const [file] = report.files
+    expect(file?.path).toBe('summary.test.js')
+    const test = (name: string) => file!.tests.find((t) => t.titles.join(' › ') === name)!
+    const source = readFileSync(join(project.dir, 'summary.test.js'), 'utf8').split('\n')
+    const lineOf = (code: string) => source.findIndex((l) => l.includes(code)) + 1
+    expect(test('fail: entities').assertions).toEqual([
+      expect.objectContaining({ matcher: 'toPreserveEntities', pass: false, negated: false, entities: { kept: ['Apple'], missing: ['Nestlé'] }, location: { line: lineOf("toPreserveEntities(['Apple', 'Nestlé'])"), column: expect.any(Number) } }),
+    ])
+    expect(test('fail: entities').assertions[0]?.message).toContain('Expected all 2 entities to be preserved, but 1 is missing: "Nestlé".')
+    expect(test('fail: numbers').assertions[0]?.numbers).toEqual({ invented: ['9%', '$95 billion'], checked: 2 })
+    expect(test('fail: not bullets').assertions[0]).toMatchObject({ matcher: 'toHaveBullets', pass: false, negated: true, summary: '3 list items' })
+    expect(test('pass: not bullets').assertions[0]).toMatchObject({ pass: true, negated: true })
+    expect(test('pass: bullets').assertions[0]).not.toHaveProperty('message')
+    expect(test('fail: usage error under not')).toMatchObject({ state: 'failed', assertions: [] })
+    expect(test('fail: usage error under not').errors[0]).toContain('toHaveBullets: received must be a string, but got number 42.')
+    expect(test('fail: bullets').errors[0]).toContain('Expected 1 to 2 list items, but found 3.')
+  })
+
+  test('the HTML report, the history entry, the summary block and GitHub outputs are written', () => {
+    expect(html).toContain('<meta http-equiv="Content-Security-Policy"')
+    expect(html).toContain('fail: entities')
+    expect(readdirSync(join(project.dir, 'assay-report/history'))).toHaveLength(1)
+    expect(full.output).toContain('assay: 13 LLM assertions, 6 failed')
+    expect(full.output).toContain('assay: report assay-report/index.html')
+    const line = readFileSync(join(project.dir, 'summary.test.js'), 'utf8').split('\n').findIndex((l) => l.includes("toPreserveEntities(['Apple', 'Nestlé'])")) + 1
+    expect(full.output).toMatch(new RegExp(`::error file=summary\\.test\\.js,line=${line},col=\\d+,title=toPreserveEntities%3A fail%3A entities::.*Nestlé`))
+    const md = readFileSync(stepSummary(), 'utf8')
+    expect(md).toContain('## assay: ❌ 7 tests failed')
+    expect(md).toMatch(new RegExp(`\\| summary\\.test\\.js:${line} \\| fail: entities \\| toPreserveEntities \\| 1 of 2 kept`))
+  })
 
   test('the run fails with exit code 1 and counts every test', () => {
     expect(full.code, full.output).toBe(1)
@@ -106,7 +173,6 @@ describe.each(runners)('$name', (runner) => {
     const secret = 'sk-e2e-secret-key-123'
     const judgeEnv = () => ({ OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: secret, ASSAY_RECORDS_DIR: join(project.dir, 'records') })
     const cassette = () => join(project.dir, '__llm_cassettes__', 'judged.test.js.json')
-    const withCoordinator = runner.project === 'vitest-esm' || runner.project === 'jest-cjs'
 
     beforeAll(async () => {
       judge = await startFixtureServer({
@@ -129,7 +195,9 @@ describe.each(runners)('$name', (runner) => {
       expect(outcomes.get('fail: judged')?.message).toContain('Expected an overall score of at least 7, but the judge gave 3.')
       expect(outcomes.get('fail: judged')?.message).toContain('judge gpt-4o-mini, live, 1 request')
       // Projects with the coordinator (the Vitest plugin, the Jest global setup) print a run summary.
-      if (withCoordinator) expect(run.output).toMatch(/assay: 3 judge verdicts \(3 live, 0 replayed\); 3 requests, \d+ tokens, \$0\.\d{4}/)
+      // The assay reporter prints the run's summary block (the coordinator's stays silent).
+      expect(run.output).toMatch(/assay: judge 3 live, 0 replayed; 3 requests, \d+ tokens, \$0\.\d{4}/)
+      expect(run.output).not.toContain('judge verdicts (')
       expect(judge.requests.filter((r) => r.status === 200)).toHaveLength(3)
       expect(judge.requests).toHaveLength(3)
       const file = readFileSync(cassette(), 'utf8')
@@ -144,8 +212,14 @@ describe.each(runners)('$name', (runner) => {
       const outcomes = project.results()
       expect(outcomes.get('pass: judged')?.status).toBe('passed')
       expect(outcomes.get('fail: judged')?.message).toContain('replayed from the cassette')
-      if (withCoordinator) expect(run.output).toContain('assay: 3 judge verdicts (0 live, 3 replayed); 0 requests, 0 tokens, $0.0000')
+      expect(run.output).toContain('assay: judge 0 live, 3 replayed; 0 requests, 0 tokens, $0.0000')
       expect(judge.requests.length).toBe(before)
+      const judged = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8'))
+      expect(judged.totals.judge).toMatchObject({ verdicts: 3, live: 0, replayed: 3, failures: 0, requests: 0, cost: 0, meanScore: { value: 5, scale: [1, 10] } })
+      expect(judged.totals.judge.saved).toBeGreaterThan(0)
+      const failed = judged.files[0]!.tests.find((t) => t.titles[0] === 'fail: judged')!.assertions[0]!
+      expect(failed.judge).toMatchObject({ threshold: 7, score: 3, replayed: true, model: 'gpt-4o-mini', criteria: expect.arrayContaining([expect.objectContaining({ name: 'accuracy', score: 3, reasoning: 'Checked against the source.' })]) })
+      expect(readdirSync(join(project.dir, 'assay-report/history')).length).toBeGreaterThanOrEqual(2)
     })
 
     test('judge records reach the reporters: task meta in Vitest, side files in Jest', () => {
@@ -185,7 +259,7 @@ describe.each(runners)('$name', (runner) => {
       expect(entries()).toHaveLength(3)
       const reported = await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true' })
       expect(reported.output).toContain('assay: 1 obsolete entry in')
-      if (withCoordinator) expect(reported.output).toMatch(/assay: 1 obsolete entry in .*judged\.test\.js\.json; run with -u/)
+      expect(reported.output).toMatch(/assay: 1 obsolete entry in __llm_cassettes__\/judged\.test\.js\.json; run with -u/)
       expect(entries()).toHaveLength(3)
       if (runner.name.startsWith('Vitest')) {
         const prune = await project.run(runner.name.includes('Vitest 5') ? node22Path() : process.execPath, ['node_modules/assay/bin/assay.mjs', 'prune', 'judged.test.js'], judgeEnv())
@@ -230,6 +304,9 @@ describe.each(runners)('$name', (runner) => {
       expect(message).toContain('format: bulleted list → prose')
       expect(message).toContain('--- baseline sample')
       expect(read()).toBe(before)
+      const drifted = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8')).files[0]!.tests[0]!.assertions[0]!
+      expect(drifted.drift).toMatchObject({ baseline: 'pass: baseline 1', status: 'drifted', changes: expect.arrayContaining(['format: bulleted list → prose']) })
+      expect(drifted.drift?.diff).toContain('+Apple rose 5% in the quarter and Tim Cook')
     })
 
     test('ASSAY_UPDATE=1 re-records, and on CI a missing baseline fails with how to record it', async () => {
@@ -287,6 +364,18 @@ describe.each(runners)('$name', (runner) => {
       }
     } finally {
       project.writeTypes(true)
+    }
+  })
+})
+
+describe('both reporters', () => {
+  test('equivalent runs give the same results.json and the same HTML in Vitest 4, Vitest 5 and Jest', () => {
+    const [first, ...others] = runners.map((r) => [r.name, reports.get(r.project)] as const)
+    expect(first?.[1]).toBeDefined()
+    for (const [name, other] of others) {
+      expect(other, name).toBeDefined()
+      expect(other!.results, name).toEqual(first![1]!.results)
+      expect(other!.html, name).toBe(first![1]!.html)
     }
   })
 })

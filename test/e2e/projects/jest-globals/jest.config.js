@@ -1,1 +1,1 @@
-module.exports = { testEnvironment: 'node', injectGlobals: false, setupFilesAfterEnv: ['assay/jest'] }
+module.exports = { testEnvironment: 'node', injectGlobals: false, setupFilesAfterEnv: ['assay/jest'], reporters: ['default', 'assay/reporter/jest'] }
