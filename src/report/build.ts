@@ -195,7 +195,7 @@ export function buildResults(input: RunInput): Results {
   return {
     schema: 'assay-results',
     version: RESULTS_VERSION,
-    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.round(input.durationMs), status: input.status, errors: input.errors.map(cleanError) },
+    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError) },
     totals: totalsOf(files),
     files,
   }

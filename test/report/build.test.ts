@@ -1,0 +1,114 @@
+import { describe, expect, test } from 'vitest'
+import { sampleRun } from '../../fixtures/report/sample-run.js'
+import { buildResults, cleanError, percentile, type RunInput } from '../../src/report/build.js'
+import type { JudgeRecord } from '../../src/report/records.js'
+import { parseResults, RESULTS_VERSION } from '../../src/report/schema.js'
+
+const verdict = (overall: number, replayed: boolean, latencyMs: number, scale: [number, number] = [1, 10]): JudgeRecord['verdict'] => ({
+  overall,
+  criteria: { accuracy: { description: 'Accurate.', score: overall, reasoning: 'Matches the source.' } },
+  scale,
+  samples: [overall],
+  spread: 0,
+  model: 'gpt-4o-mini',
+  judge: 0,
+  replayed,
+  requests: replayed ? 0 : 1,
+  weighted: false,
+  usage: { prompt_tokens: 90, completion_tokens: 10, total_tokens: 100 },
+  cost: 0.01,
+  latencyMs,
+})
+
+const judged = (v: JudgeRecord['verdict'] | undefined, extra: Partial<JudgeRecord> = {}): JudgeRecord => ({ kind: 'judge', matcher: 'toScoreAtLeast', pass: true, negated: false, threshold: 7, every: false, ...(v ? { verdict: v } : { error: 'no verdict' }), ...extra })
+
+function run(records: JudgeRecord[] | RunInput['files'][number]['tests'][number]['records'], states: ('passed' | 'failed' | 'skipped' | 'todo')[] = ['passed']): RunInput {
+  return {
+    runner: 'jest',
+    root: '/p',
+    startedAt: new Date('2026-01-02T03:04:05.000Z'),
+    durationMs: 1234.4,
+    status: 'passed',
+    errors: [],
+    files: [
+      { path: '/p/b.test.ts', durationMs: 5, errors: [], tests: states.map((state, i) => ({ titles: ['b', `t${i}`], state, durationMs: 1, errors: [], records: i === 0 ? records : [] })), records: [] },
+      { path: '/p/sub/a.test.ts', durationMs: 5, errors: [], tests: [], records: [{ kind: 'cassette', testPath: '/p/sub/a.test.ts', path: '/p/sub/__llm_cassettes__/a.test.ts.json', obsolete: ['k1', 'k2'], pruned: 0 }] },
+    ],
+  }
+}
+
+describe('buildResults', () => {
+  test('files are relative to the root, sorted, and the run header is kept', () => {
+    const r = buildResults(run([]))
+    expect(r.files.map((f) => f.path)).toEqual(['b.test.ts', 'sub/a.test.ts'])
+    expect(r.files[1]!.stores).toEqual([{ kind: 'cassette', path: 'sub/__llm_cassettes__/a.test.ts.json', obsolete: ['k1', 'k2'], pruned: 0, written: 0, updated: 0 }])
+    expect(r.run).toEqual({ runner: 'jest', startedAt: '2026-01-02T03:04:05.000Z', durationMs: 1234, status: 'passed', errors: [] })
+    expect(r).toMatchObject({ schema: 'assay-results', version: RESULTS_VERSION })
+    expect(r.totals.cassettes.obsolete).toBe(2)
+  })
+
+  test('judge totals: live and replayed, cost of live calls only, what replay saved, percentiles and mean score', () => {
+    const r = buildResults(run([judged(verdict(9, false, 100)), judged(verdict(5, true, 300)), judged(verdict(7, true, 200)), judged(undefined, { pass: false, cassetteMiss: true })]))
+    expect(r.totals.judge).toEqual({ verdicts: 3, live: 1, replayed: 2, failures: 1, requests: 1, tokens: 100, cost: 0.01, saved: 0.02, meanScore: { value: 7, scale: [1, 10] }, p50LatencyMs: 200, p95LatencyMs: 300 })
+    expect(r.totals.cassettes.misses).toBe(1)
+    expect(r.totals.assertions).toEqual({ total: 4, passed: 3, failed: 1 })
+    expect(r.totals.failureRate).toBe(0.25)
+    const failed = r.files[0]!.tests[0]!.assertions[3]!
+    expect(failed.judge).toMatchObject({ error: 'no verdict', cassetteMiss: true, criteria: [] })
+  })
+
+  test('scores on different scales are averaged on 0–1', () => {
+    const r = buildResults(run([judged(verdict(10, true, 1)), judged(verdict(3, true, 1, [1, 5]))]))
+    expect(r.totals.judge.meanScore).toEqual({ value: 0.75, scale: [0, 1] })
+  })
+
+  test('test counts, pass rate over tests that ran, and no judge data when nothing was judged', () => {
+    const r = buildResults(run([], ['passed', 'failed', 'skipped', 'todo', 'passed']))
+    expect(r.totals).toMatchObject({ tests: 5, passed: 2, failed: 1, skipped: 1, todo: 1, passRate: 0.6667, failureRate: 0 })
+    expect(r.totals.judge).toMatchObject({ verdicts: 0, meanScore: null, p50LatencyMs: null, p95LatencyMs: null })
+    expect(buildResults(run([], ['skipped'])).totals.passRate).toBeNull()
+  })
+
+  test('check records become assertions with their details; app calls and store records go to their places', () => {
+    const r = buildResults(
+      run([
+        { kind: 'check', matcher: 'toPreserveEntities', pass: false, negated: false, message: '\u001b[31mExpected\u001b[39m Apple', location: { line: 3, column: 9 }, details: { summary: '0 of 1 kept', entities: { kept: [], missing: ['Apple'] } } },
+        { kind: 'check', matcher: 'toMatchStructuralBaseline', pass: true, negated: false, details: { drift: { baseline: 'b t0 1', status: 'written', changes: [] } } },
+        { kind: 'llm-call', url: 'http://x/v1/chat/completions', model: undefined, replayed: false, status: 424, usage: undefined, cost: undefined, latencyMs: 2 },
+      ]),
+    )
+    const t = r.files[0]!.tests[0]!
+    expect(t.assertions).toEqual([
+      { matcher: 'toPreserveEntities', pass: false, negated: false, message: 'Expected Apple', location: { line: 3, column: 9 }, summary: '0 of 1 kept', entities: { kept: [], missing: ['Apple'] } },
+      { matcher: 'toMatchStructuralBaseline', pass: true, negated: false, drift: { baseline: 'b t0 1', status: 'written', changes: [] } },
+    ])
+    expect(t.llmCalls).toEqual([{ url: 'http://x/v1/chat/completions', model: null, replayed: false, status: 424, tokens: null, cost: null, latencyMs: 2 }])
+    expect(r.totals.cassettes.misses).toBe(1)
+    expect(r.totals.appCalls).toEqual({ calls: 1, live: 1, replayed: 0, tokens: 0, cost: 0 })
+  })
+
+  test('the output always satisfies its own schema, hostile text included', () => {
+    const r = buildResults(sampleRun({ tests: 300, hostile: true }))
+    expect(parseResults(JSON.stringify(r))).toEqual(r)
+  })
+})
+
+test('cleanError drops colours and stack frames, keeps the message', () => {
+  expect(cleanError('\u001b[31mboom\u001b[39m\nmore\n    at fn (/a/b.js:1:2)\n    at /a/c.js:3:4\n    at new Promise (<anonymous>)')).toBe('boom\nmore')
+})
+
+test('percentile is nearest-rank', () => {
+  expect(percentile([], 50)).toBeNull()
+  expect(percentile([5], 95)).toBe(5)
+  expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(5)
+  expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95)).toBe(10)
+})
+
+describe('parseResults', () => {
+  test('names a version it cannot read', () => {
+    expect(() => parseResults(JSON.stringify({ schema: 'assay-results', version: 2 }))).toThrow('results.json has format version 2, but this assay reads version 1. Read it with the assay version that wrote it.')
+  })
+  test('rejects a file that is not results.json', () => {
+    expect(() => parseResults('{"hello": 1}')).toThrow()
+  })
+})

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, test } from 'vitest'
+import { HOSTILE, sampleRun } from '../../fixtures/report/sample-run.js'
+import { attr, CONTENT_SECURITY_POLICY, renderHtml, text } from '../../reporters/html/render.js'
+import { buildResults } from '../../src/report/build.js'
+import { historyEntry } from '../../src/report/history.js'
+
+const sha = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`
+
+describe('escaping', () => {
+  test('text() escapes markup and shows bidi controls as visible marks', () => {
+    expect(text(`<b a="1" b='2'>&</b>`)).toBe('&lt;b a=&quot;1&quot; b=&#39;2&#39;&gt;&amp;&lt;/b&gt;')
+    expect(text('a\u202Eb\u2066c')).toBe('a<span class="cc">U+202E</span>b<span class="cc">U+2066</span>c')
+  })
+  test('attr() escapes quotes and drops bidi controls', () => {
+    expect(attr(`x" onload="y\u202E`)).toBe('x&quot; onload=&quot;y')
+  })
+})
+
+describe('renderHtml', () => {
+  const results = buildResults(sampleRun({ tests: 120, hostile: true }))
+  const html = renderHtml(results, [historyEntry(results)])
+
+  test('no hostile string reaches the page as markup', () => {
+    for (const h of HOSTILE) if (/[<>"']/.test(h)) expect(html).not.toContain(h)
+    // The page has exactly one script, one style, and no element that loads anything.
+    expect(html.match(/<script/g)).toHaveLength(1)
+    expect(html.match(/<style/g)).toHaveLength(1)
+    expect(html).not.toMatch(/<(img|iframe|link|svg onload|a href)/i)
+    expect(html).toContain('&lt;script&gt;window.__pwned = &quot;script&quot;&lt;/script&gt;')
+    expect(html).toContain('safe<span class="cc">U+202E</span>gnp.exe')
+  })
+
+  test('the Content-Security-Policy allows only the inline style and script, by hash', () => {
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!
+    expect(CONTENT_SECURITY_POLICY).toBe(`default-src 'none'; style-src ${sha(style)}; script-src ${sha(script)}; img-src data:; base-uri 'none'; form-action 'none'`)
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`)
+    // No inline handlers or style attributes, which the policy would block anyway.
+    const tags = html.match(/<[a-z][^>]*>/gi) ?? []
+    expect(tags.filter((t) => /\s(on[a-z]+|style)=/i.test(t))).toEqual([])
+  })
+
+  test('header, filters and every test are rendered; failed tests start open', () => {
+    expect(html).toContain('<dt>Failed</dt><dd>')
+    expect(html.match(/<details class="test /g)).toHaveLength(120)
+    expect(html.match(/<details class="test s-failed"[^>]*open>/g)?.length).toBe(results.totals.failed)
+    for (const m of ['toPreserveEntities', 'toScoreAtLeast', 'toHaveNoInventedNumbers', 'toMatchStructuralBaseline']) expect(html).toContain(`<option value="${m}">`)
+    expect(html).toContain('<option value="test/summaries-002.test.ts">')
+  })
+
+  test('judge, entity, number, drift and app-call details are shown', () => {
+    expect(html).toMatch(/<meter min="1" max="10" low="7" optimum="10" value="4"><\/meter><b>4<\/b> \/ 10/)
+    expect(html).toContain('<th>Criterion</th><th>Score</th><th>Reasoning</th>')
+    expect(html).toContain('samples 8, 9, 7 (spread 2)')
+    expect(html).toContain('<span class="k">Missing</span><span class="chip miss">Tim Cook')
+    expect(html).toContain('<span class="k">Invented numbers</span><span class="chip miss">$95 billion')
+    expect(html).toContain('<span class="d-del">-- Revenue rose 5%.</span>')
+    expect(html).toContain('<th>App LLM call</th>')
+  })
+
+  test('trend charts plot one point per run in the history, and say when there is none', () => {
+    const runs = [0.5, 0.75, 1].map((passRate) => ({ ...historyEntry(results), totals: { ...results.totals, passRate } }))
+    const page = renderHtml(results, runs)
+    const chart = /<div class="chart" id="trend-pass">[\s\S]*?<\/div>/.exec(page)![0]
+    expect(chart.match(/<circle/g)).toHaveLength(3)
+    expect(chart).toContain('<title>50.0%</title>')
+    expect(chart).toContain('<polyline')
+    expect(renderHtml(results, [])).toContain('<div class="chart" id="trend-pass"><h2>Pass rate</h2><p>No data yet.</p></div>')
+  })
+})

@@ -1,0 +1,57 @@
+import { expect, test } from 'vitest'
+import { sampleRun } from '../../fixtures/report/sample-run.js'
+import { buildResults } from '../../src/report/build.js'
+import type { Results } from '../../src/report/schema.js'
+import { githubAnnotations, githubStepSummary, terminalSummary } from '../../src/report/summary.js'
+
+const results = buildResults(sampleRun({ tests: 36 }))
+
+test('the terminal block counts assertions, judge calls, cost, baselines and cassette misses', () => {
+  expect(terminalSummary(results, 'assay-report/index.html')).toMatchInlineSnapshot(`
+    "assay: 36 LLM assertions, 4 failed
+    assay: judge 3 live, 3 replayed; 3 requests, 2280 tokens, $0.0005
+    assay: app LLM calls 0 live, 6 replayed; 0 tokens, $0.0000
+    assay: baselines 0 written, 0 updated, 0 obsolete; cassette misses 0
+    assay: report assay-report/index.html"
+  `)
+})
+
+test('the terminal block lists obsolete store entries, and is absent when assay did nothing', () => {
+  const withStore: Results = structuredClone(results)
+  withStore.files[0]!.stores.push({ kind: 'baseline', path: '__llm_baselines__/a.test.ts.json', obsolete: ['x 1', 'y 1'], pruned: 0, written: 0, updated: 0 })
+  expect(terminalSummary(withStore)).toContain('assay: 2 obsolete entries in __llm_baselines__/a.test.ts.json; run with -u or ASSAY_UPDATE=1 to remove')
+  expect(terminalSummary(buildResults({ ...sampleRun({ tests: 0 }), files: [] }))).toBeUndefined()
+})
+
+test('annotations point at the assertion and escape what GitHub would misread', () => {
+  const r: Results = structuredClone(results)
+  const a = r.files[0]!.tests.flatMap((t) => t.assertions).find((x) => !x.pass)!
+  a.message = '100% wrong\nsecond line'
+  r.files[0]!.path = 'dir,with:odd.test.ts'
+  const [first] = githubAnnotations(r)
+  expect(first).toMatch(/^::error file=dir%2Cwith%3Aodd\.test\.ts,line=\d+,col=\d+,title=\w+%3A [^:]+::100%25 wrong%0Asecond line$/)
+  expect(githubAnnotations(r, 1)).toHaveLength(1)
+})
+
+test('the step summary is a table of totals and failed assertions, with pipes and line breaks escaped', () => {
+  const r: Results = structuredClone(results)
+  r.files[0]!.tests[3]!.titles = ['a | b', 'c\nd']
+  const md = githubStepSummary(r)
+  expect(md).toMatchInlineSnapshot(`
+    "## assay: ❌ 4 tests failed
+
+    | Tests | Passed | Failed | Skipped | LLM assertions | Failed assertions | Judge live / replayed | Tokens | Cost | Mean judge score |
+    | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+    | 36 | 26 | 4 | 6 | 36 | 4 | 3 / 3 | 2280 | $0.0005 | 7.33 (scale 1–10) |
+
+    ### Failed LLM assertions
+
+    | File | Test | Matcher | Why |
+    | --- | --- | --- | --- |
+    | test/summaries-000.test.ts:30 | a \\| b › c d | toMatchStructuralBaseline | Expected the structure of the output to match baseline, but 2 properties changed. |
+    | test/summaries-000.test.ts | summary of article 1 › is short | toBeConcise | words 48 (max 120) |
+    | test/summaries-000.test.ts:12 | summary of article 4 › keeps the entities | toPreserveEntities | 1 of 2 kept |
+    | test/summaries-000.test.ts:41 | summary of article 5 › scores well | toScoreAtLeast | score 4 vs threshold 7 |
+    "
+  `)
+})
