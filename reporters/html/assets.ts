@@ -28,12 +28,14 @@ nav input[type=search]{flex:1;min-width:200px;padding:5px 8px;border:1px solid v
 nav select,nav button{padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg)}
 #shown{color:var(--muted);font-size:12px}
 .file{margin:10px 0;background:var(--card);border:1px solid var(--line);border-radius:8px}
-.file>summary{padding:8px 12px;font-weight:600;cursor:pointer}
+.file>summary{padding:8px 12px;font-weight:600;cursor:pointer;overflow-wrap:anywhere}
+.changes{margin:4px 0;padding-left:20px;overflow-wrap:anywhere}
+nav select{max-width:260px}
 .file .counts{font-weight:400;color:var(--muted);margin-left:8px}
 .test{border-top:1px solid var(--line)}
 .test>summary{padding:6px 12px 6px 24px;cursor:pointer;display:flex;gap:8px;align-items:baseline}
-.test .name{flex:1;overflow-wrap:anywhere}
-.t{color:var(--muted);font-size:12px}
+.test .name{flex:1;min-width:0;overflow-wrap:anywhere}
+.t,.sub{color:var(--muted);font-size:12px;font-weight:400}
 .badge{font-weight:700;width:1.2em;text-align:center}
 .s-passed .badge{color:var(--pass)}.s-failed .badge{color:var(--fail)}.s-skipped .badge,.s-todo .badge{color:var(--skip)}
 .body{padding:4px 16px 12px 44px}
@@ -41,6 +43,7 @@ nav select,nav button{padding:4px 8px;border:1px solid var(--line);border-radius
 .a{border-left:3px solid var(--pass);padding:4px 10px;margin:6px 0;background:#fbfcfd}
 .a.fail{border-left-color:var(--fail)}
 .a .h{display:flex;gap:8px;flex-wrap:wrap;align-items:baseline}
+.a .h>*,.chips>*,.score>*{min-width:0;overflow-wrap:anywhere}
 .a code{font-weight:600}
 .verdict{font-size:12px;font-weight:700;text-transform:uppercase}
 .a.ok .verdict{color:var(--pass)}.a.fail .verdict{color:var(--fail)}
@@ -50,7 +53,8 @@ pre.err{background:#fdf1f1}
 .cc{color:var(--fail);font-size:11px;border:1px solid currentColor;border-radius:3px;padding:0 2px}
 .judge .score{display:flex;gap:8px;align-items:center;flex-wrap:wrap}
 .judge meter{width:120px}
-table{border-collapse:collapse;margin:6px 0;width:100%}
+table{border-collapse:collapse;margin:6px 0;width:100%;table-layout:fixed}
+.crit th:first-child{width:22%}.crit th:nth-child(2){width:8%}
 th,td{text-align:left;vertical-align:top;padding:3px 8px;border-bottom:1px solid var(--line);font-size:13px;overflow-wrap:anywhere}
 th{color:var(--muted);font-weight:500}
 td.n{text-align:right;white-space:nowrap}

@@ -43,12 +43,12 @@ function header(r: Results): string {
   return `<header><h1>assay report</h1><p class="meta"><span class="t">${text(r.run.runner)}</span> · ${text(r.run.status)} · started <span class="t">${text(r.run.startedAt)}</span> · ${time(r.run.durationMs)}</p><dl class="tiles">${[
     tile('Passed', String(t.passed), 'pass'),
     tile('Failed', String(t.failed), t.failed ? 'fail' : ''),
-    tile('Skipped', String(t.skipped + t.todo), 'skip'),
+    tile('Skipped', String(t.skipped + t.todo), t.skipped + t.todo ? 'skip' : ''),
     tile('LLM assertions', String(t.assertions.total)),
     tile('Failure rate', pct(t.failureRate), t.assertions.failed ? 'fail' : ''),
     tile('Judge live / replayed', `${j.live} / ${j.replayed}`),
     tile('Tokens', String(j.tokens + t.appCalls.tokens)),
-    tile('Cost', money(j.cost + t.appCalls.cost)),
+    tile('Cost', `${money(j.cost + t.appCalls.cost)}${j.saved ? ` <span class="sub">${money(j.saved)} saved by replay</span>` : ''}`),
     tile('Judge p50 / p95', `${time(j.p50LatencyMs)} / ${time(j.p95LatencyMs)}`),
     tile('Mean judge score', j.meanScore ? `${num(j.meanScore.value)} <span class="t">of ${j.meanScore.scale[1]}</span>` : '–'),
   ].join('')}</dl>${r.run.errors.length ? r.run.errors.map((e) => `<pre class="err">${text(e)}</pre>`).join('') : ''}</header>`
@@ -113,9 +113,9 @@ function assertion(a: AssertionResult): string {
   ]
   if (a.judge) parts.push(judge(a.judge))
   if (a.entities) parts.push(chips('Kept', a.entities.kept) + chips('Missing', a.entities.missing, ' miss'))
-  if (a.numbers) parts.push(a.numbers.invented.length ? chips('Invented numbers', a.numbers.invented, ' miss') : `<div class="chips"><span class="k">Invented numbers</span>none of ${a.numbers.checked}</div>`)
+  if (a.numbers) parts.push(a.numbers.invented.length ? chips('Invented numbers', a.numbers.invented, ' miss') : `<div class="chips"><span class="k">Invented numbers</span><span>none of ${a.numbers.checked}</span></div>`)
   if (a.drift) {
-    parts.push(`<div class="chips"><span class="k">Baseline</span>${text(a.drift.baseline)} · ${a.drift.status}</div>`)
+    parts.push(`<div class="chips"><span class="k">Baseline</span><span>${text(a.drift.baseline)} · ${a.drift.status}</span></div>`)
     if (a.drift.changes.length) parts.push(`<ul class="changes">${a.drift.changes.map((c) => `<li>${text(c)}</li>`).join('')}</ul>`)
     if (a.drift.diff) parts.push(diff(a.drift.diff))
   }
@@ -135,8 +135,10 @@ const BADGE: Record<TestResult['state'], string> = { passed: '✓', failed: '✗
 
 function test(t: TestResult): string {
   const matchers = [...new Set(t.assertions.map((a) => a.matcher))].join(' ')
+  // A failed assertion's message is shown with the assertion; the runner's copy is not repeated.
+  const shown = t.assertions.flatMap((a) => (a.message ? [a.message] : []))
   const body = [
-    ...t.errors.map((e) => `<pre class="err">${text(e)}</pre>`),
+    ...t.errors.filter((e) => !shown.some((m) => e.includes(m))).map((e) => `<pre class="err">${text(e)}</pre>`),
     t.assertions.length ? `<ol class="assertions">${t.assertions.map(assertion).join('')}</ol>` : '',
     calls(t.llmCalls),
   ].join('')
@@ -147,7 +149,7 @@ function file(f: FileResult): string {
   const failed = f.tests.filter((t) => t.state === 'failed').length
   const stores = f.stores
     .filter((s) => s.obsolete.length || s.pruned || s.written || s.updated)
-    .map((s) => `<div class="chips"><span class="k">${s.kind}</span>${text(s.path)}: ${s.written} written, ${s.updated} updated, ${s.obsolete.length} obsolete, ${s.pruned} pruned</div>`)
+    .map((s) => `<div class="chips"><span class="k">${s.kind}</span><span>${text(s.path)}: ${s.written} written, ${s.updated} updated, ${s.obsolete.length} obsolete, ${s.pruned} pruned</span></div>`)
   return `<section class="file" data-file="${attr(f.path)}"><details open><summary>${text(f.path)}<span class="counts">${f.tests.length} test${f.tests.length === 1 ? '' : 's'}${failed ? `, ${failed} failed` : ''}</span></summary>${f.errors.map((e) => `<pre class="err">${text(e)}</pre>`).join('')}${stores.join('')}${f.tests.map(test).join('')}</details></section>`
 }
 

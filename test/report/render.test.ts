@@ -68,4 +68,19 @@ describe('renderHtml', () => {
     expect(chart).toContain('<polyline')
     expect(renderHtml(results, [])).toContain('<div class="chart" id="trend-pass"><h2>Pass rate</h2><p>No data yet.</p></div>')
   })
+
+  test('a failed assertion’s message is shown once, and other test errors are kept', () => {
+    const r = buildResults(sampleRun({ tests: 1 }))
+    const t = r.files[0]!.tests[0]!
+    t.state = 'failed'
+    t.assertions = [{ matcher: 'toHaveBullets', pass: false, negated: false, message: 'Expected 1 to 2 list items, but found 3.' }]
+    t.errors = ['Expected 1 to 2 list items, but found 3.', 'TypeError: x is not a function']
+    const page = renderHtml(r)
+    expect(page.split('Expected 1 to 2 list items, but found 3.')).toHaveLength(2)
+    expect(page).toContain('<pre class="err">TypeError: x is not a function</pre>')
+  })
+
+  test('the cost tile says what replay saved', () => {
+    expect(html).toMatch(/<dt>Cost<\/dt><dd>\$[0-9.]+ <span class="sub">\$[0-9.]+ saved by replay<\/span><\/dd>/)
+  })
 })

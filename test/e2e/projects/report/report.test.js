@@ -1,0 +1,35 @@
+// A run with every kind of outcome the report shows: passing and failing checks, a judged
+// assertion, a structural baseline that drifts on later runs, a skipped and a todo test.
+// RUN (1, 2, 3) makes later runs fail more, so the trend charts have a slope.
+import { describe, expect, test } from 'vitest'
+import { z } from 'zod'
+
+const run = Number(process.env.RUN || '1')
+const article = 'Apple reported revenue of $85.8 billion, up 5%, Tim Cook said on August 1, 2024.'
+const summary = '- Apple revenue rose 5% to $85.8 billion.\n- Tim Cook announced it.\n- Shares rose.'
+
+describe('summary', () => {
+  test('keeps the names', () => {
+    expect(summary).toPreserveEntities(['Apple', 'Tim Cook'])
+  })
+  test('has at most 3 bullets', () => {
+    expect(run >= 3 ? `${summary}\n- One more.` : summary).toHaveBullets({ max: 3 })
+  })
+  test('invents no numbers', () => {
+    expect(run >= 2 ? 'Revenue rose 9% to $95 billion.' : summary).toHaveNoInventedNumbers(article)
+  })
+  test('scores well with the judge', async () => {
+    await expect(summary).toScoreAtLeast(7, { source: article })
+  })
+  test('keeps its structure', () => {
+    expect(run >= 2 ? 'Apple rose 5% and Tim Cook thanked customers, while shares rose.' : summary).toMatchStructuralBaseline()
+  })
+  test.skip('is translated', () => {})
+  test.todo('cites its sources')
+})
+
+describe('reply', () => {
+  test('is JSON with a title', () => {
+    expect('{"title": "Q3", "tags": ["apple"]}').toMatchSchema(z.object({ title: z.string(), tags: z.array(z.string()) }))
+  })
+})

@@ -1,0 +1,5 @@
+/// <reference types="assay/vitest/v4" />
+import { expect } from 'vitest'
+import type { TaskMeta } from 'vitest'
+const meta: TaskMeta = {}
+export const recordKinds: ('check' | 'judge' | 'llm-call' | 'cassette' | 'baseline')[] | undefined = meta.assay?.records?.map((r) => r.kind)

@@ -1,0 +1,202 @@
+// The HTML report in real headless Chromium: a report from three real Vitest runs of a
+// fixture project (passing, failing, judged, drifting, skipped and todo tests, and a file
+// of hostile outputs), then the filters, search, expand/collapse and trend charts, and
+// the security properties: no script from the data runs and nothing is requested.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { HOSTILE, sampleRun } from '../../fixtures/report/sample-run.js'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { renderHtml } from '../../reporters/html/render.js'
+import { buildResults } from '../../src/report/build.js'
+import { parseResults, type Results } from '../../src/report/schema.js'
+import { launchChromium, openWatched, type PageActivity } from './browser.js'
+import { FixtureProject, root } from './harness.js'
+
+const artifacts = join(root, '.tmp/artifacts')
+let browser: Browser
+let project: FixtureProject
+let judge: FixtureServer
+let results: Results
+let page: Page
+let activity: PageActivity
+const runs: { code: number | null; output: string }[] = []
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true })
+  project = new FixtureProject('report', inject('assayPackage'))
+  writeFileSync(join(project.dir, 'hostile.json'), JSON.stringify(HOSTILE))
+  judge = await startFixtureServer({
+    respond: (body) => {
+      const output = (String(body.messages.at(-1)?.content).split('OUTPUT:')[1] ?? '').trim()
+      const bad = output.includes('hostile')
+      const entry = (reasoning: string) => ({ reasoning, score: bad ? 3 : 9 })
+      return JSON.stringify({ criteria: { accuracy: entry(bad ? `The output reads: ${output}` : 'Every figure is in the source.'), completeness: entry('Covers the quarter.'), conciseness: entry('Short.') } })
+    },
+  })
+  for (const run of ['1', '2', '3']) {
+    const env = { OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-report-secret', CI: run === '1' ? '' : 'true', RUN: run }
+    runs.push(await project.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'report.test.js', 'hostile.test.js'], env))
+  }
+  results = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8'))
+  browser = await launchChromium()
+  ;({ page, activity } = await openWatched(browser, join(project.dir, 'assay-report/index.html')))
+})
+afterAll(async () => {
+  await browser?.close()
+  await judge?.close()
+  project?.remove()
+})
+
+const visible = () => page.locator('details.test:not([hidden])').count()
+const shownText = () => page.locator('#shown').textContent()
+
+test('the fixture runs produced a report with every kind of outcome', () => {
+  expect(runs.map((r) => r.code)).toEqual([1, 1, 1])
+  expect(results.totals).toMatchObject({ files: 2, skipped: 1, todo: 1 })
+  expect(results.totals.failed).toBeGreaterThan(0)
+  expect(results.totals.judge.verdicts).toBe(1 + HOSTILE.length)
+  const drifted = results.files.flatMap((f) => f.tests.flatMap((t) => t.assertions)).filter((a) => a.drift?.status === 'drifted')
+  expect(drifted.length).toBe(1 + HOSTILE.length)
+  expect(readdirSync(join(project.dir, 'assay-report/history'))).toHaveLength(3)
+})
+
+describe('security', () => {
+  test('no script from the data runs, nothing is requested, and the policy is never tested', async () => {
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined()
+    expect(activity.dialogs).toEqual([])
+    expect(activity.errors).toEqual([])
+    expect(activity.requests).toEqual([`file://${join(project.dir, 'assay-report/index.html')}`])
+    expect(await activity.violations()).toEqual([])
+  })
+
+  test('the hostile strings are on the page as text, not as elements or attributes', async () => {
+    const counts = await page.evaluate(() => ({
+      scripts: document.scripts.length,
+      loaders: document.querySelectorAll('img, iframe, link, object, embed, style:not(head style)').length,
+      jsLinks: document.querySelectorAll('a[href]').length,
+      handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+    }))
+    expect(counts).toEqual({ scripts: 1, loaders: 0, jsLinks: 0, handlers: 0 })
+    await page.click('#expand')
+    const text = await page.locator('main').innerText()
+    for (const h of HOSTILE.slice(0, 8)) expect(text).toContain(h)
+  })
+
+  test('bidi controls are shown as marks, and a 20,000-character line does not widen the page', async () => {
+    const marks = await page.locator('.cc').allInnerTexts()
+    expect(marks).toEqual(expect.arrayContaining(['U+202E', 'U+2066', 'U+2069']))
+    const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }))
+    expect(scroll).toBeLessThanOrEqual(width)
+  })
+
+  test('every field of a synthetic hostile run is safe too (app calls, reasoning, diffs)', async () => {
+    const file = join(project.dir, 'synthetic.html')
+    writeFileSync(file, renderHtml(buildResults(sampleRun({ tests: 120, hostile: true }))))
+    const other = await openWatched(browser, file)
+    await other.page.click('#expand')
+    expect(await other.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined()
+    expect(other.activity.requests).toEqual([`file://${file}`])
+    expect(await other.activity.violations()).toEqual([])
+    expect(other.activity.dialogs).toEqual([])
+    await other.page.close()
+  })
+})
+
+describe('navigation', () => {
+  const all = () => results.totals.tests
+  const reset = async () => {
+    await page.uncheck('#f-failed')
+    await page.selectOption('#f-matcher', '')
+    await page.selectOption('#f-file', '')
+    await page.fill('#q', '')
+    await page.waitForFunction((n) => document.querySelectorAll('details.test:not([hidden])').length === n, all())
+  }
+
+  test('all tests are shown at first, and the count says so', async () => {
+    expect(await visible()).toBe(all())
+    expect(await shownText()).toBe(`${all()} of ${all()} tests shown`)
+  })
+
+  test('failed only', async () => {
+    await page.check('#f-failed')
+    expect(await visible()).toBe(results.totals.failed)
+    expect(await page.locator('details.test.s-failed:not([hidden])').count()).toBe(results.totals.failed)
+    await reset()
+  })
+
+  test('by matcher, and by file', async () => {
+    const judged = results.files.flatMap((f) => f.tests).filter((t) => t.assertions.some((a) => a.matcher === 'toScoreAtLeast')).length
+    await page.selectOption('#f-matcher', 'toScoreAtLeast')
+    expect(await visible()).toBe(judged)
+    await page.selectOption('#f-matcher', '')
+    await page.selectOption('#f-file', 'report.test.js')
+    expect(await visible()).toBe(results.files.find((f) => f.path === 'report.test.js')!.tests.length)
+    expect(await page.locator('section.file:not([hidden])').count()).toBe(1)
+    await reset()
+  })
+
+  test('search finds tests by name and by what the judge said', async () => {
+    await page.fill('#q', 'keeps its structure')
+    await page.waitForFunction(() => document.querySelectorAll('details.test:not([hidden])').length === 1)
+    await page.fill('#q', 'every figure is in the source')
+    await page.waitForFunction(() => {
+      const shown = [...document.querySelectorAll('details.test:not([hidden]) .name')].map((n) => n.textContent)
+      return shown.length === 1 && shown[0] === 'summary › scores well with the judge'
+    })
+    await page.fill('#q', 'no test is called this')
+    await page.waitForFunction(() => document.querySelectorAll('details.test:not([hidden])').length === 0)
+    await reset()
+  })
+
+  test('expand and collapse all', async () => {
+    await reset()
+    await page.click('#collapse')
+    expect(await page.locator('details.test[open]').count()).toBe(0)
+    await page.click('#expand')
+    expect(await page.locator('details.test[open]').count()).toBe(all())
+    await page.click('#collapse')
+    // Clicking one test's summary opens just that test.
+    await page.locator('section.file > details').first().evaluate((d) => ((d as HTMLDetailsElement).open = true))
+    await page.locator('details.test summary').first().click()
+    expect(await page.locator('details.test[open]').count()).toBe(1)
+  })
+
+  test('trend charts plot one point per run from the history', async () => {
+    const history = readdirSync(join(project.dir, 'assay-report/history'))
+      .sort()
+      .map((f) => JSON.parse(readFileSync(join(project.dir, 'assay-report/history', f), 'utf8')) as { totals: Results['totals'] })
+    const points = await page.locator('#trend-pass circle').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('data-v'))))
+    expect(points).toEqual(history.map((h) => h.totals.passRate))
+    expect(points[0]).toBeGreaterThan(points[2]!)
+    expect(await page.locator('#trend-score circle').count()).toBe(3)
+    expect(await page.locator('#trend-cost circle').count()).toBe(3)
+    // The first run paid for live judge calls; the replays cost nothing.
+    const costs = await page.locator('#trend-cost circle').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('data-v'))))
+    expect(costs[0]).toBeGreaterThan(0)
+    expect(costs.slice(1)).toEqual([0, 0])
+  })
+
+  test('screenshot of the failed tests, for the test artefacts', async () => {
+    await reset()
+    await page.check('#f-failed')
+    await page.selectOption('#f-file', 'report.test.js')
+    await page.click('#expand')
+    await page.screenshot({ path: join(artifacts, 'report-fixture.png'), fullPage: true })
+    expect(readFileSync(join(artifacts, 'report-fixture.png')).subarray(1, 4).toString()).toBe('PNG')
+  })
+})
+
+test('the example suite’s report, as the README shows it', async () => {
+  const example = await project.run(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(root, 'example/vitest.config.ts')], { ASSAY_CACHE: 'lockdown', CI: 'true', ASSAY_REPORT_DIR: join(project.dir, 'example-report') })
+  expect(example.code, example.output).toBe(0)
+  const { page: shot, activity: seen } = await openWatched(browser, join(project.dir, 'example-report/index.html'), { width: 1200, height: 1400 })
+  // The judged tests, opened: the header, the charts, the filters and the judge's reasons.
+  await shot.selectOption('#f-matcher', 'toScoreAtLeast')
+  await shot.waitForFunction(() => document.querySelectorAll('details.test:not([hidden])').length === 2)
+  await shot.click('#expand')
+  await shot.screenshot({ path: join(artifacts, 'example-report.png') })
+  expect(seen.requests).toHaveLength(1)
+  await shot.close()
+})
