@@ -1,7 +1,5 @@
-// The report page's only stylesheet and script. They are inlined into index.html and
-// allowed by their SHA-256 hashes in the page's Content-Security-Policy; nothing else may
-// run or load. The script only reads the DOM that the server rendered: it never turns
-// data into markup, so it cannot be a way in for hostile test output.
+// The report page's stylesheet. It is inlined into index.html and allowed by its SHA-256
+// hash in the page's Content-Security-Policy, as the script (client.ts) is.
 
 export const STYLE = `
 :root{--fg:#1d2330;--muted:#5b6476;--line:#dde1e8;--bg:#f6f7f9;--card:#fff;--pass:#167a3e;--fail:#c0262d;--skip:#8a6d00;--accent:#3553c9}
@@ -66,52 +64,3 @@ td.n{text-align:right;white-space:nowrap}
 [hidden]{display:none!important}
 `
 
-export const SCRIPT = `
-(function () {
-  var tests = Array.prototype.slice.call(document.querySelectorAll('details.test'))
-  var files = Array.prototype.slice.call(document.querySelectorAll('section.file'))
-  var failedOnly = document.getElementById('f-failed')
-  var matcher = document.getElementById('f-matcher')
-  var file = document.getElementById('f-file')
-  var query = document.getElementById('q')
-  var shown = document.getElementById('shown')
-  var text = new Map()
-  function haystack(t) {
-    var s = text.get(t)
-    if (s === undefined) { s = (t.closest('section.file').getAttribute('data-file') + ' ' + t.textContent).toLowerCase(); text.set(t, s) }
-    return s
-  }
-  function apply() {
-    var q = query.value.trim().toLowerCase()
-    var m = matcher.value
-    var f = file.value
-    var visible = 0
-    files.forEach(function (section) {
-      var inFile = !f || section.getAttribute('data-file') === f
-      var any = false
-      section.querySelectorAll('details.test').forEach(function (t) {
-        var show = inFile &&
-          (!failedOnly.checked || t.classList.contains('s-failed')) &&
-          (!m || (' ' + t.getAttribute('data-m') + ' ').indexOf(' ' + m + ' ') >= 0) &&
-          (!q || haystack(t).indexOf(q) >= 0)
-        t.hidden = !show
-        if (show) { any = true; visible++ }
-      })
-      section.hidden = !any
-    })
-    shown.textContent = visible + ' of ' + tests.length + ' tests shown'
-  }
-  var timer
-  query.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120) })
-  failedOnly.addEventListener('change', apply)
-  matcher.addEventListener('change', apply)
-  file.addEventListener('change', apply)
-  function setAll(open) {
-    document.querySelectorAll('section.file:not([hidden]) > details, details.test:not([hidden])').forEach(function (d) { d.open = open })
-  }
-  document.getElementById('expand').addEventListener('click', function () { setAll(true) })
-  document.getElementById('collapse').addEventListener('click', function () { setAll(false) })
-  apply()
-  document.body.setAttribute('data-ready', '1')
-})()
-`

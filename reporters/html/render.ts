@@ -1,10 +1,14 @@
-// Renders results.json (plus the run history) into one self-contained HTML page. Every
-// string from tests or LLM output goes through `text()` or `attr()`; markup is only ever
-// built here, on the server side, so nothing from the data is interpreted by the browser.
+// Renders results.json (plus the run history) into one self-contained HTML page: the
+// header, trend charts and filter controls as markup, built here with every string going
+// through `text()` or `attr()`; the tests themselves from results.json, embedded gzipped
+// and base64-encoded (no "<" can occur in it), which the page's script (client.ts) turns
+// into DOM nodes through text APIs only.
 import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import type { HistoryEntry } from '../../src/report/history.js'
-import type { AssertionResult, FileResult, JudgeDetail, LlmCallResult, Results, TestResult } from '../../src/report/schema.js'
-import { SCRIPT, STYLE } from './assets.js'
+import type { Results } from '../../src/report/schema.js'
+import { STYLE } from './assets.js'
+import { SCRIPT } from './client.js'
 
 const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`
 
@@ -76,83 +80,6 @@ function trends(history: HistoryEntry[]): string {
   ].join('')}</section>`
 }
 
-function chips(label: string, values: string[], cls = ''): string {
-  if (values.length === 0) return ''
-  return `<div class="chips"><span class="k">${label}</span>${values.map((v) => `<span class="chip${cls}">${text(v)}</span>`).join('')}</div>`
-}
-
-function judge(j: JudgeDetail): string {
-  if (j.error !== undefined) return `<div class="judge"><p>No verdict${j.cassetteMiss ? ' (no recorded answer in the cassette)' : ''}:</p><pre class="err">${text(j.error)}</pre></div>`
-  const [lo, hi] = j.scale ?? [0, 10]
-  const facts = [
-    `threshold ${num(j.threshold)}${j.every ? ' (every criterion)' : ''}`,
-    `model ${text(j.model ?? '?')}${j.fallback ? ` (fallback ${j.fallback})` : ''}`,
-    j.replayed ? 'replayed' : `live, ${j.requests} request${j.requests === 1 ? '' : 's'}`,
-    j.samples.length > 1 ? `samples ${j.samples.map(num).join(', ')} (spread ${num(j.spread ?? 0)})` : '1 sample',
-    `${j.tokens} tokens`,
-    money(j.cost),
-    time(j.latencyMs),
-  ]
-  const rows = j.criteria
-    .map((c) => `<tr class="${c.score >= j.threshold ? 'ok' : 'fail'}"><td>${text(c.name)}<br><span class="t">${text(c.description)}</span></td><td class="n">${num(c.score)}</td><td>${text(c.reasoning)}</td></tr>`)
-    .join('')
-  return `<div class="judge"><div class="score"><meter min="${lo}" max="${hi}" low="${j.threshold}" optimum="${hi}" value="${j.score ?? lo}"></meter><b>${num(j.score ?? 0)}</b> / ${hi} <span class="sum">${facts.join(' · ')}</span></div><table class="crit"><thead><tr><th>Criterion</th><th>Score</th><th>Reasoning</th></tr></thead><tbody>${rows}</tbody></table></div>`
-}
-
-function diff(patch: string): string {
-  const lines = patch.split('\n').map((l) => {
-    const cls = l.startsWith('@@') ? 'd-hunk' : l.startsWith('+') && !l.startsWith('+++') ? 'd-add' : l.startsWith('-') && !l.startsWith('---') ? 'd-del' : ''
-    return cls ? `<span class="${cls}">${text(l)}</span>` : text(l)
-  })
-  return `<pre class="diff">${lines.join('\n')}</pre>`
-}
-
-function assertion(a: AssertionResult): string {
-  const parts = [
-    `<div class="h"><code>${a.negated ? '.not.' : ''}${text(a.matcher)}</code><span class="verdict">${a.pass ? 'passed' : 'failed'}</span>${a.location ? `<span class="t">line ${a.location.line}</span>` : ''}${a.summary ? `<span class="sum">${text(a.summary)}</span>` : ''}</div>`,
-  ]
-  if (a.judge) parts.push(judge(a.judge))
-  if (a.entities) parts.push(chips('Kept', a.entities.kept) + chips('Missing', a.entities.missing, ' miss'))
-  if (a.numbers) parts.push(a.numbers.invented.length ? chips('Invented numbers', a.numbers.invented, ' miss') : `<div class="chips"><span class="k">Invented numbers</span><span>none of ${a.numbers.checked}</span></div>`)
-  if (a.drift) {
-    parts.push(`<div class="chips"><span class="k">Baseline</span><span>${text(a.drift.baseline)} · ${a.drift.status}</span></div>`)
-    if (a.drift.changes.length) parts.push(`<ul class="changes">${a.drift.changes.map((c) => `<li>${text(c)}</li>`).join('')}</ul>`)
-    if (a.drift.diff) parts.push(diff(a.drift.diff))
-  }
-  if (!a.pass && a.message) parts.push(`<pre class="msg">${text(a.message)}</pre>`)
-  return `<li class="a ${a.pass ? 'ok' : 'fail'}">${parts.join('')}</li>`
-}
-
-function calls(list: LlmCallResult[]): string {
-  if (list.length === 0) return ''
-  const rows = list
-    .map((c) => `<tr><td>${text(c.model ?? '?')}</td><td>${text(c.url)}</td><td class="n">${c.status}</td><td>${c.replayed ? 'replayed' : 'live'}</td><td class="n">${c.tokens ?? '–'}</td><td class="n">${money(c.cost)}</td><td class="n">${time(c.latencyMs)}</td></tr>`)
-    .join('')
-  return `<table class="calls"><thead><tr><th>App LLM call</th><th>URL</th><th>Status</th><th></th><th>Tokens</th><th>Cost</th><th>Latency</th></tr></thead><tbody>${rows}</tbody></table>`
-}
-
-const BADGE: Record<TestResult['state'], string> = { passed: '✓', failed: '✗', skipped: '↓', todo: '…' }
-
-function test(t: TestResult): string {
-  const matchers = [...new Set(t.assertions.map((a) => a.matcher))].join(' ')
-  // A failed assertion's message is shown with the assertion; the runner's copy is not repeated.
-  const shown = t.assertions.flatMap((a) => (a.message ? [a.message] : []))
-  const body = [
-    ...t.errors.filter((e) => !shown.some((m) => e.includes(m))).map((e) => `<pre class="err">${text(e)}</pre>`),
-    t.assertions.length ? `<ol class="assertions">${t.assertions.map(assertion).join('')}</ol>` : '',
-    calls(t.llmCalls),
-  ].join('')
-  return `<details class="test s-${t.state}" data-m="${attr(matchers)}"${t.state === 'failed' ? ' open' : ''}><summary><span class="badge">${BADGE[t.state]}</span><span class="name">${text(t.titles.join(' › '))}</span>${t.durationMs === null ? '' : time(t.durationMs)}</summary><div class="body">${body || '<span class="sum">No assay assertions.</span>'}</div></details>`
-}
-
-function file(f: FileResult): string {
-  const failed = f.tests.filter((t) => t.state === 'failed').length
-  const stores = f.stores
-    .filter((s) => s.obsolete.length || s.pruned || s.written || s.updated)
-    .map((s) => `<div class="chips"><span class="k">${s.kind}</span><span>${text(s.path)}: ${s.written} written, ${s.updated} updated, ${s.obsolete.length} obsolete, ${s.pruned} pruned</span></div>`)
-  return `<section class="file" data-file="${attr(f.path)}"><details open><summary>${text(f.path)}<span class="counts">${f.tests.length} test${f.tests.length === 1 ? '' : 's'}${failed ? `, ${failed} failed` : ''}</span></summary>${f.errors.map((e) => `<pre class="err">${text(e)}</pre>`).join('')}${stores.join('')}${f.tests.map(test).join('')}</details></section>`
-}
-
 function controls(r: Results): string {
   const matchers = [...new Set(r.files.flatMap((f) => f.tests.flatMap((t) => t.assertions.map((a) => a.matcher))))].sort()
   return `<nav id="controls"><label><input type="checkbox" id="f-failed"> Failed only</label><select id="f-matcher" aria-label="Matcher"><option value="">All matchers</option>${matchers.map((m) => `<option value="${attr(m)}">${text(m)}</option>`).join('')}</select><select id="f-file" aria-label="File"><option value="">All files</option>${r.files.map((f) => `<option value="${attr(f.path)}">${text(f.path)}</option>`).join('')}</select><input type="search" id="q" placeholder="Search tests, messages, reasoning" aria-label="Search"><button type="button" id="expand">Expand all</button><button type="button" id="collapse">Collapse all</button><span id="shown"></span></nav>`
@@ -163,8 +90,9 @@ function controls(r: Results): string {
  * may be empty.
  */
 export function renderHtml(results: Results, history: readonly HistoryEntry[] = []): string {
+  const data = gzipSync(JSON.stringify(results), { level: 6 }).toString('base64')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>assay report: ${results.totals.failed ? `${results.totals.failed} failed` : 'passed'}</title><style>${STYLE}</style></head>
-<body>${header(results)}${trends([...history])}${controls(results)}<main id="files">${results.files.map(file).join('')}</main><script>${SCRIPT}</script></body></html>
+<body>${header(results)}${trends([...history])}${controls(results)}<main id="files"><noscript><pre class="err">The test list needs JavaScript. results.json beside this page holds the same data.</pre></noscript></main><script type="application/gzip-base64" id="assay-data">${data}</script><script>${SCRIPT}</script></body></html>
 `
 }

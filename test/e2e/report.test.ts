@@ -73,7 +73,7 @@ describe('security', () => {
 
   test('the hostile strings are on the page as text, not as elements or attributes', async () => {
     const counts = await page.evaluate(() => ({
-      scripts: document.scripts.length,
+      scripts: [...document.scripts].filter((s) => !s.type).length,
       loaders: document.querySelectorAll('img, iframe, link, object, embed, style:not(head style)').length,
       jsLinks: document.querySelectorAll('a[href]').length,
       handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
@@ -91,15 +91,33 @@ describe('security', () => {
     expect(scroll).toBeLessThanOrEqual(width)
   })
 
-  test('every field of a synthetic hostile run is safe too (app calls, reasoning, diffs)', async () => {
+  test('every field of a synthetic hostile run is safe too, and shown: judge, entities, numbers, drift, app calls', async () => {
+    const run = buildResults(sampleRun({ tests: 120, hostile: true }))
+    // A test whose runner error repeats its assertion's message shows it once.
+    const t = run.files[0]!.tests[0]!
+    t.state = 'failed'
+    t.assertions[0]!.pass = false
+    t.assertions[0]!.message = 'Expected all 2 entities to be preserved.'
+    t.errors = ['Expected all 2 entities to be preserved.', 'TypeError: x is not a function']
     const file = join(project.dir, 'synthetic.html')
-    writeFileSync(file, renderHtml(buildResults(sampleRun({ tests: 120, hostile: true }))))
+    writeFileSync(file, renderHtml(run))
     const other = await openWatched(browser, file)
     await other.page.click('#expand')
     expect(await other.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined()
     expect(other.activity.requests).toEqual([`file://${file}`])
     expect(await other.activity.violations()).toEqual([])
     expect(other.activity.dialogs).toEqual([])
+    const text = await other.page.locator('main').innerText()
+    expect(text).toContain('samples 8, 9, 7 (spread 2)')
+    expect(text).toContain('Invented numbers\n$95 billion')
+    expect(text).toMatch(/Missing\nTim Cook/)
+    expect(await other.page.locator('table.crit').count()).toBeGreaterThan(10)
+    expect(await other.page.locator('meter').first().getAttribute('max')).toBe('10')
+    expect(await other.page.locator('.d-del').first().innerText()).toBe('-- Revenue rose 5%.')
+    expect(await other.page.locator('table.calls').count()).toBeGreaterThan(10)
+    const first = other.page.locator('details.test').first()
+    expect((await first.innerText()).split('Expected all 2 entities to be preserved.')).toHaveLength(2)
+    expect(await first.innerText()).toContain('TypeError: x is not a function')
     await other.page.close()
   })
 })
