@@ -36,12 +36,15 @@ const browser = await chromium.launch({
 const ready = []
 const interactive = []
 const marks = []
+const frames = []
 for (let i = 0; i < 3; i++) {
   const page = await browser.newPage()
   const started = performance.now()
   await page.goto(`file://${written.html}`)
-  await page.waitForSelector('body[data-ready="1"]')
+  await page.waitForSelector('body[data-ready="1"]', { state: 'attached' })
   ready.push(performance.now() - started)
+  // Interactive = the list built, filters wired, and the first frame with it painted.
+  frames.push(await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))))
   interactive.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].domInteractive))
   marks.push(await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]))))
   await page.close()
@@ -53,5 +56,5 @@ console.log(`report, ${TESTS} tests (${judged} judged, ${Math.ceil(TESTS / 50)} 
 console.log(`  generate results.json + history + index.html: ${s(generate)} (goal ≤ 1.5 s: ${generate <= 1500 ? 'met' : 'NOT met'}, ${(generate / 1500).toFixed(2)}× the goal)`)
 console.log(`  index.html size: ${(size / 1024 / 1024).toFixed(2)} MB (goal ≤ 5 MB: ${size <= 5 * 1024 * 1024 ? 'met' : 'NOT met'}, ${(size / (5 * 1024 * 1024)).toFixed(2)}× the goal)`)
 const mark = (name) => median(marks.map((m) => m[name]))
-console.log(`  Chromium, from navigation start: DOM interactive ${s(median(interactive))}; data unpacked ${s(mark('assay-unpacked'))}, parsed ${s(mark('assay-parsed'))}, test list built and filters live ${s(mark('assay-ready'))}`)
-console.log(`  (as seen from playwright, goto to the ready attribute: ${s(median(ready))})`)
+console.log(`  Chromium, time to interactive (navigation start to the first frame with the test list built and the filters live): ${s(median(frames))}`)
+console.log(`    of which: DOM interactive ${s(median(interactive))}, data unpacked ${s(mark('assay-unpacked'))}, parsed ${s(mark('assay-parsed'))}, list built ${s(mark('assay-ready'))}; playwright saw the page ready after ${s(median(ready))}`)

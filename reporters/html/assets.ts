@@ -25,12 +25,13 @@ nav{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--lin
 nav input[type=search]{flex:1;min-width:200px;padding:5px 8px;border:1px solid var(--line);border-radius:6px}
 nav select,nav button{padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg)}
 #shown{color:var(--muted);font-size:12px}
-.file{margin:10px 0;background:var(--card);border:1px solid var(--line);border-radius:8px}
+.file{margin:10px 0;background:var(--card);border:1px solid var(--line);border-radius:8px;content-visibility:auto;contain-intrinsic-size:auto 600px}
 .file>summary{padding:8px 12px;font-weight:600;cursor:pointer;overflow-wrap:anywhere}
 .changes{margin:4px 0;padding-left:20px;overflow-wrap:anywhere}
 nav select{max-width:260px}
 .file .counts{font-weight:400;color:var(--muted);margin-left:8px}
-.test{border-top:1px solid var(--line)}
+/* Thousands of tests: the browser lays out only those near the viewport. */
+.test{border-top:1px solid var(--line);content-visibility:auto;contain-intrinsic-size:auto 34px}
 .test>summary{padding:6px 12px 6px 24px;cursor:pointer;display:flex;gap:8px;align-items:baseline}
 .test .name{flex:1;min-width:0;overflow-wrap:anywhere}
 .t,.sub{color:var(--muted);font-size:12px;font-weight:400}

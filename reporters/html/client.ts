@@ -224,7 +224,11 @@ export const SCRIPT = String.raw`
       sections.forEach(function (section) {
         if (section.el.hidden) return
         section.el.firstChild.open = open
-        section.items.forEach(function (item) { if (!item.el.hidden) item.el.open = open })
+        section.items.forEach(function (item) {
+          if (item.el.hidden) return
+          if (open && !item.built) { item.built = true; details(item.el, item.test) }
+          item.el.open = open
+        })
       })
     }
     document.getElementById('expand').addEventListener('click', function () { setAll(true) })
