@@ -3,7 +3,7 @@
 // else, totals included, is computed here once for both runners.
 import { relative, sep } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import type { AssayRecord, JudgeRecord, LlmCallRecord, StoreRecord } from './records.js'
+import type { AssayRecord, AssertionBase, JudgeRecord, LlmCallRecord, StoreRecord } from './records.js'
 import { RESULTS_VERSION, type AssertionResult, type FileResult, type LlmCallResult, type Results, type TestResult, type Totals } from './schema.js'
 
 /** A test as the runner reported it, with the records assay attached to it. */
@@ -51,14 +51,21 @@ export function cleanError(text: string): string {
     .trimEnd()
 }
 
-function judgeAssertion(r: JudgeRecord): AssertionResult {
-  const v = r.verdict
+/** What every assertion says, judged or not. */
+function base(r: AssertionBase): AssertionResult {
   return {
     matcher: r.matcher,
     pass: r.pass,
     negated: r.negated,
     ...(r.message === undefined ? {} : { message: cleanError(r.message) }),
     ...(r.location ? { location: r.location } : {}),
+  }
+}
+
+function judgeAssertion(r: JudgeRecord): AssertionResult {
+  const v = r.verdict
+  return {
+    ...base(r),
     judge: v
       ? {
           threshold: r.threshold,
@@ -86,11 +93,7 @@ function assertionOf(r: AssayRecord): AssertionResult | undefined {
   if (r.kind !== 'check') return undefined
   const d = r.details ?? {}
   return {
-    matcher: r.matcher,
-    pass: r.pass,
-    negated: r.negated,
-    ...(r.message === undefined ? {} : { message: cleanError(r.message) }),
-    ...(r.location ? { location: r.location } : {}),
+    ...base(r),
     ...(d.summary === undefined ? {} : { summary: d.summary }),
     ...(d.entities ? { entities: d.entities } : {}),
     ...(d.numbers ? { numbers: d.numbers } : {}),
