@@ -29,6 +29,8 @@ beforeAll(async () => {
   writeFileSync(join(project.dir, 'hostile.json'), JSON.stringify(HOSTILE))
   judge = await startFixtureServer({
     respond: (body) => {
+      // The app's own call (not the judge's) gets a summary back.
+      if (String(body.messages.at(-1)?.content).startsWith('Summarise:')) return '- Apple revenue rose 5%.\n- Tim Cook announced it.'
       const output = (String(body.messages.at(-1)?.content).split('OUTPUT:')[1] ?? '').trim()
       const bad = output.includes('hostile')
       const entry = (reasoning: string) => ({ reasoning, score: bad ? 3 : 9 })
@@ -60,6 +62,18 @@ test('the fixture runs produced a report with every kind of outcome', () => {
   const drifted = results.files.flatMap((f) => f.tests.flatMap((t) => t.assertions)).filter((a) => a.drift?.status === 'drifted')
   expect(drifted.length).toBe(1 + HOSTILE.length)
   expect(readdirSync(join(project.dir, 'assay-report/history'))).toHaveLength(3)
+  const app = results.files.flatMap((f) => f.tests).find((t) => t.titles.join(' › ') === 'app › writes a summary that keeps the names')!
+  expect(app.state).toBe('passed')
+  expect(app.llmCalls).toEqual([expect.objectContaining({ model: 'gpt-4o-mini', replayed: true, status: 200, tokens: expect.any(Number) })])
+  expect(results.totals.appCalls).toMatchObject({ calls: 1, replayed: 1, live: 0 })
+})
+
+test('an app LLM call is listed under its test with tokens, cost and latency', async () => {
+  const test = page.locator('details.test').filter({ hasText: 'writes a summary that keeps the names' })
+  await test.locator('summary').click()
+  const row = await test.locator('table.calls tbody tr').first().textContent()
+  expect(row).toMatch(/^gpt-4o-mini.*\/chat\/completions200replayed\d+\$\d\.\d+\d+ ms$/)
+  await test.locator('summary').click()
 })
 
 describe('security', () => {

@@ -1,6 +1,8 @@
 // A run with every kind of outcome the report shows: passing and failing checks, a judged
 // assertion, a structural baseline that drifts on later runs, a skipped and a todo test.
 // RUN (1, 2, 3) makes later runs fail more, so the trend charts have a slope.
+import OpenAI from 'openai'
+import { recordingFetch } from 'assay'
 import { describe, expect, test } from 'vitest'
 import { z } from 'zod'
 
@@ -26,6 +28,16 @@ describe('summary', () => {
   })
   test.skip('is translated', () => {})
   test.todo('cites its sources')
+})
+
+describe('app', () => {
+  // The app under test calls its own model through recordingFetch: recorded on the first
+  // run, replayed after, and listed in the report with its tokens, latency and cost.
+  test('writes a summary that keeps the names', async () => {
+    const client = new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey: process.env.OPENAI_API_KEY, fetch: recordingFetch() })
+    const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise: ' + article } ] })
+    expect(completion.choices[0].message.content).toPreserveEntities(['Apple'])
+  })
 })
 
 describe('reply', () => {
