@@ -26,8 +26,13 @@ setRecordSink((record) => {
   if (coordinator && record.kind !== 'check') reportTo(coordinator, record)
   const test = TestRunner.getCurrentTest()
   if (!test) return
-  const meta = test.meta as { assay?: { records: unknown[] } }
-  ;(meta.assay ??= { records: [] }).records.push(record)
+  const meta = test.meta as { assay?: { records: unknown[]; attempt?: number } }
+  const assay = (meta.assay ??= { records: [] })
+  // A retried test keeps the records of its last attempt only, as its result does.
+  const attempt = test.result?.retryCount ?? 0
+  if ((assay.attempt ?? 0) !== attempt) assay.records = []
+  assay.attempt = attempt
+  assay.records.push(record)
 })
 
 interface TaskLike {

@@ -6,6 +6,8 @@ declare module 'vitest' {
   interface TaskMeta {
     assay?: {
       records?: AssayRecord[]
+      /** The attempt (0 for the first) whose records these are, when the test is retried. */
+      attempt?: number
       cassette?: { path: string; obsolete: string[]; pruned: number }
       baselines?: { path: string; obsolete: string[]; pruned: number; written: number; updated: number }
     }

@@ -66,6 +66,8 @@ test('the fixture runs produced a report with every kind of outcome', () => {
   expect(app.state).toBe('passed')
   expect(app.llmCalls).toEqual([expect.objectContaining({ model: 'gpt-4o-mini', replayed: true, status: 200, tokens: expect.any(Number) })])
   expect(results.totals.appCalls).toMatchObject({ calls: 1, replayed: 1, live: 0 })
+  const flaky = results.files.flatMap((f) => f.tests).find((t) => t.titles[0] === 'a flaky check passes on retry')!
+  expect(flaky).toMatchObject({ state: 'passed', assertions: [{ matcher: 'toHaveBullets', pass: true, summary: '1 list item' }] })
 })
 
 test('an app LLM call is listed under its test with tokens, cost and latency', async () => {

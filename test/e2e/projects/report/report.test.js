@@ -40,6 +40,13 @@ describe('app', () => {
   })
 })
 
+// Fails on its first attempt, passes on the retry: the report keeps the last attempt.
+let attempts = 0
+test('a flaky check passes on retry', { retry: 1 }, () => {
+  attempts++
+  expect(attempts === 1 ? '- one\n- two\n- three\n- four' : '- one').toHaveBullets({ max: 3 })
+})
+
 describe('reply', () => {
   test('is JSON with a title', () => {
     expect('{"title": "Q3", "tags": ["apple"]}').toMatchSchema(z.object({ title: z.string(), tags: z.array(z.string()) }))
