@@ -113,10 +113,15 @@ export default class AssayJestReporter {
       if (list) list.push(r)
       else map.set(key, [r])
     }
+    // A retried test keeps the records of its last attempt only, as its result does.
+    const lastAttempt = new Map<string, number>()
+    const testKey = (r: AssayRecord) => `${r.testPath}\u0000${(r as { testName?: string }).testName ?? ''}`
+    const attemptOf = (r: AssayRecord) => (r as { attempt?: number }).attempt ?? 1
+    for (const r of records) lastAttempt.set(testKey(r), Math.max(lastAttempt.get(testKey(r)) ?? 1, attemptOf(r)))
     for (const r of records) {
       if (!r.testPath) continue
       if (r.kind === 'cassette' || r.kind === 'baseline') add(byFile, r.testPath, r)
-      else add(byTest, `${r.testPath}\u0000${(r as { testName?: string }).testName ?? ''}`, r)
+      else if (attemptOf(r) === lastAttempt.get(testKey(r))) add(byTest, testKey(r), r)
     }
     const files: FileInput[] = aggregated.testResults.map((file) => ({
       path: file.testFilePath,

@@ -30,7 +30,8 @@ function writeRecords(): void {
 }
 process.on('exit', writeRecords)
 setRecordSink((record) => {
-  if (sideFile) pending.push(`${JSON.stringify(record)}\n`)
+  // The attempt lets the reporter keep only the last attempt of a retried test (jest.retryTimes).
+  if (sideFile) pending.push(`${JSON.stringify({ ...record, attempt: circusState()?.currentlyRunningTest?.invocations ?? 1 })}\n`)
   const coordinator = coordinatorURL()
   // The run summary counts judge verdicts, app calls and stores, not every check.
   if (coordinator && record.kind !== 'check') reportTo(coordinator, record)
@@ -42,14 +43,26 @@ interface CircusBlock {
   children?: CircusBlock[]
 }
 
+interface CircusState {
+  rootDescribeBlock?: CircusBlock
+  hasFocusedTests?: boolean
+  testNamePattern?: unknown
+  currentlyRunningTest?: { invocations?: number } | null
+}
+
+/** jest-circus's state, found by its symbol's description (Jest has no public API for it). */
+function circusState(): CircusState | undefined {
+  const symbol = Object.getOwnPropertySymbols(globalThis).find((s) => s.description === 'JEST_STATE_SYMBOL')
+  return symbol ? ((globalThis as Record<symbol, unknown>)[symbol] as CircusState | undefined) : undefined
+}
+
 /**
  * Whether every test of this file runs: no skip, todo or only, and no name filter. Jest
  * has no public API for it, so this reads jest-circus's state, found by its symbol's
  * description; when it cannot be found, the run counts as partial and nothing is pruned.
  */
 function fullRun(): boolean {
-  const symbol = Object.getOwnPropertySymbols(globalThis).find((s) => s.description === 'JEST_STATE_SYMBOL')
-  const state = symbol ? ((globalThis as Record<symbol, unknown>)[symbol] as { rootDescribeBlock?: CircusBlock; hasFocusedTests?: boolean; testNamePattern?: unknown } | undefined) : undefined
+  const state = circusState()
   if (!state?.rootDescribeBlock || state.hasFocusedTests || state.testNamePattern) return false
   const all = (b: CircusBlock): boolean => (b.mode === undefined || b.mode === 'run') && (b.children ?? []).every(all)
   return all(state.rootDescribeBlock)

@@ -76,6 +76,15 @@ test('joins each worker’s records to its test by file and full name, and write
   expect(readdirSync(records)).toEqual([])
 })
 
+test('a retried test keeps the records of its last attempt only', () => {
+  const reporter = new AssayJestReporter({ rootDir: root }, { summary: false, html: false, history: false })
+  reporter.onRunStart()
+  const check = (attempt: number, pass: boolean) => line({ kind: 'check', testName: 'summary is short', matcher: 'toBeConcise', pass, negated: false, attempt })
+  writeFileSync(join(records, 'worker-1-1.jsonl'), check(1, false) + check(2, false) + check(3, true))
+  reporter.onRunComplete(undefined, aggregated())
+  expect(reporter.last!.results.files[0]!.tests[1]!.assertions).toEqual([{ matcher: 'toBeConcise', pass: true, negated: false }])
+})
+
 test('with no records folder set, it makes one for the workers and removes it after the run', () => {
   delete process.env.ASSAY_RECORDS_DIR
   const reporter = new AssayJestReporter({ rootDir: root }, { summary: false, html: false, history: false })
