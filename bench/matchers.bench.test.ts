@@ -7,6 +7,7 @@ import { compare, report, time } from './measure.js'
 import { compareFingerprints, fingerprint } from '../dist/esm/src/baseline/fingerprint.js'
 import { BaselineFile } from '../dist/esm/src/baseline/store.js'
 import { nodeFileSystem, serializeStore } from '../dist/esm/src/store/file.js'
+import { setRecordSink, type AssayRecord } from '../dist/esm/src/report/records.js'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 
@@ -61,6 +62,26 @@ test('benchmarks', async () => {
   const vitest = compare(() => expect(summary).toHaveBullets({ max: 3 }), direct, 1_000, 15)
   const vitestNoop = time(() => (expect(summary) as unknown as { noop(): void }).noop(), 1_000, 15)
 
+  // What the reporters cost per assertion: the record each matcher leaves when a sink is
+  // installed (the runner adapters always install one), against the same call without.
+  const kept: AssayRecord[] = []
+  const sink = (r: AssayRecord) => {
+    if (kept.push(r) > 10_000) kept.length = 0
+  }
+  const withRecords = compare(
+    () => {
+      setRecordSink(sink)
+      expect(summary).toHaveBullets({ max: 3 })
+    },
+    () => {
+      setRecordSink(undefined)
+      expect(summary).toHaveBullets({ max: 3 })
+    },
+    1_000,
+    15,
+  )
+  setRecordSink(undefined)
+
   // The same through Jest's `expect`, which is what `assay/jest` extends.
   const { expect: jestExpect } = await import('expect')
   jestExpect.extend({ ...matchers, noop: () => ({ pass: true, message: () => '' }) })
@@ -97,6 +118,7 @@ test('benchmarks', async () => {
       { name: 'baseline store: load 10,000 entries, compare, save', value: ms(cycle), goal: '≤ 300 ms', met: cycle <= 300 },
       ...plumbing('Vitest', vitest, vitestNoop),
       ...plumbing('Jest', jest, jestNoop),
+      { name: 'Vitest: toHaveBullets with the report record / without', value: `${withRecords.ratio.toFixed(2)} (+${us(withRecords.a - withRecords.b)} per assertion)` },
     ])}\n`,
   )
 })

@@ -51,9 +51,10 @@ interface CircusState {
 }
 
 /** jest-circus's state, found by its symbol's description (Jest has no public API for it). */
+let circusSymbol: symbol | undefined
 function circusState(): CircusState | undefined {
-  const symbol = Object.getOwnPropertySymbols(globalThis).find((s) => s.description === 'JEST_STATE_SYMBOL')
-  return symbol ? ((globalThis as Record<symbol, unknown>)[symbol] as CircusState | undefined) : undefined
+  circusSymbol ??= Object.getOwnPropertySymbols(globalThis).find((s) => s.description === 'JEST_STATE_SYMBOL')
+  return circusSymbol ? ((globalThis as Record<symbol, unknown>)[circusSymbol] as CircusState | undefined) : undefined
 }
 
 /**
