@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { join, relative, resolve } from 'node:path'
 import { z } from 'zod'
 import { AssayUsageError } from '../src/errors.js'
-import { appendHistory, readHistory } from '../src/report/history.js'
+import { appendHistory, readHistory, type HistoryRead } from '../src/report/history.js'
 import type { Results } from '../src/report/schema.js'
 import { githubAnnotations, githubStepSummary, terminalSummary } from '../src/report/summary.js'
 import { nodeFileSystem } from '../src/store/file.js'
@@ -80,7 +80,7 @@ export function writeReport(results: Results, root: string, options: ReporterOpt
 
   const retain = options.history === false ? 0 : (options.history ?? 50)
   const historyDir = join(dir, 'history')
-  let history = readHistory(fs, historyDir)
+  let history: HistoryRead = { entries: [], unreadable: [] }
   if (retain > 0) {
     appendHistory(fs, historyDir, results, retain, randomBytes(4).toString('hex'))
     history = readHistory(fs, historyDir)
@@ -90,7 +90,7 @@ export function writeReport(results: Results, root: string, options: ReporterOpt
   let html: string | undefined
   if (options.html !== false) {
     html = join(dir, 'index.html')
-    fs.writeAtomic(html, renderHtml(results, retain > 0 ? history.entries : []))
+    fs.writeAtomic(html, renderHtml(results, history.entries))
   }
 
   if (options.summary !== false) {

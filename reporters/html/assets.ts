@@ -35,6 +35,7 @@ nav select{max-width:260px}
 .test>summary{padding:6px 12px 6px 24px;cursor:pointer;display:flex;gap:8px;align-items:baseline}
 .test .name{flex:1;min-width:0;overflow-wrap:anywhere}
 .t,.sub{color:var(--muted);font-size:12px;font-weight:400}
+.flaky{color:var(--skip);font-size:12px;border:1px solid currentColor;border-radius:8px;padding:0 6px;white-space:nowrap}
 .badge{font-weight:700;width:1.2em;text-align:center}
 .s-passed .badge{color:var(--pass)}.s-failed .badge{color:var(--fail)}.s-skipped .badge,.s-todo .badge{color:var(--skip)}
 .body{padding:4px 16px 12px 44px}

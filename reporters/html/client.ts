@@ -1,5 +1,5 @@
-// The report page's script. The page carries results.json gzipped and base64-encoded in a
-// data block (5,000 judged tests would be several MB of markup otherwise); this script
+// The report page's script. The page carries results.json (and each test's outcomes over
+// the run history) gzipped and base64-encoded in a data block (5,000 judged tests would be several MB of markup otherwise); this script
 // unpacks it and builds the test list, and each test's details when it is first opened.
 // Every string from the data goes into the page through text nodes (createTextNode,
 // textContent), never through markup, so test names and LLM output cannot become elements.
@@ -131,6 +131,11 @@ export const SCRIPT = String.raw`
     calls(b, t.llmCalls)
     if (!b.childNodes.length) add(b, 'span', 'sum', 'No assay assertions.')
   }
+  function build(item) {
+    item.built = true
+    details(item.el, item.test)
+    if (item.runs) history(item.el.lastChild, item.runs, false)
+  }
   function haystack(item) {
     if (item.hay !== null) return item.hay
     var t = item.test
@@ -150,7 +155,22 @@ export const SCRIPT = String.raw`
     return item.hay
   }
 
-  function start(results) {
+  // One letter per run (p, f, s, t), oldest first, for tests seen in earlier runs.
+  function history(parent, runs, summary) {
+    var ran = runs.replace(/[st]/g, '')
+    var passed = ran.replace(/f/g, '').length
+    if (summary) {
+      if (passed && passed < ran.length) add(parent, 'span', 'flaky', 'flaky: failed ' + (ran.length - passed) + ' of ' + ran.length + ' runs')
+      return
+    }
+    var d = add(parent, 'div', 'chips')
+    add(d, 'span', 'k', 'History')
+    add(d, 'span', null, 'passed ' + passed + ' of ' + ran.length + ' runs' + (runs.length > ran.length ? ' (skipped in ' + (runs.length - ran.length) + ')' : '') + ', oldest first: ' + runs.split('').map(function (c) { return c === 'p' ? '✓' : c === 'f' ? '✗' : '·' }).join(''))
+  }
+
+  function start(data) {
+    var results = data.results
+    var trend = data.trend
     var main = document.getElementById('files')
     main.textContent = ''
     var items = []
@@ -179,12 +199,14 @@ export const SCRIPT = String.raw`
         var sum = add(el, 'summary')
         add(sum, 'span', 'badge', BADGE[t.state])
         add(sum, 'span', 'name', t.titles.join(' \u203a '))
+        var runs = trend[[f.path].concat(t.titles).join(' › ')]
+        if (runs) history(sum, runs, true)
         if (t.durationMs !== null) time(sum, t.durationMs)
-        var item = { el: el, test: t, file: f.path, matchers: ' ' + matchers.join(' ') + ' ', hay: null, built: false }
+        var item = { el: el, test: t, file: f.path, runs: runs, matchers: ' ' + matchers.join(' ') + ' ', hay: null, built: false }
         el.addEventListener('toggle', function () {
-          if (el.open && !item.built) { item.built = true; details(el, t) }
+          if (el.open && !item.built) build(item)
         })
-        if (t.state === 'failed') { item.built = true; details(el, t); el.open = true }
+        if (t.state === 'failed') { build(item); el.open = true }
         items.push(item)
         own.push(item)
       })
@@ -226,7 +248,7 @@ export const SCRIPT = String.raw`
         section.el.firstChild.open = open
         section.items.forEach(function (item) {
           if (item.el.hidden) return
-          if (open && !item.built) { item.built = true; details(item.el, item.test) }
+          if (open && !item.built) build(item)
           item.el.open = open
         })
       })

@@ -1,11 +1,11 @@
 // Renders results.json (plus the run history) into one self-contained HTML page: the
 // header, trend charts and filter controls as markup, built here with every string going
-// through `text()` or `attr()`; the tests themselves from results.json, embedded gzipped
-// and base64-encoded (no "<" can occur in it), which the page's script (client.ts) turns
-// into DOM nodes through text APIs only.
+// through `text()` or `attr()`; the tests themselves from results.json (with each test's
+// outcomes over the history), embedded gzipped and base64-encoded (no "<" can occur in
+// it), which the page's script (client.ts) turns into DOM nodes through text APIs only.
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
-import type { HistoryEntry } from '../../src/report/history.js'
+import { testKey, testTrends, type HistoryEntry } from '../../src/report/history.js'
 import type { Results } from '../../src/report/schema.js'
 import { STYLE } from './assets.js'
 import { SCRIPT } from './client.js'
@@ -90,7 +90,13 @@ function controls(r: Results): string {
  * may be empty.
  */
 export function renderHtml(results: Results, history: readonly HistoryEntry[] = []): string {
-  const data = gzipSync(JSON.stringify(results), { level: 6 }).toString('base64')
+  const all = testTrends(history)
+  const trend: Record<string, string> = {}
+  for (const f of results.files) for (const t of f.tests) {
+    const key = testKey(f.path, t.titles)
+    if (all[key] && all[key].length > 1) trend[key] = all[key]
+  }
+  const data = gzipSync(JSON.stringify({ results, trend }), { level: 6 }).toString('base64')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>assay report: ${results.totals.failed ? `${results.totals.failed} failed` : 'passed'}</title><style>${STYLE}</style></head>
 <body>${header(results)}${trends([...history])}${controls(results)}<main id="files"><noscript><pre class="err">The test list needs JavaScript. results.json beside this page holds the same data.</pre></noscript></main><script type="application/gzip-base64" id="assay-data">${data}</script><script>${SCRIPT}</script></body></html>

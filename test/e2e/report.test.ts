@@ -214,6 +214,15 @@ describe('navigation', () => {
     expect(costs.slice(1)).toEqual([0, 0])
   })
 
+  test('a test whose outcome changed across runs is marked flaky, with its history', async () => {
+    await reset()
+    const bullets = page.locator('details.test').filter({ hasText: 'has at most 3 bullets' })
+    expect(await bullets.locator('summary .flaky').textContent()).toBe('flaky: failed 1 of 3 runs')
+    expect(await bullets.locator('.body').textContent()).toContain('Historypassed 2 of 3 runs, oldest first: ✓✓✗')
+    // A test that always passed carries no mark.
+    expect(await page.locator('details.test').filter({ hasText: 'keeps the names' }).locator('.flaky').count()).toBe(0)
+  })
+
   test('screenshot of the failed tests, for the test artefacts', async () => {
     await reset()
     await page.check('#f-failed')

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { parseResults, type Results } from '../../src/report/schema.js'
-import { embeddedResults, withoutData } from '../report/embedded.js'
+import { embeddedData, embeddedResults, withoutData } from '../report/embedded.js'
 import { FixtureProject, node22Path, root, type RunResult, type TestOutcome } from './harness.js'
 
 // What each failing test of the shared suite must say, in every runner.
@@ -83,7 +83,7 @@ function normalise(r: Results): Results {
 }
 // The page marks run-specific values (runner, times, durations) with class "t"; the tests
 // travel inside it as results.json, which is compared after the same masking.
-const maskHtml = (html: string) => withoutData(html, JSON.stringify(normalise(embeddedResults(html) as Results))).replace(/<span class="t">[^<]*<\/span>/g, '<span class="t"></span>')
+const maskHtml = (html: string) => withoutData(html, JSON.stringify({ ...embeddedData(html), results: normalise(embeddedResults(html) as Results) })).replace(/<span class="t">[^<]*<\/span>/g, '<span class="t"></span>')
 
 describe.each(runners)('$name', (runner) => {
   let project: FixtureProject

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { sampleRun } from '../../fixtures/report/sample-run.js'
 import { buildResults } from '../../src/report/build.js'
-import { appendHistory, readHistory } from '../../src/report/history.js'
+import { appendHistory, historyEntry, readHistory, testTrends } from '../../src/report/history.js'
 import { nodeFileSystem } from '../../src/store/file.js'
 
 let dir: string
@@ -29,8 +29,14 @@ test('runs are kept oldest first, and only the newest `retain` survive', () => {
   const { entries } = readHistory(fs, dir)
   expect(entries.map((e) => e.run.startedAt)).toEqual(['2026-11-28T09:02:00.000Z', '2026-11-28T09:03:00.000Z', '2026-11-28T09:04:00.000Z'])
   expect(readdirSync(dir)).toHaveLength(3)
-  // An entry holds the run header and totals, not every test.
-  expect(entries[0]).toEqual({ schema: 'assay-history', version: 1, run: runAt(2).run, totals: runAt(2).totals })
+  // An entry holds the run header, the totals and each test's outcome, not the details.
+  expect(entries[0]).toEqual({ schema: 'assay-history', version: 1, run: runAt(2).run, totals: runAt(2).totals, tests: expect.any(Array) })
+  expect(entries[0]!.tests.slice(0, 4)).toEqual([
+    ['test/summaries-000.test.ts › summary of article 0 › keeps the entities', 'passed', []],
+    ['test/summaries-000.test.ts › summary of article 0 › scores well', 'passed', [8]],
+    ['test/summaries-000.test.ts › summary of article 0 › has no invented numbers', 'passed', []],
+    ['test/summaries-000.test.ts › summary of article 0 › keeps its structure', 'failed', []],
+  ])
 })
 
 test('two runs started in the same millisecond are both kept', () => {
@@ -47,4 +53,24 @@ test('an unreadable entry is reported and left in place, and the others still lo
   expect(read.entries).toHaveLength(1)
   expect(read.unreadable).toEqual([{ file: bad, problem: expect.stringContaining('JSON') }])
   expect(readFileSync(bad, 'utf8')).toBe('{"schema": "assay-history", "vers')
+})
+
+test('per-test trends: one letter per run a test was in, for tests seen before', () => {
+  const first = historyEntry(runAt(1))
+  const second = historyEntry(runAt(2))
+  second.tests[0]![1] = 'failed'
+  second.tests.push(['new.test.ts › only now', 'passed', []])
+  const trends = testTrends([first, second])
+  expect(trends['test/summaries-000.test.ts › summary of article 0 › keeps the entities']).toBe('pf')
+  expect(trends['test/summaries-000.test.ts › summary of article 0 › is skipped']).toBe('tt')
+  expect(trends['new.test.ts › only now']).toBe('p')
+})
+
+test('an entry whose test rows are malformed is unreadable, not half-read', () => {
+  const entry = historyEntry(runAt(1))
+  ;(entry.tests as unknown[]).push(['key', 'exploded', []])
+  writeFileSync(join(dir, 'run-2026-11-28T09-01-00-000Z-0000000a.json'), JSON.stringify(entry))
+  const read = readHistory(fs, dir)
+  expect(read.entries).toEqual([])
+  expect(read.unreadable).toEqual([{ file: join(dir, 'run-2026-11-28T09-01-00-000Z-0000000a.json'), problem: 'not an assay history entry of this version' }])
 })

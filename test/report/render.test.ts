@@ -4,7 +4,7 @@ import { HOSTILE, sampleRun } from '../../fixtures/report/sample-run.js'
 import { attr, CONTENT_SECURITY_POLICY, renderHtml, text } from '../../reporters/html/render.js'
 import { buildResults } from '../../src/report/build.js'
 import { historyEntry } from '../../src/report/history.js'
-import { embeddedResults } from './embedded.js'
+import { embeddedData, embeddedResults } from './embedded.js'
 
 const sha = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`
 
@@ -50,6 +50,16 @@ describe('renderHtml', () => {
     for (const m of ['toPreserveEntities', 'toScoreAtLeast', 'toHaveNoInventedNumbers', 'toMatchStructuralBaseline']) expect(html).toContain(`<option value="${m}">`)
     expect(html).toContain('<option value="test/summaries-002.test.ts">')
     expect(embeddedResults(html)).toEqual(results)
+  })
+
+  test('each test’s outcomes over earlier runs travel with the page, for tests seen more than once', () => {
+    const earlier = historyEntry(results)
+    earlier.tests[0]![1] = 'failed'
+    const page = renderHtml(results, [earlier, historyEntry(results)])
+    const { trend } = embeddedData(page)
+    expect(trend[`test/summaries-000.test.ts › ${results.files[0]!.tests[0]!.titles.join(' › ')}`]).toBe('fp')
+    expect(Object.keys(trend)).toHaveLength(120)
+    expect(embeddedData(renderHtml(results, [historyEntry(results)])).trend).toEqual({})
   })
 
   test('trend charts plot one point per run in the history, and say when there is none', () => {
