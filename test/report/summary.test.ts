@@ -33,9 +33,9 @@ test('annotations point at the assertion and escape what GitHub would misread', 
   expect(githubAnnotations(r, 1)).toHaveLength(1)
 })
 
-test('the step summary is a table of totals and failed assertions, with pipes and line breaks escaped', () => {
+test('the step summary is a table of totals and failed assertions, with pipes, line breaks and HTML escaped', () => {
   const r: Results = structuredClone(results)
-  r.files[0]!.tests[3]!.titles = ['a | b', 'c\nd']
+  r.files[0]!.tests[3]!.titles = ['a | b', 'c\nd <img src=x>']
   const md = githubStepSummary(r)
   expect(md).toMatchInlineSnapshot(`
     "## assay: ❌ 4 tests failed
@@ -48,7 +48,7 @@ test('the step summary is a table of totals and failed assertions, with pipes an
 
     | File | Test | Matcher | Why |
     | --- | --- | --- | --- |
-    | test/summaries-000.test.ts:30 | a \\| b › c d | toMatchStructuralBaseline | Expected the structure of the output to match baseline, but 2 properties changed. |
+    | test/summaries-000.test.ts:30 | a \\| b › c d &lt;img src=x&gt; | toMatchStructuralBaseline | Expected the structure of the output to match baseline, but 2 properties changed. |
     | test/summaries-000.test.ts | summary of article 1 › is short | toBeConcise | words 48 (max 120) |
     | test/summaries-000.test.ts:12 | summary of article 4 › keeps the entities | toPreserveEntities | 1 of 2 kept |
     | test/summaries-000.test.ts:41 | summary of article 5 › scores well | toScoreAtLeast | score 4 vs threshold 7 |
