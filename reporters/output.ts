@@ -58,19 +58,6 @@ export interface WrittenReport {
   html: string | undefined
 }
 
-// The coordinator's teardown prints its own summary when no assay reporter runs.
-const REPORTED = Symbol.for('assay.reporter.active')
-
-/** Marks that an assay reporter prints the run summary, so global teardown does not repeat it. */
-export function claimSummary(): void {
-  ;(globalThis as Record<symbol, unknown>)[REPORTED] = true
-}
-
-/** Whether an assay reporter claimed the run summary. */
-export function summaryClaimed(): boolean {
-  return (globalThis as Record<symbol, unknown>)[REPORTED] === true
-}
-
 /** Writes every output of a run and returns where they are. */
 export function writeReport(results: Results, root: string, options: ReporterOptions, log: (text: string) => void = console.log): WrittenReport {
   const fs = nodeFileSystem()

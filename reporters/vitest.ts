@@ -7,7 +7,8 @@ import { buildResults, type FileInput, type TestInput } from '../src/report/buil
 import type { AssayRecord, StoreRecord } from '../src/report/records.js'
 import type { Results } from '../src/report/schema.js'
 import { errorText } from './errors.js'
-import { claimSummary, parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
+import { claimSummary } from './claim.js'
+import { parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
 
 interface AssayMeta {
   records?: AssayRecord[]

@@ -1,6 +1,6 @@
 // Jest global teardown, the pair of `assay/jest/global-setup`: stops the coordinator.
 import { formatSummary, type Coordinator } from '../src/judge/coordinator.js'
-import { summaryClaimed } from '../reporters/output.js'
+import { summaryClaimed } from '../reporters/claim.js'
 
 export default async function globalTeardown(): Promise<void> {
   const coordinator = (globalThis as { __assayCoordinator?: Coordinator }).__assayCoordinator

@@ -3,7 +3,7 @@
 import type { TestProject } from 'vitest/node'
 import type { AssayConfig } from '../src/config.js'
 import { formatSummary, startCoordinator } from '../src/judge/coordinator.js'
-import { summaryClaimed } from '../reporters/output.js'
+import { summaryClaimed } from '../reporters/claim.js'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const options = (project.config.provide as Record<string, unknown> | undefined)?.assayConfig as AssayConfig | undefined
