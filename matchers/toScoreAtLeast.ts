@@ -1,14 +1,12 @@
-import { stripVTControlCharacters } from 'node:util'
 import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { runJudge, type Verdict } from '../src/judge/judge.js'
 import { CassetteMissError } from '../src/judge/cassette.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
-import { callSiteIn } from '../src/report/location.js'
 import { emitRecord, recording } from '../src/report/records.js'
 import { parseOptions } from '../src/validate.js'
-import { assertString, formatMessage, truncate } from './utils.js'
+import { assertString, failureFields, formatMessage, truncate } from './utils.js'
 
 const schema = z.strictObject({
   criteria: z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()]).optional(),
@@ -60,7 +58,7 @@ export async function toScoreAtLeast(this: MatcherContext, received: unknown, mi
   } catch (error) {
     const message = (error as Error).message
     const failureMessage = `toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.\n${message}`
-    if (recording()) emitRecord({ ...base, pass: false, error: message, message: failureMessage, location: callSiteIn(this.testPath), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) })
+    if (recording()) emitRecord({ ...base, pass: false, error: message, ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) })
     // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
     const failure = new Error(failureMessage)
     failure.name = 'JudgeFailure'
@@ -90,7 +88,7 @@ export async function toScoreAtLeast(this: MatcherContext, received: unknown, mi
   }
   if (recording()) {
     const ok = pass !== negated
-    emitRecord({ ...base, pass: ok, verdict, ...(ok ? {} : { message: stripVTControlCharacters(result.message()), location: callSiteIn(this.testPath) }) })
+    emitRecord({ ...base, pass: ok, verdict, ...(ok ? {} : failureFields(this, result.message())) })
   }
   return result
 }

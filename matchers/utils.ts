@@ -3,7 +3,7 @@ import { getConfig } from '../src/config.js'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { callSiteIn } from '../src/report/location.js'
-import { emitRecord, recording, type CheckDetails } from '../src/report/records.js'
+import { emitRecord, recording, type CheckDetails, type SourceLocation } from '../src/report/records.js'
 import { describeValue } from '../src/validate.js'
 
 /**
@@ -58,6 +58,11 @@ export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`
 }
 
+/** What a failed assertion's record adds: its message without colours, and where the `expect` is. */
+export function failureFields(ctx: MatcherContext, message: string): { message: string; location: SourceLocation | undefined } {
+  return { message: stripVTControlCharacters(message), location: callSiteIn(ctx.testPath) }
+}
+
 /**
  * Leaves a record of a deterministic assertion for the reporters and returns `result`
  * unchanged. The details are built only when a reporter listens; the message and the
@@ -74,7 +79,7 @@ export function reported(ctx: MatcherContext, matcher: string, result: MatcherRe
     testName: ctx.currentTestName,
     pass,
     negated,
-    ...(pass ? {} : { message: stripVTControlCharacters(result.message()), location: callSiteIn(ctx.testPath) }),
+    ...(pass ? {} : failureFields(ctx, result.message())),
     details: details?.(),
   })
   return result
