@@ -58,7 +58,7 @@ export async function toScoreAtLeast(this: MatcherContext, received: unknown, mi
   } catch (error) {
     const message = (error as Error).message
     const failureMessage = `toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.\n${message}`
-    if (recording()) emitRecord({ ...base, pass: false, error: message, ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) })
+    if (recording()) emitRecord({ ...base, pass: false, error: message, ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) }, { task: this.task })
     // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
     const failure = new Error(failureMessage)
     failure.name = 'JudgeFailure'
@@ -88,7 +88,7 @@ export async function toScoreAtLeast(this: MatcherContext, received: unknown, mi
   }
   if (recording()) {
     const ok = pass !== negated
-    emitRecord({ ...base, pass: ok, verdict, ...(ok ? {} : failureFields(this, result.message())) })
+    emitRecord({ ...base, pass: ok, verdict, ...(ok ? {} : failureFields(this, result.message())) }, { task: this.task })
   }
   return result
 }

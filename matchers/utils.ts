@@ -81,6 +81,6 @@ export function reported(ctx: MatcherContext, matcher: string, result: MatcherRe
     negated,
     ...(pass ? {} : failureFields(ctx, result.message())),
     details: details?.(),
-  })
+  }, { task: ctx.task })
   return result
 }

@@ -19,12 +19,24 @@ const options = provided('assayConfig') as AssayConfig | undefined
 if (options) configure(options)
 useCoordinator(provided('assayCoordinator') as string | undefined)
 
-// Each judged assertion is attached to its test, where the reporters read it.
-setRecordSink((record) => {
+type RunnerTest = NonNullable<ReturnType<typeof TestRunner.getCurrentTest>>
+
+/**
+ * The test a record belongs to: the one the matcher's `expect` is bound to, which stays
+ * right under `test.concurrent` (where the runner's current test is whichever started
+ * last); without one (app calls through recordingFetch), the runner's current test.
+ */
+function testFor(owner: unknown): RunnerTest | undefined {
+  if (owner && (owner as { type?: unknown }).type === 'test') return owner as RunnerTest
+  return TestRunner.getCurrentTest()
+}
+
+// Each assertion's record is attached to its test, where the reporters read it.
+setRecordSink((record, owner) => {
   const coordinator = coordinatorURL()
   // The run summary counts judge verdicts, app calls and stores, not every check.
   if (coordinator && record.kind !== 'check') reportTo(coordinator, record)
-  const test = TestRunner.getCurrentTest()
+  const test = testFor(owner?.task)
   if (!test) return
   const meta = test.meta as { assay?: { records: unknown[]; attempt?: number } }
   const assay = (meta.assay ??= { records: [] })

@@ -27,6 +27,8 @@ export interface MatcherContext {
   /** The running test's file and full name; both runners set them, reports use them. */
   testPath?: string | undefined
   currentTestName?: string | undefined
+  /** Vitest: the test this `expect` belongs to (opaque here; the runner adapter reads it). */
+  task?: unknown
 }
 
 /** What every matcher returns; the runner turns it into a pass or a thrown assertion error. */

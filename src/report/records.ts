@@ -84,7 +84,16 @@ export interface StoreRecord {
 /** Anything assay attaches to a test. */
 export type AssayRecord = CheckRecord | JudgeRecord | LlmCallRecord | StoreRecord
 
-type Sink = (record: AssayRecord) => void
+/**
+ * Which test a record belongs to, as the runner knows it: Vitest hands each matcher the
+ * test its `expect` is bound to (`this.task`), which stays right under `test.concurrent`,
+ * where the runner's "current test" does not.
+ */
+export interface RecordOwner {
+  task?: unknown
+}
+
+type Sink = (record: AssayRecord, owner?: RecordOwner) => void
 let sink: Sink | undefined
 
 /** What the runner knows about the test running now. */
@@ -116,6 +125,6 @@ export function recording(): boolean {
 }
 
 /** Hands a record to the installed sink, if any. */
-export function emitRecord(record: AssayRecord): void {
-  sink?.(record)
+export function emitRecord(record: AssayRecord, owner?: RecordOwner): void {
+  sink?.(record, owner)
 }

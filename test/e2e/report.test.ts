@@ -66,6 +66,9 @@ test('the fixture runs produced a report with every kind of outcome', () => {
   expect(app.state).toBe('passed')
   expect(app.llmCalls).toEqual([expect.objectContaining({ model: 'gpt-4o-mini', replayed: true, status: 200, tokens: expect.any(Number) })])
   expect(results.totals.appCalls).toMatchObject({ calls: 1, replayed: 1, live: 0 })
+  const concurrent = (name: string) => results.files.flatMap((f) => f.tests).find((t) => t.titles.join(' › ') === `concurrent › ${name}`)!.assertions
+  expect(concurrent('first, slower')).toEqual([expect.objectContaining({ summary: '1 list item' })])
+  expect(concurrent('second, faster')).toEqual([expect.objectContaining({ summary: '2 list items' })])
   const flaky = results.files.flatMap((f) => f.tests).find((t) => t.titles[0] === 'a flaky check passes on retry')!
   expect(flaky).toMatchObject({ state: 'passed', assertions: [{ matcher: 'toHaveBullets', pass: true, summary: '1 list item' }] })
 })

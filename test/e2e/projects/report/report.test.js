@@ -47,6 +47,17 @@ test('a flaky check passes on retry', { retry: 1 }, () => {
   expect(attempts === 1 ? '- one\n- two\n- three\n- four' : '- one').toHaveBullets({ max: 3 })
 })
 
+// Concurrent tests share the runner's "current test"; each record must still reach its own.
+describe.concurrent('concurrent', () => {
+  test('first, slower', async ({ expect }) => {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect('- one').toHaveBullets({ max: 1 })
+  })
+  test('second, faster', async ({ expect }) => {
+    expect('- one\n- two').toHaveBullets({ max: 2 })
+  })
+})
+
 describe('reply', () => {
   test('is JSON with a title', () => {
     expect('{"title": "Q3", "tags": ["apple"]}').toMatchSchema(z.object({ title: z.string(), tags: z.array(z.string()) }))
