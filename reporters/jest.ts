@@ -37,6 +37,9 @@ interface JestAggregatedResult {
 
 const STATES: Record<string, TestInput['state']> = { passed: 'passed', failed: 'failed', todo: 'todo' }
 
+/** Joins a record to its Jest test: the setup file sees Jest's full name (titles joined by spaces). */
+const recordKey = (testPath: string | undefined, testName: string | undefined) => `${testPath}\u0000${testName ?? ''}`
+
 /** Reads every worker's side file; a torn last line (a killed worker) is skipped. */
 function readRecords(dir: string): AssayRecord[] {
   let names: string[]
@@ -116,7 +119,7 @@ export default class AssayJestReporter {
     }
     // A retried test keeps the records of its last attempt only, as its result does.
     const lastAttempt = new Map<string, number>()
-    const testKey = (r: AssayRecord) => `${r.testPath}\u0000${(r as { testName?: string }).testName ?? ''}`
+    const testKey = (r: AssayRecord) => recordKey(r.testPath, (r as { testName?: string }).testName)
     const attemptOf = (r: AssayRecord) => (r as { attempt?: number }).attempt ?? 1
     for (const r of records) lastAttempt.set(testKey(r), Math.max(lastAttempt.get(testKey(r)) ?? 1, attemptOf(r)))
     for (const r of records) {
@@ -137,7 +140,7 @@ export default class AssayJestReporter {
           state,
           durationMs: state === 'passed' || state === 'failed' ? (t.duration ?? null) : null,
           errors: t.failureMessages.map((m, i) => (t.failureDetails?.[i] && typeof (t.failureDetails[i] as { message?: unknown }).message === 'string' ? errorText(t.failureDetails[i]) : m)),
-          records: byTest.get(`${file.testFilePath}\u0000${titles.join(' ')}`) ?? [],
+          records: byTest.get(recordKey(file.testFilePath, titles.join(' '))) ?? [],
         }
       }),
     }))
