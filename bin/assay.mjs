@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npx assay prune [vitest args…]`: runs the Vitest suite in replay-only mode with
-// ASSAY_UPDATE=1, which removes every cassette entry that no test touched in a full run
-// of its file. Nothing calls the judge: a missing answer fails its test, it is not recorded.
+// ASSAY_PRUNE=1, which removes every cassette entry that no test touched in a full run of
+// its file, and nothing else. Nothing calls the judge (a missing answer fails its test, it
+// is not recorded), and structural baselines are compared as on CI, never rewritten: a
+// drifted baseline still fails.
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -23,6 +25,6 @@ try {
 
 const child = spawn(process.execPath, [vitest, 'run', ...args], {
   stdio: 'inherit',
-  env: { ...process.env, ASSAY_UPDATE: '1', ASSAY_CACHE: 'lockdown' },
+  env: { ...process.env, ASSAY_UPDATE: '', ASSAY_PRUNE: '1', ASSAY_CACHE: 'lockdown' },
 })
 child.on('exit', (code) => process.exit(code ?? 1))

@@ -4,6 +4,7 @@ import { AssayUsageError } from '../src/errors.js'
 import { runJudge, type Verdict } from '../src/judge/judge.js'
 import { CassetteMissError } from '../src/judge/cassette.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
+import { afterMacrotask, trackAsync } from '../src/pending.js'
 import { emitRecord, recording } from '../src/report/records.js'
 import { parseOptions } from '../src/validate.js'
 import { assertString, failureFields, formatMessage, truncate } from './utils.js'
@@ -41,7 +42,12 @@ function describeCall(v: Verdict): string {
  * await expect(summary).toScoreAtLeast(8, { criteria: ['accuracy', 'No marketing language.'], every: true })
  * ```
  */
-export async function toScoreAtLeast(this: MatcherContext, received: unknown, min: unknown, options?: ToScoreAtLeastOptions): Promise<MatcherResult> {
+export function toScoreAtLeast(this: MatcherContext, received: unknown, min: unknown, options?: ToScoreAtLeastOptions): Promise<MatcherResult> {
+  // Tracked until it settles: a test that ends without awaiting it fails (see src/pending.ts).
+  return trackAsync('toScoreAtLeast', this, () => scoreAtLeast.call(this, received, min, options))
+}
+
+async function scoreAtLeast(this: MatcherContext, received: unknown, min: unknown, options?: ToScoreAtLeastOptions): Promise<MatcherResult> {
   const text = assertString('toScoreAtLeast', received, toScoreAtLeast)
   const o = parseOptions('toScoreAtLeast', schema, options ?? {}, toScoreAtLeast, "Example: toScoreAtLeast(7, { source: article, criteria: ['accuracy', 'completeness'] }).")
   const scale = o.scale ?? [1, 10]
@@ -54,6 +60,7 @@ export async function toScoreAtLeast(this: MatcherContext, received: unknown, mi
 
   let verdict: Verdict
   try {
+    await afterMacrotask()
     verdict = await runJudge({ output: text, source: o.source, criteria: o.criteria, scale, samples: o.samples, testPath: this.testPath }, judgeRuntime(o.model))
   } catch (error) {
     const message = (error as Error).message

@@ -2,11 +2,13 @@
 // that `@jest/globals` hands out, which is also the global one when globals are injected.
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, expect } from '@jest/globals'
+import { afterAll, afterEach, beforeEach, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
+import { beginTest } from '../src/baseline/runtime.js'
 import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
+import { takeUnawaited } from '../src/pending.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
@@ -40,6 +42,9 @@ setRecordSink((record) => {
 interface CircusBlock {
   type?: string
   mode?: string
+  name?: string
+  parent?: CircusBlock
+  errors?: unknown[]
   children?: CircusBlock[]
 }
 
@@ -69,10 +74,42 @@ function fullRun(): boolean {
   return all(state.rootDescribeBlock)
 }
 
+/** A test's name as jest-circus builds `currentTestName`: its titles without the root block's. */
+function circusName(test: CircusBlock): string {
+  const names: string[] = []
+  for (let b: CircusBlock | undefined = test; b?.parent; b = b.parent) names.unshift(b.name ?? '')
+  return names.join(' ')
+}
+
+/** The tests of this file that failed (a retried test that passed in the end did not). */
+function failedTests(): string[] {
+  const out: string[] = []
+  const walk = (b: CircusBlock) => {
+    if (b.type === 'test' && (b.errors?.length ?? 0) > 0) out.push(circusName(b))
+    for (const child of b.children ?? []) walk(child)
+  }
+  const root = circusState()?.rootDescribeBlock
+  if (root) walk(root)
+  return out
+}
+
+// Each attempt of a test (jest.retryTimes included) counts its unnamed baselines from 1.
+beforeEach(() => {
+  const state = expect.getState()
+  beginTest(state.testPath, state.currentTestName)
+})
+
+// A judged assertion still running when its test ends was not awaited: fail the test.
+afterEach(() => {
+  const state = expect.getState()
+  const unawaited = takeUnawaited({ testPath: state.testPath, currentTestName: state.currentTestName })
+  if (unawaited) throw unawaited
+})
+
 afterAll(async () => {
   const state = expect.getState()
   try {
-    if (state.testPath) await finishTestFile(state.testPath, fullRun(), state)
+    if (state.testPath) await finishTestFile(state.testPath, { fullRun: fullRun(), failed: failedTests() }, state)
   } finally {
     writeRecords()
   }

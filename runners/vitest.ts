@@ -1,11 +1,13 @@
 // Setup file for Vitest 4 and 5: `test: { setupFiles: ['assay/vitest'] }`, or the `assay()`
 // plugin from `assay/vitest/plugin`, which also wires the global setup and passes options.
-import { afterAll, expect, inject, TestRunner } from 'vitest'
+import { afterAll, afterEach, beforeEach, expect, inject, TestRunner } from 'vitest'
 import * as matchers from '../matchers/index.js'
+import { beginTest } from '../src/baseline/runtime.js'
 import { configure, type AssayConfig } from '../src/config.js'
 import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
+import { takeUnawaited } from '../src/pending.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
@@ -50,8 +52,13 @@ setRecordSink((record, owner) => {
 interface TaskLike {
   type: string
   mode: string
+  name: string
+  fullTestName?: string
+  suite?: TaskLike
+  file?: TaskLike
   tasks?: TaskLike[]
   filepath?: string
+  result?: { state?: string }
   meta: Record<string, unknown>
 }
 
@@ -59,15 +66,37 @@ function allTests(task: TaskLike): TaskLike[] {
   return task.type === 'test' ? [task] : (task.tasks ?? []).flatMap(allTests)
 }
 
+/** The test's name as `expect.getState().currentTestName` gives it, which keys its baselines. */
+function testName(test: TaskLike): string {
+  if (test.fullTestName !== undefined) return test.fullTestName
+  const names = [test.name]
+  for (let s = test.suite; s && s !== test.file && s.type !== 'file' && !s.filepath; s = s.suite) names.unshift(s.name)
+  return names.join(' > ')
+}
+
+// Each attempt of a test (retries included) counts its unnamed baselines from 1.
+beforeEach(({ task }) => {
+  beginTest(expect.getState().testPath, testName(task as unknown as TaskLike))
+})
+
+// A judged assertion still running when its test ends was not awaited: fail the test.
+afterEach(({ task }) => {
+  const t = task as unknown as TaskLike
+  const unawaited = takeUnawaited({ task, testPath: t.file?.filepath, currentTestName: testName(t) })
+  if (unawaited) throw unawaited
+})
+
 // After each test file: settle its cassette and baselines (see finishTestFile), with the
-// reports also in the file's meta.
+// reports also in the file's meta. A failed test keeps its entries.
 // Vitest 4+ passes the file's suite second; the first argument is the fixture context,
 // which must be written as a destructuring pattern.
 // eslint-disable-next-line no-empty-pattern
 afterAll(async ({}, suite) => {
   const file = suite as unknown as TaskLike
   if (!file.filepath) return
-  await finishTestFile(file.filepath, allTests(file).every((t) => t.mode === 'run'), expect.getState(), ({ cassette, baselines }) => {
+  const tests = allTests(file)
+  const end = { fullRun: tests.every((t) => t.mode === 'run'), failed: tests.filter((t) => t.result?.state === 'fail').map(testName) }
+  await finishTestFile(file.filepath, end, expect.getState(), ({ cassette, baselines }) => {
     file.meta.assay = { ...(file.meta.assay as object), ...(cassette ? { cassette } : {}), ...(baselines ? { baselines } : {}) }
   })
 })

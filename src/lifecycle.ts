@@ -13,17 +13,25 @@ export interface FileReports {
   baselines?: StoreReport | undefined
 }
 
+/** How the runner says a test file ended. */
+export interface FileEnd {
+  /** Every test of the file ran: none skipped, todo or filtered out, no `.only`. */
+  fullRun: boolean
+  /** Full names (as `expect.getState().currentTestName` gives them) of the tests that failed. */
+  failed: readonly string[]
+}
+
 /**
  * Ends a test file: settles its cassette and baselines (obsolete entries reported, or
- * pruned under `-u` / ASSAY_UPDATE=1), emits their reports as records and hands them to
- * `onReports`, waits until the run summary has them, then fails the file if obsolete
- * baselines remain on CI.
+ * pruned under `-u` / ASSAY_UPDATE=1, and for cassettes alone under `assay prune`), emits
+ * their reports as records and hands them to `onReports`, waits until the run summary has
+ * them, then fails the file if obsolete baselines remain on CI.
  */
-export async function finishTestFile(testPath: string, fullRun: boolean, expectState: unknown, onReports?: (reports: FileReports) => void): Promise<void> {
+export async function finishTestFile(testPath: string, end: FileEnd, expectState: unknown, onReports?: (reports: FileReports) => void): Promise<void> {
   const update = process.env.ASSAY_UPDATE === '1' || runnerUpdates(expectState)
-  const cassette = settleCassette(testPath, fullRun, update)
+  const cassette = settleCassette(testPath, { ...end, update: update || process.env.ASSAY_PRUNE === '1' })
   if (cassette) emitRecord({ kind: 'cassette', testPath, ...cassette })
-  const baselines = settleBaselines(testPath, fullRun, update)
+  const baselines = settleBaselines(testPath, { ...end, update })
   if (baselines) emitRecord({ kind: 'baseline', testPath, ...baselines })
   onReports?.({ cassette, baselines })
   await flushReports()

@@ -15,8 +15,24 @@ export function baselineFor(testPath: string): BaselineFile {
   return file
 }
 
-/** A test file's baselines at its end: obsolete entries reported or pruned, writes counted. */
-export function settleBaselines(testPath: string, fullRun: boolean, update: boolean): (StoreReport & { written: number; updated: number }) | undefined {
+/**
+ * Called as each test starts (each attempt of a retried test too): its unnamed baselines
+ * count from 1 again, so a retry reuses the keys of the attempt before it, as snapshots do.
+ */
+export function beginTest(testPath: string | undefined, testName: string | undefined): void {
+  if (testPath && testName) files.get(baselinePath(testPath))?.restartTest(testName)
+}
+
+/** Whether `key` names a baseline of one of the `tests` (`<name> <n>` or `<name> › <label>`). */
+export function belongsToTests(key: string, tests: readonly string[]): boolean {
+  return tests.some((t) => key.startsWith(`${t} › `) || (key.startsWith(`${t} `) && /^\d+$/.test(key.slice(t.length + 1))))
+}
+
+/**
+ * A test file's baselines at its end: obsolete entries reported or pruned, writes counted.
+ * A failed test keeps its baselines: it may have thrown before reaching its assertion.
+ */
+export function settleBaselines(testPath: string, outcome: { fullRun: boolean; update: boolean; failed: readonly string[] }): (StoreReport & { written: number; updated: number }) | undefined {
   const path = baselinePath(testPath)
   const used = files.get(path)
   const fs = nodeFileSystem()
@@ -24,7 +40,7 @@ export function settleBaselines(testPath: string, fullRun: boolean, update: bool
   if (!file) return undefined
   files.delete(path)
   file.flush()
-  const report = settle(file as KeyedStore<unknown>, fullRun, update)
+  const report = settle(file as KeyedStore<unknown>, { fullRun: outcome.fullRun, update: outcome.update, keep: (key) => belongsToTests(key, outcome.failed) })
   return report && { ...report, written: file.written, updated: file.updated }
 }
 

@@ -19,9 +19,14 @@ export function runnerUpdates(state: unknown): boolean {
   return (state as { snapshotState?: { _updateSnapshot?: string } } | undefined)?.snapshotState?._updateSnapshot === 'all'
 }
 
-/** The mode in force: `all` when asked to update, `none` on CI, `new` otherwise. */
+/**
+ * The mode in force: `all` when asked to update, `none` on CI and under `assay prune`
+ * (ASSAY_PRUNE=1), `new` otherwise. Prune removes obsolete cassette entries and nothing
+ * else: it must never accept a drifted baseline, so it writes none.
+ */
 export function resolveUpdateMode(runnerUpdate: boolean, env: NodeJS.ProcessEnv = process.env): UpdateMode {
   if (runnerUpdate || env.ASSAY_UPDATE === '1') return 'all'
+  if (env.ASSAY_PRUNE === '1') return 'none'
   return env.CI && env.CI !== 'false' && env.CI !== '0' ? 'none' : 'new'
 }
 
@@ -63,6 +68,11 @@ export class BaselineFile extends KeyedStore<BaselineEntry> {
     const n = (this.#counters.get(testName) ?? 0) + 1
     this.#counters.set(testName, n)
     return `${testName} ${n}`
+  }
+
+  /** Starts `testName` afresh (a retry): its next unnamed baseline is number 1 again. */
+  restartTest(testName: string): void {
+    this.#counters.delete(testName)
   }
 
   /** Stages an entry (written at the end of the file), counting it as written or updated. */

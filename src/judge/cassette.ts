@@ -96,3 +96,24 @@ export class Cassette extends KeyedStore<CassetteEntry> {
     super(fs, path, { assay: 'cassette', version: 1 })
   }
 }
+
+// Invariant: one Cassette object per cassette file in a process, whoever uses it (the
+// judge, the app's calls through recordingFetch). "Touched" and "obsolete" are computed
+// from that one object, so no user's keys can look unused to the end-of-file check. The
+// map outlives configuration changes; the end of a test file removes its entry.
+const open = new Map<string, Cassette>()
+
+/** Every cassette opened in this process, by path: the judge runtime's and recordingFetch's shared map. */
+export function openCassettes(): Map<string, Cassette> {
+  return open
+}
+
+/** The cassette object of the file at `path`, opened once per process. */
+export function openCassette(path: string, fs: StoreFileSystem): Cassette {
+  let cassette = open.get(path)
+  if (!cassette) {
+    cassette = new Cassette(fs, path)
+    open.set(path, cassette)
+  }
+  return cassette
+}

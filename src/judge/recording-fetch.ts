@@ -1,4 +1,4 @@
-import { Cassette, cassetteEntry, cassettePath, CassetteMissError, normaliseUsage, requestKey, resolveCacheMode, type CassetteEntry } from './cassette.js'
+import { cassetteEntry, cassettePath, CassetteMissError, normaliseUsage, openCassette, requestKey, resolveCacheMode, type CassetteEntry } from './cassette.js'
 import { costOf, priceOf } from './prices.js'
 import { getConfig } from '../config.js'
 import { currentTest, emitRecord } from '../report/records.js'
@@ -11,8 +11,6 @@ export interface RecordingFetchOptions {
   /** The test file whose cassette to use, when the runner cannot say. */
   testPath?: string
 }
-
-const cassettes = new Map<string, Cassette>()
 
 /**
  * A `fetch` for the app under test: `new OpenAI({ fetch: recordingFetch() })`. Its JSON
@@ -46,9 +44,8 @@ export function recordingFetch(options: RecordingFetchOptions = {}): typeof fetc
     const mode = resolveCacheMode(getConfig().cache.mode)
     if (method !== 'POST' || !body || body.stream === true || !testPath || mode === 'off') return network(input, init)
 
-    const path = cassettePath(testPath)
-    const cassette = cassettes.get(path) ?? new Cassette(fs, path)
-    cassettes.set(path, cassette)
+    // The same object the judge uses for this file, so the end-of-file check sees these keys as used.
+    const cassette = openCassette(cassettePath(testPath), fs)
     const { pathname } = new URL(url)
     const key = requestKey({ endpoint: pathname, ...body })
     const model = typeof body.model === 'string' ? body.model : undefined

@@ -1,7 +1,7 @@
 import { configGeneration, getConfig } from '../config.js'
 import { nodeFileSystem } from '../store/file.js'
 import { settle, type KeyedStore, type StoreReport } from '../store/keyed.js'
-import { Cassette, cassettePath, resolveCacheMode } from './cassette.js'
+import { Cassette, cassettePath, openCassettes, resolveCacheMode } from './cassette.js'
 import { JudgeClient, type Pacer } from './client.js'
 import { remoteFlights, remotePacer } from './coordinator.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
@@ -9,7 +9,7 @@ import { RateLimiter } from './limiter.js'
 
 // One set of shared state per configuration: changing the configuration starts afresh.
 let shared:
-  | { generation: number; pacer: Pacer; cassettes: Map<string, Cassette>; capabilities: Capabilities; runtimes: Map<string, JudgeRuntime> }
+  | { generation: number; pacer: Pacer; capabilities: Capabilities; runtimes: Map<string, JudgeRuntime> }
   | undefined
 
 let coordinator: string | undefined
@@ -36,7 +36,6 @@ export function judgeRuntime(model?: string): JudgeRuntime {
     shared = {
       generation: configGeneration(),
       pacer: coordinator ? remotePacer(coordinator, { rpm, tpm }) : new RateLimiter({ requestsPerMinute: rpm, tokensPerMinute: tpm }),
-      cassettes: new Map(),
       capabilities: { logprobs: true, n: true, jsonSchema: true },
       runtimes: new Map(),
     }
@@ -58,7 +57,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
       temperature: j.temperature,
       cacheMode: resolveCacheMode(config.cache.mode),
       fs: nodeFileSystem(),
-      cassettes: shared.cassettes,
+      cassettes: openCassettes(),
       capabilities: shared.capabilities,
       flights: coordinator ? remoteFlights(coordinator) : undefined,
     }
@@ -68,20 +67,34 @@ export function judgeRuntime(model?: string): JudgeRuntime {
 }
 
 /**
- * The cassette of a test file if the judge used it in this process or it exists on disk,
- * for obsolete-entry checks at the end of the file.
+ * The cassette of a test file if the judge or the app's calls used it in this process, or
+ * if it exists on disk, for obsolete-entry checks at the end of the file.
  */
 export function cassetteFor(testPath: string): Cassette | undefined {
   const path = cassettePath(testPath)
-  const used = shared?.cassettes.get(path)
+  const used = openCassettes().get(path)
   if (used) return used
   const fs = nodeFileSystem()
   return fs.read(path) === undefined ? undefined : new Cassette(fs, path)
 }
 
+/** How a test file ended, for its cassette. */
+export interface CassetteOutcome {
+  fullRun: boolean
+  update: boolean
+  /** Tests of the file that failed. */
+  failed: readonly string[]
+}
+
 /**
- * Ends a test file's use of its cassette: see {@link settle}.
+ * Ends a test file's use of its cassette (see {@link settle}). Cassette keys are request
+ * hashes that name no test, so a failed test, which may have thrown before asking what it
+ * recorded, keeps every entry of its file. A run with the cache off never read the
+ * cassette, so it has no say over which entries are obsolete.
  */
-export function settleCassette(testPath: string, fullRun: boolean, update: boolean): StoreReport | undefined {
-  return settle(cassetteFor(testPath) as KeyedStore<unknown> | undefined, fullRun, update)
+export function settleCassette(testPath: string, outcome: CassetteOutcome): StoreReport | undefined {
+  const cassette = cassetteFor(testPath)
+  openCassettes().delete(cassettePath(testPath))
+  if (resolveCacheMode(getConfig().cache.mode) === 'off') return undefined
+  return settle(cassette as KeyedStore<unknown> | undefined, { fullRun: outcome.fullRun && outcome.failed.length === 0, update: outcome.update })
 }

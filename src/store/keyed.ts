@@ -60,19 +60,23 @@ export class KeyedStore<E> {
     })
   }
 
-  /** Keys no lookup or write touched: obsolete after a full run of the file. */
-  obsolete(): string[] {
+  /**
+   * Keys no lookup or write touched, and that `keep` does not claim: obsolete after a full
+   * run of the file. `keep` names the entries of tests that failed, which never got the
+   * chance to touch theirs.
+   */
+  obsolete(keep: (key: string) => boolean = () => false): string[] {
     return Object.keys(this.#load())
-      .filter((k) => !this.touched.has(k))
+      .filter((k) => !this.touched.has(k) && !keep(k))
       .sort()
   }
 
-  /** Deletes the obsolete entries; returns how many. */
-  prune(): number {
+  /** Deletes the obsolete entries (see {@link obsolete}); returns how many. */
+  prune(keep: (key: string) => boolean = () => false): number {
     let removed = 0
     updateStore<E>(this.#fs, this.path, this.#header, (entries) => {
       for (const key of Object.keys(entries)) {
-        if (!this.touched.has(key)) {
+        if (!this.touched.has(key) && !keep(key)) {
           delete entries[key]
           removed++
         }
@@ -92,17 +96,28 @@ export interface StoreReport {
   pruned: number
 }
 
+/** How a test file ended, as far as its stores are concerned. */
+export interface FileOutcome {
+  /** Every test of the file ran: none skipped, todo or filtered out, no `.only`. */
+  fullRun: boolean
+  /** Remove obsolete entries (`-u`, ASSAY_UPDATE=1, or `assay prune` for cassettes). */
+  update: boolean
+  /** Entries that belong to a test that failed, which keep them as snapshots do. */
+  keep?: ((key: string) => boolean) | undefined
+}
+
 /**
- * Ends a test file's use of a store: entries no test touched are obsolete, but only after
- * a full run of the file (a filtered or skipped test keeps its entries). With `update`
- * (`-u` or ASSAY_UPDATE=1) they are removed; otherwise reported, with a warning.
+ * Ends a test file's use of a store. An entry is obsolete only when the whole file ran,
+ * no test touched it, and no failed test can claim it (a test that threw before its
+ * assertion never touched its entry). With `update` obsolete entries are removed;
+ * otherwise reported, with a warning.
  */
-export function settle(store: KeyedStore<unknown> | undefined, fullRun: boolean, update: boolean): StoreReport | undefined {
-  if (!fullRun || !store) return undefined
-  const obsolete = store.obsolete()
-  const pruned = update && obsolete.length > 0 ? store.prune() : 0
-  if (!update && obsolete.length > 0) {
+export function settle(store: KeyedStore<unknown> | undefined, outcome: FileOutcome): StoreReport | undefined {
+  if (!outcome.fullRun || !store) return undefined
+  const obsolete = store.obsolete(outcome.keep)
+  const pruned = outcome.update && obsolete.length > 0 ? store.prune(outcome.keep) : 0
+  if (!outcome.update && obsolete.length > 0) {
     console.warn(`assay: ${obsolete.length} obsolete entr${obsolete.length === 1 ? 'y' : 'ies'} in ${store.path}; run with -u or ASSAY_UPDATE=1 to remove ${obsolete.length === 1 ? 'it' : 'them'}.`)
   }
-  return { path: store.path, obsolete: update ? [] : obsolete, pruned }
+  return { path: store.path, obsolete: outcome.update ? [] : obsolete, pruned }
 }

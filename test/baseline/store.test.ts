@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { fingerprint } from '../../src/baseline/fingerprint.js'
+import { belongsToTests } from '../../src/baseline/runtime.js'
 import { BaselineFile, baselinePath, inputHash, resolveUpdateMode } from '../../src/baseline/store.js'
 import { nodeFileSystem } from '../../src/store/file.js'
 
@@ -19,6 +20,30 @@ describe('baseline store', () => {
     expect(resolveUpdateMode(false, { CI: 'true' })).toBe('none')
     expect(resolveUpdateMode(false, { CI: 'false' })).toBe('new')
     expect(resolveUpdateMode(false, {})).toBe('new')
+  })
+
+  test('assay prune (ASSAY_PRUNE=1) writes no baseline: it compares as CI does, so drift still fails', () => {
+    expect(resolveUpdateMode(false, { ASSAY_PRUNE: '1' })).toBe('none')
+    expect(resolveUpdateMode(false, { ASSAY_PRUNE: '1', ASSAY_UPDATE: '' })).toBe('none')
+    expect(resolveUpdateMode(true, { ASSAY_PRUNE: '1' })).toBe('all')
+  })
+
+  test('a retried test counts its unnamed baselines from 1 again', () => {
+    const file = new BaselineFile(nodeFileSystem(), baselinePath(join(dir, 'summary.test.ts')))
+    expect([file.keyFor('retried'), file.keyFor('retried'), file.keyFor('other')]).toEqual(['retried 1', 'retried 2', 'other 1'])
+    file.restartTest('retried')
+    expect([file.keyFor('retried'), file.keyFor('other')]).toEqual(['retried 1', 'other 2'])
+  })
+
+  test('entries belong to a test by its full name: "<name> <n>" or "<name> › <label>", nothing longer', () => {
+    const tests = ['suite > shaped']
+    expect(belongsToTests('suite > shaped 1', tests)).toBe(true)
+    expect(belongsToTests('suite > shaped 12', tests)).toBe(true)
+    expect(belongsToTests('suite > shaped › json reply', tests)).toBe(true)
+    expect(belongsToTests('suite > shaped again 1', tests)).toBe(false)
+    expect(belongsToTests('suite > shaped', tests)).toBe(false)
+    expect(belongsToTests('suite > other 1', tests)).toBe(false)
+    expect(belongsToTests('suite > shaped 1', [])).toBe(false)
   })
 
   test('lives beside the test file, keys assertions like snapshots, and counts writes', () => {

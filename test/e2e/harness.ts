@@ -59,6 +59,17 @@ export class FixtureProject {
     writeFileSync(join(this.dir, 'types.check.ts'), `${used}\n${this.types}`)
   }
 
+  /**
+   * Writes a test file: the project's header (its runner's `expect` and `test`), an import
+   * of `names` from assay in the project's module style, then `body`.
+   */
+  writeTest(file: string, body: string, names: string[] = []): void {
+    const header = readFileSync(join(this.dir, 'header.js'), 'utf8')
+    const cjs = header.includes('require(')
+    const imports = names.length === 0 ? '' : cjs ? `const { ${names.join(', ')} } = require('assay')\n` : `import { ${names.join(', ')} } from 'assay'\n`
+    writeFileSync(join(this.dir, file), `${header}\n${imports}${body}`)
+  }
+
   /** Runs a command in the project, with a clean environment and a hard time limit. */
   run(command: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST'))
@@ -99,3 +110,51 @@ export function node22Path(): string {
   node22 ??= execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8' }).trim()
   return node22
 }
+
+/** A runner set-up the e2e tests run every fixture project under. */
+export interface Runner {
+  name: string
+  project: string
+  trees?: () => string[]
+  /** Runs a test file (the shared suite by default), writing results.json; `only` keeps titles starting with it. */
+  run(p: FixtureProject, only?: string, file?: string, env?: Record<string, string>, extra?: string[]): Promise<RunResult>
+  typecheck(p: FixtureProject): Promise<RunResult>
+}
+
+const tsc = (node: string) => (p: FixtureProject) => p.run(node, [join(p.dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'])
+// With `cliReporters`, the reporters are named on the command line (which replaces the
+// config's), assay's among them; without, the project's config and the assay() plugin
+// decide, so the plugin's wiring of the reporter is what is tested.
+const vitest =
+  (node: () => string, cliReporters: boolean) =>
+  (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}, extra: string[] = []) =>
+    p.run(
+      node(),
+      [
+        'node_modules/vitest/vitest.mjs',
+        'run',
+        file,
+        ...extra,
+        ...(cliReporters
+          ? ['--reporter=default', '--reporter=json', '--outputFile.json=results.json', '--reporter=assay/reporter', ...(existsSync(join(p.dir, 'meta-reporter.js')) ? ['--reporter=./meta-reporter.js'] : [])]
+          : []),
+        ...(only ? ['-t', `^${only}`] : []),
+      ],
+      env,
+    )
+const jest = (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}, extra: string[] = []) =>
+  p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--json', '--outputFile=results.json', file, ...extra, ...(only ? ['-t', `^${only}`] : [])], env)
+
+/** Vitest 4 (Node 20), Vitest 5 (Node 22), Jest 30 with globals, Jest 30 with `@jest/globals`. */
+export const runners: Runner[] = [
+  { name: 'Vitest 4 (ESM, Node 20)', project: 'vitest-esm', run: vitest(() => process.execPath, false), typecheck: tsc(process.execPath) },
+  {
+    name: 'Vitest 5 (ESM, Node 22)',
+    project: 'vitest5',
+    trees: () => [join(root, 'test/e2e/vitest5/node_modules'), join(root, 'node_modules')],
+    run: vitest(node22Path, true),
+    typecheck: tsc(process.execPath),
+  },
+  { name: 'Jest 30 (CommonJS, globals)', project: 'jest-cjs', run: jest, typecheck: tsc(process.execPath) },
+  { name: 'Jest 30 (@jest/globals)', project: 'jest-globals', run: jest, typecheck: tsc(process.execPath) },
+]

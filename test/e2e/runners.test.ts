@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { parseResults, type Results } from '../../src/report/schema.js'
 import { embeddedData, embeddedResults, withoutData } from '../report/embedded.js'
-import { FixtureProject, node22Path, root, type RunResult, type TestOutcome } from './harness.js'
+import { FixtureProject, node22Path, runners, type RunResult, type TestOutcome } from './harness.js'
 
 // What each failing test of the shared suite must say, in every runner.
 const failures: Record<string, string[]> = {
@@ -16,52 +16,6 @@ const failures: Record<string, string[]> = {
   'fail: schema': ['Expected the received JSON to match the schema, but found 1 issue.', 'Issues:   title: Invalid input: expected string, received number'],
   'fail: usage error under not': ['toHaveBullets: received must be a string, but got number 42.'],
 }
-
-interface Runner {
-  name: string
-  project: string
-  trees?: () => string[]
-  /** Runs a test file (the shared suite by default), writing results.json; `only` keeps titles starting with it. */
-  run(p: FixtureProject, only?: string, file?: string, env?: Record<string, string>, extra?: string[]): Promise<RunResult>
-  typecheck(p: FixtureProject): Promise<RunResult>
-}
-
-const tsc = (node: string) => (p: FixtureProject) => p.run(node, [join(p.dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'])
-// With `cliReporters`, the reporters are named on the command line (which replaces the
-// config's), assay's among them; without, the project's config and the assay() plugin
-// decide, so the plugin's wiring of the reporter is what is tested.
-const vitest =
-  (node: () => string, cliReporters: boolean) =>
-  (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}, extra: string[] = []) =>
-    p.run(
-      node(),
-      [
-        'node_modules/vitest/vitest.mjs',
-        'run',
-        file,
-        ...extra,
-        ...(cliReporters
-          ? ['--reporter=default', '--reporter=json', '--outputFile.json=results.json', '--reporter=assay/reporter', ...(existsSync(join(p.dir, 'meta-reporter.js')) ? ['--reporter=./meta-reporter.js'] : [])]
-          : []),
-        ...(only ? ['-t', `^${only}`] : []),
-      ],
-      env,
-    )
-const jest = (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}, extra: string[] = []) =>
-  p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--json', '--outputFile=results.json', file, ...extra, ...(only ? ['-t', `^${only}`] : [])], env)
-
-const runners: Runner[] = [
-  { name: 'Vitest 4 (ESM, Node 20)', project: 'vitest-esm', run: vitest(() => process.execPath, false), typecheck: tsc(process.execPath) },
-  {
-    name: 'Vitest 5 (ESM, Node 22)',
-    project: 'vitest5',
-    trees: () => [join(root, 'test/e2e/vitest5/node_modules'), join(root, 'node_modules')],
-    run: vitest(node22Path, true),
-    typecheck: tsc(process.execPath),
-  },
-  { name: 'Jest 30 (CommonJS, globals)', project: 'jest-cjs', run: jest, typecheck: tsc(process.execPath) },
-  { name: 'Jest 30 (@jest/globals)', project: 'jest-globals', run: jest, typecheck: tsc(process.execPath) },
-]
 
 /** Each runner's report of the shared suite, with what differs between runs masked. */
 const reports = new Map<string, { results: Results; html: string }>()

@@ -5,7 +5,9 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { configure } from '../../src/config.js'
+import { cassettePath, openCassettes } from '../../src/judge/cassette.js'
 import { recordingFetch } from '../../src/judge/recording-fetch.js'
+import { judgeRuntime, settleCassette } from '../../src/judge/runtime.js'
 import { collectRecords } from '../helpers.js'
 
 let server: FixtureServer
@@ -61,5 +63,33 @@ describe('recordingFetch', () => {
     configure({ cache: { mode: 'off' } })
     await summarise(app(testPath), 'x')
     expect(server.requests.length).toBe(sent + 2)
+  })
+
+  test('app calls and judge calls of one test file share one cassette: a full run finds no app call obsolete', async () => {
+    configure({ cache: { mode: 'auto' }, judge: { baseURL: server.url, apiKey: 'sk-judge' } })
+    const testPath = join(dir, 'shared.test.ts')
+    await summarise(app(testPath), 'the shared article')
+    expect(openCassettes().get(cassettePath(testPath))).toBeDefined()
+    // The judge's runtime hands out the same object for this file.
+    expect(judgeRuntime().cassettes.get(cassettePath(testPath))).toBe(openCassettes().get(cassettePath(testPath)))
+    const report = settleCassette(testPath, { fullRun: true, update: true, failed: [] })
+    expect(report).toEqual({ path: cassettePath(testPath), obsolete: [], pruned: 0 })
+    expect(Object.keys(JSON.parse(readFileSync(cassettePath(testPath), 'utf8')).entries as object)).toHaveLength(1)
+    // The end of the file closes it: the next run of the file starts with nothing touched.
+    expect(openCassettes().has(cassettePath(testPath))).toBe(false)
+  })
+
+  test('a file with a failed test, or a run with the cache off, leaves every entry alone', async () => {
+    configure({ cache: { mode: 'auto' } })
+    const testPath = join(dir, 'kept.test.ts')
+    await summarise(app(testPath), 'kept')
+    settleCassette(testPath, { fullRun: true, update: false, failed: [] })
+    // A new run of the file touches nothing: every entry would be obsolete, but a test failed.
+    expect(settleCassette(testPath, { fullRun: true, update: true, failed: ['the test that threw'] })).toBeUndefined()
+    configure({ cache: { mode: 'off' } })
+    expect(settleCassette(testPath, { fullRun: true, update: true, failed: [] })).toBeUndefined()
+    expect(Object.keys(JSON.parse(readFileSync(cassettePath(testPath), 'utf8')).entries as object)).toHaveLength(1)
+    configure({ cache: { mode: 'auto' } })
+    expect(settleCassette(testPath, { fullRun: true, update: true, failed: [] })).toMatchObject({ pruned: 1 })
   })
 })

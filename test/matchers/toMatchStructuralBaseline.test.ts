@@ -29,7 +29,7 @@ beforeEach(() => {
   vi.stubEnv('ASSAY_UPDATE', '')
 })
 afterEach(() => {
-  settleBaselines(testPath, false, false)
+  settleBaselines(testPath, { fullRun: false, update: false, failed: [] })
   vi.unstubAllEnvs()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -40,7 +40,7 @@ const check = (text: unknown, options?: Parameters<typeof toMatchStructuralBasel
   return { pass: result.pass, message: result.message().replace(ANSI, '') }
 }
 /** A new test file run: counters start again, as they do when the file runs again. */
-const rerun = () => settleBaselines(testPath, false, false)
+const rerun = () => settleBaselines(testPath, { fullRun: false, update: false, failed: [] })
 const stored = () => {
   rerun()
   return JSON.parse(readFileSync(join(dir, '__llm_baselines__', 'summary.test.ts.json'), 'utf8')).entries

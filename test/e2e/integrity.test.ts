@@ -1,0 +1,196 @@
+// Store integrity and "never a pass without a verdict", end to end in every runner set-up:
+// recordings survive -u, prune and the cache switched off; a failed or retried test keeps
+// its entries; a judged assertion that was not awaited fails its test.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { FixtureProject, node22Path, runners } from './harness.js'
+
+const article = 'Apple reported revenue of $85.8 billion, up 5%, Tim Cook said on August 1, 2024.'
+
+// An app call through recordingFetch and a judged assertion, in one test file.
+const appBody = `
+const article = ${JSON.stringify(article)}
+test('app call then judge', async () => {
+  const res = await recordingFetch()(process.env.OPENAI_BASE_URL + '/chat/completions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + process.env.OPENAI_API_KEY },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise: ' + article }] }),
+  })
+  expect(res.status).toBe(200)
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+})
+`
+
+// Tests that can be made to throw before reaching their assertions.
+const earlyBody = `
+const article = ${JSON.stringify(article)}
+test('judged', async () => {
+  if (process.env.FAIL_EARLY) throw new Error('failed early')
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+})
+test('shaped', () => {
+  if (process.env.FAIL_EARLY) throw new Error('failed early')
+  expect(process.env.SHAPE || '- One point.\\n- Another point.').toMatchStructuralBaseline()
+})
+`
+
+// A test retried once (Vitest's retry option, Jest's retryTimes) whose first attempt fails
+// after its baseline assertion unless NO_FLAKE is set.
+const retryBody = `
+const retried = typeof test.extend === 'function'
+  ? (name, fn) => test(name, { retry: 1 }, fn)
+  : (name, fn) => {
+      ;(typeof jest === 'undefined' ? require('@jest/globals').jest : jest).retryTimes(1)
+      test(name, fn)
+    }
+let attempts = 0
+retried('retried', () => {
+  attempts++
+  expect('- One point.\\n- Another point.').toMatchStructuralBaseline()
+  if (attempts === 1 && !process.env.NO_FLAKE) throw new Error('the first attempt fails')
+})
+`
+
+const unawaitedBody = `
+const article = ${JSON.stringify(article)}
+test('forgot await', () => {
+  expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+})
+test('awaited', async () => {
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+})
+`
+
+describe.each(runners)('$name', (runner) => {
+  let project: FixtureProject
+  let judge: FixtureServer
+  const env = (extra: Record<string, string> = {}) => ({ OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-integrity-key', CI: '', ...extra })
+  const entries = (file: string, store = '__llm_cassettes__') => {
+    const path = join(project.dir, store, `${file}.json`)
+    return existsSync(path) ? Object.keys(JSON.parse(readFileSync(path, 'utf8')).entries as object).sort() : []
+  }
+  const vitest = runner.name.startsWith('Vitest')
+  const prune = (file: string) => project.run(runner.name.includes('Vitest 5') ? node22Path() : process.execPath, ['node_modules/assay/bin/assay.mjs', 'prune', file], env())
+
+  beforeAll(async () => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    project.writeTest('app.test.js', appBody, ['recordingFetch'])
+    project.writeTest('early.test.js', earlyBody)
+    project.writeTest('retry.test.js', retryBody)
+    project.writeTest('unawaited.test.js', unawaitedBody)
+    judge = await startFixtureServer({
+      latencyMs: 50,
+      respond: (body) => {
+        const output = String(body.messages.at(-1)?.content).split('OUTPUT:')[1] ?? ''
+        const score = output.includes('invented') ? 3 : 9
+        const entry = (reasoning: string) => ({ reasoning, score })
+        return JSON.stringify({ criteria: { accuracy: entry('Checked.'), completeness: entry('Complete.'), conciseness: entry('Short.') } })
+      },
+    })
+  })
+  afterAll(async () => {
+    await judge?.close()
+    project?.remove()
+  })
+
+  test('app calls share the test file cassette with the judge: never obsolete, kept by -u, ASSAY_UPDATE=1 and prune, replayed on CI', async () => {
+    const first = await runner.run(project, undefined, 'app.test.js', env())
+    expect(first.code, first.output).toBe(0)
+    const recorded = entries('app.test.js')
+    expect(recorded).toHaveLength(2)
+    expect(first.output).not.toContain('obsolete entr')
+    for (const [extra, variables] of [[[], { ASSAY_UPDATE: '1' }], [['-u'], {}]] as const) {
+      const updated = await runner.run(project, undefined, 'app.test.js', env(variables), [...extra])
+      expect(updated.code, updated.output).toBe(0)
+      expect(entries('app.test.js')).toEqual(recorded)
+    }
+    if (vitest) {
+      const pruned = await prune('app.test.js')
+      expect(pruned.code, pruned.output).toBe(0)
+      expect(entries('app.test.js')).toEqual(recorded)
+    }
+    const before = judge.requests.length
+    const ci = await runner.run(project, undefined, 'app.test.js', env({ CI: 'true' }))
+    expect(ci.code, ci.output).toBe(0)
+    expect(judge.requests.length).toBe(before)
+  })
+
+  test('a test that fails before its assertions keeps its cassette and baseline entries under -u, and CI does not call them obsolete', async () => {
+    const first = await runner.run(project, undefined, 'early.test.js', env())
+    expect(first.code, first.output).toBe(0)
+    expect(entries('early.test.js')).toHaveLength(1)
+    expect(entries('early.test.js', '__llm_baselines__')).toEqual(['shaped 1'])
+    const failed = await runner.run(project, undefined, 'early.test.js', env({ FAIL_EARLY: '1', ASSAY_UPDATE: '1' }))
+    expect(failed.code).toBe(1)
+    expect(project.results().get('judged')?.message).toContain('failed early')
+    expect(entries('early.test.js')).toHaveLength(1)
+    expect(entries('early.test.js', '__llm_baselines__')).toEqual(['shaped 1'])
+    const flagged = await runner.run(project, undefined, 'early.test.js', env({ FAIL_EARLY: '1' }), ['-u'])
+    expect(flagged.code).toBe(1)
+    expect(entries('early.test.js')).toHaveLength(1)
+    expect(entries('early.test.js', '__llm_baselines__')).toEqual(['shaped 1'])
+    const ci = await runner.run(project, undefined, 'early.test.js', env({ FAIL_EARLY: '1', CI: 'true' }))
+    expect(ci.code).toBe(1)
+    expect(ci.output).not.toMatch(/[1-9]\d* obsolete/)
+    const green = await runner.run(project, undefined, 'early.test.js', env({ CI: 'true' }))
+    expect(green.code, green.output).toBe(0)
+  })
+
+  test('with ASSAY_CACHE=off no recorded entry is reported obsolete or deleted, even under ASSAY_UPDATE=1', async () => {
+    const recorded = entries('early.test.js')
+    expect(recorded).toHaveLength(1)
+    const before = judge.requests.length
+    const off = await runner.run(project, undefined, 'early.test.js', env({ ASSAY_CACHE: 'off' }))
+    expect(off.code, off.output).toBe(0)
+    expect(off.output).not.toMatch(/[1-9]\d* obsolete/)
+    const offUpdate = await runner.run(project, undefined, 'early.test.js', env({ ASSAY_CACHE: 'off', ASSAY_UPDATE: '1' }))
+    expect(offUpdate.code, offUpdate.output).toBe(0)
+    // The judge was asked live both times, and the cassette kept its entry.
+    expect(judge.requests.length).toBe(before + 2)
+    expect(entries('early.test.js')).toEqual(recorded)
+  })
+
+  test.runIf(vitest)('assay prune removes obsolete cassette entries and nothing else: a drifted baseline still fails and is not rewritten', async () => {
+    const baselines = join(project.dir, '__llm_baselines__', 'early.test.js.json')
+    const committed = readFileSync(baselines, 'utf8')
+    const drift = await project.run(runner.name.includes('Vitest 5') ? node22Path() : process.execPath, ['node_modules/assay/bin/assay.mjs', 'prune', 'early.test.js'], env({ SHAPE: 'Now one paragraph of prose.' }))
+    expect(drift.code).toBe(1)
+    expect(drift.output).toContain('Expected the structure of the output to match baseline "shaped 1"')
+    expect(readFileSync(baselines, 'utf8')).toBe(committed)
+
+    const cassette = join(project.dir, '__llm_cassettes__', 'early.test.js.json')
+    const data = JSON.parse(readFileSync(cassette, 'utf8')) as { entries: Record<string, unknown> }
+    const [key] = Object.keys(data.entries)
+    data.entries['0'.repeat(32)] = data.entries[key!]
+    writeFileSync(cassette, JSON.stringify(data, null, 2))
+    const pruned = await prune('early.test.js')
+    expect(pruned.code, pruned.output).toBe(0)
+    expect(entries('early.test.js')).toEqual([key])
+    expect(readFileSync(baselines, 'utf8')).toBe(committed)
+  })
+
+  test('a retried test reuses its baseline keys, so a run that passes at once finds nothing missing or obsolete', async () => {
+    const flaky = await runner.run(project, undefined, 'retry.test.js', env())
+    expect(flaky.code, flaky.output).toBe(0)
+    expect(entries('retry.test.js', '__llm_baselines__')).toEqual(['retried 1'])
+    const ci = await runner.run(project, undefined, 'retry.test.js', env({ CI: 'true', NO_FLAKE: '1' }))
+    expect(ci.code, ci.output).toBe(0)
+    expect(ci.output).not.toMatch(/[1-9]\d* obsolete/)
+  })
+
+  test('a judged assertion that was not awaited fails its test with its line, live and replayed', async () => {
+    const line = unawaitedBody.split('\n').findIndex((l) => l.startsWith('  expect(')) + readFileSync(join(project.dir, 'unawaited.test.js'), 'utf8').split('\n').findIndex((l) => l.startsWith('const article')) - unawaitedBody.split('\n').findIndex((l) => l.startsWith('const article')) + 1
+    for (const ci of ['', 'true']) {
+      const run = await runner.run(project, undefined, 'unawaited.test.js', env({ CI: ci }))
+      expect(run.code).toBe(1)
+      const outcomes = project.results()
+      expect(outcomes.get('awaited')?.status, outcomes.get('awaited')?.message).toBe('passed')
+      expect(outcomes.get('forgot await')?.status).toBe('failed')
+      const message = outcomes.get('forgot await')?.message ?? ''
+      expect(message).toContain('toScoreAtLeast was not awaited')
+      expect(message).toMatch(new RegExp(`unawaited\\.test\\.js:${line}:\\d+`))
+    }
+  })
+})

@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { nodeFileSystem } from '../../src/store/file.js'
+import { KeyedStore, settle } from '../../src/store/keyed.js'
+
+let dir: string
+let path: string
+const header = { assay: 'test-store', version: 1 }
+const stored = () => Object.keys(JSON.parse(readFileSync(path, 'utf8')).entries as object)
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'assay-keyed-'))
+  path = join(dir, 'store.json')
+  const seed = new KeyedStore<number>(nodeFileSystem(), path, header)
+  for (const key of ['used', 'failed 1', 'gone 1']) seed.record(key, 1)
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('settle', () => {
+  test('after a full run, entries no test touched are obsolete: reported, or removed under update', () => {
+    const store = new KeyedStore<number>(nodeFileSystem(), path, header)
+    store.lookup('used')
+    expect(settle(store, { fullRun: true, update: false })).toEqual({ path, obsolete: ['failed 1', 'gone 1'], pruned: 0 })
+    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('2 obsolete entries in'))
+    expect(settle(store, { fullRun: true, update: true })).toEqual({ path, obsolete: [], pruned: 2 })
+    expect(stored()).toEqual(['used'])
+  })
+
+  test('entries a failed test can claim are kept: it may have thrown before touching them', () => {
+    const store = new KeyedStore<number>(nodeFileSystem(), path, header)
+    store.lookup('used')
+    const keep = (key: string) => key.startsWith('failed ')
+    expect(settle(store, { fullRun: true, update: false, keep })).toMatchObject({ obsolete: ['gone 1'] })
+    expect(settle(store, { fullRun: true, update: true, keep })).toMatchObject({ pruned: 1 })
+    expect(stored()).toEqual(['failed 1', 'used'])
+  })
+
+  test('a partial run (filter, skip, only) decides nothing', () => {
+    const store = new KeyedStore<number>(nodeFileSystem(), path, header)
+    expect(settle(store, { fullRun: false, update: true })).toBeUndefined()
+    expect(stored()).toEqual(['failed 1', 'gone 1', 'used'])
+  })
+})
