@@ -1,5 +1,6 @@
 // Packs assay once per run the way `npm publish` would, so every fixture project consumes
-// the published file set and `exports` map rather than the source tree.
+// the published file set and `exports` map rather than the source tree. `npm test` has just
+// built dist/, so the prepack build is skipped here.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,7 +21,7 @@ export default function setup(project: TestProject): () => void {
     throw new Error('dist/ is missing: the e2e tests consume the built package. Run `npm run build` (or `npm test`, which builds first).')
   }
   const dir = mkdtempSync(join(tmpdir(), 'assay-pack-'))
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' })
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: root, encoding: 'utf8' })
   const [{ filename }] = JSON.parse(out) as [{ filename: string }]
   execFileSync('tar', ['-xzf', join(dir, filename), '-C', dir])
   project.provide('assayPackage', join(dir, 'package'))

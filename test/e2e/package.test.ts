@@ -57,4 +57,27 @@ describe('the published package', () => {
     expect(node(['--input-type=module', '-e', script("const { startFixtureServer } = await import('assay/fixture-server')")])).toBe('ok')
     expect(node(['-e', `(async () => { ${script("const { startFixtureServer } = require('assay/fixture-server')")} })()`])).toBe('ok')
   })
+
+  test('source maps carry their sources, so stack frames and Vitest point at code that exists', () => {
+    const pkg = inject('assayPackage')
+    for (const map of ['dist/esm/src/index.js.map', 'dist/esm/runners/vitest.js.map', 'dist/cjs/matchers/toScoreAtLeast.js.map']) {
+      const data = JSON.parse(readFileSync(join(pkg, map), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] }
+      expect(data.sourcesContent, map).toHaveLength(data.sources.length)
+      for (const content of data.sourcesContent!) expect(content?.length, map).toBeGreaterThan(0)
+    }
+  })
+
+  test('npm pack on a fresh clone builds and ships dist/', () => {
+    const clone = mkdtempSync(join(tmpdir(), 'assay-clone-'))
+    try {
+      execFileSync('git', ['clone', '-q', root, clone])
+      symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'))
+      const out = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      const [{ files }] = JSON.parse(out.slice(out.indexOf('['))) as [{ files: { path: string }[] }]
+      const paths = files.map((f) => f.path)
+      for (const file of ['dist/esm/src/index.js', 'dist/cjs/src/index.js', 'dist/esm/runners/vitest.js', 'dist/esm/src/index.d.ts']) expect(paths).toContain(file)
+    } finally {
+      rmSync(clone, { recursive: true, force: true })
+    }
+  })
 })

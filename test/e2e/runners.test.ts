@@ -116,6 +116,10 @@ describe.each(runners)('$name', (runner) => {
     expect(full.output).toContain('Expected all 2 entities to be preserved')
   })
 
+  test('the shipped source maps resolve: no warning about missing sources', () => {
+    expect(full.output).not.toContain('points to missing source files')
+  })
+
   test('a run of only the passing tests exits 0', async () => {
     const run = await runner.run(project, 'pass:')
     expect(run.code, run.output).toBe(0)
