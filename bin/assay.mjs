@@ -8,10 +8,34 @@ import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
+const USAGE = `Usage: assay <command> [options]
+
+Commands:
+  prune [vitest arguments]   Remove obsolete cassette entries: runs the Vitest suite replay-only
+                             (no model is called) and deletes the entries no test touched in a
+                             full run of its file. Structural baselines are compared as on CI
+                             and never rewritten. Any Vitest arguments are passed on, e.g.
+                             npx assay prune --config vitest.config.ts test/summary.test.ts
+  help                       Print this message.
+
+Options:
+  -h, --help                 Print this message.
+
+Exit codes: 0 done, 1 the run failed, 2 a usage error.
+Documentation: the "Cassettes" section of assay's README.`
+
 const [command, ...args] = process.argv.slice(2)
+if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+  console.log(USAGE)
+  process.exit(0)
+}
 if (command !== 'prune') {
-  console.error(`Usage: assay prune [vitest arguments]\n${command ? `Unknown command "${command}". ` : ''}The only command is "prune", which removes obsolete cassette entries.`)
+  console.error(`assay: unknown command "${command}".\n\n${USAGE}`)
   process.exit(2)
+}
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE)
+  process.exit(0)
 }
 
 const require = createRequire(join(process.cwd(), 'package.json'))

@@ -7,6 +7,7 @@ import type { MatcherContext, MatcherResult } from '../src/context.js'
 import type { CheckDetails } from '../src/report/records.js'
 import { AssayUsageError } from '../src/errors.js'
 import { extractEntities } from '../src/text/entities.js'
+import { rerunCommand } from '../src/runner.js'
 import { parseOptions } from '../src/validate.js'
 import { assertString, formatMessage, reported, truncate } from './utils.js'
 
@@ -57,6 +58,7 @@ export function toMatchStructuralBaseline(this: SnapshotContext, received: unkno
   if (!this.testPath || !this.currentTestName) {
     throw new AssayUsageError('toMatchStructuralBaseline', 'needs to run inside a Vitest or Jest test, whose file and name key the baseline.', toMatchStructuralBaseline)
   }
+  const testPath = this.testPath
   const mode = resolveUpdateMode(runnerUpdates(this))
   const file = baselineFor(this.testPath)
   const key = file.keyFor(this.currentTestName, o.name)
@@ -70,7 +72,7 @@ export function toMatchStructuralBaseline(this: SnapshotContext, received: unkno
         pass: false,
         message: () =>
           formatMessage(this, 'toMatchStructuralBaseline', `No structural baseline "${key}" in ${file.path}, and nothing is written when CI is set.`, [
-            ['Fix', `record it where CI is not set, then commit ${file.path}:\nnpx vitest run ${this.testPath}   (or: npx jest ${this.testPath})`],
+            ['Fix', `record it where CI is not set, then commit ${file.path}:\n${rerunCommand(testPath)}`],
           ], 'options'),
       }, { status: 'missing', changes: [] })
     }

@@ -9,6 +9,7 @@ import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { takeUnawaited } from '../src/pending.js'
+import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
@@ -17,6 +18,7 @@ setTestContextProvider(() => {
   return { testPath: state.testPath, testName: state.currentTestName }
 })
 useCoordinator(process.env.ASSAY_COORDINATOR)
+setRunner({ name: 'jest', config: process.env.ASSAY_RUNNER_CONFIG })
 
 // Jest has no per-test metadata: records go to a side file per worker, for the reporters.
 const records = process.env.ASSAY_RECORDS_DIR

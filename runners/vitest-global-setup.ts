@@ -4,11 +4,15 @@ import type { TestProject } from 'vitest/node'
 import type { AssayConfig } from '../src/config.js'
 import { formatSummary, startCoordinator } from '../src/judge/coordinator.js'
 import { summaryClaimed } from '../reporters/claim.js'
+import { configFlag } from '../src/runner.js'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const options = (project.config.provide as Record<string, unknown> | undefined)?.assayConfig as AssayConfig | undefined
   const coordinator = await startCoordinator({ requestsPerMinute: options?.judge?.requestsPerMinute, tokensPerMinute: options?.judge?.tokensPerMinute })
-  ;(project.provide as (key: string, value: unknown) => void)('assayCoordinator', coordinator.url)
+  const provide = project.provide as (key: string, value: unknown) => void
+  provide('assayCoordinator', coordinator.url)
+  // Workers cannot see the command line; messages that give a command need its --config.
+  provide('assayRunnerConfig', configFlag(process.argv))
   return async () => {
     const summary = formatSummary(coordinator.summary())
     // An assay reporter prints a fuller summary of its own.

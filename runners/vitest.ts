@@ -8,6 +8,7 @@ import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { takeUnawaited } from '../src/pending.js'
+import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
 expect.extend(matchers)
@@ -20,6 +21,7 @@ const provided = inject as unknown as (key: string) => unknown
 const options = provided('assayConfig') as AssayConfig | undefined
 if (options) configure(options)
 useCoordinator(provided('assayCoordinator') as string | undefined)
+setRunner({ name: 'vitest', config: provided('assayRunnerConfig') as string | undefined })
 
 type RunnerTest = NonNullable<ReturnType<typeof TestRunner.getCurrentTest>>
 

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path'
 import stableStringify from 'fast-json-stable-stringify'
 import type { StoreFileSystem } from '../store/file.js'
 import { KeyedStore } from '../store/keyed.js'
+import { rerunCommand } from '../runner.js'
 
 /**
  * How judge calls use cassettes:
@@ -82,7 +83,7 @@ export class CassetteMissError extends Error {
   ) {
     super(
       `No recorded answer for this LLM request (key ${key}) in ${path}, and the cache mode is lockdown (the default when CI is set), which never calls the model.\n` +
-        `Record it with the model reachable, then commit the cassette:\n  ASSAY_CACHE=auto npx vitest run ${testPath}   (or: ASSAY_CACHE=auto npx jest ${testPath})`,
+        `Record it with the model reachable, then commit the cassette:\n  ${rerunCommand(testPath, 'ASSAY_CACHE=auto')}`,
     )
   }
 }

@@ -237,7 +237,8 @@ describe.each(runners)('$name', (runner) => {
       expect(run.code).toBe(1)
       const message = project.results().get('pass: judged')?.message ?? ''
       expect(message).toContain('toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.')
-      expect(message).toContain('ASSAY_CACHE=auto npx')
+      expect(message).toContain(runner.name.startsWith('Vitest') ? 'ASSAY_CACHE=auto npx vitest run judged.test.js' : 'ASSAY_CACHE=auto npx jest judged.test.js')
+      expect(message).not.toContain('(or:')
       expect(judge.requests.length).toBe(before)
     })
   })
@@ -280,7 +281,8 @@ describe.each(runners)('$name', (runner) => {
       const missing = await run('Now a paragraph.', { CI: 'true' })
       expect(missing.code).toBe(1)
       expect(project.results().get('pass: baseline')?.message).toContain('No structural baseline "pass: baseline 1"')
-      expect(project.results().get('pass: baseline')?.message).toContain('baseline.test.js   (or: npx jest')
+      expect(project.results().get('pass: baseline')?.message).toContain(runner.name.startsWith('Vitest') ? '\nnpx vitest run baseline.test.js' : '\nnpx jest baseline.test.js')
+      expect(project.results().get('pass: baseline')?.message).not.toContain(runner.name.startsWith('Vitest') ? 'npx jest' : 'npx vitest')
       expect(existsSync(file())).toBe(false)
     })
 
