@@ -109,12 +109,34 @@ export function openCassettes(): Map<string, Cassette> {
   return open
 }
 
-/** The cassette object of the file at `path`, opened once per process. */
+/** How long a recorded answer may wait to be written with the ones after it. */
+export const WRITE_BEHIND_MS = 500
+
+let flushOnExit = false
+
+/**
+ * The cassette object of the file at `path`, opened once per process. Its recordings are
+ * written behind (see {@link KeyedStore.writeBehind}), and at the latest at the end of the
+ * test file or when the process exits.
+ */
 export function openCassette(path: string, fs: StoreFileSystem): Cassette {
   let cassette = open.get(path)
   if (!cassette) {
     cassette = new Cassette(fs, path)
+    cassette.writeBehind(WRITE_BEHIND_MS)
     open.set(path, cassette)
+  }
+  if (!flushOnExit) {
+    flushOnExit = true
+    process.on('exit', () => {
+      for (const c of open.values()) {
+        try {
+          c.flush()
+        } catch (error) {
+          console.error(`assay: could not write the recorded answers to ${c.path}: ${(error as Error).message}`)
+        }
+      }
+    })
   }
   return cassette
 }

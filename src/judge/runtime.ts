@@ -95,6 +95,8 @@ export interface CassetteOutcome {
 export function settleCassette(testPath: string, outcome: CassetteOutcome): StoreReport | undefined {
   const cassette = cassetteFor(testPath)
   openCassettes().delete(cassettePath(testPath))
+  // Recordings still waiting to be written go to disk first, whatever is decided below.
+  cassette?.flush()
   if (resolveCacheMode(getConfig().cache.mode) === 'off') return undefined
   return settle(cassette as KeyedStore<unknown> | undefined, { fullRun: outcome.fullRun && outcome.failed.length === 0, update: outcome.update })
 }

@@ -30,13 +30,59 @@ export class KeyedStore<E> {
     return this.#load()[key]
   }
 
-  /** Writes an entry now, so a crash later in the run loses nothing. */
+  /**
+   * Records an entry. By default it is written at once, so a crash later in the run loses
+   * nothing. With {@link writeBehind} it is staged and written with the others staged
+   * within the delay, in one update (see there).
+   */
   record(key: string, entry: E): void {
-    this.touched.add(key)
-    updateStore<E>(this.#fs, this.path, this.#header, (entries) => {
-      entries[key] = entry
-      this.#entries = { ...entries }
-    })
+    if (this.#writeBehindMs === undefined) {
+      this.touched.add(key)
+      updateStore<E>(this.#fs, this.path, this.#header, (entries) => {
+        entries[key] = entry
+        this.#entries = { ...entries }
+      })
+      return
+    }
+    this.#throwDeferred()
+    this.stage(key, entry)
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined
+      try {
+        this.flush()
+      } catch (error) {
+        // Never thrown from a timer (that would crash the worker): the next record or
+        // flush, at the latest the end of the test file, throws it.
+        this.#deferred = error
+      }
+    }, Math.max(this.#writeBehindMs, 10 * this.#lastWriteMs))
+    this.#timer.unref?.()
+  }
+
+  /**
+   * Makes {@link record} write behind: entries recorded within `ms` of each other go to
+   * disk in one update, at most `ms` after the first (or ten times the last write's
+   * duration, for a file so large that writing it takes longer), and at {@link flush}. Rewriting the
+   * whole file for every entry made recording quadratic in the entries per file. Committed
+   * entries stay as safe as ever (each update is atomic); a crash loses at most the
+   * answers of the last `ms`.
+   */
+  writeBehind(ms: number): void {
+    this.#writeBehindMs = ms
+  }
+
+  #writeBehindMs: number | undefined
+  // A large file takes a while to write; waiting ten times as long before the next write
+  // keeps writing under a tenth of the run, however large the cassette grows.
+  #lastWriteMs = 0
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #deferred: unknown
+
+  #throwDeferred(): void {
+    if (this.#deferred === undefined) return
+    const error = this.#deferred
+    this.#deferred = undefined
+    throw error
   }
 
   /**
@@ -49,15 +95,24 @@ export class KeyedStore<E> {
     this.#pending.set(key, entry)
   }
 
-  /** Writes the staged entries in one update, merged with other writers' entries. */
+  /**
+   * Writes the staged entries in one update, merged with other writers' entries. When the
+   * write fails they stay staged, and the error is thrown.
+   */
   flush(): void {
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#throwDeferred()
     if (this.#pending.size === 0) return
     const pending = [...this.#pending]
-    this.#pending.clear()
+    const started = performance.now()
     updateStore<E>(this.#fs, this.path, this.#header, (entries) => {
       for (const [key, entry] of pending) entries[key] = entry
       this.#entries = { ...entries }
     })
+    this.#lastWriteMs = performance.now() - started
+    // Only what was written leaves the queue; an entry staged again meanwhile stays.
+    for (const [key, entry] of pending) if (this.#pending.get(key) === entry) this.#pending.delete(key)
   }
 
   /**

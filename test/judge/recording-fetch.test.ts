@@ -39,6 +39,8 @@ describe('recordingFetch', () => {
       { kind: 'llm-call', replayed: true },
     ])
     expect((records[0] as { cost: number }).cost).toBeGreaterThan(0)
+    // Recordings are written behind; the end of the test file writes them at the latest.
+    settleCassette(testPath, { fullRun: false, update: false, failed: [] })
     const file = readFileSync(join(dir, '__llm_cassettes__', 'feature.test.ts.json'), 'utf8')
     expect(file).toContain('Summarise: the article')
     expect(file).not.toContain('sk-app-secret')
@@ -91,5 +93,14 @@ describe('recordingFetch', () => {
     expect(Object.keys(JSON.parse(readFileSync(cassettePath(testPath), 'utf8')).entries as object)).toHaveLength(1)
     configure({ cache: { mode: 'auto' } })
     expect(settleCassette(testPath, { fullRun: true, update: true, failed: [] })).toMatchObject({ pruned: 1 })
+  })
+
+  test('recordings are written behind: many answers in one write, all on disk by the end of the file', async () => {
+    configure({ cache: { mode: 'auto' } })
+    const testPath = join(dir, 'many.test.ts')
+    const cassette = cassettePath(testPath)
+    await Promise.all(Array.from({ length: 20 }, (_, i) => summarise(app(testPath), `article ${i}`)))
+    settleCassette(testPath, { fullRun: false, update: false, failed: [] })
+    expect(Object.keys(JSON.parse(readFileSync(cassette, 'utf8')).entries as object)).toHaveLength(20)
   })
 })

@@ -47,3 +47,38 @@ describe('settle', () => {
     expect(stored()).toEqual(['failed 1', 'gone 1', 'used'])
   })
 })
+
+describe('write-behind recording', () => {
+  test('entries recorded close together reach the disk in one update, within the delay or at flush', async () => {
+    const fs = nodeFileSystem()
+    let writes = 0
+    const counting = { ...fs, writeAtomic: (p: string, c: string) => (writes++, fs.writeAtomic(p, c)) }
+    const store = new KeyedStore<number>(counting, path, header)
+    store.writeBehind(50)
+    for (let i = 0; i < 100; i++) store.record(`k${i}`, i)
+    expect(writes).toBe(0)
+    // Seen at once by this process, on disk within the delay.
+    expect(store.lookup('k42')).toBe(42)
+    for (let i = 0; i < 100 && writes === 0; i++) await new Promise((r) => setTimeout(r, 20))
+    expect(writes).toBe(1)
+    expect(stored()).toHaveLength(103)
+    store.record('late', 1)
+    store.flush()
+    expect(writes).toBe(2)
+    expect(stored()).toContain('late')
+  })
+
+  test('a failed background write is thrown by the next record or flush, and its entries stay staged', async () => {
+    const fs = nodeFileSystem()
+    let fail = true
+    const flaky = { ...fs, writeAtomic: (p: string, c: string) => (fail ? (() => { throw new Error('ENOSPC: no space left on device') })() : fs.writeAtomic(p, c)) }
+    const store = new KeyedStore<number>(flaky, path, header)
+    store.writeBehind(10)
+    store.record('kept', 1)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(() => store.flush()).toThrow('ENOSPC')
+    fail = false
+    store.flush()
+    expect(stored()).toContain('kept')
+  })
+})
