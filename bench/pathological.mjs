@@ -1,0 +1,79 @@
+// The worst case of every deterministic matcher on 1 MB inputs built to defeat it: long
+// runs of markup characters (backticks, braces, quotes), repeated abbreviations, text with
+// no spaces, a million list markers, hidden characters, CJK. Each matcher runs on each
+// input once (message included, as a failing assertion builds it); the table lists the
+// slowest input per matcher, and the run fails when any exceeds the 1 s goal.
+import { z } from 'zod'
+import * as matchers from '../dist/esm/matchers/index.js'
+
+const MB = 1 << 20
+const fill = (unit) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB)
+const article = 'Apple reported revenue of $94.9 billion, up 8% from a year earlier, Tim Cook said on May 2, 2024. '.repeat(20)
+
+/** The corpus: name → 1 MB text. */
+export const corpus = {
+  backticks: fill('`'),
+  'backtick fences': fill('```\n'),
+  'open braces': fill('{'),
+  'open brackets': fill('['),
+  'quotes and braces': fill('{"a":"'),
+  'Dr. Dr.': fill('Dr. '),
+  'no spaces': fill('abcdefghij'),
+  'no spaces CJK': fill('漢字仮名交じり文'),
+  'bullet lines': fill('- item\n'),
+  'numbered lines': fill('1. item\n'),
+  'dashes': fill('-'),
+  'digits': fill('1234567890'),
+  'digits and commas': fill('1,'),
+  'dots': fill('.'),
+  'newlines': fill('\n'),
+  'spaces': fill(' '),
+  'zero-width': fill('\u200B'),
+  'money words': fill('$1 million and '),
+  'capitalised words': fill('Apple Tim Cook '),
+  'hyphenated': fill('a-'),
+  'hash headings': fill('# '),
+  'pipes': fill('|'),
+  'asterisks': fill('*'),
+}
+
+const context = {
+  isNot: false,
+  testPath: '/bench/pathological.test.ts',
+  currentTestName: 'pathological',
+  utils: { matcherHint: (name) => `expect(received).${name}()`, printExpected: (v) => JSON.stringify(v), printReceived: (v) => JSON.stringify(v).slice(0, 100) },
+}
+
+const calls = {
+  toHaveBullets: (t) => matchers.toHaveBullets.call(context, t, { max: 3, maxWordsPerBullet: 20 }),
+  toPreserveEntities: (t) => matchers.toPreserveEntities.call(context, t, ['Apple', 'Tim Cook', 'Nestlé']),
+  'toPreserveEntities({ from })': (t) => matchers.toPreserveEntities.call(context, t, { from: article }),
+  toHaveNoInventedNumbers: (t) => matchers.toHaveNoInventedNumbers.call(context, t, article),
+  'toBeConcise({ maxWords })': (t) => matchers.toBeConcise.call(context, t, { maxWords: 50 }),
+  'toBeConcise({ maxSentences })': (t) => matchers.toBeConcise.call(context, t, { maxSentences: 5 }),
+  toMatchSchema: (t) => matchers.toMatchSchema.call(context, t, z.object({ title: z.string() })),
+}
+
+export function measure(only = Object.keys(calls)) {
+  const rows = []
+  for (const name of only) {
+    let worst = { input: '', ms: 0 }
+    for (const [input, text] of Object.entries(corpus)) {
+      const started = performance.now()
+      const result = calls[name](text)
+      result.message()
+      const ms = performance.now() - started
+      if (ms > worst.ms) worst = { input, ms }
+    }
+    rows.push({ matcher: name, 'worst input': worst.input, 'worst ms (1 MB)': Math.round(worst.ms) })
+  }
+  return rows
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = measure(process.argv.slice(2).length ? process.argv.slice(2) : undefined)
+  console.table(rows)
+  const over = rows.filter((r) => r['worst ms (1 MB)'] > 1000)
+  console.log(over.length ? `Over the 1 s goal: ${over.map((r) => `${r.matcher} on "${r['worst input']}"`).join(', ')}` : 'Every matcher stays under 1 s on every 1 MB input.')
+  process.exitCode = over.length ? 1 : 0
+}
