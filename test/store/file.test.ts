@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, fstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { nodeFileSystem, parseStore, serializeStore, StoreCorruptError, updateStore, type StoreFileSystem } from '../../src/store/file.js'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { nodeFileSystem, parseStore, serializeStore, StoreCorruptError, StoreWriteError, updateStore, type StoreFileSystem } from '../../src/store/file.js'
+import { fillLeaving, mountTmpfs, tmpfsUnavailable, type Tmpfs } from './tmpfs.js'
 
 const header = { assay: 'cassette', version: 1 }
 let dir: string
@@ -85,5 +86,124 @@ describe('updateStore', () => {
     const path = join(dir, 'x.json')
     writeFileSync(`${path}.lock`, String(process.pid))
     expect(() => updateStore(nodeFileSystem({ lockTimeoutMs: 100 }), path, header, () => {})).toThrow(`Timed out after 100 ms waiting for the lock ${path}.lock, held by process ${process.pid}`)
+  })
+})
+
+/** The error `run` throws, or undefined when it throws none. */
+function thrown(run: () => void): Error | undefined {
+  try {
+    run()
+  } catch (e) {
+    return e as Error
+  }
+  return undefined
+}
+
+describe('writeAtomic', () => {
+  const committed = '{"committed": true}\n'
+  const content = `${'x'.repeat(5_000)}\n`
+  const errno = (code: string) => Object.assign(new Error(`${code}: simulated`), { code })
+
+  test('a disk that takes a few bytes per write gets them all, in order', () => {
+    const path = join(dir, 'x.json')
+    const fs = nodeFileSystem({ io: { write: (fd, buffer, offset, length) => writeSync(fd, buffer, offset, Math.min(length, 7)) } })
+    fs.writeAtomic(path, content)
+    expect(readFileSync(path, 'utf8')).toBe(content)
+    expect(readdirSync(dir)).toEqual(['x.json'])
+  })
+
+  test('a write that takes fewer bytes than asked, and then none, fails and leaves the committed file as it was', () => {
+    const path = join(dir, 'x.json')
+    writeFileSync(path, committed)
+    let calls = 0
+    const fs = nodeFileSystem({ io: { write: (fd, buffer, offset, length) => (calls++ === 0 ? writeSync(fd, buffer, offset, 100) : 0) } })
+    const error = thrown(() => fs.writeAtomic(path, content))
+    expect(error).toBeInstanceOf(StoreWriteError)
+    expect(error!.message).toBe(`Could not write ${path}: the disk took only 100 of 5001 bytes. The committed file was left unchanged. Check the free space on that disk and run again.`)
+    expect(readFileSync(path, 'utf8')).toBe(committed)
+    expect(readdirSync(dir)).toEqual(['x.json'])
+  })
+
+  test('a file whose size on disk is not the content length is never renamed into place', () => {
+    const path = join(dir, 'x.json')
+    writeFileSync(path, committed)
+    // A disk that claims to have taken every byte but kept only half of them.
+    const fs = nodeFileSystem({ io: { write: (fd, buffer, offset, length) => (writeSync(fd, buffer, offset, Math.ceil(length / 2)), length) } })
+    const error = thrown(() => fs.writeAtomic(path, content))
+    expect(error!.message).toBe(`Could not write ${path}: the disk holds 2501 of its 5001 bytes after writing. The committed file was left unchanged. Check the free space on that disk and run again.`)
+    expect(readFileSync(path, 'utf8')).toBe(committed)
+    expect(readdirSync(dir)).toEqual(['x.json'])
+  })
+
+  test.each([
+    ['EDQUOT', 'disk quota exceeded (EDQUOT)', 'Free some space within your quota, or raise it, and run again.'],
+    ['EIO', 'input/output error (EIO)', 'Check the disk (the system log says more) and run again.'],
+  ])('%s from fsync is a named error; the temp file is removed and the committed file kept', (code, cause, fix) => {
+    const path = join(dir, 'x.json')
+    writeFileSync(path, committed)
+    const fs = nodeFileSystem({ io: { fsync: () => {
+      throw errno(code)
+    } } })
+    const error = thrown(() => fs.writeAtomic(path, content))
+    expect(error!.message).toBe(`Could not write ${path}: ${cause}. The committed file was left unchanged. ${fix}`)
+    expect((error as StoreWriteError).code).toBe(code)
+    expect(readFileSync(path, 'utf8')).toBe(committed)
+    expect(readdirSync(dir)).toEqual(['x.json'])
+  })
+
+  test('a new file that cannot be written says that nothing was written', () => {
+    const path = join(dir, 'new.json')
+    const fs = nodeFileSystem({ io: { write: () => {
+      throw errno('ENOSPC')
+    } } })
+    expect(thrown(() => fs.writeAtomic(path, content))!.message).toBe(`Could not write ${path}: no space left on device (ENOSPC). Nothing was written. Free some disk space and run again.`)
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  test('the folder is fsynced after the rename, so the rename itself survives a power cut; where it cannot be, the write still succeeds', () => {
+    const path = join(dir, 'x.json')
+    const synced: string[] = []
+    const fs = nodeFileSystem({
+      io: {
+        fsync: (fd) => {
+          if (!fstatSync(fd).isDirectory()) return synced.push('file')
+          synced.push(`folder, holding ${readFileSync(path, 'utf8') === content ? 'the new file' : 'the old one'}`)
+          throw errno('EINVAL')
+        },
+      },
+    })
+    fs.writeAtomic(path, content)
+    expect(synced).toEqual(['file', 'folder, holding the new file'])
+    expect(readFileSync(path, 'utf8')).toBe(content)
+  })
+})
+
+describe.skipIf(tmpfsUnavailable !== undefined)(`writeAtomic on a real full disk${tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : ''}`, () => {
+  let disk: Tmpfs
+  beforeAll(() => {
+    disk = mountTmpfs(64 * 1024)
+  })
+  afterAll(() => {
+    disk.unmount()
+    rmSync(disk.dir, { recursive: true, force: true })
+  })
+
+  test('ENOSPC part-way through is an error naming the file; the committed file stays byte-identical and no temp file remains', () => {
+    const path = join(disk.dir, 'x.json')
+    const before = serializeStore(header, { a: { answer: 'committed' } })
+    nodeFileSystem().writeAtomic(path, before)
+    const free = fillLeaving(disk.dir, 1)
+    expect(free).toBeGreaterThan(0)
+    // More than the free space, so the disk takes the first part and then refuses.
+    const after = serializeStore(header, { a: { answer: 'committed' }, b: { answer: 'y'.repeat(free * 2) } })
+    const error = thrown(() => nodeFileSystem().writeAtomic(path, after))
+    expect(error).toBeInstanceOf(StoreWriteError)
+    expect(error!.message).toBe(`Could not write ${path}: no space left on device (ENOSPC). The committed file was left unchanged. Free some disk space and run again.`)
+    expect(readFileSync(path, 'utf8')).toBe(before)
+    expect(readdirSync(disk.dir).sort()).toEqual(['filler', 'x.json'])
+    // Once there is room again, the same write goes through.
+    rmSync(join(disk.dir, 'filler'))
+    nodeFileSystem().writeAtomic(path, after)
+    expect(readFileSync(path, 'utf8')).toBe(after)
   })
 })
