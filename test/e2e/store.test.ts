@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, test } from 'vitest'
+import { afterAll, describe, expect, inject, test } from 'vitest'
 import { parseStore } from '../../src/store/file.js'
+import { fillLeaving, mountTmpfs, tmpfsUnavailable } from '../store/tmpfs.js'
+import { FixtureProject, node22Path, root, type RunResult } from './harness.js'
 
 const writer = join(import.meta.dirname, 'scripts/store-writer.mjs')
 const holder = join(import.meta.dirname, 'scripts/lock-holder.mjs')
@@ -105,6 +107,71 @@ describe.each([
       expect(keys, `round ${round}`).toEqual(committed.flat().sort())
       expect(keys, `round ${round}`).toHaveLength(18)
       expect(readdirSync(folder), `round ${round}`).toEqual(['x.json'])
+    }
+  })
+})
+
+// A store or report folder on a disk that fills up: the run must fail and say so, and the
+// committed file must keep every byte, never be replaced by the part that fitted.
+interface Runner {
+  name: string
+  project: string
+  trees?: () => string[]
+  run(p: FixtureProject, extra: string[], env?: Record<string, string>): Promise<RunResult>
+}
+const runners: Runner[] = [
+  { name: 'Vitest 4', project: 'vitest-esm', run: (p, extra, env) => p.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'baseline.test.js', ...extra], env) },
+  {
+    name: 'Vitest 5',
+    project: 'vitest5',
+    trees: () => [join(root, 'test/e2e/vitest5/node_modules'), join(root, 'node_modules')],
+    run: (p, extra, env) => p.run(node22Path(), ['node_modules/vitest/vitest.mjs', 'run', 'baseline.test.js', '--reporter=default', '--reporter=assay/reporter', ...extra], env),
+  },
+  { name: 'Jest 30', project: 'jest-cjs', run: (p, extra, env) => p.run(process.execPath, ['node_modules/jest/bin/jest.js', 'baseline.test.js', ...extra], env) },
+]
+
+describe.skipIf(tmpfsUnavailable !== undefined).each(runners)(`$name on a full disk${tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : ''}`, (runner) => {
+  test('a baseline that no longer fits fails the run, naming ENOSPC and the file, and the committed baseline is kept byte for byte', async () => {
+    const p = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    const folder = join(p.dir, '__llm_baselines__')
+    mkdirSync(folder)
+    const disk = mountTmpfs(64 * 1024, folder)
+    try {
+      const first = await runner.run(p, [])
+      expect(first.code, first.output).toBe(0)
+      const path = join(folder, 'baseline.test.js.json')
+      const committed = readFileSync(path, 'utf8')
+      const free = fillLeaving(folder, 1)
+      // -u rewrites the baseline with a sample bigger than the space left: the disk takes
+      // the first part of the write and refuses the rest.
+      const long = Array.from({ length: Math.ceil(free / 40) }, (_, i) => `- Bullet number ${i} of the long output.`).join('\n')
+      const second = await runner.run(p, ['-u'], { BASELINE_OUTPUT: long })
+      expect(second.code, second.output).not.toBe(0)
+      expect(second.output).toContain(`Could not write ${path}: no space left on device (ENOSPC). The committed file was left unchanged. Free some disk space and run again.`)
+      expect(readFileSync(path, 'utf8')).toBe(committed)
+      expect(readdirSync(folder).sort()).toEqual(['baseline.test.js.json', 'filler'])
+    } finally {
+      disk.unmount()
+      p.remove()
+    }
+  })
+
+  test('a report folder with no space left fails the run with a message naming ENOSPC and results.json', async () => {
+    const p = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    const folder = join(p.dir, 'assay-report')
+    mkdirSync(folder)
+    const disk = mountTmpfs(64 * 1024, folder)
+    try {
+      fillLeaving(folder, 0)
+      const run = await runner.run(p, [])
+      expect(run.code, run.output).not.toBe(0)
+      expect(run.output).toContain(
+        `assay could not write its report, so the run fails although the tests finished (their outcome is above).\nCould not write ${join(folder, 'results.json')}: no space left on device (ENOSPC). Nothing was written. Free some disk space and run again.`,
+      )
+      expect(readdirSync(folder)).toEqual(['filler'])
+    } finally {
+      disk.unmount()
+      p.remove()
     }
   })
 })
