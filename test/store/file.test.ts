@@ -1,4 +1,4 @@
-import { existsSync, fstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { existsSync, fstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
@@ -70,16 +70,31 @@ describe('updateStore', () => {
     expect(parseStore(path, readFileSync(path, 'utf8'), header)).toEqual({ first: 1, second: 2 })
   })
 
-  test('takes over a lock left by a dead process, and removes its temp files', () => {
+  test.each([
+    ['a lock folder naming its token', (lock: string, dead: number) => (mkdirSync(lock), writeFileSync(join(lock, `${dead}.0123456789ab`), ''))],
+    ['a lock file of the older layout', (lock: string, dead: number) => writeFileSync(lock, String(dead))],
+  ])('takes over %s left by a dead process, and removes its temp files', (_name, plant) => {
     const path = join(dir, 'x.json')
     const dead = 2 ** 22 + 12_345
-    writeFileSync(`${path}.lock`, String(dead))
+    plant(`${path}.lock`, dead)
     writeFileSync(`${path}.${dead}.abcd1234.tmp`, 'half a fi')
     writeFileSync(`${path}.${dead + 1}.lock.tmp`, String(dead + 1))
     updateStore(nodeFileSystem({ lockTimeoutMs: 2_000 }), path, header, (e) => void (e.a = 1))
     expect(existsSync(`${path}.${dead}.abcd1234.tmp`)).toBe(false)
     expect(existsSync(`${path}.${dead + 1}.lock.tmp`)).toBe(false)
     expect(existsSync(`${path}.lock`)).toBe(false)
+  })
+
+  test('a holder whose lock was taken over as stale releases nothing of the new owner', () => {
+    const path = join(dir, 'x.json')
+    const releaseSlow = nodeFileSystem().lock(path)
+    // Stale at once by age, although its owner (this process) is alive.
+    const releaseNew = nodeFileSystem({ staleLockMs: -1 }).lock(path)
+    releaseSlow()
+    expect(() => nodeFileSystem({ lockTimeoutMs: 50 }).lock(path)).toThrow(`Timed out after 50 ms waiting for the lock ${path}.lock, held by process ${process.pid}`)
+    releaseNew()
+    nodeFileSystem({ lockTimeoutMs: 50 }).lock(path)()
+    expect(readdirSync(dir)).toEqual([])
   })
 
   test('waits for a live lock and then gives up with a clear error', () => {
