@@ -205,7 +205,14 @@ export function nodeFileSystem(options: NodeFileSystemOptions = {}): StoreFileSy
  * Returns whether it was.
  */
 export function updateStore<E>(fs: StoreFileSystem, path: string, header: StoreHeader, change: (entries: Record<string, E>) => void): boolean {
-  const release = fs.lock(path)
+  let release: () => void
+  try {
+    release = fs.lock(path)
+  } catch (e) {
+    // A disk too full for even the lock's files (no inodes left) is the same failure as
+    // one too full for the store, and is reported the same way.
+    throw (e as NodeJS.ErrnoException).syscall === undefined ? e : writeError(path, e)
+  }
   try {
     const before = fs.read(path)
     const entries = parseStore<E>(path, before, header)

@@ -221,4 +221,24 @@ describe.skipIf(tmpfsUnavailable !== undefined)(`writeAtomic on a real full disk
     nodeFileSystem().writeAtomic(path, after)
     expect(readFileSync(path, 'utf8')).toBe(after)
   })
+
+  test('a disk out of inodes, where not even the lock can be made, is the same named error', () => {
+    const disk = mountTmpfs(64 * 1024, mkdtempSync(join(tmpdir(), 'assay-tmpfs-')), 8)
+    try {
+      const path = join(disk.dir, 'x.json')
+      updateStore(nodeFileSystem(), path, header, (e) => void (e.a = 1))
+      const before = readFileSync(path, 'utf8')
+      for (let i = 0; ; i++) {
+        const error = thrown(() => writeFileSync(join(disk.dir, `f${i}`), ''))
+        if (error) break
+      }
+      const error = thrown(() => updateStore(nodeFileSystem({ lockTimeoutMs: 1_000 }), path, header, (e) => void (e.b = 2)))
+      expect(error!.message).toBe(`Could not write ${path}: no space left on device (ENOSPC). The committed file was left unchanged. Free some disk space and run again.`)
+      expect(readFileSync(path, 'utf8')).toBe(before)
+      expect(readdirSync(disk.dir).filter((n) => n.startsWith('x.json'))).toEqual(['x.json'])
+    } finally {
+      disk.unmount()
+      rmSync(disk.dir, { recursive: true, force: true })
+    }
+  })
 })

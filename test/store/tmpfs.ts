@@ -12,9 +12,10 @@ export interface Tmpfs {
   unmount(): void
 }
 
-/** Mounts a tmpfs of `bytes` on `dir` (a new temporary folder by default). */
-export function mountTmpfs(bytes: number, dir = mkdtempSync(join(tmpdir(), 'assay-tmpfs-'))): Tmpfs {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir], { stdio: 'pipe' })
+/** Mounts a tmpfs of `bytes` (and at most `inodes` files, if given) on `dir` (a new temporary folder by default). */
+export function mountTmpfs(bytes: number, dir = mkdtempSync(join(tmpdir(), 'assay-tmpfs-')), inodes?: number): Tmpfs {
+  const options = inodes === undefined ? `size=${bytes}` : `size=${bytes},nr_inodes=${inodes}`
+  execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' })
   return {
     dir,
     unmount: () => execFileSync('umount', [dir], { stdio: 'pipe' }),
