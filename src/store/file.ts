@@ -15,7 +15,10 @@ export interface StoreFileSystem {
    * the old or the new text; throws {@link StoreWriteError} when the new text is not written.
    */
   writeAtomic(path: string, content: string): void
-  /** Takes an exclusive lock on `path` across processes; returns the function that releases it. */
+  /**
+   * Takes an exclusive lock on `path` across processes; returns the function that releases
+   * it, which never removes a lock that another process holds by then.
+   */
   lock(path: string): () => void
 }
 
@@ -162,22 +165,28 @@ function writeAtomic(path: string, content: string, io: StoreIo): void {
     fd = undefined
     renameSync(temp, path)
   } catch (e) {
-    try {
-      if (fd !== undefined) closeSync(fd)
-    } catch {
-      // The write already failed; that error is the one to report.
-    }
-    rmSync(temp, { force: true })
+    // The write already failed, and that error is the one to report; a temp file that
+    // cannot be removed now is removed by the next writer once this process has ended.
+    quietly(() => fd !== undefined && closeSync(fd))
+    quietly(() => rmSync(temp, { force: true }))
     throw writeError(path, e)
   }
-  let folder: number | undefined
+  // Best effort, see above: the file itself is already safely on disk.
+  quietly(() => {
+    const folder = openSync(dirname(path), 'r')
+    try {
+      io.fsync(folder)
+    } finally {
+      closeSync(folder)
+    }
+  })
+}
+
+function quietly(run: () => unknown): void {
   try {
-    folder = openSync(dirname(path), 'r')
-    io.fsync(folder)
+    run()
   } catch {
-    // Best effort, see above: the file itself is already safely on disk.
-  } finally {
-    if (folder !== undefined) closeSync(folder)
+    // Deliberately ignored by the caller, which says why.
   }
 }
 

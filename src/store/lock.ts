@@ -105,6 +105,19 @@ function takeOver(path: string, lock: string, holder: Holder): boolean {
   return true
 }
 
+/** Renames the staged lock folder into place; false when a lock is held there. */
+function moveInto(staging: string, lock: string): boolean {
+  try {
+    renameSync(staging, lock)
+    return true
+  } catch (e) {
+    // ENOTEMPTY/EEXIST: held. ENOTDIR: an older-layout lock file. EPERM: Windows, which
+    // renames no folder over another, even an empty one.
+    if (['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EPERM'].includes(code(e) ?? '')) return false
+    throw e
+  }
+}
+
 /** Options of {@link lockStore}. */
 export interface LockOptions {
   timeoutMs: number
@@ -137,10 +150,15 @@ export function lockStore(path: string, options: LockOptions): () => void {
   const deadline = Date.now() + options.timeoutMs
   for (let wait = 2; ; ) {
     const staging = `${path}.${token}.lock.tmp`
+    mkdirSync(staging)
+    let taken: boolean
     try {
-      mkdirSync(staging)
       writeFileSync(join(staging, token), '')
-      renameSync(staging, lock)
+      taken = moveInto(staging, lock)
+    } finally {
+      rmSync(staging, { recursive: true, force: true })
+    }
+    if (taken) {
       removeOrphans(path)
       return () => {
         try {
@@ -150,11 +168,6 @@ export function lockStore(path: string, options: LockOptions): () => void {
           // Taken over as stale, or a new owner already holds the folder: not ours to remove.
         }
       }
-    } catch (e) {
-      // ENOTEMPTY/EEXIST: held. ENOTDIR: an older-layout lock file. EPERM: Windows, held.
-      if (!['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EPERM'].includes(code(e) ?? '')) throw e
-    } finally {
-      rmSync(staging, { recursive: true, force: true })
     }
     const holder = inspect(lock)
     const stale = holder !== undefined && ((Number.isInteger(holder.owner) && holder.owner > 0 && !alive(holder.owner)) || holder.ageMs > options.staleMs)
