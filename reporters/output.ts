@@ -9,7 +9,7 @@ import { AssayUsageError } from '../src/errors.js'
 import { appendHistory, readHistory, type HistoryRead } from '../src/report/history.js'
 import type { Results } from '../src/report/schema.js'
 import { githubAnnotations, githubStepSummary, terminalSummary } from '../src/report/summary.js'
-import { nodeFileSystem } from '../src/store/file.js'
+import { nodeFileSystem, StoreWriteError } from '../src/store/file.js'
 import { renderHtml } from './html/render.js'
 
 const optionsSchema = z.strictObject({
@@ -60,6 +60,17 @@ export interface WrittenReport {
 
 /** Writes every output of a run and returns where they are. */
 export function writeReport(results: Results, root: string, options: ReporterOptions, log: (text: string) => void = console.log): WrittenReport {
+  try {
+    return writeOutputs(results, root, options, log)
+  } catch (e) {
+    // A report that could not be written (a full disk…) fails the run, and says that it is
+    // the report, not a test, that failed.
+    if (!(e instanceof StoreWriteError)) throw e
+    throw new Error(`assay could not write its report, so the run fails although the tests finished (their outcome is above).\n${e.message}`, { cause: e })
+  }
+}
+
+function writeOutputs(results: Results, root: string, options: ReporterOptions, log: (text: string) => void): WrittenReport {
   const fs = nodeFileSystem()
   const dir = reportDir(root, options)
   const resultsPath = join(dir, 'results.json')

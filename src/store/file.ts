@@ -1,18 +1,24 @@
 // The on-disk format every assay store (cassettes, and later baselines) shares, and the
 // file operations it needs. All IO goes through the small StoreFileSystem interface, so
 // the store logic can be tested without touching the disk.
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
-import { basename, dirname, join } from 'node:path'
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
 import stableStringify from 'fast-json-stable-stringify'
+import { lockStore, scratchName } from './lock.js'
 
 /** The file operations a store needs. */
 export interface StoreFileSystem {
   /** The file's text, or undefined when it does not exist. */
   read(path: string): string | undefined
-  /** Replaces the file's content so that a crash leaves either the old or the new text. */
+  /**
+   * Replaces the file's content so that a crash, a full disk or an IO error leaves either
+   * the old or the new text; throws {@link StoreWriteError} when the new text is not written.
+   */
   writeAtomic(path: string, content: string): void
-  /** Takes an exclusive lock on `path` across processes; returns the function that releases it. */
+  /**
+   * Takes an exclusive lock on `path` across processes; returns the function that releases
+   * it, which never removes a lock that another process holds by then.
+   */
   lock(path: string): () => void
 }
 
@@ -67,46 +73,127 @@ export function parseStore<E>(path: string, text: string | undefined, header: St
   return file.entries as Record<string, E>
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4))
-function sleep(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms)
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** Removes the temp files that writers which died (kill -9) left beside `path`. */
-function removeOrphans(path: string): void {
-  const base = `${basename(path)}.`
-  try {
-    for (const name of readdirSync(dirname(path))) {
-      if (!name.startsWith(base) || !name.endsWith('.tmp')) continue
-      const pid = Number(name.slice(base.length).split('.')[0])
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) rmSync(join(dirname(path), name), { force: true })
-    }
-  } catch {
-    // Nothing to clean, or the folder went away: neither matters.
-  }
+/** The low-level calls of {@link StoreFileSystem.writeAtomic}, which a test can replace to play a failing disk. */
+export interface StoreIo {
+  /** Writes up to `length` bytes of `buffer` from `offset`; returns how many the disk took. @default fs.writeSync */
+  write(fd: number, buffer: Uint8Array, offset: number, length: number): number
+  /** Flushes a file, or a folder's entries, to the disk. @default fs.fsyncSync */
+  fsync(fd: number): void
 }
 
 /** Options of {@link nodeFileSystem}. */
 export interface NodeFileSystemOptions {
   /** How long to wait for another process's lock before giving up. @default 30000 */
   lockTimeoutMs?: number
-  /** A lock older than this whose owner cannot be checked is taken over. @default 60000 */
+  /**
+   * A lock held longer than this is taken over even if its owner's pid is alive (the pid
+   * may have been reused, or belong to another container); no update holds it for more
+   * than a moment. @default 60000
+   */
   staleLockMs?: number
+  /** Replaces the low-level write and fsync, so tests can play short writes and disk errors. */
+  io?: Partial<StoreIo>
 }
 
-/** The real file system: temp file + fsync + rename for writes, an exclusive lock file for locks. */
+/** A store file that could not be written; the committed version, if any, is unchanged. */
+export class StoreWriteError extends Error {
+  override readonly name = 'StoreWriteError'
+  constructor(
+    readonly path: string,
+    /** The error code (ENOSPC, EDQUOT, EIO…), or undefined for a short write. */
+    readonly code: string | undefined,
+    problem: string,
+    fix: string,
+    committedKept: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(`Could not write ${path}: ${problem}. ${committedKept ? 'The committed file was left unchanged.' : 'Nothing was written.'} ${fix}`, options)
+  }
+}
+
+const CAUSES: Record<string, [problem: string, fix: string]> = {
+  ENOSPC: ['no space left on device', 'Free some disk space and run again.'],
+  EDQUOT: ['disk quota exceeded', 'Free some space within your quota, or raise it, and run again.'],
+  EIO: ['input/output error', 'Check the disk (the system log says more) and run again.'],
+  EROFS: ['read-only file system', 'Keep the file on a writable disk and run again.'],
+  EACCES: ['permission denied', 'Give this user write access to the folder and run again.'],
+  EPERM: ['operation not permitted', 'Give this user write access to the folder and run again.'],
+}
+const SHORT_FIX = 'Check the free space on that disk and run again.'
+
+/** A write that the disk did not take whole, though it reported no error. */
+class ShortWrite extends Error {}
+
+function writeError(path: string, e: unknown): StoreWriteError {
+  const kept = existsSync(path)
+  if (e instanceof ShortWrite) return new StoreWriteError(path, undefined, e.message, SHORT_FIX, kept)
+  const code = (e as NodeJS.ErrnoException).code
+  const known = code === undefined ? undefined : CAUSES[code]
+  if (known) return new StoreWriteError(path, code, `${known[0]} (${code})`, known[1], kept, { cause: e })
+  return new StoreWriteError(path, code, (e as Error).message, 'Check that the folder is writable and the disk healthy, and run again.', kept, { cause: e })
+}
+
+/**
+ * Replaces `path` with `content` so that the committed file is either the old or the new
+ * bytes, whatever happens:
+ * - The bytes go to a unique temp file beside it. The write is repeated until the disk has
+ *   taken every byte; a write that takes none ends it (a full disk may first take part of
+ *   a write and only refuse the next one, so a single write's count cannot be trusted).
+ * - The temp file is fsynced, and its size on disk must equal the content's byte length.
+ * - Only then is it renamed over `path`, and the folder fsynced so that the rename itself
+ *   survives a power cut (best effort: Windows and some file systems cannot do it).
+ * - On any error (ENOSPC, EDQUOT, EIO, a short write…) the temp file is removed, `path` is
+ *   left as it was, and a {@link StoreWriteError} names the file, the cause and the fix.
+ *   A writer killed mid-way leaves only its temp file, which the next writer removes.
+ */
+function writeAtomic(path: string, content: string, io: StoreIo): void {
+  const bytes = Buffer.from(content, 'utf8')
+  const temp = scratchName(path, 'tmp')
+  let fd: number | undefined
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    fd = openSync(temp, 'w')
+    for (let done = 0; done < bytes.length; ) {
+      const taken = io.write(fd, bytes, done, bytes.length - done)
+      if (!(taken > 0)) throw new ShortWrite(`the disk took only ${done} of ${bytes.length} bytes`)
+      done += taken
+    }
+    io.fsync(fd)
+    const size = fstatSync(fd).size
+    if (size !== bytes.length) throw new ShortWrite(`the disk holds ${size} of its ${bytes.length} bytes after writing`)
+    closeSync(fd)
+    fd = undefined
+    renameSync(temp, path)
+  } catch (e) {
+    // The write already failed, and that error is the one to report; a temp file that
+    // cannot be removed now is removed by the next writer once this process has ended.
+    quietly(() => fd !== undefined && closeSync(fd))
+    quietly(() => rmSync(temp, { force: true }))
+    throw writeError(path, e)
+  }
+  // Best effort, see above: the file itself is already safely on disk.
+  quietly(() => {
+    const folder = openSync(dirname(path), 'r')
+    try {
+      io.fsync(folder)
+    } finally {
+      closeSync(folder)
+    }
+  })
+}
+
+function quietly(run: () => unknown): void {
+  try {
+    run()
+  } catch {
+    // Deliberately ignored by the caller, which says why.
+  }
+}
+
+/** The real file system: see writeAtomic and {@link lockStore} for what they guarantee. */
 export function nodeFileSystem(options: NodeFileSystemOptions = {}): StoreFileSystem {
-  const timeout = options.lockTimeoutMs ?? 30_000
-  const stale = options.staleLockMs ?? 60_000
+  const lock = { timeoutMs: options.lockTimeoutMs ?? 30_000, staleMs: options.staleLockMs ?? 60_000 }
+  const io: StoreIo = { write: options.io?.write ?? writeSync, fsync: options.io?.fsync ?? fsyncSync }
   return {
     read(path) {
       try {
@@ -116,55 +203,8 @@ export function nodeFileSystem(options: NodeFileSystemOptions = {}): StoreFileSy
         throw e
       }
     },
-    writeAtomic(path, content) {
-      mkdirSync(dirname(path), { recursive: true })
-      const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-      const fd = openSync(temp, 'w')
-      try {
-        writeSync(fd, content)
-        fsyncSync(fd)
-      } finally {
-        closeSync(fd)
-      }
-      renameSync(temp, path)
-    },
-    lock(path) {
-      const lockPath = `${path}.lock`
-      mkdirSync(dirname(path), { recursive: true })
-      const deadline = Date.now() + timeout
-      for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
-        // The lock appears with its owner's pid already in it (written aside, then
-        // hard-linked into place), so a kill can never leave an anonymous lock behind.
-        const claim = `${path}.${process.pid}.lock.tmp`
-        writeFileSync(claim, String(process.pid))
-        try {
-          linkSync(claim, lockPath)
-          removeOrphans(path)
-          return () => rmSync(lockPath, { force: true })
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-        } finally {
-          rmSync(claim, { force: true })
-        }
-        // A lock whose process died (kill -9) would block every later run: take it over.
-        let owner = Number.NaN
-        let age = 0
-        try {
-          owner = Number(readFileSync(lockPath, 'utf8'))
-          age = Date.now() - statSync(lockPath).mtimeMs
-        } catch {
-          continue
-        }
-        if ((Number.isInteger(owner) && owner > 0 && !alive(owner)) || age > stale) {
-          rmSync(lockPath, { force: true })
-          continue
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`Timed out after ${timeout} ms waiting for the lock ${lockPath}, held by process ${owner}. If no assay run is active, delete the lock file.`)
-        }
-        sleep(wait)
-      }
-    },
+    writeAtomic: (path, content) => writeAtomic(path, content, io),
+    lock: (path) => lockStore(path, lock),
   }
 }
 
@@ -174,7 +214,14 @@ export function nodeFileSystem(options: NodeFileSystemOptions = {}): StoreFileSy
  * Returns whether it was.
  */
 export function updateStore<E>(fs: StoreFileSystem, path: string, header: StoreHeader, change: (entries: Record<string, E>) => void): boolean {
-  const release = fs.lock(path)
+  let release: () => void
+  try {
+    release = fs.lock(path)
+  } catch (e) {
+    // A disk too full for even the lock's files (no inodes left) is the same failure as
+    // one too full for the store, and is reported the same way.
+    throw (e as NodeJS.ErrnoException).syscall === undefined ? e : writeError(path, e)
+  }
   try {
     const before = fs.read(path)
     const entries = parseStore<E>(path, before, header)
