@@ -1,0 +1,167 @@
+// Keys must never leave assay: an endpoint (a proxy, a gateway, an error page) may echo the
+// key it was sent, in a reply, an error message or a reasoning text, and assay writes those
+// to cassettes, records, reports and the terminal. Every such point runs its text through
+// `redact` / `redactDeep` here.
+//
+// The known secrets are the judge's configured keys (its own and each fallback's),
+// OPENAI_API_KEY and other `*_API_KEY` / `*_TOKEN` / `*_SECRET` / `*_PASSWORD` variables of
+// the environment, and whatever the app's requests sent in `authorization`, `api-key` or
+// `x-api-key` headers (registered by recordingFetch).
+import { configGeneration, getConfig } from './config.js'
+
+/** What every secret is replaced with. */
+export const REDACTED = '[REDACTED]'
+
+/**
+ * Shorter values are not treated as secrets: placeholders such as `no-key`, `ollama` or
+ * `EMPTY` are common for local endpoints, and redacting them would mangle ordinary text.
+ */
+export const MIN_SECRET_LENGTH = 8
+
+/** Fields whose value is a credential wherever they appear in a recorded object (compared case-insensitively). */
+const CREDENTIAL_FIELDS = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key'])
+
+/** The same fields as JSON text, for raw replies and messages that are not parsed. */
+const CREDENTIAL_JSON_FIELD = /("(?:authorization|proxy-authorization|api-key|x-api-key)"\s*:\s*")(?:[^"\\]|\\.)*"/gi
+
+const SECRET_ENV_NAME = /(?:_API_?KEY|_TOKEN|_SECRET|_PASSWORD|_ACCESS_KEY)$/i
+
+const registered = new Set<string>()
+let registeredVersion = 0
+let fromEnvironment: string[] | undefined
+
+/** A value worth redacting: long enough, and not a phrase (keys have no spaces). */
+function qualifies(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH && !/\s/.test(value)
+}
+
+/**
+ * Adds a value to the secrets redacted from everything assay writes or prints. Values
+ * shorter than {@link MIN_SECRET_LENGTH} are ignored. An `Authorization`-style value
+ * (`Bearer <token>`, `Basic <token>`) registers the token as well.
+ *
+ * @example
+ * ```ts
+ * registerSecret(process.env.MY_GATEWAY_KEY)
+ * ```
+ */
+export function registerSecret(value: string | null | undefined): void {
+  if (typeof value !== 'string') return
+  const trimmed = value.trim()
+  const scheme = /^(?:bearer|basic|token)\s+(\S+)$/i.exec(trimmed)
+  for (const v of scheme ? [trimmed, scheme[1]!] : [trimmed]) {
+    if (!qualifies(v) || registered.has(v)) continue
+    registered.add(v)
+    registeredVersion++
+  }
+}
+
+/** Registers the credential headers of a request (`authorization`, `api-key`, `x-api-key`). */
+export function registerHeaderSecrets(headers: Headers): void {
+  for (const name of CREDENTIAL_FIELDS) registerSecret(headers.get(name))
+}
+
+/** Forgets every registered secret and re-reads the environment on next use; for tests. */
+export function resetSecrets(): void {
+  registered.clear()
+  registeredVersion++
+  fromEnvironment = undefined
+}
+
+// The environment is scanned once: reading every variable on each redaction would cost
+// more than the redaction. OPENAI_API_KEY, the one assay itself reads, is looked up each time.
+function environmentSecrets(): string[] {
+  fromEnvironment ??= Object.entries(process.env)
+    .filter(([name, value]) => SECRET_ENV_NAME.test(name) && value !== undefined && qualifies(value))
+    .map(([, value]) => value!)
+  return fromEnvironment
+}
+
+/** The forms a secret takes in what assay writes: as it is, JSON-escaped (once or twice, `/` escaped or not), URL-encoded. */
+function variants(secret: string): string[] {
+  const json = (s: string) => JSON.stringify(s).slice(1, -1)
+  const url = encodeURIComponent(secret)
+  return [secret, json(secret), json(json(secret)), json(secret).replace(/\//g, '\\/'), url, url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), url.replace(/%20/g, '+')]
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+let cached: { signature: string; pattern: RegExp | undefined } | undefined
+
+/** One regex of every form of every known secret, rebuilt only when the set changes. */
+function secretPattern(): RegExp | undefined {
+  const judge = getConfig().judge
+  const env = process.env.OPENAI_API_KEY
+  const signature = `${registeredVersion}\u0000${configGeneration()}\u0000${env ?? ''}`
+  if (cached?.signature === signature) return cached.pattern
+  const all = new Set<string>()
+  for (const s of [...registered, ...environmentSecrets(), env, judge.apiKey, ...judge.fallback.map((f) => f.apiKey)]) {
+    if (s === undefined || !qualifies(s)) continue
+    for (const v of variants(s)) all.add(v)
+  }
+  // Longest first, so a longer form (an escaped one) wins over a shorter one it contains.
+  const alternatives = [...all].sort((a, b) => b.length - a.length).map(escapeRegExp)
+  cached = { signature, pattern: alternatives.length ? new RegExp(alternatives.join('|'), 'g') : undefined }
+  return cached.pattern
+}
+
+/**
+ * Replaces every known secret in `text` with {@link REDACTED}, in any of the forms it may
+ * take (plain, inside `Bearer …`, JSON-escaped, URL-encoded, as a substring of anything),
+ * and the value of any `"authorization"`, `"api-key"` or `"x-api-key"` JSON field.
+ * Linear in the length of the text.
+ *
+ * @example
+ * ```ts
+ * redact('Incorrect API key provided: sk-live-0123456789') // 'Incorrect API key provided: [REDACTED]'
+ * ```
+ */
+export function redact(text: string): string {
+  const pattern = secretPattern()
+  const clean = pattern ? text.replace(pattern, REDACTED) : text
+  return clean.includes('"') ? clean.replace(CREDENTIAL_JSON_FIELD, `$1${REDACTED}"`) : clean
+}
+
+/** Whether {@link redact} would change `text`; one scan, for cheap checks of large outputs. */
+export function holdsSecrets(text: string): boolean {
+  const pattern = secretPattern()
+  if (pattern) {
+    pattern.lastIndex = 0
+    if (pattern.test(text)) return true
+  }
+  CREDENTIAL_JSON_FIELD.lastIndex = 0
+  return CREDENTIAL_JSON_FIELD.test(text)
+}
+
+/**
+ * A copy of plain JSON-like data with {@link redact} applied to every string (keys
+ * included), and the value of every `authorization`, `api-key` or `x-api-key` field
+ * replaced by {@link REDACTED} whatever it is. Values that are not plain data (class
+ * instances, functions) are kept as they are.
+ *
+ * @example
+ * ```ts
+ * redactDeep({ headers: { Authorization: 'Bearer x' }, note: 'sk-live-0123456789' })
+ * // { headers: { Authorization: '[REDACTED]' }, note: '[REDACTED]' }
+ * ```
+ */
+export function redactDeep<T>(value: T): T {
+  return deep(value) as T
+}
+
+function deep(value: unknown): unknown {
+  if (typeof value === 'string') return redact(value)
+  if (Array.isArray(value)) return value.map(deep)
+  if (value === null || typeof value !== 'object') return value
+  const proto = Object.getPrototypeOf(value) as unknown
+  if (proto !== Object.prototype && proto !== null) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, field] of Object.entries(value)) {
+    const clean = field !== null && field !== undefined && CREDENTIAL_FIELDS.has(key.toLowerCase()) ? REDACTED : deep(field)
+    const name = redact(key)
+    // A "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
+    if (name === '__proto__') Object.defineProperty(out, name, { value: clean, enumerable: true, writable: true, configurable: true })
+    else out[name] = clean
+  }
+  return out
+}

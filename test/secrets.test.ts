@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, test } from 'vitest'
+import { configure, resetConfig } from '../src/config.js'
+import { holdsSecrets, MIN_SECRET_LENGTH, REDACTED, redact, redactDeep, registerHeaderSecrets, registerSecret, resetSecrets } from '../src/secrets.js'
+
+const key = 'sk-test-0123456789abcdef'
+const saved = { ...process.env }
+afterEach(() => {
+  process.env = { ...saved }
+  resetConfig()
+  resetSecrets()
+})
+
+describe('redact', () => {
+  test('replaces a configured key wherever it occurs, also inside other text', () => {
+    configure({ judge: { apiKey: key } })
+    expect(redact(`Incorrect API key provided: ${key}.`)).toBe(`Incorrect API key provided: ${REDACTED}.`)
+    expect(redact(`Authorization: Bearer ${key}`)).toBe(`Authorization: Bearer ${REDACTED}`)
+    expect(redact(`prefix${key}suffix ${key}`)).toBe(`prefix${REDACTED}suffix ${REDACTED}`)
+  })
+
+  test('fallback keys and OPENAI_API_KEY are secrets too', () => {
+    process.env.OPENAI_API_KEY = 'sk-env-key-from-openai'
+    configure({ judge: { fallback: [{ model: 'm', apiKey: 'sk-fallback-key-1' }] } })
+    expect(redact('a sk-env-key-from-openai b sk-fallback-key-1 c')).toBe(`a ${REDACTED} b ${REDACTED} c`)
+  })
+
+  test('other *_API_KEY, *_TOKEN and *_SECRET variables of the environment are secrets', () => {
+    process.env.GATEWAY_API_KEY = 'gw-0123456789'
+    process.env.GITHUB_TOKEN = 'ghp_abcdefghijklmnop'
+    process.env.SOME_SETTING = 'not-a-secret-value'
+    resetSecrets()
+    expect(redact('gw-0123456789 ghp_abcdefghijklmnop not-a-secret-value')).toBe(`${REDACTED} ${REDACTED} not-a-secret-value`)
+  })
+
+  test('finds the key JSON-escaped (once and twice) and URL-encoded', () => {
+    const odd = 'sk-"quoted"/slash\\back+plus'
+    registerSecret(odd)
+    const once = JSON.stringify({ m: `key ${odd}` })
+    expect(redact(once)).toBe(JSON.stringify({ m: `key ${REDACTED}` }))
+    expect(JSON.parse(redact(JSON.stringify(once)))).toBe(JSON.stringify({ m: `key ${REDACTED}` }))
+    expect(redact(`https://x.test/?key=${encodeURIComponent(odd)}&a=1`)).toBe(`https://x.test/?key=${REDACTED}&a=1`)
+    expect(redact(`?key=${encodeURIComponent(odd).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())}`)).toBe(`?key=${REDACTED}`)
+    expect(redact(once.replace(/\//g, '\\/'))).not.toContain('slash')
+  })
+
+  test('several keys at once, the longer one winning where one contains the other', () => {
+    registerSecret('abcdefgh-1234')
+    registerSecret('abcdefgh-1234-and-more')
+    expect(redact('x abcdefgh-1234-and-more y abcdefgh-1234 z')).toBe(`x ${REDACTED} y ${REDACTED} z`)
+  })
+
+  test(`values shorter than ${MIN_SECRET_LENGTH} characters, or with spaces, are not secrets`, () => {
+    configure({ judge: { apiKey: 'no-key', fallback: [{ model: 'm', apiKey: 'EMPTY' }] } })
+    registerSecret('short')
+    registerSecret('a phrase with spaces in it')
+    const text = 'no-key EMPTY short, a phrase with spaces in it'
+    expect(redact(text)).toBe(text)
+    expect(holdsSecrets(text)).toBe(false)
+  })
+
+  test('Authorization-style values register their token; credential headers register theirs', () => {
+    registerSecret('Bearer tok-0123456789')
+    registerHeaderSecrets(new Headers({ 'x-api-key': 'xk-0123456789', 'api-key': 'az-0123456789', 'content-type': 'application/json' }))
+    expect(redact('tok-0123456789 xk-0123456789 az-0123456789 application/json')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} application/json`)
+  })
+
+  test('redacts the value of authorization, api-key and x-api-key JSON fields, known or not', () => {
+    const text = '{"headers":{"Authorization":"Bearer unknown-token-xyz","X-Api-Key":"k\\"1","other":"kept"}}'
+    expect(JSON.parse(redact(text))).toEqual({ headers: { Authorization: REDACTED, 'X-Api-Key': REDACTED, other: 'kept' } })
+  })
+
+  test('a 1 MB text is redacted in one linear pass', () => {
+    registerSecret(key)
+    const chunk = 'The quarter was strong; revenue rose 8% to $94.9 billion. '
+    const text = `${chunk.repeat(Math.ceil(1_000_000 / chunk.length / 2))}${key}${chunk.repeat(Math.ceil(1_000_000 / chunk.length / 2))}`
+    expect(text.length).toBeGreaterThan(1_000_000)
+    const clean = redact(text)
+    expect(clean).not.toContain(key)
+    expect(clean.length).toBe(text.length - key.length + REDACTED.length)
+    expect(holdsSecrets(text)).toBe(true)
+    expect(holdsSecrets(clean)).toBe(false)
+  })
+})
+
+describe('redactDeep', () => {
+  test('cleans every string and key of plain data, and every credential field whatever its value', () => {
+    registerSecret(key)
+    const value = { a: [`x ${key}`, 3, null, { [key]: true }], headers: { authorization: 'Bearer other-0123456789', 'API-KEY': ['a', 'b'], none: undefined }, n: 1 }
+    expect(redactDeep(value)).toEqual({ a: [`x ${REDACTED}`, 3, null, { [REDACTED]: true }], headers: { authorization: REDACTED, 'API-KEY': REDACTED, none: undefined }, n: 1 })
+    expect(value.a[0]).toBe(`x ${key}`)
+  })
+
+  test('keeps a "__proto__" key as data', () => {
+    const parsed = JSON.parse('{"__proto__": {"note": "sk-test-0123456789abcdef"}}') as object
+    registerSecret(key)
+    const clean = redactDeep(parsed)
+    expect(Object.getPrototypeOf(clean)).toBe(Object.prototype)
+    expect(JSON.stringify(clean)).toBe(`{"__proto__":{"note":"${REDACTED}"}}`)
+  })
+})
