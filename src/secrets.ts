@@ -153,8 +153,10 @@ function deep(value: unknown): unknown {
   if (typeof value === 'string') return redact(value)
   if (Array.isArray(value)) return value.map(deep)
   if (value === null || typeof value !== 'object') return value
-  const proto = Object.getPrototypeOf(value) as unknown
-  if (proto !== Object.prototype && proto !== null) return value
+  // Plain objects of any realm (Jest runs tests in a vm context, and fetch parses JSON
+  // outside it): their prototype is null or a root prototype. Class instances go deeper.
+  const proto = Object.getPrototypeOf(value) as object | null
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return value
   const out: Record<string, unknown> = {}
   for (const [key, field] of Object.entries(value)) {
     const clean = field !== null && field !== undefined && CREDENTIAL_FIELDS.has(key.toLowerCase()) ? REDACTED : deep(field)

@@ -98,3 +98,16 @@ describe('redactDeep', () => {
     expect(JSON.stringify(clean)).toBe(`{"__proto__":{"note":"${REDACTED}"}}`)
   })
 })
+
+describe('redactDeep across realms', () => {
+  test('cleans plain objects made in another realm (Jest runs tests in a vm context; fetch parses outside it)', async () => {
+    const { runInNewContext } = await import('node:vm')
+    registerSecret(key)
+    const foreign = runInNewContext(`({ reply: { content: 'key ${key}' }, list: [{ note: '${key}' }] })`) as object
+    expect(JSON.stringify(redactDeep(foreign))).toBe(`{"reply":{"content":"key ${REDACTED}"},"list":[{"note":"${REDACTED}"}]}`)
+    class Kept {
+      note = key
+    }
+    expect(redactDeep({ kept: new Kept() }).kept.note).toBe(key)
+  })
+})
