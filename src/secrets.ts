@@ -23,6 +23,8 @@ const CREDENTIAL_FIELDS = new Set(['authorization', 'proxy-authorization', 'api-
 
 /** The same fields as JSON text, for raw replies and messages that are not parsed. */
 const CREDENTIAL_JSON_FIELD = /("(?:authorization|proxy-authorization|api-key|x-api-key)"\s*:\s*")(?:[^"\\]|\\.)*"/gi
+/** Any such field, whatever its value, in serialised data: as a key, or as JSON text inside a string. */
+const CREDENTIAL_KEY = /\\?"(?:authorization|proxy-authorization|api-key|x-api-key)\\?"\s*:/i
 
 const SECRET_ENV_NAME = /(?:_API_?KEY|_TOKEN|_SECRET|_PASSWORD|_ACCESS_KEY)$/i
 
@@ -117,14 +119,20 @@ function secretPattern(): RegExp | undefined {
  * ```
  */
 export function redact(text: string): string {
-  const pattern = secretPattern()
+  return redactWith(secretPattern(), text)
+}
+
+function redactWith(pattern: RegExp | undefined, text: string): string {
   const clean = pattern ? text.replace(pattern, REDACTED) : text
   return clean.includes('"') ? clean.replace(CREDENTIAL_JSON_FIELD, `$1${REDACTED}"`) : clean
 }
 
 /** Whether {@link redact} would change `text`; one scan, for cheap checks of large outputs. */
 export function holdsSecrets(text: string): boolean {
-  const pattern = secretPattern()
+  return holdsWith(secretPattern(), text)
+}
+
+function holdsWith(pattern: RegExp | undefined, text: string): boolean {
   if (pattern) {
     pattern.lastIndex = 0
     if (pattern.test(text)) return true
@@ -134,10 +142,10 @@ export function holdsSecrets(text: string): boolean {
 }
 
 /**
- * A copy of plain JSON-like data with {@link redact} applied to every string (keys
- * included), and the value of every `authorization`, `api-key` or `x-api-key` field
- * replaced by {@link REDACTED} whatever it is. Values that are not plain data (class
- * instances, functions) are kept as they are.
+ * Plain JSON-like data with {@link redact} applied to every string (keys included), and
+ * the value of every `authorization`, `api-key` or `x-api-key` field replaced by
+ * {@link REDACTED} whatever it is: a copy, or `value` itself when there is nothing to
+ * redact. Values that are not plain data (class instances, functions) are kept as they are.
  *
  * @example
  * ```ts
@@ -146,12 +154,23 @@ export function holdsSecrets(text: string): boolean {
  * ```
  */
 export function redactDeep<T>(value: T): T {
-  return deep(value) as T
+  // The pattern is looked up once: each lookup reads the environment, which is slow.
+  const pattern = secretPattern()
+  // Most data holds nothing to redact, and two scans of its JSON cost far less than a
+  // regex per string; the walk runs only when they find something.
+  let json: string | undefined
+  try {
+    json = JSON.stringify(value)
+  } catch {
+    json = undefined
+  }
+  if (typeof json === 'string' && !CREDENTIAL_KEY.test(json) && !holdsWith(pattern, json)) return value
+  return walk(value, pattern) as T
 }
 
-function deep(value: unknown): unknown {
-  if (typeof value === 'string') return redact(value)
-  if (Array.isArray(value)) return value.map(deep)
+function walk(value: unknown, pattern: RegExp | undefined): unknown {
+  if (typeof value === 'string') return redactWith(pattern, value)
+  if (Array.isArray(value)) return value.map((v) => walk(v, pattern))
   if (value === null || typeof value !== 'object') return value
   // Plain objects of any realm (Jest runs tests in a vm context, and fetch parses JSON
   // outside it): their prototype is null or a root prototype. Class instances go deeper.
@@ -159,8 +178,8 @@ function deep(value: unknown): unknown {
   if (proto !== null && Object.getPrototypeOf(proto) !== null) return value
   const out: Record<string, unknown> = {}
   for (const [key, field] of Object.entries(value)) {
-    const clean = field !== null && field !== undefined && CREDENTIAL_FIELDS.has(key.toLowerCase()) ? REDACTED : deep(field)
-    const name = redact(key)
+    const clean = field !== null && field !== undefined && CREDENTIAL_FIELDS.has(key.toLowerCase()) ? REDACTED : walk(field, pattern)
+    const name = redactWith(pattern, key)
     // A "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
     if (name === '__proto__') Object.defineProperty(out, name, { value: clean, enumerable: true, writable: true, configurable: true })
     else out[name] = clean

@@ -90,6 +90,13 @@ describe('redactDeep', () => {
     expect(value.a[0]).toBe(`x ${key}`)
   })
 
+  test('redacts credential fields quoted as JSON inside a string, and leaves clean data as it is', () => {
+    const record = { error: 'The gateway said {"authorization": "Bearer unknown-0123456789"}', n: 1 }
+    expect(redactDeep(record)).toEqual({ error: `The gateway said {"authorization": "${REDACTED}"}`, n: 1 })
+    const clean = { a: ['b', { c: 'd' }] }
+    expect(redactDeep(clean)).toBe(clean)
+  })
+
   test('keeps a "__proto__" key as data', () => {
     const parsed = JSON.parse('{"__proto__": {"note": "sk-test-0123456789abcdef"}}') as object
     registerSecret(key)
