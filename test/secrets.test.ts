@@ -118,3 +118,25 @@ describe('redactDeep across realms', () => {
     expect(redactDeep({ kept: new Kept() }).kept.note).toBe(key)
   })
 })
+
+describe('redactDeep on log-probabilities', () => {
+  test('a secret split across tokens is redacted from them, and the tokens still spell the redacted text', () => {
+    registerSecret(key)
+    const pieces = ['{"r":"', 'uses ', 'sk', '-test', '-0123', '456789', 'abcdef', ' ok', '"}']
+    const tokens = pieces.map((token) => ({ token, logprob: -0.1, bytes: [...Buffer.from(token)], top_logprobs: [{ token, logprob: -0.1, bytes: [...Buffer.from(token)] }] }))
+    const clean = redactDeep({ logprobs: { content: tokens } }).logprobs.content
+    expect(clean.map((t) => t.token)).toEqual(['{"r":"', 'uses ', REDACTED, '', '', '', '', ' ok', '"}'])
+    expect(clean.map((t) => t.token).join('')).toBe(redact(pieces.join('')))
+    const json = JSON.stringify(clean)
+    for (const piece of ['-test', '-0123', '456789', 'abcdef']) expect(json).not.toContain(piece)
+    expect(clean[2]).toEqual({ token: REDACTED, logprob: -0.1, bytes: [...Buffer.from(REDACTED)], top_logprobs: [{ token: REDACTED, logprob: -0.1, bytes: [...Buffer.from(REDACTED)] }] })
+    expect(clean[7]).toEqual(tokens[7])
+  })
+
+  test('a token holding text on both sides of a secret keeps both', () => {
+    registerSecret(key)
+    const tokens = [{ token: `a${key.slice(0, 5)}` }, { token: `${key.slice(5)}b` }]
+    expect(redactDeep(tokens).map((t) => t.token)).toEqual([`a${REDACTED}`, 'b'])
+    expect(redactDeep([{ token: `x${key}y` }]).map((t) => t.token)).toEqual([`x${REDACTED}y`])
+  })
+})

@@ -64,6 +64,22 @@ describe('a judge that echoes its key', () => {
     expect(JSON.stringify(replayed)).not.toContain(key)
   })
 
+  test('in a reasoning scored with log-probabilities: the tokens in the cassette hold no piece of it, and the replay weighs as the live call did', async () => {
+    const key = 'sk-judge-tokens-0123456789'
+    server.configure({ respond: (body, choice, request) => ({ content: echoingVerdict(8)(body, choice, request), topLogprobs: { at: '8', probabilities: { '8': 0.6, '7': 0.4 } } }) })
+    const testPath = join(dir, 'tokens.test.ts')
+    const rt = runtime(key)
+    rt.capabilities.logprobs = true
+    const live = await runJudge({ output: 'An output.', testPath }, rt)
+    expect(live.weighted).toBe(true)
+    const file = readFileSync(join(dir, '__llm_cassettes__', 'tokens.test.ts.json'), 'utf8')
+    for (const piece of ['judge', 'tokens', '0123456789']) expect(file).not.toMatch(new RegExp(`"token": "${piece}"`))
+    const again = runtime(key)
+    again.capabilities.logprobs = true
+    const replayed = await runJudge({ output: 'An output.', testPath }, again)
+    expect(replayed).toMatchObject({ replayed: true, weighted: true, overall: live.overall })
+  })
+
   test('in the error body of a 401, for the judge and its fallback: the JudgeError holds no key', async () => {
     const key = 'sk-judge-401-0123456789'
     const fallback = 'sk-fallback-401-0123456789'
