@@ -44,7 +44,7 @@ function qualifies(value: string): boolean {
  *
  * @example
  * ```ts
- * registerSecret(process.env.MY_GATEWAY_KEY)
+ * registerSecret(readFileSync('/run/secrets/gateway-key', 'utf8'))
  * ```
  */
 export function registerSecret(value: string | null | undefined): void {
@@ -115,6 +115,7 @@ function secretPattern(): RegExp | undefined {
  *
  * @example
  * ```ts
+ * registerSecret('sk-live-0123456789')
  * redact('Incorrect API key provided: sk-live-0123456789') // 'Incorrect API key provided: [REDACTED]'
  * ```
  */
@@ -149,6 +150,7 @@ function holdsWith(pattern: RegExp | undefined, text: string): boolean {
  *
  * @example
  * ```ts
+ * registerSecret('sk-live-0123456789')
  * redactDeep({ headers: { Authorization: 'Bearer x' }, note: 'sk-live-0123456789' })
  * // { headers: { Authorization: '[REDACTED]' }, note: '[REDACTED]' }
  * ```

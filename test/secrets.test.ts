@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { configure, resetConfig } from '../src/config.js'
+import * as root from '../src/index.js'
 import { holdsSecrets, MIN_SECRET_LENGTH, REDACTED, redact, redactDeep, registerHeaderSecrets, registerSecret, resetSecrets } from '../src/secrets.js'
 
 const key = 'sk-test-0123456789abcdef'
@@ -139,4 +140,15 @@ describe('redactDeep on log-probabilities', () => {
     expect(redactDeep(tokens).map((t) => t.token)).toEqual([`a${REDACTED}`, 'b'])
     expect(redactDeep([{ token: `x${key}y` }]).map((t) => t.token)).toEqual([`x${REDACTED}y`])
   })
+})
+
+test('the package root exports registerSecret and redact, for keys assay cannot know of', () => {
+  root.registerSecret('key-read-from-a-vault-0123')
+  expect(root.redact('x key-read-from-a-vault-0123 y')).toBe(`x ${root.REDACTED} y`)
+})
+
+test('the TSDoc examples run as written', () => {
+  registerSecret('sk-live-0123456789')
+  expect(redact('Incorrect API key provided: sk-live-0123456789')).toBe('Incorrect API key provided: [REDACTED]')
+  expect(redactDeep({ headers: { Authorization: 'Bearer x' }, note: 'sk-live-0123456789' })).toEqual({ headers: { Authorization: '[REDACTED]' }, note: '[REDACTED]' })
 })
