@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { AssayUsageError } from '../src/errors.js'
 import { appendHistory, readHistory, type HistoryRead } from '../src/report/history.js'
 import type { Results } from '../src/report/schema.js'
-import { redact, redactDeep } from '../src/secrets.js'
+import { holdsSecrets, redact, redactDeep } from '../src/secrets.js'
 import { githubAnnotations, githubStepSummary, terminalSummary } from '../src/report/summary.js'
 import { nodeFileSystem } from '../src/store/file.js'
 import { renderHtml } from './html/render.js'
@@ -62,13 +62,19 @@ export interface WrittenReport {
 /** Writes every output of a run and returns where they are, with known secrets redacted from all of them. */
 export function writeReport(raw: Results, root: string, options: ReporterOptions, log: (text: string) => void = console.log): WrittenReport {
   // Records were redacted in the workers; the runner's own errors (an SDK error quoting a
-  // key an endpoint echoed) and test titles were not.
-  const results = redactDeep(raw)
+  // key an endpoint echoed) and test titles were not. One scan of the JSON written anyway
+  // decides whether the results need the (slower) walk.
+  let json = `${JSON.stringify(raw, null, 2)}\n`
+  let results = raw
+  if (holdsSecrets(json)) {
+    results = redactDeep(raw)
+    json = `${JSON.stringify(results, null, 2)}\n`
+  }
   const say = (text: string) => log(redact(text))
   const fs = nodeFileSystem()
   const dir = reportDir(root, options)
   const resultsPath = join(dir, 'results.json')
-  fs.writeAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`)
+  fs.writeAtomic(resultsPath, json)
 
   const retain = options.history === false ? 0 : (options.history ?? 50)
   const historyDir = join(dir, 'history')

@@ -128,18 +128,21 @@ function redactWith(pattern: RegExp | undefined, text: string): string {
   return clean.includes('"') ? clean.replace(CREDENTIAL_JSON_FIELD, `$1${REDACTED}"`) : clean
 }
 
-/** Whether {@link redact} would change `text`; one scan, for cheap checks of large outputs. */
+/**
+ * Whether `text`, or the data it is the JSON of, may hold something to redact: a known
+ * secret, a credential field, or log-probabilities that may spell a secret. A false answer
+ * is certain. Linear, for cheap checks of large outputs before a {@link redactDeep}.
+ */
 export function holdsSecrets(text: string): boolean {
   return holdsWith(secretPattern(), text)
 }
 
 function holdsWith(pattern: RegExp | undefined, text: string): boolean {
-  if (pattern) {
-    pattern.lastIndex = 0
-    if (pattern.test(text)) return true
-  }
-  CREDENTIAL_JSON_FIELD.lastIndex = 0
-  return CREDENTIAL_JSON_FIELD.test(text)
+  if (CREDENTIAL_KEY.test(text)) return true
+  if (!pattern) return false
+  pattern.lastIndex = 0
+  // Log-probabilities ("token" lists) may hold a secret that no string holds whole.
+  return pattern.test(text) || text.includes('"token":')
 }
 
 /**
@@ -166,8 +169,7 @@ export function redactDeep<T>(value: T): T {
   } catch {
     json = undefined
   }
-  // Log-probabilities ("token" lists) may hold a secret that no string holds whole.
-  if (typeof json === 'string' && !CREDENTIAL_KEY.test(json) && !holdsWith(pattern, json) && !(pattern && json.includes('"token":'))) return value
+  if (typeof json === 'string' && !holdsWith(pattern, json)) return value
   return walk(value, pattern) as T
 }
 
