@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { startFixtureServer } from '../dist/esm/fixtures/server/index.js'
+import { sampleRun } from '../dist/esm/fixtures/report/sample-run.js'
+import { buildResults } from '../dist/esm/src/report/build.js'
 import { JudgeClient } from '../dist/esm/src/judge/client.js'
 import { runJudge, type JudgeRuntime, type Verdict } from '../dist/esm/src/judge/judge.js'
 import { emitRecord, setRecordSink, type AssayRecord } from '../dist/esm/src/report/records.js'
@@ -26,6 +28,11 @@ test('redaction', async () => {
   const dirty = `${big.slice(0, 500_000)}${keys.join(' ')}${big.slice(500_000)}`
   const found = time(() => redact(dirty), 1, 15)
   expect(redact(dirty)).not.toContain(keys[0])
+
+  // The reporter's check of a big run's results.json before it writes it (the report benchmark's run).
+  const resultsJson = `${JSON.stringify(buildResults(sampleRun({ tests: 5000, perFile: 50, judgeAll: true })), null, 2)}\n`
+  const reportCheck = time(() => holdsSecrets(resultsJson), 1, 9)
+  const stringify = time(() => JSON.stringify(JSON.parse(resultsJson), null, 2), 1, 5)
 
   // A replayed verdict: the cassette answers, and the record goes to a sink as in a runner.
   const dir = mkdtempSync(join(tmpdir(), 'assay-bench-secrets-'))
@@ -66,6 +73,7 @@ test('redaction', async () => {
       { name: 'redact(), 1 MB text, no secret in it', value: `${ms(clean)} (indexOf of one key: ${ms(scan)})`, goal: '≤ 20 ms', met: clean <= 20 },
       { name: 'redact(), 1 MB text holding the 3 secrets', value: ms(found), goal: '≤ 20 ms', met: found <= 20 },
       { name: 'holdsSecrets(), 1 MB text', value: ms(check) },
+      { name: `reporter's check of results.json, 5,000 tests (${(resultsJson.length / 1e6).toFixed(1)} MB)`, value: `${ms(reportCheck)} (writing its JSON: ${ms(stringify)})` },
       { name: 'replayed verdict with its record (runJudge + emitRecord)', value: us(verdictCost) },
       { name: 'of which redactDeep(judge record)', value: `${us(redactRecord)} (${((redactRecord / verdictCost) * 100).toFixed(1)}%)` },
     ])}\n`,
