@@ -6,6 +6,7 @@ import { CassetteMissError } from '../src/judge/cassette.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
 import { afterMacrotask, trackAsync } from '../src/pending.js'
 import { emitRecord, recording } from '../src/report/records.js'
+import { redact } from '../src/secrets.js'
 import { parseOptions } from '../src/validate.js'
 import { assertString, failureFields, formatMessage, truncate } from './utils.js'
 
@@ -63,7 +64,7 @@ async function scoreAtLeast(this: MatcherContext, received: unknown, min: unknow
     await afterMacrotask()
     verdict = await runJudge({ output: text, source: o.source, criteria: o.criteria, scale, samples: o.samples, testPath: this.testPath }, judgeRuntime(o.model))
   } catch (error) {
-    const message = (error as Error).message
+    const message = redact((error as Error).message)
     const failureMessage = `toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.\n${message}`
     if (recording()) emitRecord({ ...base, pass: false, error: message, ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) }, { task: this.task })
     // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.

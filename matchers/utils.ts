@@ -4,6 +4,7 @@ import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { callSiteIn } from '../src/report/location.js'
 import { emitRecord, recording, type CheckDetails, type SourceLocation } from '../src/report/records.js'
+import { redact } from '../src/secrets.js'
 import { describeValue } from '../src/validate.js'
 
 /**
@@ -32,7 +33,8 @@ export type Block = readonly [label: string, value: string]
 /**
  * Builds a failure message in the house style: the matcher hint, a blank line, one plain
  * sentence, a blank line, then aligned labelled blocks. Continuation lines of a block are
- * indented to sit under its value.
+ * indented to sit under its value. Known secrets are redacted (an output or a judge's
+ * reasoning may quote a key).
  */
 export function formatMessage(
   ctx: MatcherContext,
@@ -50,7 +52,7 @@ export function formatMessage(
       return [`${`${label}:`.padEnd(width)}${first}`, ...rest.map((line) => (line ? pad + line : line))].join('\n')
     })
     .join('\n')
-  return `${hint}\n\n${sentence}${body ? `\n\n${body}` : ''}`
+  return redact(`${hint}\n\n${sentence}${body ? `\n\n${body}` : ''}`)
 }
 
 /** "1 item", "3 items". */

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { AssayUsageError } from '../src/errors.js'
 import { appendHistory, readHistory, type HistoryRead } from '../src/report/history.js'
 import type { Results } from '../src/report/schema.js'
+import { holdsSecrets, redact, redactDeep } from '../src/secrets.js'
 import { githubAnnotations, githubStepSummary, terminalSummary } from '../src/report/summary.js'
 import { nodeFileSystem, StoreWriteError } from '../src/store/file.js'
 import { renderHtml } from './html/render.js'
@@ -58,7 +59,7 @@ export interface WrittenReport {
   html: string | undefined
 }
 
-/** Writes every output of a run and returns where they are. */
+/** Writes every output of a run and returns where they are, with known secrets redacted from all of them. */
 export function writeReport(results: Results, root: string, options: ReporterOptions, log: (text: string) => void = console.log): WrittenReport {
   try {
     return writeOutputs(results, root, options, log)
@@ -70,11 +71,21 @@ export function writeReport(results: Results, root: string, options: ReporterOpt
   }
 }
 
-function writeOutputs(results: Results, root: string, options: ReporterOptions, log: (text: string) => void): WrittenReport {
+function writeOutputs(raw: Results, root: string, options: ReporterOptions, log: (text: string) => void): WrittenReport {
+  // Records were redacted in the workers; the runner's own errors (an SDK error quoting a
+  // key an endpoint echoed) and test titles were not. One scan of the JSON written anyway
+  // decides whether the results need the (slower) walk.
+  let json = `${JSON.stringify(raw, null, 2)}\n`
+  let results = raw
+  if (holdsSecrets(json)) {
+    results = redactDeep(raw)
+    json = `${JSON.stringify(results, null, 2)}\n`
+  }
+  const say = (text: string) => log(redact(text))
   const fs = nodeFileSystem()
   const dir = reportDir(root, options)
   const resultsPath = join(dir, 'results.json')
-  fs.writeAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`)
+  fs.writeAtomic(resultsPath, json)
 
   const retain = options.history === false ? 0 : (options.history ?? 50)
   const historyDir = join(dir, 'history')
@@ -83,19 +94,19 @@ function writeOutputs(results: Results, root: string, options: ReporterOptions, 
     appendHistory(fs, historyDir, results, retain, randomBytes(4).toString('hex'))
     history = readHistory(fs, historyDir)
   }
-  for (const u of history.unreadable) log(`assay: skipped unreadable history file ${u.file} (${u.problem}); delete it if it is not needed`)
+  for (const u of history.unreadable) say(`assay: skipped unreadable history file ${u.file} (${u.problem}); delete it if it is not needed`)
 
   let html: string | undefined
   if (options.html !== false) {
     html = join(dir, 'index.html')
-    fs.writeAtomic(html, renderHtml(results, history.entries))
+    fs.writeAtomic(html, redact(renderHtml(results, history.entries)))
   }
 
   if (options.summary !== false) {
     const block = terminalSummary(results, relative(process.cwd(), html ?? resultsPath) || resultsPath)
-    if (block) log(block)
+    if (block) say(block)
   }
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, githubStepSummary(results))
-  if (process.env.GITHUB_ACTIONS === 'true' || process.env.GITHUB_STEP_SUMMARY) for (const line of githubAnnotations(results)) log(line)
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, redact(githubStepSummary(results)))
+  if (process.env.GITHUB_ACTIONS === 'true' || process.env.GITHUB_STEP_SUMMARY) for (const line of githubAnnotations(results)) say(line)
   return { dir, results: resultsPath, html }
 }

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url'
 import type { AssayConfig } from '../src/config.js'
 import { parseReporterOptions, type ReporterOptions } from '../reporters/output.js'
+import { registerSecret } from '../src/secrets.js'
 
 /** Options of the plugin: assay's configuration, plus the report's. */
 export interface AssayPluginOptions extends AssayConfig {
@@ -42,6 +43,8 @@ export function assay(options: AssayPluginOptions = {}): AssayVitePlugin {
   const { report = {}, ...config } = options
   const reporterOptions = report === false ? undefined : parseReporterOptions(report)
   const reporter = fileURLToPath(new URL('../reporters/vitest.js', import.meta.url))
+  // The reporter runs in this process, which never sees the workers' configure().
+  for (const key of [config.judge?.apiKey, ...(config.judge?.fallback ?? []).map((f) => f.apiKey)]) registerSecret(key)
   return {
     name: 'assay',
     config: (user) => {

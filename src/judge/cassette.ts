@@ -4,6 +4,7 @@ import stableStringify from 'fast-json-stable-stringify'
 import type { StoreFileSystem } from '../store/file.js'
 import { KeyedStore } from '../store/keyed.js'
 import { rerunCommand } from '../runner.js'
+import { redact, redactDeep } from '../secrets.js'
 
 /**
  * How judge calls use cassettes:
@@ -56,16 +57,19 @@ export function normaliseUsage(usage: { prompt_tokens?: number; completion_token
   return { prompt_tokens: usage?.prompt_tokens ?? 0, completion_tokens: usage?.completion_tokens ?? 0, total_tokens: usage?.total_tokens ?? 0 }
 }
 
-/** The entry recorded for a live call: a readable copy of the request, and what it cost. */
+/**
+ * The entry recorded for a live call: a readable copy of the request, and what it cost.
+ * Known secrets are redacted from the request and the response (an endpoint may echo its key).
+ */
 export function cassetteEntry(
   model: string,
   body: { messages?: unknown; [param: string]: unknown },
   call: { response: unknown; usage: CassetteEntry['usage']; cost: number | undefined; latencyMs: number },
 ): CassetteEntry {
-  const { messages, ...params } = body
+  const { messages, ...params } = redactDeep(body)
   return {
     request: { model, messages: Array.isArray(messages) ? (messages as CassetteEntry['request']['messages']) : [], params },
-    response: call.response,
+    response: redactDeep(call.response),
     usage: call.usage,
     cost: call.cost,
     latencyMs: Math.round(call.latencyMs),
@@ -81,10 +85,10 @@ export class CassetteMissError extends Error {
     readonly key: string,
     testPath: string,
   ) {
-    super(
+    super(redact(
       `No recorded answer for this LLM request (key ${key}) in ${path}, and the cache mode is lockdown (the default when CI is set), which never calls the model.\n` +
         `Record it with the model reachable, then commit the cassette:\n  ${rerunCommand(testPath, 'ASSAY_CACHE=auto')}`,
-    )
+    ))
   }
 }
 

@@ -6,6 +6,7 @@ import { loadOpenAI } from '../lazy.js'
 import { RateLimiter } from './limiter.js'
 import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
+import { redact } from '../secrets.js'
 
 /** One judge: a model at an endpoint. Missing values come from OPENAI_BASE_URL / OPENAI_API_KEY. */
 export interface JudgeEndpoint {
@@ -56,14 +57,13 @@ export interface JudgeCall {
   cost: number | undefined
 }
 
-/** Every judge failed; the message says how each one did. */
+/** Every judge failed; the message says how each one did. Known secrets are redacted from both. */
 export class JudgeError extends Error {
   override readonly name = 'JudgeError'
-  constructor(
-    message: string,
-    readonly failures: readonly { model: string; baseURL: string; error: string }[],
-  ) {
-    super(message)
+  readonly failures: readonly { model: string; baseURL: string; error: string }[]
+  constructor(message: string, failures: readonly { model: string; baseURL: string; error: string }[]) {
+    super(redact(message))
+    this.failures = failures.map((f) => ({ model: f.model, baseURL: redact(f.baseURL), error: redact(f.error) }))
   }
 }
 

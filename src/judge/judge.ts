@@ -5,6 +5,7 @@ import { buildJudgeMessages, normaliseCriteria, type Criterion } from './prompt.
 import { aggregate, parseVerdict, verdictJsonSchema, weightedScores, type SampleScores, type TokenLogprob } from './verdict.js'
 import type { StoreFileSystem } from '../store/file.js'
 import type { FlightControl } from './coordinator.js'
+import { redact } from '../secrets.js'
 
 /** What one judged assertion asks. */
 export interface JudgeAsk {
@@ -60,14 +61,14 @@ export interface Verdict {
   latencyMs: number
 }
 
-/** The judge answered, but not with a usable verdict. */
+/** The judge answered, but not with a usable verdict. Known secrets are redacted from the reply. */
 export class JudgeReplyError extends Error {
   override readonly name = 'JudgeReplyError'
-  constructor(
-    problem: string,
-    readonly raw: string,
-  ) {
-    super(`${problem}\nRaw judge reply:\n${raw.length > 2000 ? `${raw.slice(0, 2000)}… (+${raw.length - 2000} chars)` : raw}`)
+  readonly raw: string
+  constructor(problem: string, raw: string) {
+    const clean = redact(raw)
+    super(redact(`${problem}\nRaw judge reply:\n${clean.length > 2000 ? `${clean.slice(0, 2000)}… (+${clean.length - 2000} chars)` : clean}`))
+    this.raw = clean
   }
 }
 

@@ -3,6 +3,7 @@ import { costOf, priceOf } from './prices.js'
 import { getConfig } from '../config.js'
 import { currentTest, emitRecord } from '../report/records.js'
 import { nodeFileSystem } from '../store/file.js'
+import { registerHeaderSecrets } from '../secrets.js'
 
 /** Options of {@link recordingFetch}. */
 export interface RecordingFetchOptions {
@@ -16,8 +17,9 @@ export interface RecordingFetchOptions {
  * A `fetch` for the app under test: `new OpenAI({ fetch: recordingFetch() })`. Its JSON
  * POST requests (chat completions, embeddings …) go to the running test file's cassette,
  * under the same modes as the judge, so a whole LLM feature test replays offline; their
- * tokens, latency and cost are attached to the test. Headers, and so keys, are never
- * recorded. Streaming requests pass straight through.
+ * tokens, latency and cost are attached to the test. Headers are never recorded, and the
+ * keys they carry (`authorization`, `api-key`, `x-api-key`) are redacted wherever a reply
+ * echoes them. Streaming requests pass straight through.
  *
  * @example
  * ```ts
@@ -30,6 +32,9 @@ export function recordingFetch(options: RecordingFetchOptions = {}): typeof fetc
   const network = options.fetch ?? globalThis.fetch
   const fs = nodeFileSystem()
   return async (input, init) => {
+    // Even a request that is not recorded registers its key: its reply may reach a message.
+    if (input instanceof Request) registerHeaderSecrets(input.headers)
+    registerHeaderSecrets(new Headers(init?.headers))
     const url = input instanceof Request ? input.url : String(input)
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
     const rawBody = typeof init?.body === 'string' ? init.body : undefined

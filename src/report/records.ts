@@ -2,6 +2,7 @@
 // verdict or judge failure for judged ones), per app LLM call and per store at a file's end. Each runner adapter installs a sink that attaches records to the current
 // test: Vitest's task.meta, a side file per worker for Jest.
 import type { Verdict } from '../judge/judge.js'
+import { redactDeep } from '../secrets.js'
 
 /** Where an assertion sits in its test file (1-based). */
 export interface SourceLocation {
@@ -124,7 +125,7 @@ export function recording(): boolean {
   return sink !== undefined
 }
 
-/** Hands a record to the installed sink, if any. */
+/** Hands a record to the installed sink, if any, with known secrets redacted from it. */
 export function emitRecord(record: AssayRecord, owner?: RecordOwner): void {
-  sink?.(record, owner)
+  if (sink) sink(redactDeep(record), owner)
 }

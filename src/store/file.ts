@@ -5,6 +5,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readF
 import { dirname } from 'node:path'
 import stableStringify from 'fast-json-stable-stringify'
 import { lockStore, scratchName } from './lock.js'
+import { holdsSecrets, redactDeep } from '../secrets.js'
 
 /** The file operations a store needs. */
 export interface StoreFileSystem {
@@ -42,12 +43,15 @@ export interface StoreHeader {
 /**
  * Serialises a store deterministically: the header first, then entries in sorted key
  * order, every object's keys sorted, two-space indents, a final newline. The same entries
- * always give the same bytes, so a diff shows only what changed.
+ * always give the same bytes, so a diff shows only what changed. Known secrets never reach
+ * the file, whoever recorded the entries.
  */
 export function serializeStore(header: StoreHeader, entries: Record<string, unknown>): string {
   // fast-json-stable-stringify fixes the key order; parsing it back keeps that order, and
   // the second pass only adds the indentation that keeps diffs line by line.
-  const canonical = JSON.parse(stableStringify(entries)) as unknown
+  const text = stableStringify(entries)
+  // One scan decides; the walk that redacts runs only when there is something to redact.
+  const canonical = JSON.parse(holdsSecrets(text) ? stableStringify(redactDeep(entries)) : text) as unknown
   return `${JSON.stringify({ assay: header.assay, version: header.version, entries: canonical }, null, 2)}\n`
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { parseResults, type Results } from '../../src/report/schema.js'
 import { embeddedData, embeddedResults, withoutData } from '../report/embedded.js'
-import { FixtureProject, node22Path, runners, type RunResult, type TestOutcome } from './harness.js'
+import { FixtureProject, node22Path, runners, type Runner, type RunResult, type TestOutcome } from './harness.js'
 
 // What each failing test of the shared suite must say, in every runner.
 const failures: Record<string, string[]> = {
@@ -133,27 +133,38 @@ describe.each(runners)('$name', (runner) => {
     const secret = 'sk-e2e-secret-key-123'
     const judgeEnv = () => ({ OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: secret, ASSAY_RECORDS_DIR: join(project.dir, 'records') })
     const cassette = () => join(project.dir, '__llm_cassettes__', 'judged.test.js.json')
+    // What the runs printed, for the check that no key reached the terminal.
+    const printed: string[] = []
+    const runJudged = async (...args: Parameters<Runner['run']>) => {
+      const result = await runner.run(...args)
+      printed.push(result.output)
+      return result
+    }
 
     beforeAll(async () => {
+      // A judge behind a gateway that echoes the key it was sent: in every reply's body, in
+      // every error message, and in one criterion's reasoning.
       judge = await startFixtureServer({
-        respond: (body) => {
+        echoAuthorization: true,
+        respond: (body, _choice, request) => {
           const output = String(body.messages.at(-1)?.content).split('OUTPUT:')[1] ?? ''
           const score = output.includes('invented') ? 3 : 9
           const entry = (reasoning: string) => ({ reasoning, score })
-          return JSON.stringify({ criteria: { accuracy: entry('Checked against the source.'), completeness: entry('Covers the figures.'), conciseness: entry('Short.') } })
+          return JSON.stringify({ criteria: { accuracy: entry('Checked against the source.'), completeness: entry(`Covers the figures (seen: ${String(request.headers.authorization)}).`), conciseness: entry('Short.') } })
         },
       })
     })
     afterAll(() => judge?.close())
 
     test('the first run asks the judge once per verdict and records a cassette without secrets', async () => {
-      const run = await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: '' })
+      const run = await runJudged(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: '' })
       expect(run.code, run.output).toBe(1)
       const outcomes = project.results()
       expect(outcomes.get('pass: judged')?.status, outcomes.get('pass: judged')?.message).toBe('passed')
       expect(outcomes.get('pass: judged not')?.status).toBe('passed')
       expect(outcomes.get('fail: judged')?.message).toContain('Expected an overall score of at least 7, but the judge gave 3.')
       expect(outcomes.get('fail: judged')?.message).toContain('judge gpt-4o-mini, live, 1 request')
+      expect(outcomes.get('fail: judged')?.message).toContain('completeness 3/10: Covers the figures (seen: Bearer [REDACTED]).')
       // Projects with the coordinator (the Vitest plugin, the Jest global setup) print a run summary.
       // The assay reporter prints the run's summary block (the coordinator's stays silent).
       expect(run.output).toMatch(/assay: judge 3 live, 0 replayed; 3 requests, \d+ tokens, \$0\.\d{4}/)
@@ -163,11 +174,13 @@ describe.each(runners)('$name', (runner) => {
       const file = readFileSync(cassette(), 'utf8')
       expect(Object.keys(JSON.parse(file).entries)).toHaveLength(3)
       expect(file).not.toContain(secret)
+      expect(file).toContain('"authorization": "[REDACTED]"')
+      expect(file).toContain('(seen: Bearer [REDACTED])')
     })
 
     test('a CI re-run replays every verdict with no request', async () => {
       const before = judge.requests.length
-      const run = await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true' })
+      const run = await runJudged(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true' })
       expect(run.code, run.output).toBe(1)
       const outcomes = project.results()
       expect(outcomes.get('pass: judged')?.status).toBe('passed')
@@ -193,7 +206,20 @@ describe.each(runners)('$name', (runner) => {
       expect(JSON.stringify(records)).not.toContain(secret)
     })
 
+    test('a judge that answers 401 quoting the key fails the test with a message that holds no key', async () => {
+      judge.script({ kind: 'status', status: 401, message: `Incorrect API key provided: ${secret}.` }, { kind: 'status', status: 401, message: `Incorrect API key provided: ${secret}.` })
+      const run = await runJudged(project, 'pass: judged', 'judged.test.js', { ...judgeEnv(), CI: '', ASSAY_CACHE: 'refresh', GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(project.dir, 'judged-step-summary.md') })
+      expect(run.code).toBe(1)
+      const message = project.results().get('pass: judged')?.message ?? ''
+      expect(message).toContain('toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.')
+      expect(message).toContain(`401 Incorrect API key provided: [REDACTED]. (received Authorization: Bearer [REDACTED])`)
+      expect(readFileSync(join(project.dir, 'judged-step-summary.md'), 'utf8')).toContain('Incorrect API key provided: [REDACTED]')
+      expect(Object.keys(JSON.parse(readFileSync(cassette(), 'utf8')).entries)).toHaveLength(3)
+    })
+
     test('no file the runs wrote holds the API key: cassettes, records, results, logs', () => {
+      expect(printed.length).toBeGreaterThanOrEqual(3)
+      for (const output of printed) expect(output.includes(secret), output).toBe(false)
       const files: string[] = []
       const walk = (d: string) => {
         for (const entry of readdirSync(d, { withFileTypes: true })) {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
 import { assay } from '../../runners/vitest-plugin.js'
+import { redact, resetSecrets } from '../../src/secrets.js'
 
 const reporter = fileURLToPath(new URL('../../reporters/vitest.js', import.meta.url))
 
@@ -21,4 +22,13 @@ test('report: false leaves the reporter out', () => {
 
 test('bad report options fail when the config is read, naming the option', () => {
   expect(() => assay({ report: { outputDir: '' } })).toThrow(/assay reporter: invalid options \(outputDir: /)
+})
+
+test('the judge keys given to the plugin are secrets in the main process too, where the reporter writes', () => {
+  try {
+    assay({ judge: { apiKey: 'sk-plugin-0123456789', fallback: [{ model: 'm', apiKey: 'sk-plugin-fallback-0123' }] } })
+    expect(redact('sk-plugin-0123456789 and sk-plugin-fallback-0123')).toBe('[REDACTED] and [REDACTED]')
+  } finally {
+    resetSecrets()
+  }
 })

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { nodeFileSystem, parseStore, serializeStore, StoreCorruptError, StoreWriteError, updateStore, type StoreFileSystem } from '../../src/store/file.js'
+import { registerSecret, resetSecrets } from '../../src/secrets.js'
 import { fillLeaving, mountTmpfs, tmpfsUnavailable, type Tmpfs } from './tmpfs.js'
 
 const header = { assay: 'cassette', version: 1 }
@@ -19,6 +20,16 @@ describe('store format', () => {
     expect(a).toBe(b)
     expect(a).toBe('{\n  "assay": "cassette",\n  "version": 1,\n  "entries": {\n    "a": {\n      "k": "v"\n    },\n    "b": {\n      "a": [\n        {\n          "x": 1,\n          "y": 2\n        }\n      ],\n      "z": 1\n    }\n  }\n}\n')
     expect(parseStore('f.json', a, header)).toEqual({ a: { k: 'v' }, b: { a: [{ x: 1, y: 2 }], z: 1 } })
+  })
+
+  test('holds no known secret and no credential header value, whatever the entries carry', () => {
+    registerSecret('sk-store-0123456789')
+    try {
+      const text = serializeStore(header, { k: { sample: 'quoted sk-store-0123456789 here', headers: { 'X-Api-Key': 'unknown-0123456789' } } })
+      expect(JSON.parse(text).entries).toEqual({ k: { sample: 'quoted [REDACTED] here', headers: { 'X-Api-Key': '[REDACTED]' } } })
+    } finally {
+      resetSecrets()
+    }
   })
 
   test.each([

@@ -1,0 +1,234 @@
+// Keys must never leave assay: an endpoint (a proxy, a gateway, an error page) may echo the
+// key it was sent, in a reply, an error message or a reasoning text, and assay writes those
+// to cassettes, records, reports and the terminal. Every such point runs its text through
+// `redact` / `redactDeep` here.
+//
+// The known secrets are the judge's configured keys (its own and each fallback's),
+// OPENAI_API_KEY and other `*_API_KEY` / `*_TOKEN` / `*_SECRET` / `*_PASSWORD` variables of
+// the environment, and whatever the app's requests sent in `authorization`, `api-key` or
+// `x-api-key` headers (registered by recordingFetch).
+import { configGeneration, getConfig } from './config.js'
+
+/** What every secret is replaced with. */
+export const REDACTED = '[REDACTED]'
+
+/**
+ * Shorter values are not treated as secrets: placeholders such as `no-key`, `ollama` or
+ * `EMPTY` are common for local endpoints, and redacting them would mangle ordinary text.
+ */
+export const MIN_SECRET_LENGTH = 8
+
+/** Fields whose value is a credential wherever they appear in a recorded object (compared case-insensitively). */
+const CREDENTIAL_FIELDS = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key'])
+
+/** The same fields as JSON text, for raw replies and messages that are not parsed. */
+const CREDENTIAL_JSON_FIELD = /("(?:authorization|proxy-authorization|api-key|x-api-key)"\s*:\s*")(?:[^"\\]|\\.)*"/gi
+/** Any such field, whatever its value, in serialised data: as a key, or as JSON text inside a string. */
+const CREDENTIAL_KEY = /\\?"(?:authorization|proxy-authorization|api-key|x-api-key)\\?"\s*:/i
+
+const SECRET_ENV_NAME = /(?:_API_?KEY|_TOKEN|_SECRET|_PASSWORD|_ACCESS_KEY)$/i
+
+const registered = new Set<string>()
+let registeredVersion = 0
+let fromEnvironment: string[] | undefined
+
+/** A value worth redacting: long enough, and not a phrase (keys have no spaces). */
+function qualifies(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH && !/\s/.test(value)
+}
+
+/**
+ * Adds a value to the secrets redacted from everything assay writes or prints. Values
+ * shorter than {@link MIN_SECRET_LENGTH} are ignored. An `Authorization`-style value
+ * (`Bearer <token>`, `Basic <token>`) registers the token as well.
+ *
+ * @example
+ * ```ts
+ * registerSecret(readFileSync('/run/secrets/gateway-key', 'utf8'))
+ * ```
+ */
+export function registerSecret(value: string | null | undefined): void {
+  if (typeof value !== 'string') return
+  const trimmed = value.trim()
+  const scheme = /^(?:bearer|basic|token)\s+(\S+)$/i.exec(trimmed)
+  for (const v of scheme ? [trimmed, scheme[1]!] : [trimmed]) {
+    if (!qualifies(v) || registered.has(v)) continue
+    registered.add(v)
+    registeredVersion++
+  }
+}
+
+/** Registers the credential headers of a request (`authorization`, `api-key`, `x-api-key`). */
+export function registerHeaderSecrets(headers: Headers): void {
+  for (const name of CREDENTIAL_FIELDS) registerSecret(headers.get(name))
+}
+
+/** Forgets every registered secret and re-reads the environment on next use; for tests. */
+export function resetSecrets(): void {
+  registered.clear()
+  registeredVersion++
+  fromEnvironment = undefined
+}
+
+// The environment is scanned once: reading every variable on each redaction would cost
+// more than the redaction. OPENAI_API_KEY, the one assay itself reads, is looked up each time.
+function environmentSecrets(): string[] {
+  fromEnvironment ??= Object.entries(process.env)
+    .filter(([name, value]) => SECRET_ENV_NAME.test(name) && value !== undefined && qualifies(value))
+    .map(([, value]) => value!)
+  return fromEnvironment
+}
+
+/** The forms a secret takes in what assay writes: as it is, JSON-escaped (once or twice, `/` escaped or not), URL-encoded. */
+function variants(secret: string): string[] {
+  const json = (s: string) => JSON.stringify(s).slice(1, -1)
+  const url = encodeURIComponent(secret)
+  return [secret, json(secret), json(json(secret)), json(secret).replace(/\//g, '\\/'), url, url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), url.replace(/%20/g, '+')]
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+let cached: { signature: string; pattern: RegExp | undefined } | undefined
+
+/** One regex of every form of every known secret, rebuilt only when the set changes. */
+function secretPattern(): RegExp | undefined {
+  const judge = getConfig().judge
+  const env = process.env.OPENAI_API_KEY
+  const signature = `${registeredVersion}\u0000${configGeneration()}\u0000${env ?? ''}`
+  if (cached?.signature === signature) return cached.pattern
+  const all = new Set<string>()
+  for (const s of [...registered, ...environmentSecrets(), env, judge.apiKey, ...judge.fallback.map((f) => f.apiKey)]) {
+    if (s === undefined || !qualifies(s)) continue
+    for (const v of variants(s)) all.add(v)
+  }
+  // Longest first, so a longer form (an escaped one) wins over a shorter one it contains.
+  const alternatives = [...all].sort((a, b) => b.length - a.length).map(escapeRegExp)
+  cached = { signature, pattern: alternatives.length ? new RegExp(alternatives.join('|'), 'g') : undefined }
+  return cached.pattern
+}
+
+/**
+ * Replaces every known secret in `text` with {@link REDACTED}, in any of the forms it may
+ * take (plain, inside `Bearer …`, JSON-escaped, URL-encoded, as a substring of anything),
+ * and the value of any `"authorization"`, `"api-key"` or `"x-api-key"` JSON field.
+ * Linear in the length of the text.
+ *
+ * @example
+ * ```ts
+ * registerSecret('sk-live-0123456789')
+ * redact('Incorrect API key provided: sk-live-0123456789') // 'Incorrect API key provided: [REDACTED]'
+ * ```
+ */
+export function redact(text: string): string {
+  return redactWith(secretPattern(), text)
+}
+
+function redactWith(pattern: RegExp | undefined, text: string): string {
+  const clean = pattern ? text.replace(pattern, REDACTED) : text
+  return clean.includes('"') ? clean.replace(CREDENTIAL_JSON_FIELD, `$1${REDACTED}"`) : clean
+}
+
+/**
+ * Whether `text`, or the data it is the JSON of, may hold something to redact: a known
+ * secret, a credential field, or log-probabilities that may spell a secret. A false answer
+ * is certain. Linear, for cheap checks of large outputs before a {@link redactDeep}.
+ */
+export function holdsSecrets(text: string): boolean {
+  return holdsWith(secretPattern(), text)
+}
+
+function holdsWith(pattern: RegExp | undefined, text: string): boolean {
+  if (CREDENTIAL_KEY.test(text)) return true
+  if (!pattern) return false
+  pattern.lastIndex = 0
+  // Log-probabilities ("token" lists) may hold a secret that no string holds whole.
+  return pattern.test(text) || text.includes('"token":')
+}
+
+/**
+ * Plain JSON-like data with {@link redact} applied to every string (keys included), and
+ * the value of every `authorization`, `api-key` or `x-api-key` field replaced by
+ * {@link REDACTED} whatever it is: a copy, or `value` itself when there is nothing to
+ * redact. Values that are not plain data (class instances, functions) are kept as they are.
+ *
+ * @example
+ * ```ts
+ * registerSecret('sk-live-0123456789')
+ * redactDeep({ headers: { Authorization: 'Bearer x' }, note: 'sk-live-0123456789' })
+ * // { headers: { Authorization: '[REDACTED]' }, note: '[REDACTED]' }
+ * ```
+ */
+export function redactDeep<T>(value: T): T {
+  // The pattern is looked up once: each lookup reads the environment, which is slow.
+  const pattern = secretPattern()
+  // Most data holds nothing to redact, and two scans of its JSON cost far less than a
+  // regex per string; the walk runs only when they find something.
+  let json: string | undefined
+  try {
+    json = JSON.stringify(value)
+  } catch {
+    json = undefined
+  }
+  if (typeof json === 'string' && !holdsWith(pattern, json)) return value
+  return walk(value, pattern) as T
+}
+
+function walk(value: unknown, pattern: RegExp | undefined): unknown {
+  if (typeof value === 'string') return redactWith(pattern, value)
+  if (Array.isArray(value)) return isTokenList(value) ? redactTokens(value, pattern) : value.map((v) => walk(v, pattern))
+  if (value === null || typeof value !== 'object') return value
+  // Plain objects of any realm (Jest runs tests in a vm context, and fetch parses JSON
+  // outside it): their prototype is null or a root prototype. Class instances go deeper.
+  const proto = Object.getPrototypeOf(value) as object | null
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, field] of Object.entries(value)) {
+    const clean = field !== null && field !== undefined && CREDENTIAL_FIELDS.has(key.toLowerCase()) ? REDACTED : walk(field, pattern)
+    const name = redactWith(pattern, key)
+    // A "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
+    if (name === '__proto__') Object.defineProperty(out, name, { value: clean, enumerable: true, writable: true, configurable: true })
+    else out[name] = clean
+  }
+  return out
+}
+
+/** One entry of a reply's log-probabilities. */
+interface Token {
+  token: string
+  logprob?: number
+  bytes?: number[] | null
+  top_logprobs?: unknown
+}
+
+const isTokenList = (list: unknown[]): list is Token[] => list.length > 0 && list.every((t) => t !== null && typeof t === 'object' && typeof (t as Token).token === 'string')
+
+/**
+ * Log-probabilities spell a reply one token at a time, so a secret in the reply is split
+ * where no single string holds it. The tokens are redacted as the text they spell: those
+ * a secret overlaps keep only what lies outside it, the one where it starts carrying the
+ * marker, so that they still spell the redacted reply (log-prob weighting relies on it).
+ */
+function redactTokens(tokens: Token[], pattern: RegExp | undefined): unknown[] {
+  const text = tokens.map((t) => t.token).join('')
+  const ranges = pattern ? [...text.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length] as const) : []
+  let next = 0
+  let start = 0
+  return tokens.map((t) => {
+    const end = start + t.token.length
+    let token = ''
+    let pos = start
+    for (let k = next; k < ranges.length && ranges[k]![0] < end; k++) {
+      const [a, b] = ranges[k]!
+      token += text.slice(pos, Math.max(a, start)) + (a >= start ? REDACTED : '')
+      pos = Math.min(b, end)
+      if (b > end) break
+      next = k + 1
+    }
+    token += text.slice(pos, end)
+    start = end
+    const clean = walk(t, pattern) as Token
+    if (token === t.token) return clean
+    const bytes = Array.from(new TextEncoder().encode(token))
+    return { ...clean, token, ...(Array.isArray(t.bytes) ? { bytes } : {}), ...(Array.isArray(t.top_logprobs) ? { top_logprobs: [{ token, logprob: t.logprob ?? 0, bytes }] } : {}) }
+  })
+}

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, test } from 'vitest'
+import { configure, resetConfig } from '../src/config.js'
+import * as root from '../src/index.js'
+import { holdsSecrets, MIN_SECRET_LENGTH, REDACTED, redact, redactDeep, registerHeaderSecrets, registerSecret, resetSecrets } from '../src/secrets.js'
+
+const key = 'sk-test-0123456789abcdef'
+const saved = { ...process.env }
+afterEach(() => {
+  process.env = { ...saved }
+  resetConfig()
+  resetSecrets()
+})
+
+describe('redact', () => {
+  test('replaces a configured key wherever it occurs, also inside other text', () => {
+    configure({ judge: { apiKey: key } })
+    expect(redact(`Incorrect API key provided: ${key}.`)).toBe(`Incorrect API key provided: ${REDACTED}.`)
+    expect(redact(`Authorization: Bearer ${key}`)).toBe(`Authorization: Bearer ${REDACTED}`)
+    expect(redact(`prefix${key}suffix ${key}`)).toBe(`prefix${REDACTED}suffix ${REDACTED}`)
+  })
+
+  test('fallback keys and OPENAI_API_KEY are secrets too', () => {
+    process.env.OPENAI_API_KEY = 'sk-env-key-from-openai'
+    configure({ judge: { fallback: [{ model: 'm', apiKey: 'sk-fallback-key-1' }] } })
+    expect(redact('a sk-env-key-from-openai b sk-fallback-key-1 c')).toBe(`a ${REDACTED} b ${REDACTED} c`)
+  })
+
+  test('other *_API_KEY, *_TOKEN and *_SECRET variables of the environment are secrets', () => {
+    process.env.GATEWAY_API_KEY = 'gw-0123456789'
+    process.env.GITHUB_TOKEN = 'ghp_abcdefghijklmnop'
+    process.env.SOME_SETTING = 'not-a-secret-value'
+    resetSecrets()
+    expect(redact('gw-0123456789 ghp_abcdefghijklmnop not-a-secret-value')).toBe(`${REDACTED} ${REDACTED} not-a-secret-value`)
+  })
+
+  test('finds the key JSON-escaped (once and twice) and URL-encoded', () => {
+    const odd = 'sk-"quoted"/slash\\back+plus'
+    registerSecret(odd)
+    const once = JSON.stringify({ m: `key ${odd}` })
+    expect(redact(once)).toBe(JSON.stringify({ m: `key ${REDACTED}` }))
+    expect(JSON.parse(redact(JSON.stringify(once)))).toBe(JSON.stringify({ m: `key ${REDACTED}` }))
+    expect(redact(`https://x.test/?key=${encodeURIComponent(odd)}&a=1`)).toBe(`https://x.test/?key=${REDACTED}&a=1`)
+    expect(redact(`?key=${encodeURIComponent(odd).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())}`)).toBe(`?key=${REDACTED}`)
+    expect(redact(once.replace(/\//g, '\\/'))).not.toContain('slash')
+  })
+
+  test('several keys at once, the longer one winning where one contains the other', () => {
+    registerSecret('abcdefgh-1234')
+    registerSecret('abcdefgh-1234-and-more')
+    expect(redact('x abcdefgh-1234-and-more y abcdefgh-1234 z')).toBe(`x ${REDACTED} y ${REDACTED} z`)
+  })
+
+  test(`values shorter than ${MIN_SECRET_LENGTH} characters, or with spaces, are not secrets`, () => {
+    configure({ judge: { apiKey: 'no-key', fallback: [{ model: 'm', apiKey: 'EMPTY' }] } })
+    registerSecret('short')
+    registerSecret('a phrase with spaces in it')
+    const text = 'no-key EMPTY short, a phrase with spaces in it'
+    expect(redact(text)).toBe(text)
+    expect(holdsSecrets(text)).toBe(false)
+  })
+
+  test('Authorization-style values register their token; credential headers register theirs', () => {
+    registerSecret('Bearer tok-0123456789')
+    registerHeaderSecrets(new Headers({ 'x-api-key': 'xk-0123456789', 'api-key': 'az-0123456789', 'content-type': 'application/json' }))
+    expect(redact('tok-0123456789 xk-0123456789 az-0123456789 application/json')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} application/json`)
+  })
+
+  test('redacts the value of authorization, api-key and x-api-key JSON fields, known or not', () => {
+    const text = '{"headers":{"Authorization":"Bearer unknown-token-xyz","X-Api-Key":"k\\"1","other":"kept"}}'
+    expect(JSON.parse(redact(text))).toEqual({ headers: { Authorization: REDACTED, 'X-Api-Key': REDACTED, other: 'kept' } })
+  })
+
+  test('a 1 MB text is redacted in one linear pass', () => {
+    registerSecret(key)
+    const chunk = 'The quarter was strong; revenue rose 8% to $94.9 billion. '
+    const text = `${chunk.repeat(Math.ceil(1_000_000 / chunk.length / 2))}${key}${chunk.repeat(Math.ceil(1_000_000 / chunk.length / 2))}`
+    expect(text.length).toBeGreaterThan(1_000_000)
+    const clean = redact(text)
+    expect(clean).not.toContain(key)
+    expect(clean.length).toBe(text.length - key.length + REDACTED.length)
+    expect(holdsSecrets(text)).toBe(true)
+    expect(holdsSecrets(clean)).toBe(false)
+  })
+})
+
+describe('redactDeep', () => {
+  test('cleans every string and key of plain data, and every credential field whatever its value', () => {
+    registerSecret(key)
+    const value = { a: [`x ${key}`, 3, null, { [key]: true }], headers: { authorization: 'Bearer other-0123456789', 'API-KEY': ['a', 'b'], none: undefined }, n: 1 }
+    expect(redactDeep(value)).toEqual({ a: [`x ${REDACTED}`, 3, null, { [REDACTED]: true }], headers: { authorization: REDACTED, 'API-KEY': REDACTED, none: undefined }, n: 1 })
+    expect(value.a[0]).toBe(`x ${key}`)
+  })
+
+  test('redacts credential fields quoted as JSON inside a string, and leaves clean data as it is', () => {
+    const record = { error: 'The gateway said {"authorization": "Bearer unknown-0123456789"}', n: 1 }
+    expect(redactDeep(record)).toEqual({ error: `The gateway said {"authorization": "${REDACTED}"}`, n: 1 })
+    const clean = { a: ['b', { c: 'd' }] }
+    expect(redactDeep(clean)).toBe(clean)
+  })
+
+  test('keeps a "__proto__" key as data', () => {
+    const parsed = JSON.parse('{"__proto__": {"note": "sk-test-0123456789abcdef"}}') as object
+    registerSecret(key)
+    const clean = redactDeep(parsed)
+    expect(Object.getPrototypeOf(clean)).toBe(Object.prototype)
+    expect(JSON.stringify(clean)).toBe(`{"__proto__":{"note":"${REDACTED}"}}`)
+  })
+})
+
+describe('redactDeep across realms', () => {
+  test('cleans plain objects made in another realm (Jest runs tests in a vm context; fetch parses outside it)', async () => {
+    const { runInNewContext } = await import('node:vm')
+    registerSecret(key)
+    const foreign = runInNewContext(`({ reply: { content: 'key ${key}' }, list: [{ note: '${key}' }] })`) as object
+    expect(JSON.stringify(redactDeep(foreign))).toBe(`{"reply":{"content":"key ${REDACTED}"},"list":[{"note":"${REDACTED}"}]}`)
+    class Kept {
+      note = key
+    }
+    expect(redactDeep({ kept: new Kept() }).kept.note).toBe(key)
+  })
+})
+
+describe('redactDeep on log-probabilities', () => {
+  test('a secret split across tokens is redacted from them, and the tokens still spell the redacted text', () => {
+    registerSecret(key)
+    const pieces = ['{"r":"', 'uses ', 'sk', '-test', '-0123', '456789', 'abcdef', ' ok', '"}']
+    const tokens = pieces.map((token) => ({ token, logprob: -0.1, bytes: [...Buffer.from(token)], top_logprobs: [{ token, logprob: -0.1, bytes: [...Buffer.from(token)] }] }))
+    const clean = redactDeep({ logprobs: { content: tokens } }).logprobs.content
+    expect(clean.map((t) => t.token)).toEqual(['{"r":"', 'uses ', REDACTED, '', '', '', '', ' ok', '"}'])
+    expect(clean.map((t) => t.token).join('')).toBe(redact(pieces.join('')))
+    const json = JSON.stringify(clean)
+    for (const piece of ['-test', '-0123', '456789', 'abcdef']) expect(json).not.toContain(piece)
+    expect(clean[2]).toEqual({ token: REDACTED, logprob: -0.1, bytes: [...Buffer.from(REDACTED)], top_logprobs: [{ token: REDACTED, logprob: -0.1, bytes: [...Buffer.from(REDACTED)] }] })
+    expect(clean[7]).toEqual(tokens[7])
+  })
+
+  test('a token holding text on both sides of a secret keeps both', () => {
+    registerSecret(key)
+    const tokens = [{ token: `a${key.slice(0, 5)}` }, { token: `${key.slice(5)}b` }]
+    expect(redactDeep(tokens).map((t) => t.token)).toEqual([`a${REDACTED}`, 'b'])
+    expect(redactDeep([{ token: `x${key}y` }]).map((t) => t.token)).toEqual([`x${REDACTED}y`])
+  })
+})
+
+test('the package root exports registerSecret and redact, for keys assay cannot know of', () => {
+  root.registerSecret('key-read-from-a-vault-0123')
+  expect(root.redact('x key-read-from-a-vault-0123 y')).toBe(`x ${root.REDACTED} y`)
+})
+
+test('the TSDoc examples run as written', () => {
+  registerSecret('sk-live-0123456789')
+  expect(redact('Incorrect API key provided: sk-live-0123456789')).toBe('Incorrect API key provided: [REDACTED]')
+  expect(redactDeep({ headers: { Authorization: 'Bearer x' }, note: 'sk-live-0123456789' })).toEqual({ headers: { Authorization: '[REDACTED]' }, note: '[REDACTED]' })
+})
