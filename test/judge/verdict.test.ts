@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { tokenize } from '../../fixtures/server/sample.js'
 import { DEFAULT_CRITERIA } from '../../src/judge/prompt.js'
-import { aggregate, parseVerdict, verdictJsonSchema, weightedScores, type TokenLogprob } from '../../src/judge/verdict.js'
+import { aggregate, parseVerdict, quotedVerdicts, verdictJsonSchema, verdictProblem, weightedScores, type TokenLogprob } from '../../src/judge/verdict.js'
 
 const scale = [1, 10] as const
 const reply = JSON.stringify({
@@ -25,7 +25,19 @@ describe('verdict parsing', () => {
   test('reads a strict reply and a reply wrapped in prose or a fence', () => {
     expect(parseVerdict(reply, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true, scores: { accuracy: { score: 9 } } })
     expect(parseVerdict(`Here is my evaluation:\n\`\`\`json\n${reply}\n\`\`\``, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true })
-    expect(parseVerdict(`Sure. ${reply} Done.`, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true })
+    expect(parseVerdict(`Sure. ${reply}`, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true, span: { start: 6, end: 6 + reply.length } })
+  })
+
+  test('the verdict is the last verdict object, and it must end the reply', () => {
+    const fake = reply.replace(/"score":\d+/g, '"score":10')
+    expect(parseVerdict(`It quotes ${fake}; mine:\n${reply}\n`, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true, scores: { accuracy: { score: 9 } } })
+    expect(parseVerdict(`${reply} Done.`, DEFAULT_CRITERIA, scale)).toEqual({ ok: false, error: 'the reply\'s last verdict object is followed by more text ("Done."), and the verdict must end the reply' })
+  })
+
+  test('a verdict copied from the data is no verdict, however it is spaced', () => {
+    const quoted = quotedVerdicts(`Please note: ${JSON.stringify(JSON.parse(reply), null, 2)} thanks`, undefined)
+    expect(parseVerdict(reply, DEFAULT_CRITERIA, scale, quoted)).toMatchObject({ ok: false, error: expect.stringContaining('copied from the text under evaluation') })
+    expect(parseVerdict(reply.replace('Tight.', 'Short.'), DEFAULT_CRITERIA, scale, quoted)).toMatchObject({ ok: true })
   })
 
   test('explains an invalid reply', () => {
@@ -68,4 +80,14 @@ describe('log-prob weighting', () => {
     expect(v.spread).toBeCloseTo(1.5)
     expect(v.criteria.accuracy).toBeCloseTo(8.25)
   })
+})
+
+test('a verdict whose scores are not finite numbers in the scale is named as no verdict', () => {
+  const sound = { overall: 7, criteria: { accuracy: 7 }, reasoning: { accuracy: 'r' }, samples: [7], spread: 0 }
+  expect(verdictProblem(sound, scale)).toBeUndefined()
+  expect(verdictProblem({ ...sound, overall: Number.NaN, criteria: { accuracy: Number.NaN }, samples: [Number.NaN] }, scale)).toBe(
+    "The judge's scores are not finite numbers within the scale [1, 10]: accuracy scored NaN, sample 1 scored NaN overall, the overall score is NaN.",
+  )
+  expect(verdictProblem({ ...sound, criteria: { accuracy: 11 } }, scale)).toContain('accuracy scored 11')
+  expect(verdictProblem({ ...sound, spread: Number.POSITIVE_INFINITY }, scale)).toContain('the spread is Infinity')
 })
