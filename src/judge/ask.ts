@@ -2,7 +2,7 @@
 // asking the identical question at the same time, or from the judge, with the request
 // adapted to what the endpoint supports.
 import type { ChatCompletion } from 'openai/resources/chat/completions'
-import { cassetteEntry, CassetteMissError, requestKey, type Cassette, type CassetteEntry } from './cassette.js'
+import { cassetteEntry, CassetteMissError, normaliseUsage, requestKey, type Cassette, type CassetteEntry } from './cassette.js'
 import { JudgeError, type JudgeRequest } from './client.js'
 import type { JudgeRuntime, Verdict } from './judge.js'
 
@@ -43,7 +43,8 @@ export async function ask(body: JudgeRequest, a: Attempt): Promise<Answer> {
   const key = requestKey({ model: rt.model, ...body })
   if (cassette && a.replay && (rt.cacheMode === 'auto' || rt.cacheMode === 'lockdown')) {
     const hit = cassette.lookup(key)
-    if (hit) return { completion: hit.response as ChatCompletion, replayed: true, key, requests: 0, model: (hit.response as ChatCompletion).model, judge: 0, usage: hit.usage, cost: hit.cost, latencyMs: hit.latencyMs }
+    // A hand-edited entry may lack any part; the verdict checks what the response holds.
+    if (hit) return { completion: hit.response as ChatCompletion, replayed: true, key, requests: 0, model: (hit.response as ChatCompletion | null)?.model ?? rt.model, judge: 0, usage: normaliseUsage(hit.usage), cost: hit.cost, latencyMs: hit.latencyMs ?? 0 }
     if (rt.cacheMode === 'lockdown') throw new CassetteMissError(cassette.path, key, a.testPath ?? '<test file>')
   }
   const answer = await shared(body, key, rt)

@@ -89,15 +89,22 @@ const NO_VERDICT: Record<string, string> = {
 
 type Read = { sample: SampleScores; raw: string } | { error: string; raw: string }
 
+/** The choices of an answer; a recorded or live answer without any holds no verdict. */
+function choicesOf(answer: Answer, q: Question): ChatCompletion['choices'] {
+  const choices = (answer.completion as Partial<ChatCompletion> | null)?.choices
+  if (Array.isArray(choices) && choices.length > 0 && choices.every((c) => typeof c?.message === 'object' && c.message !== null)) return choices
+  throw new JudgeReplyError("The judge's answer holds no choice with a message, so it holds no verdict.", JSON.stringify(answer.completion) ?? '', origin(answer, q.cassette))
+}
+
 function readChoice(choice: ChatCompletion['choices'][number], answer: Answer, q: Question): Read {
-  const raw = choice.message.content ?? ''
+  const raw = typeof choice.message.content === 'string' ? choice.message.content : ''
   if (choice.message.refusal) throw new JudgeReplyError(`The judge refused to score: ${choice.message.refusal}`, raw, origin(answer, q.cassette))
   const stop = NO_VERDICT[choice.finish_reason as string]
   if (stop) throw new JudgeReplyError(stop, raw, origin(answer, q.cassette))
   const parsed = parseVerdict(raw, q.criteria, q.scale, q.quoted)
   if (!parsed.ok) return { error: parsed.error, raw }
-  const tokens = (choice.logprobs?.content ?? []) as TokenLogprob[]
-  const weighted = tokens.length > 0 ? weightedScores(raw, tokens, q.criteria, q.scale, parsed.span) : {}
+  const tokens = (Array.isArray(choice.logprobs?.content) ? choice.logprobs.content : []) as TokenLogprob[]
+  const weighted = tokens.length > 0 ? weightedScores(raw, tokens, q.criteria, q.scale, parsed.span, parsed.scores) : {}
   return { sample: { criteria: Object.fromEntries(Object.entries(parsed.scores).map(([k, v]) => [k, weighted[k] === undefined ? v : { ...v, weighted: weighted[k] }])) }, raw }
 }
 
@@ -176,12 +183,12 @@ function recordedNoVerdict(error: JudgeReplyError, testPath: string | undefined)
 async function judge(q: Question, attempt: Attempt): Promise<Verdict> {
   const answers: Answer[] = [await askAdapting(() => q.build(), attempt)]
   // An endpoint without `n` answers with fewer choices: the rest are asked one by one.
-  for (let i = answers[0]!.completion.choices.length; i < q.samples; i++) answers.push(await askAdapting(() => q.build(i), attempt))
+  for (let i = choicesOf(answers[0]!, q).length; i < q.samples; i++) answers.push(await askAdapting(() => q.build(i), attempt))
 
   const results: SampleScores[] = []
   const raws: string[] = []
   for (const answer of [...answers]) {
-    for (const choice of answer.completion.choices.slice(0, q.samples - results.length)) {
+    for (const choice of choicesOf(answer, q).slice(0, q.samples - results.length)) {
       const read = readChoice(choice, answer, q)
       if ('sample' in read) {
         results.push(read.sample)
@@ -196,7 +203,7 @@ async function judge(q: Question, attempt: Attempt): Promise<Verdict> {
       }
       const repair = await ask(repairBody, attempt)
       answers.push(repair)
-      const again = readChoice(repair.completion.choices[0]!, repair, q)
+      const again = readChoice(choicesOf(repair, q)[0]!, repair, q)
       if (!('sample' in again)) throw new JudgeReplyError(`The judge's reply was invalid twice, even after a request to repair it: ${again.error}`, again.raw, origin(repair, q.cassette))
       results.push(again.sample)
       raws.push(again.raw)
@@ -204,7 +211,7 @@ async function judge(q: Question, attempt: Attempt): Promise<Verdict> {
   }
 
   const verdict = aggregate(results, q.criteria)
-  const problem = verdictProblem(verdict, q.scale)
+  const problem = verdictProblem(results, verdict, q.scale)
   if (problem) throw new JudgeReplyError(problem, raws.join('\n---\n'), answers.every((a) => a.replayed) ? origin(answers[0]!, q.cassette) : { live: true })
   const first = answers[0]!
   const sum = (f: (a: Answer) => number) => answers.reduce((n, a) => n + f(a), 0)

@@ -146,7 +146,8 @@ function weightedMean(alternatives: readonly { token: string; logprob: number }[
  * G-Eval weighting: for each criterion, the probability-weighted mean of the integer
  * scores the judge considered for its score token, read inside the verdict's `span` of the
  * content. A criterion whose score token cannot be found, or whose alternatives do not
- * give a finite score on the scale, gets no weighted score and keeps its integer one.
+ * give a finite score on the scale, gets no weighted score and keeps its integer one; with
+ * `scores` (the integers read), so does one whose token is not the score that was read.
  */
 export function weightedScores(
   content: string,
@@ -154,6 +155,7 @@ export function weightedScores(
   criteria: readonly Criterion[],
   scale: readonly [number, number],
   span: { start: number; end: number } = { start: 0, end: content.length },
+  scores?: Readonly<Record<string, { score: number }>>,
 ): Record<string, number> {
   const starts: number[] = []
   let offset = 0
@@ -175,7 +177,8 @@ export function weightedScores(
     let i = starts.length - 1
     while (i > 0 && starts[i]! > at) i--
     const token = tokens[i]!
-    if (token.token.trim() !== score[1] || !token.top_logprobs?.length) continue
+    // The token must be the score that was read: a repeated key reads the last one, this the first.
+    if (token.token.trim() !== score[1] || (scores && scores[c.key]?.score !== Number(score[1])) || !Array.isArray(token.top_logprobs) || !token.top_logprobs.length) continue
     const mean = weightedMean(token.top_logprobs, scale)
     if (mean !== undefined) out[c.key] = mean
   }
@@ -215,12 +218,19 @@ export function aggregate(samples: readonly SampleScores[], criteria: readonly C
 }
 
 /**
- * Why a verdict is no verdict: a score (per criterion, per sample or overall) that is not
- * a finite number inside the scale, or a spread that is not finite; undefined when it is sound.
+ * Why a verdict is no verdict: a score (per criterion of each sample, weighted or not, per
+ * criterion over samples, per sample or overall) that is not a finite number inside the
+ * scale, or a spread that is not finite; undefined when it is sound.
  */
-export function verdictProblem(v: AggregateVerdict, scale: readonly [number, number]): string | undefined {
-  const inScale = (n: number) => typeof n === 'number' && Number.isFinite(n) && n >= scale[0] && n <= scale[1]
+export function verdictProblem(samples: readonly SampleScores[], v: AggregateVerdict, scale: readonly [number, number]): string | undefined {
+  const inScale = (n: number | undefined) => typeof n === 'number' && Number.isFinite(n) && n >= scale[0] && n <= scale[1]
   const bad = [
+    ...samples.flatMap((s, i) =>
+      Object.entries(s.criteria).flatMap(([k, c]) => [
+        ...(inScale(c.score) ? [] : [`${k} scored ${String(c.score)} in sample ${i + 1}`]),
+        ...(c.weighted === undefined || inScale(c.weighted) ? [] : [`${k}'s weighted score is ${String(c.weighted)} in sample ${i + 1}`]),
+      ]),
+    ),
     ...Object.entries(v.criteria).filter(([, n]) => !inScale(n)).map(([k, n]) => `${k} scored ${String(n)}`),
     ...v.samples.flatMap((n, i) => (inScale(n) ? [] : [`sample ${i + 1} scored ${String(n)} overall`])),
     ...(inScale(v.overall) ? [] : [`the overall score is ${String(v.overall)}`]),

@@ -214,30 +214,43 @@ describe('only answers that gave a verdict are recorded', () => {
     expect(server.requests).toHaveLength(2)
   })
 
-  test('a recorded answer that holds no verdict: lockdown fails saying so; auto asks again and overwrites it', async () => {
+  type Recorded = { choices?: { message: { content: string | null; refusal: string | null } }[] } | null
+  test.each([
+    ['a refusal', (r: Recorded) => void Object.assign(r!.choices![0]!.message, { content: null, refusal: 'I cannot help with that.' }), 'refused to score'],
+    ['no choices', (r: Recorded) => void (r!.choices = []), 'holds no choice with a message'],
+    ['no response', () => null, 'holds no choice with a message'],
+  ])('a recorded answer that holds no verdict (%s): lockdown fails saying so; auto asks again and overwrites it', async (_name, tamper, problem) => {
     server.configure({ respond: () => standard })
     await runJudge({ output: 'x', testPath: testPath() }, runtime())
-    // A cassette from before only verdicts were recorded: the entry holds a refusal.
-    const file = JSON.parse(readFileSync(cassetteFile(), 'utf8')) as { entries: Record<string, { response: { choices: { message: { content: string | null; refusal: string | null } }[] } }> }
+    // A cassette from before only verdicts were recorded, or edited by hand.
+    const file = JSON.parse(readFileSync(cassetteFile(), 'utf8')) as { entries: Record<string, { response: Recorded }> }
     const [key] = Object.keys(file.entries)
-    const message = file.entries[key!]!.response.choices[0]!.message
-    message.content = null
-    message.refusal = 'I cannot help with that.'
+    const entry = file.entries[key!]!
+    const changed = tamper(entry.response)
+    if (changed === null) entry.response = null
     writeFileSync(cassetteFile(), JSON.stringify(file))
+    const tampered = readFileSync(cassetteFile(), 'utf8')
     const sent = server.requests.length
 
     const locked = (await runJudge({ output: 'x', testPath: testPath() }, runtime('lockdown')).catch((e: unknown) => e)) as Error
     expect(locked).toBeInstanceOf(JudgeReplyError)
     expect(locked.message).toContain(`The answer recorded in ${cassetteFile()} (key ${key}) holds no verdict`)
-    expect(locked.message).toContain('refused to score')
+    expect(locked.message).toContain(problem)
     expect(locked.message).toContain('ASSAY_CACHE=auto npx vitest run')
     expect(server.requests.length).toBe(sent)
+    expect(readFileSync(cassetteFile(), 'utf8')).toBe(tampered)
 
     const again = await runJudge({ output: 'x', testPath: testPath() }, runtime())
     expect(again).toMatchObject({ overall: 7, replayed: false, requests: 1 })
-    expect(readFileSync(cassetteFile(), 'utf8')).not.toContain('I cannot help with that.')
+    expect(readFileSync(cassetteFile(), 'utf8')).not.toBe(tampered)
     expect(await runJudge({ output: 'x', testPath: testPath() }, runtime('lockdown'))).toMatchObject({ overall: 7, replayed: true })
   })
+})
+
+test('log-prob weighting reads the score that was parsed: with a repeated key, the last', async () => {
+  server.configure({ respond: () => standard.replace('"score":9', '"score":2,"score":9') })
+  const v = await runJudge({ output: 'x' }, runtime('off'))
+  expect(v.criteria.accuracy!.score).toBe(9)
 })
 
 test('a content-filtered reply is no verdict, even when its content parses', async () => {

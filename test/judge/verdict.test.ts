@@ -83,11 +83,14 @@ describe('log-prob weighting', () => {
 })
 
 test('a verdict whose scores are not finite numbers in the scale is named as no verdict', () => {
+  const sample = (score: number, weighted?: number) => ({ criteria: { accuracy: { score, reasoning: 'r', ...(weighted === undefined ? {} : { weighted }) } } })
   const sound = { overall: 7, criteria: { accuracy: 7 }, reasoning: { accuracy: 'r' }, samples: [7], spread: 0 }
-  expect(verdictProblem(sound, scale)).toBeUndefined()
-  expect(verdictProblem({ ...sound, overall: Number.NaN, criteria: { accuracy: Number.NaN }, samples: [Number.NaN] }, scale)).toBe(
-    "The judge's scores are not finite numbers within the scale [1, 10]: accuracy scored NaN, sample 1 scored NaN overall, the overall score is NaN.",
+  expect(verdictProblem([sample(7, 7)], sound, scale)).toBeUndefined()
+  expect(verdictProblem([sample(7, Number.NaN)], { ...sound, overall: Number.NaN, criteria: { accuracy: Number.NaN }, samples: [Number.NaN] }, scale)).toBe(
+    "The judge's scores are not finite numbers within the scale [1, 10]: accuracy's weighted score is NaN in sample 1, accuracy scored NaN, sample 1 scored NaN overall, the overall score is NaN.",
   )
-  expect(verdictProblem({ ...sound, criteria: { accuracy: 11 } }, scale)).toContain('accuracy scored 11')
-  expect(verdictProblem({ ...sound, spread: Number.POSITIVE_INFINITY }, scale)).toContain('the spread is Infinity')
+  // Averaged into the scale, one sample's score outside it is still no verdict.
+  expect(verdictProblem([sample(7, 11), sample(3)], sound, scale)).toContain("accuracy's weighted score is 11 in sample 1")
+  expect(verdictProblem([sample(7)], { ...sound, criteria: { accuracy: 11 } }, scale)).toContain('accuracy scored 11')
+  expect(verdictProblem([sample(7)], { ...sound, spread: Number.POSITIVE_INFINITY }, scale)).toContain('the spread is Infinity')
 })

@@ -48,6 +48,8 @@ describe('toScoreAtLeast', () => {
   test('.not pass', async () => {
     use([3, 3, 3])
     await expect('A summary.').not.toScoreAtLeast(7)
+    expect(records[0]).toMatchObject({ pass: true, negated: true, verdict: { overall: 3 } })
+    expect(records[0]).not.toHaveProperty('message')
   })
 
   test('.not fail', async () => {
