@@ -1,7 +1,8 @@
-// Several test files asking the judge the identical question at the same time share one
-// HTTP call through the coordinator (the Vitest plugin's or Jest's global setup), and each
-// file must still record the answer in its own cassette, or it misses on CI.
-import { readFileSync, writeFileSync } from 'node:fs'
+// The judge's cassettes under real runners with the coordinator (the Vitest plugin, Jest's
+// global setup): several test files asking the identical question at the same time share
+// one HTTP call, and each must still record the answer in its own cassette, or it misses on
+// CI; and an answer without a verdict is never recorded, so the next run asks again.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
@@ -36,10 +37,10 @@ interface Runner {
   esm: boolean
   /** Writes what the project needs for the coordinator, where its fixture config lacks it. */
   prepare?: (p: FixtureProject) => void
-  run(p: FixtureProject, env: Record<string, string>): Promise<RunResult>
+  run(p: FixtureProject, files: string, env: Record<string, string>): Promise<RunResult>
 }
 
-const vitest = (node: () => string) => (p: FixtureProject, env: Record<string, string>) => p.run(node(), ['node_modules/vitest/vitest.mjs', 'run', 'shared-', '--maxWorkers=4'], env)
+const vitest = (node: () => string) => (p: FixtureProject, files: string, env: Record<string, string>) => p.run(node(), ['node_modules/vitest/vitest.mjs', 'run', files, '--maxWorkers=4'], env)
 
 const runners: Runner[] = [
   { name: 'Vitest 4 with the plugin', project: 'vitest-esm', esm: true, run: vitest(() => process.execPath) },
@@ -55,11 +56,12 @@ const runners: Runner[] = [
     name: 'Jest 30 with its global setup',
     project: 'jest-cjs',
     esm: false,
-    run: (p, env) => p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--maxWorkers=4', 'shared-'], env),
+    run: (p, files, env) => p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--maxWorkers=4', files], env),
   },
 ]
 
-describe.each(runners)('$name: one answer shared by test files in parallel workers', (runner) => {
+describe.each(runners)('$name: judge answers and cassettes', (runner) => {
+  let refuse = false
   let project: FixtureProject
   let judge: FixtureServer
   const env = () => ({ OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-e2e-flight' })
@@ -71,9 +73,13 @@ describe.each(runners)('$name: one answer shared by test files in parallel worke
     const header = readFileSync(join(project.dir, 'header.js'), 'utf8')
     const fs = runner.esm ? "import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'" : "const { mkdirSync, readdirSync, writeFileSync } = require('node:fs')"
     for (const file of FILES) writeFileSync(join(project.dir, `${file}.test.js`), `${header}\n${body(fs)}`)
+    writeFileSync(join(project.dir, 'refused.test.js'), `${header}\ntest('pass: judged after a refusal', async () => {\n  await expect('- Revenue rose 5%.').toScoreAtLeast(7, { source: 'Revenue rose 5%.' })\n})\n`)
     judge = await startFixtureServer({
       latencyMs: 1500,
-      respond: () => JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((k) => [k, { reasoning: 'Matches the source.', score: 9 }])) }),
+      respond: () =>
+        refuse
+          ? { content: null, refusal: 'I cannot help with that.' }
+          : JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((k) => [k, { reasoning: 'Matches the source.', score: 9 }])) }),
     })
   })
   afterAll(async () => {
@@ -82,16 +88,37 @@ describe.each(runners)('$name: one answer shared by test files in parallel worke
   })
 
   test('every file that asked records the answer, and a CI re-run replays all of them with no request', async () => {
-    const first = await runner.run(project, { ...env(), CI: '', BARRIER_DIR: join(project.dir, 'barrier') })
+    const first = await runner.run(project, 'shared-', { ...env(), CI: '', BARRIER_DIR: join(project.dir, 'barrier') })
     expect(first.code, first.output).toBe(0)
     // One HTTP call answered all three files: the answer was shared, not asked three times.
     expect(judge.requests).toHaveLength(1)
     for (const file of FILES) expect(entries(file), file).toHaveLength(1)
     expect(new Set(FILES.map((f) => entries(f)[0])).size).toBe(1)
 
-    const again = await runner.run(project, { ...env(), CI: '1' })
+    const again = await runner.run(project, 'shared-', { ...env(), CI: '1' })
     expect(again.code, again.output).toBe(0)
     expect(again.output).toMatch(/assay: judge 0 live, 3 replayed; 0 requests/)
     expect(judge.requests).toHaveLength(1)
+  })
+
+  test('a refusal fails the test and is not recorded; the next run asks again and passes', async () => {
+    const cassette = join(project.dir, '__llm_cassettes__', 'refused.test.js.json')
+    refuse = true
+    const before = judge.requests.length
+    const refused = await runner.run(project, 'refused', { ...env(), CI: '' })
+    expect(refused.code, refused.output).toBe(1)
+    expect(refused.output).toContain('The judge refused to score: I cannot help with that.')
+    expect(refused.output).toContain('The answer was live and is not recorded, so the next run asks the judge again.')
+    expect(judge.requests.length).toBe(before + 1)
+    expect(existsSync(cassette)).toBe(false)
+
+    refuse = false
+    const answered = await runner.run(project, 'refused', { ...env(), CI: '' })
+    expect(answered.code, answered.output).toBe(0)
+    expect(judge.requests.length).toBe(before + 2)
+    expect(Object.keys((JSON.parse(readFileSync(cassette, 'utf8')) as { entries: object }).entries)).toHaveLength(1)
+    const replayed = await runner.run(project, 'refused', { ...env(), CI: '1' })
+    expect(replayed.code, replayed.output).toBe(0)
+    expect(judge.requests.length).toBe(before + 2)
   })
 })
