@@ -173,7 +173,7 @@ function recordedNoVerdict(error: JudgeReplyError, testPath: string | undefined)
   const file = testPath ?? '<test file>'
   return new JudgeReplyError(
     `The answer recorded in ${cassette} (key ${key}) holds no verdict: ${problem}\n` +
-      'Only answers that give a verdict are recorded now; this one is older. Record it again with the judge reachable (auto mode asks again for such an answer), then commit the cassette:\n' +
+      'Only answers that give a verdict are recorded, so an older assay wrote this entry, or it was edited. Record it again with the judge reachable (auto mode asks again for such an answer), then commit the cassette:\n' +
       `  ASSAY_CACHE=auto npx vitest run ${file}   (or: ASSAY_CACHE=auto npx jest ${file})`,
     error.raw,
     error.origin,

@@ -123,8 +123,10 @@ const LOGPROB_SLACK = 1e-6
 function weightedMean(alternatives: readonly { token: string; logprob: number }[], scale: readonly [number, number]): number | undefined {
   const scores: { k: number; logprob: number }[] = []
   for (const alt of alternatives) {
-    const k = Number(alt.token.trim())
-    if (!Number.isInteger(k) || k < scale[0] || k > scale[1]) continue
+    // Digits only: Number() reads a blank token as 0, which may be on the scale.
+    const text = typeof alt?.token === 'string' ? alt.token.trim() : ''
+    const k = Number(text)
+    if (!/^\d+$/.test(text) || k < scale[0] || k > scale[1]) continue
     if (typeof alt.logprob !== 'number' || Number.isNaN(alt.logprob) || alt.logprob > LOGPROB_SLACK) return undefined
     // -Infinity is probability 0: it weighs nothing.
     if (alt.logprob !== Number.NEGATIVE_INFINITY) scores.push({ k, logprob: alt.logprob })
@@ -157,6 +159,7 @@ export function weightedScores(
   span: { start: number; end: number } = { start: 0, end: content.length },
   scores?: Readonly<Record<string, { score: number }>>,
 ): Record<string, number> {
+  if (!tokens.every((t) => typeof t?.token === 'string')) return {}
   const starts: number[] = []
   let offset = 0
   for (const t of tokens) {

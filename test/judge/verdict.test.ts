@@ -66,6 +66,15 @@ describe('log-prob weighting', () => {
     expect(weighted.conciseness).toBeCloseTo(8)
   })
 
+  test('a blank alternative is no score of 0, and alternatives that are no distribution give nothing', () => {
+    const zeroToTen = [0, 10] as const
+    const tokens = logprobs(reply, { '9': { '9': 0.5, '8': 0.25 } }).map((t) => (t.token.trim() === '9' ? { ...t, top_logprobs: [...t.top_logprobs!, { token: ' ', logprob: Math.log(0.25) }] } : t))
+    expect(weightedScores(reply, tokens, DEFAULT_CRITERIA, zeroToTen).accuracy).toBeCloseTo((9 * 0.5 + 8 * 0.25) / 0.75)
+    const broken = tokens.map((t) => (t.token.trim() === '9' ? { ...t, top_logprobs: [{ token: '9', logprob: null as unknown as number }, { token: '8', logprob: -1 }] } : t))
+    expect(weightedScores(reply, broken, DEFAULT_CRITERIA, scale).accuracy).toBeUndefined()
+    expect(weightedScores(reply, [{ token: undefined as unknown as string, logprob: 0 }], DEFAULT_CRITERIA, scale)).toEqual({})
+  })
+
   test('gives nothing when the tokens do not spell the content', () => {
     expect(weightedScores(reply, [{ token: '{', logprob: 0 }], DEFAULT_CRITERIA, scale)).toEqual({})
   })
