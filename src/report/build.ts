@@ -83,34 +83,30 @@ function unsound(v: NonNullable<JudgeRecord['verdict']>): string | undefined {
 }
 
 function judgeAssertion(r: JudgeRecord): AssertionResult {
-  const v = r.verdict
-  const problem = v && unsound(v)
-  if (!v || problem) {
-    return {
-      ...base(r),
-      ...(problem ? { pass: false } : {}),
-      judge: { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(problem ?? r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
-    }
-  }
+  const problem = r.verdict && unsound(r.verdict)
+  const v = problem ? undefined : r.verdict
   return {
     ...base(r),
-    judge: {
-      threshold: r.threshold,
-      every: r.every,
-      score: v.overall,
-      scale: [v.scale[0], v.scale[1]],
-      criteria: Object.entries(v.criteria).map(([name, c]) => ({ name, description: c.description, score: c.score, reasoning: c.reasoning })),
-      samples: v.samples,
-      spread: v.spread,
-      model: v.model,
-      fallback: v.judge,
-      replayed: v.replayed,
-      requests: finite(v.requests) ? v.requests : 0,
-      weighted: v.weighted,
-      tokens: finite(v.usage.total_tokens) ? v.usage.total_tokens : 0,
-      cost: finite(v.cost) ? v.cost : null,
-      latencyMs: finite(v.latencyMs) ? v.latencyMs : 0,
-    },
+    ...(problem ? { pass: false } : {}),
+    judge: v
+      ? {
+          threshold: r.threshold,
+          every: r.every,
+          score: v.overall,
+          scale: [v.scale[0], v.scale[1]],
+          criteria: Object.entries(v.criteria).map(([name, c]) => ({ name, description: c.description, score: c.score, reasoning: c.reasoning })),
+          samples: v.samples,
+          spread: v.spread,
+          model: v.model,
+          fallback: v.judge,
+          replayed: v.replayed,
+          requests: finite(v.requests) ? v.requests : 0,
+          weighted: v.weighted,
+          tokens: finite(v.usage.total_tokens) ? v.usage.total_tokens : 0,
+          cost: finite(v.cost) ? v.cost : null,
+          latencyMs: finite(v.latencyMs) ? v.latencyMs : 0,
+        }
+      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(problem ?? r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
   }
 }
 
