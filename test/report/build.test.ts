@@ -106,10 +106,12 @@ describe('a non-finite number never reaches results.json or the report', () => {
     broken({ latencyMs: Number.NaN, cost: Number.POSITIVE_INFINITY, usage: { prompt_tokens: Number.NaN, completion_tokens: 1, total_tokens: Number.NaN } }),
     judged(verdict(8, true, 50)),
   ]
+  const call = { kind: 'llm-call' as const, url: 'http://x/v1/chat/completions', model: 'm', replayed: false, status: 200, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: Number.NaN }, cost: Number.NaN, latencyMs: Number.POSITIVE_INFINITY }
 
   test('a verdict with a non-finite score is reported as a judge failure; other numbers are dropped', () => {
-    const r = buildResults(run(records))
+    const r = buildResults(run([...records, call]))
     const parsed = parseResults(JSON.stringify(r))
+    expect(parsed.files[0]!.tests[0]!.llmCalls).toEqual([{ url: 'http://x/v1/chat/completions', model: 'm', replayed: false, status: 200, tokens: null, cost: null, latencyMs: 0 }])
     expect(parsed).toEqual(r)
     const assertions = parsed.files[0]!.tests[0]!.assertions
     for (const a of assertions.slice(0, 4)) expect(a).toMatchObject({ pass: false, judge: { error: expect.stringContaining('not a finite number') } })
@@ -118,7 +120,7 @@ describe('a non-finite number never reaches results.json or the report', () => {
   })
 
   test('the report renders with every test', () => {
-    const r = buildResults(run(records))
+    const r = buildResults(run([...records, call]))
     const html = renderHtml(r, [])
     expect(html).not.toMatch(/NaN|Infinity/)
     expect(embeddedResults(html)).toEqual(r)
