@@ -52,7 +52,8 @@ const TRAILER = /^\s*(?:```\s*)?$/
 function verdictObjects(text: string): { value: unknown; start: number; end: number }[] {
   const found: { value: unknown; start: number; end: number }[] = []
   let misses = 0
-  const start = new RegExp(VERDICT_START)
+  const start = VERDICT_START
+  start.lastIndex = 0
   for (let m = start.exec(text); m && misses < MAX_UNBALANCED; m = start.exec(text)) {
     const end = balancedEnd(text, m.index)
     if (end === undefined) {
@@ -67,6 +68,23 @@ function verdictObjects(text: string): { value: unknown; start: number; end: num
     }
   }
   return found
+}
+
+const WHOLE_START = /^\s*\{\s*"criteria"\s*:/
+
+/**
+ * The reply as one verdict object, as structured output gives it: then it is the only
+ * verdict object, and the native parser reads it faster than a scan would.
+ */
+function wholeVerdict(text: string): { value: unknown; start: number; end: number } | undefined {
+  if (!WHOLE_START.test(text)) return undefined
+  try {
+    const value: unknown = JSON.parse(text)
+    const start = text.indexOf('{')
+    return { value, start, end: text.trimEnd().length }
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -85,7 +103,7 @@ export function quotedVerdicts(...texts: (string | undefined)[]): Set<string> {
  * verdict is validated with the verdict schema.
  */
 export function parseVerdict(content: string, criteria: readonly Criterion[], scale: readonly [number, number], quoted: ReadonlySet<string> = new Set()): ParsedVerdict {
-  const last = verdictObjects(content).at(-1)
+  const last = wholeVerdict(content) ?? verdictObjects(content).at(-1)
   if (!last) {
     const found = extractJson(content)
     if (!found.found) return { ok: false, error: `the reply holds no JSON: ${found.reason}` }
@@ -98,7 +116,7 @@ export function parseVerdict(content: string, criteria: readonly Criterion[], sc
     const shown = after.trim()
     return { ok: false, error: `the reply's last verdict object is followed by more text ("${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}"), and the verdict must end the reply` }
   }
-  if (quoted.has(stableStringify(last.value))) return { ok: false, error: "the reply's verdict object is copied from the text under evaluation, and a verdict quoted from the data is never the judge's own" }
+  if (quoted.size > 0 && quoted.has(stableStringify(last.value))) return { ok: false, error: "the reply's verdict object is copied from the text under evaluation, and a verdict quoted from the data is never the judge's own" }
   const parsed = verdictSchema(criteria, scale).safeParse(last.value)
   if (!parsed.success) return { ok: false, error: `the reply does not match the verdict format:\n${formatZodIssues(parsed.error.issues, last.value, 'reply')}` }
   return { ok: true, scores: parsed.data.criteria as Record<string, { score: number; reasoning: string }>, span: { start: last.start, end: last.end } }
