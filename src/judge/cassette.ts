@@ -123,12 +123,14 @@ let flushOnExit = false
  * written behind (see {@link KeyedStore.writeBehind}), and at the latest at the end of the
  * test file or when the process exits.
  */
-export function openCassette(path: string, fs: StoreFileSystem): Cassette {
-  let cassette = open.get(path)
+export function openCassette(path: string, fs: StoreFileSystem, registry: Map<string, Cassette> = open): Cassette {
+  let cassette = registry.get(path)
   if (!cassette) {
     cassette = new Cassette(fs, path)
-    cassette.writeBehind(WRITE_BEHIND_MS)
-    open.set(path, cassette)
+    // Only the process's own registry is flushed at the end of each test file and at exit;
+    // a private one (a test's) writes at once.
+    if (registry === open) cassette.writeBehind(WRITE_BEHIND_MS)
+    registry.set(path, cassette)
   }
   if (!flushOnExit) {
     flushOnExit = true

@@ -1,8 +1,9 @@
 import type { ChatCompletion } from 'openai/resources/chat/completions'
-import { Cassette, cassetteEntry, CassetteMissError, cassettePath, requestKey, type CacheMode } from './cassette.js'
-import { JudgeError, type JudgeClient, type JudgeRequest } from './client.js'
+import { ask, askAdapting, type Answer, type Attempt } from './ask.js'
+import { cassettePath, openCassette, type CacheMode, type Cassette } from './cassette.js'
+import type { JudgeClient, JudgeRequest } from './client.js'
 import { buildJudgeMessages, normaliseCriteria, type Criterion } from './prompt.js'
-import { aggregate, parseVerdict, verdictJsonSchema, weightedScores, type SampleScores, type TokenLogprob } from './verdict.js'
+import { aggregate, parseVerdict, quotedVerdicts, verdictJsonSchema, verdictProblem, weightedScores, type SampleScores, type TokenLogprob } from './verdict.js'
 import type { StoreFileSystem } from '../store/file.js'
 import type { FlightControl } from './coordinator.js'
 import { redact } from '../secrets.js'
@@ -61,94 +62,75 @@ export interface Verdict {
   latencyMs: number
 }
 
+/** Where the answer that held no verdict came from. */
+export type AnswerOrigin = { live: true } | { live: false; cassette: string; key: string }
+
 /** The judge answered, but not with a usable verdict. Known secrets are redacted from the reply. */
 export class JudgeReplyError extends Error {
   override readonly name = 'JudgeReplyError'
   readonly raw: string
-  constructor(problem: string, raw: string) {
+  constructor(
+    problem: string,
+    raw: string,
+    readonly origin: AnswerOrigin = { live: true },
+  ) {
     const clean = redact(raw)
-    super(redact(`${problem}\nRaw judge reply:\n${clean.length > 2000 ? `${clean.slice(0, 2000)}… (+${clean.length - 2000} chars)` : clean}`))
+    const from = origin.live ? 'The answer was live and is not recorded, so the next run asks the judge again.' : `The answer was replayed from ${origin.cassette} (key ${origin.key}).`
+    super(redact(`${problem}\n${from}\nRaw judge reply:\n${clean.length > 2000 ? `${clean.slice(0, 2000)}… (+${clean.length - 2000} chars)` : clean}`))
     this.raw = clean
   }
 }
 
-interface Answer {
-  completion: ChatCompletion
-  replayed: boolean
-  requests: number
-  model: string
-  judge: number
-  usage: Verdict['usage']
-  cost: number | undefined
-  latencyMs: number
+const origin = (answer: Answer, cassette: Cassette | undefined): AnswerOrigin => (answer.replayed && cassette ? { live: false, cassette: cassette.path, key: answer.key } : { live: true })
+
+// Finish reasons that mean the content is not the judge's whole, freely given answer.
+const NO_VERDICT: Record<string, string> = {
+  length: 'The judge reply was cut off at its token limit (finish_reason "length"), so it holds no complete verdict. Raise the limit or shorten the criteria.',
+  content_filter: "The judge reply was stopped by the endpoint's content filter (finish_reason \"content_filter\"), so it is not the judge's verdict. Check the output and source for content the filter blocks.",
+  tool_calls: 'The judge called a tool (finish_reason "tool_calls") instead of giving a verdict.',
+  function_call: 'The judge called a function (finish_reason "function_call") instead of giving a verdict.',
 }
 
-function unsupported(error: unknown, pattern: RegExp): boolean {
-  return error instanceof JudgeError && error.failures.some((f) => /^400\b/.test(f.error) && pattern.test(f.error))
+type Read = { sample: SampleScores; raw: string } | { error: string; raw: string }
+
+/** The choices of an answer; a recorded or live answer without any holds no verdict. */
+function choicesOf(answer: Answer, q: Question): ChatCompletion['choices'] {
+  const choices = (answer.completion as Partial<ChatCompletion> | null)?.choices
+  if (Array.isArray(choices) && choices.length > 0 && choices.every((c) => typeof c?.message === 'object' && c.message !== null)) return choices
+  throw new JudgeReplyError("The judge's answer holds no choice with a message, so it holds no verdict.", JSON.stringify(answer.completion) ?? '', origin(answer, q.cassette))
 }
 
-async function ask(body: JudgeRequest, rt: JudgeRuntime, cassette: Cassette | undefined, testPath: string | undefined): Promise<Answer> {
-  const key = requestKey({ model: rt.model, ...body })
-  if (cassette && (rt.cacheMode === 'auto' || rt.cacheMode === 'lockdown')) {
-    const hit = cassette.lookup(key)
-    if (hit) return { completion: hit.response as ChatCompletion, replayed: true, requests: 0, model: (hit.response as ChatCompletion).model, judge: 0, usage: hit.usage, cost: hit.cost, latencyMs: hit.latencyMs }
-    if (rt.cacheMode === 'lockdown') throw new CassetteMissError(cassette.path, key, testPath ?? '<test file>')
-  }
-  // Another worker may be asking the very same question right now: wait for its answer.
-  if (rt.flights) {
-    const flight = await rt.flights.begin(key)
-    if (!flight.lead && flight.result) return { ...(flight.result as Answer), replayed: false, requests: 0 }
-    if (flight.lead) {
-      try {
-        const answer = await askLive(body, key, rt, cassette)
-        await rt.flights.end(key, answer)
-        return answer
-      } catch (error) {
-        await rt.flights.end(key, null)
-        throw error
-      }
-    }
-  }
-  return askLive(body, key, rt, cassette)
-}
-
-async function askLive(body: JudgeRequest, key: string, rt: JudgeRuntime, cassette: Cassette | undefined): Promise<Answer> {
-  const call = await rt.client.complete(body)
-  if (cassette && rt.cacheMode !== 'off') cassette.record(key, cassetteEntry(rt.model, body, { response: call.completion, usage: call.usage, cost: call.cost, latencyMs: call.latencyMs }))
-  return { completion: call.completion, replayed: false, requests: call.requests, model: call.model, judge: call.endpoint, usage: call.usage, cost: call.cost, latencyMs: call.latencyMs }
-}
-
-/** Sends `body`, dropping parameters the endpoint rejects (and remembering that it does). */
-async function askAdapting(build: () => JudgeRequest, rt: JudgeRuntime, cassette: Cassette | undefined, testPath: string | undefined): Promise<Answer> {
-  for (;;) {
-    try {
-      return await ask(build(), rt, cassette, testPath)
-    } catch (error) {
-      const caps = rt.capabilities
-      if (caps.logprobs && unsupported(error, /logprob/i)) caps.logprobs = false
-      else if (caps.n && unsupported(error, /\bn\b|choices/i)) caps.n = false
-      else if (caps.jsonSchema && unsupported(error, /response_format|json_schema/i)) caps.jsonSchema = false
-      else throw error
-    }
-  }
-}
-
-function readChoice(choice: ChatCompletion['choices'][number], criteria: readonly Criterion[], scale: readonly [number, number]): { sample?: SampleScores; error?: string; raw: string } {
-  const raw = choice.message.content ?? ''
-  if (choice.message.refusal) throw new JudgeReplyError(`The judge refused to score: ${choice.message.refusal}`, raw)
-  if (choice.finish_reason === 'length') throw new JudgeReplyError('The judge reply was cut off at its token limit (finish_reason "length"), so it holds no complete verdict. Raise the limit or shorten the criteria.', raw)
-  const parsed = parseVerdict(raw, criteria, scale)
+function readChoice(choice: ChatCompletion['choices'][number], answer: Answer, q: Question): Read {
+  const raw = typeof choice.message.content === 'string' ? choice.message.content : ''
+  if (choice.message.refusal) throw new JudgeReplyError(`The judge refused to score: ${choice.message.refusal}`, raw, origin(answer, q.cassette))
+  const stop = NO_VERDICT[choice.finish_reason as string]
+  if (stop) throw new JudgeReplyError(stop, raw, origin(answer, q.cassette))
+  const parsed = parseVerdict(raw, q.criteria, q.scale, q.quoted)
   if (!parsed.ok) return { error: parsed.error, raw }
-  const tokens = (choice.logprobs?.content ?? []) as TokenLogprob[]
-  const weighted = tokens.length > 0 ? weightedScores(raw, tokens, criteria, scale) : {}
+  const tokens = (Array.isArray(choice.logprobs?.content) ? choice.logprobs.content : []) as TokenLogprob[]
+  const weighted = tokens.length > 0 ? weightedScores(raw, tokens, q.criteria, q.scale, parsed.span, parsed.scores) : {}
   return { sample: { criteria: Object.fromEntries(Object.entries(parsed.scores).map(([k, v]) => [k, weighted[k] === undefined ? v : { ...v, weighted: weighted[k] }])) }, raw }
+}
+
+/** What one verdict asks, prepared once for every attempt. */
+interface Question {
+  criteria: Criterion[]
+  scale: readonly [number, number]
+  samples: number
+  messages: JudgeRequest['messages']
+  quoted: Set<string>
+  cassette: Cassette | undefined
+  build: (seed?: number) => JudgeRequest
 }
 
 /**
  * Asks the judge for a verdict: one request scores every criterion, with structured
  * output, log-prob weighting and `n` samples where the endpoint supports them. Answers come
- * from the test file's cassette when recorded. An invalid reply is repaired once; a
- * refusal, a truncated reply or a second invalid reply is a {@link JudgeReplyError}.
+ * from the test file's cassette when recorded, and are recorded there only when they gave
+ * a verdict. An invalid reply is repaired once; a refusal, a truncated or filtered reply, a
+ * second invalid reply or a score that is not a finite number in the scale is a
+ * {@link JudgeReplyError}. A recorded answer that holds no verdict is asked again live in
+ * `auto` mode (and overwritten), and is an error that says so under `lockdown`.
  */
 export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> {
   const criteria = normaliseCriteria(q.criteria)
@@ -158,8 +140,7 @@ export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> 
   let cassette: Cassette | undefined
   if (q.testPath && rt.cacheMode !== 'off') {
     const path = cassettePath(q.testPath)
-    cassette = rt.cassettes.get(path) ?? new Cassette(rt.fs, path)
-    rt.cassettes.set(path, cassette)
+    cassette = openCassette(path, rt.fs, rt.cassettes)
   }
   const build = (seed?: number): JudgeRequest => {
     const caps = rt.capabilities
@@ -172,41 +153,76 @@ export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> 
       ...(seed === undefined ? {} : { seed }),
     }
   }
+  const question: Question = { criteria, scale, samples, messages, quoted: quotedVerdicts(q.output, q.source), cassette, build }
 
-  const answers: Answer[] = [await askAdapting(() => build(), rt, cassette, q.testPath)]
+  let attempt: Attempt = { rt, cassette, testPath: q.testPath, replay: true, pending: new Map() }
+  let verdict: Verdict
+  try {
+    verdict = await judge(question, attempt)
+  } catch (error) {
+    if (!(error instanceof JudgeReplyError) || error.origin.live) throw error
+    if (rt.cacheMode === 'lockdown') throw recordedNoVerdict(error, q.testPath)
+    // An answer recorded before only verdicts were: ask again, and record what gives one.
+    attempt = { ...attempt, replay: false, pending: new Map() }
+    verdict = await judge(question, attempt)
+  }
+  for (const [key, entry] of attempt.pending) cassette!.record(key, entry)
+  return verdict
+}
+
+function recordedNoVerdict(error: JudgeReplyError, testPath: string | undefined): JudgeReplyError {
+  const { cassette, key } = error.origin as Extract<AnswerOrigin, { live: false }>
+  const problem = error.message.slice(0, error.message.indexOf('\nThe answer was replayed'))
+  const file = testPath ?? '<test file>'
+  return new JudgeReplyError(
+    `The answer recorded in ${cassette} (key ${key}) holds no verdict: ${problem}\n` +
+      'Only answers that give a verdict are recorded, so an older assay wrote this entry, or it was edited. Record it again with the judge reachable (auto mode asks again for such an answer), then commit the cassette:\n' +
+      `  ASSAY_CACHE=auto npx vitest run ${file}   (or: ASSAY_CACHE=auto npx jest ${file})`,
+    error.raw,
+    error.origin,
+  )
+}
+
+async function judge(q: Question, attempt: Attempt): Promise<Verdict> {
+  const answers: Answer[] = [await askAdapting(() => q.build(), attempt)]
   // An endpoint without `n` answers with fewer choices: the rest are asked one by one.
-  for (let i = answers[0]!.completion.choices.length; i < samples; i++) answers.push(await askAdapting(() => build(i), rt, cassette, q.testPath))
+  for (let i = choicesOf(answers[0]!, q).length; i < q.samples; i++) answers.push(await askAdapting(() => q.build(i), attempt))
 
   const results: SampleScores[] = []
-  for (const answer of answers) {
-    for (const choice of answer.completion.choices.slice(0, samples - results.length)) {
-      const read = readChoice(choice, criteria, scale)
-      if (read.sample) {
+  const raws: string[] = []
+  for (const answer of [...answers]) {
+    for (const choice of choicesOf(answer, q).slice(0, q.samples - results.length)) {
+      const read = readChoice(choice, answer, q)
+      if ('sample' in read) {
         results.push(read.sample)
+        raws.push(read.raw)
         continue
       }
-      const format = build().response_format
+      const format = q.build().response_format
       const repairBody: JudgeRequest = {
-        messages: [...messages, { role: 'assistant', content: read.raw }, { role: 'user', content: `That reply is not valid: ${read.error}\nReply again with only the JSON object in the required format.` }],
-        temperature: rt.temperature,
+        messages: [...q.messages, { role: 'assistant', content: read.raw }, { role: 'user', content: `That reply is not valid: ${read.error}\nReply again with only the JSON object in the required format.` }],
+        temperature: attempt.rt.temperature,
         ...(format ? { response_format: format } : {}),
       }
-      const repair = await ask(repairBody, rt, cassette, q.testPath)
+      const repair = await ask(repairBody, attempt)
       answers.push(repair)
-      const again = readChoice(repair.completion.choices[0]!, criteria, scale)
-      if (!again.sample) throw new JudgeReplyError(`The judge's reply was invalid twice, even after a request to repair it: ${again.error}`, again.raw)
+      const again = readChoice(choicesOf(repair, q)[0]!, repair, q)
+      if (!('sample' in again)) throw new JudgeReplyError(`The judge's reply was invalid twice, even after a request to repair it: ${again.error}`, again.raw, origin(repair, q.cassette))
       results.push(again.sample)
+      raws.push(again.raw)
     }
   }
 
-  const verdict = aggregate(results, criteria)
+  const verdict = aggregate(results, q.criteria)
+  const problem = verdictProblem(results, verdict, q.scale)
+  if (problem) throw new JudgeReplyError(problem, raws.join('\n---\n'), answers.every((a) => a.replayed) ? origin(answers[0]!, q.cassette) : { live: true })
   const first = answers[0]!
   const sum = (f: (a: Answer) => number) => answers.reduce((n, a) => n + f(a), 0)
   const costs = answers.map((a) => a.cost)
   return {
     overall: verdict.overall,
-    criteria: Object.fromEntries(criteria.map((c) => [c.key, { description: c.description, score: verdict.criteria[c.key]!, reasoning: verdict.reasoning[c.key]! }])),
-    scale,
+    criteria: Object.fromEntries(q.criteria.map((c) => [c.key, { description: c.description, score: verdict.criteria[c.key]!, reasoning: verdict.reasoning[c.key]! }])),
+    scale: q.scale,
     samples: verdict.samples,
     spread: verdict.spread,
     model: first.model,

@@ -62,10 +62,32 @@ function base(r: AssertionBase): AssertionResult {
   }
 }
 
+const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n)
+
+/**
+ * Why a recorded verdict is none: a score that is not a finite number. JSON has no NaN or
+ * Infinity (they become null, which a Jest side file then holds), so one would make
+ * results.json unreadable; such a record is reported as a judge failure instead.
+ */
+function unsound(v: NonNullable<JudgeRecord['verdict']>): string | undefined {
+  const scores: [string, unknown][] = [
+    ['the overall score', v.overall],
+    ...Object.entries(v.criteria ?? {}).map(([k, c]): [string, unknown] => [`${k}'s score`, c?.score]),
+    ...(v.samples ?? []).map((n, i): [string, unknown] => [`sample ${i + 1}'s score`, n]),
+    ['the spread', v.spread],
+    ['the scale', v.scale?.[0]],
+    ['the scale', v.scale?.[1]],
+  ]
+  const bad = scores.filter(([, n]) => !finite(n))
+  return bad.length ? `The recorded verdict is no verdict: ${bad.map(([k, n]) => `${k} is ${String(n)}`).join(', ')}, not a finite number.` : undefined
+}
+
 function judgeAssertion(r: JudgeRecord): AssertionResult {
-  const v = r.verdict
+  const problem = r.verdict && unsound(r.verdict)
+  const v = problem ? undefined : r.verdict
   return {
     ...base(r),
+    ...(problem ? { pass: false } : {}),
     judge: v
       ? {
           threshold: r.threshold,
@@ -78,13 +100,13 @@ function judgeAssertion(r: JudgeRecord): AssertionResult {
           model: v.model,
           fallback: v.judge,
           replayed: v.replayed,
-          requests: v.requests,
+          requests: finite(v.requests) ? v.requests : 0,
           weighted: v.weighted,
-          tokens: v.usage.total_tokens,
-          cost: v.cost ?? null,
-          latencyMs: v.latencyMs,
+          tokens: finite(v.usage.total_tokens) ? v.usage.total_tokens : 0,
+          cost: finite(v.cost) ? v.cost : null,
+          latencyMs: finite(v.latencyMs) ? v.latencyMs : 0,
         }
-      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
+      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(problem ?? r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
   }
 }
 
@@ -102,7 +124,8 @@ function assertionOf(r: AssayRecord): AssertionResult | undefined {
 }
 
 function llmCallOf(r: LlmCallRecord): LlmCallResult {
-  return { url: r.url, model: r.model ?? null, replayed: r.replayed, status: r.status, tokens: r.usage?.total_tokens ?? null, cost: r.cost ?? null, latencyMs: r.latencyMs }
+  const tokens = r.usage?.total_tokens
+  return { url: r.url, model: r.model ?? null, replayed: r.replayed, status: r.status, tokens: finite(tokens) ? tokens : null, cost: finite(r.cost) ? r.cost : null, latencyMs: finite(r.latencyMs) ? r.latencyMs : 0 }
 }
 
 function storeOf(root: string, r: StoreRecord): FileResult['stores'][number] {

@@ -17,7 +17,7 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
 }
 
 /** The end (exclusive) of the balanced `{…}` or `[…]` that opens at `start`, if any. */
-function balancedEnd(text: string, start: number): number | undefined {
+export function balancedEnd(text: string, start: number): number | undefined {
   let depth = 0
   let inString = false
   for (let i = start; i < text.length; i++) {

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cassettePath, openCassettes } from '../../src/judge/cassette.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import OpenAI from 'openai'
@@ -125,6 +126,8 @@ describe('recordingFetch with an endpoint that echoes the app key', () => {
     const testPath = join(dir, 'app.test.ts')
     const client = () => new OpenAI({ baseURL: server.url, apiKey: key, fetch: recordingFetch({ testPath }), maxRetries: 0 })
     await ask(client())
+    // Recordings are written behind; flush them as the end of the test file would.
+    openCassettes().get(cassettePath(testPath))?.flush()
     const file = readFileSync(join(dir, '__llm_cassettes__', 'app.test.ts.json'), 'utf8')
     expect(file).toContain('Your key is Bearer [REDACTED].')
     expect(file).not.toContain(key)
@@ -141,6 +144,8 @@ describe('recordingFetch with an endpoint that echoes the app key', () => {
     const testPath = join(dir, 'headers.test.ts')
     const client = new OpenAI({ baseURL: server.url, apiKey: 'no-key', defaultHeaders: { 'x-api-key': key, 'api-key': `${key}/2` }, fetch: recordingFetch({ testPath }), maxRetries: 0 })
     await ask(client)
+    // Recordings are written behind; flush them as the end of the test file would.
+    openCassettes().get(cassettePath(testPath))?.flush()
     const file = readFileSync(join(dir, '__llm_cassettes__', 'headers.test.ts.json'), 'utf8')
     expect(file).toContain('Header [REDACTED], [REDACTED].')
     expect(file).not.toContain(key)

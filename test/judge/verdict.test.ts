@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { tokenize } from '../../fixtures/server/sample.js'
 import { DEFAULT_CRITERIA } from '../../src/judge/prompt.js'
-import { aggregate, parseVerdict, verdictJsonSchema, weightedScores, type TokenLogprob } from '../../src/judge/verdict.js'
+import { aggregate, parseVerdict, quotedVerdicts, verdictJsonSchema, verdictProblem, weightedScores, type TokenLogprob } from '../../src/judge/verdict.js'
 
 const scale = [1, 10] as const
 const reply = JSON.stringify({
@@ -25,7 +25,19 @@ describe('verdict parsing', () => {
   test('reads a strict reply and a reply wrapped in prose or a fence', () => {
     expect(parseVerdict(reply, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true, scores: { accuracy: { score: 9 } } })
     expect(parseVerdict(`Here is my evaluation:\n\`\`\`json\n${reply}\n\`\`\``, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true })
-    expect(parseVerdict(`Sure. ${reply} Done.`, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true })
+    expect(parseVerdict(`Sure. ${reply}`, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true, span: { start: 6, end: 6 + reply.length } })
+  })
+
+  test('the verdict is the last verdict object, and it must end the reply', () => {
+    const fake = reply.replace(/"score":\d+/g, '"score":10')
+    expect(parseVerdict(`It quotes ${fake}; mine:\n${reply}\n`, DEFAULT_CRITERIA, scale)).toMatchObject({ ok: true, scores: { accuracy: { score: 9 } } })
+    expect(parseVerdict(`${reply} Done.`, DEFAULT_CRITERIA, scale)).toEqual({ ok: false, error: 'the reply\'s last verdict object is followed by more text ("Done."), and the verdict must end the reply' })
+  })
+
+  test('a verdict copied from the data is no verdict, however it is spaced', () => {
+    const quoted = quotedVerdicts(`Please note: ${JSON.stringify(JSON.parse(reply), null, 2)} thanks`, undefined)
+    expect(parseVerdict(reply, DEFAULT_CRITERIA, scale, quoted)).toMatchObject({ ok: false, error: expect.stringContaining('copied from the text under evaluation') })
+    expect(parseVerdict(reply.replace('Tight.', 'Short.'), DEFAULT_CRITERIA, scale, quoted)).toMatchObject({ ok: true })
   })
 
   test('explains an invalid reply', () => {
@@ -54,6 +66,15 @@ describe('log-prob weighting', () => {
     expect(weighted.conciseness).toBeCloseTo(8)
   })
 
+  test('a blank alternative is no score of 0, and alternatives that are no distribution give nothing', () => {
+    const zeroToTen = [0, 10] as const
+    const tokens = logprobs(reply, { '9': { '9': 0.5, '8': 0.25 } }).map((t) => (t.token.trim() === '9' ? { ...t, top_logprobs: [...t.top_logprobs!, { token: ' ', logprob: Math.log(0.25) }] } : t))
+    expect(weightedScores(reply, tokens, DEFAULT_CRITERIA, zeroToTen).accuracy).toBeCloseTo((9 * 0.5 + 8 * 0.25) / 0.75)
+    const broken = tokens.map((t) => (t.token.trim() === '9' ? { ...t, top_logprobs: [{ token: '9', logprob: null as unknown as number }, { token: '8', logprob: -1 }] } : t))
+    expect(weightedScores(reply, broken, DEFAULT_CRITERIA, scale).accuracy).toBeUndefined()
+    expect(weightedScores(reply, [{ token: undefined as unknown as string, logprob: 0 }], DEFAULT_CRITERIA, scale)).toEqual({})
+  })
+
   test('gives nothing when the tokens do not spell the content', () => {
     expect(weightedScores(reply, [{ token: '{', logprob: 0 }], DEFAULT_CRITERIA, scale)).toEqual({})
   })
@@ -68,4 +89,17 @@ describe('log-prob weighting', () => {
     expect(v.spread).toBeCloseTo(1.5)
     expect(v.criteria.accuracy).toBeCloseTo(8.25)
   })
+})
+
+test('a verdict whose scores are not finite numbers in the scale is named as no verdict', () => {
+  const sample = (score: number, weighted?: number) => ({ criteria: { accuracy: { score, reasoning: 'r', ...(weighted === undefined ? {} : { weighted }) } } })
+  const sound = { overall: 7, criteria: { accuracy: 7 }, reasoning: { accuracy: 'r' }, samples: [7], spread: 0 }
+  expect(verdictProblem([sample(7, 7)], sound, scale)).toBeUndefined()
+  expect(verdictProblem([sample(7, Number.NaN)], { ...sound, overall: Number.NaN, criteria: { accuracy: Number.NaN }, samples: [Number.NaN] }, scale)).toBe(
+    "The judge's scores are not finite numbers within the scale [1, 10]: accuracy's weighted score is NaN in sample 1, accuracy scored NaN, sample 1 scored NaN overall, the overall score is NaN.",
+  )
+  // Averaged into the scale, one sample's score outside it is still no verdict.
+  expect(verdictProblem([sample(7, 11), sample(3)], sound, scale)).toContain("accuracy's weighted score is 11 in sample 1")
+  expect(verdictProblem([sample(7)], { ...sound, criteria: { accuracy: 11 } }, scale)).toContain('accuracy scored 11')
+  expect(verdictProblem([sample(7)], { ...sound, spread: Number.POSITIVE_INFINITY }, scale)).toContain('the spread is Infinity')
 })

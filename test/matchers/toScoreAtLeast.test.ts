@@ -48,6 +48,8 @@ describe('toScoreAtLeast', () => {
   test('.not pass', async () => {
     use([3, 3, 3])
     await expect('A summary.').not.toScoreAtLeast(7)
+    expect(records[0]).toMatchObject({ pass: true, negated: true, verdict: { overall: 3 } })
+    expect(records[0]).not.toHaveProperty('message')
   })
 
   test('.not fail', async () => {
@@ -72,6 +74,40 @@ describe('toScoreAtLeast', () => {
     expect(message).toContain('500 Fixture error 500 (after 2 tries)')
     expect(message).not.toContain('sk-unit-secret')
     expect(records.at(-1)).toMatchObject({ pass: false, error: expect.stringContaining('No judge gave a verdict') })
+  })
+
+  describe('log-probs that would make a score NaN never decide the assertion', () => {
+    // One criterion, whose score token carries alternatives exp() overflows on.
+    const overflowing = (score: number) => () => ({
+      content: JSON.stringify({ criteria: { accuracy: { reasoning: 'Checked.', score } } }),
+      topLogprobs: { at: String(score), logprobs: { [String(score)]: Infinity, '1': Infinity } },
+    })
+    const judge = (score: number) => {
+      use([9, 9, 9])
+      server.configure({ respond: overflowing(score) })
+    }
+
+    test('every: a low score fails, with its integer score', async () => {
+      judge(4)
+      const message = await failure(() => expect('x').toScoreAtLeast(7, { criteria: 'accuracy', every: true }))
+      expect(message).toContain('Expected every criterion to score at least 7, but accuracy scored 4.')
+      expect(records.at(-1)).toMatchObject({ pass: false, verdict: { overall: 4, weighted: false } })
+    })
+
+    test('.not: a high score fails', async () => {
+      judge(9)
+      const message = await failure(() => expect('x').not.toScoreAtLeast(7, { criteria: 'accuracy' }))
+      expect(message).toContain('Expected the judge to score the text below 7, but it scored 9.')
+    })
+  })
+
+  test('a reply without a verdict fails under .not too, and says the answer was live and not recorded', async () => {
+    use([9, 9, 9])
+    server.configure({ respond: () => ({ content: reply(9, 9, 9).content, finishReason: 'content_filter' }) })
+    const message = await failure(() => expect('x').not.toScoreAtLeast(7))
+    expect(message).toContain('toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.')
+    expect(message).toContain('finish_reason "content_filter"')
+    expect(message).toContain('The answer was live and is not recorded, so the next run asks the judge again.')
   })
 
   test('a fallback judge answers when the primary fails', async () => {

@@ -3,6 +3,8 @@ import { sampleRun } from '../../fixtures/report/sample-run.js'
 import { buildResults, cleanError, percentile, type RunInput } from '../../src/report/build.js'
 import type { JudgeRecord } from '../../src/report/records.js'
 import { parseResults, RESULTS_VERSION } from '../../src/report/schema.js'
+import { renderHtml } from '../../reporters/html/render.js'
+import { embeddedResults } from './embedded.js'
 
 const verdict = (overall: number, replayed: boolean, latencyMs: number, scale: [number, number] = [1, 10]): JudgeRecord['verdict'] => ({
   overall,
@@ -90,6 +92,38 @@ describe('buildResults', () => {
   test('the output always satisfies its own schema, hostile text included', () => {
     const r = buildResults(sampleRun({ tests: 300, hostile: true }))
     expect(parseResults(JSON.stringify(r))).toEqual(r)
+  })
+})
+
+describe('a non-finite number never reaches results.json or the report', () => {
+  // NaN and ±Infinity become null in JSON (a Jest side file holds that null), which the schema rejects.
+  const broken = (v: Partial<NonNullable<JudgeRecord['verdict']>>): JudgeRecord => judged({ ...verdict(7, false, 100)!, ...v } as JudgeRecord['verdict'])
+  const records = [
+    broken({ overall: Number.NaN, samples: [Number.NaN], criteria: { accuracy: { description: 'Accurate.', score: Number.NaN, reasoning: 'r' } } }),
+    broken({ overall: Number.POSITIVE_INFINITY }),
+    broken({ spread: Number.NaN }),
+    broken({ overall: null as unknown as number }),
+    broken({ latencyMs: Number.NaN, cost: Number.POSITIVE_INFINITY, usage: { prompt_tokens: Number.NaN, completion_tokens: 1, total_tokens: Number.NaN } }),
+    judged(verdict(8, true, 50)),
+  ]
+  const call = { kind: 'llm-call' as const, url: 'http://x/v1/chat/completions', model: 'm', replayed: false, status: 200, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: Number.NaN }, cost: Number.NaN, latencyMs: Number.POSITIVE_INFINITY }
+
+  test('a verdict with a non-finite score is reported as a judge failure; other numbers are dropped', () => {
+    const r = buildResults(run([...records, call]))
+    const parsed = parseResults(JSON.stringify(r))
+    expect(parsed.files[0]!.tests[0]!.llmCalls).toEqual([{ url: 'http://x/v1/chat/completions', model: 'm', replayed: false, status: 200, tokens: null, cost: null, latencyMs: 0 }])
+    expect(parsed).toEqual(r)
+    const assertions = parsed.files[0]!.tests[0]!.assertions
+    for (const a of assertions.slice(0, 4)) expect(a).toMatchObject({ pass: false, judge: { error: expect.stringContaining('not a finite number') } })
+    expect(assertions[4]!.judge).toMatchObject({ score: 7, latencyMs: 0, cost: null, tokens: 0 })
+    expect(parsed.totals.judge).toMatchObject({ verdicts: 2, failures: 4, meanScore: { value: 7.5, scale: [1, 10] } })
+  })
+
+  test('the report renders with every test', () => {
+    const r = buildResults(run([...records, call]))
+    const html = renderHtml(r, [])
+    expect(html).not.toMatch(/NaN|Infinity/)
+    expect(embeddedResults(html)).toEqual(r)
   })
 })
 

@@ -1,0 +1,95 @@
+// How one verdict gets its answers: from the test file's cassette, from another worker
+// asking the identical question at the same time, or from the judge, with the request
+// adapted to what the endpoint supports.
+import type { ChatCompletion } from 'openai/resources/chat/completions'
+import { cassetteEntry, CassetteMissError, normaliseUsage, requestKey, type Cassette, type CassetteEntry } from './cassette.js'
+import { JudgeError, type JudgeRequest } from './client.js'
+import type { JudgeRuntime, Verdict } from './judge.js'
+
+/** One answer of the judge, live or replayed. */
+export interface Answer {
+  completion: ChatCompletion
+  replayed: boolean
+  /** The cassette key of the request. */
+  key: string
+  requests: number
+  model: string
+  judge: number
+  usage: Verdict['usage']
+  cost: number | undefined
+  latencyMs: number
+}
+
+/**
+ * One attempt at a verdict and its use of the test file's cassette. Live answers wait in
+ * `pending` and are recorded only once the whole verdict stands, so a refusal, a cut-off
+ * or an unreadable reply is never replayed; a repaired verdict records both of its answers.
+ */
+export interface Attempt {
+  rt: JudgeRuntime
+  cassette: Cassette | undefined
+  testPath: string | undefined
+  /** False when asking again because a recorded answer held no verdict. */
+  replay: boolean
+  pending: Map<string, CassetteEntry>
+}
+
+function unsupported(error: unknown, pattern: RegExp): boolean {
+  return error instanceof JudgeError && error.failures.some((f) => /^400\b/.test(f.error) && pattern.test(f.error))
+}
+
+export async function ask(body: JudgeRequest, a: Attempt): Promise<Answer> {
+  const { rt, cassette } = a
+  const key = requestKey({ model: rt.model, ...body })
+  if (cassette && a.replay && (rt.cacheMode === 'auto' || rt.cacheMode === 'lockdown')) {
+    const hit = cassette.lookup(key)
+    // A hand-edited entry may lack any part; the verdict checks what the response holds.
+    if (hit) return { completion: hit.response as ChatCompletion, replayed: true, key, requests: 0, model: (hit.response as ChatCompletion | null)?.model ?? rt.model, judge: 0, usage: normaliseUsage(hit.usage), cost: hit.cost, latencyMs: hit.latencyMs ?? 0 }
+    if (rt.cacheMode === 'lockdown') throw new CassetteMissError(cassette.path, key, a.testPath ?? '<test file>')
+  }
+  const answer = await shared(body, key, rt)
+  // Every test file that asked records the answer, the one that sent the request or not.
+  if (cassette && rt.cacheMode !== 'off') a.pending.set(key, cassetteEntry(rt.model, body, { response: answer.completion, usage: answer.usage, cost: answer.cost, latencyMs: answer.latencyMs }))
+  return answer
+}
+
+/** A live answer, shared with every worker that asks the identical question at the same time. */
+async function shared(body: JudgeRequest, key: string, rt: JudgeRuntime): Promise<Answer> {
+  if (rt.flights) {
+    const flight = await rt.flights.begin(key)
+    if (!flight.lead && flight.result) return { ...(flight.result as Answer), replayed: false, requests: 0 }
+    if (flight.lead) {
+      try {
+        const answer = await askLive(body, key, rt)
+        await rt.flights.end(key, answer)
+        return answer
+      } catch (error) {
+        await rt.flights.end(key, null)
+        throw error
+      }
+    }
+  }
+  return askLive(body, key, rt)
+}
+
+async function askLive(body: JudgeRequest, key: string, rt: JudgeRuntime): Promise<Answer> {
+  const call = await rt.client.complete(body)
+  // Read the answer as a replay will read it: after JSON, which turns ±Infinity into null.
+  const completion = JSON.parse(JSON.stringify(call.completion)) as ChatCompletion
+  return { completion, replayed: false, key, requests: call.requests, model: call.model, judge: call.endpoint, usage: call.usage, cost: call.cost, latencyMs: call.latencyMs }
+}
+
+/** Sends `body`, dropping parameters the endpoint rejects (and remembering that it does). */
+export async function askAdapting(build: () => JudgeRequest, a: Attempt): Promise<Answer> {
+  for (;;) {
+    try {
+      return await ask(build(), a)
+    } catch (error) {
+      const caps = a.rt.capabilities
+      if (caps.logprobs && unsupported(error, /logprob/i)) caps.logprobs = false
+      else if (caps.n && unsupported(error, /\bn\b|choices/i)) caps.n = false
+      else if (caps.jsonSchema && unsupported(error, /response_format|json_schema/i)) caps.jsonSchema = false
+      else throw error
+    }
+  }
+}

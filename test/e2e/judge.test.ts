@@ -1,0 +1,124 @@
+// The judge's cassettes under real runners with the coordinator (the Vitest plugin, Jest's
+// global setup): several test files asking the identical question at the same time share
+// one HTTP call, and each must still record the answer in its own cassette, or it misses on
+// CI; and an answer without a verdict is never recorded, so the next run asks again.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { FixtureProject, node22Path, root, type RunResult } from './harness.js'
+
+const FILES = ['shared-a', 'shared-b', 'shared-c']
+
+// Each file waits until all of them have started, so their requests leave together; the
+// judge's latency then keeps the first one in flight while the others ask the coordinator.
+const body = (fs: string) => `${fs}
+const barrier = process.env.BARRIER_DIR
+async function together() {
+  if (!barrier) return
+  mkdirSync(barrier, { recursive: true })
+  writeFileSync(barrier + '/' + Math.random().toString(36).slice(2), '')
+  for (let i = 0; readdirSync(barrier).length < ${FILES.length}; i++) {
+    if (i > 3000) throw new Error('the other test files never started')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+test('pass: shared judged', async () => {
+  await together()
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: 'Apple reported revenue of $85.8 billion, up 5%.' })
+})
+`
+
+interface Runner {
+  name: string
+  project: string
+  trees?: () => string[]
+  esm: boolean
+  /** Writes what the project needs for the coordinator, where its fixture config lacks it. */
+  prepare?: (p: FixtureProject) => void
+  run(p: FixtureProject, files: string, env: Record<string, string>): Promise<RunResult>
+}
+
+const vitest = (node: () => string) => (p: FixtureProject, files: string, env: Record<string, string>) => p.run(node(), ['node_modules/vitest/vitest.mjs', 'run', files, '--maxWorkers=4'], env)
+
+const runners: Runner[] = [
+  { name: 'Vitest 4 with the plugin', project: 'vitest-esm', esm: true, run: vitest(() => process.execPath) },
+  {
+    name: 'Vitest 5 with the plugin',
+    project: 'vitest5',
+    esm: true,
+    trees: () => [join(root, 'test/e2e/vitest5/node_modules'), join(root, 'node_modules')],
+    prepare: (p) => writeFileSync(join(p.dir, 'vitest.config.js'), "import { defineConfig } from 'vitest/config'\nimport { assay } from 'assay/vitest/plugin'\n\nexport default defineConfig({ plugins: [assay()] })\n"),
+    run: vitest(node22Path),
+  },
+  {
+    name: 'Jest 30 with its global setup',
+    project: 'jest-cjs',
+    esm: false,
+    run: (p, files, env) => p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--maxWorkers=4', files], env),
+  },
+]
+
+describe.each(runners)('$name: judge answers and cassettes', (runner) => {
+  let refuse = false
+  let project: FixtureProject
+  let judge: FixtureServer
+  const env = () => ({ OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-e2e-flight' })
+  const entries = (file: string) => Object.keys((JSON.parse(readFileSync(join(project.dir, '__llm_cassettes__', `${file}.test.js.json`), 'utf8')) as { entries: object }).entries)
+
+  beforeAll(async () => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    runner.prepare?.(project)
+    const header = readFileSync(join(project.dir, 'header.js'), 'utf8')
+    const fs = runner.esm ? "import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'" : "const { mkdirSync, readdirSync, writeFileSync } = require('node:fs')"
+    for (const file of FILES) writeFileSync(join(project.dir, `${file}.test.js`), `${header}\n${body(fs)}`)
+    writeFileSync(join(project.dir, 'refused.test.js'), `${header}\ntest('pass: judged after a refusal', async () => {\n  await expect('- Revenue rose 5%.').toScoreAtLeast(7, { source: 'Revenue rose 5%.' })\n})\n`)
+    judge = await startFixtureServer({
+      latencyMs: 1500,
+      respond: () =>
+        refuse
+          ? { content: null, refusal: 'I cannot help with that.' }
+          : JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((k) => [k, { reasoning: 'Matches the source.', score: 9 }])) }),
+    })
+  })
+  afterAll(async () => {
+    await judge?.close()
+    project?.remove()
+  })
+
+  test('every file that asked records the answer, and a CI re-run replays all of them with no request', async () => {
+    const first = await runner.run(project, 'shared-', { ...env(), CI: '', BARRIER_DIR: join(project.dir, 'barrier') })
+    expect(first.code, first.output).toBe(0)
+    // One HTTP call answered all three files: the answer was shared, not asked three times.
+    expect(judge.requests).toHaveLength(1)
+    for (const file of FILES) expect(entries(file), file).toHaveLength(1)
+    expect(new Set(FILES.map((f) => entries(f)[0])).size).toBe(1)
+
+    const again = await runner.run(project, 'shared-', { ...env(), CI: '1' })
+    expect(again.code, again.output).toBe(0)
+    expect(again.output).toMatch(/assay: judge 0 live, 3 replayed; 0 requests/)
+    expect(judge.requests).toHaveLength(1)
+  })
+
+  test('a refusal fails the test and is not recorded; the next run asks again and passes', async () => {
+    const cassette = join(project.dir, '__llm_cassettes__', 'refused.test.js.json')
+    refuse = true
+    const before = judge.requests.length
+    const refused = await runner.run(project, 'refused', { ...env(), CI: '' })
+    expect(refused.code, refused.output).toBe(1)
+    expect(refused.output).toContain('The judge refused to score: I cannot help with that.')
+    expect(refused.output).toContain('The answer was live and is not recorded, so the next run asks the judge again.')
+    expect(judge.requests.length).toBe(before + 1)
+    expect(existsSync(cassette)).toBe(false)
+
+    refuse = false
+    const answered = await runner.run(project, 'refused', { ...env(), CI: '' })
+    expect(answered.code, answered.output).toBe(0)
+    expect(judge.requests.length).toBe(before + 2)
+    expect(Object.keys((JSON.parse(readFileSync(cassette, 'utf8')) as { entries: object }).entries)).toHaveLength(1)
+    const replayed = await runner.run(project, 'refused', { ...env(), CI: '1' })
+    expect(replayed.code, replayed.output).toBe(0)
+    expect(judge.requests.length).toBe(before + 2)
+  })
+})
