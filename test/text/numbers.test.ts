@@ -59,6 +59,7 @@ describe('extractNumbers', () => {
   test('skips list markers, a bare "one" and the verb "may"', () => {
     expect(keys('1. One of the best\n2) Sales may rise\n## 3. Heading')).toEqual([])
     expect(keys('1. Sales rose 4%')).toEqual(['% 4'])
+    expect(keys('１．売上は８％増\n（２）利益\n3、收入\n1.5x')).toEqual(['% 8', '# 1.5'])
   })
 
   test('keeps the written text and offset of each claim', () => {
