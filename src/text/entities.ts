@@ -70,7 +70,7 @@ export class EntityHaystack {
     if (folded.trim() === '') return undefined
     const pattern = entityPattern(folded, options.caseSensitive ?? false)
     const leftBoundary = !UNSPACED.test(String.fromCodePoint(folded.trim().codePointAt(0)!))
-    const haystack = this.#folded.hasLookalikes && skeleton(folded) === folded ? (this.#skeleton ??= skeleton(this.#folded.folded)) : this.#folded.folded
+    const haystack = !this.#folded.ascii && skeleton(folded) === folded ? (this.#skeleton ??= skeleton(this.#folded.folded)) : this.#folded.folded
     // The left boundary is checked by hand: a leading lookbehind would stop V8 from
     // skipping ahead to the first literal, which is most of the speed on large texts.
     for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {

@@ -21,8 +21,8 @@ export interface FoldedText {
    * index just after removed characters maps past them.
    */
   toOriginal(index: number): number
-  /** Whether `folded` has any letter that {@link skeleton} would change. */
-  hasLookalikes: boolean
+  /** Whether the original was plain ASCII, so that `folded` is the original itself. */
+  ascii: boolean
 }
 
 const NON_ASCII_RUN = /[^\x00-\x7F]+/g
@@ -44,11 +44,20 @@ const LOOKALIKE_PAIRS =
   // Armenian, Latin variants, Cherokee
   'օoսuոnհhıiɑaɡgᎪAᏴBᏟCᎬEᎻHᎫJᏦKᎷMᏚSᎢTᏔWᏃZᏢP'
 const LOOKALIKE = new Map<string, string>()
-for (let i = 0; i < LOOKALIKE_PAIRS.length; i += 2) LOOKALIKE.set(LOOKALIKE_PAIRS[i]!, LOOKALIKE_PAIRS[i + 1]!)
-const LOOKALIKE_CHARS = new RegExp(`[${[...LOOKALIKE.keys()].join('')}]`, 'g')
+// The same map by UTF-16 unit (every look-alike is one unit, and so is its Latin letter).
+const LOOKALIKE_UNITS = new Uint16Array(0x10000)
+for (let i = 0; i < LOOKALIKE_PAIRS.length; i += 2) {
+  LOOKALIKE.set(LOOKALIKE_PAIRS[i]!, LOOKALIKE_PAIRS[i + 1]!)
+  LOOKALIKE_UNITS[LOOKALIKE_PAIRS.charCodeAt(i)] = LOOKALIKE_PAIRS.charCodeAt(i + 1)
+}
+const LOOKALIKE_CHARS = new RegExp(`[${[...LOOKALIKE.keys()].join('')}]`)
+const utf16 = new TextDecoder('utf-16le')
 
 const cache = new Map<string, string>()
-const lookalikeFolds = new Set<string>()
+// Per UTF-16 unit outside the surrogates: 0 not seen yet, 1 unchanged by folding, 2 folded
+// to UNIT_FOLDS[unit]. Array look-ups keep a megabyte of CJK or invisible characters fast.
+const UNIT_STATE = new Uint8Array(0x10000)
+const UNIT_FOLDS: string[] = new Array<string>(0x10000).fill('')
 
 function digitValue(ch: string): number {
   // Decimal digits come in runs of ten from 0 to 9 (a Unicode stability guarantee), some
@@ -72,8 +81,6 @@ function foldChar(ch: string): string {
       out = ch.normalize('NFKD').replace(DIACRITICS, '').normalize('NFC').replace(APOSTROPHES, "'")
       if (out.charCodeAt(0) > 0x7f && DIGIT.test(out)) out = String(digitValue(out))
     }
-    LOOKALIKE_CHARS.lastIndex = 0
-    if (LOOKALIKE_CHARS.test(out)) lookalikeFolds.add(out)
     if (cache.size < 50_000) cache.set(ch, out)
   }
   return out
@@ -97,7 +104,7 @@ export function foldString(text: string): string {
  */
 export function foldText(text: string): FoldedText {
   NON_ASCII_RUN.lastIndex = 0
-  if (!NON_ASCII_RUN.test(text)) return { folded: text, toOriginal: (i) => i, hasLookalikes: false }
+  if (!NON_ASCII_RUN.test(text)) return { folded: text, toOriginal: (i) => i, ascii: true }
 
   const parts: string[] = []
   // Sorted breakpoints where the offset between folded and original changes. Only the
@@ -112,33 +119,48 @@ export function foldText(text: string): FoldedText {
       originalAt.push(o)
     }
   }
-  let hasLookalikes = false
-  let last = 0
-  let foldedLength = 0
+  // Text is copied in stretches up to each character that folding changes; `shift` is
+  // folded index minus original index after the last change.
+  let copied = 0
+  let shift = 0
   NON_ASCII_RUN.lastIndex = 0
   for (let m = NON_ASCII_RUN.exec(text); m; m = NON_ASCII_RUN.exec(text)) {
-    const ascii = text.slice(last, m.index)
-    parts.push(ascii)
-    foldedLength += ascii.length
-    let original = m.index
-    for (const ch of m[0]) {
-      const f = foldChar(ch)
-      if (f.length !== ch.length) {
-        // Every folded unit of this character maps back to its first unit.
-        for (let k = 0; k < f.length; k++) mark(foldedLength + k, original)
-        mark(foldedLength + f.length, original + ch.length)
+    const end = m.index + m[0].length
+    for (let original = m.index, width = 1; original < end; original += width) {
+      const unit = text.charCodeAt(original)
+      let f: string
+      if (unit < 0xd800 || unit > 0xdfff) {
+        width = 1
+        let state = UNIT_STATE[unit]!
+        if (state === 0) {
+          const ch = text[original]!
+          UNIT_FOLDS[unit] = foldChar(ch)
+          state = UNIT_STATE[unit] = UNIT_FOLDS[unit] === ch ? 1 : 2
+        }
+        if (state === 1) continue
+        f = UNIT_FOLDS[unit]!
+      } else {
+        const ch = String.fromCodePoint(text.codePointAt(original)!)
+        width = ch.length
+        f = foldChar(ch)
+        if (f === ch) continue
       }
-      if (!hasLookalikes && f !== '' && lookalikeFolds.has(f)) hasLookalikes = true
-      parts.push(f)
-      foldedLength += f.length
-      original += ch.length
+      if (original > copied) parts.push(text.slice(copied, original))
+      if (f !== '') parts.push(f)
+      copied = original + width
+      if (f.length !== width) {
+        // Every folded unit of this character maps back to its first unit.
+        const at = original + shift
+        for (let k = 0; k < f.length; k++) mark(at + k, original)
+        mark(at + f.length, copied)
+        shift += f.length - width
+      }
     }
-    last = m.index + m[0].length
   }
-  parts.push(text.slice(last))
+  parts.push(text.slice(copied))
   return {
     folded: parts.join(''),
-    hasLookalikes,
+    ascii: false,
     toOriginal(index) {
       let lo = 0
       let hi = foldedAt.length - 1
@@ -163,7 +185,14 @@ export function foldText(text: string): FoldedText {
  * ```
  */
 export function skeleton(folded: string): string {
-  return folded.replace(LOOKALIKE_CHARS, (ch) => LOOKALIKE.get(ch)!)
+  if (!LOOKALIKE_CHARS.test(folded)) return folded
+  const units = new Uint16Array(folded.length)
+  for (let i = 0; i < folded.length; i++) {
+    const unit = folded.charCodeAt(i)
+    units[i] = LOOKALIKE_UNITS[unit] || unit
+  }
+  // A lone surrogate decodes to U+FFFD, also one unit, so positions still line up.
+  return utf16.decode(units)
 }
 
 /**
@@ -173,9 +202,7 @@ export function skeleton(folded: string): string {
 export function lookalikes(text: string): string[] {
   const seen = new Set<string>()
   for (const ch of text) {
-    const f = foldChar(ch)
-    if (!lookalikeFolds.has(f)) continue
-    for (const l of f) if (LOOKALIKE.has(l)) seen.add(`${ch} U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`)
+    for (const l of foldChar(ch)) if (LOOKALIKE.has(l)) seen.add(`${ch} U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`)
   }
   return [...seen]
 }

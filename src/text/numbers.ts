@@ -128,10 +128,6 @@ class Claim implements NumericClaim {
     this.#scanned = scanned
   }
 
-  /** The same claim, described by its `text` and `index` in the original text. */
-  relocated(text: string, index: number): Claim {
-    return new Claim(text, index, this.kind, this.value, this.unit, this.date, this.#scanned)
-  }
 
   get key(): string {
     return keyOf(this.kind, this.value, this.unit, this.date)
@@ -150,10 +146,6 @@ class Claim implements NumericClaim {
     const { text, index, kind, value, unit, date, key } = this
     return date ? { text, index, kind, value, unit, date, key } : { text, index, kind, value, unit, key }
   }
-}
-
-function newClaim(scanned: string, text: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']): Claim {
-  return new Claim(text, index, kind, value, unit, date, { text: scanned, start: index, end: index + text.length })
 }
 
 const CODE_SET = new Set(CODES.split('|'))
@@ -201,8 +193,13 @@ export function extractNumbers(original: string): NumericClaim[] {
   const folded = foldText(original)
   const text = folded.folded
   const claims: Claim[] = []
-  const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']) =>
-    claims.push(newClaim(text, written, index, kind, value, unit, date))
+  // Claims are read in the folded text and described in the original one.
+  const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']) => {
+    const scanned = { text, start: index, end: index + written.length }
+    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, scanned))
+    const start = folded.toOriginal(index)
+    claims.push(new Claim(original.slice(start, folded.toOriginal(scanned.end)), start, kind, value, unit, date, scanned))
+  }
   // One byte per character marks text already claimed, so that later passes skip it in
   // time proportional to the span rather than to the number of claims so far.
   const taken = new Uint8Array(text.length)
@@ -323,13 +320,7 @@ export function extractNumbers(original: string): NumericClaim[] {
     claim(m[0].trimEnd(), m.index, unit === '%' ? 'percent' : unit ? 'money' : 'number', value, unit)
   }
 
-  claims.sort((a, b) => a.index - b.index)
-  if (text === original) return claims
-  return claims.map((c) => {
-    const start = folded.toOriginal(c.index)
-    const end = folded.toOriginal(c.index + c.text.length)
-    return c.relocated(original.slice(start, end), start)
-  })
+  return claims.sort((a, b) => a.index - b.index)
 }
 
 // A hyphen right after a letter or digit ("5-8%", "COVID-19") or another hyphen joins

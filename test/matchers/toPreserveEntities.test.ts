@@ -130,4 +130,13 @@ describe('toPreserveEntities', () => {
     expect(big).toPreserveEntities(['Tim Cook'])
     expect(failure(() => expect(big).toPreserveEntities(['Apple']))).toContain('… (+')
   })
+
+  test('1 MB of hidden characters or look-alike letters completes', () => {
+    const hidden = `${'\u200B\u00AD\uFE0F'.repeat(350_000)}Jane${'\u2060'.repeat(100)} Doe`
+    expect(hidden.length).toBeGreaterThan(1_000_000)
+    expect(failure(() => expect(hidden).not.toPreserveEntities(['Jane Doe']))).toContain('column 1050001')
+    const spoofed = `${'J\u0430n\u0435 '.repeat(210_000)}D\u043e\u0435`
+    expect(spoofed.length).toBeGreaterThan(1_000_000)
+    expect(failure(() => expect(spoofed).not.toPreserveEntities(['Jane Doe']))).toContain('found "J\u0430n\u0435 D\u043e\u0435" (look-alike letters: а U+0430, е U+0435, о U+043E) at line 1, column 1049996')
+  })
 })

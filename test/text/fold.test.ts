@@ -19,6 +19,16 @@ describe('foldText', () => {
     expect(original.slice(toOriginal(2), toOriginal(7))).toBe('Apple')
   })
 
+  test('maps positions across characters outside the BMP, expansions and removals', () => {
+    const original = '𝐀\u200B𝐁 ﬃ 𞥑𞥒 ｘ'
+    const { folded, toOriginal } = foldText(original)
+    expect(folded).toBe('AB ffi 12 x')
+    expect([toOriginal(0), toOriginal(1)]).toEqual([0, 3])
+    for (const [f, o] of [['B', '𝐁'], ['1', '𞥑'], ['2', '𞥒'], ['x', 'ｘ']] as const) {
+      expect(original.slice(toOriginal(folded.indexOf(f)), toOriginal(folded.indexOf(f) + 1)), f).toBe(o)
+    }
+  })
+
   test('maps every Unicode decimal digit to its ASCII digit', () => {
     for (const system of Intl.supportedValuesOf('numberingSystem')) {
       const digits = [...new Intl.NumberFormat('en', { numberingSystem: system, useGrouping: false }).format(1234567890)]
