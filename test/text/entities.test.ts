@@ -64,6 +64,8 @@ describe('EntityHaystack.find', () => {
     expect(find('Орех и сор', 'Орех')?.text).toBe('Орех')
     expect(find('Ορex', 'Орех')).toBeUndefined()
     expect(find('Η Αθήνα', 'Αθηνα')?.text).toBe('Αθήνα')
+    // The documented cost of folding look-alikes for Latin names.
+    expect(find('Орех и сор', 'cop')?.text).toBe('сор')
   })
 })
 

@@ -21,7 +21,7 @@ describe('extractListItems', () => {
       ['・', 'bulleted', 0, '純利益'],
       ['･', 'bulleted', 0, '半角'],
     ])
-    expect(extractListItems('ティム・クック\n→ see above\n· middle dot')).toEqual([])
+    expect(extractListItems('ティム・クック\n→ see above\n· middle dot\n✓ done')).toEqual([])
   })
 
   test('finds fullwidth and CJK numbered markers: １． １） （１） 1、 and digits of other scripts', () => {

@@ -82,6 +82,7 @@ describe('extractNumbers', () => {
     expect(extractNumbers('fell −8%')[0]!.text).toBe('−8%')
     expect(keys('5-8%, 2023-24, COVID-19, Q3-2024')).toEqual(['# 5', '% 8', '# 2023', '# 24', '# 19', 'quarter 3', '# 2024'])
     expect(keys('- 8%\n  - 9%\n-10% overall')).toEqual(['% 8', '% 9', '% -10'])
+    expect(keys('a –8% move, ‐3 and ‑4')).toEqual(['% 8', '# 3', '# 4'])
   })
 
   test('marks a value beside a word of decrease', () => {
