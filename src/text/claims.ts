@@ -86,7 +86,7 @@ export class ClaimIndex {
       const { year, month, day } = claim.date ?? {}
       return this.#dates.get(dateKey(year, month, day))
     }
-    return this.#sameMagnitude(claim, tolerance, (s) => sameClaim(claim, s, tolerance)) ?? (claim.unit === '' ? this.#years.get(claim.value) : undefined)
+    return this.#sameMagnitude(claim, tolerance, false) ?? (claim.unit === '' ? this.#years.get(claim.value) : undefined)
   }
 
   /**
@@ -94,12 +94,13 @@ export class ClaimIndex {
    * what a message names when a minus sign was added or dropped.
    */
   withOtherSign(claim: NumericClaim, tolerance = 0): NumericClaim | undefined {
-    if (claim.kind === 'date') return undefined
-    const flipped: NumericClaim = { text: claim.text, index: claim.index, kind: claim.kind, value: -claim.value, unit: claim.unit, key: claim.key }
-    return this.#sameMagnitude(claim, tolerance, (s) => !sameClaim(claim, s, tolerance) && sameClaim(flipped, s, tolerance))
+    return claim.kind === 'date' ? undefined : this.#sameMagnitude(claim, tolerance, true)
   }
 
-  #sameMagnitude(claim: NumericClaim, tolerance: number, accept: (s: NumericClaim) => boolean): NumericClaim | undefined {
+  // The first source claim of the same magnitude that supports `claim`, or with
+  // `otherSign`, that does not but would with the sign flipped.
+  #sameMagnitude(claim: NumericClaim, tolerance: number, otherSign: boolean): NumericClaim | undefined {
+    const flipped: NumericClaim | undefined = otherSign ? { text: claim.text, index: claim.index, kind: claim.kind, value: -claim.value, unit: claim.unit, key: claim.key } : undefined
     const v = Math.abs(claim.value)
     const eps = 1e-9 * Math.max(1, v)
     const low = v * (1 - tolerance) - eps
@@ -112,7 +113,8 @@ export class ClaimIndex {
       else hi = mid
     }
     for (let i = lo; i < this.#byValue.length && Math.abs(this.#byValue[i]!.value) <= high; i++) {
-      if (accept(this.#byValue[i]!)) return this.#byValue[i]
+      const s = this.#byValue[i]!
+      if (flipped ? !sameClaim(claim, s, tolerance) && sameClaim(flipped, s, tolerance) : sameClaim(claim, s, tolerance)) return s
     }
     return undefined
   }

@@ -114,7 +114,9 @@ function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim
 class Claim implements NumericClaim {
   #decrease: boolean | undefined
   // The folded text the claim was read from, and its span there.
-  readonly #scanned: { text: string; start: number; end: number }
+  readonly #scanned: string
+  readonly #start: number
+  readonly #end: number
 
   constructor(
     readonly text: string,
@@ -123,9 +125,13 @@ class Claim implements NumericClaim {
     readonly value: number,
     readonly unit: string,
     readonly date: NumericClaim['date'],
-    scanned: { text: string; start: number; end: number },
+    scanned: string,
+    start: number,
+    end: number,
   ) {
     this.#scanned = scanned
+    this.#start = start
+    this.#end = end
   }
 
 
@@ -135,9 +141,8 @@ class Claim implements NumericClaim {
 
   get decrease(): boolean {
     if (this.#decrease === undefined) {
-      const { text, start, end } = this.#scanned
-      DECREASE_AFTER.lastIndex = end
-      this.#decrease = DECREASE_BEFORE.test(text.slice(Math.max(0, start - 48), start)) || DECREASE_AFTER.test(text)
+      DECREASE_AFTER.lastIndex = this.#end
+      this.#decrease = DECREASE_BEFORE.test(this.#scanned.slice(Math.max(0, this.#start - 48), this.#start)) || DECREASE_AFTER.test(this.#scanned)
     }
     return this.#decrease
   }
@@ -195,10 +200,10 @@ export function extractNumbers(original: string): NumericClaim[] {
   const claims: Claim[] = []
   // Claims are read in the folded text and described in the original one.
   const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']) => {
-    const scanned = { text, start: index, end: index + written.length }
-    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, scanned))
+    const end = index + written.length
+    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, text, index, end))
     const start = folded.toOriginal(index)
-    claims.push(new Claim(original.slice(start, folded.toOriginal(scanned.end)), start, kind, value, unit, date, scanned))
+    claims.push(new Claim(original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end))
   }
   // One byte per character marks text already claimed, so that later passes skip it in
   // time proportional to the span rather than to the number of claims so far.
