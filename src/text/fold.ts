@@ -51,7 +51,6 @@ for (let i = 0; i < LOOKALIKE_PAIRS.length; i += 2) {
   LOOKALIKE_UNITS[LOOKALIKE_PAIRS.charCodeAt(i)] = LOOKALIKE_PAIRS.charCodeAt(i + 1)
 }
 const LOOKALIKE_CHARS = new RegExp(`[${[...LOOKALIKE.keys()].join('')}]`)
-const utf16 = new TextDecoder('utf-16le')
 
 const cache = new Map<string, string>()
 // Per UTF-16 unit outside the surrogates: 0 not seen yet, 1 unchanged by folding, 2 folded
@@ -191,8 +190,10 @@ export function skeleton(folded: string): string {
     const unit = folded.charCodeAt(i)
     units[i] = LOOKALIKE_UNITS[unit] || unit
   }
-  // A lone surrogate decodes to U+FFFD, also one unit, so positions still line up.
-  return utf16.decode(units)
+  // In slices, because a call takes a bounded number of arguments.
+  const parts: string[] = []
+  for (let i = 0; i < units.length; i += 8192) parts.push(String.fromCharCode(...units.subarray(i, i + 8192)))
+  return parts.join('')
 }
 
 /**

@@ -73,6 +73,14 @@ describe('toHaveBullets', () => {
     expect('ティム・クックは語った。').not.toHaveBullets()
   })
 
+  test('1 MB of near-markers in fullwidth and CJK forms completes', () => {
+    const prose = '１．５倍\nティム・クック\n（１２３４５６７８９０）\n'.repeat(40_000)
+    expect(prose.length).toBeGreaterThan(1_000_000)
+    expect(prose).not.toHaveBullets()
+    const digits = `${'１'.repeat(1_050_000)}．\n（${'１'.repeat(1_050_000)}\n・売上高`
+    expect(digits).toHaveBullets({ exactly: 1 })
+  })
+
   test('exactly, min and style', () => {
     expect(three).toHaveBullets({ exactly: 3, style: 'bulleted' })
     expect('1. one\n2. two').toHaveBullets({ min: 2, style: 'numbered' })

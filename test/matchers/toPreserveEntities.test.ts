@@ -74,6 +74,7 @@ describe('toPreserveEntities', () => {
                 ✓ "Jane Doe": found "Jаne Doe" (look-alike letters: а U+0430) at line 1, column 11"
     `)
     expect('Customer: [REDACTED].').not.toPreserveEntities(['Jane Doe'])
+    expect(failure(() => expect('Customer: J\u0430ne D\u200B.').toPreserveEntities(['Jane Doe']))).toContain('✗ "Jane Doe": missing')
   })
 
   test('mode any and min', () => {
