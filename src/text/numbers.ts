@@ -14,7 +14,7 @@ export type ClaimKind = 'number' | 'money' | 'percent' | 'year' | 'date'
 export interface NumericClaim {
   /** The claim as written, e.g. `$10M` or `March 5, 2024`. */
   text: string
-  /** Offset of `text` in the scanned string. */
+  /** Offset of `text` in the string given to {@link extractNumbers}. */
   index: number
   kind: ClaimKind
   /**
@@ -134,7 +134,6 @@ class Claim implements NumericClaim {
     this.#end = end
   }
 
-
   get key(): string {
     return keyOf(this.kind, this.value, this.unit, this.date)
   }
@@ -182,12 +181,12 @@ function parseWords(text: string): number {
 }
 
 /**
- * Finds every numeric claim in `text`: integers, decimals, money with currency and scale,
+ * Finds every numeric claim in a text: integers, decimals, money with currency and scale,
  * percentages, years, dates and number words, in the digits of any script. A minus sign
  * (`-` or `−`) right before a number, and not after a letter or digit, makes it negative:
  * `-8%` is, `5-8%` and `COVID-19` are not. List markers such as `1.` are skipped, and so
  * is a bare "one", which in prose is nearly always a pronoun. Each claim's `text` and
- * `index` are those of the original `text`.
+ * `index` are those of the text as given, before folding.
  *
  * @example
  * ```ts
