@@ -1,5 +1,6 @@
 import { foldText } from './fold.js'
 import { alternation } from './regex.js'
+import { besideDecrease, joinsSign } from './sign.js'
 
 // Numeric claims in free text, normalised so that "$10M", "$10 million", "ten million
 // dollars" and "10,000,000 dollars" are one value with one unit. The parser is a handful
@@ -84,20 +85,6 @@ const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth
 // "1." or "2)" opening a line (optionally after a heading mark) is a list marker, not a
 // claim; in CJK text ("1.売上", "1、收入") no space follows it.
 const LIST_MARKER = /^[ \t]*(?:#{1,6}[ \t]+)?\(?(\d{1,9})(?:[.)](?=[ \t]|[^\x00-\x7F])|、)/gm
-// Words of decrease before or after a number; they only ever let a claim agree with a
-// negative value, so a word missing here costs a false failure, never a false pass.
-const DECREASE_WORDS = alternation([
-  'fell', 'fall', 'falls', 'falling', 'down', 'drop', 'drops', 'dropped', 'dropping', 'decline', 'declines', 'declined', 'declining',
-  'decrease', 'decreases', 'decreased', 'decreasing', 'lost', 'lose', 'loses', 'losing', 'loss', 'losses', 'shrank', 'shrunk', 'shrink',
-  'shrinks', 'shrinking', 'slid', 'slide', 'slides', 'sliding', 'slip', 'slips', 'slipped', 'slipping', 'plunge', 'plunged', 'plunges',
-  'plunging', 'tumble', 'tumbled', 'tumbles', 'tumbling', 'sank', 'sink', 'sinks', 'sinking', 'minus', 'negative', 'lower', 'reduced',
-  'reduction', 'cut', 'cuts', 'contraction', 'contracted',
-])
-const DECREASE_BEFORE = new RegExp(
-  `\\b${DECREASE_WORDS}(?:\\s+(?:by|of|some|about|around|roughly|nearly|almost|approximately|just|an?|over|under|more\\s+than|less\\s+than))*\\s+$`,
-  'i',
-)
-const DECREASE_AFTER = /\s*(?:drop|decline|decrease|fall|loss|lower|less|reduction|cut|contraction|down)\b/iy
 
 function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']): string {
   if (kind === 'date') {
@@ -140,8 +127,7 @@ class Claim implements NumericClaim {
 
   get decrease(): boolean {
     if (this.#decrease === undefined) {
-      DECREASE_AFTER.lastIndex = this.#end
-      this.#decrease = DECREASE_BEFORE.test(this.#scanned.slice(Math.max(0, this.#start - 48), this.#start)) || DECREASE_AFTER.test(this.#scanned)
+      this.#decrease = besideDecrease(this.#scanned, this.#start, this.#end)
     }
     return this.#decrease
   }
@@ -325,15 +311,6 @@ export function extractNumbers(original: string): NumericClaim[] {
   }
 
   return claims.sort((a, b) => a.index - b.index)
-}
-
-// A hyphen right after a letter or digit ("5-8%", "COVID-19") or another hyphen joins
-// words; only elsewhere ("-8%", "(−8%)", "fell -8") is it a minus sign.
-function joinsSign(text: string, i: number): boolean {
-  const code = text.charCodeAt(i)
-  if (Number.isNaN(code)) return false
-  if (code === 0x2d || isWordChar(code)) return true
-  return code > 0x7f && /[\p{L}\p{N}\p{M}]/u.test(String.fromCodePoint(text.codePointAt(i >= 1 && code >= 0xdc00 && code <= 0xdfff ? i - 1 : i)!))
 }
 
 // Characters that can begin a scale, percent or currency right after a number; anything
