@@ -19,9 +19,11 @@ function label(c: NumericClaim): string {
 
 /**
  * Asserts that every numeric claim in the text is supported by the source: integers,
- * decimals, money, percentages, years, dates and number words, compared after
- * normalisation, so `$10M`, `$10 million`, `ten million dollars` and `10,000,000 dollars`
- * are the same claim. List markers such as `1.` are not claims.
+ * decimals, money, percentages, years, dates and number words, in the digits of any
+ * script, compared after normalisation, so `$10M`, `$10 million`, `ten million dollars`,
+ * `10,000,000 dollars` and `＄１０Ｍ` are the same claim. A minus sign counts: `-8%` needs
+ * `-8%` or a word of decrease (`fell 8%`) in the source. List markers such as `1.` are not
+ * claims.
  *
  * @example
  * ```ts
@@ -53,7 +55,9 @@ export function toHaveNoInventedNumbers(this: MatcherContext, received: unknown,
       const lines = shown.slice(0, LISTED).map(({ claim, support }) => {
         if (support) return `✓ ${label(claim)}: in the source as ${label(support)}`
         const near = index.closest(claim).map(label)
-        return `✗ ${label(claim)} (${claim.key}) at line ${where.at(claim.index).line}: closest in the source: ${near.length ? near.join(', ') : 'none, the source has no numbers'}`
+        const other = index.withOtherSign(claim, tolerance)
+        const sign = other ? `; the source has ${label(other)} ${other.value < 0 ? 'with a' : 'without the'} minus sign` : ''
+        return `✗ ${label(claim)} (${claim.key}) at line ${where.at(claim.index).line}: closest in the source: ${near.length ? near.join(', ') : 'none, the source has no numbers'}${sign}`
       })
       if (shown.length > LISTED) lines.push(`… and ${shown.length - LISTED} more`)
       return formatMessage(this, 'toHaveNoInventedNumbers', sentence, [

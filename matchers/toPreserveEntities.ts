@@ -4,6 +4,7 @@ import { AssayUsageError } from '../src/errors.js'
 import { EntityHaystack, extractEntities, type EntityKind, type EntityLocation, type SourceEntity } from '../src/text/entities.js'
 import { ClaimIndex } from '../src/text/claims.js'
 import { extractNumbers } from '../src/text/numbers.js'
+import { lookalikes, showHidden } from '../src/text/fold.js'
 import { describeValue, parseOptions } from '../src/validate.js'
 import { assertString, formatMessage, plural, reported, truncate } from './utils.js'
 
@@ -57,13 +58,19 @@ function describeOutcome(o: Outcome): string {
   const label = `${JSON.stringify(o.entity)}${o.kind ? ` (${o.kind})` : ''}`
   if (!o.found) return `✗ ${label}: missing`
   const via = o.found.via ? ` via alias ${JSON.stringify(o.found.via)}` : ''
-  return `✓ ${label}: found ${JSON.stringify(truncate(o.found.text, 60))}${via} at line ${o.found.line}, column ${o.found.column}`
+  // Invisible characters and look-alike letters are spelled out: a name found through
+  // them looks, printed plainly, like one that is not there or like the plain name.
+  const spoofs = lookalikes(o.found.text)
+  const note = spoofs.length > 0 ? ` (look-alike letters: ${spoofs.join(', ')})` : ''
+  return `✓ ${label}: found ${showHidden(JSON.stringify(truncate(o.found.text, 60)))}${note}${via} at line ${o.found.line}, column ${o.found.column}`
 }
 
 /**
  * Asserts that named entities survive into the output. Matching ignores case, Unicode
- * width forms and diacritics, tolerates line breaks inside a name and possessives, and
- * respects word boundaries: "Apple" matches "Apple's" but not "Pineapple".
+ * width forms and diacritics, invisible characters (zero-width spaces, soft hyphens…) and
+ * look-alike letters from other scripts in a Latin name, tolerates line breaks inside a
+ * name and possessives, and respects word boundaries: "Apple" matches "Apple's" but not
+ * "Pineapple". The `.not` form is therefore a sound redaction check.
  *
  * @example
  * ```ts
@@ -131,7 +138,7 @@ export function toPreserveEntities(
             .join(', ')}${missing.length > 10 ? ', …' : ''}.`
       return formatMessage(this, 'toPreserveEntities', sentence, [
         ['Expected', requirement],
-        ['Received', [`${kept} of ${outcomes.length} kept in ${this.utils.printReceived(truncate(text, 120))}`, ...outcomes.map(describeOutcome)].join('\n')],
+        ['Received', [`${kept} of ${outcomes.length} kept in ${showHidden(this.utils.printReceived(truncate(text, 120)))}`, ...outcomes.map(describeOutcome)].join('\n')],
       ], 'entities')
     },
   }, () => ({

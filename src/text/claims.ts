@@ -10,11 +10,22 @@ function close(a: number, b: number, tolerance: number): boolean {
   return Math.abs(a - b) <= tolerance * scale + 1e-9 * Math.max(1, scale)
 }
 
+// A minus sign is part of what a claim states: "-8%" and "8%" are different values. A word
+// of decrease ("fell 8%", "an 8% drop") says the same as the sign, so it stands in for it
+// on either side; it never makes a claim fail, only lets the two spellings meet.
+function signsAgree(claim: NumericClaim, source: NumericClaim): boolean {
+  const negative = claim.value < 0
+  if (negative === source.value < 0) return true
+  return negative ? source.decrease === true : claim.decrease === true
+}
+
 /**
  * Whether `source` supports `claim`: the same value (within a relative `tolerance`) in a
  * compatible unit. A claim without a unit matches any unit; a claim with a unit needs the
- * same unit in the source ("40%" is not supported by "40 stores"). A date needs every
- * part it names to agree, and a year is supported by a date in that year.
+ * same unit in the source ("40%" is not supported by "40 stores"). A negative claim
+ * (`-8%`) needs a negative value or a word of decrease (`fell 8%`) in the source, and a
+ * negative source value supports only a negative claim or one beside a word of decrease.
+ * A date needs every part it names to agree, and a year is supported by a date in that year.
  *
  * @example
  * ```ts
@@ -32,7 +43,7 @@ export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance =
   }
   if (source.kind === 'date') return claim.unit === '' && source.date?.year !== undefined && claim.value === source.date.year
   if (claim.unit !== '' && claim.unit !== source.unit) return false
-  return close(Math.abs(claim.value), Math.abs(source.value), tolerance)
+  return close(Math.abs(claim.value), Math.abs(source.value), tolerance) && signsAgree(claim, source)
 }
 
 /**
@@ -75,6 +86,21 @@ export class ClaimIndex {
       const { year, month, day } = claim.date ?? {}
       return this.#dates.get(dateKey(year, month, day))
     }
+    return this.#sameMagnitude(claim, tolerance, false) ?? (claim.unit === '' ? this.#years.get(claim.value) : undefined)
+  }
+
+  /**
+   * A source claim that would support `claim` but for its sign (`8%` for `-8%`), if any:
+   * what a message names when a minus sign was added or dropped.
+   */
+  withOtherSign(claim: NumericClaim, tolerance = 0): NumericClaim | undefined {
+    return claim.kind === 'date' ? undefined : this.#sameMagnitude(claim, tolerance, true)
+  }
+
+  // The first source claim of the same magnitude that supports `claim`, or with
+  // `otherSign`, that does not but would with the sign flipped.
+  #sameMagnitude(claim: NumericClaim, tolerance: number, otherSign: boolean): NumericClaim | undefined {
+    const flipped: NumericClaim | undefined = otherSign ? { text: claim.text, index: claim.index, kind: claim.kind, value: -claim.value, unit: claim.unit, key: claim.key } : undefined
     const v = Math.abs(claim.value)
     const eps = 1e-9 * Math.max(1, v)
     const low = v * (1 - tolerance) - eps
@@ -87,9 +113,10 @@ export class ClaimIndex {
       else hi = mid
     }
     for (let i = lo; i < this.#byValue.length && Math.abs(this.#byValue[i]!.value) <= high; i++) {
-      if (sameClaim(claim, this.#byValue[i]!, tolerance)) return this.#byValue[i]
+      const s = this.#byValue[i]!
+      if (flipped ? !sameClaim(claim, s, tolerance) && sameClaim(flipped, s, tolerance) : sameClaim(claim, s, tolerance)) return s
     }
-    return claim.unit === '' ? this.#years.get(claim.value) : undefined
+    return undefined
   }
 
   /** Up to `n` distinct source claims nearest to `claim`, same-kind ones first. */

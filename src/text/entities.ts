@@ -1,4 +1,4 @@
-import { foldString, foldText, type FoldedText } from './fold.js'
+import { foldString, foldText, skeleton, type FoldedText } from './fold.js'
 import { loadNlp } from '../lazy.js'
 import { extractNumbers, type NumericClaim } from './numbers.js'
 import { LineIndex } from './position.js'
@@ -37,7 +37,8 @@ function entityPattern(folded: string, caseSensitive: boolean): RegExp {
 
 /**
  * A text prepared once for many entity look-ups: folded for case-, width- and
- * diacritic-insensitive matching, with a line index for reporting positions.
+ * diacritic-insensitive matching that sees through invisible characters and look-alike
+ * letters, with a line index for reporting positions in the original text.
  *
  * @example
  * ```ts
@@ -49,6 +50,7 @@ function entityPattern(folded: string, caseSensitive: boolean): RegExp {
 export class EntityHaystack {
   readonly original: string
   readonly #folded: FoldedText
+  #skeleton: string | undefined
   #lines: LineIndex | undefined
 
   constructor(text: string) {
@@ -59,13 +61,16 @@ export class EntityHaystack {
   /**
    * Finds the first occurrence of `entity` as a whole word or phrase: "Apple" matches
    * "Apple's" and "APPLE" but not "Pineapple"; "Tim Cook" matches across a line break.
+   * A name with no Cyrillic, Greek or other look-alike letter also matches when some of
+   * its letters are written with look-alikes ("Аpple" with a Cyrillic А); a name that has
+   * such letters, as a Russian or Greek name does, matches only as written.
    */
   find(entity: string, options: FindEntityOptions = {}): EntityLocation | undefined {
     const folded = foldString(entity)
     if (folded.trim() === '') return undefined
     const pattern = entityPattern(folded, options.caseSensitive ?? false)
     const leftBoundary = !UNSPACED.test(String.fromCodePoint(folded.trim().codePointAt(0)!))
-    const haystack = this.#folded.folded
+    const haystack = !this.#folded.ascii && skeleton(folded) === folded ? (this.#skeleton ??= skeleton(this.#folded.folded)) : this.#folded.folded
     // The left boundary is checked by hand: a leading lookbehind would stop V8 from
     // skipping ahead to the first literal, which is most of the speed on large texts.
     for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {

@@ -18,9 +18,15 @@ export interface ListItem {
 const FENCE = /^ {0,3}(`{3,}|~{3,})/
 // A thematic break: three or more of the same -, * or _ with optional spaces between.
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/
-const BULLET = /^([ \t]*)([•◦▪‣●○■□▸►\-*+–])[ \t]+(\S.*)$/
-// 1. 1) (1) a) (a) iv. iv) — letters take only ")" so that "A. Smith" stays prose.
-const ORDERED = /^([ \t]*)(\d{1,9}[.)]|\(\d{1,9}\)|[a-zA-Z]\)|\([a-zA-Z]\)|[ivxlcdm]{1,6}[.)]|[IVXLCDM]{1,6}[.)])[ \t]+(\S.*)$/
+const BULLET = /^([ \t]*)([•◦▪▫‣⁃∙●○■□◆◇▸►➢➤\-*+–])[ \t]+(\S.*)$/
+// Japanese lists use the katakana middle dot, often with no space after it; inside a line
+// it joins the parts of a foreign name ("ティム・クック"), so only a line start counts.
+const CJK_BULLET = /^([ \t]*)([・･])[ \t\u3000]*(\S.*)$/
+// 1. 1) (1) a) (a) iv. iv) — letters take only ")" so that "A. Smith" stays prose. Digits
+// of any script count ("٥."), as do the fullwidth and CJK forms "１．" "１）" "（１）" "1、",
+// which need no space after them as long as no digit follows ("１．５倍" is a number).
+const ORDERED = /^([ \t]*)(\p{Nd}{1,9}[.)]|\(\p{Nd}{1,9}\)|[a-zA-Z]\)|\([a-zA-Z]\)|[ivxlcdm]{1,6}[.)]|[IVXLCDM]{1,6}[.)])[ \t]+(\S.*)$/u
+const CJK_ORDERED = /^([ \t]*)(\p{Nd}{1,9}[．）、]|[０-９]{1,9}[.)]|[（(]\p{Nd}{1,9}）|（\p{Nd}{1,9}\))[ \t\u3000]*(?![\p{Nd}.,．，])(\S.*)$/u
 const ROMAN = /^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$/i
 
 function indentWidth(s: string): number {
@@ -30,8 +36,10 @@ function indentWidth(s: string): number {
 }
 
 function parseMarker(line: string): { indent: number; marker: string; kind: ListItem['kind']; text: string } | undefined {
-  const bullet = BULLET.exec(line)
+  const bullet = BULLET.exec(line) ?? CJK_BULLET.exec(line)
   if (bullet) return { indent: indentWidth(bullet[1]!), marker: bullet[2]!, kind: 'bulleted', text: bullet[3]! }
+  const cjk = CJK_ORDERED.exec(line)
+  if (cjk) return { indent: indentWidth(cjk[1]!), marker: cjk[2]!, kind: 'numbered', text: cjk[3]! }
   const ordered = ORDERED.exec(line)
   if (!ordered) return undefined
   const marker = ordered[2]!
@@ -42,8 +50,9 @@ function parseMarker(line: string): { indent: number; marker: string; kind: List
 
 /**
  * Finds the list items in markdown-ish LLM output: bullets (`•`, `◦`, `▪`, `-`, `*`, `+`,
- * `–`) and ordered items (`1.`, `1)`, `a)`, `i.`), nested ones included. Text inside code
- * fences, horizontal rules and hyphens inside prose are not items.
+ * `–`, `●`, `■`, `►`, `・`, …) and ordered items (`1.`, `1)`, `a)`, `i.`, `１．`, `（１）`,
+ * `1、`), nested ones included. Text inside code fences, horizontal rules and hyphens
+ * inside prose are not items.
  *
  * @example
  * ```ts

@@ -1,9 +1,12 @@
+import { foldText } from './fold.js'
 import { alternation } from './regex.js'
+import { besideDecrease, joinsSign } from './sign.js'
 
 // Numeric claims in free text, normalised so that "$10M", "$10 million", "ten million
 // dollars" and "10,000,000 dollars" are one value with one unit. The parser is a handful
-// of regular expressions run once over the text, which keeps a 1 MB input well under the
-// time of a single LLM call.
+// of regular expressions run once over the folded text (fold.ts: digits of any script,
+// fullwidth forms, no invisible characters), which keeps a 1 MB input well under the time
+// of a single LLM call.
 
 /** What a numeric claim states. */
 export type ClaimKind = 'number' | 'money' | 'percent' | 'year' | 'date'
@@ -12,17 +15,25 @@ export type ClaimKind = 'number' | 'money' | 'percent' | 'year' | 'date'
 export interface NumericClaim {
   /** The claim as written, e.g. `$10M` or `March 5, 2024`. */
   text: string
-  /** Offset of `text` in the scanned string. */
+  /** Offset of `text` in the string given to {@link extractNumbers}. */
   index: number
   kind: ClaimKind
-  /** The value with scale applied (`1.5k` → 1500). For dates, the year or `NaN`. */
+  /**
+   * The value with scale applied (`1.5k` → 1500), negative when written with a minus
+   * sign (`-8%`, `−8%`, `-$5M`). For dates, the year or `NaN`.
+   */
   value: number
   /** `''`, `'%'`, `'quarter'` or an ISO currency code such as `'USD'`. */
   unit: string
   /** Present for dates; missing parts are left out. */
   date?: { year?: number; month?: number; day?: number }
-  /** A canonical spelling: `USD 10000000`, `% 25`, `date 2024-03-05`. */
+  /** A canonical spelling: `USD 10000000`, `% 25`, `% -8`, `date 2024-03-05`. */
   readonly key: string
+  /**
+   * Whether a word of decrease stands beside the number ("fell 8%", "down by 8%", "a
+   * decline of 8%", "an 8% drop"), which lets it stand for a negative value.
+   */
+  readonly decrease?: boolean
 }
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
@@ -71,8 +82,9 @@ const WORDS = new RegExp(
 const QUARTER_WORD = /\b[Qq]uarter\b/g
 const ORDINAL_BEFORE = /\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+$/i
 const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4 }
-// "1." or "2)" opening a line (optionally after a heading mark) is a list marker, not a claim.
-const LIST_MARKER = /^[ \t]*(?:#{1,6}[ \t]+)?\(?(\d{1,9})[.)](?=[ \t])/gm
+// "1." or "2)" opening a line (optionally after a heading mark) is a list marker, not a
+// claim; in CJK text ("1.売上", "1、收入") no space follows it.
+const LIST_MARKER = /^[ \t]*(?:#{1,6}[ \t]+)?\(?(\d{1,9})(?:[.)](?=[ \t]|[^\x00-\x7F])|、)/gm
 
 function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']): string {
   if (kind === 'date') {
@@ -84,8 +96,15 @@ function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim
 }
 
 // A class rather than a literal: every claim has one shape, and `key`, which costs a
-// number-to-string conversion, is only built for the few claims a message or map needs.
+// number-to-string conversion, and `decrease`, which reads the words around the claim,
+// are only worked out for the few claims a message or a look-up needs.
 class Claim implements NumericClaim {
+  #decrease: boolean | undefined
+  // The folded text the claim was read from, and its span there.
+  readonly #scanned: string
+  readonly #start: number
+  readonly #end: number
+
   constructor(
     readonly text: string,
     readonly index: number,
@@ -93,20 +112,30 @@ class Claim implements NumericClaim {
     readonly value: number,
     readonly unit: string,
     readonly date: NumericClaim['date'],
-  ) {}
+    scanned: string,
+    start: number,
+    end: number,
+  ) {
+    this.#scanned = scanned
+    this.#start = start
+    this.#end = end
+  }
 
   get key(): string {
     return keyOf(this.kind, this.value, this.unit, this.date)
+  }
+
+  get decrease(): boolean {
+    if (this.#decrease === undefined) {
+      this.#decrease = besideDecrease(this.#scanned, this.#start, this.#end)
+    }
+    return this.#decrease
   }
 
   toJSON(): NumericClaim {
     const { text, index, kind, value, unit, date, key } = this
     return date ? { text, index, kind, value, unit, date, key } : { text, index, kind, value, unit, key }
   }
-}
-
-function claim(text: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']): NumericClaim {
-  return new Claim(text, index, kind, value, unit, date)
 }
 
 const CODE_SET = new Set(CODES.split('|'))
@@ -138,17 +167,29 @@ function parseWords(text: string): number {
 }
 
 /**
- * Finds every numeric claim in `text`: integers, decimals, money with currency and scale,
- * percentages, years, dates and number words. List markers such as `1.` are skipped, and
- * so is a bare "one", which in prose is nearly always a pronoun.
+ * Finds every numeric claim in a text: integers, decimals, money with currency and scale,
+ * percentages, years, dates and number words, in the digits of any script. A minus sign
+ * (`-` or `−`) right before a number, and not after a letter or digit, makes it negative:
+ * `-8%` is, `5-8%` and `COVID-19` are not. List markers such as `1.` are skipped, and so
+ * is a bare "one", which in prose is nearly always a pronoun. Each claim's `text` and
+ * `index` are those of the text as given, before folding.
  *
  * @example
  * ```ts
  * extractNumbers('Revenue rose 25% to $10M.').map((c) => c.key) // ['% 25', 'USD 10000000']
  * ```
  */
-export function extractNumbers(text: string): NumericClaim[] {
-  const claims: NumericClaim[] = []
+export function extractNumbers(original: string): NumericClaim[] {
+  const folded = foldText(original)
+  const text = folded.folded
+  const claims: Claim[] = []
+  // Claims are read in the folded text and described in the original one.
+  const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']) => {
+    const end = index + written.length
+    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, text, index, end))
+    const start = folded.toOriginal(index)
+    claims.push(new Claim(original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end))
+  }
   // One byte per character marks text already claimed, so that later passes skip it in
   // time proportional to the span rather than to the number of claims so far.
   const taken = new Uint8Array(text.length)
@@ -161,7 +202,7 @@ export function extractNumbers(text: string): NumericClaim[] {
   const addDate = (start: number, end: number, date: NonNullable<NumericClaim['date']>) => {
     if ((date.month ?? 1) > 12 || (date.month ?? 1) < 1 || (date.day ?? 1) < 1 || (date.day ?? 1) > 31) return
     take(start, end)
-    claims.push(claim(text.slice(start, end), start, 'date', date.year ?? Number.NaN, '', date))
+    claim(text.slice(start, end), start, 'date', date.year ?? Number.NaN, '', date)
   }
   MONTH_SCAN.lastIndex = 0
   for (let m = MONTH_SCAN.exec(text); m; m = MONTH_SCAN.exec(text)) {
@@ -201,7 +242,7 @@ export function extractNumbers(text: string): NumericClaim[] {
     const end = m.index + m[0].length
     if (overlaps(start, end)) continue
     take(start, end)
-    claims.push(claim(text.slice(start, end), start, 'number', ORDINALS[before[1]!.toLowerCase()] ?? Number(before[1]![0]), 'quarter'))
+    claim(text.slice(start, end), start, 'number', ORDINALS[before[1]!.toLowerCase()] ?? Number(before[1]![0]), 'quarter')
   }
 
   const markers = new Set<number>()
@@ -230,7 +271,7 @@ export function extractNumbers(text: string): NumericClaim[] {
         const end = q ? numEnd : numEnd + 1
         if (!overlaps(start, end)) {
           take(start, end)
-          claims.push(claim(text.slice(start, end), start, 'number', Number(m[0]), 'quarter'))
+          claim(text.slice(start, end), start, 'number', Number(m[0]), 'quarter')
         }
         NUMBER.lastIndex = end
         continue
@@ -245,15 +286,17 @@ export function extractNumbers(text: string): NumericClaim[] {
       SUFFIX.lastIndex = end
       suffix = SUFFIX.exec(text) ?? undefined
     }
-    const start = m.index - cur.length
-    const written = !suffix?.[0] && cur === '' ? m[0] : (cur + m[0] + (suffix?.[0] ?? '')).trimEnd()
+    const negative = text.charCodeAt(m.index - cur.length - 1) === 0x2d && !joinsSign(text, m.index - cur.length - 2)
+    const start = m.index - cur.length - (negative ? 1 : 0)
+    const plain = !suffix?.[0] && cur === '' ? m[0] : (cur + m[0] + (suffix?.[0] ?? '')).trimEnd()
+    const written = negative ? `-${plain}` : plain
     if (overlaps(start, start + written.length)) continue
     const scale = suffix?.[1] ?? suffix?.[2]
-    const value = Number(m[0].includes(',') ? m[0].replace(/,/g, '') : m[0]) * (scale ? SCALES[scale.toLowerCase()]! : 1)
+    const value = Number(m[0].includes(',') ? m[0].replace(/,/g, '') : m[0]) * (scale ? SCALES[scale.toLowerCase()]! : 1) * (negative ? -1 : 1)
     const unit = unitOf(cur, suffix?.[3], suffix?.[4])
-    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && m[0].length === 4 && (m[0][0] === '1' || m[0][0] === '2') && !m[0].includes('.') ? 'year' : 'number'
+    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && !negative && m[0].length === 4 && (m[0][0] === '1' || m[0][0] === '2') && !m[0].includes('.') ? 'year' : 'number'
     take(start, start + written.length)
-    claims.push(claim(written, start, kind, value, unit))
+    claim(written, start, kind, value, unit)
     NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
   }
 
@@ -264,7 +307,7 @@ export function extractNumbers(text: string): NumericClaim[] {
     const unit = unitOf(undefined, m[1], m[2])
     const words = m[0].slice(0, m[0].length - (m[1]?.length ?? m[2]?.length ?? 0))
     const value = parseWords(words)
-    claims.push(claim(m[0].trimEnd(), m.index, unit === '%' ? 'percent' : unit ? 'money' : 'number', value, unit))
+    claim(m[0].trimEnd(), m.index, unit === '%' ? 'percent' : unit ? 'money' : 'number', value, unit)
   }
 
   return claims.sort((a, b) => a.index - b.index)

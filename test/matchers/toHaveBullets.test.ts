@@ -54,6 +54,33 @@ describe('toHaveBullets', () => {
     `)
   })
 
+  test('Japanese and fullwidth markers are list items', () => {
+    const japanese = '・売上高は増加\n・営業利益は減少\n１．来期の見通し\n（２）配当'
+    expect(japanese).toHaveBullets({ exactly: 4 })
+    expect(failure(() => expect(japanese).not.toHaveBullets())).toMatchInlineSnapshot(`
+      "expect(received).not.toHaveBullets(options)
+
+      Expected the text not to have at least 1 list item, but it does.
+
+      Expected: at least 1 list item
+      Received: 4 items
+                ・ "売上高は増加" (4 words)
+                ・ "営業利益は減少" (4 words)
+                １． "来期の見通し" (3 words)
+                （２） "配当" (1 word)"
+    `)
+    expect(failure(() => expect('・売上高は増加').toHaveBullets({ style: 'numbered' }))).toContain('Expected only numbered items, but found 1 bulleted item.')
+    expect('ティム・クックは語った。').not.toHaveBullets()
+  })
+
+  test('1 MB of near-markers in fullwidth and CJK forms completes', () => {
+    const prose = '１．５倍\nティム・クック\n（１２３４５６７８９０）\n'.repeat(40_000)
+    expect(prose.length).toBeGreaterThan(1_000_000)
+    expect(prose).not.toHaveBullets()
+    const digits = `${'１'.repeat(1_050_000)}．\n（${'１'.repeat(1_050_000)}\n・売上高`
+    expect(digits).toHaveBullets({ exactly: 1 })
+  })
+
   test('exactly, min and style', () => {
     expect(three).toHaveBullets({ exactly: 3, style: 'bulleted' })
     expect('1. one\n2. two').toHaveBullets({ min: 2, style: 'numbered' })

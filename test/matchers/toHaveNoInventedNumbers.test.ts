@@ -57,6 +57,54 @@ describe('toHaveNoInventedNumbers', () => {
     expect('Reported in 2023.').not.toHaveNoInventedNumbers(article)
   })
 
+  test('an invented number in fullwidth, Arabic-Indic, Persian or Devanagari digits is caught', () => {
+    for (const claim of ['９５％', '＄１０', '٩٥', '۹۵', '९५', '9\u200B5']) {
+      expect(failure(() => expect(`Growth: ${claim}.`).toHaveNoInventedNumbers(article)), claim).toContain(`✗ "${claim}"`)
+    }
+    expect(failure(() => expect('Growth: ٩٥٪.').toHaveNoInventedNumbers(article))).toMatchInlineSnapshot(`
+      "expect(received).toHaveNoInventedNumbers(source)
+
+      Expected every number in the text to appear in the source, but 1 claim is not supported.
+
+      Expected: numbers supported by the source (4 numeric claims there)
+      Received: 1 numeric claim, 1 unsupported
+                ✗ "٩٥٪" (% 95) at line 1: closest in the source: "8%", "12", "$94.9 billion""
+    `)
+  })
+
+  test('a number in any script supports the same value in ASCII, and the reverse', () => {
+    expect('Up 8% to $94.9 billion in 12 stores').toHaveNoInventedNumbers('Up ８％ to ＄９４．９ billion in ١٢ stores')
+    expect('Up ８％, ٨٪, ۸٪ and ८% in १२ stores').toHaveNoInventedNumbers(article)
+    expect(failure(() => expect('Up ８％ in ١٢ stores').not.toHaveNoInventedNumbers(article))).toMatchInlineSnapshot(`
+      "expect(received).not.toHaveNoInventedNumbers(source)
+
+      Expected the text to contain a number the source does not support, but all 2 numeric claims are supported.
+
+      Expected: numbers supported by the source (4 numeric claims there)
+      Received: 2 numeric claims, 0 unsupported
+                ✓ "８％": in the source as "8%"
+                ✓ "١٢": in the source as "12""
+    `)
+  })
+
+  test('a minus sign must be supported by a negative value or a word of decrease, and the reverse', () => {
+    expect(failure(() => expect('Margin: −8%.').toHaveNoInventedNumbers(article))).toMatchInlineSnapshot(`
+      "expect(received).toHaveNoInventedNumbers(source)
+
+      Expected every number in the text to appear in the source, but 1 claim is not supported.
+
+      Expected: numbers supported by the source (4 numeric claims there)
+      Received: 1 numeric claim, 1 unsupported
+                ✗ "−8%" (% -8) at line 1: closest in the source: "8%", "12", "$94.9 billion"; the source has "8%" without the minus sign"
+    `)
+    expect('Margin: -8%.').not.toHaveNoInventedNumbers(article)
+    expect('Margin: -8%, then −8%.').toHaveNoInventedNumbers('Sales fell 8% on the year.')
+    expect('Margin: -8%.').toHaveNoInventedNumbers('Margin: −8%.')
+    expect('Sales fell 8%; a decline of 8%.').toHaveNoInventedNumbers('Change: -8%.')
+    expect(failure(() => expect('Change: 8%.').toHaveNoInventedNumbers('Change: -8%.'))).toContain('✗ "8%" (% 8) at line 1: closest in the source: "-8%"; the source has "-8%" with a minus sign')
+    expect('Ranges of 5-8% and lists:\n- 8% up\n- 12 stores').toHaveNoInventedNumbers('Growth of 5 to 8% in 12 stores')
+  })
+
   test('edge cases: empty text, non-Latin text, 1 MB text', () => {
     expect('').toHaveNoInventedNumbers(article)
     expect('收入增长了8%').toHaveNoInventedNumbers(article)
@@ -64,5 +112,13 @@ describe('toHaveNoInventedNumbers', () => {
     expect(big.length).toBeGreaterThan(1_000_000)
     expect(big).toHaveNoInventedNumbers(article)
     expect(failure(() => expect(`${big} It had 13 stores.`).toHaveNoInventedNumbers(article))).toContain('✗ "13"')
+  })
+
+  test('1 MB of fullwidth digits and hidden characters completes', () => {
+    const digits = '１２\u200B'.repeat(350_000)
+    expect(digits.length).toBeGreaterThan(1_000_000)
+    expect(failure(() => expect(`${digits} and ９％`).toHaveNoInventedNumbers(article))).toContain('✗ "９％"')
+    const spaced = '１２ '.repeat(350_000)
+    expect(spaced).toHaveNoInventedNumbers(article)
   })
 })

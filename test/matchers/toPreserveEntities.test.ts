@@ -43,6 +43,40 @@ describe('toPreserveEntities', () => {
     `)
   })
 
+  test('.not fails on a name split by hidden characters, and the message shows them', () => {
+    const redacted = 'Customer: Ja\u200Bne Do\u00ADe, card ending 4242.'
+    expect(redacted).toPreserveEntities(['Jane Doe'])
+    expect(failure(() => expect(redacted).not.toPreserveEntities(['Jane Doe']))).toMatchInlineSnapshot(`
+      "expect(received).not.toPreserveEntities(entities)
+
+      Expected the text not to preserve the entity "Jane Doe", but 1 entity was kept.
+
+      Expected: the entity "Jane Doe"
+      Received: 1 of 1 kept in "Customer: Ja\\u200Bne Do\\u00ADe, card ending 4242."
+                ✓ "Jane Doe": found "Ja\\u200Bne Do\\u00ADe" at line 1, column 11"
+    `)
+    for (const hidden of ['\u200C', '\u200D', '\u2060', '\uFEFF', '\uFE0F', '\u034F', '\u{E0020}']) {
+      expect(`Customer: Jane D${hidden}oe.`, `U+${hidden.codePointAt(0)!.toString(16)}`).toPreserveEntities(['Jane Doe'])
+    }
+  })
+
+  test('.not fails on a name spelled with look-alike letters, and the message names them', () => {
+    for (const spoof of ['J\u0430n\u0435 D\u043e\u0435', 'ＪＡＮＥ ＤＯＥ', '𝐉𝐚𝐧𝐞 𝐃𝐨𝐞', '\u0408ane D\u039fe']) {
+      expect(failure(() => expect(`Customer: ${spoof}.`).not.toPreserveEntities(['Jane Doe'])), spoof).toContain(`✓ "Jane Doe": found "${spoof}"`)
+    }
+    expect(failure(() => expect('Customer: J\u0430ne Doe.').not.toPreserveEntities(['Jane Doe']))).toMatchInlineSnapshot(`
+      "expect(received).not.toPreserveEntities(entities)
+
+      Expected the text not to preserve the entity "Jane Doe", but 1 entity was kept.
+
+      Expected: the entity "Jane Doe"
+      Received: 1 of 1 kept in "Customer: Jаne Doe."
+                ✓ "Jane Doe": found "Jаne Doe" (look-alike letters: а U+0430) at line 1, column 11"
+    `)
+    expect('Customer: [REDACTED].').not.toPreserveEntities(['Jane Doe'])
+    expect(failure(() => expect('Customer: J\u0430ne D\u200B.').toPreserveEntities(['Jane Doe']))).toContain('✗ "Jane Doe": missing')
+  })
+
   test('mode any and min', () => {
     expect(summary).toPreserveEntities(['Nestlé', 'Apple'], { mode: 'any' })
     expect(summary).toPreserveEntities(['Nestlé', 'Apple', 'Tim Cook'], { min: 2 })
@@ -96,5 +130,14 @@ describe('toPreserveEntities', () => {
     expect(big.length).toBeGreaterThan(1_000_000)
     expect(big).toPreserveEntities(['Tim Cook'])
     expect(failure(() => expect(big).toPreserveEntities(['Apple']))).toContain('… (+')
+  })
+
+  test('1 MB of hidden characters or look-alike letters completes', () => {
+    const hidden = `${'\u200B\u00AD\uFE0F'.repeat(350_000)}Jane${'\u2060'.repeat(100)} Doe`
+    expect(hidden.length).toBeGreaterThan(1_000_000)
+    expect(failure(() => expect(hidden).not.toPreserveEntities(['Jane Doe']))).toContain('column 1050001')
+    const spoofed = `${'J\u0430n\u0435 '.repeat(210_000)}D\u043e\u0435`
+    expect(spoofed.length).toBeGreaterThan(1_000_000)
+    expect(failure(() => expect(spoofed).not.toPreserveEntities(['Jane Doe']))).toContain('found "J\u0430n\u0435 D\u043e\u0435" (look-alike letters: а U+0430, е U+0435, о U+043E) at line 1, column 1049996')
   })
 })

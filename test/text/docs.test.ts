@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { ClaimIndex, sameClaim } from '../../src/text/claims.js'
 import { EntityHaystack } from '../../src/text/entities.js'
+import { foldText, skeleton } from '../../src/text/fold.js'
 import { extractNumbers } from '../../src/text/numbers.js'
 import { countSentences, splitSentences } from '../../src/text/segment.js'
 
@@ -18,6 +19,13 @@ describe('TSDoc examples', () => {
     expect(sameClaim(claim!, source!)).toBe(true)
     const index = new ClaimIndex(extractNumbers('Revenue was $94.9 billion.'))
     expect(extractNumbers('It made $95B and $3B.').filter((c) => !index.support(c, 0.01)).map((c) => c.text)).toEqual(['$3B'])
+  })
+
+  test('foldText and skeleton', () => {
+    const { folded, toOriginal } = foldText('Up ９\u200B５％')
+    expect(folded).toBe('Up 95%')
+    expect(toOriginal(5)).toBe(6)
+    expect(skeleton('\u0410\u0440\u0440l\u0435')).toBe('Apple')
   })
 
   test('splitSentences and countSentences', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest'
 import { EntityHaystack, extractEntities } from '../../src/text/entities.js'
-import { foldText } from '../../src/text/fold.js'
 
 describe('EntityHaystack.find', () => {
   const find = (text: string, entity: string, caseSensitive = false) => new EntityHaystack(text).find(entity, { caseSensitive })
@@ -41,15 +40,32 @@ describe('EntityHaystack.find', () => {
     expect(find('据报道，苹果公司的蒂姆·库克表示', '蒂姆·库克')).toBeDefined()
     expect(find('Москва и Санкт-Петербург', 'Санкт-Петербург')?.text).toBe('Санкт-Петербург')
   })
-})
 
-describe('foldText', () => {
-  test('maps folded offsets back to the original', () => {
-    const original = 'ﬁ café x'
-    const { folded, toOriginal } = foldText(original)
-    expect(folded).toBe('fi cafe x')
-    expect(original[toOriginal(folded.indexOf('x'))]).toBe('x')
-    expect(original[toOriginal(folded.indexOf('c'))]).toBe('c')
+  test('sees through default-ignorable characters and reports the name as written', () => {
+    for (const hidden of ['\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\uFE0F', '\u{E0100}']) {
+      const text = `Ceo: Ap${hidden}ple and Tim C${hidden}ook.`
+      expect(find(text, 'Apple'), `U+${hidden.codePointAt(0)!.toString(16)}`).toMatchObject({ text: `Ap${hidden}ple`, index: 5, column: 6 })
+      expect(find(text, 'Tim Cook')?.text).toBe(`Tim C${hidden}ook`)
+    }
+  })
+
+  test('sees through look-alike letters from other scripts, fullwidth forms and mathematical letters', () => {
+    expect(find('the \u0410pple logo', 'Apple')).toMatchObject({ text: '\u0410pple', column: 5 })
+    expect(find('\u0410\u0440\u0440l\u0435 sold', 'Apple')?.text).toBe('\u0410\u0440\u0440l\u0435')
+    expect(find('T\u0456m \u0421\u043e\u043ek', 'Tim Cook')?.text).toBe('T\u0456m \u0421\u043e\u043ek')
+    expect(find('\u0391\u039fL team', 'AOL')?.text).toBe('\u0391\u039fL')
+    expect(find('ｘ\nＡｐｐｌｅ', 'Apple')).toMatchObject({ text: 'Ａｐｐｌｅ', line: 2, column: 1 })
+    expect(find('by 𝐀𝐩𝐩𝐥𝐞.', 'Apple')).toMatchObject({ text: '𝐀𝐩𝐩𝐥𝐞', column: 4 })
+    expect(find('P\u0456neapple', 'Apple')).toBeUndefined()
+  })
+
+  test('matches names written wholly in Cyrillic or Greek as themselves only', () => {
+    expect(find('Встреча с Сергеем Петровым в Москве', 'Сергеем Петровым')?.text).toBe('Сергеем Петровым')
+    expect(find('Орех и сор', 'Орех')?.text).toBe('Орех')
+    expect(find('Ορex', 'Орех')).toBeUndefined()
+    expect(find('Η Αθήνα', 'Αθηνα')?.text).toBe('Αθήνα')
+    // The documented cost of folding look-alikes for Latin names.
+    expect(find('Орех и сор', 'cop')?.text).toBe('сор')
   })
 })
 

@@ -11,6 +11,31 @@ describe('extractListItems', () => {
     expect(extractListItems(text).every((i) => i.kind === 'bulleted')).toBe(true)
   })
 
+  test('finds the other common bullet glyphs, and the Japanese middle dot with or without a space', () => {
+    const markers = ['●', '○', '■', '□', '►', '▸', '‣', '⁃', '◆', '◇', '▫', '∙', '➢', '➤']
+    const text = markers.map((m, i) => `${m} item ${i}`).join('\n')
+    expect(extractListItems(text).map((i) => i.marker)).toEqual(markers)
+    expect(summary('・売上高\n・ 営業利益\n・\u3000純利益\n･半角')).toEqual([
+      ['・', 'bulleted', 0, '売上高'],
+      ['・', 'bulleted', 0, '営業利益'],
+      ['・', 'bulleted', 0, '純利益'],
+      ['･', 'bulleted', 0, '半角'],
+    ])
+    expect(extractListItems('ティム・クック\n→ see above\n· middle dot\n✓ done')).toEqual([])
+  })
+
+  test('finds fullwidth and CJK numbered markers: １． １） （１） 1、 and digits of other scripts', () => {
+    expect(summary('１．売上高\n２） 営業利益\n（３）純利益\n4、收入\n٥. بند\n１２．最後')).toEqual([
+      ['１．', 'numbered', 0, '売上高'],
+      ['２）', 'numbered', 0, '営業利益'],
+      ['（３）', 'numbered', 0, '純利益'],
+      ['4、', 'numbered', 0, '收入'],
+      ['٥.', 'numbered', 0, 'بند'],
+      ['１２．', 'numbered', 0, '最後'],
+    ])
+    expect(extractListItems('１．５倍に増加した\n1.5 times\n1.Revenue')).toEqual([])
+  })
+
   test('finds ordered markers: 1. 1) a) (a) i. iv)', () => {
     expect(summary('1. one\n2) two\na) three\n(b) four\ni. five\niv) six')).toEqual([
       ['1.', 'numbered', 0, 'one'],

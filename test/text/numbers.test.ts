@@ -59,6 +59,7 @@ describe('extractNumbers', () => {
   test('skips list markers, a bare "one" and the verb "may"', () => {
     expect(keys('1. One of the best\n2) Sales may rise\n## 3. Heading')).toEqual([])
     expect(keys('1. Sales rose 4%')).toEqual(['% 4'])
+    expect(keys('１．売上は８％増\n（２）利益\n3、收入\n1.5x')).toEqual(['% 8', '# 1.5'])
   })
 
   test('keeps the written text and offset of each claim', () => {
@@ -66,6 +67,28 @@ describe('extractNumbers', () => {
     const claim = one(text)
     expect(claim.text).toBe('$94.9 billion')
     expect(text.slice(claim.index, claim.index + claim.text.length)).toBe('$94.9 billion')
+  })
+
+  test('reads digits of every script, fullwidth forms and hidden characters, and keeps the text as written', () => {
+    const text = 'Up ９５％ to ＄１０, ٩٥٪ or ۹۵, ९५ and ৯\u200B৫ units'
+    const claims = extractNumbers(text)
+    expect(claims.map((c) => c.key)).toEqual(['% 95', 'USD 10', '% 95', '# 95', '# 95', '# 95'])
+    for (const c of claims) expect(text.slice(c.index, c.index + c.text.length)).toBe(c.text)
+    expect(claims.map((c) => c.text)).toEqual(['９５％', '＄１０', '٩٥٪', '۹۵', '९५', '৯\u200B৫'])
+  })
+
+  test('keeps a minus sign, ASCII or U+2212, but not a hyphen in a range, a word or a list dash', () => {
+    expect(keys('-8% and −8% and (−$5M) and -3')).toEqual(['% -8', '% -8', 'USD -5000000', '# -3'])
+    expect(extractNumbers('fell −8%')[0]!.text).toBe('−8%')
+    expect(keys('5-8%, 2023-24, COVID-19, Q3-2024')).toEqual(['# 5', '% 8', '# 2023', '# 24', '# 19', 'quarter 3', '# 2024'])
+    expect(keys('- 8%\n  - 9%\n-10% overall')).toEqual(['% 8', '% 9', '% -10'])
+    expect(keys('a –8% move, ‐3 and ‑4')).toEqual(['% 8', '# 3', '# 4'])
+  })
+
+  test('marks a value beside a word of decrease', () => {
+    const decrease = (text: string) => extractNumbers(text).map((c) => c.decrease)
+    expect(decrease('fell 8%, down by about 9%, a decline of 10%, an 11% drop, 12% lower')).toEqual([true, true, true, true, true])
+    expect(decrease('rose 8%, fell to 9%, down from 10%, 11% higher')).toEqual([false, false, false, false])
   })
 
   test('returns nothing for text without numbers, including the empty string', () => {
@@ -94,6 +117,20 @@ describe('sameClaim and ClaimIndex', () => {
     expect(source.support(one('$10.6M'), 0.05)).toBeUndefined()
     expect(sameClaim(one('99'), one('100'), 0.01)).toBe(true)
     expect(sameClaim(one('98'), one('100'), 0.01)).toBe(false)
+  })
+
+  test('a negative claim needs a negative value or a word of decrease in the source, and the reverse', () => {
+    const supported = (claim: string, source: string) => new ClaimIndex(extractNumbers(source)).support(one(claim)) !== undefined
+    expect(supported('-8%', '8%')).toBe(false)
+    expect(supported('−8%', 'up 8%')).toBe(false)
+    expect(supported('-8%', '−8%')).toBe(true)
+    expect(supported('-8%', 'sales fell 8%')).toBe(true)
+    expect(supported('−8%', 'a decline of 8%')).toBe(true)
+    expect(supported('8%', '-8%')).toBe(false)
+    expect(supported('down 8%', '-8%')).toBe(true)
+    expect(supported('an 8% drop', '−8%')).toBe(true)
+    expect(supported('8%', '8%')).toBe(true)
+    expect(sameClaim(one('-$5M'), one('$5M'))).toBe(false)
   })
 
   test('lists the closest source numbers, same kind first', () => {
