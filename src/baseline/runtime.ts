@@ -40,7 +40,7 @@ export function settleBaselines(testPath: string, outcome: { fullRun: boolean; u
   if (!file) return undefined
   files.delete(path)
   file.flush()
-  const report = settle(file as KeyedStore<unknown>, { fullRun: outcome.fullRun, update: outcome.update, keep: (key) => belongsToTests(key, outcome.failed) })
+  const report = settle(file, { fullRun: outcome.fullRun, update: outcome.update, keep: (key) => belongsToTests(key, outcome.failed) })
   return report && { ...report, written: file.written, updated: file.updated }
 }
 

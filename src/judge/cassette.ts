@@ -4,6 +4,7 @@ import stableStringify from 'fast-json-stable-stringify'
 import type { StoreFileSystem } from '../store/file.js'
 import { KeyedStore } from '../store/keyed.js'
 import { rerunCommand } from '../runner.js'
+import { currentTest } from '../report/records.js'
 import { redact, redactDeep } from '../secrets.js'
 
 /**
@@ -50,6 +51,11 @@ export interface CassetteEntry {
   cost?: number | undefined
   latencyMs: number
   recordedAt: string
+  /**
+   * The full name of the test that recorded it. A test that fails keeps the entries it
+   * recorded, as snapshots do, even when it threw before asking for them.
+   */
+  test?: string | undefined
 }
 
 /** Token counts with every field present, from whatever usage an answer reported. */
@@ -100,6 +106,21 @@ export class Cassette extends KeyedStore<CassetteEntry> {
   constructor(fs: StoreFileSystem, path: string) {
     super(fs, path, { assay: 'cassette', version: 1 })
   }
+
+  /** Records an entry, naming the test running now as its owner unless it names one. */
+  override record(key: string, entry: CassetteEntry): void {
+    const test = entry.test ?? currentTest().testName
+    super.record(key, test === undefined ? entry : { ...entry, test })
+  }
+}
+
+/**
+ * Whether a failed test can claim an entry: it recorded it, or the entry names no test
+ * (recorded before entries did), so nothing can be ruled out.
+ */
+export function claimedByFailed(entry: CassetteEntry | undefined, failed: readonly string[]): boolean {
+  if (failed.length === 0) return false
+  return entry?.test === undefined || failed.includes(entry.test)
 }
 
 // Invariant: one Cassette object per cassette file in a process, whoever uses it (the

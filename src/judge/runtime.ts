@@ -1,7 +1,7 @@
 import { configGeneration, getConfig } from '../config.js'
 import { nodeFileSystem } from '../store/file.js'
-import { settle, type KeyedStore, type StoreReport } from '../store/keyed.js'
-import { Cassette, cassettePath, openCassettes, resolveCacheMode } from './cassette.js'
+import { settle, type StoreReport } from '../store/keyed.js'
+import { Cassette, cassettePath, claimedByFailed, openCassettes, resolveCacheMode } from './cassette.js'
 import { JudgeClient, type Pacer } from './client.js'
 import { remoteFlights, remotePacer } from './coordinator.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
@@ -87,10 +87,10 @@ export interface CassetteOutcome {
 }
 
 /**
- * Ends a test file's use of its cassette (see {@link settle}). Cassette keys are request
- * hashes that name no test, so a failed test, which may have thrown before asking what it
- * recorded, keeps every entry of its file. A run with the cache off never read the
- * cassette, so it has no say over which entries are obsolete.
+ * Ends a test file's use of its cassette (see {@link settle}). A failed test keeps the
+ * entries it recorded (each names its test), since it may have thrown before asking for
+ * them; entries that name no test are kept whenever a test failed. A run with the cache
+ * off never read the cassette, so it has no say over which entries are obsolete.
  */
 export function settleCassette(testPath: string, outcome: CassetteOutcome): StoreReport | undefined {
   const cassette = cassetteFor(testPath)
@@ -98,5 +98,5 @@ export function settleCassette(testPath: string, outcome: CassetteOutcome): Stor
   // Recordings still waiting to be written go to disk first, whatever is decided below.
   cassette?.flush()
   if (resolveCacheMode(getConfig().cache.mode) === 'off') return undefined
-  return settle(cassette as KeyedStore<unknown> | undefined, { fullRun: outcome.fullRun && outcome.failed.length === 0, update: outcome.update })
+  return settle(cassette, { fullRun: outcome.fullRun, update: outcome.update, keep: (_key, entry) => claimedByFailed(entry, outcome.failed) })
 }

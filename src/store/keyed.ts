@@ -120,18 +120,19 @@ export class KeyedStore<E> {
    * run of the file. `keep` names the entries of tests that failed, which never got the
    * chance to touch theirs.
    */
-  obsolete(keep: (key: string) => boolean = () => false): string[] {
-    return Object.keys(this.#load())
-      .filter((k) => !this.touched.has(k) && !keep(k))
+  obsolete(keep: (key: string, entry: E) => boolean = () => false): string[] {
+    const entries = this.#load()
+    return Object.keys(entries)
+      .filter((k) => !this.touched.has(k) && !keep(k, entries[k]!))
       .sort()
   }
 
   /** Deletes the obsolete entries (see {@link obsolete}); returns how many. */
-  prune(keep: (key: string) => boolean = () => false): number {
+  prune(keep: (key: string, entry: E) => boolean = () => false): number {
     let removed = 0
     updateStore<E>(this.#fs, this.path, this.#header, (entries) => {
       for (const key of Object.keys(entries)) {
-        if (!this.touched.has(key) && !keep(key)) {
+        if (!this.touched.has(key) && !keep(key, entries[key]!)) {
           delete entries[key]
           removed++
         }
@@ -152,13 +153,13 @@ export interface StoreReport {
 }
 
 /** How a test file ended, as far as its stores are concerned. */
-export interface FileOutcome {
+export interface FileOutcome<E = unknown> {
   /** Every test of the file ran: none skipped, todo or filtered out, no `.only`. */
   fullRun: boolean
   /** Remove obsolete entries (`-u`, ASSAY_UPDATE=1, or `assay prune` for cassettes). */
   update: boolean
   /** Entries that belong to a test that failed, which keep them as snapshots do. */
-  keep?: ((key: string) => boolean) | undefined
+  keep?: ((key: string, entry: E) => boolean) | undefined
 }
 
 /**
@@ -167,7 +168,7 @@ export interface FileOutcome {
  * assertion never touched its entry). With `update` obsolete entries are removed;
  * otherwise reported, with a warning.
  */
-export function settle(store: KeyedStore<unknown> | undefined, outcome: FileOutcome): StoreReport | undefined {
+export function settle<E>(store: KeyedStore<E> | undefined, outcome: FileOutcome<E>): StoreReport | undefined {
   if (!outcome.fullRun || !store) return undefined
   const obsolete = store.obsolete(outcome.keep)
   const pruned = outcome.update && obsolete.length > 0 ? store.prune(outcome.keep) : 0

@@ -307,7 +307,7 @@ describe.each(runners)('$name', (runner) => {
       const missing = await run('Now a paragraph.', { CI: 'true' })
       expect(missing.code).toBe(1)
       expect(project.results().get('pass: baseline')?.message).toContain('No structural baseline "pass: baseline 1"')
-      expect(project.results().get('pass: baseline')?.message).toContain(runner.name.startsWith('Vitest') ? '\nnpx vitest run baseline.test.js' : '\nnpx jest baseline.test.js')
+      expect(project.results().get('pass: baseline')?.message).toMatch(runner.name.startsWith('Vitest') ? /\s+npx vitest run baseline\.test\.js/ : /\s+npx jest baseline\.test\.js/)
       expect(project.results().get('pass: baseline')?.message).not.toContain(runner.name.startsWith('Vitest') ? 'npx jest' : 'npx vitest')
       expect(existsSync(file())).toBe(false)
     })

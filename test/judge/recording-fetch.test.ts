@@ -8,6 +8,7 @@ import { configure } from '../../src/config.js'
 import { cassettePath, openCassettes } from '../../src/judge/cassette.js'
 import { recordingFetch } from '../../src/judge/recording-fetch.js'
 import { judgeRuntime, settleCassette } from '../../src/judge/runtime.js'
+import { setTestContextProvider } from '../../src/report/records.js'
 import { collectRecords } from '../helpers.js'
 
 let server: FixtureServer
@@ -81,13 +82,29 @@ describe('recordingFetch', () => {
     expect(openCassettes().has(cassettePath(testPath))).toBe(false)
   })
 
-  test('a file with a failed test, or a run with the cache off, leaves every entry alone', async () => {
+  test('a failed test keeps the entries it recorded; the entries of tests that passed or are gone can be obsolete', async () => {
+    configure({ cache: { mode: 'auto' } })
+    const testPath = join(dir, 'owned.test.ts')
+    for (const name of ['throws early', 'was deleted']) {
+      setTestContextProvider(() => ({ testPath, testName: name }))
+      await summarise(app(testPath), `asked by ${name}`)
+    }
+    setTestContextProvider(() => ({}))
+    settleCassette(testPath, { fullRun: true, update: false, failed: [] })
+    const entries = () => JSON.parse(readFileSync(cassettePath(testPath), 'utf8')).entries as Record<string, { test?: string }>
+    expect(Object.values(entries()).map((e) => e.test).sort()).toEqual(['throws early', 'was deleted'])
+    // The next run touches nothing: "throws early" failed before asking, "was deleted" is gone.
+    expect(settleCassette(testPath, { fullRun: true, update: true, failed: ['throws early'] })).toMatchObject({ pruned: 1 })
+    expect(Object.values(entries()).map((e) => e.test)).toEqual(['throws early'])
+  })
+
+  test('entries that name no test are kept whenever a test failed; a run with the cache off leaves every entry alone', async () => {
     configure({ cache: { mode: 'auto' } })
     const testPath = join(dir, 'kept.test.ts')
     await summarise(app(testPath), 'kept')
     settleCassette(testPath, { fullRun: true, update: false, failed: [] })
     // A new run of the file touches nothing: every entry would be obsolete, but a test failed.
-    expect(settleCassette(testPath, { fullRun: true, update: true, failed: ['the test that threw'] })).toBeUndefined()
+    expect(settleCassette(testPath, { fullRun: true, update: true, failed: ['the test that threw'] })).toEqual({ path: cassettePath(testPath), obsolete: [], pruned: 0 })
     configure({ cache: { mode: 'off' } })
     expect(settleCassette(testPath, { fullRun: true, update: true, failed: [] })).toBeUndefined()
     expect(Object.keys(JSON.parse(readFileSync(cassettePath(testPath), 'utf8')).entries as object)).toHaveLength(1)
