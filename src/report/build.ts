@@ -102,7 +102,7 @@ function assertionOf(r: AssayRecord): AssertionResult | undefined {
 }
 
 function llmCallOf(r: LlmCallRecord): LlmCallResult {
-  return { url: r.url, model: r.model ?? null, replayed: r.replayed, status: r.status, tokens: r.usage?.total_tokens ?? null, cost: r.cost ?? null, latencyMs: r.latencyMs }
+  return { url: r.url, model: r.model ?? null, replayed: r.replayed, status: r.status, tokens: r.usage?.total_tokens ?? null, cost: r.cost ?? null, latencyMs: r.latencyMs, ...(r.cassetteMiss ? { cassetteMiss: true } : {}) }
 }
 
 function storeOf(root: string, r: StoreRecord): FileResult['stores'][number] {
@@ -125,7 +125,8 @@ function totalsOf(files: FileResult[]): Totals {
   const live = verdicts.filter((j) => !j.replayed)
   const replayed = verdicts.filter((j) => j.replayed)
   const calls = tests.flatMap((t) => t.llmCalls)
-  const liveCalls = calls.filter((c) => !c.replayed)
+  // A cassette miss reached no model: it is counted as a miss, not as a live call.
+  const liveCalls = calls.filter((c) => !c.replayed && !c.cassetteMiss)
   const stores = files.flatMap((f) => f.stores)
   const latencies = verdicts.map((j) => j.latencyMs).sort((a, b) => a - b)
   const scales = new Set(verdicts.map((j) => `${j.scale![0]},${j.scale![1]}`))
@@ -162,7 +163,7 @@ function totalsOf(files: FileResult[]): Totals {
       p50LatencyMs: percentile(latencies, 50),
       p95LatencyMs: percentile(latencies, 95),
     },
-    appCalls: { calls: calls.length, live: liveCalls.length, replayed: calls.length - liveCalls.length, tokens: liveCalls.reduce((s, c) => s + (c.tokens ?? 0), 0), cost: sum(liveCalls) },
+    appCalls: { calls: calls.length, live: liveCalls.length, replayed: calls.filter((c) => c.replayed).length, tokens: liveCalls.reduce((s, c) => s + (c.tokens ?? 0), 0), cost: sum(liveCalls) },
     baselines: {
       written: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.written, 0),
       updated: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.updated, 0),
@@ -170,7 +171,7 @@ function totalsOf(files: FileResult[]): Totals {
       obsolete: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.obsolete.length, 0),
     },
     cassettes: {
-      misses: judged.filter((j) => j.cassetteMiss).length + calls.filter((c) => c.status === 424 && !c.replayed).length,
+      misses: judged.filter((j) => j.cassetteMiss).length + calls.filter((c) => c.cassetteMiss).length,
       obsolete: stores.filter((s) => s.kind === 'cassette').reduce((n, s) => n + s.obsolete.length, 0),
       pruned: stores.filter((s) => s.kind === 'cassette').reduce((n, s) => n + s.pruned, 0),
     },

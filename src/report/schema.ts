@@ -61,6 +61,8 @@ const llmCall = z.object({
   tokens: count.nullable(),
   cost: z.number().nullable(),
   latencyMs: z.number(),
+  /** Under lockdown the cassette had no answer, so the call got HTTP 424 and reached no model. */
+  cassetteMiss: z.boolean().optional(),
 })
 
 const test = z.object({
