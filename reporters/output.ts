@@ -1,12 +1,12 @@
 // What both reporters do once they hold results.json: write it, add the run to the
 // history, render index.html, print the terminal summary and, on GitHub Actions, write
 // the step summary and the `::error` annotations.
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join, relative, resolve } from 'node:path'
 import { z } from 'zod'
 import { AssayUsageError } from '../src/errors.js'
-import { appendHistory, readHistory, type HistoryRead } from '../src/report/history.js'
+import { appendHistory, historyEntry, partialOf, readHistory, type HistoryRead } from '../src/report/history.js'
 import type { Results } from '../src/report/schema.js'
 import { githubAnnotations, githubStepSummary, terminalSummary } from '../src/report/summary.js'
 import { nodeFileSystem } from '../src/store/file.js'
@@ -53,35 +53,47 @@ export function reportDir(root: string, options: ReporterOptions): string {
 
 /** Which files a report wrote. */
 export interface WrittenReport {
+  /** Where results.json and index.html went: the report folder, or its `partial/` for a partial run. */
   dir: string
   results: string
   html: string | undefined
 }
 
-/** Writes every output of a run and returns where they are. */
+/**
+ * Writes every output of a run and returns where they are. A partial run (fewer files than
+ * the last full run, see `partialOf`) marks results.json with `run.partialOf` and writes it
+ * and its page to `partial/` in the report folder, so the full run's report stays in place;
+ * both go into the one history.
+ */
 export function writeReport(results: Results, root: string, options: ReporterOptions, log: (text: string) => void = console.log): WrittenReport {
   const fs = nodeFileSystem()
-  const dir = reportDir(root, options)
+  const base = reportDir(root, options)
+  const retain = options.history === false ? 0 : (options.history ?? 50)
+  const historyDir = join(base, 'history')
+  const history: HistoryRead = retain > 0 ? readHistory(fs, historyDir) : { entries: [], unreadable: [] }
+  for (const u of history.unreadable) log(`assay: skipped unreadable history file ${u.file} (${u.problem}); delete it if it is not needed`)
+  const partial = partialOf(history.entries, results.run.scope ?? results.files.map((f) => f.path), (f) => existsSync(resolve(root, f)))
+  if (partial !== undefined) results.run.partialOf = partial
+  const dir = partial === undefined ? base : join(base, 'partial')
+
   const resultsPath = join(dir, 'results.json')
   fs.writeAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`)
-
-  const retain = options.history === false ? 0 : (options.history ?? 50)
-  const historyDir = join(dir, 'history')
-  let history: HistoryRead = { entries: [], unreadable: [] }
+  let entries = history.entries
   if (retain > 0) {
     appendHistory(fs, historyDir, results, retain, randomBytes(4).toString('hex'))
-    history = readHistory(fs, historyDir)
+    entries = [...entries, historyEntry(results)].slice(-retain)
   }
-  for (const u of history.unreadable) log(`assay: skipped unreadable history file ${u.file} (${u.problem}); delete it if it is not needed`)
 
   let html: string | undefined
+  const shown = (path: string) => relative(process.cwd(), path) || path
   if (options.html !== false) {
     html = join(dir, 'index.html')
-    fs.writeAtomic(html, renderHtml(results, history.entries))
+    fs.writeAtomic(html, renderHtml(results, entries, { root, page: dir, ...(partial === undefined ? {} : { fullReport: join(base, 'index.html') }) }))
   }
 
   if (options.summary !== false) {
-    const block = terminalSummary(results, relative(process.cwd(), html ?? resultsPath) || resultsPath)
+    const where = shown(html ?? resultsPath)
+    const block = terminalSummary(results, partial === undefined ? where : `${where} (partial run: ${results.files.length} of ${partial} files; the full run's report stays in ${shown(base)})`)
     if (block) log(block)
   }
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, githubStepSummary(results))

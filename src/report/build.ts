@@ -1,6 +1,8 @@
 // Turns what a runner reported (its tests plus assay's records) into results.json. The
 // runner adapters only translate their own result objects into a RunInput; everything
 // else, totals included, is computed here once for both runners.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { relative, sep } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import type { AssayRecord, AssertionBase, JudgeRecord, LlmCallRecord, StoreRecord } from './records.js'
@@ -115,6 +117,8 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
 }
 
+const withHash = (hash: string | undefined) => (hash === undefined ? {} : { hash })
+
 const round = (n: number, digits = 6) => Math.round(n * 10 ** digits) / 10 ** digits
 
 function totalsOf(files: FileResult[]): Totals {
@@ -178,6 +182,15 @@ function totalsOf(files: FileResult[]): Totals {
   }
 }
 
+/** The hash of a test file's source, or undefined when it cannot be read. */
+export function sourceHash(path: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16)
+  } catch {
+    return undefined
+  }
+}
+
 /** Builds results.json from a runner-neutral description of the run. */
 export function buildResults(input: RunInput): Results {
   const files: FileResult[] = input.files
@@ -185,6 +198,7 @@ export function buildResults(input: RunInput): Results {
       path: rel(input.root, f.path),
       durationMs: f.durationMs,
       errors: f.errors.map(cleanError),
+      ...withHash(sourceHash(f.path)),
       tests: f.tests.map((t) => ({
         titles: t.titles,
         state: t.state,
@@ -199,7 +213,7 @@ export function buildResults(input: RunInput): Results {
   return {
     schema: 'assay-results',
     version: RESULTS_VERSION,
-    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError) },
+    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError), scope: files.map((f) => f.path) },
     totals: totalsOf(files),
     files,
   }

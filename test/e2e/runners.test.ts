@@ -168,7 +168,9 @@ describe.each(runners)('$name', (runner) => {
       const outcomes = project.results()
       expect(outcomes.get('pass: judged')?.status).toBe('passed')
       expect(outcomes.get('fail: judged')?.message).toContain('replayed from the cassette')
-      expect(run.output).toContain('assay: judge 0 live, 3 replayed; 0 requests, 0 tokens, $0.0000')
+      // The whole block, once: the reporter's; the coordinator and the stores stay silent.
+      expect(run.output).toContain(['assay: 3 LLM assertions, 1 failed', 'assay: judge 0 live, 3 replayed; 0 requests, 0 tokens, $0.0000', 'assay: report assay-report/index.html'].join('\n'))
+      expect(run.output.match(/^assay: /gm)).toHaveLength(3)
       expect(judge.requests.length).toBe(before)
       const judged = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8'))
       expect(judged.totals.judge).toMatchObject({ verdicts: 3, live: 0, replayed: 3, failures: 0, requests: 0, cost: 0, meanScore: { value: 5, scale: [1, 10] } })
@@ -207,15 +209,19 @@ describe.each(runners)('$name', (runner) => {
     test('entries no test touched are reported, kept under a filter, and pruned with ASSAY_UPDATE=1 or assay prune', async () => {
       const entries = () => Object.keys(JSON.parse(readFileSync(cassette(), 'utf8')).entries as object)
       expect(entries()).toHaveLength(3)
-      // Drop one judged test from the file: its entry becomes obsolete.
+      // Drop two judged tests from the file: their entries become obsolete (the failing one
+      // goes too, since a file with a failed test keeps every entry).
       const path = join(project.dir, 'judged.test.js')
-      writeFileSync(path, readFileSync(path, 'utf8').replace(/test\('pass: judged not'[\s\S]*?\n\}\)\n/, ''))
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/test\('(pass: judged not|fail: judged)'[\s\S]*?\n\}\)\n/g, ''))
       const filtered = await runner.run(project, 'pass: judged', 'judged.test.js', { ...judgeEnv(), CI: 'true', ASSAY_UPDATE: '1' })
       expect(filtered.code, filtered.output).toBe(0)
       expect(entries()).toHaveLength(3)
       const reported = await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true' })
-      expect(reported.output).toContain('assay: 1 obsolete entry in')
-      expect(reported.output).toMatch(/assay: 1 obsolete entry in __llm_cassettes__\/judged\.test\.js\.json; run with -u/)
+      expect(reported.output).toMatch(/assay: 2 obsolete entries in __llm_cassettes__\/judged\.test\.js\.json; run with -u/)
+      // Said once, by the reporter's block; never as a console.warn (Jest adds a stack to those).
+      expect(reported.output.match(/obsolete entr/g), reported.output).toHaveLength(1)
+      expect(reported.output).not.toContain('console.warn')
+      expect(reported.output).not.toMatch(/at settle|keyed\.(js|ts)/)
       expect(entries()).toHaveLength(3)
       if (runner.name.startsWith('Vitest')) {
         const prune = await project.run(runner.name.includes('Vitest 5') ? node22Path() : process.execPath, ['node_modules/assay/bin/assay.mjs', 'prune', 'judged.test.js'], judgeEnv())
@@ -223,14 +229,27 @@ describe.each(runners)('$name', (runner) => {
       } else {
         await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true', ASSAY_UPDATE: '1' })
       }
-      expect(entries()).toHaveLength(2)
+      expect(entries()).toHaveLength(1)
     })
 
     test('on CI, a verdict missing from the cassette fails with the command that records it', async () => {
       rmSync(cassette())
+      // The app's own call misses too: it gets HTTP 424, and the summary block counts it.
+      project.writeTest(
+        'app.test.js',
+        `test('pass: judged app call', async () => {
+  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise: never recorded' }] })
+  const res = await recordingFetch()(process.env.OPENAI_BASE_URL + '/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  expect(res.status).toBe(424)
+})
+`,
+        ['recordingFetch'],
+      )
       const before = judge.requests.length
-      const run = await runner.run(project, 'pass: judged', 'judged.test.js', { ...judgeEnv(), CI: 'true' })
+      const run = await runner.run(project, 'pass: judged', 'judged.test.js', { ...judgeEnv(), CI: 'true' }, ['app.test.js'])
       expect(run.code).toBe(1)
+      expect(run.output).toContain('assay: app LLM calls 0 live, 0 replayed, 1 missing from the cassette; 0 tokens, $0.0000')
+      expect(run.output).toContain('assay: cassette misses 2 under lockdown (1 judge verdict, 1 app call); record them with ASSAY_CACHE=auto')
       const message = project.results().get('pass: judged')?.message ?? ''
       expect(message).toContain('toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.')
       expect(message).toContain('ASSAY_CACHE=auto npx')

@@ -42,7 +42,7 @@ describe('buildResults', () => {
     const r = buildResults(run([]))
     expect(r.files.map((f) => f.path)).toEqual(['b.test.ts', 'sub/a.test.ts'])
     expect(r.files[1]!.stores).toEqual([{ kind: 'cassette', path: 'sub/__llm_cassettes__/a.test.ts.json', obsolete: ['k1', 'k2'], pruned: 0, written: 0, updated: 0 }])
-    expect(r.run).toEqual({ runner: 'jest', startedAt: '2026-01-02T03:04:05.000Z', durationMs: 1234, status: 'passed', errors: [] })
+    expect(r.run).toEqual({ runner: 'jest', startedAt: '2026-01-02T03:04:05.000Z', durationMs: 1234, status: 'passed', errors: [], scope: ['b.test.ts', 'sub/a.test.ts'] })
     expect(r).toMatchObject({ schema: 'assay-results', version: RESULTS_VERSION })
     expect(r.totals.cassettes.obsolete).toBe(2)
   })
