@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { join, relative, resolve } from 'node:path'
 import { z } from 'zod'
 import { AssayUsageError } from '../src/errors.js'
-import { appendHistory, historyEntry, partialOf, readHistory, type HistoryRead } from '../src/report/history.js'
+import { appendHistory, partialOf, readHistory, type HistoryRead } from '../src/report/history.js'
 import type { Results } from '../src/report/schema.js'
 import { githubAnnotations, githubStepSummary, terminalSummary } from '../src/report/summary.js'
 import { nodeFileSystem } from '../src/store/file.js'
@@ -80,8 +80,7 @@ export function writeReport(results: Results, root: string, options: ReporterOpt
   fs.writeAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`)
   let entries = history.entries
   if (retain > 0) {
-    appendHistory(fs, historyDir, results, retain, randomBytes(4).toString('hex'))
-    entries = [...entries, historyEntry(results)].slice(-retain)
+    entries = [...entries, appendHistory(fs, historyDir, results, retain, randomBytes(4).toString('hex'))].slice(-retain)
   }
 
   let html: string | undefined

@@ -97,7 +97,7 @@ function trends(history: HistoryEntry[], files: number): string {
     chart('trend-cost', 'Cost per run', history.map((h) => h.totals.judge.cost + h.totals.appCalls.cost), (v) => money(v)),
   ].join('')
   if (!charts) return ''
-  return `<section id="trends"><p class="scope">Trends over the runs of these ${files} test file${files === 1 ? '' : 's'}</p>${charts}</section>`
+  return `<section id="trends"><p class="scope">Trends over the runs of ${files === 1 ? 'this test file' : `these ${files} test files`}</p>${charts}</section>`
 }
 
 function controls(r: Results): string {

@@ -159,10 +159,12 @@ export function readHistory(fs: StoreFileSystem, dir: string): HistoryRead {
 
 /**
  * Adds a run to the history and removes the oldest runs beyond `retain`. `id` keeps two
- * runs started in the same millisecond apart.
+ * runs started in the same millisecond apart. Returns the entry written.
  */
-export function appendHistory(fs: StoreFileSystem, dir: string, results: Results, retain: number, id: string): void {
-  fs.writeAtomic(join(dir, fileName(results, id)), `${JSON.stringify(historyEntry(results))}\n`)
+export function appendHistory(fs: StoreFileSystem, dir: string, results: Results, retain: number, id: string): HistoryEntry {
+  const entry = historyEntry(results)
+  fs.writeAtomic(join(dir, fileName(results, id)), `${JSON.stringify(entry)}\n`)
   const names = readdirSync(dir).filter((n) => NAME.test(n)).sort()
   for (const name of names.slice(0, Math.max(0, names.length - retain))) rmSync(join(dir, name), { force: true })
+  return entry
 }
