@@ -1,12 +1,12 @@
 // What both reporters do once they hold results.json: write it, add the run to the
 // history, render index.html, print the terminal summary and, on GitHub Actions, write
 // the step summary and the `::error` annotations.
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join, relative, resolve } from 'node:path'
 import { z } from 'zod'
 import { AssayUsageError } from '../src/errors.js'
-import { appendHistory, readHistory, type HistoryRead } from '../src/report/history.js'
+import { appendHistory, partialOf, readHistory, type HistoryRead } from '../src/report/history.js'
 import type { Results } from '../src/report/schema.js'
 import { holdsSecrets, redact, redactDeep } from '../src/secrets.js'
 import { githubAnnotations, githubStepSummary, terminalSummary } from '../src/report/summary.js'
@@ -54,6 +54,7 @@ export function reportDir(root: string, options: ReporterOptions): string {
 
 /** Which files a report wrote. */
 export interface WrittenReport {
+  /** Where results.json and index.html went: the report folder, or its `partial/` for a partial run. */
   dir: string
   results: string
   html: string | undefined
@@ -72,6 +73,17 @@ export function writeReport(results: Results, root: string, options: ReporterOpt
 }
 
 function writeOutputs(raw: Results, root: string, options: ReporterOptions, log: (text: string) => void): WrittenReport {
+  const say = (text: string) => log(redact(text))
+  const fs = nodeFileSystem()
+  const base = reportDir(root, options)
+  const retain = options.history === false ? 0 : (options.history ?? 50)
+  const historyDir = join(base, 'history')
+  const history: HistoryRead = retain > 0 ? readHistory(fs, historyDir) : { entries: [], unreadable: [] }
+  for (const u of history.unreadable) say(`assay: skipped unreadable history file ${u.file} (${u.problem}); delete it if it is not needed`)
+  const partial = partialOf(history.entries, raw.run.scope ?? raw.files.map((f) => f.path), (f) => existsSync(resolve(root, f)))
+  if (partial !== undefined) raw.run.partialOf = partial
+  const dir = partial === undefined ? base : join(base, 'partial')
+
   // Records were redacted in the workers; the runner's own errors (an SDK error quoting a
   // key an endpoint echoed) and test titles were not. One scan of the JSON written anyway
   // decides whether the results need the (slower) walk.
@@ -81,29 +93,23 @@ function writeOutputs(raw: Results, root: string, options: ReporterOptions, log:
     results = redactDeep(raw)
     json = `${JSON.stringify(results, null, 2)}\n`
   }
-  const say = (text: string) => log(redact(text))
-  const fs = nodeFileSystem()
-  const dir = reportDir(root, options)
   const resultsPath = join(dir, 'results.json')
   fs.writeAtomic(resultsPath, json)
-
-  const retain = options.history === false ? 0 : (options.history ?? 50)
-  const historyDir = join(dir, 'history')
-  let history: HistoryRead = { entries: [], unreadable: [] }
+  let entries = history.entries
   if (retain > 0) {
-    appendHistory(fs, historyDir, results, retain, randomBytes(4).toString('hex'))
-    history = readHistory(fs, historyDir)
+    entries = [...entries, appendHistory(fs, historyDir, results, retain, randomBytes(4).toString('hex'))].slice(-retain)
   }
-  for (const u of history.unreadable) say(`assay: skipped unreadable history file ${u.file} (${u.problem}); delete it if it is not needed`)
 
   let html: string | undefined
+  const shown = (path: string) => relative(process.cwd(), path) || path
   if (options.html !== false) {
     html = join(dir, 'index.html')
-    fs.writeAtomic(html, redact(renderHtml(results, history.entries)))
+    fs.writeAtomic(html, redact(renderHtml(results, entries, { root, page: dir, ...(partial === undefined ? {} : { fullReport: join(base, 'index.html') }) })))
   }
 
   if (options.summary !== false) {
-    const block = terminalSummary(results, relative(process.cwd(), html ?? resultsPath) || resultsPath)
+    const where = shown(html ?? resultsPath)
+    const block = terminalSummary(results, partial === undefined ? where : `${where} (partial run: ${results.files.length} of ${partial} files; the full run's report stays in ${shown(base)})`)
     if (block) say(block)
   }
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, redact(githubStepSummary(results)))

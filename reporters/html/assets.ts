@@ -21,6 +21,18 @@ h1{font-size:20px;margin:8px 0 2px}
 .chart circle{fill:var(--accent)}
 .chart circle.now{fill:var(--fg)}
 .chart p{margin:0;color:var(--muted);font-size:12px}
+.chart p b{color:var(--fg)}
+.chart .axis{fill:none;stroke:var(--line);stroke-width:1}
+.chart text{font-size:10px;fill:var(--muted);text-anchor:end}
+.chart text.runs{text-anchor:start}.chart text.runs.end{text-anchor:end}
+.chart p.one{margin:8px 0}
+#trends .scope{flex-basis:100%;margin:0;color:var(--muted);font-size:12px}
+.partial{background:#fff4d6;border:1px solid #e5c66b;border-radius:8px;padding:8px 12px;font-weight:600;margin:0 0 10px}
+.mbs{display:flex;gap:4px;flex-wrap:wrap;justify-content:flex-end;max-width:55%}
+.mb{font-size:11px;border-radius:8px;padding:0 6px;background:#e7f4ec;color:var(--pass);white-space:nowrap}
+.mb.fail{background:#fbe9ea;color:var(--fail);font-weight:600}
+.where{display:inline-flex;gap:8px;font-size:12px}
+.where a{color:var(--accent)}
 nav{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--line);display:flex;gap:10px;flex-wrap:wrap;align-items:center;z-index:1}
 nav input[type=search]{flex:1;min-width:200px;padding:5px 8px;border:1px solid var(--line);border-radius:6px}
 nav select,nav button{padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg)}

@@ -9,6 +9,7 @@ export const SCRIPT = String.raw`
   'use strict'
   var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
   var BIDI_SPLIT = /([\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069])/
+  var LINKS = null
   var BADGE = { passed: '\u2713', failed: '\u2717', skipped: '\u2193', todo: '\u2026' }
   // Text, with bidi controls shown as visible marks instead of being applied.
   function put(e, s) {
@@ -83,12 +84,36 @@ export const SCRIPT = String.raw`
       else put(pre, l)
     })
   }
-  function assertion(parent, a) {
+  // A failed assertion's place: a link to its file (relative to this page) and one that
+  // opens the line in VS Code. Each path segment is percent-encoded, so no file name can
+  // make either link anything but a relative file link or a vscode:// link.
+  function where(parent, file, loc) {
+    var span = add(parent, 'span', 'where')
+    if (!LINKS) { add(span, 'span', 'sub', file + ':' + loc.line + ':' + loc.column); return }
+    var path = file.split('/').map(encodeURIComponent).join('/')
+    var rel = add(span, 'a', 'src', file + ':' + loc.line + ':' + loc.column)
+    rel.href = (LINKS.fromPage ? LINKS.fromPage.split('/').map(encodeURIComponent).join('/') + '/' : './') + path
+    var abs = (LINKS.root.charAt(0) === '/' ? '' : '/') + LINKS.root.split('/').map(encodeURIComponent).join('/')
+    var code = add(span, 'a', 'src', 'open in VS Code')
+    code.href = 'vscode://file' + abs + '/' + path + ':' + loc.line + ':' + loc.column
+  }
+  // The badges of a collapsed row: each assertion's matcher, failed ones marked, and a
+  // judged one's score against its threshold.
+  function badges(parent, t) {
+    var shown = t.assertions.slice(0, 8)
+    shown.forEach(function (a) {
+      var text = (a.negated ? 'not.' : '') + a.matcher
+      if (a.judge) text += ' ' + (a.judge.score === undefined ? 'no verdict' : num(a.judge.score) + ' / \u2265' + num(a.judge.threshold))
+      add(parent, 'span', 'mb' + (a.pass ? '' : ' fail'), (a.pass ? '' : '\u2717 ') + text)
+    })
+    if (t.assertions.length > shown.length) add(parent, 'span', 'mb', '+' + (t.assertions.length - shown.length))
+  }
+  function assertion(parent, a, file) {
     var li = add(parent, 'li', 'a ' + (a.pass ? 'ok' : 'fail'))
     var h = add(li, 'div', 'h')
     add(h, 'code', null, (a.negated ? '.not.' : '') + a.matcher)
     add(h, 'span', 'verdict', a.pass ? 'passed' : 'failed')
-    if (a.location) add(h, 'span', 'sub', 'line ' + a.location.line)
+    if (a.location) where(h, file, a.location)
     if (a.summary) add(h, 'span', 'sum', a.summary)
     if (a.judge) judge(li, a.judge)
     if (a.entities) { chips(li, 'Kept', a.entities.kept); chips(li, 'Missing', a.entities.missing, ' miss') }
@@ -103,7 +128,8 @@ export const SCRIPT = String.raw`
       if (a.drift.changes.length) { var ul = add(li, 'ul', 'changes'); a.drift.changes.forEach(function (x) { add(ul, 'li', null, x) }) }
       if (a.drift.diff) diff(li, a.drift.diff)
     }
-    if (!a.pass && a.message) add(li, 'pre', 'msg', a.message)
+    // The message says again what the structured view shows; it stands alone only for matchers without one.
+    if (!a.pass && a.message && !a.judge && !a.entities && !a.numbers && !a.drift) add(li, 'pre', 'msg', a.message)
   }
   function calls(parent, list) {
     if (!list.length) return
@@ -122,19 +148,19 @@ export const SCRIPT = String.raw`
       time(add(r, 'td', 'n'), c.latencyMs)
     })
   }
-  function details(el, t) {
+  function details(el, t, file) {
     // A failed assertion's message is shown with the assertion; the runner's copy is not repeated.
     var shown = t.assertions.filter(function (a) { return a.message }).map(function (a) { return a.message })
     var b = add(el, 'div', 'body')
     t.errors.forEach(function (e) { if (!shown.some(function (m) { return e.indexOf(m) >= 0 })) add(b, 'pre', 'err', e) })
-    if (t.assertions.length) { var ol = add(b, 'ol', 'assertions'); t.assertions.forEach(function (a) { assertion(ol, a) }) }
+    if (t.assertions.length) { var ol = add(b, 'ol', 'assertions'); t.assertions.forEach(function (a) { assertion(ol, a, file) }) }
     calls(b, t.llmCalls)
     if (!b.childNodes.length) add(b, 'span', 'sum', 'No assay assertions.')
   }
   function build(item) {
     item.built = true
-    details(item.el, item.test)
-    if (item.runs) history(item.el.lastChild, item.runs, false)
+    details(item.el, item.test, item.file)
+    if (item.runs) history(item.el.lastChild, item.runs, item.flips)
   }
   function haystack(item) {
     if (item.hay !== null) return item.hay
@@ -155,22 +181,23 @@ export const SCRIPT = String.raw`
     return item.hay
   }
 
-  // One letter per run (p, f, s, t), oldest first, for tests seen in earlier runs.
-  function history(parent, runs, summary) {
-    var ran = runs.replace(/[st]/g, '')
+  // One letter per run (p, f, s, t), oldest first, for tests seen in earlier runs; "|"
+  // where the test file changed. Flakiness is decided by the reporter (flips since the
+  // last change); this shows it.
+  function history(parent, runs, flips) {
+    var all = runs.replace(/\|/g, '')
+    var ran = all.replace(/[st]/g, '')
     var passed = ran.replace(/f/g, '').length
-    if (summary) {
-      if (passed && passed < ran.length) add(parent, 'span', 'flaky', 'flaky: failed ' + (ran.length - passed) + ' of ' + ran.length + ' runs')
-      return
-    }
     var d = add(parent, 'div', 'chips')
     add(d, 'span', 'k', 'History')
-    add(d, 'span', null, 'passed ' + passed + ' of ' + ran.length + ' runs' + (runs.length > ran.length ? ' (skipped in ' + (runs.length - ran.length) + ')' : '') + ', oldest first: ' + runs.split('').map(function (c) { return c === 'p' ? '✓' : c === 'f' ? '✗' : '·' }).join(''))
+    add(d, 'span', null, 'passed ' + passed + ' of ' + ran.length + ' runs' + (all.length > ran.length ? ' (skipped in ' + (all.length - ran.length) + ')' : '') + ', oldest first: ' + runs.split('').map(function (c) { return c === 'p' ? '✓' : c === 'f' ? '✗' : c === '|' ? ' | ' : '·' }).join('') + (runs.indexOf('|') >= 0 ? ' (| marks a change of the test file)' : '') + (flips ? '; the outcome flipped ' + flips + ' times with the test unchanged' : ''))
   }
 
   function start(data) {
     var results = data.results
     var trend = data.trend
+    var flaky = data.flaky || {}
+    LINKS = data.links || null
     var main = document.getElementById('files')
     main.textContent = ''
     var items = []
@@ -199,10 +226,13 @@ export const SCRIPT = String.raw`
         var sum = add(el, 'summary')
         add(sum, 'span', 'badge', BADGE[t.state])
         add(sum, 'span', 'name', t.titles.join(' \u203a '))
-        var runs = trend[[f.path].concat(t.titles).join(' › ')]
-        if (runs) history(sum, runs, true)
+        var key = [f.path].concat(t.titles).join(' › ')
+        var runs = trend[key]
+        var flips = flaky[key] || 0
+        if (t.assertions.length) badges(add(sum, 'span', 'mbs'), t)
+        if (flips) add(sum, 'span', 'flaky', 'flaky: ' + flips + ' flips')
         if (t.durationMs !== null) time(sum, t.durationMs)
-        var item = { el: el, test: t, file: f.path, runs: runs, matchers: ' ' + matchers.join(' ') + ' ', hay: null, built: false }
+        var item = { el: el, test: t, file: f.path, runs: runs, flips: flips, matchers: ' ' + matchers.join(' ') + ' ', hay: null, built: false }
         el.addEventListener('toggle', function () {
           if (el.open && !item.built) build(item)
         })

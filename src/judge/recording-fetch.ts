@@ -69,6 +69,7 @@ export function recordingFetch(options: RecordingFetchOptions = {}): typeof fetc
         // An HTTP error the SDK passes on as it is (a thrown fetch error would become a
         // retried "Connection error." and hide the message).
         const miss = new CassetteMissError(cassette.path, key, testPath)
+        emitRecord({ kind: 'llm-call', testPath, testName: test.testName, url: pathname, model, replayed: false, status: 424, usage: undefined, cost: undefined, latencyMs: 0, cassetteMiss: true })
         return new Response(JSON.stringify({ error: { message: miss.message, type: 'assay_cassette_miss', code: 'cassette_miss', param: null } }), { status: 424, headers: { 'content-type': 'application/json' } })
       }
     }

@@ -1,6 +1,8 @@
 // Turns what a runner reported (its tests plus assay's records) into results.json. The
 // runner adapters only translate their own result objects into a RunInput; everything
 // else, totals included, is computed here once for both runners.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { relative, sep } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import type { AssayRecord, AssertionBase, JudgeRecord, LlmCallRecord, StoreRecord } from './records.js'
@@ -125,7 +127,7 @@ function assertionOf(r: AssayRecord): AssertionResult | undefined {
 
 function llmCallOf(r: LlmCallRecord): LlmCallResult {
   const tokens = r.usage?.total_tokens
-  return { url: r.url, model: r.model ?? null, replayed: r.replayed, status: r.status, tokens: finite(tokens) ? tokens : null, cost: finite(r.cost) ? r.cost : null, latencyMs: finite(r.latencyMs) ? r.latencyMs : 0 }
+  return { url: r.url, model: r.model ?? null, replayed: r.replayed, status: r.status, tokens: finite(tokens) ? tokens : null, cost: finite(r.cost) ? r.cost : null, latencyMs: finite(r.latencyMs) ? r.latencyMs : 0, ...(r.cassetteMiss ? { cassetteMiss: true } : {}) }
 }
 
 function storeOf(root: string, r: StoreRecord): FileResult['stores'][number] {
@@ -138,6 +140,8 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
 }
 
+const withHash = (hash: string | undefined) => (hash === undefined ? {} : { hash })
+
 const round = (n: number, digits = 6) => Math.round(n * 10 ** digits) / 10 ** digits
 
 function totalsOf(files: FileResult[]): Totals {
@@ -148,7 +152,8 @@ function totalsOf(files: FileResult[]): Totals {
   const live = verdicts.filter((j) => !j.replayed)
   const replayed = verdicts.filter((j) => j.replayed)
   const calls = tests.flatMap((t) => t.llmCalls)
-  const liveCalls = calls.filter((c) => !c.replayed)
+  // A cassette miss reached no model: it is counted as a miss, not as a live call.
+  const liveCalls = calls.filter((c) => !c.replayed && !c.cassetteMiss)
   const stores = files.flatMap((f) => f.stores)
   const latencies = verdicts.map((j) => j.latencyMs).sort((a, b) => a - b)
   const scales = new Set(verdicts.map((j) => `${j.scale![0]},${j.scale![1]}`))
@@ -185,7 +190,7 @@ function totalsOf(files: FileResult[]): Totals {
       p50LatencyMs: percentile(latencies, 50),
       p95LatencyMs: percentile(latencies, 95),
     },
-    appCalls: { calls: calls.length, live: liveCalls.length, replayed: calls.length - liveCalls.length, tokens: liveCalls.reduce((s, c) => s + (c.tokens ?? 0), 0), cost: sum(liveCalls) },
+    appCalls: { calls: calls.length, live: liveCalls.length, replayed: calls.filter((c) => c.replayed).length, tokens: liveCalls.reduce((s, c) => s + (c.tokens ?? 0), 0), cost: sum(liveCalls) },
     baselines: {
       written: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.written, 0),
       updated: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.updated, 0),
@@ -193,10 +198,19 @@ function totalsOf(files: FileResult[]): Totals {
       obsolete: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.obsolete.length, 0),
     },
     cassettes: {
-      misses: judged.filter((j) => j.cassetteMiss).length + calls.filter((c) => c.status === 424 && !c.replayed).length,
+      misses: judged.filter((j) => j.cassetteMiss).length + calls.filter((c) => c.cassetteMiss).length,
       obsolete: stores.filter((s) => s.kind === 'cassette').reduce((n, s) => n + s.obsolete.length, 0),
       pruned: stores.filter((s) => s.kind === 'cassette').reduce((n, s) => n + s.pruned, 0),
     },
+  }
+}
+
+/** The hash of a test file's source, or undefined when it cannot be read. */
+export function sourceHash(path: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16)
+  } catch {
+    return undefined
   }
 }
 
@@ -207,6 +221,7 @@ export function buildResults(input: RunInput): Results {
       path: rel(input.root, f.path),
       durationMs: f.durationMs,
       errors: f.errors.map(cleanError),
+      ...withHash(sourceHash(f.path)),
       tests: f.tests.map((t) => ({
         titles: t.titles,
         state: t.state,
@@ -221,7 +236,7 @@ export function buildResults(input: RunInput): Results {
   return {
     schema: 'assay-results',
     version: RESULTS_VERSION,
-    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError) },
+    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError), scope: files.map((f) => f.path) },
     totals: totalsOf(files),
     files,
   }

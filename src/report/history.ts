@@ -24,6 +24,8 @@ const entrySchema = z.object({
    * overall scores of its judged assertions. What per-test trends and flakiness read.
    */
   tests: z.array(z.tuple([z.string(), z.enum(STATES), z.array(z.number())])),
+  /** Each test file's source hash in that run (see `FileResult.hash`); absent in older entries. */
+  hashes: z.record(z.string(), z.string()).optional(),
 })
 
 // zod checks the header and totals; the per-test rows (5,000 × 50 runs in a big suite)
@@ -65,17 +67,73 @@ export function historyEntry(results: Results): HistoryEntry {
   const tests = results.files.flatMap((f) =>
     f.tests.map((t): HistoryEntry['tests'][number] => [testKey(f.path, t.titles), t.state, t.assertions.flatMap((a) => (a.judge?.score === undefined ? [] : [a.judge.score]))]),
   )
-  return { schema: 'assay-history', version: HISTORY_VERSION, run: results.run, totals: results.totals, tests }
+  const hashes: Record<string, string> = {}
+  for (const f of results.files) if (f.hash !== undefined) hashes[f.path] = f.hash
+  return { schema: 'assay-history', version: HISTORY_VERSION, run: results.run, totals: results.totals, tests, hashes }
 }
 
 /**
- * Each current test's outcomes over the history, oldest first, one letter per run it ran
- * in (p passed, f failed, s skipped, t todo); tests with no earlier run are left out.
+ * Each test's outcomes over the history, oldest first: one letter per run it ran in (p
+ * passed, f failed, s skipped, t todo), with a `|` where its test file's source changed
+ * between two of those runs. `files` maps each test key to its file; tests not in it are
+ * left out.
  */
-export function testTrends(history: readonly HistoryEntry[]): Record<string, string> {
+export function testTrends(history: readonly HistoryEntry[], files?: ReadonlyMap<string, string>): Record<string, string> {
   const trends: Record<string, string> = {}
-  for (const entry of history) for (const [key, state] of entry.tests) trends[key] = (trends[key] ?? '') + state[0]
+  const last = new Map<string, string>()
+  for (const entry of history) {
+    for (const [key, state] of entry.tests) {
+      const file = files ? files.get(key) : undefined
+      if (files && file === undefined) continue
+      const hash = file === undefined ? undefined : entry.hashes?.[file]
+      const before = last.get(key)
+      // An entry without hashes (written before they were kept) is taken as unchanged.
+      const changed = hash !== undefined && before !== undefined && before !== hash
+      if (hash !== undefined) last.set(key, hash)
+      trends[key] = (trends[key] ?? '') + (changed ? '|' : '') + state[0]
+    }
+  }
   return trends
+}
+
+/**
+ * How often a test's outcome flipped since its inputs last changed, from its trend (see
+ * {@link testTrends}): skipped and todo runs are ignored, runs before the last `|` too.
+ * A test is flaky when this is 2 or more: pass-fail-pass and fail-pass-fail are flaky; a
+ * test that failed and was then fixed (one flip) is not.
+ */
+export function outcomeFlips(trend: string): number {
+  const since = trend.slice(trend.lastIndexOf('|') + 1).replace(/[st]/g, '')
+  let flips = 0
+  for (let i = 1; i < since.length; i++) if (since[i] !== since[i - 1]) flips++
+  return flips
+}
+
+/** A run's files: its recorded scope, or for entries written before scopes were, the files of its tests. */
+export function scopeOf(run: { run: { scope?: string[] | undefined }; tests?: readonly (readonly [string, ...unknown[]])[] }): string[] {
+  if (run.run.scope) return run.run.scope
+  return [...new Set((run.tests ?? []).map(([key]) => key.split(' › ')[0]!))].sort()
+}
+
+const sameFiles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i])
+
+/** The runs that covered exactly the same test files as `scope`: the ones a trend chart may compare. */
+export function comparableRuns(history: readonly HistoryEntry[], scope: readonly string[]): HistoryEntry[] {
+  return history.filter((e) => sameFiles(scopeOf(e), scope))
+}
+
+/**
+ * Whether a run over `scope` is partial: its files are a strict subset of the files of the
+ * last full run in `history` that still exist. Returns that run's number of such files, or
+ * undefined for a full run. A run is full when it is the first, or not partial itself.
+ */
+export function partialOf(history: readonly HistoryEntry[], scope: readonly string[], exists: (file: string) => boolean = () => true): number | undefined {
+  let full: string[] | undefined
+  for (let i = history.length - 1; i >= 0 && !full; i--) if (history[i]!.run.partialOf === undefined) full = scopeOf(history[i]!)
+  if (!full) return undefined
+  const reference = full.filter(exists)
+  const inside = new Set(reference)
+  return scope.length < reference.length && scope.every((f) => inside.has(f)) ? reference.length : undefined
 }
 
 /** Reads every run in `dir`, oldest first. A missing folder is an empty history. */
@@ -101,10 +159,12 @@ export function readHistory(fs: StoreFileSystem, dir: string): HistoryRead {
 
 /**
  * Adds a run to the history and removes the oldest runs beyond `retain`. `id` keeps two
- * runs started in the same millisecond apart.
+ * runs started in the same millisecond apart. Returns the entry written.
  */
-export function appendHistory(fs: StoreFileSystem, dir: string, results: Results, retain: number, id: string): void {
-  fs.writeAtomic(join(dir, fileName(results, id)), `${JSON.stringify(historyEntry(results))}\n`)
+export function appendHistory(fs: StoreFileSystem, dir: string, results: Results, retain: number, id: string): HistoryEntry {
+  const entry = historyEntry(results)
+  fs.writeAtomic(join(dir, fileName(results, id)), `${JSON.stringify(entry)}\n`)
   const names = readdirSync(dir).filter((n) => NAME.test(n)).sort()
   for (const name of names.slice(0, Math.max(0, names.length - retain))) rmSync(join(dir, name), { force: true })
+  return entry
 }

@@ -68,6 +68,8 @@ export interface LlmCallRecord {
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | undefined
   cost: number | undefined
   latencyMs: number
+  /** Under lockdown the cassette had no answer: the app got HTTP 424. */
+  cassetteMiss?: boolean | undefined
 }
 
 /** What happened to a test file's cassette or baselines at its end (Vitest also puts it in the file's meta). */

@@ -61,6 +61,8 @@ const llmCall = z.object({
   tokens: count.nullable(),
   cost: z.number().nullable(),
   latencyMs: z.number(),
+  /** Under lockdown the cassette had no answer, so the call got HTTP 424 and reached no model. */
+  cassetteMiss: z.boolean().optional(),
 })
 
 const test = z.object({
@@ -88,6 +90,8 @@ const file = z.object({
   durationMs: z.number().nullable(),
   /** Errors outside any test: a syntax error, a failing afterAll. */
   errors: z.array(z.string()),
+  /** SHA-256 (16 hex digits) of the test file's source: a changed file means changed test inputs. */
+  hash: z.string().optional(),
   tests: z.array(test),
   stores: z.array(store),
 })
@@ -138,6 +142,10 @@ export const resultsSchema = z.object({
     status: z.enum(['passed', 'failed', 'interrupted']),
     /** Errors outside any test file, such as unhandled rejections. */
     errors: z.array(z.string()),
+    /** The test files the run covered, sorted; runs over the same files are comparable. Absent in files written before it was added. */
+    scope: z.array(z.string()).optional(),
+    /** Set when the run covered only some of the files of the last full run: that run's number of files. */
+    partialOf: z.number().int().min(1).optional(),
   }),
   totals,
   files: z.array(file),

@@ -5,19 +5,36 @@ import type { AssertionResult, Results } from './schema.js'
 const money = (n: number) => `$${n.toFixed(4)}`
 const s = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`
 
-/** The short block printed after the run, or undefined when no assay assertion ran. */
+/**
+ * The block printed after the run, or undefined when assay did nothing. Each fact is said
+ * once: the totals lines, then one line per store file with obsolete or removed entries.
+ */
 export function terminalSummary(r: Results, reportPath?: string): string | undefined {
   const t = r.totals
-  if (t.assertions.total + t.appCalls.calls + t.baselines.obsolete + t.cassettes.obsolete === 0 && t.baselines.written + t.baselines.updated === 0) return undefined
+  const stores = r.files.flatMap((f) => f.stores)
+  const touchedStores = stores.some((st) => st.obsolete.length + st.pruned + st.written + st.updated > 0)
+  if (t.assertions.total + t.appCalls.calls === 0 && !touchedStores) return undefined
   const lines = [`assay: ${s(t.assertions.total, 'LLM assertion')}, ${t.assertions.failed} failed`]
   if (t.judge.verdicts + t.judge.failures > 0) {
     lines.push(
       `assay: judge ${t.judge.live} live, ${t.judge.replayed} replayed${t.judge.failures ? `, ${t.judge.failures} without a verdict` : ''}; ${s(t.judge.requests, 'request')}, ${t.judge.tokens} tokens, ${money(t.judge.cost)}`,
     )
   }
-  if (t.appCalls.calls) lines.push(`assay: app LLM calls ${t.appCalls.live} live, ${t.appCalls.replayed} replayed; ${t.appCalls.tokens} tokens, ${money(t.appCalls.cost)}`)
-  lines.push(`assay: baselines ${t.baselines.written} written, ${t.baselines.updated} updated, ${t.baselines.obsolete} obsolete; cassette misses ${t.cassettes.misses}${t.cassettes.obsolete ? `, ${s(t.cassettes.obsolete, 'obsolete cassette entry', 'obsolete cassette entries')}` : ''}`)
-  for (const f of r.files) for (const st of f.stores) if (st.obsolete.length) lines.push(`assay: ${s(st.obsolete.length, 'obsolete entry', 'obsolete entries')} in ${st.path}; run with -u or ASSAY_UPDATE=1 to remove`)
+  const calls = r.files.flatMap((f) => f.tests.flatMap((x) => x.llmCalls))
+  const appMisses = calls.filter((c) => c.cassetteMiss).length
+  if (t.appCalls.calls) lines.push(`assay: app LLM calls ${t.appCalls.live} live, ${t.appCalls.replayed} replayed${appMisses ? `, ${appMisses} missing from the cassette` : ''}; ${t.appCalls.tokens} tokens, ${money(t.appCalls.cost)}`)
+  const assertions = r.files.flatMap((f) => f.tests.flatMap((x) => x.assertions))
+  const baselined = assertions.some((a) => a.drift) || stores.some((st) => st.kind === 'baseline')
+  if (baselined) lines.push(`assay: baselines ${t.baselines.written} written, ${t.baselines.updated} updated, ${t.baselines.drifted} drifted`)
+  if (t.cassettes.misses) {
+    const judgeMisses = t.cassettes.misses - appMisses
+    const parts = [judgeMisses ? s(judgeMisses, 'judge verdict') : '', appMisses ? s(appMisses, 'app call') : ''].filter(Boolean)
+    lines.push(`assay: cassette misses ${t.cassettes.misses} under lockdown (${parts.join(', ')}); record them with ASSAY_CACHE=auto`)
+  }
+  for (const st of stores) {
+    if (st.obsolete.length) lines.push(`assay: ${s(st.obsolete.length, 'obsolete entry', 'obsolete entries')} in ${st.path}; run with -u or ASSAY_UPDATE=1 to remove`)
+    if (st.pruned) lines.push(`assay: removed ${s(st.pruned, 'obsolete entry', 'obsolete entries')} from ${st.path}`)
+  }
   if (reportPath) lines.push(`assay: report ${reportPath}`)
   return lines.join('\n')
 }

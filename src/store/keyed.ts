@@ -173,7 +173,7 @@ export function settle<E>(store: KeyedStore<E> | undefined, outcome: FileOutcome
   const obsolete = store.obsolete(outcome.keep)
   const pruned = outcome.update && obsolete.length > 0 ? store.prune(outcome.keep) : 0
   if (!outcome.update && obsolete.length > 0) {
-    console.warn(`assay: ${obsolete.length} obsolete entr${obsolete.length === 1 ? 'y' : 'ies'} in ${store.path}; run with -u or ASSAY_UPDATE=1 to remove ${obsolete.length === 1 ? 'it' : 'them'}.`)
+    if (process.env.ASSAY_SUMMARY !== 'reporter') process.stderr.write(`assay: ${obsolete.length} obsolete entr${obsolete.length === 1 ? 'y' : 'ies'} in ${store.path}; run with -u or ASSAY_UPDATE=1 to remove ${obsolete.length === 1 ? 'it' : 'them'}.\n`)
   }
   return { path: store.path, obsolete: outcome.update ? [] : obsolete, pruned }
 }

@@ -94,7 +94,8 @@ describe('security', () => {
     const counts = await page.evaluate(() => ({
       scripts: [...document.scripts].filter((s) => !s.type).length,
       loaders: document.querySelectorAll('img, iframe, link, object, embed, style:not(head style)').length,
-      jsLinks: document.querySelectorAll('a[href]').length,
+      // The only links are a failed assertion's: its file, relative to the page, and vscode://.
+      jsLinks: [...document.querySelectorAll('a[href]')].filter((a) => !/^(\.\.\/|vscode:\/\/file\/)/.test(a.getAttribute('href')!)).length,
       handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
     }))
     expect(counts).toEqual({ scripts: 1, loaders: 0, jsLinks: 0, handlers: 0 })
@@ -137,7 +138,9 @@ describe('security', () => {
     expect(await other.page.locator('.d-del').first().textContent()).toBe('-- Revenue rose 5%.')
     expect(await other.page.locator('table.calls').count()).toBeGreaterThan(10)
     const first = other.page.locator('details.test').first()
-    expect((await first.textContent())!.split('Expected all 2 entities to be preserved.')).toHaveLength(2)
+    // The entity chips say what the message says; the message is not repeated below them.
+    expect(await first.textContent()).not.toContain('Expected all 2 entities to be preserved.')
+    expect(await first.textContent()).toContain('KeptApple')
     expect(await first.textContent()).toContain('TypeError: x is not a function')
     await other.page.close()
   })
@@ -217,13 +220,50 @@ describe('navigation', () => {
     expect(costs.slice(1)).toEqual([0, 0])
   })
 
-  test('a test whose outcome changed across runs is marked flaky, with its history', async () => {
+  const named = (name: string) => page.locator('details.test').filter({ has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) })
+
+  test('a test whose outcome flipped back and forth is marked flaky; one that broke once is not', async () => {
     await reset()
-    const bullets = page.locator('details.test').filter({ hasText: 'has at most 3 bullets' })
-    expect(await bullets.locator('summary .flaky').textContent()).toBe('flaky: failed 1 of 3 runs')
+    await page.click('#expand')
+    const flips = named('summary › changes its mind')
+    expect(await flips.locator('summary .flaky').textContent()).toBe('flaky: 2 flips')
+    expect(await flips.locator('.body').textContent()).toContain('Historypassed 2 of 3 runs, oldest first: ✓✗✓; the outcome flipped 2 times with the test unchanged')
+    const bullets = named('summary › has at most 3 bullets')
+    expect(await bullets.locator('.flaky').count()).toBe(0)
     expect(await bullets.locator('.body').textContent()).toContain('Historypassed 2 of 3 runs, oldest first: ✓✓✗')
-    // A test that always passed carries no mark.
-    expect(await page.locator('details.test').filter({ hasText: 'keeps the names' }).locator('.flaky').count()).toBe(0)
+    expect(await named('summary › keeps the names').locator('.flaky').count()).toBe(0)
+  })
+
+  test('collapsed rows show each matcher as a badge, failed ones marked, and a judged score against its threshold', async () => {
+    await reset()
+    await page.click('#collapse')
+    const row = (name: string) => named(name).locator('summary .mbs')
+    expect(await row('summary › scores well with the judge').textContent()).toBe('toScoreAtLeast 9 / ≥7')
+    expect(await row('summary › has at most 3 bullets').locator('.mb.fail').textContent()).toBe('✗ toHaveBullets')
+    expect(await row('summary › keeps the names').locator('.mb').allTextContents()).toEqual(['toPreserveEntities'])
+    expect(await row('summary › keeps the names').locator('.mb.fail').count()).toBe(0)
+  })
+
+  test('a failed assertion links to its file and line, and to VS Code', async () => {
+    await reset()
+    await page.click('#expand')
+    const bullets = named('summary › has at most 3 bullets')
+    const line = readFileSync(join(project.dir, 'report.test.js'), 'utf8').split('\n').findIndex((l) => l.includes('toHaveBullets({ max: 3 })')) + 1
+    const links = bullets.locator('.where a')
+    expect(await links.first().textContent()).toMatch(new RegExp(`^report\\.test\\.js:${line}:\\d+$`))
+    expect(await links.first().getAttribute('href')).toBe('../report.test.js')
+    expect(await links.nth(1).getAttribute('href')).toMatch(new RegExp(`^vscode://file${project.dir}/report\\.test\\.js:${line}:\\d+$`))
+    // The page's own folder is the report folder, so the relative link reaches the file.
+    expect(await links.first().evaluate((a) => new URL((a as HTMLAnchorElement).href).pathname)).toBe(join(project.dir, 'report.test.js'))
+  })
+
+  test('the header shows only cards the run has something for, and charts label their range', async () => {
+    const cards = await page.locator('.tile dt').allTextContents()
+    expect(cards).toEqual(expect.arrayContaining(['Judge live / replayed', 'App LLM calls live / replayed', 'Baselines drifted', 'Mean judge score']))
+    expect(await page.locator('.tile dd').allTextContents()).not.toContain('–')
+    expect(await page.locator('#trend-pass text.max').textContent()).toMatch(/%$/)
+    expect(await page.locator('#trend-pass text.min').textContent()).toMatch(/%$/)
+    expect(await page.locator('#trend-pass .last').textContent()).toBe(`${((results.totals.passRate ?? 0) * 100).toFixed(1)}%`)
   })
 
   test('screenshot of the failed tests, for the test artefacts', async () => {
@@ -236,14 +276,26 @@ describe('navigation', () => {
   })
 })
 
+test('a run of one file leaves the full report in place and writes a partial one that says so', async () => {
+  const full = readFileSync(join(project.dir, 'assay-report/index.html'), 'utf8')
+  const env = { OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-report-secret', CI: 'true', RUN: '3' }
+  const one = await project.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'report.test.js'], env)
+  expect(one.output).toMatch(/assay: report assay-report\/partial\/index\.html \(partial run: 1 of 2 files; the full run's report stays in assay-report\)/)
+  expect(readFileSync(join(project.dir, 'assay-report/index.html'), 'utf8')).toBe(full)
+  const { page: partial, activity: seen } = await openWatched(browser, join(project.dir, 'assay-report/partial/index.html'))
+  expect(await partial.locator('#partial').textContent()).toBe("Partial run: 1 of 2 files. The last full run's report: ../index.html")
+  // Its charts hold only runs over this one file: this one, so far.
+  expect(await partial.locator('#trend-pass').textContent()).toContain('One run so far')
+  expect(seen.requests).toHaveLength(1)
+  expect(await seen.violations()).toEqual([])
+  await partial.close()
+})
+
 test('the example suite’s report, as the README shows it', async () => {
   const example = await project.run(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(root, 'example/vitest.config.ts')], { ASSAY_CACHE: 'lockdown', CI: 'true', ASSAY_REPORT_DIR: join(project.dir, 'example-report') })
   expect(example.code, example.output).toBe(0)
-  const { page: shot, activity: seen } = await openWatched(browser, join(project.dir, 'example-report/index.html'), { width: 1200, height: 1400 })
-  // The judged tests, opened: the header, the charts, the filters and the judge's reasons.
-  await shot.selectOption('#f-matcher', 'toScoreAtLeast')
-  await shot.waitForFunction(() => document.querySelectorAll('details.test:not([hidden])').length === 2)
-  await shot.click('#expand')
+  const { page: shot, activity: seen } = await openWatched(browser, join(project.dir, 'example-report/index.html'), { width: 1200, height: 900 })
+  // The page as it opens: the header, the charts, the filters and the collapsed rows.
   await shot.screenshot({ path: join(artifacts, 'example-report.png') })
   expect(seen.requests).toHaveLength(1)
   await shot.close()

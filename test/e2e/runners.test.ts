@@ -27,6 +27,8 @@ function normalise(r: Results): Results {
   copy.totals.judge.p50LatencyMs = copy.totals.judge.p95LatencyMs = null
   for (const f of copy.files) {
     f.durationMs = null
+    // Each runner's test file has its own import lines.
+    delete f.hash
     for (const t of f.tests) {
       t.durationMs = null
       for (const a of t.assertions) if (a.judge) a.judge.latencyMs = 0
@@ -37,7 +39,7 @@ function normalise(r: Results): Results {
 }
 // The page marks run-specific values (runner, times, durations) with class "t"; the tests
 // travel inside it as results.json, which is compared after the same masking.
-const maskHtml = (html: string) => withoutData(html, JSON.stringify({ ...embeddedData(html), results: normalise(embeddedResults(html) as Results) })).replace(/<span class="t">[^<]*<\/span>/g, '<span class="t"></span>')
+const maskHtml = (html: string) => withoutData(html, JSON.stringify({ ...embeddedData(html), links: null, results: normalise(embeddedResults(html) as Results) })).replace(/<span class="t">[^<]*<\/span>/g, '<span class="t"></span>')
 
 describe.each(runners)('$name', (runner) => {
   let project: FixtureProject
@@ -185,7 +187,9 @@ describe.each(runners)('$name', (runner) => {
       const outcomes = project.results()
       expect(outcomes.get('pass: judged')?.status).toBe('passed')
       expect(outcomes.get('fail: judged')?.message).toContain('replayed from the cassette')
-      expect(run.output).toContain('assay: judge 0 live, 3 replayed; 0 requests, 0 tokens, $0.0000')
+      // The whole block, once: the reporter's; the coordinator and the stores stay silent.
+      expect(run.output).toContain(['assay: 3 LLM assertions, 1 failed', 'assay: judge 0 live, 3 replayed; 0 requests, 0 tokens, $0.0000', 'assay: report assay-report/index.html'].join('\n'))
+      expect(run.output.match(/^assay: /gm)).toHaveLength(3)
       expect(judge.requests.length).toBe(before)
       const judged = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8'))
       expect(judged.totals.judge).toMatchObject({ verdicts: 3, live: 0, replayed: 3, failures: 0, requests: 0, cost: 0, meanScore: { value: 5, scale: [1, 10] } })
@@ -237,15 +241,20 @@ describe.each(runners)('$name', (runner) => {
     test('entries no test touched are reported, kept under a filter, and pruned with ASSAY_UPDATE=1 or assay prune', async () => {
       const entries = () => Object.keys(JSON.parse(readFileSync(cassette(), 'utf8')).entries as object)
       expect(entries()).toHaveLength(3)
-      // Drop one judged test from the file: its entry becomes obsolete.
+      // Drop two judged tests from the file: their entries become obsolete (the failing one
+      // goes too, since a file with a failed test keeps every entry). A plain test stays for
+      // the filter below to leave out.
       const path = join(project.dir, 'judged.test.js')
-      writeFileSync(path, readFileSync(path, 'utf8').replace(/test\('pass: judged not'[\s\S]*?\n\}\)\n/, ''))
+      writeFileSync(path, `${readFileSync(path, 'utf8').replace(/test\('(pass: judged not|fail: judged)'[\s\S]*?\n\}\)\n/g, '')}test('pass: plain', () => {\n  expect('- one').toHaveBullets()\n})\n`)
       const filtered = await runner.run(project, 'pass: judged', 'judged.test.js', { ...judgeEnv(), CI: 'true', ASSAY_UPDATE: '1' })
       expect(filtered.code, filtered.output).toBe(0)
       expect(entries()).toHaveLength(3)
       const reported = await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true' })
-      expect(reported.output).toContain('assay: 1 obsolete entry in')
-      expect(reported.output).toMatch(/assay: 1 obsolete entry in __llm_cassettes__\/judged\.test\.js\.json; run with -u/)
+      expect(reported.output).toMatch(/assay: 2 obsolete entries in __llm_cassettes__\/judged\.test\.js\.json; run with -u/)
+      // Said once, by the reporter's block; never as a console.warn (Jest adds a stack to those).
+      expect(reported.output.match(/obsolete entr/g), reported.output).toHaveLength(1)
+      expect(reported.output).not.toContain('console.warn')
+      expect(reported.output).not.toMatch(/at settle|keyed\.(js|ts)/)
       expect(entries()).toHaveLength(3)
       if (runner.name.startsWith('Vitest')) {
         const prune = await project.run(runner.name.includes('Vitest 5') ? node22Path() : process.execPath, ['node_modules/assay/bin/assay.mjs', 'prune', 'judged.test.js'], judgeEnv())
@@ -253,14 +262,27 @@ describe.each(runners)('$name', (runner) => {
       } else {
         await runner.run(project, undefined, 'judged.test.js', { ...judgeEnv(), CI: 'true', ASSAY_UPDATE: '1' })
       }
-      expect(entries()).toHaveLength(2)
+      expect(entries()).toHaveLength(1)
     })
 
     test('on CI, a verdict missing from the cassette fails with the command that records it', async () => {
       rmSync(cassette())
+      // The app's own call misses too: it gets HTTP 424, and the summary block counts it.
+      project.writeTest(
+        'app.test.js',
+        `test('pass: judged app call', async () => {
+  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise: never recorded' }] })
+  const res = await recordingFetch()(process.env.OPENAI_BASE_URL + '/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  expect(res.status).toBe(424)
+})
+`,
+        ['recordingFetch'],
+      )
       const before = judge.requests.length
-      const run = await runner.run(project, 'pass: judged', 'judged.test.js', { ...judgeEnv(), CI: 'true' })
+      const run = await runner.run(project, 'pass: judged', 'judged.test.js', { ...judgeEnv(), CI: 'true' }, ['app.test.js'])
       expect(run.code).toBe(1)
+      expect(run.output).toContain('assay: app LLM calls 0 live, 0 replayed, 1 missing from the cassette; 0 tokens, $0.0000')
+      expect(run.output).toContain('assay: cassette misses 2 under lockdown (1 judge verdict, 1 app call); record them with ASSAY_CACHE=auto')
       const message = project.results().get('pass: judged')?.message ?? ''
       expect(message).toContain('toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.')
       expect(message).toContain(runner.name.startsWith('Vitest') ? 'ASSAY_CACHE=auto npx vitest run judged.test.js' : 'ASSAY_CACHE=auto npx jest judged.test.js')

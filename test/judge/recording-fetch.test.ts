@@ -53,6 +53,8 @@ describe('recordingFetch', () => {
     expect(error.status).toBe(424)
     expect(error.message).toContain('No recorded answer for this LLM request')
     expect(error.message).toContain('ASSAY_CACHE=auto npx vitest run')
+    // The miss is recorded, so the report and the summary block count it.
+    expect(records.at(-1)).toMatchObject({ kind: 'llm-call', url: '/v1/chat/completions', replayed: false, status: 424, cassetteMiss: true })
   })
 
   test('failed calls are passed on and not recorded; off mode goes straight to the network', async () => {

@@ -44,7 +44,7 @@ describe('buildResults', () => {
     const r = buildResults(run([]))
     expect(r.files.map((f) => f.path)).toEqual(['b.test.ts', 'sub/a.test.ts'])
     expect(r.files[1]!.stores).toEqual([{ kind: 'cassette', path: 'sub/__llm_cassettes__/a.test.ts.json', obsolete: ['k1', 'k2'], pruned: 0, written: 0, updated: 0 }])
-    expect(r.run).toEqual({ runner: 'jest', startedAt: '2026-01-02T03:04:05.000Z', durationMs: 1234, status: 'passed', errors: [] })
+    expect(r.run).toEqual({ runner: 'jest', startedAt: '2026-01-02T03:04:05.000Z', durationMs: 1234, status: 'passed', errors: [], scope: ['b.test.ts', 'sub/a.test.ts'] })
     expect(r).toMatchObject({ schema: 'assay-results', version: RESULTS_VERSION })
     expect(r.totals.cassettes.obsolete).toBe(2)
   })
@@ -76,7 +76,8 @@ describe('buildResults', () => {
       run([
         { kind: 'check', matcher: 'toPreserveEntities', pass: false, negated: false, message: '\u001b[31mExpected\u001b[39m Apple', location: { line: 3, column: 9 }, details: { summary: '0 of 1 kept', entities: { kept: [], missing: ['Apple'] } } },
         { kind: 'check', matcher: 'toMatchStructuralBaseline', pass: true, negated: false, details: { drift: { baseline: 'b t0 1', status: 'written', changes: [] } } },
-        { kind: 'llm-call', url: 'http://x/v1/chat/completions', model: undefined, replayed: false, status: 424, usage: undefined, cost: undefined, latencyMs: 2 },
+        { kind: 'llm-call', url: 'http://x/v1/chat/completions', model: undefined, replayed: false, status: 424, usage: undefined, cost: undefined, latencyMs: 0, cassetteMiss: true },
+        { kind: 'llm-call', url: 'http://x/v1/chat/completions', model: undefined, replayed: false, status: 500, usage: undefined, cost: undefined, latencyMs: 2 },
       ]),
     )
     const t = r.files[0]!.tests[0]!
@@ -84,9 +85,13 @@ describe('buildResults', () => {
       { matcher: 'toPreserveEntities', pass: false, negated: false, message: 'Expected Apple', location: { line: 3, column: 9 }, summary: '0 of 1 kept', entities: { kept: [], missing: ['Apple'] } },
       { matcher: 'toMatchStructuralBaseline', pass: true, negated: false, drift: { baseline: 'b t0 1', status: 'written', changes: [] } },
     ])
-    expect(t.llmCalls).toEqual([{ url: 'http://x/v1/chat/completions', model: null, replayed: false, status: 424, tokens: null, cost: null, latencyMs: 2 }])
+    expect(t.llmCalls).toEqual([
+      { url: 'http://x/v1/chat/completions', model: null, replayed: false, status: 424, tokens: null, cost: null, latencyMs: 0, cassetteMiss: true },
+      { url: 'http://x/v1/chat/completions', model: null, replayed: false, status: 500, tokens: null, cost: null, latencyMs: 2 },
+    ])
+    // A lockdown miss reached no model: a miss, not a live call.
     expect(r.totals.cassettes.misses).toBe(1)
-    expect(r.totals.appCalls).toEqual({ calls: 1, live: 1, replayed: 0, tokens: 0, cost: 0 })
+    expect(r.totals.appCalls).toEqual({ calls: 2, live: 1, replayed: 0, tokens: 0, cost: 0 })
   })
 
   test('the output always satisfies its own schema, hostile text included', () => {

@@ -15,7 +15,7 @@ beforeEach(() => {
   path = join(dir, 'store.json')
   const seed = new KeyedStore<number>(nodeFileSystem(), path, header)
   for (const key of ['used', 'failed 1', 'gone 1']) seed.record(key, 1)
-  vi.spyOn(console, 'warn').mockImplementation(() => {})
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
 })
 afterEach(() => {
   vi.restoreAllMocks()
@@ -27,9 +27,18 @@ describe('settle', () => {
     const store = new KeyedStore<number>(nodeFileSystem(), path, header)
     store.lookup('used')
     expect(settle(store, { fullRun: true, update: false })).toEqual({ path, obsolete: ['failed 1', 'gone 1'], pruned: 0 })
-    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('2 obsolete entries in'))
+    // A plain line, not console.warn, which Jest prints with a stack trace.
+    expect(process.stderr.write).toHaveBeenCalledWith(expect.stringMatching(/^assay: 2 obsolete entries in .*\n$/))
     expect(settle(store, { fullRun: true, update: true })).toEqual({ path, obsolete: [], pruned: 2 })
     expect(stored()).toEqual(['used'])
+  })
+
+  test('with an assay reporter, which lists obsolete entries in its block, the store says nothing', () => {
+    vi.stubEnv('ASSAY_SUMMARY', 'reporter')
+    const store = new KeyedStore<number>(nodeFileSystem(), path, header)
+    expect(settle(store, { fullRun: true, update: false })).toMatchObject({ obsolete: ['failed 1', 'gone 1', 'used'] })
+    expect(process.stderr.write).not.toHaveBeenCalled()
+    vi.unstubAllEnvs()
   })
 
   test('entries a failed test can claim are kept: it may have thrown before touching them', () => {

@@ -17,6 +17,10 @@ describe('summary', () => {
   test('has at most 3 bullets', () => {
     expect(run >= 3 ? `${summary}\n- One more.` : summary).toHaveBullets({ max: 3 })
   })
+  // Passes, fails, passes again with nothing changed: flaky.
+  test('changes its mind', () => {
+    expect(run === 2 ? `${summary}\n- One more.` : summary).toHaveBullets({ max: 3 })
+  })
   test('invents no numbers', () => {
     expect(run >= 2 ? 'Revenue rose 9% to $95 billion.' : summary).toHaveNoInventedNumbers(article)
   })
