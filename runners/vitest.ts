@@ -31,9 +31,13 @@ useCoordinator(provided('assayCoordinator') as string | undefined)
 type RunnerTest = NonNullable<ReturnType<typeof vitest.TestRunner.getCurrentTest>>
 
 // Vitest 4 and 5 expose the running test through `TestRunner`; Vitest 3.2 (and 4, but not 5)
-// through `vitest/suite`, imported only where `TestRunner` is missing.
+// through `vitest/suite`, imported only where `TestRunner` is missing. The specifier is not
+// a literal, or Vite would resolve it when it transforms this file, and fail on Vitest 5.
 const runner = (vitest as { TestRunner?: typeof vitest.TestRunner }).TestRunner
-const currentTest: () => RunnerTest | undefined = runner ? () => runner.getCurrentTest() : (await import('vitest/suite')).getCurrentTest
+const suiteModule = 'vitest/suite'
+const currentTest: () => RunnerTest | undefined = runner
+  ? () => runner.getCurrentTest()
+  : ((await import(/* @vite-ignore */ suiteModule)) as typeof import('vitest/suite')).getCurrentTest
 
 /**
  * The test a record belongs to: the one the matcher's `expect` is bound to, which stays
