@@ -1,4 +1,4 @@
-// `assay/reporter/jest`: the Jest 30 reporter. Jest has no per-test metadata, so the
+// `assay/reporter/jest`: the Jest 29 and 30 reporter. Jest has no per-test metadata, so the
 // setup file (`assay/jest`) writes assay's records to one side file per worker in
 // ASSAY_RECORDS_DIR; this reporter sets that folder up before the workers start and
 // joins the records to Jest's results by test file and full test name.
