@@ -1,4 +1,4 @@
-// `assay/reporter/jest`: the Jest 30 reporter. Jest has no per-test metadata, so the
+// `assay/reporter/jest`: the Jest 29 and 30 reporter. Jest has no per-test metadata, so the
 // setup file (`assay/jest`) writes assay's records to one side file per worker in
 // ASSAY_RECORDS_DIR; this reporter sets that folder up before the workers start and
 // joins the records to Jest's results by test file and full test name.
@@ -10,6 +10,7 @@ import type { AssayRecord } from '../src/report/records.js'
 import type { Results } from '../src/report/schema.js'
 import { errorText } from './errors.js'
 import { claimSummary } from './claim.js'
+import { checkInstalledRunner } from '../src/runner-support.js'
 import { parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
 
 /** The parts of Jest's aggregated results this reporter reads. */
@@ -96,6 +97,7 @@ export default class AssayJestReporter {
   constructor(globalConfig?: { rootDir?: string }, options?: ReporterOptions) {
     this.#options = parseReporterOptions(options)
     this.#root = globalConfig?.rootDir ?? process.cwd()
+    checkInstalledRunner('jest', this.#root)
     // Workers inherit the environment; they start after the reporters are made.
     this.#ownRecords = !process.env.ASSAY_RECORDS_DIR
     process.env.ASSAY_RECORDS_DIR ||= mkdtempSync(join(tmpdir(), 'assay-records-'))

@@ -1,7 +1,7 @@
-// Setup file for Jest 30: `setupFilesAfterEnv: ['assay/jest']`. It extends the `expect`
+// Setup file for Jest 29 and 30: `setupFilesAfterEnv: ['assay/jest']`. It extends the `expect`
 // that `@jest/globals` hands out, which is also the global one when globals are injected.
 import { appendFileSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, afterEach, beforeEach, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
@@ -11,6 +11,11 @@ import { finishTestFile } from '../src/lifecycle.js'
 import { takeUnawaited } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
+import { checkInstalledRunner } from '../src/runner-support.js'
+
+// The Jest running this file is the one its test file resolves.
+const testPath = expect.getState().testPath
+checkInstalledRunner('jest', testPath ? dirname(testPath) : process.cwd())
 
 expect.extend(matchers)
 setTestContextProvider(() => {

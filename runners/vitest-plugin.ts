@@ -1,8 +1,10 @@
 // `assay()` for vite.config / vitest.config: one line that adds the setup file, the
 // global setup (the shared rate-limit coordinator), the assay reporter, and passes the
 // options to every worker.
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { AssayConfig } from '../src/config.js'
+import { checkInstalledRunner } from '../src/runner-support.js'
 import { parseReporterOptions, type ReporterOptions } from '../reporters/output.js'
 import { registerSecret } from '../src/secrets.js'
 
@@ -21,7 +23,7 @@ type ReporterEntry = string | [string, unknown] | object
 /** The part of a Vite plugin this plugin uses; structural, so no Vite types are needed. */
 export interface AssayVitePlugin {
   name: string
-  config(user?: { test?: { reporters?: ReporterEntry | ReporterEntry[] } }): {
+  config(user?: { root?: string; test?: { reporters?: ReporterEntry | ReporterEntry[] } }): {
     test: { setupFiles: string[]; globalSetup: string[]; provide: Record<string, unknown>; reporters?: ReporterEntry[] }
   }
 }
@@ -48,6 +50,8 @@ export function assay(options: AssayPluginOptions = {}): AssayVitePlugin {
   return {
     name: 'assay',
     config: (user) => {
+      // The Vitest reading this config is the one the project's root resolves.
+      checkInstalledRunner('vitest', resolve(user?.root ?? '.'))
       // Vite merges arrays by concatenation; with no reporters of the user's, Vitest's
       // default one is kept beside assay's rather than replaced by it.
       const own = user?.test?.reporters

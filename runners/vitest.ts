@@ -1,6 +1,9 @@
-// Setup file for Vitest 4 and 5: `test: { setupFiles: ['assay/vitest'] }`, or the `assay()`
+// Setup file for Vitest 3.2, 4 and 5: `test: { setupFiles: ['assay/vitest'] }`, or the `assay()`
 // plugin from `assay/vitest/plugin`, which also wires the global setup and passes options.
-import { afterAll, afterEach, beforeEach, expect, inject, TestRunner } from 'vitest'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as vitest from 'vitest'
+import { afterAll, afterEach, beforeEach, expect, inject } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
 import { configure, type AssayConfig } from '../src/config.js'
@@ -10,6 +13,10 @@ import { finishTestFile } from '../src/lifecycle.js'
 import { takeUnawaited } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
+import { checkInstalledRunner } from '../src/runner-support.js'
+
+// Before anything that reads Vitest's internals: an unsupported Vitest fails here, saying so.
+checkInstalledRunner('vitest', dirname(fileURLToPath(import.meta.url)))
 
 expect.extend(matchers)
 setTestContextProvider(() => {
@@ -23,7 +30,16 @@ if (options) configure(options)
 useCoordinator(provided('assayCoordinator') as string | undefined)
 setRunner({ name: 'vitest', config: provided('assayRunnerConfig') as string | undefined })
 
-type RunnerTest = NonNullable<ReturnType<typeof TestRunner.getCurrentTest>>
+type RunnerTest = NonNullable<ReturnType<typeof vitest.TestRunner.getCurrentTest>>
+
+// Vitest 4 and 5 expose the running test through `TestRunner`; Vitest 3.2 (and 4, but not 5)
+// through `vitest/suite`, imported only where `TestRunner` is missing. The specifier is not
+// a literal, or Vite would resolve it when it transforms this file, and fail on Vitest 5.
+const runner = (vitest as { TestRunner?: typeof vitest.TestRunner }).TestRunner
+const suiteModule = 'vitest/suite'
+const currentTest: () => RunnerTest | undefined = runner
+  ? () => runner.getCurrentTest()
+  : ((await import(/* @vite-ignore */ suiteModule)) as typeof import('vitest/suite')).getCurrentTest
 
 /**
  * The test a record belongs to: the one the matcher's `expect` is bound to, which stays
@@ -32,7 +48,7 @@ type RunnerTest = NonNullable<ReturnType<typeof TestRunner.getCurrentTest>>
  */
 function testFor(owner: unknown): RunnerTest | undefined {
   if (owner && (owner as { type?: unknown }).type === 'test') return owner as RunnerTest
-  return TestRunner.getCurrentTest()
+  return currentTest()
 }
 
 // Each assertion's record is attached to its test, where the reporters read it.
@@ -91,10 +107,11 @@ afterEach(({ task }) => {
 // After each test file: settle its cassette and baselines (see finishTestFile), with the
 // reports also in the file's meta. A failed test keeps its entries.
 // Vitest 4+ passes the file's suite second; the first argument is the fixture context,
-// which must be written as a destructuring pattern.
+// which must be written as a destructuring pattern. Vitest 3.2 passes the suite first.
 // eslint-disable-next-line no-empty-pattern
-afterAll(async ({}, suite) => {
-  const file = suite as unknown as TaskLike
+afterAll(async function ({}, suite) {
+  // eslint-disable-next-line prefer-rest-params
+  const file = (suite ?? arguments[0]) as unknown as TaskLike
   if (!file.filepath) return
   const tests = allTests(file)
   const end = { fullRun: tests.every((t) => t.mode === 'run'), failed: tests.filter((t) => t.result?.state === 'fail').map(testName) }

@@ -1,4 +1,4 @@
-// Types for `assay/jest` on Jest 30: `expect`'s `Matchers` reaches `@jest/globals`
+// Types for `assay/jest` on Jest 29 and 30: `expect`'s `Matchers` reaches `@jest/globals`
 // users, and the global `jest.Matchers` reaches users of `@types/jest`.
 import type { AssayMatchers } from '../dist/esm/matchers/types.js'
 

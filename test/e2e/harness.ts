@@ -34,12 +34,18 @@ export class FixtureProject {
     const modules = join(this.dir, 'node_modules')
     mkdirSync(modules)
     cpSync(assayPackage, join(modules, 'assay'), { recursive: true })
-    for (const tree of trees) {
-      for (const entry of readdirSync(tree)) {
-        if (entry === '.bin' || entry.startsWith('.') || entry === 'assay' || existsSync(join(modules, entry))) continue
-        symlinkSync(join(tree, entry), join(modules, entry))
+    // Scope folders (@types, @jest, …) are merged package by package, so a runner's tree
+    // adds its own packages without hiding the root's others (@types/node beside @types/jest).
+    const link = (from: string, to: string) => {
+      for (const entry of readdirSync(from)) {
+        if (entry === '.bin' || entry.startsWith('.') || entry === 'assay') continue
+        if (entry.startsWith('@')) {
+          mkdirSync(join(to, entry), { recursive: true })
+          link(join(from, entry), join(to, entry))
+        } else if (!existsSync(join(to, entry))) symlinkSync(join(from, entry), join(to, entry))
       }
     }
+    for (const tree of trees) link(tree, modules)
     const shared = join(projects, 'shared')
     const suite = readFileSync(join(shared, 'suite.body.js'), 'utf8')
     const header = readFileSync(join(this.dir, 'header.js'), 'utf8')
@@ -145,14 +151,31 @@ const vitest =
 const jest = (p: FixtureProject, only?: string, file = 'summary.test.js', env: Record<string, string> = {}, extra: string[] = []) =>
   p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--json', '--outputFile=results.json', file, ...extra, ...(only ? ['-t', `^${only}`] : [])], env)
 
-/** Vitest 4 (Node 20), Vitest 5 (Node 22), Jest 30 with globals, Jest 30 with `@jest/globals`. */
+/**
+ * Vitest 3.2 and 4 (Node 20), Vitest 5 (Node 22), Jest 29 and 30 with globals, Jest 30 with
+ * `@jest/globals`: the oldest and newest majors assay supports, each with its own tree.
+ */
 export const runners: Runner[] = [
+  {
+    name: 'Vitest 3.2 (ESM, Node 20)',
+    project: 'vitest3',
+    trees: () => [join(root, 'test/e2e/vitest3/node_modules'), join(root, 'node_modules')],
+    run: vitest(() => process.execPath, false),
+    typecheck: tsc(process.execPath),
+  },
   { name: 'Vitest 4 (ESM, Node 20)', project: 'vitest-esm', run: vitest(() => process.execPath, false), typecheck: tsc(process.execPath) },
   {
     name: 'Vitest 5 (ESM, Node 22)',
     project: 'vitest5',
     trees: () => [join(root, 'test/e2e/vitest5/node_modules'), join(root, 'node_modules')],
     run: vitest(node22Path, true),
+    typecheck: tsc(process.execPath),
+  },
+  {
+    name: 'Jest 29 (CommonJS, globals)',
+    project: 'jest29',
+    trees: () => [join(root, 'test/e2e/jest29/node_modules'), join(root, 'node_modules')],
+    run: jest,
     typecheck: tsc(process.execPath),
   },
   { name: 'Jest 30 (CommonJS, globals)', project: 'jest-cjs', run: jest, typecheck: tsc(process.execPath) },

@@ -1,0 +1,2 @@
+// Jest injects expect and test as globals here.
+const { z } = require('zod')
