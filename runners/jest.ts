@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
 import { reportTo } from '../src/judge/coordinator.js'
-import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
+import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
@@ -48,6 +48,7 @@ interface CircusState {
   hasFocusedTests?: boolean
   testNamePattern?: unknown
   currentlyRunningTest?: { invocations?: number } | null
+  maxConcurrency?: number
 }
 
 /** jest-circus's state, found by its symbol's description (Jest has no public API for it). */
@@ -56,6 +57,9 @@ function circusState(): CircusState | undefined {
   circusSymbol ??= Object.getOwnPropertySymbols(globalThis).find((s) => s.description === 'JEST_STATE_SYMBOL')
   return circusSymbol ? ((globalThis as Record<symbol, unknown>)[circusSymbol] as CircusState | undefined) : undefined
 }
+
+// test.concurrent tests run up to Jest's maxConcurrency at once: as many judge requests may fly.
+useRunnerConcurrency(() => circusState()?.maxConcurrency)
 
 /**
  * Whether every test of this file runs: no skip, todo or only, and no name filter. Jest

@@ -9,6 +9,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const options = (project.config.provide as Record<string, unknown> | undefined)?.assayConfig as AssayConfig | undefined
   const coordinator = await startCoordinator({ requestsPerMinute: options?.judge?.requestsPerMinute, tokensPerMinute: options?.judge?.tokensPerMinute })
   ;(project.provide as (key: string, value: unknown) => void)('assayCoordinator', coordinator.url)
+  // Concurrent tests per worker: the default number of judge requests in flight per worker.
+  ;(project.provide as (key: string, value: unknown) => void)('assayRunnerConcurrency', project.config.maxConcurrency)
   return async () => {
     const summary = formatSummary(coordinator.summary())
     // An assay reporter prints a fuller summary of its own.

@@ -4,7 +4,7 @@ import { afterAll, expect, inject, TestRunner } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { configure, type AssayConfig } from '../src/config.js'
 import { reportTo } from '../src/judge/coordinator.js'
-import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
+import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 
@@ -18,6 +18,7 @@ const provided = inject as unknown as (key: string) => unknown
 const options = provided('assayConfig') as AssayConfig | undefined
 if (options) configure(options)
 useCoordinator(provided('assayCoordinator') as string | undefined)
+useRunnerConcurrency(() => provided('assayRunnerConcurrency') as number | undefined)
 
 type RunnerTest = NonNullable<ReturnType<typeof TestRunner.getCurrentTest>>
 

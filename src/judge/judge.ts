@@ -118,18 +118,40 @@ async function askLive(body: JudgeRequest, key: string, rt: JudgeRuntime, casset
 }
 
 /** Sends `body`, dropping parameters the endpoint rejects (and remembering that it does). */
-async function askAdapting(build: () => JudgeRequest, rt: JudgeRuntime, cassette: Cassette | undefined, testPath: string | undefined): Promise<Answer> {
+async function askAdapting(build: () => JudgeRequest, rt: JudgeRuntime, cassette: Cassette | undefined, testPath: string | undefined, spent: Spent): Promise<Answer> {
   for (;;) {
     try {
-      return await ask(build(), rt, cassette, testPath)
+      return counted(await ask(build(), rt, cassette, testPath), spent)
     } catch (error) {
       const caps = rt.capabilities
       if (caps.logprobs && unsupported(error, /logprob/i)) caps.logprobs = false
       else if (caps.n && unsupported(error, /\bn\b|choices/i)) caps.n = false
       else if (caps.jsonSchema && unsupported(error, /response_format|json_schema/i)) caps.jsonSchema = false
       else throw error
+      // The rejected request was sent all the same.
+      spent.requests += error instanceof JudgeError ? error.requests : 0
     }
   }
+}
+
+/** HTTP requests a verdict has sent so far, failed and adapted ones included. */
+interface Spent {
+  requests: number
+}
+
+function counted(answer: Answer, spent: Spent): Answer {
+  spent.requests += answer.requests
+  return answer
+}
+
+const spentBy = new WeakMap<object, number>()
+
+/**
+ * The HTTP requests a verdict sent before it failed with `error`, for the run's request
+ * count (a verdict's own count is in {@link Verdict.requests}).
+ */
+export function requestsSpent(error: unknown): number {
+  return (typeof error === 'object' && error !== null && spentBy.get(error)) || 0
 }
 
 function readChoice(choice: ChatCompletion['choices'][number], criteria: readonly Criterion[], scale: readonly [number, number]): { sample?: SampleScores; error?: string; raw: string } {
@@ -150,6 +172,16 @@ function readChoice(choice: ChatCompletion['choices'][number], criteria: readonl
  * refusal, a truncated reply or a second invalid reply is a {@link JudgeReplyError}.
  */
 export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> {
+  const spent: Spent = { requests: 0 }
+  try {
+    return await judge(q, rt, spent)
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) spentBy.set(error, spent.requests + (error instanceof JudgeError ? error.requests : 0))
+    throw error
+  }
+}
+
+async function judge(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<Verdict> {
   const criteria = normaliseCriteria(q.criteria)
   const scale = q.scale ?? [1, 10]
   const samples = q.samples ?? 1
@@ -172,9 +204,9 @@ export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> 
     }
   }
 
-  const answers: Answer[] = [await askAdapting(() => build(), rt, cassette, q.testPath)]
+  const answers: Answer[] = [await askAdapting(() => build(), rt, cassette, q.testPath, spent)]
   // An endpoint without `n` answers with fewer choices: the rest are asked one by one.
-  for (let i = answers[0]!.completion.choices.length; i < samples; i++) answers.push(await askAdapting(() => build(i), rt, cassette, q.testPath))
+  for (let i = answers[0]!.completion.choices.length; i < samples; i++) answers.push(await askAdapting(() => build(i), rt, cassette, q.testPath, spent))
 
   const results: SampleScores[] = []
   for (const answer of answers) {
@@ -190,7 +222,7 @@ export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> 
         temperature: rt.temperature,
         ...(format ? { response_format: format } : {}),
       }
-      const repair = await ask(repairBody, rt, cassette, q.testPath)
+      const repair = counted(await ask(repairBody, rt, cassette, q.testPath), spent)
       answers.push(repair)
       const again = readChoice(repair.completion.choices[0]!, criteria, scale)
       if (!again.sample) throw new JudgeReplyError(`The judge's reply was invalid twice, even after a request to repair it: ${again.error}`, again.raw)
@@ -211,7 +243,7 @@ export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> 
     model: first.model,
     judge: first.judge,
     replayed: answers.every((a) => a.replayed),
-    requests: sum((a) => a.requests),
+    requests: spent.requests,
     weighted: results.some((r) => Object.values(r.criteria).some((c) => c.weighted !== undefined)),
     usage: { prompt_tokens: sum((a) => a.usage.prompt_tokens), completion_tokens: sum((a) => a.usage.completion_tokens), total_tokens: sum((a) => a.usage.total_tokens) },
     cost: costs.every((c) => c !== undefined) ? costs.reduce((a, b) => a! + b!, 0) : undefined,

@@ -84,7 +84,7 @@ function judgeAssertion(r: JudgeRecord): AssertionResult {
           cost: v.cost ?? null,
           latencyMs: v.latencyMs,
         }
-      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
+      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: r.requests ?? 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
   }
 }
 
@@ -154,7 +154,8 @@ function totalsOf(files: FileResult[]): Totals {
       live: live.length,
       replayed: replayed.length,
       failures: judged.length - verdicts.length,
-      requests: verdicts.reduce((s, j) => s + j.requests, 0),
+      // Failed judgements sent requests too: every request the judge received is counted.
+      requests: judged.reduce((s, j) => s + j.requests, 0),
       tokens: live.reduce((s, j) => s + j.tokens, 0),
       cost: sum(live),
       saved: sum(replayed),
