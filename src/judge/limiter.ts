@@ -26,9 +26,12 @@ export interface Observation {
 const MAX_HINT_MS = 24 * 3_600_000
 const MAX_REMAINING = 1e9
 // After a 429 the learnt pace halves (the interval doubles) and then speeds up by this
-// share per success, but never back past the pace that was refused, plus a tenth: each
-// refusal leaves the floor a little slower, so the pace settles just under the limit.
+// share per success, but not back past the pace that was refused, plus a tenth: each
+// refusal leaves the floor a little slower, so the pace settles just under the limit. The
+// floor itself comes down ten times more slowly, so that refusals long past (or 429s that
+// had nothing to do with the pace) do not slow a long run for good.
 const RECOVERY = 0.03
+const FLOOR_RECOVERY = RECOVERY / 10
 const FLOOR_MARGIN = 1.1
 // A 429 that says neither how long to wait nor anything about the pace.
 const DEFAULT_BLOCK_MS = 1_000
@@ -120,7 +123,10 @@ export class RateLimiter {
       return
     }
     // A success sent after the last slow-down: the pace may rise a little.
-    if (o.sentAt >= this.#slowedAt && this.#learntInterval > 0) this.#learntInterval = Math.max(this.#learntFloor, this.#learntInterval * (1 - RECOVERY))
+    if (o.sentAt >= this.#slowedAt && this.#learntInterval > 0) {
+      this.#learntFloor *= 1 - FLOOR_RECOVERY
+      this.#learntInterval = Math.max(this.#learntFloor, this.#learntInterval * (1 - RECOVERY))
+    }
     if (o.sentAt < this.#newest || !o.headers) return
     this.#newest = o.sentAt
     const remaining = readInt(o.headers['x-ratelimit-remaining-requests'])
