@@ -18,7 +18,13 @@ const provided = inject as unknown as (key: string) => unknown
 const options = provided('assayConfig') as AssayConfig | undefined
 if (options) configure(options)
 useCoordinator(provided('assayCoordinator') as string | undefined)
-useRunnerConcurrency(() => provided('assayRunnerConcurrency') as number | undefined)
+// The plugin's global setup passes the resolved maxConcurrency; without the plugin, the
+// worker's state (no public API) has it; without either, the judge's own default holds.
+useRunnerConcurrency(
+  () =>
+    (provided('assayRunnerConcurrency') as number | undefined) ??
+    (globalThis as { __vitest_worker__?: { config?: { maxConcurrency?: number } } }).__vitest_worker__?.config?.maxConcurrency,
+)
 
 type RunnerTest = NonNullable<ReturnType<typeof TestRunner.getCurrentTest>>
 

@@ -154,6 +154,8 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
     close: () =>
       new Promise<void>((resolve) => {
         for (const flight of flights.values()) flight.finish(null)
+        // A hold after a 429 can be a minute long: its timer must not keep the runner alive.
+        queue.close()
         server.closeAllConnections()
         server.close(() => resolve())
       }),

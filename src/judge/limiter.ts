@@ -30,7 +30,7 @@ const MAX_REMAINING = 1e9
 // refusal leaves the floor a little slower, so the pace settles just under the limit. The
 // floor itself comes down ten times more slowly, so that refusals long past (or 429s that
 // had nothing to do with the pace) do not slow a long run for good.
-const RECOVERY = 0.03
+const RECOVERY = 0.05
 const FLOOR_RECOVERY = RECOVERY / 10
 const FLOOR_MARGIN = 1.1
 // A 429 that says neither how long to wait nor anything about the pace.
@@ -73,7 +73,9 @@ export class RateLimiter {
   #newest = Number.NEGATIVE_INFINITY
   /** When the pace was last slowed; 429s of requests sent before then are the same burst. */
   #slowedAt = Number.NEGATIVE_INFINITY
+  /** Recent starts, ascending, with the interval each was paced at. */
   readonly #starts: number[] = []
+  readonly #paces: number[] = []
 
   constructor(options: RateLimiterOptions = {}) {
     this.setLimits(options.requestsPerMinute, options.tokensPerMinute)
@@ -103,7 +105,11 @@ export class RateLimiter {
     this.#next = start + this.interval
     if (this.#msPerToken > 0) this.#tokensFreeAt = start + tokens * this.#msPerToken
     this.#starts.push(start)
-    if (this.#starts.length > KEPT_STARTS) this.#starts.splice(0, this.#starts.length - KEPT_STARTS)
+    this.#paces.push(this.interval)
+    if (this.#starts.length > KEPT_STARTS) {
+      this.#starts.splice(0, this.#starts.length - KEPT_STARTS)
+      this.#paces.splice(0, this.#paces.length - KEPT_STARTS)
+    }
     return start - now
   }
 
@@ -114,7 +120,9 @@ export class RateLimiter {
       const asked = o.retryAfterMs !== undefined && Number.isFinite(o.retryAfterMs) && o.retryAfterMs >= 0 && o.retryAfterMs <= MAX_HINT_MS ? o.retryAfterMs : undefined
       this.#blockedUntil = Math.max(this.#blockedUntil, now + (asked ?? Math.max(DEFAULT_BLOCK_MS, this.interval)))
       if (o.sentAt >= this.#slowedAt) {
-        const refused = this.interval || this.#observedSpacing(o.sentAt, asked ?? DEFAULT_BLOCK_MS)
+        // The pace the refused request was sent at (the limiter's may have changed since),
+        // or with none known then, how fast requests actually went.
+        const refused = this.#paceAt(o.sentAt) || this.#observedSpacing(o.sentAt, DEFAULT_BLOCK_MS)
         this.#learntFloor = Math.max(this.#learntFloor, refused * FLOOR_MARGIN)
         this.#learntInterval = Math.max(2 * refused, this.#learntFloor)
         this.#slowedAt = now
@@ -151,7 +159,13 @@ export class RateLimiter {
     return n
   }
 
-  /** With no pace known yet, the spacing of the requests the server just refused to take more of. */
+  /** The interval the last request started by `sentAt` was paced at (0 when none was known). */
+  #paceAt(sentAt: number): number {
+    for (let i = this.#starts.length - 1; i >= 0; i--) if (this.#starts[i]! <= sentAt) return this.#paces[i]!
+    return this.interval
+  }
+
+  /** The mean spacing of the starts in the `windowMs` up to `sentAt`. */
   #observedSpacing(sentAt: number, windowMs: number): number {
     const recent = this.#starts.filter((s) => s > sentAt - windowMs && s <= sentAt).length
     return windowMs / Math.max(1, recent)
@@ -213,6 +227,13 @@ export class PacingQueue {
   observe(o: Observation): void {
     this.limiter.observe(o)
     this.#pump()
+  }
+
+  /** Stops the timer; requests still waiting are never released. */
+  close(): void {
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#waiting.length = 0
   }
 
   #pump(): void {

@@ -16,6 +16,7 @@ function fakeTime() {
   return {
     now: () => t,
     timers: fake,
+    pending: () => timers.size,
     /** Moves the clock on, firing due timers in order and letting their callbacks settle. */
     async advance(ms: number) {
       const end = t + ms
@@ -146,10 +147,10 @@ describe('RateLimiter', () => {
     // Successes sent since speed the pace up a few percent each, down to a bit above the refused pace.
     await c.advance(1_000)
     limiter.observe({ sentAt: c.now(), limited: false })
-    expect(limiter.interval).toBeCloseTo(800 * 0.97)
+    expect(limiter.interval).toBeCloseTo(800 * 0.95)
     for (let i = 0; i < 30; i++) limiter.observe({ sentAt: c.now(), limited: false })
     // Near the floor (the refused 400 ms plus a tenth), which itself comes down ten times more slowly.
-    expect(limiter.interval).toBeGreaterThan(400 * 1.1 * 0.997 ** 31 - 1)
+    expect(limiter.interval).toBeGreaterThan(400 * 1.1 * 0.995 ** 31 - 1)
     expect(limiter.interval).toBeLessThan(400 * 1.1)
     for (let i = 0; i < 2_000; i++) limiter.observe({ sentAt: c.now(), limited: false })
     // Long after, the configured pace is all that is left.
@@ -205,5 +206,15 @@ describe('PacingQueue', () => {
     gone.cancel()
     await c.advance(500)
     expect(await next).toBe(1_100)
+  })
+
+  test('close() drops the timer of a long hold, so that it keeps no process alive', async () => {
+    const c = fakeTime()
+    const queue = new PacingQueue(new RateLimiter({ now: c.now }), { now: c.now, timers: c.timers })
+    queue.observe({ sentAt: c.now(), limited: true, retryAfterMs: 60_000 })
+    void queue.acquire()
+    expect(c.pending()).toBe(1)
+    queue.close()
+    expect(c.pending()).toBe(0)
   })
 })
