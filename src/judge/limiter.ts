@@ -122,7 +122,7 @@ export class RateLimiter {
       if (o.sentAt >= this.#slowedAt) {
         // The pace the refused request was sent at (the limiter's may have changed since),
         // or with none known then, how fast requests actually went.
-        const refused = this.#paceAt(o.sentAt) || this.#observedSpacing(o.sentAt, DEFAULT_BLOCK_MS)
+        const refused = this.#paceAt(o.sentAt) || this.#observedSpacing(o.sentAt, asked ?? DEFAULT_BLOCK_MS)
         this.#learntFloor = Math.max(this.#learntFloor, refused * FLOOR_MARGIN)
         this.#learntInterval = Math.max(2 * refused, this.#learntFloor)
         this.#slowedAt = now
