@@ -61,7 +61,8 @@ describe.each(runners)('$name: four workers against a judge limited to 8 request
     project = new FixtureProject(runner.project, inject('assayPackage'))
     const header = readFileSync(join(project.dir, 'header.js'), 'utf8')
     for (let f = 0; f < FILES; f++) {
-      const body = `for (let i = 0; i < ${PER_FILE}; i++) {\n  test('verdict ${f}-' + i, async () => {\n    await expect('- Revenue of file ${f}, item ' + i + ', rose.').toScoreAtLeast(7)\n  })\n}\n`
+      // Concurrent tests keep several requests of each worker waiting for their start at once.
+      const body = `const run = process.env.LOAD_CONCURRENT ? test.concurrent : test\nfor (let i = 0; i < ${PER_FILE}; i++) {\n  run('verdict ${f}-' + i, async () => {\n    await expect('- Revenue of file ${f}, item ' + i + ', rose.').toScoreAtLeast(7)\n  })\n}\n`
       writeFileSync(join(project.dir, `load-${f}.test.js`), `${header}\n${body}`)
     }
     runner.config(project.dir)
@@ -73,11 +74,11 @@ describe.each(runners)('$name: four workers against a judge limited to 8 request
   })
 
   test.each([
-    ['nothing configured (learnt from 429s and headers)', ''],
-    ['requestsPerMinute: 480 configured', '480'],
-  ])('%s: no verdict lost, 429s rare, and the run counts every request the server received', async (_, rpm) => {
+    ['nothing configured (learnt from 429s and headers), sequential tests', '', ''],
+    ['requestsPerMinute: 480 configured, concurrent tests', '480', '1'],
+  ])('%s: no verdict lost, 429s rare, and the run counts every request the server received', async (_, rpm, concurrent) => {
     const before = server.requests.length
-    const run = await runner.run(project, { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k', CI: '', ASSAY_CACHE: 'off', LOAD_RPM: rpm })
+    const run = await runner.run(project, { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k', CI: '', ASSAY_CACHE: 'off', LOAD_RPM: rpm, LOAD_CONCURRENT: concurrent })
     const sent = server.requests.slice(before)
     const outcomes = [...project.results().values()]
     expect(outcomes.filter((o) => o.status === 'passed'), run.output).toHaveLength(FILES * PER_FILE)
