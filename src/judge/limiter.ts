@@ -33,6 +33,8 @@ const MAX_REMAINING = 1e9
 const RECOVERY = 0.05
 const FLOOR_RECOVERY = RECOVERY / 10
 const FLOOR_MARGIN = 1.1
+// The most a faster header hint may speed the pace by at once.
+const HINT_DROP = 0.25
 // A 429 that says neither how long to wait nor anything about the pace.
 const DEFAULT_BLOCK_MS = 1_000
 // Fixed-window servers count a request at its arrival, a little after it starts: a window
@@ -121,10 +123,14 @@ export class RateLimiter {
       this.#blockedUntil = Math.max(this.#blockedUntil, now + (asked ?? Math.max(DEFAULT_BLOCK_MS, this.interval)))
       if (o.sentAt >= this.#slowedAt) {
         // The pace the refused request was sent at (the limiter's may have changed since),
-        // or with none known then, how fast requests actually went.
-        const refused = this.#paceAt(o.sentAt) || this.#observedSpacing(o.sentAt, asked ?? DEFAULT_BLOCK_MS)
-        this.#learntFloor = Math.max(this.#learntFloor, refused * FLOOR_MARGIN)
-        this.#learntInterval = Math.max(2 * refused, this.#learntFloor)
+        // or with none known then, how fast requests actually went; but never slower than
+        // the headers' pace: a refusal at a slower pace came from the window's phase or a
+        // burst, not from the pace, and halving it would slow the run for nothing.
+        const sent = this.#paceAt(o.sentAt) || this.#observedSpacing(o.sentAt, asked ?? DEFAULT_BLOCK_MS)
+        const refused = this.#headerInterval > 0 ? Math.min(sent, this.#headerInterval) : sent
+        // Without headers, the refused pace is all there is to go by: do not come back to it.
+        if (this.#headerInterval === 0) this.#learntFloor = Math.max(this.#learntFloor, refused * FLOOR_MARGIN)
+        this.#learntInterval = Math.max(this.#learntInterval, 2 * refused, this.#learntFloor)
         this.#slowedAt = now
       }
       this.#newest = Math.max(this.#newest, o.sentAt)
@@ -144,9 +150,9 @@ export class RateLimiter {
       const left = remaining - this.#startsAfter(o.sentAt)
       if (left <= 0) this.#blockedUntil = Math.max(this.#blockedUntil, o.sentAt + reset + ARRIVAL_MARGIN_MS)
       // The hint of a request late in a window is short (little time left, little budget
-      // left), and says nothing of the next window: a faster hint is taken only slowly.
+      // left), and says nothing of the next window: a faster hint is taken only partly.
       const hint = reset / (remaining + 1)
-      this.#headerInterval = hint >= this.#headerInterval ? hint : Math.max(hint, this.#headerInterval * (1 - RECOVERY))
+      this.#headerInterval = hint >= this.#headerInterval ? hint : Math.max(hint, this.#headerInterval * (1 - HINT_DROP))
     }
     const tokensLeft = readInt(o.headers['x-ratelimit-remaining-tokens'])
     const tokensReset = parseDuration(o.headers['x-ratelimit-reset-tokens'])

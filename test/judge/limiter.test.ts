@@ -157,6 +157,25 @@ describe('RateLimiter', () => {
     expect(limiter.interval).toBe(200)
   })
 
+  test('a 429 at a pace slower than the headers report halves the headers\' pace, and never speeds the pace up', async () => {
+    const c = fakeTime()
+    const limiter = new RateLimiter({ requestsPerMinute: 60, now: c.now })
+    limiter.observe({ sentAt: c.now(), limited: false, headers: window(4, '1s') })
+    const sentAt = c.now()
+    limiter.reserve()
+    await c.advance(100)
+    // Sent at the configured second per request, refused all the same (a window's phase, a burst):
+    // halving that second would pace at one request per two seconds for nothing.
+    limiter.observe({ sentAt, limited: true, retryAfterMs: 100 })
+    expect(limiter.interval).toBe(1_000)
+    limiter.setLimits(undefined, undefined)
+    expect(limiter.interval).toBe(400)
+    await c.advance(200)
+    limiter.observe({ sentAt: c.now(), limited: false, headers: window(9, '1s') })
+    limiter.observe({ sentAt: c.now() - 10, limited: true, retryAfterMs: 100 })
+    expect(limiter.interval).toBeGreaterThanOrEqual(380)
+  })
+
   test('a configured pace is never exceeded, whatever the headers say', async () => {
     const c = fakeTime()
     const limiter = new RateLimiter({ requestsPerMinute: 300, now: c.now })
