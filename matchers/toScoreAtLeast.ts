@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
-import { runJudge, type Verdict } from '../src/judge/judge.js'
+import { requestsSpent, runJudge, type Verdict } from '../src/judge/judge.js'
 import { CassetteMissError } from '../src/judge/cassette.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
 import { afterMacrotask, trackAsync } from '../src/pending.js'
@@ -66,7 +66,7 @@ async function scoreAtLeast(this: MatcherContext, received: unknown, min: unknow
   } catch (error) {
     const message = redact((error as Error).message)
     const failureMessage = `toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.\n${message}`
-    if (recording()) emitRecord({ ...base, pass: false, error: message, ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) }, { task: this.task })
+    if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) }, { task: this.task })
     // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
     const failure = new Error(failureMessage)
     failure.name = 'JudgeFailure'

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
 import { reportTo } from '../src/judge/coordinator.js'
-import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
+import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { takeUnawaited } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
@@ -60,6 +60,7 @@ interface CircusState {
   hasFocusedTests?: boolean
   testNamePattern?: unknown
   currentlyRunningTest?: { invocations?: number } | null
+  maxConcurrency?: number
 }
 
 /** jest-circus's state, found by its symbol's description (Jest has no public API for it). */
@@ -68,6 +69,9 @@ function circusState(): CircusState | undefined {
   circusSymbol ??= Object.getOwnPropertySymbols(globalThis).find((s) => s.description === 'JEST_STATE_SYMBOL')
   return circusSymbol ? ((globalThis as Record<symbol, unknown>)[circusSymbol] as CircusState | undefined) : undefined
 }
+
+// test.concurrent tests run up to Jest's maxConcurrency at once: as many judge requests may fly.
+useRunnerConcurrency(() => circusState()?.maxConcurrency)
 
 /**
  * Whether every test of this file runs: no skip, todo or only, and no name filter. Jest

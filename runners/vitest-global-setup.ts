@@ -13,6 +13,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   provide('assayCoordinator', coordinator.url)
   // Workers cannot see the command line; messages that give a command need its --config.
   provide('assayRunnerConfig', configFlag(process.argv))
+  // Concurrent tests per worker: the default number of judge requests in flight per worker.
+  provide('assayRunnerConcurrency', project.config.maxConcurrency)
   return async () => {
     const summary = formatSummary(coordinator.summary())
     // An assay reporter prints a fuller summary of its own.

@@ -8,7 +8,7 @@ import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
 import { configure, type AssayConfig } from '../src/config.js'
 import { reportTo } from '../src/judge/coordinator.js'
-import { coordinatorURL, useCoordinator } from '../src/judge/runtime.js'
+import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { takeUnawaited } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
@@ -29,6 +29,13 @@ const options = provided('assayConfig') as AssayConfig | undefined
 if (options) configure(options)
 useCoordinator(provided('assayCoordinator') as string | undefined)
 setRunner({ name: 'vitest', config: provided('assayRunnerConfig') as string | undefined })
+// The plugin's global setup passes the resolved maxConcurrency; without the plugin, the
+// worker's state (no public API) has it; without either, the judge's own default holds.
+useRunnerConcurrency(
+  () =>
+    (provided('assayRunnerConcurrency') as number | undefined) ??
+    (globalThis as { __vitest_worker__?: { config?: { maxConcurrency?: number } } }).__vitest_worker__?.config?.maxConcurrency,
+)
 
 type RunnerTest = NonNullable<ReturnType<typeof vitest.TestRunner.getCurrentTest>>
 

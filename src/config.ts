@@ -14,6 +14,7 @@ const configSchema = z.strictObject({
       apiKey: z.string().optional(),
       temperature: z.number().min(0).max(2).optional(),
       maxConcurrency: positiveInt.optional(),
+      maxRateLimitWaitMs: positiveInt.optional(),
       requestsPerMinute: z.number().positive().optional(),
       tokensPerMinute: z.number().positive().optional(),
       timeoutMs: positiveInt.optional(),
@@ -48,8 +49,17 @@ export interface AssayConfig {
     apiKey?: string
     /** Sampling temperature of the judge. @default 0 */
     temperature?: number
-    /** Judge requests in flight at once, per process. @default 4 */
+    /**
+     * Judge requests in flight at once, per test worker.
+     * @default the runner's `maxConcurrency` (concurrent tests per worker; 5 unless configured), else 5
+     */
     maxConcurrency?: number
+    /**
+     * How long one judge call may keep getting 429 rate-limit answers before its test
+     * fails. 429s do not use up `maxRetries`: the shared pacer waits them out.
+     * @default 120000
+     */
+    maxRateLimitWaitMs?: number
     /** Request budget per minute, shared by every test worker. @default unlimited (learnt from 429s and headers) */
     requestsPerMinute?: number
     /** Token budget per minute, shared by every test worker. @default unlimited */
@@ -77,7 +87,8 @@ export interface ResolvedAssayConfig {
     baseURL: string | undefined
     apiKey: string | undefined
     temperature: number
-    maxConcurrency: number
+    maxConcurrency: number | undefined
+    maxRateLimitWaitMs: number
     requestsPerMinute: number | undefined
     tokensPerMinute: number | undefined
     timeoutMs: number
@@ -95,7 +106,8 @@ const defaults = (): ResolvedAssayConfig => ({
     baseURL: undefined,
     apiKey: undefined,
     temperature: 0,
-    maxConcurrency: 4,
+    maxConcurrency: undefined,
+    maxRateLimitWaitMs: 120_000,
     requestsPerMinute: undefined,
     tokensPerMinute: undefined,
     timeoutMs: 60_000,

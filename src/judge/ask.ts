@@ -32,6 +32,13 @@ export interface Attempt {
   /** False when asking again because a recorded answer held no verdict. */
   replay: boolean
   pending: Map<string, CassetteEntry>
+  /** HTTP requests the verdict has sent so far, failed and adapted ones included. */
+  spent: Spent
+}
+
+/** A verdict's running count of HTTP requests. */
+export interface Spent {
+  requests: number
 }
 
 function unsupported(error: unknown, pattern: RegExp): boolean {
@@ -48,6 +55,7 @@ export async function ask(body: JudgeRequest, a: Attempt): Promise<Answer> {
     if (rt.cacheMode === 'lockdown') throw new CassetteMissError(cassette.path, key, a.testPath ?? '<test file>')
   }
   const answer = await shared(body, key, rt)
+  a.spent.requests += answer.requests
   // Every test file that asked records the answer, the one that sent the request or not.
   if (cassette && rt.cacheMode !== 'off') a.pending.set(key, cassetteEntry(rt.model, body, { response: answer.completion, usage: answer.usage, cost: answer.cost, latencyMs: answer.latencyMs }))
   return answer
@@ -90,6 +98,8 @@ export async function askAdapting(build: () => JudgeRequest, a: Attempt): Promis
       else if (caps.n && unsupported(error, /\bn\b|choices/i)) caps.n = false
       else if (caps.jsonSchema && unsupported(error, /response_format|json_schema/i)) caps.jsonSchema = false
       else throw error
+      // The rejected request was sent all the same.
+      a.spent.requests += error instanceof JudgeError ? error.requests : 0
     }
   }
 }

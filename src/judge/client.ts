@@ -3,7 +3,7 @@ import stableStringify from 'fast-json-stable-stringify'
 import type OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { loadOpenAI } from '../lazy.js'
-import { RateLimiter } from './limiter.js'
+import { PacingQueue, RateLimiter, type Observation } from './limiter.js'
 import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
 import { redact } from '../secrets.js'
@@ -15,11 +15,12 @@ export interface JudgeEndpoint {
   apiKey?: string | undefined
 }
 
-/** What paces requests; a local {@link RateLimiter} or the cross-worker coordinator. */
+/** What paces requests: a local {@link PacingQueue} or the cross-worker coordinator. */
 export interface Pacer {
-  reserve(tokens: number): number | Promise<number>
-  backOff(ms: number): void
-  observe(headers: Record<string, string | null>): void
+  /** Resolves when a request of about `tokens` tokens may start. */
+  acquire(tokens: number): Promise<void>
+  /** Reports how a request was answered; resolves once the pacer has taken it in. */
+  observe(observation: Observation): void | Promise<void>
 }
 
 /** Options of {@link JudgeClient}. */
@@ -30,8 +31,14 @@ export interface JudgeClientOptions {
   timeoutMs?: number
   /** Retries per judge after the first try. @default 4 */
   maxRetries?: number
-  /** HTTP requests in flight at once. @default 4 */
+  /** HTTP requests in flight at once. @default 5 */
   maxConcurrency?: number
+  /**
+   * How long one call may keep getting 429 rate-limit answers before it fails. 429s do
+   * not count against `maxRetries`: waiting out a shared limit is the pacer's job.
+   * @default 120000
+   */
+  maxRateLimitWaitMs?: number
   pacer?: Pacer
   prices?: Readonly<Record<string, Price>>
   /** For tests. */
@@ -61,13 +68,20 @@ export interface JudgeCall {
 export class JudgeError extends Error {
   override readonly name = 'JudgeError'
   readonly failures: readonly { model: string; baseURL: string; error: string }[]
-  constructor(message: string, failures: readonly { model: string; baseURL: string; error: string }[]) {
+  constructor(
+    message: string,
+    failures: readonly { model: string; baseURL: string; error: string }[],
+    /** HTTP requests sent before giving up, for the run's request count. */
+    readonly requests = 0,
+  ) {
     super(redact(message))
     this.failures = failures.map((f) => ({ model: f.model, baseURL: redact(f.baseURL), error: redact(f.error) }))
   }
 }
 
 const HEADER_HINTS = ['x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens']
+
+const hints = (headers: { get(name: string): string | null }) => Object.fromEntries(HEADER_HINTS.map((h) => [h, headers.get(h)]))
 
 function describe(error: unknown): string {
   const e = error as { status?: number; message?: string }
@@ -108,21 +122,22 @@ export class JudgeClient {
   constructor(options: JudgeClientOptions) {
     if (options.endpoints.length === 0) throw new Error('JudgeClient needs at least one endpoint.')
     this.#options = options
-    this.#pacer = options.pacer ?? new RateLimiter()
+    this.#pacer = options.pacer ?? new PacingQueue(new RateLimiter())
   }
 
   /** Answers `body` with the first judge that succeeds, or throws a {@link JudgeError}. */
   complete(body: JudgeRequest): Promise<JudgeCall> {
     const key = createHash('sha256').update(stableStringify({ endpoints: this.#options.endpoints.map((e) => [e.model, e.baseURL ?? '']), body })).digest('hex')
+    // The HTTP requests are counted once, by the caller that sent them.
     const pending = this.#inFlight.get(key)
-    if (pending) return pending
+    if (pending) return pending.then((call) => ({ ...call, requests: 0 }))
     const call = this.#run(body).finally(() => this.#inFlight.delete(key))
     this.#inFlight.set(key, call)
     return call
   }
 
   async #slot(): Promise<() => void> {
-    const limit = this.#options.maxConcurrency ?? 4
+    const limit = this.#options.maxConcurrency ?? 5
     if (this.#active >= limit) await new Promise<void>((resolve) => this.#waiting.push(resolve))
     this.#active++
     return () => {
@@ -149,14 +164,23 @@ export class JudgeClient {
     const sleep = this.#options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
     const failures: { model: string; baseURL: string; error: string }[] = []
     const maxRetries = this.#options.maxRetries ?? 4
+    const maxLimitedMs = this.#options.maxRateLimitWaitMs ?? 120_000
     let requests = 0
     for (let index = 0; index < this.#options.endpoints.length; index++) {
       const endpoint = this.#options.endpoints[index]!
       const client = this.#client(index)
-      for (let attempt = 0; ; attempt++) {
-        const wait = await this.#pacer.reserve(estimateTokens(body))
-        if (wait > 0) await sleep(wait)
+      let limitedSince: number | undefined
+      let refusals = 0
+      for (let attempt = 0; ; ) {
         const release = await this.#slot()
+        try {
+          await this.#pacer.acquire(estimateTokens(body))
+        } catch (error) {
+          release()
+          throw error
+        }
+        // The request's start orders what the pacer learns from its answer.
+        const sentAt = Date.now()
         const started = performance.now()
         requests++
         try {
@@ -164,7 +188,7 @@ export class JudgeClient {
             .create({ ...body, model: endpoint.model })
             .withResponse()
             .finally(release)
-          this.#pacer.observe(Object.fromEntries(HEADER_HINTS.map((h) => [h, response.headers.get(h)])))
+          void this.#pacer.observe({ sentAt, limited: false, headers: hints(response.headers) })
           const usage = data.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
           return {
             completion: data,
@@ -179,24 +203,39 @@ export class JudgeClient {
           // The SDK's connection errors (resets, timeouts) carry no status and no name of their own.
           const kind = error instanceof loadOpenAI().APIConnectionError ? 'retry' : classifyFailure(error)
           const headers = (error as { headers?: Headers }).headers
-          if (headers) this.#pacer.observe(Object.fromEntries(HEADER_HINTS.map((h) => [h, headers.get(h)])))
+          const limited = kind === 'retry' && (error as { status?: number }).status === 429
+          // Awaited, so that the shared pacer holds every worker back before anyone retries.
+          await this.#pacer.observe({ sentAt, limited, retryAfterMs: limited ? serverRetryAfter(error) : undefined, headers: headers ? hints(headers) : undefined })
           if (kind === 'quota') {
             failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `${describe(error)} The account has no quota left: add credit or raise the limit; retrying cannot help.` })
             break
+          }
+          if (limited) {
+            // A rate limit costs no retry: the pacer waits it out, for a bounded time.
+            limitedSince ??= sentAt
+            refusals++
+            if (Date.now() - limitedSince >= maxLimitedMs) {
+              const seconds = Math.round((Date.now() - limitedSince) / 1000)
+              failures.push({
+                model: endpoint.model,
+                baseURL: safeURL(client.baseURL),
+                error: `${describe(error)} (refused ${refusals} times over ${seconds} s, longer than judge.maxRateLimitWaitMs of ${maxLimitedMs} ms: lower judge.requestsPerMinute so that all workers together stay under the limit, or raise judge.maxRateLimitWaitMs)`,
+              })
+              break
+            }
+            await sleep(retryDelay(0, error, { random: this.#options.random ?? Math.random }))
+            continue
           }
           if (kind === 'fatal' || attempt >= maxRetries) {
             failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `${describe(error)}${kind === 'retry' ? ` (after ${attempt + 1} tries)` : ''}` })
             break
           }
-          // One jitter draw: the same wait holds back every request after a 429 (for as
-          // long as the server asked, uncapped) and delays this retry.
-          const wait = retryDelay(attempt, error, { random: this.#options.random ?? Math.random })
-          if ((error as { status?: number }).status === 429) this.#pacer.backOff(serverRetryAfter(error) ?? wait)
-          await sleep(wait)
+          await sleep(retryDelay(attempt, error, { random: this.#options.random ?? Math.random }))
+          attempt++
         }
       }
     }
     const lines = failures.map((f, i) => `  ${i === 0 ? 'judge' : `fallback ${i}`} ${f.model} at ${f.baseURL}: ${f.error}`)
-    throw new JudgeError(`No judge gave a verdict:\n${lines.join('\n')}`, failures)
+    throw new JudgeError(`No judge gave a verdict:\n${lines.join('\n')}`, failures, requests)
   }
 }

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Pacer } from './client.js'
-import { RateLimiter, type RateLimiterOptions } from './limiter.js'
+import { PacingQueue, RateLimiter, type Observation, type RateLimiterOptions } from './limiter.js'
 import type { AssayRecord } from '../report/records.js'
 
 /** Totals over every worker, for the end-of-run summary. */
@@ -61,18 +61,28 @@ function reply(res: ServerResponse, body: unknown): void {
   res.end(JSON.stringify(body))
 }
 
+// A worker's /acquire is answered when its request may start, or after this long with
+// `go: false` so that it asks again (HTTP clients give up on a silent response).
+const HOLD_MS = 20_000
+
 /**
- * Starts the coordinator. `/reserve`, `/backoff` and `/observe` drive one shared
- * {@link RateLimiter}; `/flight` lets the first worker with a request lead it while the
- * others with the identical request wait for its answer.
+ * Starts the coordinator. `/acquire` and `/observe` drive one shared {@link PacingQueue}:
+ * a worker's request waits in the coordinator until its start, so that a 429 seen meanwhile
+ * holds back every worker's waiting requests. `/flight` lets the first worker with a request
+ * lead it while the others with the identical request wait for its answer.
  */
 export async function startCoordinator(options: RateLimiterOptions = {}): Promise<Coordinator> {
   const limiter = new RateLimiter(options)
+  const queue = new PacingQueue(limiter, options.now ? { now: options.now } : {})
   const flights = new Map<string, Flight>()
   const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } }
   const tally = (record: AssayRecord) => {
     if (record.kind === 'judge') {
-      if (!record.verdict) return void summary.failures++
+      if (!record.verdict) {
+        summary.failures++
+        summary.requests += record.requests ?? 0
+        return
+      }
       summary.verdicts++
       summary[record.verdict.replayed ? 'replayed' : 'live']++
       summary.requests += record.verdict.requests
@@ -92,15 +102,23 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
     void (async () => {
       const body = await readJson(req)
       switch (req.url) {
-        case '/reserve':
+        case '/acquire': {
           // Workers send the budgets they were configured with; all run the same setup.
           if ('rpm' in body || 'tpm' in body) limiter.setLimits((body.rpm as number | undefined) ?? options.requestsPerMinute, (body.tpm as number | undefined) ?? options.tokensPerMinute)
-          return reply(res, { wait: limiter.reserve(Number(body.tokens) || 0) })
-        case '/backoff':
-          limiter.backOff(Number(body.ms))
-          return reply(res, {})
+          const place = queue.enter(Number(body.tokens) || 0)
+          let timer: NodeJS.Timeout | undefined
+          const held = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HOLD_MS)))
+          // A worker that went away gives its place up rather than wasting a start.
+          res.on('close', () => {
+            if (!res.writableEnded) place.cancel()
+          })
+          const go = await Promise.race([place.ready.then(() => true), held])
+          clearTimeout(timer)
+          if (!go) place.cancel()
+          return reply(res, { go })
+        }
         case '/observe':
-          limiter.observe(body as Record<string, string | null>)
+          if (typeof body.sentAt === 'number') queue.observe(body as unknown as Observation)
           return reply(res, {})
         case '/report':
           for (const record of (body.records as AssayRecord[] | undefined) ?? []) tally(record)
@@ -136,6 +154,8 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
     close: () =>
       new Promise<void>((resolve) => {
         for (const flight of flights.values()) flight.finish(null)
+        // A hold after a 429 can be a minute long: its timer must not keep the runner alive.
+        queue.close()
         server.closeAllConnections()
         server.close(() => resolve())
       }),
@@ -151,9 +171,13 @@ async function post(url: string, path: string, body: unknown): Promise<Record<st
 /** A {@link Pacer} that asks the coordinator, so that all workers share one budget. */
 export function remotePacer(url: string, limits: { rpm?: number | undefined; tpm?: number | undefined } = {}): Pacer {
   return {
-    reserve: async (tokens) => Number((await post(url, '/reserve', { tokens, ...limits })).wait) || 0,
-    backOff: (ms) => void post(url, '/backoff', { ms }).catch(() => {}),
-    observe: (headers) => void post(url, '/observe', headers).catch(() => {}),
+    acquire: async (tokens) => {
+      while (!(await post(url, '/acquire', { tokens, ...limits })).go);
+    },
+    observe: (observation) => post(url, '/observe', observation).then(
+      () => {},
+      () => {},
+    ),
   }
 }
 

@@ -1,12 +1,13 @@
 import type { ChatCompletion } from 'openai/resources/chat/completions'
-import { ask, askAdapting, type Answer, type Attempt } from './ask.js'
+import { ask, askAdapting, type Answer, type Attempt, type Spent } from './ask.js'
 import { cassettePath, openCassette, type CacheMode, type Cassette } from './cassette.js'
-import type { JudgeClient, JudgeRequest } from './client.js'
+import { JudgeError, type JudgeClient, type JudgeRequest } from './client.js'
 import { buildJudgeMessages, normaliseCriteria, type Criterion } from './prompt.js'
 import { aggregate, parseVerdict, quotedVerdicts, verdictJsonSchema, verdictProblem, weightedScores, type SampleScores, type TokenLogprob } from './verdict.js'
 import type { StoreFileSystem } from '../store/file.js'
 import type { FlightControl } from './coordinator.js'
 import { redact } from '../secrets.js'
+import { rerunCommand } from '../runner.js'
 
 /** What one judged assertion asks. */
 export interface JudgeAsk {
@@ -133,6 +134,26 @@ interface Question {
  * `auto` mode (and overwritten), and is an error that says so under `lockdown`.
  */
 export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> {
+  const spent: Spent = { requests: 0 }
+  try {
+    return await verdictFor(q, rt, spent)
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) spentBy.set(error, spent.requests + (error instanceof JudgeError ? error.requests : 0))
+    throw error
+  }
+}
+
+const spentBy = new WeakMap<object, number>()
+
+/**
+ * The HTTP requests a verdict sent before it failed with `error`, for the run's request
+ * count (a verdict's own count is in {@link Verdict.requests}).
+ */
+export function requestsSpent(error: unknown): number {
+  return (typeof error === 'object' && error !== null && spentBy.get(error)) || 0
+}
+
+async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<Verdict> {
   const criteria = normaliseCriteria(q.criteria)
   const scale = q.scale ?? [1, 10]
   const samples = q.samples ?? 1
@@ -155,7 +176,7 @@ export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> 
   }
   const question: Question = { criteria, scale, samples, messages, quoted: quotedVerdicts(q.output, q.source), cassette, build }
 
-  let attempt: Attempt = { rt, cassette, testPath: q.testPath, replay: true, pending: new Map() }
+  let attempt: Attempt = { rt, cassette, testPath: q.testPath, replay: true, pending: new Map(), spent }
   let verdict: Verdict
   try {
     verdict = await judge(question, attempt)
@@ -173,11 +194,10 @@ export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> 
 function recordedNoVerdict(error: JudgeReplyError, testPath: string | undefined): JudgeReplyError {
   const { cassette, key } = error.origin as Extract<AnswerOrigin, { live: false }>
   const problem = error.message.slice(0, error.message.indexOf('\nThe answer was replayed'))
-  const file = testPath ?? '<test file>'
   return new JudgeReplyError(
     `The answer recorded in ${cassette} (key ${key}) holds no verdict: ${problem}\n` +
       'Only answers that give a verdict are recorded, so an older assay wrote this entry, or it was edited. Record it again with the judge reachable (auto mode asks again for such an answer), then commit the cassette:\n' +
-      `  ASSAY_CACHE=auto npx vitest run ${file}   (or: ASSAY_CACHE=auto npx jest ${file})`,
+      `  ${rerunCommand(testPath ?? '<test file>', 'ASSAY_CACHE=auto')}`,
     error.raw,
     error.origin,
   )
@@ -228,7 +248,7 @@ async function judge(q: Question, attempt: Attempt): Promise<Verdict> {
     model: first.model,
     judge: first.judge,
     replayed: answers.every((a) => a.replayed),
-    requests: sum((a) => a.requests),
+    requests: attempt.spent.requests,
     weighted: results.some((r) => Object.values(r.criteria).some((c) => c.weighted !== undefined)),
     usage: { prompt_tokens: sum((a) => a.usage.prompt_tokens), completion_tokens: sum((a) => a.usage.completion_tokens), total_tokens: sum((a) => a.usage.total_tokens) },
     cost: costs.every((c) => c !== undefined) ? costs.reduce((a, b) => a! + b!, 0) : undefined,

@@ -5,7 +5,7 @@ import { Cassette, cassettePath, claimedByFailed, openCassettes, resolveCacheMod
 import { JudgeClient, type Pacer } from './client.js'
 import { remoteFlights, remotePacer } from './coordinator.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
-import { RateLimiter } from './limiter.js'
+import { PacingQueue, RateLimiter } from './limiter.js'
 
 // One set of shared state per configuration: changing the configuration starts afresh.
 let shared:
@@ -13,6 +13,17 @@ let shared:
   | undefined
 
 let coordinator: string | undefined
+let runnerConcurrency: () => number | undefined = () => undefined
+
+/**
+ * Tells the judge how many tests the runner runs at once in a worker (its `maxConcurrency`),
+ * which is the default for `judge.maxConcurrency`: a lower one would queue the requests of
+ * concurrent tests behind each other.
+ */
+export function useRunnerConcurrency(read: () => number | undefined): void {
+  runnerConcurrency = read
+  shared = undefined
+}
 
 /**
  * Routes pacing and single-flight through the coordinator at `url` (started by global
@@ -35,7 +46,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
     const { requestsPerMinute: rpm, tokensPerMinute: tpm } = config.judge
     shared = {
       generation: configGeneration(),
-      pacer: coordinator ? remotePacer(coordinator, { rpm, tpm }) : new RateLimiter({ requestsPerMinute: rpm, tokensPerMinute: tpm }),
+      pacer: coordinator ? remotePacer(coordinator, { rpm, tpm }) : new PacingQueue(new RateLimiter({ requestsPerMinute: rpm, tokensPerMinute: tpm })),
       capabilities: { logprobs: true, n: true, jsonSchema: true },
       runtimes: new Map(),
     }
@@ -49,7 +60,8 @@ export function judgeRuntime(model?: string): JudgeRuntime {
         endpoints: [{ model: name, baseURL: j.baseURL, apiKey: j.apiKey }, ...j.fallback],
         timeoutMs: j.timeoutMs,
         maxRetries: j.maxRetries,
-        maxConcurrency: j.maxConcurrency,
+        maxConcurrency: j.maxConcurrency ?? validConcurrency(runnerConcurrency()) ?? 5,
+        maxRateLimitWaitMs: j.maxRateLimitWaitMs,
         pacer: shared.pacer,
         prices: j.prices,
       }),
@@ -65,6 +77,8 @@ export function judgeRuntime(model?: string): JudgeRuntime {
   }
   return runtime
 }
+
+const validConcurrency = (n: number | undefined) => (Number.isInteger(n) && n! > 0 ? n : undefined)
 
 /**
  * The cassette of a test file if the judge or the app's calls used it in this process, or

@@ -108,7 +108,7 @@ function judgeAssertion(r: JudgeRecord): AssertionResult {
           cost: finite(v.cost) ? v.cost : null,
           latencyMs: finite(v.latencyMs) ? v.latencyMs : 0,
         }
-      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(problem ?? r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
+      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: r.requests ?? 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(problem ?? r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
   }
 }
 
@@ -182,7 +182,8 @@ function totalsOf(files: FileResult[]): Totals {
       live: live.length,
       replayed: replayed.length,
       failures: judged.length - verdicts.length,
-      requests: verdicts.reduce((s, j) => s + j.requests, 0),
+      // Failed judgements sent requests too: every request the judge received is counted.
+      requests: judged.reduce((s, j) => s + j.requests, 0),
       tokens: live.reduce((s, j) => s + j.tokens, 0),
       cost: sum(live),
       saved: sum(replayed),

@@ -52,6 +52,8 @@ export interface JudgeRecord extends AssertionBase {
   verdict?: Verdict
   /** Present when it did not. */
   error?: string
+  /** HTTP requests sent before the judge gave up (failures only; a verdict has its own count). */
+  requests?: number
   /** True when the judge gave no verdict because the cassette had no answer under lockdown. */
   cassetteMiss?: boolean
 }

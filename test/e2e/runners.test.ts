@@ -291,6 +291,24 @@ describe.each(runners)('$name', (runner) => {
     })
   })
 
+  test('concurrent judged tests are not queued behind the judge: with maxConcurrency 8, all 8 requests are in flight at once', async () => {
+    const judge = await startFixtureServer({ latencyMs: 1_500, respond: () => JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((k) => [k, { reasoning: 'Fine.', score: 9 }])) }) })
+    const body = `for (let i = 0; i < 8; i++) {\n  test.concurrent('concurrent judged ' + i, async () => {\n    await expect('- Revenue rose, report ' + i + '.').toScoreAtLeast(7)\n  })\n}\n`
+    writeFileSync(join(project.dir, 'concurrent.test.js'), `${readFileSync(join(project.dir, 'header.js'), 'utf8')}\n${body}`)
+    // Requests still waiting for their answer: the most seen at once while the run lasts.
+    let most = 0
+    const poll = setInterval(() => (most = Math.max(most, judge.requests.filter((r) => r.status === 0).length)), 5)
+    try {
+      const run = await runner.run(project, undefined, 'concurrent.test.js', { OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'k', CI: '', ASSAY_CACHE: 'off' }, ['--maxConcurrency=8'])
+      expect(run.code, run.output).toBe(0)
+    } finally {
+      clearInterval(poll)
+      await judge.close()
+    }
+    expect(judge.requests).toHaveLength(8)
+    expect(most).toBe(8)
+  })
+
   describe('structural baselines', () => {
     const file = () => join(project.dir, '__llm_baselines__', 'baseline.test.js.json')
     const read = () => readFileSync(file(), 'utf8')

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { JudgeClient, JudgeError, type JudgeClientOptions } from '../../src/judge/client.js'
-import { RateLimiter } from '../../src/judge/limiter.js'
+import { PacingQueue, RateLimiter } from '../../src/judge/limiter.js'
 
 let server: FixtureServer
 let backup: FixtureServer
@@ -33,12 +33,32 @@ describe('JudgeClient', () => {
   })
 
   test('a 429 waits for retry-after-ms, holding back the shared pacer too', async () => {
-    const pacer = new RateLimiter()
+    const pacer = new PacingQueue(new RateLimiter())
     server.script({ kind: 'rate-limit', retryAfterMs: 300 })
     const start = performance.now()
     const call = await client({ pacer }).complete(body)
     expect(call.requests).toBe(2)
     expect(performance.now() - start).toBeGreaterThanOrEqual(290)
+    // Another request through the same pacer waits too: the hold is shared, not per call.
+    expect(pacer.limiter.earliest()).toBeGreaterThan(Date.now() - 50)
+  })
+
+  test('429s do not use up the retries: a call refused many times still gets its answer', async () => {
+    server.script(...Array.from({ length: 6 }, () => ({ kind: 'rate-limit' as const, retryAfterMs: 10 })), { kind: 'status', status: 503 })
+    const call = await client({ maxRetries: 1 }).complete(body)
+    expect(call.requests).toBe(8)
+    expect(server.requests).toHaveLength(8)
+  })
+
+  test('a server that keeps refusing fails the call after maxRateLimitWaitMs, saying so and counting every request', async () => {
+    server.script(...Array.from({ length: 100 }, () => ({ kind: 'rate-limit' as const, retryAfterMs: 20 })))
+    const error = (await client({ maxRateLimitWaitMs: 300 })
+      .complete(body)
+      .catch((e: unknown) => e)) as JudgeError
+    expect(error).toBeInstanceOf(JudgeError)
+    expect(error.message).toMatch(/429 Rate limit reached for requests\. \(refused \d+ times over \d+ s, longer than judge\.maxRateLimitWaitMs of 300 ms: lower judge\.requestsPerMinute/)
+    expect(error.requests).toBe(server.requests.length)
+    expect(server.requests.length).toBeGreaterThan(1)
   })
 
   test('insufficient quota fails at once with a clear message', async () => {
@@ -62,6 +82,7 @@ describe('JudgeClient', () => {
     expect(error.message).not.toContain('sk-test-secret')
     expect(server.requests).toHaveLength(3)
     expect(backup.requests).toHaveLength(1)
+    expect(error.requests).toBe(4)
   })
 
   test('falls back to the next judge and records which one answered', async () => {
@@ -74,7 +95,9 @@ describe('JudgeClient', () => {
     server.configure({ latencyMs: 100 })
     const c = client()
     const [a, b, other] = await Promise.all([c.complete(body), c.complete(body), c.complete({ messages: [{ role: 'user', content: 'Something else.' }] })])
-    expect(a).toBe(b)
+    // The HTTP request is counted once, for the caller that sent it.
+    expect(a.requests).toBe(1)
+    expect(b).toEqual({ ...a, requests: 0 })
     expect(other).not.toBe(a)
     expect(server.requests).toHaveLength(2)
     await c.complete(body)

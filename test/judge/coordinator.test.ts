@@ -5,24 +5,29 @@ let coordinator: Coordinator | undefined
 afterEach(() => coordinator?.close())
 
 describe('coordinator', () => {
-  test('one budget for every worker: reservations from two clients share one pace', async () => {
+  test('one budget for every worker: requests from two clients share one pace', async () => {
     coordinator = await startCoordinator({ requestsPerMinute: 600 })
     const a = remotePacer(coordinator.url)
     const b = remotePacer(coordinator.url)
-    const waits = [await a.reserve(0), await b.reserve(0), await a.reserve(0), await b.reserve(0)]
-    // 600 per minute is one per 100 ms; each reservation takes the next slot whoever asks.
-    for (let i = 1; i < waits.length; i++) expect(waits[i]! - waits[i - 1]!).toBeGreaterThan(60)
+    const starts: number[] = []
+    const go = (p: typeof a) => p.acquire(0).then(() => starts.push(Date.now()))
+    await Promise.all([go(a), go(b), go(a), go(b)])
+    // 600 per minute is one per 100 ms; each request takes the next start whoever asks.
+    starts.sort((x, y) => x - y)
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThan(60)
   })
 
-  test('workers bring their configured budget, and a 429 back-off holds everyone', async () => {
+  test('workers bring their configured budget, and a 429 one worker saw holds the requests another has waiting', async () => {
     coordinator = await startCoordinator()
     const a = remotePacer(coordinator.url, { rpm: 60 })
-    expect(await a.reserve(0)).toBe(0)
-    expect(await a.reserve(0)).toBeGreaterThan(900)
+    const start = Date.now()
+    await a.acquire(0)
+    expect(Date.now() - start).toBeLessThan(500)
     const b = remotePacer(coordinator.url)
-    b.backOff(5_000)
-    await new Promise((r) => setTimeout(r, 50))
-    expect(await b.reserve(0)).toBeGreaterThan(3_000)
+    const waiting = b.acquire(0).then(() => Date.now())
+    // b's request would start one second after a's; the 429 pushes it to 3 s from now.
+    await a.observe({ sentAt: Date.now(), limited: true, retryAfterMs: 3_000 })
+    expect((await waiting) - start).toBeGreaterThan(2_500)
   })
 
   test('single-flight: the first asker leads, the others receive its result', async () => {
@@ -42,13 +47,14 @@ describe('coordinator', () => {
     const judge = (replayed: boolean) => ({ kind: 'judge' as const, matcher: 'toScoreAtLeast', pass: true, threshold: 7, every: false, negated: false, verdict: verdict(replayed) as never })
     reportTo(coordinator.url, judge(false))
     reportTo(coordinator.url, judge(true))
-    reportTo(coordinator.url, { kind: 'judge', matcher: 'toScoreAtLeast', pass: false, threshold: 7, every: false, negated: false, error: 'No judge gave a verdict' })
+    reportTo(coordinator.url, { kind: 'judge', matcher: 'toScoreAtLeast', pass: false, threshold: 7, every: false, negated: false, error: 'No judge gave a verdict', requests: 5 })
     reportTo(coordinator.url, { kind: 'llm-call', url: '/v1/chat/completions', model: 'gpt-4o-mini', replayed: true, status: 200, usage: undefined, cost: undefined, latencyMs: 3 })
     reportTo(coordinator.url, { kind: 'cassette', testPath: 'a.test.ts', path: '__llm_cassettes__/a.test.ts.json', obsolete: ['k1', 'k2'], pruned: 0 })
     await flushReports()
     expect(formatSummary(coordinator.summary())).toBe(
       [
-        'assay: 2 judge verdicts (1 live, 1 replayed), 1 without a verdict; 1 request, 100 tokens, $0.0012',
+        // The failed judgement's five requests reached the server too.
+        'assay: 2 judge verdicts (1 live, 1 replayed), 1 without a verdict; 6 requests, 100 tokens, $0.0012',
         'assay: 1 app LLM call through recordingFetch',
         'assay: 2 obsolete entries in __llm_cassettes__/a.test.ts.json; run with -u or ASSAY_UPDATE=1 to remove',
       ].join('\n'),

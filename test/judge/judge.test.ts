@@ -6,7 +6,7 @@ import { startFixtureServer, type ChatCompletionBody, type FixtureServer } from 
 import { CassetteMissError, type CacheMode } from '../../src/judge/cassette.js'
 import { JudgeClient } from '../../src/judge/client.js'
 import { remoteFlights, startCoordinator } from '../../src/judge/coordinator.js'
-import { JudgeReplyError, runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
+import { JudgeReplyError, requestsSpent, runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
 import { nodeFileSystem } from '../../src/store/file.js'
 
 let server: FixtureServer
@@ -79,6 +79,21 @@ describe('runJudge', () => {
     await runJudge({ output: 'y' }, rt)
     expect(server.requests.map((r) => r.status)).toEqual([400, 200, 200])
     expect(rt.capabilities.logprobs).toBe(false)
+  })
+
+  test('a verdict counts every request it sent: rejected, repaired and failed ones', async () => {
+    let calls = 0
+    server.configure({ rejectLogprobs: true, respond: () => (calls++ === 0 ? 'About 8/10.' : standard) })
+    // A 400 for logprobs, the answer without them, and the repair of its invalid reply.
+    expect((await runJudge({ output: 'x' }, runtime('off'))).requests).toBe(3)
+    expect(server.requests).toHaveLength(3)
+    server.configure({ rejectLogprobs: false })
+    server.script({ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 })
+    const rt = runtime('off')
+    const error = await runJudge({ output: 'y' }, { ...rt, client: new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: server.url }], maxRetries: 4, random: () => 0 }) }).catch((e: unknown) => e)
+    expect(requestsSpent(error)).toBe(5)
+    expect(server.requests).toHaveLength(8)
+    expect(requestsSpent(new Error('never sent'))).toBe(0)
   })
 
   test('samples use n choices in one request, or one request each where n is unsupported', async () => {

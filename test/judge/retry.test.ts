@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest'
-import { RateLimiter } from '../../src/judge/limiter.js'
 import { classifyFailure, parseDuration, retryDelay, serverRetryAfter } from '../../src/judge/retry.js'
 
 const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] ?? null })
@@ -46,57 +45,6 @@ describe('retry delays', () => {
     expect(parseDuration('20ms')).toBe(20)
     expect(parseDuration('1h2m3.5s')).toBe(3_723_500)
     for (const bad of ['', 'soon', '-3s', '3 fortnights', null, undefined]) expect(parseDuration(bad)).toBeUndefined()
-  })
-})
-
-describe('RateLimiter', () => {
-  const clock = () => {
-    let t = 1_000
-    return { now: () => t, advance: (ms: number) => void (t += ms) }
-  }
-
-  test('spreads requests evenly at the configured rate, with no burst', () => {
-    const c = clock()
-    const limiter = new RateLimiter({ requestsPerMinute: 300, now: c.now })
-    expect([0, 1, 2, 3].map(() => limiter.reserve())).toEqual([0, 200, 400, 600])
-    c.advance(1_000)
-    expect(limiter.reserve()).toBe(0)
-  })
-
-  test('paces tokens against the token budget', () => {
-    const c = clock()
-    const limiter = new RateLimiter({ tokensPerMinute: 6_000, now: c.now })
-    expect(limiter.reserve(100)).toBe(0)
-    expect(limiter.reserve(100)).toBe(1_000)
-  })
-
-  test('a 429 holds every request back for as long as the server asked', () => {
-    const c = clock()
-    const limiter = new RateLimiter({ now: c.now })
-    limiter.backOff(1_500)
-    expect(limiter.reserve()).toBe(1_500)
-    limiter.backOff(-5)
-    limiter.backOff(Number.NaN)
-    c.advance(2_000)
-    expect(limiter.reserve()).toBe(0)
-  })
-
-  test('learns the pace from remaining/reset headers, and waits out an exhausted budget', () => {
-    const c = clock()
-    const limiter = new RateLimiter({ now: c.now })
-    limiter.observe({ 'x-ratelimit-remaining-requests': '4', 'x-ratelimit-reset-requests': '1s' })
-    expect([limiter.reserve(), limiter.reserve()]).toEqual([0, 200])
-    limiter.observe({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '3s' })
-    expect(limiter.reserve()).toBe(3_000)
-  })
-
-  test('ignores nonsense headers', () => {
-    const c = clock()
-    const limiter = new RateLimiter({ now: c.now })
-    limiter.observe({ 'x-ratelimit-remaining-requests': 'lots', 'x-ratelimit-reset-requests': '-3 fortnights' })
-    limiter.observe({ 'x-ratelimit-remaining-requests': '-1', 'x-ratelimit-reset-requests': '1s' })
-    limiter.observe({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '999h' })
-    expect([limiter.reserve(), limiter.reserve()]).toEqual([0, 0])
   })
 })
 

@@ -74,6 +74,8 @@ describe('toScoreAtLeast', () => {
     expect(message).toContain('500 Fixture error 500 (after 2 tries)')
     expect(message).not.toContain('sk-unit-secret')
     expect(records.at(-1)).toMatchObject({ pass: false, error: expect.stringContaining('No judge gave a verdict') })
+    // Both failed requests reached the server, and the run's count has them.
+    expect(records.at(-1)).toMatchObject({ requests: 2 })
   })
 
   describe('log-probs that would make a score NaN never decide the assertion', () => {

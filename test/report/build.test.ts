@@ -55,6 +55,10 @@ describe('buildResults', () => {
     expect(r.totals.cassettes.misses).toBe(1)
     expect(r.totals.assertions).toEqual({ total: 4, passed: 3, failed: 1 })
     expect(r.totals.failureRate).toBe(0.25)
+    // A judgement that failed after sending requests: the run's count has them.
+    const gaveUp = buildResults(run([judged(verdict(9, false, 100)), judged(undefined, { pass: false, error: 'No judge gave a verdict', requests: 5 })]))
+    expect(gaveUp.totals.judge).toMatchObject({ verdicts: 1, failures: 1, requests: 6 })
+    expect(gaveUp.files[0]!.tests[0]!.assertions[1]!.judge).toMatchObject({ requests: 5 })
     const failed = r.files[0]!.tests[0]!.assertions[3]!
     expect(failed.judge).toMatchObject({ error: 'no verdict', cassetteMiss: true, criteria: [] })
   })
