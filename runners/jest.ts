@@ -8,7 +8,7 @@ import { beginTest } from '../src/baseline/runtime.js'
 import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
-import { takeUnawaited } from '../src/pending.js'
+import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
@@ -59,7 +59,7 @@ interface CircusState {
   rootDescribeBlock?: CircusBlock
   hasFocusedTests?: boolean
   testNamePattern?: unknown
-  currentlyRunningTest?: { invocations?: number } | null
+  currentlyRunningTest?: { invocations?: number; concurrent?: boolean } | null
   maxConcurrency?: number
 }
 
@@ -111,7 +111,10 @@ beforeEach(() => {
 })
 
 // A judged assertion still running when its test ends was not awaited: fail the test.
+// Concurrent tests share one expect, which cannot tell them apart: they are checked at
+// the end of the file instead.
 afterEach(() => {
+  if (circusState()?.currentlyRunningTest?.concurrent) return
   const state = expect.getState()
   const unawaited = takeUnawaited({ testPath: state.testPath, currentTestName: state.currentTestName })
   if (unawaited) throw unawaited
@@ -124,4 +127,6 @@ afterAll(async () => {
   } finally {
     writeRecords()
   }
+  const unawaited = state.testPath ? takeUnawaitedInFile(state.testPath) : undefined
+  if (unawaited) throw unawaited
 })

@@ -10,7 +10,7 @@ import { configure, type AssayConfig } from '../src/config.js'
 import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
-import { takeUnawaited } from '../src/pending.js'
+import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
@@ -84,6 +84,7 @@ interface TaskLike {
   tasks?: TaskLike[]
   filepath?: string
   result?: { state?: string }
+  concurrent?: boolean
   meta: Record<string, unknown>
 }
 
@@ -105,8 +106,11 @@ beforeEach(({ task }) => {
 })
 
 // A judged assertion still running when its test ends was not awaited: fail the test.
+// Concurrent tests may share one expect, which cannot tell them apart: they are checked
+// at the end of the file instead.
 afterEach(({ task }) => {
   const t = task as unknown as TaskLike
+  if (t.concurrent) return
   const unawaited = takeUnawaited({ task, testPath: t.file?.filepath, currentTestName: testName(t) })
   if (unawaited) throw unawaited
 })
@@ -125,4 +129,6 @@ afterAll(async function ({}, suite) {
   await finishTestFile(file.filepath, end, expect.getState(), ({ cassette, baselines }) => {
     file.meta.assay = { ...(file.meta.assay as object), ...(cassette ? { cassette } : {}), ...(baselines ? { baselines } : {}) }
   })
+  const unawaited = takeUnawaitedInFile(file.filepath)
+  if (unawaited) throw unawaited
 })

@@ -41,6 +41,19 @@ export function afterMacrotask(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
 
+/**
+ * Called when a test file ends: removes its assertions still running and, if there were
+ * any, returns the error that fails the file. This is the check for `test.concurrent`
+ * tests that share one `expect`, where an assertion cannot tell which of the running tests
+ * made it, so the per-test check would blame the wrong one.
+ */
+export function takeUnawaitedInFile(testPath: string): Error | undefined {
+  const left = [...running].filter((p) => p.owner.testPath === testPath)
+  if (left.length === 0) return undefined
+  for (const p of left) running.delete(p)
+  return unawaitedError(left)
+}
+
 function sameTest(a: AssertionOwner, b: AssertionOwner): boolean {
   if (a.task !== undefined && b.task !== undefined) return a.task === b.task
   return a.testPath === b.testPath && a.currentTestName === b.currentTestName
@@ -54,6 +67,10 @@ export function takeUnawaited(test: AssertionOwner): Error | undefined {
   const left = [...running].filter((p) => sameTest(p.owner, test))
   if (left.length === 0) return undefined
   for (const p of left) running.delete(p)
+  return unawaitedError(left)
+}
+
+function unawaitedError(left: readonly Pending[]): Error {
   const where = (p: Pending) => (p.location ? ` at ${p.owner.testPath ?? 'the test file'}:${p.location.line}:${p.location.column}` : '')
   const lines = left.map((p) => `  ${p.matcher} was not awaited${where(p)}`)
   const error = new Error(

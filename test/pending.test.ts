@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { afterMacrotask, takeUnawaited, trackAsync } from '../src/pending.js'
+import { afterMacrotask, takeUnawaited, takeUnawaitedInFile, trackAsync } from '../src/pending.js'
 
 const owner = { testPath: import.meta.filename, currentTestName: 'suite > judged' }
 
@@ -55,5 +55,16 @@ describe('async assertions left running when a test ends', () => {
     expect(settled).toBe(false)
     await afterMacrotask()
     expect(settled).toBe(true)
+  })
+
+  test('at the end of a file, anything of that file still running fails it (concurrent tests sharing one expect)', async () => {
+    const finishers: (() => void)[] = []
+    const mine = trackAsync('toScoreAtLeast', { ...owner, currentTestName: 'concurrent 7' }, () => new Promise<void>((r) => finishers.push(r)))
+    const other = trackAsync('toScoreAtLeast', { testPath: '/other.test.ts', currentTestName: 'x' }, () => new Promise<void>((r) => finishers.push(r)))
+    expect(takeUnawaitedInFile(import.meta.filename)?.message).toContain('toScoreAtLeast was not awaited')
+    expect(takeUnawaitedInFile(import.meta.filename)).toBeUndefined()
+    expect(takeUnawaitedInFile('/other.test.ts')).toBeDefined()
+    for (const f of finishers) f()
+    await Promise.all([mine, other])
   })
 })
