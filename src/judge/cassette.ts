@@ -41,6 +41,9 @@ export function requestKey(request: object): string {
   return createHash('sha256').update(stableStringify(request)).digest('hex').slice(0, 32)
 }
 
+/** The header of cassette files: written at version 2, version 1 read too (a file may hold entries of both). */
+export const CASSETTE_HEADER = { assay: 'cassette', version: 2, reads: [1] } as const
+
 /** One recorded call. */
 export interface CassetteEntry {
   /** The request as sent, for people reading the file. */
@@ -77,6 +80,12 @@ export function cassetteEntry(
   }
 }
 
+/** Whether two entries record the same answer to the same request, whenever and however fast it came. */
+export function sameAnswer(a: CassetteEntry, b: CassetteEntry): boolean {
+  const answer = (e: CassetteEntry) => stableStringify({ request: e.request, response: e.response, usage: e.usage, cost: e.cost })
+  return answer(a) === answer(b)
+}
+
 /** A replay-only run asked for an answer that was never recorded. */
 export class CassetteMissError extends Error {
   override readonly name = 'CassetteMissError'
@@ -98,7 +107,10 @@ export class CassetteMissError extends Error {
  */
 export class Cassette extends KeyedStore<CassetteEntry> {
   constructor(fs: StoreFileSystem, path: string) {
-    super(fs, path, { assay: 'cassette', version: 1 })
+    // Version 2 entries of judge answers are slim (see slim.ts), which an assay that reads
+    // only version 1 would replay without their log-prob weighting: it refuses the file
+    // instead. Version 1 entries stay readable, and stay as they are until recorded again.
+    super(fs, path, CASSETTE_HEADER)
   }
 }
 
