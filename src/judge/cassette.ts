@@ -44,9 +44,14 @@ export function requestKey(request: object): string {
 /** The header of cassette files: written at version 2, version 1 read too (a file may hold entries of both). */
 export const CASSETTE_HEADER = { assay: 'cassette', version: 2, reads: [1] } as const
 
-/** One recorded call. */
+/**
+ * One recorded call. The judge keeps its answers slim (see `slimEntry`): the request
+ * without the system message and schema it builds from the rubric, and the response with
+ * only the model, each choice's content and its score tokens' log-probs. Version 1
+ * entries, and the app's calls, keep the whole response.
+ */
 export interface CassetteEntry {
-  /** The request as sent, for people reading the file. */
+  /** The request as sent (for a judge entry, less what the rubric alone determines), for people reading the file; the key covers all of it. */
   request: { model: string; messages: { role: string; content: unknown }[]; params: Record<string, unknown> }
   response: unknown
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
