@@ -42,9 +42,17 @@ export function requestKey(request: object): string {
   return createHash('sha256').update(stableStringify(request)).digest('hex').slice(0, 32)
 }
 
-/** One recorded call. */
+/** The header of cassette files: written at version 2, version 1 read too (a file may hold entries of both). */
+export const CASSETTE_HEADER = { assay: 'cassette', version: 2, reads: [1] } as const
+
+/**
+ * One recorded call. The judge keeps its answers slim (see `slimEntry`): the request
+ * without the system message and schema it builds from the rubric, and the response with
+ * only the model, each choice's content and its score tokens' log-probs. Version 1
+ * entries, and the app's calls, keep the whole response.
+ */
 export interface CassetteEntry {
-  /** The request as sent, for people reading the file. */
+  /** The request as sent (for a judge entry, less what the rubric alone determines), for people reading the file; the key covers all of it. */
   request: { model: string; messages: { role: string; content: unknown }[]; params: Record<string, unknown> }
   response: unknown
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
@@ -83,6 +91,12 @@ export function cassetteEntry(
   }
 }
 
+/** Whether two entries record the same answer to the same request, whenever and however fast it came. */
+export function sameAnswer(a: CassetteEntry, b: CassetteEntry): boolean {
+  const answer = (e: CassetteEntry) => stableStringify({ request: e.request, response: e.response, usage: e.usage, cost: e.cost })
+  return answer(a) === answer(b)
+}
+
 /** A replay-only run asked for an answer that was never recorded. */
 export class CassetteMissError extends Error {
   override readonly name = 'CassetteMissError'
@@ -104,7 +118,10 @@ export class CassetteMissError extends Error {
  */
 export class Cassette extends KeyedStore<CassetteEntry> {
   constructor(fs: StoreFileSystem, path: string) {
-    super(fs, path, { assay: 'cassette', version: 1 })
+    // Version 2 entries of judge answers are slim (see slim.ts), which an assay that reads
+    // only version 1 would replay without their log-prob weighting: it refuses the file
+    // instead. Version 1 entries stay readable, and stay as they are until recorded again.
+    super(fs, path, CASSETTE_HEADER)
   }
 
   /** Records an entry, naming the test running now as its owner unless it names one. */

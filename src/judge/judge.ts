@@ -1,9 +1,10 @@
 import type { ChatCompletion } from 'openai/resources/chat/completions'
 import { ask, askAdapting, type Answer, type Attempt, type Spent } from './ask.js'
-import { cassettePath, openCassette, type CacheMode, type Cassette } from './cassette.js'
+import { cassettePath, openCassette, sameAnswer, type CacheMode, type Cassette, type CassetteEntry } from './cassette.js'
 import { JudgeError, type JudgeClient, type JudgeRequest } from './client.js'
 import { buildJudgeMessages, normaliseCriteria, type Criterion } from './prompt.js'
-import { aggregate, parseVerdict, quotedVerdicts, verdictJsonSchema, verdictProblem, weightedScores, type SampleScores, type TokenLogprob } from './verdict.js'
+import { aggregate, parseVerdict, quotedVerdicts, verdictJsonSchema, verdictProblem, weightedScores, type SampleScores } from './verdict.js'
+import { slimEntry, tokensOf } from './slim.js'
 import type { StoreFileSystem } from '../store/file.js'
 import type { FlightControl } from './coordinator.js'
 import { redact } from '../secrets.js'
@@ -108,7 +109,7 @@ function readChoice(choice: ChatCompletion['choices'][number], answer: Answer, q
   if (stop) throw new JudgeReplyError(stop, raw, origin(answer, q.cassette))
   const parsed = parseVerdict(raw, q.criteria, q.scale, q.quoted)
   if (!parsed.ok) return { error: parsed.error, raw }
-  const tokens = (Array.isArray(choice.logprobs?.content) ? choice.logprobs.content : []) as TokenLogprob[]
+  const tokens = tokensOf(choice.logprobs, raw)
   const weighted = tokens.length > 0 ? weightedScores(raw, tokens, q.criteria, q.scale, parsed.span, parsed.scores) : {}
   return { sample: { criteria: Object.fromEntries(Object.entries(parsed.scores).map(([k, v]) => [k, weighted[k] === undefined ? v : { ...v, weighted: weighted[k] }])) }, raw }
 }
@@ -187,8 +188,15 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
     attempt = { ...attempt, replay: false, pending: new Map() }
     verdict = await judge(question, attempt)
   }
-  for (const [key, entry] of attempt.pending) cassette!.record(key, entry)
+  for (const [key, entry] of attempt.pending) record(cassette!, key, slimEntry(entry, { ...question, system: messages[0]!.content }))
   return verdict
+}
+
+// An answer recorded again unchanged keeps its entry, time and latency included, so
+// refreshing a cassette shows only the answers that changed.
+function record(cassette: Cassette, key: string, entry: CassetteEntry): void {
+  const old = cassette.lookup(key)
+  if (!old || !sameAnswer(old, entry)) cassette.record(key, entry)
 }
 
 function recordedNoVerdict(error: JudgeReplyError, testPath: string | undefined): JudgeReplyError {

@@ -133,6 +133,17 @@ export interface TokenLogprob {
 const LOGPROB_SLACK = 1e-6
 
 /**
+ * Whether an alternative names an integer score on the scale: the only alternatives
+ * log-prob weighting reads, so the only ones a cassette needs to keep.
+ */
+export function namesScore(alt: { token?: unknown } | null | undefined, scale: readonly [number, number]): alt is { token: string; logprob: number } {
+  // Digits only: Number() reads a blank token as 0, which may be on the scale.
+  const text = typeof alt?.token === 'string' ? alt.token.trim() : ''
+  const k = Number(text)
+  return /^\d+$/.test(text) && k >= scale[0] && k <= scale[1]
+}
+
+/**
  * The probability-weighted mean of the integer scores among a score token's alternatives,
  * or undefined when they do not form a distribution (a log-prob that is missing, NaN,
  * +Infinity or above 0) or name no score on the scale. Log-probs are shifted by their
@@ -141,15 +152,16 @@ const LOGPROB_SLACK = 1e-6
 function weightedMean(alternatives: readonly { token: string; logprob: number }[], scale: readonly [number, number]): number | undefined {
   const scores: { k: number; logprob: number }[] = []
   for (const alt of alternatives) {
-    // Digits only: Number() reads a blank token as 0, which may be on the scale.
-    const text = typeof alt?.token === 'string' ? alt.token.trim() : ''
-    const k = Number(text)
-    if (!/^\d+$/.test(text) || k < scale[0] || k > scale[1]) continue
+    if (!namesScore(alt, scale)) continue
+    const k = Number(alt.token.trim())
     if (typeof alt.logprob !== 'number' || Number.isNaN(alt.logprob) || alt.logprob > LOGPROB_SLACK) return undefined
     // -Infinity is probability 0: it weighs nothing.
     if (alt.logprob !== Number.NEGATIVE_INFINITY) scores.push({ k, logprob: alt.logprob })
   }
   if (scores.length === 0) return undefined
+  // A canonical order, so the sums come out the same to the last bit whatever order the
+  // alternatives are listed in (a cassette keeps them by token).
+  scores.sort((a, b) => a.k - b.k || a.logprob - b.logprob)
   const top = Math.max(...scores.map((s) => s.logprob))
   let mass = 0
   let sum = 0
@@ -163,17 +175,15 @@ function weightedMean(alternatives: readonly { token: string; logprob: number }[
 }
 
 /**
- * G-Eval weighting: for each criterion, the probability-weighted mean of the integer
- * scores the judge considered for its score token, read inside the verdict's `span` of the
- * content. A criterion whose score token cannot be found, or whose alternatives do not
- * give a finite score on the scale, gets no weighted score and keeps its integer one; with
- * `scores` (the integers read), so does one whose token is not the score that was read.
+ * The score token of each criterion: the index, in `tokens`, of the token that spells the
+ * criterion's score inside the verdict's `span` of the content and carries alternatives.
+ * A criterion whose score token cannot be found has none; with `scores` (the integers
+ * read), neither has one whose token is not the score that was read.
  */
-export function weightedScores(
+export function scoreTokens(
   content: string,
   tokens: readonly TokenLogprob[],
   criteria: readonly Criterion[],
-  scale: readonly [number, number],
   span: { start: number; end: number } = { start: 0, end: content.length },
   scores?: Readonly<Record<string, { score: number }>>,
 ): Record<string, number> {
@@ -200,8 +210,29 @@ export function weightedScores(
     const token = tokens[i]!
     // The token must be the score that was read: a repeated key reads the last one, this the first.
     if (token.token.trim() !== score[1] || (scores && scores[c.key]?.score !== Number(score[1])) || !Array.isArray(token.top_logprobs) || !token.top_logprobs.length) continue
-    const mean = weightedMean(token.top_logprobs, scale)
-    if (mean !== undefined) out[c.key] = mean
+    out[c.key] = i
+  }
+  return out
+}
+
+/**
+ * G-Eval weighting: for each criterion, the probability-weighted mean of the integer
+ * scores the judge considered for its score token (see {@link scoreTokens}). A criterion
+ * without a score token, or whose alternatives do not give a finite score on the scale,
+ * gets no weighted score and keeps its integer one.
+ */
+export function weightedScores(
+  content: string,
+  tokens: readonly TokenLogprob[],
+  criteria: readonly Criterion[],
+  scale: readonly [number, number],
+  span: { start: number; end: number } = { start: 0, end: content.length },
+  scores?: Readonly<Record<string, { score: number }>>,
+): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [key, i] of Object.entries(scoreTokens(content, tokens, criteria, span, scores))) {
+    const mean = weightedMean(tokens[i]!.top_logprobs!, scale)
+    if (mean !== undefined) out[key] = mean
   }
   return out
 }

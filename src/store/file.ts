@@ -38,6 +38,8 @@ export class StoreCorruptError extends Error {
 export interface StoreHeader {
   assay: string
   version: number
+  /** Older versions this reader also reads; a file it writes is always at `version`. */
+  reads?: readonly number[] | undefined
 }
 
 /**
@@ -68,7 +70,7 @@ export function parseStore<E>(path: string, text: string | undefined, header: St
   if (file === null || typeof file !== 'object' || file.assay !== header.assay) {
     throw new StoreCorruptError(path, `expected an object with "assay": "${header.assay}"`)
   }
-  if (file.version !== header.version) {
+  if (file.version !== header.version && !header.reads?.includes(file.version as number)) {
     throw new StoreCorruptError(path, `it has version ${String(file.version)}, and this assay reads version ${header.version}`)
   }
   if (file.entries === null || typeof file.entries !== 'object' || Array.isArray(file.entries)) {

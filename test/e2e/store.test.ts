@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, ut
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, test } from 'vitest'
+import { CASSETTE_HEADER } from '../../src/judge/cassette.js'
 import { parseStore } from '../../src/store/file.js'
 import { fillLeaving, mountTmpfs, tmpfsUnavailable } from '../store/tmpfs.js'
 import { FixtureProject, node22Path, root, type RunResult } from './harness.js'
@@ -35,7 +36,7 @@ function run(kind: string, path: string, prefix: string, count: number, killAfte
 }
 
 describe.each(['cassette', 'baseline'])('%s files under real processes', (kind) => {
-  const read = (path: string) => parseStore<unknown>(path, readFileSync(path, 'utf8'), { assay: kind, version: 1 })
+  const read = (path: string) => parseStore<unknown>(path, readFileSync(path, 'utf8'), kind === 'cassette' ? CASSETTE_HEADER : { assay: kind, version: 1 })
 
   test('four processes writing one file at once lose no entries', async () => {
     const path = join(dir, `${kind}-concurrent.json`)
@@ -103,7 +104,7 @@ describe.each([
       if (staleness === 'old') setTimeout(() => held.child.stdin!.end(), startAt - Date.now() + 15)
       const committed = await Promise.all([0, 1, 2, 3, 4, 5].map((w) => run('cassette', path, `w${w}`, 3, undefined, startAt)))
       await held.exited
-      const keys = Object.keys(parseStore<unknown>(path, readFileSync(path, 'utf8'), { assay: 'cassette', version: 1 })).sort()
+      const keys = Object.keys(parseStore<unknown>(path, readFileSync(path, 'utf8'), CASSETTE_HEADER)).sort()
       expect(keys, `round ${round}`).toEqual(committed.flat().sort())
       expect(keys, `round ${round}`).toHaveLength(18)
       expect(readdirSync(folder), `round ${round}`).toEqual(['x.json'])

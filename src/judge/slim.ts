@@ -1,0 +1,109 @@
+// What a cassette keeps of a judge call. A full answer spends most of its bytes on the
+// log-probs of every token, which no replay reads: a verdict reads the content, the model
+// and, for log-prob weighting, the alternatives of each criterion's score token. The slim
+// form keeps exactly those, so a replay gives the verdict the live call gave. The request
+// is kept for people reading the file (the key is a hash of the full request), without
+// the parts assay builds from the rubric alone.
+import type { ChatCompletion } from 'openai/resources/chat/completions'
+import type { CassetteEntry } from './cassette.js'
+import type { Criterion } from './prompt.js'
+import { namesScore, parseVerdict, scoreTokens, type TokenLogprob } from './verdict.js'
+
+/**
+ * A score token kept from an answer's log-probs: where it starts in the content, its text,
+ * and the log-prob of each alternative that names a score on the scale, by token (a list
+ * of `{ token, logprob }` when a token is listed twice).
+ */
+export interface KeptToken {
+  offset: number
+  token: string
+  top_logprobs: Record<string, number> | { token: string; logprob: number }[]
+}
+
+/** What the judge asked, to find the score tokens of its answers and the rubric of its request. */
+export interface SlimQuestion {
+  criteria: readonly Criterion[]
+  scale: readonly [number, number]
+  quoted: ReadonlySet<string>
+  /** The system message sent; only this one is left out of the stored request. */
+  system: string
+}
+
+/** What replaces the verdict schema sent as `response_format`. */
+export const SCHEMA_NOT_STORED = 'json_schema (assay_verdict)'
+
+function keptTokens(content: string, tokens: readonly TokenLogprob[], q: SlimQuestion): KeptToken[] | undefined {
+  const parsed = parseVerdict(content, q.criteria, q.scale, q.quoted)
+  if (!parsed.ok) return undefined
+  const indices = new Set(Object.values(scoreTokens(content, tokens, q.criteria, parsed.span, parsed.scores)))
+  if (indices.size === 0) return undefined
+  const kept: KeptToken[] = []
+  let offset = 0
+  for (const [i, t] of tokens.entries()) {
+    if (indices.has(i)) {
+      const alts = t.top_logprobs!.filter((alt) => namesScore(alt, q.scale)).map((alt) => ({ token: alt.token, logprob: alt.logprob }))
+      const unique = new Set(alts.map((a) => a.token)).size === alts.length
+      kept.push({ offset, token: t.token, top_logprobs: unique ? Object.fromEntries(alts.map((a) => [a.token, a.logprob])) : alts })
+    }
+    offset += t.token.length
+  }
+  return kept
+}
+
+/**
+ * The slim form of a judge answer: its model, and for each choice the message content and
+ * the score tokens' alternatives that log-prob weighting reads (`logprobs.scores`). Only
+ * answers that gave a verdict are recorded, so a choice's finish reason is always `stop`
+ * and is not stored. An answer not in the shape of a chat completion is kept whole.
+ */
+export function slimCompletion(completion: unknown, q: SlimQuestion): unknown {
+  const c = completion as Partial<ChatCompletion> | null
+  if (!Array.isArray(c?.choices) || !c.choices.every((ch) => typeof ch?.message === 'object' && ch.message !== null)) return completion
+  return {
+    model: c.model,
+    choices: c.choices.map((ch) => {
+      const content = typeof ch.message.content === 'string' ? ch.message.content : ''
+      const tokens = ch.logprobs?.content
+      const scores = Array.isArray(tokens) ? keptTokens(content, tokens as TokenLogprob[], q) : undefined
+      return { message: { content: ch.message.content }, ...(scores ? { logprobs: { scores } } : {}) }
+    }),
+  }
+}
+
+/**
+ * A judge entry as the cassette keeps it: the slim answer, and the request without what
+ * assay builds from the rubric alone, which every entry would repeat: the system message
+ * (the judge's fixed instructions and the criteria, which the test file states) and the
+ * verdict schema.
+ */
+export function slimEntry(entry: CassetteEntry, q: SlimQuestion): CassetteEntry {
+  const messages = entry.request.messages.filter((m, i) => !(i === 0 && m.role === 'system' && m.content === q.system))
+  const format = entry.request.params.response_format as { type?: unknown } | undefined
+  const params = format?.type === 'json_schema' ? { ...entry.request.params, response_format: SCHEMA_NOT_STORED } : entry.request.params
+  return { ...entry, request: { ...entry.request, messages, params }, response: slimCompletion(entry.response, q) }
+}
+
+/**
+ * The token log-probs of a choice, full (`logprobs.content`, as an endpoint answers) or
+ * slim (`logprobs.scores`, as a cassette keeps them). The slim form is spelt out into a
+ * stream that spells `content`: the kept tokens at their offsets, and between them (always,
+ * even when empty) a token without alternatives for the text that no weighting reads, so
+ * each score is found at the token it was found at live. Kept tokens that do not fit the
+ * content (an edited entry) give no tokens, and so no weighting.
+ */
+export function tokensOf(logprobs: unknown, content: string): TokenLogprob[] {
+  const lp = logprobs as { content?: unknown; scores?: unknown } | null | undefined
+  if (Array.isArray(lp?.content)) return lp.content as TokenLogprob[]
+  if (!Array.isArray(lp?.scores)) return []
+  const stream: TokenLogprob[] = []
+  let at = 0
+  for (const k of lp.scores as Partial<KeptToken>[]) {
+    if (typeof k?.offset !== 'number' || typeof k.token !== 'string' || k.offset < at || content.slice(k.offset, k.offset + k.token.length) !== k.token) return []
+    const top = k.top_logprobs
+    const alternatives = Array.isArray(top) ? top : top && typeof top === 'object' ? Object.entries(top).map(([token, logprob]) => ({ token, logprob })) : []
+    stream.push({ token: content.slice(at, k.offset), logprob: 0, top_logprobs: null }, { token: k.token, logprob: 0, top_logprobs: alternatives })
+    at = k.offset + k.token.length
+  }
+  stream.push({ token: content.slice(at), logprob: 0, top_logprobs: null })
+  return stream
+}
