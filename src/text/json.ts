@@ -4,7 +4,8 @@ export type JsonSource = 'raw' | 'fence' | 'embedded'
 /** The outcome of {@link extractJson}. */
 export type JsonExtraction = { found: true; value: unknown; source: JsonSource; text: string } | { found: false; reason: string }
 
-const FENCE = /```[ \t]*([\w-]*)[^\n]*\n([\s\S]*?)\n?[ \t]*```/g
+const TICKS = '```'
+const LANG_CHAR = /[\w-]/
 // Candidates are tried one by one; the cap keeps a brace-heavy non-JSON text linear.
 const MAX_EMBEDDED_ATTEMPTS = 64
 
@@ -13,6 +14,28 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
     return { ok: true, value: JSON.parse(text) }
   } catch (e) {
     return { ok: false, error: (e as Error).message }
+  }
+}
+
+/**
+ * The ``` fences in `text`, in order: an opening ``` (the rest of its line names the
+ * language), then everything up to the next ```. A scan by `indexOf`, because the
+ * equivalent regex backtracks over every backtick of a long run that has no line break.
+ */
+export function* findFences(text: string): Generator<{ lang: string; body: string }> {
+  let open = text.indexOf(TICKS)
+  while (open !== -1) {
+    const lineEnd = text.indexOf('\n', open + 3)
+    // A later opening lies on this line or after it, so it has no line break either.
+    if (lineEnd === -1) return
+    const close = text.indexOf(TICKS, lineEnd + 1)
+    if (close === -1) return
+    let i = open + 3
+    while (text[i] === ' ' || text[i] === '\t') i++
+    const langStart = i
+    while (i < lineEnd && LANG_CHAR.test(text[i]!)) i++
+    yield { lang: text.slice(langStart, i), body: text.slice(lineEnd + 1, close) }
+    open = text.indexOf(TICKS, close + 3)
   }
 }
 
@@ -51,11 +74,10 @@ export function extractJson(text: string): JsonExtraction {
   if (whole.ok) return { found: true, value: whole.value, source: 'raw', text: trimmed }
 
   let fenceError: string | undefined
-  FENCE.lastIndex = 0
-  for (let m = FENCE.exec(text); m; m = FENCE.exec(text)) {
-    const lang = m[1]!.toLowerCase()
+  for (const fence of findFences(text)) {
+    const lang = fence.lang.toLowerCase()
     if (lang !== '' && lang !== 'json' && lang !== 'jsonc' && lang !== 'json5') continue
-    const body = m[2]!.trim()
+    const body = fence.body.trim()
     const parsed = tryParse(body)
     if (parsed.ok) return { found: true, value: parsed.value, source: 'fence', text: body }
     fenceError ??= `a \`\`\`${lang || ''} fence holds invalid JSON (${parsed.error})`
