@@ -8,6 +8,12 @@ const TICKS = '```'
 const LANG_CHAR = /[\w-]/
 // Candidates are tried one by one; the cap keeps a brace-heavy non-JSON text linear.
 const MAX_EMBEDDED_ATTEMPTS = 64
+// A failed JSON.parse costs an exception (tens of microseconds), so fences that cannot
+// hold JSON are passed over unparsed once an error is known, and a run of fences that do
+// not parse stops after this many attempts.
+const MAX_FENCE_ATTEMPTS = 64
+const JSON_START = /^[[{"\-\d]|^(?:true|false|null)/
+const JSON_END = /[\]}"\d]$|(?:true|false|null)$/
 
 function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
@@ -74,10 +80,13 @@ export function extractJson(text: string): JsonExtraction {
   if (whole.ok) return { found: true, value: whole.value, source: 'raw', text: trimmed }
 
   let fenceError: string | undefined
+  let fenceAttempts = 0
   for (const fence of findFences(text)) {
     const lang = fence.lang.toLowerCase()
     if (lang !== '' && lang !== 'json' && lang !== 'jsonc' && lang !== 'json5') continue
     const body = fence.body.trim()
+    if (fenceError !== undefined && !(JSON_START.test(body) && JSON_END.test(body))) continue
+    if (++fenceAttempts > MAX_FENCE_ATTEMPTS) break
     const parsed = tryParse(body)
     if (parsed.ok) return { found: true, value: parsed.value, source: 'fence', text: body }
     fenceError ??= `a \`\`\`${lang || ''} fence holds invalid JSON (${parsed.error})`

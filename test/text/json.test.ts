@@ -32,6 +32,12 @@ describe('extractJson', () => {
     }
   })
 
+  test('finds a JSON fence after many empty ones, and reports the first invalid fence', () => {
+    const empty = '```\n\n```\n'.repeat(5000)
+    expect(extractJson(`${empty}\`\`\`json\n{"a": 1}\n\`\`\``)).toMatchObject({ found: true, source: 'fence', value: { a: 1 } })
+    expect(extractJson(`\`\`\`json\n{"a": }\n\`\`\`\n${empty}`)).toMatchObject({ found: false, reason: expect.stringContaining("Unexpected token '}'") })
+  })
+
   test.each([
     ['backticks', '`'],
     ['backtick fences', '```\n'],
