@@ -8,6 +8,7 @@ const TICKS = '```'
 const LANG_CHAR = /[\w-]/
 // Candidates are tried one by one; the cap keeps a brace-heavy non-JSON text linear.
 const MAX_EMBEDDED_ATTEMPTS = 64
+const EMBEDDED_SCAN_FACTOR = 16
 // A failed JSON.parse costs an exception (tens of microseconds), so fences that cannot
 // hold JSON are passed over unparsed once an error is known, and a run of fences that do
 // not parse stops after this many attempts.
@@ -45,11 +46,14 @@ export function* findFences(text: string): Generator<{ lang: string; body: strin
   }
 }
 
-/** The end (exclusive) of the balanced `{…}` or `[…]` that opens at `start`, if any. */
-export function balancedEnd(text: string, start: number): number | undefined {
+/**
+ * The end (exclusive) of the balanced `{…}` or `[…]` that opens at `start`, if it closes
+ * before `limit`.
+ */
+export function balancedEnd(text: string, start: number, limit = text.length): number | undefined {
   let depth = 0
   let inString = false
-  for (let i = start; i < text.length; i++) {
+  for (let i = start; i < limit; i++) {
     const ch = text[i]
     if (inString) {
       if (ch === '\\') i++
@@ -93,11 +97,15 @@ export function extractJson(text: string): JsonExtraction {
   }
 
   let attempts = 0
-  for (let i = 0; i < text.length && attempts < MAX_EMBEDDED_ATTEMPTS; i++) {
+  // Each attempt may scan to the end of the text; together they scan at most this much.
+  let budget = EMBEDDED_SCAN_FACTOR * text.length
+  for (let i = 0; i < text.length && attempts < MAX_EMBEDDED_ATTEMPTS && budget > 0; i++) {
     const ch = text[i]
     if (ch !== '{' && ch !== '[') continue
     attempts++
-    const end = balancedEnd(text, i)
+    const limit = Math.min(text.length, i + budget)
+    const end = balancedEnd(text, i, limit)
+    budget -= (end ?? limit) - i
     if (end === undefined) continue
     const candidate = text.slice(i, end)
     const parsed = tryParse(candidate)

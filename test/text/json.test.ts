@@ -38,10 +38,16 @@ describe('extractJson', () => {
     expect(extractJson(`\`\`\`json\n{"a": }\n\`\`\`\n${empty}`)).toMatchObject({ found: false, reason: expect.stringContaining("Unexpected token '}'") })
   })
 
+  test('finds embedded JSON after brackets that never close', () => {
+    const text = `[[[ { ${'words '.repeat(10_000)} then {"a": [1]} and more`
+    expect(extractJson(text)).toMatchObject({ found: true, source: 'embedded', value: { a: [1] } })
+  })
+
   test.each([
     ['backticks', '`'],
     ['backtick fences', '```\n'],
     ['open braces', '{'],
+    ['open brackets', '['],
     ['quotes and braces', '{"a":"'],
   ])('finishes on 1 MB of %s', (_, unit) => {
     const text = unit.repeat((1 << 20) / unit.length)
