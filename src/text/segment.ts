@@ -41,6 +41,9 @@ function* slices(text: string, size: number, boundary: RegExp): Generator<string
 }
 
 const HAS_CONTENT = /[\p{L}\p{N}]/u
+// An ASCII line without a terminator (".", "!", "?") or a carriage return inside it is a
+// single sentence to the segmenter, so it need not be asked.
+const PLAIN_LINE = /^[^\n\r!.?\u0080-\uFFFF]*\r?\n?$/
 // ICU's sentence breaker has no abbreviation list in V8, so "Dr. Smith" would be two
 // sentences. A segment ending in one of these titles is joined to the next.
 const ABBREVIATION_END = /(?:^|[\s(])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|vs|etc|Inc|Ltd|Co|Corp|No|Fig|approx|e\.g|i\.e)\.\s*$/i
@@ -100,7 +103,8 @@ export function splitSentences(text: string): string[] {
     const lineBreak = text.indexOf('\n', start)
     const end = lineBreak === -1 ? text.length : lineBreak + 1
     const line = text.slice(start, end)
-    if (HAS_CONTENT.test(line)) splitLine(line, out)
+    if (PLAIN_LINE.test(line)) push(line, out)
+    else if (HAS_CONTENT.test(line)) splitLine(line, out)
     start = end
   }
   return out

@@ -97,3 +97,20 @@ describe('segment on long and degenerate inputs', () => {
     else expect(countSentences(text)).toBe(sentences)
   })
 })
+
+describe('sentences in plain ASCII lines', () => {
+  const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' })
+
+  test('a line without a terminator is one sentence, as the segmenter says', () => {
+    const pieces = ['- ', 'item', ' ', '\t', '1)', 'a)', ',', ';', ':', '"', '(x)', '#', '*', '\r\n', '\n', '\r', 'A', '9']
+    for (let seed = 1; seed <= 2000; seed++) {
+      const text = randomText(seed, pieces, 30)
+      const expected = text
+        .split(/(?<=\n)/)
+        .flatMap((line) => [...sentenceSegmenter.segment(line)].map((s) => s.segment.trim()))
+        .filter((s) => /[\p{L}\p{N}]/u.test(s))
+      if (!/\d\)|[a-z]\)/.test(text)) expect(splitSentences(text), JSON.stringify(text)).toEqual(expected)
+      else expect(countSentences(text)).toBeLessThanOrEqual(expected.length)
+    }
+  })
+})
