@@ -63,4 +63,9 @@ describe('compareFingerprints', () => {
   test('reports changed heading texts', () => {
     expect(compareFingerprints(fingerprint('# Results\n\nx'), fingerprint('# Outlook\n\nx'))).toEqual(['heading texts: ["results"] → ["outlook"]'])
   })
+
+  test.each(['`', '```\n', '{', 'Dr. ', 'abcdefghij', '- item\n', '1. item\n', '\n', '# ', 'a-', '|', '\u200b'])('finishes on 1 MB of %j', (unit) => {
+    const text = unit.repeat(Math.ceil((1 << 20) / unit.length)).slice(0, 1 << 20)
+    expect(fingerprint(text).version).toBe(FINGERPRINT_VERSION)
+  })
 })

@@ -53,4 +53,10 @@ describe('toBeConcise', () => {
     const big = 'word '.repeat(220_000)
     expect(failure(() => expect(big).toBeConcise({ maxWords: 10 }))).toContain('words: 220000 > 10')
   })
+
+  // Degenerate model output of 1 MB: each finishes (the benchmark in bench/ measures how fast).
+  test.each(['Dr. ', '\n', '# ', 'a-', 'abcdefghij', '- item\n', '\u200b', '漢字仮名交じり文'])('finishes on 1 MB of %j', (unit) => {
+    const text = unit.repeat(Math.ceil((1 << 20) / unit.length)).slice(0, 1 << 20)
+    expect(text).not.toBeConcise({ maxChars: 10, maxWords: 1 << 20, maxSentences: 1 << 20 })
+  })
 })

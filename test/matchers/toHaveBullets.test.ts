@@ -97,4 +97,9 @@ describe('toHaveBullets', () => {
     expect(big).toHaveBullets({ exactly: 25_000, maxWordsPerBullet: 6 })
     expect(failure(() => expect(big).toHaveBullets({ max: 3 }))).toContain('… and 24950 more')
   })
+
+  test.each(['- item\n', '1. item\n', '-', '\n'])('finishes on 1 MB of %j', (unit) => {
+    const text = unit.repeat(Math.ceil((1 << 20) / unit.length)).slice(0, 1 << 20)
+    expect(text).not.toHaveBullets({ max: 3 })
+  })
 })

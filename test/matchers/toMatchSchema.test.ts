@@ -80,4 +80,9 @@ describe('toMatchSchema', () => {
     expect(big.length).toBeGreaterThan(1_000_000)
     expect(big).toMatchSchema(Reply)
   })
+
+  test.each(['`', '```\n', '{', '[', '{"a":"'])('finishes on 1 MB of %j', (unit) => {
+    const text = unit.repeat(Math.ceil((1 << 20) / unit.length)).slice(0, 1 << 20)
+    expect(text).not.toMatchSchema(Reply)
+  })
 })
