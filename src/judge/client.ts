@@ -79,6 +79,28 @@ export class JudgeError extends Error {
   }
 }
 
+/**
+ * No judge can be asked: none has an API key, and none has a base URL (a local server
+ * needs no key). Thrown before any request is sent.
+ */
+export class MissingKeyError extends JudgeError {
+  /** The judges that were not asked. */
+  readonly models: readonly string[]
+  constructor(models: readonly string[], detail = '') {
+    super(
+      `No API key for the judge (${models.join(', ')}): OPENAI_API_KEY is not set and judge.apiKey is not configured, so nothing was sent.${detail}\n` +
+        `Set OPENAI_API_KEY (or judge.apiKey) to call the model, or OPENAI_BASE_URL (or judge.baseURL) for a local server such as Ollama, which needs no key.`,
+      [],
+    )
+    this.models = models
+  }
+
+  /** The same error, naming the cassette without the answer and the command that records it. */
+  withCassette(path: string, key: string, command: string): MissingKeyError {
+    return new MissingKeyError(this.models, `\nThere is no recorded answer for this request (key ${key}) in ${path}. Record it with a key, then commit the cassette:\n  ${command}`)
+  }
+}
+
 const HEADER_HINTS = ['x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens']
 
 const hints = (headers: { get(name: string): string | null }) => Object.fromEntries(HEADER_HINTS.map((h) => [h, headers.get(h)]))
@@ -160,7 +182,16 @@ export class JudgeClient {
     return client
   }
 
+  /** Whether endpoint `index` can be asked: it has a key, or a base URL (local servers need no key). */
+  #reachable(index: number): boolean {
+    const e = this.#options.endpoints[index]!
+    return Boolean(e.apiKey ?? process.env.OPENAI_API_KEY ?? e.baseURL ?? process.env.OPENAI_BASE_URL)
+  }
+
   async #run(body: JudgeRequest): Promise<JudgeCall> {
+    const endpoints = this.#options.endpoints
+    // The SDK would send a placeholder key to api.openai.com and fail after every retry.
+    if (!endpoints.some((_e, i) => this.#reachable(i))) throw new MissingKeyError(endpoints.map((e) => e.model))
     const sleep = this.#options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
     const failures: { model: string; baseURL: string; error: string }[] = []
     const maxRetries = this.#options.maxRetries ?? 4
@@ -168,6 +199,10 @@ export class JudgeClient {
     let requests = 0
     for (let index = 0; index < this.#options.endpoints.length; index++) {
       const endpoint = this.#options.endpoints[index]!
+      if (!this.#reachable(index)) {
+        failures.push({ model: endpoint.model, baseURL: 'https://api.openai.com/v1', error: 'no API key (OPENAI_API_KEY or an apiKey for this judge), so it was not asked' })
+        continue
+      }
       const client = this.#client(index)
       let limitedSince: number | undefined
       let refusals = 0
