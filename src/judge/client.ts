@@ -3,7 +3,7 @@ import stableStringify from 'fast-json-stable-stringify'
 import type OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { loadOpenAI } from '../lazy.js'
-import { PacingQueue, RateLimiter, type Observation } from './limiter.js'
+import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation } from './limiter.js'
 import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
 import { redact } from '../secrets.js'
@@ -17,8 +17,11 @@ export interface JudgeEndpoint {
 
 /** What paces requests: a local {@link PacingQueue} or the cross-worker coordinator. */
 export interface Pacer {
-  /** Resolves when a request of about `tokens` tokens may start. */
-  acquire(tokens: number): Promise<void>
+  /**
+   * Resolves when a request of about `tokens` tokens may start; rejects (with a
+   * {@link RateLimitHoldError}) when a 429's hold would keep it longer than `maxWaitMs`.
+   */
+  acquire(tokens: number, maxWaitMs?: number): Promise<void>
   /** Reports how a request was answered; resolves once the pacer has taken it in. */
   observe(observation: Observation): void | Promise<void>
 }
@@ -209,10 +212,12 @@ export class JudgeClient {
       for (let attempt = 0; ; ) {
         const release = await this.#slot()
         try {
-          await this.#pacer.acquire(estimateTokens(body))
+          await this.#pacer.acquire(estimateTokens(body), maxLimitedMs)
         } catch (error) {
           release()
-          throw error
+          if (!(error instanceof RateLimitHoldError)) throw error
+          const failure = { model: endpoint.model, baseURL: safeURL(client.baseURL), error: error.message }
+          throw new JudgeError(`No judge gave a verdict:\n  judge ${failure.model} at ${failure.baseURL}: ${failure.error}`, [...failures, failure], requests)
         }
         // The request's start orders what the pacer learns from its answer.
         const sentAt = Date.now()
@@ -239,8 +244,10 @@ export class JudgeClient {
           const kind = error instanceof loadOpenAI().APIConnectionError ? 'retry' : classifyFailure(error)
           const headers = (error as { headers?: Headers }).headers
           const limited = kind === 'retry' && (error as { status?: number }).status === 429
+          const retryAfterMs = limited ? serverRetryAfter(error) : undefined
+          const source = `judge ${endpoint.model} at ${safeURL(client.baseURL)} answered 429`
           // Awaited, so that the shared pacer holds every worker back before anyone retries.
-          await this.#pacer.observe({ sentAt, limited, retryAfterMs: limited ? serverRetryAfter(error) : undefined, headers: headers ? hints(headers) : undefined })
+          await this.#pacer.observe({ sentAt, limited, retryAfterMs, headers: headers ? hints(headers) : undefined, ...(limited ? { source } : {}) })
           if (kind === 'quota') {
             failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `${describe(error)} The account has no quota left: add credit or raise the limit; retrying cannot help.` })
             break
@@ -249,6 +256,11 @@ export class JudgeClient {
             // A rate limit costs no retry: the pacer waits it out, for a bounded time.
             limitedSince ??= sentAt
             refusals++
+            // A wait no call may make (a daily quota's retry-after) fails now rather than later.
+            if (retryAfterMs !== undefined && retryAfterMs > maxLimitedMs) {
+              failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: new RateLimitHoldError(retryAfterMs, source, maxLimitedMs).message })
+              break
+            }
             if (Date.now() - limitedSince >= maxLimitedMs) {
               const seconds = Math.round((Date.now() - limitedSince) / 1000)
               failures.push({

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Pacer } from './client.js'
-import { PacingQueue, RateLimiter, type Observation, type RateLimiterOptions } from './limiter.js'
+import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation, type RateLimiterOptions } from './limiter.js'
 import type { AssayRecord } from '../report/records.js'
 
 /** Totals over every worker, for the end-of-run summary. */
@@ -105,15 +105,16 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
         case '/acquire': {
           // Workers send the budgets they were configured with; all run the same setup.
           if ('rpm' in body || 'tpm' in body) limiter.setLimits((body.rpm as number | undefined) ?? options.requestsPerMinute, (body.tpm as number | undefined) ?? options.tokensPerMinute)
-          const place = queue.enter(Number(body.tokens) || 0)
+          const place = queue.enter(Number(body.tokens) || 0, typeof body.maxWaitMs === 'number' ? body.maxWaitMs : undefined)
           let timer: NodeJS.Timeout | undefined
           const held = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HOLD_MS)))
           // A worker that went away gives its place up rather than wasting a start.
           res.on('close', () => {
             if (!res.writableEnded) place.cancel()
           })
-          const go = await Promise.race([place.ready.then(() => true), held])
+          const go = await Promise.race([place.ready.then(() => true, (error: unknown) => error as RateLimitHoldError), held])
           clearTimeout(timer)
+          if (go instanceof RateLimitHoldError) return reply(res, { go: false, hold: { ms: go.holdMs, source: go.source, maxWaitMs: body.maxWaitMs } })
           if (!go) place.cancel()
           return reply(res, { go })
         }
@@ -171,8 +172,13 @@ async function post(url: string, path: string, body: unknown): Promise<Record<st
 /** A {@link Pacer} that asks the coordinator, so that all workers share one budget. */
 export function remotePacer(url: string, limits: { rpm?: number | undefined; tpm?: number | undefined } = {}): Pacer {
   return {
-    acquire: async (tokens) => {
-      while (!(await post(url, '/acquire', { tokens, ...limits })).go);
+    acquire: async (tokens, maxWaitMs) => {
+      for (;;) {
+        const answer = await post(url, '/acquire', { tokens, maxWaitMs, ...limits })
+        if (answer.go) return
+        const hold = answer.hold as { ms: number; source?: string; maxWaitMs: number } | undefined
+        if (hold) throw new RateLimitHoldError(hold.ms, hold.source, hold.maxWaitMs)
+      }
     },
     observe: (observation) => post(url, '/observe', observation).then(
       () => {},

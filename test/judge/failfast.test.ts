@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { JudgeClient, JudgeError, MissingKeyError } from '../../src/judge/client.js'
+import { remotePacer, startCoordinator } from '../../src/judge/coordinator.js'
+import { runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
+import { PacingQueue, RateLimiter } from '../../src/judge/limiter.js'
+import type { Pacer } from '../../src/judge/client.js'
+import { nodeFileSystem } from '../../src/store/file.js'
+
+let server: FixtureServer
+let dir: string
+const saved = { key: process.env.OPENAI_API_KEY, base: process.env.OPENAI_BASE_URL }
+beforeEach(async () => {
+  await server?.close()
+  server = await startFixtureServer()
+  dir = mkdtempSync(join(tmpdir(), 'assay-failfast-'))
+  delete process.env.OPENAI_API_KEY
+  delete process.env.OPENAI_BASE_URL
+})
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+  for (const [name, value] of [['OPENAI_API_KEY', saved.key], ['OPENAI_BASE_URL', saved.base]] as const) {
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+  }
+})
+afterAll(() => server?.close())
+
+const body = { messages: [{ role: 'user' as const, content: 'Score this.' }] }
+
+function runtime(client: JudgeClient): JudgeRuntime {
+  return { client, model: 'gpt-4o-mini', temperature: 0, cacheMode: 'auto', fs: nodeFileSystem(), cassettes: new Map(), capabilities: { logprobs: true, n: true, jsonSchema: true } }
+}
+
+describe('no API key', () => {
+  test('fails at once, sending nothing, naming OPENAI_API_KEY and OPENAI_BASE_URL', async () => {
+    const error = (await new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini' }] }).complete(body).catch((e: unknown) => e)) as JudgeError
+    expect(error).toBeInstanceOf(MissingKeyError)
+    expect(error.requests).toBe(0)
+    expect(error.message).toMatch(/OPENAI_API_KEY/)
+    expect(error.message).toMatch(/OPENAI_BASE_URL/)
+  })
+
+  test('a verdict without a key names the cassette that has no entry and the command that records it', async () => {
+    const testPath = join(dir, 'summary.test.ts')
+    const error = (await runJudge({ output: 'Never recorded.', testPath }, runtime(new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini' }] }))).catch((e: unknown) => e)) as Error
+    expect(error).toBeInstanceOf(MissingKeyError)
+    expect(error.message).toContain(join(dir, '__llm_cassettes__', 'summary.test.ts.json'))
+    expect(error.message).toMatch(/no recorded answer/i)
+    expect(error.message).toMatch(/OPENAI_API_KEY=\S+ .*summary\.test\.ts/)
+  })
+
+  test('a fallback with a key still answers when the primary judge has none', async () => {
+    const client = new JudgeClient({ endpoints: [{ model: 'gpt-4o' }, { model: 'gpt-4o-mini', baseURL: server.url, apiKey: 'sk-x' }] })
+    const call = await client.complete(body)
+    expect(call.endpoint).toBe(1)
+    expect(server.requests).toHaveLength(1)
+  })
+
+  test('a local server (a base URL, configured or from OPENAI_BASE_URL) needs no key', async () => {
+    expect((await new JudgeClient({ endpoints: [{ model: 'llama3', baseURL: server.url }] }).complete(body)).requests).toBe(1)
+    process.env.OPENAI_BASE_URL = server.url
+    expect((await new JudgeClient({ endpoints: [{ model: 'llama3' }] }).complete(body)).requests).toBe(1)
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer no-key', 'Bearer no-key'])
+  })
+})
+
+describe('a retry-after longer than judge.maxRateLimitWaitMs', () => {
+  const DAY_MS = 86_400_000
+  const judged = (pacer: Pacer) => new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: server.url, apiKey: 'sk-x' }], pacer, maxRateLimitWaitMs: 60_000 })
+  const explained = (error: unknown) => {
+    expect(error).toBeInstanceOf(JudgeError)
+    const message = (error as Error).message
+    expect(message).toContain('gpt-4o-mini')
+    expect(message).toContain(server.url)
+    expect(message).toMatch(/429/)
+    expect(message).toMatch(/86400 s/)
+    expect(message).toMatch(/judge\.maxRateLimitWaitMs/)
+  }
+
+  test('fails the call at once, and every later call through the same pacer, without a request', async () => {
+    const pacer = new PacingQueue(new RateLimiter())
+    server.script({ kind: 'rate-limit', retryAfterMs: DAY_MS })
+    const first = await judged(pacer).complete(body).catch((e: unknown) => e)
+    explained(first)
+    expect((first as JudgeError).requests).toBe(1)
+    explained(await judged(pacer).complete(body).catch((e: unknown) => e))
+    expect(server.requests).toHaveLength(1)
+  })
+
+  test('through the coordinator, other workers fail at once with the same explanation', async () => {
+    const coordinator = await startCoordinator()
+    try {
+      server.script({ kind: 'rate-limit', retryAfterMs: DAY_MS })
+      explained(await judged(remotePacer(coordinator.url)).complete(body).catch((e: unknown) => e))
+      const other = await judged(remotePacer(coordinator.url)).complete(body).catch((e: unknown) => e)
+      explained(other)
+      expect(server.requests).toHaveLength(1)
+    } finally {
+      await coordinator.close()
+    }
+  })
+})
