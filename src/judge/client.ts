@@ -126,6 +126,17 @@ function safeURL(url: string): string {
   }
 }
 
+function isCompletion(data: unknown): data is ChatCompletion {
+  const choices = (data as { choices?: unknown } | null)?.choices
+  return Array.isArray(choices) && choices.length > 0 && choices.every((c) => typeof (c as { message?: unknown } | null)?.message === 'object' && (c as { message: unknown }).message !== null)
+}
+
+/** The start of a raw reply, for messages. */
+function start(data: unknown): string {
+  const text = typeof data === 'string' ? data : JSON.stringify(data) ?? String(data)
+  return text.length > 200 ? `${text.slice(0, 200)}… (+${text.length - 200} chars)` : text
+}
+
 function estimateTokens(body: JudgeRequest): number {
   const chars = body.messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content ?? '').length), 0)
   return Math.ceil(chars / 4) + (body.max_completion_tokens ?? body.max_tokens ?? 0) * (body.n ?? 1)
@@ -229,6 +240,11 @@ export class JudgeClient {
             .withResponse()
             .finally(release)
           void this.#pacer.observe({ sentAt, limited: false, headers: hints(response.headers) })
+          // A proxy's login page or a server that is not OpenAI-compatible answers 200 too.
+          if (!isCompletion(data)) {
+            failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `the reply (status ${response.status}) is not a chat completion (it needs choices[].message): ${start(data)}` })
+            break
+          }
           const usage = data.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
           return {
             completion: data,

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -101,6 +103,29 @@ describe('a retry-after longer than judge.maxRateLimitWaitMs', () => {
       expect(server.requests).toHaveLength(1)
     } finally {
       await coordinator.close()
+    }
+  })
+})
+
+describe('a judge reply that is not a chat completion', () => {
+  test.each([
+    ['an HTML page with status 200', 'text/html', '<!DOCTYPE html><html><body>Gateway login</body></html>', /<!DOCTYPE html><html><body>Gateway login/],
+    ['no choices', 'application/json', JSON.stringify({ id: 'x', object: 'chat.completion', choices: [] }), /"choices":\[\]/],
+    ['a null message', 'application/json', JSON.stringify({ id: 'x', object: 'chat.completion', choices: [{ index: 0, message: null, finish_reason: 'stop' }] }), /"message":null/],
+  ])('%s fails naming the judge, its model and URL, and the start of the reply', async (_name, type, reply, start) => {
+    const http = createServer((_req, res) => res.writeHead(200, { 'content-type': type }).end(reply))
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/v1`
+    try {
+      const client = new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: url, apiKey: 'sk-x' }] })
+      const error = (await runJudge({ output: 'x' }, { ...runtime(client), cacheMode: 'off' }).catch((e: unknown) => e)) as Error
+      expect(error).toBeInstanceOf(JudgeError)
+      expect(error.message).toContain(`gpt-4o-mini at ${url}`)
+      expect(error.message).toMatch(/not a chat completion/)
+      expect(error.message).toMatch(start)
+    } finally {
+      http.closeAllConnections()
+      await new Promise((resolve) => http.close(resolve))
     }
   })
 })
