@@ -104,7 +104,7 @@ export class CassetteMissError extends Error {
  */
 export class Cassette extends KeyedStore<CassetteEntry> {
   constructor(fs: StoreFileSystem, path: string) {
-    super(fs, path, { assay: 'cassette', version: 1 })
+    super(fs, path, { assay: 'cassette', version: 1, objectEntries: true })
   }
 
   /** Records an entry, naming the test running now as its owner unless it names one. */

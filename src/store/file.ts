@@ -38,6 +38,8 @@ export class StoreCorruptError extends Error {
 export interface StoreHeader {
   assay: string
   version: number
+  /** Every entry must be an object; read only, never written. */
+  objectEntries?: boolean
 }
 
 /**
@@ -73,6 +75,13 @@ export function parseStore<E>(path: string, text: string | undefined, header: St
   }
   if (file.entries === null || typeof file.entries !== 'object' || Array.isArray(file.entries)) {
     throw new StoreCorruptError(path, 'its "entries" is not an object')
+  }
+  // A hand-edited entry that is not an object would fail later as a TypeError naming nothing.
+  for (const [key, entry] of header.objectEntries ? Object.entries(file.entries) : []) {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      const kind = entry === null ? 'null' : Array.isArray(entry) ? 'an array' : `a ${typeof entry}`
+      throw new StoreCorruptError(path, `its entry "${key}" is ${kind}, not an object`)
+    }
   }
   return file.entries as Record<string, E>
 }
