@@ -2,6 +2,7 @@
 // test files in separate workers; a limiter in each would allow N times the budget. The
 // coordinator is a small HTTP server on 127.0.0.1 started by global setup; workers find it
 // through ASSAY_COORDINATOR (or Vitest's provide/inject) and ask it before each request.
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Pacer } from './client.js'
@@ -25,6 +26,10 @@ export interface RunSummary {
 
 /** A running coordinator. */
 export interface Coordinator {
+  /**
+   * Its address with the run's token as the URL's password: only the workers, given it by
+   * global setup, can use the coordinator; any other request gets a 401.
+   */
   url: string
   /** What the workers reported so far. */
   summary(): RunSummary
@@ -98,7 +103,19 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
       summary.baselines.updated += record.updated ?? 0
     }
   }
+  const token = randomBytes(24).toString('hex')
+  const expected = Buffer.from(`Bearer ${token}`)
+  const authorized = (req: IncomingMessage) => {
+    const given = Buffer.from(req.headers.authorization ?? '')
+    return given.length === expected.length && timingSafeEqual(given, expected)
+  }
   const server = createServer((req, res) => {
+    // Any process on the machine can reach 127.0.0.1; only the run's workers know the token.
+    if (!authorized(req)) {
+      req.resume()
+      res.writeHead(401).end()
+      return
+    }
     void (async () => {
       const body = await readJson(req)
       switch (req.url) {
@@ -150,7 +167,7 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://assay:${token}@127.0.0.1:${port}`,
     summary: () => summary,
     close: () =>
       new Promise<void>((resolve) => {
@@ -163,9 +180,28 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
   }
 }
 
+/** A coordinator's address split into where to send requests and the token they carry. */
+function address(url: string): { base: string; authorization: string | undefined } {
+  const u = new URL(url)
+  const token = decodeURIComponent(u.password)
+  u.username = ''
+  u.password = ''
+  return { base: u.toString().replace(/\/$/, ''), authorization: token ? `Bearer ${token}` : undefined }
+}
+
 async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
-  if (!res.ok) throw new Error(`The assay coordinator at ${url} answered ${res.status} to ${path}.`)
+  const { base, authorization } = address(url)
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }
+  const res = await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers }).catch((error: unknown) => {
+    const code = ((error as { cause?: { code?: string } }).cause?.code) ?? (error as Error).message
+    throw new Error(
+      `The assay coordinator at ${base} is not running (${code}): a stale ASSAY_COORDINATOR from an earlier run? unset it or use the global setup ` +
+        `(the assay() Vitest plugin, or globalSetup: 'assay/jest/global-setup' for Jest), which starts one for each run.`,
+      { cause: error },
+    )
+  })
+  if (res.status === 401) throw new Error(`The assay coordinator at ${base} refused the request (401): its address lacks this run's token. Unset ASSAY_COORDINATOR and let the global setup pass the address.`)
+  if (!res.ok) throw new Error(`The assay coordinator at ${base} answered ${res.status} to ${path}.`)
   return (await res.json()) as Record<string, unknown>
 }
 

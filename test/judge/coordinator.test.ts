@@ -62,3 +62,40 @@ describe('coordinator', () => {
     expect(formatSummary({ verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } })).toBeUndefined()
   })
 })
+
+describe('coordinator access', () => {
+  test('a request without the run token, or with a wrong one, gets 401 and changes nothing', async () => {
+    coordinator = await startCoordinator()
+    const address = new URL(coordinator.url)
+    expect(address.password).toMatch(/^[0-9a-f]{32,}$/)
+    address.username = ''
+    address.password = ''
+    const bare = address.toString().replace(/\/$/, '')
+    const record = { kind: 'llm-call', testPath: 't', testName: 'n' }
+    for (const authorization of [undefined, 'Bearer wrong', `Bearer ${new URL(coordinator.url).password}x`]) {
+      const headers = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }
+      const sent = (path: string, body: unknown) => fetch(`${bare}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.status)
+      expect(await sent('/report', { records: [record] })).toBe(401)
+      expect(await sent('/flight/begin', { key: 'k' })).toBe(401)
+      expect(await sent('/acquire', { tokens: 0 })).toBe(401)
+    }
+    expect(coordinator.summary().appCalls).toBe(0)
+    // No flight was begun by the refused requests: the first worker with the token leads.
+    expect(await remoteFlights(coordinator.url).begin('k')).toEqual({ lead: true })
+    reportTo(coordinator.url, record as never)
+    await flushReports()
+    expect(coordinator.summary().appCalls).toBe(1)
+  })
+
+  test('a stale ASSAY_COORDINATOR (a closed port) says what it is and what to do', async () => {
+    const closed = await startCoordinator()
+    const url = closed.url
+    await closed.close()
+    const error = (await remotePacer(url).acquire(0).catch((e: unknown) => e)) as Error
+    expect(error.message).toMatch(/the assay coordinator at http:\/\/127\.0\.0\.1:\d+ is not running/i)
+    expect(error.message).toContain('a stale ASSAY_COORDINATOR from an earlier run?')
+    expect(error.message).toMatch(/unset it or use the global setup/)
+    // The run token is no one's business, even in an error.
+    expect(error.message).not.toContain(new URL(url).password)
+  })
+})
