@@ -3,6 +3,7 @@ import stableStringify from 'fast-json-stable-stringify'
 import type OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { loadOpenAI } from '../lazy.js'
+import { processBreaker, unreachableCode, type CircuitBreaker } from './breaker.js'
 import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation } from './limiter.js'
 import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
@@ -43,6 +44,8 @@ export interface JudgeClientOptions {
    */
   maxRateLimitWaitMs?: number
   pacer?: Pacer
+  /** Stops asking an endpoint that cannot be reached. @default one breaker per process */
+  breaker?: CircuitBreaker
   prices?: Readonly<Record<string, Price>>
   /** For tests. */
   sleep?: (ms: number) => Promise<void>
@@ -218,9 +221,16 @@ export class JudgeClient {
         continue
       }
       const client = this.#client(index)
+      const breaker = this.#options.breaker ?? processBreaker
+      const url = safeURL(client.baseURL)
       let limitedSince: number | undefined
       let refusals = 0
       for (let attempt = 0; ; ) {
+        const refusal = breaker.refusal(url)
+        if (refusal) {
+          failures.push({ model: endpoint.model, baseURL: url, error: refusal })
+          break
+        }
         const release = await this.#slot()
         try {
           await this.#pacer.acquire(estimateTokens(body), maxLimitedMs)
@@ -240,6 +250,7 @@ export class JudgeClient {
             .withResponse()
             .finally(release)
           void this.#pacer.observe({ sentAt, limited: false, headers: hints(response.headers) })
+          breaker.answered(url)
           // A proxy's login page or a server that is not OpenAI-compatible answers 200 too.
           if (!isCompletion(data)) {
             failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `the reply (status ${response.status}) is not a chat completion (it needs choices[].message): ${start(data)}` })
@@ -259,6 +270,12 @@ export class JudgeClient {
           // The SDK's connection errors (resets, timeouts) carry no status and no name of their own.
           const kind = error instanceof loadOpenAI().APIConnectionError ? 'retry' : classifyFailure(error)
           const headers = (error as { headers?: Headers }).headers
+          const unreachable = unreachableCode(error)
+          if (unreachable === undefined) breaker.answered(url)
+          else if (breaker.failed(url, unreachable)) {
+            failures.push({ model: endpoint.model, baseURL: url, error: `${describe(error)} (${unreachable}; after ${attempt + 1} tries, and later calls are not sent for a while)` })
+            break
+          }
           const limited = kind === 'retry' && (error as { status?: number }).status === 429
           const retryAfterMs = limited ? serverRetryAfter(error) : undefined
           const source = `judge ${endpoint.model} at ${safeURL(client.baseURL)} answered 429`

@@ -9,6 +9,7 @@ import { JudgeClient, JudgeError, MissingKeyError } from '../../src/judge/client
 import { remotePacer, startCoordinator } from '../../src/judge/coordinator.js'
 import { runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
 import { PacingQueue, RateLimiter } from '../../src/judge/limiter.js'
+import { CircuitBreaker } from '../../src/judge/breaker.js'
 import type { Pacer } from '../../src/judge/client.js'
 import { nodeFileSystem } from '../../src/store/file.js'
 
@@ -127,5 +128,49 @@ describe('a judge reply that is not a chat completion', () => {
       http.closeAllConnections()
       await new Promise((resolve) => http.close(resolve))
     }
+  })
+})
+
+describe('a dead endpoint', () => {
+  const closedPort = async () => {
+    const http = createServer()
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/v1`
+    await new Promise((resolve) => http.close(resolve))
+    return url
+  }
+
+  test('after a few refused connections, later calls fail at once naming the cause and the URL; one probe per interval', async () => {
+    let now = 1_000_000
+    const breaker = new CircuitBreaker({ failures: 3, intervalMs: 10_000, now: () => now })
+    const url = await closedPort()
+    const client = () => new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: url, apiKey: 'sk-x' }], maxRetries: 4, random: () => 0, breaker })
+    const first = (await client().complete(body).catch((e: unknown) => e)) as JudgeError
+    expect(first).toBeInstanceOf(JudgeError)
+    // The circuit opened on the third refusal: the last two retries were never sent.
+    expect(first.requests).toBe(3)
+    const second = (await client().complete(body).catch((e: unknown) => e)) as JudgeError
+    expect(second.requests).toBe(0)
+    expect(second.message).toContain(url)
+    expect(second.message).toMatch(/ECONNREFUSED/)
+    expect(second.message).toMatch(/connection attempts in a row failed/)
+    now += 10_000
+    // The interval has passed: one probe goes, fails, and the circuit stays open.
+    expect(((await client().complete(body).catch((e: unknown) => e)) as JudgeError).requests).toBe(1)
+    expect(((await client().complete(body).catch((e: unknown) => e)) as JudgeError).requests).toBe(0)
+  })
+
+  test('an endpoint that answers again closes the circuit', async () => {
+    let now = 0
+    const breaker = new CircuitBreaker({ failures: 1, intervalMs: 1_000, now: () => now })
+    const url = await closedPort()
+    await new JudgeClient({ endpoints: [{ model: 'm', baseURL: url, apiKey: 'k' }], breaker }).complete(body).catch(() => {})
+    expect(breaker.refusal(url)).toMatch(/ECONNREFUSED/)
+    now += 1_000
+    const live = new JudgeClient({ endpoints: [{ model: 'm', baseURL: server.url, apiKey: 'k' }], breaker })
+    breaker.failed(server.url, 'ECONNREFUSED')
+    now += 1_000
+    expect((await live.complete(body)).requests).toBe(1)
+    expect(breaker.refusal(server.url)).toBeUndefined()
   })
 })
