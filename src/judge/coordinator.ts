@@ -53,7 +53,12 @@ export function formatSummary(s: RunSummary): string | undefined {
 interface Flight {
   done: Promise<unknown>
   finish(result: unknown): void
+  lease: NodeJS.Timeout
 }
+
+// What followers of a flight whose leader stopped renewing receive: the flight is gone, and
+// the first of them to ask again leads it.
+const EXPIRED = Symbol('expired')
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = []
@@ -76,7 +81,14 @@ const HOLD_MS = 20_000
  * holds back every worker's waiting requests. `/flight` lets the first worker with a request
  * lead it while the others with the identical request wait for its answer.
  */
-export async function startCoordinator(options: RateLimiterOptions = {}): Promise<Coordinator> {
+export async function startCoordinator(options: RateLimiterOptions & { flightLeaseMs?: number } = {}): Promise<Coordinator> {
+  // A leader renews its flight every third of this; a worker that dies stops renewing.
+  const leaseMs = options.flightLeaseMs ?? 15_000
+  const expire = (key: string, flight: Flight) => {
+    if (flights.get(key) !== flight) return
+    flights.delete(key)
+    flight.finish(EXPIRED)
+  }
   const limiter = new RateLimiter(options)
   const queue = new PacingQueue(limiter, options.now ? { now: options.now } : {})
   const flights = new Map<string, Flight>()
@@ -143,16 +155,28 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
           return reply(res, {})
         case '/flight/begin': {
           const key = String(body.key)
-          const flight = flights.get(key)
-          if (flight) return reply(res, { lead: false, result: await flight.done })
+          for (;;) {
+            const flight = flights.get(key)
+            if (!flight) break
+            const result = await flight.done
+            if (result !== EXPIRED) return reply(res, { lead: false, result })
+          }
           let finish!: (result: unknown) => void
           const done = new Promise<unknown>((resolve) => (finish = resolve))
-          flights.set(key, { done, finish })
-          return reply(res, { lead: true })
+          const flight: Flight = { done, finish, lease: setTimeout(() => expire(key, flight), leaseMs) }
+          flights.set(key, flight)
+          return reply(res, { lead: true, renewMs: Math.max(1, Math.floor(leaseMs / 3)) })
+        }
+        case '/flight/renew': {
+          const flight = flights.get(String(body.key))
+          flight?.lease.refresh()
+          return reply(res, { held: flight !== undefined })
         }
         case '/flight/end': {
           const key = String(body.key)
-          flights.get(key)?.finish(body.result ?? null)
+          const flight = flights.get(key)
+          if (flight) clearTimeout(flight.lease)
+          flight?.finish(body.result ?? null)
           flights.delete(key)
           return reply(res, {})
         }
@@ -171,7 +195,10 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
     summary: () => summary,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const flight of flights.values()) flight.finish(null)
+        for (const flight of flights.values()) {
+          clearTimeout(flight.lease)
+          flight.finish(null)
+        }
         // A hold after a 429 can be a minute long: its timer must not keep the runner alive.
         queue.close()
         server.closeAllConnections()
@@ -229,11 +256,24 @@ export interface FlightControl {
   end(key: string, result: unknown): Promise<void>
 }
 
-/** The coordinator's single-flight table, seen from a worker. */
+/** The coordinator's single-flight table, seen from a worker, which renews the flights it leads. */
 export function remoteFlights(url: string): FlightControl {
+  const renewing = new Map<string, NodeJS.Timeout>()
   return {
-    begin: async (key) => (await post(url, '/flight/begin', { key })) as { lead: true } | { lead: false; result: unknown },
-    end: async (key, result) => void (await post(url, '/flight/end', { key, result })),
+    begin: async (key) => {
+      const answer = (await post(url, '/flight/begin', { key })) as { lead: true; renewMs?: number } | { lead: false; result: unknown }
+      if (!answer.lead) return answer
+      const timer = setInterval(() => void post(url, '/flight/renew', { key }).catch(() => {}), answer.renewMs ?? 5_000)
+      // Renewal must not keep a finished worker alive.
+      timer.unref()
+      renewing.set(key, timer)
+      return { lead: true }
+    },
+    end: async (key, result) => {
+      clearInterval(renewing.get(key))
+      renewing.delete(key)
+      await post(url, '/flight/end', { key, result })
+    },
   }
 }
 

@@ -99,3 +99,37 @@ describe('coordinator access', () => {
     expect(error.message).not.toContain(new URL(url).password)
   })
 })
+
+describe('single-flight leases', () => {
+  const token = (url: string) => `Bearer ${new URL(url).password}`
+  const bare = (url: string) => {
+    const u = new URL(url)
+    u.username = ''
+    u.password = ''
+    return u.toString().replace(/\/$/, '')
+  }
+
+  test('a leader that stops renewing (its worker died) loses the flight: a waiting follower takes over', async () => {
+    coordinator = await startCoordinator({ flightLeaseMs: 300 })
+    // A worker that began the flight and died: it never renews and never ends it.
+    const dead = await fetch(`${bare(coordinator.url)}/flight/begin`, { method: 'POST', headers: { authorization: token(coordinator.url) }, body: JSON.stringify({ key: 'k' }) })
+    expect(await dead.json()).toMatchObject({ lead: true })
+    const flights = remoteFlights(coordinator.url)
+    const [a, b] = [flights.begin('k'), flights.begin('k')]
+    // One follower takes the lead; the other follows the new leader.
+    const first = await Promise.race([a, b])
+    expect(first).toEqual({ lead: true })
+    await flights.end('k', { answer: 1 })
+    expect((await Promise.all([a, b])).filter((r) => !r.lead)).toEqual([{ lead: false, result: { answer: 1 } }])
+  })
+
+  test('a live leader renews its lease, however long its request takes', async () => {
+    coordinator = await startCoordinator({ flightLeaseMs: 200 })
+    const flights = remoteFlights(coordinator.url)
+    expect(await flights.begin('k')).toEqual({ lead: true })
+    const follower = flights.begin('k')
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    await flights.end('k', { answer: 2 })
+    expect(await follower).toEqual({ lead: false, result: { answer: 2 } })
+  })
+})
