@@ -179,6 +179,21 @@ describe('writeAtomic', () => {
     expect(readdirSync(dir)).toEqual(['x.json'])
   })
 
+  test.each([
+    ['EROFS', 'read-only file system'],
+    ['EACCES', 'permission denied'],
+  ])('%s names the folder that cannot be written and what to do', (code, cause) => {
+    const path = join(dir, 'x.json')
+    const fs = nodeFileSystem({ io: { write: () => {
+      throw errno(code)
+    } } })
+    const error = thrown(() => fs.writeAtomic(path, content))
+    expect(error).toBeInstanceOf(StoreWriteError)
+    expect(error!.message).toContain(`the folder ${dir} cannot be written: ${cause} (${code})`)
+    expect(error!.message).toMatch(/make the folder writable for this user/i)
+    expect(error!.message).toContain('ASSAY_CACHE=lockdown')
+  })
+
   test('a new file that cannot be written says that nothing was written', () => {
     const path = join(dir, 'new.json')
     const fs = nodeFileSystem({ io: { write: () => {
