@@ -3,7 +3,8 @@
 // adapted to what the endpoint supports.
 import type { ChatCompletion } from 'openai/resources/chat/completions'
 import { cassetteEntry, CassetteMissError, normaliseUsage, requestKey, type Cassette, type CassetteEntry } from './cassette.js'
-import { JudgeError, type JudgeRequest } from './client.js'
+import { JudgeError, MissingKeyError, type JudgeRequest } from './client.js'
+import { rerunCommand } from '../runner.js'
 import type { JudgeRuntime, Verdict } from './judge.js'
 
 /** One answer of the judge, live or replayed. */
@@ -54,7 +55,10 @@ export async function ask(body: JudgeRequest, a: Attempt): Promise<Answer> {
     if (hit) return { completion: hit.response as ChatCompletion, replayed: true, key, requests: 0, model: (hit.response as ChatCompletion | null)?.model ?? rt.model, judge: 0, usage: normaliseUsage(hit.usage), cost: hit.cost, latencyMs: hit.latencyMs ?? 0 }
     if (rt.cacheMode === 'lockdown') throw new CassetteMissError(cassette.path, key, a.testPath ?? '<test file>')
   }
-  const answer = await shared(body, key, rt)
+  const answer = await shared(body, key, rt).catch((error: unknown) => {
+    if (error instanceof MissingKeyError && cassette) throw error.withCassette(cassette.path, key, rerunCommand(a.testPath ?? cassette.path, 'OPENAI_API_KEY=sk-...'))
+    throw error
+  })
   a.spent.requests += answer.requests
   // Every test file that asked records the answer, the one that sent the request or not.
   if (cassette && rt.cacheMode !== 'off') a.pending.set(key, cassetteEntry(rt.model, body, { response: answer.completion, usage: answer.usage, cost: answer.cost, latencyMs: answer.latencyMs }))

@@ -43,7 +43,7 @@ export function requestKey(request: object): string {
 }
 
 /** The header of cassette files: written at version 2, version 1 read too (a file may hold entries of both). */
-export const CASSETTE_HEADER = { assay: 'cassette', version: 2, reads: [1] } as const
+export const CASSETTE_HEADER = { assay: 'cassette', version: 2, reads: [1], objectEntries: true } as const
 
 /**
  * One recorded call. The judge keeps its answers slim (see `slimEntry`): the request

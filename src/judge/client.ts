@@ -3,7 +3,8 @@ import stableStringify from 'fast-json-stable-stringify'
 import type OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { loadOpenAI } from '../lazy.js'
-import { PacingQueue, RateLimiter, type Observation } from './limiter.js'
+import { processBreaker, unreachableCode, type CircuitBreaker } from './breaker.js'
+import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation } from './limiter.js'
 import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
 import { redact } from '../secrets.js'
@@ -17,8 +18,11 @@ export interface JudgeEndpoint {
 
 /** What paces requests: a local {@link PacingQueue} or the cross-worker coordinator. */
 export interface Pacer {
-  /** Resolves when a request of about `tokens` tokens may start. */
-  acquire(tokens: number): Promise<void>
+  /**
+   * Resolves when a request of about `tokens` tokens may start; rejects (with a
+   * {@link RateLimitHoldError}) when a 429's hold would keep it longer than `maxWaitMs`.
+   */
+  acquire(tokens: number, maxWaitMs?: number): Promise<void>
   /** Reports how a request was answered; resolves once the pacer has taken it in. */
   observe(observation: Observation): void | Promise<void>
 }
@@ -40,6 +44,8 @@ export interface JudgeClientOptions {
    */
   maxRateLimitWaitMs?: number
   pacer?: Pacer
+  /** Stops asking an endpoint that cannot be reached. @default one breaker per process */
+  breaker?: CircuitBreaker
   prices?: Readonly<Record<string, Price>>
   /** For tests. */
   sleep?: (ms: number) => Promise<void>
@@ -79,6 +85,28 @@ export class JudgeError extends Error {
   }
 }
 
+/**
+ * No judge can be asked: none has an API key, and none has a base URL (a local server
+ * needs no key). Thrown before any request is sent.
+ */
+export class MissingKeyError extends JudgeError {
+  /** The judges that were not asked. */
+  readonly models: readonly string[]
+  constructor(models: readonly string[], detail = '') {
+    super(
+      `No API key for the judge (${models.join(', ')}): OPENAI_API_KEY is not set and judge.apiKey is not configured, so nothing was sent.${detail}\n` +
+        `Set OPENAI_API_KEY (or judge.apiKey) to call the model, or OPENAI_BASE_URL (or judge.baseURL) for a local server such as Ollama, which needs no key.`,
+      [],
+    )
+    this.models = models
+  }
+
+  /** The same error, naming the cassette without the answer and the command that records it. */
+  withCassette(path: string, key: string, command: string): MissingKeyError {
+    return new MissingKeyError(this.models, `\nThere is no recorded answer for this request (key ${key}) in ${path}. Record it with a key, then commit the cassette:\n  ${command}`)
+  }
+}
+
 const HEADER_HINTS = ['x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens']
 
 const hints = (headers: { get(name: string): string | null }) => Object.fromEntries(HEADER_HINTS.map((h) => [h, headers.get(h)]))
@@ -99,6 +127,17 @@ function safeURL(url: string): string {
   } catch {
     return '(invalid URL)'
   }
+}
+
+function isCompletion(data: unknown): data is ChatCompletion {
+  const choices = (data as { choices?: unknown } | null)?.choices
+  return Array.isArray(choices) && choices.length > 0 && choices.every((c) => typeof (c as { message?: unknown } | null)?.message === 'object' && (c as { message: unknown }).message !== null)
+}
+
+/** The start of a raw reply, for messages. */
+function start(data: unknown): string {
+  const text = typeof data === 'string' ? data : JSON.stringify(data) ?? String(data)
+  return text.length > 200 ? `${text.slice(0, 200)}… (+${text.length - 200} chars)` : text
 }
 
 function estimateTokens(body: JudgeRequest): number {
@@ -160,7 +199,16 @@ export class JudgeClient {
     return client
   }
 
+  /** Whether endpoint `index` can be asked: it has a key, or a base URL (local servers need no key). */
+  #reachable(index: number): boolean {
+    const e = this.#options.endpoints[index]!
+    return Boolean(e.apiKey ?? process.env.OPENAI_API_KEY ?? e.baseURL ?? process.env.OPENAI_BASE_URL)
+  }
+
   async #run(body: JudgeRequest): Promise<JudgeCall> {
+    const endpoints = this.#options.endpoints
+    // The SDK would send a placeholder key to api.openai.com and fail after every retry.
+    if (!endpoints.some((_e, i) => this.#reachable(i))) throw new MissingKeyError(endpoints.map((e) => e.model))
     const sleep = this.#options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
     const failures: { model: string; baseURL: string; error: string }[] = []
     const maxRetries = this.#options.maxRetries ?? 4
@@ -168,16 +216,29 @@ export class JudgeClient {
     let requests = 0
     for (let index = 0; index < this.#options.endpoints.length; index++) {
       const endpoint = this.#options.endpoints[index]!
+      if (!this.#reachable(index)) {
+        failures.push({ model: endpoint.model, baseURL: 'https://api.openai.com/v1', error: 'no API key (OPENAI_API_KEY or an apiKey for this judge), so it was not asked' })
+        continue
+      }
       const client = this.#client(index)
+      const breaker = this.#options.breaker ?? processBreaker
+      const url = safeURL(client.baseURL)
       let limitedSince: number | undefined
       let refusals = 0
       for (let attempt = 0; ; ) {
+        const refusal = breaker.refusal(url)
+        if (refusal) {
+          failures.push({ model: endpoint.model, baseURL: url, error: refusal })
+          break
+        }
         const release = await this.#slot()
         try {
-          await this.#pacer.acquire(estimateTokens(body))
+          await this.#pacer.acquire(estimateTokens(body), maxLimitedMs)
         } catch (error) {
           release()
-          throw error
+          if (!(error instanceof RateLimitHoldError)) throw error
+          const failure = { model: endpoint.model, baseURL: safeURL(client.baseURL), error: error.message }
+          throw new JudgeError(`No judge gave a verdict:\n  judge ${failure.model} at ${failure.baseURL}: ${failure.error}`, [...failures, failure], requests)
         }
         // The request's start orders what the pacer learns from its answer.
         const sentAt = Date.now()
@@ -189,6 +250,12 @@ export class JudgeClient {
             .withResponse()
             .finally(release)
           void this.#pacer.observe({ sentAt, limited: false, headers: hints(response.headers) })
+          breaker.answered(url)
+          // A proxy's login page or a server that is not OpenAI-compatible answers 200 too.
+          if (!isCompletion(data)) {
+            failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `the reply (status ${response.status}) is not a chat completion (it needs choices[].message): ${start(data)}` })
+            break
+          }
           const usage = data.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
           return {
             completion: data,
@@ -203,9 +270,17 @@ export class JudgeClient {
           // The SDK's connection errors (resets, timeouts) carry no status and no name of their own.
           const kind = error instanceof loadOpenAI().APIConnectionError ? 'retry' : classifyFailure(error)
           const headers = (error as { headers?: Headers }).headers
+          const unreachable = unreachableCode(error)
+          if (unreachable === undefined) breaker.answered(url)
+          else if (breaker.failed(url, unreachable)) {
+            failures.push({ model: endpoint.model, baseURL: url, error: `${describe(error)} (${unreachable}; after ${attempt + 1} tries, and later calls are not sent for a while)` })
+            break
+          }
           const limited = kind === 'retry' && (error as { status?: number }).status === 429
+          const retryAfterMs = limited ? serverRetryAfter(error) : undefined
+          const source = `judge ${endpoint.model} at ${safeURL(client.baseURL)} answered 429`
           // Awaited, so that the shared pacer holds every worker back before anyone retries.
-          await this.#pacer.observe({ sentAt, limited, retryAfterMs: limited ? serverRetryAfter(error) : undefined, headers: headers ? hints(headers) : undefined })
+          await this.#pacer.observe({ sentAt, limited, retryAfterMs, headers: headers ? hints(headers) : undefined, ...(limited ? { source } : {}) })
           if (kind === 'quota') {
             failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `${describe(error)} The account has no quota left: add credit or raise the limit; retrying cannot help.` })
             break
@@ -214,6 +289,11 @@ export class JudgeClient {
             // A rate limit costs no retry: the pacer waits it out, for a bounded time.
             limitedSince ??= sentAt
             refusals++
+            // A wait no call may make (a daily quota's retry-after) fails now rather than later.
+            if (retryAfterMs !== undefined && retryAfterMs > maxLimitedMs) {
+              failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: new RateLimitHoldError(retryAfterMs, source, maxLimitedMs).message })
+              break
+            }
             if (Date.now() - limitedSince >= maxLimitedMs) {
               const seconds = Math.round((Date.now() - limitedSince) / 1000)
               failures.push({

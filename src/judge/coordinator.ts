@@ -2,10 +2,11 @@
 // test files in separate workers; a limiter in each would allow N times the budget. The
 // coordinator is a small HTTP server on 127.0.0.1 started by global setup; workers find it
 // through ASSAY_COORDINATOR (or Vitest's provide/inject) and ask it before each request.
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Pacer } from './client.js'
-import { PacingQueue, RateLimiter, type Observation, type RateLimiterOptions } from './limiter.js'
+import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation, type RateLimiterOptions } from './limiter.js'
 import type { AssayRecord } from '../report/records.js'
 
 /** Totals over every worker, for the end-of-run summary. */
@@ -25,6 +26,10 @@ export interface RunSummary {
 
 /** A running coordinator. */
 export interface Coordinator {
+  /**
+   * Its address with the run's token as the URL's password: only the workers, given it by
+   * global setup, can use the coordinator; any other request gets a 401.
+   */
   url: string
   /** What the workers reported so far. */
   summary(): RunSummary
@@ -48,7 +53,12 @@ export function formatSummary(s: RunSummary): string | undefined {
 interface Flight {
   done: Promise<unknown>
   finish(result: unknown): void
+  lease: NodeJS.Timeout
 }
+
+// What followers of a flight whose leader stopped renewing receive: the flight is gone, and
+// the first of them to ask again leads it.
+const EXPIRED = Symbol('expired')
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = []
@@ -71,7 +81,14 @@ const HOLD_MS = 20_000
  * holds back every worker's waiting requests. `/flight` lets the first worker with a request
  * lead it while the others with the identical request wait for its answer.
  */
-export async function startCoordinator(options: RateLimiterOptions = {}): Promise<Coordinator> {
+export async function startCoordinator(options: RateLimiterOptions & { flightLeaseMs?: number } = {}): Promise<Coordinator> {
+  // A leader renews its flight every third of this; a worker that dies stops renewing.
+  const leaseMs = options.flightLeaseMs ?? 15_000
+  const expire = (key: string, flight: Flight) => {
+    if (flights.get(key) !== flight) return
+    flights.delete(key)
+    flight.finish(EXPIRED)
+  }
   const limiter = new RateLimiter(options)
   const queue = new PacingQueue(limiter, options.now ? { now: options.now } : {})
   const flights = new Map<string, Flight>()
@@ -98,22 +115,35 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
       summary.baselines.updated += record.updated ?? 0
     }
   }
+  const token = randomBytes(24).toString('hex')
+  const expected = Buffer.from(`Bearer ${token}`)
+  const authorized = (req: IncomingMessage) => {
+    const given = Buffer.from(req.headers.authorization ?? '')
+    return given.length === expected.length && timingSafeEqual(given, expected)
+  }
   const server = createServer((req, res) => {
+    // Any process on the machine can reach 127.0.0.1; only the run's workers know the token.
+    if (!authorized(req)) {
+      req.resume()
+      res.writeHead(401).end()
+      return
+    }
     void (async () => {
       const body = await readJson(req)
       switch (req.url) {
         case '/acquire': {
           // Workers send the budgets they were configured with; all run the same setup.
           if ('rpm' in body || 'tpm' in body) limiter.setLimits((body.rpm as number | undefined) ?? options.requestsPerMinute, (body.tpm as number | undefined) ?? options.tokensPerMinute)
-          const place = queue.enter(Number(body.tokens) || 0)
+          const place = queue.enter(Number(body.tokens) || 0, typeof body.maxWaitMs === 'number' ? body.maxWaitMs : undefined)
           let timer: NodeJS.Timeout | undefined
           const held = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HOLD_MS)))
           // A worker that went away gives its place up rather than wasting a start.
           res.on('close', () => {
             if (!res.writableEnded) place.cancel()
           })
-          const go = await Promise.race([place.ready.then(() => true), held])
+          const go = await Promise.race([place.ready.then(() => true, (error: unknown) => error as RateLimitHoldError), held])
           clearTimeout(timer)
+          if (go instanceof RateLimitHoldError) return reply(res, { go: false, hold: { ms: go.holdMs, source: go.source, maxWaitMs: body.maxWaitMs } })
           if (!go) place.cancel()
           return reply(res, { go })
         }
@@ -125,16 +155,28 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
           return reply(res, {})
         case '/flight/begin': {
           const key = String(body.key)
-          const flight = flights.get(key)
-          if (flight) return reply(res, { lead: false, result: await flight.done })
+          for (;;) {
+            const flight = flights.get(key)
+            if (!flight) break
+            const result = await flight.done
+            if (result !== EXPIRED) return reply(res, { lead: false, result })
+          }
           let finish!: (result: unknown) => void
           const done = new Promise<unknown>((resolve) => (finish = resolve))
-          flights.set(key, { done, finish })
-          return reply(res, { lead: true })
+          const flight: Flight = { done, finish, lease: setTimeout(() => expire(key, flight), leaseMs) }
+          flights.set(key, flight)
+          return reply(res, { lead: true, renewMs: Math.max(1, Math.floor(leaseMs / 3)) })
+        }
+        case '/flight/renew': {
+          const flight = flights.get(String(body.key))
+          flight?.lease.refresh()
+          return reply(res, { held: flight !== undefined })
         }
         case '/flight/end': {
           const key = String(body.key)
-          flights.get(key)?.finish(body.result ?? null)
+          const flight = flights.get(key)
+          if (flight) clearTimeout(flight.lease)
+          flight?.finish(body.result ?? null)
           flights.delete(key)
           return reply(res, {})
         }
@@ -149,11 +191,14 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://assay:${token}@127.0.0.1:${port}`,
     summary: () => summary,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const flight of flights.values()) flight.finish(null)
+        for (const flight of flights.values()) {
+          clearTimeout(flight.lease)
+          flight.finish(null)
+        }
         // A hold after a 429 can be a minute long: its timer must not keep the runner alive.
         queue.close()
         server.closeAllConnections()
@@ -162,17 +207,41 @@ export async function startCoordinator(options: RateLimiterOptions = {}): Promis
   }
 }
 
+/** A coordinator's address split into where to send requests and the token they carry. */
+function address(url: string): { base: string; authorization: string | undefined } {
+  const u = new URL(url)
+  const token = decodeURIComponent(u.password)
+  u.username = ''
+  u.password = ''
+  return { base: u.toString().replace(/\/$/, ''), authorization: token ? `Bearer ${token}` : undefined }
+}
+
 async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
-  if (!res.ok) throw new Error(`The assay coordinator at ${url} answered ${res.status} to ${path}.`)
+  const { base, authorization } = address(url)
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }
+  const res = await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers }).catch((error: unknown) => {
+    const code = ((error as { cause?: { code?: string } }).cause?.code) ?? (error as Error).message
+    throw new Error(
+      `The assay coordinator at ${base} is not running (${code}): a stale ASSAY_COORDINATOR from an earlier run? unset it or use the global setup ` +
+        `(the assay() Vitest plugin, or globalSetup: 'assay/jest/global-setup' for Jest), which starts one for each run.`,
+      { cause: error },
+    )
+  })
+  if (res.status === 401) throw new Error(`The assay coordinator at ${base} refused the request (401): its address lacks this run's token. Unset ASSAY_COORDINATOR and let the global setup pass the address.`)
+  if (!res.ok) throw new Error(`The assay coordinator at ${base} answered ${res.status} to ${path}.`)
   return (await res.json()) as Record<string, unknown>
 }
 
 /** A {@link Pacer} that asks the coordinator, so that all workers share one budget. */
 export function remotePacer(url: string, limits: { rpm?: number | undefined; tpm?: number | undefined } = {}): Pacer {
   return {
-    acquire: async (tokens) => {
-      while (!(await post(url, '/acquire', { tokens, ...limits })).go);
+    acquire: async (tokens, maxWaitMs) => {
+      for (;;) {
+        const answer = await post(url, '/acquire', { tokens, maxWaitMs, ...limits })
+        if (answer.go) return
+        const hold = answer.hold as { ms: number; source?: string; maxWaitMs: number } | undefined
+        if (hold) throw new RateLimitHoldError(hold.ms, hold.source, hold.maxWaitMs)
+      }
     },
     observe: (observation) => post(url, '/observe', observation).then(
       () => {},
@@ -187,11 +256,24 @@ export interface FlightControl {
   end(key: string, result: unknown): Promise<void>
 }
 
-/** The coordinator's single-flight table, seen from a worker. */
+/** The coordinator's single-flight table, seen from a worker, which renews the flights it leads. */
 export function remoteFlights(url: string): FlightControl {
+  const renewing = new Map<string, NodeJS.Timeout>()
   return {
-    begin: async (key) => (await post(url, '/flight/begin', { key })) as { lead: true } | { lead: false; result: unknown },
-    end: async (key, result) => void (await post(url, '/flight/end', { key, result })),
+    begin: async (key) => {
+      const answer = (await post(url, '/flight/begin', { key })) as { lead: true; renewMs?: number } | { lead: false; result: unknown }
+      if (!answer.lead) return answer
+      const timer = setInterval(() => void post(url, '/flight/renew', { key }).catch(() => {}), answer.renewMs ?? 5_000)
+      // Renewal must not keep a finished worker alive.
+      timer.unref()
+      renewing.set(key, timer)
+      return { lead: true }
+    },
+    end: async (key, result) => {
+      clearInterval(renewing.get(key))
+      renewing.delete(key)
+      await post(url, '/flight/end', { key, result })
+    },
   }
 }
 

@@ -20,6 +20,25 @@ export interface Observation {
   retryAfterMs?: number | undefined
   /** The `x-ratelimit-remaining-*` / `x-ratelimit-reset-*` headers of the answer. */
   headers?: Record<string, string | null | undefined> | undefined
+  /** Who refused and how (judge, URL, status), to explain a hold to the requests it stops. */
+  source?: string | undefined
+}
+
+/** A request would wait out a rate-limit hold longer than it may wait; nothing was sent. */
+export class RateLimitHoldError extends Error {
+  override readonly name = 'RateLimitHoldError'
+  constructor(
+    /** How long the hold still lasts, in ms. */
+    readonly holdMs: number,
+    /** The refusal that started it, when known. */
+    readonly source: string | undefined,
+    maxWaitMs: number,
+  ) {
+    super(
+      `${source ?? 'the judge answered 429'} and asked to wait ${Math.round(holdMs / 1000)} s, longer than judge.maxRateLimitWaitMs of ${maxWaitMs} ms, so no request waits for it ` +
+        `(a daily quota?): try again later, use another key or judge, or raise judge.maxRateLimitWaitMs`,
+    )
+  }
 }
 
 // Rate-limit hints beyond these bounds are taken for nonsense and ignored.
@@ -66,6 +85,8 @@ export class RateLimiter {
   #next = 0
   #tokensFreeAt = 0
   #blockedUntil = 0
+  /** The refusal that set `#blockedUntil`, if one did. */
+  #blockSource: string | undefined
   /** The pace from the newest headers, ms per request. */
   #headerInterval = 0
   /** The pace learnt from 429s, and the one it may not recover past. */
@@ -100,6 +121,12 @@ export class RateLimiter {
     return Math.max(this.#now(), this.#next, this.#blockedUntil, this.#tokensFreeAt)
   }
 
+  /** How long the current hold after a 429 still lasts (0 when none), and who asked for it. */
+  hold(): { ms: number; source: string | undefined } {
+    const ms = Math.max(0, this.#blockedUntil - this.#now())
+    return { ms, source: ms > 0 ? this.#blockSource : undefined }
+  }
+
   /** Reserves the next slot for a request of about `tokens` tokens; returns the wait in ms. */
   reserve(tokens = 0): number {
     const now = this.#now()
@@ -120,7 +147,11 @@ export class RateLimiter {
     const now = this.#now()
     if (o.limited) {
       const asked = o.retryAfterMs !== undefined && Number.isFinite(o.retryAfterMs) && o.retryAfterMs >= 0 && o.retryAfterMs <= MAX_HINT_MS ? o.retryAfterMs : undefined
-      this.#blockedUntil = Math.max(this.#blockedUntil, now + (asked ?? Math.max(DEFAULT_BLOCK_MS, this.interval)))
+      const until = now + (asked ?? Math.max(DEFAULT_BLOCK_MS, this.interval))
+      if (until > this.#blockedUntil) {
+        this.#blockedUntil = until
+        this.#blockSource = o.source
+      }
       if (o.sentAt >= this.#slowedAt) {
         // The pace the refused request was sent at (the limiter's may have changed since),
         // or with none known then, how fast requests actually went; but never slower than
@@ -184,6 +215,13 @@ function readInt(text: string | null | undefined): number | undefined {
   return Number.isInteger(n) && n >= 0 && n <= MAX_REMAINING ? n : undefined
 }
 
+interface Waiting {
+  tokens: number
+  go: () => void
+  fail: (error: Error) => void
+  maxWaitMs: number | undefined
+}
+
 /** What a {@link PacingQueue} needs of timers; real ones unless a test supplies fakes. */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown
@@ -200,7 +238,7 @@ export class PacingQueue {
   readonly limiter: RateLimiter
   readonly #timers: Timers
   readonly #now: () => number
-  readonly #waiting: { tokens: number; go: () => void }[] = []
+  readonly #waiting: Waiting[] = []
   #timer: unknown
 
   constructor(limiter: RateLimiter, options: { now?: () => number; timers?: Timers } = {}) {
@@ -209,15 +247,18 @@ export class PacingQueue {
     this.#timers = options.timers ?? { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }
   }
 
-  /** Resolves when a request of about `tokens` tokens may start. */
-  acquire(tokens = 0): Promise<void> {
-    return this.enter(tokens).ready
+  /**
+   * Resolves when a request of about `tokens` tokens may start; rejects with a
+   * {@link RateLimitHoldError} when a 429's hold would keep it longer than `maxWaitMs`.
+   */
+  acquire(tokens = 0, maxWaitMs?: number): Promise<void> {
+    return this.enter(tokens, maxWaitMs).ready
   }
 
   /** Takes a place in the queue: `ready` resolves at its start; `cancel` gives the place up. */
-  enter(tokens = 0): { ready: Promise<void>; cancel: () => void } {
-    let entry!: { tokens: number; go: () => void }
-    const ready = new Promise<void>((resolve) => (entry = { tokens, go: resolve }))
+  enter(tokens = 0, maxWaitMs?: number): { ready: Promise<void>; cancel: () => void } {
+    let entry!: Waiting
+    const ready = new Promise<void>((resolve, reject) => (entry = { tokens, go: resolve, fail: reject, maxWaitMs }))
     this.#waiting.push(entry)
     this.#pump()
     return {
@@ -245,6 +286,12 @@ export class PacingQueue {
   #pump(): void {
     if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer)
     this.#timer = undefined
+    // A hold longer than a request may wait (a daily quota's retry-after) fails it now.
+    const hold = this.limiter.hold()
+    for (const entry of this.#waiting.filter((w) => w.maxWaitMs !== undefined && hold.ms > w.maxWaitMs)) {
+      this.#waiting.splice(this.#waiting.indexOf(entry), 1)
+      entry.fail(new RateLimitHoldError(hold.ms, hold.source, entry.maxWaitMs!))
+    }
     while (this.#waiting.length > 0) {
       const wait = this.limiter.earliest() - this.#now()
       if (wait > 0) {

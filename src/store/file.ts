@@ -40,6 +40,8 @@ export interface StoreHeader {
   version: number
   /** Older versions this reader also reads; a file it writes is always at `version`. */
   reads?: readonly number[] | undefined
+  /** Every entry must be an object; read only, never written. */
+  objectEntries?: boolean
 }
 
 /**
@@ -75,6 +77,13 @@ export function parseStore<E>(path: string, text: string | undefined, header: St
   }
   if (file.entries === null || typeof file.entries !== 'object' || Array.isArray(file.entries)) {
     throw new StoreCorruptError(path, 'its "entries" is not an object')
+  }
+  // A hand-edited entry that is not an object would fail later as a TypeError naming nothing.
+  for (const [key, entry] of header.objectEntries ? Object.entries(file.entries) : []) {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      const kind = entry === null ? 'null' : Array.isArray(entry) ? 'an array' : `a ${typeof entry}`
+      throw new StoreCorruptError(path, `its entry "${key}" is ${kind}, not an object`)
+    }
   }
   return file.entries as Record<string, E>
 }
@@ -117,14 +126,17 @@ export class StoreWriteError extends Error {
   }
 }
 
+const READ_ONLY_FIX = 'Make the folder writable for this user, or keep the tests on a writable disk, and run again; a run that must not write can use ASSAY_CACHE=lockdown, which only replays.'
 const CAUSES: Record<string, [problem: string, fix: string]> = {
   ENOSPC: ['no space left on device', 'Free some disk space and run again.'],
   EDQUOT: ['disk quota exceeded', 'Free some space within your quota, or raise it, and run again.'],
   EIO: ['input/output error', 'Check the disk (the system log says more) and run again.'],
-  EROFS: ['read-only file system', 'Keep the file on a writable disk and run again.'],
-  EACCES: ['permission denied', 'Give this user write access to the folder and run again.'],
-  EPERM: ['operation not permitted', 'Give this user write access to the folder and run again.'],
+  EROFS: ['read-only file system', READ_ONLY_FIX],
+  EACCES: ['permission denied', READ_ONLY_FIX],
+  EPERM: ['operation not permitted', READ_ONLY_FIX],
 }
+// A read-only checkout (a container, a CI cache) is a folder problem, not a file's.
+const FOLDER_CODES = new Set(['EROFS', 'EACCES', 'EPERM'])
 const SHORT_FIX = 'Check the free space on that disk and run again.'
 
 /** A write that the disk did not take whole, though it reported no error. */
@@ -135,6 +147,7 @@ function writeError(path: string, e: unknown): StoreWriteError {
   if (e instanceof ShortWrite) return new StoreWriteError(path, undefined, e.message, SHORT_FIX, kept)
   const code = (e as NodeJS.ErrnoException).code
   const known = code === undefined ? undefined : CAUSES[code]
+  if (known && FOLDER_CODES.has(code!)) return new StoreWriteError(path, code, `the folder ${dirname(path)} cannot be written: ${known[0]} (${code})`, known[1], kept, { cause: e })
   if (known) return new StoreWriteError(path, code, `${known[0]} (${code})`, known[1], kept, { cause: e })
   return new StoreWriteError(path, code, (e as Error).message, 'Check that the folder is writable and the disk healthy, and run again.', kept, { cause: e })
 }

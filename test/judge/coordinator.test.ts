@@ -62,3 +62,74 @@ describe('coordinator', () => {
     expect(formatSummary({ verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } })).toBeUndefined()
   })
 })
+
+describe('coordinator access', () => {
+  test('a request without the run token, or with a wrong one, gets 401 and changes nothing', async () => {
+    coordinator = await startCoordinator()
+    const address = new URL(coordinator.url)
+    expect(address.password).toMatch(/^[0-9a-f]{32,}$/)
+    address.username = ''
+    address.password = ''
+    const bare = address.toString().replace(/\/$/, '')
+    const record = { kind: 'llm-call', testPath: 't', testName: 'n' }
+    for (const authorization of [undefined, 'Bearer wrong', `Bearer ${new URL(coordinator.url).password}x`]) {
+      const headers = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }
+      const sent = (path: string, body: unknown) => fetch(`${bare}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.status)
+      expect(await sent('/report', { records: [record] })).toBe(401)
+      expect(await sent('/flight/begin', { key: 'k' })).toBe(401)
+      expect(await sent('/acquire', { tokens: 0 })).toBe(401)
+    }
+    expect(coordinator.summary().appCalls).toBe(0)
+    // No flight was begun by the refused requests: the first worker with the token leads.
+    expect(await remoteFlights(coordinator.url).begin('k')).toEqual({ lead: true })
+    reportTo(coordinator.url, record as never)
+    await flushReports()
+    expect(coordinator.summary().appCalls).toBe(1)
+  })
+
+  test('a stale ASSAY_COORDINATOR (a closed port) says what it is and what to do', async () => {
+    const closed = await startCoordinator()
+    const url = closed.url
+    await closed.close()
+    const error = (await remotePacer(url).acquire(0).catch((e: unknown) => e)) as Error
+    expect(error.message).toMatch(/the assay coordinator at http:\/\/127\.0\.0\.1:\d+ is not running/i)
+    expect(error.message).toContain('a stale ASSAY_COORDINATOR from an earlier run?')
+    expect(error.message).toMatch(/unset it or use the global setup/)
+    // The run token is no one's business, even in an error.
+    expect(error.message).not.toContain(new URL(url).password)
+  })
+})
+
+describe('single-flight leases', () => {
+  const token = (url: string) => `Bearer ${new URL(url).password}`
+  const bare = (url: string) => {
+    const u = new URL(url)
+    u.username = ''
+    u.password = ''
+    return u.toString().replace(/\/$/, '')
+  }
+
+  test('a leader that stops renewing (its worker died) loses the flight: a waiting follower takes over', async () => {
+    coordinator = await startCoordinator({ flightLeaseMs: 300 })
+    // A worker that began the flight and died: it never renews and never ends it.
+    const dead = await fetch(`${bare(coordinator.url)}/flight/begin`, { method: 'POST', headers: { authorization: token(coordinator.url) }, body: JSON.stringify({ key: 'k' }) })
+    expect(await dead.json()).toMatchObject({ lead: true })
+    const flights = remoteFlights(coordinator.url)
+    const [a, b] = [flights.begin('k'), flights.begin('k')]
+    // One follower takes the lead; the other follows the new leader.
+    const first = await Promise.race([a, b])
+    expect(first).toEqual({ lead: true })
+    await flights.end('k', { answer: 1 })
+    expect((await Promise.all([a, b])).filter((r) => !r.lead)).toEqual([{ lead: false, result: { answer: 1 } }])
+  })
+
+  test('a live leader renews its lease, however long its request takes', async () => {
+    coordinator = await startCoordinator({ flightLeaseMs: 200 })
+    const flights = remoteFlights(coordinator.url)
+    expect(await flights.begin('k')).toEqual({ lead: true })
+    const follower = flights.begin('k')
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    await flights.end('k', { answer: 2 })
+    expect(await follower).toEqual({ lead: false, result: { answer: 2 } })
+  })
+})

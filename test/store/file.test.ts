@@ -37,13 +37,15 @@ describe('store format', () => {
     ['another kind', '{"assay": "baseline", "version": 1, "entries": {}}', 'expected an object with "assay": "cassette"'],
     ['another version', '{"assay": "cassette", "version": 9, "entries": {}}', 'it has version 9, and this assay reads version 1'],
     ['bad entries', '{"assay": "cassette", "version": 1, "entries": []}', 'its "entries" is not an object'],
+    ['an entry that is a string', '{"assay": "cassette", "version": 1, "entries": {"a1": {}, "b2": "oops"}}', 'its entry "b2" is a string, not an object'],
+    ['an entry that is null', '{"assay": "cassette", "version": 1, "entries": {"c3": null}}', 'its entry "c3" is null, not an object'],
   ])('a file that is %s is a named error, and is left as it was', (_name, text, problem) => {
     const path = join(dir, 'x.json')
     writeFileSync(path, text)
     const fs = nodeFileSystem()
     const error = (() => {
       try {
-        updateStore(fs, path, header, (e) => void (e.k = 1))
+        updateStore(fs, path, { ...header, objectEntries: true }, (e) => void (e.k = {}))
       } catch (e) {
         return e as StoreCorruptError
       }
@@ -175,6 +177,21 @@ describe('writeAtomic', () => {
     expect((error as StoreWriteError).code).toBe(code)
     expect(readFileSync(path, 'utf8')).toBe(committed)
     expect(readdirSync(dir)).toEqual(['x.json'])
+  })
+
+  test.each([
+    ['EROFS', 'read-only file system'],
+    ['EACCES', 'permission denied'],
+  ])('%s names the folder that cannot be written and what to do', (code, cause) => {
+    const path = join(dir, 'x.json')
+    const fs = nodeFileSystem({ io: { write: () => {
+      throw errno(code)
+    } } })
+    const error = thrown(() => fs.writeAtomic(path, content))
+    expect(error).toBeInstanceOf(StoreWriteError)
+    expect(error!.message).toContain(`the folder ${dir} cannot be written: ${cause} (${code})`)
+    expect(error!.message).toMatch(/make the folder writable for this user/i)
+    expect(error!.message).toContain('ASSAY_CACHE=lockdown')
   })
 
   test('a new file that cannot be written says that nothing was written', () => {
