@@ -1,6 +1,10 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { resetConfig } from '../src/config.js'
+import type { CacheMode } from '../src/judge/cassette.js'
+import { JudgeClient } from '../src/judge/client.js'
+import type { JudgeRuntime } from '../src/judge/judge.js'
 import { setRecordSink, type AssayRecord } from '../src/report/records.js'
+import { nodeFileSystem } from '../src/store/file.js'
 
 const ANSI = /\u001b\[[0-9;]*m/g
 
@@ -39,4 +43,20 @@ export function collectRecords(): AssayRecord[] {
   })
   afterAll(() => setRecordSink(undefined))
   return records
+}
+
+/**
+ * A judge runtime for unit tests: `gpt-4o-mini` at `baseURL` (or the given client), a
+ * private cassette registry (so recordings are written at once), no retry jitter.
+ */
+export function testRuntime(options: { baseURL?: string; apiKey?: string; client?: JudgeClient; cacheMode?: CacheMode }): JudgeRuntime {
+  return {
+    client: options.client ?? new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: options.baseURL, apiKey: options.apiKey ?? 'sk-test-key' }], random: () => 0 }),
+    model: 'gpt-4o-mini',
+    temperature: 0,
+    cacheMode: options.cacheMode ?? 'auto',
+    fs: nodeFileSystem(),
+    cassettes: new Map(),
+    capabilities: { logprobs: true, n: true, jsonSchema: true },
+  }
 }

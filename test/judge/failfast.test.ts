@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { testRuntime } from '../helpers.js'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { JudgeClient, JudgeError, MissingKeyError } from '../../src/judge/client.js'
 import { remotePacer, startCoordinator } from '../../src/judge/coordinator.js'
@@ -11,7 +12,6 @@ import { runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
 import { PacingQueue, RateLimiter } from '../../src/judge/limiter.js'
 import { CircuitBreaker } from '../../src/judge/breaker.js'
 import type { Pacer } from '../../src/judge/client.js'
-import { nodeFileSystem } from '../../src/store/file.js'
 
 let server: FixtureServer
 let dir: string
@@ -34,9 +34,7 @@ afterAll(() => server?.close())
 
 const body = { messages: [{ role: 'user' as const, content: 'Score this.' }] }
 
-function runtime(client: JudgeClient): JudgeRuntime {
-  return { client, model: 'gpt-4o-mini', temperature: 0, cacheMode: 'auto', fs: nodeFileSystem(), cassettes: new Map(), capabilities: { logprobs: true, n: true, jsonSchema: true } }
-}
+const runtime = (client: JudgeClient): JudgeRuntime => testRuntime({ client })
 
 describe('no API key', () => {
   test('fails at once, sending nothing, naming OPENAI_API_KEY and OPENAI_BASE_URL', async () => {

@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { testRuntime } from '../helpers.js'
 import { startFixtureServer, type ChatCompletionBody, type FixtureServer } from '../../fixtures/server/index.js'
 import { CassetteMissError, type CacheMode } from '../../src/judge/cassette.js'
 import { JudgeClient } from '../../src/judge/client.js'
 import { remoteFlights, startCoordinator } from '../../src/judge/coordinator.js'
 import { JudgeReplyError, requestsSpent, runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
-import { nodeFileSystem } from '../../src/store/file.js'
 
 let server: FixtureServer
 let dir: string
@@ -24,17 +24,7 @@ const verdict = (scores: Record<string, number>) =>
   JSON.stringify({ criteria: Object.fromEntries(Object.entries(scores).map(([k, score]) => [k, { reasoning: `The ${k} is fair.`, score }])) })
 const standard = verdict({ accuracy: 9, completeness: 6, conciseness: 6 })
 
-function runtime(cacheMode: CacheMode = 'auto'): JudgeRuntime {
-  return {
-    client: new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: server.url, apiKey: 'sk-judge-secret' }], random: () => 0 }),
-    model: 'gpt-4o-mini',
-    temperature: 0,
-    cacheMode,
-    fs: nodeFileSystem(),
-    cassettes: new Map(),
-    capabilities: { logprobs: true, n: true, jsonSchema: true },
-  }
-}
+const runtime = (cacheMode: CacheMode = 'auto'): JudgeRuntime => testRuntime({ baseURL: server.url, apiKey: 'sk-judge-secret', cacheMode })
 const testPath = () => join(dir, 'summary.test.ts')
 
 describe('runJudge', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { testRuntime } from '../helpers.js'
 import { startFixtureServer, type ChatReply, type FixtureServer } from '../../fixtures/server/index.js'
 import { CASSETTE_HEADER, type CacheMode } from '../../src/judge/cassette.js'
-import { JudgeClient } from '../../src/judge/client.js'
 import { runJudge, type JudgeRuntime, type Verdict } from '../../src/judge/judge.js'
 import { tokensOf } from '../../src/judge/slim.js'
 import { weightedScores } from '../../src/judge/verdict.js'
@@ -20,17 +20,7 @@ beforeEach(async () => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 afterAll(() => server?.close())
 
-function runtime(cacheMode: CacheMode): JudgeRuntime {
-  return {
-    client: new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: server.url, apiKey: 'sk-slim' }], random: () => 0 }),
-    model: 'gpt-4o-mini',
-    temperature: 0,
-    cacheMode,
-    fs: nodeFileSystem(),
-    cassettes: new Map(),
-    capabilities: { logprobs: true, n: true, jsonSchema: true },
-  }
-}
+const runtime = (cacheMode: CacheMode): JudgeRuntime => testRuntime({ baseURL: server.url, apiKey: 'sk-slim', cacheMode })
 const testPath = () => join(dir, 'summary.test.ts')
 const cassetteFile = () => join(dir, '__llm_cassettes__', 'summary.test.ts.json')
 const reply = (scores: number[]) =>
