@@ -8,7 +8,7 @@ import { CASSETTE_HEADER, type CacheMode } from '../../src/judge/cassette.js'
 import { runJudge, type JudgeRuntime, type Verdict } from '../../src/judge/judge.js'
 import { tokensOf } from '../../src/judge/slim.js'
 import { weightedScores } from '../../src/judge/verdict.js'
-import { nodeFileSystem, parseStore, serializeStore, StoreCorruptError } from '../../src/store/file.js'
+import { parseStore, serializeStore, StoreCorruptError } from '../../src/store/file.js'
 
 let server: FixtureServer
 let dir: string
