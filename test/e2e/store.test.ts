@@ -120,15 +120,19 @@ interface Runner {
   trees?: () => string[]
   run(p: FixtureProject, extra: string[], env?: Record<string, string>): Promise<RunResult>
 }
+
+// Runs as a developer's would, where CI is not set (CI runs this suite with CI=true, which
+// would make the first run refuse to record the baseline), unless a test says otherwise.
+const local = (env: Record<string, string> = {}) => ({ CI: '', ...env })
 const runners: Runner[] = [
-  { name: 'Vitest 4', project: 'vitest-esm', run: (p, extra, env) => p.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'baseline.test.js', ...extra], env) },
+  { name: 'Vitest 4', project: 'vitest-esm', run: (p, extra, env) => p.run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'baseline.test.js', ...extra], local(env)) },
   {
     name: 'Vitest 5',
     project: 'vitest5',
     trees: () => [join(root, 'test/e2e/vitest5/node_modules'), join(root, 'node_modules')],
-    run: (p, extra, env) => p.run(node22Path(), ['node_modules/vitest/vitest.mjs', 'run', 'baseline.test.js', '--reporter=default', '--reporter=assay/reporter', ...extra], env),
+    run: (p, extra, env) => p.run(node22Path(), ['node_modules/vitest/vitest.mjs', 'run', 'baseline.test.js', '--reporter=default', '--reporter=assay/reporter', ...extra], local(env)),
   },
-  { name: 'Jest 30', project: 'jest-cjs', run: (p, extra, env) => p.run(process.execPath, ['node_modules/jest/bin/jest.js', 'baseline.test.js', ...extra], env) },
+  { name: 'Jest 30', project: 'jest-cjs', run: (p, extra, env) => p.run(process.execPath, ['node_modules/jest/bin/jest.js', 'baseline.test.js', ...extra], local(env)) },
 ]
 
 describe.skipIf(tmpfsUnavailable !== undefined).each(runners)(`$name on a full disk${tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : ''}`, (runner) => {
