@@ -20,7 +20,8 @@ checkInstalledRunner('jest', testPath ? dirname(testPath) : process.cwd())
 expect.extend(matchers)
 setTestContextProvider(() => {
   const state = expect.getState()
-  return { testPath: state.testPath, testName: state.currentTestName }
+  // test.concurrent tests share one expect state: its test name is whichever started last.
+  return { testPath: state.testPath, testName: state.currentTestName, concurrent: circusState()?.currentlyRunningTest?.concurrent === true }
 })
 useCoordinator(process.env.ASSAY_COORDINATOR)
 setRunner({ name: 'jest', config: process.env.ASSAY_RUNNER_CONFIG })

@@ -19,11 +19,6 @@ import { checkInstalledRunner } from '../src/runner-support.js'
 checkInstalledRunner('vitest', dirname(fileURLToPath(import.meta.url)))
 
 expect.extend(matchers)
-setTestContextProvider(() => {
-  const state = expect.getState()
-  return { testPath: state.testPath, testName: state.currentTestName }
-})
-
 const provided = inject as unknown as (key: string) => unknown
 const options = provided('assayConfig') as AssayConfig | undefined
 if (options) configure(options)
@@ -47,6 +42,12 @@ const suiteModule = 'vitest/suite'
 const currentTest: () => RunnerTest | undefined = runner
   ? () => runner.getCurrentTest()
   : ((await import(/* @vite-ignore */ suiteModule)) as typeof import('vitest/suite')).getCurrentTest
+
+setTestContextProvider(() => {
+  const state = expect.getState()
+  // Concurrent tests share the global expect's state: its test name is whichever started last.
+  return { testPath: state.testPath, testName: state.currentTestName, concurrent: currentTest()?.concurrent === true }
+})
 
 /**
  * The test a record belongs to: the one the matcher's `expect` is bound to, which stays

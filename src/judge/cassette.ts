@@ -124,9 +124,12 @@ export class Cassette extends KeyedStore<CassetteEntry> {
     super(fs, path, CASSETTE_HEADER)
   }
 
-  /** Records an entry, naming the test running now as its owner unless it names one. */
+  /** Records an entry, naming the test running now as its owner unless it names one (or tests run concurrently). */
   override record(key: string, entry: CassetteEntry): void {
-    const test = entry.test ?? currentTest().testName
+    // Under concurrent tests the runner cannot say which test is asking: such an entry
+    // names none, and is kept whenever a test of its file fails.
+    const running = currentTest()
+    const test = entry.test ?? (running.concurrent ? undefined : running.testName)
     super.record(key, test === undefined ? entry : { ...entry, test })
   }
 }

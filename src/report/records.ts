@@ -105,6 +105,8 @@ let sink: Sink | undefined
 export interface TestContext {
   testPath?: string | undefined
   testName?: string | undefined
+  /** The running test is concurrent, so `testName` may be another test's. */
+  concurrent?: boolean | undefined
 }
 
 let testContext: () => TestContext = () => ({})

@@ -100,6 +100,20 @@ describe('recordingFetch', () => {
     expect(Object.values(entries()).map((e) => e.test)).toEqual(['throws early'])
   })
 
+  test('under concurrent tests an entry names no test, since the runner cannot say which one asked', async () => {
+    configure({ cache: { mode: 'auto' } })
+    const testPath = join(dir, 'concurrent.test.ts')
+    setTestContextProvider(() => ({ testPath, testName: 'whichever started last', concurrent: true }))
+    await summarise(app(testPath), 'asked concurrently')
+    setTestContextProvider(() => ({}))
+    settleCassette(testPath, { fullRun: false, update: false, failed: [] })
+    const entries = Object.values(JSON.parse(readFileSync(cassettePath(testPath), 'utf8')).entries as Record<string, { test?: string }>)
+    expect(entries).toHaveLength(1)
+    expect(entries[0]).not.toHaveProperty('test')
+    // A failed test of the file keeps it, whichever test it was.
+    expect(settleCassette(testPath, { fullRun: true, update: true, failed: ['some test'] })).toEqual({ path: cassettePath(testPath), obsolete: [], pruned: 0 })
+  })
+
   test('entries that name no test are kept whenever a test failed; a run with the cache off leaves every entry alone', async () => {
     configure({ cache: { mode: 'auto' } })
     const testPath = join(dir, 'kept.test.ts')
