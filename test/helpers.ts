@@ -49,7 +49,7 @@ export function collectRecords(): AssayRecord[] {
  * A judge runtime for unit tests: `gpt-4o-mini` at `baseURL` (or the given client), a
  * private cassette registry (so recordings are written at once), no retry jitter.
  */
-export function testRuntime(options: { baseURL?: string; apiKey?: string; client?: JudgeClient; cacheMode?: CacheMode }): JudgeRuntime {
+export function testRuntime(options: { baseURL?: string; apiKey?: string; client?: JudgeClient; cacheMode?: CacheMode; logprobs?: boolean }): JudgeRuntime {
   return {
     client: options.client ?? new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: options.baseURL, apiKey: options.apiKey ?? 'sk-test-key' }], random: () => 0 }),
     model: 'gpt-4o-mini',
@@ -57,6 +57,6 @@ export function testRuntime(options: { baseURL?: string; apiKey?: string; client
     cacheMode: options.cacheMode ?? 'auto',
     fs: nodeFileSystem(),
     cassettes: new Map(),
-    capabilities: { logprobs: true, n: true, jsonSchema: true },
+    capabilities: { logprobs: options.logprobs ?? true, n: true, jsonSchema: true },
   }
 }

@@ -10,8 +10,7 @@ import { JudgeClient, JudgeError } from '../../src/judge/client.js'
 import { JudgeReplyError, runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
 import { recordingFetch } from '../../src/judge/recording-fetch.js'
 import { resetSecrets } from '../../src/secrets.js'
-import { nodeFileSystem } from '../../src/store/file.js'
-import { collectRecords } from '../helpers.js'
+import { collectRecords, testRuntime } from '../helpers.js'
 
 // An endpoint that echoes the key it was sent (a proxy, a misconfigured gateway): the key
 // must reach none of what assay writes or prints.
@@ -38,15 +37,7 @@ const echoingVerdict = (score: number) => (_body: unknown, _choice: number, requ
 function runtime(apiKey: string, fallbackKey?: string): JudgeRuntime {
   const endpoints = [{ model: 'gpt-4o-mini', baseURL: server.url, apiKey }, ...(fallbackKey ? [{ model: 'gpt-4o', baseURL: server.url, apiKey: fallbackKey }] : [])]
   configure({ judge: { apiKey, fallback: fallbackKey ? [{ model: 'gpt-4o', apiKey: fallbackKey }] : [] } })
-  return {
-    client: new JudgeClient({ endpoints, maxRetries: 0, random: () => 0 }),
-    model: 'gpt-4o-mini',
-    temperature: 0,
-    cacheMode: 'auto',
-    fs: nodeFileSystem(),
-    cassettes: new Map(),
-    capabilities: { logprobs: false, n: true, jsonSchema: true },
-  }
+  return testRuntime({ client: new JudgeClient({ endpoints, maxRetries: 0, random: () => 0 }), logprobs: false })
 }
 
 describe('a judge that echoes its key', () => {

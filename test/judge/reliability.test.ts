@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { testRuntime } from '../helpers.js'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { JudgeClient, JudgeError } from '../../src/judge/client.js'
 import { runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
-import { nodeFileSystem } from '../../src/store/file.js'
 
 // The judge's answer depends on the output, so every verdict can be checked.
 const expected = (i: number) => 1 + (i % 10)
@@ -19,15 +19,8 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const runtime = (maxRetries: number): JudgeRuntime => ({
-  client: new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: server.url, apiKey: 'k' }], maxRetries, random: () => 0.01 }),
-  model: 'gpt-4o-mini',
-  temperature: 0,
-  cacheMode: 'off',
-  fs: nodeFileSystem(),
-  cassettes: new Map(),
-  capabilities: { logprobs: false, n: true, jsonSchema: true },
-})
+const runtime = (maxRetries: number): JudgeRuntime =>
+  testRuntime({ client: new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: server.url, apiKey: 'k' }], maxRetries, random: () => 0.01 }), cacheMode: 'off', logprobs: false })
 
 describe('reliability with 20% of calls failing (5xx, resets, 429s)', () => {
   test('every verdict is right, and each costs exactly one successful request', async () => {
