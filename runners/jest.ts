@@ -2,11 +2,12 @@
 // that `@jest/globals` hands out, which is also the global one when globals are injected.
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { afterAll, afterEach, beforeEach, expect } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
 import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
+import { loadNlp, loadOpenAI } from '../src/lazy.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
@@ -49,6 +50,7 @@ setRecordSink((record) => {
 
 interface CircusBlock {
   type?: string
+  concurrent?: boolean
   mode?: string
   name?: string
   parent?: CircusBlock
@@ -104,6 +106,19 @@ function failedTests(): string[] {
   if (root) walk(root)
   return out
 }
+
+// Jest refuses a require while no test of the file is running, and that is where a
+// concurrent test resumes after an await once another concurrent test has ended. The judge
+// and the entity extractor load their dependencies on first use, so in a file with
+// concurrent tests they are loaded here, while Jest still allows it.
+beforeAll(() => {
+  const concurrent = (b: CircusBlock): boolean => (b.type === 'test' && b.concurrent === true) || (b.children ?? []).some(concurrent)
+  const root = circusState()?.rootDescribeBlock
+  if (root && concurrent(root)) {
+    loadOpenAI()
+    loadNlp()
+  }
+})
 
 // Each attempt of a test (jest.retryTimes included) counts its unnamed baselines from 1.
 beforeEach(() => {

@@ -310,6 +310,25 @@ describe.each(runners)('$name', (runner) => {
     expect(most).toBe(8)
   })
 
+  test('a concurrent test that asks the judge or extracts entities after another concurrent test has ended still gets its verdict', async () => {
+    const judge = await startFixtureServer({ respond: () => JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((k) => [k, { reasoning: 'Fine.', score: 9 }])) }) })
+    const later = 'await new Promise((r) => setTimeout(r, 300))'
+    project.writeTest(
+      'concurrent-late.test.js',
+      `test.concurrent('ends at once', async () => { expect(1).toBe(1) })\n` +
+        `test.concurrent('entities after a wait', async () => { ${later}; expect('Tim Cook runs Apple.').toPreserveEntities({ from: 'Tim Cook runs Apple in Cupertino.' }) })\n` +
+        `test.concurrent('judged after a wait', async () => { ${later}; await expect('- Revenue rose.').toScoreAtLeast(7) })\n`,
+    )
+    try {
+      const run = await runner.run(project, undefined, 'concurrent-late.test.js', { OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'k', CI: '', ASSAY_CACHE: 'off' })
+      expect(run.code, run.output).toBe(0)
+      expect(run.output).not.toContain('outside of the scope of the test code')
+    } finally {
+      await judge.close()
+    }
+    expect(judge.requests).toHaveLength(1)
+  })
+
   describe('structural baselines', () => {
     const file = () => join(project.dir, '__llm_baselines__', 'baseline.test.js.json')
     const read = () => readFileSync(file(), 'utf8')
