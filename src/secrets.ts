@@ -53,7 +53,8 @@ function qualifies(value: string): boolean {
 /**
  * Adds a value to the secrets redacted from everything assay writes or prints. Values
  * shorter than {@link MIN_SECRET_LENGTH} are ignored. An `Authorization`-style value
- * (`Bearer <token>`, `Basic <token>`) registers the token as well.
+ * (`Bearer <token>`, `Basic <token>`) registers the token as well. Called in a test file,
+ * the key also reaches the process that runs the reporters, before the file ends.
  *
  * @example
  * ```ts

@@ -81,7 +81,7 @@ test('the app echoes its key', async () => {
 })
 test('a registered key in a thrown error', () => {
   registerSecret(process.env.GATEWAY_CREDENTIAL)
-  throw new Error('the gateway refused ' + process.env.GATEWAY_CREDENTIAL)
+  throw new Error('the gateway refused ' + process.env.GATEWAY_CREDENTIAL + (typeof process.send === 'function' ? ' (in a child process)' : ''))
 })
 `
 
@@ -103,6 +103,7 @@ describe.each(runners)('$name', (runner) => {
     project.writeTest('retry.test.js', retryBody)
     project.writeTest('unawaited.test.js', unawaitedBody)
     project.writeTest('leak.test.js', leakBody, ['recordingFetch', 'registerSecret'])
+    project.writeTest('other.test.js', `test('passes', () => {\n  expect(1).toBe(1)\n})\n`)
     judge = await startFixtureServer({
       latencyMs: 50,
       respond: (body) => {
@@ -121,33 +122,39 @@ describe.each(runners)('$name', (runner) => {
   test('a key learnt only in a test worker (an app request header, registerSecret) is redacted from the report, the terminal summary and the cassette', async () => {
     const app = await startFixtureServer({ respond: (_body, _choice, { headers }) => `you sent ${String(headers.authorization)}` })
     try {
-      const run = await runner.run(project, undefined, 'leak.test.js', env({ APP_BASE_URL: app.url, APP_CREDENTIAL: appKey, GATEWAY_CREDENTIAL: registeredKey }))
-      expect(run.code, run.output).toBe(1)
-      const report = join(project.dir, 'assay-report')
-      const results = readFileSync(join(report, 'results.json'), 'utf8')
-      // The runner's errors reached the report, with the keys replaced.
-      expect(results).toContain('you sent Bearer [REDACTED]')
-      expect(results).toContain('the gateway refused [REDACTED]')
-      const written: [string, string][] = [[join(project.dir, '__llm_cassettes__', 'leak.test.js.json'), readFileSync(join(project.dir, '__llm_cassettes__', 'leak.test.js.json'), 'utf8')]]
-      const walk = (dir: string): void => {
-        for (const entry of readdirSync(dir, { withFileTypes: true })) {
-          const path = join(dir, entry.name)
-          if (entry.isDirectory()) walk(path)
-          else written.push([path, readFileSync(path, 'utf8')])
+      // One file (Jest runs it in its own process, in a vm context), then two (in worker
+      // processes); the second asks the app's endpoint again rather than replay its reply.
+      for (const [extra, cache] of [[[], 'auto'], [['other.test.js'], 'refresh']] as const) {
+        const run = await runner.run(project, undefined, 'leak.test.js', env({ APP_BASE_URL: app.url, APP_CREDENTIAL: appKey, GATEWAY_CREDENTIAL: registeredKey, ASSAY_CACHE: cache }), [...extra])
+        expect(run.code, run.output).toBe(1)
+        const report = join(project.dir, 'assay-report')
+        const results = readFileSync(join(report, 'results.json'), 'utf8')
+        // The runner's errors reached the report, with the keys replaced.
+        expect(results).toContain('you sent Bearer [REDACTED]')
+        expect(results).toContain('the gateway refused [REDACTED]')
+        if (extra.length) expect(results).toContain('the gateway refused [REDACTED] (in a child process)')
+        const written: [string, string][] = [[join(project.dir, '__llm_cassettes__', 'leak.test.js.json'), readFileSync(join(project.dir, '__llm_cassettes__', 'leak.test.js.json'), 'utf8')]]
+        const walk = (dir: string): void => {
+          for (const entry of readdirSync(dir, { withFileTypes: true })) {
+            const path = join(dir, entry.name)
+            if (entry.isDirectory()) walk(path)
+            else written.push([path, readFileSync(path, 'utf8')])
+          }
         }
+        walk(report)
+        const html = written.find(([path]) => path.endsWith('index.html'))![1]
+        // The page's data block is gzipped: read what it holds, not its base64.
+        written.push(['index.html data block', JSON.stringify(embeddedData(html))])
+        expect(written.map(([path]) => path)).toContain(join(report, 'results.json'))
+        // Nor a part of one: Vitest's message cuts the reply short ('you sent Bearer sk-app-echoed-0123…').
+        const parts = [appKey, registeredKey].map((key) => key.slice(0, 12))
+        for (const [path, text] of written) for (const part of parts) expect(text.includes(part), `${part} in ${path}`).toBe(false)
+        // What assay itself prints (the runner's own reporters print the runner's errors as they are).
+        const printed = run.output.split('\n').filter((line) => line.startsWith('assay:') || line.startsWith('::'))
+        expect(printed.length).toBeGreaterThan(0)
+        for (const line of printed) for (const part of parts) expect(line).not.toContain(part)
       }
-      walk(report)
-      const html = written.find(([path]) => path.endsWith('index.html'))![1]
-      // The page's data block is gzipped: read what it holds, not its base64.
-      written.push(['index.html data block', JSON.stringify(embeddedData(html))])
-      expect(written.map(([path]) => path)).toContain(join(report, 'results.json'))
-      // Nor a part of one: Vitest's message cuts the reply short ('you sent Bearer sk-app-echoed-0123…').
-      const parts = [appKey, registeredKey].map((key) => key.slice(0, 12))
-      for (const [path, text] of written) for (const part of parts) expect(text.includes(part), `${part} in ${path}`).toBe(false)
-      // What assay itself prints (the runner's own reporters print the runner's errors as they are).
-      const printed = run.output.split('\n').filter((line) => line.startsWith('assay:') || line.startsWith('::'))
-      expect(printed.length).toBeGreaterThan(0)
-      for (const line of printed) for (const part of parts) expect(line).not.toContain(part)
+      expect(app.requests.filter((r) => r.status === 200)).toHaveLength(2)
     } finally {
       await app.close()
     }
