@@ -15,11 +15,15 @@ beforeEach(() => {
   records = join(root, 'records')
   saved = process.env.ASSAY_RECORDS_DIR
   process.env.ASSAY_RECORDS_DIR = records
+  // As under assay's global setup, so that the reporter starts no receiver of its own for
+  // the workers' keys (the tests of that receiver remove it).
+  process.env.ASSAY_COORDINATOR = 'http://assay:token@127.0.0.1:9'
   vi.spyOn(console, 'log').mockImplementation(() => {})
 })
 afterEach(() => {
   if (saved === undefined) delete process.env.ASSAY_RECORDS_DIR
   else process.env.ASSAY_RECORDS_DIR = saved
+  delete process.env.ASSAY_COORDINATOR
   vi.restoreAllMocks()
   rmSync(root, { recursive: true, force: true })
 })
@@ -106,7 +110,6 @@ test('bad options are a usage error that names the option', () => {
 })
 
 test('without a coordinator, the run has one of the reporter\'s: keys the workers send there are redacted from the report, and it closes after the run', async () => {
-  const coordinator = process.env.ASSAY_COORDINATOR
   delete process.env.ASSAY_COORDINATOR
   try {
     const reporter = new AssayJestReporter({ rootDir: root }, { summary: false, html: false, history: false })
@@ -125,18 +128,12 @@ test('without a coordinator, the run has one of the reporter\'s: keys the worker
     await expect(post(url!, '/secrets', { keys: [] })).rejects.toThrow(/is not running/)
   } finally {
     resetSecrets()
-    if (coordinator !== undefined) process.env.ASSAY_COORDINATOR = coordinator
   }
 })
 
 test('with the coordinator of assay\'s global setup, the reporter starts none: workers send their keys to the coordinator', async () => {
-  process.env.ASSAY_COORDINATOR = 'http://assay:token@127.0.0.1:9'
-  try {
-    const reporter = new AssayJestReporter({ rootDir: root }, { summary: false, html: false, history: false })
-    await reporter.onRunStart()
-    expect(process.env.ASSAY_SECRETS_URL).toBeUndefined()
-    await reporter.onRunComplete(undefined, aggregated())
-  } finally {
-    delete process.env.ASSAY_COORDINATOR
-  }
+  const reporter = new AssayJestReporter({ rootDir: root }, { summary: false, html: false, history: false })
+  await reporter.onRunStart()
+  expect(process.env.ASSAY_SECRETS_URL).toBeUndefined()
+  await reporter.onRunComplete(undefined, aggregated())
 })
