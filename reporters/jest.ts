@@ -11,6 +11,7 @@ import type { Results } from '../src/report/schema.js'
 import { errorText } from './errors.js'
 import { claimSummary } from './claim.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
+import { startCoordinator, type Coordinator } from '../src/judge/coordinator.js'
 import { parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
 
 /** The parts of Jest's aggregated results this reporter reads. */
@@ -91,6 +92,8 @@ export default class AssayJestReporter {
   readonly #records: string
   /** Whether this reporter made the records folder (and so removes it after the run). */
   readonly #ownRecords: boolean
+  /** Where workers send the keys they learn when assay's global setup runs no coordinator. */
+  #keys: Promise<Coordinator> | undefined
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
@@ -105,12 +108,20 @@ export default class AssayJestReporter {
     claimSummary()
   }
 
-  onRunStart(): void {
+  onRunStart(): Promise<void> {
     mkdirSync(this.#records, { recursive: true })
     clearRecords(this.#records)
+    // Keys a worker learns must reach this process, where the runner's errors are redacted:
+    // through the coordinator of assay's global setup (which ran before this), or one of
+    // this reporter's. Workers start after this and inherit the variable.
+    if (process.env.ASSAY_COORDINATOR || this.#keys) return Promise.resolve()
+    const keys = (this.#keys = startCoordinator())
+    return keys.then((k) => {
+      process.env.ASSAY_SECRETS_URL = k.url
+    })
   }
 
-  onRunComplete(_contexts: unknown, aggregated: JestAggregatedResult): void {
+  onRunComplete(_contexts: unknown, aggregated: JestAggregatedResult): Promise<void> {
     const records = readRecords(this.#records)
     const byTest = new Map<string, AssayRecord[]>()
     const byFile = new Map<string, AssayRecord[]>()
@@ -158,6 +169,11 @@ export default class AssayJestReporter {
     })
     this.last = { results, written: writeReport(results, this.#root, this.#options) }
     if (this.#ownRecords) rmSync(this.#records, { recursive: true, force: true })
+    const keys = this.#keys
+    this.#keys = undefined
+    if (!keys) return Promise.resolve()
+    delete process.env.ASSAY_SECRETS_URL
+    return keys.then((k) => k.close())
   }
 
   getLastError(): Error | undefined {

@@ -2,7 +2,9 @@
 // reporter API: TestModule/TestCase, their result(), diagnostic() and meta(), where the
 // setup file left assay's records. The `assay()` plugin adds it; without the plugin, list
 // it in `test.reporters`.
+import { fileURLToPath } from 'node:url'
 import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
+import { startCoordinator, type Coordinator } from '../src/judge/coordinator.js'
 import { buildResults, type FileInput, type TestInput } from '../src/report/build.js'
 import type { AssayRecord, StoreRecord } from '../src/report/records.js'
 import type { Results } from '../src/report/schema.js'
@@ -65,6 +67,8 @@ export default class AssayReporter implements Reporter {
   readonly #options: ReporterOptions
   #vitest: Vitest | undefined
   #started = new Date()
+  /** Where workers send the keys they learn when no assay global setup runs a coordinator. */
+  #keys: Coordinator | undefined
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
@@ -72,9 +76,19 @@ export default class AssayReporter implements Reporter {
     this.#options = parseReporterOptions(options)
   }
 
-  onInit(vitest: Vitest): void {
+  async onInit(vitest: Vitest): Promise<void> {
     this.#vitest = vitest
     claimSummary()
+    // Keys a worker learns must reach this process, where the runner's errors are redacted:
+    // through the coordinator of assay's global setup, or, without it, one of this reporter's.
+    const projects = vitest.projects ?? []
+    const globalSetup = fileURLToPath(new URL('../runners/vitest-global-setup.js', import.meta.url))
+    if (projects.length === 0 || projects.some((p) => [p.config.globalSetup ?? []].flat().includes(globalSetup))) return
+    if (!this.#keys) {
+      const keys = (this.#keys = await startCoordinator())
+      vitest.onClose(() => keys.close())
+    }
+    for (const project of projects) (project.provide as (key: string, value: unknown) => void)('assaySecretsURL', this.#keys.url)
   }
 
   onTestRunStart(): void {

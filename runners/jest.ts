@@ -9,6 +9,7 @@ import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { loadNlp, loadOpenAI } from '../src/lazy.js'
 import { finishTestFile } from '../src/lifecycle.js'
+import { shareSecrets } from '../src/judge/secret-sharing.js'
 import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
@@ -25,6 +26,9 @@ setTestContextProvider(() => {
   return { testPath: state.testPath, testName: state.currentTestName, concurrent: circusState()?.currentlyRunningTest?.concurrent === true }
 })
 useCoordinator(process.env.ASSAY_COORDINATOR)
+// The keys this worker learns go to the reporters' process: to the coordinator, or without
+// one, to the assay reporter.
+shareSecrets(process.env.ASSAY_COORDINATOR || process.env.ASSAY_SECRETS_URL)
 setRunner({ name: 'jest', config: process.env.ASSAY_RUNNER_CONFIG })
 
 // Jest has no per-test metadata: records go to a side file per worker, for the reporters.

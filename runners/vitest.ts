@@ -10,6 +10,7 @@ import { configure, type AssayConfig } from '../src/config.js'
 import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
+import { shareSecrets } from '../src/judge/secret-sharing.js'
 import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
@@ -23,6 +24,9 @@ const provided = inject as unknown as (key: string) => unknown
 const options = provided('assayConfig') as AssayConfig | undefined
 if (options) configure(options)
 useCoordinator(provided('assayCoordinator') as string | undefined)
+// The keys this worker learns go to the reporters' process: to the coordinator, or without
+// one, to the assay reporter.
+shareSecrets((provided('assayCoordinator') ?? provided('assaySecretsURL')) as string | undefined)
 setRunner({ name: 'vitest', config: provided('assayRunnerConfig') as string | undefined })
 // The plugin's global setup passes the resolved maxConcurrency; without the plugin, the
 // worker's state (no public API) has it; without either, the judge's own default holds.

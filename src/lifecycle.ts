@@ -3,6 +3,7 @@
 import { assertNoObsoleteBaselines, settleBaselines } from './baseline/runtime.js'
 import { runnerUpdates } from './baseline/store.js'
 import { flushReports } from './judge/coordinator.js'
+import { flushSecrets } from './judge/secret-sharing.js'
 import { settleCassette } from './judge/runtime.js'
 import { emitRecord } from './report/records.js'
 import type { StoreReport } from './store/keyed.js'
@@ -25,7 +26,8 @@ export interface FileEnd {
  * Ends a test file: settles its cassette and baselines (obsolete entries reported, or
  * pruned under `-u` / ASSAY_UPDATE=1, and for cassettes alone under `assay prune`), emits
  * their reports as records and hands them to `onReports`, waits until the run summary has
- * them, then fails the file if obsolete baselines remain on CI.
+ * them and the reporters' process knows the worker's keys, then fails the file if obsolete
+ * baselines remain on CI.
  */
 export async function finishTestFile(testPath: string, end: FileEnd, expectState: unknown, onReports?: (reports: FileReports) => void): Promise<void> {
   const update = process.env.ASSAY_UPDATE === '1' || runnerUpdates(expectState)
@@ -34,6 +36,7 @@ export async function finishTestFile(testPath: string, end: FileEnd, expectState
   const baselines = settleBaselines(testPath, { ...end, update })
   if (baselines) emitRecord({ kind: 'baseline', testPath, ...baselines })
   onReports?.({ cassette, baselines })
-  await flushReports()
+  // The keys this file's worker learnt reach the reporters' process before the file is done.
+  await Promise.all([flushReports(), flushSecrets()])
   assertNoObsoleteBaselines(baselines, update)
 }

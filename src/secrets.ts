@@ -6,7 +6,8 @@
 // The known secrets are the judge's configured keys (its own and each fallback's),
 // OPENAI_API_KEY and other `*_API_KEY` / `*_TOKEN` / `*_SECRET` / `*_PASSWORD` variables of
 // the environment, and whatever the app's requests sent in `authorization`, `api-key` or
-// `x-api-key` headers (registered by recordingFetch).
+// `x-api-key` headers (registered by recordingFetch). Keys a test worker learns reach the
+// process that runs the reporters through the run's coordinator (see judge/secret-sharing.ts).
 import { configGeneration, getConfig } from './config.js'
 
 /** What every secret is replaced with. */
@@ -28,8 +29,20 @@ const CREDENTIAL_KEY = /\\?"(?:authorization|proxy-authorization|api-key|x-api-k
 
 const SECRET_ENV_NAME = /(?:_API_?KEY|_TOKEN|_SECRET|_PASSWORD|_ACCESS_KEY)$/i
 
-const registered = new Set<string>()
-let registeredVersion = 0
+/** The registered secrets of a process, and who hears of new ones. */
+interface Registry {
+  keys: Set<string>
+  /** Bumped on every change, so that each copy's cached pattern knows when to rebuild. */
+  version: number
+  listener: ((key: string) => void) | undefined
+}
+
+// One registry per process (per realm), whichever copy of this module registers or redacts:
+// a runner may load assay twice in one process (Vitest loads global setup, and so the
+// coordinator, through its module runner, and the reporters natively), and the reporter
+// must see every key the coordinator was handed.
+const REGISTRY = Symbol.for('assay.secrets.registry')
+const registry = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= { keys: new Set<string>(), version: 0, listener: undefined } satisfies Registry) as Registry
 let fromEnvironment: string[] | undefined
 
 /** A value worth redacting: long enough, and not a phrase (keys have no spaces). */
@@ -40,7 +53,8 @@ function qualifies(value: string): boolean {
 /**
  * Adds a value to the secrets redacted from everything assay writes or prints. Values
  * shorter than {@link MIN_SECRET_LENGTH} are ignored. An `Authorization`-style value
- * (`Bearer <token>`, `Basic <token>`) registers the token as well.
+ * (`Bearer <token>`, `Basic <token>`) registers the token as well. Called in a test file,
+ * the key also reaches the process that runs the reporters, before the file ends.
  *
  * @example
  * ```ts
@@ -52,10 +66,20 @@ export function registerSecret(value: string | null | undefined): void {
   const trimmed = value.trim()
   const scheme = /^(?:bearer|basic|token)\s+(\S+)$/i.exec(trimmed)
   for (const v of scheme ? [trimmed, scheme[1]!] : [trimmed]) {
-    if (!qualifies(v) || registered.has(v)) continue
-    registered.add(v)
-    registeredVersion++
+    if (!qualifies(v) || registry.keys.has(v)) continue
+    registry.keys.add(v)
+    registry.version++
+    registry.listener?.(v)
   }
+}
+
+/**
+ * Calls `listener` with each secret registered from now on, by any copy of this module in
+ * the process; `undefined` stops. There is one listener per process: a new one replaces the
+ * last (a test worker loads its setup again for each test file).
+ */
+export function setSecretListener(listener: ((key: string) => void) | undefined): void {
+  registry.listener = listener
 }
 
 /** Registers the credential headers of a request (`authorization`, `api-key`, `x-api-key`). */
@@ -65,8 +89,8 @@ export function registerHeaderSecrets(headers: Headers): void {
 
 /** Forgets every registered secret and re-reads the environment on next use; for tests. */
 export function resetSecrets(): void {
-  registered.clear()
-  registeredVersion++
+  registry.keys.clear()
+  registry.version++
   fromEnvironment = undefined
 }
 
@@ -88,21 +112,41 @@ function variants(secret: string): string[] {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
+/**
+ * The secret cut short by an ellipsis, as Vitest's assertion messages cut long values
+ * (`expected 'Bearer sk-live-01…' to be …`): any prefix of at least MIN_SECRET_LENGTH
+ * characters right before a `…`, as nested optional groups so that the pattern stays
+ * linear in the secret's length. The ellipsis is kept.
+ */
+function cutShort(secret: string): string {
+  const chars = [...secret]
+  let tail = ''
+  for (let i = chars.length - 1; i >= MIN_SECRET_LENGTH; i--) tail = `(?:${escapeRegExp(chars[i]!)}${tail})?`
+  return `${escapeRegExp(chars.slice(0, MIN_SECRET_LENGTH).join(''))}${tail}(?=\u2026)`
+}
+
 let cached: { signature: string; pattern: RegExp | undefined } | undefined
+
+/**
+ * Every secret this process knows: the registered ones, the environment's, and the judge's
+ * configured keys. A test worker hands them to the process that runs the reporters.
+ */
+export function knownSecrets(): string[] {
+  const judge = getConfig().judge
+  const all = [...registry.keys, ...environmentSecrets(), process.env.OPENAI_API_KEY, judge.apiKey, ...judge.fallback.map((f) => f.apiKey)]
+  return [...new Set(all.filter((s): s is string => s !== undefined && qualifies(s)))]
+}
 
 /** One regex of every form of every known secret, rebuilt only when the set changes. */
 function secretPattern(): RegExp | undefined {
-  const judge = getConfig().judge
-  const env = process.env.OPENAI_API_KEY
-  const signature = `${registeredVersion}\u0000${configGeneration()}\u0000${env ?? ''}`
+  const signature = `${registry.version}\u0000${configGeneration()}\u0000${process.env.OPENAI_API_KEY ?? ''}`
   if (cached?.signature === signature) return cached.pattern
   const all = new Set<string>()
-  for (const s of [...registered, ...environmentSecrets(), env, judge.apiKey, ...judge.fallback.map((f) => f.apiKey)]) {
-    if (s === undefined || !qualifies(s)) continue
-    for (const v of variants(s)) all.add(v)
-  }
-  // Longest first, so a longer form (an escaped one) wins over a shorter one it contains.
-  const alternatives = [...all].sort((a, b) => b.length - a.length).map(escapeRegExp)
+  const known = knownSecrets()
+  for (const s of known) for (const v of variants(s)) all.add(v)
+  // Longest first, so a longer form (an escaped one) wins over a shorter one it contains;
+  // cut-short forms match only before an ellipsis, so they go first.
+  const alternatives = [...known.map(cutShort), ...[...all].sort((a, b) => b.length - a.length).map(escapeRegExp)]
   cached = { signature, pattern: alternatives.length ? new RegExp(alternatives.join('|'), 'g') : undefined }
   return cached.pattern
 }

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { configure, resetConfig } from '../src/config.js'
 import * as root from '../src/index.js'
-import { holdsSecrets, MIN_SECRET_LENGTH, REDACTED, redact, redactDeep, registerHeaderSecrets, registerSecret, resetSecrets } from '../src/secrets.js'
+import { holdsSecrets, knownSecrets, MIN_SECRET_LENGTH, REDACTED, redact, redactDeep, registerHeaderSecrets, registerSecret, resetSecrets, setSecretListener } from '../src/secrets.js'
 
 const key = 'sk-test-0123456789abcdef'
 const saved = { ...process.env }
@@ -63,6 +63,50 @@ describe('redact', () => {
     registerSecret('Bearer tok-0123456789')
     registerHeaderSecrets(new Headers({ 'x-api-key': 'xk-0123456789', 'api-key': 'az-0123456789', 'content-type': 'application/json' }))
     expect(redact('tok-0123456789 xk-0123456789 az-0123456789 application/json')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} application/json`)
+  })
+
+  test('a key the runner cut short with an ellipsis is redacted up to the cut; a shorter stub or an unbroken prefix is left', () => {
+    registerSecret(key)
+    // Vitest's assertion messages cut long values: "expected 'you sent Bearer sk-test-0123…' to be …".
+    expect(redact(`expected 'you sent Bearer ${key.slice(0, 13)}…' to be 'x'`)).toBe(`expected 'you sent Bearer ${REDACTED}…' to be 'x'`)
+    expect(redact(`${key}… and ${key.slice(0, MIN_SECRET_LENGTH)}…`)).toBe(`${REDACTED}… and ${REDACTED}…`)
+    expect(JSON.parse(redact(JSON.stringify({ m: `'${key.slice(0, 10)}…'` })))).toEqual({ m: `'${REDACTED}…'` })
+    const left = `${key.slice(0, MIN_SECRET_LENGTH - 1)}… ${key.slice(0, 12)} sk-other-0123…`
+    expect(redact(left)).toBe(left)
+  })
+
+  test('every copy of this module in a process shares one set of keys (a runner may load assay twice)', async () => {
+    // A fresh module registry loads a second copy, as a runner's module runner does beside Node's.
+    vi.resetModules()
+    const copy = await import('../src/secrets.js')
+    expect(copy.registerSecret).not.toBe(registerSecret)
+    // The copy builds its pattern first, so a key registered afterwards must invalidate it.
+    expect(copy.redact(`a ${key}`)).toBe(`a ${key}`)
+    registerSecret(key)
+    expect(copy.redact(`a ${key}`)).toBe(`a ${REDACTED}`)
+    copy.registerSecret('sk-from-the-copy-0123')
+    expect(redact('sk-from-the-copy-0123')).toBe(REDACTED)
+    const heard: string[] = []
+    setSecretListener((k) => heard.push(k))
+    copy.registerSecret('Bearer sk-heard-by-listener')
+    registerSecret('sk-heard-by-listener')
+    setSecretListener(undefined)
+    registerSecret('sk-after-the-listener')
+    // Heard once, from either copy; the whole header value has a space, so only its token is a key.
+    expect(heard).toEqual(['sk-heard-by-listener'])
+    expect(knownSecrets()).toEqual(expect.arrayContaining([key, 'sk-from-the-copy-0123', 'sk-heard-by-listener', 'sk-after-the-listener']))
+  })
+
+  test('knownSecrets lists registered, configured and environment keys, each once', () => {
+    process.env.OPENAI_API_KEY = 'sk-env-key-from-openai'
+    process.env.GATEWAY_API_KEY = 'gw-0123456789'
+    configure({ judge: { apiKey: 'sk-configured-0123', fallback: [{ model: 'm', apiKey: 'sk-fallback-0123' }] } })
+    registerSecret('sk-configured-0123')
+    registerSecret('short')
+    const known = knownSecrets()
+    expect(known).toEqual(expect.arrayContaining(['gw-0123456789', 'sk-configured-0123', 'sk-env-key-from-openai', 'sk-fallback-0123']))
+    expect(new Set(known).size).toBe(known.length)
+    expect(known).not.toContain('short')
   })
 
   test('redacts the value of authorization, api-key and x-api-key JSON fields, known or not', () => {

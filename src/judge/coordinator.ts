@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import type { Pacer } from './client.js'
 import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation, type RateLimiterOptions } from './limiter.js'
 import type { AssayRecord } from '../report/records.js'
+import { registerSecret } from '../secrets.js'
 
 /** Totals over every worker, for the end-of-run summary. */
 export interface RunSummary {
@@ -79,7 +80,8 @@ const HOLD_MS = 20_000
  * Starts the coordinator. `/acquire` and `/observe` drive one shared {@link PacingQueue}:
  * a worker's request waits in the coordinator until its start, so that a 429 seen meanwhile
  * holds back every worker's waiting requests. `/flight` lets the first worker with a request
- * lead it while the others with the identical request wait for its answer.
+ * lead it while the others with the identical request wait for its answer. `/secrets`
+ * registers the keys a worker learnt in this process, for the reporters' redaction.
  */
 export async function startCoordinator(options: RateLimiterOptions & { flightLeaseMs?: number } = {}): Promise<Coordinator> {
   // A leader renews its flight every third of this; a worker that dies stops renewing.
@@ -153,6 +155,10 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
         case '/report':
           for (const record of (body.records as AssayRecord[] | undefined) ?? []) tally(record)
           return reply(res, {})
+        case '/secrets':
+          // Keys a worker learnt, kept in this process's memory, where the reporters redact.
+          for (const key of Array.isArray(body.keys) ? (body.keys as unknown[]) : []) if (typeof key === 'string') registerSecret(key)
+          return reply(res, {})
         case '/flight/begin': {
           const key = String(body.key)
           for (;;) {
@@ -216,7 +222,8 @@ function address(url: string): { base: string; authorization: string | undefined
   return { base: u.toString().replace(/\/$/, ''), authorization: token ? `Bearer ${token}` : undefined }
 }
 
-async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+/** Sends `body` to the coordinator at `url` (its address with the run token), with an error that says what to do when it cannot. */
+export async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const { base, authorization } = address(url)
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }
   const res = await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers }).catch((error: unknown) => {

@@ -1,11 +1,13 @@
 // Store integrity and "never a pass without a verdict", end to end in every runner set-up:
 // recordings survive -u, prune and the cache switched off; a failed or retried test keeps
-// its entries; a judged assertion that was not awaited fails its test.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+// its entries; a judged assertion that was not awaited fails its test; a key learnt only
+// in a test worker never reaches the report.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { FixtureProject, node22Path, runners } from './harness.js'
+import { embeddedData } from '../report/embedded.js'
 
 const article = 'Apple reported revenue of $85.8 billion, up 5%, Tim Cook said on August 1, 2024.'
 
@@ -63,6 +65,26 @@ test('awaited', async () => {
 })
 `
 
+// Keys only the test worker learns: from the environment under names assay does not take
+// for keys, so the reporter's process cannot know them from its own environment.
+const appKey = 'sk-app-echoed-0123456789'
+const registeredKey = 'sk-registered-9876543210'
+const leakBody = `
+test('the app echoes its key', async () => {
+  const res = await recordingFetch()(process.env.APP_BASE_URL + '/chat/completions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + process.env.APP_CREDENTIAL },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Who am I?' }] }),
+  })
+  const reply = (await res.json()).choices[0].message.content
+  expect(reply).toBe('a reply that does not quote the key')
+})
+test('a registered key in a thrown error', () => {
+  registerSecret(process.env.GATEWAY_CREDENTIAL)
+  throw new Error('the gateway refused ' + process.env.GATEWAY_CREDENTIAL + (typeof process.send === 'function' ? ' (in a child process)' : ''))
+})
+`
+
 describe.each(runners)('$name', (runner) => {
   let project: FixtureProject
   let judge: FixtureServer
@@ -80,6 +102,8 @@ describe.each(runners)('$name', (runner) => {
     project.writeTest('early.test.js', earlyBody)
     project.writeTest('retry.test.js', retryBody)
     project.writeTest('unawaited.test.js', unawaitedBody)
+    project.writeTest('leak.test.js', leakBody, ['recordingFetch', 'registerSecret'])
+    project.writeTest('other.test.js', `test('passes', () => {\n  expect(1).toBe(1)\n})\n`)
     judge = await startFixtureServer({
       latencyMs: 50,
       respond: (body) => {
@@ -93,6 +117,47 @@ describe.each(runners)('$name', (runner) => {
   afterAll(async () => {
     await judge?.close()
     project?.remove()
+  })
+
+  test('a key learnt only in a test worker (an app request header, registerSecret) is redacted from the report, the terminal summary and the cassette', async () => {
+    const app = await startFixtureServer({ respond: (_body, _choice, { headers }) => `you sent ${String(headers.authorization)}` })
+    try {
+      // One file (Jest runs it in its own process, in a vm context), then two (in worker
+      // processes); the second asks the app's endpoint again rather than replay its reply.
+      for (const [extra, cache] of [[[], 'auto'], [['other.test.js'], 'refresh']] as const) {
+        const run = await runner.run(project, undefined, 'leak.test.js', env({ APP_BASE_URL: app.url, APP_CREDENTIAL: appKey, GATEWAY_CREDENTIAL: registeredKey, ASSAY_CACHE: cache }), [...extra])
+        expect(run.code, run.output).toBe(1)
+        const report = join(project.dir, 'assay-report')
+        const results = readFileSync(join(report, 'results.json'), 'utf8')
+        // The runner's errors reached the report, with the keys replaced.
+        expect(results).toContain('you sent Bearer [REDACTED]')
+        expect(results).toContain('the gateway refused [REDACTED]')
+        if (extra.length) expect(results).toContain('the gateway refused [REDACTED] (in a child process)')
+        const written: [string, string][] = [[join(project.dir, '__llm_cassettes__', 'leak.test.js.json'), readFileSync(join(project.dir, '__llm_cassettes__', 'leak.test.js.json'), 'utf8')]]
+        const walk = (dir: string): void => {
+          for (const entry of readdirSync(dir, { withFileTypes: true })) {
+            const path = join(dir, entry.name)
+            if (entry.isDirectory()) walk(path)
+            else written.push([path, readFileSync(path, 'utf8')])
+          }
+        }
+        walk(report)
+        const html = written.find(([path]) => path.endsWith('index.html'))![1]
+        // The page's data block is gzipped: read what it holds, not its base64.
+        written.push(['index.html data block', JSON.stringify(embeddedData(html))])
+        expect(written.map(([path]) => path)).toContain(join(report, 'results.json'))
+        // Nor a part of one: Vitest's message cuts the reply short ('you sent Bearer sk-app-echoed-0123…').
+        const parts = [appKey, registeredKey].map((key) => key.slice(0, 12))
+        for (const [path, text] of written) for (const part of parts) expect(text.includes(part), `${part} in ${path}`).toBe(false)
+        // What assay itself prints (the runner's own reporters print the runner's errors as they are).
+        const printed = run.output.split('\n').filter((line) => line.startsWith('assay:') || line.startsWith('::'))
+        expect(printed.length).toBeGreaterThan(0)
+        for (const line of printed) for (const part of parts) expect(line).not.toContain(part)
+      }
+      expect(app.requests.filter((r) => r.status === 200)).toHaveLength(2)
+    } finally {
+      await app.close()
+    }
   })
 
   test('app calls share the test file cassette with the judge: never obsolete, kept by -u, ASSAY_UPDATE=1 and prune, replayed on CI', async () => {

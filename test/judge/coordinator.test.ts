@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { flushReports, formatSummary, remoteFlights, remotePacer, reportTo, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
+import { flushReports, formatSummary, post, remoteFlights, remotePacer, reportTo, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
+import { REDACTED, redact, resetSecrets } from '../../src/secrets.js'
 
 let coordinator: Coordinator | undefined
 afterEach(() => coordinator?.close())
@@ -63,6 +64,21 @@ describe('coordinator', () => {
   })
 })
 
+describe('keys from the workers', () => {
+  afterEach(() => resetSecrets())
+
+  test('/secrets registers the keys a worker sends in the coordinator\'s process, where the reporters redact', async () => {
+    coordinator = await startCoordinator()
+    const text = 'quoted: sk-worker-key-0123456789 and tok-from-header-0123'
+    expect(redact(text)).toBe(text)
+    expect(await post(coordinator.url, '/secrets', { keys: ['sk-worker-key-0123456789', 'Bearer tok-from-header-0123', 42, 'short'] })).toEqual({})
+    expect(redact(text)).toBe(`quoted: ${REDACTED} and ${REDACTED}`)
+    // Anything but a list of keys registers nothing.
+    expect(await post(coordinator.url, '/secrets', { keys: 'sk-not-a-list-0123456789' })).toEqual({})
+    expect(redact('sk-not-a-list-0123456789')).toBe('sk-not-a-list-0123456789')
+  })
+})
+
 describe('coordinator access', () => {
   test('a request without the run token, or with a wrong one, gets 401 and changes nothing', async () => {
     coordinator = await startCoordinator()
@@ -78,7 +94,10 @@ describe('coordinator access', () => {
       expect(await sent('/report', { records: [record] })).toBe(401)
       expect(await sent('/flight/begin', { key: 'k' })).toBe(401)
       expect(await sent('/acquire', { tokens: 0 })).toBe(401)
+      expect(await sent('/secrets', { keys: ['sk-refused-0123456789'] })).toBe(401)
     }
+    // A refused request gives nothing and registers nothing: the key is not redacted.
+    expect(redact('sk-refused-0123456789')).toBe('sk-refused-0123456789')
     expect(coordinator.summary().appCalls).toBe(0)
     // No flight was begun by the refused requests: the first worker with the token leads.
     expect(await remoteFlights(coordinator.url).begin('k')).toEqual({ lead: true })

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import AssayJestReporter from '../../reporters/jest.js'
+import { post } from '../../src/judge/coordinator.js'
+import { resetSecrets } from '../../src/secrets.js'
 import { parseResults } from '../../src/report/schema.js'
 
 let root: string
@@ -13,11 +15,15 @@ beforeEach(() => {
   records = join(root, 'records')
   saved = process.env.ASSAY_RECORDS_DIR
   process.env.ASSAY_RECORDS_DIR = records
+  // As under assay's global setup, so that the reporter starts no receiver of its own for
+  // the workers' keys (the tests of that receiver remove it).
+  process.env.ASSAY_COORDINATOR = 'http://assay:token@127.0.0.1:9'
   vi.spyOn(console, 'log').mockImplementation(() => {})
 })
 afterEach(() => {
   if (saved === undefined) delete process.env.ASSAY_RECORDS_DIR
   else process.env.ASSAY_RECORDS_DIR = saved
+  delete process.env.ASSAY_COORDINATOR
   vi.restoreAllMocks()
   rmSync(root, { recursive: true, force: true })
 })
@@ -101,4 +107,33 @@ test('with no records folder set, it makes one for the workers and removes it af
 test('bad options are a usage error that names the option', () => {
   expect(() => new AssayJestReporter({ rootDir: root }, { outputdir: 'x' } as never)).toThrow(/assay reporter: invalid options \(options: Unrecognized key: "outputdir"\)/)
   expect(() => new AssayJestReporter({ rootDir: root }, { history: -1 })).toThrow(/history: /)
+})
+
+test('without a coordinator, the run has one of the reporter\'s: keys the workers send there are redacted from the report, and it closes after the run', async () => {
+  delete process.env.ASSAY_COORDINATOR
+  try {
+    const reporter = new AssayJestReporter({ rootDir: root }, { summary: false, html: false, history: false })
+    await reporter.onRunStart()
+    const url = process.env.ASSAY_SECRETS_URL
+    expect(url).toMatch(/^http:\/\/assay:[0-9a-f]+@127\.0\.0\.1:\d+$/)
+    // What a worker's shareSecrets does: the key reaches this process in memory only.
+    await post(url!, '/secrets', { keys: ['sk-worker-only-0123456789'] })
+    const run = aggregated()
+    run.testResults[0]!.testResults[1]!.failureDetails = [{ name: 'Error', message: 'the app replied: you sent sk-worker-only-0123456789' }]
+    await reporter.onRunComplete(undefined, run)
+    const written = readFileSync(join(root, 'assay-report/results.json'), 'utf8')
+    expect(written).toContain('the app replied: you sent [REDACTED]')
+    expect(written).not.toContain('sk-worker-only')
+    expect(process.env.ASSAY_SECRETS_URL).toBeUndefined()
+    await expect(post(url!, '/secrets', { keys: [] })).rejects.toThrow(/is not running/)
+  } finally {
+    resetSecrets()
+  }
+})
+
+test('with the coordinator of assay\'s global setup, the reporter starts none: workers send their keys to the coordinator', async () => {
+  const reporter = new AssayJestReporter({ rootDir: root }, { summary: false, html: false, history: false })
+  await reporter.onRunStart()
+  expect(process.env.ASSAY_SECRETS_URL).toBeUndefined()
+  await reporter.onRunComplete(undefined, aggregated())
 })
