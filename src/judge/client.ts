@@ -7,6 +7,7 @@ import { processBreaker, unreachableCode, type CircuitBreaker } from './breaker.
 import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation } from './limiter.js'
 import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
+import { brokenBound, timeLeft } from './wait.js'
 import { redact } from '../secrets.js'
 
 /** One judge: a model at an endpoint. Missing values come from OPENAI_BASE_URL / OPENAI_API_KEY. */
@@ -20,9 +21,10 @@ export interface JudgeEndpoint {
 export interface Pacer {
   /**
    * Resolves when a request of about `tokens` tokens may start; rejects (with a
-   * {@link RateLimitHoldError}) when a 429's hold would keep it longer than `maxWaitMs`.
+   * {@link RateLimitHoldError}) when a 429's hold would keep it longer than `maxWaitMs`, or
+   * longer than `testLeftMs`, the time the test that asks has left before its timeout.
    */
-  acquire(tokens: number, maxWaitMs?: number): Promise<void>
+  acquire(tokens: number, maxWaitMs?: number, testLeftMs?: number): Promise<void>
   /** Reports how a request was answered; resolves once the pacer has taken it in. */
   observe(observation: Observation): void | Promise<void>
 }
@@ -44,6 +46,11 @@ export interface JudgeClientOptions {
    */
   maxRateLimitWaitMs?: number
   pacer?: Pacer
+  /**
+   * When the running test times out (epoch ms), or undefined when it has no timeout: a 429
+   * that asks for a longer wait fails the call at once rather than let the test time out.
+   */
+  deadline?: () => number | undefined
   /** Stops asking an endpoint that cannot be reached. @default one breaker per process */
   breaker?: CircuitBreaker
   prices?: Readonly<Record<string, Price>>
@@ -233,7 +240,7 @@ export class JudgeClient {
         }
         const release = await this.#slot()
         try {
-          await this.#pacer.acquire(estimateTokens(body), maxLimitedMs)
+          await this.#pacer.acquire(estimateTokens(body), maxLimitedMs, timeLeft(this.#options.deadline?.(), Date.now()))
         } catch (error) {
           release()
           if (!(error instanceof RateLimitHoldError)) throw error
@@ -289,9 +296,12 @@ export class JudgeClient {
             // A rate limit costs no retry: the pacer waits it out, for a bounded time.
             limitedSince ??= sentAt
             refusals++
-            // A wait no call may make (a daily quota's retry-after) fails now rather than later.
-            if (retryAfterMs !== undefined && retryAfterMs > maxLimitedMs) {
-              failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: new RateLimitHoldError(retryAfterMs, source, maxLimitedMs).message })
+            // A wait no call may make (a daily quota's retry-after, or more than the test has
+            // left) fails now rather than later.
+            const testLeftMs = timeLeft(this.#options.deadline?.(), Date.now())
+            const broken = retryAfterMs === undefined ? undefined : brokenBound(retryAfterMs, { maxWaitMs: maxLimitedMs, testLeftMs })
+            if (broken) {
+              failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: new RateLimitHoldError(retryAfterMs!, source, maxLimitedMs, broken === 'test' ? testLeftMs : undefined).message })
               break
             }
             if (Date.now() - limitedSince >= maxLimitedMs) {

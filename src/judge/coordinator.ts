@@ -134,7 +134,7 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
         case '/acquire': {
           // Workers send the budgets they were configured with; all run the same setup.
           if ('rpm' in body || 'tpm' in body) limiter.setLimits((body.rpm as number | undefined) ?? options.requestsPerMinute, (body.tpm as number | undefined) ?? options.tokensPerMinute)
-          const place = queue.enter(Number(body.tokens) || 0, typeof body.maxWaitMs === 'number' ? body.maxWaitMs : undefined)
+          const place = queue.enter(Number(body.tokens) || 0, typeof body.maxWaitMs === 'number' ? body.maxWaitMs : undefined, typeof body.testLeftMs === 'number' ? body.testLeftMs : undefined)
           let timer: NodeJS.Timeout | undefined
           const held = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HOLD_MS)))
           // A worker that went away gives its place up rather than wasting a start.
@@ -143,7 +143,7 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
           })
           const go = await Promise.race([place.ready.then(() => true, (error: unknown) => error as RateLimitHoldError), held])
           clearTimeout(timer)
-          if (go instanceof RateLimitHoldError) return reply(res, { go: false, hold: { ms: go.holdMs, source: go.source, maxWaitMs: body.maxWaitMs } })
+          if (go instanceof RateLimitHoldError) return reply(res, { go: false, hold: { ms: go.holdMs, source: go.source, maxWaitMs: body.maxWaitMs, testLeftMs: go.testLeftMs } })
           if (!go) place.cancel()
           return reply(res, { go })
         }
@@ -235,12 +235,16 @@ async function post(url: string, path: string, body: unknown): Promise<Record<st
 /** A {@link Pacer} that asks the coordinator, so that all workers share one budget. */
 export function remotePacer(url: string, limits: { rpm?: number | undefined; tpm?: number | undefined } = {}): Pacer {
   return {
-    acquire: async (tokens, maxWaitMs) => {
+    acquire: async (tokens, maxWaitMs, testLeftMs) => {
+      // The test's time left is sent afresh with every ask: an ask repeated after a long
+      // wait in the coordinator has less left.
+      const deadline = testLeftMs === undefined ? undefined : Date.now() + testLeftMs
       for (;;) {
-        const answer = await post(url, '/acquire', { tokens, maxWaitMs, ...limits })
+        const left = deadline === undefined ? undefined : Math.max(0, deadline - Date.now())
+        const answer = await post(url, '/acquire', { tokens, maxWaitMs, testLeftMs: left, ...limits })
         if (answer.go) return
-        const hold = answer.hold as { ms: number; source?: string; maxWaitMs: number } | undefined
-        if (hold) throw new RateLimitHoldError(hold.ms, hold.source, hold.maxWaitMs)
+        const hold = answer.hold as { ms: number; source?: string; maxWaitMs: number; testLeftMs?: number } | undefined
+        if (hold) throw new RateLimitHoldError(hold.ms, hold.source, hold.maxWaitMs, hold.testLeftMs)
       }
     },
     observe: (observation) => post(url, '/observe', observation).then(

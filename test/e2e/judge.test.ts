@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
-import { FixtureProject, node22Path, root, type RunResult } from './harness.js'
+import { FixtureProject, node22Path, root, runners as allRunners, type RunResult } from './harness.js'
 
 const FILES = ['shared-a', 'shared-b', 'shared-c']
 
@@ -125,5 +125,33 @@ describe.each(runners)('$name: judge answers and cassettes', (runner) => {
     const replayed = await runner.run(project, 'refused', { ...env(), CI: '1' })
     expect(replayed.code, replayed.output).toBe(0)
     expect(judge.requests.length).toBe(before + 2)
+  })
+})
+
+// A 429 asking for a wait under judge.maxRateLimitWaitMs but longer than the test's timeout
+// fails the test at once, saying why, instead of letting the runner time it out.
+describe.each(allRunners)('$name: a retry-after longer than the test has left', (runner) => {
+  let project: FixtureProject
+  let judge: FixtureServer
+  beforeAll(async () => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    judge = await startFixtureServer()
+  })
+  afterAll(async () => {
+    await judge?.close()
+    project?.remove()
+  })
+
+  test('fails the judged test at once, naming the judge, the 429 and the wait, not with a timeout', async () => {
+    project.writeTest('waits.test.js', "test('judged under a long 429', async () => {\n  await expect('- Revenue rose 5%.').toScoreAtLeast(7, { source: 'Revenue rose 5%.' })\n}, 5000)\n")
+    judge.script({ kind: 'rate-limit', retryAfterMs: 60_000 })
+    const run = await runner.run(project, undefined, 'waits.test.js', { OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-e2e-wait', CI: '' })
+    expect(run.code, run.output).toBe(1)
+    const outcome = project.results().get('judged under a long 429')
+    expect(outcome?.status, run.output).toBe('failed')
+    expect(outcome?.message).toMatch(new RegExp(`judge \\S+ at ${judge.url.replace(/[.]/g, '\\.')} answered 429 and asked to wait 60 s, longer than the \\d+\\.\\d s the test has left before its timeout`))
+    expect(outcome?.message).toMatch(/longer timeout \(its timeout argument, or testTimeout/)
+    expect(outcome?.message).not.toMatch(/timed out/i)
+    expect(judge.requests).toHaveLength(1)
   })
 })

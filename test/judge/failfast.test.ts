@@ -106,6 +106,53 @@ describe('a retry-after longer than judge.maxRateLimitWaitMs', () => {
   })
 })
 
+describe('a retry-after longer than the test has left', () => {
+  const MINUTE_MS = 60_000
+  const judged = (pacer: Pacer, deadline: number) =>
+    new JudgeClient({
+      endpoints: [{ model: 'gpt-4o-mini', baseURL: server.url, apiKey: 'sk-x' }],
+      pacer,
+      deadline: () => deadline,
+      // The wait is under judge.maxRateLimitWaitMs: only the test's timeout rules it out.
+      maxRateLimitWaitMs: 120_000,
+      sleep: () => Promise.reject(new Error('the call waited instead of failing')),
+    })
+  const explained = (error: unknown) => {
+    expect(error).toBeInstanceOf(JudgeError)
+    const message = (error as Error).message
+    expect(message).toContain(`judge gpt-4o-mini at ${server.url}`)
+    expect(message).toMatch(/answered 429 and asked to wait 60 s, longer than the \d+\.\d s the test has left before its timeout/)
+    expect(message).toMatch(/longer timeout \(its timeout argument, or testTimeout/)
+    expect(message).not.toMatch(/waited instead/)
+  }
+
+  test('fails the call at once, naming the judge, the 429 and the wait; later calls through the same pacer send nothing', async () => {
+    const pacer = new PacingQueue(new RateLimiter())
+    server.script({ kind: 'rate-limit', retryAfterMs: MINUTE_MS })
+    const first = await judged(pacer, Date.now() + 5_000).complete(body).catch((e: unknown) => e)
+    explained(first)
+    expect((first as JudgeError).requests).toBe(1)
+    explained(await judged(pacer, Date.now() + 5_000).complete(body).catch((e: unknown) => e))
+    expect(server.requests).toHaveLength(1)
+  })
+
+  test('through the coordinator, a worker already waiting when another learns of the hold fails at once', async () => {
+    const coordinator = await startCoordinator({ requestsPerMinute: 6 })
+    try {
+      const a = remotePacer(coordinator.url)
+      await a.acquire(0)
+      // The budget keeps b waiting in the coordinator (10 s pace) when a's 429 arrives.
+      const waiting = judged(remotePacer(coordinator.url), Date.now() + 5_000).complete(body).catch((e: unknown) => e)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      await a.observe({ sentAt: Date.now(), limited: true, retryAfterMs: MINUTE_MS, source: `judge gpt-4o-mini at ${server.url} answered 429` })
+      explained(await waiting)
+      expect(server.requests).toHaveLength(0)
+    } finally {
+      await coordinator.close()
+    }
+  })
+})
+
 describe('a judge reply that is not a chat completion', () => {
   test.each([
     ['an HTML page with status 200', 'text/html', '<!DOCTYPE html><html><body>Gateway login</body></html>', /<!DOCTYPE html><html><body>Gateway login/],
