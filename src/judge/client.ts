@@ -3,7 +3,7 @@ import stableStringify from 'fast-json-stable-stringify'
 import type OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { loadOpenAI } from '../lazy.js'
-import { processBreaker, unreachableCode, type CircuitBreaker } from './breaker.js'
+import { processBreaker, unreachableCode, type Breaker } from './breaker.js'
 import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation } from './limiter.js'
 import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
@@ -51,8 +51,11 @@ export interface JudgeClientOptions {
    * that asks for a longer wait fails the call at once rather than let the test time out.
    */
   deadline?: () => number | undefined
-  /** Stops asking an endpoint that cannot be reached. @default one breaker per process */
-  breaker?: CircuitBreaker
+  /**
+   * Stops asking an endpoint that cannot be reached: the coordinator's, shared by every
+   * worker, or without one, the process's. @default one breaker per process
+   */
+  breaker?: Breaker
   prices?: Readonly<Record<string, Price>>
   /** For tests. */
   sleep?: (ms: number) => Promise<void>
@@ -233,7 +236,7 @@ export class JudgeClient {
       let limitedSince: number | undefined
       let refusals = 0
       for (let attempt = 0; ; ) {
-        const refusal = breaker.refusal(url)
+        const refusal = await breaker.refusal(url)
         if (refusal) {
           failures.push({ model: endpoint.model, baseURL: url, error: refusal })
           break
@@ -257,7 +260,7 @@ export class JudgeClient {
             .withResponse()
             .finally(release)
           void this.#pacer.observe({ sentAt, limited: false, headers: hints(response.headers) })
-          breaker.answered(url)
+          await breaker.answered(url)
           // A proxy's login page or a server that is not OpenAI-compatible answers 200 too.
           if (!isCompletion(data)) {
             failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `the reply (status ${response.status}) is not a chat completion (it needs choices[].message): ${start(data)}` })
@@ -278,8 +281,8 @@ export class JudgeClient {
           const kind = error instanceof loadOpenAI().APIConnectionError ? 'retry' : classifyFailure(error)
           const headers = (error as { headers?: Headers }).headers
           const unreachable = unreachableCode(error)
-          if (unreachable === undefined) breaker.answered(url)
-          else if (breaker.failed(url, unreachable)) {
+          if (unreachable === undefined) await breaker.answered(url)
+          else if (await breaker.failed(url, unreachable)) {
             failures.push({ model: endpoint.model, baseURL: url, error: `${describe(error)} (${unreachable}; after ${attempt + 1} tries, and later calls are not sent for a while)` })
             break
           }

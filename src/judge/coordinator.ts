@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import type { Pacer } from './client.js'
 import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation, type RateLimiterOptions } from './limiter.js'
 import type { AssayRecord } from '../report/records.js'
+import { answerBreaker, CircuitBreaker, type CircuitBreakerOptions } from './breaker.js'
 
 /** Totals over every worker, for the end-of-run summary. */
 export interface RunSummary {
@@ -81,7 +82,7 @@ const HOLD_MS = 20_000
  * holds back every worker's waiting requests. `/flight` lets the first worker with a request
  * lead it while the others with the identical request wait for its answer.
  */
-export async function startCoordinator(options: RateLimiterOptions & { flightLeaseMs?: number } = {}): Promise<Coordinator> {
+export async function startCoordinator(options: RateLimiterOptions & { flightLeaseMs?: number; breaker?: CircuitBreakerOptions } = {}): Promise<Coordinator> {
   // A leader renews its flight every third of this; a worker that dies stops renewing.
   const leaseMs = options.flightLeaseMs ?? 15_000
   const expire = (key: string, flight: Flight) => {
@@ -92,6 +93,8 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
   const limiter = new RateLimiter(options)
   const queue = new PacingQueue(limiter, options.now ? { now: options.now } : {})
   const flights = new Map<string, Flight>()
+  // One circuit per endpoint for the whole run: a dead endpoint is learnt once, not per worker.
+  const breaker = new CircuitBreaker(options.breaker)
   const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } }
   const tally = (record: AssayRecord) => {
     if (record.kind === 'judge') {
@@ -180,6 +183,12 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
           flights.delete(key)
           return reply(res, {})
         }
+        case '/breaker/refusal':
+        case '/breaker/failed':
+        case '/breaker/answered': {
+          const answer = answerBreaker(breaker, req.url, body)
+          return answer ? reply(res, answer) : void res.writeHead(400).end()
+        }
         default:
           res.writeHead(404).end()
       }
@@ -216,7 +225,8 @@ function address(url: string): { base: string; authorization: string | undefined
   return { base: u.toString().replace(/\/$/, ''), authorization: token ? `Bearer ${token}` : undefined }
 }
 
-async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+/** Sends `body` to the coordinator at `url` (with the run's token) and returns its JSON answer. */
+export async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const { base, authorization } = address(url)
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }
   const res = await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers }).catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
+import { remoteBreaker } from '../../src/judge/remote-breaker.js'
 import { flushReports, formatSummary, remoteFlights, remotePacer, reportTo, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
 
 let coordinator: Coordinator | undefined
@@ -78,8 +79,11 @@ describe('coordinator access', () => {
       expect(await sent('/report', { records: [record] })).toBe(401)
       expect(await sent('/flight/begin', { key: 'k' })).toBe(401)
       expect(await sent('/acquire', { tokens: 0 })).toBe(401)
+      expect(await sent('/breaker/failed', { url: 'http://127.0.0.1:9/v1', code: 'ECONNREFUSED' })).toBe(401)
     }
     expect(coordinator.summary().appCalls).toBe(0)
+    // Three refused failure reports would have opened the shared circuit.
+    expect(await remoteBreaker(coordinator.url).refusal('http://127.0.0.1:9/v1')).toBeUndefined()
     // No flight was begun by the refused requests: the first worker with the token leads.
     expect(await remoteFlights(coordinator.url).begin('k')).toEqual({ lead: true })
     reportTo(coordinator.url, record as never)

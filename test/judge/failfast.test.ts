@@ -11,6 +11,7 @@ import { remotePacer, startCoordinator } from '../../src/judge/coordinator.js'
 import { runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
 import { PacingQueue, RateLimiter } from '../../src/judge/limiter.js'
 import { CircuitBreaker } from '../../src/judge/breaker.js'
+import { remoteBreaker } from '../../src/judge/remote-breaker.js'
 import type { Pacer } from '../../src/judge/client.js'
 
 let server: FixtureServer
@@ -203,6 +204,44 @@ describe('a dead endpoint', () => {
     // The interval has passed: one probe goes, fails, and the circuit stays open.
     expect(((await client().complete(body).catch((e: unknown) => e)) as JudgeError).requests).toBe(1)
     expect(((await client().complete(body).catch((e: unknown) => e)) as JudgeError).requests).toBe(0)
+  })
+
+  test('through the coordinator, workers share one circuit: the endpoint is learnt once for the run, and one worker probes per interval', async () => {
+    let now = 1_000_000
+    const coordinator = await startCoordinator({ breaker: { failures: 3, intervalMs: 10_000, now: () => now } })
+    try {
+      const url = await closedPort()
+      // Two workers, each with its own client and its own view of the coordinator.
+      const worker = () => new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: url, apiKey: 'sk-x' }], maxRetries: 4, random: () => 0, breaker: remoteBreaker(coordinator.url) })
+      const first = (await worker().complete(body).catch((e: unknown) => e)) as JudgeError
+      expect(first.requests).toBe(3)
+      // The other worker never reached the endpoint, and still fails at once with the cause.
+      const other = (await worker().complete(body).catch((e: unknown) => e)) as JudgeError
+      expect(other).toBeInstanceOf(JudgeError)
+      expect(other.requests).toBe(0)
+      expect(other.message).toContain(`gpt-4o-mini at ${url}`)
+      expect(other.message).toMatch(/ECONNREFUSED/)
+      now += 10_000
+      // Two workers ask at once after the interval: only one of them probes.
+      const probes = await Promise.all([worker(), worker()].map((w) => w.complete(body).catch((e: unknown) => (e as JudgeError).requests)))
+      expect(probes.sort()).toEqual([0, 1])
+    } finally {
+      await coordinator.close()
+    }
+  })
+
+  test('through the coordinator, an answer any worker gets closes the circuit for all', async () => {
+    const coordinator = await startCoordinator({ breaker: { failures: 2, intervalMs: 60_000 } })
+    try {
+      const shared = remoteBreaker(coordinator.url)
+      expect(await shared.failed(server.url, 'ECONNREFUSED')).toBe(false)
+      expect(await remoteBreaker(coordinator.url).failed(server.url, 'ECONNREFUSED')).toBe(true)
+      expect(await remoteBreaker(coordinator.url).refusal(server.url)).toMatch(/2 connection attempts in a row failed \(ECONNREFUSED\)/)
+      await remoteBreaker(coordinator.url).answered(server.url)
+      expect(await shared.refusal(server.url)).toBeUndefined()
+    } finally {
+      await coordinator.close()
+    }
   })
 
   test('an endpoint that answers again closes the circuit', async () => {
