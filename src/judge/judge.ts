@@ -158,7 +158,7 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
   const criteria = normaliseCriteria(q.criteria)
   const scale = q.scale ?? [1, 10]
   const samples = q.samples ?? 1
-  const { messages } = buildJudgeMessages({ output: q.output, source: q.source, criteria, scale })
+  const { messages, boundary } = buildJudgeMessages({ output: q.output, source: q.source, criteria, scale })
   let cassette: Cassette | undefined
   if (q.testPath && rt.cacheMode !== 'off') {
     const path = cassettePath(q.testPath)
@@ -189,7 +189,7 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
     verdict = await judge(question, attempt)
   }
   try {
-    for (const [key, entry] of attempt.pending) record(cassette!, key, slimEntry(entry, { ...question, system: messages[0]!.content }))
+    for (const [key, entry] of attempt.pending) record(cassette!, key, slimEntry(entry, { ...question, system: messages[0]!.content, boundary }))
   } catch (error) {
     if (error instanceof StoreWriteError) throw new VerdictNotRecordedError(verdict, error)
     throw error

@@ -113,7 +113,7 @@ describe.each(runners)('$name: judge answers and cassettes', (runner) => {
     expect(new Set(FILES.map((f) => entries(f)[0])).size).toBe(1)
     // Each file keeps the slim entry: the score tokens' alternatives, not every token's log-probs.
     const cassette = readFileSync(join(project.dir, '__llm_cassettes__', `${FILES[0]}.test.js.json`), 'utf8')
-    expect(JSON.parse(cassette)).toMatchObject({ assay: 'cassette', version: 2 })
+    expect(JSON.parse(cassette)).toMatchObject({ assay: 'cassette', version: 3 })
     expect(cassette).toContain('"scores"')
     expect(cassette).not.toContain('"bytes"')
 
