@@ -2,12 +2,13 @@
 // global setup): several test files asking the identical question at the same time share
 // one HTTP call, and each must still record the answer in its own cassette, or it misses on
 // CI; and an answer without a verdict is never recorded, so the next run asks again.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { mountTmpfs, remountReadOnly, tmpfsUnavailable } from '../store/tmpfs.js'
 import { FixtureProject, node22Path, root, runners as allRunners, type RunResult } from './harness.js'
 
 const FILES = ['shared-a', 'shared-b', 'shared-c']
@@ -209,5 +210,35 @@ describe.each(allRunners)('$name: a retry-after longer than the test has left', 
     expect(outcome?.message).toMatch(/longer timeout \(its timeout argument, or testTimeout/)
     expect(outcome?.message).not.toMatch(/timed out/i)
     expect(judge.requests).toHaveLength(1)
+  })
+})
+
+// Tests in a read-only checkout (root ignores file modes, so a read-only mount stands for
+// one): the judge answers, but its verdicts cannot be recorded. The run fails saying which
+// folder cannot be written and how to fix it, never that the judge gave no verdict.
+describe.skipIf(tmpfsUnavailable !== undefined).each(runners)(`$name: a read-only test folder${tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : ''}`, (runner) => {
+  test('judged tests fail naming the folder that cannot be written (EROFS) and the fix', async () => {
+    const project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    runner.prepare?.(project)
+    const judge = await startFixtureServer({ respond: () => JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((k) => [k, { reasoning: 'Matches.', score: 9 }])) }) })
+    const folder = join(project.dir, 'readonly')
+    mkdirSync(folder)
+    const disk = mountTmpfs(256 * 1024, folder)
+    try {
+      const header = readFileSync(join(project.dir, 'header.js'), 'utf8')
+      const tests = [1, 2, 3].map((i) => `test('judged ${i}', async () => {\n  await expect('- Revenue rose ${i}%.').toScoreAtLeast(7, { source: 'Revenue rose ${i}%.' })\n})\n`)
+      writeFileSync(join(folder, 'ro.test.js'), `${header}\n${tests.join('')}`)
+      remountReadOnly(disk)
+      const run = await runner.run(project, 'readonly/', { OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-e2e-ro', CI: '' })
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toContain(`the folder ${join(folder, '__llm_cassettes__')} cannot be written: read-only file system (EROFS)`)
+      expect(run.output).toContain('Make the folder writable for this user, or keep the tests on a writable disk')
+      expect(run.output).not.toContain('the judge gave no verdict')
+      expect(run.output).not.toContain('ENOENT')
+    } finally {
+      disk.unmount()
+      await judge.close()
+      project.remove()
+    }
   })
 })

@@ -31,6 +31,11 @@ export function mountReadOnly(dir = mkdtempSync(join(tmpdir(), 'assay-ro-'))): T
   }
 }
 
+/** Makes a mounted tmpfs read-only, with what it holds: every write there fails with EROFS from now on. */
+export function remountReadOnly(fs: Tmpfs): void {
+  execFileSync('mount', ['-o', 'remount,ro', fs.dir], { stdio: 'pipe' })
+}
+
 function probe(): string | undefined {
   if (process.platform !== 'linux') return `tmpfs mounts need Linux, and this is ${process.platform}`
   if (process.getuid?.() !== 0) return 'mounting a tmpfs needs root'
