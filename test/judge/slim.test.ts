@@ -40,7 +40,7 @@ describe('a judge entry keeps what replay reads', () => {
     // The entry's bytes, as the file holds it: the file less the file with no entries.
     expect(Buffer.byteLength(file) - serializeStore(CASSETTE_HEADER, {}).length).toBeLessThanOrEqual(2048)
     for (const field of ['"content": [', '"bytes"', '"id"', '"created"', '"system_fingerprint"', '"schema"', 'strict, impartial evaluator', '"response_format"', '"top_logprobs"', '<<<ASSAY-', 'ASSAY-']) expect(file).not.toContain(field)
-    const [entry] = Object.values(entries()) as { request: { messages: { content: string }[]; params: object }; response: { choices: { logprobs: { scores: Record<string, Record<string, number>> } }[] } }[]
+    const [entry] = Object.values(entries()) as unknown as { request: { messages: { content: string }[]; params: object }; response: { choices: { logprobs: { scores: Record<string, Record<string, number>> } }[] } }[]
     const content = reply([9, 7, 8])
     const scores = entry!.response.choices[0]!.logprobs.scores
     // Each score token under "<offset>:<token>", at its offset in the content.
