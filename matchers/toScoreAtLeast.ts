@@ -1,12 +1,14 @@
+import { dirname } from 'node:path'
 import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
-import { requestsSpent, runJudge, type Verdict } from '../src/judge/judge.js'
+import { requestsSpent, runJudge, VerdictNotRecordedError, type Verdict } from '../src/judge/judge.js'
 import { CassetteMissError } from '../src/judge/cassette.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
 import { afterMacrotask, trackAsync } from '../src/pending.js'
 import { emitRecord, recording } from '../src/report/records.js'
 import { redact } from '../src/secrets.js'
+import { StoreWriteError } from '../src/store/file.js'
 import { parseOptions } from '../src/validate.js'
 import { assertString, failureFields, formatMessage, truncate } from './utils.js'
 
@@ -30,6 +32,19 @@ function describeCall(v: Verdict): string {
   const cost = v.cost === undefined ? 'cost unknown' : `$${v.cost.toFixed(6)}`
   const judge = v.judge === 0 ? v.model : `${v.model} (fallback ${v.judge})`
   return `judge ${judge}, ${v.replayed ? 'replayed from the cassette' : `live, ${v.requests} request${v.requests === 1 ? '' : 's'}`}, ${v.usage.total_tokens} tokens, ${cost}`
+}
+
+/**
+ * The first sentence for a verdict the cassette could not record (a read-only folder, a
+ * full disk), with the score when the judge gave one; undefined for any other failure.
+ */
+function notRecorded(error: unknown, min: number): string | undefined {
+  const write = error instanceof VerdictNotRecordedError ? error.writeError : error instanceof StoreWriteError ? error : undefined
+  if (!write) return undefined
+  const where = write.message.includes(`the folder ${dirname(write.path)} cannot be written`) ? `the folder ${dirname(write.path)} cannot be written` : `${write.path} cannot be written`
+  const verdict = error instanceof VerdictNotRecordedError ? error.verdict : undefined
+  const score = verdict ? ` The judge scored ${fmt(verdict.overall)} overall (minimum ${fmt(min)}), but an answer that is not recorded would be missing on the next run.` : ''
+  return `the verdict could not be recorded: ${where}${write.code ? ` (${write.code})` : ''}, so the assertion cannot pass.${score}`
 }
 
 /**
@@ -65,8 +80,9 @@ async function scoreAtLeast(this: MatcherContext, received: unknown, min: unknow
     verdict = await runJudge({ output: text, source: o.source, criteria: o.criteria, scale, samples: o.samples, testPath: this.testPath }, judgeRuntime(o.model))
   } catch (error) {
     const message = redact((error as Error).message)
-    const failureMessage = `toScoreAtLeast: the judge gave no verdict, so the assertion cannot pass.\n${message}`
-    if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) }, { task: this.task })
+    const unrecorded = error instanceof VerdictNotRecordedError ? error.verdict : undefined
+    const failureMessage = `toScoreAtLeast: ${notRecorded(error, min) ?? 'the judge gave no verdict, so the assertion cannot pass.'}\n${message}`
+    if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...(unrecorded ? { verdict: unrecorded } : {}), ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) }, { task: this.task })
     // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
     const failure = new Error(failureMessage)
     failure.name = 'JudgeFailure'

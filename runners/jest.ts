@@ -12,7 +12,7 @@ import { finishTestFile } from '../src/lifecycle.js'
 import { shareSecrets } from '../src/judge/secret-sharing.js'
 import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
-import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
+import { deadlineOf, setRecordSink, setTestContextProvider } from '../src/report/records.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
 
 // The Jest running this file is the one its test file resolves.
@@ -22,8 +22,11 @@ checkInstalledRunner('jest', testPath ? dirname(testPath) : process.cwd())
 expect.extend(matchers)
 setTestContextProvider(() => {
   const state = expect.getState()
+  const circus = circusState()
+  const test = circus?.currentlyRunningTest
   // test.concurrent tests share one expect state: its test name is whichever started last.
-  return { testPath: state.testPath, testName: state.currentTestName, concurrent: circusState()?.currentlyRunningTest?.concurrent === true }
+  // A test's own timeout argument wins over testTimeout, as jest-circus decides it.
+  return { testPath: state.testPath, testName: state.currentTestName, concurrent: test?.concurrent === true, deadline: deadlineOf(test?.startedAt, test?.timeout || circus?.testTimeout) }
 })
 useCoordinator(process.env.ASSAY_COORDINATOR)
 // The keys this worker learns go to the reporters' process: to the coordinator, or without
@@ -66,8 +69,9 @@ interface CircusState {
   rootDescribeBlock?: CircusBlock
   hasFocusedTests?: boolean
   testNamePattern?: unknown
-  currentlyRunningTest?: { invocations?: number; concurrent?: boolean } | null
+  currentlyRunningTest?: { invocations?: number; concurrent?: boolean; startedAt?: number | null; timeout?: number } | null
   maxConcurrency?: number
+  testTimeout?: number
 }
 
 /** jest-circus's state, found by its symbol's description (Jest has no public API for it). */

@@ -13,7 +13,7 @@ import { finishTestFile } from '../src/lifecycle.js'
 import { shareSecrets } from '../src/judge/secret-sharing.js'
 import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
-import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
+import { deadlineOf, setRecordSink, setTestContextProvider } from '../src/report/records.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
 
 // Before anything that reads Vitest's internals: an unsupported Vitest fails here, saying so.
@@ -49,8 +49,9 @@ const currentTest: () => RunnerTest | undefined = runner
 
 setTestContextProvider(() => {
   const state = expect.getState()
+  const test = currentTest()
   // Concurrent tests share the global expect's state: its test name is whichever started last.
-  return { testPath: state.testPath, testName: state.currentTestName, concurrent: currentTest()?.concurrent === true }
+  return { testPath: state.testPath, testName: state.currentTestName, concurrent: test?.concurrent === true, deadline: deadlineOf(test?.result?.startTime, test?.timeout) }
 })
 
 /**

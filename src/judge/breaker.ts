@@ -31,8 +31,21 @@ interface Circuit {
   openUntil: number
 }
 
+/**
+ * What the judge client asks of a breaker: a process's own {@link CircuitBreaker}, or the
+ * coordinator's, shared by every worker of a run so that a dead endpoint is learnt once.
+ */
+export interface Breaker {
+  /** Undefined when a request to `url` may go; otherwise why not. */
+  refusal(url: string): string | undefined | Promise<string | undefined>
+  /** Records a failure to reach `url`; true when the circuit is now open. */
+  failed(url: string, code: string): boolean | Promise<boolean>
+  /** Records that `url` answered. */
+  answered(url: string): void | Promise<void>
+}
+
 /** Tracks connection failures per endpoint URL; see the file comment. */
-export class CircuitBreaker {
+export class CircuitBreaker implements Breaker {
   readonly #failures: number
   readonly #intervalMs: number
   readonly #now: () => number
@@ -77,3 +90,23 @@ export class CircuitBreaker {
 
 /** The breaker every judge client of this process shares, unless given its own. */
 export const processBreaker = new CircuitBreaker()
+
+/**
+ * Answers a worker's breaker request (`/breaker/refusal`, `/breaker/failed`,
+ * `/breaker/answered`) from the coordinator's breaker; undefined for another path or a
+ * body without a URL.
+ */
+export function answerBreaker(breaker: CircuitBreaker, path: string | undefined, body: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (typeof body.url !== 'string') return undefined
+  switch (path) {
+    case '/breaker/refusal':
+      return { refusal: breaker.refusal(body.url) ?? null }
+    case '/breaker/failed':
+      return { open: breaker.failed(body.url, typeof body.code === 'string' ? body.code : 'unreachable') }
+    case '/breaker/answered':
+      breaker.answered(body.url)
+      return {}
+    default:
+      return undefined
+  }
+}

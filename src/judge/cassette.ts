@@ -42,8 +42,8 @@ export function requestKey(request: object): string {
   return createHash('sha256').update(stableStringify(request)).digest('hex').slice(0, 32)
 }
 
-/** The header of cassette files: written at version 2, version 1 read too (a file may hold entries of both). */
-export const CASSETTE_HEADER = { assay: 'cassette', version: 2, reads: [1], objectEntries: true } as const
+/** The header of cassette files: written at version 3, versions 1 and 2 read too (a file may hold entries of each). */
+export const CASSETTE_HEADER = { assay: 'cassette', version: 3, reads: [1, 2], objectEntries: true } as const
 
 /**
  * One recorded call. The judge keeps its answers slim (see `slimEntry`): the request
@@ -118,9 +118,10 @@ export class CassetteMissError extends Error {
  */
 export class Cassette extends KeyedStore<CassetteEntry> {
   constructor(fs: StoreFileSystem, path: string) {
-    // Version 2 entries of judge answers are slim (see slim.ts), which an assay that reads
-    // only version 1 would replay without their log-prob weighting: it refuses the file
-    // instead. Version 1 entries stay readable, and stay as they are until recorded again.
+    // Judge entries since version 2 are slim (see slim.ts), and version 3 keeps their score
+    // tokens by key, which an older assay would replay without their log-prob weighting: it
+    // refuses the file instead. Older entries stay readable, and stay as they are until
+    // recorded again.
     super(fs, path, CASSETTE_HEADER)
   }
 

@@ -3,10 +3,11 @@ import stableStringify from 'fast-json-stable-stringify'
 import type OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { loadOpenAI } from '../lazy.js'
-import { processBreaker, unreachableCode, type CircuitBreaker } from './breaker.js'
+import { processBreaker, unreachableCode, type Breaker } from './breaker.js'
 import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation } from './limiter.js'
 import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
+import { brokenBound, timeLeft } from './wait.js'
 import { redact } from '../secrets.js'
 
 /** One judge: a model at an endpoint. Missing values come from OPENAI_BASE_URL / OPENAI_API_KEY. */
@@ -20,9 +21,10 @@ export interface JudgeEndpoint {
 export interface Pacer {
   /**
    * Resolves when a request of about `tokens` tokens may start; rejects (with a
-   * {@link RateLimitHoldError}) when a 429's hold would keep it longer than `maxWaitMs`.
+   * {@link RateLimitHoldError}) when a 429's hold would keep it longer than `maxWaitMs`, or
+   * longer than `testLeftMs`, the time the test that asks has left before its timeout.
    */
-  acquire(tokens: number, maxWaitMs?: number): Promise<void>
+  acquire(tokens: number, maxWaitMs?: number, testLeftMs?: number): Promise<void>
   /** Reports how a request was answered; resolves once the pacer has taken it in. */
   observe(observation: Observation): void | Promise<void>
 }
@@ -44,8 +46,16 @@ export interface JudgeClientOptions {
    */
   maxRateLimitWaitMs?: number
   pacer?: Pacer
-  /** Stops asking an endpoint that cannot be reached. @default one breaker per process */
-  breaker?: CircuitBreaker
+  /**
+   * When the running test times out (epoch ms), or undefined when it has no timeout: a 429
+   * that asks for a longer wait fails the call at once rather than let the test time out.
+   */
+  deadline?: () => number | undefined
+  /**
+   * Stops asking an endpoint that cannot be reached: the coordinator's, shared by every
+   * worker, or without one, the process's. @default one breaker per process
+   */
+  breaker?: Breaker
   prices?: Readonly<Record<string, Price>>
   /** For tests. */
   sleep?: (ms: number) => Promise<void>
@@ -226,14 +236,14 @@ export class JudgeClient {
       let limitedSince: number | undefined
       let refusals = 0
       for (let attempt = 0; ; ) {
-        const refusal = breaker.refusal(url)
+        const refusal = await breaker.refusal(url)
         if (refusal) {
           failures.push({ model: endpoint.model, baseURL: url, error: refusal })
           break
         }
         const release = await this.#slot()
         try {
-          await this.#pacer.acquire(estimateTokens(body), maxLimitedMs)
+          await this.#pacer.acquire(estimateTokens(body), maxLimitedMs, timeLeft(this.#options.deadline?.(), Date.now()))
         } catch (error) {
           release()
           if (!(error instanceof RateLimitHoldError)) throw error
@@ -250,7 +260,7 @@ export class JudgeClient {
             .withResponse()
             .finally(release)
           void this.#pacer.observe({ sentAt, limited: false, headers: hints(response.headers) })
-          breaker.answered(url)
+          await breaker.answered(url)
           // A proxy's login page or a server that is not OpenAI-compatible answers 200 too.
           if (!isCompletion(data)) {
             failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `the reply (status ${response.status}) is not a chat completion (it needs choices[].message): ${start(data)}` })
@@ -271,8 +281,8 @@ export class JudgeClient {
           const kind = error instanceof loadOpenAI().APIConnectionError ? 'retry' : classifyFailure(error)
           const headers = (error as { headers?: Headers }).headers
           const unreachable = unreachableCode(error)
-          if (unreachable === undefined) breaker.answered(url)
-          else if (breaker.failed(url, unreachable)) {
+          if (unreachable === undefined) await breaker.answered(url)
+          else if (await breaker.failed(url, unreachable)) {
             failures.push({ model: endpoint.model, baseURL: url, error: `${describe(error)} (${unreachable}; after ${attempt + 1} tries, and later calls are not sent for a while)` })
             break
           }
@@ -289,9 +299,12 @@ export class JudgeClient {
             // A rate limit costs no retry: the pacer waits it out, for a bounded time.
             limitedSince ??= sentAt
             refusals++
-            // A wait no call may make (a daily quota's retry-after) fails now rather than later.
-            if (retryAfterMs !== undefined && retryAfterMs > maxLimitedMs) {
-              failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: new RateLimitHoldError(retryAfterMs, source, maxLimitedMs).message })
+            // A wait no call may make (a daily quota's retry-after, or more than the test has
+            // left) fails now rather than later.
+            const testLeftMs = timeLeft(this.#options.deadline?.(), Date.now())
+            const broken = retryAfterMs === undefined ? undefined : brokenBound(retryAfterMs, { maxWaitMs: maxLimitedMs, testLeftMs })
+            if (broken) {
+              failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: new RateLimitHoldError(retryAfterMs!, source, maxLimitedMs, broken === 'test' ? testLeftMs : undefined).message })
               break
             }
             if (Date.now() - limitedSince >= maxLimitedMs) {

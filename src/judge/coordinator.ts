@@ -9,6 +9,7 @@ import type { Pacer } from './client.js'
 import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation, type RateLimiterOptions } from './limiter.js'
 import type { AssayRecord } from '../report/records.js'
 import { registerSecret } from '../secrets.js'
+import { answerBreaker, CircuitBreaker, type CircuitBreakerOptions } from './breaker.js'
 
 /** Totals over every worker, for the end-of-run summary. */
 export interface RunSummary {
@@ -83,7 +84,7 @@ const HOLD_MS = 20_000
  * lead it while the others with the identical request wait for its answer. `/secrets`
  * registers the keys a worker learnt in this process, for the reporters' redaction.
  */
-export async function startCoordinator(options: RateLimiterOptions & { flightLeaseMs?: number } = {}): Promise<Coordinator> {
+export async function startCoordinator(options: RateLimiterOptions & { flightLeaseMs?: number; breaker?: CircuitBreakerOptions } = {}): Promise<Coordinator> {
   // A leader renews its flight every third of this; a worker that dies stops renewing.
   const leaseMs = options.flightLeaseMs ?? 15_000
   const expire = (key: string, flight: Flight) => {
@@ -94,6 +95,8 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
   const limiter = new RateLimiter(options)
   const queue = new PacingQueue(limiter, options.now ? { now: options.now } : {})
   const flights = new Map<string, Flight>()
+  // One circuit per endpoint for the whole run: a dead endpoint is learnt once, not per worker.
+  const breaker = new CircuitBreaker(options.breaker)
   const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } }
   const tally = (record: AssayRecord) => {
     if (record.kind === 'judge') {
@@ -136,7 +139,7 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
         case '/acquire': {
           // Workers send the budgets they were configured with; all run the same setup.
           if ('rpm' in body || 'tpm' in body) limiter.setLimits((body.rpm as number | undefined) ?? options.requestsPerMinute, (body.tpm as number | undefined) ?? options.tokensPerMinute)
-          const place = queue.enter(Number(body.tokens) || 0, typeof body.maxWaitMs === 'number' ? body.maxWaitMs : undefined)
+          const place = queue.enter(Number(body.tokens) || 0, typeof body.maxWaitMs === 'number' ? body.maxWaitMs : undefined, typeof body.testLeftMs === 'number' ? body.testLeftMs : undefined)
           let timer: NodeJS.Timeout | undefined
           const held = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HOLD_MS)))
           // A worker that went away gives its place up rather than wasting a start.
@@ -145,7 +148,7 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
           })
           const go = await Promise.race([place.ready.then(() => true, (error: unknown) => error as RateLimitHoldError), held])
           clearTimeout(timer)
-          if (go instanceof RateLimitHoldError) return reply(res, { go: false, hold: { ms: go.holdMs, source: go.source, maxWaitMs: body.maxWaitMs } })
+          if (go instanceof RateLimitHoldError) return reply(res, { go: false, hold: { ms: go.holdMs, source: go.source, maxWaitMs: body.maxWaitMs, testLeftMs: go.testLeftMs } })
           if (!go) place.cancel()
           return reply(res, { go })
         }
@@ -186,6 +189,12 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
           flights.delete(key)
           return reply(res, {})
         }
+        case '/breaker/refusal':
+        case '/breaker/failed':
+        case '/breaker/answered': {
+          const answer = answerBreaker(breaker, req.url, body)
+          return answer ? reply(res, answer) : void res.writeHead(400).end()
+        }
         default:
           res.writeHead(404).end()
       }
@@ -222,7 +231,7 @@ function address(url: string): { base: string; authorization: string | undefined
   return { base: u.toString().replace(/\/$/, ''), authorization: token ? `Bearer ${token}` : undefined }
 }
 
-/** Sends `body` to the coordinator at `url` (its address with the run token), with an error that says what to do when it cannot. */
+/** Sends `body` to the coordinator at `url` (its address with the run token) and returns its JSON answer, with an error that says what to do when it cannot. */
 export async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const { base, authorization } = address(url)
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }
@@ -242,12 +251,16 @@ export async function post(url: string, path: string, body: unknown): Promise<Re
 /** A {@link Pacer} that asks the coordinator, so that all workers share one budget. */
 export function remotePacer(url: string, limits: { rpm?: number | undefined; tpm?: number | undefined } = {}): Pacer {
   return {
-    acquire: async (tokens, maxWaitMs) => {
+    acquire: async (tokens, maxWaitMs, testLeftMs) => {
+      // The test's time left is sent afresh with every ask: an ask repeated after a long
+      // wait in the coordinator has less left.
+      const deadline = testLeftMs === undefined ? undefined : Date.now() + testLeftMs
       for (;;) {
-        const answer = await post(url, '/acquire', { tokens, maxWaitMs, ...limits })
+        const left = deadline === undefined ? undefined : Math.max(0, deadline - Date.now())
+        const answer = await post(url, '/acquire', { tokens, maxWaitMs, testLeftMs: left, ...limits })
         if (answer.go) return
-        const hold = answer.hold as { ms: number; source?: string; maxWaitMs: number } | undefined
-        if (hold) throw new RateLimitHoldError(hold.ms, hold.source, hold.maxWaitMs)
+        const hold = answer.hold as { ms: number; source?: string; maxWaitMs: number; testLeftMs?: number } | undefined
+        if (hold) throw new RateLimitHoldError(hold.ms, hold.source, hold.maxWaitMs, hold.testLeftMs)
       }
     },
     observe: (observation) => post(url, '/observe', observation).then(

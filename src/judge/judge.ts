@@ -5,7 +5,7 @@ import { JudgeError, type JudgeClient, type JudgeRequest } from './client.js'
 import { buildJudgeMessages, normaliseCriteria, type Criterion } from './prompt.js'
 import { aggregate, parseVerdict, quotedVerdicts, verdictJsonSchema, verdictProblem, weightedScores, type SampleScores } from './verdict.js'
 import { slimEntry, tokensOf } from './slim.js'
-import type { StoreFileSystem } from '../store/file.js'
+import { StoreWriteError, type StoreFileSystem } from '../store/file.js'
 import type { FlightControl } from './coordinator.js'
 import { redact } from '../secrets.js'
 import { rerunCommand } from '../runner.js'
@@ -158,7 +158,7 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
   const criteria = normaliseCriteria(q.criteria)
   const scale = q.scale ?? [1, 10]
   const samples = q.samples ?? 1
-  const { messages } = buildJudgeMessages({ output: q.output, source: q.source, criteria, scale })
+  const { messages, boundary } = buildJudgeMessages({ output: q.output, source: q.source, criteria, scale })
   let cassette: Cassette | undefined
   if (q.testPath && rt.cacheMode !== 'off') {
     const path = cassettePath(q.testPath)
@@ -188,8 +188,28 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
     attempt = { ...attempt, replay: false, pending: new Map() }
     verdict = await judge(question, attempt)
   }
-  for (const [key, entry] of attempt.pending) record(cassette!, key, slimEntry(entry, { ...question, system: messages[0]!.content }))
+  try {
+    for (const [key, entry] of attempt.pending) record(cassette!, key, slimEntry(entry, { ...question, system: messages[0]!.content, boundary }))
+  } catch (error) {
+    if (error instanceof StoreWriteError) throw new VerdictNotRecordedError(verdict, error)
+    throw error
+  }
   return verdict
+}
+
+/**
+ * The judge gave a verdict, but the cassette could not be written (a read-only folder, a
+ * full disk): the assertion must fail all the same, or the next run on CI would miss the
+ * answer. The verdict is kept for the message.
+ */
+export class VerdictNotRecordedError extends Error {
+  override readonly name = 'VerdictNotRecordedError'
+  constructor(
+    readonly verdict: Verdict,
+    readonly writeError: StoreWriteError,
+  ) {
+    super(writeError.message, { cause: writeError })
+  }
 }
 
 // An answer recorded again unchanged keeps its entry, time and latency included, so

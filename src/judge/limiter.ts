@@ -1,4 +1,5 @@
 import { parseDuration } from './retry.js'
+import { brokenBound, timeLeft } from './wait.js'
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -32,11 +33,17 @@ export class RateLimitHoldError extends Error {
     readonly holdMs: number,
     /** The refusal that started it, when known. */
     readonly source: string | undefined,
-    maxWaitMs: number,
+    readonly maxWaitMs: number,
+    /** Set when the hold is longer than the running test has left (ms), rather than longer than `maxWaitMs`. */
+    readonly testLeftMs?: number | undefined,
   ) {
+    const asked = `${source ?? 'the judge answered 429'} and asked to wait ${Math.round(holdMs / 1000)} s`
     super(
-      `${source ?? 'the judge answered 429'} and asked to wait ${Math.round(holdMs / 1000)} s, longer than judge.maxRateLimitWaitMs of ${maxWaitMs} ms, so no request waits for it ` +
-        `(a daily quota?): try again later, use another key or judge, or raise judge.maxRateLimitWaitMs`,
+      testLeftMs === undefined
+        ? `${asked}, longer than judge.maxRateLimitWaitMs of ${maxWaitMs} ms, so no request waits for it ` +
+            `(a daily quota?): try again later, use another key or judge, or raise judge.maxRateLimitWaitMs`
+        : `${asked}, longer than the ${(testLeftMs / 1000).toFixed(1)} s the test has left before its timeout, so it fails now rather than time out: ` +
+            `give the test a longer timeout (its timeout argument, or testTimeout in the runner's config) if the wait is acceptable, lower judge.requestsPerMinute, or use another key or judge`,
     )
   }
 }
@@ -220,6 +227,8 @@ interface Waiting {
   go: () => void
   fail: (error: Error) => void
   maxWaitMs: number | undefined
+  /** When the test that asked times out, on the queue's clock. */
+  deadline: number | undefined
 }
 
 /** What a {@link PacingQueue} needs of timers; real ones unless a test supplies fakes. */
@@ -249,16 +258,18 @@ export class PacingQueue {
 
   /**
    * Resolves when a request of about `tokens` tokens may start; rejects with a
-   * {@link RateLimitHoldError} when a 429's hold would keep it longer than `maxWaitMs`.
+   * {@link RateLimitHoldError} when a 429's hold would keep it longer than `maxWaitMs`, or
+   * longer than `testLeftMs`, the time the test that asks has left.
    */
-  acquire(tokens = 0, maxWaitMs?: number): Promise<void> {
-    return this.enter(tokens, maxWaitMs).ready
+  acquire(tokens = 0, maxWaitMs?: number, testLeftMs?: number): Promise<void> {
+    return this.enter(tokens, maxWaitMs, testLeftMs).ready
   }
 
   /** Takes a place in the queue: `ready` resolves at its start; `cancel` gives the place up. */
-  enter(tokens = 0, maxWaitMs?: number): { ready: Promise<void>; cancel: () => void } {
+  enter(tokens = 0, maxWaitMs?: number, testLeftMs?: number): { ready: Promise<void>; cancel: () => void } {
     let entry!: Waiting
-    const ready = new Promise<void>((resolve, reject) => (entry = { tokens, go: resolve, fail: reject, maxWaitMs }))
+    const deadline = testLeftMs === undefined ? undefined : this.#now() + testLeftMs
+    const ready = new Promise<void>((resolve, reject) => (entry = { tokens, go: resolve, fail: reject, maxWaitMs, deadline }))
     this.#waiting.push(entry)
     this.#pump()
     return {
@@ -286,11 +297,16 @@ export class PacingQueue {
   #pump(): void {
     if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer)
     this.#timer = undefined
-    // A hold longer than a request may wait (a daily quota's retry-after) fails it now.
+    // A hold longer than a request may wait (a daily quota's retry-after, or more than its
+    // test has left) fails it now.
     const hold = this.limiter.hold()
-    for (const entry of this.#waiting.filter((w) => w.maxWaitMs !== undefined && hold.ms > w.maxWaitMs)) {
+    const now = this.#now()
+    for (const entry of [...this.#waiting]) {
+      const testLeftMs = timeLeft(entry.deadline, now)
+      const broken = brokenBound(hold.ms, { maxWaitMs: entry.maxWaitMs, testLeftMs })
+      if (!broken) continue
       this.#waiting.splice(this.#waiting.indexOf(entry), 1)
-      entry.fail(new RateLimitHoldError(hold.ms, hold.source, entry.maxWaitMs!))
+      entry.fail(new RateLimitHoldError(hold.ms, hold.source, entry.maxWaitMs ?? Infinity, broken === 'test' ? testLeftMs : undefined))
     }
     while (this.#waiting.length > 0) {
       const wait = this.limiter.earliest() - this.#now()

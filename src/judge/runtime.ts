@@ -6,6 +6,7 @@ import { JudgeClient, type Pacer } from './client.js'
 import { remoteFlights, remotePacer } from './coordinator.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
 import { PacingQueue, RateLimiter } from './limiter.js'
+import { currentTest } from '../report/records.js'
 
 // One set of shared state per configuration: changing the configuration starts afresh.
 let shared:
@@ -63,6 +64,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
         maxConcurrency: j.maxConcurrency ?? validConcurrency(runnerConcurrency()) ?? 5,
         maxRateLimitWaitMs: j.maxRateLimitWaitMs,
         pacer: shared.pacer,
+        deadline: () => currentTest().deadline,
         prices: j.prices,
       }),
       model: name,

@@ -12,13 +12,21 @@ import { namesScore, parseVerdict, scoreTokens, type TokenLogprob } from './verd
 /**
  * A score token kept from an answer's log-probs: where it starts in the content, its text,
  * and the log-prob of each alternative that names a score on the scale, by token (a list
- * of `{ token, logprob }` when a token is listed twice).
+ * of `{ token, logprob }` when a token is listed twice). Version 2 cassettes keep a list
+ * of these; version 3 keeps {@link KeptScores}.
  */
 export interface KeptToken {
   offset: number
   token: string
   top_logprobs: Record<string, number> | { token: string; logprob: number }[]
 }
+
+/**
+ * The kept score tokens as version 3 cassettes store them: each token's alternatives under
+ * the key `"<offset>:<token>"`, one line per alternative in the file instead of a block
+ * per token.
+ */
+export type KeptScores = Record<string, KeptToken['top_logprobs']>
 
 /** What the judge asked, to find the score tokens of its answers and the rubric of its request. */
 export interface SlimQuestion {
@@ -27,23 +35,26 @@ export interface SlimQuestion {
   quoted: ReadonlySet<string>
   /** The system message sent; only this one is left out of the stored request. */
   system: string
+  /** The fence around the texts in the user message, which the stored copy leaves out. */
+  boundary?: string | undefined
 }
 
-/** What replaces the verdict schema sent as `response_format`. */
-export const SCHEMA_NOT_STORED = 'json_schema (assay_verdict)'
+// Request parameters every judge request of this assay sends alike, given by the rubric
+// and the endpoint's capabilities: the key covers them, and no reader learns from them.
+const FIXED_PARAMS = ['response_format', 'logprobs', 'top_logprobs']
 
-function keptTokens(content: string, tokens: readonly TokenLogprob[], q: SlimQuestion): KeptToken[] | undefined {
+function keptTokens(content: string, tokens: readonly TokenLogprob[], q: SlimQuestion): KeptScores | undefined {
   const parsed = parseVerdict(content, q.criteria, q.scale, q.quoted)
   if (!parsed.ok) return undefined
   const indices = new Set(Object.values(scoreTokens(content, tokens, q.criteria, parsed.span, parsed.scores)))
   if (indices.size === 0) return undefined
-  const kept: KeptToken[] = []
+  const kept: KeptScores = {}
   let offset = 0
   for (const [i, t] of tokens.entries()) {
     if (indices.has(i)) {
       const alts = t.top_logprobs!.filter((alt) => namesScore(alt, q.scale)).map((alt) => ({ token: alt.token, logprob: alt.logprob }))
       const unique = new Set(alts.map((a) => a.token)).size === alts.length
-      kept.push({ offset, token: t.token, top_logprobs: unique ? Object.fromEntries(alts.map((a) => [a.token, a.logprob])) : alts })
+      kept[`${offset}:${t.token}`] = unique ? Object.fromEntries(alts.map((a) => [a.token, a.logprob])) : alts
     }
     offset += t.token.length
   }
@@ -73,14 +84,27 @@ export function slimCompletion(completion: unknown, q: SlimQuestion): unknown {
 /**
  * A judge entry as the cassette keeps it: the slim answer, and the request without what
  * assay builds from the rubric alone, which every entry would repeat: the system message
- * (the judge's fixed instructions and the criteria, which the test file states) and the
- * verdict schema.
+ * (the judge's fixed instructions and the criteria, which the test file states), the
+ * fence around the texts (derived from them), the verdict schema and the log-prob
+ * parameters.
  */
 export function slimEntry(entry: CassetteEntry, q: SlimQuestion): CassetteEntry {
-  const messages = entry.request.messages.filter((m, i) => !(i === 0 && m.role === 'system' && m.content === q.system))
-  const format = entry.request.params.response_format as { type?: unknown } | undefined
-  const params = format?.type === 'json_schema' ? { ...entry.request.params, response_format: SCHEMA_NOT_STORED } : entry.request.params
+  const unfence = (content: unknown) => (q.boundary && typeof content === 'string' ? content.replaceAll(`<<<${q.boundary}\n`, '').replaceAll(`\n${q.boundary}>>>`, '') : content)
+  const messages = entry.request.messages.filter((m, i) => !(i === 0 && m.role === 'system' && m.content === q.system)).map((m) => (m.role === 'user' ? { ...m, content: unfence(m.content) } : m))
+  const params = Object.fromEntries(Object.entries(entry.request.params).filter(([k]) => !FIXED_PARAMS.includes(k)))
   return { ...entry, request: { ...entry.request, messages, params }, response: slimCompletion(entry.response, q) }
+}
+
+/** The kept score tokens of a slim choice, in either stored form, in content order; undefined when there are none. */
+function keptList(scores: unknown): Partial<KeptToken>[] | undefined {
+  if (Array.isArray(scores)) return scores as Partial<KeptToken>[]
+  if (!scores || typeof scores !== 'object') return undefined
+  return Object.entries(scores as KeptScores)
+    .map(([at, top_logprobs]) => {
+      const colon = at.indexOf(':')
+      return { offset: colon > 0 ? Number(at.slice(0, colon)) : Number.NaN, token: at.slice(colon + 1), top_logprobs }
+    })
+    .sort((a, b) => a.offset - b.offset)
 }
 
 /**
@@ -94,15 +118,16 @@ export function slimEntry(entry: CassetteEntry, q: SlimQuestion): CassetteEntry 
 export function tokensOf(logprobs: unknown, content: string): TokenLogprob[] {
   const lp = logprobs as { content?: unknown; scores?: unknown } | null | undefined
   if (Array.isArray(lp?.content)) return lp.content as TokenLogprob[]
-  if (!Array.isArray(lp?.scores)) return []
+  const kept = keptList(lp?.scores)
+  if (!kept) return []
   const stream: TokenLogprob[] = []
   let at = 0
-  for (const k of lp.scores as Partial<KeptToken>[]) {
-    if (typeof k?.offset !== 'number' || typeof k.token !== 'string' || k.offset < at || content.slice(k.offset, k.offset + k.token.length) !== k.token) return []
+  for (const k of kept) {
+    if (!Number.isInteger(k?.offset) || typeof k.token !== 'string' || k.offset! < at || content.slice(k.offset, k.offset! + k.token.length) !== k.token) return []
     const top = k.top_logprobs
     const alternatives = Array.isArray(top) ? top : top && typeof top === 'object' ? Object.entries(top).map(([token, logprob]) => ({ token, logprob })) : []
     stream.push({ token: content.slice(at, k.offset), logprob: 0, top_logprobs: null }, { token: k.token, logprob: 0, top_logprobs: alternatives })
-    at = k.offset + k.token.length
+    at = k.offset! + k.token.length
   }
   stream.push({ token: content.slice(at), logprob: 0, top_logprobs: null })
   return stream

@@ -107,6 +107,17 @@ export interface TestContext {
   testName?: string | undefined
   /** The running test is concurrent, so `testName` may be another test's. */
   concurrent?: boolean | undefined
+  /**
+   * When the running test times out, in epoch ms (its start plus its timeout); undefined
+   * when it has no timeout. A judge call fails at once on a 429 asking for a longer wait.
+   */
+  deadline?: number | undefined
+}
+
+/** A test's deadline from its start and timeout (epoch ms); none for a missing, zero or infinite timeout. */
+export function deadlineOf(startedAt: number | null | undefined, timeoutMs: number | null | undefined): number | undefined {
+  if (typeof startedAt !== 'number' || typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) return undefined
+  return startedAt + timeoutMs
 }
 
 let testContext: () => TestContext = () => ({})

@@ -4,7 +4,7 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import stableStringify from 'fast-json-stable-stringify'
-import { lockStore, scratchName } from './lock.js'
+import { lockStore, makeFolder, scratchName } from './lock.js'
 import { holdsSecrets, redactDeep } from '../secrets.js'
 
 /** The file operations a store needs. */
@@ -170,7 +170,7 @@ function writeAtomic(path: string, content: string, io: StoreIo): void {
   const temp = scratchName(path, 'tmp')
   let fd: number | undefined
   try {
-    mkdirSync(dirname(path), { recursive: true })
+    makeFolder(dirname(path))
     fd = openSync(temp, 'w')
     for (let done = 0; done < bytes.length; ) {
       const taken = io.write(fd, bytes, done, bytes.length - done)

@@ -1,6 +1,6 @@
 // The cross-process lock every assay store file is updated under. See lockStore for what
 // it guarantees and how.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 
@@ -124,6 +124,21 @@ export interface LockOptions {
   staleMs: number
 }
 
+/** Makes `dir` and the folders above it; an error names the real cause. */
+export function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+    // Node's recursive mkdir says ENOENT when the nearest folder that exists cannot be
+    // written (a read-only mount): a plain mkdir just below it gives the real cause.
+    let missing = dir
+    while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing)
+    mkdirSync(missing)
+    mkdirSync(dir, { recursive: true })
+  }
+}
+
 /**
  * Takes the exclusive lock of the store file `path` across processes; returns the function
  * that releases it.
@@ -146,7 +161,7 @@ export interface LockOptions {
 export function lockStore(path: string, options: LockOptions): () => void {
   const lock = `${path}.lock`
   const token = `${process.pid}.${randomBytes(6).toString('hex')}`
-  mkdirSync(dirname(path), { recursive: true })
+  makeFolder(dirname(path))
   const deadline = Date.now() + options.timeoutMs
   for (let wait = 2; ; ) {
     const staging = `${path}.${token}.lock.tmp`

@@ -2,13 +2,25 @@
 // global setup): several test files asking the identical question at the same time share
 // one HTTP call, and each must still record the answer in its own cassette, or it misses on
 // CI; and an answer without a verdict is never recorded, so the next run asks again.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
-import { FixtureProject, node22Path, root, type RunResult } from './harness.js'
+import { mountTmpfs, remountReadOnly, tmpfsUnavailable } from '../store/tmpfs.js'
+import { FixtureProject, node22Path, root, runners as allRunners, type RunResult } from './harness.js'
 
 const FILES = ['shared-a', 'shared-b', 'shared-c']
+
+/** The URL of a port that was just free and is closed now: connections to it are refused. */
+async function closedPort(): Promise<string> {
+  const http = createServer()
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/v1`
+  await new Promise((resolve) => http.close(resolve))
+  return url
+}
 
 // Each file waits until all of them have started, so their requests leave together; the
 // judge's latency then keeps the first one in flight while the others ask the coordinator.
@@ -37,13 +49,17 @@ interface Runner {
   esm: boolean
   /** Writes what the project needs for the coordinator, where its fixture config lacks it. */
   prepare?: (p: FixtureProject) => void
-  run(p: FixtureProject, files: string, env: Record<string, string>): Promise<RunResult>
+  run(p: FixtureProject, files: string, env: Record<string, string>, extra?: string[]): Promise<RunResult>
+  /** Arguments that make the runner write Jest-format results to results.json. */
+  results: string[]
 }
 
-const vitest = (node: () => string) => (p: FixtureProject, files: string, env: Record<string, string>) => p.run(node(), ['node_modules/vitest/vitest.mjs', 'run', files, '--maxWorkers=4'], env)
+const vitest = (node: () => string) => (p: FixtureProject, files: string, env: Record<string, string>, extra: string[] = []) =>
+  p.run(node(), ['node_modules/vitest/vitest.mjs', 'run', files, '--maxWorkers=4', ...extra], env)
+const vitestResults = ['--reporter=default', '--reporter=json', '--outputFile.json=results.json', '--reporter=assay/reporter']
 
 const runners: Runner[] = [
-  { name: 'Vitest 4 with the plugin', project: 'vitest-esm', esm: true, run: vitest(() => process.execPath) },
+  { name: 'Vitest 4 with the plugin', project: 'vitest-esm', esm: true, run: vitest(() => process.execPath), results: vitestResults },
   {
     name: 'Vitest 5 with the plugin',
     project: 'vitest5',
@@ -51,12 +67,14 @@ const runners: Runner[] = [
     trees: () => [join(root, 'test/e2e/vitest5/node_modules'), join(root, 'node_modules')],
     prepare: (p) => writeFileSync(join(p.dir, 'vitest.config.js'), "import { defineConfig } from 'vitest/config'\nimport { assay } from 'assay/vitest/plugin'\n\nexport default defineConfig({ plugins: [assay()] })\n"),
     run: vitest(node22Path),
+    results: vitestResults,
   },
   {
     name: 'Jest 30 with its global setup',
     project: 'jest-cjs',
     esm: false,
-    run: (p, files, env) => p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--maxWorkers=4', files], env),
+    run: (p, files, env, extra = []) => p.run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--maxWorkers=4', files, ...extra], env),
+    results: ['--json', '--outputFile=results.json'],
   },
 ]
 
@@ -96,7 +114,7 @@ describe.each(runners)('$name: judge answers and cassettes', (runner) => {
     expect(new Set(FILES.map((f) => entries(f)[0])).size).toBe(1)
     // Each file keeps the slim entry: the score tokens' alternatives, not every token's log-probs.
     const cassette = readFileSync(join(project.dir, '__llm_cassettes__', `${FILES[0]}.test.js.json`), 'utf8')
-    expect(JSON.parse(cassette)).toMatchObject({ assay: 'cassette', version: 2 })
+    expect(JSON.parse(cassette)).toMatchObject({ assay: 'cassette', version: 3 })
     expect(cassette).toContain('"scores"')
     expect(cassette).not.toContain('"bytes"')
 
@@ -125,5 +143,102 @@ describe.each(runners)('$name: judge answers and cassettes', (runner) => {
     const replayed = await runner.run(project, 'refused', { ...env(), CI: '1' })
     expect(replayed.code, replayed.output).toBe(0)
     expect(judge.requests.length).toBe(before + 2)
+  })
+})
+
+// A dead endpoint is learnt once for the run, through the coordinator's shared circuit
+// breaker, not once per worker or per test file.
+describe.each(runners)('$name: a dead endpoint', (runner) => {
+  const FILES = 6
+  const TESTS = 2
+  let project: FixtureProject
+  beforeAll(() => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    runner.prepare?.(project)
+    const header = readFileSync(join(project.dir, 'header.js'), 'utf8')
+    for (let f = 0; f < FILES; f++) {
+      const tests = Array.from({ length: TESTS }, (_, t) => `test('dead ${f}-${t}', async () => {\n  await expect('- Revenue rose ${f}.${t}%.').toScoreAtLeast(7)\n})\n`)
+      writeFileSync(join(project.dir, `dead-${f}.test.js`), `${header}\n${tests.join('')}`)
+    }
+  })
+  afterAll(() => project?.remove())
+
+  test('with 4 workers, few connections are attempted, and every judged test fails naming ECONNREFUSED and the URL', async () => {
+    const url = await closedPort()
+    const started = Date.now()
+    const run = await runner.run(project, 'dead-', { OPENAI_BASE_URL: url, OPENAI_API_KEY: 'sk-e2e-dead', CI: '', ASSAY_CACHE: 'off' }, runner.results)
+    const elapsed = Date.now() - started
+    expect(run.code, run.output).toBe(1)
+    const results = project.results()
+    expect(results.size, run.output).toBe(FILES * TESTS)
+    for (const [title, outcome] of results) {
+      expect(outcome.status, title).toBe('failed')
+      expect(outcome.message, title).toContain(`at ${url}: `)
+      expect(outcome.message, title).toMatch(/ECONNREFUSED/)
+    }
+    // The breaker opens after 3 refusals in a row; each worker may have one attempt in flight
+    // when it does, and one probe per 10 s interval is let through for the whole run. A
+    // breaker per worker or per test file would attempt 3 per file: 18.
+    const attempted = Number(/assay: judge 0 live, 0 replayed, 12 without a verdict; (\d+) requests?/.exec(run.output)?.[1])
+    expect(attempted, run.output).toBeGreaterThanOrEqual(3)
+    expect(attempted, run.output).toBeLessThanOrEqual(3 + 3 + Math.ceil(elapsed / 10_000))
+  })
+})
+
+// A 429 asking for a wait under judge.maxRateLimitWaitMs but longer than the test's timeout
+// fails the test at once, saying why, instead of letting the runner time it out.
+describe.each(allRunners)('$name: a retry-after longer than the test has left', (runner) => {
+  let project: FixtureProject
+  let judge: FixtureServer
+  beforeAll(async () => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    judge = await startFixtureServer()
+  })
+  afterAll(async () => {
+    await judge?.close()
+    project?.remove()
+  })
+
+  test('fails the judged test at once, naming the judge, the 429 and the wait, not with a timeout', async () => {
+    project.writeTest('waits.test.js', "test('judged under a long 429', async () => {\n  await expect('- Revenue rose 5%.').toScoreAtLeast(7, { source: 'Revenue rose 5%.' })\n}, 5000)\n")
+    judge.script({ kind: 'rate-limit', retryAfterMs: 60_000 })
+    const run = await runner.run(project, undefined, 'waits.test.js', { OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-e2e-wait', CI: '' })
+    expect(run.code, run.output).toBe(1)
+    const outcome = project.results().get('judged under a long 429')
+    expect(outcome?.status, run.output).toBe('failed')
+    expect(outcome?.message).toMatch(new RegExp(`judge \\S+ at ${judge.url.replace(/[.]/g, '\\.')} answered 429 and asked to wait 60 s, longer than the \\d+\\.\\d s the test has left before its timeout`))
+    expect(outcome?.message).toMatch(/longer timeout \(its timeout argument, or testTimeout/)
+    expect(outcome?.message).not.toMatch(/timed out/i)
+    expect(judge.requests).toHaveLength(1)
+  })
+})
+
+// Tests in a read-only checkout (root ignores file modes, so a read-only mount stands for
+// one): the judge answers, but its verdicts cannot be recorded. The run fails saying which
+// folder cannot be written and how to fix it, never that the judge gave no verdict.
+describe.skipIf(tmpfsUnavailable !== undefined).each(runners)(`$name: a read-only test folder${tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : ''}`, (runner) => {
+  test('judged tests fail naming the folder that cannot be written (EROFS) and the fix', async () => {
+    const project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    runner.prepare?.(project)
+    const judge = await startFixtureServer({ respond: () => JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((k) => [k, { reasoning: 'Matches.', score: 9 }])) }) })
+    const folder = join(project.dir, 'readonly')
+    mkdirSync(folder)
+    const disk = mountTmpfs(256 * 1024, folder)
+    try {
+      const header = readFileSync(join(project.dir, 'header.js'), 'utf8')
+      const tests = [1, 2, 3].map((i) => `test('judged ${i}', async () => {\n  await expect('- Revenue rose ${i}%.').toScoreAtLeast(7, { source: 'Revenue rose ${i}%.' })\n})\n`)
+      writeFileSync(join(folder, 'ro.test.js'), `${header}\n${tests.join('')}`)
+      remountReadOnly(disk)
+      const run = await runner.run(project, 'readonly/', { OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-e2e-ro', CI: '' })
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toContain(`the folder ${join(folder, '__llm_cassettes__')} cannot be written: read-only file system (EROFS)`)
+      expect(run.output).toContain('Make the folder writable for this user, or keep the tests on a writable disk')
+      expect(run.output).not.toContain('the judge gave no verdict')
+      expect(run.output).not.toContain('ENOENT')
+    } finally {
+      disk.unmount()
+      await judge.close()
+      project.remove()
+    }
   })
 })

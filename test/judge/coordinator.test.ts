@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
+import { remoteBreaker } from '../../src/judge/remote-breaker.js'
 import { flushReports, formatSummary, post, remoteFlights, remotePacer, reportTo, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
 import { REDACTED, redact, resetSecrets } from '../../src/secrets.js'
 
@@ -95,10 +96,13 @@ describe('coordinator access', () => {
       expect(await sent('/flight/begin', { key: 'k' })).toBe(401)
       expect(await sent('/acquire', { tokens: 0 })).toBe(401)
       expect(await sent('/secrets', { keys: ['sk-refused-0123456789'] })).toBe(401)
+      expect(await sent('/breaker/failed', { url: 'http://127.0.0.1:9/v1', code: 'ECONNREFUSED' })).toBe(401)
     }
     // A refused request gives nothing and registers nothing: the key is not redacted.
     expect(redact('sk-refused-0123456789')).toBe('sk-refused-0123456789')
     expect(coordinator.summary().appCalls).toBe(0)
+    // Three refused failure reports would have opened the shared circuit.
+    expect(await remoteBreaker(coordinator.url).refusal('http://127.0.0.1:9/v1')).toBeUndefined()
     // No flight was begun by the refused requests: the first worker with the token leads.
     expect(await remoteFlights(coordinator.url).begin('k')).toEqual({ lead: true })
     reportTo(coordinator.url, record as never)

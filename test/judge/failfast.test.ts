@@ -11,6 +11,7 @@ import { remotePacer, startCoordinator } from '../../src/judge/coordinator.js'
 import { runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
 import { PacingQueue, RateLimiter } from '../../src/judge/limiter.js'
 import { CircuitBreaker } from '../../src/judge/breaker.js'
+import { remoteBreaker } from '../../src/judge/remote-breaker.js'
 import type { Pacer } from '../../src/judge/client.js'
 
 let server: FixtureServer
@@ -106,6 +107,53 @@ describe('a retry-after longer than judge.maxRateLimitWaitMs', () => {
   })
 })
 
+describe('a retry-after longer than the test has left', () => {
+  const MINUTE_MS = 60_000
+  const judged = (pacer: Pacer, deadline: number) =>
+    new JudgeClient({
+      endpoints: [{ model: 'gpt-4o-mini', baseURL: server.url, apiKey: 'sk-x' }],
+      pacer,
+      deadline: () => deadline,
+      // The wait is under judge.maxRateLimitWaitMs: only the test's timeout rules it out.
+      maxRateLimitWaitMs: 120_000,
+      sleep: () => Promise.reject(new Error('the call waited instead of failing')),
+    })
+  const explained = (error: unknown) => {
+    expect(error).toBeInstanceOf(JudgeError)
+    const message = (error as Error).message
+    expect(message).toContain(`judge gpt-4o-mini at ${server.url}`)
+    expect(message).toMatch(/answered 429 and asked to wait 60 s, longer than the \d+\.\d s the test has left before its timeout/)
+    expect(message).toMatch(/longer timeout \(its timeout argument, or testTimeout/)
+    expect(message).not.toMatch(/waited instead/)
+  }
+
+  test('fails the call at once, naming the judge, the 429 and the wait; later calls through the same pacer send nothing', async () => {
+    const pacer = new PacingQueue(new RateLimiter())
+    server.script({ kind: 'rate-limit', retryAfterMs: MINUTE_MS })
+    const first = await judged(pacer, Date.now() + 5_000).complete(body).catch((e: unknown) => e)
+    explained(first)
+    expect((first as JudgeError).requests).toBe(1)
+    explained(await judged(pacer, Date.now() + 5_000).complete(body).catch((e: unknown) => e))
+    expect(server.requests).toHaveLength(1)
+  })
+
+  test('through the coordinator, a worker already waiting when another learns of the hold fails at once', async () => {
+    const coordinator = await startCoordinator({ requestsPerMinute: 6 })
+    try {
+      const a = remotePacer(coordinator.url)
+      await a.acquire(0)
+      // The budget keeps b waiting in the coordinator (10 s pace) when a's 429 arrives.
+      const waiting = judged(remotePacer(coordinator.url), Date.now() + 5_000).complete(body).catch((e: unknown) => e)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      await a.observe({ sentAt: Date.now(), limited: true, retryAfterMs: MINUTE_MS, source: `judge gpt-4o-mini at ${server.url} answered 429` })
+      explained(await waiting)
+      expect(server.requests).toHaveLength(0)
+    } finally {
+      await coordinator.close()
+    }
+  })
+})
+
 describe('a judge reply that is not a chat completion', () => {
   test.each([
     ['an HTML page with status 200', 'text/html', '<!DOCTYPE html><html><body>Gateway login</body></html>', /<!DOCTYPE html><html><body>Gateway login/],
@@ -156,6 +204,44 @@ describe('a dead endpoint', () => {
     // The interval has passed: one probe goes, fails, and the circuit stays open.
     expect(((await client().complete(body).catch((e: unknown) => e)) as JudgeError).requests).toBe(1)
     expect(((await client().complete(body).catch((e: unknown) => e)) as JudgeError).requests).toBe(0)
+  })
+
+  test('through the coordinator, workers share one circuit: the endpoint is learnt once for the run, and one worker probes per interval', async () => {
+    let now = 1_000_000
+    const coordinator = await startCoordinator({ breaker: { failures: 3, intervalMs: 10_000, now: () => now } })
+    try {
+      const url = await closedPort()
+      // Two workers, each with its own client and its own view of the coordinator.
+      const worker = () => new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: url, apiKey: 'sk-x' }], maxRetries: 4, random: () => 0, breaker: remoteBreaker(coordinator.url) })
+      const first = (await worker().complete(body).catch((e: unknown) => e)) as JudgeError
+      expect(first.requests).toBe(3)
+      // The other worker never reached the endpoint, and still fails at once with the cause.
+      const other = (await worker().complete(body).catch((e: unknown) => e)) as JudgeError
+      expect(other).toBeInstanceOf(JudgeError)
+      expect(other.requests).toBe(0)
+      expect(other.message).toContain(`gpt-4o-mini at ${url}`)
+      expect(other.message).toMatch(/ECONNREFUSED/)
+      now += 10_000
+      // Two workers ask at once after the interval: only one of them probes.
+      const probes = await Promise.all([worker(), worker()].map((w) => w.complete(body).catch((e: unknown) => (e as JudgeError).requests)))
+      expect(probes.sort()).toEqual([0, 1])
+    } finally {
+      await coordinator.close()
+    }
+  })
+
+  test('through the coordinator, an answer any worker gets closes the circuit for all', async () => {
+    const coordinator = await startCoordinator({ breaker: { failures: 2, intervalMs: 60_000 } })
+    try {
+      const shared = remoteBreaker(coordinator.url)
+      expect(await shared.failed(server.url, 'ECONNREFUSED')).toBe(false)
+      expect(await remoteBreaker(coordinator.url).failed(server.url, 'ECONNREFUSED')).toBe(true)
+      expect(await remoteBreaker(coordinator.url).refusal(server.url)).toMatch(/2 connection attempts in a row failed \(ECONNREFUSED\)/)
+      await remoteBreaker(coordinator.url).answered(server.url)
+      expect(await shared.refusal(server.url)).toBeUndefined()
+    } finally {
+      await coordinator.close()
+    }
   })
 
   test('an endpoint that answers again closes the circuit', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { PacingQueue, RateLimiter, type Timers } from '../../src/judge/limiter.js'
+import { PacingQueue, RateLimiter, RateLimitHoldError, type Timers } from '../../src/judge/limiter.js'
 
 /** A clock the test moves, with timers that fire when it passes them. */
 function fakeTime() {
@@ -225,6 +225,25 @@ describe('PacingQueue', () => {
     gone.cancel()
     await c.advance(500)
     expect(await next).toBe(1_100)
+  })
+
+  test('a hold longer than the time a waiting request\'s test has left fails that request at once; one with time enough waits', async () => {
+    const c = fakeTime()
+    // One request per 10 s: the next two wait in the queue when the 429 arrives.
+    const queue = new PacingQueue(new RateLimiter({ requestsPerMinute: 6, now: c.now }), { now: c.now, timers: c.timers })
+    await queue.acquire(0, 120_000, 5_000)
+    const short = queue.acquire(0, 120_000, 5_000).then(() => 'started', (e: unknown) => e)
+    const long = queue.acquire(0, 120_000, 90_000).then(() => c.now())
+    await c.advance(1_000)
+    // Under judge.maxRateLimitWaitMs, but more than the first test has left (4 s by now).
+    queue.observe({ sentAt: 1_000, limited: true, retryAfterMs: 60_000, source: 'judge m at http://x/v1 answered 429' })
+    const error = (await short) as RateLimitHoldError
+    expect(error).toBeInstanceOf(RateLimitHoldError)
+    expect(error.testLeftMs).toBe(4_000)
+    expect(error.message).toMatch(/judge m at http:\/\/x\/v1 answered 429 and asked to wait 60 s, longer than the 4\.0 s the test has left before its timeout/)
+    expect(error.message).toMatch(/longer timeout/)
+    await c.advance(61_000)
+    expect(await long).toBeGreaterThanOrEqual(61_000)
   })
 
   test('close() drops the timer of a long hold, so that it keeps no process alive', async () => {

@@ -39,10 +39,25 @@ describe('a judge entry keeps what replay reads', () => {
     const file = readFileSync(cassetteFile(), 'utf8')
     // The entry's bytes, as the file holds it: the file less the file with no entries.
     expect(Buffer.byteLength(file) - serializeStore(CASSETTE_HEADER, {}).length).toBeLessThanOrEqual(2048)
-    for (const field of ['"content": [', '"bytes"', '"id"', '"created"', '"system_fingerprint"', '"schema"', 'strict, impartial evaluator']) expect(file).not.toContain(field)
-    const [entry] = Object.values(entries()) as { response: { choices: { logprobs: { scores: { token: string; top_logprobs: Record<string, number> }[] } }[] } }[]
-    expect(entry!.response.choices[0]!.logprobs.scores.map((s) => s.token)).toEqual(['9', '7', '8'])
-    expect(Object.keys(entry!.response.choices[0]!.logprobs.scores[0]!.top_logprobs).sort()).toEqual(['10', '8', '9'])
+    for (const field of ['"content": [', '"bytes"', '"id"', '"created"', '"system_fingerprint"', '"schema"', 'strict, impartial evaluator', '"response_format"', '"top_logprobs"', '<<<ASSAY-', 'ASSAY-']) expect(file).not.toContain(field)
+    const [entry] = Object.values(entries()) as unknown as { request: { messages: { content: string }[]; params: object }; response: { choices: { logprobs: { scores: Record<string, Record<string, number>> } }[] } }[]
+    const content = reply([9, 7, 8])
+    const scores = entry!.response.choices[0]!.logprobs.scores
+    // Each score token under "<offset>:<token>", at its offset in the content.
+    const at = (score: number) => `${content.indexOf(`:${score}}`) + 1}:${score}`
+    expect(Object.keys(scores).sort()).toEqual([at(9), at(7), at(8)].sort())
+    expect(Object.keys(scores[at(9)]!).sort()).toEqual(['10', '8', '9'])
+    // The texts as the test gave them, without the fence the judge saw, and only the parameters a reader learns from.
+    expect(entry!.request.messages[0]!.content).toBe('SOURCE:\nRevenue rose 5% to $85.8 billion in the quarter.\n\nOUTPUT:\n- Revenue rose 5% to $85.8 billion.')
+    expect(entry!.request.params).toEqual({ temperature: 0 })
+  })
+
+  test('the bench\'s verdict (three criteria, five alternatives, the source and output of a real summary) costs at most 2 KB in the file', async () => {
+    server.configure({ respond: (_b, i) => ({ content: reply([9, 7, 8]).replace('The accuracy holds up.', 'Every figure in the summary is supported by the source.'), topLogprobs: { at: String(9 - i), probabilities: { 9: 0.7, 8: 0.2, 10: 0.06, 7: 0.03, 6: 0.01 } } }) })
+    const source = 'Apple reported revenue of $85.8 billion for its fiscal third quarter, up 5% from a year earlier. Services revenue reached a record $24.2 billion, while revenue from Greater China declined 6.5% to $14.7 billion.'
+    await runJudge({ output: '- Revenue rose 5% to $85.8 billion (item 0).\n- Services set a record of $24.2 billion.', source, testPath: testPath() }, runtime('auto'))
+    const file = readFileSync(cassetteFile(), 'utf8')
+    expect(Buffer.byteLength(file) - serializeStore(CASSETTE_HEADER, {}).length).toBeLessThanOrEqual(2048)
   })
 
   test('weighted verdicts of several samples replay exactly as the live call gave them', async () => {
@@ -87,22 +102,44 @@ describe('cassettes of the full format stay readable', () => {
     expect(readFileSync(cassetteFile(), 'utf8')).toBe(before)
   })
 
-  test('a file holding both formats replays both, and is written at version 2', async () => {
+  test('a file holding both formats replays both, and is written at version 3', async () => {
     server.configure({ respond: weighted })
     const old = await runJudge({ output: 'Old.', samples: 2, testPath: testPath() }, runtime('auto'))
     await fullFormat()
     const fresh = await runJudge({ output: 'New.', samples: 2, testPath: testPath() }, runtime('auto'))
     const file = JSON.parse(readFileSync(cassetteFile(), 'utf8')) as { version: number; entries: Record<string, { response: { choices: { logprobs: object }[] } }> }
-    expect(file.version).toBe(2)
+    expect(file.version).toBe(3)
     expect(Object.values(file.entries).map((e) => ('scores' in e.response.choices[0]!.logprobs ? 'slim' : 'full')).sort()).toEqual(['full', 'slim'])
     const rt = runtime('lockdown')
     expect(said(await runJudge({ output: 'Old.', samples: 2, testPath: testPath() }, rt))).toStrictEqual(said(old))
     expect(said(await runJudge({ output: 'New.', samples: 2, testPath: testPath() }, rt))).toStrictEqual(said(fresh))
   })
 
-  test('a reader of version 1 only refuses a version 2 file rather than replay it unweighted', async () => {
+  test('a version 2 file, whose slim entries list their score tokens, replays to the same verdicts, and replaying rewrites nothing', async () => {
+    server.configure({ respond: weighted })
+    const live = await runJudge({ output: 'The summary.', samples: 3, testPath: testPath() }, runtime('auto'))
+    // The same entries as version 2 wrote them: a list of { offset, token, top_logprobs }.
+    const all = entries() as Record<string, { response: { choices: { logprobs: { scores: unknown } }[] } }>
+    for (const entry of Object.values(all)) {
+      for (const choice of entry.response.choices) {
+        const kept = choice.logprobs.scores as Record<string, unknown>
+        choice.logprobs.scores = Object.entries(kept)
+          .map(([at, top_logprobs]) => ({ offset: Number(at.split(':')[0]), token: at.slice(at.indexOf(':') + 1), top_logprobs }))
+          .sort((a, b) => a.offset - b.offset)
+      }
+    }
+    writeFileSync(cassetteFile(), `${JSON.stringify({ assay: 'cassette', version: 2, entries: all }, null, 2)}\n`)
+    const before = readFileSync(cassetteFile(), 'utf8')
+    const replayed = await runJudge({ output: 'The summary.', samples: 3, testPath: testPath() }, runtime('auto'))
+    expect(replayed.replayed).toBe(true)
+    expect(said(replayed)).toStrictEqual(said(live))
+    expect(readFileSync(cassetteFile(), 'utf8')).toBe(before)
+  })
+
+  test('a reader of versions 1 and 2 only refuses a version 3 file rather than replay it unweighted', async () => {
     server.configure({ respond: weighted })
     await runJudge({ output: 'x', testPath: testPath() }, runtime('auto'))
+    expect(() => parseStore(cassetteFile(), readFileSync(cassetteFile(), 'utf8'), { assay: 'cassette', version: 2, reads: [1] })).toThrow(StoreCorruptError)
     expect(() => parseStore(cassetteFile(), readFileSync(cassetteFile(), 'utf8'), { assay: 'cassette', version: 1 })).toThrow(StoreCorruptError)
   })
 })
@@ -133,9 +170,21 @@ describe('tokensOf', () => {
     expect(weightedScores(content, tokens, criteria, [1, 10])).toEqual({ a: 7 })
   })
 
+  test('reads the kept tokens by key, as version 3 stores them, in content order whatever the key order', () => {
+    const two = '{"criteria":{"a":{"reasoning":"ok","score":8},"b":{"reasoning":"ok","score":6}}}'
+    const first = two.indexOf('8')
+    const second = two.indexOf('6')
+    const tokens = tokensOf({ scores: { [`${second}:6`]: { 6: 0 }, [`${first}:8`]: { 8: Math.log(0.5), 6: Math.log(0.5) } } }, two)
+    expect(tokens.map((t) => t.token).join('')).toBe(two)
+    expect(weightedScores(two, tokens, [...criteria, { key: 'b', description: 'B.' }], [1, 10])).toEqual({ a: 7, b: 6 })
+  })
+
   test('a kept token that does not fit the content (an edited entry) gives no tokens, and so no weighting', () => {
     expect(tokensOf({ scores: [{ offset: at + 1, token: '8', top_logprobs: { 8: 0 } }] }, content)).toEqual([])
     expect(tokensOf({ scores: [{ offset: at, token: '9', top_logprobs: { 9: 0 } }] }, content)).toEqual([])
+    expect(tokensOf({ scores: { [`${at + 1}:8`]: { 8: 0 } } }, content)).toEqual([])
+    expect(tokensOf({ scores: { 'x:8': { 8: 0 } } }, content)).toEqual([])
+    expect(tokensOf({ scores: { '8': { 8: 0 } } }, content)).toEqual([])
   })
 })
 

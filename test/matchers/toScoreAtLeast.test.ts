@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { toScoreAtLeast } from '../../matchers/toScoreAtLeast.js'
 import { configure } from '../../src/config.js'
+import { Cassette, cassettePath, openCassettes } from '../../src/judge/cassette.js'
+import { nodeFileSystem } from '../../src/store/file.js'
 import { collectRecords } from '../helpers.js'
+import { mountReadOnly, tmpfsUnavailable } from '../store/tmpfs.js'
 
 let server: FixtureServer
 const records = collectRecords()
@@ -76,6 +82,31 @@ describe('toScoreAtLeast', () => {
     expect(records.at(-1)).toMatchObject({ pass: false, error: expect.stringContaining('No judge gave a verdict') })
     // Both failed requests reached the server, and the run's count has them.
     expect(records.at(-1)).toMatchObject({ requests: 2 })
+  })
+
+  // Root ignores file modes, so the folder is a read-only mount; where none can be mounted
+  // (not Linux, not root), the test is skipped and tmpfs.ts says why.
+  test.skipIf(tmpfsUnavailable)('a verdict the cassette folder cannot record fails, even under .not, saying so, with the score and the fix', async () => {
+    use([9, 9, 9])
+    configure({ judge: { baseURL: server.url, apiKey: 'sk-unit-secret', maxRetries: 1 }, cache: { mode: 'auto' } })
+    const ro = mountReadOnly()
+    const testPath = join(ro.dir, 'summary.test.ts')
+    // Written at once rather than behind, so that the write fails inside this assertion.
+    openCassettes().set(cassettePath(testPath), new Cassette(nodeFileSystem(), cassettePath(testPath)))
+    try {
+      const context = { isNot: true, utils: expect.getState().utils, testPath, currentTestName: 'summary' }
+      const error = await toScoreAtLeast.call(context as never, 'A summary.', 7).then(() => undefined, (e: Error) => e)
+      const message = error?.message ?? 'it passed'
+      expect(message).toMatch(new RegExp(`^toScoreAtLeast: the verdict could not be recorded: the folder ${join(ro.dir, '__llm_cassettes__')} cannot be written \\(EROFS\\), so the assertion cannot pass\\.`))
+      expect(message).toContain('The judge scored 9 overall (minimum 7)')
+      expect(message).toMatch(/Make the folder writable/)
+      expect(message).not.toContain('the judge gave no verdict')
+      expect(records.at(-1)).toMatchObject({ pass: false, verdict: { overall: 9 }, error: expect.stringContaining('read-only file system') })
+    } finally {
+      openCassettes().delete(cassettePath(testPath))
+      ro.unmount()
+      rmSync(ro.dir, { recursive: true, force: true })
+    }
   })
 
   describe('log-probs that would make a score NaN never decide the assertion', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { nodeFileSystem, parseStore, serializeStore, StoreCorruptError, StoreWriteError, updateStore, type StoreFileSystem } from '../../src/store/file.js'
 import { registerSecret, resetSecrets } from '../../src/secrets.js'
-import { fillLeaving, mountTmpfs, tmpfsUnavailable, type Tmpfs } from './tmpfs.js'
+import { fillLeaving, mountReadOnly, mountTmpfs, tmpfsUnavailable, type Tmpfs } from './tmpfs.js'
 
 const header = { assay: 'cassette', version: 1 }
 let dir: string
@@ -267,6 +267,22 @@ describe.skipIf(tmpfsUnavailable !== undefined)(`writeAtomic on a real full disk
     } finally {
       disk.unmount()
       rmSync(disk.dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe.skipIf(tmpfsUnavailable !== undefined)(`writeAtomic in a read-only folder${tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : ''}`, () => {
+  test('a store folder that does not exist yet and cannot be made is EROFS on the folder, not ENOENT', () => {
+    const ro = mountReadOnly()
+    try {
+      const path = join(ro.dir, '__llm_cassettes__', 'nested', 'x.json')
+      const error = thrown(() => nodeFileSystem().writeAtomic(path, serializeStore(header, { a: 1 })))
+      expect(error).toBeInstanceOf(StoreWriteError)
+      expect((error as StoreWriteError).code).toBe('EROFS')
+      expect(error!.message).toContain(`the folder ${join(ro.dir, '__llm_cassettes__', 'nested')} cannot be written: read-only file system (EROFS)`)
+    } finally {
+      ro.unmount()
+      rmSync(ro.dir, { recursive: true, force: true })
     }
   })
 })

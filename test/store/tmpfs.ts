@@ -22,6 +22,20 @@ export function mountTmpfs(bytes: number, dir = mkdtempSync(join(tmpdir(), 'assa
   }
 }
 
+/** Mounts an empty read-only tmpfs on `dir` (a new temporary folder by default): every write there fails with EROFS, for root too. */
+export function mountReadOnly(dir = mkdtempSync(join(tmpdir(), 'assay-ro-'))): Tmpfs {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', dir], { stdio: 'pipe' })
+  return {
+    dir,
+    unmount: () => execFileSync('umount', [dir], { stdio: 'pipe' }),
+  }
+}
+
+/** Makes a mounted tmpfs read-only, with what it holds: every write there fails with EROFS from now on. */
+export function remountReadOnly(fs: Tmpfs): void {
+  execFileSync('mount', ['-o', 'remount,ro', fs.dir], { stdio: 'pipe' })
+}
+
 function probe(): string | undefined {
   if (process.platform !== 'linux') return `tmpfs mounts need Linux, and this is ${process.platform}`
   if (process.getuid?.() !== 0) return 'mounting a tmpfs needs root'
