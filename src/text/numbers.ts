@@ -1,4 +1,6 @@
 import { foldText } from './fold.js'
+import { CARDINAL_WORD, IMPLIED, impliedValue, parseWords, SCALES } from './numberWords.js'
+import { type Bound, boundAround, contextAround } from './qualifiers.js'
 import { alternation } from './regex.js'
 import { besideDecrease, joinsSign } from './sign.js'
 
@@ -9,7 +11,7 @@ import { besideDecrease, joinsSign } from './sign.js'
 // of a single LLM call.
 
 /** What a numeric claim states. */
-export type ClaimKind = 'number' | 'money' | 'percent' | 'year' | 'date'
+export type ClaimKind = 'number' | 'money' | 'percent' | 'year' | 'date' | 'time'
 
 /** A number, amount, percentage, year or date found in text. */
 export interface NumericClaim {
@@ -20,7 +22,8 @@ export interface NumericClaim {
   kind: ClaimKind
   /**
    * The value with scale applied (`1.5k` → 1500), negative when written with a minus
-   * sign (`-8%`, `−8%`, `-$5M`). For dates, the year or `NaN`.
+   * sign (`-8%`, `−8%`, `-$5M`). For dates, the year or `NaN`; for clock times, the
+   * minutes since midnight.
    */
   value: number
   /** `''`, `'%'`, `'quarter'` or an ISO currency code such as `'USD'`. */
@@ -34,26 +37,57 @@ export interface NumericClaim {
    * decline of 8%", "an 8% drop"), which lets it stand for a negative value.
    */
   readonly decrease?: boolean
+  /**
+   * Set on either side of a score or ratio (`2-7`, `3:1`): such a number supports only
+   * another side of a score, not a count ("two").
+   */
+  readonly joined?: boolean
+  /**
+   * Set on a number stated by an ordinal word (`sixth`) or a multiplier (`twice`,
+   * `both`), which {@link extractNumbers} returns only with `{ implied: true }`.
+   */
+  readonly implied?: 'ordinal' | 'multiplier'
+  /** The bound or approximation stated with the number: "more than 100" is `above`. */
+  readonly bound?: Bound
+  /** Up to two content words, as stems, after and before the number (see `contextAround`). */
+  readonly context?: { readonly after: readonly string[]; readonly before: readonly string[] }
+}
+
+/** Options for {@link extractNumbers}. */
+export interface ExtractOptions {
+  /**
+   * Also return the numbers stated by ordinal words ("sixth", "twenty-first"; "first" and
+   * "second" are left out) and multipliers ("twice", "both", "trio"), marked `implied`:
+   * what a source supports, not what an output claims.
+   * @default false
+   */
+  implied?: boolean
 }
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const ISO_REST = /-(\d{1,2})-(\d{1,2})(?![\d-])/y
 const QUARTER_DIGIT = /^[1-4]$/
 // Dates are found from their month name outwards: "5 March 2024", "March 5, 2024",
-// "March 2024". Scanning for the name first lets V8 skip most of the text, and only
-// capitalised names count, so the verb "may" and the word "march" are not dates.
+// "March 2024". Scanning for the name first lets V8 skip most of the text. Names count in
+// any case, but an uncapitalised "may" or "march" can be a verb, so "30 may" needs a year
+// after it ("about 30 may attend" is no date).
 const MONTH_SCAN = new RegExp(
   `\\b${alternation(['Jan', 'January', 'Feb', 'February', 'Mar', 'March', 'Apr', 'April', 'May', 'Jun', 'June', 'Jul', 'July', 'Aug', 'August', 'Sep', 'Sept', 'September', 'Oct', 'October', 'Nov', 'November', 'Dec', 'December'])}\\b\\.?`,
-  'g',
+  'gi',
 )
+const AMBIGUOUS_MONTH = /^(?:may|mar|march)$/i
 const DAY_BEFORE = /(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$/
-const DAY_AFTER = /\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![\d,.]\d)(?!\d)/y
+const DAY_AFTER = /\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![\d,.]\d)(?![\dA-Za-z])/y
 const YEAR_AFTER = /,?\s+(\d{4})(?!\d)/y
 
 const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', 'US$': 'USD', A$: 'AUD', C$: 'CAD', NZ$: 'NZD', HK$: 'HKD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR', '₩': 'KRW' }
+// Clock times: "03:30", "3:30 pm", "5 a.m.". One claim, so that "03:30" supports neither
+// "three" nor "30".
+const TIME = /(?<![\d.,:])(\d{1,2})(?::([0-5]\d)(?![\d:])(?:\s?([AaPp])\.?[Mm]\b\.?)?|\s?([AaPp])\.?[Mm]\b\.?)/g
+// The two sides of a score or ratio: "2-7", "4–1", "3:1" (not "5-8%", "2023-24" or "2.5-3").
+const PAIR = /(?<![\d.,:\-–])(\d{1,3})[-–:](\d{1,3})(?![\d%]|[.,:]\d|[-–]\d)/g
 const CURRENCY_WORDS: Record<string, string> = { dollar: 'USD', euro: 'EUR', pound: 'GBP', yen: 'JPY', yuan: 'CNY', rupee: 'INR' }
 const CODES = 'USD|EUR|GBP|JPY|CNY|INR|CAD|AUD|CHF|KRW|NZD|HKD'
-const SCALES: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, mn: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9, t: 1e12, tn: 1e12, trillion: 1e12 }
 const PERCENT = String.raw`(\s?(?:%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b))`
 const CURRENCY_AFTER = String.raw`(\s?(?:(?:dollars?|euros?|pounds?(?:\s+sterling)?|yen|yuan|rupees?)\b|(?:${CODES})\b))`
 
@@ -61,24 +95,23 @@ const CURRENCY_AFTER = String.raw`(\s?(?:(?:dollars?|euros?|pounds?(?:\s+sterlin
 // the few characters either side for a currency, scale or percent. One regex doing all of
 // it was several times slower on large texts.
 const NUMBER = /(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+/g
-const PREFIX = new RegExp(`(?:(?:US|A|C|NZ|HK)?\\$|[€£¥₹₩]|(?<![A-Za-z])(?:${CODES}) ?)$`)
-const SUFFIX = new RegExp(
-  String.raw`(?:(mn|bn|tn|MM|[kKmMbBT])(?![\p{L}\p{N}])|\s?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`,
-  'uy',
-)
+const PREFIX = new RegExp(`(?:(?:(?:US|A|C|NZ|HK)?\\$|[€£¥₹₩]) ?|(?<![A-Za-z])(?:${CODES}) ?)$`)
+// A lone "m" is a million only after a currency ("$2.6 m", "£3m"); elsewhere it is more
+// often metres or minutes ("a 5.68m jump"). "M", "mn" and the words stay scales anywhere.
+const suffix = (letters: string, space: string) =>
+  new RegExp(String.raw`(?:${space}(mn|bn|tn|MM|${letters})(?![\p{L}\p{N}])|\s?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`, 'uy')
+const SUFFIX = suffix('[kKMbBT]', '')
+const MONEY_SUFFIX = suffix('[kKmMbBT]', String.raw`\s?`)
+const CURRENCY_SIGNS = new Set([0x24, 0x20ac, 0xa3, 0xa5, 0x20b9, 0x20a9])
 
-const SMALL: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
-}
-const WORD = alternation([...Object.keys(SMALL), 'hundred', 'thousand', 'million', 'billion', 'trillion', 'dozen'])
 const WORDS = new RegExp(
-  String.raw`\b(?:a(?=\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)|${WORD})(?:(?:\s+and\s+|[\s-]+)${WORD})*\b` +
+  String.raw`\b(?:a(?=\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)|${CARDINAL_WORD})(?:(?:\s+and\s+|[\s-]+)${CARDINAL_WORD})*\b` +
     `(?:${PERCENT}|${CURRENCY_AFTER})?`,
   'gi',
 )
 // Fiscal quarters: "Q3", "3Q" and "third quarter" are one claim with the unit "quarter".
+// "twenty" in "twenty-first" is part of an ordinal, not the number 20.
+const ORDINAL_TAIL = /^[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b/i
 const QUARTER_WORD = /\b[Qq]uarter\b/g
 const ORDINAL_BEFORE = /\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+$/i
 const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4 }
@@ -92,6 +125,7 @@ function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim
     const pad = (n: number | undefined, w: number) => (n === undefined ? '*'.repeat(w) : String(n).padStart(w, '0'))
     return `date ${pad(d.year, 4)}-${pad(d.month, 2)}-${pad(d.day, 2)}`
   }
+  if (kind === 'time') return `time ${String(Math.floor(value / 60)).padStart(2, '0')}:${String(value % 60).padStart(2, '0')}`
   return `${unit || '#'} ${Number.isInteger(value) ? value : Number(value.toPrecision(12))}`
 }
 
@@ -100,6 +134,8 @@ function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim
 // are only worked out for the few claims a message or a look-up needs.
 class Claim implements NumericClaim {
   #decrease: boolean | undefined
+  #bound: Bound | undefined | null = null
+  #context: NumericClaim['context']
   // The folded text the claim was read from, and its span there.
   readonly #scanned: string
   readonly #start: number
@@ -115,6 +151,8 @@ class Claim implements NumericClaim {
     scanned: string,
     start: number,
     end: number,
+    readonly joined?: boolean,
+    readonly implied?: 'ordinal' | 'multiplier',
   ) {
     this.#scanned = scanned
     this.#start = start
@@ -132,9 +170,19 @@ class Claim implements NumericClaim {
     return this.#decrease
   }
 
+  get bound(): Bound | undefined {
+    if (this.#bound === null) this.#bound = this.kind === 'year' || this.kind === 'date' || this.kind === 'time' ? undefined : boundAround(this.#scanned, this.#start, this.#end)
+    return this.#bound
+  }
+
+  get context(): NonNullable<NumericClaim['context']> {
+    this.#context ??= contextAround(this.#scanned, this.#start, this.#end)
+    return this.#context
+  }
+
   toJSON(): NumericClaim {
-    const { text, index, kind, value, unit, date, key } = this
-    return date ? { text, index, kind, value, unit, date, key } : { text, index, kind, value, unit, key }
+    const { text, index, kind, value, unit, date, key, joined, implied } = this
+    return { text, index, kind, value, unit, ...(date && { date }), key, ...(joined && { joined }), ...(implied && { implied }) }
   }
 }
 
@@ -150,22 +198,6 @@ function unitOf(cur: string | undefined, pct: string | undefined, word: string |
   return CURRENCY_WORDS[w.toLowerCase().replace(/s?(\s+sterling)?$/, '')] ?? ''
 }
 
-function parseWords(text: string): number {
-  let total = 0
-  let current = 0
-  for (const token of text.toLowerCase().split(/[\s-]+/)) {
-    if (token === 'and') continue
-    if (token === 'a') current = 1
-    else if (token === 'hundred') current = (current || 1) * 100
-    else if (token === 'dozen') current = (current || 1) * 12
-    else if (token in SCALES) {
-      total += (current || 1) * SCALES[token]!
-      current = 0
-    } else current += SMALL[token] ?? 0
-  }
-  return total + current
-}
-
 /**
  * Finds every numeric claim in a text: integers, decimals, money with currency and scale,
  * percentages, years, dates and number words, in the digits of any script. A minus sign
@@ -179,16 +211,16 @@ function parseWords(text: string): number {
  * extractNumbers('Revenue rose 25% to $10M.').map((c) => c.key) // ['% 25', 'USD 10000000']
  * ```
  */
-export function extractNumbers(original: string): NumericClaim[] {
+export function extractNumbers(original: string, options: ExtractOptions = {}): NumericClaim[] {
   const folded = foldText(original)
   const text = folded.folded
   const claims: Claim[] = []
   // Claims are read in the folded text and described in the original one.
-  const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']) => {
+  const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date'], joined?: boolean, implied?: Claim['implied']) => {
     const end = index + written.length
-    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, text, index, end))
+    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, text, index, end, joined, implied))
     const start = folded.toOriginal(index)
-    claims.push(new Claim(original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end))
+    claims.push(new Claim(original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end, joined, implied))
   }
   // One byte per character marks text already claimed, so that later passes skip it in
   // time proportional to the span rather than to the number of claims so far.
@@ -207,12 +239,14 @@ export function extractNumbers(original: string): NumericClaim[] {
   MONTH_SCAN.lastIndex = 0
   for (let m = MONTH_SCAN.exec(text); m; m = MONTH_SCAN.exec(text)) {
     const month = MONTH_NAMES.indexOf(m[0].slice(0, 3).toLowerCase()) + 1
-    const nameEnd = m.index + m[0].replace(/\.$/, '').length
+    const name = m[0].replace(/\.$/, '')
+    const nameEnd = m.index + name.length
     let after = m.index + m[0].length
     const before = DAY_BEFORE.exec(text.slice(Math.max(0, m.index - 12), m.index))
     if (before) {
       YEAR_AFTER.lastIndex = after
       const year = YEAR_AFTER.exec(text)
+      if (!year && AMBIGUOUS_MONTH.test(name) && !/^[A-Z][a-z]/.test(name)) continue
       const start = m.index - before[0].length
       if (!overlaps(start, year ? YEAR_AFTER.lastIndex : nameEnd)) {
         addDate(start, year ? YEAR_AFTER.lastIndex : nameEnd, year ? { day: Number(before[1]), month, year: Number(year[1]) } : { day: Number(before[1]), month })
@@ -243,6 +277,26 @@ export function extractNumbers(original: string): NumericClaim[] {
     if (overlaps(start, end)) continue
     take(start, end)
     claim(text.slice(start, end), start, 'number', ORDINALS[before[1]!.toLowerCase()] ?? Number(before[1]![0]), 'quarter')
+  }
+
+  TIME.lastIndex = 0
+  for (let m = TIME.exec(text); m; m = TIME.exec(text)) {
+    const end = m.index + m[0].trimEnd().length
+    const meridiem = (m[3] ?? m[4])?.toLowerCase()
+    let hours = Number(m[1])
+    if (meridiem ? hours < 1 || hours > 12 : hours > 24) continue
+    if (meridiem) hours = (hours % 12) + (meridiem === 'p' ? 12 : 0)
+    if (overlaps(m.index, end)) continue
+    take(m.index, end)
+    claim(text.slice(m.index, end), m.index, 'time', (hours % 24) * 60 + Number(m[2] ?? 0), '')
+  }
+
+  const joinedAt = new Set<number>()
+  PAIR.lastIndex = 0
+  for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
+    if (taken[m.index]) continue
+    joinedAt.add(m.index)
+    joinedAt.add(m.index + m[0].length - m[2]!.length)
   }
 
   const markers = new Set<number>()
@@ -279,12 +333,15 @@ export function extractNumbers(original: string): NumericClaim[] {
     }
     // Most numbers follow a space or a letter; only look for a currency where one can be.
     const prev = text.charCodeAt(m.index - 1)
-    const cur = prev === 0x20 ? (isUpper(text.charCodeAt(m.index - 2)) ? (PREFIX.exec(text.slice(Math.max(0, m.index - 5), m.index))?.[0] ?? '') : '') : prev > 0x7e || prev === 0x24 || isUpper(prev) ? (PREFIX.exec(text.slice(Math.max(0, m.index - 5), m.index))?.[0] ?? '') : ''
+    const prefixed = prev === 0x20 ? isUpper(text.charCodeAt(m.index - 2)) || CURRENCY_SIGNS.has(text.charCodeAt(m.index - 2)) : prev > 0x7e || prev === 0x24 || isUpper(prev)
+    const cur = prefixed ? (PREFIX.exec(text.slice(Math.max(0, m.index - 6), m.index))?.[0] ?? '') : ''
+    if (cur === '' && inName(text, m.index)) continue
     const end = m.index + m[0].length
     let suffix: RegExpExecArray | undefined
     if (mayStartSuffix(text, end)) {
-      SUFFIX.lastIndex = end
-      suffix = SUFFIX.exec(text) ?? undefined
+      const scan = cur ? MONEY_SUFFIX : SUFFIX
+      scan.lastIndex = end
+      suffix = scan.exec(text) ?? undefined
     }
     const negative = text.charCodeAt(m.index - cur.length - 1) === 0x2d && !joinsSign(text, m.index - cur.length - 2)
     const start = m.index - cur.length - (negative ? 1 : 0)
@@ -296,18 +353,27 @@ export function extractNumbers(original: string): NumericClaim[] {
     const unit = unitOf(cur, suffix?.[3], suffix?.[4])
     const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && !negative && m[0].length === 4 && (m[0][0] === '1' || m[0][0] === '2') && !m[0].includes('.') ? 'year' : 'number'
     take(start, start + written.length)
-    claim(written, start, kind, value, unit)
+    claim(written, start, kind, value, unit, undefined, joinedAt.has(m.index) && !unit && !scale)
     NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
   }
 
   WORDS.lastIndex = 0
   for (let m = WORDS.exec(text); m; m = WORDS.exec(text)) {
     if (overlaps(m.index, m.index + m[0].length)) continue
-    if (/^one$/i.test(m[0].trim())) continue
+    if (/^one$/i.test(m[0].trim()) || namesWord(text, m.index, m.index + m[0].length) || ORDINAL_TAIL.test(text.slice(m.index + m[0].length, m.index + m[0].length + 9))) continue
     const unit = unitOf(undefined, m[1], m[2])
     const words = m[0].slice(0, m[0].length - (m[1]?.length ?? m[2]?.length ?? 0))
     const value = parseWords(words)
     claim(m[0].trimEnd(), m.index, unit === '%' ? 'percent' : unit ? 'money' : 'number', value, unit)
+  }
+
+  if (options.implied) {
+    IMPLIED.lastIndex = 0
+    for (let m = IMPLIED.exec(text); m; m = IMPLIED.exec(text)) {
+      if (overlaps(m.index, m.index + m[0].length) || namesWord(text, m.index, m.index + m[0].length)) continue
+      const { value, form } = impliedValue(m)
+      claim(m[0], m.index, 'number', value, '', undefined, false, form)
+    }
   }
 
   return claims.sort((a, b) => a.index - b.index)
@@ -332,3 +398,40 @@ function isUpper(code: number): boolean {
   return code >= 0x41 && code <= 0x5a
 }
 
+
+// A number glued to the letters of a name or code is part of it, not a claim: "A380",
+// "G7", "MP3", and after a capitalised word and a hyphen, "Catch-22", "COVID-19", "F-16".
+// A fiscal year ("FY2024") is still a year, and "mid-2020" still a year.
+function inName(text: string, i: number): boolean {
+  const prev = text.charCodeAt(i - 1)
+  if (isLetter(prev)) {
+    let j = i - 1
+    while (isLetter(text.charCodeAt(j - 1))) j--
+    return !/^(?:FY|CY)$/i.test(text.slice(j, i))
+  }
+  if (prev !== 0x2d || !isLetter(text.charCodeAt(i - 2))) return false
+  let j = i - 2
+  while (isLetter(text.charCodeAt(j - 1))) j--
+  return isUpper(text.charCodeAt(j))
+}
+
+// A capitalised number word inside a sentence is part of a name ("Eighty Mile Beach",
+// "Formula One", "the Big Four"); at the start of a sentence it is one when a capitalised
+// word follows it. Text in capitals throughout is read as numbers.
+function namesWord(text: string, start: number, end: number): boolean {
+  if (!isUpper(text.charCodeAt(start)) || !isLower(text.charCodeAt(start + 1))) return false
+  let j = start - 1
+  while (j >= 0 && /[ \t"'“‘(*_#>]/.test(text[j]!)) j--
+  const opens = j < 0 || /[.!?:\n]/.test(text[j]!) || (/[-•*]/.test(text[j]!) && (j === 0 || /\s/.test(text[j - 1]!)))
+  if (!opens) return true
+  const next = /^[ \t]+([A-Z])/.exec(text.slice(end, end + 3))
+  return next !== null
+}
+
+function isLetter(code: number): boolean {
+  return isUpper(code) || isLower(code)
+}
+
+function isLower(code: number): boolean {
+  return code >= 0x61 && code <= 0x7a
+}
