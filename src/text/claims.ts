@@ -44,6 +44,7 @@ function derivedClaim(d: DerivedValue): NumericClaim {
 }
 
 const exactKinds = new Set(['year', 'date', 'time'])
+const anywhere = () => true
 
 function sharesContext(claim: NumericClaim, words: readonly string[] | ReadonlySet<string>): boolean {
   const c = claim.context
@@ -160,7 +161,7 @@ export class ClaimIndex {
   support(claim: NumericClaim, options: number | SupportOptions = {}): NumericClaim | undefined {
     const o = typeof options === 'number' ? { tolerance: options } : options
     const tolerance = o.tolerance ?? 0
-    const fits = (s: NumericClaim) => !o.context || sharesContext(claim, sourceWords(s))
+    const fits = o.context ? (s: NumericClaim) => sharesContext(claim, sourceWords(s)) : anywhere
     if (claim.kind === 'date') {
       const { year, month, day } = claim.date ?? {}
       return this.#dates.get(dateKey(year, month, day))?.find(fits)
@@ -187,9 +188,9 @@ export class ClaimIndex {
     if (!this.#derivedOn || this.#text === undefined || claim.joined) return undefined
     const derived = (this.#derived ??= deriveValues(this.#text, [...this.claims].sort((a, b) => a.index - b.index)).sort((a, b) => Math.abs(a.value) - Math.abs(b.value)))
     const v = Math.abs(claim.value)
-    // A change is compared as rounded to the claim's written precision ("88%" for 87.5%).
-    const decimals = (String(v).split('.')[1] ?? '').length
-    const slack = Math.max(tolerance * v, 0.5 * 10 ** -decimals)
+    // A change is compared as rounded to the claim's written precision ("88%" for 87.5%),
+    // which is never coarser than a half.
+    const slack = Math.max(tolerance * v, 0.5)
     let lo = 0
     let hi = derived.length
     while (lo < hi) {
@@ -197,6 +198,8 @@ export class ClaimIndex {
       if (Math.abs(derived[mid]!.value) < v - slack - 1e-9) lo = mid + 1
       else hi = mid
     }
+    let decimals = 0
+    if (lo < derived.length) while (decimals < 12 && Math.round(v * 10 ** decimals) !== v * 10 ** decimals) decimals++
     for (let i = lo; i < derived.length && Math.abs(derived[i]!.value) <= v + slack + 1e-9; i++) {
       const d = derived[i]!
       const a = Math.abs(d.value)

@@ -1,8 +1,9 @@
 import { foldText } from './fold.js'
 import { CARDINAL_WORD, IMPLIED, impliedValue, parseWords, SCALES } from './numberWords.js'
-import { type Bound, boundAround, contextAround } from './qualifiers.js'
+import { inName, namesWord } from './numberNames.js'
+import { Claim, type ClaimKind, type NumericClaim } from './numericClaim.js'
 import { alternation } from './regex.js'
-import { besideDecrease, joinsSign } from './sign.js'
+import { joinsSign } from './sign.js'
 
 // Numeric claims in free text, normalised so that "$10M", "$10 million", "ten million
 // dollars" and "10,000,000 dollars" are one value with one unit. The parser is a handful
@@ -10,48 +11,7 @@ import { besideDecrease, joinsSign } from './sign.js'
 // fullwidth forms, no invisible characters), which keeps a 1 MB input well under the time
 // of a single LLM call.
 
-/** What a numeric claim states. */
-export type ClaimKind = 'number' | 'money' | 'percent' | 'year' | 'date' | 'time'
-
-/** A number, amount, percentage, year or date found in text. */
-export interface NumericClaim {
-  /** The claim as written, e.g. `$10M` or `March 5, 2024`. */
-  text: string
-  /** Offset of `text` in the string given to {@link extractNumbers}. */
-  index: number
-  kind: ClaimKind
-  /**
-   * The value with scale applied (`1.5k` → 1500), negative when written with a minus
-   * sign (`-8%`, `−8%`, `-$5M`). For dates, the year or `NaN`; for clock times, the
-   * minutes since midnight.
-   */
-  value: number
-  /** `''`, `'%'`, `'quarter'` or an ISO currency code such as `'USD'`. */
-  unit: string
-  /** Present for dates; missing parts are left out. */
-  date?: { year?: number; month?: number; day?: number }
-  /** A canonical spelling: `USD 10000000`, `% 25`, `% -8`, `date 2024-03-05`. */
-  readonly key: string
-  /**
-   * Whether a word of decrease stands beside the number ("fell 8%", "down by 8%", "a
-   * decline of 8%", "an 8% drop"), which lets it stand for a negative value.
-   */
-  readonly decrease?: boolean
-  /**
-   * Set on either side of a score or ratio (`2-7`, `3:1`): such a number supports only
-   * another side of a score, not a count ("two").
-   */
-  readonly joined?: boolean
-  /**
-   * Set on a number stated by an ordinal word (`sixth`) or a multiplier (`twice`,
-   * `both`), which {@link extractNumbers} returns only with `{ implied: true }`.
-   */
-  readonly implied?: 'ordinal' | 'multiplier'
-  /** The bound or approximation stated with the number: "more than 100" is `above`. */
-  readonly bound?: Bound
-  /** Up to two content words, as stems, after and before the number (see `contextAround`). */
-  readonly context?: { readonly after: readonly string[]; readonly before: readonly string[] }
-}
+export type { ClaimKind, NumericClaim } from './numericClaim.js'
 
 /** Options for {@link extractNumbers}. */
 export interface ExtractOptions {
@@ -118,73 +78,6 @@ const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth
 // "1." or "2)" opening a line (optionally after a heading mark) is a list marker, not a
 // claim; in CJK text ("1.売上", "1、收入") no space follows it.
 const LIST_MARKER = /^[ \t]*(?:#{1,6}[ \t]+)?\(?(\d{1,9})(?:[.)](?=[ \t]|[^\x00-\x7F])|、)/gm
-
-function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']): string {
-  if (kind === 'date') {
-    const d = date ?? {}
-    const pad = (n: number | undefined, w: number) => (n === undefined ? '*'.repeat(w) : String(n).padStart(w, '0'))
-    return `date ${pad(d.year, 4)}-${pad(d.month, 2)}-${pad(d.day, 2)}`
-  }
-  if (kind === 'time') return `time ${String(Math.floor(value / 60)).padStart(2, '0')}:${String(value % 60).padStart(2, '0')}`
-  return `${unit || '#'} ${Number.isInteger(value) ? value : Number(value.toPrecision(12))}`
-}
-
-// A class rather than a literal: every claim has one shape, and `key`, which costs a
-// number-to-string conversion, and `decrease`, which reads the words around the claim,
-// are only worked out for the few claims a message or a look-up needs.
-class Claim implements NumericClaim {
-  #decrease: boolean | undefined
-  #bound: Bound | undefined | null = null
-  #context: NumericClaim['context']
-  // The folded text the claim was read from, and its span there.
-  readonly #scanned: string
-  readonly #start: number
-  readonly #end: number
-
-  constructor(
-    readonly text: string,
-    readonly index: number,
-    readonly kind: ClaimKind,
-    readonly value: number,
-    readonly unit: string,
-    readonly date: NumericClaim['date'],
-    scanned: string,
-    start: number,
-    end: number,
-    readonly joined?: boolean,
-    readonly implied?: 'ordinal' | 'multiplier',
-  ) {
-    this.#scanned = scanned
-    this.#start = start
-    this.#end = end
-  }
-
-  get key(): string {
-    return keyOf(this.kind, this.value, this.unit, this.date)
-  }
-
-  get decrease(): boolean {
-    if (this.#decrease === undefined) {
-      this.#decrease = besideDecrease(this.#scanned, this.#start, this.#end)
-    }
-    return this.#decrease
-  }
-
-  get bound(): Bound | undefined {
-    if (this.#bound === null) this.#bound = this.kind === 'year' || this.kind === 'date' || this.kind === 'time' ? undefined : boundAround(this.#scanned, this.#start, this.#end)
-    return this.#bound
-  }
-
-  get context(): NonNullable<NumericClaim['context']> {
-    this.#context ??= contextAround(this.#scanned, this.#start, this.#end)
-    return this.#context
-  }
-
-  toJSON(): NumericClaim {
-    const { text, index, kind, value, unit, date, key, joined, implied } = this
-    return { text, index, kind, value, unit, ...(date && { date }), key, ...(joined && { joined }), ...(implied && { implied }) }
-  }
-}
 
 const CODE_SET = new Set(CODES.split('|'))
 
@@ -396,42 +289,4 @@ function isWordChar(code: number): boolean {
 
 function isUpper(code: number): boolean {
   return code >= 0x41 && code <= 0x5a
-}
-
-
-// A number glued to the letters of a name or code is part of it, not a claim: "A380",
-// "G7", "MP3", and after a capitalised word and a hyphen, "Catch-22", "COVID-19", "F-16".
-// A fiscal year ("FY2024") is still a year, and "mid-2020" still a year.
-function inName(text: string, i: number): boolean {
-  const prev = text.charCodeAt(i - 1)
-  if (isLetter(prev)) {
-    let j = i - 1
-    while (isLetter(text.charCodeAt(j - 1))) j--
-    return !/^(?:FY|CY)$/i.test(text.slice(j, i))
-  }
-  if (prev !== 0x2d || !isLetter(text.charCodeAt(i - 2))) return false
-  let j = i - 2
-  while (isLetter(text.charCodeAt(j - 1))) j--
-  return isUpper(text.charCodeAt(j))
-}
-
-// A capitalised number word inside a sentence is part of a name ("Eighty Mile Beach",
-// "Formula One", "the Big Four"); at the start of a sentence it is one when a capitalised
-// word follows it. Text in capitals throughout is read as numbers.
-function namesWord(text: string, start: number, end: number): boolean {
-  if (!isUpper(text.charCodeAt(start)) || !isLower(text.charCodeAt(start + 1))) return false
-  let j = start - 1
-  while (j >= 0 && /[ \t"'“‘(*_#>]/.test(text[j]!)) j--
-  const opens = j < 0 || /[.!?:\n]/.test(text[j]!) || (/[-•*]/.test(text[j]!) && (j === 0 || /\s/.test(text[j - 1]!)))
-  if (!opens) return true
-  const next = /^[ \t]+([A-Z])/.exec(text.slice(end, end + 3))
-  return next !== null
-}
-
-function isLetter(code: number): boolean {
-  return isUpper(code) || isLower(code)
-}
-
-function isLower(code: number): boolean {
-  return code >= 0x61 && code <= 0x7a
 }

@@ -21,6 +21,10 @@ export function boundAround(text: string, start: number, end: number): Bound | u
   BOUND_AFTER.lastIndex = end
   const after = BOUND_AFTER.exec(text)
   if (after) return after[2] ? 'atMost' : 'atLeast'
+  // Every bound word is followed by a space or is "~": anything else before the number
+  // rules a bound out without reading the words.
+  const prev = text.charCodeAt(start - 1)
+  if (prev !== 0x20 && prev !== 0x7e && prev !== 0xa0) return undefined
   const before = BOUND_BEFORE.exec(text.slice(Math.max(0, start - 24), start))
   if (!before) return undefined
   for (let i = 1; i <= KINDS.length; i++) if (before[i]) return KINDS[i - 1]
