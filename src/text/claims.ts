@@ -115,8 +115,9 @@ export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance =
  *
  * @example
  * ```ts
+ * const article = 'The festival showed Alpha, Beta and Gamma. Sales rose from 2,400 to 4,500.'
  * const source = new ClaimIndex(extractNumbers(article, { implied: true }), { text: article })
- * const invented = extractNumbers(summary).filter((c) => !source.support(c, { tolerance: 0.01 }))
+ * extractNumbers('Four films; sales up 88% to 4,520.').filter((c) => !source.support(c, { tolerance: 0.01 })) // "Four" only
  * ```
  */
 export class ClaimIndex {
