@@ -1,7 +1,7 @@
 // Comparing numeric claims: does a source support what the output states?
 import { type DerivedValue, deriveValues } from './derive.js'
 import type { NumericClaim } from './numbers.js'
-import { withinBound } from './qualifiers.js'
+import { isMeasure, withinBound } from './qualifiers.js'
 
 /** How {@link ClaimIndex.support} compares a claim with the source. */
 export interface SupportOptions {
@@ -169,7 +169,8 @@ export class ClaimIndex {
     }
     const direct = this.#sameMagnitude(claim, tolerance, false, fits)
     if (direct) return direct
-    if (claim.unit === '' && claim.kind !== 'time') {
+    if (claim.kind === 'time') return this.#hour(claim, fits)
+    if (claim.unit === '') {
       const dated = this.#years.get(claim.value)?.find(fits)
       if (dated) return dated
     }
@@ -178,11 +179,23 @@ export class ClaimIndex {
     if (bound) {
       const approximate = o.approximate ?? 0.05
       const found = this.#window(claim, bound === 'about' ? 1 - approximate : 0.5, bound === 'about' ? 1 / (1 - approximate) : 2, (s) =>
-        !exactKinds.has(s.kind) && (claim.unit === '' || claim.unit === s.unit) && !(s.joined && !claim.joined) && withinBound(bound, claim.value, s.value, approximate) && fits(s),
+        !exactKinds.has(s.kind) && (claim.unit === '' || claim.unit === s.unit) && !(s.joined && !claim.joined) && s.bound === undefined && withinBound(bound, claim.value, s.value, approximate) && fits(s),
       )
       if (found) return found
     }
     return this.#fromDerived(claim, tolerance, o.context === true)
+  }
+
+  // A time on the hour ("7 pm", "19:00") is supported by its hour written alone ("at 7").
+  #hour(claim: NumericClaim, fits: (s: NumericClaim) => boolean): NumericClaim | undefined {
+    if (claim.value % 60 !== 0) return undefined
+    const hour = claim.value / 60
+    for (const h of hour > 12 ? [hour, hour - 12] : [hour]) {
+      const plain = (s: NumericClaim) => s.kind === 'number' && s.unit === '' && !s.joined && s.value === h && fits(s)
+      const found = this.#window({ text: claim.text, index: claim.index, kind: 'number', value: h, unit: '', key: `# ${h}` }, 1, 1, plain)
+      if (found) return found
+    }
+    return undefined
   }
 
   #fromDerived(claim: NumericClaim, tolerance: number, context: boolean): NumericClaim | undefined {
@@ -209,6 +222,8 @@ export class ClaimIndex {
     if (off && (d.how !== 'change' || Math.round(a * 10 ** decimals) / 10 ** decimals !== v)) continue
       if (d.how === 'sum' && claim.kind === 'year') continue
       if (context && !sharesContext(claim, d.context)) continue
+      // A list counts things: "three months" or "three times" measures, and is no count.
+      if (d.how === 'count' && (claim.context?.after.length ?? 0) > 0 && isMeasure(claim.context!.after[0]!)) continue
       return derivedClaim(d)
     }
     return undefined

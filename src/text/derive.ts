@@ -116,7 +116,10 @@ export function seriesLength(sentence: string): { count: number; items: string }
       items.unshift(words.slice(i === 0 || words.length > 4 ? -1 : -4).join(' '))
       if (words.length > 4) break
     }
-    if (joint[1]!.trim()) items.push(joint[1]!.trim())
+    // The item before "and" is as short as the others, or the commas join clauses.
+    const beforeJoint = joint[1]!.match(WORDS) ?? []
+    if (beforeJoint.length > 4) continue
+    if (beforeJoint.length) items.push(beforeJoint.join(' '))
     items.push(last)
     return { count: items.length, items: items.join(', ') }
   }

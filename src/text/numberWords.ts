@@ -31,9 +31,10 @@ export function parseWords(text: string): number {
 }
 
 // "first" and "second" are left out: "second" is as often a unit of time, and both would
-// make 1 and 2, the commonest numbers, supported by nearly any text.
+// make 1 and 2, the commonest numbers, supported by nearly any text. "third" is as often a
+// fraction ("a third") or a party.
 const ORDINAL_UNITS: Record<string, number> = {
-  third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10, eleventh: 11, twelfth: 12,
+  fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10, eleventh: 11, twelfth: 12,
   thirteenth: 13, fourteenth: 14, fifteenth: 15, sixteenth: 16, seventeenth: 17, eighteenth: 18, nineteenth: 19,
   twentieth: 20, thirtieth: 30, fortieth: 40, fiftieth: 50, sixtieth: 60, seventieth: 70, eightieth: 80, ninetieth: 90, hundredth: 100,
 }

@@ -61,6 +61,17 @@ const STOP = new Set(
 )
 const WORD = /[A-Za-z]+/g
 
+// Units of time, size and money, as stems: what a number measures rather than counts.
+const MEASURES = new Set(
+  ('second minute hour day week month year decade century time mile kilometre kilometer km metre meter foot feet inch yard ' +
+    'pound dollar euro cent penny pence percent point degree kilogram kg gram ton tonne litre liter gallon mph acre hectare').split(' '),
+)
+
+/** Whether `word` (a stem from {@link contextAround}) names a unit of time, size or money. */
+export function isMeasure(word: string): boolean {
+  return MEASURES.has(word)
+}
+
 /** A crude singular: "wickets" → "wicket", "matches" → "match", "stories" → "story". */
 export function stem(word: string): string {
   const w = word.toLowerCase()

@@ -16,6 +16,8 @@ describe('ordinals and multipliers in the source', () => {
     expect(supported('6 titles', 'He won his sixth title.')).toBe(true)
     expect(supported('seven titles', 'He won his sixth title.')).toBe(false)
     expect(supported('21 wins', 'It was his twenty-first win.')).toBe(true)
+    // "third" is as often a fraction ("a third") or a party: it supports nothing.
+    expect(supported('three parts', 'A third of it was sold to a third party.')).toBe(false)
   })
 
   test('"twice", "both" and "trio" support the number they stand for', () => {
@@ -41,6 +43,14 @@ describe('clock times and scores', () => {
     expect(supported('three shops', 'It opened at 3pm.')).toBe(false)
   })
 
+  test('a time on the hour is supported by its hour written alone, and no other', () => {
+    expect(supported('meet at 7 pm', "Let's meet at 7, ok?")).toBe(true)
+    expect(supported('meet at 19:00', "Let's meet at 7, ok?")).toBe(true)
+    expect(supported('meet at 8 pm', "Let's meet at 7, ok?")).toBe(false)
+    expect(supported('meet at 7:30 pm', "Let's meet at 7, ok?")).toBe(false)
+    expect(supported('meet at 7 pm', 'They lost 7-2.')).toBe(false)
+  })
+
   test('a score supports the same score, either way round, but not a bare count', () => {
     expect(supported('won 7-2', 'They lost 2-7.')).toBe(true)
     expect(supported('a 2–7 defeat', 'They lost 2-7.')).toBe(true)
@@ -60,6 +70,13 @@ describe('bounds and approximations', () => {
   test('"fewer than N" is supported by a smaller value, not by a larger one', () => {
     expect(supported('fewer than 50 seats', 'It won 41 seats.')).toBe(true)
     expect(supported('fewer than 50 seats', 'It won 55 seats.')).toBe(false)
+  })
+
+  test('a bound is supported by a figure inside it, not by another bound', () => {
+    expect(supported('at least five people', 'At least six people died.')).toBe(false)
+    expect(supported('more than 10 people', 'More than 12 people came.')).toBe(false)
+    expect(supported('at least six people', 'At least six people died.')).toBe(true)
+    expect(supported('at least five people', 'Six people died.')).toBe(true)
   })
 
   test('a bound does not reach past twice or half its number', () => {
@@ -91,8 +108,19 @@ describe('derivations', () => {
     expect(supported('four films', source)).toBe(false)
     expect(supported('two films', 'The festival showed Alpha and Beta.')).toBe(true)
     expect(supported('three films', 'The festival showed Alpha and Beta.')).toBe(false)
+    // Clauses joined by commas are no list.
+    const clauses = 'With Acme, you get tools, support that not only helps you grow but saves you time and money.'
+    expect(supported('three plans', clauses) || supported('four plans', clauses)).toBe(false)
     expect(supported('3 reasons', 'Reasons:\n- cost\n- speed\n- safety\n\nEnd.')).toBe(true)
     expect(supported('4 reasons', 'Reasons:\n- cost\n- speed\n- safety\n\nEnd.')).toBe(false)
+  })
+
+  test('a count of listed items is a count of things, never a measure of time or size', () => {
+    const source = 'Track value, churn rate and return on investment.'
+    expect(supported('three metrics', source)).toBe(true)
+    expect(supported('for three months', source)).toBe(false)
+    expect(supported('three times', source)).toBe(false)
+    expect(supported('three miles', source)).toBe(false)
   })
 
   test('a sum of two numbers of one sentence, or of all of them, but not across sentences', () => {
