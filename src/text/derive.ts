@@ -63,6 +63,8 @@ export function deriveValues(text: string, claims: readonly NumericClaim[]): Der
   }
   sentence(text.length)
   for (const list of listRuns(text)) push(list)
+  const speakers = speakerCount(text)
+  if (speakers) push(speakers)
   return out
 }
 
@@ -124,6 +126,23 @@ export function seriesLength(sentence: string): { count: number; items: string }
     return { count: items.length, items: items.join(', ') }
   }
   return undefined
+}
+
+const SPEAKER = /^[ \t]*([A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,2}):[ \t]/gm
+
+// The speakers of a dialogue or transcript ("Steve: …" lines): a chat of two people is
+// summarised as "two friends". At least three such lines, so that a "Note:" or two is no
+// dialogue.
+function speakerCount(text: string): DerivedValue | undefined {
+  const names = new Set<string>()
+  let lines = 0
+  SPEAKER.lastIndex = 0
+  for (let m = SPEAKER.exec(text); m && names.size <= 100; m = SPEAKER.exec(text)) {
+    names.add(m[1]!)
+    lines++
+  }
+  if (lines < 3 || names.size < 2 || names.size > 100) return undefined
+  return { value: names.size, unit: '', how: 'count', text: `${names.size} speakers: ${[...names].slice(0, 5).join(', ')}`, context: contentWords([...names].join(' ')) }
 }
 
 // Runs of list lines at one indent ("- a\n- b\n\n- c" is one run of three).

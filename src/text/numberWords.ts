@@ -8,7 +8,7 @@ export const SMALL: Record<string, number> = {
   twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
 }
 
-export const SCALES: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, mn: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9, t: 1e12, tn: 1e12, trillion: 1e12 }
+export const SCALES: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, mn: 1e6, mln: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9, t: 1e12, tn: 1e12, trillion: 1e12 }
 
 /** One word of a cardinal number, as a regex alternation. */
 export const CARDINAL_WORD = alternation([...Object.keys(SMALL), 'hundred', 'thousand', 'million', 'billion', 'trillion', 'dozen'])
@@ -28,6 +28,19 @@ export function parseWords(text: string): number {
     } else current += SMALL[token] ?? 0
   }
   return total + current
+}
+
+/**
+ * Two spoken number words, the first below 100 and the second from 10 to 99 ("twelve
+ * fifty", "nineteen ninety-five"): hundreds as a year is said, or a price. `undefined` for
+ * any other words ("seventy five" is 75).
+ */
+export function spokenPair(words: string): { hundreds: number; price: number } | undefined {
+  const groups = words.trim().toLowerCase().split(/\s+/)
+  if (groups.length !== 2 || groups.some((g) => !g.split('-').every((t) => t in SMALL))) return undefined
+  const [a, b] = groups.map(parseWords) as [number, number]
+  if (a < 1 || a > 99 || b < 10 || b > 99) return undefined
+  return { hundreds: a * 100 + b, price: a + b / 100 }
 }
 
 // "first" and "second" are left out: "second" is as often a unit of time, and both would

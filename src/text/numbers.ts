@@ -1,5 +1,5 @@
 import { foldText } from './fold.js'
-import { CARDINAL_WORD, IMPLIED, impliedValue, parseWords, SCALES } from './numberWords.js'
+import { CARDINAL_WORD, IMPLIED, impliedValue, parseWords, SCALES, spokenPair } from './numberWords.js'
 import { inName, namesWord } from './numberNames.js'
 import { Claim, type ClaimKind, type NumericClaim } from './numericClaim.js'
 import { alternation } from './regex.js'
@@ -46,10 +46,10 @@ const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', 'US$': 'USD', A$: '
 const TIME = /(?<![\d.,:])(\d{1,2})(?::([0-5]\d)(?![\d:])(?:\s?([AaPp])\.?[Mm]\b\.?)?|\s?([AaPp])\.?[Mm]\b\.?)/g
 // The two sides of a score or ratio: "2-7", "4–1", "3:1" (not "5-8%", "2023-24" or "2.5-3").
 const PAIR = /(?<![\d.,:\-–])(\d{1,3})[-–:](\d{1,3})(?![\d%]|[.,:]\d|[-–]\d)/g
-const CURRENCY_WORDS: Record<string, string> = { dollar: 'USD', euro: 'EUR', pound: 'GBP', yen: 'JPY', yuan: 'CNY', rupee: 'INR' }
+const CURRENCY_WORDS: Record<string, string> = { dollar: 'USD', buck: 'USD', euro: 'EUR', pound: 'GBP', yen: 'JPY', yuan: 'CNY', rupee: 'INR' }
 const CODES = 'USD|EUR|GBP|JPY|CNY|INR|CAD|AUD|CHF|KRW|NZD|HKD'
 const PERCENT = String.raw`(\s?(?:%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b))`
-const CURRENCY_AFTER = String.raw`(\s?(?:(?:dollars?|euros?|pounds?(?:\s+sterling)?|yen|yuan|rupees?)\b|(?:${CODES})\b))`
+const CURRENCY_AFTER = String.raw`(\s?(?:(?:dollars?|bucks?|euros?|pounds?(?:\s+sterling)?|yen|yuan|rupees?)\b|(?:${CODES})\b))`
 
 // Numbers are found in two steps: a plain digit scan, which V8 runs fast, then a look at
 // the few characters either side for a currency, scale or percent. One regex doing all of
@@ -59,7 +59,7 @@ const PREFIX = new RegExp(`(?:(?:(?:US|A|C|NZ|HK)?\\$|[€£¥₹₩]) ?|(?<![A-
 // A lone "m" is a million only after a currency ("$2.6 m", "£3m"); elsewhere it is more
 // often metres or minutes ("a 5.68m jump"). "M", "mn" and the words stay scales anywhere.
 const suffix = (letters: string, space: string) =>
-  new RegExp(String.raw`(?:${space}(mn|bn|tn|MM|${letters})(?![\p{L}\p{N}])|\s?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`, 'uy')
+  new RegExp(String.raw`(?:(${space}(?:mln|mn|bn|tn|MM|${letters})|\s(?:mln|mn|bn|tn))(?![\p{L}\p{N}])|\s?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`, 'uy')
 const SUFFIX = suffix('[kKMbBT]', '')
 const MONEY_SUFFIX = suffix('[kKmMbBT]', String.raw`\s?`)
 const CURRENCY_SIGNS = new Set([0x24, 0x20ac, 0xa3, 0xa5, 0x20b9, 0x20a9])
@@ -241,7 +241,7 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     const plain = !suffix?.[0] && cur === '' ? m[0] : (cur + m[0] + (suffix?.[0] ?? '')).trimEnd()
     const written = negative ? `-${plain}` : plain
     if (overlaps(start, start + written.length)) continue
-    const scale = suffix?.[1] ?? suffix?.[2]
+    const scale = suffix?.[1]?.trim() ?? suffix?.[2]
     const value = Number(m[0].includes(',') ? m[0].replace(/,/g, '') : m[0]) * (scale ? SCALES[scale.toLowerCase()]! : 1) * (negative ? -1 : 1)
     const unit = unitOf(cur, suffix?.[3], suffix?.[4])
     const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && !negative && m[0].length === 4 && (m[0][0] === '1' || m[0][0] === '2') && !m[0].includes('.') ? 'year' : 'number'
@@ -256,8 +256,10 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     if (/^one$/i.test(m[0].trim()) || namesWord(text, m.index, m.index + m[0].length) || ORDINAL_TAIL.test(text.slice(m.index + m[0].length, m.index + m[0].length + 9))) continue
     const unit = unitOf(undefined, m[1], m[2])
     const words = m[0].slice(0, m[0].length - (m[1]?.length ?? m[2]?.length ?? 0))
-    const value = parseWords(words)
-    claim(m[0].trimEnd(), m.index, unit === '%' ? 'percent' : unit ? 'money' : 'number', value, unit)
+    const spoken = spokenPair(words)
+    const kind = unit === '%' ? 'percent' : unit ? 'money' : 'number'
+    claim(m[0].trimEnd(), m.index, kind, spoken?.hundreds ?? parseWords(words), unit)
+    if (spoken && options.implied) claim(m[0].trimEnd(), m.index, kind, spoken.price, unit, undefined, false, 'spoken')
   }
 
   if (options.implied) {

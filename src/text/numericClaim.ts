@@ -2,6 +2,10 @@
 import { type Bound, boundAround, contextAround } from './qualifiers.js'
 import { besideDecrease } from './sign.js'
 
+/** How an implied number is stated: an ordinal, a multiplier or a spoken price. */
+export type Implied = 'ordinal' | 'multiplier' | 'spoken'
+
+const FORMS: readonly (Implied | undefined)[] = [undefined, undefined, 'ordinal', 'multiplier', 'spoken']
 const BOUNDS: readonly Bound[] = ['above', 'atLeast', 'below', 'atMost', 'about']
 
 /** What a numeric claim states. */
@@ -38,9 +42,10 @@ export interface NumericClaim {
   readonly joined?: boolean
   /**
    * Set on a number stated by an ordinal word (`sixth`) or a multiplier (`twice`,
-   * `both`), which {@link extractNumbers} returns only with `{ implied: true }`.
+   * `both`), or by two spoken number words read as a price (`twelve fifty`, 12.50), which
+   * `extractNumbers` returns only with `{ implied: true }`.
    */
-  readonly implied?: 'ordinal' | 'multiplier'
+  readonly implied?: Implied
   /** The bound or approximation stated with the number: "more than 100" is `above`. */
   readonly bound?: Bound
   /** Up to two content words, as stems, after and before the number (see `contextAround`). */
@@ -64,7 +69,7 @@ function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim
 // keep a million claims light.
 export class Claim implements NumericClaim {
   #around: { decrease?: boolean; context?: NumericClaim['context'] } | undefined
-  // Bits 0–1: the form (0 plain, 1 joined, 2 ordinal, 3 multiplier); bits 2–4: the bound,
+  // Bits 0–2: the form (0 plain, 1 joined, else its index in FORMS); bits 3–5: the bound,
   // 0 until read, 1 for none, else 2 + its index in BOUNDS.
   #facts: number
   // The folded text the claim was read from, and its span there.
@@ -83,9 +88,9 @@ export class Claim implements NumericClaim {
     start: number,
     end: number,
     joined?: boolean,
-    implied?: 'ordinal' | 'multiplier',
+    implied?: Implied,
   ) {
-    this.#facts = joined ? 1 : implied === 'ordinal' ? 2 : implied === 'multiplier' ? 3 : 0
+    this.#facts = joined ? 1 : implied ? FORMS.indexOf(implied) : 0
     this.#scanned = scanned
     this.#start = start
     this.#end = end
@@ -96,12 +101,11 @@ export class Claim implements NumericClaim {
   }
 
   get joined(): boolean {
-    return (this.#facts & 3) === 1
+    return (this.#facts & 7) === 1
   }
 
-  get implied(): 'ordinal' | 'multiplier' | undefined {
-    const form = this.#facts & 3
-    return form === 2 ? 'ordinal' : form === 3 ? 'multiplier' : undefined
+  get implied(): Implied | undefined {
+    return FORMS[this.#facts & 7]
   }
 
   get decrease(): boolean {
@@ -111,11 +115,11 @@ export class Claim implements NumericClaim {
   }
 
   get bound(): Bound | undefined {
-    let code = this.#facts >> 2
+    let code = this.#facts >> 3
     if (code === 0) {
       const bound = this.kind === 'year' || this.kind === 'date' || this.kind === 'time' ? undefined : boundAround(this.#scanned, this.#start, this.#end)
       code = bound ? 2 + BOUNDS.indexOf(bound) : 1
-      this.#facts |= code << 2
+      this.#facts |= code << 3
     }
     return code === 1 ? undefined : BOUNDS[code - 2]
   }

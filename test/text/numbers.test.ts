@@ -150,6 +150,15 @@ describe('extractNumbers: dates in any case, units, names, times and scores', ()
     expect(keys('a 5.68m jump')).toEqual(['# 5.68'])
     expect(keys('$2.6 m, £3m, $ 160 million, € 5bn')).toEqual(['USD 2600000', 'GBP 3000000', 'USD 160000000', 'EUR 5000000000'])
     expect(keys('10M users, 2 mm')).toEqual(['# 10000000', '# 2'])
+    expect(keys('5 mln bucks, $3 mln')).toEqual(['USD 5000000', 'USD 3000000'])
+  })
+
+  test('reads two spoken number words as hundreds, and as a price when asked for implied numbers', () => {
+    expect(keys('in nineteen ninety-five, twelve fifty, seventy five')).toEqual(['# 1995', '# 1250', '# 75'])
+    expect(extractNumbers('it costs twelve fifty', { implied: true }).map((c) => [c.text, c.value, c.implied])).toEqual([
+      ['twelve fifty', 1250, undefined],
+      ['twelve fifty', 12.5, 'spoken'],
+    ])
   })
 
   test('numbers inside names are not claims', () => {

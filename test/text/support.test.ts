@@ -33,6 +33,15 @@ describe('ordinals and multipliers in the source', () => {
   })
 })
 
+describe('spoken prices', () => {
+  test('"twelve fifty" supports 12.50 and 1250, not 62', () => {
+    expect(supported('12.50 euros', 'It was twelve fifty euros.')).toBe(true)
+    expect(supported('at 12.50', 'It was twelve fifty.')).toBe(true)
+    expect(supported('62 euros', 'It was twelve fifty euros.')).toBe(false)
+    expect(supported('12.50 euros', 'It was twelve fifty euros.', { derived: false })).toBe(false)
+  })
+})
+
 describe('clock times and scores', () => {
   test('a clock time does not support its hour or minutes, but supports the same time', () => {
     expect(supported('three people', 'The train left at 03:30.')).toBe(false)
@@ -113,6 +122,12 @@ describe('derivations', () => {
     expect(supported('three plans', clauses) || supported('four plans', clauses)).toBe(false)
     expect(supported('3 reasons', 'Reasons:\n- cost\n- speed\n- safety\n\nEnd.')).toBe(true)
     expect(supported('4 reasons', 'Reasons:\n- cost\n- speed\n- safety\n\nEnd.')).toBe(false)
+  })
+
+  test('a count of the speakers of a dialogue', () => {
+    const chat = 'Steve: are we going?\nCarly: yes, at noon\nSteve: great'
+    expect(supported('Two friends plan a trip.', chat)).toBe(true)
+    expect(supported('Three friends plan a trip.', chat)).toBe(false)
   })
 
   test('a count of listed items is a count of things, never a measure of time or size', () => {
