@@ -44,6 +44,13 @@ function derivedClaim(d: DerivedValue): NumericClaim {
 }
 
 const exactKinds = new Set(['year', 'date', 'time'])
+
+// A claim without a unit matches any unit. An amount also matches a plain number, since a
+// transcript or a table often states the currency once ("Total (EUR): 840"); a percentage
+// or a quarter needs its own unit ("40%" is not "40 stores").
+function unitFits(claim: Pick<NumericClaim, 'unit' | 'kind'>, unit: string): boolean {
+  return claim.unit === '' || claim.unit === unit || (claim.kind === 'money' && unit === '')
+}
 const anywhere = () => true
 
 function sharesContext(claim: NumericClaim, words: readonly string[] | ReadonlySet<string>): boolean {
@@ -79,7 +86,8 @@ function signsAgree(claim: NumericClaim, source: NumericClaim): boolean {
 /**
  * Whether `source` supports `claim`: the same value (within a relative `tolerance`) in a
  * compatible unit. A claim without a unit matches any unit; a claim with a unit needs the
- * same unit in the source ("40%" is not supported by "40 stores"). A negative claim
+ * same unit in the source ("40%" is not supported by "40 stores"), except that an amount
+ * ("€840") is also supported by the plain number ("840"). A negative claim
  * (`-8%`) needs a negative value or a word of decrease (`fell 8%`) in the source, and a
  * negative source value supports only a negative claim or one beside a word of decrease.
  * A date needs every part it names to agree, and a year is supported by a date in that year.
@@ -104,7 +112,7 @@ export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance =
     return (['year', 'month', 'day'] as const).every((k) => c[k] === undefined || c[k] === s[k])
   }
   if (source.kind === 'date') return claim.unit === '' && source.date?.year !== undefined && claim.value === source.date.year
-  if (claim.unit !== '' && claim.unit !== source.unit) return false
+  if (!unitFits(claim, source.unit) || (source.unit === '' && claim.kind === 'money' && source.kind !== 'number')) return false
   return close(Math.abs(claim.value), Math.abs(source.value), tolerance) && signsAgree(claim, source)
 }
 
@@ -179,7 +187,7 @@ export class ClaimIndex {
     if (bound) {
       const approximate = o.approximate ?? 0.05
       const found = this.#window(claim, bound === 'about' ? 1 - approximate : 0.5, bound === 'about' ? 1 / (1 - approximate) : 2, (s) =>
-        !exactKinds.has(s.kind) && (claim.unit === '' || claim.unit === s.unit) && !(s.joined && !claim.joined) && s.bound === undefined && withinBound(bound, claim.value, s.value, approximate) && fits(s),
+        !exactKinds.has(s.kind) && unitFits(claim, s.unit) && !(s.joined && !claim.joined) && s.bound === undefined && withinBound(bound, claim.value, s.value, approximate) && fits(s),
       )
       if (found) return found
     }
@@ -217,7 +225,7 @@ export class ClaimIndex {
     for (let i = lo; i < derived.length && Math.abs(derived[i]!.value) <= v + slack + 1e-9; i++) {
       const d = derived[i]!
       const a = Math.abs(d.value)
-      if (d.how === 'count' ? claim.kind !== 'number' || claim.unit !== '' || a !== v : d.how === 'change' ? claim.unit !== '%' : claim.unit !== '' && claim.unit !== d.unit) continue
+      if (d.how === 'count' ? claim.kind !== 'number' || claim.unit !== '' || a !== v : d.how === 'change' ? claim.unit !== '%' : !unitFits(claim, d.unit)) continue
       const off = Math.abs(a - v) > tolerance * Math.max(a, v) + 1e-9 * Math.max(1, v)
     if (off && (d.how !== 'change' || Math.round(a * 10 ** decimals) / 10 ** decimals !== v)) continue
       if (d.how === 'sum' && claim.kind === 'year') continue

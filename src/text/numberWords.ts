@@ -43,6 +43,45 @@ export function spokenPair(words: string): { hundreds: number; price: number } |
   return { hundreds: a * 100 + b, price: a + b / 100 }
 }
 
+const DAY_UNITS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9 }
+const DAY_TEENS: Record<string, number> = {
+  tenth: 10, eleventh: 11, twelfth: 12, thirteenth: 13, fourteenth: 14, fifteenth: 15, sixteenth: 16, seventeenth: 17, eighteenth: 18,
+  nineteenth: 19, twentieth: 20, thirtieth: 30,
+}
+
+/** A day of the month as an ordinal word: "fourth", "twenty first", "thirty-first". */
+export const DAY_WORD = `(?:(?:twenty[\\s-]+|thirty[\\s-]+(?=first))?${alternation(Object.keys(DAY_UNITS))}|${alternation(Object.keys(DAY_TEENS))})`
+
+/** The day a {@link DAY_WORD} names. */
+export function dayWordValue(text: string): number {
+  let day = 0
+  for (const token of text.toLowerCase().split(/[\s-]+/)) day += DAY_UNITS[token] ?? DAY_TEENS[token] ?? SMALL[token] ?? 0
+  return day
+}
+
+const DIGIT_WORDS: Record<string, string> = { zero: '0', oh: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9' }
+
+/** One spoken digit, for decimals ("two point four") and digit sequences. */
+export const DIGIT_WORD = alternation(Object.keys(DIGIT_WORDS))
+
+/**
+ * The value of cardinal words as spoken: "two point four million" is 2.4 million, and
+ * three or more single digits ("four four eight two one") are read digit by digit.
+ */
+export function spokenValue(text: string): number {
+  const lower = text.toLowerCase().trim()
+  const point = /\s+point\s+/.exec(lower)
+  if (point) {
+    const tokens = lower.slice(point.index + point[0].length).split(/\s+/)
+    const digits = tokens.filter((t) => t in DIGIT_WORDS).map((t) => DIGIT_WORDS[t]).join('')
+    const scale = SCALES[tokens[tokens.length - 1]!] ?? 1
+    return (parseWords(lower.slice(0, point.index)) + Number(`0.${digits}`)) * scale
+  }
+  const tokens = lower.split(/\s+/)
+  if (tokens.length >= 3 && tokens.every((t) => t in DIGIT_WORDS)) return Number(tokens.map((t) => DIGIT_WORDS[t]).join(''))
+  return parseWords(lower)
+}
+
 // "first" and "second" are left out: "second" is as often a unit of time, and both would
 // make 1 and 2, the commonest numbers, supported by nearly any text. "third" is as often a
 // fraction ("a third") or a party.

@@ -1,5 +1,5 @@
 import { foldText } from './fold.js'
-import { CARDINAL_WORD, IMPLIED, impliedValue, parseWords, SCALES, spokenPair } from './numberWords.js'
+import { CARDINAL_WORD, DAY_WORD, DIGIT_WORD, dayWordValue, IMPLIED, impliedValue, SCALES, spokenPair, spokenValue } from './numberWords.js'
 import { inName, namesWord } from './numberNames.js'
 import { Claim, type ClaimKind, type NumericClaim } from './numericClaim.js'
 import { alternation } from './regex.js'
@@ -36,8 +36,10 @@ const MONTH_SCAN = new RegExp(
   'gi',
 )
 const AMBIGUOUS_MONTH = /^(?:may|mar|march)$/i
-const DAY_BEFORE = /(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$/
-const DAY_AFTER = /\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![\d,.]\d)(?![\dA-Za-z])/y
+// A day before or after the month, in digits or as an ordinal word: "5 March", "the
+// fourth of march", "March 5th", "March the third".
+const DAY_BEFORE = new RegExp(String.raw`(?:(?<!\d)(\d{1,2})(?:st|nd|rd|th)?|\b(${DAY_WORD}))\s+(?:of\s+)?$`, 'i')
+const DAY_AFTER = new RegExp(String.raw`\s+(?:the\s+)?(?:(\d{1,2})(?:st|nd|rd|th)?|(${DAY_WORD})\b)(?:,?\s+(\d{4}))?(?![\d,.]\d)(?![\dA-Za-z])`, 'iy')
 const YEAR_AFTER = /,?\s+(\d{4})(?!\d)/y
 
 const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', 'US$': 'USD', A$: 'AUD', C$: 'CAD', NZ$: 'NZD', HK$: 'HKD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR', '₩': 'KRW' }
@@ -65,11 +67,13 @@ const MONEY_SUFFIX = suffix('[kKmMbBT]', String.raw`\s?`)
 const CURRENCY_SIGNS = new Set([0x24, 0x20ac, 0xa3, 0xa5, 0x20b9, 0x20a9])
 
 const WORDS = new RegExp(
-  String.raw`\b(?:a(?=\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)|${CARDINAL_WORD})(?:(?:\s+and\s+|[\s-]+)${CARDINAL_WORD})*\b` +
+  String.raw`\b(?:a(?=\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)|${CARDINAL_WORD})(?:(?:\s+and\s+|[\s-]+)${CARDINAL_WORD})*` +
+    String.raw`(?:\s+point(?:\s+${DIGIT_WORD}\b)+(?:\s+(?:thousand|million|billion|trillion))?)?\b` +
     `(?:${PERCENT}|${CURRENCY_AFTER})?`,
   'gi',
 )
 // Fiscal quarters: "Q3", "3Q" and "third quarter" are one claim with the unit "quarter".
+const SUBUNIT = new RegExp(String.raw`\s+(?:and\s+)?(${CARDINAL_WORD}(?:[\s-]+${CARDINAL_WORD})?)(?:\s+(?:pence|p|cents?))?\b`, 'iy')
 // "twenty" in "twenty-first" is part of an ordinal, not the number 20.
 const ORDINAL_TAIL = /^[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b/i
 const QUARTER_WORD = /\b[Qq]uarter\b/g
@@ -135,14 +139,17 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     const name = m[0].replace(/\.$/, '')
     const nameEnd = m.index + name.length
     let after = m.index + m[0].length
-    const before = DAY_BEFORE.exec(text.slice(Math.max(0, m.index - 12), m.index))
+    const before = DAY_BEFORE.exec(text.slice(Math.max(0, m.index - 24), m.index))
     if (before) {
       YEAR_AFTER.lastIndex = after
       const year = YEAR_AFTER.exec(text)
-      if (!year && AMBIGUOUS_MONTH.test(name) && !/^[A-Z][a-z]/.test(name)) continue
+      // "30 may" can be "30 may attend"; "30th of may" and "the thirtieth of may" cannot.
+      const plain = before[1] !== undefined && /^\d+\s+$/.test(before[0])
+      if (!year && plain && AMBIGUOUS_MONTH.test(name) && !/^[A-Z][a-z]/.test(name)) continue
       const start = m.index - before[0].length
+      const dayOf = before[1] !== undefined ? Number(before[1]) : dayWordValue(before[2]!)
       if (!overlaps(start, year ? YEAR_AFTER.lastIndex : nameEnd)) {
-        addDate(start, year ? YEAR_AFTER.lastIndex : nameEnd, year ? { day: Number(before[1]), month, year: Number(year[1]) } : { day: Number(before[1]), month })
+        addDate(start, year ? YEAR_AFTER.lastIndex : nameEnd, year ? { day: dayOf, month, year: Number(year[1]) } : { day: dayOf, month })
       }
       continue
     }
@@ -155,8 +162,8 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
       after = YEAR_AFTER.lastIndex
     }
     if (overlaps(m.index, after)) continue
-    const year = day ? day[2] : text.slice(after - 4, after)
-    const date: NonNullable<NumericClaim['date']> = day ? { month, day: Number(day[1]) } : { month }
+    const year = day ? day[3] : text.slice(after - 4, after)
+    const date: NonNullable<NumericClaim['date']> = day ? { month, day: day[1] !== undefined ? Number(day[1]) : dayWordValue(day[2]!) } : { month }
     if (year !== undefined) date.year = Number(year)
     addDate(m.index, after, date)
   }
@@ -258,8 +265,16 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     const words = m[0].slice(0, m[0].length - (m[1]?.length ?? m[2]?.length ?? 0))
     const spoken = spokenPair(words)
     const kind = unit === '%' ? 'percent' : unit ? 'money' : 'number'
-    claim(m[0].trimEnd(), m.index, kind, spoken?.hundreds ?? parseWords(words), unit)
+    const value = spoken?.hundreds ?? spokenValue(words)
+    claim(m[0].trimEnd(), m.index, kind, value, unit)
     if (spoken && options.implied) claim(m[0].trimEnd(), m.index, kind, spoken.price, unit, undefined, false, 'spoken')
+    // "eight pounds seventy five" is £8.75.
+    if (options.implied && m[2] && kind === 'money') {
+      SUBUNIT.lastIndex = m.index + m[0].length
+      const cents = SUBUNIT.exec(text)
+      const n = cents ? spokenValue(cents[1]!) : 0
+      if (n >= 1 && n <= 99) claim(text.slice(m.index, SUBUNIT.lastIndex), m.index, kind, value + n / 100, unit, undefined, false, 'spoken')
+    }
   }
 
   if (options.implied) {

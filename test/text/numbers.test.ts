@@ -153,6 +153,22 @@ describe('extractNumbers: dates in any case, units, names, times and scores', ()
     expect(keys('5 mln bucks, $3 mln')).toEqual(['USD 5000000', 'USD 3000000'])
   })
 
+  test('reads spoken dates, decimals and digit sequences', () => {
+    expect(keys('on the fourth of march, the twenty first of November 2024, March the third, 14th of march')).toEqual([
+      'date ****-03-04',
+      'date 2024-11-21',
+      'date ****-03-03',
+      'date ****-03-14',
+    ])
+    expect(keys('six point two percent, two point four million dollars, one point three')).toEqual(['% 6.2', 'USD 2400000', '# 1.3'])
+    expect(keys('the code is four four eight two one')).toEqual(['# 44821'])
+    expect(extractNumbers('eight pounds seventy five each', { implied: true }).map((c) => [c.value, c.unit, c.implied])).toEqual([
+      [8, 'GBP', undefined],
+      [8.75, 'GBP', 'spoken'],
+      [75, '', undefined],
+    ])
+  })
+
   test('reads two spoken number words as hundreds, and as a price when asked for implied numbers', () => {
     expect(keys('in nineteen ninety-five, twelve fifty, seventy five')).toEqual(['# 1995', '# 1250', '# 75'])
     expect(extractNumbers('it costs twelve fifty', { implied: true }).map((c) => [c.text, c.value, c.implied])).toEqual([

@@ -42,6 +42,15 @@ describe('spoken prices', () => {
   })
 })
 
+describe('money', () => {
+  test('an amount is supported by the same number written without its currency, a percentage is not', () => {
+    expect(supported('€840', 'Total: 840 (EUR)')).toBe(true)
+    expect(supported('€850', 'Total: 840 (EUR)')).toBe(false)
+    expect(supported('$840', 'Total: €840')).toBe(false)
+    expect(supported('84%', 'Total: 84 stores')).toBe(false)
+  })
+})
+
 describe('clock times and scores', () => {
   test('a clock time does not support its hour or minutes, but supports the same time', () => {
     expect(supported('three people', 'The train left at 03:30.')).toBe(false)
