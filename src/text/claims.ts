@@ -177,7 +177,7 @@ export class ClaimIndex {
     }
     const direct = this.#sameMagnitude(claim, tolerance, false, fits)
     if (direct) return direct
-    if (claim.kind === 'time') return this.#hour(claim, fits)
+    if (claim.kind === 'time') return this.#otherHalfOfDay(claim, fits) ?? this.#hour(claim, fits)
     if (claim.unit === '') {
       const dated = this.#years.get(claim.value)?.find(fits)
       if (dated) return dated
@@ -192,6 +192,12 @@ export class ClaimIndex {
       if (found) return found
     }
     return this.#fromDerived(claim, tolerance, o.context === true)
+  }
+
+  // A time without "am" or "pm" is read on either half of the day ("3:15" is "3:15pm").
+  #otherHalfOfDay(claim: NumericClaim, fits: (s: NumericClaim) => boolean): NumericClaim | undefined {
+    const other = claim.value >= 720 ? claim.value - 720 : claim.value + 720
+    return this.#window({ text: claim.text, index: claim.index, kind: 'time', value: other, unit: '', key: claim.key }, 1, 1, (s) => sameClaim(claim, s) && fits(s))
   }
 
   // A time on the hour ("7 pm", "19:00") is supported by its hour written alone ("at 7").

@@ -267,7 +267,12 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     const kind = unit === '%' ? 'percent' : unit ? 'money' : 'number'
     const value = spoken?.hundreds ?? spokenValue(words)
     claim(m[0].trimEnd(), m.index, kind, value, unit)
-    if (spoken && options.implied) claim(m[0].trimEnd(), m.index, kind, spoken.price, unit, undefined, false, 'spoken')
+    if (spoken && options.implied) {
+      claim(m[0].trimEnd(), m.index, kind, spoken.price, unit, undefined, false, 'spoken')
+      // "three fifteen" is also a clock time.
+      const [hours, minutes] = [Math.floor(spoken.hundreds / 100), spoken.hundreds % 100]
+      if (!unit && hours <= 24 && minutes < 60) claim(m[0].trimEnd(), m.index, 'time', (hours % 24) * 60 + minutes, '', undefined, false, 'spoken')
+    }
     // "eight pounds seventy five" is £8.75.
     if (options.implied && m[2] && kind === 'money') {
       SUBUNIT.lastIndex = m.index + m[0].length

@@ -174,6 +174,7 @@ describe('extractNumbers: dates in any case, units, names, times and scores', ()
     expect(extractNumbers('it costs twelve fifty', { implied: true }).map((c) => [c.text, c.value, c.implied])).toEqual([
       ['twelve fifty', 1250, undefined],
       ['twelve fifty', 12.5, 'spoken'],
+      ['twelve fifty', 770, 'spoken'],
     ])
   })
 

@@ -61,6 +61,12 @@ describe('clock times and scores', () => {
     expect(supported('three shops', 'It opened at 3pm.')).toBe(false)
   })
 
+  test('two spoken number words support the clock time they say', () => {
+    expect(supported('at 3:15pm', 'We meet at three fifteen.')).toBe(true)
+    expect(supported('at 3:20pm', 'We meet at three fifteen.')).toBe(false)
+    expect(supported('at 3:15pm', 'We meet at three fifteen.', { derived: false })).toBe(false)
+  })
+
   test('a time on the hour is supported by its hour written alone, and no other', () => {
     expect(supported('meet at 7 pm', "Let's meet at 7, ok?")).toBe(true)
     expect(supported('meet at 19:00', "Let's meet at 7, ok?")).toBe(true)
