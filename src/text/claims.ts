@@ -256,12 +256,14 @@ export class ClaimIndex {
   #sameMagnitude(claim: NumericClaim, tolerance: number, otherSign: boolean, fits: (s: NumericClaim) => boolean): NumericClaim | undefined {
     const flipped: NumericClaim | undefined = otherSign ? { text: claim.text, index: claim.index, kind: claim.kind, value: -claim.value, unit: claim.unit, key: claim.key, joined: claim.joined } : undefined
     const t = exactKinds.has(claim.kind) ? 0 : tolerance
+    if (!flipped && fits === anywhere) return this.#window(claim, 1 - t, 1 / (1 - t), undefined, t)
     return this.#window(claim, 1 - t, 1 / (1 - t), (s) => (flipped ? !sameClaim(claim, s, t) && sameClaim(flipped, s, t) : sameClaim(claim, s, t)) && fits(s))
   }
 
   // The first source claim with a magnitude between `low` and `high` times the claim's
-  // that passes `test`.
-  #window(claim: NumericClaim, low: number, high: number, test: (s: NumericClaim) => boolean): NumericClaim | undefined {
+  // that passes `test`, or without one, that supports the claim within `tolerance` (the
+  // common case, which then makes no closure per claim).
+  #window(claim: NumericClaim, low: number, high: number, test?: (s: NumericClaim) => boolean, tolerance = 0): NumericClaim | undefined {
     const v = Math.abs(claim.value)
     const eps = 1e-9 * Math.max(1, v)
     const from = v * low - eps
@@ -274,7 +276,8 @@ export class ClaimIndex {
       else hi = mid
     }
     for (let i = lo; i < this.#byValue.length && Math.abs(this.#byValue[i]!.value) <= to; i++) {
-      if (test(this.#byValue[i]!)) return this.#byValue[i]
+      const s = this.#byValue[i]!
+      if (test ? test(s) : sameClaim(claim, s, tolerance)) return s
     }
     return undefined
   }

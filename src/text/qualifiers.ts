@@ -18,11 +18,14 @@ const KINDS: Bound[] = ['above', 'atLeast', 'below', 'atMost', 'about', 'about']
 
 /** The bound or approximation stated around `[start, end)` of `text`, if any. */
 export function boundAround(text: string, start: number, end: number): Bound | undefined {
-  BOUND_AFTER.lastIndex = end
-  const after = BOUND_AFTER.exec(text)
-  if (after) return after[2] ? 'atMost' : 'atLeast'
-  // Every bound word is followed by a space or is "~": anything else before the number
-  // rules a bound out without reading the words.
+  // Only "+" or a space can follow a bounded number, and every bound word is followed by a
+  // space or is "~": other characters either side rule a bound out without reading words.
+  const next = text.charCodeAt(end)
+  if (next === 0x2b || next === 0x20) {
+    BOUND_AFTER.lastIndex = end
+    const after = BOUND_AFTER.exec(text)
+    if (after) return after[2] ? 'atMost' : 'atLeast'
+  }
   const prev = text.charCodeAt(start - 1)
   if (prev !== 0x20 && prev !== 0x7e && prev !== 0xa0) return undefined
   const before = BOUND_BEFORE.exec(text.slice(Math.max(0, start - 24), start))
