@@ -1,5 +1,69 @@
 // Comparing numeric claims: does a source support what the output states?
+import { type DerivedValue, deriveValues } from './derive.js'
 import type { NumericClaim } from './numbers.js'
+import { isMeasure, withinBound } from './qualifiers.js'
+
+/** How {@link ClaimIndex.support} compares a claim with the source. */
+export interface SupportOptions {
+  /**
+   * Relative tolerance for rounding (`0.01` accepts `$95B` for `$94.9B`). Never applied
+   * to years, dates or clock times.
+   * @default 0
+   */
+  tolerance?: number
+  /**
+   * Relative tolerance for a claim stated as approximate ("about 90%", "nearly 40",
+   * "~12"): `0.05` accepts 88.6% for "about 90%". Never applied to years or dates.
+   * @default 0.05
+   */
+  approximate?: number
+  /**
+   * Require the supporting number to share a noun or unit phrase with the claim: "a
+   * four-wicket win" is not supported by "four ducks", nor a bare year by the date of an
+   * event the claim does not name.
+   * @default false
+   */
+  context?: boolean
+}
+
+/** Options for a {@link ClaimIndex}. */
+export interface ClaimIndexOptions {
+  /** The source text, which lets the index derive counts, sums and percent changes from it. */
+  text?: string
+  /**
+   * Whether values derived from the source (counts of listed items, sums, percent changes)
+   * and numbers stated by ordinal or multiplier words ("sixth", "twice") support a claim.
+   * @default true
+   */
+  derived?: boolean
+}
+
+/** A synthetic claim that stands for a derived value in messages. */
+function derivedClaim(d: DerivedValue): NumericClaim {
+  return { text: d.text, index: -1, kind: d.unit === '%' ? 'percent' : d.unit ? 'money' : 'number', value: d.value, unit: d.unit, key: `${d.how} ${d.value}` }
+}
+
+const exactKinds = new Set(['year', 'date', 'time'])
+
+// A claim without a unit matches any unit. An amount also matches a plain number, since a
+// transcript or a table often states the currency once ("Total (EUR): 840"); a percentage
+// or a quarter needs its own unit ("40%" is not "40 stores").
+function unitFits(claim: Pick<NumericClaim, 'unit' | 'kind'>, unit: string): boolean {
+  return claim.unit === '' || claim.unit === unit || (claim.kind === 'money' && unit === '')
+}
+const anywhere = () => true
+
+function sharesContext(claim: NumericClaim, words: readonly string[] | ReadonlySet<string>): boolean {
+  const c = claim.context
+  const want = c ? (c.after.length ? c.after : c.before) : []
+  if (want.length === 0) return true
+  const has = (w: string) => (words instanceof Set ? words.has(w) : (words as readonly string[]).includes(w))
+  return want.some(has)
+}
+
+function sourceWords(source: NumericClaim): readonly string[] {
+  return source.context ? [...source.context.after, ...source.context.before] : []
+}
 
 function dateKey(year?: number, month?: number, day?: number): string {
   return `${year ?? '*'}-${month ?? '*'}-${day ?? '*'}`
@@ -22,10 +86,13 @@ function signsAgree(claim: NumericClaim, source: NumericClaim): boolean {
 /**
  * Whether `source` supports `claim`: the same value (within a relative `tolerance`) in a
  * compatible unit. A claim without a unit matches any unit; a claim with a unit needs the
- * same unit in the source ("40%" is not supported by "40 stores"). A negative claim
+ * same unit in the source ("40%" is not supported by "40 stores"), except that an amount
+ * ("€840") is also supported by the plain number ("840"). A negative claim
  * (`-8%`) needs a negative value or a word of decrease (`fell 8%`) in the source, and a
  * negative source value supports only a negative claim or one beside a word of decrease.
  * A date needs every part it names to agree, and a year is supported by a date in that year.
+ * Tolerance never applies to years, dates or clock times; a clock time supports only the
+ * same time, and a side of a score (`2-7`) only a side of a score.
  *
  * @example
  * ```ts
@@ -35,6 +102,9 @@ function signsAgree(claim: NumericClaim, source: NumericClaim): boolean {
  * ```
  */
 export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance = 0): boolean {
+  if (claim.kind === 'time' || source.kind === 'time') return claim.kind === source.kind && claim.value % 720 === source.value % 720
+  if (source.joined && !claim.joined) return false
+  if (exactKinds.has(claim.kind) || exactKinds.has(source.kind)) tolerance = 0
   if (claim.kind === 'date') {
     if (source.kind !== 'date') return false
     const c = claim.date ?? {}
@@ -42,18 +112,20 @@ export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance =
     return (['year', 'month', 'day'] as const).every((k) => c[k] === undefined || c[k] === s[k])
   }
   if (source.kind === 'date') return claim.unit === '' && source.date?.year !== undefined && claim.value === source.date.year
-  if (claim.unit !== '' && claim.unit !== source.unit) return false
+  if (!unitFits(claim, source.unit) || (source.unit === '' && claim.kind === 'money' && source.kind !== 'number')) return false
   return close(Math.abs(claim.value), Math.abs(source.value), tolerance) && signsAgree(claim, source)
 }
 
 /**
  * The numeric claims of a source text, indexed for fast support look-ups: a sorted value
- * array makes each look-up a binary search rather than a scan.
+ * array makes each look-up a binary search rather than a scan. Given the source text, the
+ * index also derives counts, sums and percent changes from it (see `derive.ts`).
  *
  * @example
  * ```ts
- * const source = new ClaimIndex(extractNumbers(article))
- * const invented = extractNumbers(summary).filter((c) => !source.support(c, 0.01))
+ * const article = 'The festival showed Alpha, Beta and Gamma. Sales rose from 2,400 to 4,500.'
+ * const source = new ClaimIndex(extractNumbers(article, { implied: true }), { text: article })
+ * extractNumbers('Four films; sales up 88% to 4,520.').filter((c) => !source.support(c, { tolerance: 0.01 })) // "Four" only
  * ```
  */
 export class ClaimIndex {
@@ -61,32 +133,114 @@ export class ClaimIndex {
   readonly #byValue: NumericClaim[]
   // Every date is filed under each combination of its known parts, so that a claim naming
   // only some parts ("March 5") is found by one map look-up.
-  readonly #dates = new Map<string, NumericClaim>()
-  readonly #years = new Map<number, NumericClaim>()
+  readonly #dates = new Map<string, NumericClaim[]>()
+  readonly #years = new Map<number, NumericClaim[]>()
+  readonly #text: string | undefined
+  readonly #derivedOn: boolean
+  #derived: DerivedValue[] | undefined
 
-  constructor(claims: readonly NumericClaim[]) {
+  constructor(claims: readonly NumericClaim[], options: ClaimIndexOptions = {}) {
     this.claims = claims
-    this.#byValue = claims.filter((c) => c.kind !== 'date').sort((a, b) => Math.abs(a.value) - Math.abs(b.value))
+    this.#text = options.text
+    this.#derivedOn = options.derived !== false
+    const usable = this.#derivedOn ? claims : claims.filter((c) => !c.implied)
+    this.#byValue = usable.filter((c) => c.kind !== 'date').sort((a, b) => Math.abs(a.value) - Math.abs(b.value))
+    const file = <K>(map: Map<K, NumericClaim[]>, key: K, c: NumericClaim) => {
+      const list = map.get(key)
+      if (list) list.push(c)
+      else map.set(key, [c])
+    }
     for (const c of claims) {
       if (c.kind !== 'date') continue
       const { year, month, day } = c.date ?? {}
-      if (year !== undefined && !this.#years.has(year)) this.#years.set(year, c)
+      if (year !== undefined) file(this.#years, year, c)
       for (let mask = 0; mask < 8; mask++) {
         const parts = [mask & 1 ? year : undefined, mask & 2 ? month : undefined, mask & 4 ? day : undefined]
         if ((mask & 1 && year === undefined) || (mask & 2 && month === undefined) || (mask & 4 && day === undefined)) continue
-        const key = dateKey(parts[0], parts[1], parts[2])
-        if (!this.#dates.has(key)) this.#dates.set(key, c)
+        file(this.#dates, dateKey(parts[0], parts[1], parts[2]), c)
       }
     }
   }
 
-  /** The first source claim that supports `claim`, if any. */
-  support(claim: NumericClaim, tolerance = 0): NumericClaim | undefined {
+  /**
+   * The first source claim that supports `claim`, if any: the same value, a value inside
+   * the claim's bound ("more than 100") or approximation ("about 90%"), or a value derived
+   * from the source. `options` may be a tolerance alone, as in earlier versions.
+   */
+  support(claim: NumericClaim, options: number | SupportOptions = {}): NumericClaim | undefined {
+    const o = typeof options === 'number' ? { tolerance: options } : options
+    const tolerance = o.tolerance ?? 0
+    const fits = o.context ? (s: NumericClaim) => sharesContext(claim, sourceWords(s)) : anywhere
     if (claim.kind === 'date') {
       const { year, month, day } = claim.date ?? {}
-      return this.#dates.get(dateKey(year, month, day))
+      return this.#dates.get(dateKey(year, month, day))?.find(fits)
     }
-    return this.#sameMagnitude(claim, tolerance, false) ?? (claim.unit === '' ? this.#years.get(claim.value) : undefined)
+    const direct = this.#sameMagnitude(claim, tolerance, false, fits)
+    if (direct) return direct
+    if (claim.kind === 'time') return this.#otherHalfOfDay(claim, fits) ?? this.#hour(claim, fits)
+    if (claim.unit === '') {
+      const dated = this.#years.get(claim.value)?.find(fits)
+      if (dated) return dated
+    }
+    if (exactKinds.has(claim.kind)) return undefined
+    const bound = claim.bound
+    if (bound) {
+      const approximate = o.approximate ?? 0.05
+      const found = this.#window(claim, bound === 'about' ? 1 - approximate : 0.5, bound === 'about' ? 1 / (1 - approximate) : 2, (s) =>
+        !exactKinds.has(s.kind) && unitFits(claim, s.unit) && !(s.joined && !claim.joined) && s.bound === undefined && withinBound(bound, claim.value, s.value, approximate) && fits(s),
+      )
+      if (found) return found
+    }
+    return this.#fromDerived(claim, tolerance, o.context === true)
+  }
+
+  // A time without "am" or "pm" is read on either half of the day ("3:15" is "3:15pm").
+  #otherHalfOfDay(claim: NumericClaim, fits: (s: NumericClaim) => boolean): NumericClaim | undefined {
+    const other = claim.value >= 720 ? claim.value - 720 : claim.value + 720
+    return this.#window({ text: claim.text, index: claim.index, kind: 'time', value: other, unit: '', key: claim.key }, 1, 1, (s) => sameClaim(claim, s) && fits(s))
+  }
+
+  // A time on the hour ("7 pm", "19:00") is supported by its hour written alone ("at 7").
+  #hour(claim: NumericClaim, fits: (s: NumericClaim) => boolean): NumericClaim | undefined {
+    if (claim.value % 60 !== 0) return undefined
+    const hour = claim.value / 60
+    for (const h of hour > 12 ? [hour, hour - 12] : [hour]) {
+      const plain = (s: NumericClaim) => s.kind === 'number' && s.unit === '' && !s.joined && s.value === h && fits(s)
+      const found = this.#window({ text: claim.text, index: claim.index, kind: 'number', value: h, unit: '', key: `# ${h}` }, 1, 1, plain)
+      if (found) return found
+    }
+    return undefined
+  }
+
+  #fromDerived(claim: NumericClaim, tolerance: number, context: boolean): NumericClaim | undefined {
+    if (!this.#derivedOn || this.#text === undefined || claim.joined) return undefined
+    const derived = (this.#derived ??= deriveValues(this.#text, [...this.claims].sort((a, b) => a.index - b.index)).sort((a, b) => Math.abs(a.value) - Math.abs(b.value)))
+    const v = Math.abs(claim.value)
+    // A change is compared as rounded to the claim's written precision ("88%" for 87.5%),
+    // which is never coarser than a half.
+    const slack = Math.max(tolerance * v, 0.5)
+    let lo = 0
+    let hi = derived.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (Math.abs(derived[mid]!.value) < v - slack - 1e-9) lo = mid + 1
+      else hi = mid
+    }
+    let decimals = 0
+    if (lo < derived.length) while (decimals < 12 && Math.round(v * 10 ** decimals) !== v * 10 ** decimals) decimals++
+    for (let i = lo; i < derived.length && Math.abs(derived[i]!.value) <= v + slack + 1e-9; i++) {
+      const d = derived[i]!
+      const a = Math.abs(d.value)
+      if (d.how === 'count' ? claim.kind !== 'number' || claim.unit !== '' || a !== v : d.how === 'change' ? claim.unit !== '%' : !unitFits(claim, d.unit)) continue
+      const off = Math.abs(a - v) > tolerance * Math.max(a, v) + 1e-9 * Math.max(1, v)
+    if (off && (d.how !== 'change' || Math.round(a * 10 ** decimals) / 10 ** decimals !== v)) continue
+      if (d.how === 'sum' && claim.kind === 'year') continue
+      if (context && !sharesContext(claim, d.context)) continue
+      // A list counts things: "three months" or "three times" measures, and is no count.
+      if (d.how === 'count' && (claim.context?.after.length ?? 0) > 0 && isMeasure(claim.context!.after[0]!)) continue
+      return derivedClaim(d)
+    }
+    return undefined
   }
 
   /**
@@ -94,31 +248,39 @@ export class ClaimIndex {
    * what a message names when a minus sign was added or dropped.
    */
   withOtherSign(claim: NumericClaim, tolerance = 0): NumericClaim | undefined {
-    return claim.kind === 'date' ? undefined : this.#sameMagnitude(claim, tolerance, true)
+    return claim.kind === 'date' ? undefined : this.#sameMagnitude(claim, tolerance, true, () => true)
   }
 
   // The first source claim of the same magnitude that supports `claim`, or with
   // `otherSign`, that does not but would with the sign flipped.
-  #sameMagnitude(claim: NumericClaim, tolerance: number, otherSign: boolean): NumericClaim | undefined {
-    const flipped: NumericClaim | undefined = otherSign ? { text: claim.text, index: claim.index, kind: claim.kind, value: -claim.value, unit: claim.unit, key: claim.key } : undefined
+  #sameMagnitude(claim: NumericClaim, tolerance: number, otherSign: boolean, fits: (s: NumericClaim) => boolean): NumericClaim | undefined {
+    const flipped: NumericClaim | undefined = otherSign ? { text: claim.text, index: claim.index, kind: claim.kind, value: -claim.value, unit: claim.unit, key: claim.key, joined: claim.joined } : undefined
+    const t = exactKinds.has(claim.kind) ? 0 : tolerance
+    if (!flipped && fits === anywhere) return this.#window(claim, 1 - t, 1 / (1 - t), undefined, t)
+    return this.#window(claim, 1 - t, 1 / (1 - t), (s) => (flipped ? !sameClaim(claim, s, t) && sameClaim(flipped, s, t) : sameClaim(claim, s, t)) && fits(s))
+  }
+
+  // The first source claim with a magnitude between `low` and `high` times the claim's
+  // that passes `test`, or without one, that supports the claim within `tolerance` (the
+  // common case, which then makes no closure per claim).
+  #window(claim: NumericClaim, low: number, high: number, test?: (s: NumericClaim) => boolean, tolerance = 0): NumericClaim | undefined {
     const v = Math.abs(claim.value)
     const eps = 1e-9 * Math.max(1, v)
-    const low = v * (1 - tolerance) - eps
-    const high = v / (1 - tolerance) + eps
+    const from = v * low - eps
+    const to = v * high + eps
     let lo = 0
     let hi = this.#byValue.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if (Math.abs(this.#byValue[mid]!.value) < low) lo = mid + 1
+      if (Math.abs(this.#byValue[mid]!.value) < from) lo = mid + 1
       else hi = mid
     }
-    for (let i = lo; i < this.#byValue.length && Math.abs(this.#byValue[i]!.value) <= high; i++) {
+    for (let i = lo; i < this.#byValue.length && Math.abs(this.#byValue[i]!.value) <= to; i++) {
       const s = this.#byValue[i]!
-      if (flipped ? !sameClaim(claim, s, tolerance) && sameClaim(flipped, s, tolerance) : sameClaim(claim, s, tolerance)) return s
+      if (test ? test(s) : sameClaim(claim, s, tolerance)) return s
     }
     return undefined
   }
-
   /** Up to `n` distinct source claims nearest to `claim`, same-kind ones first. */
   closest(claim: NumericClaim, n = 3): NumericClaim[] {
     const distance = (s: NumericClaim): number => {

@@ -1,6 +1,9 @@
 import { foldText } from './fold.js'
+import { CARDINAL_WORD, DAY_WORD, DIGIT_WORD, dayWordValue, IMPLIED, impliedValue, SCALES, spokenPair, spokenValue } from './numberWords.js'
+import { inName, namesWord } from './numberNames.js'
+import { Claim, type ClaimKind, type NumericClaim } from './numericClaim.js'
 import { alternation } from './regex.js'
-import { besideDecrease, joinsSign } from './sign.js'
+import { joinsSign } from './sign.js'
 
 // Numeric claims in free text, normalised so that "$10M", "$10 million", "ten million
 // dollars" and "10,000,000 dollars" are one value with one unit. The parser is a handful
@@ -8,135 +11,77 @@ import { besideDecrease, joinsSign } from './sign.js'
 // fullwidth forms, no invisible characters), which keeps a 1 MB input well under the time
 // of a single LLM call.
 
-/** What a numeric claim states. */
-export type ClaimKind = 'number' | 'money' | 'percent' | 'year' | 'date'
+export type { ClaimKind, NumericClaim } from './numericClaim.js'
 
-/** A number, amount, percentage, year or date found in text. */
-export interface NumericClaim {
-  /** The claim as written, e.g. `$10M` or `March 5, 2024`. */
-  text: string
-  /** Offset of `text` in the string given to {@link extractNumbers}. */
-  index: number
-  kind: ClaimKind
+/** Options for {@link extractNumbers}. */
+export interface ExtractOptions {
   /**
-   * The value with scale applied (`1.5k` → 1500), negative when written with a minus
-   * sign (`-8%`, `−8%`, `-$5M`). For dates, the year or `NaN`.
+   * Also return the numbers stated by ordinal words ("sixth", "twenty-first"; "first" and
+   * "second" are left out) and multipliers ("twice", "both", "trio"), marked `implied`:
+   * what a source supports, not what an output claims.
+   * @default false
    */
-  value: number
-  /** `''`, `'%'`, `'quarter'` or an ISO currency code such as `'USD'`. */
-  unit: string
-  /** Present for dates; missing parts are left out. */
-  date?: { year?: number; month?: number; day?: number }
-  /** A canonical spelling: `USD 10000000`, `% 25`, `% -8`, `date 2024-03-05`. */
-  readonly key: string
-  /**
-   * Whether a word of decrease stands beside the number ("fell 8%", "down by 8%", "a
-   * decline of 8%", "an 8% drop"), which lets it stand for a negative value.
-   */
-  readonly decrease?: boolean
+  implied?: boolean
 }
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const ISO_REST = /-(\d{1,2})-(\d{1,2})(?![\d-])/y
 const QUARTER_DIGIT = /^[1-4]$/
 // Dates are found from their month name outwards: "5 March 2024", "March 5, 2024",
-// "March 2024". Scanning for the name first lets V8 skip most of the text, and only
-// capitalised names count, so the verb "may" and the word "march" are not dates.
+// "March 2024". Scanning for the name first lets V8 skip most of the text. Names count in
+// any case, but an uncapitalised "may" or "march" can be a verb, so "30 may" needs a year
+// after it ("about 30 may attend" is no date).
 const MONTH_SCAN = new RegExp(
   `\\b${alternation(['Jan', 'January', 'Feb', 'February', 'Mar', 'March', 'Apr', 'April', 'May', 'Jun', 'June', 'Jul', 'July', 'Aug', 'August', 'Sep', 'Sept', 'September', 'Oct', 'October', 'Nov', 'November', 'Dec', 'December'])}\\b\\.?`,
-  'g',
+  'gi',
 )
-const DAY_BEFORE = /(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$/
-const DAY_AFTER = /\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![\d,.]\d)(?!\d)/y
+const AMBIGUOUS_MONTH = /^(?:may|mar|march)$/i
+// A day before or after the month, in digits or as an ordinal word: "5 March", "the
+// fourth of march", "March 5th", "March the third".
+const DAY_BEFORE = new RegExp(String.raw`(?:(?<!\d)(\d{1,2})(?:st|nd|rd|th)?|\b(${DAY_WORD}))\s+(?:of\s+)?$`, 'i')
+const DAY_AFTER = new RegExp(String.raw`\s+(?:the\s+)?(?:(\d{1,2})(?:st|nd|rd|th)?|(${DAY_WORD})\b)(?:,?\s+(\d{4}))?(?![\d,.]\d)(?![\dA-Za-z])`, 'iy')
 const YEAR_AFTER = /,?\s+(\d{4})(?!\d)/y
 
 const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', 'US$': 'USD', A$: 'AUD', C$: 'CAD', NZ$: 'NZD', HK$: 'HKD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR', '₩': 'KRW' }
-const CURRENCY_WORDS: Record<string, string> = { dollar: 'USD', euro: 'EUR', pound: 'GBP', yen: 'JPY', yuan: 'CNY', rupee: 'INR' }
+// Clock times: "03:30", "3:30 pm", "5 a.m.". One claim, so that "03:30" supports neither
+// "three" nor "30".
+const TIME = /(?<![\d.,:])(\d{1,2})(?::([0-5]\d)(?![\d:])(?:\s?([AaPp])\.?[Mm]\b\.?)?|\s?([AaPp])\.?[Mm]\b\.?)/g
+// The two sides of a score or ratio: "2-7", "4–1", "3:1" (not "5-8%", "2023-24" or "2.5-3").
+const PAIR = /(?<![\d.,:\-–])(\d{1,3})[-–:](\d{1,3})(?![\d%]|[.,:]\d|[-–]\d)/g
+const CURRENCY_WORDS: Record<string, string> = { dollar: 'USD', buck: 'USD', euro: 'EUR', pound: 'GBP', yen: 'JPY', yuan: 'CNY', rupee: 'INR' }
 const CODES = 'USD|EUR|GBP|JPY|CNY|INR|CAD|AUD|CHF|KRW|NZD|HKD'
-const SCALES: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, mn: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9, t: 1e12, tn: 1e12, trillion: 1e12 }
 const PERCENT = String.raw`(\s?(?:%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b))`
-const CURRENCY_AFTER = String.raw`(\s?(?:(?:dollars?|euros?|pounds?(?:\s+sterling)?|yen|yuan|rupees?)\b|(?:${CODES})\b))`
+const CURRENCY_AFTER = String.raw`(\s?(?:(?:dollars?|bucks?|euros?|pounds?(?:\s+sterling)?|yen|yuan|rupees?)\b|(?:${CODES})\b))`
 
 // Numbers are found in two steps: a plain digit scan, which V8 runs fast, then a look at
 // the few characters either side for a currency, scale or percent. One regex doing all of
 // it was several times slower on large texts.
 const NUMBER = /(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+/g
-const PREFIX = new RegExp(`(?:(?:US|A|C|NZ|HK)?\\$|[€£¥₹₩]|(?<![A-Za-z])(?:${CODES}) ?)$`)
-const SUFFIX = new RegExp(
-  String.raw`(?:(mn|bn|tn|MM|[kKmMbBT])(?![\p{L}\p{N}])|\s?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`,
-  'uy',
-)
+const PREFIX = new RegExp(`(?:(?:(?:US|A|C|NZ|HK)?\\$|[€£¥₹₩]) ?|(?<![A-Za-z])(?:${CODES}) ?)$`)
+// A lone "m" is a million only after a currency ("$2.6 m", "£3m"); elsewhere it is more
+// often metres or minutes ("a 5.68m jump"). "M", "mn" and the words stay scales anywhere.
+const suffix = (letters: string, space: string) =>
+  new RegExp(String.raw`(?:(${space}(?:mln|mn|bn|tn|MM|${letters})|\s(?:mln|mn|bn|tn))(?![\p{L}\p{N}])|\s?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`, 'uy')
+const SUFFIX = suffix('[kKMbBT]', '')
+const MONEY_SUFFIX = suffix('[kKmMbBT]', String.raw`\s?`)
+const CURRENCY_SIGNS = new Set([0x24, 0x20ac, 0xa3, 0xa5, 0x20b9, 0x20a9])
 
-const SMALL: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
-}
-const WORD = alternation([...Object.keys(SMALL), 'hundred', 'thousand', 'million', 'billion', 'trillion', 'dozen'])
 const WORDS = new RegExp(
-  String.raw`\b(?:a(?=\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)|${WORD})(?:(?:\s+and\s+|[\s-]+)${WORD})*\b` +
+  String.raw`\b(?:a(?=\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)|${CARDINAL_WORD})(?:(?:\s+and\s+|[\s-]+)${CARDINAL_WORD})*` +
+    String.raw`(?:\s+point(?:\s+${DIGIT_WORD}\b)+(?:\s+(?:thousand|million|billion|trillion))?)?\b` +
     `(?:${PERCENT}|${CURRENCY_AFTER})?`,
   'gi',
 )
 // Fiscal quarters: "Q3", "3Q" and "third quarter" are one claim with the unit "quarter".
+const SUBUNIT = new RegExp(String.raw`\s+(?:and\s+)?(${CARDINAL_WORD}(?:[\s-]+${CARDINAL_WORD})?)(?:\s+(?:pence|p|cents?))?\b`, 'iy')
+// "twenty" in "twenty-first" is part of an ordinal, not the number 20.
+const ORDINAL_TAIL = /^[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b/i
 const QUARTER_WORD = /\b[Qq]uarter\b/g
 const ORDINAL_BEFORE = /\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+$/i
 const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4 }
 // "1." or "2)" opening a line (optionally after a heading mark) is a list marker, not a
 // claim; in CJK text ("1.売上", "1、收入") no space follows it.
 const LIST_MARKER = /^[ \t]*(?:#{1,6}[ \t]+)?\(?(\d{1,9})(?:[.)](?=[ \t]|[^\x00-\x7F])|、)/gm
-
-function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']): string {
-  if (kind === 'date') {
-    const d = date ?? {}
-    const pad = (n: number | undefined, w: number) => (n === undefined ? '*'.repeat(w) : String(n).padStart(w, '0'))
-    return `date ${pad(d.year, 4)}-${pad(d.month, 2)}-${pad(d.day, 2)}`
-  }
-  return `${unit || '#'} ${Number.isInteger(value) ? value : Number(value.toPrecision(12))}`
-}
-
-// A class rather than a literal: every claim has one shape, and `key`, which costs a
-// number-to-string conversion, and `decrease`, which reads the words around the claim,
-// are only worked out for the few claims a message or a look-up needs.
-class Claim implements NumericClaim {
-  #decrease: boolean | undefined
-  // The folded text the claim was read from, and its span there.
-  readonly #scanned: string
-  readonly #start: number
-  readonly #end: number
-
-  constructor(
-    readonly text: string,
-    readonly index: number,
-    readonly kind: ClaimKind,
-    readonly value: number,
-    readonly unit: string,
-    readonly date: NumericClaim['date'],
-    scanned: string,
-    start: number,
-    end: number,
-  ) {
-    this.#scanned = scanned
-    this.#start = start
-    this.#end = end
-  }
-
-  get key(): string {
-    return keyOf(this.kind, this.value, this.unit, this.date)
-  }
-
-  get decrease(): boolean {
-    if (this.#decrease === undefined) {
-      this.#decrease = besideDecrease(this.#scanned, this.#start, this.#end)
-    }
-    return this.#decrease
-  }
-
-  toJSON(): NumericClaim {
-    const { text, index, kind, value, unit, date, key } = this
-    return date ? { text, index, kind, value, unit, date, key } : { text, index, kind, value, unit, key }
-  }
-}
 
 const CODE_SET = new Set(CODES.split('|'))
 
@@ -148,22 +93,6 @@ function unitOf(cur: string | undefined, pct: string | undefined, word: string |
   if (!w) return ''
   if (CODE_SET.has(w)) return w
   return CURRENCY_WORDS[w.toLowerCase().replace(/s?(\s+sterling)?$/, '')] ?? ''
-}
-
-function parseWords(text: string): number {
-  let total = 0
-  let current = 0
-  for (const token of text.toLowerCase().split(/[\s-]+/)) {
-    if (token === 'and') continue
-    if (token === 'a') current = 1
-    else if (token === 'hundred') current = (current || 1) * 100
-    else if (token === 'dozen') current = (current || 1) * 12
-    else if (token in SCALES) {
-      total += (current || 1) * SCALES[token]!
-      current = 0
-    } else current += SMALL[token] ?? 0
-  }
-  return total + current
 }
 
 /**
@@ -179,16 +108,16 @@ function parseWords(text: string): number {
  * extractNumbers('Revenue rose 25% to $10M.').map((c) => c.key) // ['% 25', 'USD 10000000']
  * ```
  */
-export function extractNumbers(original: string): NumericClaim[] {
+export function extractNumbers(original: string, options: ExtractOptions = {}): NumericClaim[] {
   const folded = foldText(original)
   const text = folded.folded
   const claims: Claim[] = []
   // Claims are read in the folded text and described in the original one.
-  const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']) => {
+  const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date'], joined?: boolean, implied?: Claim['implied']) => {
     const end = index + written.length
-    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, text, index, end))
+    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, text, index, end, joined, implied))
     const start = folded.toOriginal(index)
-    claims.push(new Claim(original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end))
+    claims.push(new Claim(original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end, joined, implied))
   }
   // One byte per character marks text already claimed, so that later passes skip it in
   // time proportional to the span rather than to the number of claims so far.
@@ -207,15 +136,20 @@ export function extractNumbers(original: string): NumericClaim[] {
   MONTH_SCAN.lastIndex = 0
   for (let m = MONTH_SCAN.exec(text); m; m = MONTH_SCAN.exec(text)) {
     const month = MONTH_NAMES.indexOf(m[0].slice(0, 3).toLowerCase()) + 1
-    const nameEnd = m.index + m[0].replace(/\.$/, '').length
+    const name = m[0].replace(/\.$/, '')
+    const nameEnd = m.index + name.length
     let after = m.index + m[0].length
-    const before = DAY_BEFORE.exec(text.slice(Math.max(0, m.index - 12), m.index))
+    const before = DAY_BEFORE.exec(text.slice(Math.max(0, m.index - 24), m.index))
     if (before) {
       YEAR_AFTER.lastIndex = after
       const year = YEAR_AFTER.exec(text)
+      // "30 may" can be "30 may attend"; "30th of may" and "the thirtieth of may" cannot.
+      const plain = before[1] !== undefined && /^\d+\s+$/.test(before[0])
+      if (!year && plain && AMBIGUOUS_MONTH.test(name) && !/^[A-Z][a-z]/.test(name)) continue
       const start = m.index - before[0].length
+      const dayOf = before[1] !== undefined ? Number(before[1]) : dayWordValue(before[2]!)
       if (!overlaps(start, year ? YEAR_AFTER.lastIndex : nameEnd)) {
-        addDate(start, year ? YEAR_AFTER.lastIndex : nameEnd, year ? { day: Number(before[1]), month, year: Number(year[1]) } : { day: Number(before[1]), month })
+        addDate(start, year ? YEAR_AFTER.lastIndex : nameEnd, year ? { day: dayOf, month, year: Number(year[1]) } : { day: dayOf, month })
       }
       continue
     }
@@ -228,8 +162,8 @@ export function extractNumbers(original: string): NumericClaim[] {
       after = YEAR_AFTER.lastIndex
     }
     if (overlaps(m.index, after)) continue
-    const year = day ? day[2] : text.slice(after - 4, after)
-    const date: NonNullable<NumericClaim['date']> = day ? { month, day: Number(day[1]) } : { month }
+    const year = day ? day[3] : text.slice(after - 4, after)
+    const date: NonNullable<NumericClaim['date']> = day ? { month, day: day[1] !== undefined ? Number(day[1]) : dayWordValue(day[2]!) } : { month }
     if (year !== undefined) date.year = Number(year)
     addDate(m.index, after, date)
   }
@@ -243,6 +177,26 @@ export function extractNumbers(original: string): NumericClaim[] {
     if (overlaps(start, end)) continue
     take(start, end)
     claim(text.slice(start, end), start, 'number', ORDINALS[before[1]!.toLowerCase()] ?? Number(before[1]![0]), 'quarter')
+  }
+
+  TIME.lastIndex = 0
+  for (let m = TIME.exec(text); m; m = TIME.exec(text)) {
+    const end = m.index + m[0].trimEnd().length
+    const meridiem = (m[3] ?? m[4])?.toLowerCase()
+    let hours = Number(m[1])
+    if (meridiem ? hours < 1 || hours > 12 : hours > 24) continue
+    if (meridiem) hours = (hours % 12) + (meridiem === 'p' ? 12 : 0)
+    if (overlaps(m.index, end)) continue
+    take(m.index, end)
+    claim(text.slice(m.index, end), m.index, 'time', (hours % 24) * 60 + Number(m[2] ?? 0), '')
+  }
+
+  const joinedAt = new Set<number>()
+  PAIR.lastIndex = 0
+  for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
+    if (taken[m.index]) continue
+    joinedAt.add(m.index)
+    joinedAt.add(m.index + m[0].length - m[2]!.length)
   }
 
   const markers = new Set<number>()
@@ -279,35 +233,62 @@ export function extractNumbers(original: string): NumericClaim[] {
     }
     // Most numbers follow a space or a letter; only look for a currency where one can be.
     const prev = text.charCodeAt(m.index - 1)
-    const cur = prev === 0x20 ? (isUpper(text.charCodeAt(m.index - 2)) ? (PREFIX.exec(text.slice(Math.max(0, m.index - 5), m.index))?.[0] ?? '') : '') : prev > 0x7e || prev === 0x24 || isUpper(prev) ? (PREFIX.exec(text.slice(Math.max(0, m.index - 5), m.index))?.[0] ?? '') : ''
+    const prefixed = prev === 0x20 ? isUpper(text.charCodeAt(m.index - 2)) || CURRENCY_SIGNS.has(text.charCodeAt(m.index - 2)) : prev > 0x7e || prev === 0x24 || isUpper(prev)
+    const cur = prefixed ? (PREFIX.exec(text.slice(Math.max(0, m.index - 6), m.index))?.[0] ?? '') : ''
+    if (cur === '' && inName(text, m.index)) continue
     const end = m.index + m[0].length
     let suffix: RegExpExecArray | undefined
     if (mayStartSuffix(text, end)) {
-      SUFFIX.lastIndex = end
-      suffix = SUFFIX.exec(text) ?? undefined
+      const scan = cur ? MONEY_SUFFIX : SUFFIX
+      scan.lastIndex = end
+      suffix = scan.exec(text) ?? undefined
     }
     const negative = text.charCodeAt(m.index - cur.length - 1) === 0x2d && !joinsSign(text, m.index - cur.length - 2)
     const start = m.index - cur.length - (negative ? 1 : 0)
     const plain = !suffix?.[0] && cur === '' ? m[0] : (cur + m[0] + (suffix?.[0] ?? '')).trimEnd()
     const written = negative ? `-${plain}` : plain
     if (overlaps(start, start + written.length)) continue
-    const scale = suffix?.[1] ?? suffix?.[2]
+    const scale = suffix?.[1]?.trim() ?? suffix?.[2]
     const value = Number(m[0].includes(',') ? m[0].replace(/,/g, '') : m[0]) * (scale ? SCALES[scale.toLowerCase()]! : 1) * (negative ? -1 : 1)
     const unit = unitOf(cur, suffix?.[3], suffix?.[4])
     const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && !negative && m[0].length === 4 && (m[0][0] === '1' || m[0][0] === '2') && !m[0].includes('.') ? 'year' : 'number'
     take(start, start + written.length)
-    claim(written, start, kind, value, unit)
+    claim(written, start, kind, value, unit, undefined, joinedAt.has(m.index) && !unit && !scale)
     NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
   }
 
   WORDS.lastIndex = 0
   for (let m = WORDS.exec(text); m; m = WORDS.exec(text)) {
     if (overlaps(m.index, m.index + m[0].length)) continue
-    if (/^one$/i.test(m[0].trim())) continue
+    if (/^one$/i.test(m[0].trim()) || namesWord(text, m.index, m.index + m[0].length) || ORDINAL_TAIL.test(text.slice(m.index + m[0].length, m.index + m[0].length + 9))) continue
     const unit = unitOf(undefined, m[1], m[2])
     const words = m[0].slice(0, m[0].length - (m[1]?.length ?? m[2]?.length ?? 0))
-    const value = parseWords(words)
-    claim(m[0].trimEnd(), m.index, unit === '%' ? 'percent' : unit ? 'money' : 'number', value, unit)
+    const spoken = spokenPair(words)
+    const kind = unit === '%' ? 'percent' : unit ? 'money' : 'number'
+    const value = spoken?.hundreds ?? spokenValue(words)
+    claim(m[0].trimEnd(), m.index, kind, value, unit)
+    if (spoken && options.implied) {
+      claim(m[0].trimEnd(), m.index, kind, spoken.price, unit, undefined, false, 'spoken')
+      // "three fifteen" is also a clock time.
+      const [hours, minutes] = [Math.floor(spoken.hundreds / 100), spoken.hundreds % 100]
+      if (!unit && hours <= 24 && minutes < 60) claim(m[0].trimEnd(), m.index, 'time', (hours % 24) * 60 + minutes, '', undefined, false, 'spoken')
+    }
+    // "eight pounds seventy five" is £8.75.
+    if (options.implied && m[2] && kind === 'money') {
+      SUBUNIT.lastIndex = m.index + m[0].length
+      const cents = SUBUNIT.exec(text)
+      const n = cents ? spokenValue(cents[1]!) : 0
+      if (n >= 1 && n <= 99) claim(text.slice(m.index, SUBUNIT.lastIndex), m.index, kind, value + n / 100, unit, undefined, false, 'spoken')
+    }
+  }
+
+  if (options.implied) {
+    IMPLIED.lastIndex = 0
+    for (let m = IMPLIED.exec(text); m; m = IMPLIED.exec(text)) {
+      if (overlaps(m.index, m.index + m[0].length) || namesWord(text, m.index, m.index + m[0].length)) continue
+      const { value, form } = impliedValue(m)
+      claim(m[0], m.index, 'number', value, '', undefined, false, form)
+    }
   }
 
   return claims.sort((a, b) => a.index - b.index)
@@ -331,4 +312,3 @@ function isWordChar(code: number): boolean {
 function isUpper(code: number): boolean {
   return code >= 0x41 && code <= 0x5a
 }
-

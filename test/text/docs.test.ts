@@ -21,6 +21,14 @@ describe('TSDoc examples', () => {
     expect(extractNumbers('It made $95B and $3B.').filter((c) => !index.support(c, 0.01)).map((c) => c.text)).toEqual(['$3B'])
   })
 
+  test('ClaimIndex with the source text', () => {
+    const article = 'The festival showed Alpha, Beta and Gamma. Sales rose from 2,400 to 4,500.'
+    const source = new ClaimIndex(extractNumbers(article, { implied: true }), { text: article })
+    const invented = extractNumbers('Three films; sales up 88% to 4,520.').filter((c) => !source.support(c, { tolerance: 0.01 }))
+    expect(invented.map((c) => c.text)).toEqual([])
+    expect(extractNumbers('Four films; sales up 88% to 4,520.').filter((c) => !source.support(c, { tolerance: 0.01 })).map((c) => c.text)).toEqual(['Four'])
+  })
+
   test('foldText and skeleton', () => {
     const { folded, toOriginal } = foldText('Up ９\u200B５％')
     expect(folded).toBe('Up 95%')

@@ -43,7 +43,7 @@ describe('extractNumbers', () => {
   })
 
   test('reads fiscal quarters in every spelling as one claim', () => {
-    expect(keys('Q3, 3Q, third quarter, 3rd-quarter, Q5')).toEqual(['quarter 3', 'quarter 3', 'quarter 3', 'quarter 3', '# 5'])
+    expect(keys('Q3, 3Q, third quarter, 3rd-quarter, Q5')).toEqual(['quarter 3', 'quarter 3', 'quarter 3', 'quarter 3'])
   })
 
   test('classifies kinds', () => {
@@ -80,7 +80,7 @@ describe('extractNumbers', () => {
   test('keeps a minus sign, ASCII or U+2212, but not a hyphen in a range, a word or a list dash', () => {
     expect(keys('-8% and −8% and (−$5M) and -3')).toEqual(['% -8', '% -8', 'USD -5000000', '# -3'])
     expect(extractNumbers('fell −8%')[0]!.text).toBe('−8%')
-    expect(keys('5-8%, 2023-24, COVID-19, Q3-2024')).toEqual(['# 5', '% 8', '# 2023', '# 24', '# 19', 'quarter 3', '# 2024'])
+    expect(keys('5-8%, 2023-24, COVID-19, Q3-2024')).toEqual(['# 5', '% 8', '# 2023', '# 24', 'quarter 3', '# 2024'])
     expect(keys('- 8%\n  - 9%\n-10% overall')).toEqual(['% 8', '% 9', '% -10'])
     expect(keys('a –8% move, ‐3 and ‑4')).toEqual(['% 8', '# 3', '# 4'])
   })
@@ -135,5 +135,85 @@ describe('sameClaim and ClaimIndex', () => {
 
   test('lists the closest source numbers, same kind first', () => {
     expect(source.closest(one('$12M')).map((c) => c.text)).toEqual(['$10 million', '40', '25 percent'])
+  })
+})
+
+describe('extractNumbers: dates in any case, units, names, times and scores', () => {
+  test('reads month names in lower case, but not the verb "may"', () => {
+    expect(keys('on may 30, 2021 and in june 2020, since march 3')).toEqual(['date 2021-05-30', 'date 2020-06-**', 'date ****-03-03'])
+    expect(keys('MAY 30 2021')).toEqual(['date 2021-05-30'])
+    expect(keys('about 30 may attend; 30 May')).toEqual(['# 30', 'date ****-05-30'])
+    expect(keys('Sales may rise, they may 2x')).toEqual(['# 2'])
+  })
+
+  test('reads "m" as million only after a currency', () => {
+    expect(keys('a 5.68m jump')).toEqual(['# 5.68'])
+    expect(keys('$2.6 m, £3m, $ 160 million, € 5bn')).toEqual(['USD 2600000', 'GBP 3000000', 'USD 160000000', 'EUR 5000000000'])
+    expect(keys('10M users, 2 mm')).toEqual(['# 10000000', '# 2'])
+    expect(keys('5 mln bucks, $3 mln')).toEqual(['USD 5000000', 'USD 3000000'])
+  })
+
+  test('reads spoken dates, decimals and digit sequences', () => {
+    expect(keys('on the fourth of march, the twenty first of November 2024, March the third, 14th of march')).toEqual([
+      'date ****-03-04',
+      'date 2024-11-21',
+      'date ****-03-03',
+      'date ****-03-14',
+    ])
+    expect(keys('six point two percent, two point four million dollars, one point three')).toEqual(['% 6.2', 'USD 2400000', '# 1.3'])
+    expect(keys('the code is four four eight two one')).toEqual(['# 44821'])
+    expect(extractNumbers('eight pounds seventy five each', { implied: true }).map((c) => [c.value, c.unit, c.implied])).toEqual([
+      [8, 'GBP', undefined],
+      [8.75, 'GBP', 'spoken'],
+      [75, '', undefined],
+    ])
+  })
+
+  test('reads two spoken number words as hundreds, and as a price when asked for implied numbers', () => {
+    expect(keys('in nineteen ninety-five, twelve fifty, seventy five')).toEqual(['# 1995', '# 1250', '# 75'])
+    expect(extractNumbers('it costs twelve fifty', { implied: true }).map((c) => [c.text, c.value, c.implied])).toEqual([
+      ['twelve fifty', 1250, undefined],
+      ['twelve fifty', 12.5, 'spoken'],
+      ['twelve fifty', 770, 'spoken'],
+    ])
+  })
+
+  test('numbers inside names are not claims', () => {
+    expect(keys('They met at Eighty Mile Beach to read Catch-22 and watch Formula One, then flew an A380 to the G7.')).toEqual([])
+    expect(keys('Eighty Mile Beach is long. Eighty people came, and eighty more.')).toEqual(['# 80', '# 80'])
+    expect(keys('In mid-2020, 3 fans')).toEqual(['# 2020', '# 3'])
+  })
+
+  test('reads clock times as one claim, and marks the sides of a score', () => {
+    expect(keys('at 03:30, 3:30 pm, 5 a.m., 15:30')).toEqual(['time 03:30', 'time 15:30', 'time 05:00', 'time 15:30'])
+    const claims = extractNumbers('won 2-7 and 3:1, aged 5-8%, 2023-24')
+    expect(claims.map((c) => [c.key, c.joined === true])).toEqual([
+      ['# 2', true],
+      ['# 7', true],
+      ['# 3', true],
+      ['# 1', true],
+      ['# 5', false],
+      ['% 8', false],
+      ['# 2023', false],
+      ['# 24', false],
+    ])
+  })
+
+  test('reads ordinal and multiplier words only when asked', () => {
+    expect(keys('his sixth title, twice, both sides, the twenty-first')).toEqual([])
+    const implied = extractNumbers('his sixth title, twice, both sides, the twenty-first, the first and second', { implied: true })
+    expect(implied.map((c) => [c.text, c.value, c.implied])).toEqual([
+      ['sixth', 6, 'ordinal'],
+      ['twice', 2, 'multiplier'],
+      ['both', 2, 'multiplier'],
+      ['twenty-first', 21, 'ordinal'],
+    ])
+  })
+
+  test('reads the bound or approximation before a number', () => {
+    const bounds = (text: string) => extractNumbers(text).map((c) => c.bound)
+    expect(bounds('more than 100, over 5, at least 3, 100+ fans, fewer than 50, under 9, up to 7, about 90%, nearly 40, ~12, 66')).toEqual([
+      'above', 'above', 'atLeast', 'atLeast', 'below', 'below', 'atMost', 'about', 'about', 'about', undefined,
+    ])
   })
 })

@@ -1,0 +1,176 @@
+// Numbers a source states without writing them: counts of the items it lists, sums of a
+// few of its numbers and percent changes between two of them. Summaries state these
+// constantly ("The passage describes two films", "+88%"), so they count as support unless
+// a check asks to be strict.
+//
+// Derivations are bounded so that a source of any size stays linear: sums and changes are
+// formed only between numbers of one sentence, from its first MAX_PER_SENTENCE numbers,
+// and no more than MAX_DERIVED values are kept in all.
+import type { NumericClaim } from './numbers.js'
+import { contentWords } from './qualifiers.js'
+
+/** A value derived from numbers or lists of a source. */
+export interface DerivedValue {
+  value: number
+  /** `''`, `'%'` or a currency code, as in {@link NumericClaim.unit}. */
+  unit: string
+  /** How it was derived: `count` of listed items, `sum`, or percent `change`. */
+  how: 'count' | 'sum' | 'change'
+  /** What a message shows: `5 + 7`, `2,400 → 4,500 (+87.5%)`, `3 items: Alpha, Beta, Gamma`. */
+  text: string
+  /** Content words (stems) of the sentence or list it comes from, for `context` mode. */
+  context: ReadonlySet<string>
+}
+
+/** Numbers of one sentence that take part in sums and changes. */
+export const MAX_PER_SENTENCE = 12
+/** Derived values kept per source, at most. */
+export const MAX_DERIVED = 50_000
+
+const SENTENCE_END = /[.!?](?=\s|$)|\n/g
+const LIST_LINE = /^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+(\S.*)$/
+const WORDS = /[A-Za-z'-]+/g
+
+function summable(c: NumericClaim): boolean {
+  return (c.kind === 'number' || c.kind === 'money' || c.kind === 'percent') && !c.joined && !c.implied && c.value > 0
+}
+
+const fmt = (n: number) => Number(n.toPrecision(6)).toLocaleString('en-US')
+
+/** The values derivable from `text`, whose numeric claims are `claims` (sorted by index). */
+export function deriveValues(text: string, claims: readonly NumericClaim[]): DerivedValue[] {
+  const out: DerivedValue[] = []
+  const push = (d: DerivedValue) => out.length < MAX_DERIVED && out.push(d)
+  let next = 0
+  let start = 0
+  const sentence = (end: number) => {
+    const numbers: NumericClaim[] = []
+    while (next < claims.length && claims[next]!.index < end) {
+      const c = claims[next++]!
+      if (c.index >= start && summable(c) && numbers.length < MAX_PER_SENTENCE) numbers.push(c)
+    }
+    const body = text.slice(start, end)
+    let words: Set<string> | undefined
+    const context = () => (words ??= contentWords(body))
+    arithmetic(numbers, context, push)
+    const n = seriesLength(body)
+    if (n) push({ value: n.count, unit: '', how: 'count', text: `${n.count} items: ${n.items}`, context: context() })
+  }
+  SENTENCE_END.lastIndex = 0
+  for (let m = SENTENCE_END.exec(text); m && out.length < MAX_DERIVED; m = SENTENCE_END.exec(text)) {
+    sentence(m.index + 1)
+    start = m.index + 1
+  }
+  sentence(text.length)
+  for (const list of listRuns(text)) push(list)
+  const speakers = speakerCount(text)
+  if (speakers) push(speakers)
+  return out
+}
+
+function arithmetic(numbers: NumericClaim[], context: () => Set<string>, push: (d: DerivedValue) => unknown): void {
+  for (let i = 0; i < numbers.length; i++) {
+    for (let j = i + 1; j < numbers.length; j++) {
+      const a = numbers[i]!
+      const b = numbers[j]!
+      if (a.unit !== b.unit) continue
+      push({ value: a.value + b.value, unit: a.unit, how: 'sum', text: `${a.text} + ${b.text}`, context: context() })
+      if (a.value === b.value) continue
+      for (const [from, to] of [[a, b], [b, a]] as const) {
+        const change = ((to.value - from.value) / from.value) * 100
+        push({ value: change, unit: '%', how: 'change', text: `${from.text} → ${to.text} (${change > 0 ? '+' : ''}${fmt(change)}%)`, context: context() })
+      }
+    }
+  }
+  if (numbers.length >= 3 && numbers.every((c) => c.unit === numbers[0]!.unit)) {
+    const total = numbers.reduce((sum, c) => sum + c.value, 0)
+    push({ value: total, unit: numbers[0]!.unit, how: 'sum', text: numbers.map((c) => c.text).join(' + '), context: context() })
+  }
+}
+
+const isName = (word: string | undefined) => word !== undefined && /^[A-Z][a-z]/.test(word)
+
+/**
+ * The items of an enumeration in a sentence: "Alpha, Beta and Gamma" (three), or two
+ * capitalised names joined by "and" ("Alpha and Beta"), since "X and Y" in general is too
+ * common to count as a list.
+ */
+export function seriesLength(sentence: string): { count: number; items: string } | undefined {
+  const segments = sentence.split(/\s*[,;]\s*/)
+  for (let k = 0; k < segments.length; k++) {
+    const joint = /^(.*?)\b(?:and|or)\s+(.+)$/.exec(segments[k]!)
+    if (!joint) continue
+    const last = (joint[2]!.match(WORDS) ?? []).slice(0, 4).join(' ')
+    if (k === 0) {
+      const beforeWords = joint[1]!.match(WORDS) ?? []
+      const afterWords = joint[2]!.match(WORDS) ?? []
+      if (beforeWords.length > 1 && isName(beforeWords[beforeWords.length - 1]) && isName(afterWords[0])) {
+        return { count: 2, items: `${beforeWords[beforeWords.length - 1]}, ${afterWords[0]}` }
+      }
+      continue
+    }
+    const items: string[] = []
+    // Short segments before the joint are items; the first longer one holds the lead-in
+    // and the first item, and ends the run.
+    for (let i = k - 1; i >= 0; i--) {
+      const words = segments[i]!.match(WORDS) ?? []
+      // The first item shares its segment with the lead-in; its last word names it.
+      items.unshift(words.slice(i === 0 || words.length > 4 ? -1 : -4).join(' '))
+      if (words.length > 4) break
+    }
+    // The item before "and" is as short as the others, or the commas join clauses.
+    const beforeJoint = joint[1]!.match(WORDS) ?? []
+    if (beforeJoint.length > 4) continue
+    if (beforeJoint.length) items.push(beforeJoint.join(' '))
+    items.push(last)
+    return { count: items.length, items: items.join(', ') }
+  }
+  return undefined
+}
+
+const SPEAKER = /^[ \t]*([A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,2}):[ \t]/gm
+
+// The speakers of a dialogue or transcript ("Steve: …" lines): a chat of two people is
+// summarised as "two friends". At least three such lines, so that a "Note:" or two is no
+// dialogue.
+function speakerCount(text: string): DerivedValue | undefined {
+  const names = new Set<string>()
+  let lines = 0
+  SPEAKER.lastIndex = 0
+  for (let m = SPEAKER.exec(text); m && names.size <= 100; m = SPEAKER.exec(text)) {
+    names.add(m[1]!)
+    lines++
+  }
+  if (lines < 3 || names.size < 2 || names.size > 100) return undefined
+  return { value: names.size, unit: '', how: 'count', text: `${names.size} speakers: ${[...names].slice(0, 5).join(', ')}`, context: contentWords([...names].join(' ')) }
+}
+
+// Runs of list lines at one indent ("- a\n- b\n\n- c" is one run of three).
+function* listRuns(text: string): Generator<DerivedValue> {
+  let lead = ''
+  let run: string[] = []
+  let indent = ''
+  let previous = ''
+  const flush = function* () {
+    if (run.length >= 2) yield { value: run.length, unit: '', how: 'count' as const, text: `${run.length} items: ${run.join(', ')}`, context: contentWords(`${lead} ${run.join(' ')}`) }
+    run = []
+  }
+  let from = 0
+  while (from <= text.length) {
+    const nl = text.indexOf('\n', from)
+    const line = text.slice(from, nl === -1 ? text.length : nl)
+    from = nl === -1 ? text.length + 1 : nl + 1
+    const m = LIST_LINE.exec(line)
+    if (m && (run.length === 0 || m[1] === indent)) {
+      if (run.length === 0) {
+        indent = m[1]!
+        lead = previous
+      }
+      run.push(m[2]!.slice(0, 40))
+    } else if (line.trim() !== '' && !(m && m[1]!.length > indent.length)) {
+      yield* flush()
+      previous = line
+    }
+  }
+  yield* flush()
+}

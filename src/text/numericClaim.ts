@@ -1,0 +1,138 @@
+// The numeric claim: what extractNumbers returns for each number it finds.
+import { type Bound, boundAround, contextAround } from './qualifiers.js'
+import { besideDecrease } from './sign.js'
+
+/** How an implied number is stated: an ordinal, a multiplier or a spoken price. */
+export type Implied = 'ordinal' | 'multiplier' | 'spoken'
+
+const FORMS: readonly (Implied | undefined)[] = [undefined, undefined, 'ordinal', 'multiplier', 'spoken']
+const BOUNDS: readonly Bound[] = ['above', 'atLeast', 'below', 'atMost', 'about']
+
+/** What a numeric claim states. */
+export type ClaimKind = 'number' | 'money' | 'percent' | 'year' | 'date' | 'time'
+
+/** A number, amount, percentage, year, date or clock time found in text. */
+export interface NumericClaim {
+  /** The claim as written, e.g. `$10M` or `March 5, 2024`. */
+  text: string
+  /** Offset of `text` in the string given to `extractNumbers`. */
+  index: number
+  kind: ClaimKind
+  /**
+   * The value with scale applied (`1.5k` → 1500), negative when written with a minus
+   * sign (`-8%`, `−8%`, `-$5M`). For dates, the year or `NaN`; for clock times, the
+   * minutes since midnight.
+   */
+  value: number
+  /** `''`, `'%'`, `'quarter'` or an ISO currency code such as `'USD'`. */
+  unit: string
+  /** Present for dates; missing parts are left out. */
+  date?: { year?: number; month?: number; day?: number }
+  /** A canonical spelling: `USD 10000000`, `% 25`, `% -8`, `date 2024-03-05`. */
+  readonly key: string
+  /**
+   * Whether a word of decrease stands beside the number ("fell 8%", "down by 8%", "a
+   * decline of 8%", "an 8% drop"), which lets it stand for a negative value.
+   */
+  readonly decrease?: boolean
+  /**
+   * Set on either side of a score or ratio (`2-7`, `3:1`): such a number supports only
+   * another side of a score, not a count ("two").
+   */
+  readonly joined?: boolean
+  /**
+   * Set on a number stated by an ordinal word (`sixth`) or a multiplier (`twice`,
+   * `both`), or by two spoken number words read as a price (`twelve fifty`, 12.50), which
+   * `extractNumbers` returns only with `{ implied: true }`.
+   */
+  readonly implied?: Implied
+  /** The bound or approximation stated with the number: "more than 100" is `above`. */
+  readonly bound?: Bound
+  /** Up to two content words, as stems, after and before the number (see `contextAround`). */
+  readonly context?: { readonly after: readonly string[]; readonly before: readonly string[] }
+}
+
+function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']): string {
+  if (kind === 'date') {
+    const d = date ?? {}
+    const pad = (n: number | undefined, w: number) => (n === undefined ? '*'.repeat(w) : String(n).padStart(w, '0'))
+    return `date ${pad(d.year, 4)}-${pad(d.month, 2)}-${pad(d.day, 2)}`
+  }
+  if (kind === 'time') return `time ${String(Math.floor(value / 60)).padStart(2, '0')}:${String(value % 60).padStart(2, '0')}`
+  return `${unit || '#'} ${Number.isInteger(value) ? value : Number(value.toPrecision(12))}`
+}
+
+// A class rather than a literal: every claim has one shape, and `key`, which costs a
+// number-to-string conversion, and the facts read from the words around the claim
+// (`decrease`, `bound`, `context`) are only worked out for the few claims a message or a
+// look-up needs. They share one lazily made object, and the form one small integer, to
+// keep a million claims light.
+export class Claim implements NumericClaim {
+  #around: { decrease?: boolean; context?: NumericClaim['context'] } | undefined
+  // Bits 0–2: the form (0 plain, 1 joined, else its index in FORMS); bits 3–5: the bound,
+  // 0 until read, 1 for none, else 2 + its index in BOUNDS.
+  #facts: number
+  // The folded text the claim was read from, and its span there.
+  readonly #scanned: string
+  readonly #start: number
+  readonly #end: number
+
+  constructor(
+    readonly text: string,
+    readonly index: number,
+    readonly kind: ClaimKind,
+    readonly value: number,
+    readonly unit: string,
+    readonly date: NumericClaim['date'],
+    scanned: string,
+    start: number,
+    end: number,
+    joined?: boolean,
+    implied?: Implied,
+  ) {
+    this.#facts = joined ? 1 : implied ? FORMS.indexOf(implied) : 0
+    this.#scanned = scanned
+    this.#start = start
+    this.#end = end
+  }
+
+  get key(): string {
+    return keyOf(this.kind, this.value, this.unit, this.date)
+  }
+
+  get joined(): boolean {
+    return (this.#facts & 7) === 1
+  }
+
+  get implied(): Implied | undefined {
+    return FORMS[this.#facts & 7]
+  }
+
+  get decrease(): boolean {
+    const around = (this.#around ??= {})
+    around.decrease ??= besideDecrease(this.#scanned, this.#start, this.#end)
+    return around.decrease
+  }
+
+  get bound(): Bound | undefined {
+    let code = this.#facts >> 3
+    if (code === 0) {
+      const bound = this.kind === 'year' || this.kind === 'date' || this.kind === 'time' ? undefined : boundAround(this.#scanned, this.#start, this.#end)
+      code = bound ? 2 + BOUNDS.indexOf(bound) : 1
+      this.#facts |= code << 3
+    }
+    return code === 1 ? undefined : BOUNDS[code - 2]
+  }
+
+  get context(): NonNullable<NumericClaim['context']> {
+    const around = (this.#around ??= {})
+    around.context ??= contextAround(this.#scanned, this.#start, this.#end)
+    return around.context
+  }
+
+  toJSON(): NumericClaim {
+    const { text, index, kind, value, unit, date, key, joined, implied } = this
+    return { text, index, kind, value, unit, ...(date && { date }), key, ...(joined && { joined }), ...(implied && { implied }) }
+  }
+}
+

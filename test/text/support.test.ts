@@ -1,0 +1,214 @@
+import { describe, expect, test } from 'vitest'
+import { ClaimIndex, type SupportOptions } from '../../src/text/claims.js'
+import { extractNumbers } from '../../src/text/numbers.js'
+
+// Whether every claim of `claim` is supported by `source`, read as the matcher reads them.
+const supported = (claim: string, source: string, options: SupportOptions & { derived?: boolean } = {}) => {
+  const index = new ClaimIndex(extractNumbers(source, { implied: options.derived !== false }), { text: source, derived: options.derived })
+  const claims = extractNumbers(claim)
+  expect(claims.length, `claims in ${JSON.stringify(claim)}`).toBeGreaterThan(0)
+  return claims.every((c) => index.support(c, options) !== undefined)
+}
+
+describe('ordinals and multipliers in the source', () => {
+  test('an ordinal word supports its cardinal, and no other', () => {
+    expect(supported('six titles', 'He won his sixth title.')).toBe(true)
+    expect(supported('6 titles', 'He won his sixth title.')).toBe(true)
+    expect(supported('seven titles', 'He won his sixth title.')).toBe(false)
+    expect(supported('21 wins', 'It was his twenty-first win.')).toBe(true)
+    // "third" is as often a fraction ("a third") or a party: it supports nothing.
+    expect(supported('three parts', 'A third of it was sold to a third party.')).toBe(false)
+  })
+
+  test('"twice", "both" and "trio" support the number they stand for', () => {
+    expect(supported('two times', 'She was elected twice.')).toBe(true)
+    expect(supported('two companies', 'Both companies agreed.')).toBe(true)
+    expect(supported('three singers', 'The trio sang.')).toBe(true)
+    expect(supported('three times', 'She was elected twice.')).toBe(false)
+  })
+
+  test('with derived: false, ordinal and multiplier words support nothing', () => {
+    expect(supported('six titles', 'He won his sixth title.', { derived: false })).toBe(false)
+    expect(supported('two companies', 'Both companies agreed.', { derived: false })).toBe(false)
+  })
+})
+
+describe('spoken prices', () => {
+  test('"twelve fifty" supports 12.50 and 1250, not 62', () => {
+    expect(supported('12.50 euros', 'It was twelve fifty euros.')).toBe(true)
+    expect(supported('at 12.50', 'It was twelve fifty.')).toBe(true)
+    expect(supported('62 euros', 'It was twelve fifty euros.')).toBe(false)
+    expect(supported('12.50 euros', 'It was twelve fifty euros.', { derived: false })).toBe(false)
+  })
+})
+
+describe('money', () => {
+  test('an amount is supported by the same number written without its currency, a percentage is not', () => {
+    expect(supported('€840', 'Total: 840 (EUR)')).toBe(true)
+    expect(supported('€850', 'Total: 840 (EUR)')).toBe(false)
+    expect(supported('$840', 'Total: €840')).toBe(false)
+    expect(supported('84%', 'Total: 84 stores')).toBe(false)
+  })
+})
+
+describe('clock times and scores', () => {
+  test('a clock time does not support its hour or minutes, but supports the same time', () => {
+    expect(supported('three people', 'The train left at 03:30.')).toBe(false)
+    expect(supported('30 people', 'The train left at 03:30.')).toBe(false)
+    expect(supported('at 3:30', 'The train left at 03:30.')).toBe(true)
+    expect(supported('at 3:45', 'The train left at 03:30.')).toBe(false)
+    expect(supported('at 3 pm', 'It opened at 3pm.')).toBe(true)
+    expect(supported('three shops', 'It opened at 3pm.')).toBe(false)
+  })
+
+  test('two spoken number words support the clock time they say', () => {
+    expect(supported('at 3:15pm', 'We meet at three fifteen.')).toBe(true)
+    expect(supported('at 3:20pm', 'We meet at three fifteen.')).toBe(false)
+    expect(supported('at 3:15pm', 'We meet at three fifteen.', { derived: false })).toBe(false)
+  })
+
+  test('a time on the hour is supported by its hour written alone, and no other', () => {
+    expect(supported('meet at 7 pm', "Let's meet at 7, ok?")).toBe(true)
+    expect(supported('meet at 19:00', "Let's meet at 7, ok?")).toBe(true)
+    expect(supported('meet at 8 pm', "Let's meet at 7, ok?")).toBe(false)
+    expect(supported('meet at 7:30 pm', "Let's meet at 7, ok?")).toBe(false)
+    expect(supported('meet at 7 pm', 'They lost 7-2.')).toBe(false)
+  })
+
+  test('a score supports the same score, either way round, but not a bare count', () => {
+    expect(supported('won 7-2', 'They lost 2-7.')).toBe(true)
+    expect(supported('a 2–7 defeat', 'They lost 2-7.')).toBe(true)
+    expect(supported('two goals', 'They lost 2-7.')).toBe(false)
+    expect(supported('won 3-2', 'They lost 2-7.')).toBe(false)
+  })
+})
+
+describe('bounds and approximations', () => {
+  test('"more than N" is supported by a larger value, not by a smaller one', () => {
+    expect(supported('more than 100 people', 'In all, 116 people came.')).toBe(true)
+    expect(supported('more than 100 people', 'In all, 90 people came.')).toBe(false)
+    expect(supported('at least 100 people', 'In all, 100 people came.')).toBe(true)
+    expect(supported('over 1,000 jobs', 'It cut 1,450 jobs.')).toBe(true)
+  })
+
+  test('"fewer than N" is supported by a smaller value, not by a larger one', () => {
+    expect(supported('fewer than 50 seats', 'It won 41 seats.')).toBe(true)
+    expect(supported('fewer than 50 seats', 'It won 55 seats.')).toBe(false)
+  })
+
+  test('a bound is supported by a figure inside it, not by another bound', () => {
+    expect(supported('at least five people', 'At least six people died.')).toBe(false)
+    expect(supported('more than 10 people', 'More than 12 people came.')).toBe(false)
+    expect(supported('at least six people', 'At least six people died.')).toBe(true)
+    expect(supported('at least five people', 'Six people died.')).toBe(true)
+  })
+
+  test('a bound does not reach past twice or half its number', () => {
+    expect(supported('more than 100 people', 'In all, 250 people came.')).toBe(false)
+    expect(supported('fewer than 50 seats', 'It won 20 seats.')).toBe(false)
+  })
+
+  test('"about N" is supported within the approximation tolerance, 5% by default', () => {
+    expect(supported('about 90%', 'Turnout was 88.6%.')).toBe(true)
+    expect(supported('about 90%', 'Turnout was 84%.')).toBe(false)
+    expect(supported('90%', 'Turnout was 88.6%.')).toBe(false)
+    expect(supported('about 90%', 'Turnout was 84%.', { approximate: 0.1 })).toBe(true)
+    expect(supported('about 90%', 'Turnout was 88.6%.', { approximate: 0 })).toBe(false)
+  })
+
+  test('tolerance, bounds and approximations never apply to years or dates', () => {
+    expect(supported('in 1995', 'It opened in 2014.', { tolerance: 0.01 })).toBe(false)
+    expect(supported('around 2015', 'It opened in 2014.')).toBe(false)
+    expect(supported('after more than 2000', 'It opened in 2014.')).toBe(false)
+    expect(supported('in 2014', 'It opened in 2014.', { tolerance: 0.01 })).toBe(true)
+    expect(supported('1,000 people', '990 people', { tolerance: 0.01 })).toBe(true)
+  })
+})
+
+describe('derivations', () => {
+  test('a count of the items the source lists', () => {
+    const source = 'The festival showed Alpha, Beta and Gamma. Critics liked it.'
+    expect(supported('three films', source)).toBe(true)
+    expect(supported('four films', source)).toBe(false)
+    expect(supported('two films', 'The festival showed Alpha and Beta.')).toBe(true)
+    expect(supported('three films', 'The festival showed Alpha and Beta.')).toBe(false)
+    // Clauses joined by commas are no list.
+    const clauses = 'With Acme, you get tools, support that not only helps you grow but saves you time and money.'
+    expect(supported('three plans', clauses) || supported('four plans', clauses)).toBe(false)
+    expect(supported('3 reasons', 'Reasons:\n- cost\n- speed\n- safety\n\nEnd.')).toBe(true)
+    expect(supported('4 reasons', 'Reasons:\n- cost\n- speed\n- safety\n\nEnd.')).toBe(false)
+  })
+
+  test('a count of the speakers of a dialogue', () => {
+    const chat = 'Steve: are we going?\nCarly: yes, at noon\nSteve: great'
+    expect(supported('Two friends plan a trip.', chat)).toBe(true)
+    expect(supported('Three friends plan a trip.', chat)).toBe(false)
+  })
+
+  test('a count of listed items is a count of things, never a measure of time or size', () => {
+    const source = 'Track value, churn rate and return on investment.'
+    expect(supported('three metrics', source)).toBe(true)
+    expect(supported('for three months', source)).toBe(false)
+    expect(supported('three times', source)).toBe(false)
+    expect(supported('three miles', source)).toBe(false)
+  })
+
+  test('a sum of two numbers of one sentence, or of all of them, but not across sentences', () => {
+    expect(supported('12 goals', 'He scored 5 in the first half and 7 in the second.')).toBe(true)
+    expect(supported('15 goals', 'Scores were 3, 5 and 7 across the rounds.')).toBe(true)
+    expect(supported('13 goals', 'He scored 5 in the first half and 7 in the second.')).toBe(false)
+    expect(supported('12 goals', 'He scored 5 in the first half. Then 7 in the second.')).toBe(false)
+  })
+
+  test('a percent change between two numbers of one sentence, rounded as written', () => {
+    const source = 'Sales rose from 2,400 last year to 4,500 this year.'
+    expect(supported('+88%', source)).toBe(true)
+    expect(supported('87.5%', source)).toBe(true)
+    expect(supported('47%', source)).toBe(true)
+    expect(supported('90%', source)).toBe(false)
+    expect(supported('87%', source)).toBe(false)
+  })
+
+  test('derived: false turns every derivation off', () => {
+    expect(supported('three films', 'The festival showed Alpha, Beta and Gamma.', { derived: false })).toBe(false)
+    expect(supported('12 goals', 'He scored 5 in the first half and 7 in the second.', { derived: false })).toBe(false)
+    expect(supported('+88%', 'Sales rose from 2,400 last year to 4,500 this year.', { derived: false })).toBe(false)
+  })
+
+  test('a year, date or clock time is never summed or compared', () => {
+    expect(supported('4,014 votes', 'In 2014 there were 2,000 votes.')).toBe(false)
+    expect(supported('4,014 votes', 'On May 3, 2014 there were 2,000 votes.')).toBe(false)
+  })
+
+  test('derivations stay bounded on a source with many numbers', () => {
+    const source = `${Array.from({ length: 5000 }, (_, i) => String(i + 10)).join(', ')}.`
+    const index = new ClaimIndex(extractNumbers(source, { implied: true }), { text: source })
+    // 10 + 21 is within the first twelve numbers of the sentence; 5000 + 5009 is past them.
+    expect(index.support(extractNumbers('31')[0]!)).toBeDefined()
+    expect(index.support(extractNumbers('10,009')[0]!)).toBeUndefined()
+  })
+})
+
+describe('context mode', () => {
+  test('the supporting number must share a noun or unit phrase', () => {
+    expect(supported('a four-wicket win', 'He made four ducks.', { context: true })).toBe(false)
+    expect(supported('a four-wicket win', 'He made four ducks.')).toBe(true)
+    expect(supported('a four-wicket win', 'They won by four wickets.', { context: true })).toBe(true)
+    expect(supported('lost 4 wickets', 'They won by four wickets.', { context: true })).toBe(true)
+    // Without a noun after it, a claim is compared by the words before it.
+    expect(supported('he scored 4', 'They won by four wickets.', { context: true })).toBe(false)
+  })
+
+  test('a bare year is not supported by the date of another event', () => {
+    const source = 'The company was founded on May 3, 2014. The war ended in 1995.'
+    expect(supported('The company was founded in 2014.', source, { context: true })).toBe(true)
+    expect(supported('The war ended in 2014.', source, { context: true })).toBe(false)
+    expect(supported('The war ended in 2014.', source)).toBe(true)
+  })
+
+  test('a count must name something its enumeration mentions', () => {
+    const source = 'The festival showed the films Alpha, Beta and Gamma.'
+    expect(supported('three films', source, { context: true })).toBe(true)
+    expect(supported('three awards', source, { context: true })).toBe(false)
+  })
+})
