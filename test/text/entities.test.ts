@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { EntityHaystack, extractEntities } from '../../src/text/entities.js'
+import { extractNames } from '../../src/text/names.js'
 
 describe('EntityHaystack.find', () => {
   const find = (text: string, entity: string, caseSensitive = false) => new EntityHaystack(text).find(entity, { caseSensitive })
@@ -23,6 +24,12 @@ describe('EntityHaystack.find', () => {
   test('tolerates possessives, typographic or not', () => {
     expect(find("Apple's revenue", 'Apple')?.text).toBe("Apple's")
     expect(find('Apple’s revenue', 'Apple')?.text).toBe('Apple’s')
+  })
+
+  test('capitalized: only an occurrence written with a capital counts', () => {
+    expect(new EntityHaystack('they cook dinner, Cook said').find('Cook', { capitalized: true })).toMatchObject({ text: 'Cook', column: 19 })
+    expect(new EntityHaystack('they cook dinner').find('Cook', { capitalized: true })).toBeUndefined()
+    expect(new EntityHaystack('they cook dinner').find('Cook')).toMatchObject({ text: 'cook' })
   })
 
   test('respects word boundaries', () => {
@@ -86,5 +93,60 @@ describe('extractEntities', () => {
 
   test('limits extraction to the kinds asked for', () => {
     expect(extractEntities('Tim Cook earned $5 million.', ['amount']).map((e) => e.text)).toEqual(['$5 million'])
+  })
+
+  const names = (text: string, kinds: ('person' | 'organization' | 'place')[] = ['person', 'organization', 'place']) => extractEntities(text, kinds).map((e) => e.text)
+
+  test('a possessive is not part of the name', () => {
+    expect(names("Belgium's Eden Hazard scored twice.")).toEqual(['Eden Hazard', 'Belgium'])
+    expect(names('Officials in Belgium’s capital met.')).toEqual(['Belgium'])
+  })
+
+  test('a title or role before a name is not part of it, in any case', () => {
+    expect(names('president barack obama met chancellor angela merkel in berlin.', ['person'])).toEqual(['barack obama', expect.stringMatching(/^angela/)])
+    expect(names('Chancellor Angela Merkel met Mr. Smith and Chief Executive Tim Cook.', ['person'])).toEqual(['Angela Merkel', 'Smith', 'Tim Cook'])
+    // The name itself is never taken for a title, even when tagged as one.
+    expect(names('mr cook said so.', ['person'])).toEqual(['cook'])
+  })
+
+  test('a list of names is one entity per name', () => {
+    expect(names('Leaders met in Paris, France and then in Riga, Latvia on Monday.', ['place'])).toEqual(['Paris', 'France', 'Riga', 'Latvia'])
+    expect(names('Martin Luther King, Jr. spoke in Washington, D.C.')).toEqual(['Martin Luther King', 'Washington', 'D.C'])
+  })
+
+  test('common nouns and stray lower-case words are not names', () => {
+    expect(names('The England team lost to Wales. The company said so.')).toEqual(['England', 'Wales'])
+    expect(names('The Labour Party met the Manchester United team.', ['organization'])).toEqual(['Labour Party', 'Manchester United'])
+    expect(names('the england team lost to wales.', ['organization'])).toEqual(['england'])
+  })
+
+  test('a company named with its legal form is the company without it', () => {
+    expect(names('Apple, Inc. and Goldman Sachs Group Inc. grew.', ['organization']).sort()).toEqual(['Apple', 'Goldman Sachs Group'])
+    expect(names('shares of apple inc. rose, as at a limited company.', ['organization'])).toEqual(['apple'])
+    expect(names('Supplies were limited, Corporation tax rose.', ['organization'])).toEqual([])
+  })
+
+  test('a surname used alone after the full name is the same person, and the full name carries it', () => {
+    expect(extractEntities('Tim Cook opened the event. Later, Cook said sales were strong.', ['person'])).toEqual([{ text: 'Tim Cook', kind: 'person', surname: 'Cook' }])
+    expect(extractEntities('Cook said sales rose, Tim Cook added.', ['person'])).toEqual([{ text: 'Tim Cook', kind: 'person', surname: 'Cook' }])
+    // Two people share the surname: it names neither.
+    expect(extractEntities('Tim Cook and Mary Cook spoke.', ['person'])).toEqual([
+      { text: 'Tim Cook', kind: 'person' },
+      { text: 'Mary Cook', kind: 'person' },
+    ])
+  })
+
+  test('a lower-case source borrows the capitals of the cased text it is checked against', () => {
+    const source = 'the european central bank held rates, officials in frankfurt said.'
+    expect(names(source)).not.toContain('european central bank')
+    expect(extractEntities(source, ['organization', 'place'], { casedText: 'The decision of the European Central Bank surprised few.' }).map((e) => e.text)).toEqual(['European Central Bank', 'frankfurt'])
+    // A cased source is read as it is.
+    expect(extractEntities('The bank held rates.', ['organization'], { casedText: 'The Bank held rates.' })).toEqual([])
+  })
+
+  test('the names of a source are extracted once', () => {
+    const source = 'Tim Cook met Satya Nadella in Seattle.'
+    expect(extractNames(source)).toBe(extractNames(source))
+    expect(extractNames(source.toLowerCase())).not.toBe(extractNames(source))
   })
 })

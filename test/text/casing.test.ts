@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'vitest'
+import { casingOf, truecase } from '../../src/text/casing.js'
+
+describe('casingOf', () => {
+  test('tells prose, lower-case text and scripts without case apart', () => {
+    expect(casingOf('The bank held rates. Its president spoke in Frankfurt.')).toBe('cased')
+    expect(casingOf('the bank held rates . its president spoke in frankfurt .')).toBe('lower')
+    expect(casingOf(`${'the bank held rates. '.repeat(20)}ECB`)).toBe('lower')
+    expect(casingOf('据报道，苹果公司收入增长')).toBe('uncased')
+    expect(casingOf('')).toBe('uncased')
+  })
+})
+
+describe('truecase', () => {
+  test('writes the words the donor capitalises in mid-sentence as the donor does', () => {
+    expect(truecase('angela merkel met the bbc.', 'Talks with Merkel, said the BBC.')).toBe('angela Merkel met the BBC.')
+  })
+
+  test('ignores capitals at a sentence or list-item start, and single letters', () => {
+    expect(truecase('the talks went on. i said so.', 'Talks went on.\n- The end. I said so.')).toBe('the talks went on. i said so.')
+  })
+
+  test('reads across numbers and commas within a sentence', () => {
+    expect(truecase('in 2024 apple sold more.', 'In 2024 Apple, it said, sold more.')).toBe('in 2024 Apple sold more.')
+  })
+
+  test('leaves a cased text, or a text with a lower-case donor, as it is', () => {
+    expect(truecase('The bbc said.', 'The BBC said.')).toBe('The bbc said.')
+    expect(truecase('the bbc said.', 'the bbc said.')).toBe('the bbc said.')
+  })
+
+  test('is linear on a megabyte', () => {
+    const big = 'word '.repeat(210_000)
+    expect(truecase(big, `${'Said the BBC '.repeat(80_000)}`)).toBe(big)
+  })
+})
