@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
-import { EntityHaystack, extractEntities, type EntityKind, type EntityLocation, type SourceEntity } from '../src/text/entities.js'
+import { acronymOf, EntityHaystack, extractEntities, type EntityKind, type EntityLocation, type SourceEntity } from '../src/text/entities.js'
 import { casingOf } from '../src/text/casing.js'
 import { ClaimIndex } from '../src/text/claims.js'
 import { extractNumbers } from '../src/text/numbers.js'
@@ -37,7 +37,7 @@ interface Outcome {
   entity: string
   kind?: EntityKind
   /** `via` is the alias or surname that was found instead of the entity itself. */
-  found?: EntityLocation & { via?: string; by?: 'alias' | 'surname' }
+  found?: EntityLocation & { via?: string; by?: 'alias' | 'surname' | 'acronym' | 'expansion' }
 }
 
 const HINT = "Example: toPreserveEntities(['Apple', 'Tim Cook'], { aliases: { 'Tim Cook': ['Cook'] } }) or toPreserveEntities({ from: article, minRatio: 0.8 })."
@@ -50,14 +50,24 @@ function checkEntity(haystack: EntityHaystack, entity: string, aliases: Record<s
   return { entity }
 }
 
-// A person first named in full is kept by the surname alone, as prose refers to people
-// ("Cook said"); written with its capital unless the output has none to give.
 function checkSourceEntity(haystack: EntityHaystack, claims: ClaimIndex | undefined, e: SourceEntity, aliases: Record<string, string[]> | undefined, caseSensitive: boolean, outputCased: () => boolean): Outcome {
   if (!e.claim) {
     const outcome = { ...checkEntity(haystack, e.text, aliases, caseSensitive), kind: e.kind }
-    if (outcome.found || e.surname === undefined) return outcome
-    const found = haystack.find(e.surname, { caseSensitive, capitalized: outputCased() })
-    return found ? { ...outcome, found: { ...found, via: e.surname, by: 'surname' } } : outcome
+    if (outcome.found) return outcome
+    // A person first named in full is kept by the surname alone, as prose refers to people
+    // ("Cook said"); written with its capital unless the output has none to give.
+    if (e.surname !== undefined) {
+      const found = haystack.find(e.surname, { caseSensitive, capitalized: outputCased() })
+      if (found) return { ...outcome, found: { ...found, via: e.surname, by: 'surname' } }
+    }
+    // An organisation or place is kept by its acronym written in capitals ("LA" for "Los
+    // Angeles"), and an acronym by capitalised words with its initials.
+    if (e.kind === 'organization' || e.kind === 'place') {
+      const acronym = acronymOf(e.text)
+      const found = acronym !== undefined ? haystack.find(acronym, { caseSensitive: true }) : haystack.findExpansion(e.text)
+      if (found) return { ...outcome, found: { ...found, via: acronym ?? found.text, by: acronym !== undefined ? 'acronym' : 'expansion' } }
+    }
+    return outcome
   }
   const match = claims!.support(e.claim)
   return match ? { entity: e.text, kind: e.kind, found: haystack.locate(match.index, match.index + match.text.length) } : { entity: e.text, kind: e.kind }

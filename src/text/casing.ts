@@ -4,36 +4,54 @@
 // lower-case text it misses names it cannot recognise from its word lists.
 
 /**
- * How a text uses capitals: `'cased'` when a fair share of its words start with one (as
- * prose does, with sentence starts and names), `'lower'` when it has letters with case but
- * almost no capitals, `'uncased'` when its letters have no case (Chinese, Arabic…).
+ * How a text uses capitals: `'cased'` when it writes names with them, as prose does;
+ * `'lower'` when it has letters with case but capitalises names rarely or never (all lower
+ * case, or capitals only at sentence starts, as some corpora and pipelines write);
+ * `'uncased'` when its letters have no case (Chinese, Arabic…).
  */
 export type Casing = 'cased' | 'lower' | 'uncased'
 
-// A word's first letter, where the letter has an upper- and lower-case form.
-const WORD_START = /(?<![\p{L}\p{M}\p{N}'’])[\p{Lu}\p{Ll}]/gu
+const WORD = /[\p{L}\p{M}]+/gu
 const UPPER = /\p{Lu}/u
+// Between two words of one sentence: spaces, commas, quotes, hyphens inside a phrase,
+// numbers. A full stop, a line break or a list marker starts a sentence, whose capital says
+// nothing about names.
+const SAME_SENTENCE = /^[ \t,;"'“”‘’()&%$€£\p{N}-]*$/u
 // Prose capitalises at least every sentence start, about one word in twenty; a text under
 // one in fifty is lower case with a stray acronym or two.
 const MIN_CAPITAL_SHARE = 0.02
+// Inside sentences, news prose capitalises a name every few dozen words at the least; a
+// text of some length that capitalises fewer than one word in a hundred there writes its
+// names in lower case.
+const MIN_NAME_SHARE = 0.01
+const MIN_WORDS_FOR_NAME_SHARE = 40
 
 /** How `text` uses capitals; see {@link Casing}. */
 export function casingOf(text: string): Casing {
-  let upper = 0
-  let total = 0
-  WORD_START.lastIndex = 0
-  for (let m = WORD_START.exec(text); m; m = WORD_START.exec(text)) {
-    total++
-    if (UPPER.test(m[0])) upper++
+  let words = 0
+  let capitals = 0
+  let inner = 0
+  let innerCapitals = 0
+  let previousEnd = -1
+  WORD.lastIndex = 0
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+    const word = m[0]
+    const midSentence = previousEnd >= 0 && SAME_SENTENCE.test(text.slice(previousEnd, m.index))
+    previousEnd = m.index + word.length
+    const first = word[0]!
+    if (first.toLowerCase() === first.toUpperCase()) continue
+    const upper = UPPER.test(first)
+    words++
+    if (upper) capitals++
+    // "I" is capitalised whatever the text does with names.
+    if (!midSentence || word.length < 2) continue
+    inner++
+    if (upper) innerCapitals++
   }
-  if (total === 0) return 'uncased'
-  return upper / total < MIN_CAPITAL_SHARE ? 'lower' : 'cased'
+  if (words === 0) return 'uncased'
+  if (capitals / words < MIN_CAPITAL_SHARE) return 'lower'
+  return inner >= MIN_WORDS_FOR_NAME_SHARE && innerCapitals / inner < MIN_NAME_SHARE ? 'lower' : 'cased'
 }
-
-const WORD = /[\p{L}\p{M}]+/gu
-// Between two words of one sentence: spaces, commas, quotes, hyphens inside a phrase. A
-// full stop, a line break or a list marker starts a sentence, whose capital says nothing.
-const SAME_SENTENCE = /^[ \t,;"'“”‘’()&%$€£\p{N}-]*$/u
 
 /**
  * The words `donor` capitalises in mid-sentence, by their lower-case form: the names it

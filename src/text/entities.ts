@@ -30,6 +30,12 @@ export interface FindEntityOptions {
 const ENDS_WITH_WORD_CHAR = /[\p{L}\p{N}]$/u
 const STARTS_UPPER = /^\p{Lu}/u
 const POSSESSIVE = "(?:'s|')?"
+// An acronym also takes a plural: "CNNs" keeps "CNN".
+const ACRONYM_ENDING = "(?:'s|'|s)?"
+const ACRONYM = /^\p{Lu}{2,}$/u
+const EXPANSION_GAP = '(?:\\s+(?:of|and|for|the|on|in|&|de|du|des|la|le|di|von|van|der))?\\s+'
+// "Food & Drug Administration" is "Food and Drug Administration".
+const AMPERSAND = '(?:&|and)'
 
 
 // Scripts written without spaces between words: a name in them has no word boundary.
@@ -38,8 +44,9 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 /** Builds the search pattern for one (already folded) entity name. */
 function entityPattern(folded: string, caseSensitive: boolean): RegExp {
   const name = folded.trim()
-  const body = name.split(/\s+/).map(escapeRegExp).join('\\s+')
-  const end = UNSPACED.test(name.slice(-2)) ? '' : `${POSSESSIVE}(?![\\p{L}\\p{N}])`
+  const words = name.split(/\s+/)
+  const body = words.map((w) => (w === '&' || /^and$/i.test(w) ? AMPERSAND : escapeRegExp(w))).join('\\s+')
+  const end = UNSPACED.test(name.slice(-2)) ? '' : `${ACRONYM.test(words[words.length - 1]!) ? ACRONYM_ENDING : POSSESSIVE}(?![\\p{L}\\p{N}])`
   return new RegExp(body + end, caseSensitive ? 'gu' : 'giu')
 }
 
@@ -89,6 +96,21 @@ export class EntityHaystack {
     return undefined
   }
 
+  /**
+   * Finds words written with capitals whose initials spell `acronym`, one short function
+   * word allowed between two of them: "Food and Drug Administration" for "FDA".
+   */
+  findExpansion(acronym: string): EntityLocation | undefined {
+    if (!ACRONYM.test(acronym)) return undefined
+    const pattern = new RegExp([...acronym].map((letter) => `${escapeRegExp(letter)}[\\p{L}\\p{M}'’.-]*`).join(EXPANSION_GAP), 'gu')
+    const haystack = this.#folded.folded
+    for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {
+      if (!ENDS_WITH_WORD_CHAR.test(haystack.slice(Math.max(0, m.index - 2), m.index))) return this.#locate(m.index, m.index + m[0].length)
+      pattern.lastIndex = m.index + 1
+    }
+    return undefined
+  }
+
   #locate(start: number, end: number): EntityLocation {
     return this.locate(this.#folded.toOriginal(start), this.#folded.toOriginal(end))
   }
@@ -98,6 +120,17 @@ export class EntityHaystack {
     this.#lines ??= new LineIndex(this.original)
     return { text: this.original.slice(from, to), index: from, ...this.#lines.at(from) }
   }
+}
+
+const CAPITALISED_WORD = /^\p{Lu}[\p{L}\p{M}'’-]*$/u
+
+/**
+ * The acronym of a name of two or more capitalised words, from their initials ("LA" for
+ * "Los Angeles", "FDA" for "Food and Drug Administration"); undefined for other names.
+ */
+export function acronymOf(name: string): string | undefined {
+  const words = name.split(/\s+/).filter((w) => CAPITALISED_WORD.test(w))
+  return words.length >= 2 ? words.map((w) => w[0]).join('') : undefined
 }
 
 /** Kinds of named entity that {@link extractEntities} can pull out of a source text. */

@@ -31,6 +31,11 @@ interface Term {
 // Punctuation after a word that ends one name and starts the next: "Riga, Latvia" is two
 // places, "Tim Cook (Apple)" a person and an organisation.
 const LIST_BREAK = /[,;:()[\]{}"“”/|–—]/
+// The library reads "El Al. Previously, …" as one sentence ("al." abbreviates) and one
+// name. A full stop after a word ends the name unless the word is an initial, a dotted
+// acronym or a title ("J. K. Rowling", "U.S. Steel", "St. Louis").
+const SENTENCE_END = /^[.!?]["”’)]*\s/
+const NOT_AN_END = /^(?:\p{L}|.*\..*|mr|mrs|ms|dr|st|mt|ft|jr|sr|gen|sen|rep|gov|lt|col|capt|cpt|sgt|maj|adm|prof|rev|hon|pres|no|vs)$/iu
 const POSSESSIVE = /['’]s?$/i
 // "Apple Inc." is kept by an output that says "Apple"; "Martin Luther King Jr." by one
 // that says "Martin Luther King".
@@ -59,7 +64,7 @@ function splitList(terms: Term[]): Term[][] {
   const pieces: Term[][] = [[]]
   for (const term of terms) {
     pieces[pieces.length - 1]!.push(term)
-    if (LIST_BREAK.test(term.post)) pieces.push([])
+    if (LIST_BREAK.test(term.post) || (SENTENCE_END.test(term.post) && !NOT_AN_END.test(term.text))) pieces.push([])
   }
   return pieces.filter((p) => p.length > 0)
 }

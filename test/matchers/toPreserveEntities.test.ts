@@ -187,5 +187,12 @@ describe('toPreserveEntities', () => {
       expect('The European Central Bank held rates.').toPreserveEntities({ from, kinds: ['organization'] })
       expect(failure(() => expect('The European Central Bank held rates.').toPreserveEntities({ from }))).toContain('✗ "frankfurt" (place): missing')
     })
+
+    test('an organisation or place is kept by its acronym, an acronym by its expansion', () => {
+      expect('It was sunny in LA.').toPreserveEntities({ from: 'It was sunny in Los Angeles.' })
+      expect(failure(() => expect('It was sunny in La Paz.').toPreserveEntities({ from: 'It was sunny in Los Angeles.' }))).toContain('✗ "Los Angeles" (place): missing')
+      expect(failure(() => expect('The Food and Drug Administration drafted it.').not.toPreserveEntities({ from: 'The FDA drafted it.', kinds: ['organization'] }))).toContain('✓ "FDA" (organization): found "Food and Drug Administration" via expansion "Food and Drug Administration" at line 1, column 5')
+      expect(failure(() => expect('The agency drafted it.').toPreserveEntities({ from: 'The FDA drafted it.', kinds: ['organization'] }))).toContain('✗ "FDA" (organization): missing')
+    })
   })
 })

@@ -9,6 +9,14 @@ describe('casingOf', () => {
     expect(casingOf('据报道，苹果公司收入增长')).toBe('uncased')
     expect(casingOf('')).toBe('uncased')
   })
+
+  test('a text that capitalises sentence starts but no names in a sentence is lower case', () => {
+    const sentence = 'Flanker david pocock scored a hat-trick of tries for the brumbies, who were on their way to a win against the highlanders on friday night. '
+    expect(casingOf(sentence.repeat(3))).toBe('lower')
+    expect(casingOf(sentence.replace('david pocock', 'David Pocock').repeat(3))).toBe('cased')
+    // Too short to tell: a short sentence with no name is prose.
+    expect(casingOf('They cook at home.')).toBe('cased')
+  })
 })
 
 describe('truecase', () => {

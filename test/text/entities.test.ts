@@ -32,6 +32,24 @@ describe('EntityHaystack.find', () => {
     expect(new EntityHaystack('they cook dinner').find('Cook')).toMatchObject({ text: 'cook' })
   })
 
+  test('"&" and "and" are one word in a name', () => {
+    expect(find('the U.S. Food and Drug Administration said', 'U.S. Food & Drug Administration')?.text).toBe('U.S. Food and Drug Administration')
+    expect(find('Johnson & Johnson rose', 'Johnson and Johnson')?.text).toBe('Johnson & Johnson')
+    expect(find('Johnson or Johnson rose', 'Johnson & Johnson')).toBeUndefined()
+  })
+
+  test('an acronym matches its plural, a word does not', () => {
+    expect(find('most CNNs use bias terms', 'CNN')?.text).toBe('CNNs')
+    expect(find('Apples and pears', 'Apple')).toBeUndefined()
+  })
+
+  test('findExpansion: capitalised words with the acronym\'s initials', () => {
+    expect(new EntityHaystack('drafted by the Food and Drug Administration today').findExpansion('FDA')).toMatchObject({ text: 'Food and Drug Administration', column: 16 })
+    expect(new EntityHaystack('sunny in Los Angeles').findExpansion('LA')?.text).toBe('Los Angeles')
+    expect(new EntityHaystack('food and drug administration').findExpansion('FDA')).toBeUndefined()
+    expect(new EntityHaystack('sunny in Los Angeles').findExpansion('Los Angeles')).toBeUndefined()
+  })
+
   test('respects word boundaries', () => {
     expect(find('Pineapple juice', 'Apple')).toBeUndefined()
     expect(find('Apples and pears', 'Apple')).toBeUndefined()
@@ -114,10 +132,20 @@ describe('extractEntities', () => {
     expect(names('Martin Luther King, Jr. spoke in Washington, D.C.')).toEqual(['Martin Luther King', 'Washington', 'D.C'])
   })
 
+  test('a full stop after a word ends a name, unless the word is an initial, an acronym or a title', () => {
+    expect(names('Oman opened its airspace to carriers, including El Al. Previously, the airlines flew around.')).toContain('El Al')
+    expect(names('He lives in St. Louis and met J. K. Rowling.')).toEqual(expect.arrayContaining(['St. Louis', 'K. Rowling']))
+  })
+
   test('common nouns and stray lower-case words are not names', () => {
     expect(names('The England team lost to Wales. The company said so.')).toEqual(['England', 'Wales'])
     expect(names('The Labour Party met the Manchester United team.', ['organization'])).toEqual(['Labour Party', 'Manchester United'])
     expect(names('the england team lost to wales.', ['organization'])).toEqual(['england'])
+  })
+
+  test('a text that capitalises only sentence starts keeps its lower-case names', () => {
+    const source = 'Media personality miranda devine has apologised after calling a rugby player names for celebrating a try. Flanker david pocock scored a hat-trick of tries for the brumbies, who were on their way to a win against the highlanders at the stadium on friday night, and he later said the words were unkind and not what he meant.'
+    expect(names(source, ['person'])).toContain('david pocock')
   })
 
   test('a company named with its legal form is the company without it', () => {
