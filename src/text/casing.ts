@@ -53,23 +53,39 @@ export function casingOf(text: string): Casing {
   return inner >= MIN_WORDS_FOR_NAME_SHARE && innerCapitals / inner < MIN_NAME_SHARE ? 'lower' : 'cased'
 }
 
+const FUNCTION_WORD = /^(?:the|a|an|in|on|at|for|by|from|with|of|to|and|but|or|as|after|before|since|when|while|during|under|over|this|that|these|those|its|his|her|their|our|my|your)$/i
+
 /**
- * The words `donor` capitalises in mid-sentence, by their lower-case form: the names it
- * writes (`Merkel`, `BBC`), without the sentence starts that are capitalised anyway.
+ * The words `donor` capitalises in mid-sentence more often than not, by their lower-case
+ * form: the names it writes (`Merkel`, `BBC`). A run of capitalised words counts only after
+ * a word in lower case in the same sentence, so that sentence starts and title-case
+ * headings ("Pigeons In Society") say nothing.
  */
 function namesWrittenIn(donor: string): Map<string, string> {
-  const forms = new Map<string, string>()
+  const forms = new Map<string, { form: string; capitalised: number; lower: number }>()
   let previousEnd = -1
+  let afterLower = false
+  let inName = false
   WORD.lastIndex = 0
   for (let m = WORD.exec(donor); m; m = WORD.exec(donor)) {
     const word = m[0]
-    const midSentence = previousEnd >= 0 && SAME_SENTENCE.test(donor.slice(previousEnd, m.index))
+    const sameSentence = previousEnd >= 0 && SAME_SENTENCE.test(donor.slice(previousEnd, m.index))
     previousEnd = m.index + word.length
-    if (!midSentence || word.length < 2 || !UPPER.test(word[0]!)) continue
+    const upper = UPPER.test(word[0]!)
+    inName = upper && sameSentence && (afterLower || inName)
+    // "The European Central Bank …": a function word opening a sentence is capitalised only
+    // because it opens it.
+    afterLower = !upper || (!sameSentence && FUNCTION_WORD.test(word))
+    if (!sameSentence || word.length < 2 || (upper && !inName)) continue
     const lower = word.toLowerCase()
-    if (!forms.has(lower)) forms.set(lower, word)
+    let seen = forms.get(lower)
+    if (seen === undefined) forms.set(lower, (seen = { form: word, capitalised: 0, lower: 0 }))
+    if (!upper) seen.lower++
+    else if (seen.capitalised++ === 0) seen.form = word
   }
-  return forms
+  const names = new Map<string, string>()
+  for (const [lower, seen] of forms) if (seen.capitalised > seen.lower) names.set(lower, seen.form)
+  return names
 }
 
 /**

@@ -60,13 +60,28 @@ function isTitle(term: Term): boolean {
 // In cased text a word without a capital (or a leading digit, as in "3M") is not part of a name.
 const capitalised = (term: Term) => UPPER.test(term.text) || DIGIT_START.test(term.text)
 
-function splitList(terms: Term[]): Term[][] {
-  const pieces: Term[][] = [[]]
+interface Piece {
+  terms: Term[]
+  /** Whether the piece opens a sentence, so that its capital says nothing. */
+  opensSentence: boolean
+}
+
+function splitList(terms: Term[]): Piece[] {
+  const pieces: Piece[] = [{ terms: [], opensSentence: false }]
   for (const term of terms) {
-    pieces[pieces.length - 1]!.push(term)
-    if (LIST_BREAK.test(term.post) || (SENTENCE_END.test(term.post) && !NOT_AN_END.test(term.text))) pieces.push([])
+    pieces[pieces.length - 1]!.terms.push(term)
+    if (LIST_BREAK.test(term.post)) pieces.push({ terms: [], opensSentence: false })
+    else if (SENTENCE_END.test(term.post) && !NOT_AN_END.test(term.text)) pieces.push({ terms: [], opensSentence: true })
   }
-  return pieces.filter((p) => p.length > 0)
+  return pieces.filter((p) => p.terms.length > 0)
+}
+
+const NAME_TAG = /^(?:FirstName|MaleName|FemaleName|LastName|Country|City|Region|Place|Organization|SportsTeam)$/
+
+// Whether the library's word lists know `word` as a name, whatever its context.
+function knownName(word: string): boolean {
+  const tags = (loadNlp().model() as { one: { lexicon: Record<string, string | string[] | undefined> } }).one.lexicon[word.toLowerCase()]
+  return tags !== undefined && [tags].flat().some((t) => NAME_TAG.test(t))
 }
 
 function join(terms: Term[]): string {
@@ -81,8 +96,10 @@ function join(terms: Term[]): string {
 }
 
 /** The name in one piece of a match, or undefined when nothing of a name is left. */
-function cleanPiece(piece: Term[], kind: NameKind, casing: Casing): string | undefined {
-  let terms = piece.map((t) => ({ ...t, text: t.text.replace(POSSESSIVE, '') })).filter((t) => t.text !== '')
+function cleanPiece(piece: Piece, kind: NameKind, casing: Casing): string | undefined {
+  // A single word opening a sentence ("El Al. Previously, …") is a name only if known as one.
+  if (piece.opensSentence && piece.terms.length === 1 && !knownName(piece.terms[0]!.text.replace(POSSESSIVE, ''))) return undefined
+  let terms = piece.terms.map((t) => ({ ...t, text: t.text.replace(POSSESSIVE, '') })).filter((t) => t.text !== '')
   const dropEnd = (drop: (t: Term) => boolean) => {
     while (terms.length > 0 && drop(terms[terms.length - 1]!)) terms = terms.slice(0, -1)
   }

@@ -28,6 +28,11 @@ describe('truecase', () => {
     expect(truecase('the talks went on. i said so.', 'Talks went on.\n- The end. I said so.')).toBe('the talks went on. i said so.')
   })
 
+  test('ignores words the donor writes in lower case more often than with a capital', () => {
+    expect(truecase('pigeons in society are pests.', 'Pigeons In Society: in cities, people in parks feed them, said the RSPB.')).toBe('pigeons in society are pests.')
+    expect(truecase('the rspb said so.', 'Pigeons In Society: in cities, people in parks feed them, said the RSPB.')).toBe('the RSPB said so.')
+  })
+
   test('reads across numbers and commas within a sentence', () => {
     expect(truecase('in 2024 apple sold more.', 'In 2024 Apple, it said, sold more.')).toBe('in 2024 Apple sold more.')
   })
