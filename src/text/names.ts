@@ -140,6 +140,18 @@ function legalNames(text: string, casing: Casing): string[] {
   return names
 }
 
+// A word with a capital inside it after two lower-case letters ("NovaIntel", "YouTube"), or
+// after one leading lower-case letter ("iPhone", "eBay"), is a brand the library's word
+// lists cannot know. Two lower-case letters, because "McDonald" or "PhD" are not brands.
+const BRAND = /(?<![\p{L}\p{M}\p{N}'’-])(?:\p{Lu}\p{Ll}{2,}|\p{Ll})\p{Lu}[\p{L}\p{N}]*/gu
+
+function brandNames(text: string): string[] {
+  const names: string[] = []
+  BRAND.lastIndex = 0
+  for (let m = BRAND.exec(text); m; m = BRAND.exec(text)) if (m[0].length >= 4) names.push(m[0])
+  return names
+}
+
 const PRIORITY: Record<NameKind, number> = { person: 0, organization: 1, place: 2 }
 const key = (name: string) => foldString(name).toLowerCase()
 
@@ -166,6 +178,11 @@ function extract(text: string, casing: Casing): ExtractedName[] {
       }
     }
     if (kind === 'organization') for (const name of legalNames(text, casing)) add(name, kind)
+  }
+  if (casing === 'cased') {
+    // Counted once: not again when it is a word of a name already found ("UltraLux Studio").
+    const words = new Set([...byName.keys()].flatMap((name) => name.split(/\s+/)))
+    for (const brand of brandNames(text)) if (!words.has(key(brand))) add(brand, 'organization')
   }
   return withSurnames([...byName.values()])
 }

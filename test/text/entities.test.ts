@@ -154,6 +154,12 @@ describe('extractEntities', () => {
     expect(names('Supplies were limited, Corporation tax rose.', ['organization'])).toEqual([])
   })
 
+  test('a word with a capital inside it is a brand, counted once', () => {
+    expect(names('A consultant from NovaIntel wrote about the iPhone and YouTube.', ['organization']).sort()).toEqual(['NovaIntel', 'YouTube', 'iPhone'])
+    expect(names('He joined the JetBlue Airways board.', ['organization'])).toEqual(['JetBlue Airways'])
+    expect(names('She has a PhD and met Ronald McDonald about the pH of water.', ['organization'])).toEqual([])
+  })
+
   test('a surname used alone after the full name is the same person, and the full name carries it', () => {
     expect(extractEntities('Tim Cook opened the event. Later, Cook said sales were strong.', ['person'])).toEqual([{ text: 'Tim Cook', kind: 'person', surname: 'Cook' }])
     expect(extractEntities('Cook said sales rose, Tim Cook added.', ['person'])).toEqual([{ text: 'Tim Cook', kind: 'person', surname: 'Cook' }])
