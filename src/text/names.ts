@@ -6,6 +6,7 @@ import { loadNlp } from '../lazy.js'
 import { TextCache } from './cache.js'
 import { casingOf, type Casing } from './casing.js'
 import { foldString } from './fold.js'
+import { nameKindOf, unlistedNames } from './unlisted.js'
 
 /** Kinds of name that {@link extractNames} finds. */
 export type NameKind = 'person' | 'organization' | 'place'
@@ -76,13 +77,6 @@ function splitList(terms: Term[]): Piece[] {
   return pieces.filter((p) => p.terms.length > 0)
 }
 
-const NAME_TAG = /^(?:FirstName|MaleName|FemaleName|LastName|Country|City|Region|Place|Organization|SportsTeam)$/
-
-// Whether the library's word lists know `word` as a name, whatever its context.
-function knownName(word: string): boolean {
-  const tags = (loadNlp().model() as { one: { lexicon: Record<string, string | string[] | undefined> } }).one.lexicon[word.toLowerCase()]
-  return tags !== undefined && [tags].flat().some((t) => NAME_TAG.test(t))
-}
 
 function join(terms: Term[]): string {
   let out = terms[0]!.text
@@ -98,7 +92,7 @@ function join(terms: Term[]): string {
 /** The name in one piece of a match, or undefined when nothing of a name is left. */
 function cleanPiece(piece: Piece, kind: NameKind, casing: Casing): string | undefined {
   // A single word opening a sentence ("El Al. Previously, …") is a name only if known as one.
-  if (piece.opensSentence && piece.terms.length === 1 && !knownName(piece.terms[0]!.text.replace(POSSESSIVE, ''))) return undefined
+  if (piece.opensSentence && piece.terms.length === 1 && nameKindOf(piece.terms[0]!.text.replace(POSSESSIVE, '')) === undefined) return undefined
   let terms = piece.terms.map((t) => ({ ...t, text: t.text.replace(POSSESSIVE, '') })).filter((t) => t.text !== '')
   const dropEnd = (drop: (t: Term) => boolean) => {
     while (terms.length > 0 && drop(terms[terms.length - 1]!)) terms = terms.slice(0, -1)
@@ -114,7 +108,9 @@ function cleanPiece(piece: Piece, kind: NameKind, casing: Casing): string | unde
   } else {
     dropEnd((t) => terms.length > 1 && GENERIC_HEAD.test(t.text))
   }
-  // The last word is the name itself, whatever the library tagged it.
+  // A title alone ("President") names no one; before a name, the name is the last word,
+  // whatever the library tagged it ("mr cook").
+  if (piece.terms.length === 1 && terms.length === 1 && isTitle(terms[0]!)) return undefined
   dropStart((t) => terms.length > 1 && isTitle(t))
   return terms.length > 0 ? join(terms) : undefined
 }
@@ -137,18 +133,6 @@ function legalNames(text: string, casing: Casing): string[] {
     const name = (casing === 'cased' ? BEFORE_FORM : LOWER_BEFORE_FORM).exec(before)?.[1]
     if (name !== undefined) names.push(name.replace(POSSESSIVE, ''))
   }
-  return names
-}
-
-// A word with a capital inside it after two lower-case letters ("NovaIntel", "YouTube"), or
-// after one leading lower-case letter ("iPhone", "eBay"), is a brand the library's word
-// lists cannot know. Two lower-case letters, because "McDonald" or "PhD" are not brands.
-const BRAND = /(?<![\p{L}\p{M}\p{N}'’-])(?:\p{Lu}\p{Ll}{2,}|\p{Ll})\p{Lu}[\p{L}\p{N}]*/gu
-
-function brandNames(text: string): string[] {
-  const names: string[] = []
-  BRAND.lastIndex = 0
-  for (let m = BRAND.exec(text); m; m = BRAND.exec(text)) if (m[0].length >= 4) names.push(m[0])
   return names
 }
 
@@ -180,9 +164,10 @@ function extract(text: string, casing: Casing): ExtractedName[] {
     if (kind === 'organization') for (const name of legalNames(text, casing)) add(name, kind)
   }
   if (casing === 'cased') {
-    // Counted once: not again when it is a word of a name already found ("UltraLux Studio").
+    // Counted once: not again when it shares a word with a name already found ("JetBlue"
+    // of "JetBlue Airways", "Chief Executive Tim Cook" for "Tim Cook").
     const words = new Set([...byName.keys()].flatMap((name) => name.split(/\s+/)))
-    for (const brand of brandNames(text)) if (!words.has(key(brand))) add(brand, 'organization')
+    for (const name of unlistedNames(text)) if (!name.text.split(' ').some((w) => words.has(key(w)))) add(name.text, name.kind)
   }
   return withSurnames([...byName.values()])
 }

@@ -160,6 +160,19 @@ describe('extractEntities', () => {
     expect(names('She has a PhD and met Ronald McDonald about the pH of water.', ['organization'])).toEqual([])
   })
 
+  test('capitalised words in mid-sentence are names, whatever the word lists know', () => {
+    expect(names('They discussed the return of Josh Gordon to the Steelers team.')).toEqual(expect.arrayContaining(['Josh Gordon', 'Steelers']))
+    expect(names('The hosts ranked venues in Sycamore and the Machine Shop in Flint.')).toEqual(expect.arrayContaining(['Sycamore', 'Machine Shop', 'Flint']))
+    // A possessive ends a name, and the next may follow it.
+    expect(names('They met near Gordon\'s Wexley farm.')).toEqual(['Gordon', 'Wexley'])
+    expect(extractEntities('Talks with President Zelenskyy ended.', ['person', 'organization', 'place'])).toEqual([{ text: 'Zelenskyy', kind: 'person' }])
+  })
+
+  test('sentence starts and words known only as common words are not names', () => {
+    expect(names('Yesterday the market fell. Analysts said so.')).toEqual([])
+    expect(names('Sales rose in May, and the Deep end of the pool was closed.')).toEqual([])
+  })
+
   test('a surname used alone after the full name is the same person, and the full name carries it', () => {
     expect(extractEntities('Tim Cook opened the event. Later, Cook said sales were strong.', ['person'])).toEqual([{ text: 'Tim Cook', kind: 'person', surname: 'Cook' }])
     expect(extractEntities('Cook said sales rose, Tim Cook added.', ['person'])).toEqual([{ text: 'Tim Cook', kind: 'person', surname: 'Cook' }])
