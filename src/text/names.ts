@@ -209,7 +209,7 @@ const cache = new TextCache<readonly ExtractedName[]>({ maxEntries: 64, maxChars
  * @example
  * ```ts
  * extractNames("President Barack Obama met Belgium's king in Riga, Latvia.").map((n) => n.text)
- * // ['Barack Obama', 'Belgium', 'Riga', 'Latvia']
+ * // ['Barack Obama', 'Riga', 'Latvia', 'Belgium']
  * ```
  */
 export function extractNames(text: string, casing: Casing = casingOf(text)): readonly ExtractedName[] {
