@@ -163,12 +163,12 @@ function extract(text: string, casing: Casing): ExtractedName[] {
     }
     if (kind === 'organization') for (const name of legalNames(text, casing)) add(name, kind)
   }
-  if (casing === 'cased') {
-    // Counted once: not again when it shares a word with a name already found ("JetBlue"
-    // of "JetBlue Airways", "Chief Executive Tim Cook" for "Tim Cook").
-    const words = new Set([...byName.keys()].flatMap((name) => name.split(/\s+/)))
-    for (const name of unlistedNames(text)) if (!name.text.split(' ').some((w) => words.has(key(w)))) add(name.text, name.kind)
-  }
+  // In lower-case text a capital in mid-sentence is rarer still, and as telling: most are
+  // the ones a re-cased copy borrowed from its cased counterpart (see truecase).
+  // Counted once: not again when it shares a word with a name already found ("JetBlue"
+  // of "JetBlue Airways", "Chief Executive Tim Cook" for "Tim Cook").
+  const words = new Set([...byName.keys()].flatMap((name) => name.split(/\s+/)))
+  for (const name of unlistedNames(text)) if (!name.text.split(' ').some((w) => words.has(key(w)))) add(name.text, name.kind)
   return withSurnames([...byName.values()])
 }
 

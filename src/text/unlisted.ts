@@ -1,4 +1,4 @@
-// Names the NLP library's word lists and patterns do not find in cased text: brands written
+// Names the NLP library's word lists and patterns do not find: brands written
 // with an inner capital ("NovaIntel", "iPhone") and runs of capitalised words in mid-sentence
 // ("discussing the Steelers", "in Sycamore"). A capital in mid-sentence, after a word in
 // lower case, marks a name in English prose; what the word lists know only as a common word
@@ -58,7 +58,7 @@ function nameOf(run: string[]): { text: string; kind: NameKind } | undefined {
 }
 
 /**
- * Brands and capitalised names in mid-sentence of a cased text, each as often as it occurs.
+ * Brands and capitalised names in mid-sentence of a text, each as often as it occurs.
  * A name the word lists cannot classify counts as an organisation: in news and business
  * text most such names are companies, products, teams and works.
  */

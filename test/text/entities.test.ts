@@ -187,6 +187,8 @@ describe('extractEntities', () => {
     const source = 'the european central bank held rates, officials in frankfurt said.'
     expect(names(source)).not.toContain('european central bank')
     expect(extractEntities(source, ['organization', 'place'], { casedText: 'The decision of the European Central Bank surprised few.' }).map((e) => e.text)).toEqual(['European Central Bank', 'frankfurt'])
+    // A name the word lists do not know is found once the cased text has given it its capital.
+    expect(extractEntities('the panel discussed the return of the steelers to the league.', ['organization'], { casedText: 'The panel discussed the Steelers and their return.' }).map((e) => e.text)).toEqual(['Steelers'])
     // A cased source is read as it is.
     expect(extractEntities('The bank held rates.', ['organization'], { casedText: 'The Bank held rates.' })).toEqual([])
   })
