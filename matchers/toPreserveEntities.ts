@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
-import { EntityHaystack, extractEntities, type EntityKind, type EntityLocation, type SourceEntity } from '../src/text/entities.js'
+import { acronymOf, EntityHaystack, extractEntities, type EntityKind, type EntityLocation, type SourceEntity } from '../src/text/entities.js'
+import { casingOf } from '../src/text/casing.js'
 import { ClaimIndex } from '../src/text/claims.js'
 import { extractNumbers } from '../src/text/numbers.js'
 import { lookalikes, showHidden } from '../src/text/fold.js'
@@ -35,7 +36,8 @@ export type PreserveEntitiesFromSource = z.input<typeof fromSchema>
 interface Outcome {
   entity: string
   kind?: EntityKind
-  found?: EntityLocation & { via?: string }
+  /** `via` is the alias or surname that was found instead of the entity itself. */
+  found?: EntityLocation & { via?: string; by?: 'alias' | 'surname' | 'acronym' | 'expansion' }
 }
 
 const HINT = "Example: toPreserveEntities(['Apple', 'Tim Cook'], { aliases: { 'Tim Cook': ['Cook'] } }) or toPreserveEntities({ from: article, minRatio: 0.8 })."
@@ -43,13 +45,30 @@ const HINT = "Example: toPreserveEntities(['Apple', 'Tim Cook'], { aliases: { 'T
 function checkEntity(haystack: EntityHaystack, entity: string, aliases: Record<string, string[]> | undefined, caseSensitive: boolean): Outcome {
   for (const form of [entity, ...(aliases?.[entity] ?? [])]) {
     const found = haystack.find(form, { caseSensitive })
-    if (found) return { entity, found: form === entity ? found : { ...found, via: form } }
+    if (found) return { entity, found: form === entity ? found : { ...found, via: form, by: 'alias' } }
   }
   return { entity }
 }
 
-function checkSourceEntity(haystack: EntityHaystack, claims: ClaimIndex | undefined, e: SourceEntity, aliases: Record<string, string[]> | undefined, caseSensitive: boolean): Outcome {
-  if (!e.claim) return { ...checkEntity(haystack, e.text, aliases, caseSensitive), kind: e.kind }
+function checkSourceEntity(haystack: EntityHaystack, claims: ClaimIndex | undefined, e: SourceEntity, aliases: Record<string, string[]> | undefined, caseSensitive: boolean, outputCased: () => boolean): Outcome {
+  if (!e.claim) {
+    const outcome = { ...checkEntity(haystack, e.text, aliases, caseSensitive), kind: e.kind }
+    if (outcome.found) return outcome
+    // A person first named in full is kept by the surname alone, as prose refers to people
+    // ("Cook said"); written with its capital unless the output has none to give.
+    if (e.surname !== undefined) {
+      const found = haystack.find(e.surname, { caseSensitive, capitalized: outputCased() })
+      if (found) return { ...outcome, found: { ...found, via: e.surname, by: 'surname' } }
+    }
+    // An organisation or place is kept by its acronym written in capitals ("LA" for "Los
+    // Angeles"), and an acronym by capitalised words with its initials.
+    if (e.kind === 'organization' || e.kind === 'place') {
+      const acronym = acronymOf(e.text)
+      const found = acronym !== undefined ? haystack.find(acronym, { caseSensitive: true }) : haystack.findExpansion(e.text)
+      if (found) return { ...outcome, found: { ...found, via: acronym ?? found.text, by: acronym !== undefined ? 'acronym' : 'expansion' } }
+    }
+    return outcome
+  }
   const match = claims!.support(e.claim)
   return match ? { entity: e.text, kind: e.kind, found: haystack.locate(match.index, match.index + match.text.length) } : { entity: e.text, kind: e.kind }
 }
@@ -57,7 +76,7 @@ function checkSourceEntity(haystack: EntityHaystack, claims: ClaimIndex | undefi
 function describeOutcome(o: Outcome): string {
   const label = `${JSON.stringify(o.entity)}${o.kind ? ` (${o.kind})` : ''}`
   if (!o.found) return `✗ ${label}: missing`
-  const via = o.found.via ? ` via alias ${JSON.stringify(o.found.via)}` : ''
+  const via = o.found.via ? ` via ${o.found.by ?? 'alias'} ${JSON.stringify(o.found.via)}` : ''
   // Invisible characters and look-alike letters are spelled out: a name found through
   // them looks, printed plainly, like one that is not there or like the plain name.
   const spoofs = lookalikes(o.found.text)
@@ -112,12 +131,14 @@ export function toPreserveEntities(
       throw new AssayUsageError('toPreserveEntities', 'the { from } form takes all its options in its first argument, but a second argument was given.\nWrite toPreserveEntities({ from: source, minRatio: 0.8, aliases: { … } }).', toPreserveEntities)
     }
     const o = parseOptions('toPreserveEntities', fromSchema, entities, toPreserveEntities, HINT)
-    const found = extractEntities(o.from, o.kinds ?? kinds)
+    const found = extractEntities(o.from, o.kinds ?? kinds, { casedText: text })
     if (found.length === 0) {
       throw new AssayUsageError('toPreserveEntities', `found no ${(o.kinds ?? kinds).join(', ')} entities in options.from (${describeValue(o.from)}), so there is nothing to preserve.\nList the entities explicitly: toPreserveEntities(['Apple', 'Tim Cook']).`, toPreserveEntities)
     }
     const claims = found.some((e) => e.claim) ? new ClaimIndex(extractNumbers(text)) : undefined
-    outcomes = found.map((e) => checkSourceEntity(haystack, claims, e, o.aliases, o.caseSensitive ?? false))
+    let cased: boolean | undefined
+    const outputCased = () => (cased ??= casingOf(text) === 'cased')
+    outcomes = found.map((e) => checkSourceEntity(haystack, claims, e, o.aliases, o.caseSensitive ?? false, outputCased))
     const ratio = o.minRatio ?? 1
     required = Math.ceil(ratio * found.length - 1e-9)
     requirement = `at least ${required} of the source's ${plural(found.length, 'entity', 'entities')} (minRatio ${ratio})`

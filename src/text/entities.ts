@@ -1,5 +1,6 @@
 import { foldString, foldText, skeleton, type FoldedText } from './fold.js'
-import { loadNlp } from '../lazy.js'
+import { casingOf, truecase } from './casing.js'
+import { extractNames } from './names.js'
 import { extractNumbers, type NumericClaim } from './numbers.js'
 import { LineIndex } from './position.js'
 import { escapeRegExp } from './regex.js'
@@ -17,11 +18,24 @@ export interface EntityLocation {
 export interface FindEntityOptions {
   /** @default false */
   caseSensitive?: boolean
+  /**
+   * Only an occurrence that starts with a capital counts: "Cook" the surname, not "cook"
+   * the verb.
+   * @default false
+   */
+  capitalized?: boolean
 }
 
 // Two code units are read so that a letter outside the BMP is still seen whole.
 const ENDS_WITH_WORD_CHAR = /[\p{L}\p{N}]$/u
+const STARTS_UPPER = /^\p{Lu}/u
 const POSSESSIVE = "(?:'s|')?"
+// An acronym also takes a plural: "CNNs" keeps "CNN".
+const ACRONYM_ENDING = "(?:'s|'|s)?"
+const ACRONYM = /^\p{Lu}{2,}$/u
+const EXPANSION_GAP = '(?:\\s+(?:of|and|for|the|on|in|&|de|du|des|la|le|di|von|van|der))?\\s+'
+// "Food & Drug Administration" is "Food and Drug Administration".
+const AMPERSAND = '(?:&|and)'
 
 
 // Scripts written without spaces between words: a name in them has no word boundary.
@@ -30,8 +44,9 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 /** Builds the search pattern for one (already folded) entity name. */
 function entityPattern(folded: string, caseSensitive: boolean): RegExp {
   const name = folded.trim()
-  const body = name.split(/\s+/).map(escapeRegExp).join('\\s+')
-  const end = UNSPACED.test(name.slice(-2)) ? '' : `${POSSESSIVE}(?![\\p{L}\\p{N}])`
+  const words = name.split(/\s+/)
+  const body = words.map((w) => (w === '&' || /^and$/i.test(w) ? AMPERSAND : escapeRegExp(w))).join('\\s+')
+  const end = UNSPACED.test(name.slice(-2)) ? '' : `${ACRONYM.test(words[words.length - 1]!) ? ACRONYM_ENDING : POSSESSIVE}(?![\\p{L}\\p{N}])`
   return new RegExp(body + end, caseSensitive ? 'gu' : 'giu')
 }
 
@@ -74,7 +89,23 @@ export class EntityHaystack {
     // The left boundary is checked by hand: a leading lookbehind would stop V8 from
     // skipping ahead to the first literal, which is most of the speed on large texts.
     for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {
-      if (!leftBoundary || !ENDS_WITH_WORD_CHAR.test(haystack.slice(Math.max(0, m.index - 2), m.index))) return this.#locate(m.index, m.index + m[0].length)
+      const whole = !leftBoundary || !ENDS_WITH_WORD_CHAR.test(haystack.slice(Math.max(0, m.index - 2), m.index))
+      if (whole && (!options.capitalized || STARTS_UPPER.test(m[0]))) return this.#locate(m.index, m.index + m[0].length)
+      pattern.lastIndex = m.index + 1
+    }
+    return undefined
+  }
+
+  /**
+   * Finds words written with capitals whose initials spell `acronym`, one short function
+   * word allowed between two of them: "Food and Drug Administration" for "FDA".
+   */
+  findExpansion(acronym: string): EntityLocation | undefined {
+    if (!ACRONYM.test(acronym)) return undefined
+    const pattern = new RegExp([...acronym].map((letter) => `${escapeRegExp(letter)}[\\p{L}\\p{M}'’.-]*`).join(EXPANSION_GAP), 'gu')
+    const haystack = this.#folded.folded
+    for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {
+      if (!ENDS_WITH_WORD_CHAR.test(haystack.slice(Math.max(0, m.index - 2), m.index))) return this.#locate(m.index, m.index + m[0].length)
       pattern.lastIndex = m.index + 1
     }
     return undefined
@@ -91,6 +122,17 @@ export class EntityHaystack {
   }
 }
 
+const CAPITALISED_WORD = /^\p{Lu}[\p{L}\p{M}'’-]*$/u
+
+/**
+ * The acronym of a name of two or more capitalised words, from their initials ("LA" for
+ * "Los Angeles", "FDA" for "Food and Drug Administration"); undefined for other names.
+ */
+export function acronymOf(name: string): string | undefined {
+  const words = name.split(/\s+/).filter((w) => CAPITALISED_WORD.test(w))
+  return words.length >= 2 ? words.map((w) => w[0]).join('') : undefined
+}
+
 /** Kinds of named entity that {@link extractEntities} can pull out of a source text. */
 export type EntityKind = 'person' | 'organization' | 'place' | 'date' | 'amount'
 
@@ -100,11 +142,20 @@ export interface SourceEntity {
   kind: EntityKind
   /** For dates and amounts: the parsed claim, compared by value rather than by spelling. */
   claim?: NumericClaim
+  /** For a person named in full: the surname, which alone keeps the person ("Cook" for "Tim Cook"). */
+  surname?: string
 }
 
-// "Apple Inc." is kept by a summary that says "Apple", so organisations are matched
-// without their legal form.
-const LEGAL_SUFFIX = /,?\s+(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|plc|PLC|Co|GmbH|AG|SA|NV)\.?$/
+/** Options for {@link extractEntities}. */
+export interface ExtractEntitiesOptions {
+  /**
+   * A text in ordinary case about the same matter (the output checked against a source).
+   * When the source is written in lower case, the words this text capitalises in
+   * mid-sentence are read as capitalised in the source too, so that names the NLP library
+   * recognises only by their capitals are found.
+   */
+  casedText?: string
+}
 
 // Quotes, brackets and list markers that the NLP library keeps around a name.
 const TRAILING_PUNCTUATION = /^[\s"'“”‘’([{•*–-]+|[\s"'“”‘’.,;:!?)\]}]+$/g
@@ -114,28 +165,35 @@ const TRAILING_PUNCTUATION = /^[\s"'“”‘’([{•*–-]+|[\s"'“”‘’.
  * the `compromise` NLP library), and dates and amounts (with assay's number parser, so
  * that "$10M" and "ten million dollars" are one entity).
  *
+ * Names are cleaned as a reader would name the entity: without titles ("President Barack
+ * Obama" is "Barack Obama"), possessives ("Belgium's" is "Belgium"), legal forms ("Apple
+ * Inc." is "Apple") or common nouns ("the England team" is "England"); a list ("Riga,
+ * Latvia") is one entity per name; a surname used alone after the full name is that
+ * person. Each source's names are extracted once and cached.
+ *
  * @example
  * ```ts
  * extractEntities('Tim Cook said Apple earned $94.9 billion.').map((e) => e.text)
  * // ['Tim Cook', '$94.9 billion', …]
  * ```
  */
-export function extractEntities(source: string, kinds: readonly EntityKind[] = ['person', 'organization', 'place', 'date', 'amount']): SourceEntity[] {
+export function extractEntities(source: string, kinds: readonly EntityKind[] = ['person', 'organization', 'place', 'date', 'amount'], options: ExtractEntitiesOptions = {}): SourceEntity[] {
   const out: SourceEntity[] = []
   const seen = new Set<string>()
-  const add = (text: string, kind: EntityKind, claim?: NumericClaim) => {
+  const add = (text: string, kind: EntityKind, claim?: NumericClaim, surname?: string) => {
     const clean = text.replace(TRAILING_PUNCTUATION, '')
     const key = claim ? `${kind}:${claim.key}` : `${kind}:${foldString(clean).toLowerCase()}`
     if (clean === '' || seen.has(key)) return
     seen.add(key)
-    out.push(claim ? { text: clean, kind, claim } : { text: clean, kind })
+    out.push(claim ? { text: clean, kind, claim } : surname ? { text: clean, kind, surname } : { text: clean, kind })
   }
   const wanted = new Set(kinds)
   if (wanted.has('person') || wanted.has('organization') || wanted.has('place')) {
-    const doc = loadNlp()(source)
-    if (wanted.has('person')) for (const t of doc.people().out('array') as string[]) add(t, 'person')
-    if (wanted.has('organization')) for (const t of doc.organizations().out('array') as string[]) add(t.replace(LEGAL_SUFFIX, ''), 'organization')
-    if (wanted.has('place')) for (const t of doc.places().out('array') as string[]) add(t, 'place')
+    const casing = casingOf(source)
+    const names = extractNames(options.casedText === undefined ? source : truecase(source, options.casedText), casing)
+    for (const kind of ['person', 'organization', 'place'] as const) {
+      if (wanted.has(kind)) for (const n of names) if (n.kind === kind) add(n.text, kind, undefined, n.surname)
+    }
   }
   if (wanted.has('date') || wanted.has('amount')) {
     for (const claim of extractNumbers(source)) {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { EntityHaystack, extractEntities } from '../../src/text/entities.js'
+import { extractNames } from '../../src/text/names.js'
 
 describe('EntityHaystack.find', () => {
   const find = (text: string, entity: string, caseSensitive = false) => new EntityHaystack(text).find(entity, { caseSensitive })
@@ -23,6 +24,30 @@ describe('EntityHaystack.find', () => {
   test('tolerates possessives, typographic or not', () => {
     expect(find("Apple's revenue", 'Apple')?.text).toBe("Apple's")
     expect(find('Apple’s revenue', 'Apple')?.text).toBe('Apple’s')
+  })
+
+  test('capitalized: only an occurrence written with a capital counts', () => {
+    expect(new EntityHaystack('they cook dinner, Cook said').find('Cook', { capitalized: true })).toMatchObject({ text: 'Cook', column: 19 })
+    expect(new EntityHaystack('they cook dinner').find('Cook', { capitalized: true })).toBeUndefined()
+    expect(new EntityHaystack('they cook dinner').find('Cook')).toMatchObject({ text: 'cook' })
+  })
+
+  test('"&" and "and" are one word in a name', () => {
+    expect(find('the U.S. Food and Drug Administration said', 'U.S. Food & Drug Administration')?.text).toBe('U.S. Food and Drug Administration')
+    expect(find('Johnson & Johnson rose', 'Johnson and Johnson')?.text).toBe('Johnson & Johnson')
+    expect(find('Johnson or Johnson rose', 'Johnson & Johnson')).toBeUndefined()
+  })
+
+  test('an acronym matches its plural, a word does not', () => {
+    expect(find('most CNNs use bias terms', 'CNN')?.text).toBe('CNNs')
+    expect(find('Apples and pears', 'Apple')).toBeUndefined()
+  })
+
+  test('findExpansion: capitalised words with the acronym\'s initials', () => {
+    expect(new EntityHaystack('drafted by the Food and Drug Administration today').findExpansion('FDA')).toMatchObject({ text: 'Food and Drug Administration', column: 16 })
+    expect(new EntityHaystack('sunny in Los Angeles').findExpansion('LA')?.text).toBe('Los Angeles')
+    expect(new EntityHaystack('food and drug administration').findExpansion('FDA')).toBeUndefined()
+    expect(new EntityHaystack('sunny in Los Angeles').findExpansion('Los Angeles')).toBeUndefined()
   })
 
   test('respects word boundaries', () => {
@@ -86,5 +111,91 @@ describe('extractEntities', () => {
 
   test('limits extraction to the kinds asked for', () => {
     expect(extractEntities('Tim Cook earned $5 million.', ['amount']).map((e) => e.text)).toEqual(['$5 million'])
+  })
+
+  const names = (text: string, kinds: ('person' | 'organization' | 'place')[] = ['person', 'organization', 'place']) => extractEntities(text, kinds).map((e) => e.text)
+
+  test('a possessive is not part of the name', () => {
+    expect(names("Belgium's Eden Hazard scored twice.")).toEqual(['Eden Hazard', 'Belgium'])
+    expect(names('Officials in Belgium’s capital met.')).toEqual(['Belgium'])
+  })
+
+  test('a title or role before a name is not part of it, in any case', () => {
+    expect(names('president barack obama met chancellor angela merkel in berlin.', ['person'])).toEqual(['barack obama', expect.stringMatching(/^angela/)])
+    expect(names('Chancellor Angela Merkel met Mr. Smith and Chief Executive Tim Cook.', ['person'])).toEqual(['Angela Merkel', 'Smith', 'Tim Cook'])
+    // The name itself is never taken for a title, even when tagged as one.
+    expect(names('mr cook said so.', ['person'])).toEqual(['cook'])
+  })
+
+  test('a list of names is one entity per name', () => {
+    expect(names('Leaders met in Paris, France and then in Riga, Latvia on Monday.', ['place'])).toEqual(['Paris', 'France', 'Riga', 'Latvia'])
+    expect(names('Martin Luther King, Jr. spoke in Washington, D.C.')).toEqual(['Martin Luther King', 'Washington', 'D.C'])
+  })
+
+  test('a full stop after a word ends a name, unless the word is an initial, an acronym or a title', () => {
+    expect(names('Oman opened its airspace to carriers, including El Al. Previously, the airlines flew around.')).toEqual(['El Al', 'Oman'])
+    expect(names('He lives in St. Louis and met J. K. Rowling.')).toEqual(expect.arrayContaining(['St. Louis', 'K. Rowling']))
+  })
+
+  test('common nouns and stray lower-case words are not names', () => {
+    expect(names('The England team lost to Wales. The company said so.')).toEqual(['England', 'Wales'])
+    expect(names('The Labour Party met the Manchester United team.', ['organization'])).toEqual(['Labour Party', 'Manchester United'])
+    expect(names('the england team lost to wales.', ['organization'])).toEqual(['england'])
+  })
+
+  test('a text that capitalises only sentence starts keeps its lower-case names', () => {
+    const source = 'Media personality miranda devine has apologised after calling a rugby player names for celebrating a try. Flanker david pocock scored a hat-trick of tries for the brumbies, who were on their way to a win against the highlanders at the stadium on friday night, and he later said the words were unkind and not what he meant.'
+    expect(names(source, ['person'])).toContain('david pocock')
+  })
+
+  test('a company named with its legal form is the company without it', () => {
+    expect(names('Apple, Inc. and Goldman Sachs Group Inc. grew.', ['organization']).sort()).toEqual(['Apple', 'Goldman Sachs Group'])
+    expect(names('shares of apple inc. rose, as at a limited company.', ['organization'])).toEqual(['apple'])
+    expect(names('Supplies were limited, Corporation tax rose.', ['organization'])).toEqual([])
+  })
+
+  test('a word with a capital inside it is a brand, counted once', () => {
+    expect(names('A consultant from NovaIntel wrote about the iPhone and YouTube.', ['organization']).sort()).toEqual(['NovaIntel', 'YouTube', 'iPhone'])
+    expect(names('He joined the JetBlue Airways board.', ['organization'])).toEqual(['JetBlue Airways'])
+    expect(names('She has a PhD and met Ronald McDonald about the pH of water.', ['organization'])).toEqual([])
+  })
+
+  test('capitalised words in mid-sentence are names, whatever the word lists know', () => {
+    expect(names('They discussed the return of Josh Gordon to the Steelers team.')).toEqual(expect.arrayContaining(['Josh Gordon', 'Steelers']))
+    expect(names('The hosts ranked venues in Sycamore and the Machine Shop in Flint.')).toEqual(expect.arrayContaining(['Sycamore', 'Machine Shop', 'Flint']))
+    // A possessive ends a name, and the next may follow it.
+    expect(names('They met near Gordon\'s Wexley farm.')).toEqual(['Gordon', 'Wexley'])
+    expect(extractEntities('Talks with President Zelenskyy ended.', ['person', 'organization', 'place'])).toEqual([{ text: 'Zelenskyy', kind: 'person' }])
+  })
+
+  test('sentence starts and words known only as common words are not names', () => {
+    expect(names('Yesterday the market fell. Analysts said so.')).toEqual([])
+    expect(names('Sales rose in May, and the Deep end of the pool was closed.')).toEqual([])
+  })
+
+  test('a surname used alone after the full name is the same person, and the full name carries it', () => {
+    expect(extractEntities('Tim Cook opened the event. Later, Cook said sales were strong.', ['person'])).toEqual([{ text: 'Tim Cook', kind: 'person', surname: 'Cook' }])
+    expect(extractEntities('Cook said sales rose, Tim Cook added.', ['person'])).toEqual([{ text: 'Tim Cook', kind: 'person', surname: 'Cook' }])
+    // Two people share the surname: it names neither.
+    expect(extractEntities('Tim Cook and Mary Cook spoke.', ['person'])).toEqual([
+      { text: 'Tim Cook', kind: 'person' },
+      { text: 'Mary Cook', kind: 'person' },
+    ])
+  })
+
+  test('a lower-case source borrows the capitals of the cased text it is checked against', () => {
+    const source = 'the european central bank held rates, officials in frankfurt said.'
+    expect(names(source)).not.toContain('european central bank')
+    expect(extractEntities(source, ['organization', 'place'], { casedText: 'The decision of the European Central Bank surprised few.' }).map((e) => e.text)).toEqual(['European Central Bank', 'frankfurt'])
+    // A name the word lists do not know is found once the cased text has given it its capital.
+    expect(extractEntities('the panel discussed the return of the steelers to the league.', ['organization'], { casedText: 'The panel discussed the Steelers and their return.' }).map((e) => e.text)).toEqual(['Steelers'])
+    // A cased source is read as it is.
+    expect(extractEntities('The bank held rates.', ['organization'], { casedText: 'The Bank held rates.' })).toEqual([])
+  })
+
+  test('the names of a source are extracted once', () => {
+    const source = 'Tim Cook met Satya Nadella in Seattle.'
+    expect(extractNames(source)).toBe(extractNames(source))
+    expect(extractNames(source.toLowerCase())).not.toBe(extractNames(source))
   })
 })
