@@ -4,6 +4,7 @@ import { settle, type StoreReport } from '../store/keyed.js'
 import { Cassette, cassettePath, claimedByFailed, openCassettes, resolveCacheMode } from './cassette.js'
 import { JudgeClient, type Pacer } from './client.js'
 import { remoteFlights, remotePacer } from './coordinator.js'
+import { remoteBreaker } from './remote-breaker.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
 import { PacingQueue, RateLimiter } from './limiter.js'
 import { currentTest } from '../report/records.js'
@@ -64,6 +65,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
         maxConcurrency: j.maxConcurrency ?? validConcurrency(runnerConcurrency()) ?? 5,
         maxRateLimitWaitMs: j.maxRateLimitWaitMs,
         pacer: shared.pacer,
+        ...(coordinator ? { breaker: remoteBreaker(coordinator) } : {}),
         deadline: () => currentTest().deadline,
         prices: j.prices,
       }),
