@@ -41,11 +41,20 @@ const AMPERSAND = '(?:&|and)'
 // Scripts written without spaces between words: a name in them has no word boundary.
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u
 
+// An acronym with or without full stops, and with or without a plural: "US" = "U.S.",
+// "ADRs" = "ADR".
+const DOTTED = /^(?:\p{Lu}\.?){2,6}s?$/u
+function acronymPattern(word: string): string {
+  const letters = [...word.replace(/\./g, '')]
+  if (letters[letters.length - 1] === 's') letters.pop()
+  return letters.map(escapeRegExp).join('\\.?') + '\\.?'
+}
+
 /** Builds the search pattern for one (already folded) entity name. */
 function entityPattern(folded: string, caseSensitive: boolean): RegExp {
   const name = folded.trim()
   const words = name.split(/\s+/)
-  const body = words.map((w) => (w === '&' || /^and$/i.test(w) ? AMPERSAND : escapeRegExp(w))).join('\\s+')
+  const body = words.map((w) => (w === '&' || /^and$/i.test(w) ? AMPERSAND : DOTTED.test(w) ? acronymPattern(w) : escapeRegExp(w))).join('\\s+')
   const end = UNSPACED.test(name.slice(-2)) ? '' : `${ACRONYM.test(words[words.length - 1]!) ? ACRONYM_ENDING : POSSESSIVE}(?![\\p{L}\\p{N}])`
   return new RegExp(body + end, caseSensitive ? 'gu' : 'giu')
 }
@@ -66,6 +75,7 @@ export class EntityHaystack {
   readonly original: string
   readonly #folded: FoldedText
   #skeleton: string | undefined
+  #hasCapitals: boolean | undefined
   #lines: LineIndex | undefined
 
   constructor(text: string) {
@@ -83,6 +93,8 @@ export class EntityHaystack {
   find(entity: string, options: FindEntityOptions = {}): EntityLocation | undefined {
     const folded = foldString(entity)
     if (folded.trim() === '') return undefined
+    // An acronym is found in capitals ("US", not the pronoun "us"), unless the text has none.
+    const acronym = DOTTED.test(folded.trim()) && !options.caseSensitive
     const pattern = entityPattern(folded, options.caseSensitive ?? false)
     const leftBoundary = !UNSPACED.test(String.fromCodePoint(folded.trim().codePointAt(0)!))
     const haystack = !this.#folded.ascii && skeleton(folded) === folded ? (this.#skeleton ??= skeleton(this.#folded.folded)) : this.#folded.folded
@@ -90,7 +102,7 @@ export class EntityHaystack {
     // skipping ahead to the first literal, which is most of the speed on large texts.
     for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {
       const whole = !leftBoundary || !ENDS_WITH_WORD_CHAR.test(haystack.slice(Math.max(0, m.index - 2), m.index))
-      if (whole && (!options.capitalized || STARTS_UPPER.test(m[0]))) return this.#locate(m.index, m.index + m[0].length)
+      if (whole && (!options.capitalized || STARTS_UPPER.test(m[0])) && (!acronym || this.#asAcronym(m[0]))) return this.#locate(m.index, m.index + m[0].length)
       pattern.lastIndex = m.index + 1
     }
     return undefined
@@ -109,6 +121,11 @@ export class EntityHaystack {
       pattern.lastIndex = m.index + 1
     }
     return undefined
+  }
+
+  #asAcronym(found: string): boolean {
+    this.#hasCapitals ??= /\p{Lu}/u.test(this.#folded.folded)
+    return !this.#hasCapitals || !/\p{Ll}/u.test(found.replace(/(?:'s|'|s)$/, ''))
   }
 
   #locate(start: number, end: number): EntityLocation {

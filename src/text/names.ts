@@ -6,7 +6,7 @@ import { loadNlp } from '../lazy.js'
 import { TextCache } from './cache.js'
 import { casingOf, type Casing } from './casing.js'
 import { foldString } from './fold.js'
-import { nameKindOf, unlistedNames } from './unlisted.js'
+import { isDate, nameKindOf, unlistedNames } from './unlisted.js'
 
 /** Kinds of name that {@link extractNames} finds. */
 export type NameKind = 'person' | 'organization' | 'place'
@@ -47,6 +47,7 @@ const ARTICLE = /^(?:the|a|an)$/i
 // these heads are not part of the name.
 const GENERIC_HEAD = /^(?:team|squad|side|company|firm)$/i
 const UPPER = /\p{Lu}/u
+const NUMBER = /^[\p{N}.,–-]+$/u
 const DIGIT_START = /^\p{N}/u
 
 const has = (term: Term, tag: string) => term.tags.includes(tag)
@@ -69,9 +70,11 @@ interface Piece {
 
 function splitList(terms: Term[]): Piece[] {
   const pieces: Piece[] = [{ terms: [], opensSentence: false }]
-  for (const term of terms) {
+  for (const [i, term] of terms.entries()) {
     pieces[pieces.length - 1]!.terms.push(term)
-    if (LIST_BREAK.test(term.post)) pieces.push({ terms: [], opensSentence: false })
+    // "Linda Ochoa (FBI …)": punctuation before the next word breaks as well as after this
+    // one; a possessive ends a name ("Australia's Georgia Fenn").
+    if (LIST_BREAK.test(term.post) || LIST_BREAK.test(terms[i + 1]?.pre ?? '') || POSSESSIVE.test(term.text)) pieces.push({ terms: [], opensSentence: false })
     else if (SENTENCE_END.test(term.post) && !NOT_AN_END.test(term.text)) pieces.push({ terms: [], opensSentence: true })
   }
   return pieces.filter((p) => p.terms.length > 0)
@@ -102,6 +105,9 @@ function cleanPiece(piece: Piece, kind: NameKind, casing: Casing): string | unde
   }
   dropEnd((t) => LEGAL_FORM.test(t.text) || (kind === 'person' && GENERATION.test(t.text)))
   dropStart((t) => ARTICLE.test(t.text))
+  // "42 Carlton Road": a house number is not part of the street's name.
+  dropStart((t) => NUMBER.test(t.text))
+  dropEnd((t) => NUMBER.test(t.text))
   if (casing === 'cased') {
     dropStart((t) => !capitalised(t))
     dropEnd((t) => !capitalised(t))
@@ -147,7 +153,11 @@ function extract(text: string, casing: Casing): ExtractedName[] {
     ['organization', doc.organizations()],
     ['place', doc.places()],
   ]
-  const add = (name: string, kind: NameKind) => {
+  const add = (found: string, kind: NameKind) => {
+    // "OverDrive/Libby" names two; a date ("Saturday", "November") names none.
+    for (const name of found.split('/')) if (name.trim() !== '' && !isDate(name)) addOne(name.trim(), kind)
+  }
+  const addOne = (name: string, kind: NameKind) => {
     const held = byName.get(key(name))
     // One name is one entity: when the library reads it as two kinds ("Chelsea" as a
     // person and a club), a place or organisation reading wins over a person.

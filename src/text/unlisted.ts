@@ -27,6 +27,13 @@ export function nameKindOf(word: string): NameKind | undefined {
   return tags.some((t) => PERSON_TAG.test(t)) ? 'person' : undefined
 }
 
+const DATE_TAG = /^(?:Month|WeekDay|Date|Duration)$/
+
+/** Whether every word of `name` is a month, a day or another date word ("Saturday", "November"). */
+export function isDate(name: string): boolean {
+  return name.split(/[\s–-]+/).every((w) => (tagsOf(w) ?? []).some((t) => DATE_TAG.test(t)))
+}
+
 // A legal form is part of a company's name, never a name alone.
 const LEGAL_FORM = /^(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|Plc|Co|Company)$/
 

@@ -38,6 +38,14 @@ describe('EntityHaystack.find', () => {
     expect(find('Johnson or Johnson rose', 'Johnson & Johnson')).toBeUndefined()
   })
 
+  test('an acronym matches with or without full stops, in capitals unless the text has none', () => {
+    expect(find('growth in the U.S. slowed', 'US')?.text).toBe('U.S.')
+    expect(find('growth in the US slowed', 'U.S.')?.text).toBe('US')
+    expect(find('sales of ADR shares', 'ADRs')?.text).toBe('ADR')
+    expect(find('Let us go to Paris.', 'US')).toBeUndefined()
+    expect(find('let us go to the us open', 'US')?.text).toBe('us')
+  })
+
   test('an acronym matches its plural, a word does not', () => {
     expect(find('most CNNs use bias terms', 'CNN')?.text).toBe('CNNs')
     expect(find('Apples and pears', 'Apple')).toBeUndefined()
@@ -135,6 +143,14 @@ describe('extractEntities', () => {
   test('a full stop after a word ends a name, unless the word is an initial, an acronym or a title', () => {
     expect(names('Oman opened its airspace to carriers, including El Al. Previously, the airlines flew around.')).toEqual(['El Al', 'Oman'])
     expect(names('He lives in St. Louis and met J. K. Rowling.')).toEqual(expect.arrayContaining(['St. Louis', 'K. Rowling']))
+  })
+
+  test('punctuation before a word, a possessive or a slash ends a name; dates and house numbers are no names', () => {
+    expect(names('Recordings by agent Linda Ochoa (FBI cooperator) were played.')).not.toContain('Linda Ochoa FBI')
+    expect(names("Australia's Georgia Fenn was third.")).toContain('Australia')
+    expect(names("Australia's Georgia Fenn was third.").join()).not.toMatch(/Australia Georgia/)
+    expect(names('Kobo has library borrowing via OverDrive/Libby.', ['organization', 'place', 'person'])).toEqual(expect.arrayContaining(['OverDrive', 'Libby']))
+    expect(names('The fault began on Saturday at 42 Carlton Road in November.')).toEqual(['Carlton Road'])
   })
 
   test('common nouns and stray lower-case words are not names', () => {
