@@ -3,17 +3,18 @@
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as vitest from 'vitest'
-import { afterAll, afterEach, beforeEach, expect, inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
 import { configure, type AssayConfig } from '../src/config.js'
 import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
-import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
+import { drainFile, noteUnhandled, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
+import { timersDue, watchTimers } from '../src/timers.js'
 
 // Before anything that reads Vitest's internals: an unsupported Vitest fails here, saying so.
 checkInstalledRunner('vitest', dirname(fileURLToPath(import.meta.url)))
@@ -84,7 +85,7 @@ interface TaskLike {
   file?: TaskLike
   tasks?: TaskLike[]
   filepath?: string
-  result?: { state?: string }
+  result?: { state?: string; duration?: number; hooks?: Partial<Record<'beforeAll' | 'afterAll', string>> }
   concurrent?: boolean
   meta: Record<string, unknown>
 }
@@ -99,6 +100,39 @@ function testName(test: TaskLike): string {
   const names = [test.name]
   for (let s = test.suite; s && s !== test.file && s.type !== 'file' && !s.filepath; s = s.suite) names.unshift(s.name)
   return names.join(' > ')
+}
+
+// The file now running, from its first hook: its suites say whether a beforeAll or afterAll runs.
+let runningFile: TaskLike | undefined
+// eslint-disable-next-line no-empty-pattern
+beforeAll(function ({}, suite) {
+  // eslint-disable-next-line prefer-rest-params
+  runningFile = (suite ?? arguments[0]) as unknown as TaskLike
+  if (runningFile.filepath) openFile(runningFile.filepath)
+})
+
+const hookRunning = (suite: TaskLike): boolean =>
+  suite.result?.hooks?.beforeAll === 'run' || suite.result?.hooks?.afterAll === 'run' || (suite.tasks ?? []).some((t) => t.type === 'suite' && hookRunning(t))
+
+// A judged assertion belongs to the test its `expect` is bound to while that test runs (its
+// duration is set once it has ended, after its afterEach hooks); with no test, to the
+// file's beforeAll/afterAll hook running; otherwise it started after its test ended.
+setMomentProvider((owner) => {
+  const test = owner.task as TaskLike | undefined
+  if (test?.type === 'test') return test.result?.duration === undefined ? 'test' : 'outside'
+  if (currentTest()) return 'test'
+  return runningFile && hookRunning(runningFile) ? 'hook' : 'outside'
+})
+// Short timers the tests leave are waited for at the file's end (see src/timers.ts).
+watchTimers()
+// A failed judged assertion nobody awaited rejects unhandled: Vitest reports the rejection,
+// and assay fails the file saying which assertion was not awaited (concurrent tests, whose
+// shared expect cannot say which test made it, are not checked when each test ends).
+const listening = Symbol.for('assay.unhandled')
+const worker = process as NodeJS.Process & { [listening]?: true }
+if (!worker[listening]) {
+  worker[listening] = true
+  process.on('unhandledRejection', (reason) => void noteUnhandled(reason))
 }
 
 // Each attempt of a test (retries included) counts its unnamed baselines from 1.
@@ -125,6 +159,7 @@ afterAll(async function ({}, suite) {
   // eslint-disable-next-line prefer-rest-params
   const file = (suite ?? arguments[0]) as unknown as TaskLike
   if (!file.filepath) return
+  await drainFile(file.filepath, timersDue)
   const tests = allTests(file)
   const end = { fullRun: tests.every((t) => t.mode === 'run'), failed: tests.filter((t) => t.result?.state === 'fail').map(testName) }
   await finishTestFile(file.filepath, end, expect.getState(), ({ cassette, baselines }) => {
@@ -132,4 +167,5 @@ afterAll(async function ({}, suite) {
   })
   const unawaited = takeUnawaitedInFile(file.filepath)
   if (unawaited) throw unawaited
-})
+  // Above the default hook timeout: draining the file may wait a few seconds first.
+}, 30_000)

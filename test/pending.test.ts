@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest'
-import { afterMacrotask, takeUnawaited, takeUnawaitedInFile, trackAsync } from '../src/pending.js'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { afterMacrotask, drainFile, noteUnhandled, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile, trackAsync, type Moment } from '../src/pending.js'
 
 const owner = { testPath: import.meta.filename, currentTestName: 'suite > judged' }
 
@@ -66,5 +66,111 @@ describe('async assertions left running when a test ends', () => {
     expect(takeUnawaitedInFile('/other.test.ts')).toBeDefined()
     for (const f of finishers) f()
     await Promise.all([mine, other])
+  })
+})
+
+describe('judged assertions that start after their test ended', () => {
+  let moment: Moment = 'test'
+  beforeEach(() => {
+    openFile(import.meta.filename)
+    setMomentProvider(() => moment)
+  })
+  afterEach(() => {
+    moment = 'test'
+    setMomentProvider(() => 'test')
+  })
+
+  test('one that starts with no test or hook running never runs, and fails its file with its line and the fix', async () => {
+    moment = 'outside'
+    const run = vi.fn(async () => 'verdict')
+    const refused = trackAsync('toScoreAtLeast', owner, run)
+    const line = Number(new Error().stack!.split('\n')[1]!.match(/:(\d+):\d+\)?$/)![1]) - 1
+    expect(run).not.toHaveBeenCalled()
+    await expect(refused).rejects.toThrow('toScoreAtLeast started after its test ended')
+    const error = takeUnawaitedInFile(import.meta.filename)
+    expect(error?.name).toBe('LateAssertionError')
+    expect(error?.message).toContain(`toScoreAtLeast started after its test ended at ${import.meta.filename}:${line}:`)
+    expect(error?.message).toContain('so the judge was not asked and the run cannot pass')
+    expect(error?.message).toContain('for … of, not forEach(async …)')
+    // Reported once.
+    openFile(import.meta.filename)
+    expect(takeUnawaitedInFile(import.meta.filename)).toBeUndefined()
+  })
+
+  test('one that starts after its file ended fails the process, since no test or file is left to fail', async () => {
+    const exitCode = process.exitCode
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    try {
+      expect(takeUnawaitedInFile(import.meta.filename)).toBeUndefined()
+      moment = 'outside'
+      const run = vi.fn(async () => 'verdict')
+      await expect(trackAsync('toScoreAtLeast', owner, run)).rejects.toThrow('toScoreAtLeast started after its test ended')
+      expect(run).not.toHaveBeenCalled()
+      expect(process.exitCode).toBe(1)
+      expect(String(write.mock.calls[0]?.[0])).toContain('toScoreAtLeast started after its test ended')
+    } finally {
+      process.exitCode = exitCode
+      write.mockRestore()
+    }
+  })
+
+  test("a hook's assertion runs while the file is open, and is late once the file's end began", async () => {
+    moment = 'hook'
+    await expect(trackAsync('toScoreAtLeast', owner, async () => 'verdict')).resolves.toBe('verdict')
+    await drainFile(import.meta.filename)
+    const run = vi.fn(async () => 'verdict')
+    await expect(trackAsync('toScoreAtLeast', owner, run)).rejects.toThrow('started after its test ended')
+    expect(run).not.toHaveBeenCalled()
+    expect(takeUnawaitedInFile(import.meta.filename)?.name).toBe('LateAssertionError')
+  })
+
+  test("the file's end waits for its assertions in flight, then fails the file for them", async () => {
+    let finish!: () => void
+    let settled = false
+    const inFlight = trackAsync('toScoreAtLeast', owner, () => new Promise<void>((r) => (finish = r))).then(() => (settled = true))
+    const other = trackAsync('toScoreAtLeast', { testPath: '/other.test.ts' }, () => new Promise<void>(() => {}))
+    void other
+    const drained = drainFile(import.meta.filename)
+    await afterMacrotask()
+    await afterMacrotask()
+    expect(settled).toBe(false)
+    finish()
+    await drained
+    await inFlight
+    expect(settled).toBe(true)
+    expect(takeUnawaitedInFile(import.meta.filename)?.message).toContain('toScoreAtLeast was not awaited')
+  })
+
+  test('a failed assertion whose rejection nobody handled was not awaited: its file fails', async () => {
+    const failing = trackAsync('toScoreAtLeast', { ...owner, isNot: false }, async () => ({ pass: false, message: () => 'Expected an overall score of at least 7, but the judge gave 3.' }))
+    await failing
+    const thrown = new Error('judge down')
+    await expect(trackAsync('toScoreAtLeast', owner, async () => Promise.reject(thrown))).rejects.toBe(thrown)
+    expect(noteUnhandled(new Error('something else'))).toBe(false)
+    expect(noteUnhandled(new Error('custom: Expected an overall score of at least 7, but the judge gave 3.'))).toBe(true)
+    expect(noteUnhandled(thrown)).toBe(true)
+    const error = takeUnawaitedInFile(import.meta.filename)?.message
+    expect(error).toMatch(/^2 judged assertions were not awaited/)
+    expect(error).toContain(', and failed: Expected an overall score of at least 7, but the judge gave 3.')
+    expect(error).toContain(', and failed: judge down')
+  })
+
+  test('under .not, a passing verdict is the failure; a passed assertion is never blamed', async () => {
+    await trackAsync('toScoreAtLeast', { ...owner, isNot: true }, async () => ({ pass: true, message: () => 'Expected the judge to score the text below 7, but it scored 9.' }))
+    await trackAsync('toScoreAtLeast', owner, async () => ({ pass: true, message: () => 'Expected the judge to score the text below 7, but it scored 8.' }))
+    expect(noteUnhandled(new Error('Expected the judge to score the text below 7, but it scored 8.'))).toBe(false)
+    expect(noteUnhandled(new Error('Expected the judge to score the text below 7, but it scored 9.'))).toBe(true)
+    takeUnawaitedInFile(import.meta.filename)
+  })
+
+  test('concurrent tests: only assertions whose test the async context named are matched', async () => {
+    const finishers: (() => void)[] = []
+    const named = trackAsync('toScoreAtLeast', { ...owner, currentTestName: 'b', currentConcurrentTestName: () => 'a' }, () => new Promise<void>((r) => finishers.push(r)))
+    const unnamed = trackAsync('toScoreAtLeast', { ...owner, currentTestName: 'a' }, () => new Promise<void>((r) => finishers.push(r)))
+    expect(takeUnawaited({ testPath: import.meta.filename, currentTestName: 'b' }, true)).toBeUndefined()
+    expect(takeUnawaited({ testPath: import.meta.filename, currentTestName: 'a' }, true)?.message).toMatch(/^toScoreAtLeast was not awaited/)
+    expect(takeUnawaitedInFile(import.meta.filename)?.message).toMatch(/^toScoreAtLeast was not awaited/)
+    for (const f of finishers) f()
+    await Promise.all([named, unnamed])
   })
 })
