@@ -10,7 +10,7 @@ import { configure, type AssayConfig } from '../src/config.js'
 import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
-import { drainFile, noteUnhandled, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
+import { drainFile, markOutliving, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { setRecordSink, setTestContextProvider } from '../src/report/records.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
@@ -85,9 +85,14 @@ interface TaskLike {
   file?: TaskLike
   tasks?: TaskLike[]
   filepath?: string
-  result?: { state?: string; duration?: number; hooks?: Partial<Record<'beforeAll' | 'afterAll', string>> }
+  result?: { state?: string; duration?: number; errors?: { message?: unknown }[]; hooks?: Partial<Record<'beforeAll' | 'afterAll', string>> }
   concurrent?: boolean
   meta: Record<string, unknown>
+}
+
+/** The messages of every error the file's tests and suites reported. */
+function allErrors(task: TaskLike): string[] {
+  return [...(task.result?.errors ?? []).map((e) => String(e.message)), ...(task.tasks ?? []).flatMap(allErrors)]
 }
 
 function allTests(task: TaskLike): TaskLike[] {
@@ -125,15 +130,6 @@ setMomentProvider((owner) => {
 })
 // Short timers the tests leave are waited for at the file's end (see src/timers.ts).
 watchTimers()
-// A failed judged assertion nobody awaited rejects unhandled: Vitest reports the rejection,
-// and assay fails the file saying which assertion was not awaited (concurrent tests, whose
-// shared expect cannot say which test made it, are not checked when each test ends).
-const listening = Symbol.for('assay.unhandled')
-const worker = process as NodeJS.Process & { [listening]?: true }
-if (!worker[listening]) {
-  worker[listening] = true
-  process.on('unhandledRejection', (reason) => void noteUnhandled(reason))
-}
 
 // Each attempt of a test (retries included) counts its unnamed baselines from 1.
 beforeEach(({ task }) => {
@@ -142,10 +138,13 @@ beforeEach(({ task }) => {
 
 // A judged assertion still running when its test ends was not awaited: fail the test.
 // Concurrent tests may share one expect, which cannot tell them apart: they are checked
-// at the end of the file instead.
+// at the end of the file instead, with the errors the tests reported.
 afterEach(({ task }) => {
   const t = task as unknown as TaskLike
-  if (t.concurrent) return
+  if (t.concurrent) {
+    if (t.file?.filepath) markOutliving(t.file.filepath)
+    return
+  }
   const unawaited = takeUnawaited({ task, testPath: t.file?.filepath, currentTestName: testName(t) })
   if (unawaited) throw unawaited
 })
@@ -165,7 +164,7 @@ afterAll(async function ({}, suite) {
   await finishTestFile(file.filepath, end, expect.getState(), ({ cassette, baselines }) => {
     file.meta.assay = { ...(file.meta.assay as object), ...(cassette ? { cassette } : {}), ...(baselines ? { baselines } : {}) }
   })
-  const unawaited = takeUnawaitedInFile(file.filepath)
+  const unawaited = takeUnawaitedInFile(file.filepath, allErrors(file))
   if (unawaited) throw unawaited
   // Above the default hook timeout: draining the file may wait a few seconds first.
 }, 30_000)

@@ -47,8 +47,6 @@ const closing = new Set<string>()
 const closed = new Set<string>()
 const late = new Map<string, Pending[]>()
 const outlived = new Map<string, Pending[]>()
-// Assertions that failed, until their file ends: one of them rejecting unhandled was not awaited.
-const failed = new Set<Pending>()
 let momentOf: (owner: AssertionOwner) => Moment = () => 'test'
 
 /** Installs how the runner adapter tells where an assertion starts (the default: inside a test). */
@@ -66,8 +64,9 @@ export function setMomentProvider(provider: (owner: AssertionOwner) => Moment): 
 export function trackAsync<T>(matcher: string, owner: AssertionOwner, run: () => Promise<T>): Promise<T> {
   const entry: Pending = { matcher, owner, contextName: owner.currentConcurrentTestName?.(), location: callSiteIn(owner.testPath) }
   const file = owner.testPath
-  const moment = momentOf(owner)
-  if (moment === 'outside' || (moment === 'hook' && file !== undefined && (closing.has(file) || closed.has(file)))) return startedLate(entry)
+  // Once its file ended, the runner's state is gone (Jest 30 warns when it is read).
+  const moment = file !== undefined && closed.has(file) ? 'outside' : momentOf(owner)
+  if (moment === 'outside' || (moment === 'hook' && file !== undefined && closing.has(file))) return startedLate(entry)
   running.add(entry)
   const result = run().then(
     (value) => {
@@ -91,24 +90,23 @@ export function trackAsync<T>(matcher: string, owner: AssertionOwner, run: () =>
 
 function fail(entry: Pending, failure: unknown): void {
   entry.failure = failure
-  if (entry.owner.testPath !== undefined && !closed.has(entry.owner.testPath)) failed.add(entry)
 }
 
+const failureText = (p: Pending) => (typeof p.failure === 'string' ? p.failure : p.failure instanceof Error ? p.failure.message : undefined)
+
+// Assertions still running when the concurrent test that owns them, as far as a shared
+// `expect` can tell, ended: see markOutliving.
+const outliving = new Set<Pending>()
+
 /**
- * Called with the reason of a promise rejection nobody handled. When it is the failure of
- * a judged assertion whose file is still running, that assertion was not awaited (an
- * awaited one hands its failure to its test): it fails its file, in
- * {@link takeUnawaitedInFile}, as not awaited. Returns whether it was one.
+ * Called when a concurrent test ends (Vitest). Its `expect` may be shared with the other
+ * running tests, so which of the file's running assertions are its own is unknown: none is
+ * failed now, all are remembered. One that then fails without any test reporting that
+ * failure was not awaited (an awaited one fails its test): {@link takeUnawaitedInFile}
+ * fails the file for it.
  */
-export function noteUnhandled(reason: unknown): boolean {
-  const message = reason instanceof Error ? reason.message : undefined
-  // Vitest rethrows a failed verdict as its own error with the matcher's message, maybe after a custom one.
-  const entry = [...failed].find((p) => p.failure === reason || (typeof p.failure === 'string' && message?.endsWith(p.failure)))
-  if (!entry) return false
-  failed.delete(entry)
-  const file = entry.owner.testPath!
-  outlived.set(file, [...(outlived.get(file) ?? []), entry])
-  return true
+export function markOutliving(testPath: string): void {
+  for (const p of running) if (p.owner.testPath === testPath) outliving.add(p)
 }
 
 function startedLate(entry: Pending): Promise<never> {
@@ -174,16 +172,23 @@ export async function drainFile(testPath: string, timers: () => Promise<void> = 
 
 /**
  * Called when a test file ends: removes its assertions still running and, if there were
- * any, or if any started after their test ended, returns the error that fails the file.
+ * any, or if any started after their test ended, or failed after their test ended without
+ * any test reporting it (`reported`: the messages of the file's errors; see
+ * {@link markOutliving}), returns the error that fails the file.
  * This is also the check for `test.concurrent` tests that share one `expect`, where an
  * assertion cannot tell which of the running tests made it, so the per-test check would
  * blame the wrong one. After this, the file is closed: a late assertion fails the process.
  */
-export function takeUnawaitedInFile(testPath: string): Error | undefined {
-  const left = [...(outlived.get(testPath) ?? []), ...[...running].filter((p) => p.owner.testPath === testPath)]
+export function takeUnawaitedInFile(testPath: string, reported: readonly string[] = []): Error | undefined {
+  const mine = [...outliving].filter((p) => p.owner.testPath === testPath)
+  for (const p of mine) outliving.delete(p)
+  const unreported = mine.filter((p) => {
+    const text = failureText(p)
+    return text !== undefined && !running.has(p) && !reported.some((r) => r.includes(text))
+  })
+  const left = [...new Set([...(outlived.get(testPath) ?? []), ...[...running].filter((p) => p.owner.testPath === testPath), ...unreported])]
   const tooLate = late.get(testPath) ?? []
   for (const p of left) running.delete(p)
-  for (const p of failed) if (p.owner.testPath === testPath) failed.delete(p)
   outlived.delete(testPath)
   late.delete(testPath)
   closing.delete(testPath)
@@ -217,8 +222,9 @@ export function takeUnawaited(test: AssertionOwner, concurrent = false): Error |
 
 // An assertion that failed after its test ended: its failure's first line, which its test never showed.
 function failedWith(p: Pending): string {
-  const text = typeof p.failure === 'string' ? p.failure : p.failure instanceof Error ? p.failure.message : undefined
-  return text ? `, and failed: ${text.split('\n').find((l) => l.trim()) ?? ''}` : ''
+  const text = failureText(p)
+  // The first line of a matcher's message is its hint, `expect(received).matcher(…)`.
+  return text ? `, and failed: ${text.split('\n').find((l) => l.trim() && !l.startsWith('expect(')) ?? ''}` : ''
 }
 
 const where = (p: Pending, file: string | undefined) => (p.location ? ` at ${file ?? 'the test file'}:${p.location.line}:${p.location.column}` : '')

@@ -33,6 +33,17 @@ describe('timers a test leaves behind', () => {
     t.clearTimeout(far)
   })
 
+  test("an unref'd timer is housekeeping, not a test's: it is not waited for", async () => {
+    const t = target()
+    let fired = false
+    const handle = t.setTimeout(() => (fired = true), 500)
+    handle.unref()
+    // Were it waited for, it would have fired by now.
+    await timersDue(1_000, 60_000)
+    expect(fired).toBe(false)
+    t.clearTimeout(handle)
+  })
+
   test('a timer cleared through the unwrapped clearTimeout is not waited for either', async () => {
     const t = target()
     let fired = false

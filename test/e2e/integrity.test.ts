@@ -91,6 +91,17 @@ test('timer last', () => {
 })
 `
 
+// A timer beyond the window a file's end waits for: it fires after the file ended.
+const lateAfterFileBody = `
+const article = ${JSON.stringify(article)}
+test('awaited first', async () => {
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+})
+test('long timer last', () => {
+  setTimeout(() => expect('- Late after the file.').toScoreAtLeast(7, { source: article }), 1500)
+})
+`
+
 // The runner's hooks, imported the way each fixture project imports its test functions.
 const hooksImport = (project: string) =>
   project.startsWith('vitest') ? "import { afterAll, beforeAll } from 'vitest'\n" : project === 'jest-globals' ? "const { afterAll, beforeAll } = require('@jest/globals')\n" : ''
@@ -172,6 +183,7 @@ describe.each(runners)('$name', (runner) => {
     project.writeTest('unawaited.test.js', unawaitedBody)
     project.writeTest('late-foreach.test.js', lateForEachBody)
     project.writeTest('late-timer.test.js', lateTimerBody)
+    project.writeTest('late-after-file.test.js', lateAfterFileBody)
     project.writeTest('late-hook.test.js', hooksImport(runner.project) + lateHookBody)
     project.writeTest('legit.test.js', hooksImport(runner.project) + legitBody)
     project.writeTest('concurrent.test.js', concurrentBody)
@@ -306,6 +318,17 @@ describe.each(runners)('$name', (runner) => {
       expect(run.output).toContain('for … of')
       expect(asked(text)).toBe(0)
     }
+  })
+
+  // Jest runs a single file in its own process, which waits for the timer: the assertion
+  // starts after the file ended, and the process exits non-zero. A Vitest worker exits
+  // with its last file, so such a timer never fires there (see README).
+  test.runIf(!vitest)('a judged assertion that starts after its file ended still fails the run, and asks no judge', async () => {
+    const run = await runner.run(project, undefined, 'late-after-file.test.js', env())
+    expect(run.code, run.output).toBe(1)
+    expect(run.output).toContain('toScoreAtLeast started after its test ended')
+    expect(run.output).toMatch(new RegExp(`late-after-file\\.test\\.js:${lineOf('late-after-file.test.js', 'setTimeout(')}:\\d+`))
+    expect(asked('- Late after the file')).toBe(0)
   })
 
   test('a judged assertion an afterAll hook starts and does not await fails the file', async () => {
