@@ -5,6 +5,7 @@
 // One that starts when its test has already ended (inside `forEach(async …)`, a timer)
 // belongs to no test at all: it is refused at once, without asking the judge, and fails
 // its file, or the process when the file has ended too.
+
 // Real timers: a test that installed fake ones must not stall an assertion or a file's end.
 import { clearTimeout, setImmediate, setTimeout } from 'node:timers'
 import { callSiteIn } from './report/location.js'
@@ -34,8 +35,8 @@ interface Pending {
   /** The owner's test name as Jest's async context gives it, which concurrent tests cannot confuse. */
   contextName: string | undefined
   location: SourceLocation | undefined
-  /** Settles when the assertion does, never rejects. */
-  done?: Promise<unknown>
+  /** Resolves when the assertion settles. */
+  done?: Promise<void>
   /** Once it failed: the error it threw, or its failure message. */
   failure?: unknown
 }
@@ -68,28 +69,25 @@ export function trackAsync<T>(matcher: string, owner: AssertionOwner, run: () =>
   const moment = file !== undefined && closed.has(file) ? 'outside' : momentOf(owner)
   if (moment === 'outside' || (moment === 'hook' && file !== undefined && closing.has(file))) return startedLate(entry)
   running.add(entry)
-  const result = run().then(
+  // One reaction on each promise of the chain: V8 then follows it in the async stack trace,
+  // where a failed assertion finds the line of its test file; a second one would cut it.
+  let settle!: () => void
+  entry.done = new Promise<void>((resolve) => (settle = resolve))
+  return run().then(
     (value) => {
       running.delete(entry)
       const verdict = value as { pass?: unknown; message?: unknown } | undefined
-      if (typeof verdict?.pass === 'boolean' && typeof verdict.message === 'function' && verdict.pass === (owner.isNot ?? false)) fail(entry, String(verdict.message()))
+      if (typeof verdict?.pass === 'boolean' && typeof verdict.message === 'function' && verdict.pass === (owner.isNot ?? false)) entry.failure = String(verdict.message())
+      settle()
       return value
     },
     (error: unknown) => {
       running.delete(entry)
-      fail(entry, error)
+      entry.failure = error
+      settle()
       throw error
     },
   )
-  entry.done = result.then(
-    () => {},
-    () => {},
-  )
-  return result
-}
-
-function fail(entry: Pending, failure: unknown): void {
-  entry.failure = failure
 }
 
 const failureText = (p: Pending) => (typeof p.failure === 'string' ? p.failure : p.failure instanceof Error ? p.failure.message : undefined)
