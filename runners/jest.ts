@@ -10,10 +10,11 @@ import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/jud
 import { loadNlp, loadOpenAI } from '../src/lazy.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { shareSecrets } from '../src/judge/secret-sharing.js'
-import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
+import { drainFile, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { deadlineOf, setRecordSink, setTestContextProvider } from '../src/report/records.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
+import { timersDue, watchTimers } from '../src/timers.js'
 
 // The Jest running this file is the one its test file resolves.
 const testPath = expect.getState().testPath
@@ -47,7 +48,11 @@ function writeRecords(): void {
   pending = []
 }
 process.on('exit', writeRecords)
-setRecordSink((record) => {
+setRecordSink((given) => {
+  // Under test.concurrent the expect state names whichever test started last; Jest's async
+  // context names the test whose code made the record, which the reporter joins it to.
+  const name = (expect.getState() as { currentConcurrentTestName?: () => string | undefined }).currentConcurrentTestName?.()
+  const record = name !== undefined && 'testName' in given ? { ...given, testName: name } : given
   // The attempt lets the reporter keep only the last attempt of a retried test (jest.retryTimes).
   if (sideFile) pending.push(`${JSON.stringify({ ...record, attempt: circusState()?.currentlyRunningTest?.invocations ?? 1 })}\n`)
   const coordinator = coordinatorURL()
@@ -57,19 +62,31 @@ setRecordSink((record) => {
 
 interface CircusBlock {
   type?: string
-  concurrent?: boolean
   mode?: string
   name?: string
   parent?: CircusBlock
   errors?: unknown[]
   children?: CircusBlock[]
+  hooks?: CircusHook[]
+  concurrent?: boolean
+  status?: string
+  fn?: HookFn
+}
+
+type HookFn = (this: unknown, ...args: unknown[]) => unknown
+
+interface CircusHook {
+  type: string
+  fn: HookFn
+  asyncError?: unknown
+  timeout?: number
 }
 
 interface CircusState {
   rootDescribeBlock?: CircusBlock
   hasFocusedTests?: boolean
   testNamePattern?: unknown
-  currentlyRunningTest?: { invocations?: number; concurrent?: boolean; startedAt?: number | null; timeout?: number } | null
+  currentlyRunningTest?: (CircusBlock & { invocations?: number; startedAt?: number | null; timeout?: number }) | null
   maxConcurrency?: number
   testTimeout?: number
 }
@@ -115,19 +132,6 @@ function failedTests(): string[] {
   return out
 }
 
-// Jest refuses a require while no test of the file is running, and that is where a
-// concurrent test resumes after an await once another concurrent test has ended. The judge
-// and the entity extractor load their dependencies on first use, so in a file with
-// concurrent tests they are loaded here, while Jest still allows it.
-beforeAll(() => {
-  const concurrent = (b: CircusBlock): boolean => (b.type === 'test' && b.concurrent === true) || (b.children ?? []).some(concurrent)
-  const root = circusState()?.rootDescribeBlock
-  if (root && concurrent(root)) {
-    loadOpenAI()
-    loadNlp()
-  }
-})
-
 // Each attempt of a test (jest.retryTimes included) counts its unnamed baselines from 1.
 beforeEach(() => {
   const state = expect.getState()
@@ -135,22 +139,138 @@ beforeEach(() => {
 })
 
 // A judged assertion still running when its test ends was not awaited: fail the test.
-// Concurrent tests share one expect, which cannot tell them apart: they are checked at
-// the end of the file instead.
+// Concurrent tests share one expect state, which cannot tell them apart: for them only
+// assertions that Jest's async context names are matched, the others are checked at the
+// end of the file.
 afterEach(() => {
-  if (circusState()?.currentlyRunningTest?.concurrent) return
   const state = expect.getState()
-  const unawaited = takeUnawaited({ testPath: state.testPath, currentTestName: state.currentTestName })
+  const unawaited = takeUnawaited({ testPath: state.testPath, currentTestName: state.currentTestName }, circusState()?.currentlyRunningTest?.concurrent === true)
   if (unawaited) throw unawaited
 })
 
-afterAll(async () => {
+// The end of the file: wait for what its tests left running, settle its stores, send its
+// records, and fail it for un-awaited or late judged assertions. It must come after the
+// file's own afterAll hooks (an awaited judged assertion there is recorded like any other),
+// but Jest runs them in the order they were declared, this one first: see arrangeFile.
+async function endFile(): Promise<void> {
   const state = expect.getState()
   try {
-    if (state.testPath) await finishTestFile(state.testPath, { fullRun: fullRun(), failed: failedTests() }, state)
+    if (state.testPath) {
+      await drainFile(state.testPath, timersDue)
+      await finishTestFile(state.testPath, { fullRun: fullRun(), failed: failedTests() }, state)
+    }
   } finally {
     writeRecords()
   }
   const unawaited = state.testPath ? takeUnawaitedInFile(state.testPath) : undefined
   if (unawaited) throw unawaited
+}
+// Above the default timeout: draining the file may wait a few seconds first.
+afterAll(endFile, 30_000)
+
+// beforeAll and afterAll hooks of the file, and concurrent tests' bodies (which Jest starts
+// before any test is "running"), now running: a judged assertion then is theirs, not late.
+let running = 0
+
+/**
+ * `fn`, counted in {@link running} while it runs, with its arity kept (Jest reads it for
+ * `done`). When a returned promise resolves, `after` may return the error that fails it.
+ */
+function counted(fn: HookFn, after?: () => Error | undefined): HookFn {
+  if (fn.constructor.name === 'GeneratorFunction') return fn
+  if (fn.length > 0) {
+    return function (this: unknown, done: unknown) {
+      running++
+      let left = false
+      const leave = () => void (left || ((left = true), running--))
+      const wrapped = Object.assign((...args: unknown[]) => (leave(), (done as (...a: unknown[]) => unknown)(...args)), done)
+      try {
+        return fn.call(this, wrapped)
+      } catch (error) {
+        leave()
+        throw error
+      }
+    }
+  }
+  return function (this: unknown) {
+    running++
+    let result: unknown
+    try {
+      result = fn.call(this)
+    } catch (error) {
+      running--
+      throw error
+    }
+    if (typeof (result as { then?: unknown } | undefined)?.then !== 'function') {
+      running--
+      return result
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        running--
+        const error = after?.()
+        if (error) throw error
+        return value
+      },
+      (error: unknown) => {
+        running--
+        throw error
+      },
+    )
+  }
+}
+
+/**
+ * Runs first of the file's hooks, once every test and hook is declared: counts the file's
+ * beforeAll/afterAll hooks and concurrent test bodies while they run, and moves the end of
+ * the file after the file's own afterAll hooks. Jest has already listed the root's hooks,
+ * so the hook objects keep their places and their functions move.
+ */
+function arrangeFile(): void {
+  const file = expect.getState().testPath
+  if (file) openFile(file)
+  const root = circusState()?.rootDescribeBlock
+  if (!root) return
+  let concurrent = false
+  const walk = (block: CircusBlock) => {
+    for (const hook of block.hooks ?? []) if ((hook.type === 'beforeAll' || hook.type === 'afterAll') && hook.fn !== (endFile as HookFn) && hook.fn !== (arrangeFile as HookFn)) hook.fn = counted(hook.fn)
+    for (const child of block.children ?? []) {
+      if (child.type === 'test' && child.concurrent && child.fn) {
+        // Jest runs no beforeEach/afterEach around concurrent tests: the body's end is the
+        // test's end, where its judged assertions still running were not awaited.
+        const testPath = expect.getState().testPath
+        const name = circusName(child)
+        child.fn = counted(child.fn, () => takeUnawaited({ testPath, currentTestName: name }, true))
+        concurrent = true
+      } else walk(child)
+    }
+  }
+  walk(root)
+  const afters = (root.hooks ?? []).filter((h) => h.type === 'afterAll')
+  for (let i = afters.findIndex((h) => h.fn === (endFile as HookFn)); i >= 0 && i < afters.length - 1; i++) {
+    const [a, b] = [afters[i]!, afters[i + 1]!]
+    ;[a.fn, b.fn] = [b.fn, a.fn]
+    ;[a.asyncError, b.asyncError] = [b.asyncError, a.asyncError]
+    ;[a.timeout, b.timeout] = [b.timeout, a.timeout]
+  }
+  // Jest 30 refuses require() outside a test's or hook's code, which is where concurrent
+  // test bodies run: load the judge's and the entity matchers' dependencies now.
+  if (concurrent) {
+    loadOpenAI()
+    loadNlp()
+  }
+}
+beforeAll(arrangeFile)
+
+// A judged assertion belongs to the running test, or to a hook or concurrent test body
+// that runs; otherwise it started after its test ended. Jest 30 also names the test whose
+// code started it, which tells a late one apart while another test runs.
+setMomentProvider((owner) => {
+  const state = circusState()
+  const origin = (owner as { currentTestIdentity?: () => CircusBlock | undefined }).currentTestIdentity?.()
+  if (origin && origin.status === 'done' && origin !== state?.currentlyRunningTest) return 'outside'
+  if (state?.currentlyRunningTest) return 'test'
+  return running > 0 ? 'hook' : 'outside'
 })
+// Short timers the tests leave are waited for at the file's end (see src/timers.ts).
+watchTimers()

@@ -3,7 +3,7 @@
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as vitest from 'vitest'
-import { afterAll, afterEach, beforeEach, expect, inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
 import { configure, type AssayConfig } from '../src/config.js'
@@ -11,10 +11,11 @@ import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { shareSecrets } from '../src/judge/secret-sharing.js'
-import { takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
+import { drainFile, markOutliving, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { deadlineOf, setRecordSink, setTestContextProvider } from '../src/report/records.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
+import { timersDue, watchTimers } from '../src/timers.js'
 
 // Before anything that reads Vitest's internals: an unsupported Vitest fails here, saying so.
 checkInstalledRunner('vitest', dirname(fileURLToPath(import.meta.url)))
@@ -89,9 +90,14 @@ interface TaskLike {
   file?: TaskLike
   tasks?: TaskLike[]
   filepath?: string
-  result?: { state?: string }
+  result?: { state?: string; duration?: number; errors?: { message?: unknown }[]; hooks?: Partial<Record<'beforeAll' | 'afterAll', string>> }
   concurrent?: boolean
   meta: Record<string, unknown>
+}
+
+/** The messages of every error the file's tests and suites reported. */
+function allErrors(task: TaskLike): string[] {
+  return [...(task.result?.errors ?? []).map((e) => String(e.message)), ...(task.tasks ?? []).flatMap(allErrors)]
 }
 
 function allTests(task: TaskLike): TaskLike[] {
@@ -106,6 +112,30 @@ function testName(test: TaskLike): string {
   return names.join(' > ')
 }
 
+// The file now running, from its first hook: its suites say whether a beforeAll or afterAll runs.
+let runningFile: TaskLike | undefined
+// eslint-disable-next-line no-empty-pattern
+beforeAll(function ({}, suite) {
+  // eslint-disable-next-line prefer-rest-params
+  runningFile = (suite ?? arguments[0]) as unknown as TaskLike
+  if (runningFile.filepath) openFile(runningFile.filepath)
+})
+
+const hookRunning = (suite: TaskLike): boolean =>
+  suite.result?.hooks?.beforeAll === 'run' || suite.result?.hooks?.afterAll === 'run' || (suite.tasks ?? []).some((t) => t.type === 'suite' && hookRunning(t))
+
+// A judged assertion belongs to the test its `expect` is bound to while that test runs (its
+// duration is set once it has ended, after its afterEach hooks); with no test, to the
+// file's beforeAll/afterAll hook running; otherwise it started after its test ended.
+setMomentProvider((owner) => {
+  const test = owner.task as TaskLike | undefined
+  if (test?.type === 'test') return test.result?.duration === undefined ? 'test' : 'outside'
+  if (currentTest()) return 'test'
+  return runningFile && hookRunning(runningFile) ? 'hook' : 'outside'
+})
+// Short timers the tests leave are waited for at the file's end (see src/timers.ts).
+watchTimers()
+
 // Each attempt of a test (retries included) counts its unnamed baselines from 1.
 beforeEach(({ task }) => {
   beginTest(expect.getState().testPath, testName(task as unknown as TaskLike))
@@ -113,10 +143,13 @@ beforeEach(({ task }) => {
 
 // A judged assertion still running when its test ends was not awaited: fail the test.
 // Concurrent tests may share one expect, which cannot tell them apart: they are checked
-// at the end of the file instead.
+// at the end of the file instead, with the errors the tests reported.
 afterEach(({ task }) => {
   const t = task as unknown as TaskLike
-  if (t.concurrent) return
+  if (t.concurrent) {
+    if (t.file?.filepath) markOutliving(t.file.filepath)
+    return
+  }
   const unawaited = takeUnawaited({ task, testPath: t.file?.filepath, currentTestName: testName(t) })
   if (unawaited) throw unawaited
 })
@@ -130,11 +163,13 @@ afterAll(async function ({}, suite) {
   // eslint-disable-next-line prefer-rest-params
   const file = (suite ?? arguments[0]) as unknown as TaskLike
   if (!file.filepath) return
+  await drainFile(file.filepath, timersDue)
   const tests = allTests(file)
   const end = { fullRun: tests.every((t) => t.mode === 'run'), failed: tests.filter((t) => t.result?.state === 'fail').map(testName) }
   await finishTestFile(file.filepath, end, expect.getState(), ({ cassette, baselines }) => {
     file.meta.assay = { ...(file.meta.assay as object), ...(cassette ? { cassette } : {}), ...(baselines ? { baselines } : {}) }
   })
-  const unawaited = takeUnawaitedInFile(file.filepath)
+  const unawaited = takeUnawaitedInFile(file.filepath, allErrors(file))
   if (unawaited) throw unawaited
-})
+  // Above the default hook timeout: draining the file may wait a few seconds first.
+}, 30_000)

@@ -85,6 +85,107 @@ test('a registered key in a thrown error', () => {
 })
 `
 
+// Judged assertions that start after their test ended: inside forEach(async …) in a middle
+// test, and in a timer of a file's last test. Each output is unique, so the judge's
+// requests show whether a late one was asked.
+const lateForEachBody = `
+const article = ${JSON.stringify(article)}
+const later = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+test('awaited first', async () => {
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+})
+test('forEach async', () => {
+  ;['- Late forEach one.', '- Late forEach two.'].forEach(async (output) => {
+    await later(50)
+    await expect(output).toScoreAtLeast(7, { source: article })
+  })
+})
+test('quick last', () => {})
+`
+
+const lateTimerBody = `
+const article = ${JSON.stringify(article)}
+test('awaited first', async () => {
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+})
+test('timer last', () => {
+  setTimeout(() => expect('- Late timer.').toScoreAtLeast(7, { source: article }), 50)
+})
+`
+
+// A timer beyond the window a file's end waits for: it fires after the file ended.
+const lateAfterFileBody = `
+const article = ${JSON.stringify(article)}
+test('awaited first', async () => {
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+})
+test('long timer last', () => {
+  setTimeout(() => expect('- Late after the file.').toScoreAtLeast(7, { source: article }), 1500)
+})
+`
+
+// The runner's hooks, imported the way each fixture project imports its test functions.
+const hooksImport = (project: string) =>
+  project.startsWith('vitest') ? "import { afterAll, beforeAll } from 'vitest'\n" : project === 'jest-globals' ? "const { afterAll, beforeAll } = require('@jest/globals')\n" : ''
+
+// An afterAll hook that starts a judged assertion after every test ended, and does not wait for it.
+const lateHookBody = `
+const article = ${JSON.stringify(article)}
+afterAll(() => {
+  expect('- Late afterAll.').toScoreAtLeast(7, { source: article })
+})
+test('only', () => {})
+`
+
+// What must keep working: judged assertions awaited in hooks, in Promise.all, in concurrent
+// tests and in a retried test, and (Vitest) expect.soft.
+const legitBody = `
+const article = ${JSON.stringify(article)}
+const soft = typeof expect.soft === 'function' ? expect.soft : expect
+const retried = typeof test.extend === 'function'
+  ? (name, fn) => test(name, { retry: 2 }, fn)
+  : (name, fn) => {
+      ;(typeof jest === 'undefined' ? require('@jest/globals').jest : jest).retryTimes(2)
+      test(name, fn)
+    }
+beforeAll(async () => {
+  await expect('- Legit beforeAll.').toScoreAtLeast(7, { source: article })
+})
+afterAll(async () => {
+  await expect('- Legit afterAll.').toScoreAtLeast(7, { source: article })
+})
+test('Promise.all', async () => {
+  await Promise.all(['- Legit all one.', '- Legit all two.'].map((o) => expect(o).toScoreAtLeast(7, { source: article })))
+})
+test('soft', async () => {
+  await soft('- Legit soft.').toScoreAtLeast(7, { source: article })
+})
+let attempts = 0
+retried('retried', async () => {
+  attempts++
+  await expect('- Legit retried ' + attempts + '.').toScoreAtLeast(7, { source: article })
+  if (attempts === 1) throw new Error('the first attempt fails')
+})
+for (const n of [1, 2, 3]) {
+  test.concurrent('concurrent ' + n, async () => {
+    await expect('- Legit concurrent ' + n + '.').toScoreAtLeast(7, { source: article })
+  })
+}
+`
+
+// A concurrent test that forgets its await on an assertion that fails; its neighbour runs
+// on long enough for the verdict to arrive before the file ends.
+const concurrentBody = `
+const article = ${JSON.stringify(article)}
+test.concurrent('forgot await, fails', async () => {
+  expect('- Revenue rose by an invented 40%.').toScoreAtLeast(7, { source: article })
+})
+test.concurrent('awaited, slow', async () => {
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+})
+`
+
 describe.each(runners)('$name', (runner) => {
   let project: FixtureProject
   let judge: FixtureServer
@@ -104,6 +205,12 @@ describe.each(runners)('$name', (runner) => {
     project.writeTest('unawaited.test.js', unawaitedBody)
     project.writeTest('leak.test.js', leakBody, ['recordingFetch', 'registerSecret'])
     project.writeTest('other.test.js', `test('passes', () => {\n  expect(1).toBe(1)\n})\n`)
+    project.writeTest('late-foreach.test.js', lateForEachBody)
+    project.writeTest('late-timer.test.js', lateTimerBody)
+    project.writeTest('late-after-file.test.js', lateAfterFileBody)
+    project.writeTest('late-hook.test.js', hooksImport(runner.project) + lateHookBody)
+    project.writeTest('legit.test.js', hooksImport(runner.project) + legitBody)
+    project.writeTest('concurrent.test.js', concurrentBody)
     judge = await startFixtureServer({
       latencyMs: 50,
       respond: (body) => {
@@ -257,5 +364,70 @@ describe.each(runners)('$name', (runner) => {
       expect(message).toContain('toScoreAtLeast was not awaited')
       expect(message).toMatch(new RegExp(`unawaited\\.test\\.js:${line}:\\d+`))
     }
+  })
+
+  // The line of the first line of `body` that starts with `prefix`, in the written file.
+  const lineOf = (file: string, prefix: string) => readFileSync(join(project.dir, file), 'utf8').split('\n').findIndex((l) => l.trimStart().startsWith(prefix)) + 1
+  const asked = (text: string) => judge.requests.filter((r) => JSON.stringify(r).includes(text)).length
+
+  test.each([
+    ['late-foreach.test.js', 'forEach(async …) in a middle test', '- Late forEach', 'await expect(output)'],
+    ['late-timer.test.js', 'a timer in the last test', '- Late timer', 'setTimeout('],
+  ])('%s: a judged assertion that starts after its test ended (%s) fails the run, names its line, and asks no judge', async (file, _, text, call) => {
+    const line = lineOf(file, call)
+    for (const ci of ['', 'true']) {
+      const run = await runner.run(project, undefined, file, env({ CI: ci }))
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toContain('toScoreAtLeast started after its test ended')
+      expect(run.output).toMatch(new RegExp(`${file.replace('.', '\\.')}:${line}:\\d+`))
+      expect(run.output).toContain('for … of')
+      expect(asked(text)).toBe(0)
+    }
+  })
+
+  // Jest runs a single file in its own process, which waits for the timer: the assertion
+  // starts after the file ended, and the process exits non-zero. A Vitest worker exits
+  // with its last file, so such a timer never fires there (see README).
+  test.runIf(!vitest)('a judged assertion that starts after its file ended still fails the run, and asks no judge', async () => {
+    const run = await runner.run(project, undefined, 'late-after-file.test.js', env())
+    expect(run.code, run.output).toBe(1)
+    expect(run.output).toContain('toScoreAtLeast started after its test ended')
+    expect(run.output).toMatch(new RegExp(`late-after-file\\.test\\.js:${lineOf('late-after-file.test.js', 'setTimeout(')}:\\d+`))
+    expect(asked('- Late after the file')).toBe(0)
+  })
+
+  test('a judged assertion an afterAll hook starts and does not await fails the file', async () => {
+    const run = await runner.run(project, undefined, 'late-hook.test.js', env())
+    expect(run.code, run.output).toBe(1)
+    expect(run.output).toMatch(/toScoreAtLeast (was not awaited|started after its test ended)/)
+    expect(run.output).toMatch(new RegExp(`late-hook\\.test\\.js:${lineOf('late-hook.test.js', "expect('- Late afterAll")}:\\d+`))
+  })
+
+  test('judged assertions awaited in beforeAll and afterAll, in Promise.all, under expect.soft, in a retried test and in concurrent tests pass', async () => {
+    for (const ci of ['', 'true']) {
+      const run = await runner.run(project, undefined, 'legit.test.js', env({ CI: ci }))
+      expect(run.code, run.output).toBe(0)
+      expect(run.output).not.toMatch(/not awaited|after its test ended/)
+    }
+    expect(asked('- Legit beforeAll')).toBe(1)
+    expect(asked('- Legit afterAll')).toBe(1)
+    expect(asked('- Legit concurrent 3')).toBe(1)
+  })
+
+  test('an un-awaited judged assertion in a concurrent test that fails is counted and fails the run as not awaited', async () => {
+    const before = judge.requests.length
+    const run = await runner.run(project, undefined, 'concurrent.test.js', env({ ASSAY_CACHE: 'off' }))
+    expect(run.code, run.output).toBe(1)
+    expect(run.output).toContain('toScoreAtLeast was not awaited')
+    expect(run.output).toMatch(new RegExp(`concurrent\\.test\\.js:${lineOf('concurrent.test.js', "expect('- Revenue rose by an invented")}:\\d+`))
+    expect(judge.requests.length).toBe(before + 2)
+    expect(run.output).toContain('Expected an overall score of at least 7, but the judge gave 3.')
+    // Vitest 3.2 does not pass on the records of concurrent tests that share the global expect.
+    if (runner.name.startsWith('Vitest 3.2')) return
+    expect(run.output).toContain('assay: 2 LLM assertions, 1 failed')
+    expect(run.output).toMatch(/assay: judge 2 live, 0 replayed; 2 requests/)
+    const results = JSON.parse(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8')) as { totals: { assertions: { total: number; failed: number }; judge: { requests: number } } }
+    expect(results.totals.assertions).toMatchObject({ total: 2, failed: 1 })
+    expect(results.totals.judge.requests).toBe(2)
   })
 })
