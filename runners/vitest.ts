@@ -127,10 +127,19 @@ const hookRunning = (suite: TaskLike): boolean =>
 // A judged assertion belongs to the test its `expect` is bound to while that test runs (its
 // duration is set once it has ended, after its afterEach hooks); with no test, to the
 // file's beforeAll/afterAll hook running; otherwise it started after its test ended.
+// Under test.concurrent, the global `expect` may be bound to a concurrent test that has
+// ended, or to none, while the test that calls it still runs: while any test of the file
+// runs, such an assertion may be that test's, so it is not refused as late.
+const testRunning = (suite: TaskLike): boolean =>
+  (suite.tasks ?? []).some((t) => (t.type === 'test' ? t.result?.state === 'run' && t.result.duration === undefined : testRunning(t)))
 setMomentProvider((owner) => {
   const test = owner.task as TaskLike | undefined
-  if (test?.type === 'test') return test.result?.duration === undefined ? 'test' : 'outside'
-  if (currentTest()) return 'test'
+  if (test?.type === 'test') {
+    if (test.result?.duration === undefined) return 'test'
+    return test.concurrent && runningFile && testRunning(runningFile) ? 'test' : 'outside'
+  }
+  // Vitest clears its current test when a concurrent test ends, while others still run.
+  if (currentTest() || (runningFile && testRunning(runningFile))) return 'test'
   return runningFile && hookRunning(runningFile) ? 'hook' : 'outside'
 })
 // Short timers the tests leave are waited for at the file's end (see src/timers.ts).

@@ -316,7 +316,7 @@ describe.each(runners)('$name', (runner) => {
     project.writeTest(
       'concurrent-late.test.js',
       `test.concurrent('ends at once', async () => { expect(1).toBe(1) })\n` +
-        `test.concurrent('entities after a wait', async () => { ${later}; expect('Tim Cook runs Apple.').toPreserveEntities({ from: 'Tim Cook runs Apple in Cupertino.' }) })\n` +
+        `test.concurrent('entities after a wait', async () => { ${later}; expect('In Cupertino, Tim Cook runs Apple.').toPreserveEntities({ from: 'Tim Cook runs Apple in Cupertino.' }) })\n` +
         `test.concurrent('judged after a wait', async () => { ${later}; await expect('- Revenue rose.').toScoreAtLeast(7) })\n`,
     )
     try {
