@@ -4,9 +4,9 @@
 // `redact` / `redactDeep` here.
 //
 // The known secrets are the judge's configured keys (its own and each fallback's),
-// OPENAI_API_KEY and other `*_API_KEY` / `*_TOKEN` / `*_SECRET` / `*_PASSWORD` variables of
-// the environment, and whatever the app's requests sent in `authorization`, `api-key` or
-// `x-api-key` headers (registered by recordingFetch). Keys a test worker learns reach the
+// OPENAI_API_KEY and other `*_KEY` / `*_TOKEN` / `*_SECRET` / `*_PASSWORD` variables of
+// the environment, and whatever the app's requests sent in credential headers
+// (`authorization`, cookies, `x-api-key` and the like; registered by recordingFetch). Keys a test worker learns reach the
 // process that runs the reporters through the run's coordinator (see judge/secret-sharing.ts).
 import { configGeneration, getConfig } from './config.js'
 
@@ -19,15 +19,20 @@ export const REDACTED = '[REDACTED]'
  */
 export const MIN_SECRET_LENGTH = 8
 
-/** Fields whose value is a credential wherever they appear in a recorded object (compared case-insensitively). */
-const CREDENTIAL_FIELDS = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key'])
+// Header and field names whose value is a credential wherever they appear in a recorded
+// object (compared case-insensitively): `authorization`, cookies, and any name that ends in
+// a key, token, secret, password, signature or credentials word (`x-api-key`, `api-key`,
+// `x-goog-api-key`, `ocp-apim-subscription-key`, `x-auth-token`, `client_secret`). Plural
+// counts such as `total_tokens` are not credentials.
+const CREDENTIAL_NAME = String.raw`(?:proxy-)?authorization|(?:set-)?cookie|[a-z0-9_-]*?(?:api[-_]?key|[-_](?:key|token|secret|password|passwd|signature|credentials?))`
+const CREDENTIAL_FIELD = new RegExp(`^(?:${CREDENTIAL_NAME})$`, 'i')
 
 /** The same fields as JSON text, for raw replies and messages that are not parsed. */
-const CREDENTIAL_JSON_FIELD = /("(?:authorization|proxy-authorization|api-key|x-api-key)"\s*:\s*")(?:[^"\\]|\\.)*"/gi
+const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(?:${CREDENTIAL_NAME})"\s*:\s*")(?:[^"\\]|\\.)*"`, 'gi')
 /** Any such field, whatever its value, in serialised data: as a key, or as JSON text inside a string. */
-const CREDENTIAL_KEY = /\\?"(?:authorization|proxy-authorization|api-key|x-api-key)\\?"\s*:/i
+const CREDENTIAL_KEY = new RegExp(String.raw`\\?"(?:${CREDENTIAL_NAME})\\?"\s*:`, 'i')
 
-const SECRET_ENV_NAME = /(?:_API_?KEY|_TOKEN|_SECRET|_PASSWORD|_ACCESS_KEY)$/i
+const SECRET_ENV_NAME = /(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASSWD|_PWD|_CREDENTIALS?)$/i
 
 /** The registered secrets of a process, and who hears of new ones. */
 interface Registry {
@@ -82,9 +87,14 @@ export function setSecretListener(listener: ((key: string) => void) | undefined)
   registry.listener = listener
 }
 
-/** Registers the credential headers of a request (`authorization`, `api-key`, `x-api-key`). */
+/** Registers the credential headers of a request (`authorization`, cookies, `x-api-key` and the like). */
 export function registerHeaderSecrets(headers: Headers): void {
-  for (const name of CREDENTIAL_FIELDS) registerSecret(headers.get(name))
+  for (const [name, value] of headers) {
+    if (!CREDENTIAL_FIELD.test(name)) continue
+    registerSecret(value)
+    // A cookie header holds several credentials, each of which may be echoed alone.
+    if (/cookie$/i.test(name)) for (const part of value.split(';')) registerSecret(part.slice(part.indexOf('=') + 1).trim())
+  }
 }
 
 /** Forgets every registered secret and re-reads the environment on next use; for tests. */
@@ -227,7 +237,7 @@ function walk(value: unknown, pattern: RegExp | undefined): unknown {
   if (proto !== null && Object.getPrototypeOf(proto) !== null) return value
   const out: Record<string, unknown> = {}
   for (const [key, field] of Object.entries(value)) {
-    const clean = field !== null && field !== undefined && CREDENTIAL_FIELDS.has(key.toLowerCase()) ? REDACTED : walk(field, pattern)
+    const clean = field !== null && field !== undefined && CREDENTIAL_FIELD.test(key) ? REDACTED : walk(field, pattern)
     const name = redactWith(pattern, key)
     // A "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
     if (name === '__proto__') Object.defineProperty(out, name, { value: clean, enumerable: true, writable: true, configurable: true })

@@ -65,6 +65,36 @@ describe('redact', () => {
     expect(redact('tok-0123456789 xk-0123456789 az-0123456789 application/json')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} application/json`)
   })
 
+  test('any header named for a key, token, secret or cookie registers its value, and each cookie does', () => {
+    registerHeaderSecrets(
+      new Headers({
+        'ocp-apim-subscription-key': 'AZUREKEY-0123456789abc',
+        'x-goog-api-key': 'GOOGKEY-0123456789abc',
+        'x-custom-token': 'CUSTOMTOK-0123456789abc',
+        cookie: 'theme=dark; session=COOKIESECRET-0123456789abc',
+        'x-request-id': 'req-0123456789abc',
+      }),
+    )
+    expect(redact('AZUREKEY-0123456789abc GOOGKEY-0123456789abc CUSTOMTOK-0123456789abc COOKIESECRET-0123456789abc req-0123456789abc dark')).toBe(
+      `${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED} req-0123456789abc dark`,
+    )
+  })
+
+  test('*_KEY, *_PASSWORD and *_CREDENTIALS variables of the environment are secrets too', () => {
+    process.env.MY_SERVICE_KEY = 'SVCKEY-0123456789abc'
+    process.env.AZURE_OPENAI_KEY = 'AZOAI-0123456789abc'
+    process.env.DB_PWD = 'dbpwd-0123456789'
+    resetSecrets()
+    try {
+      expect(redact('SVCKEY-0123456789abc AZOAI-0123456789abc dbpwd-0123456789')).toBe(`${REDACTED} ${REDACTED} ${REDACTED}`)
+    } finally {
+      delete process.env.MY_SERVICE_KEY
+      delete process.env.AZURE_OPENAI_KEY
+      delete process.env.DB_PWD
+      resetSecrets()
+    }
+  })
+
   test('a key the runner cut short with an ellipsis is redacted up to the cut; a shorter stub or an unbroken prefix is left', () => {
     registerSecret(key)
     // Vitest's assertion messages cut long values: "expected 'you sent Bearer sk-test-0123…' to be …".
@@ -112,6 +142,8 @@ describe('redact', () => {
   test('redacts the value of authorization, api-key and x-api-key JSON fields, known or not', () => {
     const text = '{"headers":{"Authorization":"Bearer unknown-token-xyz","X-Api-Key":"k\\"1","other":"kept"}}'
     expect(JSON.parse(redact(text))).toEqual({ headers: { Authorization: REDACTED, 'X-Api-Key': REDACTED, other: 'kept' } })
+    const more = '{"x-goog-api-key":"g-unknown","Cookie":"s=unknown","client_secret":"cs-unknown","total_tokens":"12","max_tokens":"5"}'
+    expect(JSON.parse(redact(more))).toEqual({ 'x-goog-api-key': REDACTED, Cookie: REDACTED, client_secret: REDACTED, total_tokens: '12', max_tokens: '5' })
   })
 
   test('a 1 MB text is redacted in one linear pass', () => {
@@ -130,8 +162,8 @@ describe('redact', () => {
 describe('redactDeep', () => {
   test('cleans every string and key of plain data, and every credential field whatever its value', () => {
     registerSecret(key)
-    const value = { a: [`x ${key}`, 3, null, { [key]: true }], headers: { authorization: 'Bearer other-0123456789', 'API-KEY': ['a', 'b'], none: undefined }, n: 1 }
-    expect(redactDeep(value)).toEqual({ a: [`x ${REDACTED}`, 3, null, { [REDACTED]: true }], headers: { authorization: REDACTED, 'API-KEY': REDACTED, none: undefined }, n: 1 })
+    const value = { a: [`x ${key}`, 3, null, { [key]: true }], headers: { authorization: 'Bearer other-0123456789', 'API-KEY': ['a', 'b'], 'x-auth-token': 't', none: undefined }, n: 1, usage: { total_tokens: 3 } }
+    expect(redactDeep(value)).toEqual({ a: [`x ${REDACTED}`, 3, null, { [REDACTED]: true }], headers: { authorization: REDACTED, 'API-KEY': REDACTED, 'x-auth-token': REDACTED, none: undefined }, n: 1, usage: { total_tokens: 3 } })
     expect(value.a[0]).toBe(`x ${key}`)
   })
 
