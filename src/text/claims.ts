@@ -181,8 +181,10 @@ export class ClaimIndex {
     const o = typeof options === 'number' ? { tolerance: options } : options
     const tolerance = o.tolerance ?? 0
     const inContext = o.context ? (s: NumericClaim) => sharesContext(claim, sourceWords(s)) : anywhere
-    // A rank ("3rd") and a count ("3") meet only through a derivation.
-    const fits = this.#derivedOn || !(claim.ordinal || this.#ordinals) ? inContext : (s: NumericClaim) => (s.ordinal === true) === (claim.ordinal === true) && inContext(s)
+    // A rank ("3rd place") and a count ("3 teams") meet only through a derivation, or when
+    // they are said of the same thing ("the 88th minute", "88 minutes").
+    const rankFits = (s: NumericClaim) => (s.ordinal === true) === (claim.ordinal === true) || ((claim.context?.after.length ?? 0) > 0 && sharesContext(claim, sourceWords(s)))
+    const fits = this.#derivedOn || !(claim.ordinal || this.#ordinals) ? inContext : (s: NumericClaim) => rankFits(s) && inContext(s)
     if (claim.kind === 'date') {
       const { year, month, day } = claim.date ?? {}
       return this.#dates.get(dateKey(year, month, day))?.find(fits)

@@ -241,11 +241,15 @@ describe('extractNumbers: notation and spoken signs', () => {
     ])
   })
 
-  test('a digit ordinal and a cardinal support each other only with derived values on', () => {
+  test('a digit ordinal and a cardinal support each other only with derived values on, or when said of the same thing', () => {
     const [rank] = extractNumbers('3rd')
     const [count] = extractNumbers('3 teams')
     expect(new ClaimIndex([count!]).support(rank!)).toBe(count)
     expect(new ClaimIndex([count!], { derived: false }).support(rank!)).toBeUndefined()
     expect(new ClaimIndex([rank!], { derived: false }).support(count!)).toBeUndefined()
+    // Said of the same thing, a rank and a count state one fact.
+    const [minute] = extractNumbers('in the 88th minute')
+    const [minutes] = extractNumbers('after 88 minutes')
+    expect(new ClaimIndex([minutes!], { derived: false }).support(minute!)).toBe(minutes)
   })
 })
