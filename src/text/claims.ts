@@ -61,6 +61,14 @@ function sharesContext(claim: NumericClaim, words: readonly string[] | ReadonlyS
   return want.some(has)
 }
 
+// A sum is said of each of its addends: "the CEO earned $5 million and the CFO $7 million"
+// gives the CEO no $12 million, so each addend must have every word the claim is said of.
+function sharedByAddends(claim: NumericClaim, addends: readonly NumericClaim[]): boolean {
+  const c = claim.context
+  const want = c ? (c.after.length ? c.after : c.before) : []
+  return addends.every((a) => want.every((w) => sourceWords(a).includes(w)))
+}
+
 function sourceWords(source: NumericClaim): readonly string[] {
   return source.context ? [...source.context.after, ...source.context.before] : []
 }
@@ -137,12 +145,14 @@ export class ClaimIndex {
   readonly #years = new Map<number, NumericClaim[]>()
   readonly #text: string | undefined
   readonly #derivedOn: boolean
+  readonly #ordinals: boolean
   #derived: DerivedValue[] | undefined
 
   constructor(claims: readonly NumericClaim[], options: ClaimIndexOptions = {}) {
     this.claims = claims
     this.#text = options.text
     this.#derivedOn = options.derived !== false
+    this.#ordinals = claims.some((c) => c.ordinal === true)
     const usable = this.#derivedOn ? claims : claims.filter((c) => !c.implied)
     this.#byValue = usable.filter((c) => c.kind !== 'date').sort((a, b) => Math.abs(a.value) - Math.abs(b.value))
     const file = <K>(map: Map<K, NumericClaim[]>, key: K, c: NumericClaim) => {
@@ -170,7 +180,11 @@ export class ClaimIndex {
   support(claim: NumericClaim, options: number | SupportOptions = {}): NumericClaim | undefined {
     const o = typeof options === 'number' ? { tolerance: options } : options
     const tolerance = o.tolerance ?? 0
-    const fits = o.context ? (s: NumericClaim) => sharesContext(claim, sourceWords(s)) : anywhere
+    const inContext = o.context ? (s: NumericClaim) => sharesContext(claim, sourceWords(s)) : anywhere
+    // A rank ("3rd place") and a count ("3 teams") meet only through a derivation, or when
+    // they are said of the same thing ("the 88th minute", "88 minutes").
+    const rankFits = (s: NumericClaim) => (s.ordinal === true) === (claim.ordinal === true) || ((claim.context?.after.length ?? 0) > 0 && sharesContext(claim, sourceWords(s)))
+    const fits = this.#derivedOn || !(claim.ordinal || this.#ordinals) ? inContext : (s: NumericClaim) => rankFits(s) && inContext(s)
     if (claim.kind === 'date') {
       const { year, month, day } = claim.date ?? {}
       return this.#dates.get(dateKey(year, month, day))?.find(fits)
@@ -235,7 +249,7 @@ export class ClaimIndex {
       const off = Math.abs(a - v) > tolerance * Math.max(a, v) + 1e-9 * Math.max(1, v)
     if (off && (d.how !== 'change' || Math.round(a * 10 ** decimals) / 10 ** decimals !== v)) continue
       if (d.how === 'sum' && claim.kind === 'year') continue
-      if (context && !sharesContext(claim, d.context)) continue
+      if (context && (!sharesContext(claim, d.context) || (d.addends !== undefined && !sharedByAddends(claim, d.addends)))) continue
       // A list counts things: "three months" or "three times" measures, and is no count.
       if (d.how === 'count' && (claim.context?.after.length ?? 0) > 0 && isMeasure(claim.context!.after[0]!)) continue
       return derivedClaim(d)

@@ -7,7 +7,7 @@
 // formed only between numbers of one sentence, from its first MAX_PER_SENTENCE numbers,
 // and no more than MAX_DERIVED values are kept in all.
 import type { NumericClaim } from './numbers.js'
-import { contentWords } from './qualifiers.js'
+import { contentWords, headNoun } from './qualifiers.js'
 
 /** A value derived from numbers or lists of a source. */
 export interface DerivedValue {
@@ -20,6 +20,8 @@ export interface DerivedValue {
   text: string
   /** Content words (stems) of the sentence or list it comes from, for `context` mode. */
   context: ReadonlySet<string>
+  /** The numbers a sum adds up, whose own context words `context` mode checks one by one. */
+  addends?: readonly NumericClaim[]
 }
 
 /** Numbers of one sentence that take part in sums and changes. */
@@ -52,7 +54,7 @@ export function deriveValues(text: string, claims: readonly NumericClaim[]): Der
     const body = text.slice(start, end)
     let words: Set<string> | undefined
     const context = () => (words ??= contentWords(body))
-    arithmetic(numbers, context, push)
+    arithmetic(numbers, numbers.map((c) => headNoun(text, c.index + c.text.length)), context, push)
     const n = seriesLength(body)
     if (n) push({ value: n.count, unit: '', how: 'count', text: `${n.count} items: ${n.items}`, context: context() })
   }
@@ -68,13 +70,17 @@ export function deriveValues(text: string, claims: readonly NumericClaim[]): Der
   return out
 }
 
-function arithmetic(numbers: NumericClaim[], context: () => Set<string>, push: (d: DerivedValue) => unknown): void {
+// Two numbers add up only when they count the same thing: "3 employees and 4 offices" make
+// no 7, "forty years old and five kids" no 45. A number without a noun right after it ("5
+// in the first half") may join any other.
+function arithmetic(numbers: NumericClaim[], heads: string[], context: () => Set<string>, push: (d: DerivedValue) => unknown): void {
+  const alike = (i: number, j: number) => heads[i] === '' || heads[j] === '' || heads[i] === heads[j]
   for (let i = 0; i < numbers.length; i++) {
     for (let j = i + 1; j < numbers.length; j++) {
       const a = numbers[i]!
       const b = numbers[j]!
       if (a.unit !== b.unit) continue
-      push({ value: a.value + b.value, unit: a.unit, how: 'sum', text: `${a.text} + ${b.text}`, context: context() })
+      if (alike(i, j)) push({ value: a.value + b.value, unit: a.unit, how: 'sum', text: `${a.text} + ${b.text}`, context: context(), addends: [a, b] })
       if (a.value === b.value) continue
       for (const [from, to] of [[a, b], [b, a]] as const) {
         const change = ((to.value - from.value) / from.value) * 100
@@ -82,9 +88,10 @@ function arithmetic(numbers: NumericClaim[], context: () => Set<string>, push: (
       }
     }
   }
-  if (numbers.length >= 3 && numbers.every((c) => c.unit === numbers[0]!.unit)) {
+  const nouns = new Set(heads.filter((h) => h !== ''))
+  if (numbers.length >= 3 && nouns.size <= 1 && numbers.every((c) => c.unit === numbers[0]!.unit)) {
     const total = numbers.reduce((sum, c) => sum + c.value, 0)
-    push({ value: total, unit: numbers[0]!.unit, how: 'sum', text: numbers.map((c) => c.text).join(' + '), context: context() })
+    push({ value: total, unit: numbers[0]!.unit, how: 'sum', text: numbers.map((c) => c.text).join(' + '), context: context(), addends: numbers })
   }
 }
 
@@ -101,6 +108,8 @@ export function seriesLength(sentence: string): { count: number; items: string }
     const joint = /^(.*?)\b(?:and|or)\s+(.+)$/.exec(segments[k]!)
     if (!joint) continue
     const last = (joint[2]!.match(WORDS) ?? []).slice(0, 4).join(' ')
+    // "aged 3 and 40" joins numbers, not items.
+    if (last === '') continue
     if (k === 0) {
       const beforeWords = joint[1]!.match(WORDS) ?? []
       const afterWords = joint[2]!.match(WORDS) ?? []

@@ -9,7 +9,8 @@
 //   invisible to a reader and splits a word for a regex;
 // - every decimal digit of any script (\p{Nd}) becomes its ASCII digit, and the minus sign
 //   and the Arabic percent and separators their ASCII forms.
-// Superscripts, fractions and circled numbers (\p{No}) are kept: "km²" has no number "2".
+// Circled and enclosed digits become digits; superscripts and fractions (\p{No}) are kept:
+// "km²" has no number "2", and the number reader gives "10⁶" and "½" their values.
 // Look-alike letters from other scripts are folded separately, by `skeleton`, because
 // only a Latin name may be compared through them (see EntityHaystack).
 
@@ -70,12 +71,20 @@ function digitValue(ch: string): number {
   return steps % 10
 }
 
+// Circled and other enclosed digits ("①⓪⓪", "⑩") are digits a reader reads as such;
+// superscripts and subscripts stay, so that "km²" has no number 2.
+const SCRIPT_DIGIT = /^[\u00b2\u00b3\u00b9\u2070-\u209f]$/
+function enclosedDigits(ch: string): string {
+  const plain = ch.normalize('NFKC')
+  return /^\d+$/.test(plain) && !SCRIPT_DIGIT.test(ch) ? plain : ch
+}
+
 function foldChar(ch: string): string {
   let out = cache.get(ch)
   if (out === undefined) {
     if (IGNORABLE.test(ch)) out = ''
     else if (SIGNS[ch] !== undefined) out = SIGNS[ch]
-    else if (OTHER_NUMBER.test(ch)) out = ch
+    else if (OTHER_NUMBER.test(ch)) out = enclosedDigits(ch)
     else {
       out = ch.normalize('NFKD').replace(DIACRITICS, '').normalize('NFC').replace(APOSTROPHES, "'")
       if (out.charCodeAt(0) > 0x7f && DIGIT.test(out)) out = String(digitValue(out))

@@ -56,7 +56,16 @@ const CURRENCY_AFTER = String.raw`(\s?(?:(?:dollars?|bucks?|euros?|pounds?(?:\s+
 // Numbers are found in two steps: a plain digit scan, which V8 runs fast, then a look at
 // the few characters either side for a currency, scale or percent. One regex doing all of
 // it was several times slower on large texts.
-const NUMBER = /(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+/g
+// An exponent ("1e6", "2.5E-3") is part of the number: read alone, "1e6" would be 1.
+const NUMBER = /(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d{1,3}(?![\dA-Za-z]))?|\.\d+/g
+// "10⁶" is a power of ten; after any other number a superscript is a footnote ("2024²").
+const POWER = /[⁰¹²³⁴⁵⁶⁷⁸⁹]+/y
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹'
+// "minus 40" and "negative 5%" are signed as "-40" is.
+const SPOKEN_SIGN = /\b(?:minus|negative)\s+$/i
+const ORDINAL_SUFFIX = /(?:st|nd|rd|th)(?![A-Za-z\d])/y
+// Vulgar fractions, alone or after a whole number ("½", "2¾"); NFKC spells each as "1⁄2".
+const FRACTION = /[¼½¾⅐-⅞↉]/g
 const PREFIX = new RegExp(`(?:(?:(?:US|A|C|NZ|HK)?\\$|[€£¥₹₩]) ?|(?<![A-Za-z])(?:${CODES}) ?)$`)
 // A lone "m" is a million only after a currency ("$2.6 m", "£3m"); elsewhere it is more
 // often metres or minutes ("a 5.68m jump"). "M", "mn" and the words stay scales anywhere.
@@ -113,11 +122,11 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
   const text = folded.folded
   const claims: Claim[] = []
   // Claims are read in the folded text and described in the original one.
-  const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date'], joined?: boolean, implied?: Claim['implied']) => {
+  const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date'], joined?: boolean, implied?: Claim['implied'], ordinal?: boolean) => {
     const end = index + written.length
-    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, text, index, end, joined, implied))
+    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, text, index, end, joined, implied, ordinal))
     const start = folded.toOriginal(index)
-    claims.push(new Claim(original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end, joined, implied))
+    claims.push(new Claim(original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end, joined, implied, ordinal))
   }
   // One byte per character marks text already claimed, so that later passes skip it in
   // time proportional to the span rather than to the number of claims so far.
@@ -203,6 +212,19 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
   LIST_MARKER.lastIndex = 0
   for (let m = LIST_MARKER.exec(text); m; m = LIST_MARKER.exec(text)) markers.add(m.index + m[0].indexOf(m[1]!))
 
+  FRACTION.lastIndex = 0
+  for (let m = FRACTION.exec(text); m; m = FRACTION.exec(text)) {
+    // The whole part is read backwards, a few digits at most, so a long digit run costs
+    // nothing per fraction.
+    let start = m.index
+    while (start > m.index - 6 && start > 0 && isDigit(text.charCodeAt(start - 1))) start--
+    const end = m.index + 1
+    if (overlaps(start, end) || isDigit(text.charCodeAt(start - 1)) || text[start - 1] === '.' || text[start - 1] === ',') continue
+    const [top, bottom] = m[0].normalize('NFKC').split('\u2044').map(Number)
+    take(start, end)
+    claim(text.slice(start, end), start, 'number', Number(text.slice(start, m.index) || 0) + top! / bottom!, '')
+  }
+
   NUMBER.lastIndex = 0
   for (let m = NUMBER.exec(text); m; m = NUMBER.exec(text)) {
     if (markers.has(m.index)) continue
@@ -236,24 +258,37 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     const prefixed = prev === 0x20 ? isUpper(text.charCodeAt(m.index - 2)) || CURRENCY_SIGNS.has(text.charCodeAt(m.index - 2)) : prev > 0x7e || prev === 0x24 || isUpper(prev)
     const cur = prefixed ? (PREFIX.exec(text.slice(Math.max(0, m.index - 6), m.index))?.[0] ?? '') : ''
     if (cur === '' && inName(text, m.index)) continue
-    const end = m.index + m[0].length
+    let digits = m[0]
+    let base = Number(digits.includes(',') ? digits.replace(/,/g, '') : digits)
+    POWER.lastIndex = m.index + digits.length
+    const power = digits === '10' ? POWER.exec(text) : null
+    if (power) {
+      digits += power[0]
+      base = 10 ** Number([...power[0]].map((ch) => SUPERSCRIPT_DIGITS.indexOf(ch)).join(''))
+    }
+    const end = m.index + digits.length
+    ORDINAL_SUFFIX.lastIndex = end
+    const ordinal = cur === '' && !power && /^\d+$/.test(digits) && ORDINAL_SUFFIX.test(text)
     let suffix: RegExpExecArray | undefined
     if (mayStartSuffix(text, end)) {
       const scan = cur ? MONEY_SUFFIX : SUFFIX
       scan.lastIndex = end
       suffix = scan.exec(text) ?? undefined
     }
-    const negative = text.charCodeAt(m.index - cur.length - 1) === 0x2d && !joinsSign(text, m.index - cur.length - 2)
-    const start = m.index - cur.length - (negative ? 1 : 0)
-    const plain = !suffix?.[0] && cur === '' ? m[0] : (cur + m[0] + (suffix?.[0] ?? '')).trimEnd()
-    const written = negative ? `-${plain}` : plain
+    const signAt = m.index - cur.length
+    const spoken = text.charCodeAt(signAt - 1) === 0x20 ? SPOKEN_SIGN.exec(text.slice(Math.max(0, signAt - 10), signAt)) : null
+    const negative = spoken !== null || (text.charCodeAt(signAt - 1) === 0x2d && !joinsSign(text, signAt - 2))
+    const start = signAt - (spoken ? spoken[0].length : negative ? 1 : 0)
+    const plain = !suffix?.[0] && cur === '' ? digits : (cur + digits + (suffix?.[0] ?? '')).trimEnd()
+    const signed = spoken ? `${spoken[0]}${plain}` : negative ? `-${plain}` : plain
+    const written = ordinal && !suffix?.[0] ? `${signed}${text.slice(end, ORDINAL_SUFFIX.lastIndex)}` : signed
     if (overlaps(start, start + written.length)) continue
     const scale = suffix?.[1]?.trim() ?? suffix?.[2]
-    const value = Number(m[0].includes(',') ? m[0].replace(/,/g, '') : m[0]) * (scale ? SCALES[scale.toLowerCase()]! : 1) * (negative ? -1 : 1)
+    const value = base * (scale ? SCALES[scale.toLowerCase()]! : 1) * (negative ? -1 : 1)
     const unit = unitOf(cur, suffix?.[3], suffix?.[4])
-    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && !negative && m[0].length === 4 && (m[0][0] === '1' || m[0][0] === '2') && !m[0].includes('.') ? 'year' : 'number'
+    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && !negative && /^[12]\d{3}$/.test(digits) ? 'year' : 'number'
     take(start, start + written.length)
-    claim(written, start, kind, value, unit, undefined, joinedAt.has(m.index) && !unit && !scale)
+    claim(written, start, kind, value, unit, undefined, joinedAt.has(m.index) && !unit && !scale, undefined, ordinal)
     NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
   }
 
@@ -307,6 +342,10 @@ function mayStartSuffix(text: string, i: number): boolean {
 
 function isWordChar(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39
 }
 
 function isUpper(code: number): boolean {

@@ -46,6 +46,11 @@ export interface NumericClaim {
    * `extractNumbers` returns only with `{ implied: true }`.
    */
   readonly implied?: Implied
+  /**
+   * Set on a number written as a digit ordinal (`3rd`, `21st`), which states a rank rather
+   * than a count: only a derivation lets it meet a cardinal `3`.
+   */
+  readonly ordinal?: boolean
   /** The bound or approximation stated with the number: "more than 100" is `above`. */
   readonly bound?: Bound
   /** Up to two content words, as stems, after and before the number (see `contextAround`). */
@@ -73,6 +78,7 @@ export class Claim implements NumericClaim {
   // 0 until read, 1 for none, else 2 + its index in BOUNDS.
   #facts: number
   // The folded text the claim was read from, and its span there.
+  readonly ordinal?: boolean
   readonly #scanned: string
   readonly #start: number
   readonly #end: number
@@ -89,7 +95,9 @@ export class Claim implements NumericClaim {
     end: number,
     joined?: boolean,
     implied?: Implied,
+    ordinal?: boolean,
   ) {
+    if (ordinal) this.ordinal = true
     this.#facts = joined ? 1 : implied ? FORMS.indexOf(implied) : 0
     this.#scanned = scanned
     this.#start = start
@@ -132,7 +140,7 @@ export class Claim implements NumericClaim {
 
   toJSON(): NumericClaim {
     const { text, index, kind, value, unit, date, key, joined, implied } = this
-    return { text, index, kind, value, unit, ...(date && { date }), key, ...(joined && { joined }), ...(implied && { implied }) }
+    return { text, index, kind, value, unit, ...(date && { date }), key, ...(joined && { joined }), ...(implied && { implied }), ...(this.ordinal && { ordinal: true }) }
   }
 }
 

@@ -102,6 +102,22 @@ export function contextAround(text: string, start: number, end: number): { after
   const afterText = /^[^.;:!?\n]*/.exec(text.slice(end, end + 60))![0]
   const beforeText = /[^.;:!?\n]*$/.exec(text.slice(Math.max(0, start - 60), start))![0]
   const after = content((afterText.match(WORD) ?? []).slice(0, 4)).slice(0, 2)
-  const before = content((beforeText.match(WORD) ?? []).slice(-4)).slice(-2)
+  const beforeWords = (beforeText.match(WORD) ?? []).slice(-4)
+  // "two victims, aged 3": an age is said of the noun before it, but does not count it.
+  const aged = beforeWords.findLastIndex((w) => AGE.test(w))
+  const before = aged >= 0 ? ['age', ...content(beforeWords.slice(aged + 1))].slice(-2) : content(beforeWords).slice(-2)
   return { after, before }
+}
+
+const AGE = /^(?:age|aged|ages)$/i
+const HEAD = /^[ \t-]*([A-Za-z]+)/
+
+/**
+ * The noun a number counts or measures, written right after it ("3 employees" → employee,
+ * "four-wicket" → wicket), or `''` when the next word is not a content word ("5 in the
+ * first half").
+ */
+export function headNoun(text: string, end: number): string {
+  const m = HEAD.exec(text.slice(end, end + 40))
+  return m && m[1]!.length > 1 && !STOP.has(m[1]!.toLowerCase()) ? stem(m[1]!) : ''
 }

@@ -139,6 +139,50 @@ describe('toHaveNoInventedNumbers', () => {
     expect('a four-wicket win').toHaveNoInventedNumbers('They won by four wickets.', { context: true })
   })
 
+  test('a sum needs addends that count the same thing', () => {
+    expect('It has 7 employees.').not.toHaveNoInventedNumbers('It has 3 employees and 4 offices.')
+    expect('He is 45 years old.').not.toHaveNoInventedNumbers('He is forty years old and has five kids.')
+    expect('They scored 12 goals.').toHaveNoInventedNumbers('They scored 5 goals in the first half and 7 goals in the second.')
+    expect('They scored 12.').toHaveNoInventedNumbers('They scored 5 in the first half and 7 in the second.')
+  })
+
+  test('context: true needs every addend of a sum to share the claim\'s words', () => {
+    const pay = 'The CEO earned $5 million and the CFO earned $7 million.'
+    expect('The CEO earned $12 million.').toHaveNoInventedNumbers(pay)
+    expect(failure(() => expect('The CEO earned $12 million.').toHaveNoInventedNumbers(pay, { context: true }))).toContain('✗ "$12 million"')
+    expect('They scored 12 goals.').toHaveNoInventedNumbers('They scored 5 goals in the first half and 7 goals in the second.', { context: true })
+  })
+
+  test('context: true does not give an age the noun before it', () => {
+    expect(failure(() => expect('There were 3 victims.').toHaveNoInventedNumbers('There were two victims, aged 3 and 40.', { context: true }))).toContain('✗ "3"')
+    expect('The victims were aged 3 and 40.').toHaveNoInventedNumbers('There were two victims, aged 3 and 40.', { context: true })
+  })
+
+  test('superscript powers, scientific notation, enclosed digits and vulgar fractions are numbers', () => {
+    expect(failure(() => expect('Population: 10⁶ people.').toHaveNoInventedNumbers('Population: 10 people.'))).toContain('✗ "10⁶"')
+    expect('Population: 10⁶ people.').toHaveNoInventedNumbers('Population: 1,000,000 people.')
+    expect(failure(() => expect('Population: 1e6 people.').toHaveNoInventedNumbers('Population: 1 person.'))).toContain('✗ "1e6"')
+    expect('Population: 1e6 people.').toHaveNoInventedNumbers('Population: one million people.')
+    expect(failure(() => expect('①⓪⓪ dollars').toHaveNoInventedNumbers('No money was paid.'))).toContain('✗ "①⓪⓪ dollars"')
+    expect('①⓪⓪ dollars').toHaveNoInventedNumbers('It cost $100.')
+    expect(failure(() => expect('½ of revenue').toHaveNoInventedNumbers('Most of revenue.'))).toContain('✗ "½"')
+    expect('½ of revenue, 2¾ hours').toHaveNoInventedNumbers('0.5 of revenue in 2.75 hours')
+    expect('They ran 5 km² in 2024².').toHaveNoInventedNumbers('They ran 5 km in 2024.')
+  })
+
+  test('a spoken minus sign is part of the claim', () => {
+    expect(failure(() => expect('It was minus 40 degrees.').toHaveNoInventedNumbers('It was 40 degrees.'))).toContain('✗ "minus 40"')
+    expect(failure(() => expect('Returns were negative 5%.').toHaveNoInventedNumbers('Returns were 5%.'))).toContain('✗ "negative 5%"')
+    expect('It was minus 40 degrees.').toHaveNoInventedNumbers('It was -40 degrees.')
+  })
+
+  test('derived: false does not let a digit ordinal and a cardinal support each other', () => {
+    expect('The 3rd place.').toHaveNoInventedNumbers('There were 3 teams.')
+    expect(failure(() => expect('The 3rd place.').toHaveNoInventedNumbers('There were 3 teams.', { derived: false }))).toContain('✗ "3rd"')
+    expect(failure(() => expect('There were 3 teams.').toHaveNoInventedNumbers('It came 3rd.', { derived: false }))).toContain('✗ "3"')
+    expect('It came 3rd.').toHaveNoInventedNumbers('The 3rd place.', { derived: false })
+  })
+
   test('edge cases: empty text, non-Latin text, 1 MB text', () => {
     expect('').toHaveNoInventedNumbers(article)
     expect('收入增长了8%').toHaveNoInventedNumbers(article)

@@ -46,8 +46,12 @@ describe('foldText', () => {
     expect(foldString('＄１０，０００ ９５％ ٩٥٫٥٪ ۱۲٬۰۰۰ −8')).toBe('$10,000 95% 95.5% 12,000 -8')
   })
 
-  test('keeps superscripts, fractions and circled numbers, which are not numbers in the text', () => {
-    expect(foldString('km² ½ ① H₂O')).toBe('km² ½ ① H₂O')
+  test('keeps superscripts and fractions, which the number reader reads in place', () => {
+    expect(foldString('km² ½ H₂O')).toBe('km² ½ H₂O')
+  })
+
+  test('reads circled and enclosed digits as digits', () => {
+    expect(foldString('①⓪⓪ ⑩ ⑴')).toBe('100 10 ⑴')
   })
 
   test('stays linear on 1 MB of zero-width characters', () => {

@@ -217,3 +217,39 @@ describe('extractNumbers: dates in any case, units, names, times and scores', ()
     ])
   })
 })
+
+describe('extractNumbers: notation and spoken signs', () => {
+  const read = (text: string) => extractNumbers(text).map((c) => [c.text, c.value, c.kind, c.ordinal === true])
+
+  test('reads powers of ten, scientific notation, fractions and circled digits at their value', () => {
+    expect(read('10⁶ people, 2.5e-3 g, 2¾ hours, ½ of it, ⑩ dollars, in 2024²')).toEqual([
+      ['10⁶', 1_000_000, 'number', false],
+      ['2.5e-3', 0.0025, 'number', false],
+      ['2¾', 2.75, 'number', false],
+      ['½', 0.5, 'number', false],
+      ['⑩ dollars', 10, 'money', false],
+      ['2024', 2024, 'year', false],
+    ])
+  })
+
+  test('a spoken sign makes a number negative; a digit ordinal is marked as one', () => {
+    expect(read('minus 40 degrees, negative 5%, the 3rd and 21st')).toEqual([
+      ['minus 40', -40, 'number', false],
+      ['negative 5%', -5, 'percent', false],
+      ['3rd', 3, 'number', true],
+      ['21st', 21, 'number', true],
+    ])
+  })
+
+  test('a digit ordinal and a cardinal support each other only with derived values on, or when said of the same thing', () => {
+    const [rank] = extractNumbers('3rd')
+    const [count] = extractNumbers('3 teams')
+    expect(new ClaimIndex([count!]).support(rank!)).toBe(count)
+    expect(new ClaimIndex([count!], { derived: false }).support(rank!)).toBeUndefined()
+    expect(new ClaimIndex([rank!], { derived: false }).support(count!)).toBeUndefined()
+    // Said of the same thing, a rank and a count state one fact.
+    const [minute] = extractNumbers('in the 88th minute')
+    const [minutes] = extractNumbers('after 88 minutes')
+    expect(new ClaimIndex([minutes!], { derived: false }).support(minute!)).toBe(minutes)
+  })
+})
