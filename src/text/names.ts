@@ -7,6 +7,7 @@ import { TextCache } from './cache.js'
 import { casingOf, type Casing } from './casing.js'
 import { foldString } from './fold.js'
 import { isDate, nameKindOf, unlistedNames } from './unlisted.js'
+import { nlpChunks } from './nlpChunks.js'
 
 /** Kinds of name that {@link extractNames} finds. */
 export type NameKind = 'person' | 'organization' | 'place'
@@ -146,13 +147,14 @@ const PRIORITY: Record<NameKind, number> = { person: 0, organization: 1, place: 
 const key = (name: string) => foldString(name).toLowerCase()
 
 function extract(text: string, casing: Casing): ExtractedName[] {
-  const doc = loadNlp()(text)
+  const matches: Record<NameKind, { terms: Term[] }[]> = { person: [], organization: [], place: [] }
+  for (const chunk of nlpChunks(text)) {
+    const doc = loadNlp()(chunk)
+    matches.person.push(...(doc.people().json() as { terms: Term[] }[]))
+    matches.organization.push(...(doc.organizations().json() as { terms: Term[] }[]))
+    matches.place.push(...(doc.places().json() as { terms: Term[] }[]))
+  }
   const byName = new Map<string, ExtractedName>()
-  const views: [NameKind, { json(): unknown }][] = [
-    ['person', doc.people()],
-    ['organization', doc.organizations()],
-    ['place', doc.places()],
-  ]
   const add = (found: string, kind: NameKind) => {
     // "OverDrive/Libby" names two; a date ("Saturday", "November") names none.
     for (const name of found.split('/')) if (name.trim() !== '' && !isDate(name)) addOne(name.trim(), kind)
@@ -164,8 +166,8 @@ function extract(text: string, casing: Casing): ExtractedName[] {
     if (held === undefined) byName.set(key(name), { text: name, kind })
     else if (PRIORITY[kind] > PRIORITY[held.kind]) held.kind = kind
   }
-  for (const [kind, view] of views) {
-    for (const match of view.json() as { terms: Term[] }[]) {
+  for (const kind of ['person', 'organization', 'place'] as const) {
+    for (const match of matches[kind]) {
       for (const piece of splitList(match.terms)) {
         const name = cleanPiece(piece, kind, casing)
         if (name !== undefined) add(name, kind)
