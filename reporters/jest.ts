@@ -94,8 +94,6 @@ export default class AssayJestReporter {
   readonly #ownRecords: boolean
   /** Where workers send the keys they learn when assay's global setup runs no coordinator. */
   #keys: Promise<Coordinator> | undefined
-  #late: Error | undefined
-  #ownCoordinator: Coordinator | undefined
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
@@ -119,7 +117,6 @@ export default class AssayJestReporter {
     if (process.env.ASSAY_COORDINATOR || this.#keys) return Promise.resolve()
     const keys = (this.#keys = startCoordinator())
     return keys.then((k) => {
-      this.#ownCoordinator = k
       process.env.ASSAY_SECRETS_URL = k.url
     })
   }
@@ -160,38 +157,26 @@ export default class AssayJestReporter {
         }
       }),
     }))
-    const late = this.#lateMessages()
-    this.#late = late.length > 0 ? new Error(`assay: ${late.length === 1 ? 'a judged assertion' : `${late.length} judged assertions`} started after ${late.length === 1 ? 'its' : 'their'} test file ended, so the run cannot pass:\n${late.join('\n')}`) : undefined
-    // Jest fails the run for a reporter's error but does not print it.
-    if (this.#late) process.stderr.write(`${this.#late.message}\n`)
-    const failed = aggregated.numFailedTests > 0 || aggregated.numRuntimeErrorTestSuites > 0 || late.length > 0
+    const failed = aggregated.numFailedTests > 0 || aggregated.numRuntimeErrorTestSuites > 0
     const results = buildResults({
       runner: 'jest',
       root: this.#root,
       startedAt: new Date(aggregated.startTime),
       durationMs: Date.now() - aggregated.startTime,
       status: aggregated.wasInterrupted ? 'interrupted' : failed ? 'failed' : 'passed',
-      errors: late,
+      errors: [],
       files,
     })
     this.last = { results, written: writeReport(results, this.#root, this.#options) }
     if (this.#ownRecords) rmSync(this.#records, { recursive: true, force: true })
     const keys = this.#keys
     this.#keys = undefined
-    this.#ownCoordinator = undefined
     if (!keys) return Promise.resolve()
     delete process.env.ASSAY_SECRETS_URL
     return keys.then((k) => k.close())
   }
 
-  /** What the run's coordinator (assay's global setup's, or this reporter's own) heard of judged assertions that started after their file ended. */
-  #lateMessages(): string[] {
-    const coordinator = (globalThis as { __assayCoordinator?: Coordinator }).__assayCoordinator ?? this.#ownCoordinator
-    return coordinator?.summary().late ?? []
-  }
-
-  /** Jest fails the run when a reporter has an error: here, judged assertions that started after their file ended. */
   getLastError(): Error | undefined {
-    return this.#late
+    return undefined
   }
 }

@@ -118,19 +118,10 @@ function startedLate(entry: Pending): Promise<never> {
     return refused
   }
   // Its file is over, so nothing of it can fail any more: fail the process instead (the
-  // runner reports the rejection if it still listens; an in-band Jest exits non-zero), and
-  // tell the run (a Jest worker's own exit code is ignored).
+  // runner reports the rejection if it still listens; an in-band Jest exits non-zero).
   process.exitCode = 1
   process.stderr.write(`${error.message}\n`)
-  lateListener?.(error.message)
   return refused
-}
-
-let lateListener: ((message: string) => void) | undefined
-
-/** Installs who hears of a judged assertion that started after its file ended; the Jest adapter passes it to the run's coordinator. */
-export function onStartedAfterFile(listener: ((message: string) => void) | undefined): void {
-  lateListener = listener
 }
 
 /**

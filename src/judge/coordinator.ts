@@ -24,8 +24,6 @@ export interface RunSummary {
   obsolete: { path: string; count: number }[]
   pruned: number
   baselines: { written: number; updated: number }
-  /** Judged assertions that started after their test file ended, which no test can fail (their messages). */
-  late: string[]
 }
 
 /** A running coordinator. */
@@ -99,7 +97,7 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
   const flights = new Map<string, Flight>()
   // One circuit per endpoint for the whole run: a dead endpoint is learnt once, not per worker.
   const breaker = new CircuitBreaker(options.breaker)
-  const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 }, late: [] }
+  const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } }
   const tally = (record: AssayRecord) => {
     if (record.kind === 'judge') {
       if (!record.verdict) {
@@ -159,10 +157,6 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
           return reply(res, {})
         case '/report':
           for (const record of (body.records as AssayRecord[] | undefined) ?? []) tally(record)
-          return reply(res, {})
-        case '/late':
-          // Started after its file ended, in a worker whose own exit code Jest ignores.
-          if (typeof body.message === 'string') summary.late.push(body.message)
           return reply(res, {})
         case '/secrets':
           // Keys a worker learnt, kept in this process's memory, where the reporters redact.
@@ -238,10 +232,10 @@ function address(url: string): { base: string; authorization: string | undefined
 }
 
 /** Sends `body` to the coordinator at `url` (its address with the run token) and returns its JSON answer, with an error that says what to do when it cannot. */
-export async function post(url: string, path: string, body: unknown, send: typeof fetch = fetch): Promise<Record<string, unknown>> {
+export async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const { base, authorization } = address(url)
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }
-  const res = await send(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers }).catch((error: unknown) => {
+  const res = await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers }).catch((error: unknown) => {
     const code = ((error as { cause?: { code?: string } }).cause?.code) ?? (error as Error).message
     throw new Error(
       `The assay coordinator at ${base} is not running (${code}): a stale ASSAY_COORDINATOR from an earlier run? unset it or use the global setup ` +

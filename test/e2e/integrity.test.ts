@@ -396,18 +396,6 @@ describe.each(runners)('$name', (runner) => {
     expect(asked('- Late after the file')).toBe(0)
   })
 
-  test.runIf(!vitest)('a judged assertion that starts after its file ended fails the run in a worker process too, and asks no judge', async () => {
-    // A second, slower file keeps the run (and the first file's worker) alive while the timer fires.
-    project.writeTest('slow-other.test.js', `test('slow', () => new Promise((resolve) => setTimeout(resolve, 4000)))\n`)
-    const run = await runner.run(project, undefined, 'late-after-file.test.js', env(), ['slow-other.test.js', '--maxWorkers=2'])
-    expect(run.code, run.output).toBe(1)
-    expect(run.output).toContain('started after its test file ended, so the run cannot pass')
-    expect(asked('- Late after the file')).toBe(0)
-    const results = JSON.parse(readFileSync(join(project.dir, 'assay-report', 'results.json'), 'utf8')) as { run: { status: string; errors: string[] } }
-    expect(results.run.status).toBe('failed')
-    expect(results.run.errors.join('\n')).toContain('toScoreAtLeast started after its test ended')
-  })
-
   test('a judged assertion an afterAll hook starts and does not await fails the file', async () => {
     const run = await runner.run(project, undefined, 'late-hook.test.js', env())
     expect(run.code, run.output).toBe(1)

@@ -61,7 +61,7 @@ describe('coordinator', () => {
         'assay: 2 obsolete entries in __llm_cassettes__/a.test.ts.json; run with -u or ASSAY_UPDATE=1 to remove',
       ].join('\n'),
     )
-    expect(formatSummary({ verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 }, late: [] })).toBeUndefined()
+    expect(formatSummary({ verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } })).toBeUndefined()
   })
 })
 
@@ -77,14 +77,6 @@ describe('keys from the workers', () => {
     // Anything but a list of keys registers nothing.
     expect(await post(coordinator.url, '/secrets', { keys: 'sk-not-a-list-0123456789' })).toEqual({})
     expect(redact('sk-not-a-list-0123456789')).toBe('sk-not-a-list-0123456789')
-  })
-
-  test('/late keeps the messages of judged assertions that started after their file ended, for the reporter to fail the run', async () => {
-    coordinator = await startCoordinator()
-    expect(coordinator.summary().late).toEqual([])
-    expect(await post(coordinator.url, '/late', { message: 'toScoreAtLeast started after its test ended at a.test.js:3:5' })).toEqual({})
-    expect(await post(coordinator.url, '/late', { message: 42 })).toEqual({})
-    expect(coordinator.summary().late).toEqual(['toScoreAtLeast started after its test ended at a.test.js:3:5'])
   })
 })
 
@@ -104,13 +96,11 @@ describe('coordinator access', () => {
       expect(await sent('/flight/begin', { key: 'k' })).toBe(401)
       expect(await sent('/acquire', { tokens: 0 })).toBe(401)
       expect(await sent('/secrets', { keys: ['sk-refused-0123456789'] })).toBe(401)
-      expect(await sent('/late', { message: 'refused' })).toBe(401)
       expect(await sent('/breaker/failed', { url: 'http://127.0.0.1:9/v1', code: 'ECONNREFUSED' })).toBe(401)
     }
     // A refused request gives nothing and registers nothing: the key is not redacted.
     expect(redact('sk-refused-0123456789')).toBe('sk-refused-0123456789')
     expect(coordinator.summary().appCalls).toBe(0)
-    expect(coordinator.summary().late).toEqual([])
     // Three refused failure reports would have opened the shared circuit.
     expect(await remoteBreaker(coordinator.url).refusal('http://127.0.0.1:9/v1')).toBeUndefined()
     // No flight was begun by the refused requests: the first worker with the token leads.
