@@ -11,7 +11,7 @@ import type { Results } from '../src/report/schema.js'
 import { errorText } from './errors.js'
 import { claimSummary } from './claim.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
-import { startCoordinator, type Coordinator } from '../src/judge/coordinator.js'
+import { lateRunError, startCoordinator, type Coordinator } from '../src/judge/coordinator.js'
 import { parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
 
 /** The parts of Jest's aggregated results this reporter reads. */
@@ -94,6 +94,9 @@ export default class AssayJestReporter {
   readonly #ownRecords: boolean
   /** Where workers send the keys they learn when assay's global setup runs no coordinator. */
   #keys: Promise<Coordinator> | undefined
+  #ownCoordinator: Coordinator | undefined
+  /** What fails the run although every test passed: judged assertions that started after their file ended. */
+  #late: Error | undefined
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
@@ -117,7 +120,9 @@ export default class AssayJestReporter {
     if (process.env.ASSAY_COORDINATOR || this.#keys) return Promise.resolve()
     const keys = (this.#keys = startCoordinator())
     return keys.then((k) => {
+      this.#ownCoordinator = k
       process.env.ASSAY_SECRETS_URL = k.url
+      process.env.ASSAY_LATE_DIR = k.lateDir
     })
   }
 
@@ -157,26 +162,36 @@ export default class AssayJestReporter {
         }
       }),
     }))
-    const failed = aggregated.numFailedTests > 0 || aggregated.numRuntimeErrorTestSuites > 0
+    // Written down by workers (which are all stopped by now) in the run's coordinator: assay's
+    // global setup's, or this reporter's own.
+    const coordinator = (globalThis as { __assayCoordinator?: Coordinator }).__assayCoordinator ?? this.#ownCoordinator
+    const late = coordinator?.late() ?? []
+    this.#late = late.length > 0 ? lateRunError(late) : undefined
+    // Jest fails the run for a reporter's error, but does not print it.
+    if (this.#late) process.stderr.write(`${this.#late.message}\n`)
+    const failed = aggregated.numFailedTests > 0 || aggregated.numRuntimeErrorTestSuites > 0 || late.length > 0
     const results = buildResults({
       runner: 'jest',
       root: this.#root,
       startedAt: new Date(aggregated.startTime),
       durationMs: Date.now() - aggregated.startTime,
       status: aggregated.wasInterrupted ? 'interrupted' : failed ? 'failed' : 'passed',
-      errors: [],
+      errors: late,
       files,
     })
     this.last = { results, written: writeReport(results, this.#root, this.#options) }
     if (this.#ownRecords) rmSync(this.#records, { recursive: true, force: true })
     const keys = this.#keys
     this.#keys = undefined
+    this.#ownCoordinator = undefined
     if (!keys) return Promise.resolve()
     delete process.env.ASSAY_SECRETS_URL
+    delete process.env.ASSAY_LATE_DIR
     return keys.then((k) => k.close())
   }
 
+  /** Jest fails the run when a reporter has an error: here, judged assertions that started after their file ended. */
   getLastError(): Error | undefined {
-    return undefined
+    return this.#late
   }
 }

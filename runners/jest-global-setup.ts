@@ -9,6 +9,7 @@ export default async function globalSetup(): Promise<void> {
   const coordinator = await startCoordinator()
   // Workers inherit the environment, which is how they find the coordinator.
   process.env.ASSAY_COORDINATOR = coordinator.url
+  process.env.ASSAY_LATE_DIR = coordinator.lateDir
   // Messages that give a command need the run's --config, which workers cannot see.
   const config = configFlag(process.argv)
   if (config) process.env.ASSAY_RUNNER_CONFIG = config

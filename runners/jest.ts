@@ -5,13 +5,14 @@ import { dirname, join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
-import { reportTo } from '../src/judge/coordinator.js'
+import { noteLate, reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { loadNlp, loadOpenAI } from '../src/lazy.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { shareSecrets } from '../src/judge/secret-sharing.js'
-import { drainFile, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
+import { drainFile, onStartedAfterFile, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
+import { redact } from '../src/secrets.js'
 import { deadlineOf, setRecordSink, setTestContextProvider } from '../src/report/records.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
 import { timersDue, watchTimers } from '../src/timers.js'
@@ -33,6 +34,11 @@ useCoordinator(process.env.ASSAY_COORDINATOR)
 // The keys this worker learns go to the reporters' process: to the coordinator, or without
 // one, to the assay reporter.
 shareSecrets(process.env.ASSAY_COORDINATOR || process.env.ASSAY_SECRETS_URL)
+// A judged assertion that starts after its file ended can fail no test, and Jest ignores a
+// worker's own exit code: it is written down for the process that runs the reporters, which
+// fails the run. Read now: the file's environment is torn down by then.
+const lateDir = process.env.ASSAY_LATE_DIR
+if (lateDir) onStartedAfterFile((message) => noteLate(lateDir, redact(message)))
 setRunner({ name: 'jest', config: process.env.ASSAY_RUNNER_CONFIG })
 
 // Jest has no per-test metadata: records go to a side file per worker, for the reporters.

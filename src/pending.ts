@@ -118,10 +118,28 @@ function startedLate(entry: Pending): Promise<never> {
     return refused
   }
   // Its file is over, so nothing of it can fail any more: fail the process instead (the
-  // runner reports the rejection if it still listens; an in-band Jest exits non-zero).
+  // runner reports the rejection if it still listens; an in-band Jest exits non-zero), and
+  // tell the runner adapter at once: a Jest worker dies of the rejection within this turn
+  // of its event loop, and its exit code is ignored.
   process.exitCode = 1
   process.stderr.write(`${error.message}\n`)
+  try {
+    lateListener?.(error.message)
+  } catch {
+    // The run it would tell may be over; the rejection still fails the process.
+  }
   return refused
+}
+
+let lateListener: ((message: string) => void) | undefined
+
+/**
+ * Installs who hears, synchronously, of a judged assertion that starts after its file ended
+ * (its error's message), or removes it with `undefined`. The Jest adapter writes it down for
+ * the process that runs the reporters, which fails the run.
+ */
+export function onStartedAfterFile(listener: ((message: string) => void) | undefined): void {
+  lateListener = listener
 }
 
 /**

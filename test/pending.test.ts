@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { afterMacrotask, drainFile, markOutliving, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile, trackAsync, type Moment } from '../src/pending.js'
+import { afterMacrotask, drainFile, markOutliving, onStartedAfterFile, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile, trackAsync, type Moment } from '../src/pending.js'
 
 const owner = { testPath: import.meta.filename, currentTestName: 'suite > judged' }
 
@@ -109,6 +109,35 @@ describe('judged assertions that start after their test ended', () => {
       expect(process.exitCode).toBe(1)
       expect(String(write.mock.calls[0]?.[0])).toContain('toScoreAtLeast started after its test ended')
     } finally {
+      process.exitCode = exitCode
+      write.mockRestore()
+    }
+  })
+
+  test('one that starts after its file ended is told at once, before its rejection settles, to the listener the runner installed; one late inside its open file is not', async () => {
+    const exitCode = process.exitCode
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    const heard: string[] = []
+    onStartedAfterFile((message) => heard.push(message))
+    try {
+      moment = 'outside'
+      const inFile = trackAsync('toScoreAtLeast', owner, async () => 'verdict')
+      expect(heard).toEqual([])
+      await expect(inFile).rejects.toThrow('started after its test ended')
+      expect(takeUnawaitedInFile(import.meta.filename)?.name).toBe('LateAssertionError')
+      const refused = trackAsync('toScoreAtLeast', owner, async () => 'verdict')
+      // Synchronously: a Jest worker may be gone by the next turn of its event loop.
+      expect(heard).toHaveLength(1)
+      expect(heard[0]).toContain(`toScoreAtLeast started after its test ended at ${import.meta.filename}:`)
+      await expect(refused).rejects.toThrow('toScoreAtLeast started after its test ended')
+      // A listener that throws does not turn the refusal into another error.
+      onStartedAfterFile(() => {
+        throw new Error('the run is over')
+      })
+      await expect(trackAsync('toScoreAtLeast', owner, async () => 'verdict')).rejects.toThrow('toScoreAtLeast started after its test ended')
+      expect(process.exitCode).toBe(1)
+    } finally {
+      onStartedAfterFile(undefined)
       process.exitCode = exitCode
       write.mockRestore()
     }

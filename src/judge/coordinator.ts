@@ -3,8 +3,11 @@
 // coordinator is a small HTTP server on 127.0.0.1 started by global setup; workers find it
 // through ASSAY_COORDINATOR (or Vitest's provide/inject) and ask it before each request.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Pacer } from './client.js'
 import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation, type RateLimiterOptions } from './limiter.js'
 import type { AssayRecord } from '../report/records.js'
@@ -35,7 +38,43 @@ export interface Coordinator {
   url: string
   /** What the workers reported so far. */
   summary(): RunSummary
+  /** The folder where workers write down judged assertions that started after their file ended (see {@link noteLate}); removed on close. */
+  lateDir: string
+  /** The messages of the judged assertions written down in {@link lateDir}, worker by worker. */
+  late(): string[]
   close(): Promise<void>
+}
+
+/**
+ * Writes down, synchronously, a judged assertion that started after its file ended, for the
+ * coordinator's {@link Coordinator.late}. A worker dies of that assertion's rejection within
+ * the same turn of its event loop, before any request to the coordinator could leave it.
+ * Throws when the folder is gone: the run is over.
+ */
+export function noteLate(dir: string, message: string): void {
+  appendFileSync(join(dir, `late-${process.pid}.jsonl`), `${JSON.stringify(message)}\n`)
+}
+
+/** The error that fails a run for judged assertions that started after their file ended (their messages). */
+export function lateRunError(late: readonly string[]): Error {
+  const one = late.length === 1
+  const error = new Error(`assay: ${one ? 'a judged assertion' : `${late.length} judged assertions`} started after ${one ? 'its' : 'their'} test file ended, so the run cannot pass:\n${late.join('\n')}`)
+  error.name = 'LateAssertionError'
+  return error
+}
+
+function readLate(dir: string): string[] {
+  const messages: string[] = []
+  for (const name of readdirSync(dir).sort()) {
+    for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
+      try {
+        if (line) messages.push(String(JSON.parse(line)))
+      } catch {
+        // A worker killed mid-write leaves at most its last line incomplete.
+      }
+    }
+  }
+  return messages
 }
 
 /** The end-of-run summary block, or undefined when nothing LLM-related happened. */
@@ -205,11 +244,15 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const lateDir = mkdtempSync(join(tmpdir(), 'assay-late-'))
   return {
     url: `http://assay:${token}@127.0.0.1:${port}`,
     summary: () => summary,
+    lateDir,
+    late: () => readLate(lateDir),
     close: () =>
       new Promise<void>((resolve) => {
+        rmSync(lateDir, { recursive: true, force: true })
         for (const flight of flights.values()) {
           clearTimeout(flight.lease)
           flight.finish(null)

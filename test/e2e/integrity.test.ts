@@ -2,7 +2,7 @@
 // recordings survive -u, prune and the cache switched off; a failed or retried test keeps
 // its entries; a judged assertion that was not awaited fails its test; a key learnt only
 // in a test worker never reaches the report.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
@@ -124,6 +124,32 @@ test('long timer last', () => {
 })
 `
 
+// The same in a worker process, while another file keeps the run going: the timer leaves a
+// mark once the assertion started (saying whether it ran in a worker), and the other file
+// waits for the mark (bounded), so the run cannot end first whatever the timings.
+const lateInWorkerBody = `
+const { existsSync, writeFileSync } = require('node:fs')
+const article = ${JSON.stringify(article)}
+const mark = process.env.LATE_MARK
+const where = typeof process.send === 'function' ? 'worker process' : 'in band'
+test('awaited first', async () => {
+  await expect('- Revenue rose 5% to $85.8 billion.').toScoreAtLeast(7, { source: article })
+})
+test('long timer last', () => {
+  setTimeout(() => {
+    expect('- Late in a worker.').toScoreAtLeast(7, { source: article })
+    writeFileSync(mark, where)
+  }, 1500)
+})
+`
+const waitForMarkBody = `
+const { existsSync } = require('node:fs')
+const mark = process.env.LATE_MARK
+test('waits for the late assertion', async () => {
+  for (let i = 0; i < 300 && !existsSync(mark); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+}, 60_000)
+`
+
 // The runner's hooks, imported the way each fixture project imports its test functions.
 const hooksImport = (project: string) =>
   project.startsWith('vitest') ? "import { afterAll, beforeAll } from 'vitest'\n" : project === 'jest-globals' ? "const { afterAll, beforeAll } = require('@jest/globals')\n" : ''
@@ -208,6 +234,8 @@ describe.each(runners)('$name', (runner) => {
     project.writeTest('late-foreach.test.js', lateForEachBody)
     project.writeTest('late-timer.test.js', lateTimerBody)
     project.writeTest('late-after-file.test.js', lateAfterFileBody)
+    project.writeTest('late-in-worker.test.js', lateInWorkerBody)
+    project.writeTest('wait-for-mark.test.js', waitForMarkBody)
     project.writeTest('late-hook.test.js', hooksImport(runner.project) + lateHookBody)
     project.writeTest('legit.test.js', hooksImport(runner.project) + legitBody)
     project.writeTest('concurrent.test.js', concurrentBody)
@@ -394,6 +422,40 @@ describe.each(runners)('$name', (runner) => {
     expect(run.output).toContain('toScoreAtLeast started after its test ended')
     expect(run.output).toMatch(new RegExp(`late-after-file\\.test\\.js:${lineOf('late-after-file.test.js', 'setTimeout(')}:\\d+`))
     expect(asked('- Late after the file')).toBe(0)
+  })
+
+  // Jest ignores a worker's exit code: the worker writes the assertion down before the
+  // rejection kills it, and the reporter (or, without it, the global teardown) fails the run.
+  // Jest runs files in band when its cached timings say they are quick, so each run gets a
+  // fresh cache, and the mark says where the assertion ran.
+  test.runIf(!vitest)('a judged assertion that starts after its file ended in a worker process fails the run, with a fresh or a replayed verdict before it, and asks no judge', async () => {
+    const mark = join(project.dir, 'late-in-worker.mark')
+    const line = lineOf('late-in-worker.test.js', "expect('- Late in a worker")
+    const rounds: [string, string[]][] = [
+      ['fresh', []],
+      ['replayed', []],
+      // Without the assay reporter, assay's global setup and teardown (where configured).
+      ...(runner.project === 'jest-globals' ? [] : [['teardown', ['--reporters=default']] as [string, string[]]]),
+    ]
+    rmSync(join(project.dir, '__llm_cassettes__', 'late-in-worker.test.js.json'), { force: true })
+    for (const [round, extra] of rounds) {
+      rmSync(mark, { force: true })
+      rmSync(join(project.dir, 'assay-report'), { recursive: true, force: true })
+      const args = ['wait-for-mark.test.js', '--maxWorkers=2', `--cacheDirectory=${join(project.dir, `.jest-cache-${round}`)}`, ...extra]
+      const run = await runner.run(project, undefined, 'late-in-worker.test.js', env({ LATE_MARK: mark }), args)
+      expect(readFileSync(mark, 'utf8'), round).toBe('worker process')
+      expect(run.code, `${round}\n${run.output}`).toBe(1)
+      // Every test passed: the run fails for the late assertion alone.
+      expect([...project.results().values()].map((t) => t.status)).toEqual(['passed', 'passed', 'passed'])
+      expect(run.output).toContain('started after its test file ended, so the run cannot pass')
+      expect(run.output).toMatch(new RegExp(`late-in-worker\\.test\\.js:${line}:\\d+`))
+      if (round === 'teardown') continue
+      expect(run.output).toMatch(round === 'fresh' ? /assay: judge 1 live, 0 replayed/ : /assay: judge 0 live, 1 replayed/)
+      const results = JSON.parse(readFileSync(join(project.dir, 'assay-report', 'results.json'), 'utf8')) as { run: { status: string; errors: string[] } }
+      expect(results.run.status).toBe('failed')
+      expect(results.run.errors.join('\n')).toMatch(new RegExp(`toScoreAtLeast started after its test ended at .*late-in-worker\\.test\\.js:${line}:\\d+`))
+    }
+    expect(asked('- Late in a worker')).toBe(0)
   })
 
   test('a judged assertion an afterAll hook starts and does not await fails the file', async () => {

@@ -1,6 +1,8 @@
+import { appendFileSync, existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { remoteBreaker } from '../../src/judge/remote-breaker.js'
-import { flushReports, formatSummary, post, remoteFlights, remotePacer, reportTo, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
+import { flushReports, formatSummary, noteLate, post, remoteFlights, remotePacer, reportTo, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
 import { REDACTED, redact, resetSecrets } from '../../src/secrets.js'
 
 let coordinator: Coordinator | undefined
@@ -77,6 +79,30 @@ describe('keys from the workers', () => {
     // Anything but a list of keys registers nothing.
     expect(await post(coordinator.url, '/secrets', { keys: 'sk-not-a-list-0123456789' })).toEqual({})
     expect(redact('sk-not-a-list-0123456789')).toBe('sk-not-a-list-0123456789')
+  })
+})
+
+describe('judged assertions that started after their file ended', () => {
+  test('a worker writes each one down at once in the run\'s folder, which the coordinator reads back in order and removes when it closes', async () => {
+    coordinator = await startCoordinator()
+    expect(coordinator.late()).toEqual([])
+    // Written before noteLate returns: the worker may die of the assertion's rejection next.
+    noteLate(coordinator.lateDir, 'toScoreAtLeast started after its test ended at b.test.js:3:5')
+    expect(readdirSync(coordinator.lateDir)).toHaveLength(1)
+    noteLate(coordinator.lateDir, 'toScoreAtLeast started after its test ended at a.test.js:9:1\nAwait it inside the test')
+    // Another worker's note, cut short when it was killed mid-write: the whole lines count.
+    appendFileSync(join(coordinator.lateDir, 'late-1.jsonl'), `${JSON.stringify('toScoreAtLeast started after its test ended at c.test.js:1:1')}\n"toScoreAtLeast sta`)
+    expect(coordinator.late()).toEqual([
+      'toScoreAtLeast started after its test ended at c.test.js:1:1',
+      'toScoreAtLeast started after its test ended at b.test.js:3:5',
+      'toScoreAtLeast started after its test ended at a.test.js:9:1\nAwait it inside the test',
+    ])
+    const dir = coordinator.lateDir
+    await coordinator.close()
+    coordinator = undefined
+    expect(existsSync(dir)).toBe(false)
+    // Once the run is over there is nobody to tell: the note fails, and the caller knows it.
+    expect(() => noteLate(dir, 'too late')).toThrow()
   })
 })
 
