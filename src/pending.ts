@@ -119,8 +119,8 @@ function startedLate(entry: Pending): Promise<never> {
   }
   // Its file is over, so nothing of it can fail any more: fail the process instead (the
   // runner reports the rejection if it still listens; an in-band Jest exits non-zero), and
-  // tell the runner adapter at once: a Jest worker dies of the rejection within this turn
-  // of its event loop, and its exit code is ignored.
+  // tell the runner adapter at once: the rejection can kill a Jest worker before its event
+  // loop turns again, and Jest ignores a worker's exit code.
   process.exitCode = 1
   process.stderr.write(`${error.message}\n`)
   try {

@@ -47,8 +47,8 @@ export interface Coordinator {
 
 /**
  * Writes down, synchronously, a judged assertion that started after its file ended, for the
- * coordinator's {@link Coordinator.late}. A worker dies of that assertion's rejection within
- * the same turn of its event loop, before any request to the coordinator could leave it.
+ * coordinator's {@link Coordinator.late}. That assertion's rejection can kill a worker
+ * before its event loop turns again, so before a request to the coordinator could leave it.
  * Throws when the folder is gone: the run is over.
  */
 export function noteLate(dir: string, message: string): void {
