@@ -128,7 +128,7 @@ test('long timer last', () => {
 // mark once the assertion started (saying whether it ran in a worker), and the other file
 // waits for the mark (bounded), so the run cannot end first whatever the timings.
 const lateInWorkerBody = `
-const { existsSync, writeFileSync } = require('node:fs')
+const { writeFileSync } = require('node:fs')
 const article = ${JSON.stringify(article)}
 const mark = process.env.LATE_MARK
 const where = typeof process.send === 'function' ? 'worker process' : 'in band'
