@@ -1,4 +1,5 @@
 // Comparing numeric claims: does a source support what the output states?
+import { saidOf } from './ages.js'
 import { type DerivedValue, deriveValues } from './derive.js'
 import type { NumericClaim } from './numbers.js'
 import { isMeasure, withinBound } from './qualifiers.js'
@@ -188,6 +189,13 @@ export class ClaimIndex {
     if (claim.kind === 'date') {
       const { year, month, day } = claim.date ?? {}
       return this.#dates.get(dateKey(year, month, day))?.find(fits)
+    }
+    // An age after a name is said of that person: only the same number said of the same
+    // name supports it, never a count, a sum or another person's age.
+    const age = this.#text === undefined ? undefined : claim.ageOf
+    if (age !== undefined) {
+      const text = this.#text!
+      return this.#sameMagnitude(claim, tolerance, false, (s) => s.implied === undefined && fits(s) && saidOf(text, s.index, s.index + s.text.length, age))
     }
     const direct = this.#sameMagnitude(claim, tolerance, false, fits)
     if (direct) return direct

@@ -1,0 +1,55 @@
+// Ages set off by commas after a name ("Nadia Okafor, 34, opened …"), the way news and
+// summaries of news give a person's age. Such a number is said of that person: a source
+// that gives 34 as someone else's age, or as a count, does not support it. Older
+// summarisers mix up exactly these ("Hale, 34" where the source has "Okafor, 34").
+
+const LETTERS = /\p{L}+$/u
+const FUNCTION_WORDS = new Set(
+  ('a an the of in on at to for by with from and or but as than then that this these those it its his her their our your my ' +
+    'he she they we you i who which while was were is are be been has had have also only just more less most least about ' +
+    'some all both each other another there here after before since until when so such yes no not total overall').split(' '),
+)
+const MAX_AGE = 130
+// How far a name and the number said of it may be apart in the source.
+const REACH = 200
+
+/**
+ * The word an age follows when `text[start, end)` is a whole number set off by commas
+ * right after a word ("Okafor, 34," → `okafor`; "o'neil, 30," → `neil`), lower-cased;
+ * `undefined` for any other number. Every check before the last one reads a character or
+ * two, so a text of many numbers costs next to nothing.
+ */
+export function apposedName(text: string, start: number, end: number): string | undefined {
+  if (text.charCodeAt(end) !== 0x2c || text.charCodeAt(start - 1) !== 0x20 || text.charCodeAt(start - 2) !== 0x2c) return undefined
+  if (end - start > 3) return undefined
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) < 0x30 || text.charCodeAt(i) > 0x39) return undefined
+  const age = Number(text.slice(start, end))
+  if (age < 1 || age > MAX_AGE) return undefined
+  const word = LETTERS.exec(text.slice(Math.max(0, start - 42), start - 2))?.[0].toLowerCase()
+  return word !== undefined && word.length > 1 && !FUNCTION_WORDS.has(word) ? word : undefined
+}
+
+const SENTENCE_END = /[.!?](?=\s)|\n/g
+
+/**
+ * Whether the number at `text[start, end)` of a source is said of `name` (from
+ * {@link apposedName}). A number itself set off after a word ("Victor Hale, 61,") is said
+ * of the words between it and the number before it in its sentence. Any other is said of
+ * those words back to the start of the sentence before ("Tomas Rivera was elected. The
+ * 52-year-old …"), and of the words after it up to the next number or the end of its
+ * sentence ("the 52-year-old Tomas Rivera").
+ */
+export function saidOf(text: string, start: number, end: number, name: string): boolean {
+  const word = new RegExp(`(?<!\\p{L})${name}(?!\\p{L})`, 'iu')
+  const apposed = apposedName(text, start, end) !== undefined
+  let before = text.slice(Math.max(0, start - REACH), start)
+  const lastDigit = before.search(/\d\D*$/)
+  if (lastDigit >= 0) before = before.slice(lastDigit + 1)
+  const ends = [...before.matchAll(SENTENCE_END)]
+  const cut = ends[ends.length - (apposed ? 1 : 2)]
+  if (cut) before = before.slice(cut.index + 1)
+  if (word.test(before)) return true
+  if (apposed) return false
+  const after = /^[^\d.!?\n]*/.exec(text.slice(end, end + REACH))![0]
+  return word.test(after)
+}
