@@ -30,17 +30,18 @@ export function apposedName(text: string, start: number, end: number): string | 
 }
 
 const SENTENCE_END = /[.!?](?=\s)|\n/g
+const WORD = /\p{L}+/gu
 
 /**
- * Whether the number at `text[start, end)` of a source is said of `name` (from
- * {@link apposedName}). A number itself set off after a word ("Victor Hale, 61,") is said
- * of the words between it and the number before it in its sentence. Any other is said of
- * those words back to the start of the sentence before ("Tomas Rivera was elected. The
- * 52-year-old …"), and of the words after it up to the next number or the end of its
- * sentence ("the 52-year-old Tomas Rivera").
+ * The words, lower-cased, that the number at `text[start, end)` of a source is said of, for
+ * an age from {@link apposedName} to be looked up in. A number itself set off after a word
+ * ("Victor Hale, 61,") is said of the words between it and the number before it in its
+ * sentence. Any other is said of those words back to the start of the sentence before
+ * ("Tomas Rivera was elected. The 52-year-old …"), and of the words after it up to the
+ * next number or the end of its sentence ("the 52-year-old Tomas Rivera"). Each side
+ * reads at most a few hundred characters.
  */
-export function saidOf(text: string, start: number, end: number, name: string): boolean {
-  const word = new RegExp(`(?<!\\p{L})${name}(?!\\p{L})`, 'iu')
+export function wordsBeside(text: string, start: number, end: number): Set<string> {
   const apposed = apposedName(text, start, end) !== undefined
   let before = text.slice(Math.max(0, start - REACH), start)
   const lastDigit = before.search(/\d\D*$/)
@@ -48,8 +49,6 @@ export function saidOf(text: string, start: number, end: number, name: string): 
   const ends = [...before.matchAll(SENTENCE_END)]
   const cut = ends[ends.length - (apposed ? 1 : 2)]
   if (cut) before = before.slice(cut.index + 1)
-  if (word.test(before)) return true
-  if (apposed) return false
-  const after = /^[^\d.!?\n]*/.exec(text.slice(end, end + REACH))![0]
-  return word.test(after)
+  const after = apposed ? '' : /^[^\d.!?\n]*/.exec(text.slice(end, end + REACH))![0]
+  return new Set(`${before} ${after}`.toLowerCase().match(WORD) ?? [])
 }

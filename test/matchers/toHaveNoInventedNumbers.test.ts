@@ -165,6 +165,14 @@ describe('toHaveNoInventedNumbers', () => {
     expect('Marta Silva opened a café with a partner aged 31.').toHaveNoInventedNumbers(story)
   })
 
+  test('an output and a source that each state one age tens of thousands of times complete', () => {
+    // Each output age asks a bounded number of the source's equal numbers, each of which
+    // reads its neighbours once: this would take hours if every pair were compared.
+    const output = 'Okafor, 12, '.repeat(30_000)
+    expect(failure(() => expect(output).toHaveNoInventedNumbers('Hale, 12, '.repeat(30_000)))).toContain('✗ "12"')
+    expect(output).toHaveNoInventedNumbers(`Okafor, 12, ${'Hale, 12, '.repeat(30_000)}`)
+  })
+
   test('superscript powers, scientific notation, enclosed digits and vulgar fractions are numbers', () => {
     expect(failure(() => expect('Population: 10⁶ people.').toHaveNoInventedNumbers('Population: 10 people.'))).toContain('✗ "10⁶"')
     expect('Population: 10⁶ people.').toHaveNoInventedNumbers('Population: 1,000,000 people.')
