@@ -16,11 +16,14 @@ const REACH = 200
 /**
  * The word an age follows when `text[start, end)` is a whole number set off by commas
  * right after a word ("Okafor, 34," → `okafor`; "o'neil, 30," → `neil`), lower-cased;
- * `undefined` for any other number. Every check before the last one reads a character or
- * two, so a text of many numbers costs next to nothing.
+ * `undefined` for any other number. With `orClauseEnd`, the number may also end its clause
+ * or sentence ("… with Owen Reyes, 31."). Every check before the last one reads a
+ * character or two, so a text of many numbers costs next to nothing.
  */
-export function apposedName(text: string, start: number, end: number): string | undefined {
-  if (text.charCodeAt(end) !== 0x2c || text.charCodeAt(start - 1) !== 0x20 || text.charCodeAt(start - 2) !== 0x2c) return undefined
+export function apposedName(text: string, start: number, end: number, orClauseEnd = false): string | undefined {
+  const next = text.charCodeAt(end)
+  const closes = next === 0x2c || (orClauseEnd && (next === 0x2e || next === 0x3b) && !(text.charCodeAt(end + 1) >= 0x30 && text.charCodeAt(end + 1) <= 0x39))
+  if (!closes || text.charCodeAt(start - 1) !== 0x20 || text.charCodeAt(start - 2) !== 0x2c) return undefined
   if (end - start > 3) return undefined
   for (let i = start; i < end; i++) if (text.charCodeAt(i) < 0x30 || text.charCodeAt(i) > 0x39) return undefined
   const age = Number(text.slice(start, end))
@@ -35,17 +38,17 @@ const WORD = /\p{L}+/gu
 /**
  * The words, lower-cased, that the number at `text[start, end)` of a source is said of, for
  * an age from {@link apposedName} to be looked up in. A number itself set off after a word
- * ("Victor Hale, 61,") is said of the words between it and the number before it in its
- * sentence. Any other is said of those words back to the start of the sentence before
- * ("Tomas Rivera was elected. The 52-year-old …"), and of the words after it up to the
- * next number or the end of its sentence ("the 52-year-old Tomas Rivera"). Each side
- * reads at most a few hundred characters.
+ * ("Victor Hale, 61," or "… Victor Hale, 61.") is said of the words between it and the
+ * number before it in its sentence, so that in a list of people each age keeps its own
+ * name ("Ana Cole, 49, and Tomas Rivera, 52"). Any other is said of the words back to the
+ * start of the sentence before ("Tomas Rivera was elected in 2019. The 52-year-old …"),
+ * and of those after it up to the next number or the end of its sentence ("the
+ * 52-year-old Tomas Rivera"). Each side reads at most a few hundred characters.
  */
 export function wordsBeside(text: string, start: number, end: number): Set<string> {
-  const apposed = apposedName(text, start, end) !== undefined
+  const apposed = apposedName(text, start, end, true) !== undefined
   let before = text.slice(Math.max(0, start - REACH), start)
-  const lastDigit = before.search(/\d\D*$/)
-  if (lastDigit >= 0) before = before.slice(lastDigit + 1)
+  if (apposed) before = before.slice(before.search(/\d\D*$/) + 1)
   const ends = [...before.matchAll(SENTENCE_END)]
   const cut = ends[ends.length - (apposed ? 1 : 2)]
   if (cut) before = before.slice(cut.index + 1)

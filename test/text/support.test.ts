@@ -232,6 +232,7 @@ describe('ages set off by commas after a name', () => {
     expect(supported('Rivera, 52, was elected.', 'Tomas Rivera was elected on Sunday. The 52-year-old thanked voters.')).toBe(true)
     expect(supported('Rivera, 52, was elected.', 'Tomas Rivera, aged 52, was elected.')).toBe(true)
     expect(supported('rivera, 52, was elected.', 'tomas rivera, 52, was elected.')).toBe(true)
+    expect(supported('Rivera, 52, was elected.', 'Tomas Rivera was elected in 2019. The 52-year-old thanked voters.')).toBe(true)
   })
 
   test('in a list of people, each age belongs to the name before it', () => {
