@@ -1,4 +1,5 @@
 // Comparing numeric claims: does a source support what the output states?
+import { wordsBeside } from './ages.js'
 import { type DerivedValue, deriveValues } from './derive.js'
 import type { NumericClaim } from './numbers.js'
 import { isMeasure, withinBound } from './qualifiers.js'
@@ -44,6 +45,8 @@ function derivedClaim(d: DerivedValue): NumericClaim {
 }
 
 const exactKinds = new Set(['year', 'date', 'time'])
+/** Source numbers of an age's value that are asked whether they are said of its name. */
+const MAX_AGE_CANDIDATES = 64
 
 // A claim without a unit matches any unit. An amount also matches a plain number, since a
 // transcript or a table often states the currency once ("Total (EUR): 840"); a percentage
@@ -147,6 +150,7 @@ export class ClaimIndex {
   readonly #derivedOn: boolean
   readonly #ordinals: boolean
   #derived: DerivedValue[] | undefined
+  readonly #beside = new Map<NumericClaim, Set<string>>()
 
   constructor(claims: readonly NumericClaim[], options: ClaimIndexOptions = {}) {
     this.claims = claims
@@ -189,6 +193,10 @@ export class ClaimIndex {
       const { year, month, day } = claim.date ?? {}
       return this.#dates.get(dateKey(year, month, day))?.find(fits)
     }
+    // An age after a name is said of that person: only the same number said of the same
+    // name supports it, never a count, a sum or another person's age.
+    const age = this.#text === undefined ? undefined : claim.ageOf
+    if (age !== undefined) return this.#age(claim, age, tolerance, fits)
     const direct = this.#sameMagnitude(claim, tolerance, false, fits)
     if (direct) return direct
     if (claim.kind === 'time') return this.#otherHalfOfDay(claim, fits) ?? this.#hour(claim, fits)
@@ -206,6 +214,31 @@ export class ClaimIndex {
       if (found) return found
     }
     return this.#fromDerived(claim, tolerance, o.context === true)
+  }
+
+  // Only the first MAX_AGE_CANDIDATES source numbers of the age's value are asked, and
+  // each source number reads the words beside it once, so that a source and an output
+  // each stating one age a million times stay linear.
+  #age(claim: NumericClaim, name: string, tolerance: number, fits: (s: NumericClaim) => boolean): NumericClaim | undefined {
+    const v = Math.abs(claim.value)
+    let lo = 0
+    let hi = this.#byValue.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (Math.abs(this.#byValue[mid]!.value) < v * (1 - tolerance) - 1e-9) lo = mid + 1
+      else hi = mid
+    }
+    const text = this.#text!
+    const end = Math.min(this.#byValue.length, lo + MAX_AGE_CANDIDATES)
+    for (let i = lo; i < end; i++) {
+      const s = this.#byValue[i]!
+      if (Math.abs(s.value) > v / (1 - tolerance) + 1e-9) return undefined
+      if (s.implied !== undefined || !sameClaim(claim, s, tolerance) || !fits(s)) continue
+      let words = this.#beside.get(s)
+      if (!words) this.#beside.set(s, (words = wordsBeside(text, s.index, s.index + s.text.length)))
+      if (words.has(name)) return s
+    }
+    return undefined
   }
 
   // A time without "am" or "pm" is read on either half of the day ("3:15" is "3:15pm").

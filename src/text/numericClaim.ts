@@ -1,4 +1,5 @@
 // The numeric claim: what extractNumbers returns for each number it finds.
+import { apposedName } from './ages.js'
 import { type Bound, boundAround, contextAround } from './qualifiers.js'
 import { besideDecrease } from './sign.js'
 
@@ -55,6 +56,11 @@ export interface NumericClaim {
   readonly bound?: Bound
   /** Up to two content words, as stems, after and before the number (see `contextAround`). */
   readonly context?: { readonly after: readonly string[]; readonly before: readonly string[] }
+  /**
+   * For an age set off by commas after a name ("Okafor, 34,"), that name's last word in
+   * lower case (`okafor`): the age is supported only by the number said of that name.
+   */
+  readonly ageOf?: string
 }
 
 function keyOf(kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date']): string {
@@ -136,6 +142,10 @@ export class Claim implements NumericClaim {
     const around = (this.#around ??= {})
     around.context ??= contextAround(this.#scanned, this.#start, this.#end)
     return around.context
+  }
+
+  get ageOf(): string | undefined {
+    return this.kind === 'number' ? apposedName(this.#scanned, this.#start, this.#end) : undefined
   }
 
   toJSON(): NumericClaim {

@@ -158,6 +158,21 @@ describe('toHaveNoInventedNumbers', () => {
     expect('The victims were aged 3 and 40.').toHaveNoInventedNumbers('There were two victims, aged 3 and 40.', { context: true })
   })
 
+  test('an age set off by commas after a name needs that age said of that name in the source', () => {
+    const story = 'Marta Silva, 28, opened a café in Leeds with her partner Owen Reyes, 31.'
+    expect('Owen Reyes, 31, co-owns the café.').toHaveNoInventedNumbers(story)
+    expect(failure(() => expect('Marta Silva, 31, opened a café.').toHaveNoInventedNumbers(story))).toContain('✗ "31"')
+    expect('Marta Silva opened a café with a partner aged 31.').toHaveNoInventedNumbers(story)
+  })
+
+  test('an output and a source that each state one age tens of thousands of times complete', () => {
+    // Each output age asks a bounded number of the source's equal numbers, each of which
+    // reads its neighbours once: this would take hours if every pair were compared.
+    const output = 'Okafor, 12, '.repeat(30_000)
+    expect(failure(() => expect(output).toHaveNoInventedNumbers('Hale, 12, '.repeat(30_000)))).toContain('✗ "12"')
+    expect(output).toHaveNoInventedNumbers(`Okafor, 12, ${'Hale, 12, '.repeat(30_000)}`)
+  })
+
   test('superscript powers, scientific notation, enclosed digits and vulgar fractions are numbers', () => {
     expect(failure(() => expect('Population: 10⁶ people.').toHaveNoInventedNumbers('Population: 10 people.'))).toContain('✗ "10⁶"')
     expect('Population: 10⁶ people.').toHaveNoInventedNumbers('Population: 1,000,000 people.')

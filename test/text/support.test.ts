@@ -212,3 +212,44 @@ describe('context mode', () => {
     expect(supported('three awards', source, { context: true })).toBe(false)
   })
 })
+
+describe('ages set off by commas after a name', () => {
+  const bakery = 'Nadia Okafor, 34, opened the bakery in May. Her landlord, Victor Hale, 61, raised the rent twice.'
+
+  test('are supported by the same number said of the same name, not by the age of someone else', () => {
+    expect(supported('Okafor, 34, runs a bakery.', bakery)).toBe(true)
+    expect(supported('Victor Hale, 61, owns the building.', bakery)).toBe(true)
+    expect(supported('The landlord, 61, raised the rent.', bakery)).toBe(true)
+    expect(supported('Okafor, 61, runs a bakery.', bakery)).toBe(false)
+    expect(supported('Hale, 34, owns the building.', bakery)).toBe(false)
+    expect(supported('Priya Nair, 34, runs a bakery.', bakery)).toBe(false)
+    // Written without commas, the number is no age and is read as before.
+    expect(supported('The bakery has 61 loaves.', bakery)).toBe(true)
+  })
+
+  test('are supported by the age written in another form, before or after the name', () => {
+    expect(supported('Tomas Rivera, 52, was elected.', 'The 52-year-old Tomas Rivera was elected on Sunday.')).toBe(true)
+    expect(supported('Rivera, 52, was elected.', 'Tomas Rivera was elected on Sunday. The 52-year-old thanked voters.')).toBe(true)
+    expect(supported('Rivera, 52, was elected.', 'Tomas Rivera, aged 52, was elected.')).toBe(true)
+    expect(supported('rivera, 52, was elected.', 'tomas rivera, 52, was elected.')).toBe(true)
+    expect(supported('Rivera, 52, was elected.', 'Tomas Rivera was elected in 2019. The 52-year-old thanked voters.')).toBe(true)
+  })
+
+  test('in a list of people, each age belongs to the name before it', () => {
+    const pair = 'Ana Cole, 49, and Tomas Rivera, 52, were elected.'
+    expect(supported('Rivera, 52, and Cole, 49, won seats.', pair)).toBe(true)
+    expect(supported('Cole, 52, won a seat.', pair)).toBe(false)
+    expect(supported('Rivera, 49, won a seat.', pair)).toBe(false)
+  })
+
+  test('are not supported by a count or sum the source implies', () => {
+    const prizes = 'Lena Brandt won prizes for drawing, singing, chess, swimming and spelling.'
+    expect(supported('She won 5 prizes.', prizes)).toBe(true)
+    expect(supported('Lena Brandt, 5, won prizes.', prizes)).toBe(false)
+  })
+
+  test('a number set off by commas after another number or a function word is no age', () => {
+    expect(supported('sizes 8, 10, 12', 'We stock sizes 12, 10 and 8.')).toBe(true)
+    expect(supported('Of these, 12, were sold.', 'Twelve were sold.')).toBe(true)
+  })
+})
