@@ -1,6 +1,8 @@
 // Comparing numeric claims: does a source support what the output states?
+import { impliedDates } from './dates.js'
 import { type DerivedValue, deriveValues } from './derive.js'
 import type { NumericClaim } from './numbers.js'
+import { impliedPeriods } from './periods.js'
 import { isMeasure, withinBound } from './qualifiers.js'
 
 /** How {@link ClaimIndex.support} compares a claim with the source. */
@@ -110,7 +112,8 @@ function signsAgree(claim: NumericClaim, source: NumericClaim): boolean {
  * ```
  */
 export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance = 0): boolean {
-  if (claim.kind === 'time' || source.kind === 'time') return claim.kind === source.kind && claim.value % 720 === source.value % 720
+  // A span written in words ("3 minutes 15 seconds") is no time of day: only `3:15` as written.
+  if (claim.kind === 'time' || source.kind === 'time') return claim.kind === source.kind && (source.unit === 'duration' ? claim.value === source.value : claim.value % 720 === source.value % 720)
   if (source.joined && !claim.joined) return false
   if (exactKinds.has(claim.kind) || exactKinds.has(source.kind)) tolerance = 0
   if (claim.kind === 'date') {
@@ -153,14 +156,17 @@ export class ClaimIndex {
     this.#text = options.text
     this.#derivedOn = options.derived !== false
     this.#ordinals = claims.some((c) => c.ordinal === true)
-    const usable = this.#derivedOn ? claims : claims.filter((c) => !c.implied)
+    // Dates, years and quarters the source states in words or implies (dates.ts, periods.ts).
+    const periods = this.#text === undefined ? undefined : impliedPeriods(this.#text, claims)
+    const implied = periods === undefined ? [] : this.#derivedOn ? [...periods.stated, ...periods.derived, ...impliedDates(this.#text!, claims)] : periods.stated
+    const usable = [...(this.#derivedOn ? claims : claims.filter((c) => !c.implied)), ...implied]
     this.#byValue = usable.filter((c) => c.kind !== 'date').sort((a, b) => Math.abs(a.value) - Math.abs(b.value))
     const file = <K>(map: Map<K, NumericClaim[]>, key: K, c: NumericClaim) => {
       const list = map.get(key)
       if (list) list.push(c)
       else map.set(key, [c])
     }
-    for (const c of claims) {
+    for (const c of [...claims, ...implied]) {
       if (c.kind !== 'date') continue
       const { year, month, day } = c.date ?? {}
       if (year !== undefined) file(this.#years, year, c)
@@ -187,10 +193,18 @@ export class ClaimIndex {
     const fits = this.#derivedOn || !(claim.ordinal || this.#ordinals) ? inContext : (s: NumericClaim) => rankFits(s) && inContext(s)
     if (claim.kind === 'date') {
       const { year, month, day } = claim.date ?? {}
-      return this.#dates.get(dateKey(year, month, day))?.find(fits)
+      const found = this.#dates.get(dateKey(year, month, day))?.find(fits)
+      if (found || year !== undefined || month !== undefined || day === undefined) return found
+      // A day alone ("the 14th") is also supported by the number the source writes for it.
+      return this.#sameMagnitude({ text: claim.text, index: claim.index, kind: 'number', value: day, unit: '', key: `# ${day}`, ordinal: claim.ordinal }, 0, false, fits)
     }
     const direct = this.#sameMagnitude(claim, tolerance, false, fits)
     if (direct) return direct
+    // ...and a number by a day alone in the source ("Tuesday 21", "the 21st").
+    if (claim.unit === '' && claim.kind === 'number' && Number.isInteger(claim.value) && claim.value >= 1 && claim.value <= 31) {
+      const day = this.#dates.get(dateKey(undefined, undefined, claim.value))?.find((s) => s.date?.month === undefined && fits(s))
+      if (day) return day
+    }
     if (claim.kind === 'time') return this.#otherHalfOfDay(claim, fits) ?? this.#hour(claim, fits)
     if (claim.unit === '') {
       const dated = this.#years.get(claim.value)?.find(fits)

@@ -1,3 +1,4 @@
+import { isDayOfMonth } from './dates.js'
 import { foldText } from './fold.js'
 import { CARDINAL_WORD, DAY_WORD, DIGIT_WORD, dayWordValue, IMPLIED, impliedValue, SCALES, spokenPair, spokenValue } from './numberWords.js'
 import { inName, namesWord } from './numberNames.js'
@@ -27,6 +28,7 @@ export interface ExtractOptions {
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const ISO_REST = /-(\d{1,2})-(\d{1,2})(?![\d-])/y
 const QUARTER_DIGIT = /^[1-4]$/
+const FISCAL_YEAR = /\bFY'?\s?$/i
 // Dates are found from their month name outwards: "5 March 2024", "March 5, 2024",
 // "March 2024". Scanning for the name first lets V8 skip most of the text. Names count in
 // any case, but an uncapitalised "may" or "march" can be a verb, so "30 may" needs a year
@@ -260,6 +262,9 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     if (cur === '' && inName(text, m.index)) continue
     let digits = m[0]
     let base = Number(digits.includes(',') ? digits.replace(/,/g, '') : digits)
+    // "FY26" is the fiscal year 2026.
+    const fiscalYear = cur === '' && digits.length === 2 && FISCAL_YEAR.test(text.slice(Math.max(0, m.index - 4), m.index))
+    if (fiscalYear) base += 2000
     POWER.lastIndex = m.index + digits.length
     const power = digits === '10' ? POWER.exec(text) : null
     if (power) {
@@ -286,7 +291,14 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     const scale = suffix?.[1]?.trim() ?? suffix?.[2]
     const value = base * (scale ? SCALES[scale.toLowerCase()]! : 1) * (negative ? -1 : 1)
     const unit = unitOf(cur, suffix?.[3], suffix?.[4])
-    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && !negative && /^[12]\d{3}$/.test(digits) ? 'year' : 'number'
+    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : fiscalYear || (!scale && !negative && /^[12]\d{3}$/.test(digits)) ? 'year' : 'number'
+    // "Wed 22", "Friday 17th", "by the 18th": a day of the month, which a date supports.
+    if (kind === 'number' && !scale && !negative && !power && base >= 1 && base <= 31 && /^\d{1,2}$/.test(digits) && isDayOfMonth(text, m.index, end)) {
+      take(start, start + written.length)
+      claim(written, start, 'date', Number.NaN, '', { day: base }, false, undefined, ordinal)
+      NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
+      continue
+    }
     take(start, start + written.length)
     claim(written, start, kind, value, unit, undefined, joinedAt.has(m.index) && !unit && !scale, undefined, ordinal)
     NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
