@@ -206,9 +206,14 @@ export class ClaimIndex {
       if (day) return day
     }
     if (claim.kind === 'time') return this.#otherHalfOfDay(claim, fits) ?? this.#hour(claim, fits)
-    if (claim.unit === '') {
+    if (claim.unit === '' || (claim.unit === 'FY' && this.#derivedOn)) {
       const dated = this.#years.get(claim.value)?.find(fits)
       if (dated) return dated
+    }
+    // A fiscal year ("FY26") is derived from the calendar year it is named after.
+    if (claim.unit === 'FY' && this.#derivedOn) {
+      const calendar = this.#sameMagnitude({ text: claim.text, index: claim.index, kind: 'year', value: claim.value, unit: '', key: `# ${claim.value}` }, 0, false, fits)
+      if (calendar) return calendar
     }
     if (exactKinds.has(claim.kind)) return undefined
     const bound = claim.bound

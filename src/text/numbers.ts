@@ -262,9 +262,9 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     if (cur === '' && inName(text, m.index)) continue
     let digits = m[0]
     let base = Number(digits.includes(',') ? digits.replace(/,/g, '') : digits)
-    // "FY26" is the fiscal year 2026.
-    const fiscalYear = cur === '' && digits.length === 2 && FISCAL_YEAR.test(text.slice(Math.max(0, m.index - 4), m.index))
-    if (fiscalYear) base += 2000
+    // "FY26" and "FY2026" are the fiscal year 2026, which a calendar year supports only by derivation.
+    const fiscalYear = cur === '' && (digits.length === 2 || digits.length === 4) && FISCAL_YEAR.test(text.slice(Math.max(0, m.index - 4), m.index))
+    if (fiscalYear && digits.length === 2) base += 2000
     POWER.lastIndex = m.index + digits.length
     const power = digits === '10' ? POWER.exec(text) : null
     if (power) {
@@ -300,7 +300,7 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
       continue
     }
     take(start, start + written.length)
-    claim(written, start, kind, value, unit, undefined, joinedAt.has(m.index) && !unit && !scale, undefined, ordinal)
+    claim(written, start, kind, value, fiscalYear ? 'FY' : unit, undefined, joinedAt.has(m.index) && !unit && !scale, undefined, ordinal)
     NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
   }
 
