@@ -51,7 +51,7 @@ export function isDayOfMonth(text: string, start: number, end: number): boolean 
 // eighth"); "the first", "the second" and "the third" are too often ranks to count alone.
 const DAY_REF = new RegExp(`(?:(${WEEKDAY}),?\\s+(?:the\\s+)?|\\bthe\\s+)(?:(\\d{1,2})(?:st|nd|rd|th)?|(${DAY_WORD}))\\b`, 'gi')
 // A weekday alone, said relative to the text's date: "on Wednesday", "by next Friday".
-const WEEKDAY_REF = new RegExp(`\\b(next|last|this|coming|on|by|until|till|from|before|after)\\s+(?:next\\s+)?(${WEEKDAY})(?!,?\\s+(?:the\\s+)?(?:\\d|${DAY_WORD}))`, 'gi')
+const WEEKDAY_REF = new RegExp(`\\b(next|last|this|coming|on|by|until|till|from|before|after)\\s+(?:(next|last)\\s+)?(${WEEKDAY})(?!,?\\s+(?:the\\s+)?(?:\\d|${DAY_WORD}))`, 'gi')
 // The first day of a range whose month is written after the second: "21 to 23 October".
 const RANGE_BEFORE = new RegExp(`(?:^|[^\\d])(\\d{1,2})(?:st|nd|rd|th)?\\s*(?:[-–—]|\\bto\\b|\\buntil\\b|\\btill\\b|\\bthrough\\b)\\s*(?:${WEEKDAY},?\\s+)?(?:the\\s+)?$`, 'i')
 // A month named alone after a word that makes it a time ("in July", "that December").
@@ -144,11 +144,11 @@ export function impliedDates(text: string, claims: readonly NumericClaim[]): Num
     for (let m = WEEKDAY_REF.exec(text); m; m = WEEKDAY_REF.exec(text)) {
       const anchor = anchorAt(m.index)!
       if (anchor.weekday === undefined) continue
-      const which = m[1]!.toLowerCase()
+      const which = (m[2] ?? m[1]!).toLowerCase()
       const [from, to] = which === 'next' ? [1, 14] : which === 'last' ? [-14, -1] : [-7, 7]
       const base = dayNumber(anchor.year ?? SOME_YEAR, anchor.month, anchor.day)
       for (let delta = from; delta <= to; delta++) {
-        if ((((anchor.weekday + delta) % 7) + 7) % 7 !== weekdayNumber(m[2]!)) continue
+        if ((((anchor.weekday + delta) % 7) + 7) % 7 !== weekdayNumber(m[3]!)) continue
         out.push(dateClaim(m[0], m.index, shift(anchor, civilDate(base + delta))))
       }
     }
