@@ -17,7 +17,8 @@ export interface Periods {
 }
 
 const COUNT_WORDS = 'a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty'
-const COUNT = `(\\d{1,3}|${COUNT_WORDS})`
+const TENS = 'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety'
+const COUNT = `(\\d{1,3}|(?:${TENS})[\\s-]+(?:one|two|three|four|five|six|seven|eight|nine)\\b|(?:${TENS})|${COUNT_WORDS})`
 const RELATIVE_YEAR = new RegExp(
   `\\b(?:the\\s+(following|next|previous|preceding)\\s+year|the\\s+year\\s+(after|before)|${COUNT}\\s+years?\\s+(later|earlier)|(last|next|this)\\s+year|${COUNT}\\s+years?\\s+ago)\\b`,
   'gi',
@@ -79,10 +80,14 @@ export function impliedPeriods(text: string, claims: readonly NumericClaim[]): P
   const dated = dateline(claims)
   const years = claims.filter((c) => c.kind === 'year' || (c.kind === 'date' && c.date?.year !== undefined))
   let at = -1
+  // A year resolved from an earlier phrase is the base of the next: "the following year
+  // ... three years later".
+  let resolved: NumericClaim | undefined
   RELATIVE_YEAR.lastIndex = 0
   for (let m = RELATIVE_YEAR.exec(text); m; m = RELATIVE_YEAR.exec(text)) {
     while (at + 1 < years.length && years[at + 1]!.index < m.index) at++
-    const prior = years[at]
+    const written = years[at]
+    const prior = resolved !== undefined && (written === undefined || resolved.index > written.index) ? resolved : written
     const near = prior !== undefined && m.index - prior.index <= YEAR_REACH && !text.slice(prior.index, m.index).includes('\n\n')
     const base = near ? (prior.kind === 'year' ? prior.value : prior.date!.year!) : undefined
     const step = m[1] ?? m[2]
@@ -91,7 +96,9 @@ export function impliedPeriods(text: string, claims: readonly NumericClaim[]): P
     else if (m[3] !== undefined) year = base === undefined ? undefined : base + (/^later$/i.test(m[4]!) ? 1 : -1) * count(m[3])
     else if (m[5] !== undefined) year = dated === undefined ? undefined : dated.year + ({ last: -1, next: 1, this: 0 } as Record<string, number>)[m[5].toLowerCase()]!
     else year = dated === undefined ? undefined : dated.year - count(m[6]!)
-    if (year !== undefined) derived.push(claim(m[0], m.index, 'year', year))
+    if (year === undefined) continue
+    resolved = claim(m[0], m.index, 'year', year)
+    derived.push(resolved)
   }
 
   // Quarters count from the month after the fiscal year's end, December unless the text
