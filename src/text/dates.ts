@@ -29,6 +29,7 @@ const FOLLOW = new Set(
 const WEEKDAY_BEFORE = new RegExp(`(${WEEKDAY}),?\\s+(?:the\\s+)?$`, 'i')
 const MONTH_AFTER = new RegExp(`^(?:st|nd|rd|th)?\\s*(?:of\\s+)?${MONTH}`, 'i')
 const NOT_A_DAY_AFTER = /^(?:st|nd|rd|th)?(?:[:.,]\d|\s*(?:[ap]\.?m\b|%|[-–—]\s*\d))/i
+const THE_BEFORE = /\bthe\s+$/i
 const WORD_AFTER = /^(?:st|nd|rd|th)?[ \t]+([A-Za-z]+)/
 
 /**
@@ -37,13 +38,16 @@ const WORD_AFTER = /^(?:st|nd|rd|th)?[ \t]+([A-Za-z]+)/
  * ("by the 19th"), and not followed by a noun ("the 18th hole") or a clock time.
  */
 export function isDayOfMonth(text: string, start: number, end: number): boolean {
+  // Most numbers follow no space, or no weekday or "the": rule them out before reading on.
+  if (text.charCodeAt(start - 1) !== 0x20) return false
   const before = text.slice(Math.max(0, start - 14), start)
+  const weekday = WEEKDAY_BEFORE.test(before)
+  if (!weekday && !THE_BEFORE.test(before)) return false
   const after = text.slice(end, end + 24)
+  if (!weekday && !/^(?:st|nd|rd|th)\b/i.test(after)) return false
   if (NOT_A_DAY_AFTER.test(after) || MONTH_AFTER.test(after)) return false
   const word = WORD_AFTER.exec(after)?.[1]
-  if (word !== undefined && !FOLLOW.has(word.toLowerCase())) return false
-  if (WEEKDAY_BEFORE.test(before)) return true
-  return /\bthe\s+$/i.test(before) && /^(?:st|nd|rd|th)\b/i.test(after)
+  return word === undefined || FOLLOW.has(word.toLowerCase())
 }
 
 // A day written without its month: after a weekday ("Sat 20", "friday the 7th", "wednesday
