@@ -33,8 +33,10 @@ export interface ClaimIndexOptions {
   /** The source text, which lets the index derive counts, sums and percent changes from it. */
   text?: string
   /**
-   * Whether values derived from the source (counts of listed items, sums, percent changes)
-   * and numbers stated by ordinal or multiplier words ("sixth", "twice") support a claim.
+   * Whether values derived from the source (counts of listed items, sums, percent changes),
+   * numbers stated by ordinal or multiplier words ("sixth", "twice") and the dates, years
+   * and quarters it implies ("Tuesday the 25th" after "Monday 3 November", "the following
+   * year", "the July–September quarter") support a claim.
    * @default true
    */
   derived?: boolean

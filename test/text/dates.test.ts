@@ -41,6 +41,12 @@ describe('a day of the month in the claim', () => {
     expect(at('we finished 30th overall', '30')).toBe(false)
   })
 
+  test('extractNumbers reads such a number as a date with only its day', () => {
+    const days = extractNumbers('Closed on the 3rd and the 21st; open Sat 4.').map((c) => [c.text, c.kind, c.date?.day])
+    expect(days).toEqual([['3rd', 'date', 3], ['21st', 'date', 21], ['4', 'date', 4]])
+    expect(extractNumbers('She won the 3rd seed.').map((c) => c.kind)).toEqual(['number'])
+  })
+
   test('a day is supported by a source date on that day, or by the number the source writes', () => {
     expect(supported('Fri 9: rehearsal', 'The rehearsal moves to Friday 9 May.')).toBe(true)
     expect(supported('Fri 9: rehearsal', 'The rehearsal moves to Friday 10 May.')).toBe(false)
