@@ -125,6 +125,8 @@ export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance =
     return (['year', 'month', 'day'] as const).every((k) => c[k] === undefined || c[k] === s[k])
   }
   if (source.kind === 'date') return claim.unit === '' && source.date?.year !== undefined && claim.value === source.date.year
+  // "the second half" of a match is no 2: a half-year supports only a half-year.
+  if (source.unit === 'half' && claim.unit !== 'half') return false
   if (!unitFits(claim, source.unit) || (source.unit === '' && claim.kind === 'money' && source.kind !== 'number')) return false
   return close(Math.abs(claim.value), Math.abs(source.value), tolerance) && signsAgree(claim, source)
 }

@@ -176,22 +176,37 @@ export function followsAsDay(text: string, end: number): boolean {
   return word === undefined || FOLLOW.has(word.toLowerCase())
 }
 
+/** The date a text is written on: a full date with its year near its start ("OSLO, 6 February 2025"). */
+export function datelineOf(claims: readonly NumericClaim[]): { year: number; month: number } | undefined {
+  const first = claims.find((c) => c.kind === 'date' && c.date?.year !== undefined && c.date.month !== undefined)
+  return first && first.index < YEAR_REACH ? { year: first.date!.year!, month: first.date!.month! } : undefined
+}
+
 // "in July" after "in 1898" is July 1898: the year is the last one written before the
-// month in the same paragraph.
+// month in the same paragraph. "next March" and "last March" count from the text's date.
 function monthsInYear(text: string, claims: readonly NumericClaim[]): NumericClaim[] {
   const out: NumericClaim[] = []
+  const dated = datelineOf(claims)
   const years = claims.filter((c) => c.kind === 'year' || (c.kind === 'date' && c.date?.year !== undefined))
   let at = -1
   BARE_MONTH.lastIndex = 0
   for (let m = BARE_MONTH.exec(text); m; m = BARE_MONTH.exec(text)) {
     while (at + 1 < years.length && years[at + 1]!.index < m.index) at++
-    const prior = years[at]
-    if (prior === undefined || m.index - prior.index > YEAR_REACH || text.slice(prior.index, m.index).includes('\n\n')) continue
     const monthName = m[2]!
     // "that may", "this may": an uncapitalised "may" is a verb more often than a month.
     if (monthName === 'may') continue
+    const month = monthNumber(monthName)
+    const relative = m[1]!.toLowerCase()
+    if (relative === 'next' || relative === 'last') {
+      if (dated === undefined) continue
+      const year = relative === 'next' ? (month > dated.month ? dated.year : dated.year + 1) : month < dated.month ? dated.year : dated.year - 1
+      out.push(dateClaim(m[0], m.index, { year, month }))
+      continue
+    }
+    const prior = years[at]
+    if (prior === undefined || m.index - prior.index > YEAR_REACH || text.slice(prior.index, m.index).includes('\n\n')) continue
     const year = prior.kind === 'year' ? prior.value : prior.date!.year!
-    out.push(dateClaim(m[0], m.index, { year, month: monthNumber(monthName) }))
+    out.push(dateClaim(m[0], m.index, { year, month }))
   }
   return out
 }

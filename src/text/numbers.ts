@@ -241,15 +241,17 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
       }
     }
     if (QUARTER_DIGIT.test(m[0])) {
-      // "Q3" and "3Q" are fiscal quarters.
-      const q = text.charCodeAt(m.index - 1) === 0x51 && !isWordChar(text.charCodeAt(m.index - 2)) && !isWordChar(text.charCodeAt(numEnd))
-      const q2 = !q && text.charCodeAt(numEnd) === 0x51 && !isWordChar(text.charCodeAt(m.index - 1)) && !isWordChar(text.charCodeAt(numEnd + 1))
+      // "Q3" and "3Q" are fiscal quarters, "H1" and "1H" half-years.
+      const period = (code: number) => code === 0x51 || (code === 0x48 && m[0] <= '2')
+      const q = period(text.charCodeAt(m.index - 1)) && !isWordChar(text.charCodeAt(m.index - 2)) && !isWordChar(text.charCodeAt(numEnd))
+      const q2 = !q && period(text.charCodeAt(numEnd)) && !isWordChar(text.charCodeAt(m.index - 1)) && !isWordChar(text.charCodeAt(numEnd + 1))
+      const unit = text.charCodeAt(q ? m.index - 1 : numEnd) === 0x48 ? 'half' : 'quarter'
       if (q || q2) {
         const start = q ? m.index - 1 : m.index
         const end = q ? numEnd : numEnd + 1
         if (!overlaps(start, end)) {
           take(start, end)
-          claim(text.slice(start, end), start, 'number', Number(m[0]), 'quarter')
+          claim(text.slice(start, end), start, 'number', Number(m[0]), unit)
         }
         NUMBER.lastIndex = end
         continue

@@ -4,7 +4,7 @@
 // 3:15, "twenty twenty two" is 2022, and "thursday 4-6" names the hours 4 and 6.
 
 import { MONTH, monthNumber, WEEKDAY } from './calendar.js'
-import { followsAsDay } from './dates.js'
+import { datelineOf, followsAsDay } from './dates.js'
 import { parseWords } from './numberWords.js'
 import type { NumericClaim } from './numericClaim.js'
 
@@ -31,6 +31,9 @@ const QUARTER_SPAN = new RegExp(
     `\\b(?:quarter|(?:three|3)\\s+months|(?:thirteen|13)\\s+weeks)\\s+(?:to|ended|ending|through)\\s+(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?(${MONTH}))`,
   'gi',
 )
+// Half-years: "the first half", "second-half profit", "the six months to 30 June".
+const HALF_NAMED = /\b(first|second)[\s-]+half\b/gi
+const HALF_SPAN = new RegExp(`\\b(?:six|6)\\s+months\\s+(?:to|ended|ending|through)\\s+(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?(${MONTH})`, 'gi')
 const FINAL_QUARTER = /\b(?:final|closing)\s+quarter\b|\blast\s+quarter\s+of\s+the\s+year\b/gi
 const QUARTER_NAMED = /\b(?:Q([1-4])|([1-4])Q|(first|second|third|fourth)[\s-]+quarter)\b(?!\s*(?:of\s+)?(?:\d{4}|'\d\d|FY))/gi
 const SPOKEN_TENS = 'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety'
@@ -64,12 +67,6 @@ function claim(text: string, index: number, kind: NumericClaim['kind'], value: n
   return { text, index, kind, value, unit, key }
 }
 
-/** The year a text is dated, from a full date near its start ("OSLO, 6 February 2025"). */
-function dateline(claims: readonly NumericClaim[]): { year: number; month: number } | undefined {
-  const first = claims.find((c) => c.kind === 'date' && c.date?.year !== undefined && c.date.month !== undefined)
-  return first && first.index < YEAR_REACH ? { year: first.date!.year!, month: first.date!.month! } : undefined
-}
-
 /**
  * The years, quarters, spans and hours `text` states in words, given the claims
  * `extractNumbers` found in it (sorted by index).
@@ -77,7 +74,7 @@ function dateline(claims: readonly NumericClaim[]): { year: number; month: numbe
 export function impliedPeriods(text: string, claims: readonly NumericClaim[]): Periods {
   const stated: NumericClaim[] = []
   const derived: NumericClaim[] = []
-  const dated = dateline(claims)
+  const dated = datelineOf(claims)
   const years = claims.filter((c) => c.kind === 'year' || (c.kind === 'date' && c.date?.year !== undefined))
   let at = -1
   // A year resolved from an earlier phrase is the base of the next: "the following year
@@ -112,6 +109,13 @@ export function impliedPeriods(text: string, claims: readonly NumericClaim[]): P
     if (first !== undefined && (last - monthNumber(first) + 12) % 12 !== 2) continue
     if ((last - yearEnd + 12) % 3 !== 0) continue
     derived.push(claim(m[0], m.index, 'number', Math.floor(((last - yearEnd - 1 + 12) % 12) / 3) + 1, 'quarter'))
+  }
+  HALF_NAMED.lastIndex = 0
+  for (let m = HALF_NAMED.exec(text); m; m = HALF_NAMED.exec(text)) stated.push(claim(m[0], m.index, 'number', m[1]!.toLowerCase() === 'first' ? 1 : 2, 'half'))
+  HALF_SPAN.lastIndex = 0
+  for (let m = HALF_SPAN.exec(text); m; m = HALF_SPAN.exec(text)) {
+    const last = monthNumber(m[1]!)
+    if ((last - yearEnd + 12) % 6 === 0) derived.push(claim(m[0], m.index, 'number', last === yearEnd ? 2 : 1, 'half'))
   }
   FINAL_QUARTER.lastIndex = 0
   for (let m = FINAL_QUARTER.exec(text); m; m = FINAL_QUARTER.exec(text)) derived.push(claim(m[0], m.index, 'number', 4, 'quarter'))

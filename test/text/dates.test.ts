@@ -110,6 +110,14 @@ describe('ranges and months in a stated year', () => {
     expect(supported('on 14 August', 'The exhibition is open 2–30 August.')).toBe(false)
   })
 
+  test('"next" or "last" with a month counts from the date of the text', () => {
+    const letter = 'Date: 20 October 2031\nThe lease ends next March; it was renewed last November.'
+    expect(supported('ends in March 2032', letter)).toBe(true)
+    expect(supported('renewed in November 2030', letter)).toBe(true)
+    expect(supported('ends in March 2031', letter)).toBe(false)
+    expect(supported('renewed in November 2031', letter)).toBe(false)
+  })
+
   test('a month named alone takes the year written just before it', () => {
     const life = 'She sailed in 1912: first to Lisbon in May, then home that September.'
     expect(supported('Lisbon in May 1912', life)).toBe(true)

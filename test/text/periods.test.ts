@@ -57,6 +57,17 @@ describe('quarters and fiscal years', () => {
     expect(supported('Q3 2030', 'OSLO, 9 February 2031 — A new ship is due in the third quarter.')).toBe(false)
   })
 
+  test('H1 and H2 are half-years, supported by a half-year and by nothing else', () => {
+    expect(extractNumbers('H1 sales and 2H margin').map((c) => [c.text, c.value, c.unit])).toEqual([['H1', 1, 'half'], ['2H', 2, 'half']])
+    expect(supported('H1 sales rose', 'Sales rose in the first half.')).toBe(true)
+    expect(supported('H1 sales rose', 'Sales rose in the six months to 30 June.')).toBe(true)
+    expect(supported('H2 sales rose', 'Sales rose in the first half.')).toBe(false)
+    expect(supported('H2 sales rose', 'Sales rose in the six months to 30 June.')).toBe(false)
+    expect(supported('H1 sales rose', 'Sales rose in the six months to 30 June.', { derived: false })).toBe(false)
+    // The second half of a match is no count of two.
+    expect(supported('2 goals', 'He scored in the second half.')).toBe(false)
+  })
+
   test('a fiscal year is its own claim, supported by a calendar year only as a derivation', () => {
     const outlook = 'Guidance for the fiscal year ending March 2032 was raised.'
     expect(supported('FY32 guidance', outlook)).toBe(true)
