@@ -55,6 +55,11 @@ const HOUR_RANGE = new RegExp(`(?:${WEEKDAY}|\\bfrom|\\bbetween)\\s+(\\d{1,2})\\
 const SECOND_HALF = new RegExp(`\\b${COUNT}\\s+minutes?\\s+(?:after\\s+(?:the\\s+)?(?:restart|interval|break|half[\\s-]?time)|into\\s+the\\s+second\\s+half)\\b`, 'gi')
 const HALF_LENGTHS = [45, 40]
 
+// A time said in words: "half past six", "quarter to seven", "ten past 4", "six o'clock".
+const HOURS = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve'
+const CLOCK_WORDS = new RegExp(`\\b(?:(quarter|half|five|ten|twenty|twenty[\\s-]five)\\s+(past|to)\\s+(${HOURS}|1[0-2]|[1-9])|(${HOURS}|1[0-2]|[1-9])\\s+o'?clock)\\b`, 'gi')
+const PAST: Record<string, number> = { quarter: 15, half: 30, five: 5, ten: 10, twenty: 20 }
+
 const YEAR_REACH = 400
 const ORDINAL_QUARTERS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4 }
 
@@ -144,6 +149,12 @@ export function impliedPeriods(text: string, claims: readonly NumericClaim[]): P
     if (!((m[2] !== undefined && m[5] !== undefined) || (m[3] !== undefined && m[6] !== undefined))) continue
     const [a, b] = [count(m[1]!), count(m[4]!)]
     if (b < 60) stated.push(claim(m[0], m.index, 'time', a * 60 + b, 'duration'))
+  }
+  CLOCK_WORDS.lastIndex = 0
+  for (let m = CLOCK_WORDS.exec(text); m; m = CLOCK_WORDS.exec(text)) {
+    const hour = count(m[3] ?? m[4]!)
+    const minutes = m[1] === undefined ? 0 : (PAST[m[1].toLowerCase()] ?? 25) * (m[2]!.toLowerCase() === 'to' ? -1 : 1)
+    stated.push(claim(m[0], m.index, 'time', (hour * 60 + minutes + 720) % 720))
   }
   HOUR_RANGE.lastIndex = 0
   for (let m = HOUR_RANGE.exec(text); m; m = HOUR_RANGE.exec(text)) {

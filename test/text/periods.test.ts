@@ -93,6 +93,17 @@ describe('spoken years, spans and hours', () => {
     expect(supported('at 4:20pm', race)).toBe(false)
   })
 
+  test('a time said in words is that time on either half of the day', () => {
+    const call = "we'll meet at half past six, the shop shuts at quarter to five and opens at nine o'clock"
+    expect(supported('meet at 6:30pm', call)).toBe(true)
+    expect(supported('shuts at 4:45', call)).toBe(true)
+    expect(supported('opens at 9am', call)).toBe(true)
+    expect(supported('meet at 6:15pm', call)).toBe(false)
+    expect(supported('shuts at 5:15', call)).toBe(false)
+    // An hour in words alone already supports a time on that hour.
+    expect(supported('dinner at 6pm', 'dinner is at six in the evening')).toBe(true)
+  })
+
   test('two hours after a weekday are a range of hours', () => {
     expect(supported('practice Friday 3–5pm', 'ok friday 3-5 then, room booked')).toBe(true)
     expect(supported('practice Friday 3–6pm', 'ok friday 3-5 then, room booked')).toBe(false)
