@@ -19,8 +19,9 @@ export interface Periods {
 const COUNT_WORDS = 'a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty'
 const TENS = 'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety'
 const COUNT = `(\\d{1,3}|(?:${TENS})[\\s-]+(?:one|two|three|four|five|six|seven|eight|nine)\\b|(?:${TENS})|${COUNT_WORDS})`
+// A count of decades is ten years each: "a decade ago", "two decades later".
 const RELATIVE_YEAR = new RegExp(
-  `\\b(?:the\\s+(following|next|previous|preceding)\\s+year|the\\s+year\\s+(after|before)|${COUNT}\\s+years?\\s+(later|earlier)|(last|next|this)\\s+year|${COUNT}\\s+years?\\s+ago)\\b`,
+  `\\b(?:the\\s+(following|next|previous|preceding)\\s+year|the\\s+year\\s+(after|before)|${COUNT}\\s+(years?|decades?)\\s+(later|earlier)|(last|next|this)\\s+year|${COUNT}\\s+(years?|decades?)\\s+ago)\\b`,
   'gi',
 )
 const FISCAL_END = new RegExp(`\\b(?:fiscal|financial)\\s+year\\s+(?:ending|ended|ends|to|through)\\s+(?:on\\s+|in\\s+)?(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?(${MONTH})`, 'i')
@@ -95,9 +96,9 @@ export function impliedPeriods(text: string, claims: readonly NumericClaim[]): P
     const step = m[1] ?? m[2]
     let year: number | undefined
     if (step !== undefined) year = base === undefined ? undefined : base + (/^(?:following|next|after)$/i.test(step) ? 1 : -1)
-    else if (m[3] !== undefined) year = base === undefined ? undefined : base + (/^later$/i.test(m[4]!) ? 1 : -1) * count(m[3])
-    else if (m[5] !== undefined) year = dated === undefined ? undefined : dated.year + ({ last: -1, next: 1, this: 0 } as Record<string, number>)[m[5].toLowerCase()]!
-    else year = dated === undefined ? undefined : dated.year - count(m[6]!)
+    else if (m[3] !== undefined) year = base === undefined ? undefined : base + (/^later$/i.test(m[5]!) ? 1 : -1) * count(m[3]) * (/^decade/i.test(m[4]!) ? 10 : 1)
+    else if (m[6] !== undefined) year = dated === undefined ? undefined : dated.year + ({ last: -1, next: 1, this: 0 } as Record<string, number>)[m[6].toLowerCase()]!
+    else year = dated === undefined ? undefined : dated.year - count(m[7]!) * (/^decade/i.test(m[8]!) ? 10 : 1)
     if (year === undefined) continue
     resolved = claim(m[0], m.index, 'year', year)
     derived.push(resolved)

@@ -24,6 +24,8 @@ describe('years said relative to another year', () => {
     expect(supported('up on 2030', news)).toBe(true)
     expect(supported('founded in 1991', news)).toBe(true)
     expect(supported('founded in 1990', news)).toBe(false)
+    expect(supported('opened in 2011', 'LYON, 3 March 2031 — The stadium opened two decades ago.')).toBe(true)
+    expect(supported('opened in 2021', 'LYON, 3 March 2031 — The stadium opened two decades ago.')).toBe(false)
     // Without a date at its head, the text says nothing of which year "last year" was.
     expect(supported('up on 2030', 'Ticket sales doubled compared with last year.')).toBe(false)
   })
