@@ -40,6 +40,9 @@ const WORD_AFTER = /^(?:st|nd|rd|th)?[ \t]+([A-Za-z]+)/
 export function isDayOfMonth(text: string, start: number, end: number): boolean {
   // Most numbers follow no space, or no weekday or "the": rule them out before reading on.
   if (text.charCodeAt(start - 1) !== 0x20) return false
+  const last = text.charCodeAt(start - 2)
+  const letter = (last | 0x20) >= 0x61 && (last | 0x20) <= 0x7a
+  if (!letter && last !== 0x2e && last !== 0x2c) return false
   const before = text.slice(Math.max(0, start - 14), start)
   const weekday = WEEKDAY_BEFORE.test(before)
   if (!weekday && !THE_BEFORE.test(before)) return false

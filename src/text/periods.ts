@@ -25,10 +25,10 @@ const RELATIVE_YEAR = new RegExp(
   'gi',
 )
 const FISCAL_END = new RegExp(`\\b(?:fiscal|financial)\\s+year\\s+(?:ending|ended|ends|to|through)\\s+(?:on\\s+|in\\s+)?(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?(${MONTH})`, 'i')
-// A quarter named by its months or its end: "the July–September quarter", "between July
-// and September", "the June quarter", "the 13 weeks to 28 June", "three months ended 30 June".
+// A quarter named by its months or its end: "the July–September quarter", "April to June",
+// "between July and September", "the June quarter", "the 13 weeks to 28 June", "three months ended 30 June".
 const QUARTER_SPAN = new RegExp(
-  `(?:(${MONTH})\\s*(?:[-–—/]|\\bto\\b|\\bthrough\\b)\\s*(${MONTH})\\s+quarter|\\bbetween\\s+(${MONTH})\\s+and\\s+(${MONTH})|\\b(${MONTH})\\s+quarter|` +
+  `(?:(${MONTH})\\s*(?:[-–—/]|\\bto\\b|\\bthrough\\b)\\s*(${MONTH})(?:\\s+quarter)?|\\bbetween\\s+(${MONTH})\\s+and\\s+(${MONTH})|\\b(${MONTH})\\s+quarter|` +
     `\\b(?:quarter|(?:three|3)\\s+months|(?:thirteen|13)\\s+weeks)\\s+(?:to|ended|ending|through)\\s+(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?(${MONTH}))`,
   'gi',
 )

@@ -38,6 +38,8 @@ describe('years said relative to another year', () => {
 describe('quarters and fiscal years', () => {
   test('a quarter named by its months or its end is its number in the calendar year', () => {
     expect(supported('Q3 sales', 'Sales between July and September fell.')).toBe(true)
+    expect(supported('Q2 sales', 'Sales from April to June fell.')).toBe(true)
+    expect(supported('Q3 sales', 'Sales from April to June fell.')).toBe(false)
     expect(supported('Q2 sales', 'Sales in the three months to 30 June rose.')).toBe(true)
     expect(supported('fourth-quarter sales', 'The final quarter was the strongest.')).toBe(true)
     expect(supported('Q3 sales', 'Sales in the three months to 30 June rose.')).toBe(false)
