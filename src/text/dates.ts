@@ -64,7 +64,7 @@ const RANGE_BEFORE = new RegExp(`(?:^|[^\\d])(\\d{1,2})(?:st|nd|rd|th)?\\s*(?:[-
 // A month named alone after a word that makes it a time ("in July", "that December").
 const BARE_MONTH = new RegExp(`\\b(in|by|from|until|till|since|that|this|next|last|early|late|mid|end\\s+of|during|through|before|after)[\\s-]+(${MONTH})(?!\\.?\\s*(?:\\d|${DAY_WORD}\\b))`, 'gi')
 
-/** The longest range whose inner days count as stated: about a week, not a season. */
+/** The longest range whose inner days count as stated: two weeks, not a season. */
 const MAX_RANGE = 13
 // A year is only borrowed from a year written close by, in the same paragraph.
 const YEAR_REACH = 400
