@@ -28,7 +28,7 @@ export interface ExtractOptions {
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const ISO_REST = /-(\d{1,2})-(\d{1,2})(?![\d-])/y
 const QUARTER_DIGIT = /^[1-4]$/
-const FISCAL_YEAR = /\bFY'?\s?$/i
+const FISCAL_YEAR = /(?:\bFY'?\s?|\b(?:fiscal|financial)\s+(?:year\s+)?)$/i
 // Dates are found from their month name outwards: "5 March 2024", "March 5, 2024",
 // "March 2024". Scanning for the name first lets V8 skip most of the text. Names count in
 // any case, but an uncapitalised "may" or "march" can be a verb, so "30 may" needs a year
@@ -264,8 +264,9 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     if (cur === '' && inName(text, m.index)) continue
     let digits = m[0]
     let base = Number(digits.includes(',') ? digits.replace(/,/g, '') : digits)
-    // "FY26" and "FY2026" are the fiscal year 2026, which a calendar year supports only by derivation.
-    const fiscalYear = cur === '' && (digits.length === 2 || digits.length === 4) && FISCAL_YEAR.test(text.slice(Math.max(0, m.index - 4), m.index))
+    // "FY26", "FY2026" and "fiscal 2026" are the fiscal year 2026, which a calendar year
+    // supports only by derivation.
+    const fiscalYear = cur === '' && (digits.length === 2 || digits.length === 4) && FISCAL_YEAR.test(text.slice(Math.max(0, m.index - 16), m.index))
     if (fiscalYear && digits.length === 2) base += 2000
     POWER.lastIndex = m.index + digits.length
     const power = digits === '10' ? POWER.exec(text) : null

@@ -77,6 +77,8 @@ describe('quarters and fiscal years', () => {
     expect(supported('FY32 guidance', outlook)).toBe(true)
     expect(supported('FY32 guidance', outlook, { derived: false })).toBe(false)
     expect(supported('FY32 guidance', 'Guidance for FY2032 was raised.', { derived: false })).toBe(true)
+    expect(supported('FY2032 guidance', 'Guidance for fiscal 2032 was raised.', { derived: false })).toBe(true)
+    expect(supported('fiscal year 2032 guidance', 'Guidance for FY32 was raised.', { derived: false })).toBe(true)
     expect(supported('FY31 guidance', outlook)).toBe(false)
   })
 })
