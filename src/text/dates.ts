@@ -28,7 +28,7 @@ const FOLLOW = new Set(
 )
 const WEEKDAY_BEFORE = new RegExp(`(${WEEKDAY}),?\\s+(?:the\\s+)?$`, 'i')
 const MONTH_AFTER = new RegExp(`^(?:st|nd|rd|th)?\\s*(?:of\\s+)?${MONTH}`, 'i')
-const NOT_A_DAY_AFTER = /^(?:st|nd|rd|th)?(?:[:.,]\d|\s*(?:[ap]\.?m\b|%|[-–—]\s*\d))/i
+const NOT_A_DAY_AFTER = /^(?:st|nd|rd|th)?(?:[:.,]\d|-[a-z]|\s*(?:[ap]\.?m\b|%|[-–—]\s*\d))/i
 const THE_BEFORE = /\bthe\s+$/i
 const WORD_AFTER = /^(?:st|nd|rd|th)?[ \t]+([A-Za-z]+)/
 

@@ -39,6 +39,7 @@ describe('a day of the month in the claim', () => {
     expect(at('on Monday 3 crates arrived', '3')).toBe(false)
     expect(at('Monday 9:30 stand-up', '9')).toBe(false)
     expect(at('we finished 30th overall', '30')).toBe(false)
+    expect(at('beat the 3rd-placed side', '3')).toBe(false)
   })
 
   test('extractNumbers reads such a number as a date with only its day', () => {
