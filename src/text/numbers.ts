@@ -28,6 +28,8 @@ export interface ExtractOptions {
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const ISO_REST = /-(\d{1,2})-(\d{1,2})(?![\d-])/y
 const QUARTER_DIGIT = /^[1-4]$/
+const REGULATION = new Set(['45', '90', '105', '120'])
+const STOPPAGE = /\+(\d{1,2})(?:['’′]|\s?min\b)/y
 const FISCAL_YEAR = /(?:\bFY'?\s?|\b(?:fiscal|financial)\s+(?:year\s+)?)$/i
 // Dates are found from their month name outwards: "5 March 2024", "March 5, 2024",
 // "March 2024". Scanning for the name first lets V8 skip most of the text. Names count in
@@ -254,6 +256,17 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
           claim(text.slice(start, end), start, 'number', Number(m[0]), unit)
         }
         NUMBER.lastIndex = end
+        continue
+      }
+    }
+    // "90+2'" is one match minute, the 92nd: 90 is where stoppage time starts, no claim.
+    if (REGULATION.has(m[0])) {
+      STOPPAGE.lastIndex = numEnd
+      const added = STOPPAGE.exec(text)
+      if (added && !overlaps(m.index, STOPPAGE.lastIndex)) {
+        take(m.index, STOPPAGE.lastIndex)
+        claim(text.slice(m.index, STOPPAGE.lastIndex), m.index, 'number', Number(m[0]) + Number(added[1]), '')
+        NUMBER.lastIndex = STOPPAGE.lastIndex
         continue
       }
     }

@@ -5,7 +5,7 @@
 
 import { MONTH, monthNumber, WEEKDAY } from './calendar.js'
 import { datelineOf, followsAsDay } from './dates.js'
-import { parseWords } from './numberWords.js'
+import { DAY_WORD, dayWordValue, parseWords } from './numberWords.js'
 import type { NumericClaim } from './numericClaim.js'
 
 /** What {@link impliedPeriods} finds: values read as written, and values worked out. */
@@ -55,6 +55,12 @@ const HOUR_RANGE = new RegExp(`(?:${WEEKDAY}|\\bfrom|\\bbetween)\\s+(\\d{1,2})\\
 // of a rugby one: both halves are counted, 45 and 40 minutes.
 const SECOND_HALF = new RegExp(`\\b${COUNT}\\s+minutes?\\s+(?:after\\s+(?:the\\s+)?(?:restart|interval|break|half[\\s-]?time)|into\\s+the\\s+second\\s+half)\\b`, 'gi')
 const HALF_LENGTHS = [45, 40]
+// "Two minutes into stoppage time", "the second minute of six added on": 90+2, or 45+2
+// at the end of the first half.
+const STOPPAGE = new RegExp(
+  `\\b(?:${COUNT}\\s+minutes?\\s+into|(?:the\\s+)?(?:(\\d{1,2})(?:st|nd|rd|th)|(${DAY_WORD}))\\s+minute\\s+of)\\s+(?:the\\s+)?(?:${COUNT}\\s+(?:minutes?\\s+)?(?:of\\s+)?)?(?:(?:stoppage|injury|added)[\\s-]time|added[\\s-]on)\\b`,
+  'gi',
+)
 
 // A time said in words: "half past six", "quarter to seven", "ten past 4", "six o'clock".
 const HOURS = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve'
@@ -167,6 +173,11 @@ export function impliedPeriods(text: string, claims: readonly NumericClaim[]): P
   SECOND_HALF.lastIndex = 0
   for (let m = SECOND_HALF.exec(text); m; m = SECOND_HALF.exec(text)) {
     for (const half of HALF_LENGTHS) derived.push(claim(m[0], m.index, 'number', half + count(m[1]!)))
+  }
+  STOPPAGE.lastIndex = 0
+  for (let m = STOPPAGE.exec(text); m; m = STOPPAGE.exec(text)) {
+    const added = m[1] !== undefined ? count(m[1]) : m[2] !== undefined ? Number(m[2]) : dayWordValue(m[3]!)
+    for (const end of [90, 45]) derived.push(claim(m[0], m.index, 'number', end + added))
   }
   return { stated, derived }
 }

@@ -117,6 +117,15 @@ describe('spoken years, spans and hours', () => {
     expect(supported('kick-off 5pm', 'They won 3-5 away.')).toBe(false)
   })
 
+  test("a stoppage-time minute (90+3') is the minute after 90, said in words or as an ordinal", () => {
+    expect(extractNumbers("Osei 90+3'").map((c) => [c.text, c.value])).toEqual([["90+3'", 93]])
+    expect(supported("Osei 90+3'", 'Osei scored three minutes into stoppage time.')).toBe(true)
+    expect(supported("Osei 90+3'", 'Osei scored in the third minute of five added on.')).toBe(true)
+    expect(supported("Osei 90+3'", 'Osei scored in the 93rd minute.')).toBe(true)
+    expect(supported("Osei 90+4'", 'Osei scored three minutes into stoppage time.')).toBe(false)
+    expect(supported("Osei 90+3'", 'Osei scored in stoppage time.')).toBe(false)
+  })
+
   test('minutes after the restart are a match minute of either half length', () => {
     const report = 'Silva equalised six minutes after the restart.'
     expect(supported("Silva 51'", report)).toBe(true)
