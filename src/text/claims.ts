@@ -150,6 +150,8 @@ export class ClaimIndex {
   // only some parts ("March 5") is found by one map look-up.
   readonly #dates = new Map<string, NumericClaim[]>()
   readonly #years = new Map<number, NumericClaim[]>()
+  // Days the source writes without a month ("Tuesday 21", "the 21st"), by day.
+  readonly #days = new Map<number, NumericClaim[]>()
   readonly #text: string | undefined
   readonly #derivedOn: boolean
   readonly #ordinals: boolean
@@ -174,6 +176,7 @@ export class ClaimIndex {
       if (c.kind !== 'date') continue
       const { year, month, day } = c.date ?? {}
       if (year !== undefined) file(this.#years, year, c)
+      if (day !== undefined && month === undefined && year === undefined) file(this.#days, day, c)
       for (let mask = 0; mask < 8; mask++) {
         const parts = [mask & 1 ? year : undefined, mask & 2 ? month : undefined, mask & 4 ? day : undefined]
         if ((mask & 1 && year === undefined) || (mask & 2 && month === undefined) || (mask & 4 && day === undefined)) continue
@@ -206,7 +209,7 @@ export class ClaimIndex {
     if (direct) return direct
     // ...and a number by a day alone in the source ("Tuesday 21", "the 21st").
     if (claim.unit === '' && claim.kind === 'number' && Number.isInteger(claim.value) && claim.value >= 1 && claim.value <= 31) {
-      const day = this.#dates.get(dateKey(undefined, undefined, claim.value))?.find((s) => s.date?.month === undefined && fits(s))
+      const day = this.#days.get(claim.value)?.find(fits)
       if (day) return day
     }
     if (claim.kind === 'time') return this.#otherHalfOfDay(claim, fits) ?? this.#hour(claim, fits)

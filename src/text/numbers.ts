@@ -260,7 +260,7 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
       }
     }
     // "90+2'" is one match minute, the 92nd: 90 is where stoppage time starts, no claim.
-    if (REGULATION.has(m[0])) {
+    if (text.charCodeAt(numEnd) === 0x2b && REGULATION.has(m[0])) {
       STOPPAGE.lastIndex = numEnd
       const added = STOPPAGE.exec(text)
       if (added && !overlaps(m.index, STOPPAGE.lastIndex)) {
@@ -279,7 +279,7 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     let base = Number(digits.includes(',') ? digits.replace(/,/g, '') : digits)
     // "FY26", "FY2026" and "fiscal 2026" are the fiscal year 2026, which a calendar year
     // supports only by derivation.
-    const fiscalYear = cur === '' && (digits.length === 2 || digits.length === 4) && FISCAL_YEAR.test(text.slice(Math.max(0, m.index - 16), m.index))
+    const fiscalYear = cur === '' && (digits.length === 2 || digits.length === 4) && mayFollowFiscal(text, m.index) && FISCAL_YEAR.test(text.slice(Math.max(0, m.index - 16), m.index))
     if (fiscalYear && digits.length === 2) base += 2000
     POWER.lastIndex = m.index + digits.length
     const power = digits === '10' ? POWER.exec(text) : null
@@ -366,6 +366,16 @@ function mayStartSuffix(text: string, i: number): boolean {
   let code = text.charCodeAt(i)
   if (code === 0x20 || code === 0xa0) code = text.charCodeAt(i + 1)
   return code < 128 && SUFFIX_START[code] === 1
+}
+
+// "FY26", "FY'26", "FY 2026", "fiscal 2026", "financial year 2026": a Y, an apostrophe,
+// or a space after an l, r or Y comes right before the number.
+function mayFollowFiscal(text: string, i: number): boolean {
+  const code = text.charCodeAt(i - 1)
+  const prev = code | 0x20
+  if (prev === 0x79 || code === 0x27 || code === 0x2019) return true
+  const word = text.charCodeAt(i - 2) | 0x20
+  return prev === 0x20 && (word === 0x6c || word === 0x72 || word === 0x79)
 }
 
 function isWordChar(code: number): boolean {

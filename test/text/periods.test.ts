@@ -75,6 +75,7 @@ describe('quarters and fiscal years', () => {
   test('a fiscal year is its own claim, supported by a calendar year only as a derivation', () => {
     const outlook = 'Guidance for the fiscal year ending March 2032 was raised.'
     expect(supported('FY32 guidance', outlook)).toBe(true)
+    expect(supported("FY’32 guidance", outlook)).toBe(true)
     expect(supported('FY32 guidance', outlook, { derived: false })).toBe(false)
     expect(supported('FY32 guidance', 'Guidance for FY2032 was raised.', { derived: false })).toBe(true)
     expect(supported('FY2032 guidance', 'Guidance for fiscal 2032 was raised.', { derived: false })).toBe(true)
