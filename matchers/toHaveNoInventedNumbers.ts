@@ -33,8 +33,9 @@ function label(c: NumericClaim): string {
  * claims, nor are numbers inside names (`Catch-22`, `Eighty Mile Beach`). A bound or an
  * approximation is read as stated ("more than 100" is supported by 116, "about 90%" by
  * 88.6%), and values the source implies count as support unless `derived: false`: counts
- * of the items it lists, sums and percent changes within a sentence, and ordinal or
- * multiplier words ("his sixth", "twice", "both").
+ * of the items it lists, sums and percent changes within a sentence, ordinal or
+ * multiplier words ("his sixth", "twice", "both"), and the dates, years and quarters it
+ * implies ("Tuesday the 25th" in a note dated Monday 3 November is 25 November).
  *
  * @example
  * ```ts

@@ -1,7 +1,9 @@
 // Comparing numeric claims: does a source support what the output states?
 import { wordsBeside } from './ages.js'
+import { impliedDates } from './dates.js'
 import { type DerivedValue, deriveValues } from './derive.js'
 import type { NumericClaim } from './numbers.js'
+import { impliedPeriods } from './periods.js'
 import { isMeasure, withinBound } from './qualifiers.js'
 
 /** How {@link ClaimIndex.support} compares a claim with the source. */
@@ -32,8 +34,10 @@ export interface ClaimIndexOptions {
   /** The source text, which lets the index derive counts, sums and percent changes from it. */
   text?: string
   /**
-   * Whether values derived from the source (counts of listed items, sums, percent changes)
-   * and numbers stated by ordinal or multiplier words ("sixth", "twice") support a claim.
+   * Whether values derived from the source (counts of listed items, sums, percent changes),
+   * numbers stated by ordinal or multiplier words ("sixth", "twice") and the dates, years
+   * and quarters it implies ("Tuesday the 25th" after "Monday 3 November", "the following
+   * year", "the July–September quarter") support a claim.
    * @default true
    */
   derived?: boolean
@@ -113,7 +117,8 @@ function signsAgree(claim: NumericClaim, source: NumericClaim): boolean {
  * ```
  */
 export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance = 0): boolean {
-  if (claim.kind === 'time' || source.kind === 'time') return claim.kind === source.kind && claim.value % 720 === source.value % 720
+  // A span written in words ("3 minutes 15 seconds") is no time of day: only `3:15` as written.
+  if (claim.kind === 'time' || source.kind === 'time') return claim.kind === source.kind && (source.unit === 'duration' ? claim.value === source.value : claim.value % 720 === source.value % 720)
   if (source.joined && !claim.joined) return false
   if (exactKinds.has(claim.kind) || exactKinds.has(source.kind)) tolerance = 0
   if (claim.kind === 'date') {
@@ -123,6 +128,8 @@ export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance =
     return (['year', 'month', 'day'] as const).every((k) => c[k] === undefined || c[k] === s[k])
   }
   if (source.kind === 'date') return claim.unit === '' && source.date?.year !== undefined && claim.value === source.date.year
+  // "the second half" of a match is no 2: a half-year supports only a half-year.
+  if (source.unit === 'half' && claim.unit !== 'half') return false
   if (!unitFits(claim, source.unit) || (source.unit === '' && claim.kind === 'money' && source.kind !== 'number')) return false
   return close(Math.abs(claim.value), Math.abs(source.value), tolerance) && signsAgree(claim, source)
 }
@@ -146,6 +153,8 @@ export class ClaimIndex {
   // only some parts ("March 5") is found by one map look-up.
   readonly #dates = new Map<string, NumericClaim[]>()
   readonly #years = new Map<number, NumericClaim[]>()
+  // Days the source writes without a month ("Tuesday 21", "the 21st"), by day.
+  readonly #days = new Map<number, NumericClaim[]>()
   readonly #text: string | undefined
   readonly #derivedOn: boolean
   readonly #ordinals: boolean
@@ -157,17 +166,21 @@ export class ClaimIndex {
     this.#text = options.text
     this.#derivedOn = options.derived !== false
     this.#ordinals = claims.some((c) => c.ordinal === true)
-    const usable = this.#derivedOn ? claims : claims.filter((c) => !c.implied)
+    // Dates, years and quarters the source states in words or implies (dates.ts, periods.ts).
+    const periods = this.#text === undefined ? undefined : impliedPeriods(this.#text, claims)
+    const implied = periods === undefined ? [] : this.#derivedOn ? [...periods.stated, ...periods.derived, ...impliedDates(this.#text!, claims)] : periods.stated
+    const usable = [...(this.#derivedOn ? claims : claims.filter((c) => !c.implied)), ...implied]
     this.#byValue = usable.filter((c) => c.kind !== 'date').sort((a, b) => Math.abs(a.value) - Math.abs(b.value))
     const file = <K>(map: Map<K, NumericClaim[]>, key: K, c: NumericClaim) => {
       const list = map.get(key)
       if (list) list.push(c)
       else map.set(key, [c])
     }
-    for (const c of claims) {
+    for (const c of [...claims, ...implied]) {
       if (c.kind !== 'date') continue
       const { year, month, day } = c.date ?? {}
       if (year !== undefined) file(this.#years, year, c)
+      if (day !== undefined && month === undefined && year === undefined) file(this.#days, day, c)
       for (let mask = 0; mask < 8; mask++) {
         const parts = [mask & 1 ? year : undefined, mask & 2 ? month : undefined, mask & 4 ? day : undefined]
         if ((mask & 1 && year === undefined) || (mask & 2 && month === undefined) || (mask & 4 && day === undefined)) continue
@@ -191,7 +204,10 @@ export class ClaimIndex {
     const fits = this.#derivedOn || !(claim.ordinal || this.#ordinals) ? inContext : (s: NumericClaim) => rankFits(s) && inContext(s)
     if (claim.kind === 'date') {
       const { year, month, day } = claim.date ?? {}
-      return this.#dates.get(dateKey(year, month, day))?.find(fits)
+      const found = this.#dates.get(dateKey(year, month, day))?.find(fits)
+      if (found || year !== undefined || month !== undefined || day === undefined) return found
+      // A day alone ("the 14th") is also supported by the number the source writes for it.
+      return this.#sameMagnitude({ text: claim.text, index: claim.index, kind: 'number', value: day, unit: '', key: `# ${day}`, ordinal: claim.ordinal }, 0, false, fits)
     }
     // An age after a name is said of that person: only the same number said of the same
     // name supports it, never a count, a sum or another person's age.
@@ -199,10 +215,20 @@ export class ClaimIndex {
     if (age !== undefined) return this.#age(claim, age, tolerance, fits)
     const direct = this.#sameMagnitude(claim, tolerance, false, fits)
     if (direct) return direct
+    // ...and a number by a day alone in the source ("Tuesday 21", "the 21st").
+    if (claim.unit === '' && claim.kind === 'number' && Number.isInteger(claim.value) && claim.value >= 1 && claim.value <= 31) {
+      const day = this.#days.get(claim.value)?.find(fits)
+      if (day) return day
+    }
     if (claim.kind === 'time') return this.#otherHalfOfDay(claim, fits) ?? this.#hour(claim, fits)
-    if (claim.unit === '') {
+    if (claim.unit === '' || (claim.unit === 'FY' && this.#derivedOn)) {
       const dated = this.#years.get(claim.value)?.find(fits)
       if (dated) return dated
+    }
+    // A fiscal year ("FY26") is derived from the calendar year it is named after.
+    if (claim.unit === 'FY' && this.#derivedOn) {
+      const calendar = this.#sameMagnitude({ text: claim.text, index: claim.index, kind: 'year', value: claim.value, unit: '', key: `# ${claim.value}` }, 0, false, fits)
+      if (calendar) return calendar
     }
     if (exactKinds.has(claim.kind)) return undefined
     const bound = claim.bound

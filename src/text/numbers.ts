@@ -1,3 +1,4 @@
+import { isDayOfMonth } from './dates.js'
 import { foldText } from './fold.js'
 import { CARDINAL_WORD, DAY_WORD, DIGIT_WORD, dayWordValue, IMPLIED, impliedValue, SCALES, spokenPair, spokenValue } from './numberWords.js'
 import { inName, namesWord } from './numberNames.js'
@@ -27,6 +28,9 @@ export interface ExtractOptions {
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const ISO_REST = /-(\d{1,2})-(\d{1,2})(?![\d-])/y
 const QUARTER_DIGIT = /^[1-4]$/
+const REGULATION = new Set(['45', '90', '105', '120'])
+const STOPPAGE = /\+(\d{1,2})(?:['’′]|\s?min\b)/y
+const FISCAL_YEAR = /(?:\bFY'?\s?|\b(?:fiscal|financial)\s+(?:year\s+)?)$/i
 // Dates are found from their month name outwards: "5 March 2024", "March 5, 2024",
 // "March 2024". Scanning for the name first lets V8 skip most of the text. Names count in
 // any case, but an uncapitalised "may" or "march" can be a verb, so "30 may" needs a year
@@ -239,17 +243,30 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
       }
     }
     if (QUARTER_DIGIT.test(m[0])) {
-      // "Q3" and "3Q" are fiscal quarters.
-      const q = text.charCodeAt(m.index - 1) === 0x51 && !isWordChar(text.charCodeAt(m.index - 2)) && !isWordChar(text.charCodeAt(numEnd))
-      const q2 = !q && text.charCodeAt(numEnd) === 0x51 && !isWordChar(text.charCodeAt(m.index - 1)) && !isWordChar(text.charCodeAt(numEnd + 1))
+      // "Q3" and "3Q" are fiscal quarters, "H1" and "1H" half-years.
+      const period = (code: number) => code === 0x51 || (code === 0x48 && m[0] <= '2')
+      const q = period(text.charCodeAt(m.index - 1)) && !isWordChar(text.charCodeAt(m.index - 2)) && !isWordChar(text.charCodeAt(numEnd))
+      const q2 = !q && period(text.charCodeAt(numEnd)) && !isWordChar(text.charCodeAt(m.index - 1)) && !isWordChar(text.charCodeAt(numEnd + 1))
+      const unit = text.charCodeAt(q ? m.index - 1 : numEnd) === 0x48 ? 'half' : 'quarter'
       if (q || q2) {
         const start = q ? m.index - 1 : m.index
         const end = q ? numEnd : numEnd + 1
         if (!overlaps(start, end)) {
           take(start, end)
-          claim(text.slice(start, end), start, 'number', Number(m[0]), 'quarter')
+          claim(text.slice(start, end), start, 'number', Number(m[0]), unit)
         }
         NUMBER.lastIndex = end
+        continue
+      }
+    }
+    // "90+2'" is one match minute, the 92nd: 90 is where stoppage time starts, no claim.
+    if (text.charCodeAt(numEnd) === 0x2b && REGULATION.has(m[0])) {
+      STOPPAGE.lastIndex = numEnd
+      const added = STOPPAGE.exec(text)
+      if (added && !overlaps(m.index, STOPPAGE.lastIndex)) {
+        take(m.index, STOPPAGE.lastIndex)
+        claim(text.slice(m.index, STOPPAGE.lastIndex), m.index, 'number', Number(m[0]) + Number(added[1]), '')
+        NUMBER.lastIndex = STOPPAGE.lastIndex
         continue
       }
     }
@@ -260,6 +277,10 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     if (cur === '' && inName(text, m.index)) continue
     let digits = m[0]
     let base = Number(digits.includes(',') ? digits.replace(/,/g, '') : digits)
+    // "FY26", "FY2026" and "fiscal 2026" are the fiscal year 2026, which a calendar year
+    // supports only by derivation.
+    const fiscalYear = cur === '' && (digits.length === 2 || digits.length === 4) && mayFollowFiscal(text, m.index) && FISCAL_YEAR.test(text.slice(Math.max(0, m.index - 16), m.index))
+    if (fiscalYear && digits.length === 2) base += 2000
     POWER.lastIndex = m.index + digits.length
     const power = digits === '10' ? POWER.exec(text) : null
     if (power) {
@@ -286,9 +307,16 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     const scale = suffix?.[1]?.trim() ?? suffix?.[2]
     const value = base * (scale ? SCALES[scale.toLowerCase()]! : 1) * (negative ? -1 : 1)
     const unit = unitOf(cur, suffix?.[3], suffix?.[4])
-    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && !negative && /^[12]\d{3}$/.test(digits) ? 'year' : 'number'
+    const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : fiscalYear || (!scale && !negative && /^[12]\d{3}$/.test(digits)) ? 'year' : 'number'
+    // "Wed 22", "Friday 17th", "by the 18th": a day of the month, which a date supports.
+    if (kind === 'number' && !scale && !negative && !power && base >= 1 && base <= 31 && /^\d{1,2}$/.test(digits) && isDayOfMonth(text, m.index, end)) {
+      take(start, start + written.length)
+      claim(written, start, 'date', Number.NaN, '', { day: base }, false, undefined, ordinal)
+      NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
+      continue
+    }
     take(start, start + written.length)
-    claim(written, start, kind, value, unit, undefined, joinedAt.has(m.index) && !unit && !scale, undefined, ordinal)
+    claim(written, start, kind, value, fiscalYear ? 'FY' : unit, undefined, joinedAt.has(m.index) && !unit && !scale, undefined, ordinal)
     NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
   }
 
@@ -338,6 +366,16 @@ function mayStartSuffix(text: string, i: number): boolean {
   let code = text.charCodeAt(i)
   if (code === 0x20 || code === 0xa0) code = text.charCodeAt(i + 1)
   return code < 128 && SUFFIX_START[code] === 1
+}
+
+// "FY26", "FY'26", "FY 2026", "fiscal 2026", "financial year 2026": a Y, an apostrophe,
+// or a space after an l, r or Y comes right before the number.
+function mayFollowFiscal(text: string, i: number): boolean {
+  const code = text.charCodeAt(i - 1)
+  const prev = code | 0x20
+  if (prev === 0x79 || code === 0x27 || code === 0x2019) return true
+  const word = text.charCodeAt(i - 2) | 0x20
+  return prev === 0x20 && (word === 0x6c || word === 0x72 || word === 0x79)
 }
 
 function isWordChar(code: number): boolean {

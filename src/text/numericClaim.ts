@@ -25,7 +25,7 @@ export interface NumericClaim {
    * minutes since midnight.
    */
   value: number
-  /** `''`, `'%'`, `'quarter'` or an ISO currency code such as `'USD'`. */
+  /** `''`, `'%'`, `'quarter'`, `'FY'` (a fiscal year), `'duration'` (a span in minutes) or an ISO currency code such as `'USD'`. */
   unit: string
   /** Present for dates; missing parts are left out. */
   date?: { year?: number; month?: number; day?: number }

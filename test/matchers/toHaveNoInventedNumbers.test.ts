@@ -198,6 +198,22 @@ describe('toHaveNoInventedNumbers', () => {
     expect('It came 3rd.').toHaveNoInventedNumbers('The 3rd place.', { derived: false })
   })
 
+  test('dates, years and quarters the source implies are support, unless derived: false', () => {
+    const minutes = 'Planning call, Monday 10 March 2031.\nThe venue visit is on thursday the thirteenth, and the lease was signed in 2029 and renewed two years later. Results for the three months to 31 March are due soon.'
+    const summary = 'Venue visit: Thursday 13 March. Lease renewed in 2031. Q1 results due soon.'
+    expect(summary).toHaveNoInventedNumbers(minutes)
+    expect(failure(() => expect(summary).not.toHaveNoInventedNumbers(minutes))).toContain('✓ "13 March": in the source as "thursday the thirteenth"')
+    expect(failure(() => expect(summary).toHaveNoInventedNumbers(minutes, { derived: false }))).toContain('✗ "13 March"')
+  })
+
+  test('a date, year or quarter the source does not imply is invented', () => {
+    const minutes = 'Planning call, Monday 10 March 2031.\nThe venue visit is on thursday the thirteenth, and the lease was signed in 2029 and renewed two years later.'
+    expect(failure(() => expect('Venue visit: Thursday 14 March.').toHaveNoInventedNumbers(minutes))).toContain('✗ "14 March"')
+    expect(failure(() => expect('Venue visit: 13 April.').toHaveNoInventedNumbers(minutes))).toContain('✗ "13 April"')
+    expect(failure(() => expect('Lease renewed in 2032.').toHaveNoInventedNumbers(minutes))).toContain('✗ "2032"')
+    expect(failure(() => expect('Q2 results.').toHaveNoInventedNumbers('Results for the three months to 31 March.'))).toContain('✗ "Q2"')
+  })
+
   test('edge cases: empty text, non-Latin text, 1 MB text', () => {
     expect('').toHaveNoInventedNumbers(article)
     expect('收入增长了8%').toHaveNoInventedNumbers(article)

@@ -233,7 +233,7 @@ describe('extractNumbers: notation and spoken signs', () => {
   })
 
   test('a spoken sign makes a number negative; a digit ordinal is marked as one', () => {
-    expect(read('minus 40 degrees, negative 5%, the 3rd and 21st')).toEqual([
+    expect(read('minus 40 degrees, negative 5%, the 3rd seed and 21st')).toEqual([
       ['minus 40', -40, 'number', false],
       ['negative 5%', -5, 'percent', false],
       ['3rd', 3, 'number', true],
