@@ -7,7 +7,8 @@ import { TextCache } from './cache.js'
 import { casingOf, type Casing } from './casing.js'
 import { foldString } from './fold.js'
 import { isDate, nameKindOf, unlistedNames } from './unlisted.js'
-import { nlpChunks } from './nlpChunks.js'
+import { fastNames } from './fastNames.js'
+import { FAST_PATH_LIMIT, nlpChunks } from './nlpChunks.js'
 
 /** Kinds of name that {@link extractNames} finds. */
 export type NameKind = 'person' | 'organization' | 'place'
@@ -147,8 +148,10 @@ const PRIORITY: Record<NameKind, number> = { person: 0, organization: 1, place: 
 const key = (name: string) => foldString(name).toLowerCase()
 
 function extract(text: string, casing: Casing): ExtractedName[] {
+  const chunks = nlpChunks(text)
+  if (chunks.reduce((n, c) => n + c.length, 0) > FAST_PATH_LIMIT) return withSurnames(fastNames(text, casing))
   const matches: Record<NameKind, { terms: Term[] }[]> = { person: [], organization: [], place: [] }
-  for (const chunk of nlpChunks(text)) {
+  for (const chunk of chunks) {
     const doc = loadNlp()(chunk)
     matches.person.push(...(doc.people().json() as { terms: Term[] }[]))
     matches.organization.push(...(doc.organizations().json() as { terms: Term[] }[]))
@@ -188,7 +191,7 @@ const lastWord = (name: string) => name.split(/[\s-]+/).pop()!
 
 // "Tim Cook … Cook said" is one person: the lone surname is merged into the full name, and
 // the full name records its surname, unless two people share it.
-function withSurnames(names: ExtractedName[]): ExtractedName[] {
+export function withSurnames(names: ExtractedName[]): ExtractedName[] {
   const owners = new Map<string, ExtractedName[]>()
   for (const n of names) {
     if (n.kind !== 'person' || !/\s/.test(n.text)) continue

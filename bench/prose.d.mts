@@ -1,0 +1,2 @@
+/** `length` characters of news-like prose in which no sentence repeats, the same for the same `seed`. */
+export function distinctProse(length: number, seed?: number): string
