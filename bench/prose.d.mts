@@ -1,2 +1,4 @@
 /** `length` characters of news-like prose in which no sentence repeats, the same for the same `seed`. */
 export function distinctProse(length: number, seed?: number): string
+/** The places the prose names. */
+export const PLACE: readonly string[]
