@@ -53,3 +53,22 @@ export function distinctProse(length, seed = 1) {
   // A paragraph every eight sentences, as articles have.
   return parts.map((s, i) => s + (i % 8 === 7 ? '\n\n' : ' ')).join('').slice(0, length)
 }
+
+const TITLE_WORDS = ['Mr', 'Dr', 'Sir', 'President', 'Senator', 'Mayor', 'Chief', 'Professor', 'The', 'Of']
+
+/**
+ * `length` characters of capitalised titles and names in random order with single spaces
+ * and no punctuation: one endless run of capitalised words, the same for the same `seed`.
+ */
+export function capitalisedRun(length, seed = 1) {
+  const next = random(seed)
+  const words = [...TITLE_WORDS, ...FIRST, ...LAST]
+  const parts = []
+  let size = 0
+  while (size < length) {
+    const word = words[Math.floor(next() * words.length)]
+    parts.push(word)
+    size += word.length + 1
+  }
+  return parts.join(' ').slice(0, length)
+}

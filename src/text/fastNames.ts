@@ -193,7 +193,7 @@ export function fastNames(text: string, casing: Casing): ExtractedName[] {
   let run: Word[] = []
   let pendingConnector: string | undefined
   const flush = () => {
-    if (run.length > 0) runs.push(run)
+    if (run.length > 0 && run.length <= MAX_NAME_WORDS) runs.push(run)
     run = []
     pendingConnector = undefined
   }
@@ -214,6 +214,8 @@ export function fastNames(text: string, casing: Casing): ExtractedName[] {
     // "U.S.": the full stop after a dotted acronym is part of it.
     if (DOTTED.test(word) && text[previousEnd] === '.') word += '.'
     const joins = NAME_GAP.test(gap) || initialGap || AMPERSAND_GAP.test(gap)
+    // A longer run is a title-case heading, not a name: skipped to its end, never held whole.
+    if (run.length > MAX_NAME_WORDS && joins && isNameWord(word) && opens === 'no') continue
     if (run.length > 0 && joins && isNameWord(word) && opens === 'no') {
       if (pendingConnector !== undefined) run.push({ text: pendingConnector, opens: 'no' })
       if (AMPERSAND_GAP.test(gap)) run.push({ text: '&', opens: 'no' })
@@ -248,4 +250,6 @@ export function fastNames(text: string, casing: Casing): ExtractedName[] {
 // Codes and model numbers ("HS-44718", "A18") and contractions of "I" are no names.
 const NOT_A_NAME_WORD = /\p{N}|^I['’]/u
 const DOTTED = /^(?:\p{Lu}\.)+\p{Lu}$/u
+// A name runs to a few words ("Royal College of Nursing"); a longer run is a heading.
+const MAX_NAME_WORDS = 8
 const PRIORITY: Record<NameKind, number> = { person: 0, organization: 1, place: 2 }

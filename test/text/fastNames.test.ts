@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { distinctProse } from '../../bench/prose.mjs'
+import { capitalisedRun, distinctProse } from '../../bench/prose.mjs'
 import { casingOf } from '../../src/text/casing.js'
 import { fastNames } from '../../src/text/fastNames.js'
 import { extractNames, withSurnames } from '../../src/text/names.js'
@@ -42,6 +42,12 @@ describe('fastNames: the linear name rules for long sources', () => {
   test('codes, single letters and contractions of "I" are no names; text without case has none', () => {
     expect(names("The parcel HS-44718 went to block B, and I'm told it arrived.")).toEqual([])
     expect(fastNames('蒂姆·库克表示苹果公司收入增长', 'uncased')).toEqual([])
+  })
+
+  test('a run of more than eight capitalised words is a heading, not a name, however long', { timeout: 20_000 }, () => {
+    expect(names('Report: Northwind Logistics Posts Record Revenue As Container Rates Stabilise Across Europe\n\nThe board thanked Maria Okafor.')).toEqual(['Maria Okafor (person)'])
+    // One endless run of capitalised words and titles: no name, and never held whole.
+    expect(fastNames(capitalisedRun(256 * 1024), 'cased')).toEqual([])
   })
 
   test('a person named in full takes the surname written alone', () => {
