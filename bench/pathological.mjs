@@ -4,11 +4,11 @@
 // input once (message included, as a failing assertion builds it); the table lists the
 // slowest input per matcher, and the run fails when any exceeds the 1 s goal. The `source`
 // rows check a short output against each input as the source, where the names of the
-// source are extracted: the corpus has 1 MB of distinct prose for them, which no
-// sentence-level deduplication shortens.
+// source are extracted: the corpus has 1 MB of distinct prose and 1 MB of one run of
+// capitalised words in random order for them, which no sentence-level deduplication shortens.
 import { z } from 'zod'
 import * as matchers from '../dist/esm/matchers/index.js'
-import { distinctProse } from './prose.mjs'
+import { capitalisedRun, distinctProse } from './prose.mjs'
 
 const MB = 1 << 20
 const fill = (unit) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB)
@@ -41,6 +41,7 @@ export const corpus = {
   'asterisks': fill('*'),
   'news sentences': fill(article),
   'distinct prose': distinctProse(MB),
+  'capitalised run': capitalisedRun(MB),
 }
 
 // The source side: a short output checked against each 1 MB text as its source.
