@@ -55,7 +55,7 @@ const POSSESSIVE = /['’]s?$/
 const UPPER_START = /^\p{Lu}/u
 const LOWER_START = /^\p{Ll}/u
 const ACRONYM = /^(?:\p{Lu}\.?){2,6}s?$/u
-const PLACE_ACRONYM = /^(?:US|USA|UK|EU|UAE|U\.S|U\.K|U\.S\.A)$/
+const PLACE_ACRONYM = /^(?:U\.?S\.?(?:A\.?)?|U\.?K\.?|UAE)$/
 // "NovaIntel", "iPhone", "eBay": a capital inside a word marks a brand.
 const BRAND = /^(?:\p{Lu}\p{Ll}{2,}|\p{Ll})\p{Lu}[\p{L}\p{N}]*$/u
 // Gaps inside a name: one space, or a full stop after an initial or title ("J. K. Rowling").

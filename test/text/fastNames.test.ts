@@ -39,6 +39,10 @@ describe('fastNames: the linear name rules for long sources', () => {
     expect(names('A letter of Maria Okafor reached Lisbon.')).toEqual(['Maria Okafor (person)', 'Lisbon (place)'])
   })
 
+  test('an acronym is a name, and a place when it is a country\'s', () => {
+    expect(names('Exports to the U.S. and the UK grew, the IMF said.')).toEqual(['U.S. (place)', 'UK (place)', 'IMF (organization)'])
+  })
+
   test('codes, single letters and contractions of "I" are no names; text without case has none', () => {
     expect(names("The parcel HS-44718 went to block B, and I'm told it arrived.")).toEqual([])
     expect(fastNames('蒂姆·库克表示苹果公司收入增长', 'uncased')).toEqual([])
