@@ -150,6 +150,9 @@ const key = (name: string) => foldString(name).toLowerCase()
 function extract(text: string, casing: Casing): ExtractedName[] {
   const chunks = nlpChunks(text)
   if (chunks.reduce((n, c) => n + c.length, 0) > FAST_PATH_LIMIT) return withSurnames(fastNames(text, casing))
+  // The word-list passes below read each distinct sentence once too: a megabyte of one
+  // repeated paragraph costs them a paragraph.
+  const distinct = chunks.length === 1 ? chunks[0]! : chunks.join('')
   const matches: Record<NameKind, { terms: Term[] }[]> = { person: [], organization: [], place: [] }
   for (const chunk of chunks) {
     const doc = loadNlp()(chunk)
@@ -176,14 +179,14 @@ function extract(text: string, casing: Casing): ExtractedName[] {
         if (name !== undefined) add(name, kind)
       }
     }
-    if (kind === 'organization') for (const name of legalNames(text, casing)) add(name, kind)
+    if (kind === 'organization') for (const name of legalNames(distinct, casing)) add(name, kind)
   }
   // In lower-case text a capital in mid-sentence is rarer still, and as telling: most are
   // the ones a re-cased copy borrowed from its cased counterpart (see truecase).
   // Counted once: not again when it shares a word with a name already found ("JetBlue"
   // of "JetBlue Airways", "Chief Executive Tim Cook" for "Tim Cook").
   const words = new Set([...byName.keys()].flatMap((name) => name.split(/\s+/)))
-  for (const name of unlistedNames(text)) if (!name.text.split(' ').some((w) => words.has(key(w)))) add(name.text, name.kind)
+  for (const name of unlistedNames(distinct)) if (!name.text.split(' ').some((w) => words.has(key(w)))) add(name.text, name.kind)
   return withSurnames([...byName.values()])
 }
 
