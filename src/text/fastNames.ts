@@ -68,6 +68,13 @@ const SENTENCE_GAP = /[.!?]["”’)]*\s|\n/
 const WEAK_GAP = /[:"“‘(\[•*—–-]\s*$/
 const CONNECTOR = /^(?:of|de|du|des|la|le|di|da|von|van|der|del|bin|al)$/
 
+// Codes and model numbers ("HS-44718", "A18") and contractions of "I" are no names.
+const NOT_A_NAME_WORD = /\p{N}|^I['’]/u
+const DOTTED = /^(?:\p{Lu}\.)+\p{Lu}$/u
+// A name runs to a few words ("Royal College of Nursing"); a longer run is a heading.
+const MAX_NAME_WORDS = 8
+const PRIORITY: Record<NameKind, number> = { person: 0, organization: 1, place: 2 }
+
 interface Word {
   text: string
   /**
@@ -246,10 +253,3 @@ export function fastNames(text: string, casing: Casing): ExtractedName[] {
   for (const n of byName.values()) if (!/ /.test(n.text) && surnames.has(key(n.text))) n.kind = 'person'
   return [...byName.values()]
 }
-
-// Codes and model numbers ("HS-44718", "A18") and contractions of "I" are no names.
-const NOT_A_NAME_WORD = /\p{N}|^I['’]/u
-const DOTTED = /^(?:\p{Lu}\.)+\p{Lu}$/u
-// A name runs to a few words ("Royal College of Nursing"); a longer run is a heading.
-const MAX_NAME_WORDS = 8
-const PRIORITY: Record<NameKind, number> = { person: 0, organization: 1, place: 2 }
