@@ -103,7 +103,12 @@ const isName = (word: string | undefined) => word !== undefined && /^[A-Z][a-z]/
  * common to count as a list.
  */
 export function seriesLength(sentence: string): { count: number; items: string } | undefined {
-  const segments = sentence.split(/\s*[,;]\s*/)
+  // Split at the marks, then trimmed: a split at /\s*[,;]\s*/ retries every space of a long
+  // run of spaces without a comma, quadratic on a long source.
+  const segments = sentence.split(/[,;]/).map((s, i, all) => {
+    const start = i === 0 ? s : s.trimStart()
+    return i === all.length - 1 ? start : start.trimEnd()
+  })
   for (let k = 0; k < segments.length; k++) {
     const joint = /^(.*?)\b(?:and|or)\s+(.+)$/.exec(segments[k]!)
     if (!joint) continue

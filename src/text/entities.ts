@@ -44,6 +44,7 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 // An acronym with or without full stops, and with or without a plural: "US" = "U.S.",
 // "ADRs" = "ADR".
 const DOTTED = /^(?:\p{Lu}\.?){2,6}s?$/u
+const PLAIN_WORD = /^[A-Za-z0-9]+$/
 function acronymPattern(word: string): string {
   const letters = [...word.replace(/\./g, '')]
   if (letters[letters.length - 1] === 's') letters.pop()
@@ -77,6 +78,7 @@ export class EntityHaystack {
   #skeleton: string | undefined
   #hasCapitals: boolean | undefined
   #lines: LineIndex | undefined
+  #lower: string | undefined
 
   constructor(text: string) {
     this.original = text
@@ -93,6 +95,14 @@ export class EntityHaystack {
   find(entity: string, options: FindEntityOptions = {}): EntityLocation | undefined {
     const folded = foldString(entity)
     if (folded.trim() === '') return undefined
+    // In an ASCII text a plain ASCII word matches only as itself in some case: a text without
+    // it is answered without compiling a pattern, which a long source's thousands of names
+    // would otherwise each cost.
+    const first = folded.trim().split(/\s+/, 1)[0]!
+    if (this.#folded.ascii && PLAIN_WORD.test(first) && !DOTTED.test(first) && !/^and$/i.test(first)) {
+      this.#lower ??= this.#folded.folded.toLowerCase()
+      if (!this.#lower.includes(first.toLowerCase())) return undefined
+    }
     // An acronym is found in capitals ("US", not the pronoun "us"), unless the text has none.
     const acronym = DOTTED.test(folded.trim()) && !options.caseSensitive
     const pattern = entityPattern(folded, options.caseSensitive ?? false)

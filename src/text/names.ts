@@ -7,7 +7,8 @@ import { TextCache } from './cache.js'
 import { casingOf, type Casing } from './casing.js'
 import { foldString } from './fold.js'
 import { isDate, nameKindOf, unlistedNames } from './unlisted.js'
-import { nlpChunks } from './nlpChunks.js'
+import { fastNames } from './fastNames.js'
+import { FAST_PATH_LIMIT, nlpChunks } from './nlpChunks.js'
 
 /** Kinds of name that {@link extractNames} finds. */
 export type NameKind = 'person' | 'organization' | 'place'
@@ -147,8 +148,13 @@ const PRIORITY: Record<NameKind, number> = { person: 0, organization: 1, place: 
 const key = (name: string) => foldString(name).toLowerCase()
 
 function extract(text: string, casing: Casing): ExtractedName[] {
+  const chunks = nlpChunks(text)
+  if (chunks.reduce((n, c) => n + c.length, 0) > FAST_PATH_LIMIT) return withSurnames(fastNames(text, casing))
+  // The word-list passes below read each distinct sentence once too: a megabyte of one
+  // repeated paragraph costs them a paragraph.
+  const distinct = chunks.length === 1 ? chunks[0]! : chunks.join('')
   const matches: Record<NameKind, { terms: Term[] }[]> = { person: [], organization: [], place: [] }
-  for (const chunk of nlpChunks(text)) {
+  for (const chunk of chunks) {
     const doc = loadNlp()(chunk)
     matches.person.push(...(doc.people().json() as { terms: Term[] }[]))
     matches.organization.push(...(doc.organizations().json() as { terms: Term[] }[]))
@@ -173,14 +179,14 @@ function extract(text: string, casing: Casing): ExtractedName[] {
         if (name !== undefined) add(name, kind)
       }
     }
-    if (kind === 'organization') for (const name of legalNames(text, casing)) add(name, kind)
+    if (kind === 'organization') for (const name of legalNames(distinct, casing)) add(name, kind)
   }
   // In lower-case text a capital in mid-sentence is rarer still, and as telling: most are
   // the ones a re-cased copy borrowed from its cased counterpart (see truecase).
   // Counted once: not again when it shares a word with a name already found ("JetBlue"
   // of "JetBlue Airways", "Chief Executive Tim Cook" for "Tim Cook").
   const words = new Set([...byName.keys()].flatMap((name) => name.split(/\s+/)))
-  for (const name of unlistedNames(text)) if (!name.text.split(' ').some((w) => words.has(key(w)))) add(name.text, name.kind)
+  for (const name of unlistedNames(distinct)) if (!name.text.split(' ').some((w) => words.has(key(w)))) add(name.text, name.kind)
   return withSurnames([...byName.values()])
 }
 
@@ -188,7 +194,7 @@ const lastWord = (name: string) => name.split(/[\s-]+/).pop()!
 
 // "Tim Cook … Cook said" is one person: the lone surname is merged into the full name, and
 // the full name records its surname, unless two people share it.
-function withSurnames(names: ExtractedName[]): ExtractedName[] {
+export function withSurnames(names: ExtractedName[]): ExtractedName[] {
   const owners = new Map<string, ExtractedName[]>()
   for (const n of names) {
     if (n.kind !== 'person' || !/\s/.test(n.text)) continue

@@ -4,6 +4,15 @@
 // sentence or a line ends, and a sentence that recurs is read once: the names of a text are
 // a set, which a repeated sentence adds nothing to.
 
+/**
+ * A text whose distinct sentences come to more than this many characters is not given to
+ * the NLP library at all, which reads 50–100 KB a second, but read by the linear rules of
+ * fastNames.ts: a megabyte of distinct prose would cost the library 10–20 s, and this much
+ * costs it a few tenths of a second. Up to it the library's answers are kept exactly (a text of
+ * up to this length is read whole, see WHOLE_TEXT_LIMIT).
+ */
+export const FAST_PATH_LIMIT = 20_000
+
 /** Texts up to this length are read whole, exactly as written. */
 export const WHOLE_TEXT_LIMIT = 20_000
 // A sentence longer than this is cut at a space: the library reads it no better whole.

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { failure } from '../helpers.js'
+import { distinctProse, PLACE } from '../../bench/prose.mjs'
 
 const summary = "Apple's third quarter: Tim\nCook said revenue rose 8% to $94.9 billion on August 1, 2024."
 const article =
@@ -150,6 +151,15 @@ describe('toPreserveEntities', () => {
       expect('Tim Cook and Angela Merkel spoke in Berlin.', JSON.stringify(unit)).toPreserveEntities({ from, kinds: ['person', 'place'] })
       expect(failure(() => expect('Tim Cook and Angela Merkel spoke.').toPreserveEntities({ from, kinds: ['person', 'place'] }))).toContain('✗ "Berlin" (place): missing')
     }
+  })
+
+  // A source of distinct prose, which no deduplication shortens, is read by the linear name
+  // rules; the NLP library would take seconds.
+  test('a 256 KB source of distinct prose completes, its names read by the linear rules', { timeout: 20_000 }, () => {
+    const from = `${distinctProse(262_144, 3)} Angela Merkel spoke in Berlin.`
+    const output = `Talks in ${PLACE.join(', ')} and Berlin.`
+    expect(output).toPreserveEntities({ from, kinds: ['place'] })
+    expect(failure(() => expect(output.replace('Berlin', 'Bonn')).toPreserveEntities({ from, kinds: ['place'] }))).toContain('✗ "Berlin" (place): missing')
   })
 
   describe('the { from } form names entities as a reader does', () => {

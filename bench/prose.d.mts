@@ -1,0 +1,6 @@
+/** `length` characters of news-like prose in which no sentence repeats, the same for the same `seed`. */
+export function distinctProse(length: number, seed?: number): string
+/** The places the prose names. */
+export const PLACE: readonly string[]
+/** `length` characters of capitalised titles and names in random order, one endless run of capitalised words. */
+export function capitalisedRun(length: number, seed?: number): string
