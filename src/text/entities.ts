@@ -24,6 +24,8 @@ export interface FindEntityOptions {
    * @default false
    */
   capitalized?: boolean
+  /** Only an occurrence this accepts counts; the search goes on past the others. */
+  accept?: (found: EntityLocation) => boolean
 }
 
 // Two code units are read so that a letter outside the BMP is still seen whole.
@@ -34,6 +36,8 @@ const POSSESSIVE = "(?:'s|')?"
 const ACRONYM_ENDING = "(?:'s|'|s)?"
 const ACRONYM = /^\p{Lu}{2,}$/u
 const EXPANSION_GAP = '(?:\\s+(?:of|and|for|the|on|in|&|de|du|des|la|le|di|von|van|der))?\\s+'
+const PLURAL_ACRONYM = /^\p{Lu}{2,}s$/u
+const FUNCTION_WORD = "(?:and|for|the|of|on|in|with|from|into|de|du|des|la|le|di|von|van|der)(?![\\p{L}\\p{M}'’-])"
 // "Food & Drug Administration" is "Food and Drug Administration".
 const AMPERSAND = '(?:&|and)'
 
@@ -102,7 +106,10 @@ export class EntityHaystack {
     // skipping ahead to the first literal, which is most of the speed on large texts.
     for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {
       const whole = !leftBoundary || !ENDS_WITH_WORD_CHAR.test(haystack.slice(Math.max(0, m.index - 2), m.index))
-      if (whole && (!options.capitalized || STARTS_UPPER.test(m[0])) && (!acronym || this.#asAcronym(m[0]))) return this.#locate(m.index, m.index + m[0].length)
+      if (whole && (!options.capitalized || STARTS_UPPER.test(m[0])) && (!acronym || this.#asAcronym(m[0]))) {
+        const found = this.#locate(m.index, m.index + m[0].length)
+        if (options.accept === undefined || options.accept(found)) return found
+      }
       pattern.lastIndex = m.index + 1
     }
     return undefined
@@ -110,11 +117,17 @@ export class EntityHaystack {
 
   /**
    * Finds words written with capitals whose initials spell `acronym`, one short function
-   * word allowed between two of them: "Food and Drug Administration" for "FDA".
+   * word allowed between two of them: "Food and Drug Administration" for "FDA". A plural
+   * acronym is spelled out as its singular is ("ADRs"); one of three letters or more also
+   * with words in lower case after the first ("American depositary receipts"), each of
+   * three letters at least and none a function word, so that "a", "of" or "and" spell nothing.
    */
   findExpansion(acronym: string): EntityLocation | undefined {
-    if (!ACRONYM.test(acronym)) return undefined
-    const pattern = new RegExp([...acronym].map((letter) => `${escapeRegExp(letter)}[\\p{L}\\p{M}'’.-]*`).join(EXPANSION_GAP), 'gu')
+    const letters = ACRONYM.test(acronym) ? acronym : PLURAL_ACRONYM.test(acronym) ? acronym.slice(0, -1) : undefined
+    if (letters === undefined) return undefined
+    const word = (letter: string, i: number) =>
+      i > 0 && letters.length >= 3 ? `(?:${escapeRegExp(letter)}[\\p{L}\\p{M}'’.-]*|(?!${FUNCTION_WORD})${escapeRegExp(letter.toLowerCase())}[\\p{L}\\p{M}'’-]{2,})` : `${escapeRegExp(letter)}[\\p{L}\\p{M}'’.-]*`
+    const pattern = new RegExp([...letters].map(word).join(EXPANSION_GAP), 'gu')
     const haystack = this.#folded.folded
     for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {
       if (!ENDS_WITH_WORD_CHAR.test(haystack.slice(Math.max(0, m.index - 2), m.index))) return this.#locate(m.index, m.index + m[0].length)

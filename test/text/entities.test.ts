@@ -58,6 +58,14 @@ describe('EntityHaystack.find', () => {
     expect(new EntityHaystack('sunny in Los Angeles').findExpansion('Los Angeles')).toBeUndefined()
   })
 
+  test('findExpansion: a plural acronym, and one of three letters spelled in lower case after its first word', () => {
+    expect(new EntityHaystack('its Global depositary notes fell').findExpansion('GDNs')).toMatchObject({ text: 'Global depositary notes' })
+    expect(new EntityHaystack('Global Depositary Notes fell').findExpansion('GDN')).toMatchObject({ text: 'Global Depositary Notes' })
+    expect(new EntityHaystack('Global and new funds fell').findExpansion('GAN')).toBeUndefined()
+    expect(new EntityHaystack('Global of net funds fell').findExpansion('GON')).toBeUndefined()
+    expect(new EntityHaystack('Los angeles').findExpansion('LA')).toBeUndefined()
+  })
+
   test('respects word boundaries', () => {
     expect(find('Pineapple juice', 'Apple')).toBeUndefined()
     expect(find('Apples and pears', 'Apple')).toBeUndefined()
