@@ -213,7 +213,7 @@ describe('toPreserveEntities', () => {
     })
 
     test('an acronym of any kind, or in the plural, is kept by its expansion, also in lower case', () => {
-      const names = ['person', 'organization', 'place'] as const
+      const names: ['person', 'organization', 'place'] = ['person', 'organization', 'place']
       const from = 'The EMA approved it, Tom Bell said.'
       expect(failure(() => expect('The European Medicines Agency approved it.').not.toPreserveEntities({ from, kinds: names, minRatio: 0.5 }))).toMatch(/✓ "EMA" \(person\): found "European Medicines Agency" via expansion/)
       expect(failure(() => expect('The agency approved it.').toPreserveEntities({ from, kinds: names, minRatio: 0.5 }))).toContain('✗ "EMA" (person): missing')
@@ -222,7 +222,7 @@ describe('toPreserveEntities', () => {
     })
 
     test('a country is kept by its other names, demonyms and codes', () => {
-      const names = ['person', 'organization', 'place'] as const
+      const names: ['person', 'organization', 'place'] = ['person', 'organization', 'place']
       expect('The Chilean side beat Peru.').toPreserveEntities({ from: 'Chile beat Peru.', kinds: names })
       expect('Chile beat the Peruvians.').toPreserveEntities({ from: 'Chile beat Peru.', kinds: names })
       expect('1. Omar Haddad (MAR) 2. Ivo Petrov (BUL)').toPreserveEntities({ from: 'Moroccan Omar Haddad won ahead of Ivo Petrov of Bulgaria.', kinds: names })
@@ -239,7 +239,7 @@ describe('toPreserveEntities', () => {
     })
 
     test('a name after a demonym is kept when the name and the country are', () => {
-      const names = ['person', 'organization', 'place'] as const
+      const names: ['person', 'organization', 'place'] = ['person', 'organization', 'place']
       const summary = 'Visit Harbourside, historically Portuguese, for custard tarts.'
       expect(summary).toPreserveEntities({ from: 'Then walk to historically Portuguese Harbourside.', kinds: names })
       expect(failure(() => expect(summary.replace('Portuguese', 'Greek')).toPreserveEntities({ from: 'Then walk to historically Portuguese Harbourside.', kinds: names }))).toContain('missing')
