@@ -3,7 +3,7 @@ import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { acronymOf, EntityHaystack, extractEntities, type EntityKind, type EntityLocation, type SourceEntity } from '../src/text/entities.js'
 import { casingOf } from '../src/text/casing.js'
-import { findPlace, isDemonym } from '../src/text/countries.js'
+import { findOtherForm, type OtherFormMatch } from '../src/text/otherForms.js'
 import { ClaimIndex } from '../src/text/claims.js'
 import { extractNumbers } from '../src/text/numbers.js'
 import { lookalikes, showHidden } from '../src/text/fold.js'
@@ -38,7 +38,7 @@ interface Outcome {
   entity: string
   kind?: EntityKind
   /** `via` is the alias or surname that was found instead of the entity itself. */
-  found?: EntityLocation & { via?: string; by?: 'alias' | 'surname' | 'acronym' | 'expansion' | 'demonym' | 'code' | 'other name' }
+  found?: EntityLocation & { via?: string; by?: 'alias' | 'surname' | 'acronym' | 'expansion' | OtherFormMatch['by'] }
 }
 
 // An acronym names an organisation or place whatever kind the library gave it ("EMA" as a person).
@@ -71,15 +71,8 @@ function checkSourceEntity(haystack: EntityHaystack, claims: ClaimIndex | undefi
       const found = acronym !== undefined ? haystack.find(acronym, { caseSensitive: true }) : haystack.findExpansion(e.text)
       if (found) return { ...outcome, found: { ...found, via: acronym ?? found.text, by: acronym !== undefined ? 'acronym' : 'expansion' } }
     }
-    const place = findPlace(haystack, e.text, outputCased())
-    if (place) return { ...outcome, found: place }
-    // "Polish Greenpoint" is kept by "Greenpoint, historically Polish", "Dutchman Bram
-    // Kooistra" by "Dutch rider Bram Kooistra": the name and the country, each in any form.
-    const [first, ...rest] = e.text.split(/\s+/)
-    if (rest.length > 0 && isDemonym(first!)) {
-      const named = haystack.find(rest.join(' '), { caseSensitive })
-      if (named && (haystack.find(first!, { caseSensitive, capitalized: outputCased() }) ?? findPlace(haystack, first!, outputCased()))) return { ...outcome, found: { ...named, via: first!, by: 'demonym' } }
-    }
+    const other = findOtherForm(haystack, e.text, e.kind, outputCased(), caseSensitive)
+    if (other) return { ...outcome, found: other }
     return outcome
   }
   const match = claims!.support(e.claim)

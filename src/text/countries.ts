@@ -2,7 +2,7 @@
 // "American". Summaries and their sources often pick different ones (a results list writes
 // "(NED)" where the report says "Dutch"), so a country the output names is kept when the
 // source names the same country in any of its forms.
-import { COUNTRIES, REGIONS } from './countryData.js'
+import { COUNTRIES, OTHER_NAMES, REGIONS } from './countryData.js'
 import type { EntityHaystack, EntityLocation } from './entities.js'
 import { foldString } from './fold.js'
 
@@ -29,7 +29,7 @@ const push = (map: Map<string, PlaceForms[]>, key: string, place: PlaceForms) =>
 // A people noun takes -s ("Ugandans", "Danes"); an adjective in -sh, -ch, -ese or -ss does not.
 const pluralOf = (demonym: string) => (/(?:sh|ch|ese|ss|men|women|x)$/i.test(demonym) ? undefined : `${demonym}s`)
 
-for (const entry of [...COUNTRIES, ...REGIONS]) {
+for (const entry of [...COUNTRIES, ...REGIONS, ...OTHER_NAMES]) {
   const [names, demonyms, codes] = entry.split(' / ')
   const place: PlaceForms = { names: list(names), demonyms: list(demonyms), codes: (codes ?? '').split(/\s+/).filter((c) => c !== '') }
   for (const n of place.names) push(byName, key(n), place)

@@ -222,3 +222,9 @@ export const REGIONS: readonly string[] = [
   'Africa / African / ',
   'Asia / Asian / ',
 ]
+
+// Other names that have several common forms, each kept by any of them.
+export const OTHER_NAMES: readonly string[] = [
+  'First World War|World War I|World War One|WWI|WW1|Great War / / ',
+  'Second World War|World War II|World War Two|WWII|WW2 / / ',
+]

@@ -38,6 +38,9 @@ const ACRONYM = /^\p{Lu}{2,}$/u
 const EXPANSION_GAP = '(?:\\s+(?:of|and|for|the|on|in|&|de|du|des|la|le|di|von|van|der))?\\s+'
 const PLURAL_ACRONYM = /^\p{Lu}{2,}s$/u
 const FUNCTION_WORD = "(?:and|for|the|of|on|in|with|from|into|de|du|des|la|le|di|von|van|der)(?![\\p{L}\\p{M}'’-])"
+// Words of a name are apart by spaces or a line break, and a nickname in quotes is one
+// of them: "Bunny Shaw" is in 'Khadija "Bunny" Shaw'.
+const WORD_GAP = '["“”]?\\s+["“”]?'
 // "Food & Drug Administration" is "Food and Drug Administration".
 const AMPERSAND = '(?:&|and)'
 
@@ -58,7 +61,8 @@ function acronymPattern(word: string): string {
 function entityPattern(folded: string, caseSensitive: boolean): RegExp {
   const name = folded.trim()
   const words = name.split(/\s+/)
-  const body = words.map((w) => (w === '&' || /^and$/i.test(w) ? AMPERSAND : DOTTED.test(w) ? acronymPattern(w) : escapeRegExp(w))).join('\\s+')
+  const inner = (w: string, i: number) => (i < words.length - 1 && /s'?$/i.test(w) ? `${escapeRegExp(w.replace(/'$/, ''))}'?` : escapeRegExp(w))
+  const body = words.map((w, i) => (w === '&' || /^and$/i.test(w) ? AMPERSAND : DOTTED.test(w) ? acronymPattern(w) : inner(w, i))).join(WORD_GAP)
   const end = UNSPACED.test(name.slice(-2)) ? '' : `${ACRONYM.test(words[words.length - 1]!) ? ACRONYM_ENDING : POSSESSIVE}(?![\\p{L}\\p{N}])`
   return new RegExp(body + end, caseSensitive ? 'gu' : 'giu')
 }

@@ -6,6 +6,7 @@ import { loadNlp } from '../lazy.js'
 import { TextCache } from './cache.js'
 import { casingOf, type Casing } from './casing.js'
 import { foldString } from './fold.js'
+import { withoutFragments } from './fragments.js'
 import { isDate, nameKindOf, unlistedNames } from './unlisted.js'
 import { nlpChunks } from './nlpChunks.js'
 
@@ -181,7 +182,7 @@ function extract(text: string, casing: Casing): ExtractedName[] {
   // of "JetBlue Airways", "Chief Executive Tim Cook" for "Tim Cook").
   const words = new Set([...byName.keys()].flatMap((name) => name.split(/\s+/)))
   for (const name of unlistedNames(text)) if (!name.text.split(' ').some((w) => words.has(key(w)))) add(name.text, name.kind)
-  return withSurnames([...byName.values()])
+  return withSurnames(withoutFragments([...byName.values()], text))
 }
 
 const lastWord = (name: string) => name.split(/[\s-]+/).pop()!

@@ -238,6 +238,18 @@ describe('toPreserveEntities', () => {
       expect(failure(() => expect('Maria Lund spoke with an American-accented voice.').toPreserveEntities({ from, kinds: ['place', 'person'] }))).toContain('✗ "US" (place): missing')
     })
 
+    test('a company named in the output only by its email address is kept', () => {
+      const from = 'Tom Reed asked Harbour Light Bakery for bread.'
+      expect('To: orders@harbourlightbakery.co.uk\nPlease send bread. Tom Reed').toPreserveEntities({ from })
+      expect(failure(() => expect('To: orders@harbourlight.co.uk\nPlease send bread. Tom Reed').toPreserveEntities({ from }))).toContain('✗ "Harbour Light Bakery" (organization): missing')
+    })
+
+    test('a place is kept by the name of its people', () => {
+      const from = 'Ann Cole flew to New York.'
+      expect('Ann Cole met New Yorkers.').toPreserveEntities({ from })
+      expect(failure(() => expect('Ann Cole met new yorkers and Yorkers.').toPreserveEntities({ from }))).toContain('✗ "New York" (place): missing')
+    })
+
     test('a name after a demonym is kept when the name and the country are', () => {
       const names: ['person', 'organization', 'place'] = ['person', 'organization', 'place']
       const summary = 'Visit Harbourside, historically Portuguese, for custard tarts.'

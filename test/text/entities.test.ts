@@ -46,6 +46,16 @@ describe('EntityHaystack.find', () => {
     expect(find('let us go to the us open', 'US')?.text).toBe('us')
   })
 
+  test('a plural possessive inside a name, and a nickname in quotes, are part of the name as written', () => {
+    expect(find("lunch at the Sailors' Rest tonight", 'Sailors Rest')?.text).toBe("Sailors' Rest")
+    expect(find('lunch at the Sailors’ Rest tonight', "Sailors' Rest")?.text).toBe('Sailors’ Rest')
+    expect(find('lunch at the Sailors Rest tonight', "Sailors' Rest")?.text).toBe('Sailors Rest')
+    expect(find('a pass to Marco "Il Lupo" Ferri', 'Lupo Ferri')?.text).toBe('Lupo" Ferri')
+    expect(find('a pass to Marco “Il Lupo” Ferri', 'Il Lupo')?.text).toBe('Il Lupo')
+    expect(find("lunch at the Sailor's Rest", 'Sailors Rest')).toBeUndefined()
+    expect(find('a pass to Marco "Lupo", Ferri', 'Lupo Ferri')).toBeUndefined()
+  })
+
   test('an acronym matches its plural, a word does not', () => {
     expect(find('most CNNs use bias terms', 'CNN')?.text).toBe('CNNs')
     expect(find('Apples and pears', 'Apple')).toBeUndefined()
