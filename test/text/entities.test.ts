@@ -233,3 +233,13 @@ describe('extractEntities', () => {
     expect(extractNames(source.toLowerCase())).not.toBe(extractNames(source))
   })
 })
+
+describe('extractNames: parts of longer names', () => {
+  test('a part the text writes only inside a longer name is not a name of its own', () => {
+    const names = extractNames("Nora Lee emailed North Country Dairies to ask about the order; North Country Dairies' team replied.").map((n) => n.text)
+    expect(names).toContain('North Country Dairies')
+    expect(names).not.toContain('North Country')
+    expect(names).not.toContain('Dairies')
+  })
+})
+
