@@ -7,6 +7,7 @@ import { TextCache } from './cache.js'
 import { casingOf, type Casing } from './casing.js'
 import { foldString } from './fold.js'
 import { withoutFragments } from './fragments.js'
+import { withoutLeadingRole } from './roles.js'
 import { isDate, nameKindOf, unlistedNames } from './unlisted.js'
 import { nlpChunks } from './nlpChunks.js'
 
@@ -158,7 +159,11 @@ function extract(text: string, casing: Casing): ExtractedName[] {
   const byName = new Map<string, ExtractedName>()
   const add = (found: string, kind: NameKind) => {
     // "OverDrive/Libby" names two; a date ("Saturday", "November") names none.
-    for (const name of found.split('/')) if (name.trim() !== '' && !isDate(name)) addOne(name.trim(), kind)
+    for (const name of found.split('/')) {
+      if (name.trim() === '' || isDate(name)) continue
+      const bare = withoutLeadingRole(name.trim(), kind)
+      addOne(bare.text, bare.kind)
+    }
   }
   const addOne = (name: string, kind: NameKind) => {
     const held = byName.get(key(name))
@@ -191,14 +196,18 @@ const lastWord = (name: string) => name.split(/[\s-]+/).pop()!
 // the full name records its surname, unless two people share it.
 function withSurnames(names: ExtractedName[]): ExtractedName[] {
   const owners = new Map<string, ExtractedName[]>()
+  // "Mary Seacole … Mary nursed": a first name alone is the one person who has it, too.
+  const firstNames = new Map<string, number>()
   for (const n of names) {
     if (n.kind !== 'person' || !/\s/.test(n.text)) continue
     const surname = key(lastWord(n.text))
     owners.set(surname, [...(owners.get(surname) ?? []), n])
+    const first = key(n.text.split(/\s+/)[0]!)
+    firstNames.set(first, (firstNames.get(first) ?? 0) + 1)
   }
   const out: ExtractedName[] = []
   for (const n of names) {
-    if (n.kind === 'person' && !/\s/.test(n.text) && owners.get(key(n.text))?.length === 1) continue
+    if (n.kind === 'person' && !/\s/.test(n.text) && (owners.get(key(n.text))?.length === 1 || firstNames.get(key(n.text)) === 1)) continue
     const surname = lastWord(n.text)
     if (n.kind === 'person' && /\s/.test(n.text) && owners.get(key(surname))?.length === 1 && surname.length > 1) out.push({ ...n, surname })
     else out.push(n)

@@ -238,6 +238,12 @@ describe('toPreserveEntities', () => {
       expect(failure(() => expect('Maria Lund spoke with an American-accented voice.').toPreserveEntities({ from, kinds: ['place', 'person'] }))).toContain('✗ "US" (place): missing')
     })
 
+    test('a month, an honorific or a lone first name in the source is not an entity to keep', () => {
+      const from = 'Sales rose in March, Nora Lee said. Ms Helen Park agreed. Later, Nora left.'
+      expect('Nora Lee and Helen Park reported higher sales.').toPreserveEntities({ from })
+      expect(failure(() => expect('Nora Lee reported higher sales.').toPreserveEntities({ from }))).toContain('but 1 is missing: "Helen Park"')
+    })
+
     test('a company named in the output only by its email address is kept', () => {
       const from = 'Tom Reed asked Harbour Light Bakery for bread.'
       expect('To: orders@harbourlightbakery.co.uk\nPlease send bread. Tom Reed').toPreserveEntities({ from })

@@ -243,3 +243,34 @@ describe('extractNames: parts of longer names', () => {
   })
 })
 
+
+describe('extractNames: what is not a name, or not all of one', () => {
+  const texts = (text: string) => extractNames(text).map((n) => n.text)
+
+  test('months and holidays are dates, not names', () => {
+    expect(texts('Orders rose in March and again at Easter, Nora Lee said.')).toEqual(['Nora Lee'])
+    expect(texts('Nora Lee met Theresa May in Leeds.')).toContain('Theresa May')
+  })
+
+  test('an honorific, office or demonym before a name is not part of it, and leaves a person', () => {
+    expect(extractNames('The Italian Marco Rossi won. Councillor Sarah Jones spoke. Ms Ida Berg agreed.')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ text: 'Marco Rossi' }),
+        expect.objectContaining({ text: 'Sarah Jones', kind: 'person' }),
+        expect.objectContaining({ text: 'Ida Berg', kind: 'person' }),
+      ]),
+    )
+    expect(texts('Frenchman Paul Roux won.')).toContain('Paul Roux')
+    expect(extractNames('Ms Helen Park spoke.')).toEqual([expect.objectContaining({ text: 'Helen Park', kind: 'person' })])
+    expect(texts('Then Judge Ann Wells ruled and Cllr Tom Reed met her.')).toEqual(expect.arrayContaining(['Ann Wells', 'Tom Reed']))
+  })
+
+  test('a demonym that begins the name of an organisation stays', () => {
+    expect(texts('The British Medical Association and Swiss Federal Railways agreed.')).toEqual(expect.arrayContaining(['British Medical Association', 'Swiss Federal Railways']))
+  })
+
+  test('a first name alone after the full name is that person; shared by two, it stays', () => {
+    expect(texts('Grace Okoro was born in Lagos. Later, Grace moved to Leeds.')).not.toContain('Grace')
+    expect(texts('Grace Okoro and Grace Lind met. Later, Grace moved to Leeds.')).toContain('Grace')
+  })
+})
