@@ -29,14 +29,18 @@ const push = (map: Map<string, PlaceForms[]>, key: string, place: PlaceForms) =>
 // A people noun takes -s ("Ugandans", "Danes"); an adjective in -sh, -ch, -ese or -ss does not.
 const pluralOf = (demonym: string) => (/(?:sh|ch|ese|ss|men|women|x)$/i.test(demonym) ? undefined : `${demonym}s`)
 
+const regionWords = new Set<string>()
+
 for (const entry of [...COUNTRIES, ...REGIONS, ...OTHER_NAMES]) {
   const [names, demonyms, codes] = entry.split(' / ')
   const place: PlaceForms = { names: list(names), demonyms: list(demonyms), codes: (codes ?? '').split(/\s+/).filter((c) => c !== '') }
   for (const n of place.names) push(byName, key(n), place)
   for (const d of place.demonyms) {
-    push(byDemonym, key(d), place)
     const plural = pluralOf(d)
-    if (plural !== undefined) push(byDemonym, key(plural), place)
+    for (const form of plural === undefined ? [d] : [d, plural]) {
+      push(byDemonym, key(form), place)
+      if (REGIONS.includes(entry)) regionWords.add(key(form))
+    }
   }
   for (const c of place.codes) push(byCode, c, place)
 }
@@ -66,6 +70,15 @@ export function placesNamedBy(name: string): readonly PlaceForms[] {
 /** Whether `word` is a demonym or a region's adjective ("Polish", "Dutchman", "Nordic"). */
 export function isDemonym(word: string): boolean {
   return byDemonym.has(key(word))
+}
+
+/**
+ * Whether `word` is the adjective or people noun of a group of countries ("Scandinavian",
+ * "Europeans"): it describes, as "Nordic design" does, and names no one place.
+ */
+export function isRegionAdjective(word: string): boolean {
+  // "the Nordics" is the plural of an adjective and the name of the region.
+  return regionWords.has(key(word)) && !byName.has(key(word))
 }
 
 // Two-letter codes that are also English words: in a source, "IT" and "NO" name no country.

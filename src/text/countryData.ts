@@ -213,7 +213,7 @@ export const COUNTRIES: readonly string[] = [
 export const REGIONS: readonly string[] = [
   'Scandinavia / Scandinavian / ',
   'Nordic countries|Nordics|Nordic region / Nordic / ',
-  'Baltic states|Baltics / Baltic / ',
+  'Baltic states|Baltics / / ',
   'Balkans / Balkan / ',
   'Europe / European / ',
   'European Union|EU / / EU',

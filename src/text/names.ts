@@ -5,6 +5,7 @@
 import { loadNlp } from '../lazy.js'
 import { TextCache } from './cache.js'
 import { casingOf, type Casing } from './casing.js'
+import { isRegionAdjective } from './countries.js'
 import { foldString } from './fold.js'
 import { withoutFragments } from './fragments.js'
 import { withoutLeadingRole } from './roles.js'
@@ -160,7 +161,7 @@ function extract(text: string, casing: Casing): ExtractedName[] {
   const add = (found: string, kind: NameKind) => {
     // "OverDrive/Libby" names two; a date ("Saturday", "November") names none.
     for (const name of found.split('/')) {
-      if (name.trim() === '' || isDate(name)) continue
+      if (name.trim() === '' || isDate(name) || isRegionAdjective(name.trim())) continue
       const bare = withoutLeadingRole(name.trim(), kind)
       addOne(bare.text, bare.kind)
     }

@@ -244,6 +244,12 @@ describe('toPreserveEntities', () => {
       expect(failure(() => expect('Nora Lee reported higher sales.').toPreserveEntities({ from }))).toContain('but 1 is missing: "Helen Park"')
     })
 
+    test('the adjective of a group of countries describes and is no entity to keep; a country demonym still names its country', () => {
+      const names: ['person', 'organization', 'place'] = ['person', 'organization', 'place']
+      expect('Nora Lee sells lamps.').toPreserveEntities({ from: 'Nora Lee sells Scandinavian lamps to Europeans.', kinds: names })
+      expect(failure(() => expect('Nora Lee sells lamps.').toPreserveEntities({ from: 'Nora Lee sells Swedish lamps.', kinds: names }))).toContain('✗ "Swedish"')
+    })
+
     test('a company named in the output only by its email address is kept', () => {
       const from = 'Tom Reed asked Harbour Light Bakery for bread.'
       expect('To: orders@harbourlightbakery.co.uk\nPlease send bread. Tom Reed').toPreserveEntities({ from })

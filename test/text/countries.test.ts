@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { findPlace, isDemonym, placesNamedBy } from '../../src/text/countries.js'
+import { findPlace, isDemonym, isRegionAdjective, placesNamedBy } from '../../src/text/countries.js'
 import { EntityHaystack } from '../../src/text/entities.js'
 
 const find = (text: string, name: string, cased = true) => findPlace(new EntityHaystack(text), name, cased)
@@ -21,6 +21,11 @@ describe('placesNamedBy', () => {
 
   test('words that name no country or region', () => {
     for (const name of ['Greenpoint', 'Microsoft', 'Tim Cook', 'March']) expect(placesNamedBy(name), name).toEqual([])
+  })
+
+  test('isRegionAdjective: the adjective or people of a group of countries, not of one', () => {
+    for (const word of ['Scandinavian', 'Nordic', 'Europeans', 'Latin American']) expect(isRegionAdjective(word), word).toBe(true)
+    for (const word of ['Swedish', 'Nordics', 'Scandinavia', 'Baltic']) expect(isRegionAdjective(word), word).toBe(false)
   })
 
   test('isDemonym', () => {
