@@ -44,6 +44,9 @@ const NOT_AN_END = /^(?:\p{L}|.*\..*|mr|mrs|ms|dr|st|mt|ft|jr|sr|gen|sen|rep|gov
 const POSSESSIVE = /['’]s?$/i
 // "Apple Inc." is kept by an output that says "Apple"; "Martin Luther King Jr." by one
 // that says "Martin Luther King".
+// A possessive before one of these words is inside a name, not the end of one: "King's
+// College", "St Thomas' Hospital", "Writers' Museum" (but "Australia's Georgia Fenn" is two).
+const NAME_HEAD = /^(?:Hospital|Infirmary|College|University|School|Academy|Institute|Office|Cathedral|Church|Chapel|Abbey|Museum|Gallery|Library|Park|Gardens?|Square|Street|Road|Lane|Bridge|Town|Peak|Island|Bay|Hall|House|Market|Inn|Tavern|Carousel|Association|Society|Trust|Foundation|Centre|Center|Theatre|Theater|Stadium|Arena|Station|Airport|Harbour|Wharf|Quay)['’]?s?$/
 const LEGAL_FORM = /^(?:inc|incorporated|corp|corporation|ltd|limited|llc|plc|co|gmbh|ag|sa|nv)\.?$/i
 const GENERATION = /^(?:jr|sr|ii|iii|iv)\.?$/i
 const ARTICLE = /^(?:the|a|an)$/i
@@ -78,7 +81,8 @@ function splitList(terms: Term[]): Piece[] {
     pieces[pieces.length - 1]!.terms.push(term)
     // "Linda Ochoa (FBI …)": punctuation before the next word breaks as well as after this
     // one; a possessive ends a name ("Australia's Georgia Fenn").
-    if (LIST_BREAK.test(term.post) || LIST_BREAK.test(terms[i + 1]?.pre ?? '') || POSSESSIVE.test(term.text)) pieces.push({ terms: [], opensSentence: false })
+    const possessive = POSSESSIVE.test(term.text) && !NAME_HEAD.test(terms[i + 1]?.text ?? '')
+    if (LIST_BREAK.test(term.post) || LIST_BREAK.test(terms[i + 1]?.pre ?? '') || possessive) pieces.push({ terms: [], opensSentence: false })
     else if (SENTENCE_END.test(term.post) && !NOT_AN_END.test(term.text)) pieces.push({ terms: [], opensSentence: true })
   }
   return pieces.filter((p) => p.terms.length > 0)
@@ -100,7 +104,8 @@ function join(terms: Term[]): string {
 function cleanPiece(piece: Piece, kind: NameKind, casing: Casing): string | undefined {
   // A single word opening a sentence ("El Al. Previously, …") is a name only if known as one.
   if (piece.opensSentence && piece.terms.length === 1 && nameKindOf(piece.terms[0]!.text.replace(POSSESSIVE, '')) === undefined) return undefined
-  let terms = piece.terms.map((t) => ({ ...t, text: t.text.replace(POSSESSIVE, '') })).filter((t) => t.text !== '')
+  // A possessive inside a name is part of it ("King's College"); only the last word's is dropped.
+  let terms = piece.terms.map((t, i) => (i === piece.terms.length - 1 ? { ...t, text: t.text.replace(POSSESSIVE, '') } : t)).filter((t) => t.text !== '')
   const dropEnd = (drop: (t: Term) => boolean) => {
     while (terms.length > 0 && drop(terms[terms.length - 1]!)) terms = terms.slice(0, -1)
   }

@@ -274,3 +274,12 @@ describe('extractNames: what is not a name, or not all of one', () => {
     expect(texts('Grace Okoro and Grace Lind met. Later, Grace moved to Leeds.')).toContain('Grace')
   })
 })
+
+describe('extractNames: a possessive inside a name', () => {
+  test("before a word such as College or Hospital it is part of the name; elsewhere it ends one", () => {
+    expect(extractNames("Staff at King's College London spoke.").map((n) => n.text)).toContain("King's College")
+    const names = extractNames("Nurses met Apple's Tim Cook.").map((n) => n.text)
+    expect(names).toContain('Tim Cook')
+    expect(names).not.toContain("Apple's Tim Cook")
+  })
+})
