@@ -3,6 +3,7 @@ import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { acronymOf, EntityHaystack, extractEntities, type EntityKind, type EntityLocation, type SourceEntity } from '../src/text/entities.js'
 import { casingOf } from '../src/text/casing.js'
+import { findOtherForm, type OtherFormMatch } from '../src/text/otherForms.js'
 import { ClaimIndex } from '../src/text/claims.js'
 import { extractNumbers } from '../src/text/numbers.js'
 import { lookalikes, showHidden } from '../src/text/fold.js'
@@ -37,8 +38,11 @@ interface Outcome {
   entity: string
   kind?: EntityKind
   /** `via` is the alias or surname that was found instead of the entity itself. */
-  found?: EntityLocation & { via?: string; by?: 'alias' | 'surname' | 'acronym' | 'expansion' }
+  found?: EntityLocation & { via?: string; by?: 'alias' | 'surname' | 'acronym' | 'expansion' | OtherFormMatch['by'] }
 }
+
+// An acronym names an organisation or place whatever kind the library gave it ("EMA" as a person).
+const ACRONYM = /^\p{Lu}{2,}s?$/u
 
 const HINT = "Example: toPreserveEntities(['Apple', 'Tim Cook'], { aliases: { 'Tim Cook': ['Cook'] } }) or toPreserveEntities({ from: article, minRatio: 0.8 })."
 
@@ -62,11 +66,13 @@ function checkSourceEntity(haystack: EntityHaystack, claims: ClaimIndex | undefi
     }
     // An organisation or place is kept by its acronym written in capitals ("LA" for "Los
     // Angeles"), and an acronym by capitalised words with its initials.
-    if (e.kind === 'organization' || e.kind === 'place') {
+    if (e.kind === 'organization' || e.kind === 'place' || ACRONYM.test(e.text)) {
       const acronym = acronymOf(e.text)
       const found = acronym !== undefined ? haystack.find(acronym, { caseSensitive: true }) : haystack.findExpansion(e.text)
       if (found) return { ...outcome, found: { ...found, via: acronym ?? found.text, by: acronym !== undefined ? 'acronym' : 'expansion' } }
     }
+    const other = findOtherForm(haystack, e.text, e.kind, outputCased(), caseSensitive)
+    if (other) return { ...outcome, found: other }
     return outcome
   }
   const match = claims!.support(e.claim)

@@ -24,6 +24,8 @@ export interface FindEntityOptions {
    * @default false
    */
   capitalized?: boolean
+  /** Only an occurrence this accepts counts; the search goes on past the others. */
+  accept?: (found: EntityLocation) => boolean
 }
 
 // Two code units are read so that a letter outside the BMP is still seen whole.
@@ -34,6 +36,11 @@ const POSSESSIVE = "(?:'s|')?"
 const ACRONYM_ENDING = "(?:'s|'|s)?"
 const ACRONYM = /^\p{Lu}{2,}$/u
 const EXPANSION_GAP = '(?:\\s+(?:of|and|for|the|on|in|&|de|du|des|la|le|di|von|van|der))?\\s+'
+const PLURAL_ACRONYM = /^\p{Lu}{2,}s$/u
+const FUNCTION_WORD = "(?:and|for|the|of|on|in|with|from|into|de|du|des|la|le|di|von|van|der)(?![\\p{L}\\p{M}'’-])"
+// Words of a name are apart by spaces or a line break, and a nickname in quotes is one
+// of them: "Bunny Shaw" is in 'Khadija "Bunny" Shaw'.
+const WORD_GAP = '["“”]?\\s+["“”]?'
 // "Food & Drug Administration" is "Food and Drug Administration".
 const AMPERSAND = '(?:&|and)'
 
@@ -55,7 +62,8 @@ function acronymPattern(word: string): string {
 function entityPattern(folded: string, caseSensitive: boolean): RegExp {
   const name = folded.trim()
   const words = name.split(/\s+/)
-  const body = words.map((w) => (w === '&' || /^and$/i.test(w) ? AMPERSAND : DOTTED.test(w) ? acronymPattern(w) : escapeRegExp(w))).join('\\s+')
+  const inner = (w: string, i: number) => (i < words.length - 1 && /s'?$/i.test(w) ? `${escapeRegExp(w.replace(/'$/, ''))}'?` : escapeRegExp(w))
+  const body = words.map((w, i) => (w === '&' || /^and$/i.test(w) ? AMPERSAND : DOTTED.test(w) ? acronymPattern(w) : inner(w, i))).join(WORD_GAP)
   const end = UNSPACED.test(name.slice(-2)) ? '' : `${ACRONYM.test(words[words.length - 1]!) ? ACRONYM_ENDING : POSSESSIVE}(?![\\p{L}\\p{N}])`
   return new RegExp(body + end, caseSensitive ? 'gu' : 'giu')
 }
@@ -112,7 +120,10 @@ export class EntityHaystack {
     // skipping ahead to the first literal, which is most of the speed on large texts.
     for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {
       const whole = !leftBoundary || !ENDS_WITH_WORD_CHAR.test(haystack.slice(Math.max(0, m.index - 2), m.index))
-      if (whole && (!options.capitalized || STARTS_UPPER.test(m[0])) && (!acronym || this.#asAcronym(m[0]))) return this.#locate(m.index, m.index + m[0].length)
+      if (whole && (!options.capitalized || STARTS_UPPER.test(m[0])) && (!acronym || this.#asAcronym(m[0]))) {
+        const found = this.#locate(m.index, m.index + m[0].length)
+        if (options.accept === undefined || options.accept(found)) return found
+      }
       pattern.lastIndex = m.index + 1
     }
     return undefined
@@ -120,11 +131,17 @@ export class EntityHaystack {
 
   /**
    * Finds words written with capitals whose initials spell `acronym`, one short function
-   * word allowed between two of them: "Food and Drug Administration" for "FDA".
+   * word allowed between two of them: "Food and Drug Administration" for "FDA". A plural
+   * acronym is spelled out as its singular is ("ADRs"); one of three letters or more also
+   * with words in lower case after the first ("American depositary receipts"), each of
+   * three letters at least and none a function word, so that "a", "of" or "and" spell nothing.
    */
   findExpansion(acronym: string): EntityLocation | undefined {
-    if (!ACRONYM.test(acronym)) return undefined
-    const pattern = new RegExp([...acronym].map((letter) => `${escapeRegExp(letter)}[\\p{L}\\p{M}'’.-]*`).join(EXPANSION_GAP), 'gu')
+    const letters = ACRONYM.test(acronym) ? acronym : PLURAL_ACRONYM.test(acronym) ? acronym.slice(0, -1) : undefined
+    if (letters === undefined) return undefined
+    const word = (letter: string, i: number) =>
+      i > 0 && letters.length >= 3 ? `(?:${escapeRegExp(letter)}[\\p{L}\\p{M}'’.-]*|(?!${FUNCTION_WORD})${escapeRegExp(letter.toLowerCase())}[\\p{L}\\p{M}'’-]{2,})` : `${escapeRegExp(letter)}[\\p{L}\\p{M}'’.-]*`
+    const pattern = new RegExp([...letters].map(word).join(EXPANSION_GAP), 'gu')
     const haystack = this.#folded.folded
     for (let m = pattern.exec(haystack); m; m = pattern.exec(haystack)) {
       if (!ENDS_WITH_WORD_CHAR.test(haystack.slice(Math.max(0, m.index - 2), m.index))) return this.#locate(m.index, m.index + m[0].length)

@@ -5,7 +5,10 @@
 import { loadNlp } from '../lazy.js'
 import { TextCache } from './cache.js'
 import { casingOf, type Casing } from './casing.js'
+import { isRegionAdjective } from './countries.js'
 import { foldString } from './fold.js'
+import { withoutFragments } from './fragments.js'
+import { withoutLeadingRole } from './roles.js'
 import { isDate, nameKindOf, unlistedNames } from './unlisted.js'
 import { fastNames } from './fastNames.js'
 import { FAST_PATH_LIMIT, nlpChunks } from './nlpChunks.js'
@@ -42,6 +45,9 @@ const NOT_AN_END = /^(?:\p{L}|.*\..*|mr|mrs|ms|dr|st|mt|ft|jr|sr|gen|sen|rep|gov
 const POSSESSIVE = /['’]s?$/i
 // "Apple Inc." is kept by an output that says "Apple"; "Martin Luther King Jr." by one
 // that says "Martin Luther King".
+// A possessive before one of these words is inside a name, not the end of one: "King's
+// College", "St Thomas' Hospital", "Writers' Museum" (but "Australia's Georgia Fenn" is two).
+const NAME_HEAD = /^(?:Hospital|Infirmary|College|University|School|Academy|Institute|Office|Cathedral|Church|Chapel|Abbey|Museum|Gallery|Library|Park|Gardens?|Square|Street|Road|Lane|Bridge|Town|Peak|Island|Bay|Hall|House|Market|Inn|Tavern|Carousel|Association|Society|Trust|Foundation|Centre|Center|Theatre|Theater|Stadium|Arena|Station|Airport|Harbour|Wharf|Quay)['’]?s?$/
 const LEGAL_FORM = /^(?:inc|incorporated|corp|corporation|ltd|limited|llc|plc|co|gmbh|ag|sa|nv)\.?$/i
 const GENERATION = /^(?:jr|sr|ii|iii|iv)\.?$/i
 const ARTICLE = /^(?:the|a|an)$/i
@@ -76,7 +82,8 @@ function splitList(terms: Term[]): Piece[] {
     pieces[pieces.length - 1]!.terms.push(term)
     // "Linda Ochoa (FBI …)": punctuation before the next word breaks as well as after this
     // one; a possessive ends a name ("Australia's Georgia Fenn").
-    if (LIST_BREAK.test(term.post) || LIST_BREAK.test(terms[i + 1]?.pre ?? '') || POSSESSIVE.test(term.text)) pieces.push({ terms: [], opensSentence: false })
+    const possessive = POSSESSIVE.test(term.text) && !NAME_HEAD.test(terms[i + 1]?.text ?? '')
+    if (LIST_BREAK.test(term.post) || LIST_BREAK.test(terms[i + 1]?.pre ?? '') || possessive) pieces.push({ terms: [], opensSentence: false })
     else if (SENTENCE_END.test(term.post) && !NOT_AN_END.test(term.text)) pieces.push({ terms: [], opensSentence: true })
   }
   return pieces.filter((p) => p.terms.length > 0)
@@ -98,7 +105,8 @@ function join(terms: Term[]): string {
 function cleanPiece(piece: Piece, kind: NameKind, casing: Casing): string | undefined {
   // A single word opening a sentence ("El Al. Previously, …") is a name only if known as one.
   if (piece.opensSentence && piece.terms.length === 1 && nameKindOf(piece.terms[0]!.text.replace(POSSESSIVE, '')) === undefined) return undefined
-  let terms = piece.terms.map((t) => ({ ...t, text: t.text.replace(POSSESSIVE, '') })).filter((t) => t.text !== '')
+  // A possessive inside a name is part of it ("King's College"); only the last word's is dropped.
+  let terms = piece.terms.map((t, i) => (i === piece.terms.length - 1 ? { ...t, text: t.text.replace(POSSESSIVE, '') } : t)).filter((t) => t.text !== '')
   const dropEnd = (drop: (t: Term) => boolean) => {
     while (terms.length > 0 && drop(terms[terms.length - 1]!)) terms = terms.slice(0, -1)
   }
@@ -163,7 +171,11 @@ function extract(text: string, casing: Casing): ExtractedName[] {
   const byName = new Map<string, ExtractedName>()
   const add = (found: string, kind: NameKind) => {
     // "OverDrive/Libby" names two; a date ("Saturday", "November") names none.
-    for (const name of found.split('/')) if (name.trim() !== '' && !isDate(name)) addOne(name.trim(), kind)
+    for (const name of found.split('/')) {
+      if (name.trim() === '' || isDate(name) || isRegionAdjective(name.trim())) continue
+      const bare = withoutLeadingRole(name.trim(), kind)
+      addOne(bare.text, bare.kind)
+    }
   }
   const addOne = (name: string, kind: NameKind) => {
     const held = byName.get(key(name))
@@ -187,7 +199,7 @@ function extract(text: string, casing: Casing): ExtractedName[] {
   // of "JetBlue Airways", "Chief Executive Tim Cook" for "Tim Cook").
   const words = new Set([...byName.keys()].flatMap((name) => name.split(/\s+/)))
   for (const name of unlistedNames(distinct)) if (!name.text.split(' ').some((w) => words.has(key(w)))) add(name.text, name.kind)
-  return withSurnames([...byName.values()])
+  return withSurnames(withoutFragments([...byName.values()], distinct))
 }
 
 const lastWord = (name: string) => name.split(/[\s-]+/).pop()!
@@ -196,14 +208,18 @@ const lastWord = (name: string) => name.split(/[\s-]+/).pop()!
 // the full name records its surname, unless two people share it.
 export function withSurnames(names: ExtractedName[]): ExtractedName[] {
   const owners = new Map<string, ExtractedName[]>()
+  // "Mary Seacole … Mary nursed": a first name alone is the one person who has it, too.
+  const firstNames = new Map<string, number>()
   for (const n of names) {
     if (n.kind !== 'person' || !/\s/.test(n.text)) continue
     const surname = key(lastWord(n.text))
     owners.set(surname, [...(owners.get(surname) ?? []), n])
+    const first = key(n.text.split(/\s+/)[0]!)
+    firstNames.set(first, (firstNames.get(first) ?? 0) + 1)
   }
   const out: ExtractedName[] = []
   for (const n of names) {
-    if (n.kind === 'person' && !/\s/.test(n.text) && owners.get(key(n.text))?.length === 1) continue
+    if (n.kind === 'person' && !/\s/.test(n.text) && (owners.get(key(n.text))?.length === 1 || firstNames.get(key(n.text)) === 1)) continue
     const surname = lastWord(n.text)
     if (n.kind === 'person' && /\s/.test(n.text) && owners.get(key(surname))?.length === 1 && surname.length > 1) out.push({ ...n, surname })
     else out.push(n)

@@ -29,9 +29,12 @@ export function nameKindOf(word: string): NameKind | undefined {
 
 const DATE_TAG = /^(?:Month|WeekDay|Date|Duration)$/
 
-/** Whether every word of `name` is a month, a day or another date word ("Saturday", "November"). */
+// The word lists know "March" only as a verb, and holidays not at all.
+const DATE_WORD = /^(?:january|february|march|april|may|june|july|august|september|october|november|december|christmas|easter)$/i
+
+/** Whether every word of `name` is a month, a day, a holiday or another date word ("Saturday", "November", "March", "Christmas"). */
 export function isDate(name: string): boolean {
-  return name.split(/[\s–-]+/).every((w) => (tagsOf(w) ?? []).some((t) => DATE_TAG.test(t)))
+  return name.split(/[\s–-]+/).every((w) => DATE_WORD.test(w) || (tagsOf(w) ?? []).some((t) => DATE_TAG.test(t)))
 }
 
 // A legal form is part of a company's name, never a name alone.

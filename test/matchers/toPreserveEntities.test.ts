@@ -221,5 +221,62 @@ describe('toPreserveEntities', () => {
       expect(failure(() => expect('The Food and Drug Administration drafted it.').not.toPreserveEntities({ from: 'The FDA drafted it.', kinds: ['organization'] }))).toContain('✓ "FDA" (organization): found "Food and Drug Administration" via expansion "Food and Drug Administration" at line 1, column 5')
       expect(failure(() => expect('The agency drafted it.').toPreserveEntities({ from: 'The FDA drafted it.', kinds: ['organization'] }))).toContain('✗ "FDA" (organization): missing')
     })
+
+    test('an acronym of any kind, or in the plural, is kept by its expansion, also in lower case', () => {
+      const names: ['person', 'organization', 'place'] = ['person', 'organization', 'place']
+      const from = 'The EMA approved it, Tom Bell said.'
+      expect(failure(() => expect('The European Medicines Agency approved it.').not.toPreserveEntities({ from, kinds: names, minRatio: 0.5 }))).toMatch(/✓ "EMA" \(person\): found "European Medicines Agency" via expansion/)
+      expect(failure(() => expect('The agency approved it.').toPreserveEntities({ from, kinds: names, minRatio: 0.5 }))).toContain('✗ "EMA" (person): missing')
+      expect('Its American depositary shares fell.').toPreserveEntities({ from: 'Priya Nair said the ADSs fell.', kinds: names })
+      expect(failure(() => expect('Its American shares fell.').toPreserveEntities({ from: 'Priya Nair said the ADSs fell.', kinds: names }))).toContain('✗ "ADSs" (organization): missing')
+    })
+
+    test('a country is kept by its other names, demonyms and codes', () => {
+      const names: ['person', 'organization', 'place'] = ['person', 'organization', 'place']
+      expect('The Chilean side beat Peru.').toPreserveEntities({ from: 'Chile beat Peru.', kinds: names })
+      expect('Chile beat the Peruvians.').toPreserveEntities({ from: 'Chile beat Peru.', kinds: names })
+      expect('1. Omar Haddad (MAR) 2. Ivo Petrov (BUL)').toPreserveEntities({ from: 'Moroccan Omar Haddad won ahead of Ivo Petrov of Bulgaria.', kinds: names })
+      expect('Trials ran in the United States.').toPreserveEntities({ from: 'Trials ran in the US.', kinds: names })
+      expect(failure(() => expect('The Chilean side beat Bolivia.').toPreserveEntities({ from: 'Chile beat Peru.', kinds: names }))).toContain('✗ "Peru" (place): missing')
+      expect(failure(() => expect('1. Omar Haddad (ESP)').toPreserveEntities({ from: 'Omar Haddad of Morocco won.', kinds: names }))).toContain('✗ "Morocco" (place): missing')
+      expect('1. Omar Haddad (MAR)').toPreserveEntities({ from: 'Omar Haddad of Morocco won.', kinds: names })
+      expect(failure(() => expect('Chile beat the Peruvians.').not.toPreserveEntities({ from: 'Chile beat Peru.', kinds: names }))).toContain('✓ "Peru" (place): found "Peruvians" via demonym "Peruvians"')
+    })
+
+    test('a country is not kept by a demonym that describes an accent or style', () => {
+      const from = 'Trials ran in the US, Maria Lund said.'
+      expect(failure(() => expect('Maria Lund spoke with an American-accented voice.').toPreserveEntities({ from, kinds: ['place', 'person'] }))).toContain('✗ "US" (place): missing')
+    })
+
+    test('a month, an honorific or a lone first name in the source is not an entity to keep', () => {
+      const from = 'Sales rose in March, Nora Lee said. Ms Helen Park agreed. Later, Nora left.'
+      expect('Nora Lee and Helen Park reported higher sales.').toPreserveEntities({ from })
+      expect(failure(() => expect('Nora Lee reported higher sales.').toPreserveEntities({ from }))).toContain('but 1 is missing: "Helen Park"')
+    })
+
+    test('the adjective of a group of countries describes and is no entity to keep; a country demonym still names its country', () => {
+      const names: ['person', 'organization', 'place'] = ['person', 'organization', 'place']
+      expect('Nora Lee sells lamps.').toPreserveEntities({ from: 'Nora Lee sells Scandinavian lamps to Europeans.', kinds: names })
+      expect(failure(() => expect('Nora Lee sells lamps.').toPreserveEntities({ from: 'Nora Lee sells Swedish lamps.', kinds: names }))).toContain('✗ "Swedish"')
+    })
+
+    test('a company named in the output only by its email address is kept', () => {
+      const from = 'Tom Reed asked Harbour Light Bakery for bread.'
+      expect('To: orders@harbourlightbakery.co.uk\nPlease send bread. Tom Reed').toPreserveEntities({ from })
+      expect(failure(() => expect('To: orders@harbourlight.co.uk\nPlease send bread. Tom Reed').toPreserveEntities({ from }))).toContain('✗ "Harbour Light Bakery" (organization): missing')
+    })
+
+    test('a place is kept by the name of its people', () => {
+      const from = 'Ann Cole flew to New York.'
+      expect('Ann Cole met New Yorkers.').toPreserveEntities({ from })
+      expect(failure(() => expect('Ann Cole met new yorkers and Yorkers.').toPreserveEntities({ from }))).toContain('✗ "New York" (place): missing')
+    })
+
+    test('a name after a demonym is kept when the name and the country are', () => {
+      const names: ['person', 'organization', 'place'] = ['person', 'organization', 'place']
+      const summary = 'Visit Harbourside, historically Portuguese, for custard tarts.'
+      expect(summary).toPreserveEntities({ from: 'Then walk to historically Portuguese Harbourside.', kinds: names })
+      expect(failure(() => expect(summary.replace('Portuguese', 'Greek')).toPreserveEntities({ from: 'Then walk to historically Portuguese Harbourside.', kinds: names }))).toContain('missing')
+    })
   })
 })

@@ -46,6 +46,16 @@ describe('EntityHaystack.find', () => {
     expect(find('let us go to the us open', 'US')?.text).toBe('us')
   })
 
+  test('a plural possessive inside a name, and a nickname in quotes, are part of the name as written', () => {
+    expect(find("lunch at the Sailors' Rest tonight", 'Sailors Rest')?.text).toBe("Sailors' Rest")
+    expect(find('lunch at the Sailors’ Rest tonight', "Sailors' Rest")?.text).toBe('Sailors’ Rest')
+    expect(find('lunch at the Sailors Rest tonight', "Sailors' Rest")?.text).toBe('Sailors Rest')
+    expect(find('a pass to Marco "Il Lupo" Ferri', 'Lupo Ferri')?.text).toBe('Lupo" Ferri')
+    expect(find('a pass to Marco “Il Lupo” Ferri', 'Il Lupo')?.text).toBe('Il Lupo')
+    expect(find("lunch at the Sailor's Rest", 'Sailors Rest')).toBeUndefined()
+    expect(find('a pass to Marco "Lupo", Ferri', 'Lupo Ferri')).toBeUndefined()
+  })
+
   test('an acronym matches its plural, a word does not', () => {
     expect(find('most CNNs use bias terms', 'CNN')?.text).toBe('CNNs')
     expect(find('Apples and pears', 'Apple')).toBeUndefined()
@@ -56,6 +66,14 @@ describe('EntityHaystack.find', () => {
     expect(new EntityHaystack('sunny in Los Angeles').findExpansion('LA')?.text).toBe('Los Angeles')
     expect(new EntityHaystack('food and drug administration').findExpansion('FDA')).toBeUndefined()
     expect(new EntityHaystack('sunny in Los Angeles').findExpansion('Los Angeles')).toBeUndefined()
+  })
+
+  test('findExpansion: a plural acronym, and one of three letters spelled in lower case after its first word', () => {
+    expect(new EntityHaystack('its Global depositary notes fell').findExpansion('GDNs')).toMatchObject({ text: 'Global depositary notes' })
+    expect(new EntityHaystack('Global Depositary Notes fell').findExpansion('GDN')).toMatchObject({ text: 'Global Depositary Notes' })
+    expect(new EntityHaystack('Global and new funds fell').findExpansion('GAN')).toBeUndefined()
+    expect(new EntityHaystack('Global of net funds fell').findExpansion('GON')).toBeUndefined()
+    expect(new EntityHaystack('Los angeles').findExpansion('LA')).toBeUndefined()
   })
 
   test('respects word boundaries', () => {
@@ -213,5 +231,55 @@ describe('extractEntities', () => {
     const source = 'Tim Cook met Satya Nadella in Seattle.'
     expect(extractNames(source)).toBe(extractNames(source))
     expect(extractNames(source.toLowerCase())).not.toBe(extractNames(source))
+  })
+})
+
+describe('extractNames: parts of longer names', () => {
+  test('a part the text writes only inside a longer name is not a name of its own', () => {
+    const names = extractNames("Nora Lee emailed North Country Dairies to ask about the order; North Country Dairies' team replied.").map((n) => n.text)
+    expect(names).toContain('North Country Dairies')
+    expect(names).not.toContain('North Country')
+    expect(names).not.toContain('Dairies')
+  })
+})
+
+
+describe('extractNames: what is not a name, or not all of one', () => {
+  const texts = (text: string) => extractNames(text).map((n) => n.text)
+
+  test('months and holidays are dates, not names', () => {
+    expect(texts('Orders rose in March and again at Easter, Nora Lee said.')).toEqual(['Nora Lee'])
+    expect(texts('Nora Lee met Theresa May in Leeds.')).toContain('Theresa May')
+  })
+
+  test('an honorific, office or demonym before a name is not part of it, and leaves a person', () => {
+    expect(extractNames('The Italian Marco Rossi won. Councillor Sarah Jones spoke. Ms Ida Berg agreed.')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ text: 'Marco Rossi' }),
+        expect.objectContaining({ text: 'Sarah Jones', kind: 'person' }),
+        expect.objectContaining({ text: 'Ida Berg', kind: 'person' }),
+      ]),
+    )
+    expect(texts('Frenchman Paul Roux won.')).toContain('Paul Roux')
+    expect(extractNames('Ms Helen Park spoke.')).toEqual([expect.objectContaining({ text: 'Helen Park', kind: 'person' })])
+    expect(texts('Then Judge Ann Wells ruled and Cllr Tom Reed met her.')).toEqual(expect.arrayContaining(['Ann Wells', 'Tom Reed']))
+  })
+
+  test('a demonym that begins the name of an organisation stays', () => {
+    expect(texts('The British Medical Association and Swiss Federal Railways agreed.')).toEqual(expect.arrayContaining(['British Medical Association', 'Swiss Federal Railways']))
+  })
+
+  test('a first name alone after the full name is that person; shared by two, it stays', () => {
+    expect(texts('Grace Okoro was born in Lagos. Later, Grace moved to Leeds.')).not.toContain('Grace')
+    expect(texts('Grace Okoro and Grace Lind met. Later, Grace moved to Leeds.')).toContain('Grace')
+  })
+})
+
+describe('extractNames: a possessive inside a name', () => {
+  test("before a word such as College or Hospital it is part of the name; elsewhere it ends one", () => {
+    expect(extractNames("Staff at King's College London spoke.").map((n) => n.text)).toContain("King's College")
+    const names = extractNames("Nurses met Apple's Tim Cook.").map((n) => n.text)
+    expect(names).toContain('Tim Cook')
+    expect(names).not.toContain("Apple's Tim Cook")
   })
 })
