@@ -19,8 +19,10 @@ export type { ClaimKind, NumericClaim } from './numericClaim.js'
 export interface ExtractOptions {
   /**
    * Also return the numbers stated by ordinal words ("sixth", "twenty-first"; "first" and
-   * "second" are left out) and multipliers ("twice", "both", "trio"), marked `implied`:
-   * what a source supports, not what an output claims.
+   * "second" are left out), multipliers ("twice", "both", "trio"), spoken prices and a
+   * bare "one" in a tally, marked `implied`, and give a bare number the scale of a
+   * like-sized figure just before it as its `alternative` ("thirty million, below the
+   * thirty four we guided"): what a source supports, not what an output claims.
    * @default false
    */
   implied?: boolean
