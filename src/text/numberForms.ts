@@ -123,3 +123,13 @@ export function inheritScales(text: string, claims: readonly Claim[]): void {
     if (like && headNoun(text, c.index + c.text.length) === '') c.alternative = c.value * like.scale
   }
 }
+
+// "one" or "a single" before the noun it counts ("one objector", "a single episode"), but
+// not the pronoun ("one of them", "the one that", "one another") nor an idiom ("one day").
+export const ONE_COUNT = /\b((?:a|one)\s+single|one)\s+(?!(?:of|another|or|and|by|to|in|on|at|for|day|time|way|thing|more|less|which|that|who|is|was|has|had|would|will|can|could|should|must|too|else)\b)[a-z]{3,}\b/gi
+const DETERMINER_BEFORE = /\b(?:the|this|that|each|every|any|no|which|another|someone|anyone|everyone|last|next|little|big|new|old|right|wrong|same|other)\s+$/i
+
+/** Whether the {@link ONE_COUNT} match at `i` counts something, rather than standing for a noun. */
+export function countsOne(text: string, i: number): boolean {
+  return /^(?:a|one)\s+single/i.test(text.slice(i, i + 11)) || !DETERMINER_BEFORE.test(text.slice(Math.max(0, i - 12), i))
+}

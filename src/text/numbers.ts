@@ -2,7 +2,7 @@ import { foldText } from './fold.js'
 import { CARDINAL_WORD, DAY_WORD, DIGIT_WORD, dayWordValue, IMPLIED, impliedValue, SCALES } from './numberWords.js'
 import { inName, namesWord } from './numberNames.js'
 import { Claim, type ClaimKind, type NumericClaim } from './numericClaim.js'
-import { inheritScales, linkRanges, otherReading, tallies, tallySide } from './numberForms.js'
+import { countsOne, inheritScales, linkRanges, ONE_COUNT, otherReading, tallies, tallySide } from './numberForms.js'
 import { alternation } from './regex.js'
 import { joinsSign } from './sign.js'
 import { FRACTION_WORDS, fractionWordValue, readSpoken } from './spoken.js'
@@ -240,7 +240,7 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
       // a source's tally it states the count.
       const side = text.slice(from, to)
       const one = /^one$/i.test(side)
-      if (!one || options.implied) claim(side, from, 'number', tallySide(side), '', undefined, false, one ? 'tally' : undefined).tally = true
+      if (!one || options.implied) claim(side, from, 'number', tallySide(side), '', undefined, false, one ? 'one' : undefined).tally = true
     }
   }
 
@@ -331,6 +331,11 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
   }
 
   if (options.implied) {
+    ONE_COUNT.lastIndex = 0
+    for (let m = ONE_COUNT.exec(text); m; m = ONE_COUNT.exec(text)) {
+      const end = m.index + m[1]!.length
+      if (!overlaps(m.index, end) && countsOne(text, m.index)) claim(m[1]!, m.index, 'number', 1, '', undefined, false, 'one')
+    }
     IMPLIED.lastIndex = 0
     for (let m = IMPLIED.exec(text); m; m = IMPLIED.exec(text)) {
       if (overlaps(m.index, m.index + m[0].length) || namesWord(text, m.index, m.index + m[0].length)) continue

@@ -3,12 +3,13 @@ import { type Bound, boundAround, contextAround } from './qualifiers.js'
 import { besideDecrease } from './sign.js'
 
 /**
- * How an implied number is stated: an ordinal, a multiplier, a spoken price, or a bare
- * "one" that is a side of a tally ("eleven votes to one").
+ * How an implied number is stated: an ordinal, a multiplier, a spoken price, or a "one"
+ * that counts something, which an output would not be taken to claim ("one objector",
+ * "a single episode", "eleven votes to one").
  */
-export type Implied = 'ordinal' | 'multiplier' | 'spoken' | 'tally'
+export type Implied = 'ordinal' | 'multiplier' | 'spoken' | 'one'
 
-const FORMS: readonly (Implied | undefined)[] = [undefined, undefined, 'ordinal', 'multiplier', 'spoken', 'tally']
+const FORMS: readonly (Implied | undefined)[] = [undefined, undefined, 'ordinal', 'multiplier', 'spoken', 'one']
 const BOUNDS: readonly Bound[] = ['above', 'atLeast', 'below', 'atMost', 'about']
 
 /** What a numeric claim states. */

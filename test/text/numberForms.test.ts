@@ -123,6 +123,18 @@ describe('tallies written two ways', () => {
   })
 })
 
+describe('"one" and "a single" in a source', () => {
+  test('a "one" that counts a noun supports 1, and a pronoun or an idiom does not', () => {
+    expect(supported('1 complaint', 'We received one complaint about the noise.')).toBe(true)
+    expect(supported('1 stop', 'The tour makes a single stop in Leeds.')).toBe(true)
+    expect(supported('1 complaint', 'One of the complaints was about noise.')).toBe(false)
+    expect(supported('1 complaint', 'This is the one that mattered.')).toBe(false)
+    expect(supported('1 visit', 'One day we will visit.')).toBe(false)
+    expect(supported('2 complaints', 'We received one complaint about the noise.')).toBe(false)
+    expect(supported('1 complaint', 'We received one complaint about the noise.', { derived: false })).toBe(false)
+  })
+})
+
 describe('a direction said in words for a minus sign', () => {
   test('a decrease verb with its object before "by" meets a negative figure', () => {
     expect(supported('the drug cut blood pressure by 6.1 mmHg', 'Change in blood pressure: −6.1 mmHg.')).toBe(true)
