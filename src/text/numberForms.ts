@@ -7,24 +7,32 @@ import { headNoun } from './qualifiers.js'
 import { alternation } from './regex.js'
 
 // A lone "m" right after a number is a million ("17m units") as often as metres or
-// minutes ("a 5.68m jump"), so the claim states either. Basis points are hundredths of a
-// percentage point: "25bp" is 0.25 points.
+// minutes ("a 5.68m jump"), so the claim states either.
 const SCALE_LETTER = /m(?![\p{L}\p{N}])/uy
+// Basis points are hundredths of a percentage point: "25bp" is 0.25 points. Reading one
+// as the other is a derivation (a source reading), as a reader converts units.
 const BASIS_POINTS = /[\s-]?(?:bps?|basis[\s-]+points?)(?![\p{L}\p{N}])/uy
+const POINTS = /\s?(?:percentage[\s-]+)?points?(?![\p{L}\p{N}])/uy
 
 /**
- * The other value a number without a scale states, read from the characters after it
- * (`end` in `text`): a million for "17m", a hundredth for "25bp"; `undefined` if none.
+ * The other value a number without a scale states, read from `written` and the characters
+ * after it (`end` in `text`): a million for "17m"; in a source (`implied`), percentage
+ * points for basis points ("25bp" as 0.25) and the reverse ("0.25 points" as 25).
+ * `undefined` if none.
  */
-export function otherReading(text: string, end: number, value: number, unit: string): number | undefined {
+export function otherReading(text: string, end: number, value: number, unit: string, written: string, implied: boolean): number | undefined {
   const next = text.charCodeAt(end)
   if (next === 0x6d && unit === '') {
     SCALE_LETTER.lastIndex = end
     if (SCALE_LETTER.test(text)) return value * 1e6
   }
+  if (!implied) return undefined
+  if (unit === '%') return /points?$/i.test(written) ? value * 100 : undefined
   if (next === 0x62 || next === 0x20 || next === 0x2d) {
     BASIS_POINTS.lastIndex = end
     if (BASIS_POINTS.test(text)) return value / 100
+    POINTS.lastIndex = end
+    if (unit === '' && POINTS.test(text)) return value * 100
   }
   return undefined
 }

@@ -308,7 +308,7 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     const kind: ClaimKind = unit === '%' ? 'percent' : unit ? 'money' : !scale && !negative && /^[12]\d{3}$/.test(digits) ? 'year' : 'number'
     take(start, start + written.length)
     const made = claim(written, start, kind, value, unit, undefined, joinedAt.has(m.index) && !unit && !scale, undefined, ordinal)
-    if (!scale && !power) made.alternative = otherReading(text, start + written.length, value, unit)
+    if (!scale && !power) made.alternative = otherReading(text, start + written.length, value, unit, written, options.implied === true)
     NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
   }
 
@@ -318,7 +318,9 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     if (overlaps(m.index, end)) continue
     const { value, unit } = fractionWordValue(m)
     take(m.index, end)
-    claim(m[0], m.index, unit === '%' ? 'percent' : 'number', value, unit)
+    const made = claim(m[0], m.index, unit === '%' ? 'percent' : 'number', value, unit)
+    // "a quarter-point cut" is a 25bp cut, as "25bp" is a quarter point.
+    if (options.implied && /point$/i.test(m[0])) made.alternative = value * 100
   }
 
   WORDS.lastIndex = 0

@@ -91,6 +91,9 @@ describe('scales written as letters, words or after a hyphen', () => {
     expect(supported('a 50bp cut', 'a cut of half a percentage point')).toBe(true)
     expect(supported('a half-point cut', 'analysts expect a 50-basis-point cut')).toBe(true)
     expect(supported('a 50bp cut', 'the bank made a quarter-point cut')).toBe(false)
+    // Converting the unit is a derivation, as the reader does it.
+    expect(supported('a 25bp hike', 'the bank made a quarter-point hike', { derived: false })).toBe(false)
+    expect(supported('a quarter-point hike', 'the bank made a quarter-point hike', { derived: false })).toBe(true)
   })
 
   test('the first figure of a range takes the scale written after the second', () => {
