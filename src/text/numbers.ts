@@ -71,8 +71,9 @@ const ORDINAL_SUFFIX = /(?:st|nd|rd|th)(?![A-Za-z\d])/y
 // Vulgar fractions, alone or after a whole number ("½", "2¾"); NFKC spells each as "1⁄2".
 const FRACTION = /[¼½¾⅐-⅞↉]/g
 const PREFIX = new RegExp(`(?:(?:(?:US|A|C|NZ|HK)?\\$|[€£¥₹₩]) ?|(?<![A-Za-z])(?:${CODES}) ?)$`)
-// A lone "m" is a million only after a currency ("$2.6 m", "£3m"); elsewhere it is more
-// often metres or minutes ("a 5.68m jump"). "M", "mn" and the words stay scales anywhere.
+// A lone "m" is a million only after a currency ("$2.6 m", "£3m"); elsewhere it may be
+// metres or minutes ("a 5.68m jump"), so a million is only its other reading
+// (numberForms.ts). "M", "mn" and the words stay scales anywhere, after a hyphen too.
 const suffix = (letters: string, space: string) =>
   new RegExp(String.raw`(?:(${space}(?:mln|mn|bn|tn|MM|${letters})|\s(?:mln|mn|bn|tn))(?![\p{L}\p{N}])|[\s-]?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`, 'uy')
 const SUFFIX = suffix('[kKMbBT]', '')
