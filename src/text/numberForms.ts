@@ -104,6 +104,8 @@ export function tallySide(side: string): number {
   return lower === 'nil' ? 0 : /^\d+$/.test(lower) ? Number(lower) : parseWords(lower)
 }
 
+const SENTENCE_END = /[.!?](?:\s|$)|\n/
+
 /** How far after a figure with a scale a bare number may take that scale, in characters. */
 export const ELIDED_SCALE_REACH = 400
 
@@ -117,8 +119,12 @@ export function inheritScales(text: string, claims: readonly Claim[]): void {
   // The last few figures with a scale, latest first: a bare number takes the scale of the
   // nearest one of a like size ("two point three" after "310 thousand" and "2.4 million").
   const recent: { at: number; mantissa: number; scale: number }[] = []
+  let points: Claim | undefined
   for (const c of claims) {
-    if (c.implied || (c.kind !== 'number' && c.kind !== 'money')) continue
+    if (c.implied) continue
+    // A figure in percentage points lends its unit to a bare figure of its sentence.
+    if (c.unit === '%' && /points?$/i.test(c.text)) points = c
+    if (c.kind !== 'number' && c.kind !== 'money') continue
     const own = scaleOf(c)
     if (own >= 1000) {
       recent.unshift({ at: c.index, mantissa: Math.abs(c.value / own), scale: own })
@@ -128,7 +134,12 @@ export function inheritScales(text: string, claims: readonly Claim[]): void {
     if (c.kind !== 'number' || c.unit !== '' || c.joined || c.tally || c.ordinal || c.alternative !== undefined || c.value === 0) continue
     const v = Math.abs(c.value)
     const like = recent.find((r) => c.index - r.at <= ELIDED_SCALE_REACH && v <= r.mantissa * 10 && v >= r.mantissa / 10)
-    if (like && headNoun(text, c.index + c.text.length) === '') c.alternative = c.value * like.scale
+    if (headNoun(text, c.index + c.text.length) !== '') continue
+    if (like) c.alternative = c.value * like.scale
+    else if (points && c.index - points.index <= ELIDED_SCALE_REACH && v <= Math.abs(points.value) * 10 && v >= Math.abs(points.value) / 10 && !SENTENCE_END.test(text.slice(points.index, c.index))) {
+      c.alternative = c.value
+      c.alternativeUnit = '%'
+    }
   }
 }
 

@@ -62,6 +62,11 @@ export interface NumericClaim {
    */
   readonly alternative?: number
   /**
+   * The unit of {@link alternative} when it is not `unit`: in a source, a bare "−0.43"
+   * after "0.61 percentage points" in the same sentence is also −0.43 points.
+   */
+  readonly alternativeUnit?: string
+  /**
    * Set on a side of a tally written with words ("7 votes to 4", "three nil"): it is
    * supported by a side of a score (`7-4`) as well as by the plain number.
    */
@@ -97,6 +102,7 @@ export class Claim implements NumericClaim {
   // Set by the reader after the claim is made, when a later look at the text (a range, a
   // scale letter) finds a second value the writing states.
   alternative?: number
+  alternativeUnit?: string
   tally?: boolean
   readonly #scanned: string
   readonly #start: number
@@ -158,9 +164,9 @@ export class Claim implements NumericClaim {
   }
 
   /** The same claim read as `value`: what {@link asReading} makes of a claim. */
-  withValue(value: number): Claim {
-    const kind = this.kind === 'year' ? 'number' : this.kind
-    return new Claim(this.text, this.index, kind, value, this.unit, this.date, this.#scanned, this.#start, this.#end, this.joined, this.implied, this.ordinal)
+  withValue(value: number, unit = this.unit): Claim {
+    const kind = unit === '%' ? 'percent' : this.kind === 'year' ? 'number' : this.kind
+    return new Claim(this.text, this.index, kind, value, unit, this.date, this.#scanned, this.#start, this.#end, this.joined, this.implied, this.ordinal)
   }
 
   toJSON(): NumericClaim {
@@ -176,9 +182,10 @@ export class Claim implements NumericClaim {
 export function asReading(claim: NumericClaim): NumericClaim | undefined {
   const value = claim.alternative
   if (value === undefined) return undefined
-  if (claim instanceof Claim) return claim.withValue(value)
-  const kind = claim.kind === 'year' ? 'number' : claim.kind
-  const { alternative: _, ...rest } = claim
-  return { ...rest, kind, value, key: keyOf(kind, value, claim.unit, claim.date) }
+  const unit = claim.alternativeUnit ?? claim.unit
+  if (claim instanceof Claim) return claim.withValue(value, unit)
+  const kind = unit === '%' ? 'percent' : claim.kind === 'year' ? 'number' : claim.kind
+  const { alternative: _, alternativeUnit: __, ...rest } = claim
+  return { ...rest, kind, value, unit, key: keyOf(kind, value, unit, claim.date) }
 }
 

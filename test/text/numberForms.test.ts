@@ -168,6 +168,15 @@ describe('a scale written once for several figures of a source', () => {
     expect(supported('£52m capex', 'capex was about fifty million, a little below the fifty two we planned')).toBe(true)
   })
 
+  test('a bare figure in the sentence of a figure in percentage points is in points too', () => {
+    const abstract = 'Scores fell by 0.52 percentage points with the drug and 0.11 points with placebo (difference −0.41; p=0.01).'
+    expect(supported('the drug lowered scores by 0.41 percentage points more', abstract)).toBe(true)
+    expect(supported('the drug lowered scores by 0.41 percentage points more', abstract, { derived: false })).toBe(false)
+    expect(supported('the drug lowered scores by 0.41 percentage points more', 'Scores fell by 0.52 percentage points. The gap was −0.41.')).toBe(false)
+    expect(supported('the drug lowered scores by 0.41 percentage points more', 'Scores fell by 0.52 percentage points; the gap was −0.41.')).toBe(true)
+    expect(supported('a 0.41% gap', 'Prices rose 0.4%, and the index hit 0.41 later.')).toBe(false)
+  })
+
   test('a number with its own noun, of another size, or far away keeps its value', () => {
     expect(supported('$12m', 'revenue of 40 million dollars across 12 stores')).toBe(false)
     expect(supported('$900m', 'revenue of 40 million dollars, up from 900 last year')).toBe(false)
