@@ -152,13 +152,3 @@ const DETERMINER_BEFORE = /\b(?:the|this|that|each|every|any|no|which|another|so
 export function countsOne(text: string, i: number): boolean {
   return /^(?:a|one)\s+single/i.test(text.slice(i, i + 11)) || !DETERMINER_BEFORE.test(text.slice(Math.max(0, i - 12), i))
 }
-
-// "an hour", "a week": one of a unit of time or distance, when it is not the rate of
-// another figure ("twice a day", "60 km an hour", "an hour a day", "per year").
-export const ONE_MEASURE = /\ban?\s+(?:hour|minute|day|week|fortnight|month|year|decade|century|mile|kilometre|kilometer|metre|meter)\b/gi
-const RATE_BEFORE = /(?:\d\s*|\b(?:once|twice|thrice|times|per|every|each|km|kms|miles?|hours?|minutes?|days?|weeks?|months?|years?|mph|half|quarter)\s+)$/i
-
-/** Whether the {@link ONE_MEASURE} match at `i` states one of its unit, rather than a rate. */
-export function measuresOne(text: string, i: number): boolean {
-  return !RATE_BEFORE.test(text.slice(Math.max(0, i - 12), i))
-}

@@ -2,7 +2,7 @@ import { foldText } from './fold.js'
 import { CARDINAL_WORD, DAY_WORD, DIGIT_WORD, dayWordValue, IMPLIED, impliedValue, SCALES } from './numberWords.js'
 import { inName, namesWord } from './numberNames.js'
 import { Claim, type ClaimKind, type NumericClaim } from './numericClaim.js'
-import { countsOne, inheritScales, linkRanges, measuresOne, ONE_COUNT, ONE_MEASURE, otherReading, tallies, tallySide } from './numberForms.js'
+import { countsOne, inheritScales, linkRanges, ONE_COUNT, otherReading, tallies, tallySide } from './numberForms.js'
 import { alternation } from './regex.js'
 import { joinsSign } from './sign.js'
 import { FRACTION_WORDS, fractionWordValue, readSpoken } from './spoken.js'
@@ -338,10 +338,6 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     for (let m = ONE_COUNT.exec(text); m; m = ONE_COUNT.exec(text)) {
       const end = m.index + m[1]!.length
       if (!overlaps(m.index, end) && countsOne(text, m.index)) claim(m[1]!, m.index, 'number', 1, '', undefined, false, 'one')
-    }
-    ONE_MEASURE.lastIndex = 0
-    for (let m = ONE_MEASURE.exec(text); m; m = ONE_MEASURE.exec(text)) {
-      if (measuresOne(text, m.index)) claim(m[0], m.index, 'number', 1, '', undefined, false, 'one')
     }
     IMPLIED.lastIndex = 0
     for (let m = IMPLIED.exec(text); m; m = IMPLIED.exec(text)) {

@@ -136,14 +136,6 @@ describe('"one" and "a single" in a source', () => {
     expect(supported('2 complaints', 'We received one complaint about the noise.')).toBe(false)
     expect(supported('1 complaint', 'We received one complaint about the noise.', { derived: false })).toBe(false)
   })
-
-  test('"an hour" or "a week" supports 1, but not as the rate of another figure', () => {
-    expect(supported('1 hour of practice', 'She practises for an hour before school.')).toBe(true)
-    expect(supported('it lasted 1 week', 'The strike lasted a week.')).toBe(true)
-    expect(supported('1 hour', 'It runs at 60 km an hour.')).toBe(false)
-    expect(supported('1 day', 'Take it twice a day.')).toBe(false)
-    expect(supported('2 hours', 'She practises for an hour before school.')).toBe(false)
-  })
 })
 
 describe('a direction said in words for a minus sign', () => {
