@@ -5,6 +5,7 @@ import { type DerivedValue, deriveValues } from './derive.js'
 import type { NumericClaim } from './numbers.js'
 import { impliedPeriods } from './periods.js'
 import { isMeasure, withinBound } from './qualifiers.js'
+import { asReading } from './numericClaim.js'
 
 /** How {@link ClaimIndex.support} compares a claim with the source. */
 export interface SupportOptions {
@@ -51,6 +52,16 @@ function derivedClaim(d: DerivedValue): NumericClaim {
 const exactKinds = new Set(['year', 'date', 'time'])
 /** Source numbers of an age's value that are asked whether they are said of its name. */
 const MAX_AGE_CANDIDATES = 64
+
+// Each claim, and each claim read as its other value ("17m" as 17 million too).
+function withReadings(claims: readonly NumericClaim[]): NumericClaim[] {
+  const out = [...claims]
+  for (const c of claims) {
+    const other = asReading(c)
+    if (other) out.push(other)
+  }
+  return out
+}
 
 // A claim without a unit matches any unit. An amount also matches a plain number, since a
 // transcript or a table often states the currency once ("Total (EUR): 840"); a percentage
@@ -119,7 +130,7 @@ function signsAgree(claim: NumericClaim, source: NumericClaim): boolean {
 export function sameClaim(claim: NumericClaim, source: NumericClaim, tolerance = 0): boolean {
   // A span written in words ("3 minutes 15 seconds") is no time of day: only `3:15` as written.
   if (claim.kind === 'time' || source.kind === 'time') return claim.kind === source.kind && (source.unit === 'duration' ? claim.value === source.value : claim.value % 720 === source.value % 720)
-  if (source.joined && !claim.joined) return false
+  if (source.joined && !claim.joined && !claim.tally) return false
   if (exactKinds.has(claim.kind) || exactKinds.has(source.kind)) tolerance = 0
   if (claim.kind === 'date') {
     if (source.kind !== 'date') return false
@@ -170,7 +181,7 @@ export class ClaimIndex {
     const periods = this.#text === undefined ? undefined : impliedPeriods(this.#text, claims)
     const implied = periods === undefined ? [] : this.#derivedOn ? [...periods.stated, ...periods.derived, ...impliedDates(this.#text!, claims)] : periods.stated
     const usable = [...(this.#derivedOn ? claims : claims.filter((c) => !c.implied)), ...implied]
-    this.#byValue = usable.filter((c) => c.kind !== 'date').sort((a, b) => Math.abs(a.value) - Math.abs(b.value))
+    this.#byValue = withReadings(usable.filter((c) => c.kind !== 'date')).sort((a, b) => Math.abs(a.value) - Math.abs(b.value))
     const file = <K>(map: Map<K, NumericClaim[]>, key: K, c: NumericClaim) => {
       const list = map.get(key)
       if (list) list.push(c)
@@ -195,6 +206,13 @@ export class ClaimIndex {
    * from the source. `options` may be a tolerance alone, as in earlier versions.
    */
   support(claim: NumericClaim, options: number | SupportOptions = {}): NumericClaim | undefined {
+    const found = this.#support(claim, options)
+    if (found) return found
+    const other = asReading(claim)
+    return other && this.#support(other, options)
+  }
+
+  #support(claim: NumericClaim, options: number | SupportOptions): NumericClaim | undefined {
     const o = typeof options === 'number' ? { tolerance: options } : options
     const tolerance = o.tolerance ?? 0
     const inContext = o.context ? (s: NumericClaim) => sharesContext(claim, sourceWords(s)) : anywhere

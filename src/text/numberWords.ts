@@ -30,17 +30,118 @@ export function parseWords(text: string): number {
   return total + current
 }
 
+// The class of each cardinal word in a composition: units, teens, tens, and the words that
+// multiply what comes before them.
+const SCALE_WORDS = new Set(['thousand', 'million', 'billion', 'trillion'])
+const UNIT = 1
+const TEEN = 2
+const TENS_WORD = 3
+function wordClass(token: string): number {
+  const v = SMALL[token]
+  if (v === undefined || v === 0) return 0
+  return v < 10 ? UNIT : v < 20 ? TEEN : TENS_WORD
+}
+
 /**
- * Two spoken number words, the first below 100 and the second from 10 to 99 ("twelve
- * fifty", "nineteen ninety-five"): hundreds as a year is said, or a price. `undefined` for
- * any other words ("seventy five" is 75).
+ * How many of `tokens` (lower-case words of a cardinal run, "and" included) form one
+ * cardinal as it is said: "six hundred and seventy eight million", "two thousand and
+ * five", "twenty six hundred". The run stops where a second number starts: "ninety two
+ * and ninety five" is two numbers, "twenty six five" and "six five" too, since a unit
+ * never follows a unit and "and" only follows "hundred" or a scale.
+ */
+export function cardinalLength(tokens: readonly string[], from = 0): number {
+  let end = from
+  // `low`: 0 nothing below a hundred yet in this group, 1 a tens word that may take a
+  // unit, 2 complete. `hundred`: the group has its hundreds. `top`: the last scale used.
+  let low = 0
+  let hundred = false
+  let top = Number.POSITIVE_INFINITY
+  let afterAnd = false
+  let grouped = false
+  let scaleEnd = from
+  for (let i = from; i < tokens.length; i++) {
+    const t = tokens[i]!
+    const kind = wordClass(t)
+    if (t === 'and') {
+      if (afterAnd || !((hundred && low === 0) || (top !== Number.POSITIVE_INFINITY && !grouped))) break
+      afterAnd = true
+      continue
+    }
+    if (t === 'a') {
+      if (i !== from) break
+      grouped = true
+      low = 2
+      continue
+    }
+    if (kind === UNIT) {
+      if (low === 2) break
+      low = 2
+    } else if (kind === TEEN || kind === TENS_WORD) {
+      if (low !== 0) break
+      low = kind === TEEN ? 2 : 1
+    } else if (t === 'hundred') {
+      if (hundred || afterAnd) break
+      hundred = true
+      low = 0
+    } else if (t === 'dozen') {
+      if (afterAnd || (!grouped && low === 0)) break
+      return i + 1
+    } else if (SCALE_WORDS.has(t)) {
+      const scale = SCALES[t]!
+      if (afterAnd) break
+      // "two thousand three million" is two numbers: the group before a larger scale
+      // starts the second.
+      if (scale >= top) return (grouped ? scaleEnd : end) - from
+      top = scale
+      scaleEnd = i + 1
+      low = 0
+      hundred = false
+      grouped = false
+      end = i + 1
+      continue
+    } else {
+      // "zero" alone is a number; anywhere else it starts another one.
+      if (i === from && t === 'zero') return 1
+      break
+    }
+    grouped = true
+    afterAnd = false
+    end = i + 1
+  }
+  return end - from
+}
+
+/**
+ * Two spoken numbers, the first below 100 and the second from 10 to 99 ("twelve fifty",
+ * "nineteen ninety-five", "twenty twenty two"): hundreds as a year is said, or a price.
+ * `undefined` for any other words ("seventy five" is 75).
  */
 export function spokenPair(words: string): { hundreds: number; price: number } | undefined {
-  const groups = words.trim().toLowerCase().split(/\s+/)
-  if (groups.length !== 2 || groups.some((g) => !g.split('-').every((t) => t in SMALL))) return undefined
-  const [a, b] = groups.map(parseWords) as [number, number]
-  if (a < 1 || a > 99 || b < 10 || b > 99) return undefined
+  const halves = twoSmallNumbers(words)
+  if (!halves) return undefined
+  const [a, b] = halves
+  if (a < 1 || b < 10) return undefined
   return { hundreds: a * 100 + b, price: a + b / 100 }
+}
+
+/**
+ * A price said in thousands with the hundreds after it, as a dealer quotes one: "twenty
+ * six five" is 26,500, "fourteen nine" 14,900. `undefined` for any other words.
+ */
+export function spokenThousands(words: string): number | undefined {
+  const halves = twoSmallNumbers(words)
+  if (!halves) return undefined
+  const [a, b] = halves
+  return a >= 10 && b >= 1 && b <= 9 ? a * 1000 + b * 100 : undefined
+}
+
+// Two numbers below 100 said one after the other ("twelve fifty", "twenty twenty-two").
+function twoSmallNumbers(words: string): [number, number] | undefined {
+  const tokens = words.trim().toLowerCase().split(/[\s-]+/)
+  if (tokens.length < 2 || tokens.length > 4 || !tokens.every((t) => wordClass(t) !== 0)) return undefined
+  const first = cardinalLength(tokens)
+  if (first === 0 || first >= tokens.length || cardinalLength(tokens, first) !== tokens.length - first) return undefined
+  return [parseWords(tokens.slice(0, first).join(' ')), parseWords(tokens.slice(first).join(' '))]
 }
 
 const DAY_UNITS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9 }
@@ -59,7 +160,8 @@ export function dayWordValue(text: string): number {
   return day
 }
 
-const DIGIT_WORDS: Record<string, string> = { zero: '0', oh: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9' }
+/** Spoken digits, "oh" among them, by the digit each stands for. */
+export const DIGIT_WORDS: Record<string, string> = { zero: '0', oh: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9' }
 
 /** One spoken digit, for decimals ("two point four") and digit sequences. */
 export const DIGIT_WORD = alternation(Object.keys(DIGIT_WORDS))
@@ -69,7 +171,21 @@ export const DIGIT_WORD = alternation(Object.keys(DIGIT_WORDS))
  * three or more single digits ("four four eight two one") are read digit by digit.
  */
 export function spokenValue(text: string): number {
-  const lower = text.toLowerCase().trim()
+  let lower = text.toLowerCase().trim()
+  // A scale after a fraction or a decimal, or "k" after any number, multiplies all of it:
+  // "twenty six and a half thousand", "four hundred k".
+  let scale = 1
+  const tail = /(?:\s?(k)|[\s-]+(thousand|million|billion|trillion))$/.exec(lower)
+  if (tail && (tail[1] !== undefined || /(?:half|quarter)$|\spoint\s/.test(lower.slice(0, tail.index)))) {
+    scale = SCALES[tail[1] ?? tail[2]!]!
+    lower = lower.slice(0, tail.index)
+  }
+  const fraction = /\s+and\s+an?\s+(half|quarter)$/.exec(lower)
+  if (fraction) return (parseWords(lower.slice(0, fraction.index)) + (fraction[1] === 'half' ? 0.5 : 0.25)) * scale
+  return scale * spokenUnscaled(lower)
+}
+
+function spokenUnscaled(lower: string): number {
   const point = /\s+point\s+/.exec(lower)
   if (point) {
     const tokens = lower.slice(point.index + point[0].length).split(/\s+/)

@@ -1,10 +1,12 @@
 import { isDayOfMonth } from './dates.js'
 import { foldText } from './fold.js'
-import { CARDINAL_WORD, DAY_WORD, DIGIT_WORD, dayWordValue, IMPLIED, impliedValue, SCALES, spokenPair, spokenValue } from './numberWords.js'
+import { CARDINAL_WORD, DAY_WORD, DIGIT_WORD, dayWordValue, IMPLIED, impliedValue, SCALES } from './numberWords.js'
 import { inName, namesWord } from './numberNames.js'
 import { Claim, type ClaimKind, type NumericClaim } from './numericClaim.js'
+import { countsOne, inheritScales, linkRanges, ONE_COUNT, otherReading, tallies, tallySide } from './numberForms.js'
 import { alternation } from './regex.js'
 import { joinsSign } from './sign.js'
+import { FRACTION_WORDS, fractionWordValue, readSpoken } from './spoken.js'
 
 // Numeric claims in free text, normalised so that "$10M", "$10 million", "ten million
 // dollars" and "10,000,000 dollars" are one value with one unit. The parser is a handful
@@ -18,8 +20,10 @@ export type { ClaimKind, NumericClaim } from './numericClaim.js'
 export interface ExtractOptions {
   /**
    * Also return the numbers stated by ordinal words ("sixth", "twenty-first"; "first" and
-   * "second" are left out) and multipliers ("twice", "both", "trio"), marked `implied`:
-   * what a source supports, not what an output claims.
+   * "second" are left out), multipliers ("twice", "both", "trio"), spoken prices and a
+   * bare "one" in a tally, marked `implied`, and give a bare number the scale of a
+   * like-sized figure just before it as its `alternative` ("thirty million, below the
+   * thirty four we guided"): what a source supports, not what an output claims.
    * @default false
    */
   implied?: boolean
@@ -55,7 +59,7 @@ const PAIR = /(?<![\d.,:\-–])(\d{1,3})[-–:](\d{1,3})(?![\d%]|[.,:]\d|[-–]\
 const CURRENCY_WORDS: Record<string, string> = { dollar: 'USD', buck: 'USD', euro: 'EUR', pound: 'GBP', yen: 'JPY', yuan: 'CNY', rupee: 'INR' }
 const CODES = 'USD|EUR|GBP|JPY|CNY|INR|CAD|AUD|CHF|KRW|NZD|HKD'
 const PERCENT = String.raw`(\s?(?:%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b))`
-const CURRENCY_AFTER = String.raw`(\s?(?:(?:dollars?|bucks?|euros?|pounds?(?:\s+sterling)?|yen|yuan|rupees?)\b|(?:${CODES})\b))`
+const CURRENCY_AFTER = String.raw`([\s-]?(?:(?:dollars?|bucks?|euros?|pounds?(?:\s+sterling)?|yen|yuan|rupees?)\b|(?:${CODES})\b))`
 
 // Numbers are found in two steps: a plain digit scan, which V8 runs fast, then a look at
 // the few characters either side for a currency, scale or percent. One regex doing all of
@@ -71,22 +75,25 @@ const ORDINAL_SUFFIX = /(?:st|nd|rd|th)(?![A-Za-z\d])/y
 // Vulgar fractions, alone or after a whole number ("½", "2¾"); NFKC spells each as "1⁄2".
 const FRACTION = /[¼½¾⅐-⅞↉]/g
 const PREFIX = new RegExp(`(?:(?:(?:US|A|C|NZ|HK)?\\$|[€£¥₹₩]) ?|(?<![A-Za-z])(?:${CODES}) ?)$`)
-// A lone "m" is a million only after a currency ("$2.6 m", "£3m"); elsewhere it is more
-// often metres or minutes ("a 5.68m jump"). "M", "mn" and the words stay scales anywhere.
+// A lone "m" is a million only after a currency ("$2.6 m", "£3m"); elsewhere it may be
+// metres or minutes ("a 5.68m jump"), so a million is only its other reading
+// (numberForms.ts). "M", "mn" and the words stay scales anywhere, after a hyphen too.
 const suffix = (letters: string, space: string) =>
-  new RegExp(String.raw`(?:(${space}(?:mln|mn|bn|tn|MM|${letters})|\s(?:mln|mn|bn|tn))(?![\p{L}\p{N}])|\s?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`, 'uy')
+  new RegExp(String.raw`(?:(${space}(?:mln|mn|bn|tn|MM|${letters})|\s(?:mln|mn|bn|tn))(?![\p{L}\p{N}])|[\s-]?(thousand|million|billion|trillion)\b)?` + `(?:${PERCENT}|${CURRENCY_AFTER})?`, 'uy')
 const SUFFIX = suffix('[kKMbBT]', '')
 const MONEY_SUFFIX = suffix('[kKmMbBT]', String.raw`\s?`)
 const CURRENCY_SIGNS = new Set([0x24, 0x20ac, 0xa3, 0xa5, 0x20b9, 0x20a9])
 
+// A run of number words, then "and a half", spoken decimals and a scale after them
+// ("twenty six and a half thousand", "one point one billion", "four hundred k"), read
+// by spoken.ts. "oh" is a digit between digits ("one oh six").
 const WORDS = new RegExp(
-  String.raw`\b(?:a(?=\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)|${CARDINAL_WORD})(?:(?:\s+and\s+|[\s-]+)${CARDINAL_WORD})*` +
-    String.raw`(?:\s+point(?:\s+${DIGIT_WORD}\b)+(?:\s+(?:thousand|million|billion|trillion))?)?\b` +
+  String.raw`\b(?:a(?=\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)|${CARDINAL_WORD})(?:(?:\s+and\s+|[\s-]+)(?:${CARDINAL_WORD}|oh(?=[\s-]+${DIGIT_WORD}\b)))*` +
+    String.raw`(?:\s+and\s+an?\s+(?:half|quarter)\b)?(?:\s+point(?:\s+${DIGIT_WORD}\b)+)?(?:[\s-]+(?:thousand|million|billion|trillion)\b|\s?k\b)?\b` +
     `(?:${PERCENT}|${CURRENCY_AFTER})?`,
   'gi',
 )
 // Fiscal quarters: "Q3", "3Q" and "third quarter" are one claim with the unit "quarter".
-const SUBUNIT = new RegExp(String.raw`\s+(?:and\s+)?(${CARDINAL_WORD}(?:[\s-]+${CARDINAL_WORD})?)(?:\s+(?:pence|p|cents?))?\b`, 'iy')
 // "twenty" in "twenty-first" is part of an ordinal, not the number 20.
 const ORDINAL_TAIL = /^[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b/i
 const QUARTER_WORD = /\b[Qq]uarter\b/g
@@ -102,7 +109,7 @@ function unitOf(cur: string | undefined, pct: string | undefined, word: string |
   if (pct) return '%'
   const symbol = cur?.trim()
   if (symbol) return CURRENCY_SYMBOLS[symbol] ?? symbol.toUpperCase()
-  const w = word?.trim()
+  const w = word?.replace(/^[\s-]+|\s+$/g, '')
   if (!w) return ''
   if (CODE_SET.has(w)) return w
   return CURRENCY_WORDS[w.toLowerCase().replace(/s?(\s+sterling)?$/, '')] ?? ''
@@ -128,9 +135,10 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
   // Claims are read in the folded text and described in the original one.
   const claim = (written: string, index: number, kind: ClaimKind, value: number, unit: string, date?: NumericClaim['date'], joined?: boolean, implied?: Claim['implied'], ordinal?: boolean) => {
     const end = index + written.length
-    if (folded.ascii) return claims.push(new Claim(written, index, kind, value, unit, date, text, index, end, joined, implied, ordinal))
-    const start = folded.toOriginal(index)
-    claims.push(new Claim(original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end, joined, implied, ordinal))
+    const start = folded.ascii ? index : folded.toOriginal(index)
+    const made = new Claim(folded.ascii ? written : original.slice(start, folded.toOriginal(end)), start, kind, value, unit, date, text, index, end, joined, implied, ordinal)
+    claims.push(made)
+    return made
   }
   // One byte per character marks text already claimed, so that later passes skip it in
   // time proportional to the span rather than to the number of claims so far.
@@ -229,6 +237,18 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     claim(text.slice(start, end), start, 'number', Number(text.slice(start, m.index) || 0) + top! / bottom!, '')
   }
 
+  for (const sides of tallies(text)) {
+    if (sides.some(([from, to]) => overlaps(from, to))) continue
+    for (const [from, to] of sides) {
+      take(from, to)
+      // A bare "one" is claimed by no output (it is nearly always a pronoun there), but in
+      // a source's tally it states the count.
+      const side = text.slice(from, to)
+      const one = /^one$/i.test(side)
+      if (!one || options.implied) claim(side, from, 'number', tallySide(side), '', undefined, false, one ? 'one' : undefined).tally = true
+    }
+  }
+
   NUMBER.lastIndex = 0
   for (let m = NUMBER.exec(text); m; m = NUMBER.exec(text)) {
     if (markers.has(m.index)) continue
@@ -316,36 +336,37 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
       continue
     }
     take(start, start + written.length)
-    claim(written, start, kind, value, fiscalYear ? 'FY' : unit, undefined, joinedAt.has(m.index) && !unit && !scale, undefined, ordinal)
+    const made = claim(written, start, kind, value, fiscalYear ? 'FY' : unit, undefined, joinedAt.has(m.index) && !unit && !scale, undefined, ordinal)
+    if (!scale && !power && !fiscalYear) made.alternative = otherReading(text, start + written.length, value, unit, written, options.implied === true)
     NUMBER.lastIndex = Math.max(NUMBER.lastIndex, start + written.length)
+  }
+
+  FRACTION_WORDS.lastIndex = 0
+  for (let m = FRACTION_WORDS.exec(text); m; m = FRACTION_WORDS.exec(text)) {
+    const end = m.index + m[0].length
+    if (overlaps(m.index, end)) continue
+    const { value, unit } = fractionWordValue(m)
+    take(m.index, end)
+    const made = claim(m[0], m.index, unit === '%' ? 'percent' : 'number', value, unit)
+    // "a quarter-point cut" is a 25bp cut, as "25bp" is a quarter point.
+    if (options.implied && /point$/i.test(m[0])) made.alternative = value * 100
   }
 
   WORDS.lastIndex = 0
   for (let m = WORDS.exec(text); m; m = WORDS.exec(text)) {
     if (overlaps(m.index, m.index + m[0].length)) continue
     if (/^one$/i.test(m[0].trim()) || namesWord(text, m.index, m.index + m[0].length) || ORDINAL_TAIL.test(text.slice(m.index + m[0].length, m.index + m[0].length + 9))) continue
-    const unit = unitOf(undefined, m[1], m[2])
-    const words = m[0].slice(0, m[0].length - (m[1]?.length ?? m[2]?.length ?? 0))
-    const spoken = spokenPair(words)
-    const kind = unit === '%' ? 'percent' : unit ? 'money' : 'number'
-    const value = spoken?.hundreds ?? spokenValue(words)
-    claim(m[0].trimEnd(), m.index, kind, value, unit)
-    if (spoken && options.implied) {
-      claim(m[0].trimEnd(), m.index, kind, spoken.price, unit, undefined, false, 'spoken')
-      // "three fifteen" is also a clock time.
-      const [hours, minutes] = [Math.floor(spoken.hundreds / 100), spoken.hundreds % 100]
-      if (!unit && hours <= 24 && minutes < 60) claim(m[0].trimEnd(), m.index, 'time', (hours % 24) * 60 + minutes, '', undefined, false, 'spoken')
-    }
-    // "eight pounds seventy five" is £8.75.
-    if (options.implied && m[2] && kind === 'money') {
-      SUBUNIT.lastIndex = m.index + m[0].length
-      const cents = SUBUNIT.exec(text)
-      const n = cents ? spokenValue(cents[1]!) : 0
-      if (n >= 1 && n <= 99) claim(text.slice(m.index, SUBUNIT.lastIndex), m.index, kind, value + n / 100, unit, undefined, false, 'spoken')
-    }
+    readSpoken(text, m.index, m[0], m[1]?.length ?? m[2]?.length ?? 0, unitOf(undefined, m[1], m[2]), options.implied === true, (written, index, kind, value, unit, implied) =>
+      claim(written, index, kind, value, unit, undefined, false, implied),
+    )
   }
 
   if (options.implied) {
+    ONE_COUNT.lastIndex = 0
+    for (let m = ONE_COUNT.exec(text); m; m = ONE_COUNT.exec(text)) {
+      const end = m.index + m[1]!.length
+      if (!overlaps(m.index, end) && countsOne(text, m.index)) claim(m[1]!, m.index, 'number', 1, '', undefined, false, 'one')
+    }
     IMPLIED.lastIndex = 0
     for (let m = IMPLIED.exec(text); m; m = IMPLIED.exec(text)) {
       if (overlaps(m.index, m.index + m[0].length) || namesWord(text, m.index, m.index + m[0].length)) continue
@@ -354,7 +375,10 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     }
   }
 
-  return claims.sort((a, b) => a.index - b.index)
+  claims.sort((a, b) => a.index - b.index)
+  linkRanges(original, claims)
+  if (options.implied) inheritScales(original, claims)
+  return claims
 }
 
 // Characters that can begin a scale, percent or currency right after a number; anything
@@ -364,7 +388,7 @@ for (const ch of 'kKmMbBTtp%deyrUEGJCIAHN') SUFFIX_START[ch.charCodeAt(0)] = 1
 
 function mayStartSuffix(text: string, i: number): boolean {
   let code = text.charCodeAt(i)
-  if (code === 0x20 || code === 0xa0) code = text.charCodeAt(i + 1)
+  if (code === 0x20 || code === 0xa0 || code === 0x2d) code = text.charCodeAt(i + 1)
   return code < 128 && SUFFIX_START[code] === 1
 }
 

@@ -3,10 +3,14 @@ import { apposedName } from './ages.js'
 import { type Bound, boundAround, contextAround } from './qualifiers.js'
 import { besideDecrease } from './sign.js'
 
-/** How an implied number is stated: an ordinal, a multiplier or a spoken price. */
-export type Implied = 'ordinal' | 'multiplier' | 'spoken'
+/**
+ * How an implied number is stated: an ordinal, a multiplier, a spoken price, or a "one"
+ * that counts something, which an output would not be taken to claim ("one objector",
+ * "a single episode", "eleven votes to one").
+ */
+export type Implied = 'ordinal' | 'multiplier' | 'spoken' | 'one'
 
-const FORMS: readonly (Implied | undefined)[] = [undefined, undefined, 'ordinal', 'multiplier', 'spoken']
+const FORMS: readonly (Implied | undefined)[] = [undefined, undefined, 'ordinal', 'multiplier', 'spoken', 'one']
 const BOUNDS: readonly Bound[] = ['above', 'atLeast', 'below', 'atMost', 'about']
 
 /** What a numeric claim states. */
@@ -52,6 +56,22 @@ export interface NumericClaim {
    * than a count: only a derivation lets it meet a cardinal `3`.
    */
   readonly ordinal?: boolean
+  /**
+   * Another value the same writing states, which supports and is supported as `value` is:
+   * "17m" is 17 (metres, minutes) or 17 million, the first figure of "£2.9–3.1bn" £2.9 or
+   * £2.9 billion, and "25bp" 25 basis points or 0.25 percentage points.
+   */
+  readonly alternative?: number
+  /**
+   * The unit of {@link alternative} when it is not `unit`: in a source, a bare "−0.43"
+   * after "0.61 percentage points" in the same sentence is also −0.43 points.
+   */
+  readonly alternativeUnit?: string
+  /**
+   * Set on a side of a tally written with words ("7 votes to 4", "three nil"): it is
+   * supported by a side of a score (`7-4`) as well as by the plain number.
+   */
+  readonly tally?: boolean
   /** The bound or approximation stated with the number: "more than 100" is `above`. */
   readonly bound?: Bound
   /** Up to two content words, as stems, after and before the number (see `contextAround`). */
@@ -85,6 +105,11 @@ export class Claim implements NumericClaim {
   #facts: number
   // The folded text the claim was read from, and its span there.
   readonly ordinal?: boolean
+  // Set by the reader after the claim is made, when a later look at the text (a range, a
+  // scale letter) finds a second value the writing states.
+  alternative?: number
+  alternativeUnit?: string
+  tally?: boolean
   readonly #scanned: string
   readonly #start: number
   readonly #end: number
@@ -148,9 +173,29 @@ export class Claim implements NumericClaim {
     return this.kind === 'number' ? apposedName(this.#scanned, this.#start, this.#end) : undefined
   }
 
-  toJSON(): NumericClaim {
-    const { text, index, kind, value, unit, date, key, joined, implied } = this
-    return { text, index, kind, value, unit, ...(date && { date }), key, ...(joined && { joined }), ...(implied && { implied }), ...(this.ordinal && { ordinal: true }) }
+  /** The same claim read as `value`: what {@link asReading} makes of a claim. */
+  withValue(value: number, unit = this.unit): Claim {
+    const kind = unit === '%' ? 'percent' : this.kind === 'year' ? 'number' : this.kind
+    return new Claim(this.text, this.index, kind, value, unit, this.date, this.#scanned, this.#start, this.#end, this.joined, this.implied, this.ordinal)
   }
+
+  toJSON(): NumericClaim {
+    const { text, index, kind, value, unit, date, key, joined, implied, alternative } = this
+    return {
+      text, index, kind, value, unit, ...(date && { date }), key, ...(joined && { joined }), ...(implied && { implied }), ...(this.ordinal && { ordinal: true }),
+      ...(alternative !== undefined && { alternative }), ...(this.tally && { tally: true }),
+    }
+  }
+}
+
+/** `claim` read as its {@link NumericClaim.alternative} value, or `undefined` when it has none. */
+export function asReading(claim: NumericClaim): NumericClaim | undefined {
+  const value = claim.alternative
+  if (value === undefined) return undefined
+  const unit = claim.alternativeUnit ?? claim.unit
+  if (claim instanceof Claim) return claim.withValue(value, unit)
+  const kind = unit === '%' ? 'percent' : claim.kind === 'year' ? 'number' : claim.kind
+  const { alternative: _, alternativeUnit: __, ...rest } = claim
+  return { ...rest, kind, value, unit, key: keyOf(kind, value, unit, claim.date) }
 }
 

@@ -214,6 +214,23 @@ describe('toHaveNoInventedNumbers', () => {
     expect(failure(() => expect('Q2 results.').toHaveNoInventedNumbers('Results for the three months to 31 March.'))).toContain('✗ "Q2"')
   })
 
+  test('a transcript that says its figures supports them written in figures, and only them', () => {
+    const call = [
+      'cfo: so bookings were four hundred and twelve million euros, up from three ninety, and we guide between',
+      'four hundred and thirty and four hundred and fifty million for the year. the board voted nine votes to two',
+      'for a buyback of half a billion. headcount we cut by sixty, versus forty the year before',
+    ].join('\n')
+    expect('Bookings: €412m (from €390m); guidance €430–450m; buyback €500m approved 9–2; headcount −60 (−40 a year earlier).').toHaveNoInventedNumbers(call)
+    const message = failure(() => expect('Bookings: €421m; guidance €430–455m; approved 9–3.').toHaveNoInventedNumbers(call))
+    for (const invented of ['"€421m"', '"455"', '"3"']) expect(message).toContain(`✗ ${invented}`)
+    expect(message).not.toContain('✗ "€430"')
+  })
+
+  test('a bare number does not take a scale it has no reason to take', () => {
+    expect(failure(() => expect('It has €12m of stores.').toHaveNoInventedNumbers('Sales were €40 million across 12 stores.'))).toContain('✗ "€12m"')
+    expect(failure(() => expect('Both fell: 2 and 3.').toHaveNoInventedNumbers('It was twenty two and thirty three.'))).toContain('✗ "2"')
+  })
+
   test('edge cases: empty text, non-Latin text, 1 MB text', () => {
     expect('').toHaveNoInventedNumbers(article)
     expect('收入增长了8%').toHaveNoInventedNumbers(article)
