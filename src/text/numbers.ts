@@ -52,8 +52,9 @@ const YEAR_AFTER = /,?\s+(\d{4})(?!\d)/y
 
 const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', 'US$': 'USD', A$: 'AUD', C$: 'CAD', NZ$: 'NZD', HK$: 'HKD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR', '₩': 'KRW' }
 // Clock times: "03:30", "3:30 pm", "5 a.m.". One claim, so that "03:30" supports neither
-// "three" nor "30".
-const TIME = /(?<![\d.,:])(\d{1,2})(?::([0-5]\d)(?![\d:])(?:\s?([AaPp])\.?[Mm]\b\.?)?|\s?([AaPp])\.?[Mm]\b\.?)/g
+// "three" nor "30". A colon ending the sentence ("at 14:44: all clear") is punctuation; only
+// digits after it make seconds.
+const TIME = /(?<![\d.,:])(\d{1,2})(?::([0-5]\d)(?!\d|:\d)(?:\s?([AaPp])\.?[Mm]\b\.?)?|\s?([AaPp])\.?[Mm]\b\.?)/g
 // The two sides of a score or ratio: "2-7", "4–1", "3:1" (not "5-8%", "2023-24" or "2.5-3").
 const PAIR = /(?<![\d.,:\-–])(\d{1,3})[-–:](\d{1,3})(?![\d%]|[.,:]\d|[-–]\d)/g
 const CURRENCY_WORDS: Record<string, string> = { dollar: 'USD', buck: 'USD', euro: 'EUR', pound: 'GBP', yen: 'JPY', yuan: 'CNY', rupee: 'INR' }

@@ -1,0 +1,25 @@
+import { describe, expect, test } from 'vitest'
+import { ClaimIndex } from '../../src/text/claims.js'
+import { extractNumbers } from '../../src/text/numbers.js'
+
+// Whether every claim of `claim` is supported by `source`, read as the matcher reads them.
+const supported = (claim: string, source: string) => {
+  const index = new ClaimIndex(extractNumbers(source, { implied: true }), { text: source })
+  const claims = extractNumbers(claim)
+  expect(claims.length, `claims in ${JSON.stringify(claim)}`).toBeGreaterThan(0)
+  return claims.every((c) => index.support(c) !== undefined)
+}
+const keys = (text: string) => extractNumbers(text).map((c) => c.key)
+
+describe('a clock time before punctuation', () => {
+  test('a colon, semicolon or dash after a time leaves it a time', () => {
+    expect(keys('The lights came back at 21:17: the match resumed.')).toEqual(['time 21:17'])
+    expect(keys('Doors shut at 09:05; nobody else got in.')).toEqual(['time 09:05'])
+    expect(supported('power was back at 21:17: play went on', 'Power returned at 21:17.')).toBe(true)
+    expect(supported('power was back at 21:18: play went on', 'Power returned at 21:17.')).toBe(false)
+  })
+
+  test('seconds after a second colon still make no time of hours and minutes alone', () => {
+    expect(keys('lap time 1:02:33')).not.toContain('time 01:02')
+  })
+})
