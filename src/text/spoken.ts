@@ -15,6 +15,15 @@ const TOKEN = /[^\s-]+/g
 // "eight pounds seventy five": the subunit after an amount in words.
 const SUBUNIT = new RegExp(String.raw`\s+(?:and\s+)?(${CARDINAL_WORD}(?:[\s-]+${CARDINAL_WORD})?)(?:\s+(?:pence|p|cents?))?\b`, 'iy')
 
+// "seventy thirty", "fifty-fifty": two shares of a whole, said as tens that make a hundred,
+// are two numbers. "twenty" is left out as a first word, as "twenty eighty" is a year.
+const SPLIT_SIDES: Record<string, number> = { ten: 10, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 }
+function isSplit(first: string, second: string): boolean {
+  const a = SPLIT_SIDES[first]
+  const b = SPLIT_SIDES[second]
+  return a !== undefined && b !== undefined && a >= 30 && a + b === 100
+}
+
 /**
  * Claims the numbers in the number words `matched` found at `index` of `text`, whose last
  * `suffix` characters state `unit` (a percent or currency, already read), which belongs to
@@ -33,6 +42,10 @@ export function readSpoken(text: string, index: number, matched: string, suffix:
     tokens.push(t[0].toLowerCase())
     starts.push(t.index)
     ends.push(t.index + t[0].length)
+  }
+  if (!after && suffix === 0 && tokens.length === 2 && isSplit(tokens[0]!, tokens[1]!)) {
+    for (let i = 0; i < 2; i++) emit(text.slice(index + starts[i]!, index + ends[i]!), index + starts[i]!, 'number', SPLIT_SIDES[tokens[i]!]!, '')
+    return
   }
   const short = !after && tokens.length <= 4
   const pair = short ? spokenPair(run) : undefined

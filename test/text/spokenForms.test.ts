@@ -23,3 +23,18 @@ describe('a clock time before punctuation', () => {
     expect(keys('lap time 1:02:33')).not.toContain('time 01:02')
   })
 })
+
+describe('a split said in words', () => {
+  test('two tens words that make a hundred are two numbers', () => {
+    expect(keys('the grant is shared sixty forty with the partner')).toEqual(['# 60', '# 40'])
+    expect(keys('a fifty-fifty chance')).toEqual(['# 50', '# 50'])
+    expect(supported('shared 60/40 with the partner', 'The grant is shared sixty forty with the partner.')).toBe(true)
+    expect(supported('an 80:20 split', 'They agreed an eighty twenty split.')).toBe(true)
+    expect(supported('shared 70/30', 'The grant is shared sixty forty.')).toBe(false)
+  })
+
+  test('pairs that do not make a hundred, and years said in pairs, stay one number', () => {
+    expect(keys('in twenty twenty')).toEqual(['# 2020'])
+    expect(keys('it cost seventy twenty')).not.toContain('# 70')
+  })
+})
