@@ -7,6 +7,7 @@ import { countsOne, inheritScales, linkRanges, ONE_COUNT, otherReading, tallies,
 import { alternation } from './regex.js'
 import { joinsSign } from './sign.js'
 import { FRACTION_WORDS, fractionWordValue, readSpoken } from './spoken.js'
+import { FRACTION_PHRASE, fractionReadings } from './fractions.js'
 
 // Numeric claims in free text, normalised so that "$10M", "$10 million", "ten million
 // dollars" and "10,000,000 dollars" are one value with one unit. The parser is a handful
@@ -367,6 +368,12 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     for (let m = ONE_COUNT.exec(text); m; m = ONE_COUNT.exec(text)) {
       const end = m.index + m[1]!.length
       if (!overlaps(m.index, end) && countsOne(text, m.index)) claim(m[1]!, m.index, 'number', 1, '', undefined, false, 'one')
+    }
+    // The numerator ("two" in "two thirds") stays a claim of its own: the fraction only adds.
+    FRACTION_PHRASE.lastIndex = 0
+    for (let m = FRACTION_PHRASE.exec(text); m; m = FRACTION_PHRASE.exec(text)) {
+      if (overlaps(m.index + m[0].length - m[2]!.length, m.index + m[0].length)) continue
+      for (const value of fractionReadings(m)) claim(m[0], m.index, 'number', value, '', undefined, false, 'spoken')
     }
     IMPLIED.lastIndex = 0
     for (let m = IMPLIED.exec(text); m; m = IMPLIED.exec(text)) {

@@ -38,3 +38,26 @@ describe('a split said in words', () => {
     expect(keys('it cost seventy twenty')).not.toContain('# 70')
   })
 })
+
+describe('fractions in words in the source', () => {
+  test('a fraction word supports its decimal, rounded as the summary writes it', () => {
+    expect(supported('0.1 ml of the serum', 'Each dose holds a tenth of a millilitre of the serum.')).toBe(true)
+    expect(supported('0.2 of the vote', 'The party took a fifth of the vote.')).toBe(true)
+    expect(supported('0.75 of the seats', 'Three quarters of the seats were empty.')).toBe(true)
+    expect(supported('0.33 of the budget', 'A third of the budget went on rent.')).toBe(true)
+    expect(supported('0.667 of members', 'Two thirds of members voted yes.')).toBe(true)
+    expect(supported('0.67 of members', 'Two-thirds of members voted yes.')).toBe(true)
+  })
+
+  test('another fraction, a rounding the summary does not write, or an ordinal is no support', () => {
+    expect(supported('0.2 ml of the serum', 'Each dose holds a tenth of a millilitre of the serum.')).toBe(false)
+    expect(supported('0.34 of the budget', 'A third of the budget went on rent.')).toBe(false)
+    expect(supported('0.3 of the budget', 'A third of the budget went on rent.')).toBe(false)
+    expect(supported('0.25 of sales', 'Sales rose in the third quarter.')).toBe(false)
+    expect(supported('0.33 of sales', 'Sales rose in the third quarter.')).toBe(false)
+  })
+
+  test('a fraction in a summary is not read as a decimal claim', () => {
+    expect(keys('a tenth of the staff left')).toEqual([])
+  })
+})
