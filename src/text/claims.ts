@@ -1,5 +1,6 @@
 // Comparing numeric claims: does a source support what the output states?
 import { wordsBeside } from './ages.js'
+import { articleUnits, oneByArticle } from './articles.js'
 import { impliedDates } from './dates.js'
 import { type DerivedValue, deriveValues } from './derive.js'
 import type { NumericClaim } from './numbers.js'
@@ -170,6 +171,7 @@ export class ClaimIndex {
   readonly #derivedOn: boolean
   readonly #ordinals: boolean
   #derived: DerivedValue[] | undefined
+  #articles: ReturnType<typeof articleUnits> | undefined
   readonly #beside = new Map<NumericClaim, Set<string>>()
 
   constructor(claims: readonly NumericClaim[], options: ClaimIndexOptions = {}) {
@@ -256,6 +258,10 @@ export class ClaimIndex {
         !exactKinds.has(s.kind) && unitFits(claim, s.unit) && !(s.joined && !claim.joined) && s.bound === undefined && withinBound(bound, claim.value, s.value, approximate) && fits(s),
       )
       if (found) return found
+    }
+    if (this.#derivedOn && this.#text !== undefined && claim.value === 1) {
+      const one = oneByArticle(claim, (this.#articles ??= articleUnits(this.#text)))
+      if (one && fits(one)) return one
     }
     return this.#fromDerived(claim, tolerance, o.context === true)
   }

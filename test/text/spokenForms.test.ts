@@ -61,3 +61,24 @@ describe('fractions in words in the source', () => {
     expect(keys('a tenth of the staff left')).toEqual([])
   })
 })
+
+describe('"an hour", "a week" in the source', () => {
+  test('the article supports a 1 with the same unit, in any spelling of it', () => {
+    expect(supported('1 hr of homework', 'They set an hour of homework each night.')).toBe(true)
+    expect(supported('the ferry takes 1 hour', 'The ferry takes an hour.')).toBe(true)
+    expect(supported('paused for 1 week', 'Production paused for a week.')).toBe(true)
+    expect(supported('1 yr later', 'A year later the shop closed.')).toBe(true)
+  })
+
+  test('a 1 of another unit, with no unit, or the unit of a rate is no support', () => {
+    expect(supported('1 day of homework', 'They set an hour of homework each night.')).toBe(false)
+    expect(supported('1 of the ferries', 'The ferry takes an hour.')).toBe(false)
+    expect(supported('1 day', 'Read for an hour a day.')).toBe(false)
+    expect(supported('1 hour', 'The train ran at 80 km an hour.')).toBe(false)
+    expect(supported('2 hours', 'The ferry takes an hour.')).toBe(false)
+  })
+
+  test('the article adds no claim to the source', () => {
+    expect(extractNumbers('A year later the shop closed.', { implied: true })).toEqual([])
+  })
+})
