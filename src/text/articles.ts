@@ -35,12 +35,12 @@ export function articleUnits(text: string): Map<string, { text: string; index: n
 }
 
 /**
- * The source's "an hour" that supports `claim`, a plain 1 whose next word is that unit in
+ * The source's "an hour" that supports `claim`, a plain 1 written right before that unit in
  * any spelling ("1 hr", "1 hours"), from the units {@link articleUnits} found; else `undefined`.
  */
 export function oneByArticle(claim: NumericClaim, units: ReadonlyMap<string, { text: string; index: number }>): NumericClaim | undefined {
   if (claim.value !== 1 || claim.kind !== 'number' || claim.unit !== '' || claim.bound !== undefined) return undefined
-  const word = claim.context?.after[0]
+  const word = claim.nextWord
   const unit = word === undefined ? undefined : UNITS[word.toLowerCase()]
   const said = unit === undefined ? undefined : units.get(unit)
   return said && { text: said.text, index: said.index, kind: 'number', value: 1, unit: '', key: 'article 1' }

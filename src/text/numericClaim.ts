@@ -10,6 +10,7 @@ import { besideDecrease } from './sign.js'
  */
 export type Implied = 'ordinal' | 'multiplier' | 'spoken' | 'one'
 
+const NEXT_WORD = /[ \t-]*([A-Za-z]+)/y
 const FORMS: readonly (Implied | undefined)[] = [undefined, undefined, 'ordinal', 'multiplier', 'spoken', 'one']
 const BOUNDS: readonly Bound[] = ['above', 'atLeast', 'below', 'atMost', 'about']
 
@@ -74,6 +75,8 @@ export interface NumericClaim {
   readonly tally?: boolean
   /** The bound or approximation stated with the number: "more than 100" is `above`. */
   readonly bound?: Bound
+  /** The word written right after the number ("hr" in "1 hr/day"), or `''`. */
+  readonly nextWord?: string
   /** Up to two content words, as stems, after and before the number (see `contextAround`). */
   readonly context?: { readonly after: readonly string[]; readonly before: readonly string[] }
   /**
@@ -161,6 +164,11 @@ export class Claim implements NumericClaim {
       this.#facts |= code << 3
     }
     return code === 1 ? undefined : BOUNDS[code - 2]
+  }
+
+  get nextWord(): string {
+    NEXT_WORD.lastIndex = this.#end
+    return NEXT_WORD.exec(this.#scanned)?.[1] ?? ''
   }
 
   get context(): NonNullable<NumericClaim['context']> {
