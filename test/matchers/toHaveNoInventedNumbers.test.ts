@@ -248,3 +248,18 @@ describe('toHaveNoInventedNumbers', () => {
     expect(spaced).toHaveNoInventedNumbers(article)
   })
 })
+
+describe('toHaveNoInventedNumbers: numbers a source says in words', () => {
+  const notes = 'The storm cut power at 02:10 and it was back by 03:55. Repairs took a week; the cost was split sixty forty with the council, and a fifth of homes lost heating.'
+
+  test('passes on the same numbers written in figures', () => {
+    expect('Power was back by 03:55: repairs took 1 week, cost split 60/40, and 0.2 of homes lost heating.').toHaveNoInventedNumbers(notes)
+  })
+
+  test('fails on other numbers in those forms', () => {
+    expect('Power was back by 03:50: repairs took 1 week.').not.toHaveNoInventedNumbers(notes)
+    expect('Repairs took 1 month.').not.toHaveNoInventedNumbers(notes)
+    expect('The cost was split 70/30.').not.toHaveNoInventedNumbers(notes)
+    expect('A quarter of homes, 0.25, lost heating.').not.toHaveNoInventedNumbers(notes)
+  })
+})
