@@ -55,8 +55,7 @@ export function deriveValues(text: string, claims: readonly NumericClaim[]): Der
     let words: Set<string> | undefined
     const context = () => (words ??= contentWords(body))
     arithmetic(numbers, numbers.map((c) => headNoun(text, c.index + c.text.length)), context, push)
-    const n = seriesLength(body)
-    if (n) push({ value: n.count, unit: '', how: 'count', text: `${n.count} items: ${n.items}`, context: context() })
+    for (const n of seriesIn(body)) push({ value: n.count, unit: '', how: 'count', text: `${n.count} items: ${n.items}`, context: context() })
   }
   SENTENCE_END.lastIndex = 0
   for (let m = SENTENCE_END.exec(text); m && out.length < MAX_DERIVED; m = SENTENCE_END.exec(text)) {
@@ -98,20 +97,33 @@ function arithmetic(numbers: NumericClaim[], heads: string[], context: () => Set
 const isName = (word: string | undefined) => word !== undefined && /^[A-Z][a-z]/.test(word)
 
 /**
- * The items of an enumeration in a sentence: "Alpha, Beta and Gamma" (three), or two
+ * The items of the first enumeration in a sentence: "Alpha, Beta and Gamma" (three), or two
  * capitalised names joined by "and" ("Alpha and Beta"), since "X and Y" in general is too
- * common to count as a list.
+ * common to count as a list. {@link seriesIn} finds every enumeration of the sentence.
  */
 export function seriesLength(sentence: string): { count: number; items: string } | undefined {
+  return seriesIn(sentence)[0]
+}
+
+/**
+ * Every enumeration in a sentence, in order. A comma series whose "and" turns out to open
+ * the lead-in of a later one ("costs 1,799 euros, with a dock, and ships in France, Spain
+ * and Italy") joined clauses, not items, and is left out.
+ */
+export function seriesIn(sentence: string): { count: number; items: string }[] {
   // Split at the marks, then trimmed: a split at /\s*[,;]\s*/ retries every space of a long
   // run of spaces without a comma, quadratic on a long source.
   const segments = sentence.split(/[,;]/).map((s, i, all) => {
     const start = i === 0 ? s : s.trimStart()
     return i === all.length - 1 ? start : start.trimEnd()
   })
+  const found: { count: number; items: string; joint: number; comma: boolean }[] = []
+  let previousJoint = -1
   for (let k = 0; k < segments.length; k++) {
     const joint = /^(.*?)\b(?:and|or)\s+(.+)$/.exec(segments[k]!)
     if (!joint) continue
+    const after = previousJoint
+    previousJoint = k
     const last = (joint[2]!.match(WORDS) ?? []).slice(0, 4).join(' ')
     // "aged 3 and 40" joins numbers, not items.
     if (last === '') continue
@@ -119,44 +131,54 @@ export function seriesLength(sentence: string): { count: number; items: string }
       const beforeWords = joint[1]!.match(WORDS) ?? []
       const afterWords = joint[2]!.match(WORDS) ?? []
       if (beforeWords.length > 1 && isName(beforeWords[beforeWords.length - 1]) && isName(afterWords[0])) {
-        return { count: 2, items: `${beforeWords[beforeWords.length - 1]}, ${afterWords[0]}` }
+        found.push({ count: 2, items: `${beforeWords[beforeWords.length - 1]}, ${afterWords[0]}`, joint: k, comma: false })
       }
       continue
     }
     const items: string[] = []
-    // Short segments before the joint are items; the first longer one holds the lead-in
-    // and the first item, and ends the run.
+    // Short segments before the joint are items; the first longer one, or one holding an
+    // earlier "and", holds the lead-in and the first item, and ends the run. Stopping at
+    // an earlier joint also keeps every segment read by one run only: linear.
+    let lead = 0
     for (let i = k - 1; i >= 0; i--) {
       const words = segments[i]!.match(WORDS) ?? []
+      const ends = words.length > 4 || i === after
       // The first item shares its segment with the lead-in; its last word names it.
-      items.unshift(words.slice(i === 0 || words.length > 4 ? -1 : -4).join(' '))
-      if (words.length > 4) break
+      items.unshift(words.slice(i === 0 || ends ? -1 : -4).join(' '))
+      lead = i
+      if (ends) break
     }
     // The item before "and" is as short as the others, or the commas join clauses.
     const beforeJoint = joint[1]!.match(WORDS) ?? []
     if (beforeJoint.length > 4) continue
     if (beforeJoint.length) items.push(beforeJoint.join(' '))
     items.push(last)
-    return { count: items.length, items: items.join(', ') }
+    const prior = found[found.length - 1]
+    if (prior?.comma && prior.joint === lead && lead === after) found.pop()
+    found.push({ count: items.length, items: items.join(', '), joint: k, comma: true })
   }
-  return undefined
+  return found.map(({ count, items }) => ({ count, items }))
 }
 
-const SPEAKER = /^[ \t]*([A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,2}):[ \t]/gm
+const SPEAKER = /^[ \t]*([A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,2}|[a-z][a-z'-]*):[ \t]/gm
 
 // The speakers of a dialogue or transcript ("Steve: …" lines): a chat of two people is
 // summarised as "two friends". At least three such lines, so that a "Note:" or two is no
-// dialogue.
+// dialogue. Chats are often typed in lower case ("kwame: yep"), where a label said once
+// ("todo:", "ps:") is more likely a note than a person: lower-case labels make a chat only
+// when two of them speak more than once.
 function speakerCount(text: string): DerivedValue | undefined {
-  const names = new Set<string>()
-  let lines = 0
+  const lines = new Map<string, number>()
+  let total = 0
   SPEAKER.lastIndex = 0
-  for (let m = SPEAKER.exec(text); m && names.size <= 100; m = SPEAKER.exec(text)) {
-    names.add(m[1]!)
-    lines++
+  for (let m = SPEAKER.exec(text); m && lines.size <= 100; m = SPEAKER.exec(text)) {
+    lines.set(m[1]!, (lines.get(m[1]!) ?? 0) + 1)
+    total++
   }
-  if (lines < 3 || names.size < 2 || names.size > 100) return undefined
-  return { value: names.size, unit: '', how: 'count', text: `${names.size} speakers: ${[...names].slice(0, 5).join(', ')}`, context: contentWords([...names].join(' ')) }
+  const chat = [...lines].filter(([name, n]) => /^[a-z]/.test(name) && n >= 2).length >= 2
+  const names = [...lines.keys()].filter((name) => chat || /^[A-Z]/.test(name))
+  if (total < 3 || names.length < 2 || lines.size > 100) return undefined
+  return { value: names.length, unit: '', how: 'count', text: `${names.length} speakers: ${names.slice(0, 5).join(', ')}`, context: contentWords(names.join(' ')) }
 }
 
 // Runs of list lines at one indent ("- a\n- b\n\n- c" is one run of three).

@@ -139,10 +139,31 @@ describe('derivations', () => {
     expect(supported('4 reasons', 'Reasons:\n- cost\n- speed\n- safety\n\nEnd.')).toBe(false)
   })
 
+  test('a list at the end of a sentence whose first "and" joins clauses, not items', () => {
+    const source = 'The kit costs 2,499 dollars, including a charger, and goes on sale in March in Peru, Chile and Ecuador.'
+    expect(supported('three South American countries', source)).toBe(true)
+    expect(supported('four countries', source)).toBe(false)
+    expect(supported('two countries', source)).toBe(false)
+    // Two lists in one sentence are both counted.
+    const both = 'Last year Ana and Ben toured Lima, Quito and Bogota.'
+    expect(supported('two friends', both)).toBe(true)
+    expect(supported('three cities', both)).toBe(true)
+    expect(supported('four cities', both)).toBe(false)
+  })
+
   test('a count of the speakers of a dialogue', () => {
     const chat = 'Steve: are we going?\nCarly: yes, at noon\nSteve: great'
     expect(supported('Two friends plan a trip.', chat)).toBe(true)
     expect(supported('Three friends plan a trip.', chat)).toBe(false)
+  })
+
+  test('a count of the speakers of a chat written in lower case', () => {
+    const chat = 'sam: who is cooking tonight\nlee: not me\npat: i can\nsam: great, the bill is £30\nlee: thanks pat'
+    expect(supported('The bill is split three ways.', chat)).toBe(true)
+    expect(supported('The bill is split four ways.', chat)).toBe(false)
+    // Lower-case labels said once each are notes, not speakers.
+    const notes = 'todo: buy milk\nnote: call the plumber\ndone: tax return'
+    expect(supported('three people', notes)).toBe(false)
   })
 
   test('a count of listed items is a count of things, never a measure of time or size', () => {
