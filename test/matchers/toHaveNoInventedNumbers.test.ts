@@ -121,6 +121,16 @@ describe('toHaveNoInventedNumbers', () => {
     expect(failure(() => expect('Four films; sales up 90%; seven titles.').toHaveNoInventedNumbers(source))).toContain('3 claims are not supported')
   })
 
+  test('a list after a clause joined by "and", and the speakers of a lower-case chat, are counted', () => {
+    const launch = 'The lamp costs 89 euros, bulb included, and goes on sale in June in Oslo, Bergen and Tromso.'
+    expect(failure(() => expect('It sells in three Norwegian cities.').not.toHaveNoInventedNumbers(launch))).toContain('✓ "three": in the source as "3 items: Oslo, Bergen, Tromso"')
+    expect(failure(() => expect('It sells in four Norwegian cities.').toHaveNoInventedNumbers(launch))).toContain('✗ "four"')
+    expect(failure(() => expect('It sells in three Norwegian cities.').toHaveNoInventedNumbers(launch, { derived: false }))).toContain('✗ "three"')
+    const chat = 'ana: rent is due\nbo: i paid mine\ncy: sending now\nana: thanks\nbo: np'
+    expect('Rent is split three ways.').toHaveNoInventedNumbers(chat)
+    expect(failure(() => expect('Rent is split two ways.').toHaveNoInventedNumbers(chat))).toContain('✗ "two"')
+  })
+
   test('derived: false checks only numbers the source writes', () => {
     const source = 'The festival showed Alpha, Beta and Gamma. Sales rose from 2,400 to 4,500. He won his sixth title.'
     expect(failure(() => expect('Three films; sales up 88%; six titles.').toHaveNoInventedNumbers(source, { derived: false }))).toContain('3 claims are not supported')
