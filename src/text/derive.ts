@@ -8,18 +8,21 @@
 // and no more than MAX_DERIVED values are kept in all.
 import type { NumericClaim } from './numbers.js'
 import { contentWords, headNoun } from './qualifiers.js'
+import { placesIn } from './ranks.js'
 
 /** A value derived from numbers or lists of a source. */
 export interface DerivedValue {
   value: number
   /** `''`, `'%'` or a currency code, as in {@link NumericClaim.unit}. */
   unit: string
-  /** How it was derived: `count` of listed items, `sum`, or percent `change`. */
-  how: 'count' | 'sum' | 'change'
+  /** How it was derived: `count` of listed items, `sum`, percent `change`, or `rank` in a finishing order. */
+  how: 'count' | 'sum' | 'change' | 'rank'
   /** What a message shows: `5 + 7`, `2,400 → 4,500 (+87.5%)`, `3 items: Alpha, Beta, Gamma`. */
   text: string
   /** Content words (stems) of the sentence or list it comes from, for `context` mode. */
   context: ReadonlySet<string>
+  /** For a rank, the words (stems) of who took it: a place is support only when said of them. */
+  holder?: ReadonlySet<string>
   /** The numbers a sum adds up, whose own context words `context` mode checks one by one. */
   addends?: readonly NumericClaim[]
 }
@@ -56,6 +59,7 @@ export function deriveValues(text: string, claims: readonly NumericClaim[]): Der
     const context = () => (words ??= contentWords(body))
     arithmetic(numbers, numbers.map((c) => headNoun(text, c.index + c.text.length)), context, push)
     for (const n of seriesIn(body)) push({ value: n.count, unit: '', how: 'count', text: `${n.count} items: ${n.items}`, context: context() })
+    for (const p of placesIn(body)) push({ value: p.value, unit: '', how: 'rank', text: `place ${p.value}: ${p.name}`, context: context(), holder: p.words })
   }
   SENTENCE_END.lastIndex = 0
   for (let m = SENTENCE_END.exec(text); m && out.length < MAX_DERIVED; m = SENTENCE_END.exec(text)) {

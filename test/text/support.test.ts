@@ -151,6 +151,23 @@ describe('derivations', () => {
     expect(supported('four cities', both)).toBe(false)
   })
 
+  test('a place in a finishing order the source writes out, said of the one who took it', () => {
+    const race = 'Mara Kell won the final ahead of Ida Roos, Lena Holt and Norway\'s Tove Berg, all within a second.'
+    expect(supported('Lena Holt was 3rd.', race)).toBe(true)
+    expect(supported('Tove Berg (4th) held on.', race)).toBe(true)
+    expect(supported('Ida Roos was 2nd.', race)).toBe(true)
+    // The wrong place, or the right place of someone else, is no support.
+    expect(supported('Lena Holt was 4th.', race)).toBe(false)
+    expect(supported('Ida Roos was 4th.', race)).toBe(false)
+    expect(supported('Tove Berg was 5th.', race)).toBe(false)
+    const sprint = 'Kim Ruiz won the sprint for second ahead of Ada Voss and Eva Lind.'
+    expect(supported('Eva Lind took 4th.', sprint)).toBe(true)
+    expect(supported('Eva Lind took 3rd.', sprint)).toBe(false)
+    const margin = 'Sven Aho won by a metre from Piet Baas, with Olle Dahl third.'
+    expect(supported('Piet Baas was 2nd.', margin)).toBe(true)
+    expect(supported('Piet Baas was 2nd.', margin, { derived: false })).toBe(false)
+  })
+
   test('a count of the speakers of a dialogue', () => {
     const chat = 'Steve: are we going?\nCarly: yes, at noon\nSteve: great'
     expect(supported('Two friends plan a trip.', chat)).toBe(true)
