@@ -140,12 +140,14 @@ export function seriesIn(sentence: string): { count: number; items: string }[] {
       continue
     }
     const items: string[] = []
-    // Short segments before the joint are items; the first longer one, or one holding an
-    // earlier "and", holds the lead-in and the first item, and ends the run. Stopping at
+    // Short segments before the joint are items; the first longer one, or a long one holding
+    // an earlier "and", holds the lead-in and the first item, and ends the run. Stopping at
     // an earlier joint also keeps every segment read by one run only: linear.
-    let lead = 0
+    let lead = -1
     for (let i = k - 1; i >= 0; i--) {
       const words = segments[i]!.match(WORDS) ?? []
+      // A short segment with an earlier "and" ends an earlier list: this one starts after it.
+      if (i === after && words.length <= 4) break
       const ends = words.length > 4 || i === after
       // The first item shares its segment with the lead-in; its last word names it.
       items.unshift(words.slice(i === 0 || ends ? -1 : -4).join(' '))
