@@ -131,6 +131,13 @@ describe('toHaveNoInventedNumbers', () => {
     expect(failure(() => expect('Rent is split two ways.').toHaveNoInventedNumbers(chat))).toContain('✗ "two"')
   })
 
+  test('a place in a finishing order the source writes out supports that place, said of who took it', () => {
+    const heat = 'Rui Sato won the heat ahead of Tom Abel and Kai Moss.'
+    expect(failure(() => expect('Kai Moss (3rd) went through.').not.toHaveNoInventedNumbers(heat))).toContain('✓ "3rd": in the source as "place 3: Kai Moss"')
+    expect(failure(() => expect('Tom Abel (3rd) went through.').toHaveNoInventedNumbers(heat))).toContain('✗ "3rd"')
+    expect(failure(() => expect('Kai Moss (3rd) went through.').toHaveNoInventedNumbers(heat, { derived: false }))).toContain('✗ "3rd"')
+  })
+
   test('derived: false checks only numbers the source writes', () => {
     const source = 'The festival showed Alpha, Beta and Gamma. Sales rose from 2,400 to 4,500. He won his sixth title.'
     expect(failure(() => expect('Three films; sales up 88%; six titles.').toHaveNoInventedNumbers(source, { derived: false }))).toContain('3 claims are not supported')
