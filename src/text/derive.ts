@@ -40,6 +40,20 @@ function summable(c: NumericClaim): boolean {
   return (c.kind === 'number' || c.kind === 'money' || c.kind === 'percent') && !c.joined && !c.implied && c.value > 0
 }
 
+// "Two were seen in May and one in June": a "one" after "and" whose noun is left out (a
+// preposition follows) counts more of the same. Elsewhere "one" is as often a pronoun
+// ("and one of them") as a number, so no other "one" is added up.
+const ELIDED_ONE = /\b(?:and|plus)\s+(one)\s+(?:in|on|at|with|by|from|during|for|after|before)\b/gi
+
+function elidedOnes(body: string, offset: number): NumericClaim[] {
+  const out: NumericClaim[] = []
+  ELIDED_ONE.lastIndex = 0
+  for (let m = ELIDED_ONE.exec(body); m && out.length < MAX_PER_SENTENCE; m = ELIDED_ONE.exec(body)) {
+    out.push({ text: m[1]!, index: offset + m.index + m[0].indexOf(m[1]!, 3), kind: 'number', value: 1, unit: '', key: '# 1' })
+  }
+  return out
+}
+
 const fmt = (n: number) => Number(n.toPrecision(6)).toLocaleString('en-US')
 
 /** The values derivable from `text`, whose numeric claims are `claims` (sorted by index). */
@@ -55,6 +69,10 @@ export function deriveValues(text: string, claims: readonly NumericClaim[]): Der
       if (c.index >= start && summable(c) && numbers.length < MAX_PER_SENTENCE) numbers.push(c)
     }
     const body = text.slice(start, end)
+    if (numbers.length > 0) {
+      const known = new Set(numbers.map((c) => c.index))
+      for (const one of elidedOnes(body, start)) if (!known.has(one.index) && numbers.length < MAX_PER_SENTENCE) numbers.push(one)
+    }
     let words: Set<string> | undefined
     const context = () => (words ??= contentWords(body))
     arithmetic(numbers, numbers.map((c) => headNoun(text, c.index + c.text.length)), context, push)

@@ -138,6 +138,13 @@ describe('toHaveNoInventedNumbers', () => {
     expect(failure(() => expect('Kai Moss (3rd) went through.').toHaveNoInventedNumbers(heat, { derived: false }))).toContain('✗ "3rd"')
   })
 
+  test('a count and an "and one" whose noun is left out add up', () => {
+    const source = 'Two goals came from corners and one from a penalty.'
+    expect('Three goals in all.').toHaveNoInventedNumbers(source)
+    expect(failure(() => expect('Four goals in all.').toHaveNoInventedNumbers(source))).toContain('✗ "Four"')
+    expect(failure(() => expect('Three goals in all.').toHaveNoInventedNumbers(source, { derived: false }))).toContain('✗ "Three"')
+  })
+
   test('derived: false checks only numbers the source writes', () => {
     const source = 'The festival showed Alpha, Beta and Gamma. Sales rose from 2,400 to 4,500. He won his sixth title.'
     expect(failure(() => expect('Three films; sales up 88%; six titles.').toHaveNoInventedNumbers(source, { derived: false }))).toContain('3 claims are not supported')

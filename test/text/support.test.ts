@@ -198,6 +198,15 @@ describe('derivations', () => {
     expect(supported('12 goals', 'He scored 5 in the first half. Then 7 in the second.')).toBe(false)
   })
 
+  test('"and one" with its noun left out is added to the count before it', () => {
+    const source = 'Three samples were taken in May and one in June.'
+    expect(supported('four samples', source)).toBe(true)
+    expect(supported('five samples', source)).toBe(false)
+    // "one of" picks one of the others out: no more of them.
+    expect(supported('three', 'Two cars crashed and one of the drivers was hurt.')).toBe(false)
+    expect(supported('four samples', source, { derived: false })).toBe(false)
+  })
+
   test('a percent change between two numbers of one sentence, rounded as written', () => {
     const source = 'Sales rose from 2,400 last year to 4,500 this year.'
     expect(supported('+88%', source)).toBe(true)
