@@ -88,6 +88,12 @@ function sharedByAddends(claim: NumericClaim, addends: readonly NumericClaim[]):
   return addends.every((a) => want.every((w) => sourceWords(a).includes(w)))
 }
 
+// A place is said of whoever the words right before or after it name: "Holt (3rd)", "3rd Holt".
+function saidOf(claim: NumericClaim, holder: ReadonlySet<string>): boolean {
+  const c = claim.context
+  return c !== undefined && [...c.after, ...c.before].some((w) => holder.has(w))
+}
+
 function sourceWords(source: NumericClaim): readonly string[] {
   return source.context ? [...source.context.after, ...source.context.before] : []
 }
@@ -328,6 +334,8 @@ export class ClaimIndex {
     for (let i = lo; i < derived.length && Math.abs(derived[i]!.value) <= v + slack + 1e-9; i++) {
       const d = derived[i]!
       const a = Math.abs(d.value)
+      if (d.how === 'rank' && (!claim.ordinal || a !== v || !saidOf(claim, d.holder!))) continue
+      if (d.how === 'rank') return derivedClaim(d)
       if (d.how === 'count' ? claim.kind !== 'number' || claim.unit !== '' || a !== v : d.how === 'change' ? claim.unit !== '%' : !unitFits(claim, d.unit)) continue
       const off = Math.abs(a - v) > tolerance * Math.max(a, v) + 1e-9 * Math.max(1, v)
     if (off && (d.how !== 'change' || Math.round(a * 10 ** decimals) / 10 ** decimals !== v)) continue

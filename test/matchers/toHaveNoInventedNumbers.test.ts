@@ -121,6 +121,30 @@ describe('toHaveNoInventedNumbers', () => {
     expect(failure(() => expect('Four films; sales up 90%; seven titles.').toHaveNoInventedNumbers(source))).toContain('3 claims are not supported')
   })
 
+  test('a list after a clause joined by "and", and the speakers of a lower-case chat, are counted', () => {
+    const launch = 'The lamp costs 89 euros, bulb included, and goes on sale in June in Oslo, Bergen and Tromso.'
+    expect(failure(() => expect('It sells in three Norwegian cities.').not.toHaveNoInventedNumbers(launch))).toContain('✓ "three": in the source as "3 items: Oslo, Bergen, Tromso"')
+    expect(failure(() => expect('It sells in four Norwegian cities.').toHaveNoInventedNumbers(launch))).toContain('✗ "four"')
+    expect(failure(() => expect('It sells in three Norwegian cities.').toHaveNoInventedNumbers(launch, { derived: false }))).toContain('✗ "three"')
+    const chat = 'ana: rent is due\nbo: i paid mine\ncy: sending now\nana: thanks\nbo: np'
+    expect('Rent is split three ways.').toHaveNoInventedNumbers(chat)
+    expect(failure(() => expect('Rent is split two ways.').toHaveNoInventedNumbers(chat))).toContain('✗ "two"')
+  })
+
+  test('a place in a finishing order the source writes out supports that place, said of who took it', () => {
+    const heat = 'Rui Sato won the heat ahead of Tom Abel and Kai Moss.'
+    expect(failure(() => expect('Kai Moss (3rd) went through.').not.toHaveNoInventedNumbers(heat))).toContain('✓ "3rd": in the source as "place 3: Kai Moss"')
+    expect(failure(() => expect('Tom Abel (3rd) went through.').toHaveNoInventedNumbers(heat))).toContain('✗ "3rd"')
+    expect(failure(() => expect('Kai Moss (3rd) went through.').toHaveNoInventedNumbers(heat, { derived: false }))).toContain('✗ "3rd"')
+  })
+
+  test('a count and an "and one" whose noun is left out add up', () => {
+    const source = 'Two goals came from corners and one from a penalty.'
+    expect('Three goals in all.').toHaveNoInventedNumbers(source)
+    expect(failure(() => expect('Four goals in all.').toHaveNoInventedNumbers(source))).toContain('✗ "Four"')
+    expect(failure(() => expect('Three goals in all.').toHaveNoInventedNumbers(source, { derived: false }))).toContain('✗ "Three"')
+  })
+
   test('derived: false checks only numbers the source writes', () => {
     const source = 'The festival showed Alpha, Beta and Gamma. Sales rose from 2,400 to 4,500. He won his sixth title.'
     expect(failure(() => expect('Three films; sales up 88%; six titles.').toHaveNoInventedNumbers(source, { derived: false }))).toContain('3 claims are not supported')

@@ -139,10 +139,48 @@ describe('derivations', () => {
     expect(supported('4 reasons', 'Reasons:\n- cost\n- speed\n- safety\n\nEnd.')).toBe(false)
   })
 
+  test('a list at the end of a sentence whose first "and" joins clauses, not items', () => {
+    const source = 'The kit costs 2,499 dollars, including a charger, and goes on sale in March in Peru, Chile and Ecuador.'
+    expect(supported('three South American countries', source)).toBe(true)
+    expect(supported('four countries', source)).toBe(false)
+    expect(supported('two countries', source)).toBe(false)
+    // Two lists in one sentence are both counted.
+    const both = 'Last year Ana and Ben toured Lima, Quito and Bogota.'
+    expect(supported('two friends', both)).toBe(true)
+    expect(supported('three cities', both)).toBe(true)
+    expect(supported('four cities', both)).toBe(false)
+  })
+
+  test('a place in a finishing order the source writes out, said of the one who took it', () => {
+    const race = 'Mara Kell won the final ahead of Ida Roos, Lena Holt and Norway\'s Tove Berg, all within a second.'
+    expect(supported('Lena Holt was 3rd.', race)).toBe(true)
+    expect(supported('Tove Berg (4th) held on.', race)).toBe(true)
+    expect(supported('Ida Roos was 2nd.', race)).toBe(true)
+    // The wrong place, or the right place of someone else, is no support.
+    expect(supported('Lena Holt was 4th.', race)).toBe(false)
+    expect(supported('Ida Roos was 4th.', race)).toBe(false)
+    expect(supported('Tove Berg was 5th.', race)).toBe(false)
+    const sprint = 'Kim Ruiz won the sprint for second ahead of Ada Voss and Eva Lind.'
+    expect(supported('Eva Lind took 4th.', sprint)).toBe(true)
+    expect(supported('Eva Lind took 3rd.', sprint)).toBe(false)
+    const margin = 'Sven Aho won by a metre from Piet Baas, with Olle Dahl third.'
+    expect(supported('Piet Baas was 2nd.', margin)).toBe(true)
+    expect(supported('Piet Baas was 2nd.', margin, { derived: false })).toBe(false)
+  })
+
   test('a count of the speakers of a dialogue', () => {
     const chat = 'Steve: are we going?\nCarly: yes, at noon\nSteve: great'
     expect(supported('Two friends plan a trip.', chat)).toBe(true)
     expect(supported('Three friends plan a trip.', chat)).toBe(false)
+  })
+
+  test('a count of the speakers of a chat written in lower case', () => {
+    const chat = 'sam: who is cooking tonight\nlee: not me\npat: i can\nsam: great, the bill is £30\nlee: thanks pat'
+    expect(supported('The bill is split three ways.', chat)).toBe(true)
+    expect(supported('The bill is split four ways.', chat)).toBe(false)
+    // Lower-case labels said once each are notes, not speakers.
+    const notes = 'todo: buy milk\nnote: call the plumber\ndone: tax return'
+    expect(supported('three people', notes)).toBe(false)
   })
 
   test('a count of listed items is a count of things, never a measure of time or size', () => {
@@ -158,6 +196,15 @@ describe('derivations', () => {
     expect(supported('15 goals', 'Scores were 3, 5 and 7 across the rounds.')).toBe(true)
     expect(supported('13 goals', 'He scored 5 in the first half and 7 in the second.')).toBe(false)
     expect(supported('12 goals', 'He scored 5 in the first half. Then 7 in the second.')).toBe(false)
+  })
+
+  test('"and one" with its noun left out is added to the count before it', () => {
+    const source = 'Three samples were taken in May and one in June.'
+    expect(supported('four samples', source)).toBe(true)
+    expect(supported('five samples', source)).toBe(false)
+    // "one of" picks one of the others out: no more of them.
+    expect(supported('three', 'Two cars crashed and one of the drivers was hurt.')).toBe(false)
+    expect(supported('four samples', source, { derived: false })).toBe(false)
   })
 
   test('a percent change between two numbers of one sentence, rounded as written', () => {
