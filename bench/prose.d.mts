@@ -1,3 +1,5 @@
+/** A deterministic pseudo-random generator (mulberry32), so a failing seed can be replayed. */
+export function random(seed: number): () => number
 /** `length` characters of news-like prose in which no sentence repeats, the same for the same `seed`. */
 export function distinctProse(length: number, seed?: number): string
 /** The places the prose names. */

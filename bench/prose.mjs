@@ -12,8 +12,8 @@ const WHAT = ['revenue rose', 'costs fell', 'orders grew', 'profit dropped', 'sa
 const WHEN = ['on Monday', 'on Tuesday', 'last week', 'in March', 'on June 4, 2024', 'this quarter', 'in 2023', 'on Friday']
 const TAIL = ['after a long review', 'despite higher rates', 'as demand recovered', 'amid supply delays', 'ahead of the vote', 'following the merger talks']
 
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed) {
+/** A deterministic pseudo-random generator (mulberry32), so a failing seed can be replayed. */
+export function random(seed) {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
