@@ -56,6 +56,8 @@ const CURRENCY_SYMBOLS: Record<string, string> = { $: 'USD', 'US$': 'USD', A$: '
 // "three" nor "30". A colon ending the sentence ("at 14:44: all clear") is punctuation; only
 // digits after it make seconds.
 const TIME = /(?<![\d.,:])(\d{1,2})(?::([0-5]\d)(?!\d|:\d)(?:\s?([AaPp])\.?[Mm]\b\.?)?|\s?([AaPp])\.?[Mm]\b\.?)/g
+// The first figure of a range of hours, whose meridiem is written once, after the second: "1–5pm".
+const HOUR_RANGE_START = /(?<![\d.,:])(\d{1,2})(?::([0-5]\d))?\s?(?:[-–]|to)\s?$/
 // The two sides of a score or ratio: "2-7", "4–1", "3:1" (not "5-8%", "2023-24" or "2.5-3").
 const PAIR = /(?<![\d.,:\-–])(\d{1,3})[-–:](\d{1,3})(?![\d%]|[.,:]\d|[-–]\d)/g
 const CURRENCY_WORDS: Record<string, string> = { dollar: 'USD', buck: 'USD', euro: 'EUR', pound: 'GBP', yen: 'JPY', yuan: 'CNY', rupee: 'INR' }
@@ -202,6 +204,19 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     claim(text.slice(start, end), start, 'number', ORDINALS[before[1]!.toLowerCase()] ?? Number(before[1]![0]), 'quarter')
   }
 
+  // "1–5pm" is 1pm to 5pm, and "11–1pm" 11am to 1pm: a start later on the clock than the
+  // end is before noon. Without this, the "1" would be a bare number.
+  const rangeStart = (timeAt: number, meridiem: string, endHour: number) => {
+    const before = HOUR_RANGE_START.exec(text.slice(Math.max(0, timeAt - 12), timeAt))
+    if (!before) return
+    const hour = Number(before[1])
+    const start = timeAt - before[0].length
+    const written = before[0].replace(/\s?(?:[-–]|to)\s?$/, '')
+    if (hour < 1 || hour > 12 || overlaps(start, start + written.length)) return
+    const pm = meridiem === 'p' ? hour % 12 <= endHour % 12 : hour % 12 > endHour % 12
+    take(start, start + written.length)
+    claim(written, start, 'time', ((hour % 12) + (pm ? 12 : 0)) * 60 + Number(before[2] ?? 0), '')
+  }
   TIME.lastIndex = 0
   for (let m = TIME.exec(text); m; m = TIME.exec(text)) {
     const end = m.index + m[0].trimEnd().length
@@ -212,6 +227,7 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     if (overlaps(m.index, end)) continue
     take(m.index, end)
     claim(text.slice(m.index, end), m.index, 'time', (hours % 24) * 60 + Number(m[2] ?? 0), '')
+    if (meridiem) rangeStart(m.index, meridiem, Number(m[1]))
   }
 
   const joinedAt = new Set<number>()

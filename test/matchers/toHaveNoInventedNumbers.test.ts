@@ -286,4 +286,11 @@ describe('toHaveNoInventedNumbers: numbers a source says in words', () => {
     expect('The cost was split 70/30.').not.toHaveNoInventedNumbers(notes)
     expect('A quarter of homes, 0.25, lost heating.').not.toHaveNoInventedNumbers(notes)
   })
+
+  test('a range of hours with its meridiem written once is two times', () => {
+    const hours = 'The library now opens on Saturdays from 2pm to 6pm.'
+    expect('Saturdays: 2–6pm.').toHaveNoInventedNumbers(hours)
+    expect(failure(() => expect('Saturdays: 3–6pm.').toHaveNoInventedNumbers(hours))).toContain('✗ "3" (time 15:00)')
+    expect(failure(() => expect('Saturdays: 2–6pm.').not.toHaveNoInventedNumbers(hours))).toContain('✓ "2": in the source as "2pm"')
+  })
 })

@@ -184,6 +184,14 @@ describe('extractNumbers: dates in any case, units, names, times and scores', ()
     expect(keys('In mid-2020, 3 fans')).toEqual(['# 2020', '# 3'])
   })
 
+  test('the first hour of a range takes the meridiem written once after the second', () => {
+    expect(keys('open 2–6pm, and 10 to 12 pm')).toEqual(['time 14:00', 'time 18:00', 'time 10:00', 'time 12:00'])
+    // A start later on the clock than the end is before noon; an a.m. range stays in the morning.
+    expect(keys('lunch 11–1pm, classes 8-10am')).toEqual(['time 11:00', 'time 13:00', 'time 08:00', 'time 10:00'])
+    // Not an hour: a figure over 12, or one apart from the time.
+    expect(keys('aged 14–3pm; 4 kids at 5pm')).toEqual(['# 14', 'time 15:00', '# 4', 'time 17:00'])
+  })
+
   test('reads clock times as one claim, and marks the sides of a score', () => {
     expect(keys('at 03:30, 3:30 pm, 5 a.m., 15:30')).toEqual(['time 03:30', 'time 15:30', 'time 05:00', 'time 15:30'])
     const claims = extractNumbers('won 2-7 and 3:1, aged 5-8%, 2023-24')
