@@ -8,6 +8,7 @@ import { alternation } from './regex.js'
 import { joinsSign } from './sign.js'
 import { FRACTION_WORDS, fractionWordValue, readSpoken } from './spoken.js'
 import { FRACTION_PHRASE, fractionReadings } from './fractions.js'
+import { DECADES, decadeYears, RISK_RATIO, riskPercent } from './restated.js'
 
 // Numeric claims in free text, normalised so that "$10M", "$10 million", "ten million
 // dollars" and "10,000,000 dollars" are one value with one unit. The parser is a handful
@@ -390,6 +391,17 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
     for (let m = FRACTION_PHRASE.exec(text); m; m = FRACTION_PHRASE.exec(text)) {
       if (overlaps(m.index + m[0].length - m[2]!.length, m.index + m[0].length)) continue
       for (const value of fractionReadings(m)) claim(m[0], m.index, 'number', value, '', undefined, false, 'spoken')
+    }
+    // The ratio stays a claim of its own; its percent only adds. Decades are words no pass above reads.
+    RISK_RATIO.lastIndex = 0
+    for (let m = RISK_RATIO.exec(text); m; m = RISK_RATIO.exec(text)) {
+      const percent = riskPercent(m[1]!)
+      if (percent !== undefined) claim(m[1]!, m.index + m[0].length - m[1]!.length, 'percent', percent, '%', undefined, false, 'restated')
+    }
+    DECADES.lastIndex = 0
+    for (let m = DECADES.exec(text); m; m = DECADES.exec(text)) {
+      const years = decadeYears(m)
+      if (years !== undefined && !overlaps(m.index + m[0].length - m[3]!.length, m.index + m[0].length)) claim(m[0], m.index, 'number', years, '', undefined, false, 'restated')
     }
     IMPLIED.lastIndex = 0
     for (let m = IMPLIED.exec(text); m; m = IMPLIED.exec(text)) {

@@ -4,14 +4,15 @@ import { type Bound, boundAround, contextAround } from './qualifiers.js'
 import { besideDecrease } from './sign.js'
 
 /**
- * How an implied number is stated: an ordinal, a multiplier, a spoken price, or a "one"
+ * How an implied number is stated: an ordinal, a multiplier, a spoken price, a "one"
  * that counts something, which an output would not be taken to claim ("one objector",
- * "a single episode", "eleven votes to one").
+ * "a single episode", "eleven votes to one"), or a figure restated in other terms (a risk
+ * ratio as a percent, decades as years).
  */
-export type Implied = 'ordinal' | 'multiplier' | 'spoken' | 'one'
+export type Implied = 'ordinal' | 'multiplier' | 'spoken' | 'one' | 'restated'
 
 const NEXT_WORD = /[ \t-]*([A-Za-z]+)/y
-const FORMS: readonly (Implied | undefined)[] = [undefined, undefined, 'ordinal', 'multiplier', 'spoken', 'one']
+const FORMS: readonly (Implied | undefined)[] = [undefined, undefined, 'ordinal', 'multiplier', 'spoken', 'one', 'restated']
 const BOUNDS: readonly Bound[] = ['above', 'atLeast', 'below', 'atMost', 'about']
 
 /** What a numeric claim states. */

@@ -287,6 +287,15 @@ describe('toHaveNoInventedNumbers: numbers a source says in words', () => {
     expect('A quarter of homes, 0.25, lost heating.').not.toHaveNoInventedNumbers(notes)
   })
 
+  test('a risk ratio supports the percent higher or lower risk it states, and decades the years, unless derived: false', () => {
+    const study = 'Heavy users had higher mortality (HR 1.27) and fewer relapses (hazard ratio 0.82), the first such finding in three decades.'
+    const summary = 'Mortality was 27% higher and relapses 18% lower; a first in 30 years.'
+    expect(summary).toHaveNoInventedNumbers(study)
+    const message = failure(() => expect('Mortality was 28% higher and relapses 18% higher; a first in 20 years.').toHaveNoInventedNumbers(study))
+    for (const invented of ['"28%"', '"18%"', '"20"']) expect(message).toContain(`✗ ${invented}`)
+    expect(failure(() => expect(summary).toHaveNoInventedNumbers(study, { derived: false }))).toContain('✗ "27%"')
+  })
+
   test('a range of hours with its meridiem written once is two times', () => {
     const hours = 'The library now opens on Saturdays from 2pm to 6pm.'
     expect('Saturdays: 2–6pm.').toHaveNoInventedNumbers(hours)
