@@ -4,6 +4,7 @@
 // of capitals and a few lists of titles and heads of names say what kind of name it is and
 // where it starts and ends. See FAST_PATH_LIMIT in nlpChunks.ts for when it is used.
 import { loadNlp } from '../lazy.js'
+import { MONTH } from './calendar.js'
 import type { Casing } from './casing.js'
 import { foldString } from './fold.js'
 import type { ExtractedName, NameKind } from './names.js'
@@ -43,7 +44,8 @@ const ORGANIZATION_HEAD = /^(?:bank|group|holdings|airlines|airways|motors|energ
 const OF_HEAD = /^(?:bank|university|college|institute|school|academy|ministry|department|agency|council|committee|commission|authority|board|bureau|office|court|federation|league|society|museum|church|house|city|state|republic|kingdom|united|federal|national)s?$/i
 // Words that make a run a place ("Douro River", "Mount Inari", "Princes Street").
 const PLACE_HEAD = /^(?:river|sea|ocean|lake|bay|gulf|strait|island|islands|peninsula|coast|valley|mountain|mountains|hill|hills|park|street|road|avenue|lane|square|bridge|tower|palace|airport|station|stadium|arena|centre|center|village|town|county|province|district|region|mount|mt)$/i
-const MONTH_OR_DAY = /^(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/i
+// Weekdays only in full: "Sun" and "Wed" abbreviated can be names.
+const MONTH_OR_DAY = new RegExp(`^(?:${MONTH}|(?:mon|tues|wednes|thurs|fri|satur|sun)day)$`, 'i')
 const LEGAL_FORM = /^(?:inc|incorporated|corp|corporation|ltd|limited|llc|plc|co|gmbh|ag|sa|nv)$/i
 const GENERATION = /^(?:jr|sr|ii|iii|iv)$/i
 const ARTICLE = /^(?:the|a|an)$/i

@@ -2,7 +2,8 @@
 // says one supports the decimal a summary writes for it ("0.1", "0.33", "0.75"); a third
 // has no exact decimal, so it supports the readings a summary rounds it to.
 
-const NUMERATORS: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 }
+import { SMALL } from './numberWords.js'
+
 const DENOMINATORS: Record<string, number> = { third: 3, quarter: 4, fifth: 5, sixth: 6, eighth: 8, tenth: 10 }
 
 /** A fraction said in words; the numerator must be a word, so "the third quarter" is none. */
@@ -15,7 +16,8 @@ export const FRACTION_PHRASE = /\b(a|one|two|three|four|five|six|seven|eight|nin
  * denominator ("five quarters" is no share of a whole).
  */
 export function fractionReadings(m: RegExpExecArray): number[] {
-  const numerator = NUMERATORS[m[1]!.toLowerCase()]!
+  const word = m[1]!.toLowerCase()
+  const numerator = word === 'a' ? 1 : SMALL[word]!
   const denominator = DENOMINATORS[m[2]!.toLowerCase()]!
   if (numerator >= denominator) return []
   const value = numerator / denominator

@@ -1,10 +1,10 @@
+import { MONTH, monthNumber } from './calendar.js'
 import { isDayOfMonth } from './dates.js'
 import { foldText } from './fold.js'
 import { CARDINAL_WORD, DAY_WORD, DIGIT_WORD, dayWordValue, IMPLIED, impliedValue, SCALES } from './numberWords.js'
 import { inName, namesWord } from './numberNames.js'
 import { Claim, type ClaimKind, type NumericClaim } from './numericClaim.js'
 import { countsOne, inheritScales, linkRanges, ONE_COUNT, otherReading, tallies, tallySide } from './numberForms.js'
-import { alternation } from './regex.js'
 import { joinsSign } from './sign.js'
 import { FRACTION_WORDS, fractionWordValue, readSpoken } from './spoken.js'
 import { FRACTION_PHRASE, fractionReadings } from './fractions.js'
@@ -31,7 +31,6 @@ export interface ExtractOptions {
   implied?: boolean
 }
 
-const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const ISO_REST = /-(\d{1,2})-(\d{1,2})(?![\d-])/y
 const QUARTER_DIGIT = /^[1-4]$/
 const REGULATION = new Set(['45', '90', '105', '120'])
@@ -41,10 +40,7 @@ const FISCAL_YEAR = /(?:\bFY'?\s?|\b(?:fiscal|financial)\s+(?:year\s+)?)$/i
 // "March 2024". Scanning for the name first lets V8 skip most of the text. Names count in
 // any case, but an uncapitalised "may" or "march" can be a verb, so "30 may" needs a year
 // after it ("about 30 may attend" is no date).
-const MONTH_SCAN = new RegExp(
-  `\\b${alternation(['Jan', 'January', 'Feb', 'February', 'Mar', 'March', 'Apr', 'April', 'May', 'Jun', 'June', 'Jul', 'July', 'Aug', 'August', 'Sep', 'Sept', 'September', 'Oct', 'October', 'Nov', 'November', 'Dec', 'December'])}\\b\\.?`,
-  'gi',
-)
+const MONTH_SCAN = new RegExp(`${MONTH}\\.?`, 'gi')
 const AMBIGUOUS_MONTH = /^(?:may|mar|march)$/i
 // A day before or after the month, in digits or as an ordinal word: "5 March", "the
 // fourth of march", "March 5th", "March the third".
@@ -161,7 +157,7 @@ export function extractNumbers(original: string, options: ExtractOptions = {}): 
   }
   MONTH_SCAN.lastIndex = 0
   for (let m = MONTH_SCAN.exec(text); m; m = MONTH_SCAN.exec(text)) {
-    const month = MONTH_NAMES.indexOf(m[0].slice(0, 3).toLowerCase()) + 1
+    const month = monthNumber(m[0])
     const name = m[0].replace(/\.$/, '')
     const nameEnd = m.index + name.length
     let after = m.index + m[0].length
