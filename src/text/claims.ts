@@ -277,13 +277,7 @@ export class ClaimIndex {
   // each stating one age a million times stay linear.
   #age(claim: NumericClaim, name: string, tolerance: number, fits: (s: NumericClaim) => boolean): NumericClaim | undefined {
     const v = Math.abs(claim.value)
-    let lo = 0
-    let hi = this.#byValue.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (Math.abs(this.#byValue[mid]!.value) < v * (1 - tolerance) - 1e-9) lo = mid + 1
-      else hi = mid
-    }
+    const lo = this.#firstFrom(v * (1 - tolerance) - 1e-9)
     const text = this.#text!
     const end = Math.min(this.#byValue.length, lo + MAX_AGE_CANDIDATES)
     for (let i = lo; i < end; i++) {
@@ -365,6 +359,18 @@ export class ClaimIndex {
     return this.#window(claim, 1 - t, 1 / (1 - t), (s) => (flipped ? !sameClaim(claim, s, t) && sameClaim(flipped, s, t) : sameClaim(claim, s, t)) && fits(s))
   }
 
+  // The index of the first source claim (by magnitude) whose magnitude is at least `from`.
+  #firstFrom(from: number): number {
+    let lo = 0
+    let hi = this.#byValue.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (Math.abs(this.#byValue[mid]!.value) < from) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
   // The first source claim with a magnitude between `low` and `high` times the claim's
   // that passes `test`, or without one, that supports the claim within `tolerance` (the
   // common case, which then makes no closure per claim).
@@ -373,14 +379,7 @@ export class ClaimIndex {
     const eps = 1e-9 * Math.max(1, v)
     const from = v * low - eps
     const to = v * high + eps
-    let lo = 0
-    let hi = this.#byValue.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (Math.abs(this.#byValue[mid]!.value) < from) lo = mid + 1
-      else hi = mid
-    }
-    for (let i = lo; i < this.#byValue.length && Math.abs(this.#byValue[i]!.value) <= to; i++) {
+    for (let i = this.#firstFrom(from); i < this.#byValue.length && Math.abs(this.#byValue[i]!.value) <= to; i++) {
       const s = this.#byValue[i]!
       if (test ? test(s) : sameClaim(claim, s, tolerance)) return s
     }
