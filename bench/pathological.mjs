@@ -45,9 +45,16 @@ export const corpus = {
   // Just under the size of distinct text the NLP library still reads (FAST_PATH_LIMIT).
   'prose under the limit': fill(`${distinctProse(19_000)}\n\n`),
   'capitalised run': capitalisedRun(MB),
+  // Bounds, each met by one figure and broken by the figure beside it ("4.4p and 5.2p").
+  bounds: fill('Petrol rose by more than 5p, diesel by less than 5.1p. '),
 }
 
-// The source side: a short output checked against each 1 MB text as its source.
+// The source for the `both sides` row: 1 MB of figures that meet the bounds above and
+// figures beside them that break them.
+const boundSource = fill('Average petrol prices rose by 4.4p and diesel prices 5.2p. ')
+
+// The source side: a short output checked against each 1 MB text as its source. The
+// `both sides` row checks each 1 MB text against a 1 MB source.
 const shortOutput = 'Apple reported revenue of $94.9 billion on May 2, 2024, Tim Cook said.'
 
 const context = {
@@ -74,6 +81,7 @@ const calls = {
   'toPreserveEntities({ from }) source': (t) => usageErrorAsResult(() => matchers.toPreserveEntities.call(context, shortOutput, { from: t })),
   toHaveNoInventedNumbers: (t) => matchers.toHaveNoInventedNumbers.call(context, t, article),
   'toHaveNoInventedNumbers source': (t) => matchers.toHaveNoInventedNumbers.call(context, shortOutput, t),
+  'toHaveNoInventedNumbers both sides': (t) => matchers.toHaveNoInventedNumbers.call(context, t, boundSource),
   'toBeConcise({ maxWords })': (t) => matchers.toBeConcise.call(context, t, { maxWords: 50 }),
   'toBeConcise({ maxSentences })': (t) => matchers.toBeConcise.call(context, t, { maxSentences: 5 }),
   toMatchSchema: (t) => matchers.toMatchSchema.call(context, t, z.object({ title: z.string() })),

@@ -6,7 +6,8 @@ import { type DerivedValue, deriveValues } from './derive.js'
 import type { NumericClaim } from './numbers.js'
 import { impliedPeriods } from './periods.js'
 import { isMeasure, withinBound } from './qualifiers.js'
-import { asReading } from './numericClaim.js'
+import { asReading, Claim } from './numericClaim.js'
+import { boundBrokenBySibling, leadWords } from './bounds.js'
 
 /** How {@link ClaimIndex.support} compares a claim with the source. */
 export interface SupportOptions {
@@ -53,6 +54,10 @@ function derivedClaim(d: DerivedValue): NumericClaim {
 const exactKinds = new Set(['year', 'date', 'time'])
 /** Source numbers of an age's value that are asked whether they are said of its name. */
 const MAX_AGE_CANDIDATES = 64
+/** Source figures that meet a bound and are asked whether a figure beside them breaks it. */
+const MAX_BOUND_CANDIDATES = 8
+/** Source figures of a bound's magnitude read before the bound is given up on. */
+const MAX_BOUND_SCAN = 1000
 
 // Each claim, and each claim read as its other value ("17m" as 17 million too).
 function withReadings(claims: readonly NumericClaim[]): NumericClaim[] {
@@ -179,6 +184,8 @@ export class ClaimIndex {
   #derived: DerivedValue[] | undefined
   #articles: ReturnType<typeof articleUnits> | undefined
   readonly #beside = new Map<NumericClaim, Set<string>>()
+  // The source's figures in text order, and the words each is said of (see bounds.ts).
+  #byIndex: { claims: NumericClaim[]; at: Map<NumericClaim, number>; lead: Map<number, ReadonlySet<string>> } | undefined
 
   constructor(claims: readonly NumericClaim[], options: ClaimIndexOptions = {}) {
     this.claims = claims
@@ -260,16 +267,46 @@ export class ClaimIndex {
     const bound = claim.bound
     if (bound) {
       const approximate = o.approximate ?? 0.05
-      const found = this.#window(claim, bound === 'about' ? 1 - approximate : 0.5, bound === 'about' ? 1 / (1 - approximate) : 2, (s) =>
-        !exactKinds.has(s.kind) && unitFits(claim, s.unit) && !(s.joined && !claim.joined) && s.bound === undefined && withinBound(bound, claim.value, s.value, approximate) && fits(s),
-      )
-      if (found) return found
+      // Only the side of the claim's value that meets the bound is read. A claim gives up
+      // after MAX_BOUND_SCAN source figures, or MAX_BOUND_CANDIDATES that meet the bound but
+      // that a figure beside them breaks, so that it asks a few source figures, not all.
+      const [low, high] = bound === 'about' ? [1 - approximate, 1 / (1 - approximate)] : bound === 'above' || bound === 'atLeast' ? [1, 2] : [0.5, 1]
+      let scanned = 0
+      let asked = 0
+      let said: ReadonlySet<string> | undefined
+      const found = this.#window(claim, low, high, (s) => {
+        if (scanned++ >= MAX_BOUND_SCAN) return true
+        if (exactKinds.has(s.kind) || !unitFits(claim, s.unit) || (s.joined && !claim.joined) || s.bound !== undefined || !withinBound(bound, claim.value, s.value, approximate) || !fits(s)) return false
+        if (asked++ >= MAX_BOUND_CANDIDATES) return true
+        return !this.#brokenBySibling(claim, bound, s, () => (said ??= (claim as Claim).lead()))
+      })
+      if (found && scanned <= MAX_BOUND_SCAN && asked <= MAX_BOUND_CANDIDATES) return found
     }
     if (this.#derivedOn && this.#text !== undefined && claim.value === 1) {
       const one = oneByArticle(claim, (this.#articles ??= articleUnits(this.#text)))
       if (one && fits(one)) return one
     }
     return this.#fromDerived(claim, tolerance, o.context === true)
+  }
+
+  // A bound met by one source figure and broken by another in the same sentence that the
+  // output names before its bound ("petrol and diesel rose more than 5p"; see bounds.ts).
+  #brokenBySibling(claim: NumericClaim, bound: NonNullable<NumericClaim['bound']>, s: NumericClaim, said: () => ReadonlySet<string>): boolean {
+    const text = this.#text
+    if (text === undefined || !(claim instanceof Claim) || bound === 'about') return false
+    if (!this.#byIndex) {
+      const claims = this.claims.filter((c) => c.index >= 0 && !c.implied).sort((a, b) => a.index - b.index)
+      this.#byIndex = { claims, at: new Map(claims.map((c, i) => [c, i])), lead: new Map() }
+    }
+    const { claims, at, lead } = this.#byIndex
+    const i = at.get(s)
+    if (i === undefined) return false
+    const wordsOf = (j: number) => {
+      let words = lead.get(j)
+      if (!words) lead.set(j, (words = leadWords(text, claims[j]!.index)))
+      return words
+    }
+    return boundBrokenBySibling(text, claims, i, bound, claim.value, said(), wordsOf)
   }
 
   // Only the first MAX_AGE_CANDIDATES source numbers of the age's value are asked, and

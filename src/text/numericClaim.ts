@@ -1,6 +1,7 @@
 // The numeric claim: what extractNumbers returns for each number it finds.
 import { apposedName } from './ages.js'
 import { type Bound, boundAround, contextAround } from './qualifiers.js'
+import { leadWords } from './bounds.js'
 import { besideDecrease } from './sign.js'
 
 /**
@@ -180,6 +181,11 @@ export class Claim implements NumericClaim {
 
   get ageOf(): string | undefined {
     return this.kind === 'number' ? apposedName(this.#scanned, this.#start, this.#end) : undefined
+  }
+
+  /** The content words, as stems, the claim is said of, before it (see `leadWords`). */
+  lead(): ReadonlySet<string> {
+    return leadWords(this.#scanned, this.#start)
   }
 
   /** The same claim read as `value`: what {@link asReading} makes of a claim. */

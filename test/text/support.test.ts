@@ -116,6 +116,23 @@ describe('bounds and approximations', () => {
     expect(supported('about 90%', 'Turnout was 88.6%.', { approximate: 0 })).toBe(false)
   })
 
+  test('a bound said of two things is not met when a figure beside the meeting one breaks it for the other', () => {
+    const fuel = 'Average petrol prices rose by 4.4p to 116.7p per litre and average diesel prices rose 5.2p to 118.7p per litre.'
+    expect(supported('Petrol and diesel rose by more than 5p per litre.', fuel)).toBe(false)
+    expect(supported('Petrol rose by more than 5p per litre.', fuel)).toBe(false)
+    expect(supported('Diesel rose by more than 5p per litre.', fuel)).toBe(true)
+    expect(supported('Petrol and diesel rose by less than 5.3p.', fuel)).toBe(true)
+    expect(supported('Petrol and diesel rose by less than 5p.', fuel)).toBe(false)
+    // The figure that breaks the bound must be said of something the output names.
+    expect(supported('Sales rose more than 5%.', 'Sales rose 5.2% and costs 4.4%.')).toBe(true)
+    expect(supported('Sales and costs rose more than 5%.', 'Sales rose 5.2% and costs 4.4%.')).toBe(false)
+    // Parts of a total, and figures in another sentence, break nothing.
+    expect(supported('Among more than 98,000 women,', 'A total of 98,240 women were included, 49,612 in intervention hospitals and 48,628 in others.')).toBe(true)
+    expect(supported('Petrol rose by more than 5p.', 'Diesel rose 5.2p. Petrol rose 4.4p.')).toBe(true)
+    // A bound only said of what follows a figure ("4p for petrol") is read as said of nothing.
+    expect(supported('Petrol rose 4.4p and diesel rose more than 5p.', fuel)).toBe(true)
+  })
+
   test('tolerance, bounds and approximations never apply to years or dates', () => {
     expect(supported('in 1995', 'It opened in 2014.', { tolerance: 0.01 })).toBe(false)
     expect(supported('around 2015', 'It opened in 2014.')).toBe(false)
