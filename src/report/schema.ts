@@ -65,6 +65,43 @@ const llmCall = z.object({
   cassetteMiss: z.boolean().optional(),
 })
 
+/** A value with its confidence interval. */
+const interval = z.object({ value: z.number(), lower: z.number(), upper: z.number(), confidence: z.number().gt(0).lt(1) })
+
+/** One trial of a dataset case: the task run once and its assertions checked. */
+const evalTrial = z.object({
+  /** 0-based; trial 0 records under the same cassette keys as a test without trials. */
+  trial: count,
+  pass: z.boolean(),
+  /** The mean overall score of the trial's judge verdicts, on their scale; absent without a verdict. */
+  score: z.number().optional(),
+  scale: z.tuple([z.number(), z.number()]).optional(),
+  /** What the task returned (a string as is, anything else as JSON), cut to 2,000 characters. */
+  output: z.string(),
+  /** $ spent live by the trial: its judge verdicts and app calls. Replays cost nothing. */
+  cost: z.number(),
+  /** Wall time of the task and its assertions. */
+  latencyMs: z.number(),
+  /** Why the trial failed: the first assertion error, or the task's. */
+  error: z.string().optional(),
+})
+
+/** A test that is one case of a dataset eval (`describeEval`). */
+const evalCase = z.object({
+  dataset: z.string(),
+  /** The row's `id` field, else its 1-based line (JSONL, CSV) or 0-based index (JSON, arrays), as a string. */
+  id: z.string(),
+  /** The row as JSON, cut to 2,000 characters. */
+  input: z.string(),
+  /** The human label the row carries, for judge calibration. */
+  expected: z.object({ pass: z.boolean().optional(), score: z.number().optional() }).optional(),
+  trials: z.array(evalTrial),
+  /** Passed trials ÷ trials. */
+  passRate: z.number().min(0).max(1),
+  /** Some trials passed and some failed. */
+  flaky: z.boolean(),
+})
+
 const test = z.object({
   /** Describe blocks and the test's own name. */
   titles: z.array(z.string()).min(1),
@@ -73,6 +110,8 @@ const test = z.object({
   errors: z.array(z.string()),
   assertions: z.array(assertion),
   llmCalls: z.array(llmCall),
+  /** Set when the test is a case of a dataset eval. */
+  eval: evalCase.optional(),
 })
 
 const store = z.object({
@@ -131,6 +170,49 @@ const totals = z.object({
   cassettes: z.object({ misses: count, obsolete: count, pruned: count }),
 })
 
+/** A dataset gate (`thresholds` of `describeEval`), as checked when the dataset's cases were done. */
+const gate = z.object({
+  name: z.enum(['passRate', 'meanScore', 'maxCost', 'p95LatencyMs', 'agreement']),
+  threshold: z.number(),
+  /** The figure the gate compares: the Wilson lower bound for `passRate`, the interval's lower bound for `meanScore` and `agreement`. */
+  actual: z.number().nullable(),
+  pass: z.boolean(),
+  message: z.string(),
+})
+
+/** One dataset eval: its cases' aggregate, its gates and its judge's agreement with human labels. */
+const dataset = z.object({
+  name: z.string(),
+  /** The test file that declared it, as in `files[].path`. */
+  file: z.string(),
+  /** The data file, relative to the project root, when the data came from one. */
+  source: z.string().optional(),
+  cases: count,
+  trials: count,
+  passedTrials: count,
+  /** Passed trials ÷ trials, with its Wilson interval. */
+  passRate: interval,
+  /** Mean judge score over the trials that have one, with its t interval; null without scores. */
+  meanScore: interval.extend({ scale: z.tuple([z.number(), z.number()]), n: count }).nullable(),
+  cost: z.number(),
+  p95LatencyMs: z.number().nullable(),
+  /** Ids of the cases that passed some trials and failed others. */
+  flaky: z.array(z.string()),
+  /** Present when rows carry human labels. */
+  agreement: z
+    .object({
+      /** Cohen's kappa between human and judge pass/fail, per case (the judge's: a majority of trials). */
+      kappa: interval.extend({ n: count }).nullable(),
+      /** Spearman's rho between human scores and mean judge scores, per case. */
+      rho: interval.extend({ n: count }).nullable(),
+      /** The cases where humans and judge disagree most, worst first. */
+      disagreements: z.array(z.object({ id: z.string(), expected: z.object({ pass: z.boolean().optional(), score: z.number().optional() }), pass: z.boolean(), score: z.number().optional() })),
+    })
+    .optional(),
+  gates: z.array(gate),
+  status: z.enum(['passed', 'failed']),
+})
+
 /** The whole of results.json. */
 export const resultsSchema = z.object({
   schema: z.literal('assay-results'),
@@ -146,9 +228,17 @@ export const resultsSchema = z.object({
     scope: z.array(z.string()).optional(),
     /** Set when the run covered only some of the files of the last full run: that run's number of files. */
     partialOf: z.number().int().min(1).optional(),
+    /** Names the run across shards (`ASSAY_RUN_ID`, else the CI's run id); shards of one run share it. */
+    id: z.string().optional(),
+    /** Set on a shard's results (`--shard=index/count`, 1-based). */
+    shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
+    /** The shards `assay merge` merged into this file. */
+    mergedFrom: count.optional(),
   }),
   totals,
   files: z.array(file),
+  /** Dataset evals of the run, in file order. */
+  datasets: z.array(dataset).optional(),
 })
 
 /** results.json, as written by both reporters. */
@@ -159,6 +249,11 @@ export type AssertionResult = TestResult['assertions'][number]
 export type JudgeDetail = NonNullable<AssertionResult['judge']>
 export type LlmCallResult = TestResult['llmCalls'][number]
 export type Totals = Results['totals']
+export type EvalCaseResult = NonNullable<TestResult['eval']>
+export type EvalTrialResult = EvalCaseResult['trials'][number]
+export type DatasetResult = NonNullable<Results['datasets']>[number]
+export type GateResult = DatasetResult['gates'][number]
+export type Interval = z.infer<typeof interval>
 
 /**
  * Reads results.json text, checking it against the schema.
