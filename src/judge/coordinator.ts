@@ -152,7 +152,7 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
         summary.cost += record.verdict.cost ?? 0
       }
     } else if (record.kind === 'llm-call') summary.appCalls++
-    else if (record.kind !== 'check') {
+    else if (record.kind === 'cassette' || record.kind === 'baseline') {
       if (record.obsolete.length) summary.obsolete.push({ path: record.path, count: record.obsolete.length })
       summary.pruned += record.pruned
       summary.baselines.written += record.written ?? 0

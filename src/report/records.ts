@@ -1,7 +1,9 @@
 // What assay's assertions leave behind for the reporters: one record per assertion (a
 // verdict or judge failure for judged ones), per app LLM call and per store at a file's end. Each runner adapter installs a sink that attaches records to the current
 // test: Vitest's task.meta, a side file per worker for Jest.
+import type { EvalThresholds } from '../eval/types.js'
 import type { Verdict } from '../judge/judge.js'
+import type { EvalCaseResult } from './schema.js'
 import { redactDeep } from '../secrets.js'
 
 /** Where an assertion sits in its test file (1-based). */
@@ -86,8 +88,23 @@ export interface StoreRecord {
   updated?: number
 }
 
+/**
+ * A finished case of a dataset eval (`describeEval`), attached to the case's test after its
+ * last trial. The reporters put `case` in results.json as the test's `eval` and aggregate
+ * the cases of each dataset with its `thresholds`. Plain JSON.
+ */
+export interface EvalCaseRecord {
+  kind: 'eval-case'
+  testPath?: string | undefined
+  testName?: string | undefined
+  /** The data file, absolute, when the rows came from one. */
+  source?: string | undefined
+  thresholds: EvalThresholds
+  case: EvalCaseResult
+}
+
 /** Anything assay attaches to a test. */
-export type AssayRecord = CheckRecord | JudgeRecord | LlmCallRecord | StoreRecord
+export type AssayRecord = CheckRecord | JudgeRecord | LlmCallRecord | StoreRecord | EvalCaseRecord
 
 /**
  * Which test a record belongs to, as the runner knows it: Vitest hands each matcher the
