@@ -65,6 +65,13 @@ describe('assay merge', () => {
     const run = await merge('shard-1', 'shard-3', '--out', 'merged', '--allow-missing')
     expect(run.code).toBe(0)
     expect(run.stderr).toContain('assay merge: warning: shard 2 of 3 is missing: the merged run covers 4 of its test files only.')
+    expect(run.stdout).toContain('into merged\n')
+    // After a full merge, one with shards missing is a partial run, and goes where partial runs go.
+    await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    const partial = await merge('shard-1', 'shard-3', '--out', 'merged', '--allow-missing')
+    expect(partial.stdout).toContain('into merged/partial\n')
+    expect(parseResults(readFileSync(join(cwd, 'merged/partial/results.json'), 'utf8')).run).toMatchObject({ partialOf: 6, mergedFrom: 2 })
+    expect(parseResults(readFileSync(join(cwd, 'merged/results.json'), 'utf8')).run.mergedFrom).toBe(3)
   })
 
   test('shards of different runs are refused (exit 1), naming the files', async () => {
