@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// `npx assay merge DIR… --out DIR` merges shards' reports (src/cli/merge.ts).
 // `npx assay prune [vitest args…]`: runs the Vitest suite in replay-only mode with
 // ASSAY_PRUNE=1, which removes every cassette entry that no test touched in a full run of
 // its file, and nothing else. Nothing calls the judge (a missing answer fails its test, it
@@ -16,6 +17,8 @@ Commands:
                              full run of its file. Structural baselines are compared as on CI
                              and never rewritten. Any Vitest arguments are passed on, e.g.
                              npx assay prune --config vitest.config.ts test/summary.test.ts
+  merge DIR… --out DIR       Merge the reports of a run's shards (--shard=index/count) into one
+                             report; see npx assay merge --help
   help                       Print this message.
 
 Options:
@@ -28,6 +31,13 @@ const [command, ...args] = process.argv.slice(2)
 if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
   console.log(USAGE)
   process.exit(0)
+}
+if (command === 'merge') {
+  const { main } = await import('../dist/esm/src/cli/merge.js')
+  const code = await main(args, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr })
+  // Where stdout is an asynchronous pipe, exiting at once could cut the report's summary short.
+  await new Promise((done) => process.stdout.write('', done))
+  process.exit(code)
 }
 if (command !== 'prune') {
   console.error(`assay: unknown command "${command}".\n\n${USAGE}`)

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { buildResults, type FileInput, type TestInput } from '../src/report/build.js'
 import type { AssayRecord } from '../src/report/records.js'
 import type { Results } from '../src/report/schema.js'
+import { runId } from '../src/report/run-id.js'
 import { errorText } from './errors.js'
 import { claimSummary } from './claim.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
@@ -89,6 +90,8 @@ function clearRecords(dir: string): void {
 export default class AssayJestReporter {
   readonly #options: ReporterOptions
   readonly #root: string
+  /** Jest's `--shard`, 1-based. */
+  readonly #shard: { index: number; count: number } | undefined
   readonly #records: string
   /** Whether this reporter made the records folder (and so removes it after the run). */
   readonly #ownRecords: boolean
@@ -100,9 +103,11 @@ export default class AssayJestReporter {
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
-  constructor(globalConfig?: { rootDir?: string }, options?: ReporterOptions) {
+  constructor(globalConfig?: { rootDir?: string; shard?: { shardIndex: number; shardCount: number } | null }, options?: ReporterOptions) {
     this.#options = parseReporterOptions(options)
     this.#root = globalConfig?.rootDir ?? process.cwd()
+    const shard = globalConfig?.shard
+    this.#shard = shard ? { index: shard.shardIndex, count: shard.shardCount } : undefined
     checkInstalledRunner('jest', this.#root)
     // Workers inherit the environment; they start after the reporters are made.
     this.#ownRecords = !process.env.ASSAY_RECORDS_DIR
@@ -178,6 +183,8 @@ export default class AssayJestReporter {
       status: aggregated.wasInterrupted ? 'interrupted' : failed ? 'failed' : 'passed',
       errors: late,
       files,
+      id: runId(process.env),
+      shard: this.#shard,
     })
     this.last = { results, written: writeReport(results, this.#root, this.#options) }
     if (this.#ownRecords) rmSync(this.#records, { recursive: true, force: true })

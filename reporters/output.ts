@@ -60,10 +60,14 @@ export interface WrittenReport {
   html: string | undefined
 }
 
-/** Writes every output of a run and returns where they are, with known secrets redacted from all of them. */
-export function writeReport(results: Results, root: string, options: ReporterOptions, log: (text: string) => void = console.log): WrittenReport {
+/**
+ * Writes every output of a run and returns where they are, with known secrets redacted from
+ * all of them. `base` is the report folder, by default the one the options and
+ * ASSAY_REPORT_DIR name (`assay merge` passes its `--out`).
+ */
+export function writeReport(results: Results, root: string, options: ReporterOptions, log: (text: string) => void = console.log, base = reportDir(root, options)): WrittenReport {
   try {
-    return writeOutputs(results, root, options, log)
+    return writeOutputs(results, root, base, options, log)
   } catch (e) {
     // A report that could not be written (a full disk…) fails the run, and says that it is
     // the report, not a test, that failed.
@@ -72,15 +76,15 @@ export function writeReport(results: Results, root: string, options: ReporterOpt
   }
 }
 
-function writeOutputs(raw: Results, root: string, options: ReporterOptions, log: (text: string) => void): WrittenReport {
+function writeOutputs(raw: Results, root: string, base: string, options: ReporterOptions, log: (text: string) => void): WrittenReport {
   const say = (text: string) => log(redact(text))
   const fs = nodeFileSystem()
-  const base = reportDir(root, options)
   const retain = options.history === false ? 0 : (options.history ?? 50)
   const historyDir = join(base, 'history')
   const history: HistoryRead = retain > 0 ? readHistory(fs, historyDir) : { entries: [], unreadable: [] }
   for (const u of history.unreadable) say(`assay: skipped unreadable history file ${u.file} (${u.problem}); delete it if it is not needed`)
-  const partial = partialOf(history.entries, raw.run.scope ?? raw.files.map((f) => f.path), (f) => existsSync(resolve(root, f)))
+  // A shard covers some of the files by design; its report goes where CI collects it.
+  const partial = raw.run.shard ? undefined : partialOf(history.entries, raw.run.scope ?? raw.files.map((f) => f.path), (f) => existsSync(resolve(root, f)))
   if (partial !== undefined) raw.run.partialOf = partial
   const dir = partial === undefined ? base : join(base, 'partial')
 

@@ -8,6 +8,7 @@ import { startCoordinator, type Coordinator } from '../src/judge/coordinator.js'
 import { buildResults, type FileInput, type TestInput } from '../src/report/build.js'
 import type { AssayRecord, StoreRecord } from '../src/report/records.js'
 import type { Results } from '../src/report/schema.js'
+import { runId } from '../src/report/run-id.js'
 import { errorText } from './errors.js'
 import { claimSummary } from './claim.js'
 import { parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
@@ -97,6 +98,7 @@ export default class AssayReporter implements Reporter {
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
     const root = this.#vitest?.config.root ?? process.cwd()
+    const shard = this.#vitest?.config.shard
     const results = buildResults({
       runner: 'vitest',
       root,
@@ -105,6 +107,8 @@ export default class AssayReporter implements Reporter {
       status: reason,
       errors: unhandledErrors.map(errorText),
       files: testModules.map(fileInput),
+      id: runId(process.env),
+      shard: shard ? { index: shard.index, count: shard.count } : undefined,
     })
     const log = (text: string) => (this.#vitest ? this.#vitest.logger.log(text) : console.log(text))
     this.last = { results, written: writeReport(results, root, this.#options, log) }

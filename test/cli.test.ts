@@ -11,6 +11,7 @@ describe('npx assay', () => {
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Usage: assay <command> [options]')
     expect(run.stdout).toContain('prune [vitest arguments]')
+    expect(run.stdout).toContain('merge DIR… --out DIR')
     expect(run.stderr).toBe('')
   })
 

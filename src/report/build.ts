@@ -37,6 +37,10 @@ export interface RunInput {
   status: Results['run']['status']
   errors: string[]
   files: FileInput[]
+  /** Names the run across shards (see `runId`). */
+  id?: string | undefined
+  /** The runner's `--shard`, 1-based. */
+  shard?: { index: number; count: number } | undefined
 }
 
 function rel(root: string, path: string): string {
@@ -144,7 +148,8 @@ const withHash = (hash: string | undefined) => (hash === undefined ? {} : { hash
 
 const round = (n: number, digits = 6) => Math.round(n * 10 ** digits) / 10 ** digits
 
-function totalsOf(files: FileResult[]): Totals {
+/** The totals of a run's files: what `buildResults` writes, and what `assay merge` recomputes for the merged files. */
+export function totalsOf(files: readonly FileResult[]): Totals {
   const tests = files.flatMap((f) => f.tests)
   const assertions = tests.flatMap((t) => t.assertions)
   const judged = assertions.flatMap((a) => (a.judge ? [a.judge] : []))
@@ -237,7 +242,7 @@ export function buildResults(input: RunInput): Results {
   return {
     schema: 'assay-results',
     version: RESULTS_VERSION,
-    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError), scope: files.map((f) => f.path) },
+    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError), scope: files.map((f) => f.path), ...(input.id === undefined ? {} : { id: input.id }), ...(input.shard ? { shard: input.shard } : {}) },
     totals: totalsOf(files),
     files,
   }

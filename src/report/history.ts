@@ -125,11 +125,13 @@ export function comparableRuns(history: readonly HistoryEntry[], scope: readonly
 /**
  * Whether a run over `scope` is partial: its files are a strict subset of the files of the
  * last full run in `history` that still exist. Returns that run's number of such files, or
- * undefined for a full run. A run is full when it is the first, or not partial itself.
+ * undefined for a full run. A run is full when it is the first, or not partial itself; a
+ * shard (`run.shard`) covers some of the files by design, so it is never the full run
+ * others are measured against (the merge of its shards is).
  */
 export function partialOf(history: readonly HistoryEntry[], scope: readonly string[], exists: (file: string) => boolean = () => true): number | undefined {
   let full: string[] | undefined
-  for (let i = history.length - 1; i >= 0 && !full; i--) if (history[i]!.run.partialOf === undefined) full = scopeOf(history[i]!)
+  for (let i = history.length - 1; i >= 0 && !full; i--) if (history[i]!.run.partialOf === undefined && history[i]!.run.shard === undefined) full = scopeOf(history[i]!)
   if (!full) return undefined
   const reference = full.filter(exists)
   const inside = new Set(reference)

@@ -49,6 +49,14 @@ describe('buildResults', () => {
     expect(r.totals.cassettes.obsolete).toBe(2)
   })
 
+  test('a shard keeps its run id and its place among the shards; a run without them has neither', () => {
+    const r = buildResults({ ...run([]), id: '123456-1', shard: { index: 2, count: 3 } })
+    expect(r.run).toMatchObject({ id: '123456-1', shard: { index: 2, count: 3 } })
+    expect(parseResults(JSON.stringify(r)).run.shard).toEqual({ index: 2, count: 3 })
+    expect(Object.keys(buildResults(run([])).run)).not.toContain('id')
+    expect(Object.keys(buildResults(run([])).run)).not.toContain('shard')
+  })
+
   test('judge totals: live and replayed, cost of live calls only, what replay saved, percentiles and mean score', () => {
     const r = buildResults(run([judged(verdict(9, false, 100)), judged(verdict(5, true, 300)), judged(verdict(7, true, 200)), judged(undefined, { pass: false, cassetteMiss: true })]))
     expect(r.totals.judge).toEqual({ verdicts: 3, live: 1, replayed: 2, failures: 1, requests: 1, tokens: 100, cost: 0.01, saved: 0.02, meanScore: { value: 7, scale: [1, 10] }, p50LatencyMs: 200, p95LatencyMs: 300 })

@@ -140,4 +140,15 @@ describe('scope: which files a run covered', () => {
     // A deleted test file does not make every later run partial.
     expect(partialOf([over(['a', 'b', 'c'])], ['a', 'b'], (f) => f !== 'c')).toBeUndefined()
   })
+
+  test('a shard is never the full run a later run is measured against', () => {
+    const shard = (files: string[], index: number): HistoryEntry => {
+      const e = over(files)
+      return { ...e, run: { ...e.run, shard: { index, count: 3 } } }
+    }
+    // After a full run and a shard of it, one file is still partial against the full run.
+    expect(partialOf([over(['a', 'b', 'c']), shard(['a'], 1)], ['b'])).toBe(3)
+    // A file of a shard run alone is not partial: with only shards, there is no full run yet.
+    expect(partialOf([shard(['a', 'b'], 1)], ['a'])).toBeUndefined()
+  })
 })

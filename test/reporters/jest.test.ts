@@ -137,3 +137,21 @@ test('with the coordinator of assay\'s global setup, the reporter starts none: w
   expect(process.env.ASSAY_SECRETS_URL).toBeUndefined()
   await reporter.onRunComplete(undefined, aggregated())
 })
+
+test('a shard\'s results carry the run id and Jest\'s resolved shard', () => {
+  vi.stubEnv('ASSAY_RUN_ID', '')
+  vi.stubEnv('GITHUB_RUN_ID', '555')
+  vi.stubEnv('GITHUB_RUN_ATTEMPT', '3')
+  try {
+    const reporter = new AssayJestReporter({ rootDir: root, shard: { shardIndex: 3, shardCount: 4 } }, { summary: false, html: false, history: false })
+    reporter.onRunStart()
+    reporter.onRunComplete(undefined, aggregated())
+    expect(reporter.last!.results.run).toMatchObject({ id: '555-3', shard: { index: 3, count: 4 } })
+    const whole = new AssayJestReporter({ rootDir: root }, { summary: false, html: false, history: false })
+    whole.onRunStart()
+    whole.onRunComplete(undefined, aggregated())
+    expect(whole.last!.results.run.shard).toBeUndefined()
+  } finally {
+    vi.unstubAllEnvs()
+  }
+})

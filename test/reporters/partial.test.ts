@@ -44,3 +44,27 @@ test('a partial run writes its report to partial/ and says so; the full run’s 
   expect(readFileSync(join(root, 'assay-report/index.html'), 'utf8')).not.toBe(before)
   expect(readFileSync(join(root, 'assay-report/index.html'), 'utf8')).toContain('(2 runs)')
 })
+
+test('a shard writes its report to the report folder, never to partial/, though it covers only some of the files', () => {
+  writeReport(run(3, 0), root, {}, () => {})
+  const shard = run(1, 1)
+  shard.run.shard = { index: 1, count: 3 }
+  const written = writeReport(shard, root, {}, () => {})
+  expect(written.dir).toBe(join(root, 'assay-report'))
+  const results = parseResults(readFileSync(join(root, 'assay-report/results.json'), 'utf8'))
+  expect(results.run.shard).toEqual({ index: 1, count: 3 })
+  expect(results.run.partialOf).toBeUndefined()
+})
+
+test('writeReport can be told the folder to write to, whatever ASSAY_REPORT_DIR says', () => {
+  const saved = process.env.ASSAY_REPORT_DIR
+  process.env.ASSAY_REPORT_DIR = join(root, 'elsewhere')
+  try {
+    const written = writeReport(run(3, 0), root, {}, () => {}, join(root, 'merged'))
+    expect(written.dir).toBe(join(root, 'merged'))
+    expect(parseResults(readFileSync(join(root, 'merged/results.json'), 'utf8')).files).toHaveLength(3)
+  } finally {
+    if (saved === undefined) delete process.env.ASSAY_REPORT_DIR
+    else process.env.ASSAY_REPORT_DIR = saved
+  }
+})

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, expect, test } from 'vitest'
+import { afterEach, expect, test, vi } from 'vitest'
 import AssayReporter from '../../reporters/vitest.js'
 import { post } from '../../src/judge/coordinator.js'
 import { redact, REDACTED, resetSecrets } from '../../src/secrets.js'
@@ -30,4 +30,27 @@ test('with assay\'s global setup (the plugin), the workers send their keys to it
   const v = vitest([fileURLToPath(new URL('../../runners/vitest-global-setup.js', import.meta.url))])
   await new AssayReporter().onInit(v.instance as never)
   expect(v.provided.size).toBe(0)
+})
+
+test('a shard\'s results carry the run id and Vitest\'s resolved shard', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const dir = mkdtempSync(join(tmpdir(), 'assay-vitest-shard-'))
+  try {
+    const v = vitest([fileURLToPath(new URL('../../runners/vitest-global-setup.js', import.meta.url))])
+    const instance = { ...v.instance, config: { root: dir, shard: { index: 2, count: 3 } }, logger: { log: () => {} } }
+    const reporter = new AssayReporter({ summary: false, html: false, history: false })
+    await reporter.onInit(instance as never)
+    vi.stubEnv('ASSAY_RUN_ID', 'nightly-7')
+    reporter.onTestRunEnd([], [], 'passed')
+    expect(reporter.last!.results.run).toMatchObject({ id: 'nightly-7', shard: { index: 2, count: 3 } })
+    // Without --shard, no shard.
+    instance.config = { root: dir } as never
+    reporter.onTestRunEnd([], [], 'passed')
+    expect(reporter.last!.results.run.shard).toBeUndefined()
+  } finally {
+    vi.unstubAllEnvs()
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

@@ -1,0 +1,138 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { sampleRun } from '../../fixtures/report/sample-run.js'
+import { writeReport } from '../../reporters/output.js'
+import { main } from '../../src/cli/merge.js'
+import { buildResults } from '../../src/report/build.js'
+import { readHistory } from '../../src/report/history.js'
+import { parseResults } from '../../src/report/schema.js'
+import { nodeFileSystem } from '../../src/store/file.js'
+
+let cwd: string
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'assay-merge-'))
+})
+afterEach(() => rmSync(cwd, { recursive: true, force: true }))
+
+/** Writes three shards' report folders (shard-1 … shard-3) the way the reporters do; returns the unsharded run's results. */
+function writeShards(id = 'nightly-9') {
+  const input = sampleRun({ tests: 300, perFile: 50, root: cwd })
+  mkdirSync(join(cwd, 'test'))
+  for (const f of input.files) writeFileSync(f.path, `// ${f.path}\n`)
+  const whole = buildResults(input)
+  for (let index = 1; index <= 3; index++) {
+    const part = buildResults({ ...input, files: input.files.filter((_, i) => i % 3 === index - 1), id, shard: { index, count: 3 } })
+    writeReport(part, cwd, {}, () => {}, join(cwd, `shard-${index}`))
+  }
+  return whole
+}
+
+async function merge(...argv: string[]) {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(argv, { cwd, env: {}, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } })
+  return { code, stdout, stderr }
+}
+
+describe('assay merge', () => {
+  test('merges the shards into one results.json, index.html and history entry, equal to the unsharded run', async () => {
+    const whole = writeShards()
+    const run = await merge('shard-1', 'shard-2', 'shard-3/results.json', '--out', 'merged')
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('assay merge: merged 3 shards of run nightly-9 (6 test files, 300 tests) into merged')
+    const results = parseResults(readFileSync(join(cwd, 'merged/results.json'), 'utf8'))
+    expect(results.files).toEqual(whole.files)
+    expect(results.totals).toEqual(whole.totals)
+    expect(results.run).toMatchObject({ id: 'nightly-9', mergedFrom: 3 })
+    expect(readFileSync(join(cwd, 'merged/index.html'), 'utf8')).toContain('<h1>assay report</h1>')
+    // The merged run's history entry (not the shards'), which a gate against the previous run reads.
+    const history = readHistory(nodeFileSystem(), join(cwd, 'merged/history'))
+    expect(history.entries.map((e) => e.run.mergedFrom)).toEqual([3])
+    // A second night adds to the history kept in the output folder.
+    await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    expect(readdirSync(join(cwd, 'merged/history'))).toHaveLength(2)
+  })
+
+  test('--allow-missing merges the shards there are, with a warning', async () => {
+    writeShards()
+    const refused = await merge('shard-1', 'shard-3', '--out', 'merged')
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('assay merge: shard 2 of 3 is missing')
+    expect(existsSync(join(cwd, 'merged'))).toBe(false)
+    const run = await merge('shard-1', 'shard-3', '--out', 'merged', '--allow-missing')
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('assay merge: warning: shard 2 of 3 is missing: the merged run covers 4 of its test files only.')
+    expect(run.stdout).toContain('into merged\n')
+    // After a full merge, one with shards missing is a partial run, and goes where partial runs go.
+    await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    const partial = await merge('shard-1', 'shard-3', '--out', 'merged', '--allow-missing')
+    expect(partial.stdout).toContain('into merged/partial\n')
+    expect(parseResults(readFileSync(join(cwd, 'merged/partial/results.json'), 'utf8')).run).toMatchObject({ partialOf: 6, mergedFrom: 2 })
+    expect(parseResults(readFileSync(join(cwd, 'merged/results.json'), 'utf8')).run.mergedFrom).toBe(3)
+  })
+
+  test('shards of different runs are refused (exit 1), naming the files', async () => {
+    writeShards()
+    const other = parseResults(readFileSync(join(cwd, 'shard-3/results.json'), 'utf8'))
+    other.run.id = 'nightly-10'
+    writeFileSync(join(cwd, 'shard-3/results.json'), JSON.stringify(other))
+    const run = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('assay merge: the shards are of different runs (shard-1/results.json, shard-2/results.json: nightly-9; shard-3/results.json: nightly-10)')
+  })
+
+  test('different schema versions are refused, saying which file has which', async () => {
+    writeShards()
+    const text = readFileSync(join(cwd, 'shard-2/results.json'), 'utf8')
+    writeFileSync(join(cwd, 'shard-2/results.json'), text.replace('"version": 1', '"version": 2'))
+    const run = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('assay merge: the results are of different format versions (shard-1/results.json, shard-3/results.json: version 1; shard-2/results.json: version 2); this assay reads version 1.')
+  })
+
+  test('an unreadable or invalid results.json is a usage error naming the file and what is wrong', async () => {
+    writeShards()
+    rmSync(join(cwd, 'shard-2/results.json'))
+    const missing = await merge('shard-1', 'shard-2', '--out', 'merged')
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('assay merge: shard-2/results.json cannot be read (ENOENT): is shard-2 a shard\'s report folder')
+    writeFileSync(join(cwd, 'shard-2/results.json'), '{"schema": "assay-results", "version": 1, "run": {}}')
+    const invalid = await merge('shard-1', 'shard-2', '--out', 'merged')
+    expect(invalid.code).toBe(2)
+    expect(invalid.stderr).toMatch(/assay merge: shard-2\/results\.json is not valid results\.json: run\.runner: Invalid option/)
+    writeFileSync(join(cwd, 'shard-2/results.json'), '{"schema": ')
+    const torn = await merge('shard-1', 'shard-2', '--out', 'merged')
+    expect(torn.code).toBe(2)
+    expect(torn.stderr).toContain('assay merge: shard-2/results.json is not JSON')
+  })
+
+  test('usage errors exit 2: no inputs, no --out, an --out inside an input, an unknown option', async () => {
+    writeShards()
+    const none = await merge('--out', 'merged')
+    expect(none).toMatchObject({ code: 2 })
+    expect(none.stderr).toContain('assay merge: no results to merge')
+    expect(none.stderr).toContain('Usage: assay merge')
+    const noOut = await merge('shard-1', 'shard-2', 'shard-3')
+    expect(noOut.code).toBe(2)
+    expect(noOut.stderr).toContain('assay merge: --out is required')
+    const inside = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'shard-2/merged')
+    expect(inside.code).toBe(2)
+    expect(inside.stderr).toContain('assay merge: --out shard-2/merged is inside the input shard-2')
+    expect(existsSync(join(cwd, 'shard-2/merged'))).toBe(false)
+    const same = await merge('shard-1', 'shard-2', '--out', 'shard-1')
+    expect(same.stderr).toContain('assay merge: --out shard-1 is inside the input shard-1')
+    const unknown = await merge('shard-1', '--outdir', 'x')
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain("assay merge: Unknown option '--outdir'")
+  })
+
+  test('--help prints the usage and exits 0', async () => {
+    const run = await merge('--help')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('Usage: assay merge DIR… --out DIR [--allow-missing]')
+    expect(run.stdout).toContain('Exit codes: 0')
+  })
+})
