@@ -52,6 +52,11 @@ export function reportDir(root: string, options: ReporterOptions): string {
   return resolve(root, process.env.ASSAY_REPORT_DIR || options.outputDir || 'assay-report')
 }
 
+/** A history entry's id: its write time, then random digits (see `NAME` in history.ts). */
+function historyId(): string {
+  return Date.now().toString(16).padStart(12, '0') + randomBytes(2).toString('hex')
+}
+
 /** Which files a report wrote. */
 export interface WrittenReport {
   /** Where results.json and index.html went: the report folder, or its `partial/` for a partial run. */
@@ -101,7 +106,7 @@ function writeOutputs(raw: Results, root: string, base: string, options: Reporte
   fs.writeAtomic(resultsPath, json)
   let entries = history.entries
   if (retain > 0) {
-    entries = [...entries, appendHistory(fs, historyDir, results, retain, randomBytes(4).toString('hex'))].slice(-retain)
+    entries = [...entries, appendHistory(fs, historyDir, results, retain, historyId())].slice(-retain)
   }
 
   let html: string | undefined

@@ -51,7 +51,10 @@ export interface HistoryRead {
   unreadable: { file: string; problem: string }[]
 }
 
-const NAME = /^run-[0-9TZ-]+-[0-9a-f]{8}\.json$/
+// The id after the start time: 8 hex digits in older files; now the write time in ms (12 hex
+// digits) and 4 random ones, so that runs with the same start (merges of one run's shards)
+// sort in the order they were written.
+const NAME = /^run-[0-9TZ-]+-(?:[0-9a-f]{8}|[0-9a-f]{16})\.json$/
 
 function fileName(results: Results, id: string): string {
   return `run-${results.run.startedAt.replace(/[:.]/g, '-')}-${id}.json`
