@@ -1,0 +1,40 @@
+// The trial a dataset case is running, carried through its awaits by AsyncLocalStorage, so
+// that the cassette key code (the judge's and recordingFetch's) can tell trials of the
+// same request apart, and a case can collect the records its trial leaves.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { AssayRecord } from '../report/records.js'
+
+/** The trial running now: its 0-based number and what it has recorded so far. */
+export interface TrialScope {
+  readonly trial: number
+  /** The records emitted while the trial ran (verdicts, judge failures, app calls). */
+  readonly records: AssayRecord[]
+}
+
+const storage = new AsyncLocalStorage<TrialScope>()
+
+/**
+ * Runs `fn` as trial `trial`: code it awaits sees {@link currentTrial}, its LLM requests
+ * key under the trial, and the records it emits are collected in the returned scope.
+ */
+export async function inTrial<T>(trial: number, fn: () => T | Promise<T>): Promise<{ value: T; scope: TrialScope }> {
+  if (!Number.isInteger(trial) || trial < 0) throw new RangeError(`A trial is a whole number from 0, but got ${trial}.`)
+  const scope: TrialScope = { trial, records: [] }
+  const value = await storage.run(scope, fn)
+  return { value, scope }
+}
+
+/** The trial running now, or undefined outside any trial (a plain test). */
+export function currentTrial(): TrialScope | undefined {
+  return storage.getStore()
+}
+
+/**
+ * What a request's cache key gains from the trial it runs in: nothing for trial 0 (so it
+ * keys exactly as a test without trials, and existing cassettes stay valid) and outside
+ * trials; `{ trial: k }` for trial k > 0.
+ */
+export function trialKeyMaterial(): { trial?: number } {
+  const trial = storage.getStore()?.trial ?? 0
+  return trial > 0 ? { trial } : {}
+}
