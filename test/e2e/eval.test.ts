@@ -33,6 +33,28 @@ describeEval('news', {
 })
 `
 
+// Every expected-error directive must be needed, or tsc fails on it.
+const TYPED = `
+describeEval('typed', {
+  data: [{ id: 'a', article: 'x' }],
+  schema: z.object({ id: z.string(), article: z.string() }),
+  task: (input, { trial, id }) => ({ text: input.article + String(trial) + id }),
+  assert: (output, input) => output.text.length + input.article.length,
+  trials: 3,
+  concurrency: 2,
+  timeout: 10_000,
+  thresholds: { passRate: 0.9, meanScore: 7, confidence: 0.95, maxCost: 0.5, p95LatencyMs: 4000, agreement: 0.6 },
+})
+describeEval.only('only', { data: 'rows.jsonl', schema: z.object({ id: z.string() }), task: () => 1 })
+describeEval.skip('skip', { data: () => [], schema: z.object({ id: z.string() }), task: () => 1 })
+// @ts-expect-error the row has no field "missing"
+describeEval('bad-row', { data: [], schema: z.object({ id: z.string() }), task: (input) => input.missing })
+// @ts-expect-error the output is a number, which has no .text
+describeEval('bad-output', { data: [], schema: z.object({ id: z.string() }), task: () => 1, assert: (output) => output.text })
+// @ts-expect-error passRate is a number
+describeEval('bad-gate', { data: [], schema: z.object({ id: z.string() }), task: () => 1, thresholds: { passRate: 'high' } })
+`
+
 describe.each(runners)('$name: describeEval', (runner) => {
   let project: FixtureProject
   let server: FixtureServer
@@ -135,6 +157,14 @@ describe.each(runners)('$name: describeEval', (runner) => {
     const r = results()
     expect(cases(r).map((c) => c.id)).toEqual(['b'])
     expect(r.datasets![0]).toMatchObject({ cases: 1, trials: 3, passedTrials: 2 })
+  })
+
+  test('describeEval is typed: the row from the schema, the output from the task, the options checked', async () => {
+    const entry = runner.project === 'vitest5' ? 'assay/vitest' : esm ? 'assay/vitest/v4' : 'assay/jest'
+    writeFileSync(join(project.dir, 'eval-types.ts'), `import { describeEval } from '${entry}'\nimport { z } from 'zod'\n${TYPED}`)
+    writeFileSync(join(project.dir, 'tsconfig.eval.json'), JSON.stringify({ extends: './tsconfig.json', files: ['eval-types.ts'] }))
+    const run = await project.run(process.execPath, [join(project.dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.eval.json'])
+    expect(run.code, run.output).toBe(0)
   })
 
   test('a bad row fails the run naming its file and line', async () => {
