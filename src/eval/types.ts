@@ -6,7 +6,7 @@ import type { DatasetResult, EvalCaseResult } from '../report/schema.js'
  * Gates a dataset must pass once its cases are done. Each interval is taken at
  * `confidence`, and a gate on a rate or a mean is met when the interval's lower bound
  * reaches it: a dataset of 200 cases × 5 trials at 93% passes `passRate: 0.9` (Wilson
- * lower bound 91.4%), at 88% it fails.
+ * lower bound 91.2%), at 88% it fails.
  */
 export interface EvalThresholds {
   /** Minimum pass rate over all trials, on the Wilson lower bound. */

@@ -1,0 +1,241 @@
+// The aggregate of one dataset eval: its cases' trials summed up, the intervals its gates
+// compare, the judge's agreement with human labels, and the message a failed dataset throws.
+// Pure: the runner adapters hand in the finished cases and store what comes out.
+import { percentile } from '../report/build.js'
+import type { EvalTrialResult, GateResult } from '../report/schema.js'
+import { cohenKappa, ranks, spearman } from '../stats/agreement.js'
+import { meanInterval, wilson } from '../stats/intervals.js'
+import { budgetDollars, budgetGate, dollars, gatePct, lowerBoundGate, millis, missingGate, pct, PERCENT, PLAIN, validateThresholds } from './gates.js'
+import type { CaseOutcome, DatasetSummary, EvalThresholds } from './types.js'
+
+export { validateThresholds } from './gates.js'
+
+/** What {@link summarizeDataset} needs to know of a dataset. */
+export interface DatasetInput {
+  name: string
+  /** The test file that declared the dataset, as in `files[].path`. */
+  file: string
+  /** The data file, relative to the project root, when the data came from one. */
+  source?: string | undefined
+  cases: readonly CaseOutcome[]
+  thresholds: EvalThresholds | undefined
+}
+
+/** The judge's scale when a verdict does not say (the judge's default). */
+const DEFAULT_SCALE: [number, number] = [1, 10]
+
+/** Scores put on one scale: their own when all share one, else each normalised to 0–1. */
+interface Scoring {
+  scale: [number, number]
+  /** The distinct scales, when there were several. */
+  mixed?: string[]
+  value(trial: EvalTrialResult): number | undefined
+}
+
+const scaleKey = (s: readonly [number, number]) => `${s[0]}–${s[1]}`
+
+function scoringOf(trials: readonly EvalTrialResult[]): Scoring {
+  const scales = new Map<string, [number, number]>()
+  for (const t of trials) if (t.score !== undefined) scales.set(scaleKey(t.scale ?? DEFAULT_SCALE), t.scale ?? DEFAULT_SCALE)
+  if (scales.size <= 1) {
+    return { scale: [...scales.values()][0] ?? DEFAULT_SCALE, value: (t) => t.score }
+  }
+  return {
+    scale: [0, 1],
+    mixed: [...scales.keys()].sort(),
+    value: (t) => {
+      if (t.score === undefined) return undefined
+      const [lo, hi] = t.scale ?? DEFAULT_SCALE
+      return (t.score - lo) / (hi - lo)
+    },
+  }
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
+
+/** Per case: passed trials, whether the majority passed (a tie fails) and its mean score. */
+interface CaseStats {
+  outcome: CaseOutcome
+  passed: number
+  trials: number
+  majority: boolean
+  score: number | undefined
+}
+
+function caseStats(outcome: CaseOutcome, scoring: Scoring): CaseStats {
+  const passed = outcome.trials.filter((t) => t.pass).length
+  const scores = outcome.trials.map((t) => scoring.value(t)).filter((s): s is number => s !== undefined)
+  return { outcome, passed, trials: outcome.trials.length, majority: passed * 2 > outcome.trials.length, score: scores.length ? mean(scores) : undefined }
+}
+
+/** The judge's agreement with the rows' human labels; undefined when no row has one. */
+function agreementOf(stats: readonly CaseStats[], confidence: number): DatasetSummary['agreement'] {
+  const ran = stats.filter((s) => s.trials > 0 && s.outcome.expected)
+  if (!stats.some((s) => s.outcome.expected && (s.outcome.expected.pass !== undefined || s.outcome.expected.score !== undefined))) return undefined
+  const pairs = ran.filter((s) => s.outcome.expected!.pass !== undefined)
+  const scored = ran.filter((s) => s.outcome.expected!.score !== undefined && s.score !== undefined)
+  const kappa = cohenKappa(pairs.map((s) => [s.outcome.expected!.pass!, s.majority] as [boolean, boolean]), confidence)
+  const human = scored.map((s) => s.outcome.expected!.score!)
+  const judge = scored.map((s) => s.score!)
+  const rho = spearman(human, judge, confidence)
+
+  // Worst first: a pass/fail mismatch (the further the judge's pass rate from the label,
+  // the worse), then the largest gap between a case's human and judge rank.
+  const mismatches = pairs
+    .filter((s) => s.majority !== s.outcome.expected!.pass)
+    .map((s) => ({ s, gap: (s.outcome.expected!.pass ? s.trials - s.passed : s.passed) / s.trials }))
+    .sort((a, b) => b.gap - a.gap)
+  const humanRanks = ranks(human)
+  const judgeRanks = ranks(judge)
+  const gaps = scored
+    .map((s, i) => ({ s, gap: Math.abs(humanRanks[i]! - judgeRanks[i]!) }))
+    .filter((g) => g.gap > 0)
+    .sort((a, b) => b.gap - a.gap)
+  const seen = new Set<string>()
+  const disagreements = [...mismatches, ...gaps]
+    .filter(({ s }) => !seen.has(s.outcome.id) && seen.add(s.outcome.id))
+    .slice(0, 10)
+    .map(({ s }) => ({ id: s.outcome.id, expected: s.outcome.expected!, pass: s.majority, ...(s.score === undefined ? {} : { score: s.score }) }))
+  return { kappa, rho, disagreements }
+}
+
+function agreementGate(threshold: number, agreement: DatasetSummary['agreement'], hasPassLabels: boolean): GateResult {
+  if (!agreement) {
+    return missingGate('agreement', threshold, `no case carries a human label, so the judge's agreement cannot be checked against the gate ${threshold}: give rows an expected: { pass } or { score } field (in CSV, expected.pass / expected.score columns)`)
+  }
+  const [coefficient, figure, label] = hasPassLabels
+    ? [agreement.kappa, "Cohen's kappa", "human pass labels and the judge's majority"]
+    : [agreement.rho, "Spearman's rho", "human scores and the judge's mean score"]
+  if (!coefficient) {
+    return missingGate('agreement', threshold, `${figure} between ${label} is undefined (fewer than 3 labelled cases that ran, or one side gives every case the same answer), so it cannot be checked against the gate ${threshold}: label more cases, with both outcomes`)
+  }
+  return lowerBoundGate('agreement', threshold, coefficient, `${figure} ${coefficient.value.toFixed(2)} between ${label} (${coefficient.n} cases)`, PLAIN)
+}
+
+// datasetFailure(summary) finds the cases of a summary built here without the runner
+// having to carry them; a summary read back from results.json passes them explicitly.
+const casesOf = new WeakMap<DatasetSummary, readonly CaseOutcome[]>()
+
+/**
+ * Sums up a dataset's finished cases and checks its gates: the pass rate over all trials
+ * with its Wilson interval, the mean judge score with its t interval, the live cost, the
+ * p95 trial latency, the flaky cases and the judge's agreement with human labels.
+ *
+ * @throws AssayUsageError when a threshold is out of range.
+ *
+ * @example
+ * ```ts
+ * const summary = summarizeDataset({ name: 'summariser', file: 'test/sum.test.ts', cases, thresholds: { passRate: 0.9 } })
+ * const failure = datasetFailure(summary)
+ * if (failure) throw new Error(failure)
+ * ```
+ */
+export function summarizeDataset(input: DatasetInput): DatasetSummary {
+  const thresholds = validateThresholds(input.thresholds)
+  const confidence = thresholds.confidence ?? 0.95
+  const trials = input.cases.flatMap((c) => c.trials)
+  const scoring = scoringOf(trials)
+  const stats = input.cases.map((c) => caseStats(c, scoring))
+  const passedTrials = stats.reduce((n, s) => n + s.passed, 0)
+  const passRate = wilson(passedTrials, trials.length, confidence) ?? { value: 0, lower: 0, upper: 1, confidence }
+  const scores = trials.map((t) => scoring.value(t)).filter((s): s is number => s !== undefined)
+  const scoreInterval = meanInterval(scores, confidence)
+  const cost = trials.reduce((s, t) => s + t.cost, 0)
+  const p95LatencyMs = percentile(trials.map((t) => t.latencyMs).sort((a, b) => a - b), 95)
+  const agreement = agreementOf(stats, confidence)
+  const hasPassLabels = input.cases.some((c) => c.expected?.pass !== undefined)
+
+  const gates: GateResult[] = []
+  if (thresholds.passRate !== undefined) {
+    gates.push(
+      trials.length === 0
+        ? missingGate('passRate', thresholds.passRate, `no trial ran (0 trials), so the pass rate cannot be checked against the gate ${gatePct(thresholds.passRate)}`)
+        : lowerBoundGate('passRate', thresholds.passRate, passRate, `pass rate ${pct(passRate.value)} (${passedTrials}/${trials.length} trials)`, PERCENT),
+    )
+  }
+  if (thresholds.meanScore !== undefined) {
+    const gate = thresholds.meanScore
+    const on = `on ${scaleKey(scoring.scale)}${scoring.mixed ? ` (scores on different scales (${scoring.mixed.join(', ')}) normalised to 0–1)` : ''}`
+    const hint = scoring.mixed && gate > 1 ? '; give meanScore as a fraction of the scale (0–1) when judges use different scales' : ''
+    if (scores.length === 0) {
+      gates.push(missingGate('meanScore', gate, `no trial has a judge score, so the mean score cannot be checked against the gate ${gate}: add a judged assertion (toScoreAtLeast) to assert, or remove meanScore`))
+    } else if (!scoreInterval) {
+      gates.push(missingGate('meanScore', gate, `only 1 trial has a judge score: an interval needs at least 2, so the mean score cannot be checked against the gate ${gate}`))
+    } else {
+      const g = lowerBoundGate('meanScore', gate, scoreInterval, `mean score ${scoreInterval.value.toFixed(2)} ${on} (${scores.length} scored trials)`, PLAIN)
+      gates.push({ ...g, message: g.message + hint })
+    }
+  }
+  if (thresholds.maxCost !== undefined) gates.push(budgetGate('maxCost', thresholds.maxCost, cost, `live cost ${dollars(cost)}`, budgetDollars(thresholds.maxCost)))
+  if (thresholds.p95LatencyMs !== undefined) {
+    gates.push(
+      p95LatencyMs === null
+        ? missingGate('p95LatencyMs', thresholds.p95LatencyMs, `no trial ran (0 trials), so the p95 latency cannot be checked against the budget ${millis(thresholds.p95LatencyMs)}`)
+        : budgetGate('p95LatencyMs', thresholds.p95LatencyMs, p95LatencyMs, `p95 trial latency ${millis(p95LatencyMs)}`, millis(thresholds.p95LatencyMs)),
+    )
+  }
+  if (thresholds.agreement !== undefined) gates.push(agreementGate(thresholds.agreement, agreement, hasPassLabels))
+
+  const summary: DatasetSummary = {
+    name: input.name,
+    file: input.file,
+    ...(input.source === undefined ? {} : { source: input.source }),
+    cases: input.cases.length,
+    trials: trials.length,
+    passedTrials,
+    passRate,
+    meanScore: scoreInterval ? { ...scoreInterval, scale: scoring.scale, n: scores.length } : null,
+    cost,
+    p95LatencyMs,
+    flaky: stats.filter((s) => s.passed > 0 && s.passed < s.trials).map((s) => s.outcome.id),
+    ...(agreement ? { agreement } : {}),
+    gates,
+    status: gates.every((g) => g.pass) ? 'passed' : 'failed',
+  }
+  casesOf.set(summary, input.cases)
+  return summary
+}
+
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (+${text.length - max} chars)`)
+
+/** The trial that shows best what went wrong: the first failed one, else the lowest scored. */
+function telling(outcome: CaseOutcome): EvalTrialResult | undefined {
+  return outcome.trials.find((t) => !t.pass) ?? [...outcome.trials].sort((a, b) => (a.score ?? Infinity) - (b.score ?? Infinity))[0]
+}
+
+/**
+ * The message a failed dataset throws: the dataset, each failed gate's message, and its
+ * worst cases (lowest pass rate, then lowest score; at most 5) with their output.
+ * `undefined` when every gate passed.
+ *
+ * @param cases - The dataset's cases; by default those {@link summarizeDataset} was given
+ *   for this summary. Without them the message has no worst cases.
+ */
+export function datasetFailure(summary: DatasetSummary, cases: readonly CaseOutcome[] | undefined = casesOf.get(summary)): string | undefined {
+  const failed = summary.gates.filter((g) => !g.pass)
+  if (failed.length === 0) return undefined
+  const lines = [
+    `Dataset "${summary.name}"${summary.source ? ` (${summary.source})` : ''} failed ${failed.length} of ${summary.gates.length} gates:`,
+    ...failed.map((g) => `  - ${g.name}: ${g.message}`),
+  ]
+  const scoring = scoringOf((cases ?? []).flatMap((c) => c.trials))
+  const stats = (cases ?? []).filter((c) => c.trials.length > 0).map((c) => caseStats(c, scoring))
+  const failing = stats.filter((s) => s.passed < s.trials)
+  // Without a failed trial, the lowest scores are what a mean-score gate is about.
+  const pool = failing.length ? failing : stats.filter((s) => s.score !== undefined)
+  const worst = [...pool].sort((a, b) => a.passed / a.trials - b.passed / b.trials || (a.score ?? Infinity) - (b.score ?? Infinity)).slice(0, 5)
+  if (worst.length) {
+    lines.push(failing.length ? `Worst cases (${worst.length} of ${failing.length} that failed a trial):` : `Lowest-scoring cases (${worst.length} of ${pool.length}):`)
+    for (const s of worst) {
+      const flaky = s.passed > 0 && s.passed < s.trials ? ` (${pct(s.passed / s.trials, 0)})` : ''
+      const score = s.score === undefined ? '' : `, mean score ${s.score.toFixed(2)}`
+      lines.push(`  - ${s.outcome.id}: passed ${s.passed}/${s.trials} trials${flaky}${score}`)
+      const trial = telling(s.outcome)
+      if (trial) {
+        lines.push(`    output: ${JSON.stringify(cut(trial.output, 300))}`)
+        if (trial.error) lines.push(`    error: ${cut(trial.error.split('\n')[0]!, 300)}`)
+      }
+    }
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,131 @@
+// Agreement of a judge with human labels: Cohen's kappa on pass/fail, Spearman's rho on
+// scores. Each comes with a large-sample interval, so the agreement gate can take its
+// lower bound as the pass-rate gate does.
+import { AssayUsageError } from '../errors.js'
+import type { Interval } from '../report/schema.js'
+import { describeValue } from '../validate.js'
+import { checkConfidence, normalQuantile } from './intervals.js'
+
+/** An agreement coefficient with its interval and the number of pairs behind it. */
+export type Agreement = Interval & { n: number }
+
+const clamp = (x: number) => Math.max(-1, Math.min(1, x))
+
+/**
+ * Cohen's kappa (Cohen 1960) between two raters' pass/fail, with the interval
+ * κ ± z·SE, where SE is the large-sample standard error of Fleiss, Cohen & Everitt
+ * (1969), the one R's `psych::cohen.kappa` reports. The bounds are clamped to [−1, 1].
+ *
+ * @param pairs - One `[human, judge]` pair per case.
+ * @returns `null` when kappa is undefined: fewer than 3 pairs, or both raters giving one
+ *   and the same answer to every case (chance agreement is then 1).
+ *
+ * @example
+ * ```ts
+ * cohenKappa([[true, true], [false, false], [true, false], [true, true]], 0.95)
+ * ```
+ */
+export function cohenKappa(pairs: readonly (readonly [boolean, boolean])[], confidence: number): Agreement | null {
+  checkConfidence('cohenKappa', confidence, cohenKappa)
+  // cell[a][b]: rater 1 said a, rater 2 said b (0 = fail, 1 = pass).
+  const cell = [
+    [0, 0],
+    [0, 0],
+  ]
+  pairs.forEach((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'boolean' || typeof pair[1] !== 'boolean') {
+      throw new AssayUsageError('cohenKappa', `pairs[${i}] must be [boolean, boolean] (the human's pass, the judge's pass), but got ${describeValue(pair)}.`, cohenKappa)
+    }
+    cell[+pair[0]]![+pair[1]]! += 1
+  })
+  const n = pairs.length
+  if (n < 3) return null
+  const p = cell.map((row) => row.map((c) => c / n))
+  const at = (i: number, j: number) => p[i]![j]!
+  const row = [at(0, 0) + at(0, 1), at(1, 0) + at(1, 1)]
+  const col = [at(0, 0) + at(1, 0), at(0, 1) + at(1, 1)]
+  const po = at(0, 0) + at(1, 1)
+  const pe = row[0]! * col[0]! + row[1]! * col[1]!
+  if (pe >= 1) return null
+  const kappa = (po - pe) / (1 - pe)
+  // Fleiss, Cohen & Everitt (1969), eq. 13: the variance of kappa when it is not zero.
+  let diagonal = 0
+  let offDiagonal = 0
+  for (let i = 0; i < 2; i++) {
+    for (let j = 0; j < 2; j++) {
+      if (i === j) diagonal += at(i, i) * (1 - (row[i]! + col[i]!) * (1 - kappa)) ** 2
+      else offDiagonal += at(i, j) * (col[i]! + row[j]!) ** 2
+    }
+  }
+  const variance = (diagonal + (1 - kappa) ** 2 * offDiagonal - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
+  const half = normalQuantile(confidence) * Math.sqrt(Math.max(0, variance))
+  return { value: kappa, lower: clamp(kappa - half), upper: clamp(kappa + half), confidence, n }
+}
+
+/**
+ * Ranks from 1, ties taking the average of the ranks they span (R's `rank()`).
+ * @internal
+ */
+export function ranks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0])
+  const out = new Array<number>(values.length)
+  for (let start = 0; start < order.length; ) {
+    let end = start
+    while (end + 1 < order.length && order[end + 1]![0] === order[start]![0]) end++
+    const rank = (start + end) / 2 + 1
+    for (let k = start; k <= end; k++) out[order[k]![1]] = rank
+    start = end + 1
+  }
+  return out
+}
+
+function pearson(xs: readonly number[], ys: readonly number[]): number | null {
+  const n = xs.length
+  const mx = xs.reduce((s, v) => s + v, 0) / n
+  const my = ys.reduce((s, v) => s + v, 0) / n
+  let sxy = 0
+  let sxx = 0
+  let syy = 0
+  for (let i = 0; i < n; i++) {
+    const dx = xs[i]! - mx
+    const dy = ys[i]! - my
+    sxy += dx * dy
+    sxx += dx * dx
+    syy += dy * dy
+  }
+  return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy)
+}
+
+/**
+ * Spearman's rank correlation: Pearson's correlation of the ranks, ties averaged. Its
+ * interval is Fisher's z transform with the variance 1.06 / (n − 3) of Fieller, Hartley &
+ * Pearson (1957), which holds for rank correlations where 1 / (n − 3) is too narrow; with
+ * 3 pairs it spans [−1, 1], and a rho of exactly ±1 gives a point.
+ *
+ * @returns `null` when rho is undefined: fewer than 3 pairs, or one list without spread.
+ *
+ * @example
+ * ```ts
+ * spearman([8, 6, 9, 3, 5], [7.5, 6, 8, 4, 4], 0.95)
+ * ```
+ */
+export function spearman(xs: readonly number[], ys: readonly number[], confidence: number): Agreement | null {
+  checkConfidence('spearman', confidence, spearman)
+  if (xs.length !== ys.length) {
+    throw new AssayUsageError('spearman', `xs and ys must be lists of the same length, but got ${xs.length} and ${ys.length}.`, spearman)
+  }
+  for (const [name, list] of [['xs', xs], ['ys', ys]] as const) {
+    list.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new AssayUsageError('spearman', `${name}[${i}] must be a finite number, but got ${describeValue(v)}.`, spearman)
+      }
+    })
+  }
+  const n = xs.length
+  if (n < 3) return null
+  const rho = pearson(ranks(xs), ranks(ys))
+  if (rho === null) return null
+  const z = Math.atanh(rho)
+  const half = normalQuantile(confidence) * Math.sqrt(1.06 / (n - 3))
+  return { value: rho, lower: clamp(Math.tanh(z - half)), upper: clamp(Math.tanh(z + half)), confidence, n }
+}

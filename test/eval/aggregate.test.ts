@@ -1,0 +1,300 @@
+import { describe, expect, test } from 'vitest'
+import { AssayUsageError } from '../../src/errors.js'
+import { datasetFailure, summarizeDataset, validateThresholds } from '../../src/eval/aggregate.js'
+import type { CaseOutcome, HumanLabel } from '../../src/eval/types.js'
+import { resultsSchema } from '../../src/report/schema.js'
+
+interface TrialSpec {
+  pass: boolean
+  score?: number
+  scale?: [number, number]
+  cost?: number
+  latencyMs?: number
+  output?: string
+  error?: string
+}
+
+function outcome(id: string, trials: (boolean | TrialSpec)[], expected?: HumanLabel): CaseOutcome {
+  const specs = trials.map((t) => (typeof t === 'boolean' ? { pass: t } : t))
+  const passed = specs.filter((t) => t.pass).length
+  return {
+    dataset: 'summariser',
+    id,
+    input: JSON.stringify({ id }),
+    ...(expected ? { expected } : {}),
+    trials: specs.map((t, trial) => ({
+      trial,
+      pass: t.pass,
+      ...(t.score === undefined ? {} : { score: t.score, scale: t.scale ?? [1, 10] }),
+      output: t.output ?? `summary of ${id}, trial ${trial}`,
+      cost: t.cost ?? 0,
+      latencyMs: t.latencyMs ?? 100,
+      ...(t.error ? { error: t.error } : {}),
+    })),
+    passRate: specs.length ? passed / specs.length : 0,
+    flaky: passed > 0 && passed < specs.length,
+  }
+}
+
+/** `cases` cases of `trials` trials, the first `passing` trials overall passing. */
+function dataset(cases: number, trials: number, passing: number): CaseOutcome[] {
+  let left = passing
+  return Array.from({ length: cases }, (_, i) =>
+    outcome(
+      `case-${i + 1}`,
+      Array.from({ length: trials }, () => left-- > 0),
+    ),
+  )
+}
+
+const base = { name: 'summariser', file: 'test/summarise.eval.test.ts', source: 'fixtures/datasets/news.jsonl' }
+
+/** A summary must be a valid `datasets[]` entry of results.json. */
+function checkSchema(summary: unknown) {
+  const results = { schema: 'assay-results', version: 1, run: { runner: 'vitest', startedAt: '2026-01-01T00:00:00Z', durationMs: 1, status: 'passed', errors: [] }, totals: {}, files: [], datasets: [summary] }
+  const parsed = resultsSchema.shape.datasets.safeParse(results.datasets)
+  expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true)
+}
+
+describe('pass-rate gate (Wilson lower bound)', () => {
+  test('200 cases × 5 trials at 93% pass a 0.9 gate', () => {
+    const summary = summarizeDataset({ ...base, cases: dataset(200, 5, 930), thresholds: { passRate: 0.9 } })
+    checkSchema(summary)
+    expect(summary).toMatchObject({ name: 'summariser', file: base.file, source: base.source, cases: 200, trials: 1000, passedTrials: 930, status: 'passed' })
+    expect(summary.passRate.lower).toBeCloseTo(0.9124853518, 9)
+    expect(summary.gates).toEqual([
+      {
+        name: 'passRate',
+        threshold: 0.9,
+        actual: summary.passRate.lower,
+        pass: true,
+        message: 'pass rate 93.0% (930/1000 trials), 95% interval 91.2–94.4%: the lower bound 91.2% reaches the gate 90%',
+      },
+    ])
+    expect(datasetFailure(summary)).toBeUndefined()
+  })
+
+  test('at 88% they fail it, and the failure names the gate and the worst cases', () => {
+    const summary = summarizeDataset({ ...base, cases: dataset(200, 5, 880), thresholds: { passRate: 0.9 } })
+    expect(summary.status).toBe('failed')
+    expect(summary.gates[0]).toMatchObject({ pass: false, actual: summary.passRate.lower })
+    expect(summary.gates[0]!.message).toBe('pass rate 88.0% (880/1000 trials), 95% interval 85.8–89.9%: the lower bound is below the gate 90%')
+    const message = datasetFailure(summary)!
+    expect(message).toContain('Dataset "summariser" (fixtures/datasets/news.jsonl) failed 1 of 1 gates:')
+    expect(message).toContain('  - passRate: pass rate 88.0% (880/1000 trials), 95% interval 85.8–89.9%: the lower bound is below the gate 90%')
+    // Cases 177–200 passed no trial; the first five of them are listed.
+    expect(message).toMatch(/Worst cases \(5 of 24 that failed a trial\):\n  - case-177: passed 0\/5 trials\n    output: "summary of case-177, trial 0"/)
+    expect(message).not.toContain('case-182')
+  })
+
+  test('the confidence changes the interval', () => {
+    const summary = summarizeDataset({ ...base, cases: dataset(10, 1, 7), thresholds: { passRate: 0.4, confidence: 0.9 } })
+    // prop.test(7, 10, correct = FALSE, conf.level = 0.9)$conf.int → 0.4416997959 0.8731234161
+    expect(summary.passRate).toMatchObject({ confidence: 0.9 })
+    expect(summary.passRate.lower).toBeCloseTo(0.4416997959, 9)
+    expect(summary.gates[0]!.message).toBe('pass rate 70.0% (7/10 trials), 90% interval 44.2–87.3%: the lower bound 44.2% reaches the gate 40%')
+  })
+
+  test('a bound that rounds to the gate is shown with enough digits to see which side it is on', () => {
+    // 9/10 at 0.95: lower bound 0.5958…; a gate just above it.
+    const summary = summarizeDataset({ ...base, cases: dataset(10, 1, 9), thresholds: { passRate: 0.596 } })
+    expect(summary.gates[0]!.pass).toBe(false)
+    expect(summary.gates[0]!.message).toMatch(/95% interval 59\.58–98\.2\d*%: the lower bound is below the gate 59\.6%/)
+  })
+})
+
+describe('mean score gate (t interval)', () => {
+  test('mean over the trials that have a score, on their scale', () => {
+    const cases = [
+      outcome('a', [{ pass: true, score: 8 }, { pass: true, score: 9 }]),
+      outcome('b', [{ pass: true, score: 7 }, { pass: false }]),
+      outcome('c', [{ pass: true, score: 8 }, { pass: true, score: 8 }]),
+    ]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { meanScore: 7 } })
+    checkSchema(summary)
+    // t.test(c(8, 9, 7, 8, 8))$conf.int → 7.12206 8.87794 (mean 8, sd 0.7071, t 2.776445)
+    expect(summary.meanScore).toMatchObject({ value: 8, scale: [1, 10], n: 5, confidence: 0.95 })
+    expect(summary.meanScore!.lower).toBeCloseTo(7.12206, 4)
+    expect(summary.gates[0]).toMatchObject({ name: 'meanScore', threshold: 7, pass: true, actual: summary.meanScore!.lower })
+    expect(summary.gates[0]!.message).toBe('mean score 8.00 on 1–10 (5 scored trials), 95% interval 7.12–8.88: the lower bound 7.12 reaches the gate 7')
+    expect(summarizeDataset({ ...base, cases, thresholds: { meanScore: 7.5 } }).gates[0]).toMatchObject({ pass: false, message: expect.stringMatching(/the lower bound is below the gate 7\.5$/) })
+  })
+
+  test('mixed scales are normalised to 0–1 and the message says so', () => {
+    const cases = [
+      outcome('a', [{ pass: true, score: 9, scale: [1, 10] }, { pass: true, score: 80, scale: [0, 100] }]),
+      outcome('b', [{ pass: true, score: 7, scale: [1, 10] }, { pass: true, score: 60, scale: [0, 100] }]),
+    ]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { meanScore: 0.5 } })
+    // (9 − 1) / 9, 0.8, (7 − 1) / 9, 0.6
+    expect(summary.meanScore!.value).toBeCloseTo((8 / 9 + 0.8 + 6 / 9 + 0.6) / 4, 12)
+    expect(summary.meanScore!.scale).toEqual([0, 1])
+    expect(summary.gates[0]!.message).toContain('scores on different scales (0–100, 1–10) normalised to 0–1')
+    const high = summarizeDataset({ ...base, cases, thresholds: { meanScore: 7 } })
+    expect(high.gates[0]!.message).toContain('give meanScore as a fraction of the scale (0–1) when judges use different scales')
+  })
+
+  test('without scores the gate fails and says why', () => {
+    const none = summarizeDataset({ ...base, cases: dataset(3, 2, 6), thresholds: { meanScore: 7 } })
+    expect(none.meanScore).toBeNull()
+    expect(none.gates[0]).toMatchObject({ pass: false, actual: null })
+    expect(none.gates[0]!.message).toMatch(/no trial has a judge score/)
+    const one = summarizeDataset({ ...base, cases: [outcome('a', [{ pass: true, score: 9 }])], thresholds: { meanScore: 7 } })
+    expect(one.gates[0]!.message).toMatch(/only 1 trial has a judge score: an interval needs at least 2/)
+  })
+})
+
+describe('budgets', () => {
+  test('live cost is summed and p95 latency is the nearest rank', () => {
+    const cases = Array.from({ length: 20 }, (_, i) => outcome(`c${i}`, [{ pass: true, cost: 0.01, latencyMs: (i + 1) * 100 }]))
+    const summary = summarizeDataset({ ...base, cases, thresholds: { maxCost: 0.25, p95LatencyMs: 1900 } })
+    expect(summary.cost).toBeCloseTo(0.2, 12)
+    // The 19th of 20 sorted latencies.
+    expect(summary.p95LatencyMs).toBe(1900)
+    expect(summary.gates).toEqual([
+      { name: 'maxCost', threshold: 0.25, actual: summary.cost, pass: true, message: 'live cost $0.2000 is within the budget $0.25' },
+      { name: 'p95LatencyMs', threshold: 1900, actual: 1900, pass: true, message: 'p95 trial latency 1,900 ms is within the budget 1,900 ms' },
+    ])
+    const over = summarizeDataset({ ...base, cases, thresholds: { maxCost: 0.1, p95LatencyMs: 1000 } })
+    expect(over.gates.map((g) => [g.pass, g.message])).toEqual([
+      [false, 'live cost $0.2000 exceeds the budget $0.10'],
+      [false, 'p95 trial latency 1,900 ms exceeds the budget 1,000 ms'],
+    ])
+  })
+})
+
+describe('flaky cases and no gates', () => {
+  test('cases passing some trials and failing others are listed; without thresholds there are no gates', () => {
+    const cases = [outcome('steady', [true, true]), outcome('wobbly', [true, false]), outcome('broken', [false, false])]
+    const summary = summarizeDataset({ ...base, cases, thresholds: {} })
+    expect(summary.flaky).toEqual(['wobbly'])
+    expect(summary.gates).toEqual([])
+    expect(summary.status).toBe('passed')
+    expect(summary.agreement).toBeUndefined()
+  })
+
+  test('a dataset without trials fails its gates, saying no trial ran', () => {
+    const summary = summarizeDataset({ ...base, cases: [outcome('a', [])], thresholds: { passRate: 0.5 } })
+    checkSchema(summary)
+    expect(summary.passRate).toEqual({ value: 0, lower: 0, upper: 1, confidence: 0.95 })
+    expect(summary.gates[0]).toMatchObject({ pass: false, actual: null, message: 'no trial ran (0 trials), so the pass rate cannot be checked against the gate 50%' })
+  })
+})
+
+describe('agreement with human labels', () => {
+  // Human pass labels against the judge's majority: the 2 × 2 table of the kappa test
+  // (no/no 15, no/yes 10, yes/no 5, yes/yes 20), kappa 0.4, 95% interval 0.1511–0.6489.
+  function labelled(): CaseOutcome[] {
+    const out: CaseOutcome[] = []
+    const add = (count: number, human: boolean, judge: boolean) => {
+      for (let i = 0; i < count; i++) out.push(outcome(`${human ? 'y' : 'n'}${judge ? 'y' : 'n'}${i}`, judge ? [true, true, false] : [true, false, false], { pass: human }))
+    }
+    add(15, false, false)
+    add(10, false, true)
+    add(5, true, false)
+    add(20, true, true)
+    return out
+  }
+
+  test('kappa on the majority of trials, and the gate on its lower bound', () => {
+    const summary = summarizeDataset({ ...base, cases: labelled(), thresholds: { agreement: 0.1 } })
+    checkSchema(summary)
+    expect(summary.agreement!.kappa!.value).toBeCloseTo(0.4, 12)
+    expect(summary.agreement!.kappa!.lower).toBeCloseTo(0.1510922905, 8)
+    expect(summary.agreement!.kappa!.n).toBe(50)
+    expect(summary.agreement!.rho).toBeNull()
+    expect(summary.gates[0]).toMatchObject({ name: 'agreement', pass: true, actual: summary.agreement!.kappa!.lower })
+    expect(summary.gates[0]!.message).toBe("Cohen's kappa 0.40 between human pass labels and the judge's majority (50 cases), 95% interval 0.15–0.65: the lower bound 0.15 reaches the gate 0.1")
+    // Mismatches are listed first, at most 10.
+    expect(summary.agreement!.disagreements).toHaveLength(10)
+    expect(summary.agreement!.disagreements[0]).toEqual({ id: 'ny0', expected: { pass: false }, pass: true })
+  })
+
+  test('a tie of trials counts as a fail', () => {
+    const cases = [
+      outcome('tie', [true, false], { pass: true }),
+      outcome('p', [true, true], { pass: true }),
+      outcome('f', [false, false], { pass: false }),
+      outcome('q', [true, true], { pass: false }),
+    ]
+    const summary = summarizeDataset({ ...base, cases, thresholds: {} })
+    expect(summary.agreement!.disagreements.map((d) => [d.id, d.pass])).toEqual([
+      ['q', true],
+      ['tie', false],
+    ])
+  })
+
+  test('rho on score labels against each case’s mean trial score, rank gaps worst first', () => {
+    const human = [8, 6, 9, 3, 5, 7, 2, 7, 4, 9]
+    const judge = [7.5, 6, 8, 4, 4, 6.5, 3, 8, 5, 9]
+    const cases = human.map((h, i) => outcome(`s${i}`, [{ pass: true, score: judge[i]! - 0.5 }, { pass: true, score: judge[i]! + 0.5 }], { score: h }))
+    const summary = summarizeDataset({ ...base, cases, thresholds: { agreement: 0.8 } })
+    // cor(h, j, method = "spearman") → 0.9386503067; Fisher interval 0.7460032756 0.9863260711
+    expect(summary.agreement!.kappa).toBeNull()
+    expect(summary.agreement!.rho!.value).toBeCloseTo(0.9386503067, 9)
+    expect(summary.gates[0]).toMatchObject({ pass: false, actual: summary.agreement!.rho!.lower })
+    expect(summary.gates[0]!.message).toBe("Spearman's rho 0.94 between human scores and the judge's mean score (10 cases), 95% interval 0.75–0.99: the lower bound is below the gate 0.8")
+    // Rank gaps (human rank vs judge rank): s4 |4 − 2.5| = 1.5 and s7 |6.5 − 8.5| = 2 are the largest.
+    expect(summary.agreement!.disagreements.slice(0, 2)).toEqual([
+      { id: 's7', expected: { score: 7 }, pass: true, score: 8 },
+      { id: 's4', expected: { score: 5 }, pass: true, score: 4 },
+    ])
+  })
+
+  test('the agreement gate without labels fails and says how to add them', () => {
+    const summary = summarizeDataset({ ...base, cases: dataset(4, 1, 4), thresholds: { agreement: 0.5 } })
+    expect(summary.gates[0]).toMatchObject({ pass: false, actual: null })
+    expect(summary.gates[0]!.message).toMatch(/no case carries a human label/)
+    expect(summary.gates[0]!.message).toMatch(/expected: \{ pass \} or \{ score \}/)
+  })
+})
+
+describe('datasetFailure', () => {
+  test('worst cases: lowest pass rate, then lowest score, outputs cut to 300 characters', () => {
+    const long = 'x'.repeat(400)
+    const cases = [
+      outcome('good', [{ pass: true, score: 9 }]),
+      outcome('low', [{ pass: false, score: 6, output: long, error: 'expected at most 3 bullets, got 5' }]),
+      outcome('lower', [{ pass: false, score: 2 }]),
+      outcome('half', [{ pass: true, score: 5 }, { pass: false, score: 5 }]),
+    ]
+    const summary = summarizeDataset({ ...base, source: undefined, cases, thresholds: { passRate: 0.95 } })
+    const message = datasetFailure(summary)!
+    expect(message.startsWith('Dataset "summariser" failed 1 of 1 gates:')).toBe(true)
+    const ids = [...message.matchAll(/^ {2}- (\S+): passed/gm)].map((m) => m[1])
+    expect(ids).toEqual(['lower', 'low', 'half'])
+    expect(message).toContain(`  - low: passed 0/1 trials, mean score 6.00\n    output: "${'x'.repeat(300)}… (+100 chars)"\n    error: expected at most 3 bullets, got 5`)
+    expect(message).toContain('  - half: passed 1/2 trials (50%), mean score 5.00')
+  })
+
+  test('takes the cases explicitly for a summary read back from results.json', () => {
+    const cases = dataset(4, 1, 1)
+    const summary = structuredClone(summarizeDataset({ ...base, cases, thresholds: { passRate: 0.9 } }))
+    expect(datasetFailure(summary)).not.toContain('Worst cases')
+    expect(datasetFailure(summary, cases)).toContain('  - case-2: passed 0/1 trials')
+  })
+})
+
+describe('thresholds', () => {
+  test.each([
+    [{ passRate: 1.2 }, /thresholds\.passRate must be a number from 0 to 1 \(a fraction of trials: 0\.9 for 90%\), but got number 1\.2/],
+    [{ passRate: '0.9' }, /thresholds\.passRate must be a number from 0 to 1.*but got string "0\.9"/],
+    [{ agreement: -1.5 }, /thresholds\.agreement must be a number from −1 to 1/],
+    [{ confidence: 95 }, /thresholds\.confidence must be a number between 0 and 1 \(exclusive\), such as 0\.95, but got number 95/],
+    [{ confidence: 1 }, /thresholds\.confidence/],
+    [{ maxCost: -1 }, /thresholds\.maxCost must be a number ≥ 0 \(\$\), but got number -1/],
+    [{ p95LatencyMs: Number.NaN }, /thresholds\.p95LatencyMs must be a number ≥ 0 \(milliseconds\), but got number NaN/],
+    [{ meanScore: Number.POSITIVE_INFINITY }, /thresholds\.meanScore must be a finite number on the judge's scale/],
+    [{ passrate: 0.9 }, /unknown threshold "passrate"; the thresholds are passRate, meanScore, confidence, maxCost, p95LatencyMs, agreement/],
+    ['0.9', /thresholds must be an object such as \{ passRate: 0\.9 \}, but got string "0\.9"/],
+  ])('%j is a usage error', (thresholds, message) => {
+    expect(() => validateThresholds(thresholds)).toThrow(AssayUsageError)
+    expect(() => validateThresholds(thresholds)).toThrow(message)
+    expect(() => summarizeDataset({ ...base, cases: dataset(2, 1, 2), thresholds: thresholds as never })).toThrow(message)
+  })
+
+  test('bounds are allowed, and nothing given is no gate', () => {
+    expect(validateThresholds({ passRate: 0, agreement: -1, maxCost: 0, p95LatencyMs: 0 })).toEqual({ passRate: 0, agreement: -1, maxCost: 0, p95LatencyMs: 0 })
+    expect(validateThresholds(undefined)).toEqual({})
+  })
+})

@@ -1,0 +1,96 @@
+import { describe, expect, test } from 'vitest'
+import { AssayUsageError } from '../../src/errors.js'
+import { cohenKappa, ranks, spearman } from '../../src/stats/agreement.js'
+
+// Reference values come from R 4.2.2 with psych 2.2.9 (Debian's r-base-core and r-cran-psych).
+
+/** Pairs [human, judge] from the four cells of a 2 × 2 table. */
+function table(bothNo: number, humanNoJudgeYes: number, humanYesJudgeNo: number, bothYes: number): [boolean, boolean][] {
+  return [
+    ...Array.from({ length: bothNo }, () => [false, false] as [boolean, boolean]),
+    ...Array.from({ length: humanNoJudgeYes }, () => [false, true] as [boolean, boolean]),
+    ...Array.from({ length: humanYesJudgeNo }, () => [true, false] as [boolean, boolean]),
+    ...Array.from({ length: bothYes }, () => [true, true] as [boolean, boolean]),
+  ]
+}
+
+describe('cohenKappa', () => {
+  // The table (human rows, judge columns): no/no 15, no/yes 10, yes/no 5, yes/yes 20.
+  // R: r1 <- c(rep(1, 25), rep(0, 25)); r2 <- c(rep(1, 20), rep(0, 5), rep(1, 10), rep(0, 15))
+  // ck <- psych::cohen.kappa(cbind(r1, r2))
+  // ck$confid → unweighted kappa: lower 0.1510922905, estimate 0.4, upper 0.6489077095
+  // ck$var.kappa → 0.016128 (the Fleiss, Cohen & Everitt 1969 large-sample variance)
+  const pairs = table(15, 10, 5, 20)
+
+  test('matches psych::cohen.kappa at 95%', () => {
+    const k = cohenKappa(pairs, 0.95)!
+    expect(k.value).toBeCloseTo(0.4, 12)
+    expect(k.lower).toBeCloseTo(0.1510922905, 8)
+    expect(k.upper).toBeCloseTo(0.6489077095, 8)
+    expect(k.n).toBe(50)
+    expect(k.confidence).toBe(0.95)
+  })
+
+  test('matches psych::cohen.kappa at 90%', () => {
+    // psych::cohen.kappa(cbind(r1, r2), alpha = 0.10)$confid → 0.1911100653 0.4 0.6088899347
+    const k = cohenKappa(pairs, 0.9)!
+    expect(k.lower).toBeCloseTo(0.1911100653, 8)
+    expect(k.upper).toBeCloseTo(0.6088899347, 8)
+  })
+
+  test('perfect agreement is 1 and its interval stays inside [−1, 1]', () => {
+    const k = cohenKappa(table(4, 0, 0, 6), 0.95)!
+    expect(k.value).toBe(1)
+    expect(k.upper).toBe(1)
+    expect(k.lower).toBeLessThanOrEqual(1)
+  })
+
+  test('undefined: fewer than 3 pairs, or both raters always saying the same thing', () => {
+    expect(cohenKappa(table(1, 0, 0, 1), 0.95)).toBeNull()
+    expect(cohenKappa(table(0, 0, 0, 9), 0.95)).toBeNull()
+  })
+
+  test('pairs that are not two booleans are usage errors', () => {
+    expect(() => cohenKappa([[true, 1 as unknown as boolean]], 0.95)).toThrow(AssayUsageError)
+    expect(() => cohenKappa([[true, 1 as unknown as boolean]], 0.95)).toThrow(/pairs\[0\] must be \[boolean, boolean\]/)
+  })
+})
+
+describe('spearman', () => {
+  const human = [8, 6, 9, 3, 5, 7, 2, 7, 4, 9]
+  const judge = [7.5, 6, 8, 4, 4, 6.5, 3, 8, 5, 9]
+
+  test('average ranks for ties, as R rank()', () => {
+    // rank(h) → 8.0 5.0 9.5 2.0 4.0 6.5 1.0 6.5 3.0 9.5
+    expect(ranks(human)).toEqual([8, 5, 9.5, 2, 4, 6.5, 1, 6.5, 3, 9.5])
+    // rank(j) → 7.0 5.0 8.5 2.5 2.5 6.0 1.0 8.5 4.0 10.0
+    expect(ranks(judge)).toEqual([7, 5, 8.5, 2.5, 2.5, 6, 1, 8.5, 4, 10])
+  })
+
+  test('rho matches cor(method = "spearman"), the interval Fisher z with variance 1.06 / (n − 3)', () => {
+    // cor(h, j, method = "spearman") → 0.9386503067 (cor.test(..., exact = FALSE) gives the same rho)
+    // z <- atanh(rho); se <- sqrt(1.06 / (10 - 3)); tanh(z + c(-1, 1) * qnorm(0.975) * se)
+    //   → 0.7460032756 0.9863260711
+    const r = spearman(human, judge, 0.95)!
+    expect(r.value).toBeCloseTo(0.9386503067, 9)
+    expect(r.lower).toBeCloseTo(0.7460032756, 8)
+    expect(r.upper).toBeCloseTo(0.9863260711, 8)
+    expect(r.n).toBe(10)
+  })
+
+  test('a reversed order is −1; three points give the whole range', () => {
+    expect(spearman([1, 2, 3, 4, 5], [10, 8, 6, 4, 2], 0.95)!.value).toBeCloseTo(-1, 12)
+    const three = spearman([1, 2, 3], [1, 3, 2], 0.95)!
+    expect(three.value).toBeCloseTo(0.5, 12)
+    expect([three.lower, three.upper]).toEqual([-1, 1])
+  })
+
+  test('undefined: fewer than 3 pairs or no spread in either', () => {
+    expect(spearman([1, 2], [2, 1], 0.95)).toBeNull()
+    expect(spearman([1, 2, 3, 4], [5, 5, 5, 5], 0.95)).toBeNull()
+  })
+
+  test('lists of different lengths are usage errors', () => {
+    expect(() => spearman([1, 2, 3], [1, 2], 0.95)).toThrow(/xs and ys must be lists of the same length, but got 3 and 2/)
+  })
+})
