@@ -19,6 +19,8 @@ const runner: EvalRunner = {
   test: (name, body, { concurrent, timeout }) => (concurrent ? test.concurrent(name, () => body(undefined), timeout) : test(name, () => body(undefined), timeout)),
   afterAll: (fn) => afterAll(fn),
   testPath: () => expect.getState().testPath,
+  // Jest gives a test file no view of its rootDir: the directory it runs in stands for it.
+  root: () => process.cwd(),
   maxConcurrency: () => circusState()?.maxConcurrency,
   testTimeout: () => circusState()?.testTimeout,
   // Jest reads the limit when it starts the file's concurrent tests, after they are declared;

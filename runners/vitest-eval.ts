@@ -5,7 +5,7 @@ import { describeEvalFor, type DescribeEval, type EvalRunner } from '../src/eval
 
 interface WorkerState {
   filepath?: string
-  config?: { maxConcurrency?: number; testTimeout?: number }
+  config?: { maxConcurrency?: number; testTimeout?: number; root?: string }
 }
 const worker = () => (globalThis as { __vitest_worker__?: WorkerState }).__vitest_worker__
 
@@ -14,6 +14,7 @@ const runner: EvalRunner = {
   test: (name, body, { concurrent, timeout }) => (concurrent ? test.concurrent : test)(name, ({ task }) => body({ task }), timeout),
   afterAll: (fn) => afterAll(fn),
   testPath: () => expect.getState().testPath ?? worker()?.filepath,
+  root: () => worker()?.config?.root ?? process.cwd(),
   maxConcurrency: () => worker()?.config?.maxConcurrency,
   testTimeout: () => worker()?.config?.testTimeout,
   // For this test file only: Vitest resets its configuration after each file.

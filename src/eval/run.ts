@@ -5,7 +5,7 @@ import { relative, resolve, sep } from 'node:path'
 import type { ZodType } from 'zod'
 import { AssayUsageError } from '../errors.js'
 import { currentTest, emitRecord, type RecordOwner } from '../report/records.js'
-import { datasetFailure, summarizeDataset } from './aggregate.js'
+import { datasetFailure, summarizeDataset, validateThresholds } from './aggregate.js'
 import { runCase, type TrialInfo } from './case.js'
 import { loadDataset } from './dataset.js'
 import type { CaseOutcome, EvalThresholds } from './types.js'
@@ -32,7 +32,8 @@ export type { TrialInfo } from './case.js'
  */
 export interface EvalOptions<Row, Output = unknown> {
   /**
-   * The rows: a JSONL, JSON or CSV file (relative to the directory the runner runs in), an
+   * The rows: a JSONL, JSON or CSV file (relative to the project root: Vitest's `root`, for
+   * Jest the directory it runs in), an
    * array, or a function returning one. Each row is checked against `schema`.
    */
   data: string | readonly unknown[] | (() => readonly unknown[])
@@ -77,6 +78,8 @@ export interface EvalRunner {
   afterAll(fn: () => void | Promise<void>): void
   /** The test file being declared. */
   testPath(): string | undefined
+  /** The project root, which data files are relative to. */
+  root(): string
   /** The runner's limit on concurrent tests and its test timeout, as configured. */
   maxConcurrency(): number | undefined
   testTimeout(): number | undefined
@@ -134,10 +137,10 @@ function slash(root: string, path: string): string {
 /** Declares a dataset eval with `runner` (see {@link DescribeEval}). */
 export function defineEval<Row, Output>(runner: EvalRunner, name: string, options: EvalOptions<Row, Output>, mode: 'run' | 'only' | 'skip'): void {
   checkOptions(name, options as EvalOptions<unknown>)
-  const root = process.cwd()
+  const root = runner.root()
   const cases = loadDataset<Row>(options.data, options.schema, { root })
   const source = typeof options.data === 'string' ? resolve(root, options.data) : undefined
-  const thresholds = options.thresholds ?? {}
+  const thresholds = validateThresholds(options.thresholds)
   const trials = options.trials ?? 1
   const concurrency = options.concurrency ?? runner.maxConcurrency() ?? 5
   if (concurrency > (runner.maxConcurrency() ?? 5)) runner.raiseConcurrency(concurrency)

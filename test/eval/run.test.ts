@@ -23,6 +23,7 @@ function fakeRunner(config: { maxConcurrency?: number; testTimeout?: number } = 
     test: (name, body, options) => void declared.tests.push({ name, body, options }),
     afterAll: (fn) => void declared.afterAll.push(fn),
     testPath: () => `${process.cwd()}/evals/news.test.ts`,
+    root: () => process.cwd(),
     maxConcurrency: () => config.maxConcurrency,
     testTimeout: () => config.testTimeout,
     raiseConcurrency: (n) => void declared.raised.push(n),
@@ -127,7 +128,7 @@ describe('describeEval', () => {
     // Nothing ran (all filtered out): no gate to check.
     await expect(afterAll(declared)).resolves.toBeUndefined()
     await runAll(declared)
-    await expect(afterAll(declared)).rejects.toThrow(/gated/)
+    await expect(afterAll(declared)).rejects.toThrow(/^Dataset "gated" failed 1 of 1 gates:\n  - passRate: pass rate 75\.0% \(6\/8 trials\)/)
     const passing = fakeRunner({ maxConcurrency: 5 })
     defineEval(passing.runner, 'fine', options({ thresholds: { passRate: 0.1 } }), 'run')
     await runAll(passing.declared)
@@ -138,6 +139,7 @@ describe('describeEval', () => {
     const { runner } = fakeRunner()
     expect(usageError(() => defineEval(runner, 'news', options({ trials: 0 }), 'run'))).toBe('describeEval: dataset "news": trials must be a whole number of at least 1, but got 0.')
     expect(usageError(() => defineEval(runner, 'news', options({ concurrency: 1.5 }), 'run'))).toBe('describeEval: dataset "news": concurrency must be a whole number of at least 1, but got 1.5.')
+    expect(usageError(() => defineEval(runner, 'news', options({ thresholds: { passRate: 2 } }), 'run'))).toMatch(/^describeEval: thresholds.passRate must be a number from 0 to 1/)
     expect(usageError(() => defineEval(runner, 'news', { ...options(), task: undefined as never }, 'run'))).toBe('describeEval: dataset "news": task must be a function (input, { trial, id }) => output, but got undefined.')
   })
 })
