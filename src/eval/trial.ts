@@ -2,24 +2,31 @@
 // that the cassette key code (the judge's and recordingFetch's) can tell trials of the
 // same request apart, and a case can collect the records its trial leaves.
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { AssayRecord } from '../report/records.js'
+import type { AssayRecord, RecordOwner } from '../report/records.js'
 
 /** The trial running now: its 0-based number and what it has recorded so far. */
 export interface TrialScope {
   readonly trial: number
   /** The records emitted while the trial ran (verdicts, judge failures, app calls). */
   readonly records: AssayRecord[]
+  /**
+   * The test the trial runs in, as its runner names it: every record of the trial is that
+   * test's, even under concurrent tests, where a matcher's own idea of its test may be
+   * whichever test started last.
+   */
+  readonly owner?: RecordOwner | undefined
 }
 
 const storage = new AsyncLocalStorage<TrialScope>()
 
 /**
  * Runs `fn` as trial `trial`: code it awaits sees {@link currentTrial}, its LLM requests
- * key under the trial, and the records it emits are collected in the returned scope.
+ * key under the trial, and the records it emits are collected in the returned scope and
+ * go to `owner`'s test.
  */
-export async function inTrial<T>(trial: number, fn: () => T | Promise<T>): Promise<{ value: T; scope: TrialScope }> {
+export async function inTrial<T>(trial: number, fn: () => T | Promise<T>, owner?: RecordOwner): Promise<{ value: T; scope: TrialScope }> {
   if (!Number.isInteger(trial) || trial < 0) throw new RangeError(`A trial is a whole number from 0, but got ${trial}.`)
-  const scope: TrialScope = { trial, records: [] }
+  const scope: TrialScope = { trial, records: [], owner }
   const value = await storage.run(scope, fn)
   return { value, scope }
 }

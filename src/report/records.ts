@@ -163,7 +163,9 @@ export function recording(): boolean {
 /** Hands a record to the installed sink, if any, with known secrets redacted from it. */
 export function emitRecord(record: AssayRecord, owner?: RecordOwner): void {
   const redacted = redactDeep(record)
-  // A dataset case's trial scores itself from the verdicts and calls it made.
-  currentTrial()?.records.push(redacted)
-  if (sink) sink(redacted, owner)
+  // A dataset case's trial scores itself from the verdicts and calls it made, and knows
+  // its test for sure.
+  const trial = currentTrial()
+  trial?.records.push(redacted)
+  if (sink) sink(redacted, trial?.owner ?? owner)
 }

@@ -114,6 +114,11 @@ describe.each(runners)('$name: describeEval', (runner) => {
     expect(b.trials[0]!.output).toBe('- Story b: revenue up 5%.')
     expect(b.trials.every((t) => t.cost > 0)).toBe(true)
     expect(all.filter((c) => c.id !== 'b').every((c) => c.passRate === 1 && !c.flaky && c.trials.length === 3)).toBe(true)
+    // Each case's test holds its own trials' judged assertions, its failed one in b's.
+    const tests = recorded.files.flatMap((f) => f.tests).filter((t) => t.eval)
+    expect(tests.map((t) => [t.eval!.id, t.assertions.length, t.assertions.filter((a) => !a.pass).length, t.llmCalls.length])).toEqual(
+      expect.arrayContaining(IDS.map((id) => [id, 3, id === 'b' ? 1 : 0, 3])),
+    )
     expect(recorded.datasets).toHaveLength(1)
     const dataset = recorded.datasets![0]!
     expect(dataset).toMatchObject({ name: 'news', file: 'eval.test.js', source: 'news.jsonl', cases: 8, trials: 24, passedTrials: 23, flaky: ['b'], status: 'passed' })

@@ -66,11 +66,14 @@ describe('describeEval', () => {
     expect(declared.afterAll).toHaveLength(3)
   })
 
-  test('each case emits its eval-case record to its own test, with the thresholds and the data file', async () => {
+  test('each case emits its eval-case record, and its trials\' records, to its own test, with the thresholds and the data file', async () => {
     const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
-    defineEval(runner, 'news', options({ trials: 2, thresholds: { passRate: 0.5 } }), 'run')
+    defineEval(runner, 'news', options({ trials: 2, thresholds: { passRate: 0.5 }, assert: (output) => expect(`- ${output}`).toHaveBullets({ max: 1 }) }), 'run')
     const settled = await runAll(declared)
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
+    // The matcher's own test is this unit test; the trial knows better.
+    const checks = records.filter((r) => r.record.kind === 'check')
+    expect(checks.map((c) => (c.owner as { task: string }).task).sort()).toEqual(['r0', 'r0', 'r1', 'r1', 'r2', 'r2'])
     const cases = records.filter((r) => r.record.kind === 'eval-case')
     expect(cases.map((c) => c.owner)).toEqual([{ task: 'r0' }, { task: 'r1' }, { task: 'r2' }])
     expect(cases[0]!.record).toMatchObject({ kind: 'eval-case', thresholds: { passRate: 0.5 }, case: { dataset: 'news', id: 'r0', passRate: 1, flaky: false, trials: [{ trial: 0, output: 'ROW 0' }, { trial: 1, output: 'ROW 0' }] } })
