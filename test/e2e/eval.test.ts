@@ -10,7 +10,7 @@ import { parseResults, type Results } from '../../src/report/schema.js'
 import { FixtureProject, runners as allRunners } from './harness.js'
 
 const IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
-const runners = allRunners.filter((r) => ['Vitest 4 (ESM, Node 20)', 'Vitest 5 (ESM, Node 22)', 'Jest 29 (CommonJS, globals)', 'Jest 30 (CommonJS, globals)'].includes(r.name))
+const runners = allRunners.filter((r) => ['Vitest 3.2 (ESM, Node 20)', 'Vitest 4 (ESM, Node 20)', 'Vitest 5 (ESM, Node 22)', 'Jest 29 (CommonJS, globals)', 'Jest 30 (CommonJS, globals)'].includes(r.name))
 
 const body = (esm: boolean, data: string) => `${esm ? "import { describeEval } from 'assay/vitest'\nimport OpenAI from 'openai'\nimport { recordingFetch } from 'assay'" : "const { describeEval } = require('assay/jest')\nconst OpenAI = require('openai')\nconst { recordingFetch } = require('assay')"}
 
@@ -172,6 +172,18 @@ describe.each(runners)('$name: describeEval', (runner) => {
     writeFileSync(join(project.dir, 'tsconfig.eval.json'), JSON.stringify({ extends: './tsconfig.json', files: ['eval-types.ts'] }))
     const run = await project.run(process.execPath, [join(project.dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.eval.json'])
     expect(run.code, run.output).toBe(0)
+  })
+
+  test('describeEval.only runs only its dataset, describeEval.skip skips its cases', async () => {
+    const declare = (how: string, name: string) => `describeEval${how}('${name}', { data: [{ id: '${name}-1' }, { id: '${name}-2' }], schema: z.object({ id: z.string() }), task: (row) => row.id })\n`
+    const head = esm ? "import { describeEval } from 'assay/vitest'\n" : "const { describeEval } = require('assay/jest')\n"
+    project.writeTest('eval-modes.test.js', head + declare('', 'plain') + declare('.only', 'chosen') + declare('.skip', 'skipped'))
+    const run = await runner.run(project, undefined, 'eval-modes.test.js', { CI: '' })
+    expect(run.code, run.output).toBe(0)
+    const r = results()
+    const states = Object.fromEntries(r.files.flatMap((f) => f.tests).map((t) => [t.titles.at(-1), t.state]))
+    expect(states).toEqual({ 'plain-1': 'skipped', 'plain-2': 'skipped', 'chosen-1': 'passed', 'chosen-2': 'passed', 'skipped-1': 'skipped', 'skipped-2': 'skipped' })
+    expect(r.datasets!.map((d) => [d.name, d.cases])).toEqual([['chosen', 2]])
   })
 
   test('a bad row fails the run naming its file and line', async () => {
