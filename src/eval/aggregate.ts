@@ -233,7 +233,8 @@ export function datasetFailure(summary: DatasetSummary, cases: readonly CaseOutc
       const trial = telling(s.outcome)
       if (trial) {
         lines.push(`    output: ${JSON.stringify(cut(trial.output, 300))}`)
-        if (trial.error) lines.push(`    error: ${cut(trial.error.split('\n')[0]!, 300)}`)
+        // A matcher's first line is its hint; the sentence that says what failed comes after.
+        if (trial.error) lines.push(`    error: ${cut(trial.error, 300).split('\n').filter((l) => l.trim()).join('\n      ')}`)
       }
     }
   }

@@ -5,9 +5,11 @@ declare module 'jstat' {
     inv(p: number, ...params: Params): number
     cdf(x: number, ...params: Params): number
   }
-  const jStat: {
+  interface JStat {
     normal: ContinuousDistribution<[mean: number, sd: number]>
     studentt: ContinuousDistribution<[dof: number]>
+    binomial: { cdf(k: number, n: number, p: number): number; pdf(k: number, n: number, p: number): number }
   }
+  const jStat: JStat
   export default jStat
 }

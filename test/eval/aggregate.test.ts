@@ -254,7 +254,7 @@ describe('datasetFailure', () => {
     const long = 'x'.repeat(400)
     const cases = [
       outcome('good', [{ pass: true, score: 9 }]),
-      outcome('low', [{ pass: false, score: 6, output: long, error: 'expected at most 3 bullets, got 5' }]),
+      outcome('low', [{ pass: false, score: 6, output: long, error: 'expect(received).toHaveBullets(expected)\n\nExpected at most 3 list items, but found 5.' }]),
       outcome('lower', [{ pass: false, score: 2 }]),
       outcome('half', [{ pass: true, score: 5 }, { pass: false, score: 5 }]),
     ]
@@ -263,7 +263,7 @@ describe('datasetFailure', () => {
     expect(message.startsWith('Dataset "summariser" failed 1 of 1 gates:')).toBe(true)
     const ids = [...message.matchAll(/^ {2}- (\S+): passed/gm)].map((m) => m[1])
     expect(ids).toEqual(['lower', 'low', 'half'])
-    expect(message).toContain(`  - low: passed 0/1 trials, mean score 6.00\n    output: "${'x'.repeat(300)}… (+100 chars)"\n    error: expected at most 3 bullets, got 5`)
+    expect(message).toContain(`  - low: passed 0/1 trials, mean score 6.00\n    output: "${'x'.repeat(300)}… (+100 chars)"\n    error: expect(received).toHaveBullets(expected)\n      Expected at most 3 list items, but found 5.`)
     expect(message).toContain('  - half: passed 1/2 trials (50%), mean score 5.00')
   })
 
