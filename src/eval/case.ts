@@ -1,9 +1,9 @@
 // One case of a dataset eval, run: its trials one after another, each inside its trial
 // context, scored from the records the trial left. Runner-agnostic.
-import type { AssayRecord, JudgeRecord, RecordOwner } from '../report/records.js'
+import type { AssayRecord, JudgeRecord } from '../report/records.js'
 import type { EvalCaseResult, EvalTrialResult } from '../report/schema.js'
 import { redact } from '../secrets.js'
-import { inTrial } from './trial.js'
+import { inTrial, type TrialContext } from './trial.js'
 import type { DatasetCase } from './types.js'
 
 /** What a trial's task and assertions are told besides the row. */
@@ -75,9 +75,9 @@ export function trialResult(trial: number, output: unknown, thrown: unknown, rec
 /**
  * Runs every trial of a case, one after another (so a case's trials never compete with
  * other cases for the concurrency budget, and their order is reproducible), and returns
- * the case's result. The trials' records go to `owner`, the case's test.
+ * the case's result. The trials' records go to the context's owner, the case's test.
  */
-export async function runCase<Row, Output>(dataset: string, c: DatasetCase<Row>, work: CaseWork<Row, Output>, owner?: RecordOwner): Promise<EvalCaseResult> {
+export async function runCase<Row, Output>(dataset: string, c: DatasetCase<Row>, work: CaseWork<Row, Output>, context: TrialContext = {}): Promise<EvalCaseResult> {
   const trials: EvalTrialResult[] = []
   for (let k = 0; k < work.trials; k++) {
     const info: TrialInfo = { trial: k, id: c.id }
@@ -91,7 +91,7 @@ export async function runCase<Row, Output>(dataset: string, c: DatasetCase<Row>,
       } catch (error) {
         return { output, thrown: error ?? new Error(`Trial ${k} threw ${String(error)}.`) }
       }
-    }, owner)
+    }, context)
     trials.push(trialResult(k, value.output, value.thrown, scope.records, performance.now() - started))
   }
   const passed = trials.filter((t) => t.pass).length

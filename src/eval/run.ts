@@ -161,7 +161,7 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
                 timer = setTimeout(() => reject(new Error(`describeEval: case "${c.id}" of dataset "${name}" took more than its timeout of ${timeout} ms for ${trials} trial(s). Raise the timeout option of describeEval.`)), timeout)
               })
               try {
-                const result = await Promise.race([runCase(name, c, { task: options.task, assert: options.assert, trials }, owner), expired])
+                const result = await Promise.race([runCase(name, c, { task: options.task, assert: options.assert, trials }, { owner, deadline: Date.now() + timeout }), expired])
                 outcomes.set(c.id, result)
                 emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
                 const verdict = caseVerdict(result, thresholds)

@@ -15,6 +15,14 @@ export interface TrialScope {
    * whichever test started last.
    */
   readonly owner?: RecordOwner | undefined
+  /** When the case's own timeout ends (epoch ms): the judge fails at once on a longer wait. */
+  readonly deadline?: number | undefined
+}
+
+/** The test a trial runs in, and when its case times out. */
+export interface TrialContext {
+  owner?: RecordOwner | undefined
+  deadline?: number | undefined
 }
 
 const storage = new AsyncLocalStorage<TrialScope>()
@@ -22,11 +30,11 @@ const storage = new AsyncLocalStorage<TrialScope>()
 /**
  * Runs `fn` as trial `trial`: code it awaits sees {@link currentTrial}, its LLM requests
  * key under the trial, and the records it emits are collected in the returned scope and
- * go to `owner`'s test.
+ * go to the context's `owner`, whose deadline the judge then keeps to.
  */
-export async function inTrial<T>(trial: number, fn: () => T | Promise<T>, owner?: RecordOwner): Promise<{ value: T; scope: TrialScope }> {
+export async function inTrial<T>(trial: number, fn: () => T | Promise<T>, context: TrialContext = {}): Promise<{ value: T; scope: TrialScope }> {
   if (!Number.isInteger(trial) || trial < 0) throw new RangeError(`A trial is a whole number from 0, but got ${trial}.`)
-  const scope: TrialScope = { trial, records: [], owner }
+  const scope: TrialScope = { trial, records: [], owner: context.owner, deadline: context.deadline }
   const value = await storage.run(scope, fn)
   return { value, scope }
 }

@@ -147,7 +147,10 @@ export function setTestContextProvider(provider: () => TestContext): void {
 
 /** The test running now, as far as the runner says. */
 export function currentTest(): TestContext {
-  return testContext()
+  const test = testContext()
+  // A dataset case times out on its own clock, started when it got its concurrency slot.
+  const deadline = currentTrial()?.deadline
+  return deadline === undefined ? test : { ...test, deadline }
 }
 
 /** Installs where records go; the runner adapters call this. */

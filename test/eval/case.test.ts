@@ -102,6 +102,15 @@ describe('runCase', () => {
   })
 })
 
+describe("a case's own timeout", () => {
+  test('is the deadline the judge keeps to: a 429 asking for a longer wait fails the trial at once', async () => {
+    configure({ judge: { baseURL: server.url, apiKey: 'sk-unit-secret', maxRetries: 0, maxRateLimitWaitMs: 120_000 }, cache: { mode: 'off' } })
+    server.script({ kind: 'rate-limit', retryAfterMs: 60_000 })
+    const result = await runCase('news', judged, { task: () => 'A summary.', assert: (output: string) => expect(output).toScoreAtLeast(5), trials: 1 }, { deadline: Date.now() + 3_000 })
+    expect(result.trials[0]).toMatchObject({ pass: false, error: expect.stringMatching(/asked to wait 60 s, longer than the \d+\.\d s the test has left/) })
+  })
+})
+
 describe('asText', () => {
   test('keeps a string, writes anything else as JSON, and cuts at 2,000 characters', () => {
     expect(asText('abc')).toBe('abc')
