@@ -116,10 +116,11 @@ describe('describeEval', () => {
 
   test('the case timeout starts once the case has its slot, and fails the case with what to change', async () => {
     const { runner, declared } = fakeRunner({ maxConcurrency: 5, testTimeout: 5000 })
-    // Each case takes 150 ms, one at a time: the third waits 300 ms for its slot, longer than its timeout.
-    defineEval(runner, 'slow', options({ concurrency: 1, timeout: 250, task: async (row) => (await new Promise((r) => setTimeout(r, 150)), row.text) }), 'run')
+    // Each case takes 100 ms (900 ms less than its timeout), one at a time: the last waits
+    // at least 1,100 ms for its slot, longer than its timeout.
+    defineEval(runner, 'slow', options({ data: rows(12), concurrency: 1, timeout: 1000, task: async (row) => (await new Promise((r) => setTimeout(r, 100)), row.text) }), 'run')
     const settled = await Promise.allSettled(declared.tests.map((t) => t.body(undefined)))
-    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
+    expect(settled.map((s) => s.status)).toEqual(Array(12).fill('fulfilled'))
     const hung = fakeRunner({ maxConcurrency: 5 })
     defineEval(hung.runner, 'hung', options({ data: rows(1), timeout: 30, task: () => new Promise<string>(() => undefined) }), 'run')
     await expect(hung.declared.tests[0]!.body(undefined)).rejects.toThrow('describeEval: case "r0" of dataset "hung" took more than its timeout of 30 ms for 1 trial(s). Raise the timeout option of describeEval.')
