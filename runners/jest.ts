@@ -280,3 +280,5 @@ setMomentProvider((owner) => {
 })
 // Short timers the tests leave are waited for at the file's end (see src/timers.ts).
 watchTimers()
+
+export { describeEval, type EvalOptions, type TrialInfo } from './jest-eval.js'

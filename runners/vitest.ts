@@ -182,3 +182,5 @@ afterAll(async function ({}, suite) {
   if (unawaited) throw unawaited
   // Above the default hook timeout: draining the file may wait a few seconds first.
 }, 30_000)
+
+export { describeEval, type EvalOptions, type TrialInfo } from './vitest-eval.js'

@@ -11,3 +11,6 @@ declare global {
     interface Matchers<R, T = {}> extends AssayMatchers<R> {}
   }
 }
+
+// describeEval, from the setup module itself.
+export { describeEval, type EvalOptions, type TrialInfo } from '../dist/esm/runners/jest-eval.js'

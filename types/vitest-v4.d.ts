@@ -6,3 +6,6 @@ import type { AssayMatchers } from '../dist/esm/matchers/types.js'
 declare module 'vitest' {
   interface Matchers<T = any> extends AssayMatchers<T> {}
 }
+
+// describeEval, from the setup module itself.
+export { describeEval, type EvalOptions, type TrialInfo } from '../dist/esm/runners/vitest-eval.js'

@@ -6,3 +6,6 @@ import type { AssayMatchers } from '../dist/esm/matchers/types.js'
 declare module 'vitest' {
   interface Matchers<R extends void | Promise<void>, T> extends AssayMatchers<R> {}
 }
+
+// describeEval, from the setup module itself.
+export { describeEval, type EvalOptions, type TrialInfo } from '../dist/esm/runners/vitest-eval.js'

@@ -6,6 +6,7 @@ import { cassetteEntry, CassetteMissError, normaliseUsage, requestKey, type Cass
 import { JudgeError, MissingKeyError, type JudgeRequest } from './client.js'
 import { rerunCommand } from '../runner.js'
 import type { JudgeRuntime, Verdict } from './judge.js'
+import { trialKeyMaterial } from '../eval/trial.js'
 
 /** One answer of the judge, live or replayed. */
 export interface Answer {
@@ -48,7 +49,8 @@ function unsupported(error: unknown, pattern: RegExp): boolean {
 
 export async function ask(body: JudgeRequest, a: Attempt): Promise<Answer> {
   const { rt, cassette } = a
-  const key = requestKey({ model: rt.model, ...body })
+  // Each trial of a dataset case (after the first) has its own answers.
+  const key = requestKey({ model: rt.model, ...body, ...trialKeyMaterial() })
   if (cassette && a.replay && (rt.cacheMode === 'auto' || rt.cacheMode === 'lockdown')) {
     const hit = cassette.lookup(key)
     // A hand-edited entry may lack any part; the verdict checks what the response holds.

@@ -4,6 +4,7 @@ import { getConfig } from '../config.js'
 import { currentTest, emitRecord } from '../report/records.js'
 import { nodeFileSystem } from '../store/file.js'
 import { registerHeaderSecrets } from '../secrets.js'
+import { trialKeyMaterial } from '../eval/trial.js'
 
 /** Options of {@link recordingFetch}. */
 export interface RecordingFetchOptions {
@@ -52,7 +53,8 @@ export function recordingFetch(options: RecordingFetchOptions = {}): typeof fetc
     // The same object the judge uses for this file, so the end-of-file check sees these keys as used.
     const cassette = openCassette(cassettePath(testPath), fs)
     const { pathname } = new URL(url)
-    const key = requestKey({ endpoint: pathname, ...body })
+    // Each trial of a dataset case (after the first) has its own answers.
+    const key = requestKey({ endpoint: pathname, ...body, ...trialKeyMaterial() })
     const model = typeof body.model === 'string' ? body.model : undefined
     const prices = getConfig().judge.prices
     const costFor = (usage: CassetteEntry['usage'] | undefined) => (usage && model ? costOf(usage, priceOf(model, prices)) : undefined)

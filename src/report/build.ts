@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { relative, sep } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
+import { datasetsOf, evalCaseOf } from './datasets.js'
 import type { AssayRecord, AssertionBase, JudgeRecord, LlmCallRecord, StoreRecord } from './records.js'
 import { RESULTS_VERSION, type AssertionResult, type FileResult, type LlmCallResult, type Results, type TestResult, type Totals } from './schema.js'
 
@@ -145,6 +146,7 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 }
 
 const withHash = (hash: string | undefined) => (hash === undefined ? {} : { hash })
+const withEval = (c: TestResult['eval']) => (c === undefined ? {} : { eval: c })
 
 const round = (n: number, digits = 6) => Math.round(n * 10 ** digits) / 10 ** digits
 
@@ -235,15 +237,21 @@ export function buildResults(input: RunInput): Results {
         errors: t.errors.map(cleanError),
         assertions: t.records.flatMap((r) => assertionOf(r) ?? []),
         llmCalls: t.records.flatMap((r) => (r.kind === 'llm-call' ? [llmCallOf(r)] : [])),
+        ...withEval(evalCaseOf(t.records)),
       })),
       stores: f.records.flatMap((r) => (r.kind === 'cassette' || r.kind === 'baseline' ? [storeOf(input.root, r)] : [])),
     }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  const datasets = datasetsOf(
+    input.files.map((f) => ({ path: rel(input.root, f.path), tests: f.tests })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    (path) => rel(input.root, path),
+  )
   return {
     schema: 'assay-results',
     version: RESULTS_VERSION,
     run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError), scope: files.map((f) => f.path), ...(input.id === undefined ? {} : { id: input.id }), ...(input.shard ? { shard: input.shard } : {}) },
     totals: totalsOf(files),
     files,
+    ...(datasets.length ? { datasets } : {}),
   }
 }

@@ -5,6 +5,7 @@ import type { EvalThresholds } from '../eval/types.js'
 import type { Verdict } from '../judge/judge.js'
 import type { EvalCaseResult } from './schema.js'
 import { redactDeep } from '../secrets.js'
+import { currentTrial } from '../eval/trial.js'
 
 /** Where an assertion sits in its test file (1-based). */
 export interface SourceLocation {
@@ -146,7 +147,10 @@ export function setTestContextProvider(provider: () => TestContext): void {
 
 /** The test running now, as far as the runner says. */
 export function currentTest(): TestContext {
-  return testContext()
+  const test = testContext()
+  // A dataset case times out on its own clock, started when it got its concurrency slot.
+  const deadline = currentTrial()?.deadline
+  return deadline === undefined ? test : { ...test, deadline }
 }
 
 /** Installs where records go; the runner adapters call this. */
@@ -156,10 +160,15 @@ export function setRecordSink(next: Sink | undefined): void {
 
 /** Whether a sink is installed, so callers can skip building records nobody reads. */
 export function recording(): boolean {
-  return sink !== undefined
+  return sink !== undefined || currentTrial() !== undefined
 }
 
 /** Hands a record to the installed sink, if any, with known secrets redacted from it. */
 export function emitRecord(record: AssayRecord, owner?: RecordOwner): void {
-  if (sink) sink(redactDeep(record), owner)
+  const redacted = redactDeep(record)
+  // A dataset case's trial scores itself from the verdicts and calls it made, and knows
+  // its test for sure.
+  const trial = currentTrial()
+  trial?.records.push(redacted)
+  if (sink) sink(redacted, trial?.owner ?? owner)
 }

@@ -1,0 +1,207 @@
+// describeEval, runner-agnostic: a dataset becomes a describe block with one test per case,
+// run up to `concurrency` at a time, and an afterAll that checks the dataset's gates. The
+// runner adapters (runners/vitest.ts, runners/jest.ts) supply the runner's functions.
+import { relative, resolve, sep } from 'node:path'
+import type { ZodType } from 'zod'
+import { AssayUsageError } from '../errors.js'
+import { currentTest, emitRecord, type RecordOwner } from '../report/records.js'
+import { datasetFailure, summarizeDataset, validateThresholds } from './aggregate.js'
+import { runCase, type TrialInfo } from './case.js'
+import { loadDataset } from './dataset.js'
+import type { CaseOutcome, EvalThresholds } from './types.js'
+
+export type { TrialInfo } from './case.js'
+
+/**
+ * The options of {@link DescribeEval}: a dataset, what to run on each row and what to check.
+ *
+ * @example
+ * ```ts
+ * describeEval('summariser', {
+ *   data: 'fixtures/datasets/news.jsonl',
+ *   schema: z.object({ id: z.string(), article: z.string() }),
+ *   task: (input) => summarize(input.article),
+ *   assert: async (output, input) => {
+ *     expect(output).toHaveBullets({ max: 3 })
+ *     await expect(output).toScoreAtLeast(7, { source: input.article })
+ *   },
+ *   trials: 3,
+ *   thresholds: { passRate: 0.9, meanScore: 7 },
+ * })
+ * ```
+ */
+export interface EvalOptions<Row, Output = unknown> {
+  /**
+   * The rows: a JSONL, JSON or CSV file (relative to the project root: Vitest's `root`, for
+   * Jest the directory it runs in), an
+   * array, or a function returning one. Each row is checked against `schema`.
+   */
+  data: string | readonly unknown[] | (() => readonly unknown[])
+  /** The zod schema every row must satisfy; a bad row fails the run naming its file and line. */
+  schema: ZodType<Row>
+  /** Runs the system under test on one row. Its LLM calls through `recordingFetch` are recorded per trial. */
+  task: (input: Row, info: TrialInfo) => Output | Promise<Output>
+  /** Checks the task's output; a trial passes when neither `task` nor `assert` throws. */
+  assert?: (output: Output, input: Row, info: TrialInfo) => unknown
+  /** How many times each case runs, one trial after another. @default 1 */
+  trials?: number
+  /**
+   * How many cases of this dataset run at once in the file. The runner's own limit
+   * (`maxConcurrency`, 5 by default) is raised to it where it is lower. @default the runner's `maxConcurrency`
+   */
+  concurrency?: number
+  /** The dataset's gates, checked once its cases are done; a failed gate fails the run. */
+  thresholds?: EvalThresholds
+  /**
+   * Time allowed for all trials of one case, in ms, counted from when the case gets its
+   * concurrency slot. @default the runner's test timeout
+   */
+  timeout?: number
+}
+
+/**
+ * Declares a dataset eval: a describe block named `name` with one test per row, named by
+ * the row's id (so `-t <id>` runs one case), and the dataset's gates checked at its end.
+ * `.only` and `.skip` do what they do on `describe`.
+ */
+export interface DescribeEval {
+  <Row, Output = unknown>(name: string, options: EvalOptions<Row, Output>): void
+  only<Row, Output = unknown>(name: string, options: EvalOptions<Row, Output>): void
+  skip<Row, Output = unknown>(name: string, options: EvalOptions<Row, Output>): void
+}
+
+/** What describeEval needs from a runner. */
+export interface EvalRunner {
+  describe(name: string, body: () => void, mode: 'run' | 'only' | 'skip'): void
+  /** Declares a test; `body` gets the owner its records belong to. Concurrent when `concurrent`. */
+  test(name: string, body: (owner: RecordOwner | undefined) => Promise<void>, options: { concurrent: boolean; timeout: number }): void
+  afterAll(fn: () => void | Promise<void>): void
+  /** The test file being declared. */
+  testPath(): string | undefined
+  /** The project root, which data files are relative to. */
+  root(): string
+  /** The runner's limit on concurrent tests and its test timeout, as configured. */
+  maxConcurrency(): number | undefined
+  testTimeout(): number | undefined
+  /** Raises the runner's limit on concurrent tests to at least `n`. */
+  raiseConcurrency(n: number): void
+}
+
+/** A limit on how many cases run at once. */
+export class Slots {
+  #free: number
+  readonly #waiting: (() => void)[] = []
+  constructor(size: number) {
+    this.#free = size
+  }
+  async use<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--
+    else await new Promise<void>((r) => this.#waiting.push(r))
+    try {
+      return await fn()
+    } finally {
+      // Invariant: a slot is handed straight to the next waiter, or freed when none waits.
+      const next = this.#waiting.shift()
+      if (next) next()
+      else this.#free++
+    }
+  }
+}
+
+// The runner's timeout wraps the whole test, waiting for a slot included: the case's own
+// timeout starts once it has a slot, and the runner's is set out of its way.
+const NO_RUNNER_TIMEOUT = 2 ** 31 - 1
+
+function checkOptions(name: string, o: EvalOptions<unknown>): void {
+  const fail = (message: string) => {
+    throw new AssayUsageError('describeEval', `dataset "${name}": ${message}`)
+  }
+  if (typeof name !== 'string' || name === '') fail('the name must be a non-empty string.')
+  if (!o || typeof o !== 'object') fail('options must be an object with data, schema and task.')
+  if (typeof o.task !== 'function') fail(`task must be a function (input, { trial, id }) => output, but got ${typeof o.task}.`)
+  if (o.assert !== undefined && typeof o.assert !== 'function') fail(`assert must be a function (output, input, { trial, id }), but got ${typeof o.assert}.`)
+  const whole = (key: 'trials' | 'concurrency' | 'timeout') => {
+    const v = o[key]
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) fail(`${key} must be a whole number of at least 1, but got ${String(v)}.`)
+  }
+  whole('trials')
+  whole('concurrency')
+  whole('timeout')
+}
+
+function slash(root: string, path: string): string {
+  const r = relative(root, path)
+  return (r.startsWith('..') ? path : r).split(sep).join('/')
+}
+
+/** Declares a dataset eval with `runner` (see {@link DescribeEval}). */
+export function defineEval<Row, Output>(runner: EvalRunner, name: string, options: EvalOptions<Row, Output>, mode: 'run' | 'only' | 'skip'): void {
+  checkOptions(name, options as EvalOptions<unknown>)
+  const root = runner.root()
+  const cases = loadDataset<Row>(options.data, options.schema, { root })
+  const source = typeof options.data === 'string' ? resolve(root, options.data) : undefined
+  const thresholds = validateThresholds(options.thresholds)
+  const trials = options.trials ?? 1
+  const concurrency = options.concurrency ?? runner.maxConcurrency() ?? 5
+  if (concurrency > (runner.maxConcurrency() ?? 5)) runner.raiseConcurrency(concurrency)
+  const slots = new Slots(concurrency)
+  const outcomes = new Map<string, CaseOutcome>()
+
+  runner.describe(
+    name,
+    () => {
+      for (const c of cases) {
+        runner.test(
+          c.id,
+          (owner) =>
+            slots.use(async () => {
+              const timeout = options.timeout ?? runner.testTimeout() ?? 5000
+              let timer: NodeJS.Timeout | undefined
+              const expired = new Promise<never>((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`describeEval: case "${c.id}" of dataset "${name}" took more than its timeout of ${timeout} ms for ${trials} trial(s). Raise the timeout option of describeEval.`)), timeout)
+              })
+              try {
+                const result = await Promise.race([runCase(name, c, { task: options.task, assert: options.assert, trials }, { owner, deadline: Date.now() + timeout }), expired])
+                outcomes.set(c.id, result)
+                emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
+                const verdict = caseVerdict(result, thresholds)
+                if (verdict) throw new Error(verdict)
+              } finally {
+                clearTimeout(timer)
+              }
+            }),
+          { concurrent: concurrency > 1, timeout: NO_RUNNER_TIMEOUT },
+        )
+      }
+      runner.afterAll(() => {
+        if (outcomes.size === 0) return
+        const file = runner.testPath()
+        const summary = summarizeDataset({ name, file: file ? slash(root, file) : '', ...(source ? { source: slash(root, source) } : {}), cases: [...outcomes.values()], thresholds })
+        const failure = datasetFailure(summary)
+        if (failure) throw new Error(failure)
+      })
+    },
+    mode,
+  )
+}
+
+/**
+ * Why a case's test fails, or undefined when it passes. With a `passRate` gate, a case
+ * fails when its own pass rate is below it; without one, when any trial failed. The
+ * dataset's gates, checked once all its cases are done, are the eval's verdict.
+ */
+export function caseVerdict(result: CaseOutcome, thresholds: EvalThresholds): string | undefined {
+  const failed = result.trials.filter((t) => !t.pass)
+  if (failed.length === 0) return undefined
+  const gate = thresholds.passRate
+  if (gate !== undefined && result.passRate >= gate) return undefined
+  const rule = gate === undefined ? 'every trial must pass (no passRate threshold)' : `its pass rate ${result.passRate.toFixed(2)} is below passRate ${gate}`
+  const first = failed[0]!
+  return `Case "${result.id}" of dataset "${result.dataset}" failed ${failed.length} of ${result.trials.length} trial(s): ${rule}.\nTrial ${first.trial}: ${first.error ?? 'failed'}\nOutput: ${first.output}`
+}
+
+/** describeEval bound to a runner, with `.only` and `.skip`. */
+export function describeEvalFor(runner: () => EvalRunner): DescribeEval {
+  const declare = (mode: 'run' | 'only' | 'skip') => <Row, Output>(name: string, options: EvalOptions<Row, Output>) => defineEval(runner(), name, options, mode)
+  return Object.assign(declare('run'), { only: declare('only'), skip: declare('skip') }) as DescribeEval
+}

@@ -1,0 +1,186 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { z } from 'zod'
+import { caseVerdict, defineEval, describeEvalFor, Slots, type EvalOptions, type EvalRunner } from '../../src/eval/run.js'
+import type { CaseOutcome } from '../../src/eval/types.js'
+import { setRecordSink, type AssayRecord, type RecordOwner } from '../../src/report/records.js'
+import { usageError } from '../helpers.js'
+
+interface Declared {
+  describes: { name: string; mode: string }[]
+  tests: { name: string; body: (owner: RecordOwner | undefined) => Promise<void>; options: { concurrent: boolean; timeout: number } }[]
+  afterAll: (() => void | Promise<void>)[]
+  raised: number[]
+}
+
+/** A runner that records what describeEval declares, so a test can run it step by step. */
+function fakeRunner(config: { maxConcurrency?: number; testTimeout?: number } = {}): { runner: EvalRunner; declared: Declared } {
+  const declared: Declared = { describes: [], tests: [], afterAll: [], raised: [] }
+  const runner: EvalRunner = {
+    describe: (name, body, mode) => {
+      declared.describes.push({ name, mode })
+      body()
+    },
+    test: (name, body, options) => void declared.tests.push({ name, body, options }),
+    afterAll: (fn) => void declared.afterAll.push(fn),
+    testPath: () => `${process.cwd()}/evals/news.test.ts`,
+    root: () => process.cwd(),
+    maxConcurrency: () => config.maxConcurrency,
+    testTimeout: () => config.testTimeout,
+    raiseConcurrency: (n) => void declared.raised.push(n),
+  }
+  return { runner, declared }
+}
+
+const schema = z.object({ id: z.string(), text: z.string() })
+const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, text: `row ${i}` }))
+const options = (extra: Partial<EvalOptions<z.infer<typeof schema>, string>> = {}): EvalOptions<z.infer<typeof schema>, string> => ({ data: rows(3), schema, task: (row) => row.text.toUpperCase(), ...extra })
+const runAll = (d: Declared) => Promise.allSettled(d.tests.map((t) => t.body({ task: t.name })))
+const afterAll = async (d: Declared) => {
+  for (const fn of d.afterAll) await fn()
+}
+
+let records: { record: AssayRecord; owner: RecordOwner | undefined }[] = []
+beforeEach(() => setRecordSink((record, owner) => records.push({ record, owner })))
+afterEach(() => {
+  setRecordSink(undefined)
+  records = []
+})
+
+describe('describeEval', () => {
+  test('declares a describe block of the dataset with one concurrent test per case, named by its id; .only and .skip pass on', () => {
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5, testTimeout: 5000 })
+    const describeEval = describeEvalFor(() => runner)
+    describeEval('news', options())
+    describeEval.only('only', options())
+    describeEval.skip('skip', options())
+    expect(declared.describes).toEqual([
+      { name: 'news', mode: 'run' },
+      { name: 'only', mode: 'only' },
+      { name: 'skip', mode: 'skip' },
+    ])
+    expect(declared.tests.slice(0, 3).map((t) => [t.name, t.options.concurrent])).toEqual([
+      ['r0', true],
+      ['r1', true],
+      ['r2', true],
+    ])
+    expect(declared.afterAll).toHaveLength(3)
+  })
+
+  test('each case emits its eval-case record, and its trials\' records, to its own test, with the thresholds and the data file', async () => {
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+    defineEval(runner, 'news', options({ trials: 2, thresholds: { passRate: 0.5 }, assert: (output) => expect(`- ${output}`).toHaveBullets({ max: 1 }) }), 'run')
+    const settled = await runAll(declared)
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
+    // The matcher's own test is this unit test; the trial knows better.
+    const checks = records.filter((r) => r.record.kind === 'check')
+    expect(checks.map((c) => (c.owner as { task: string }).task).sort()).toEqual(['r0', 'r0', 'r1', 'r1', 'r2', 'r2'])
+    const cases = records.filter((r) => r.record.kind === 'eval-case')
+    expect(cases.map((c) => c.owner)).toEqual([{ task: 'r0' }, { task: 'r1' }, { task: 'r2' }])
+    expect(cases[0]!.record).toMatchObject({ kind: 'eval-case', thresholds: { passRate: 0.5 }, case: { dataset: 'news', id: 'r0', passRate: 1, flaky: false, trials: [{ trial: 0, output: 'ROW 0' }, { trial: 1, output: 'ROW 0' }] } })
+    expect(cases[0]!.record).not.toHaveProperty('source')
+  })
+
+  test('runs at most `concurrency` cases at once, raising the runner\'s lower limit to it', async () => {
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+    let running = 0
+    let peak = 0
+    const task = async (row: { text: string }) => {
+      running++
+      peak = Math.max(peak, running)
+      await new Promise((r) => setTimeout(r, 20))
+      running--
+      return row.text
+    }
+    defineEval(runner, 'wide', options({ data: rows(12), task, concurrency: 8 }), 'run')
+    expect(declared.raised).toEqual([8])
+    await runAll(declared)
+    expect(peak).toBe(8)
+
+    const narrow = fakeRunner({ maxConcurrency: 5 })
+    peak = 0
+    defineEval(narrow.runner, 'narrow', options({ data: rows(6), task, concurrency: 2 }), 'run')
+    expect(narrow.declared.raised).toEqual([])
+    await runAll(narrow.declared)
+    expect(peak).toBe(2)
+  })
+
+  test('concurrency 1 declares plain tests; the default is the runner\'s limit', async () => {
+    const one = fakeRunner({ maxConcurrency: 5 })
+    defineEval(one.runner, 'serial', options({ concurrency: 1 }), 'run')
+    expect(one.declared.tests.every((t) => !t.options.concurrent)).toBe(true)
+    const byDefault = fakeRunner({ maxConcurrency: 3 })
+    defineEval(byDefault.runner, 'default', options(), 'run')
+    expect(byDefault.declared.raised).toEqual([])
+    expect(byDefault.declared.tests.every((t) => t.options.concurrent)).toBe(true)
+  })
+
+  test('the case timeout starts once the case has its slot, and fails the case with what to change', async () => {
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5, testTimeout: 5000 })
+    // Each case takes 100 ms (900 ms less than its timeout), one at a time: the last waits
+    // at least 1,100 ms for its slot, longer than its timeout.
+    defineEval(runner, 'slow', options({ data: rows(12), concurrency: 1, timeout: 1000, task: async (row) => (await new Promise((r) => setTimeout(r, 100)), row.text) }), 'run')
+    const settled = await Promise.allSettled(declared.tests.map((t) => t.body(undefined)))
+    expect(settled.map((s) => s.status)).toEqual(Array(12).fill('fulfilled'))
+    const hung = fakeRunner({ maxConcurrency: 5 })
+    defineEval(hung.runner, 'hung', options({ data: rows(1), timeout: 30, task: () => new Promise<string>(() => undefined) }), 'run')
+    await expect(hung.declared.tests[0]!.body(undefined)).rejects.toThrow('describeEval: case "r0" of dataset "hung" took more than its timeout of 30 ms for 1 trial(s). Raise the timeout option of describeEval.')
+  })
+
+  test('the dataset\'s gates are checked over the cases that ran, and a failed gate throws its message', async () => {
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+    defineEval(runner, 'gated', options({ data: rows(4), trials: 2, task: (row) => (row.id === 'r1' ? Promise.reject(new Error('no answer')) : row.text), thresholds: { passRate: 0.99 } }), 'run')
+    // Nothing ran (all filtered out): no gate to check.
+    await expect(afterAll(declared)).resolves.toBeUndefined()
+    await runAll(declared)
+    await expect(afterAll(declared)).rejects.toThrow(/^Dataset "gated" failed 1 of 1 gates:\n  - passRate: pass rate 75\.0% \(6\/8 trials\)/)
+    const passing = fakeRunner({ maxConcurrency: 5 })
+    defineEval(passing.runner, 'fine', options({ thresholds: { passRate: 0.1 } }), 'run')
+    await runAll(passing.declared)
+    await expect(afterAll(passing.declared)).resolves.toBeUndefined()
+  })
+
+  test('a bad option is a usage error saying what was expected', () => {
+    const { runner } = fakeRunner()
+    expect(usageError(() => defineEval(runner, 'news', options({ trials: 0 }), 'run'))).toBe('describeEval: dataset "news": trials must be a whole number of at least 1, but got 0.')
+    expect(usageError(() => defineEval(runner, 'news', options({ concurrency: 1.5 }), 'run'))).toBe('describeEval: dataset "news": concurrency must be a whole number of at least 1, but got 1.5.')
+    expect(usageError(() => defineEval(runner, 'news', options({ thresholds: { passRate: 2 } }), 'run'))).toMatch(/^describeEval: thresholds.passRate must be a number from 0 to 1/)
+    expect(usageError(() => defineEval(runner, 'news', { ...options(), task: undefined as never }, 'run'))).toBe('describeEval: dataset "news": task must be a function (input, { trial, id }) => output, but got undefined.')
+  })
+})
+
+describe("a case's test", () => {
+  const outcome = (passes: boolean[]): CaseOutcome => ({
+    dataset: 'news',
+    id: 'a1',
+    input: '{}',
+    trials: passes.map((pass, trial) => ({ trial, pass, output: `out ${trial}`, cost: 0, latencyMs: 1, ...(pass ? {} : { error: `bad ${trial}` }) })),
+    passRate: passes.filter(Boolean).length / passes.length,
+    flaky: passes.some(Boolean) && !passes.every(Boolean),
+  })
+
+  test('without a passRate gate fails when any trial failed, naming the first failed trial and its output', () => {
+    expect(caseVerdict(outcome([true, true]), {})).toBeUndefined()
+    expect(caseVerdict(outcome([true, false, false]), {})).toBe('Case "a1" of dataset "news" failed 2 of 3 trial(s): every trial must pass (no passRate threshold).\nTrial 1: bad 1\nOutput: out 1')
+  })
+
+  test('with a passRate gate fails only when its pass rate is below it', () => {
+    expect(caseVerdict(outcome([true, false, true]), { passRate: 0.6 })).toBeUndefined()
+    expect(caseVerdict(outcome([true, false, true]), { passRate: 0.9 })).toMatch(/^Case "a1" of dataset "news" failed 1 of 3 trial\(s\): its pass rate 0.67 is below passRate 0.9\./)
+  })
+})
+
+describe('Slots', () => {
+  test('hands a freed slot to the next waiter in order, and frees it after a failure', async () => {
+    const slots = new Slots(1)
+    const order: string[] = []
+    const a = slots.use(async () => void order.push('a'))
+    const b = slots.use(async () => {
+      order.push('b')
+      throw new Error('b failed')
+    })
+    const c = slots.use(async () => void order.push('c'))
+    await Promise.allSettled([a, b, c])
+    expect(order).toEqual(['a', 'b', 'c'])
+    await expect(slots.use(async () => 'free again')).resolves.toBe('free again')
+  })
+})
