@@ -4,6 +4,7 @@
 import { relative, resolve, sep } from 'node:path'
 import type { ZodType } from 'zod'
 import { AssayUsageError } from '../errors.js'
+import { raiseJudgeConcurrency } from '../judge/runtime.js'
 import { currentTest, emitRecord, type RecordOwner } from '../report/records.js'
 import { datasetFailure, summarizeDataset, validateThresholds } from './aggregate.js'
 import { runCase, type TrialInfo } from './case.js'
@@ -144,6 +145,7 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
   const trials = options.trials ?? 1
   const concurrency = options.concurrency ?? runner.maxConcurrency() ?? 5
   if (concurrency > (runner.maxConcurrency() ?? 5)) runner.raiseConcurrency(concurrency)
+  raiseJudgeConcurrency(concurrency)
   const slots = new Slots(concurrency)
   const outcomes = new Map<string, CaseOutcome>()
 

@@ -37,8 +37,8 @@ export interface JudgeClientOptions {
   timeoutMs?: number
   /** Retries per judge after the first try. @default 4 */
   maxRetries?: number
-  /** HTTP requests in flight at once. @default 5 */
-  maxConcurrency?: number
+  /** HTTP requests in flight at once, or a function read at each request. @default 5 */
+  maxConcurrency?: number | (() => number)
   /**
    * How long one call may keep getting 429 rate-limit answers before it fails. 429s do
    * not count against `maxRetries`: waiting out a shared limit is the pacer's job.
@@ -186,7 +186,8 @@ export class JudgeClient {
   }
 
   async #slot(): Promise<() => void> {
-    const limit = this.#options.maxConcurrency ?? 5
+    const max = this.#options.maxConcurrency
+    const limit = (typeof max === 'function' ? max() : max) ?? 5
     if (this.#active >= limit) await new Promise<void>((resolve) => this.#waiting.push(resolve))
     this.#active++
     return () => {

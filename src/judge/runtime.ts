@@ -27,6 +27,18 @@ export function useRunnerConcurrency(read: () => number | undefined): void {
   shared = undefined
 }
 
+// The most cases a dataset eval of this worker runs at once (see `describeEval`).
+let evalConcurrency = 0
+
+/**
+ * Lets the judge send at least `n` requests at once in this worker, unless its
+ * `maxConcurrency` is configured: `describeEval` calls it with its `concurrency`, so that
+ * cases running at once are not queued behind the runner's own limit.
+ */
+export function raiseJudgeConcurrency(n: number): void {
+  evalConcurrency = Math.max(evalConcurrency, n)
+}
+
 /**
  * Routes pacing and single-flight through the coordinator at `url` (started by global
  * setup), so that every worker draws on one budget; `undefined` goes back to a local limiter.
@@ -62,7 +74,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
         endpoints: [{ model: name, baseURL: j.baseURL, apiKey: j.apiKey }, ...j.fallback],
         timeoutMs: j.timeoutMs,
         maxRetries: j.maxRetries,
-        maxConcurrency: j.maxConcurrency ?? validConcurrency(runnerConcurrency()) ?? 5,
+        maxConcurrency: () => j.maxConcurrency ?? Math.max(validConcurrency(runnerConcurrency()) ?? 5, evalConcurrency),
         maxRateLimitWaitMs: j.maxRateLimitWaitMs,
         pacer: shared.pacer,
         ...(coordinator ? { breaker: remoteBreaker(coordinator) } : {}),

@@ -91,6 +91,19 @@ describe('JudgeClient', () => {
     expect(call).toMatchObject({ endpoint: 1, model: 'judge-b', requests: 2 })
   })
 
+  test('sends at most maxConcurrency requests at once, a function read at each request', async () => {
+    server.configure({ latencyMs: 100 })
+    let limit = 2
+    const c = client({ maxConcurrency: () => limit })
+    const ask = (i: number) => c.complete({ messages: [{ role: 'user', content: `Score ${i}.` }] })
+    await Promise.all([0, 1, 2, 3, 4].map(ask))
+    expect(server.peakInFlight).toBe(2)
+    // describeEval raises the judge's limit to its concurrency after the client was made.
+    limit = 4
+    await Promise.all([5, 6, 7, 8, 9, 10].map(ask))
+    expect(server.peakInFlight).toBe(4)
+  })
+
   test('identical requests in flight share one HTTP call', async () => {
     server.configure({ latencyMs: 100 })
     const c = client()
