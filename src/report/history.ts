@@ -45,7 +45,8 @@ const isCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0
 function isEvalRow(row: unknown): boolean {
   return Array.isArray(row) && row.length === 7 && row.slice(0, 4).every((v) => typeof v === 'string') && isCount(row[4]) && isCount(row[5]) && (row[6] === null || typeof row[6] === 'number')
 }
-function parseEntry(data: unknown): HistoryEntry {
+/** Checks a parsed history entry (or a reference `assay gate --save` wrote); throws a ZodError when it is not one. */
+export function parseEntry(data: unknown): HistoryEntry {
   const entry = headerSchema.parse(data)
   if (!entry.tests.every(isRow)) throw new z.ZodError([{ code: 'custom', path: ['tests'], message: 'not [key, state, scores] rows', input: entry.tests }])
   if (entry.evals && !entry.evals.every(isEvalRow)) throw new z.ZodError([{ code: 'custom', path: ['evals'], message: 'not [key, file, dataset, id, trials, passed, score] rows', input: entry.evals }])
@@ -84,8 +85,10 @@ export function historyEntry(results: Results): HistoryEntry {
     f.tests.flatMap((t): NonNullable<HistoryEntry['evals']> => {
       if (!t.eval) return []
       const scores = t.eval.trials.flatMap((x) => (x.score === undefined ? [] : [x.score]))
-      const passed = t.eval.trials.filter((x) => x.pass).length
-      return [[testKey(f.path, t.titles), f.path, t.eval.dataset, t.eval.id, t.eval.trials.length, passed, scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null]]
+      // A case whose task failed before any trial ran counts as one trial, passed as its test.
+      const trials = t.eval.trials.length || 1
+      const passed = t.eval.trials.length ? t.eval.trials.filter((x) => x.pass).length : Number(t.state === 'passed')
+      return [[testKey(f.path, t.titles), f.path, t.eval.dataset, t.eval.id, trials, passed, scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null]]
     }),
   )
   return { schema: 'assay-history', version: HISTORY_VERSION, run: results.run, totals: results.totals, tests, hashes, ...(evals.length ? { evals } : {}) }
