@@ -4,6 +4,7 @@
 // its file, and nothing else. Nothing calls the judge (a missing answer fails its test, it
 // is not recorded), and structural baselines are compared as on CI, never rewritten: a
 // drifted baseline still fails.
+// `npx assay gate …`: compares a run with a reference; see `npx assay gate --help`.
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -16,6 +17,10 @@ Commands:
                              full run of its file. Structural baselines are compared as on CI
                              and never rewritten. Any Vitest arguments are passed on, e.g.
                              npx assay prune --config vitest.config.ts test/summary.test.ts
+  gate [options]             Compare a run with the previous run or a saved reference, paired
+                             over the same cases; fails on a significant drop in a dataset's
+                             pass rate or mean judge score, or a breached budget. Exit codes
+                             0 pass, 1 regression, 2 usage error. See npx assay gate --help.
   help                       Print this message.
 
 Options:
@@ -28,6 +33,13 @@ const [command, ...args] = process.argv.slice(2)
 if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
   console.log(USAGE)
   process.exit(0)
+}
+if (command === 'gate') {
+  const { main } = await import(new URL('../dist/esm/src/cli/gate.js', import.meta.url).href)
+  const code = await main(args, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr })
+  // Exit once stdout has taken the whole report (it may be a pipe).
+  await new Promise((done) => process.stdout.write('', done))
+  process.exit(code)
 }
 if (command !== 'prune') {
   console.error(`assay: unknown command "${command}".\n\n${USAGE}`)
