@@ -27,8 +27,9 @@ export const GATE_USAGE = `Usage: assay gate [--results FILE] [--against previou
 
 Compares a run with a reference over the cases both have: each dataset's pass rate
 (exact McNemar with one trial per case, Wilcoxon signed-rank on per-case pass rates with
-several) and mean judge score (Wilcoxon signed-rank), two-sided, Holm-adjusted. Plain
-tests (no dataset) are compared as one group, "tests".
+several) and mean judge score (Wilcoxon signed-rank), one-sided in the direction of the
+change, Holm-adjusted over all tests. Plain tests (no dataset) are compared as one group,
+"tests (plain)".
 
 Options:
   --results FILE        The run to check. Default: assay-report/results.json

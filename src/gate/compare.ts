@@ -1,10 +1,11 @@
 // The comparison itself: pair two runs' cases, test each group's change in pass rate and
-// in mean judge score, and decide. Every test is two-sided at `alpha`, and the p-values of
-// all the tests of a comparison are Holm-adjusted together, so that a suite of many
-// datasets is not more likely to fail on noise than a suite of one. A group regressed when
-// a metric changed significantly for the worse; single cases that flipped are listed,
-// never a reason to fail on their own.
-import { mcnemarExact, pairedBootstrap, wilcoxonSignedRank } from '../stats/paired.js'
+// in mean judge score, and decide. Each metric is tested one-sided, in the direction its
+// mean changed (a drop can fail the gate, a rise marks it improved), at `alpha`; the
+// p-values of all the tests of a comparison are Holm-adjusted together, so that a suite of
+// many datasets is not more likely to fail on noise than a suite of one. A group regressed
+// when a metric dropped significantly; single cases that flipped are listed, never a
+// reason to fail on their own.
+import { mcnemarExact, pairedBootstrap, wilcoxonSignedRank, type Alternative } from '../stats/paired.js'
 import { groupNames, type BudgetBreach, type GateCase } from './cases.js'
 
 /** What the table says about a group. */
@@ -24,7 +25,7 @@ export interface MetricComparison {
   upper: number
   /** Which test gave the p-value. */
   test: 'McNemar exact' | 'Wilcoxon signed-rank'
-  /** Two-sided p-value of the test. */
+  /** One-sided p-value of the test, in the direction of `delta` (a drop when negative); 1 when nothing changed. */
   pValue: number
   /** The p-value after Holm's adjustment over all tests of the comparison; the verdict reads this one. */
   adjusted: number
@@ -68,7 +69,7 @@ export interface GateComparison {
 
 /** Options of {@link compareRuns}. */
 export interface CompareOptions {
-  /** Significance level of each (Holm-adjusted) test. @default 0.05 */
+  /** Significance level of the (one-sided, Holm-adjusted) tests. @default 0.05 */
   alpha?: number
   /** Seeds the bootstrap intervals. @default 1 */
   seed?: number
@@ -95,6 +96,9 @@ export function holm(pValues: readonly number[]): number[] {
 
 type Pair = readonly [GateCase, GateCase]
 
+// The one-sided test to run: towards the mean's change. Rounding noise is no change.
+const direction = (delta: number): Alternative | undefined => (delta < -1e-12 ? 'less' : delta > 1e-12 ? 'greater' : undefined)
+
 function passRate(pairs: readonly Pair[], confidence: number, seed: number, iterations: number): Omit<MetricComparison, 'adjusted' | 'verdict'> {
   const before = pairs.map(([b]) => rate(b))
   const after = pairs.map(([, a]) => rate(a))
@@ -102,9 +106,13 @@ function passRate(pairs: readonly Pair[], confidence: number, seed: number, iter
   const single = pairs.every(([b, a]) => b.trials === 1 && a.trials === 1)
   // One trial a side: McNemar on the discordant pairs. Several: the per-case pass rates
   // are not pass/fail, so Wilcoxon on their differences.
-  const pValue = single
-    ? mcnemarExact(pairs.filter(([b, a]) => b.passed > a.passed).length, pairs.filter(([b, a]) => b.passed < a.passed).length).pValue
-    : wilcoxonSignedRank(after.map((x, i) => x - before[i]!)).pValue
+  const side = direction(interval.value)
+  const pValue =
+    side === undefined
+      ? 1
+      : single
+        ? mcnemarExact(pairs.filter(([b, a]) => b.passed > a.passed).length, pairs.filter(([b, a]) => b.passed < a.passed).length, side).pValue
+        : wilcoxonSignedRank(after.map((x, i) => x - before[i]!), side).pValue
   return { metric: 'pass rate', n: pairs.length, before: mean(before), after: mean(after), delta: interval.value, lower: interval.lower, upper: interval.upper, test: single ? 'McNemar exact' : 'Wilcoxon signed-rank', pValue }
 }
 
@@ -114,7 +122,8 @@ function meanScore(pairs: readonly Pair[], confidence: number, seed: number, ite
   const before = scored.map(([b]) => b.score!)
   const after = scored.map(([, a]) => a.score!)
   const interval = pairedBootstrap(before, after, { seed, iterations, confidence })
-  const { pValue } = wilcoxonSignedRank(after.map((x, i) => x - before[i]!))
+  const side = direction(interval.value)
+  const pValue = side === undefined ? 1 : wilcoxonSignedRank(after.map((x, i) => x - before[i]!), side).pValue
   return { metric: 'mean score', n: scored.length, before: mean(before), after: mean(after), delta: interval.value, lower: interval.lower, upper: interval.upper, test: 'Wilcoxon signed-rank', pValue }
 }
 

@@ -16,11 +16,12 @@ const value = (m: MetricComparison, x: number) => (m.metric === 'pass rate' ? pe
 const delta = (m: MetricComparison, x: number) => (m.metric === 'pass rate' ? signed(`${(x * 100).toFixed(1)}`) + ' pts' : signed(x.toFixed(2)))
 /** A p-value as the table shows it. */
 export const pText = (p: number) => (p < 0.0001 ? '<0.0001' : p.toFixed(4))
+const pIs = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`)
 const s = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`
 
 function rows(c: GateComparison): string[][] {
   const level = `${Math.round((1 - c.alpha) * 1000) / 10}%`
-  const out = [['Dataset', 'Metric', 'Cases', 'Before', 'After', 'Delta', `${level} interval`, 'p (Holm)', 'Test', 'Verdict']]
+  const out = [['Dataset', 'Metric', 'Cases', 'Before', 'After', 'Delta', `${level} interval`, 'p', 'Test', 'Verdict']]
   for (const g of c.groups) {
     if (!g.metrics.length) out.push([g.name, '–', '0', '–', '–', '–', '–', '–', '–', 'no common cases'])
     g.metrics.forEach((m, i) =>
@@ -34,12 +35,12 @@ function rows(c: GateComparison): string[][] {
 export function decision(c: GateComparison): string {
   if (c.outcome === 'fail') {
     const reasons = [
-      ...c.groups.flatMap((g) => g.metrics.filter((m) => m.verdict === 'regressed').map((m) => `${g.name} ${m.metric} ${value(m, m.before)} → ${value(m, m.after)} (p = ${pText(m.adjusted)})`)),
+      ...c.groups.flatMap((g) => g.metrics.filter((m) => m.verdict === 'regressed').map((m) => `${g.name} ${m.metric} ${value(m, m.before)} → ${value(m, m.after)} (${pIs(m.adjusted)})`)),
       ...c.budgets.map((b) => `${b.dataset} over its ${b.gate} budget`),
     ]
     return `FAIL: ${reasons.join('; ')}`
   }
-  const ps = c.groups.flatMap((g) => g.metrics.map((m) => `${g.name} ${m.metric} p = ${pText(m.adjusted)}`))
+  const ps = c.groups.flatMap((g) => g.metrics.map((m) => `${g.name} ${m.metric} ${pIs(m.adjusted)}`))
   const improved = c.groups.filter((g) => g.verdict === 'improved').map((g) => g.name)
   return `PASS: ${improved.length ? `improved: ${improved.join(', ')}; otherwise no significant change` : 'no significant change'}${ps.length ? ` (${ps.join(', ')})` : ''}`
 }
@@ -58,7 +59,7 @@ function heading(c: GateComparison, sides: GateSides): string[] {
   const tests = c.groups.reduce((n, g) => n + g.metrics.length, 0)
   return [
     `assay gate: ${sides.current} against ${sides.reference}`,
-    `${s(c.paired, 'case')} paired in ${s(c.groups.length, 'group')} (${c.added} added, ${c.removed} removed); two-sided tests at alpha ${c.alpha}, p-values Holm-adjusted over ${s(tests, 'test')}.`,
+    `${s(c.paired, 'case')} paired in ${s(c.groups.length, 'group')} (${c.added} added, ${c.removed} removed); one-sided tests in the direction of each change at alpha ${c.alpha}, p-values Holm-adjusted over ${s(tests, 'test')}.`,
   ]
 }
 

@@ -32,12 +32,12 @@ describe('assay gate --against previous (the default)', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('assay gate: assay-report/results.json (run of 2026-11-28T10:00:00.000Z) against the previous run (2026-11-28T09:00:00.000Z)')
-    expect(run.stdout).toContain('60 cases paired in 1 group (0 added, 0 removed); two-sided tests at alpha 0.05, p-values Holm-adjusted over 2 tests.')
-    expect(run.stdout).toMatch(/Dataset +Metric +Cases +Before +After +Delta +95% interval +p \(Holm\) +Test +Verdict/)
-    expect(run.stdout).toMatch(/summariser +pass rate +60 +90\.0% +65\.0% +−25\.0 pts +\[−\d+\.\d pts, −\d+\.\d pts\] +0\.0001 +McNemar exact +regressed/)
-    expect(run.stdout).toMatch(/ +mean score +60 +7\.60 +6\.60 +−1\.00 +\[.+\] +0\.0001 +Wilcoxon signed-rank +regressed/)
+    expect(run.stdout).toContain('60 cases paired in 1 group (0 added, 0 removed); one-sided tests in the direction of each change at alpha 0.05, p-values Holm-adjusted over 2 tests.')
+    expect(run.stdout).toMatch(/Dataset +Metric +Cases +Before +After +Delta +95% interval +p +Test +Verdict/)
+    expect(run.stdout).toMatch(/summariser +pass rate +60 +90\.0% +65\.0% +−25\.0 pts +\[−\d+\.\d pts, −\d+\.\d pts\] +<0\.0001 +McNemar exact +regressed/)
+    expect(run.stdout).toMatch(/ +mean score +60 +7\.60 +6\.60 +−1\.00 +\[.+\] +<0\.0001 +Wilcoxon signed-rank +regressed/)
     expect(run.stdout).toContain('Regressed in summariser (15):\n  summariser #0: pass → fail\n')
-    expect(run.stdout).toContain('assay gate: FAIL: summariser pass rate 90.0% → 65.0% (p = 0.0001); summariser mean score 7.60 → 6.60 (p = 0.0001)')
+    expect(run.stdout).toContain('assay gate: FAIL: summariser pass rate 90.0% → 65.0% (p < 0.0001); summariser mean score 7.60 → 6.60 (p < 0.0001)')
   })
 
   test('noise passes with exit 0 and says "no significant change" with the p-values; flipped cases are listed all the same', async () => {
@@ -130,7 +130,7 @@ describe('options and outputs', () => {
     await gate([], { GITHUB_STEP_SUMMARY: summary })
     const md = readFileSync(summary, 'utf8')
     expect(md).toContain('## ❌ assay gate: assay-report/results.json (run of 2026-11-28T10:00:00.000Z) against the previous run (2026-11-28T09:00:00.000Z)')
-    expect(md).toMatch(/\| summariser \| pass rate \| 60 \| 90\.0% \| 65\.0% \| −25\.0 pts \| \[.+\] \| 0\.0001 \| McNemar exact \| regressed \|/)
+    expect(md).toMatch(/\| summariser \| pass rate \| 60 \| 90\.0% \| 65\.0% \| −25\.0 pts \| \[.+\] \| &lt;0\.0001 \| McNemar exact \| regressed \|/)
     expect(md).toContain('### Regressed in summariser (15)\n\n- summariser #0: pass → fail')
   })
 

@@ -58,7 +58,8 @@ describe('holm', () => {
 
 describe('compareRuns', () => {
   test('a clear drop in pass rate on the same cases is a regression, with McNemar on one trial a side', () => {
-    // 60 cases: 12 flip from pass to fail, 1 from fail to pass. R: binom.test(12, 13) → p = 0.003418.
+    // 60 cases: 12 flip from pass to fail, 1 from fail to pass. One-sided, as R's
+    // binom.test(12, 13, alternative = "greater"): p = 14/8192 = 0.001709.
     const before = gateRun({ cases: cases(60, (i) => i < 50) })
     const after = gateRun({ cases: cases(60, (i) => (i < 50 ? i >= 12 : i === 50)) })
     const c = compareRuns(casesFromResults(before), casesFromResults(after))
@@ -69,7 +70,7 @@ describe('compareRuns', () => {
     expect(group!.metrics[0]).toMatchObject({ metric: 'pass rate', test: 'McNemar exact', n: 60, verdict: 'regressed' })
     expect(group!.metrics[0]!.before).toBeCloseTo(50 / 60, 12)
     expect(group!.metrics[0]!.delta).toBeCloseTo(-11 / 60, 12)
-    expect(group!.metrics[0]!.pValue).toBeCloseTo(2 * 14 / 8192, 9)
+    expect(group!.metrics[0]!.pValue).toBeCloseTo(14 / 8192, 9)
     expect(group!.metrics[0]!.upper).toBeLessThan(0)
     expect(group!.regressed.map((x) => x.label)).toEqual(Array.from({ length: 12 }, (_, i) => `summariser #${i}`))
     expect(group!.improved).toEqual([{ label: 'summariser #50', before: 0, after: 1 }])
@@ -119,18 +120,18 @@ describe('compareRuns', () => {
   })
 
   test('p-values are Holm-adjusted over every group and metric, so many datasets do not multiply false alarms', () => {
-    // Dataset a: 10 of 11 discordant pairs fall, binom.test(10, 11) → p = 24/2048 = 0.0117,
-    // which fails at alpha 0.02 alone; beside dataset b (one case up, p = 1) Holm doubles
-    // it to 0.0234, and the gate passes at 0.02.
+    // Dataset a: 10 of 11 discordant pairs fall, one-sided binom.test(10, 11, alternative =
+    // "greater") → p = 12/2048 = 0.00586, which fails at alpha 0.01 alone; beside dataset b
+    // (one case up, p = 0.5) Holm doubles it to 0.0117, and the gate passes at 0.01.
     const one = (name: string, drop: number) => cases(40, (i) => i < 30, undefined, { dataset: name }).map((c, i) => (i < drop ? { ...c, trials: [false] } : i === 35 ? { ...c, trials: [true] } : c))
     const before = gateRun({ cases: [...cases(40, (i) => i < 30, undefined, { dataset: 'a' }), ...cases(40, (i) => i < 30, undefined, { dataset: 'b' })] })
     const alone = gateRun({ cases: one('a', 10) })
     const both = gateRun({ cases: [...one('a', 10), ...one('b', 0)] })
-    const a = compareRuns(casesFromResults(before).filter((c) => c.label.startsWith('a ')), casesFromResults(alone), { alpha: 0.02 })
-    expect(a.groups[0]!.metrics[0]!.pValue).toBeCloseTo(24 / 2048, 9)
+    const a = compareRuns(casesFromResults(before).filter((c) => c.label.startsWith('a ')), casesFromResults(alone), { alpha: 0.01 })
+    expect(a.groups[0]!.metrics[0]!.pValue).toBeCloseTo(12 / 2048, 9)
     expect(a.outcome).toBe('fail')
-    const ab = compareRuns(casesFromResults(before), casesFromResults(both), { alpha: 0.02 })
-    expect(ab.groups[0]!.metrics[0]!.adjusted).toBeCloseTo(48 / 2048, 9)
+    const ab = compareRuns(casesFromResults(before), casesFromResults(both), { alpha: 0.01 })
+    expect(ab.groups[0]!.metrics[0]!.adjusted).toBeCloseTo(24 / 2048, 9)
     expect(ab.outcome).toBe('pass')
   })
 
