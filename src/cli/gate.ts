@@ -6,7 +6,7 @@ import { appendFileSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { budgetBreaches, casesFromHistory, casesFromResults, type GateCase } from '../gate/cases.js'
+import { budgetBreaches, casesFromHistory, casesFromResults, previousRun, type GateCase } from '../gate/cases.js'
 import { compareRuns } from '../gate/compare.js'
 import { gateMarkdown, gateText } from '../gate/render.js'
 import { historyEntry, parseEntry, readHistory } from '../report/history.js'
@@ -94,14 +94,13 @@ function referenceFile(path: string, shown: string): Reference {
   }
 }
 
-function previousRun(resultsPath: string, current: Results, io: GateIo): Reference {
+function previousReference(resultsPath: string, current: Results, io: GateIo): Reference {
   // A partial run's results.json sits in the report's partial/ folder; the history is the report's.
   const folder = dirname(resultsPath)
   const dir = join(basename(folder) === 'partial' ? dirname(folder) : folder, 'history')
   const read = readHistory(nodeFileSystem(), dir)
   for (const u of read.unreadable) io.stderr.write(`assay gate: skipped unreadable history file ${u.file} (${u.problem})\n`)
-  // The history holds the current run too (the reporter added it): the reference is the newest run started before it.
-  const previous = read.entries.filter((e) => e.run.startedAt < current.run.startedAt).at(-1)
+  const previous = previousRun(read.entries, current.run.startedAt)
   if (!previous) {
     throw new UsageError(
       `no run before ${current.run.startedAt} in the history ${dir} (${read.entries.length} ${read.entries.length === 1 ? 'run' : 'runs'} there). Keep the report folder between runs (its history/ holds the previous run), or compare with a saved reference: npx assay gate --against FILE, written by npx assay gate --save FILE.`,
@@ -144,7 +143,7 @@ async function run(argv: string[], io: GateIo): Promise<number> {
     io.stdout.write(`assay gate: saved the ${casesFromResults(current).length} cases of ${shown(resultsPath)} as the reference ${shown(target)}. Commit it, and compare later runs with: npx assay gate --against ${shown(target)}\n`)
     return 0
   }
-  const reference = o.against === undefined || o.against === 'previous' ? previousRun(resultsPath, current, io) : referenceFile(resolve(io.cwd, o.against), o.against)
+  const reference = o.against === undefined || o.against === 'previous' ? previousReference(resultsPath, current, io) : referenceFile(resolve(io.cwd, o.against), o.against)
   const comparison = compareRuns(reference.cases, casesFromResults(current), { alpha, budgets: budgetBreaches(current) })
   if (comparison.paired === 0) {
     throw new UsageError(`${shown(resultsPath)} and ${reference.label} have no cases in common (${comparison.added} in the run, ${comparison.removed} in the reference), so there is nothing to compare. Compare runs of the same suite.`)

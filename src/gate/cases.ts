@@ -81,6 +81,14 @@ export function casesFromHistory(entry: HistoryEntry): GateCase[] {
   return cases
 }
 
+/**
+ * The run a run is compared with by default: the newest in `history` started before it
+ * (the history holds the run itself too once its reporter wrote it).
+ */
+export function previousRun(history: readonly HistoryEntry[], startedAt: string): HistoryEntry | undefined {
+  return history.filter((e) => e.run.startedAt < startedAt).at(-1)
+}
+
 /** A budget gate (cost or latency) of a dataset that the run failed. */
 export interface BudgetBreach {
   dataset: string

@@ -19,7 +19,8 @@ export const pText = (p: number) => (p < 0.0001 ? '<0.0001' : p.toFixed(4))
 const pIs = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`)
 const s = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`
 
-function rows(c: GateComparison): string[][] {
+/** The table per dataset, header row first, as both outputs (and the HTML report) show it. */
+export function gateRows(c: GateComparison): string[][] {
   const level = `${Math.round((1 - c.alpha) * 1000) / 10}%`
   const out = [['Dataset', 'Metric', 'Cases', 'Before', 'After', 'Delta', `${level} interval`, 'p', 'Test', 'Verdict']]
   for (const g of c.groups) {
@@ -45,9 +46,11 @@ export function decision(c: GateComparison): string {
   return `PASS: ${improved.length ? `improved: ${improved.join(', ')}; otherwise no significant change` : 'no significant change'}${ps.length ? ` (${ps.join(', ')})` : ''}`
 }
 
-const change = (x: CaseChange) => (x.before % 1 === 0 && x.after % 1 === 0 ? `${x.before ? 'pass' : 'fail'} → ${x.after ? 'pass' : 'fail'}` : `${percent(x.before)} → ${percent(x.after)} of trials`)
+/** How a changed case is described: pass → fail, or its share of passed trials before and after. */
+export const changeText = (x: CaseChange) => (x.before % 1 === 0 && x.after % 1 === 0 ? `${x.before ? 'pass' : 'fail'} → ${x.after ? 'pass' : 'fail'}` : `${percent(x.before)} → ${percent(x.after)} of trials`)
 
-function lists(g: GroupComparison): [string, CaseChange[]][] {
+/** The lists of changed cases of a group, titled. */
+export function caseLists(g: GroupComparison): [string, CaseChange[]][] {
   return [
     ['Regressed', g.regressed],
     ['Improved', g.improved],
@@ -56,22 +59,24 @@ function lists(g: GroupComparison): [string, CaseChange[]][] {
 }
 
 function heading(c: GateComparison, sides: GateSides): string[] {
+  return [`assay gate: ${sides.current} against ${sides.reference}`, method(c)]
+}
+
+/** How many cases were paired and how they were tested. */
+export function method(c: GateComparison): string {
   const tests = c.groups.reduce((n, g) => n + g.metrics.length, 0)
-  return [
-    `assay gate: ${sides.current} against ${sides.reference}`,
-    `${s(c.paired, 'case')} paired in ${s(c.groups.length, 'group')} (${c.added} added, ${c.removed} removed); one-sided tests in the direction of each change at alpha ${c.alpha}, p-values Holm-adjusted over ${s(tests, 'test')}.`,
-  ]
+  return `${s(c.paired, 'case')} paired in ${s(c.groups.length, 'group')} (${c.added} added, ${c.removed} removed); one-sided tests in the direction of each change at alpha ${c.alpha}, p-values Holm-adjusted over ${s(tests, 'test')}.`
 }
 
 /** The terminal report: heading, table, changed cases (at most `limit` per list), budgets, decision. */
 export function gateText(c: GateComparison, sides: GateSides, limit = 20): string {
-  const table = rows(c)
+  const table = gateRows(c)
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)))
   const lines = [...heading(c, sides), '', ...table.map((r) => r.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd())]
   for (const g of c.groups) {
-    for (const [title, list] of lists(g)) {
+    for (const [title, list] of caseLists(g)) {
       if (!list.length) continue
-      lines.push('', `${title} in ${g.name} (${list.length}):`, ...list.slice(0, limit).map((x) => `  ${x.label}: ${change(x)}`))
+      lines.push('', `${title} in ${g.name} (${list.length}):`, ...list.slice(0, limit).map((x) => `  ${x.label}: ${changeText(x)}`))
       if (list.length > limit) lines.push(`  … and ${list.length - limit} more`)
     }
   }
@@ -82,7 +87,7 @@ export function gateText(c: GateComparison, sides: GateSides, limit = 20): strin
 
 /** The Markdown for GITHUB_STEP_SUMMARY. */
 export function gateMarkdown(c: GateComparison, sides: GateSides, limit = 30): string {
-  const table = rows(c)
+  const table = gateRows(c)
   const [intro, method] = heading(c, sides)
   const lines = [
     `## ${c.outcome === 'fail' ? '❌' : '✅'} ${cell(intro!)}`,
@@ -96,9 +101,9 @@ export function gateMarkdown(c: GateComparison, sides: GateSides, limit = 30): s
     ...table.slice(1).map((r) => `| ${r.map(cell).join(' | ')} |`),
   ]
   for (const g of c.groups) {
-    for (const [title, list] of lists(g)) {
+    for (const [title, list] of caseLists(g)) {
       if (!list.length) continue
-      lines.push('', `### ${cell(title)} in ${cell(g.name)} (${list.length})`, '', ...list.slice(0, limit).map((x) => `- ${cell(x.label)}: ${change(x)}`))
+      lines.push('', `### ${cell(title)} in ${cell(g.name)} (${list.length})`, '', ...list.slice(0, limit).map((x) => `- ${cell(x.label)}: ${changeText(x)}`))
       if (list.length > limit) lines.push(`- … and ${list.length - limit} more`)
     }
   }

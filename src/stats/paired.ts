@@ -168,9 +168,11 @@ export function pairedBootstrap(before: readonly number[], after: readonly numbe
   if (before.length === 0) throw new RangeError('pairedBootstrap: needs at least one pair.')
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`pairedBootstrap: confidence must be between 0 and 1, e.g. 0.95, but got ${confidence}.`)
   if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`pairedBootstrap: iterations must be a whole number ≥ 1, but got ${iterations}.`)
-  const diffs = after.map((a, i) => a - before[i]!)
+  const diffs = Float64Array.from(after, (a, i) => a - before[i]!)
   const n = diffs.length
   const value = diffs.reduce((s, d) => s + d, 0) / n
+  // Every resample of identical differences has their mean: no need to draw them (the usual case of an unchanged suite).
+  if (diffs.every((d) => d === diffs[0])) return { value, lower: value, upper: value, confidence }
   const next = seededRandom(seed)
   const means = new Float64Array(iterations)
   for (let it = 0; it < iterations; it++) {
