@@ -32,7 +32,8 @@ change, Holm-adjusted over all tests. Plain tests (no dataset) are compared as o
 "tests (plain)".
 
 Options:
-  --results FILE        The run to check. Default: assay-report/results.json
+  --results FILE        The run to check. Default: assay-report/results.json (or
+                        results.json in $ASSAY_REPORT_DIR when set)
   --against previous    Compare with the run before it in the report's history (default).
   --against FILE        Compare with a reference file (from --save) or another results.json.
   --alpha N             Significance level, between 0 and 1. Default: 0.05
@@ -129,7 +130,8 @@ async function run(argv: string[], io: GateIo): Promise<number> {
     return 0
   }
   const shown = (path: string) => relative(io.cwd, path) || path
-  const resultsPath = resolve(io.cwd, o.results ?? 'assay-report/results.json')
+  // The reporters' own override of the report folder is honoured, so one setting moves both.
+  const resultsPath = resolve(io.cwd, o.results ?? join(io.env.ASSAY_REPORT_DIR || 'assay-report', 'results.json'))
   if (o.save !== undefined && (o.against !== undefined || o.alpha !== undefined)) throw new UsageError('--save writes a reference and compares nothing: use it without --against and --alpha.')
   const alpha = parseAlpha(o.alpha)
   const current = results(resultsPath, 'the results')

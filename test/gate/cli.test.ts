@@ -134,6 +134,12 @@ describe('options and outputs', () => {
     expect(md).toContain('### Regressed in summariser (15)\n\n- summariser #0: pass → fail')
   })
 
+  test('ASSAY_REPORT_DIR moves the default results.json, as it moves the report', async () => {
+    writeReport(gateRun(first), root, { outputDir: 'reports/assay', html: false, summary: false }, () => {})
+    writeReport(gateRun({ ...first, startedAt: '2026-11-28T10:00:00.000Z' }), root, { outputDir: 'reports/assay', html: false, summary: false }, () => {})
+    expect(await gate([], { ASSAY_REPORT_DIR: 'reports/assay' })).toMatchObject({ code: 0, stdout: expect.stringContaining('assay gate: reports/assay/results.json (run of 2026-11-28T10:00:00.000Z) against the previous run') })
+  })
+
   test('a partial run (results in partial/) is compared with the report\'s history', async () => {
     report(first)
     report({ startedAt: '2026-11-28T10:00:00.000Z', cases: cases(60, (i) => i < 54) })
