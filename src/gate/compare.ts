@@ -80,6 +80,8 @@ export interface CompareOptions {
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
+// Differences of means carry float noise (0.1 + 0.2 − 0.3 ≠ 0): rounded, equal changes tie and no change is zero, as on paper.
+const differences = (before: readonly number[], after: readonly number[]) => after.map((x, i) => Math.round((x - before[i]!) * 1e9) / 1e9)
 const rate = (c: GateCase) => c.passed / c.trials
 
 /** Holm's step-down adjustment: the i-th smallest of m p-values times (m − i + 1), kept monotone and at most 1. */
@@ -112,7 +114,7 @@ function passRate(pairs: readonly Pair[], confidence: number, seed: number, iter
       ? 1
       : single
         ? mcnemarExact(pairs.filter(([b, a]) => b.passed > a.passed).length, pairs.filter(([b, a]) => b.passed < a.passed).length, side).pValue
-        : wilcoxonSignedRank(after.map((x, i) => x - before[i]!), side).pValue
+        : wilcoxonSignedRank(differences(before, after), side).pValue
   return { metric: 'pass rate', n: pairs.length, before: mean(before), after: mean(after), delta: interval.value, lower: interval.lower, upper: interval.upper, test: single ? 'McNemar exact' : 'Wilcoxon signed-rank', pValue }
 }
 
@@ -123,7 +125,7 @@ function meanScore(pairs: readonly Pair[], confidence: number, seed: number, ite
   const after = scored.map(([, a]) => a.score!)
   const interval = pairedBootstrap(before, after, { seed, iterations, confidence })
   const side = direction(interval.value)
-  const pValue = side === undefined ? 1 : wilcoxonSignedRank(after.map((x, i) => x - before[i]!), side).pValue
+  const pValue = side === undefined ? 1 : wilcoxonSignedRank(differences(before, after), side).pValue
   return { metric: 'mean score', n: scored.length, before: mean(before), after: mean(after), delta: interval.value, lower: interval.lower, upper: interval.upper, test: 'Wilcoxon signed-rank', pValue }
 }
 

@@ -141,3 +141,16 @@ describe('compareRuns', () => {
     expect(c).toMatchObject({ outcome: 'fail', groups: [{ verdict: 'no significant change' }], budgets: [{ gate: 'p95LatencyMs' }] })
   })
 })
+
+test('float noise in the differences of mean scores is no change: equal changes tie and no change is a zero', () => {
+  // Case means 0.3 → 0.1 + 0.2 differ by 5.6e-17 in floating point: no change, not a rise
+  // that would rank below every real change.
+  const specs = (scores: (i: number) => number[]) => Array.from({ length: 12 }, (_, i) => ({ id: String(i), trials: [true, true], scores: scores(i) }))
+  const before = gateRun({ cases: specs((i) => (i < 6 ? [0.3, 0.3] : [5, 5])) })
+  const after = gateRun({ cases: specs((i) => (i < 6 ? [0.1 + 0.2, 0.3] : [4, 4])) })
+  const score = compareRuns(casesFromResults(before), casesFromResults(after)).groups[0]!.metrics[1]!
+  // Six equal drops of 1 and six zeros: zeros dropped, exact is off (ties), V = 0 of n = 6:
+  // z = (0 − 10.5 + 0.5)/√(6·7·13/24 − (6³ − 6)/48) = −10/√18.375 = −2.3329, p = 0.0098281
+  // (scipy.stats.wilcoxon([-1] * 6 + [0] * 6, zero_method="wilcox", correction=True, method="approx", alternative="less")).
+  expect(score.pValue).toBeCloseTo(0.009828078625, 9)
+})
