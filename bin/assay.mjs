@@ -5,6 +5,7 @@
 // its file, and nothing else. Nothing calls the judge (a missing answer fails its test, it
 // is not recorded), and structural baselines are compared as on CI, never rewritten: a
 // drifted baseline still fails.
+// `npx assay gate …`: compares a run with a reference; see `npx assay gate --help`.
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -19,6 +20,10 @@ Commands:
                              npx assay prune --config vitest.config.ts test/summary.test.ts
   merge DIR… --out DIR       Merge the reports of a run's shards (--shard=index/count) into one
                              report; see npx assay merge --help
+  gate [options]             Compare a run with the previous run or a saved reference, paired
+                             over the same cases; fails on a significant drop in a dataset's
+                             pass rate or mean judge score, or a breached budget. Exit codes
+                             0 pass, 1 regression, 2 usage error. See npx assay gate --help.
   help                       Print this message.
 
 Options:
@@ -32,10 +37,12 @@ if (command === undefined || command === 'help' || command === '--help' || comma
   console.log(USAGE)
   process.exit(0)
 }
-if (command === 'merge') {
-  const { main } = await import('../dist/esm/src/cli/merge.js')
+// Commands built from src/cli: each exports main(argv, io), which returns the exit code.
+const built = { merge: 'merge.js', gate: 'gate.js' }
+if (Object.hasOwn(built, command)) {
+  const { main } = await import(new URL(`../dist/esm/src/cli/${built[command]}`, import.meta.url).href)
   const code = await main(args, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr })
-  // Where stdout is an asynchronous pipe, exiting at once could cut the report's summary short.
+  // Exit once stdout has taken the whole report (it may be a pipe).
   await new Promise((done) => process.stdout.write('', done))
   process.exit(code)
 }

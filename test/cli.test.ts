@@ -15,6 +15,21 @@ describe('npx assay', () => {
     expect(run.stderr).toBe('')
   })
 
+  test('gate is listed, and `gate --help` prints its own usage with its exit codes (from the build)', () => {
+    expect(assay('--help').stdout).toContain('gate [options]             Compare a run with the previous run or a saved reference')
+    const run = assay('gate', '--help')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('Usage: assay gate [--results FILE] [--against previous | FILE] [--alpha 0.05]')
+    expect(run.stdout).toContain('2  a usage error')
+  })
+
+  test('gate exits 2 with the reason when there is no results.json', () => {
+    const run = spawnSync(process.execPath, [bin, 'gate', '--results', 'no/such/results.json'], { encoding: 'utf8', cwd: import.meta.dirname })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('assay gate: cannot read the results')
+    expect(run.stderr).toContain('no such file')
+  })
+
   test('an unknown command is a usage error: exit 2, named, with the usage', () => {
     const run = assay('purge')
     expect(run.status).toBe(2)

@@ -26,18 +26,30 @@ const entrySchema = z.object({
   tests: z.array(z.tuple([z.string(), z.enum(STATES), z.array(z.number())])),
   /** Each test file's source hash in that run (see `FileResult.hash`); absent in older entries. */
   hashes: z.record(z.string(), z.string()).optional(),
+  /**
+   * Each dataset case's outcome, present when the run had any: its test key, file,
+   * dataset, case id, trials, passed trials and mean judge score (null without one).
+   * What `assay gate --against previous` pairs runs by. Absent in older entries.
+   */
+  evals: z.array(z.tuple([z.string(), z.string(), z.string(), z.string(), z.number().int().min(0), z.number().int().min(0), z.number().nullable()])).optional(),
 })
 
 // zod checks the header and totals; the per-test rows (5,000 × 50 runs in a big suite)
 // are checked by this loop, which is a few times faster than a zod tuple schema.
-const headerSchema = entrySchema.extend({ tests: z.array(z.unknown()) })
+const headerSchema = entrySchema.extend({ tests: z.array(z.unknown()), evals: z.array(z.unknown()).optional() })
 const states = new Set<unknown>(STATES)
 function isRow(row: unknown): boolean {
   return Array.isArray(row) && row.length === 3 && typeof row[0] === 'string' && states.has(row[1]) && Array.isArray(row[2]) && row[2].every((n) => typeof n === 'number')
 }
-function parseEntry(data: unknown): HistoryEntry {
+const isCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0
+function isEvalRow(row: unknown): boolean {
+  return Array.isArray(row) && row.length === 7 && row.slice(0, 4).every((v) => typeof v === 'string') && isCount(row[4]) && isCount(row[5]) && (row[6] === null || typeof row[6] === 'number')
+}
+/** Checks a parsed history entry (or a reference `assay gate --save` wrote); throws a ZodError when it is not one. */
+export function parseEntry(data: unknown): HistoryEntry {
   const entry = headerSchema.parse(data)
   if (!entry.tests.every(isRow)) throw new z.ZodError([{ code: 'custom', path: ['tests'], message: 'not [key, state, scores] rows', input: entry.tests }])
+  if (entry.evals && !entry.evals.every(isEvalRow)) throw new z.ZodError([{ code: 'custom', path: ['evals'], message: 'not [key, file, dataset, id, trials, passed, score] rows', input: entry.evals }])
   return entry as HistoryEntry
 }
 
@@ -72,7 +84,17 @@ export function historyEntry(results: Results): HistoryEntry {
   )
   const hashes: Record<string, string> = {}
   for (const f of results.files) if (f.hash !== undefined) hashes[f.path] = f.hash
-  return { schema: 'assay-history', version: HISTORY_VERSION, run: results.run, totals: results.totals, tests, hashes }
+  const evals = results.files.flatMap((f) =>
+    f.tests.flatMap((t): NonNullable<HistoryEntry['evals']> => {
+      if (!t.eval) return []
+      const scores = t.eval.trials.flatMap((x) => (x.score === undefined ? [] : [x.score]))
+      // A case whose task failed before any trial ran counts as one trial, passed as its test.
+      const trials = t.eval.trials.length || 1
+      const passed = t.eval.trials.length ? t.eval.trials.filter((x) => x.pass).length : Number(t.state === 'passed')
+      return [[testKey(f.path, t.titles), f.path, t.eval.dataset, t.eval.id, trials, passed, scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null]]
+    }),
+  )
+  return { schema: 'assay-history', version: HISTORY_VERSION, run: results.run, totals: results.totals, tests, hashes, ...(evals.length ? { evals } : {}) }
 }
 
 /**

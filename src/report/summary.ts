@@ -60,7 +60,7 @@ export function githubAnnotations(r: Results, limit = 50): string[] {
 
 // Markdown table cells: no line breaks, pipes escaped, and no HTML (GitHub renders HTML in
 // step summaries, images included), so test output stays text.
-const cell = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+export const cell = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 
 /** The markdown written to GITHUB_STEP_SUMMARY. */
 export function githubStepSummary(r: Results, limit = 30): string {

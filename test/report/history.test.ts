@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { gateRun } from '../../fixtures/report/gate-runs.js'
 import { sampleRun } from '../../fixtures/report/sample-run.js'
 import { buildResults } from '../../src/report/build.js'
 import { appendHistory, comparableRuns, historyEntry, outcomeFlips, partialOf, readHistory, scopeOf, testTrends, type HistoryEntry } from '../../src/report/history.js'
@@ -151,4 +152,27 @@ describe('scope: which files a run covered', () => {
     // A file of a shard run alone is not partial: with only shards, there is no full run yet.
     expect(partialOf([shard(['a', 'b'], 1)], ['a'])).toBeUndefined()
   })
+})
+
+test('an entry keeps each dataset case compactly, so a later run can be paired with it; a run without cases adds nothing', () => {
+  const results = gateRun({
+    cases: [
+      { id: 'a', trials: [true, false, true], scores: [8, 4, 7] },
+      { id: 'b', dataset: 'translator', file: 'test/t.test.ts', trials: [false] },
+    ],
+    tests: [{ titles: ['plain'], state: 'passed', scores: [9] }],
+  })
+  appendHistory(fs, dir, results, 50, '00000001')
+  const [entry] = readHistory(fs, dir).entries
+  expect(entry!.evals).toEqual([
+    ['test/evals.test.ts › summariser › case a', 'test/evals.test.ts', 'summariser', 'a', 3, 2, 19 / 3],
+    ['test/t.test.ts › translator › case b', 'test/t.test.ts', 'translator', 'b', 1, 0, null],
+  ])
+  expect(historyEntry(runAt(1))).not.toHaveProperty('evals')
+})
+
+test('an entry whose case rows are malformed is reported as unreadable', () => {
+  const entry = { ...historyEntry(runAt(1)), evals: [['key', 'file', 'dataset', 'id', -1, 0, null]] }
+  writeFileSync(join(dir, 'run-2026-11-28T09-05-00-000Z-deadbeef.json'), JSON.stringify(entry))
+  expect(readHistory(fs, dir)).toMatchObject({ entries: [], unreadable: [{ problem: 'not an assay history entry of this version' }] })
 })

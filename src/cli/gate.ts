@@ -1,0 +1,176 @@
+// `npx assay gate`: compares a run's results.json with a reference (the previous run in
+// the history, or a reference file `--save` wrote) over the cases both have, and exits
+// 0 when nothing got significantly worse, 1 on a regression or a breached budget, 2 on a
+// usage error. Everything it reads and writes goes through `io`, so tests run it in-process.
+import { appendFileSync, readFileSync } from 'node:fs'
+import { basename, dirname, join, relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { budgetBreaches, casesFromHistory, casesFromResults, previousRun, type GateCase } from '../gate/cases.js'
+import { compareRuns } from '../gate/compare.js'
+import { gateMarkdown, gateText } from '../gate/render.js'
+import { historyEntry, parseEntry, readHistory } from '../report/history.js'
+import { parseResults, type Results } from '../report/schema.js'
+import { nodeFileSystem } from '../store/file.js'
+
+/** Where the gate reads and writes, and its environment. */
+export interface GateIo {
+  cwd: string
+  env: Record<string, string | undefined>
+  stdout: { write(text: string): unknown }
+  stderr: { write(text: string): unknown }
+}
+
+/** The help of `assay gate`. */
+export const GATE_USAGE = `Usage: assay gate [--results FILE] [--against previous | FILE] [--alpha 0.05]
+       assay gate --save FILE [--results FILE]
+
+Compares a run with a reference over the cases both have: each dataset's pass rate
+(exact McNemar with one trial per case, Wilcoxon signed-rank on per-case pass rates with
+several) and mean judge score (Wilcoxon signed-rank), one-sided in the direction of the
+change, Holm-adjusted over all tests. Plain tests (no dataset) are compared as one group,
+"tests (plain)".
+
+Options:
+  --results FILE        The run to check. Default: assay-report/results.json (or
+                        results.json in $ASSAY_REPORT_DIR when set)
+  --against previous    Compare with the run before it in the report's history (default).
+  --against FILE        Compare with a reference file (from --save) or another results.json.
+  --alpha N             Significance level, between 0 and 1. Default: 0.05
+  --save FILE           Write the run's cases as a reference file to commit, and exit.
+  -h, --help            Print this message.
+
+Exit codes:
+  0  no significant drop and no breached budget ("no significant change", or improved)
+  1  a significant drop in a dataset's pass rate or mean score, or a breached cost or
+     latency budget
+  2  a usage error: a bad option, a missing or unreadable file, no previous run, or no
+     cases in common
+
+Documentation: "Comparing runs: assay gate" in assay's README.`
+
+class UsageError extends Error {}
+
+function readJson(path: string, what: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new UsageError(`cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}.`)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw new UsageError(`${what} ${path} is not JSON (${(e as Error).message}).`)
+  }
+}
+
+function results(path: string, what: string): Results {
+  const data = readJson(path, what)
+  try {
+    return parseResults(JSON.stringify(data))
+  } catch (e) {
+    const why = e instanceof z.ZodError ? e.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') : (e as Error).message
+    throw new UsageError(`${what} ${path} is not an assay results.json: ${why}.`)
+  }
+}
+
+interface Reference {
+  cases: GateCase[]
+  label: string
+}
+
+function referenceFile(path: string, shown: string): Reference {
+  const data = readJson(path, 'the reference') as { schema?: unknown }
+  if (data?.schema === 'assay-results') {
+    const r = results(path, 'the reference')
+    return { cases: casesFromResults(r), label: `${shown} (run of ${r.run.startedAt})` }
+  }
+  try {
+    const entry = parseEntry(data)
+    return { cases: casesFromHistory(entry), label: `${shown} (run of ${entry.run.startedAt})` }
+  } catch {
+    throw new UsageError(`the reference ${path} is neither a reference written by \`assay gate --save\` nor a results.json (of this version). Write one with: npx assay gate --save ${shown}`)
+  }
+}
+
+function previousReference(resultsPath: string, current: Results, io: GateIo): Reference {
+  // A partial run's results.json sits in the report's partial/ folder; the history is the report's.
+  const folder = dirname(resultsPath)
+  const dir = join(basename(folder) === 'partial' ? dirname(folder) : folder, 'history')
+  const read = readHistory(nodeFileSystem(), dir)
+  for (const u of read.unreadable) io.stderr.write(`assay gate: skipped unreadable history file ${u.file} (${u.problem})\n`)
+  const previous = previousRun(read.entries, current.run.startedAt)
+  if (!previous) {
+    throw new UsageError(
+      `no run before ${current.run.startedAt} in the history ${dir} (${read.entries.length} ${read.entries.length === 1 ? 'run' : 'runs'} there). Keep the report folder between runs (its history/ holds the previous run), or compare with a saved reference: npx assay gate --against FILE, written by npx assay gate --save FILE.`,
+    )
+  }
+  return { cases: casesFromHistory(previous), label: `the previous run (${previous.run.startedAt})` }
+}
+
+function parseAlpha(text: string | undefined): number {
+  if (text === undefined) return 0.05
+  const alpha = Number(text)
+  if (!(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha must be a number between 0 and 1, e.g. 0.05, but got "${text}".`)
+  return alpha
+}
+
+async function run(argv: string[], io: GateIo): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { results: { type: 'string' }, against: { type: 'string' }, alpha: { type: 'string' }, save: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${GATE_USAGE}`)
+  }
+  const o = parsed.values
+  if (o.help) {
+    io.stdout.write(`${GATE_USAGE}\n`)
+    return 0
+  }
+  const shown = (path: string) => relative(io.cwd, path) || path
+  // The reporters' own override of the report folder is honoured, so one setting moves both.
+  const resultsPath = resolve(io.cwd, o.results ?? join(io.env.ASSAY_REPORT_DIR || 'assay-report', 'results.json'))
+  if (o.save !== undefined && (o.against !== undefined || o.alpha !== undefined)) throw new UsageError('--save writes a reference and compares nothing: use it without --against and --alpha.')
+  const alpha = parseAlpha(o.alpha)
+  const current = results(resultsPath, 'the results')
+  if (o.save !== undefined) {
+    const target = resolve(io.cwd, o.save)
+    try {
+      nodeFileSystem().writeAtomic(target, `${JSON.stringify(historyEntry(current))}\n`)
+    } catch (e) {
+      throw new UsageError(`cannot write the reference ${target}: ${(e as Error).message}`)
+    }
+    io.stdout.write(`assay gate: saved the ${casesFromResults(current).length} cases of ${shown(resultsPath)} as the reference ${shown(target)}. Commit it, and compare later runs with: npx assay gate --against ${shown(target)}\n`)
+    return 0
+  }
+  const reference = o.against === undefined || o.against === 'previous' ? previousReference(resultsPath, current, io) : referenceFile(resolve(io.cwd, o.against), o.against)
+  const comparison = compareRuns(reference.cases, casesFromResults(current), { alpha, budgets: budgetBreaches(current) })
+  if (comparison.paired === 0) {
+    throw new UsageError(`${shown(resultsPath)} and ${reference.label} have no cases in common (${comparison.added} in the run, ${comparison.removed} in the reference), so there is nothing to compare. Compare runs of the same suite.`)
+  }
+  const sides = { current: `${shown(resultsPath)} (run of ${current.run.startedAt})`, reference: reference.label }
+  io.stdout.write(gateText(comparison, sides))
+  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, gateMarkdown(comparison, sides))
+  return comparison.outcome === 'fail' ? 1 : 0
+}
+
+/**
+ * Runs `assay gate` with `argv` (the arguments after `gate`); resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await main(['--against', 'previous'], { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr })
+ * process.exitCode = code
+ * ```
+ */
+export async function main(argv: string[], io: GateIo): Promise<number> {
+  try {
+    return await run(argv, io)
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e
+    io.stderr.write(`assay gate: ${e.message}\n`)
+    return 2
+  }
+}

@@ -1,0 +1,105 @@
+// What `assay gate` compares: each run reduced to its cases, keyed so that the same case
+// of two runs pairs up. A dataset case is its file, dataset and case id; a plain test is
+// its file and titles, and all plain tests form one group, "tests". Skipped and todo tests
+// are not cases. Both a results.json and a history entry (or a saved reference, which is
+// one) reduce to the same cases.
+import { testKey, type HistoryEntry } from '../report/history.js'
+import type { Results } from '../report/schema.js'
+
+/** One case of a run, as the gate compares it. */
+export interface GateCase {
+  /** The case's identity across runs. */
+  key: string
+  /** The group it is compared in: see {@link groupOf}. */
+  group: string
+  /** How lists name it. */
+  label: string
+  /** Trials run, 1 for a plain test. */
+  trials: number
+  /** Trials passed; for a plain test 1 when it passed. */
+  passed: number
+  /** Mean judge score over the trials (or the test's judged assertions) that have one. */
+  score?: number
+}
+
+/** The group of the plain tests. */
+export const PLAIN_GROUP = 'tests'
+
+/** A dataset's group: its name, with its file when two files declare datasets of that name (see {@link groupNames}). */
+export const groupOf = (file: string, dataset: string) => JSON.stringify([file, dataset])
+
+/** How the table names each group: the dataset's name, or `name (file)` where names repeat. */
+export function groupNames(groups: Iterable<string>): Map<string, string> {
+  const parsed = [...new Set(groups)].map((g) => [g, g === PLAIN_GROUP ? undefined : (JSON.parse(g) as [string, string])] as const)
+  const counts = new Map<string, number>()
+  for (const [, p] of parsed) if (p) counts.set(p[1], (counts.get(p[1]) ?? 0) + 1)
+  return new Map(parsed.map(([g, p]) => [g, p === undefined ? 'tests (plain)' : (counts.get(p[1]) ?? 0) > 1 ? `${p[1]} (${p[0]})` : p[1]]))
+}
+
+const caseKey = (file: string, dataset: string, id: string) => JSON.stringify(['case', file, dataset, id])
+const plainKey = (key: string) => JSON.stringify(['test', key])
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : undefined)
+const withScore = (score: number | undefined) => (score === undefined ? {} : { score })
+
+/** The cases of a results.json. */
+export function casesFromResults(results: Results): GateCase[] {
+  const cases: GateCase[] = []
+  for (const f of results.files) {
+    for (const t of f.tests) {
+      if (t.state === 'skipped' || t.state === 'todo') continue
+      if (t.eval) {
+        const e = t.eval
+        // A case whose task failed before any trial ran still counts, as one failed trial.
+        const trials = e.trials.length || 1
+        const passed = e.trials.length ? e.trials.filter((x) => x.pass).length : t.state === 'passed' ? 1 : 0
+        const score = mean(e.trials.flatMap((x) => (x.score === undefined ? [] : [x.score])))
+        cases.push({ key: caseKey(f.path, e.dataset, e.id), group: groupOf(f.path, e.dataset), label: `${e.dataset} #${e.id}`, trials, passed, ...withScore(score) })
+        continue
+      }
+      const key = testKey(f.path, t.titles)
+      const score = mean(t.assertions.flatMap((a) => (a.judge?.score === undefined ? [] : [a.judge.score])))
+      cases.push({ key: plainKey(key), group: PLAIN_GROUP, label: key, trials: 1, passed: t.state === 'passed' ? 1 : 0, ...withScore(score) })
+    }
+  }
+  return cases
+}
+
+/** The cases of a history entry or a saved reference. */
+export function casesFromHistory(entry: HistoryEntry): GateCase[] {
+  const evals = new Map((entry.evals ?? []).map((row) => [row[0], row]))
+  const cases: GateCase[] = []
+  for (const [key, state, scores] of entry.tests) {
+    if (state === 'skipped' || state === 'todo') continue
+    const row = evals.get(key)
+    if (row) {
+      const [, file, dataset, id, trials, passed, score] = row
+      cases.push({ key: caseKey(file, dataset, id), group: groupOf(file, dataset), label: `${dataset} #${id}`, trials, passed, ...withScore(score ?? undefined) })
+      continue
+    }
+    cases.push({ key: plainKey(key), group: PLAIN_GROUP, label: key, trials: 1, passed: state === 'passed' ? 1 : 0, ...withScore(mean(scores)) })
+  }
+  return cases
+}
+
+/**
+ * The run a run is compared with by default: the newest in `history` started before it
+ * (the history holds the run itself too once its reporter wrote it).
+ */
+export function previousRun(history: readonly HistoryEntry[], startedAt: string): HistoryEntry | undefined {
+  return history.filter((e) => e.run.startedAt < startedAt).at(-1)
+}
+
+/** A budget gate (cost or latency) of a dataset that the run failed. */
+export interface BudgetBreach {
+  dataset: string
+  file: string
+  gate: 'maxCost' | 'p95LatencyMs'
+  message: string
+}
+
+/** The budget gates the run failed: these fail the gate whatever the comparison says. */
+export function budgetBreaches(results: Results): BudgetBreach[] {
+  return (results.datasets ?? []).flatMap((d) =>
+    d.gates.flatMap((g) => ((g.name === 'maxCost' || g.name === 'p95LatencyMs') && !g.pass ? [{ dataset: d.name, file: d.file, gate: g.name, message: g.message }] : [])),
+  )
+}

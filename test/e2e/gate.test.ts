@@ -1,0 +1,42 @@
+// `npx assay gate` from the packed package, over the report folder a real runner left:
+// a run with 30 passing tests, then one where 12 of them fail (a regression the gate must
+// catch from the history alone), then the same again (no significant change).
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { FixtureProject, runners, type RunResult } from './harness.js'
+
+const body = `
+const FAILING = Number(process.env.FAILING ?? 0)
+for (let i = 0; i < 30; i++) {
+  test(\`case \${i}\`, () => {
+    expect(i < FAILING ? 'one line of prose' : '- first point\\n- second point').toHaveBullets({ min: 2 })
+  })
+}
+`
+
+describe.each(runners)('$name', (runner) => {
+  let project: FixtureProject
+  const gate = (...args: string[]) => project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'gate', ...args])
+  const runs: RunResult[] = []
+
+  beforeAll(async () => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    project.writeTest('gate.test.js', body)
+    for (const failing of ['0', '12']) runs.push(await runner.run(project, undefined, 'gate.test.js', { FAILING: failing }))
+  })
+  afterAll(() => project?.remove())
+
+  test('assay gate fails on the drop since the previous run, then passes on a repeat of it', async () => {
+    expect(runs.map((r) => r.code)).toEqual([0, 1])
+    const regressed = await gate()
+    expect(regressed.code, regressed.output).toBe(1)
+    expect(regressed.stdout).toMatch(/tests \(plain\) +pass rate +30 +100\.0% +60\.0% +−40\.0 pts .+ McNemar exact +regressed/)
+    expect(regressed.stdout).toContain('Regressed in tests (plain) (12):\n  gate.test.js › case 0: pass → fail')
+    expect(regressed.stdout).toContain('assay gate: FAIL: tests (plain) pass rate 100.0% → 60.0% (p = 0.0002)')
+
+    const again = await runner.run(project, undefined, 'gate.test.js', { FAILING: '12' })
+    expect(again.code).toBe(1)
+    const steady = await gate('--against', 'previous')
+    expect(steady.code, steady.output).toBe(0)
+    expect(steady.stdout).toContain('assay gate: PASS: no significant change (tests (plain) pass rate p = 1.0000)')
+  })
+})
