@@ -30,10 +30,10 @@ describe('npx assay', () => {
     expect(run.stderr).toContain('no such file')
   })
 
-  test('an unknown command is a usage error: exit 2, named, with the usage', () => {
-    const run = assay('purge')
+  test.each(['purge', 'toString', '__proto__', 'constructor'])('an unknown command (%s) is a usage error: exit 2, named, with the usage', (command) => {
+    const run = assay(command)
     expect(run.status).toBe(2)
-    expect(run.stderr).toContain('assay: unknown command "purge".')
+    expect(run.stderr).toContain(`assay: unknown command "${command}".`)
     expect(run.stderr).toContain('Usage: assay <command> [options]')
   })
 })
