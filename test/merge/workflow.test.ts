@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { sampleRun } from '../../fixtures/report/sample-run.js'
 import { writeReport } from '../../reporters/output.js'
+import { main as gateMain } from '../../src/cli/gate.js'
 import { main } from '../../src/cli/merge.js'
 import { buildResults } from '../../src/report/build.js'
 import { parseResults } from '../../src/report/schema.js'
@@ -89,17 +90,20 @@ describe('the README workflow', () => {
     expect(uses(mergeJob, 'actions/upload-artifact')[0]?.with).toMatchObject({ path: 'assay-report/' })
   })
 
-  test('names only assay commands that bin/assay.mjs has, or gate, which the gate command provides', () => {
+  test('names only assay commands that bin/assay.mjs has', () => {
     const named = [...workflowText().matchAll(/npx assay ([a-z]+)/g)].map((m) => m[1]!)
     expect(named).toEqual(['merge', 'gate'])
-    expect(binCommands()).toContain('merge')
-    for (const command of named) expect([...binCommands(), 'gate']).toContain(command)
+    for (const command of named) expect(binCommands()).toContain(command)
   })
 
-  test.skipIf(!binCommands().includes('gate'))('its gate step uses options the gate command lists', () => {
+  test('its gate step uses options the gate command lists in its --help', async () => {
     const gate = runs(mergeJob).find((r) => r.startsWith('npx assay gate'))!
-    const usage = readFileSync(join(root, 'bin/assay.mjs'), 'utf8')
-    for (const option of gate.match(/--[a-z-]+/g) ?? []) expect(usage).toContain(option)
+    let usage = ''
+    const code = await gateMain(['--help'], { cwd: root, env: {}, stdout: { write: (s: string) => (usage += s) }, stderr: { write: () => true } })
+    expect(code).toBe(0)
+    const options = gate.match(/--[a-z-]+/g) ?? []
+    expect(options.length).toBeGreaterThan(0)
+    for (const option of options) expect(usage).toContain(option)
   })
 
   describe('its merge step, run on artifacts laid out as download-artifact lays them out', () => {
