@@ -1,6 +1,6 @@
-// Sharding end to end: a suite of six test files run by the real runner with --shard=1/3,
-// 2/3 and 3/3 into three report folders, merged with the packed package's `assay merge`,
-// must give the same files and totals as one unsharded run of the suite.
+// Sharding end to end: a suite of six test files (two of them dataset evals) run by the real
+// runner with --shard=1/3, 2/3 and 3/3 into three report folders, merged with the packed
+// package's `assay merge`, must give the same files, totals and datasets as one unsharded run.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -23,6 +23,20 @@ function body(k: number): string {
   return `${tests.join('\n')}\n`
 }
 
+/** Test files 5 and 6 are dataset evals instead: three judged cases of two trials each, and a gate. */
+function dataset(k: number, cjs: boolean): string {
+  return `${cjs ? "const { describeEval } = require('assay/jest')\nconst zod = require('zod').z" : "import { describeEval } from 'assay/vitest'\nimport { z as zod } from 'zod'"}
+describeEval('dataset ${k}', {
+  data: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+  schema: zod.object({ id: zod.string() }),
+  task: (row) => '- Revenue of ' + row.id + ' rose 5%.',
+  assert: async (output) => { await expect(output).toScoreAtLeast(7) },
+  trials: 2,
+  thresholds: { passRate: 0.1 },
+})
+`
+}
+
 /** What differs between two runs of the same files: start, durations, latencies, and what says how the run was split. */
 function normalise(r: Results) {
   const files = structuredClone(r.files)
@@ -30,13 +44,20 @@ function normalise(r: Results) {
     f.durationMs = null
     for (const t of f.tests) {
       t.durationMs = null
+      for (const trial of t.eval?.trials ?? []) trial.latencyMs = 0
       for (const a of t.assertions) if (a.judge) a.judge.latencyMs = 0
       for (const c of t.llmCalls) c.latencyMs = 0
     }
   }
   const totals = structuredClone(r.totals)
   totals.judge.p50LatencyMs = totals.judge.p95LatencyMs = null
-  return { files, totals, status: r.run.status, errors: r.run.errors, scope: r.run.scope }
+  const datasets = structuredClone(r.datasets ?? [])
+  for (const d of datasets) {
+    d.p95LatencyMs = null
+    // The latency gate's message quotes the latency; the others say the same in both runs.
+    d.gates = d.gates.filter((g) => g.name !== 'p95LatencyMs')
+  }
+  return { files, totals, datasets, status: r.run.status, errors: r.run.errors, scope: r.run.scope }
 }
 
 const read = (p: FixtureProject, dir: string) => parseResults(readFileSync(join(p.dir, dir, 'results.json'), 'utf8'))
@@ -50,7 +71,8 @@ describe.each(runners)('$name', (runner) => {
 
   beforeAll(async () => {
     project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
-    for (let k = 1; k <= 6; k++) project.writeTest(`shard-${k}.test.js`, body(k))
+    const cjs = readFileSync(join(project.dir, 'header.js'), 'utf8').includes('require(')
+    for (let k = 1; k <= 6; k++) project.writeTest(`shard-${k}.test.js`, k <= 4 ? body(k) : dataset(k, cjs))
     judge = await startFixtureServer({ respond: () => JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((c) => [c, { reasoning: 'Fine.', score: 9 }])) }) })
     // Live judge calls in every run (no cassette), so the runs are alike whatever ran first.
     const env = { OPENAI_BASE_URL: judge.url, OPENAI_API_KEY: 'sk-shards', CI: '', ASSAY_CACHE: 'off' }
@@ -84,7 +106,12 @@ describe.each(runners)('$name', (runner) => {
     const result = read(project, 'reports/merged')
     const reference = read(project, 'reports/whole')
     expect(normalise(result)).toEqual(normalise(reference))
-    expect(result.totals).toMatchObject({ files: 6, failed: 1, skipped: 6, todo: 1, judge: { verdicts: 2, live: 2 } })
+    expect(result.totals).toMatchObject({ files: 6, failed: 1, skipped: 4, todo: 1, judge: { verdicts: 14, live: 14 } })
+    // The two datasets, each whole in one shard, with their cases, trials and gates.
+    expect(result.datasets?.map((d) => [d.file, d.name, d.cases, d.trials, d.status])).toEqual([
+      ['shard-5.test.js', 'dataset 5', 3, 6, 'passed'],
+      ['shard-6.test.js', 'dataset 6', 3, 6, 'passed'],
+    ])
     expect(result.run).toMatchObject({ id: 'nightly-e2e', mergedFrom: 3, status: 'failed' })
     expect(existsSync(join(project.dir, 'reports/merged/index.html'))).toBe(true)
     expect(existsSync(join(project.dir, 'reports/merged/history'))).toBe(true)
