@@ -107,6 +107,20 @@ export function markOutliving(testPath: string): void {
   for (const p of running) if (p.owner.testPath === testPath) outliving.add(p)
 }
 
+/**
+ * Called by code that awaited a judged assertion and kept its failure as a result rather
+ * than failing a test with it (a dataset trial, whose case may pass within its pass-rate
+ * gate): the assertion that failed with `error` was awaited, so the end of its file does
+ * not count it as unawaited, even when a concurrent test ended while it ran.
+ */
+export function markHandled(error: unknown): void {
+  const text = error instanceof Error ? error.message : String(error)
+  for (const p of outliving) {
+    const failure = failureText(p)
+    if (failure !== undefined && text.includes(failure)) outliving.delete(p)
+  }
+}
+
 function startedLate(entry: Pending): Promise<never> {
   const file = entry.owner.testPath
   const error = lateError([entry], file)

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { afterMacrotask, drainFile, markOutliving, onStartedAfterFile, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile, trackAsync, type Moment } from '../src/pending.js'
+import { afterMacrotask, drainFile, markHandled, markOutliving, onStartedAfterFile, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile, trackAsync, type Moment } from '../src/pending.js'
 
 const owner = { testPath: import.meta.filename, currentTestName: 'suite > judged' }
 
@@ -209,6 +209,22 @@ describe('judged assertions that start after their test ended', () => {
     expect(message).toMatch(/^toScoreAtLeast was not awaited/)
     expect(message).toContain('the judge gave 3.')
     expect(message).not.toContain('the judge gave 4.')
+  })
+
+  test('concurrent tests sharing one expect: a failure that the code awaiting it handled (a dataset trial) was awaited', async () => {
+    const finishers: (() => void)[] = []
+    const failing = (message: string) => () => new Promise((r) => finishers.push(() => r({ pass: false, message: () => message })))
+    const handled = trackAsync('toScoreAtLeast', { ...owner, task: { id: 'case 1' } }, failing('Expected an overall score of at least 7, but the judge gave 5.'))
+    const dropped = trackAsync('toScoreAtLeast', { ...owner, task: { id: 'case 1' } }, failing('Expected an overall score of at least 7, but the judge gave 2.'))
+    markOutliving(import.meta.filename)
+    for (const f of finishers) f()
+    await Promise.all([handled, dropped])
+    // What expect throws for a failed verdict: the matcher's message, behind its hint.
+    markHandled(new Error('expect(received).toScoreAtLeast(expected)\n\nExpected an overall score of at least 7, but the judge gave 5.'))
+    const message = takeUnawaitedInFile(import.meta.filename)?.message ?? ''
+    expect(message).toMatch(/^toScoreAtLeast was not awaited/)
+    expect(message).toContain('the judge gave 2.')
+    expect(message).not.toContain('the judge gave 5.')
   })
 
   test('concurrent tests: only assertions whose test the async context named are matched', async () => {

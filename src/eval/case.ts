@@ -2,6 +2,7 @@
 // context, scored from the records the trial left. Runner-agnostic.
 import type { AssayRecord, JudgeRecord } from '../report/records.js'
 import type { EvalCaseResult, EvalTrialResult } from '../report/schema.js'
+import { markHandled } from '../pending.js'
 import { redact } from '../secrets.js'
 import { inTrial, type TrialContext } from './trial.js'
 import type { DatasetCase } from './types.js'
@@ -89,6 +90,8 @@ export async function runCase<Row, Output>(dataset: string, c: DatasetCase<Row>,
         await work.assert?.(output, c.row, info)
         return { output, thrown: undefined as unknown }
       } catch (error) {
+        // The trial's failure is its result, which the case's gates judge: not an unawaited assertion.
+        markHandled(error)
         return { output, thrown: error ?? new Error(`Trial ${k} threw ${String(error)}.`) }
       }
     }, context)
