@@ -171,6 +171,22 @@ describe('assay merge', () => {
     expect(existsSync(join(cwd, 'merged'))).toBe(false)
   })
 
+  test('a shard whose results.json says passed beside failed tests merges as failed, with a warning on stderr naming it', async () => {
+    writeShards()
+    const edited = parseResults(readFileSync(join(cwd, 'shard-1/results.json'), 'utf8'))
+    const failed = edited.files.flatMap((f) => f.tests).filter((t) => t.state === 'failed').length
+    expect(failed).toBeGreaterThan(0)
+    for (const s of ['shard-1', 'shard-2', 'shard-3']) {
+      const r = parseResults(readFileSync(join(cwd, s, 'results.json'), 'utf8'))
+      r.run.status = 'passed'
+      writeFileSync(join(cwd, s, 'results.json'), JSON.stringify(r))
+    }
+    const run = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain(`assay merge: warning: shard-1/results.json says run.status "passed", but it has ${failed} failed tests; the merged run is failed.\n`)
+    expect(parseResults(readFileSync(join(cwd, 'merged/results.json'), 'utf8')).run.status).toBe('failed')
+  })
+
   test('--help prints the usage and exits 0', async () => {
     const run = await merge('--help')
     expect(run.code).toBe(0)
