@@ -19,7 +19,8 @@ export const USAGE = `Usage: assay merge DIR… --out DIR [--allow-missing]
 
 Merges the reports of a run's shards (each run with the runner's --shard=index/count, its
 report folder copied from its CI job) into one report: results.json with the files of every
-shard and totals recomputed over them, index.html, and the merged run's entry in
+shard, and the totals, datasets and run status recomputed from their tests (a warning names
+any shard whose own figures say otherwise), index.html, and the merged run's entry in
 DIR/history (what "assay gate --against previous" compares with). A DIR may also be a
 results.json file.
 
