@@ -7,7 +7,7 @@
 // twice, shards missing — is refused before anything is combined.
 import { totalsOf } from '../report/build.js'
 import type { Results } from '../report/schema.js'
-import { failuresOf, listed, recomputeDatasets, totalsContradictions } from './recompute.js'
+import { failuresOf, listed, passedWithErrors, recomputeDatasets, totalsContradictions } from './recompute.js'
 import { MergeError, type Shard } from './shard.js'
 
 export { MergeError, type Shard } from './shard.js'
@@ -131,6 +131,8 @@ export function mergeShards(shards: readonly Shard[], options: MergeOptions = {}
   for (const s of shards) {
     const w = totalsContradictions(s)
     if (w) warnings.push(w)
+    const marked = passedWithErrors(s)
+    if (marked.length) warnings.push(`${s.source}: ${marked.length === 1 ? '1 test is marked passed but carries' : `${marked.length} tests are marked passed but carry`} errors (${listed(marked.slice(0, 3))}${marked.length > 3 ? ', …' : ''}), which a runner records only for a failed test: the merged run counts them as failures.`)
   }
   warnings.push(...recomputed.warnings)
   let failed = false

@@ -136,11 +136,21 @@ export function recomputeDatasets(shards: readonly Shard[], files: Results['file
   return { datasets, warnings }
 }
 
+/**
+ * The tests a shard marks passed that carry errors. Both reporters record a test's errors
+ * only when it failed (Vitest's of a failed result, Jest's failure messages, which a retry
+ * clears), so such a test was marked passed after the fact; it counts as failed.
+ */
+export function passedWithErrors(shard: Shard): string[] {
+  return shard.results.files.flatMap((f) => f.tests.filter((t) => t.state === 'passed' && t.errors.length > 0).map((t) => `${f.path} > ${t.titles.join(' > ')}`))
+}
+
 /** What fails a shard, as its records show it: failed tests, file and run errors, failed datasets. */
 export function failuresOf(shard: Shard, datasets: readonly ShardDataset[]): string[] {
   const files = shard.results.files
   const counts: [number, string][] = [
     [files.flatMap((f) => f.tests).filter((t) => t.state === 'failed').length, 'failed test'],
+    [passedWithErrors(shard).length, 'test marked passed with errors'],
     [files.reduce((n, f) => n + f.errors.length, 0), 'file error'],
     [shard.results.run.errors.length, 'run error'],
     [datasets.filter((d) => d.shard === shard && d.dataset.status === 'failed').length, 'failed dataset'],

@@ -97,13 +97,26 @@ describe('mergeShards recomputes from the test records', () => {
     expect(datasetOf(results, 'b')).toMatchObject({ passedTrials: 6, passRate: { value: 1 }, flaky: [], status: 'failed' })
     expect(results.totals).toMatchObject({ failed: 0, passed: 6 })
     expect(results.run.status).toBe('failed')
-    expect(warnings).toHaveLength(3)
+    expect(warnings).toHaveLength(4)
     expect(warnings[0]).toBe('shard-2/results.json: its totals do not match its tests: passed 2 (recomputed: 3), failed 1 (recomputed: 0), passRate 0.6667 (recomputed: 1); the merged totals are recomputed from the tests.')
-    expect(warnings[1]).toMatch(/^shard-2\/results\.json: dataset "b" \(evals\/b\.test\.ts\) says passRate 0\.5 \(recomputed: 1\), passRate\.lower /)
-    expect(warnings[1]).toContain('meanScore 6 (recomputed: 9)')
-    expect(warnings[1]).toContain('flaky r (recomputed: none)')
-    expect(warnings[1]).toContain('gates passRate failed, meanScore failed (recomputed: passRate failed, meanScore passed)')
-    expect(warnings[2]).toBe('shard-2/results.json says run.status "passed", but it has 1 failed dataset; the merged run is failed.')
+    // Case p's error was left behind when it was marked passed.
+    expect(warnings[1]).toBe('shard-2/results.json: 1 test is marked passed but carries errors (evals/b.test.ts > b > p), which a runner records only for a failed test: the merged run counts them as failures.')
+    expect(warnings[2]).toMatch(/^shard-2\/results\.json: dataset "b" \(evals\/b\.test\.ts\) says passRate 0\.5 \(recomputed: 1\), passRate\.lower /)
+    expect(warnings[2]).toContain('meanScore 6 (recomputed: 9)')
+    expect(warnings[2]).toContain('flaky r (recomputed: none)')
+    expect(warnings[2]).toContain('gates passRate failed, meanScore failed (recomputed: passRate failed, meanScore passed)')
+    expect(warnings[3]).toBe('shard-2/results.json says run.status "passed", but it has 1 test marked passed with errors and 1 failed dataset; the merged run is failed.')
+  })
+
+  test('a test marked passed that carries errors fails the merged run, with a warning naming it', () => {
+    const { shards } = runs()
+    const test = shards[1]!.results.files[0]!.tests[0]!
+    test.state = 'passed'
+    shards[1]!.results.run.status = 'passed'
+    const { results, warnings } = mergeShards([shards[1]!], { allowMissing: true })
+    expect(results.run.status).toBe('failed')
+    expect(warnings).toContain('shard-2/results.json: 1 test is marked passed but carries errors (evals/b.test.ts > b > p), which a runner records only for a failed test: the merged run counts them as failures.')
+    expect(warnings).toContain('shard-2/results.json says run.status "passed", but it has 1 test marked passed with errors and 1 failed dataset; the merged run is failed.')
   })
 
   test('a file error or a run error fails the merged run although the shard says passed; failed tests fail an interrupted one', () => {
