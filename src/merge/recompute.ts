@@ -148,12 +148,12 @@ export function passedWithErrors(shard: Shard): string[] {
 /** What fails a shard, as its records show it: failed tests, file and run errors, failed datasets. */
 export function failuresOf(shard: Shard, datasets: readonly ShardDataset[]): string[] {
   const files = shard.results.files
-  const counts: [number, string][] = [
-    [files.flatMap((f) => f.tests).filter((t) => t.state === 'failed').length, 'failed test'],
-    [passedWithErrors(shard).length, 'test marked passed with errors'],
-    [files.reduce((n, f) => n + f.errors.length, 0), 'file error'],
-    [shard.results.run.errors.length, 'run error'],
-    [datasets.filter((d) => d.shard === shard && d.dataset.status === 'failed').length, 'failed dataset'],
+  const counts: [number, string, string][] = [
+    [files.flatMap((f) => f.tests).filter((t) => t.state === 'failed').length, 'failed test', 'failed tests'],
+    [passedWithErrors(shard).length, 'test marked passed with errors', 'tests marked passed with errors'],
+    [files.reduce((n, f) => n + f.errors.length, 0), 'file error', 'file errors'],
+    [shard.results.run.errors.length, 'run error', 'run errors'],
+    [datasets.filter((d) => d.shard === shard && d.dataset.status === 'failed').length, 'failed dataset', 'failed datasets'],
   ]
-  return counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`)
+  return counts.filter(([n]) => n > 0).map(([n, one, more]) => `${n} ${n === 1 ? one : more}`)
 }

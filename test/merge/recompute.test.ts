@@ -117,6 +117,10 @@ describe('mergeShards recomputes from the test records', () => {
     expect(results.run.status).toBe('failed')
     expect(warnings).toContain('shard-2/results.json: 1 test is marked passed but carries errors (evals/b.test.ts > b > p), which a runner records only for a failed test: the merged run counts them as failures.')
     expect(warnings).toContain('shard-2/results.json says run.status "passed", but it has 1 test marked passed with errors and 1 failed dataset; the merged run is failed.')
+    shards[1]!.results.files[0]!.tests[1]!.errors.push('an error')
+    expect(mergeShards([shards[1]!], { allowMissing: true }).warnings).toContain(
+      'shard-2/results.json says run.status "passed", but it has 2 tests marked passed with errors and 1 failed dataset; the merged run is failed.',
+    )
   })
 
   test('a file error or a run error fails the merged run although the shard says passed; failed tests fail an interrupted one', () => {
