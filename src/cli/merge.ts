@@ -5,7 +5,7 @@ import { resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeReport } from '../../reporters/output.js'
 import { mergeShards, MergeError } from '../merge/merge.js'
-import { readShards, shown } from '../merge/read.js'
+import { readShards, realPath, shown } from '../merge/read.js'
 
 /** Where `main` reads and writes, so that it can run in-process. */
 export interface CliContext {
@@ -19,12 +19,14 @@ export const USAGE = `Usage: assay merge DIR… --out DIR [--allow-missing]
 
 Merges the reports of a run's shards (each run with the runner's --shard=index/count, its
 report folder copied from its CI job) into one report: results.json with the files of every
-shard and totals recomputed over them, index.html, and the merged run's entry in
+shard, and the totals, datasets and run status recomputed from their tests (a warning names
+any shard whose own figures say otherwise), index.html, and the merged run's entry in
 DIR/history (what "assay gate --against previous" compares with). A DIR may also be a
 results.json file.
 
 Options:
-  --out DIR          Where the merged report goes (required); not inside an input.
+  --out DIR          Where the merged report goes (required); not inside an input (by
+                     real path: links followed).
   --allow-missing    Merge although some shards of 1..count are missing (a warning says which).
   -h, --help         Print this message.
 
@@ -32,8 +34,8 @@ Refused: shards of different runs (run ids, from ASSAY_RUN_ID or the CI's run id
 or format versions, a shard or a test file twice, and missing shards.
 
 Exit codes: 0 merged; 1 the shards do not belong together, or the report could not be
-written; 2 a usage error: bad arguments, no inputs, an --out inside an input, a results.json
-that cannot be read or is not valid.
+written; 2 a usage error: bad arguments, no inputs, an --out inside an input, a shard given
+twice, a results.json that cannot be read or is not valid.
 Documentation: the "Shards and merging" section of assay's README.`
 
 const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(parent.endsWith(sep) ? parent : parent + sep)
@@ -65,9 +67,11 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
   if (inputs.length === 0) return fail('no results to merge: name the report folders of the shards, e.g. npx assay merge shards/* --out assay-report', 2, true)
   if (args.values.out === undefined) return fail('--out is required: the folder the merged report goes to, e.g. --out assay-report', 2, true)
   const out = resolve(ctx.cwd, args.values.out)
+  // Compared by real path: a link in --out or in an input must not hide that one is in the other.
+  const realOut = realPath(out)
   for (const input of inputs) {
     const dir = resolve(ctx.cwd, input.endsWith('.json') ? resolve(ctx.cwd, input, '..') : input)
-    if (inside(out, dir)) return fail(`--out ${args.values.out} is inside the input ${input}: the merged report would mix with a shard's. Write it elsewhere, e.g. --out assay-report.`, 2)
+    if (inside(realOut, realPath(dir))) return fail(`--out ${args.values.out} is inside the input ${input}: the merged report would mix with a shard's. Write it elsewhere, e.g. --out assay-report.`, 2)
   }
   try {
     const { results, warnings } = mergeShards(readShards(ctx.cwd, inputs), { allowMissing: args.values['allow-missing'] === true })

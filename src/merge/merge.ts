@@ -1,17 +1,16 @@
 // Merges the results of a run's shards (`--shard=i/n` on several machines) into the results
 // of the whole run. Each shard ran whole test files, so the files of the shards are
 // disjoint and the merged file list is their union; everything derived from the files
-// (totals) is recomputed from it, and the run header is combined from the shards'. What
+// (totals, datasets, the run's status) is recomputed from it, and the rest of the run
+// header is combined from the shards'. What
 // would make the merge a lie — shards of different runs or runners, a shard or a file
 // twice, shards missing — is refused before anything is combined.
 import { totalsOf } from '../report/build.js'
 import type { Results } from '../report/schema.js'
+import { failuresOf, listed, passedWithErrors, recomputeDatasets, totalsContradictions } from './recompute.js'
+import { MergeError, type Shard } from './shard.js'
 
-/** One shard's results, with where they came from (named in every message about it). */
-export interface Shard {
-  source: string
-  results: Results
-}
+export { MergeError, type Shard } from './shard.js'
 
 /** Options of {@link mergeShards}. */
 export interface MergeOptions {
@@ -23,21 +22,6 @@ export interface MergeOptions {
 export interface Merged {
   results: Results
   warnings: string[]
-}
-
-/**
- * The shards do not belong together (or cannot be read): nothing was merged. `exitCode` is
- * 2 for a usage error (no inputs, an unreadable file, bad arguments), 1 for shards that
- * were read but do not fit together.
- */
-export class MergeError extends Error {
-  override readonly name = 'MergeError'
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2 = 1,
-  ) {
-    super(message)
-  }
 }
 
 /** The shards grouped by a value, in the order the values first appear. */
@@ -52,8 +36,6 @@ function groupBy(shards: readonly Shard[], value: (s: Shard) => string): Map<str
 
 const describeGroups = (groups: Map<string, string[]>, label: (value: string) => string = (v) => v) =>
   [...groups].map(([value, sources]) => `${sources.join(', ')}: ${label(value)}`).join('; ')
-
-const listed = (ns: number[]) => (ns.length === 1 ? String(ns[0]) : `${ns.slice(0, -1).join(', ')} and ${ns.at(-1)}`)
 
 /** Refuses shards that are not parts of one run; returns the warnings for what cannot be checked. */
 function check(shards: readonly Shard[], options: MergeOptions): string[] {
@@ -105,8 +87,8 @@ function check(shards: readonly Shard[], options: MergeOptions): string[] {
 
 const byPath = <T extends { path?: string; file?: string }>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)
 
-/** The run header of the merged run. */
-function mergedRun(shards: readonly Shard[], files: Results['files']): Results['run'] {
+/** The run header of the merged run; `failed` when the shards' records show a failure. */
+function mergedRun(shards: readonly Shard[], files: Results['files'], failed: boolean): Results['run'] {
   const runs = shards.map((s) => s.results.run)
   const start = Math.min(...runs.map((r) => Date.parse(r.startedAt)))
   const end = Math.max(...runs.map((r) => Date.parse(r.startedAt) + r.durationMs))
@@ -117,7 +99,8 @@ function mergedRun(shards: readonly Shard[], files: Results['files']): Results['
     runner: runs[0]!.runner,
     startedAt: new Date(start).toISOString(),
     durationMs: Math.max(0, end - start),
-    status: statuses.has('failed') ? 'failed' : statuses.has('interrupted') ? 'interrupted' : 'passed',
+    // A shard's "failed" is kept even where its records show nothing: it may know of more.
+    status: failed || statuses.has('failed') ? 'failed' : statuses.has('interrupted') ? 'interrupted' : 'passed',
     errors: shards.flatMap((s) => s.results.run.errors),
     scope,
     ...(id === undefined ? {} : { id }),
@@ -127,10 +110,13 @@ function mergedRun(shards: readonly Shard[], files: Results['files']): Results['
 
 /**
  * Merges the results of a run's shards into the results of the whole run: the test files
- * joined, the totals recomputed from them, datasets joined, and the run header combined
- * (earliest start, the span from it to the last shard's end, `failed` when a shard failed,
- * errors and scope joined, the shared run id, `mergedFrom` the number of shards). Throws a
- * {@link MergeError} when the shards are not all parts of one run.
+ * joined; the totals, the datasets (from their cases' trials, with the thresholds their
+ * gates show) and the run's status (failed when a test, a file, the run or a dataset
+ * failed, whatever a shard's own status says) recomputed from the tests; and the rest of
+ * the run header combined (earliest start, the span from it to the last shard's end, errors
+ * and scope joined, the shared run id, `mergedFrom` the number of shards). A warning names
+ * each shard whose own aggregates contradict its tests. Throws a {@link MergeError} when
+ * the shards are not all parts of one run.
  *
  * @example
  * ```ts
@@ -141,14 +127,28 @@ export function mergeShards(shards: readonly Shard[], options: MergeOptions = {}
   const warnings = check(shards, options)
   // The order of buildResults: by path, so a merge equals the unsharded run's results.
   const files = shards.flatMap((s) => s.results.files).sort(byPath((f) => f.path))
-  const datasets = shards.flatMap((s) => s.results.datasets ?? []).sort(byPath((d) => d.file))
+  const recomputed = recomputeDatasets(shards, files)
+  for (const s of shards) {
+    const w = totalsContradictions(s)
+    if (w) warnings.push(w)
+    const marked = passedWithErrors(s)
+    if (marked.length) warnings.push(`${s.source}: ${marked.length === 1 ? '1 test is marked passed but carries' : `${marked.length} tests are marked passed but carry`} errors (${listed(marked.slice(0, 3))}${marked.length > 3 ? ', …' : ''}), which a runner records only for a failed test: the merged run counts them as failures.`)
+  }
+  warnings.push(...recomputed.warnings)
+  let failed = false
+  for (const s of shards) {
+    const failures = failuresOf(s, recomputed.datasets)
+    failed ||= failures.length > 0
+    if (failures.length && s.results.run.status === 'passed') warnings.push(`${s.source} says run.status "passed", but it has ${listed(failures)}; the merged run is failed.`)
+  }
+  const datasets = recomputed.datasets.map((d) => d.dataset)
   const results: Results = {
     schema: 'assay-results',
     version: shards[0]!.results.version,
-    run: mergedRun(shards, files),
+    run: mergedRun(shards, files, failed),
     totals: totalsOf(files),
     files,
-    ...(shards.some((s) => s.results.datasets) ? { datasets } : {}),
+    ...(datasets.length ? { datasets } : {}),
   }
   return { results, warnings }
 }

@@ -1,8 +1,8 @@
 // Reads the shards' results.json files for `assay merge`, with errors that name the file
 // and what is wrong with it: a folder that holds none, a torn file, another format version,
 // or the first zod issues.
-import { readFileSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { RESULTS_VERSION, resultsSchema } from '../report/schema.js'
 import { MergeError, type Shard } from './merge.js'
 
@@ -25,15 +25,45 @@ export function resultsFile(cwd: string, input: string): string {
 }
 
 /**
+ * The path with every symbolic link in it resolved, as the file system will resolve it
+ * when the path is written: for a path that does not exist yet, its nearest existing
+ * ancestor's real path with the rest appended; a dangling link is followed to what it names.
+ */
+export function realPath(path: string, hops = 0): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    // Not there (yet), or a dangling link, or a folder on the way that is one.
+  }
+  const parent = dirname(path)
+  if (parent === path) return path
+  const realParent = realPath(parent, hops)
+  try {
+    // A link loop is followed no further than the system would (ELOOP after 40 links).
+    if (hops < 40 && lstatSync(path).isSymbolicLink()) return realPath(resolve(realParent, readlinkSync(path)), hops + 1)
+  } catch {
+    // Nothing by that name: the rest of the path is created under its real parent.
+  }
+  return join(realParent, basename(path))
+}
+
+/**
  * Reads every input's results.json. Throws a {@link MergeError}: with exit code 2 for a
  * file that cannot be read or is not results.json, 1 for files of different format
  * versions (naming each file's).
  */
 export function readShards(cwd: string, inputs: readonly string[]): Shard[] {
   const raw: { source: string; data: { schema?: unknown; version?: unknown } }[] = []
+  // By real path, so that a shard named twice, through a link or spelled differently, is
+  // told as such rather than as two jobs that ran the same --shard.
+  const given = new Map<string, { input: string; source: string }>()
   for (const input of inputs) {
     const file = resultsFile(cwd, input)
     const source = shown(cwd, file)
+    const real = realPath(file)
+    const before = given.get(real)
+    if (before !== undefined) throw new MergeError(`${before.input} and ${input} are the same results.json (${before.source}): give each shard once.`, 2)
+    given.set(real, { input, source })
     let text: string
     try {
       text = readFileSync(file, 'utf8')

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -127,6 +127,64 @@ describe('assay merge', () => {
     const unknown = await merge('shard-1', '--outdir', 'x')
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain("assay merge: Unknown option '--outdir'")
+  })
+
+  test('an --out inside an input is refused through symlinks too: in --out, in the input, or a link to a folder not made yet', async () => {
+    writeShards()
+    mkdirSync(join(cwd, 'link'))
+    symlinkSync(join(cwd, 'shard-1'), join(cwd, 'link/s1'))
+    const viaOut = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'link/s1/merged')
+    expect(viaOut.code).toBe(2)
+    expect(viaOut.stderr).toContain('assay merge: --out link/s1/merged is inside the input shard-1')
+    expect(existsSync(join(cwd, 'shard-1/merged'))).toBe(false)
+    const viaInput = await merge('link/s1', 'shard-2', 'shard-3', '--out', 'shard-1/merged/deeper')
+    expect(viaInput.code).toBe(2)
+    expect(viaInput.stderr).toContain('assay merge: --out shard-1/merged/deeper is inside the input link/s1')
+    symlinkSync(join(cwd, 'shard-2'), join(cwd, 'to-shard-2'))
+    const linkedOut = await merge('shard-1', 'shard-2/results.json', 'shard-3', '--out', 'to-shard-2')
+    expect(linkedOut.code).toBe(2)
+    expect(linkedOut.stderr).toContain('assay merge: --out to-shard-2 is inside the input shard-2/results.json')
+    // A dangling link: writing through it would create the folder it names, in shard-3.
+    symlinkSync(join(cwd, 'shard-3/new'), join(cwd, 'dangling'))
+    const dangling = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'dangling/report')
+    expect(dangling.code).toBe(2)
+    expect(dangling.stderr).toContain('assay merge: --out dangling/report is inside the input shard-3')
+    expect(existsSync(join(cwd, 'shard-3/new'))).toBe(false)
+    // A link that leads elsewhere is fine.
+    mkdirSync(join(cwd, 'reports'))
+    symlinkSync(join(cwd, 'reports'), join(cwd, 'link/reports'))
+    const fine = await merge('link/s1', 'shard-2', 'shard-3', '--out', 'link/reports/merged')
+    expect(fine.stderr).toBe('')
+    expect(fine.code).toBe(0)
+    expect(existsSync(join(cwd, 'reports/merged/results.json'))).toBe(true)
+  })
+
+  test('one shard given twice, under two paths, is a usage error naming both', async () => {
+    writeShards()
+    symlinkSync(join(cwd, 'shard-1'), join(cwd, 'again'))
+    const linked = await merge('shard-1', 'again', 'shard-2', 'shard-3', '--out', 'merged')
+    expect(linked.code).toBe(2)
+    expect(linked.stderr).toContain('assay merge: shard-1 and again are the same results.json (shard-1/results.json): give each shard once.')
+    const spelled = await merge('shard-1', 'shard-2', './shard-2/results.json', 'shard-3', '--out', 'merged')
+    expect(spelled.code).toBe(2)
+    expect(spelled.stderr).toContain('assay merge: shard-2 and ./shard-2/results.json are the same results.json (shard-2/results.json): give each shard once.')
+    expect(existsSync(join(cwd, 'merged'))).toBe(false)
+  })
+
+  test('a shard whose results.json says passed beside failed tests merges as failed, with a warning on stderr naming it', async () => {
+    writeShards()
+    const edited = parseResults(readFileSync(join(cwd, 'shard-1/results.json'), 'utf8'))
+    const failed = edited.files.flatMap((f) => f.tests).filter((t) => t.state === 'failed').length
+    expect(failed).toBeGreaterThan(0)
+    for (const s of ['shard-1', 'shard-2', 'shard-3']) {
+      const r = parseResults(readFileSync(join(cwd, s, 'results.json'), 'utf8'))
+      r.run.status = 'passed'
+      writeFileSync(join(cwd, s, 'results.json'), JSON.stringify(r))
+    }
+    const run = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain(`assay merge: warning: shard-1/results.json says run.status "passed", but it has ${failed} failed tests; the merged run is failed.\n`)
+    expect(parseResults(readFileSync(join(cwd, 'merged/results.json'), 'utf8')).run.status).toBe('failed')
   })
 
   test('--help prints the usage and exits 0', async () => {

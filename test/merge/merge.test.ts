@@ -59,6 +59,8 @@ describe('mergeShards', () => {
 
   test('an interrupted shard makes the merged run interrupted, unless one failed', () => {
     const { shards } = runs()
+    // Without a failed test: one fails the merged run whatever the shards' statuses say.
+    for (const s of shards) for (const f of s.results.files) for (const t of f.tests) if (t.state === 'failed') Object.assign(t, { state: 'passed', errors: [] })
     for (const s of shards) s.results.run.status = 'passed'
     shards[0]!.results.run.status = 'interrupted'
     expect(mergeShards(shards).results.run.status).toBe('interrupted')
@@ -68,7 +70,7 @@ describe('mergeShards', () => {
     expect(mergeShards(shards).results.run.status).toBe('passed')
   })
 
-  test('datasets are joined in file order', () => {
+  test('datasets are in file order', () => {
     const { shards } = runs()
     const dataset = (name: string, file: string): DatasetResult => ({
       name,

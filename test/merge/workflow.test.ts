@@ -21,8 +21,8 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8')
 
 /** The first yaml block of the README's "Shards and merging" section. */
 function workflowText(): string {
-  const section = readme.split(/^## /m).find((s) => s.startsWith('Shards and merging\n'))
-  if (!section) throw new Error('README.md has no "## Shards and merging" section')
+  const section = readme.split(/^#{2,3} /m).find((s) => s.startsWith('Shards and merging\n'))
+  if (!section) throw new Error('README.md has no "Shards and merging" section (## or ###)')
   const block = /^```yaml\n([\s\S]*?)^```$/m.exec(section)
   if (!block) throw new Error('the "Shards and merging" section has no ```yaml block')
   return block[1]!
