@@ -156,7 +156,7 @@ beforeEach(({ task }) => {
 afterEach(({ task }) => {
   const t = task as unknown as TaskLike
   if (t.concurrent) {
-    if (t.file?.filepath) markOutliving(t.file.filepath)
+    if (t.file?.filepath) markOutliving(t.file.filepath, task)
     return
   }
   const unawaited = takeUnawaited({ task, testPath: t.file?.filepath, currentTestName: testName(t) })
