@@ -52,7 +52,9 @@ setTestContextProvider(() => {
   const state = expect.getState()
   const test = currentTest()
   // Concurrent tests share the global expect's state: its test name is whichever started last.
-  return { testPath: state.testPath, testName: state.currentTestName, concurrent: test?.concurrent === true, deadline: deadlineOf(test?.result?.startTime, test?.timeout) }
+  // Vitest forgets its current test when a concurrent one ends, while others still run.
+  const concurrent = test ? test.concurrent === true : runningFile !== undefined && testRunning(runningFile)
+  return { testPath: state.testPath, testName: state.currentTestName, concurrent, deadline: deadlineOf(test?.result?.startTime, test?.timeout) }
 })
 
 /**

@@ -45,6 +45,20 @@ describeEval('unaw', {
 })
 `
 
+// Plain concurrent tests: "slow" asks the judge after "fast" ended, while the runner's
+// shared state still names "fast", the test that started last.
+const plain = `let fastEnded
+const ended = new Promise((resolve) => (fastEnded = resolve))
+test.concurrent('slow', async () => {
+  await ended
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  await expect('Story slow. trial 0').toScoreAtLeast(7)
+})
+test.concurrent('fast', async () => {
+  fastEnded()
+})
+`
+
 interface Entry {
   request: { messages: { content: unknown }[] }
   test?: string
@@ -65,6 +79,7 @@ describe.each(runners)('$name: concurrent dataset cases', (runner) => {
     project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
     project.writeTest(`rec.test.js`, rec(esm))
     project.writeTest(`unaw.test.js`, unawaited(esm))
+    if (esm) project.writeTest('plain.test.js', plain)
     // Slow enough answers that the three cases' trials overlap.
     server = await startFixtureServer({
       latencyMs: 150,
@@ -93,6 +108,12 @@ describe.each(runners)('$name: concurrent dataset cases', (runner) => {
     const replayed = await runner.run(project, undefined, `rec.test.js`, env({ ASSAY_CACHE: 'lockdown', CI: 'true', CASE_TIMEOUT: '60000' }))
     expect(replayed.code, replayed.output).toBe(0)
     expect(server.requests.length).toBe(sent)
+  })
+
+  test.runIf(esm)('under plain test.concurrent, an entry recorded after another test ended names no test, not that one', async () => {
+    const run = await runner.run(project, undefined, 'plain.test.js', env({ ASSAY_CACHE: 'auto', CI: '' }))
+    expect(run.code, run.output).toBe(0)
+    expect(Object.values(cassette('plain.test.js').entries).map((e) => e.test)).toEqual([undefined])
   })
 
   test('awaited judged assertions of concurrent cases that miss the cassette fail with the miss, and are not called unawaited', async () => {
