@@ -2,6 +2,7 @@
 // Jest's describe, test and afterAll.
 import { afterAll, describe, expect, test } from '@jest/globals'
 import { describeEvalFor, type DescribeEval, type EvalRunner } from '../src/eval/run.js'
+import type { RecordOwner } from '../src/report/records.js'
 
 interface CircusState {
   maxConcurrency?: number
@@ -14,9 +15,16 @@ function circusState(): CircusState | undefined {
   return symbol ? ((globalThis as Record<symbol, unknown>)[symbol] as CircusState | undefined) : undefined
 }
 
+// The running test's name: under test.concurrent the expect state names whichever test
+// started last, while Jest's async context names the test whose body runs.
+function owner(): RecordOwner {
+  const state = expect.getState() as { currentTestName?: string; currentConcurrentTestName?: () => string | undefined }
+  return { testName: state.currentConcurrentTestName?.() ?? state.currentTestName }
+}
+
 const runner: EvalRunner = {
   describe: (name, body, mode) => (mode === 'only' ? describe.only : mode === 'skip' ? describe.skip : describe)(name, body),
-  test: (name, body, { concurrent, timeout }) => (concurrent ? test.concurrent(name, () => body(undefined), timeout) : test(name, () => body(undefined), timeout)),
+  test: (name, body, { concurrent, timeout }) => (concurrent ? test.concurrent(name, () => body(owner()), timeout) : test(name, () => body(owner()), timeout)),
   afterAll: (fn) => afterAll(fn),
   testPath: () => expect.getState().testPath,
   // Jest gives a test file no view of its rootDir: the directory it runs in stands for it.

@@ -11,7 +11,10 @@ const worker = () => (globalThis as { __vitest_worker__?: WorkerState }).__vites
 
 const runner: EvalRunner = {
   describe: (name, body, mode) => (mode === 'only' ? describe.only : mode === 'skip' ? describe.skip : describe)(name, body),
-  test: (name, body, { concurrent, timeout }) => (concurrent ? test.concurrent : test)(name, ({ task }) => body({ task }), timeout),
+  // The test's own expect names it as the runner's failed-test list does; the global one may
+  // name another concurrent test.
+  test: (name, body, { concurrent, timeout }) =>
+    (concurrent ? test.concurrent : test)(name, ({ task, expect: own }) => body({ task, testName: own.getState().currentTestName }), timeout),
   afterAll: (fn) => afterAll(fn),
   testPath: () => expect.getState().testPath ?? worker()?.filepath,
   root: () => worker()?.config?.root ?? process.cwd(),

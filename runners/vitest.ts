@@ -52,7 +52,9 @@ setTestContextProvider(() => {
   const state = expect.getState()
   const test = currentTest()
   // Concurrent tests share the global expect's state: its test name is whichever started last.
-  return { testPath: state.testPath, testName: state.currentTestName, concurrent: test?.concurrent === true, deadline: deadlineOf(test?.result?.startTime, test?.timeout) }
+  // Vitest forgets its current test when a concurrent one ends, while others still run.
+  const concurrent = test ? test.concurrent === true : runningFile !== undefined && testRunning(runningFile)
+  return { testPath: state.testPath, testName: state.currentTestName, concurrent, deadline: deadlineOf(test?.result?.startTime, test?.timeout) }
 })
 
 /**
@@ -156,7 +158,7 @@ beforeEach(({ task }) => {
 afterEach(({ task }) => {
   const t = task as unknown as TaskLike
   if (t.concurrent) {
-    if (t.file?.filepath) markOutliving(t.file.filepath)
+    if (t.file?.filepath) markOutliving(t.file.filepath, task)
     return
   }
   const unawaited = takeUnawaited({ task, testPath: t.file?.filepath, currentTestName: testName(t) })

@@ -9,6 +9,7 @@
 // Real timers: a test that installed fake ones must not stall an assertion or a file's end.
 import { clearTimeout, setImmediate, setTimeout } from 'node:timers'
 import { callSiteIn } from './report/location.js'
+import { currentTrial } from './eval/trial.js'
 import type { SourceLocation } from './report/records.js'
 
 /** The test an async assertion belongs to: Vitest's task where known, else its file and name. */
@@ -35,6 +36,8 @@ interface Pending {
   /** The owner's test name as Jest's async context gives it, which concurrent tests cannot confuse. */
   contextName: string | undefined
   location: SourceLocation | undefined
+  /** The test of the dataset case whose trial started it (Vitest's task): known for sure, even among concurrent tests. */
+  caseTest: unknown
   /** Resolves when the assertion settles. */
   done?: Promise<void>
   /** Once it failed: the error it threw, or its failure message. */
@@ -63,7 +66,7 @@ export function setMomentProvider(provider: (owner: AssertionOwner) => Moment): 
  * ended does not run at all: see {@link takeUnawaitedInFile}.
  */
 export function trackAsync<T>(matcher: string, owner: AssertionOwner, run: () => Promise<T>): Promise<T> {
-  const entry: Pending = { matcher, owner, contextName: owner.currentConcurrentTestName?.(), location: callSiteIn(owner.testPath) }
+  const entry: Pending = { matcher, owner, contextName: owner.currentConcurrentTestName?.(), caseTest: currentTrial()?.owner?.task, location: callSiteIn(owner.testPath) }
   const file = owner.testPath
   // Once its file ended, the runner's state is gone (Jest 30 warns when it is read).
   const moment = file !== undefined && closed.has(file) ? 'outside' : momentOf(owner)
@@ -99,12 +102,18 @@ const outliving = new Set<Pending>()
 /**
  * Called when a concurrent test ends (Vitest). Its `expect` may be shared with the other
  * running tests, so which of the file's running assertions are its own is unknown: none is
- * failed now, all are remembered. One that then fails without any test reporting that
- * failure was not awaited (an awaited one fails its test): {@link takeUnawaitedInFile}
+ * failed now, all are remembered, except those a dataset case's trial started for another
+ * test than `task` (the one that ended). One that then fails without any test reporting
+ * that failure was not awaited (an awaited one fails its test): {@link takeUnawaitedInFile}
  * fails the file for it.
  */
-export function markOutliving(testPath: string): void {
-  for (const p of running) if (p.owner.testPath === testPath) outliving.add(p)
+export function markOutliving(testPath: string, task?: unknown): void {
+  for (const p of running) {
+    if (p.owner.testPath !== testPath) continue
+    // A trial's assertion is its case's: another case's test ending leaves it to its own.
+    if (task !== undefined && p.caseTest !== undefined && p.caseTest !== task) continue
+    outliving.add(p)
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { inTrial } from '../src/eval/trial.js'
 import { afterMacrotask, drainFile, markHandled, markOutliving, onStartedAfterFile, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile, trackAsync, type Moment } from '../src/pending.js'
 
 const owner = { testPath: import.meta.filename, currentTestName: 'suite > judged' }
@@ -225,6 +226,30 @@ describe('judged assertions that start after their test ended', () => {
     expect(message).toMatch(/^toScoreAtLeast was not awaited/)
     expect(message).toContain('the judge gave 2.')
     expect(message).not.toContain('the judge gave 5.')
+  })
+
+  test("concurrent dataset cases: a case's assertion running when another case's test ends is not that test's, and failing awaited is no unawaited one", async () => {
+    // The shared expect names whichever case started last; each trial knows its own case's test.
+    const caseA = { id: 'unaw > r0' }
+    const caseB = { id: 'unaw > r5' }
+    let fail!: () => void
+    const { value: awaited } = await inTrial(0, () => ({ p: trackAsync('toScoreAtLeast', { ...owner, task: caseA }, () => new Promise<never>((_, reject) => (fail = () => reject(new Error('No recorded answer for this LLM request.'))))) }), { owner: { task: caseB } })
+    // Case A's test ends while case B's assertion runs: B's is not A's, so not outliving A.
+    markOutliving(import.meta.filename, caseA)
+    fail()
+    // Case B awaited it: its trial caught the miss, and its test reported it in its own words.
+    await expect(awaited.p).rejects.toThrow('No recorded answer')
+    expect(takeUnawaitedInFile(import.meta.filename, ['Case "r5" failed 1 of 1 trial(s)'])).toBeUndefined()
+  })
+
+  test("concurrent dataset cases: an assertion still running when its own case's test ends outlives it", async () => {
+    const caseB = { id: 'unaw > r5' }
+    let fail!: () => void
+    const { value: left } = await inTrial(0, () => ({ p: trackAsync('toScoreAtLeast', { ...owner, task: { id: 'another' } }, () => new Promise<never>((_, reject) => (fail = () => reject(new Error('No recorded answer for this LLM request.'))))) }), { owner: { task: caseB } })
+    markOutliving(import.meta.filename, caseB)
+    fail()
+    await expect(left.p).rejects.toThrow('No recorded answer')
+    expect(takeUnawaitedInFile(import.meta.filename)?.message).toMatch(/^toScoreAtLeast was not awaited/)
   })
 
   test('concurrent tests: only assertions whose test the async context named are matched', async () => {

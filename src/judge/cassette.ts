@@ -5,6 +5,7 @@ import type { StoreFileSystem } from '../store/file.js'
 import { KeyedStore } from '../store/keyed.js'
 import { rerunCommand } from '../runner.js'
 import { currentTest } from '../report/records.js'
+import { currentTrial } from '../eval/trial.js'
 import { redact, redactDeep } from '../secrets.js'
 
 /**
@@ -125,12 +126,16 @@ export class Cassette extends KeyedStore<CassetteEntry> {
     super(fs, path, CASSETTE_HEADER)
   }
 
-  /** Records an entry, naming the test running now as its owner unless it names one (or tests run concurrently). */
+  /**
+   * Records an entry, naming as its owner the dataset case whose trial asks, else the test
+   * running now, unless it names one (or tests run concurrently).
+   */
   override record(key: string, entry: CassetteEntry): void {
     // Under concurrent tests the runner cannot say which test is asking: such an entry
-    // names none, and is kept whenever a test of its file fails.
+    // names none, and is kept whenever a test of its file fails. A dataset case's trial
+    // carries its own test's name through its awaits, which concurrent cases cannot confuse.
     const running = currentTest()
-    const test = entry.test ?? (running.concurrent ? undefined : running.testName)
+    const test = entry.test ?? currentTrial()?.owner?.testName ?? (running.concurrent ? undefined : running.testName)
     super.record(key, test === undefined ? entry : { ...entry, test })
   }
 }

@@ -114,6 +114,11 @@ export type AssayRecord = CheckRecord | JudgeRecord | LlmCallRecord | StoreRecor
  */
 export interface RecordOwner {
   task?: unknown
+  /**
+   * The test's full name as the runner's failed-test list gives it: a dataset case's test
+   * passes it to its trials, whose cassette entries it then names for sure.
+   */
+  testName?: string | undefined
 }
 
 type Sink = (record: AssayRecord, owner?: RecordOwner) => void

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { Cassette, CassetteMissError, cassettePath, requestKey, resolveCacheMode, type CassetteEntry } from '../../src/judge/cassette.js'
 import { nodeFileSystem } from '../../src/store/file.js'
+import { inTrial } from '../../src/eval/trial.js'
+import { setTestContextProvider } from '../../src/report/records.js'
 
 let dir: string
 beforeEach(() => {
@@ -56,6 +58,26 @@ describe('cassettes', () => {
     expect(next.obsolete()).toEqual(['k1'])
     expect(next.prune()).toBe(1)
     expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).entries)).toEqual(['k2'])
+  })
+
+  test('an entry names the test running now, none under concurrent tests, and a dataset case its own test', async () => {
+    const path = cassettePath(join(dir, 'a.test.ts'))
+    const cassette = new Cassette(nodeFileSystem(), path)
+    const names = () => Object.fromEntries(Object.entries(JSON.parse(readFileSync(path, 'utf8')).entries as Record<string, CassetteEntry>).map(([k, e]) => [k, e.test]))
+    try {
+      setTestContextProvider(() => ({ testName: 'plain' }))
+      cassette.record('plain', entry('one'))
+      // The runner's idea of the running test, under concurrent tests, is whichever started last.
+      setTestContextProvider(() => ({ testName: 'news > c', concurrent: true }))
+      cassette.record('concurrent', entry('two'))
+      await inTrial(2, () => cassette.record('case', entry('three')), { owner: { testName: 'news > b' } })
+      // Vitest forgets its running test when a concurrent one ends: a trial still knows its own.
+      setTestContextProvider(() => ({ testName: 'news > c' }))
+      await inTrial(0, () => cassette.record('case-alone', entry('four')), { owner: { testName: 'news > b' } })
+      expect(names()).toEqual({ plain: 'plain', concurrent: undefined, case: 'news > b', 'case-alone': 'news > b' })
+    } finally {
+      setTestContextProvider(() => ({}))
+    }
   })
 
   test('a miss in lockdown names the file and the command that records it', () => {
