@@ -241,6 +241,14 @@ describe('agreement with human labels', () => {
     ])
   })
 
+  test('every human label the same: kappa is null, and the gate fails saying why', () => {
+    const cases = [outcome('a', [true], { pass: true }), outcome('b', [true], { pass: true }), outcome('c', [false], { pass: true }), outcome('d', [true], { pass: true })]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { agreement: 0.2 } })
+    expect(summary.agreement!.kappa).toBeNull()
+    expect(summary.gates[0]).toMatchObject({ name: 'agreement', pass: false, actual: null })
+    expect(summary.gates[0]!.message).toMatch(/^Cohen's kappa between human pass labels and the judge's majority is undefined \(fewer than 3 labelled cases that ran, or one side gives every case the same answer\)/)
+  })
+
   test('the agreement gate without labels fails and says how to add them', () => {
     const summary = summarizeDataset({ ...base, cases: dataset(4, 1, 4), thresholds: { agreement: 0.5 } })
     expect(summary.gates[0]).toMatchObject({ pass: false, actual: null })
