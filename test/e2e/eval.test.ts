@@ -187,7 +187,7 @@ describe.each(runners)('$name: describeEval', (runner) => {
   })
 
   // The fixture server answers each request after 1 s: the fast case's 2 judged trials take
-  // about 2 s, well inside its 3.5 s; the slow case's task alone takes 4 s.
+  // about 2 s, well inside its 6 s; the slow case's task alone takes 7 s.
   test('failure messages redact known keys; a timed-out case counts in its dataset and runs no late assertion; an unawaited judged assertion fails its trial', async () => {
     const head = esm ? "import { describeEval } from 'assay/vitest'\n" : "const { describeEval } = require('assay/jest')\n"
     project.writeTest(
@@ -196,12 +196,12 @@ describe.each(runners)('$name: describeEval', (runner) => {
 const schema = z.object({ id: z.string(), text: z.string() })
 describeEval('secrets', { data: [{ id: 'k', text: process.env.OPENAI_API_KEY }], schema, task: (row) => 'reply with ' + row.text,
   assert: (output) => { throw new Error('upstream said ' + output) }, thresholds: { passRate: 0.9 } })
-describeEval('timeouts', { data: [{ id: 'fast', text: 'Story y' }, { id: 'slow', text: 'Story z' }], schema, trials: 2, timeout: 3500,
-  task: async (row) => { if (row.id === 'slow') await sleep(4000); return row.text },
-  assert: async (output) => { await expect(output).toScoreAtLeast(7) }, thresholds: { passRate: 0.1, p95LatencyMs: 3000 } })
+describeEval('timeouts', { data: [{ id: 'fast', text: 'Story y' }, { id: 'slow', text: 'Story z' }], schema, trials: 2, timeout: 6000,
+  task: async (row) => { if (row.id === 'slow') await sleep(7000); return row.text },
+  assert: async (output) => { await expect(output).toScoreAtLeast(7) }, thresholds: { passRate: 0.1, p95LatencyMs: 5000 } })
 describeEval('unawaited', { data: [{ id: 'u', text: 'Story x' }], schema, concurrency: 1, task: (row) => row.text,
   assert: (output) => { expect(output).toScoreAtLeast(7) } })
-test('keeps the file open past the slow task', async () => { await sleep(5000) })
+test('keeps the file open past the slow task', async () => { await sleep(8000) })
 `,
     )
     const run = await runner.run(project, undefined, 'eval-hostile.test.js', env({ ASSAY_CACHE: 'off', CI: '' }))
@@ -209,7 +209,7 @@ test('keeps the file open past the slow task', async () => { await sleep(5000) }
     expect(run.output).not.toContain('sk-e2e-judge')
     expect(run.output).toContain('Output: reply with [REDACTED]')
     expect(run.output).toMatch(/Dataset "secrets" failed 1 of 1 gates/)
-    expect(run.output).toContain('took more than its timeout of 3500 ms for 2 trial(s)')
+    expect(run.output).toContain('took more than its timeout of 6000 ms for 2 trial(s)')
     expect(run.output).not.toMatch(/LateAssertionError|started after its test ended/)
     expect(run.output).toMatch(/toScoreAtLeast was not awaited/)
     const r = results()
@@ -224,7 +224,7 @@ test('keeps the file open past the slow task', async () => { await sleep(5000) }
       [false, true],
       [false, true],
     ])
-    expect(slow.trials.every((t) => t.latencyMs >= 3500)).toBe(true)
+    expect(slow.trials.every((t) => t.latencyMs >= 6000)).toBe(true)
     expect(byName.secrets!.status).toBe('failed')
     const unawaited = cases(r).find((c) => c.id === 'u')!
     expect(unawaited.trials[0]).toMatchObject({ pass: false, error: expect.stringContaining('toScoreAtLeast was not awaited in trial 0') })

@@ -141,19 +141,20 @@ describe('describeEval', () => {
   })
 
   test('a case that times out counts in its dataset: its unfinished trials fail, with a latency of at least the timeout', async () => {
+    // The other cases finish at once; r2's task never does.
     const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
     const task = (row: { id: string; text: string }) => (row.id === 'r2' ? new Promise<string>(() => undefined) : row.text)
-    defineEval(runner, 'p95', options({ data: rows(4), trials: 3, timeout: 50, task, thresholds: { passRate: 0.3, p95LatencyMs: 40 } }), 'run')
+    defineEval(runner, 'p95', options({ data: rows(4), trials: 3, timeout: 500, task, thresholds: { passRate: 0.3, p95LatencyMs: 40 } }), 'run')
     const settled = await runAll(declared)
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
-    expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/took more than its timeout of 50 ms for 3 trial\(s\)[^]*Trials that finished before: 0 of 3 \(0 passed\)/)
+    expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/took more than its timeout of 500 ms for 3 trial\(s\)[^]*Trials that finished before: 0 of 3 \(0 passed\)/)
     const hung = records.map((r) => r.record).find((r): r is EvalCaseRecord => r.kind === 'eval-case' && r.case.id === 'r2')!
     expect(hung.case.trials.map((t) => [t.trial, t.pass, t.unfinished])).toEqual([
       [0, false, true],
       [1, false, true],
       [2, false, true],
     ])
-    expect(hung.case.trials.every((t) => t.latencyMs >= 50 && /took more than its timeout of 50 ms/.test(t.error!))).toBe(true)
+    expect(hung.case.trials.every((t) => t.latencyMs >= 500 && /took more than its timeout of 500 ms/.test(t.error!))).toBe(true)
     await expect(afterAll(declared)).rejects.toThrow(/^Dataset "p95" failed 1 of 2 gates:\n {2}- p95LatencyMs: p95 trial latency \d+ ms exceeds the budget 40 ms/)
   })
 
@@ -169,11 +170,17 @@ describe('describeEval', () => {
     const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
     let tasks = 0
     let asserts = 0
-    // Trial 0 ends at 60 ms, trial 1 starts and its task ends at 120 ms, after the 100 ms timeout.
-    const task = async (row: { text: string }) => (tasks++, await new Promise((r) => setTimeout(r, 60)), row.text)
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    // Trial 0 ends at once; trial 1's task is held until the case has timed out.
+    const task = async (row: { text: string }) => {
+      if (tasks++ === 1) await held
+      return row.text
+    }
     defineEval(runner, 'stop', options({ data: rows(1), trials: 5, timeout: 100, task, assert: () => void asserts++ }), 'run')
     await expect(declared.tests[0]!.body(undefined)).rejects.toThrow('took more than its timeout of 100 ms for 5 trial(s)')
-    await new Promise((r) => setTimeout(r, 300))
+    release()
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
     expect([tasks, asserts]).toEqual([2, 1])
   })
 
