@@ -45,7 +45,7 @@ export interface EvalOptions<Row, Output = unknown> {
   task: (input: Row, info: TrialInfo) => Output | Promise<Output>
   /** Checks the task's output; a trial passes when neither `task` nor `assert` throws. */
   assert?: (output: Output, input: Row, info: TrialInfo) => unknown
-  /** How many times each case runs, one trial after another. @default 1 */
+  /** How many times each case runs, one trial after another; at most 10,000. @default 1 */
   trials?: number
   /**
    * How many cases of this dataset run at once in the file. The runner's own limit
@@ -56,7 +56,9 @@ export interface EvalOptions<Row, Output = unknown> {
   thresholds?: EvalThresholds
   /**
    * Time allowed for all trials of one case, in ms, counted from when the case gets its
-   * concurrency slot. @default the runner's test timeout
+   * concurrency slot; at most 2^31 − 1 (Node's longest timer). Once it passes, no further
+   * trial starts, and the trials that did not finish fail and count in the dataset.
+   * @default the runner's test timeout (none when that is 0)
    */
   timeout?: number
 }
