@@ -6,6 +6,7 @@ import { requestsSpent, runJudge, VerdictNotRecordedError, type Verdict } from '
 import { CassetteMissError } from '../src/judge/cassette.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
 import { afterMacrotask, trackAsync } from '../src/pending.js'
+import { judgedInTrial } from '../src/eval/trial.js'
 import { emitRecord, recording } from '../src/report/records.js'
 import { redact } from '../src/secrets.js'
 import { StoreWriteError } from '../src/store/file.js'
@@ -60,7 +61,7 @@ function notRecorded(error: unknown, min: number): string | undefined {
  */
 export function toScoreAtLeast(this: MatcherContext, received: unknown, min: unknown, options?: ToScoreAtLeastOptions): Promise<MatcherResult> {
   // Tracked until it settles: a test that ends without awaiting it fails (see src/pending.ts).
-  return trackAsync('toScoreAtLeast', this, () => scoreAtLeast.call(this, received, min, options))
+  return trackAsync('toScoreAtLeast', this, () => judgedInTrial('toScoreAtLeast', () => scoreAtLeast.call(this, received, min, options)))
 }
 
 async function scoreAtLeast(this: MatcherContext, received: unknown, min: unknown, options?: ToScoreAtLeastOptions): Promise<MatcherResult> {

@@ -123,7 +123,13 @@ export function markOutliving(testPath: string, task?: unknown): void {
  * not count it as unawaited, even when a concurrent test ended while it ran.
  */
 export function markHandled(error: unknown): void {
-  const text = error instanceof Error ? error.message : String(error)
+  let text: string
+  try {
+    text = error instanceof Error ? error.message : String(error)
+  } catch {
+    // A thrown value that cannot be printed matches no assertion's failure.
+    return
+  }
   for (const p of outliving) {
     const failure = failureText(p)
     if (failure !== undefined && text.includes(failure)) outliving.delete(p)

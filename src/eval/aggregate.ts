@@ -4,6 +4,7 @@
 import { percentile } from '../report/build.js'
 import type { EvalTrialResult, GateResult } from '../report/schema.js'
 import { cohenKappa, ranks, spearman } from '../stats/agreement.js'
+import { redact } from '../secrets.js'
 import { meanInterval, wilson } from '../stats/intervals.js'
 import { budgetDollars, budgetGate, dollars, gatePct, lowerBoundGate, millis, missingGate, pct, PERCENT, PLAIN, validateThresholds } from './gates.js'
 import type { CaseOutcome, DatasetSummary, EvalThresholds } from './types.js'
@@ -144,13 +145,15 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
   const p95LatencyMs = percentile(trials.map((t) => t.latencyMs).sort((a, b) => a - b), 95)
   const agreement = agreementOf(stats, confidence)
   const hasPassLabels = input.cases.some((c) => c.expected?.pass !== undefined)
+  const unfinished = trials.filter((t) => t.unfinished).length
 
-  const gates: GateResult[] = []
+  let gates: GateResult[] = []
   if (thresholds.passRate !== undefined) {
+    const stopped = unfinished ? `, ${unfinished} of them stopped by the case timeout` : ''
     gates.push(
       trials.length === 0
         ? missingGate('passRate', thresholds.passRate, `no trial ran (0 trials), so the pass rate cannot be checked against the gate ${gatePct(thresholds.passRate)}`)
-        : lowerBoundGate('passRate', thresholds.passRate, passRate, `pass rate ${pct(passRate.value)} (${passedTrials}/${trials.length} trials)`, PERCENT),
+        : lowerBoundGate('passRate', thresholds.passRate, passRate, `pass rate ${pct(passRate.value)} (${passedTrials}/${trials.length} trials${stopped})`, PERCENT),
     )
   }
   if (thresholds.meanScore !== undefined) {
@@ -175,6 +178,9 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
     )
   }
   if (thresholds.agreement !== undefined) gates.push(agreementGate(thresholds.agreement, agreement, hasPassLabels))
+  // Figures from trials that were all cut short measure the timeout, not the task.
+  const noneFinished = trials.length > 0 && unfinished === trials.length
+  if (noneFinished) gates = gates.map((g) => missingGate(g.name, g.threshold, `${NONE_FINISHED(trials.length, input.cases.length)}, so the ${g.name} gate cannot be checked: raise the timeout option of describeEval, or find why the task does not finish`))
 
   const summary: DatasetSummary = {
     name: input.name,
@@ -190,11 +196,13 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
     flaky: stats.filter((s) => s.passed > 0 && s.passed < s.trials).map((s) => s.outcome.id),
     ...(agreement ? { agreement } : {}),
     gates,
-    status: gates.every((g) => g.pass) ? 'passed' : 'failed',
+    status: !noneFinished && gates.every((g) => g.pass) ? 'passed' : 'failed',
   }
   casesOf.set(summary, input.cases)
   return summary
 }
+
+const NONE_FINISHED = (trials: number, cases: number) => `no trial finished: all ${trials} trial(s) of ${cases} case(s) were stopped by the case timeout`
 
 const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (+${text.length - max} chars)`)
 
@@ -205,19 +213,19 @@ function telling(outcome: CaseOutcome): EvalTrialResult | undefined {
 
 /**
  * The message a failed dataset throws: the dataset, each failed gate's message, and its
- * worst cases (lowest pass rate, then lowest score; at most 5) with their output.
- * `undefined` when every gate passed.
+ * worst cases (lowest pass rate, then lowest score; at most 5) with their output, redacted
+ * of every known secret. `undefined` when every gate passed and some trial finished.
  *
  * @param cases - The dataset's cases; by default those {@link summarizeDataset} was given
  *   for this summary. Without them the message has no worst cases.
  */
 export function datasetFailure(summary: DatasetSummary, cases: readonly CaseOutcome[] | undefined = casesOf.get(summary)): string | undefined {
   const failed = summary.gates.filter((g) => !g.pass)
-  if (failed.length === 0) return undefined
-  const lines = [
-    `Dataset "${summary.name}"${summary.source ? ` (${summary.source})` : ''} failed ${failed.length} of ${summary.gates.length} gates:`,
-    ...failed.map((g) => `  - ${g.name}: ${g.message}`),
-  ]
+  if (failed.length === 0 && summary.status !== 'failed') return undefined
+  const dataset = `Dataset "${summary.name}"${summary.source ? ` (${summary.source})` : ''}`
+  const lines = failed.length
+    ? [`${dataset} failed ${failed.length} of ${summary.gates.length} gates:`, ...failed.map((g) => `  - ${g.name}: ${g.message}`)]
+    : [`${dataset} failed: ${NONE_FINISHED(summary.trials, summary.cases)}.`]
   const scoring = scoringOf((cases ?? []).flatMap((c) => c.trials))
   const stats = (cases ?? []).filter((c) => c.trials.length > 0).map((c) => caseStats(c, scoring))
   const failing = stats.filter((s) => s.passed < s.trials)
@@ -238,5 +246,6 @@ export function datasetFailure(summary: DatasetSummary, cases: readonly CaseOutc
       }
     }
   }
-  return lines.join('\n')
+  // Redacted here, for every runner: outputs and errors are the app's text, which may echo a key.
+  return redact(lines.join('\n'))
 }

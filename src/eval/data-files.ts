@@ -108,6 +108,8 @@ export function readCsv(bytes: Buffer, name: string): RawRow[] {
           const seen = new Set<string>()
           for (const column of header) {
             if (seen.has(column)) fail(`${name}:1: the header names the column "${column}" twice. Give each column its own name.`)
+            // Assigned to a row, "__proto__" would set its prototype and its cells vanish.
+            if (column === '__proto__') fail(`${name}:1: the header names a column "__proto__", a name JavaScript objects reserve for their prototype, so its cells cannot be kept as a field of the row. Rename the column.`)
             seen.add(column)
           }
           return null

@@ -75,8 +75,9 @@ function idOf(raw: RawRow): string {
   if (!isRecord(raw.value) || !('id' in raw.value) || raw.value.id === undefined) return raw.fallbackId
   const id = raw.value.id
   if (typeof id === 'number' && Number.isFinite(id)) return String(id)
-  if (typeof id === 'string' && id !== '') return id
-  const what = typeof id === 'string' ? 'a non-empty string' : 'a string'
+  // An id of only whitespace names nothing a reader can see in a test list or a report.
+  if (typeof id === 'string' && id.trim() !== '') return id
+  const what = typeof id === 'string' ? 'a non-empty string (not only whitespace)' : 'a string'
   return fail(`${raw.where}: the id field must be ${what} or a number, but got ${describeValue(id)}. Give every row a unique string or number id, or leave id out to use the line (JSONL, CSV) or index (JSON, arrays).`)
 }
 
@@ -137,14 +138,17 @@ export function loadDataset<Row>(data: DatasetSource, schema: RowSchema<Row>, op
   const cases: DatasetCase<Row>[] = []
   const bad: string[] = []
   let badCount = 0
-  const seen = new Map<string, string>()
+  // Keyed by the NFC form: "café" composed and decomposed show as one test name.
+  const seen = new Map<string, { id: string; where: string }>()
+  const unique = 'Ids name cases in reports, cassettes and comparisons between runs, so each must be unique: change one of them'
   for (const raw of rows) {
     const id = idOf(raw)
-    const first = seen.get(id)
+    const first = seen.get(id.normalize('NFC'))
+    if (first !== undefined && first.id === id) fail(`two rows have the id "${id}": ${first.where} and ${raw.where}. ${unique}.`)
     if (first !== undefined) {
-      fail(`two rows have the id "${id}": ${first} and ${raw.where}. Ids name cases in reports, cassettes and comparisons between runs, so each must be unique: change one of them.`)
+      fail(`two rows have ids that are the same text once Unicode-normalised (NFC): "${first.id}" at ${first.where} and "${id}" at ${raw.where}, which show alike but are written with different code points. ${unique}, or write both the same way.`)
     }
-    seen.set(id, raw.where)
+    seen.set(id.normalize('NFC'), { id, where: raw.where })
     const { value, label } = splitLabel(raw)
     let parsed: ReturnType<RowSchema<Row>['safeParse']>
     try {

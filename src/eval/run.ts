@@ -7,6 +7,7 @@ import { AssayUsageError } from '../errors.js'
 import { raiseJudgeConcurrency } from '../judge/runtime.js'
 import { currentTest, emitRecord, type RecordOwner } from '../report/records.js'
 import { datasetFailure, summarizeDataset, validateThresholds } from './aggregate.js'
+import { redact } from '../secrets.js'
 import { runCase, type TrialInfo } from './case.js'
 import { loadDataset } from './dataset.js'
 import type { CaseOutcome, EvalThresholds } from './types.js'
@@ -44,7 +45,7 @@ export interface EvalOptions<Row, Output = unknown> {
   task: (input: Row, info: TrialInfo) => Output | Promise<Output>
   /** Checks the task's output; a trial passes when neither `task` nor `assert` throws. */
   assert?: (output: Output, input: Row, info: TrialInfo) => unknown
-  /** How many times each case runs, one trial after another. @default 1 */
+  /** How many times each case runs, one trial after another; at most 10,000. @default 1 */
   trials?: number
   /**
    * How many cases of this dataset run at once in the file. The runner's own limit
@@ -55,7 +56,9 @@ export interface EvalOptions<Row, Output = unknown> {
   thresholds?: EvalThresholds
   /**
    * Time allowed for all trials of one case, in ms, counted from when the case gets its
-   * concurrency slot. @default the runner's test timeout
+   * concurrency slot; at most 2^31 − 1 (Node's longest timer). Once it passes, no further
+   * trial starts, and the trials that did not finish fail and count in the dataset.
+   * @default the runner's test timeout (none when that is 0)
    */
   timeout?: number
 }
@@ -121,13 +124,29 @@ function checkOptions(name: string, o: EvalOptions<unknown>): void {
   if (!o || typeof o !== 'object') fail('options must be an object with data, schema and task.')
   if (typeof o.task !== 'function') fail(`task must be a function (input, { trial, id }) => output, but got ${typeof o.task}.`)
   if (o.assert !== undefined && typeof o.assert !== 'function') fail(`assert must be a function (output, input, { trial, id }), but got ${typeof o.assert}.`)
-  const whole = (key: 'trials' | 'concurrency' | 'timeout') => {
+  const whole = (key: 'trials' | 'concurrency' | 'timeout', max?: [number, string]) => {
     const v = o[key]
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) fail(`${key} must be a whole number of at least 1, but got ${String(v)}.`)
+    if (v !== undefined && max && v > max[0]) fail(`${key} must be at most ${max[0].toLocaleString('en-US')}, but got ${String(v)}: ${max[1]}.`)
   }
-  whole('trials')
+  whole('trials', [MAX_TRIALS, 'each trial runs the task and its assertions again, one after another; for more samples, add rows'])
   whole('concurrency')
-  whole('timeout')
+  whole('timeout', [MAX_TIMEOUT, "the longest timer Node can set (about 24.8 days); longer ones fire at once"])
+}
+
+/** The most trials a case may have. */
+const MAX_TRIALS = 10_000
+/** Node's longest timer: a longer one fires after 1 ms. */
+const MAX_TIMEOUT = 2 ** 31 - 1
+
+/**
+ * A case's timeout: its own, else the runner's test timeout, which 0 (or a value Node
+ * cannot time) turns off, as the runners do.
+ */
+function caseTimeout(own: number | undefined, runner: number | undefined): number | undefined {
+  if (own !== undefined) return own
+  if (runner === undefined) return 5000
+  return runner >= 1 && runner <= MAX_TIMEOUT ? runner : undefined
 }
 
 function slash(root: string, path: string): string {
@@ -157,20 +176,13 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
           c.id,
           (owner) =>
             slots.use(async () => {
-              const timeout = options.timeout ?? runner.testTimeout() ?? 5000
-              let timer: NodeJS.Timeout | undefined
-              const expired = new Promise<never>((_, reject) => {
-                timer = setTimeout(() => reject(new Error(`describeEval: case "${c.id}" of dataset "${name}" took more than its timeout of ${timeout} ms for ${trials} trial(s). Raise the timeout option of describeEval.`)), timeout)
-              })
-              try {
-                const result = await Promise.race([runCase(name, c, { task: options.task, assert: options.assert, trials }, { owner, deadline: Date.now() + timeout }), expired])
-                outcomes.set(c.id, result)
-                emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
-                const verdict = caseVerdict(result, thresholds)
-                if (verdict) throw new Error(verdict)
-              } finally {
-                clearTimeout(timer)
-              }
+              const timeout = caseTimeout(options.timeout, runner.testTimeout())
+              // A case that runs out of time still counts: its unfinished trials fail.
+              const result = await runCase(name, c, { task: options.task, assert: options.assert, trials }, { owner, timeout, deadline: timeout === undefined ? undefined : Date.now() + timeout })
+              outcomes.set(c.id, result)
+              emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
+              const verdict = caseVerdict(result, thresholds)
+              if (verdict) throw new Error(verdict)
             }),
           { concurrent: concurrency > 1, timeout: NO_RUNNER_TIMEOUT },
         )
@@ -195,11 +207,17 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
 export function caseVerdict(result: CaseOutcome, thresholds: EvalThresholds): string | undefined {
   const failed = result.trials.filter((t) => !t.pass)
   if (failed.length === 0) return undefined
+  // Redacted here: outputs and errors are the app's text, which may echo a key.
+  const unfinished = result.trials.find((t) => t.unfinished)
+  if (unfinished) {
+    const finished = result.trials.filter((t) => !t.unfinished)
+    return redact(`${unfinished.error ?? 'The case did not finish.'}\nTrials that finished before: ${finished.length} of ${result.trials.length} (${finished.filter((t) => t.pass).length} passed); the others count as failed.`)
+  }
   const gate = thresholds.passRate
   if (gate !== undefined && result.passRate >= gate) return undefined
   const rule = gate === undefined ? 'every trial must pass (no passRate threshold)' : `its pass rate ${result.passRate.toFixed(2)} is below passRate ${gate}`
   const first = failed[0]!
-  return `Case "${result.id}" of dataset "${result.dataset}" failed ${failed.length} of ${result.trials.length} trial(s): ${rule}.\nTrial ${first.trial}: ${first.error ?? 'failed'}\nOutput: ${first.output}`
+  return redact(`Case "${result.id}" of dataset "${result.dataset}" failed ${failed.length} of ${result.trials.length} trial(s): ${rule}.\nTrial ${first.trial}: ${first.error ?? 'failed'}\nOutput: ${first.output}`)
 }
 
 /** describeEval bound to a runner, with `.only` and `.skip`. */

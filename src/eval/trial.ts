@@ -17,6 +17,8 @@ export interface TrialScope {
   readonly owner?: RecordOwner | undefined
   /** When the case's own timeout ends (epoch ms): the judge fails at once on a longer wait. */
   readonly deadline?: number | undefined
+  /** The judged assertions started in the trial that have not settled yet, by matcher. */
+  readonly judging: Set<{ matcher: string }>
 }
 
 /** The test a trial runs in, and when its case times out. */
@@ -33,10 +35,40 @@ const storage = new AsyncLocalStorage<TrialScope>()
  * go to the context's `owner`, whose deadline the judge then keeps to.
  */
 export async function inTrial<T>(trial: number, fn: () => T | Promise<T>, context: TrialContext = {}): Promise<{ value: T; scope: TrialScope }> {
-  if (!Number.isInteger(trial) || trial < 0) throw new RangeError(`A trial is a whole number from 0, but got ${trial}.`)
-  const scope: TrialScope = { trial, records: [], owner: context.owner, deadline: context.deadline }
-  const value = await storage.run(scope, fn)
+  const scope = openTrial(trial, context)
+  const value = await runInTrial(scope, fn)
   return { value, scope }
+}
+
+/** A new trial's scope, for {@link runInTrial}: its records can be read while it still runs. */
+export function openTrial(trial: number, context: TrialContext = {}): TrialScope {
+  if (!Number.isInteger(trial) || trial < 0) throw new RangeError(`A trial is a whole number from 0, but got ${trial}.`)
+  return { trial, records: [], owner: context.owner, deadline: context.deadline, judging: new Set() }
+}
+
+/** Runs `fn` inside the trial of `scope` (see {@link inTrial}). */
+export function runInTrial<T>(scope: TrialScope, fn: () => T): T {
+  return storage.run(scope, fn)
+}
+
+/**
+ * Runs a judged assertion, known to the trial it starts in until it settles: a trial that
+ * ends with one still running did not await it, and has no verdict to pass on. Outside a
+ * trial, `run` is called as it is.
+ */
+export function judgedInTrial<T>(matcher: string, run: () => Promise<T>): Promise<T> {
+  const scope = storage.getStore()
+  if (!scope) return run()
+  const entry = { matcher }
+  scope.judging.add(entry)
+  // Removed before the promise the caller awaits settles, so an awaited one is never seen as running.
+  return (async () => {
+    try {
+      return await run()
+    } finally {
+      scope.judging.delete(entry)
+    }
+  })()
 }
 
 /** The trial running now, or undefined outside any trial (a plain test). */

@@ -84,6 +84,11 @@ const evalTrial = z.object({
   latencyMs: z.number(),
   /** Why the trial failed: the first assertion error, or the task's. */
   error: z.string().optional(),
+  /**
+   * Set when the trial did not run to its end: the case's timeout stopped it, or came
+   * before it started. Such a trial fails with the timeout as its error.
+   */
+  unfinished: z.literal(true).optional(),
 })
 
 /** A test that is one case of a dataset eval (`describeEval`). */

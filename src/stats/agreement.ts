@@ -17,8 +17,9 @@ const clamp = (x: number) => Math.max(-1, Math.min(1, x))
  * (1969), the one R's `psych::cohen.kappa` reports. The bounds are clamped to [−1, 1].
  *
  * @param pairs - One `[human, judge]` pair per case.
- * @returns `null` when kappa is undefined: fewer than 3 pairs, or both raters giving one
- *   and the same answer to every case (chance agreement is then 1).
+ * @returns `null` when kappa is undefined: fewer than 3 pairs, or either rater giving every
+ *   case the same answer (with one constant side, p_o equals p_e, so kappa would read 0 with
+ *   a zero-width interval, a figure the labels cannot support).
  *
  * @example
  * ```ts
@@ -46,7 +47,7 @@ export function cohenKappa(pairs: readonly (readonly [boolean, boolean])[], conf
   const col = [at(0, 0) + at(1, 0), at(0, 1) + at(1, 1)]
   const po = at(0, 0) + at(1, 1)
   const pe = row[0]! * col[0]! + row[1]! * col[1]!
-  if (pe >= 1) return null
+  if (row.some((r) => r === 0) || col.some((c) => c === 0)) return null
   const kappa = (po - pe) / (1 - pe)
   // Fleiss, Cohen & Everitt (1969), eq. 13: the variance of kappa when it is not zero.
   let diagonal = 0

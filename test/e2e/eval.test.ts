@@ -186,6 +186,51 @@ describe.each(runners)('$name: describeEval', (runner) => {
     expect(r.datasets!.map((d) => [d.name, d.cases])).toEqual([['chosen', 2]])
   })
 
+  // The fixture server answers each request after 1 s: the fast case's 2 judged trials take
+  // about 2 s, well inside its 6 s; the slow case's task alone takes 7 s.
+  test('failure messages redact known keys; a timed-out case counts in its dataset and runs no late assertion; an unawaited judged assertion fails its trial', async () => {
+    const head = esm ? "import { describeEval } from 'assay/vitest'\n" : "const { describeEval } = require('assay/jest')\n"
+    project.writeTest(
+      'eval-hostile.test.js',
+      `${head}const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const schema = z.object({ id: z.string(), text: z.string() })
+describeEval('secrets', { data: [{ id: 'k', text: process.env.OPENAI_API_KEY }], schema, task: (row) => 'reply with ' + row.text,
+  assert: (output) => { throw new Error('upstream said ' + output) }, thresholds: { passRate: 0.9 } })
+describeEval('timeouts', { data: [{ id: 'fast', text: 'Story y' }, { id: 'slow', text: 'Story z' }], schema, trials: 2, timeout: 6000,
+  task: async (row) => { if (row.id === 'slow') await sleep(7000); return row.text },
+  assert: async (output) => { await expect(output).toScoreAtLeast(7) }, thresholds: { passRate: 0.1, p95LatencyMs: 5000 } })
+describeEval('unawaited', { data: [{ id: 'u', text: 'Story x' }], schema, concurrency: 1, task: (row) => row.text,
+  assert: (output) => { expect(output).toScoreAtLeast(7) } })
+test('keeps the file open past the slow task', async () => { await sleep(8000) })
+`,
+    )
+    const run = await runner.run(project, undefined, 'eval-hostile.test.js', env({ ASSAY_CACHE: 'off', CI: '' }))
+    expect(run.code, run.output).toBe(1)
+    expect(run.output).not.toContain('sk-e2e-judge')
+    expect(run.output).toContain('Output: reply with [REDACTED]')
+    expect(run.output).toMatch(/Dataset "secrets" failed 1 of 1 gates/)
+    expect(run.output).toContain('took more than its timeout of 6000 ms for 2 trial(s)')
+    expect(run.output).not.toMatch(/LateAssertionError|started after its test ended/)
+    expect(run.output).toMatch(/toScoreAtLeast was not awaited/)
+    const r = results()
+    const byName = Object.fromEntries((r.datasets ?? []).map((d) => [d.name, d]))
+    expect(byName.timeouts).toMatchObject({ cases: 2, trials: 4, passedTrials: 2, status: 'failed' })
+    expect(byName.timeouts!.gates.map((g) => [g.name, g.pass])).toEqual([
+      ['passRate', true],
+      ['p95LatencyMs', false],
+    ])
+    const slow = cases(r).find((c) => c.id === 'slow')!
+    expect(slow.trials.map((t) => [t.pass, t.unfinished])).toEqual([
+      [false, true],
+      [false, true],
+    ])
+    expect(slow.trials.every((t) => t.latencyMs >= 6000)).toBe(true)
+    expect(byName.secrets!.status).toBe('failed')
+    const unawaited = cases(r).find((c) => c.id === 'u')!
+    expect(unawaited.trials[0]).toMatchObject({ pass: false, error: expect.stringContaining('toScoreAtLeast was not awaited in trial 0') })
+    expect(byName.unawaited!.passedTrials).toBe(0)
+  })
+
   test('a bad row fails the run naming its file and line', async () => {
     const run = await runner.run(project, undefined, 'eval-bad.test.js', env({ ASSAY_CACHE: 'lockdown', CI: 'true', PASS_RATE: '0.5' }))
     expect(run.code, run.output).toBe(1)

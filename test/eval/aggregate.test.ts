@@ -3,6 +3,7 @@ import { AssayUsageError } from '../../src/errors.js'
 import { datasetFailure, summarizeDataset, validateThresholds } from '../../src/eval/aggregate.js'
 import type { CaseOutcome, HumanLabel } from '../../src/eval/types.js'
 import { resultsSchema } from '../../src/report/schema.js'
+import { registerSecret, resetSecrets } from '../../src/secrets.js'
 
 interface TrialSpec {
   pass: boolean
@@ -12,6 +13,7 @@ interface TrialSpec {
   latencyMs?: number
   output?: string
   error?: string
+  unfinished?: true
 }
 
 function outcome(id: string, trials: (boolean | TrialSpec)[], expected?: HumanLabel): CaseOutcome {
@@ -30,6 +32,7 @@ function outcome(id: string, trials: (boolean | TrialSpec)[], expected?: HumanLa
       cost: t.cost ?? 0,
       latencyMs: t.latencyMs ?? 100,
       ...(t.error ? { error: t.error } : {}),
+      ...(t.unfinished ? { unfinished: t.unfinished } : {}),
     })),
     passRate: specs.length ? passed / specs.length : 0,
     flaky: passed > 0 && passed < specs.length,
@@ -241,6 +244,14 @@ describe('agreement with human labels', () => {
     ])
   })
 
+  test('every human label the same: kappa is null, and the gate fails saying why', () => {
+    const cases = [outcome('a', [true], { pass: true }), outcome('b', [true], { pass: true }), outcome('c', [false], { pass: true }), outcome('d', [true], { pass: true })]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { agreement: 0.2 } })
+    expect(summary.agreement!.kappa).toBeNull()
+    expect(summary.gates[0]).toMatchObject({ name: 'agreement', pass: false, actual: null })
+    expect(summary.gates[0]!.message).toMatch(/^Cohen's kappa between human pass labels and the judge's majority is undefined \(fewer than 3 labelled cases that ran, or one side gives every case the same answer\)/)
+  })
+
   test('the agreement gate without labels fails and says how to add them', () => {
     const summary = summarizeDataset({ ...base, cases: dataset(4, 1, 4), thresholds: { agreement: 0.5 } })
     expect(summary.gates[0]).toMatchObject({ pass: false, actual: null })
@@ -296,5 +307,50 @@ describe('thresholds', () => {
   test('bounds are allowed, and nothing given is no gate', () => {
     expect(validateThresholds({ passRate: 0, agreement: -1, maxCost: 0, p95LatencyMs: 0 })).toEqual({ passRate: 0, agreement: -1, maxCost: 0, p95LatencyMs: 0 })
     expect(validateThresholds(undefined)).toEqual({})
+  })
+})
+
+describe('trials stopped by the case timeout', () => {
+  const stopped = (latencyMs = 1000): TrialSpec => ({ pass: false, latencyMs, output: '', error: 'describeEval: case "x" of dataset "summariser" took more than its timeout of 1000 ms for 1 trial(s).', unfinished: true })
+
+  test('count as failed trials, with their latency, in the pass rate and the p95', () => {
+    const cases = [...dataset(37, 1, 37), outcome('r7', [stopped()]), outcome('r8', [stopped()]), outcome('r9', [stopped()])]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { passRate: 0.9, p95LatencyMs: 500 } })
+    checkSchema(summary)
+    expect(summary).toMatchObject({ cases: 40, trials: 40, passedTrials: 37, p95LatencyMs: 1000, status: 'failed' })
+    expect(summary.gates.map((g) => [g.name, g.pass])).toEqual([
+      ['passRate', false],
+      ['p95LatencyMs', false],
+    ])
+    expect(summary.gates[0]!.message).toMatch(/^pass rate 92\.5% \(37\/40 trials, 3 of them stopped by the case timeout\)/)
+  })
+
+  test('when no trial finished, every gate fails saying so, and so does a dataset without gates', () => {
+    const cases = [outcome('a', [stopped(), stopped()]), outcome('b', [stopped(), stopped()])]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { passRate: 0.5, maxCost: 1 } })
+    checkSchema(summary)
+    expect(summary.status).toBe('failed')
+    expect(summary.gates.map((g) => [g.name, g.pass, g.actual])).toEqual([
+      ['passRate', false, null],
+      ['maxCost', false, null],
+    ])
+    expect(summary.gates[1]!.message).toBe('no trial finished: all 4 trial(s) of 2 case(s) were stopped by the case timeout, so the maxCost gate cannot be checked: raise the timeout option of describeEval, or find why the task does not finish')
+    const bare = summarizeDataset({ ...base, cases, thresholds: {} })
+    expect(bare).toMatchObject({ gates: [], status: 'failed' })
+    expect(datasetFailure(bare)).toMatch(/^Dataset "summariser" \(fixtures\/datasets\/news\.jsonl\) failed: no trial finished: all 4 trial\(s\) of 2 case\(s\) were stopped by the case timeout\.\n/)
+  })
+})
+
+describe('secrets in failure messages', () => {
+  test('a key in an output, an error or an id is redacted from the dataset failure', () => {
+    registerSecret('sk-unit-leak-0123456789')
+    try {
+      const cases = [outcome('sk-unit-leak-0123456789', [{ pass: false, output: 'reply with sk-unit-leak-0123456789 SCORE=3', error: 'upstream said sk-unit-leak-0123456789' }])]
+      const message = datasetFailure(summarizeDataset({ ...base, cases, thresholds: { passRate: 0.9 } }))!
+      expect(message).not.toContain('sk-unit-leak')
+      expect(message).toContain('  - [REDACTED]: passed 0/1 trials\n    output: "reply with [REDACTED] SCORE=3"\n    error: upstream said [REDACTED]')
+    } finally {
+      resetSecrets()
+    }
   })
 })

@@ -81,6 +81,45 @@ describe('runCase', () => {
     expect(result.trials[1]).not.toHaveProperty('score')
   })
 
+  test('an output that cannot be turned into text fails its trial with a clear error; the case stays', async () => {
+    const unprintable = Object.create(null, { toJSON: { value: () => { throw new Error('nope') } } }) as unknown
+    const result = await runCase('odd', { id: 'x', row: {}, where: 'data[0]' }, { task: (_row, { trial }) => (trial === 0 ? unprintable : 'fine'), trials: 2 })
+    expect(result.trials.map((t) => [t.pass, t.output])).toEqual([
+      [false, ''],
+      [true, 'fine'],
+    ])
+    expect(result.trials[0]!.error).toBe("The task's output cannot be turned into text for the report: JSON.stringify threw (nope), and so did String (Cannot convert object to primitive value). Return a string, or plain JSON data.")
+    expect(result).toMatchObject({ passRate: 0.5, flaky: true })
+  })
+
+  test('a thrown value that cannot be turned into text still fails its trial with an error', async () => {
+    const result = await runCase('odd', { id: 'x', row: {}, where: 'data[0]' }, {
+      task: () => {
+        throw Object.create(null) as unknown
+      },
+      trials: 1,
+    })
+    expect(result.trials[0]).toMatchObject({ pass: false, error: 'Trial 0 threw a value that cannot be shown as text.' })
+  })
+
+  test('a judged assertion not awaited fails its trial: no verdict, no pass', async () => {
+    use('off')
+    scripted(9)
+    let dangling: Promise<unknown> | undefined
+    const result = await runCase('news', judged, {
+      task: () => 'A summary.',
+      assert: (output) => {
+        dangling = expect(output).toScoreAtLeast(7).catch(() => undefined)
+      },
+      trials: 1,
+    })
+    await dangling
+    expect(result.trials[0]).toMatchObject({ pass: false, error: 'toScoreAtLeast was not awaited in trial 0: the trial ended before its verdict arrived, so it cannot pass. Write `await expect(output).toScoreAtLeast(…)` in assert; a judged assertion is a promise.' })
+    // Awaited, the same assertion passes.
+    const awaited = await runCase('news', judged, { task: () => 'A summary.', assert: (output) => expect(output).toScoreAtLeast(7), trials: 1 })
+    expect(awaited.trials[0]).toMatchObject({ pass: true, score: 9 })
+  })
+
   test('replayed trials cost nothing and send no request', async () => {
     const testPath = join(dir, 'replay.test.ts')
     setTestContextProvider(() => ({ testPath, testName: 'news > a1' }))

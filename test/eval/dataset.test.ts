@@ -110,7 +110,23 @@ describe('ids', () => {
     const { root: dir, data } = project('ids.jsonl', '{"id":"a","article":"x"}\n{"id":{"n":1},"article":"y"}\n')
     const error = usageError(() => loadDataset(data, z.object({ article: z.string() }), { root: dir }))
     expect(error.message).toBe('describeEval: ids.jsonl:2: the id field must be a string or a number, but got an object. Give every row a unique string or number id, or leave id out to use the line (JSONL, CSV) or index (JSON, arrays).')
-    expect(usageError(() => loadDataset([{ id: '' }], z.object({}), { root })).message).toMatch(/data\[0\]: the id field must be a non-empty string or a number, but got string ""/)
+    expect(usageError(() => loadDataset([{ id: '' }], z.object({}), { root })).message).toMatch(/data\[0\]: the id field must be a non-empty string \(not only whitespace\) or a number, but got string ""/)
+  })
+
+  test('an id of only whitespace is a usage error naming the row', () => {
+    expect(usageError(() => loadDataset([{ id: 'a' }, { id: ' \t' }], z.object({}), { root })).message).toMatch(/^describeEval: data\[1\]: the id field must be a non-empty string \(not only whitespace\) or a number, but got string " \\t"/)
+    const { root: dir, data } = project('blank-id.csv', 'id,text\n" ",x\n')
+    expect(usageError(() => loadDataset(data, z.object({ text: z.string() }), { root: dir })).message).toMatch(/^describeEval: blank-id\.csv:2: the id field must be a non-empty string \(not only whitespace\)/)
+  })
+
+  test('ids equal after Unicode NFC normalisation are duplicates, naming both', () => {
+    const composed = 'caf\u00e9'
+    const decomposed = 'cafe\u0301'
+    const { root: dir, data } = project('nfc.jsonl', `${JSON.stringify({ id: composed, text: 'x' })}\n${JSON.stringify({ id: decomposed, text: 'y' })}\n`)
+    const error = usageError(() => loadDataset(data, z.object({ id: z.string(), text: z.string() }), { root: dir }))
+    expect(error.message).toBe(
+      `describeEval: two rows have ids that are the same text once Unicode-normalised (NFC): "${composed}" at nfc.jsonl:1 and "${decomposed}" at nfc.jsonl:2, which show alike but are written with different code points. Ids name cases in reports, cassettes and comparisons between runs, so each must be unique: change one of them, or write both the same way.`,
+    )
   })
 
   test('duplicate ids are a usage error naming both places', () => {
@@ -151,6 +167,17 @@ describe('human labels', () => {
   ])('a malformed label is a usage error naming the row: %s', (line, message) => {
     const { root: dir, data } = project('rows.jsonl', `${line}\n`)
     expect(usageError(() => loadDataset(data, z.object({ id: z.string() }), { root: dir })).message).toMatch(message)
+  })
+
+  test('a CSV column named __proto__ is a usage error naming the file and the column; constructor and prototype are kept as fields', () => {
+    const { root: dir, data } = project('proto.csv', 'id,__proto__,text\na,polluted,x\n')
+    expect(usageError(() => loadDataset(data, z.object({ text: z.string() }), { root: dir })).message).toBe(
+      'describeEval: proto.csv:1: the header names a column "__proto__", a name JavaScript objects reserve for their prototype, so its cells cannot be kept as a field of the row. Rename the column.',
+    )
+    const kept = project('ctor.csv', 'id,constructor,prototype\na,c1,p1\n')
+    const [row] = loadDataset(kept.data, z.object({ constructor: z.string(), prototype: z.string() }), { root: kept.root })
+    expect(row!.row).toEqual({ constructor: 'c1', prototype: 'p1' })
+    expect(Object.getPrototypeOf(row!.row)).toBe(Object.prototype)
   })
 
   test('a malformed CSV label names the row and the column', () => {

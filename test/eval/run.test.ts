@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { z } from 'zod'
 import { caseVerdict, defineEval, describeEvalFor, Slots, type EvalOptions, type EvalRunner } from '../../src/eval/run.js'
 import type { CaseOutcome } from '../../src/eval/types.js'
-import { setRecordSink, type AssayRecord, type RecordOwner } from '../../src/report/records.js'
+import { setRecordSink, type AssayRecord, type EvalCaseRecord, type RecordOwner } from '../../src/report/records.js'
+import { registerSecret, resetSecrets } from '../../src/secrets.js'
 import { usageError } from '../helpers.js'
 
 interface Declared {
@@ -139,10 +140,95 @@ describe('describeEval', () => {
     await expect(afterAll(passing.declared)).resolves.toBeUndefined()
   })
 
+  test('a case that times out counts in its dataset: its unfinished trials fail, with a latency of at least the timeout', async () => {
+    // The other cases finish at once; r2's task never does.
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+    const task = (row: { id: string; text: string }) => (row.id === 'r2' ? new Promise<string>(() => undefined) : row.text)
+    defineEval(runner, 'p95', options({ data: rows(4), trials: 3, timeout: 500, task, thresholds: { passRate: 0.3, p95LatencyMs: 40 } }), 'run')
+    const settled = await runAll(declared)
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
+    expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/took more than its timeout of 500 ms for 3 trial\(s\)[^]*Trials that finished before: 0 of 3 \(0 passed\)/)
+    const hung = records.map((r) => r.record).find((r): r is EvalCaseRecord => r.kind === 'eval-case' && r.case.id === 'r2')!
+    expect(hung.case.trials.map((t) => [t.trial, t.pass, t.unfinished])).toEqual([
+      [0, false, true],
+      [1, false, true],
+      [2, false, true],
+    ])
+    expect(hung.case.trials.every((t) => t.latencyMs >= 500 && /took more than its timeout of 500 ms/.test(t.error!))).toBe(true)
+    await expect(afterAll(declared)).rejects.toThrow(/^Dataset "p95" failed 1 of 2 gates:\n {2}- p95LatencyMs: p95 trial latency \d+ ms exceeds the budget 40 ms/)
+  })
+
+  test('a dataset whose cases all timed out fails its gates: no trial finished', async () => {
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+    defineEval(runner, 'all-timeout', options({ data: rows(2), timeout: 20, task: () => new Promise<string>(() => undefined), thresholds: { maxCost: 1 } }), 'run')
+    await runAll(declared)
+    expect(records.filter((r) => r.record.kind === 'eval-case')).toHaveLength(2)
+    await expect(afterAll(declared)).rejects.toThrow(/^Dataset "all-timeout" failed 1 of 1 gates:\n {2}- maxCost: no trial finished: all 2 trial\(s\) of 2 case\(s\) were stopped by the case timeout/)
+  })
+
+  test('after its timeout a case starts no trial and runs no assertion', async () => {
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+    let tasks = 0
+    let asserts = 0
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    // Trial 0 ends at once; trial 1's task is held until the case has timed out.
+    const task = async (row: { text: string }) => {
+      if (tasks++ === 1) await held
+      return row.text
+    }
+    defineEval(runner, 'stop', options({ data: rows(1), trials: 5, timeout: 100, task, assert: () => void asserts++ }), 'run')
+    await expect(declared.tests[0]!.body(undefined)).rejects.toThrow('took more than its timeout of 100 ms for 5 trial(s)')
+    release()
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+    expect([tasks, asserts]).toEqual([2, 1])
+  })
+
+  test('the trial loop yields to the event loop, so the timeout fires although the task never waits on a timer', async () => {
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+    let tasks = 0
+    // Each trial holds the thread for 0.1 ms and awaits only a resolved promise: 2,000 trials
+    // take at least 200 ms, ten times the timeout.
+    const task = async (row: { text: string }) => {
+      tasks++
+      const until = performance.now() + 0.1
+      while (performance.now() < until);
+      await null
+      return row.text
+    }
+    defineEval(runner, 'busy', options({ data: rows(1), trials: 2000, timeout: 20, task }), 'run')
+    await expect(declared.tests[0]!.body(undefined)).rejects.toThrow('took more than its timeout of 20 ms for 2000 trial(s)')
+    expect(tasks).toBeLessThan(2000)
+  })
+
+  test("a runner test timeout of 0, or one Node cannot time, means no case timeout, as in the runners", async () => {
+    for (const testTimeout of [0, 3e9]) {
+      const { runner, declared } = fakeRunner({ maxConcurrency: 5, testTimeout })
+      defineEval(runner, 'untimed', options({ data: rows(1), task: async (row) => (await new Promise((r) => setTimeout(r, 30)), row.text) }), 'run')
+      await expect(declared.tests[0]!.body(undefined)).resolves.toBeUndefined()
+    }
+  })
+
+  test('a case verdict redacts known secrets from the output and the error', async () => {
+    registerSecret('sk-unit-leak-0123456789')
+    try {
+      const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+      defineEval(runner, 'leaky', options({ data: rows(1), task: () => 'reply with sk-unit-leak-0123456789', assert: (output) => expect(output).toBe('x') }), 'run')
+      const error = await declared.tests[0]!.body(undefined).then(() => undefined, (e: Error) => e)
+      expect(error!.message).toContain('Output: reply with [REDACTED]')
+      expect(error!.message).not.toContain('sk-unit-leak')
+    } finally {
+      resetSecrets()
+    }
+  })
+
   test('a bad option is a usage error saying what was expected', () => {
     const { runner } = fakeRunner()
     expect(usageError(() => defineEval(runner, 'news', options({ trials: 0 }), 'run'))).toBe('describeEval: dataset "news": trials must be a whole number of at least 1, but got 0.')
     expect(usageError(() => defineEval(runner, 'news', options({ concurrency: 1.5 }), 'run'))).toBe('describeEval: dataset "news": concurrency must be a whole number of at least 1, but got 1.5.')
+    expect(usageError(() => defineEval(runner, 'news', options({ trials: 1e9 }), 'run'))).toBe('describeEval: dataset "news": trials must be at most 10,000, but got 1000000000: each trial runs the task and its assertions again, one after another; for more samples, add rows.')
+    expect(usageError(() => defineEval(runner, 'news', options({ timeout: 3e9 }), 'run'))).toBe('describeEval: dataset "news": timeout must be at most 2,147,483,647, but got 3000000000: the longest timer Node can set (about 24.8 days); longer ones fire at once.')
+    expect(() => defineEval(runner, 'news', options({ trials: 10_000, timeout: 2 ** 31 - 1 }), 'run')).not.toThrow()
     expect(usageError(() => defineEval(runner, 'news', options({ thresholds: { passRate: 2 } }), 'run'))).toMatch(/^describeEval: thresholds.passRate must be a number from 0 to 1/)
     expect(usageError(() => defineEval(runner, 'news', { ...options(), task: undefined as never }, 'run'))).toBe('describeEval: dataset "news": task must be a function (input, { trial, id }) => output, but got undefined.')
   })

@@ -50,6 +50,14 @@ describe('cohenKappa', () => {
     expect(cohenKappa(table(0, 0, 0, 9), 0.95)).toBeNull()
   })
 
+  test('undefined when either side gives every case the same answer, not a kappa of 0 with a zero-width interval', () => {
+    // The human says pass to all 10 cases, the judge to 6: p_o = p_e = 0.6, so kappa would
+    // read 0 ± 0 although the human's labels carry no information about agreement.
+    expect(cohenKappa(table(0, 0, 4, 6), 0.95)).toBeNull()
+    // The judge says fail to every case, the human is split.
+    expect(cohenKappa(table(5, 0, 5, 0), 0.95)).toBeNull()
+  })
+
   test('pairs that are not two booleans are usage errors', () => {
     expect(() => cohenKappa([[true, 1 as unknown as boolean]], 0.95)).toThrow(AssayUsageError)
     expect(() => cohenKappa([[true, 1 as unknown as boolean]], 0.95)).toThrow(/pairs\[0\] must be \[boolean, boolean\]/)
