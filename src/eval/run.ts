@@ -9,6 +9,7 @@ import { currentTest, emitRecord, type RecordOwner } from '../report/records.js'
 import { datasetFailure, summarizeDataset, validateThresholds } from './aggregate.js'
 import { runCase, type TrialInfo } from './case.js'
 import { loadDataset } from './dataset.js'
+import { flushProgress, noteProgress } from './progress-notice.js'
 import type { CaseOutcome, EvalThresholds } from './types.js'
 
 export type { TrialInfo } from './case.js'
@@ -148,6 +149,10 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
   raiseJudgeConcurrency(concurrency)
   const slots = new Slots(concurrency)
   const outcomes = new Map<string, CaseOutcome>()
+  // The reporters' progress line counts this dataset's cases from here (a skipped one has none to run).
+  const key = `${runner.testPath() ?? ''}\u0000${name}`
+  if (mode !== 'skip') noteProgress({ type: 'declared', key, cases: cases.length, trials })
+  let finished = 0
 
   runner.describe(
     name,
@@ -162,20 +167,26 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
               const expired = new Promise<never>((_, reject) => {
                 timer = setTimeout(() => reject(new Error(`describeEval: case "${c.id}" of dataset "${name}" took more than its timeout of ${timeout} ms for ${trials} trial(s). Raise the timeout option of describeEval.`)), timeout)
               })
+              let progress = { trials: 0, cost: 0 }
               try {
                 const result = await Promise.race([runCase(name, c, { task: options.task, assert: options.assert, trials }, { owner, deadline: Date.now() + timeout }), expired])
                 outcomes.set(c.id, result)
+                progress = { trials: result.trials.length, cost: result.trials.reduce((sum, t) => sum + t.cost, 0) }
                 emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
                 const verdict = caseVerdict(result, thresholds)
                 if (verdict) throw new Error(verdict)
               } finally {
                 clearTimeout(timer)
+                finished++
+                noteProgress({ type: 'case', key, ...progress })
               }
             }),
           { concurrent: concurrency > 1, timeout: NO_RUNNER_TIMEOUT },
         )
       }
-      runner.afterAll(() => {
+      runner.afterAll(async () => {
+        noteProgress({ type: 'settled', key, ran: finished })
+        await flushProgress()
         if (outcomes.size === 0) return
         const file = runner.testPath()
         const summary = summarizeDataset({ name, file: file ? slash(root, file) : '', ...(source ? { source: slash(root, source) } : {}), cases: [...outcomes.values()], thresholds })
