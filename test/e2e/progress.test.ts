@@ -2,6 +2,7 @@
 // cases at 2 at a time against a fixture server answering in 500 ms, each an app call with a
 // price. On CI, a plain line at
 // each tenth crossed after 3 s, the last at 12/12; with ASSAY_PROGRESS=0, none.
+import { execFileSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -73,5 +74,63 @@ describe.each(runners)('$name: progress of a dataset eval', (runner) => {
     expect(run.code, run.output).toBe(0)
     expect(run.output).toMatch(/12 passed/)
     expect(progressLines(run.output)).toEqual([])
+  })
+})
+
+// `script` (util-linux) runs the runner on a pseudo-terminal and copies what it drew.
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
+const terminal = runners.filter((r) => ['Vitest 4 (ESM, Node 20)', 'Jest 30 (CommonJS, globals)'].includes(r.name))
+
+describe.runIf(hasScript).each(terminal)('$name: progress on a terminal', (runner) => {
+  let project: FixtureProject
+  let server: FixtureServer
+  const vitest = runner.project.startsWith('vitest')
+  const onTerminal = (args: string) =>
+    project.run('script', ['-qec', `${process.execPath} ${vitest ? 'node_modules/vitest/vitest.mjs run' : 'node_modules/jest/bin/jest.js'} progress.test.js ${args}`, '/dev/null'], {
+      OPENAI_BASE_URL: server.url,
+      OPENAI_API_KEY: 'sk-e2e-judge',
+      ASSAY_CACHE: 'off',
+      CI: '',
+      TERM: 'xterm',
+    })
+  // Control sequences out, carriage returns kept: what is left is what each line shows.
+  const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+
+  beforeAll(async () => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    project.writeTest('progress.test.js', body(vitest))
+    server = await startFixtureServer({ latencyMs: 500 })
+  })
+  afterAll(async () => {
+    await server?.close()
+    project?.remove()
+  })
+
+  test("with the runner's default reporter drawing its status, whole lines of their own, never drawn over", async () => {
+    const run = await onTerminal(vitest ? '--reporter=default --reporter=assay/reporter' : '')
+    expect(run.code, run.output).toBe(0)
+    const shown = plain(run.stdout).split('\n').filter((l) => l.includes('assay: '))
+    expect(shown.length, run.stdout).toBeGreaterThanOrEqual(1)
+    // Jest clears its status (cursor to the line's start) before writing others' output there.
+    for (const l of shown) expect(l.replace(/^\r+/, '').replace(/\r$/, '')).toMatch(LINE)
+    expect(shown.at(-1)).toMatch(/^\r*assay: 12\/12 cases/)
+  })
+
+  test.runIf(vitest)('with no reporter printing but assay, one line redrawn in place, cleared at the end', async () => {
+    const run = await onTerminal('--reporter=assay/reporter')
+    expect(run.code, run.output).toBe(0)
+    const draws = run.stdout.split('\r\x1b[2K').slice(1)
+    expect(draws.length, run.stdout).toBeGreaterThanOrEqual(2)
+    // Every draw but the last (the clearing) is a progress line with no line break.
+    for (const d of draws.slice(0, -1)) expect(d).toMatch(LINE)
+    expect(draws.slice(0, -1).at(-1)).toMatch(/^assay: 12\/12 cases/)
+    expect(draws.at(-1)!.trim().replace(/\x1b\[\?25h/, '')).toBe('')
   })
 })
