@@ -7,8 +7,11 @@
 export type ProgressNotice =
   /** A dataset was declared with `cases` cases of `trials` trials each. */
   | { type: 'declared'; key: string; cases: number; trials: number }
-  /** One of its cases finished (or timed out: `trials` 0), after `trials` trials costing `cost` dollars live. */
-  | { type: 'case'; key: string; trials: number; cost: number }
+  /**
+   * One of its cases finished (or timed out: `trials` 0), after `trials` trials costing `cost`
+   * dollars live; `retry` when the runner ran it again (its trials and spend count, not the case).
+   */
+  | { type: 'case'; key: string; trials: number; cost: number; retry?: boolean }
   /** Its cases are done: `ran` of them ran (filters such as `-t` skip the others). */
   | { type: 'settled'; key: string; ran: number }
 
@@ -131,7 +134,7 @@ export class ProgressTracker {
       const d = this.#datasets.get(n.key)
       if (!d) return
       if (n.type === 'case') {
-        d.done++
+        if (!n.retry) d.done++
         d.trialsDone += n.trials
         this.#cost += n.cost
       } else {

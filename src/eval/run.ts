@@ -152,7 +152,8 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
   // The reporters' progress line counts this dataset's cases from here (a skipped one has none to run).
   const key = `${runner.testPath() ?? ''}\u0000${name}`
   if (mode !== 'skip') noteProgress({ type: 'declared', key, cases: cases.length, trials })
-  let finished = 0
+  // A case the runner retries finishes more than once; it is one case done.
+  const finished = new Set<string>()
 
   runner.describe(
     name,
@@ -177,15 +178,15 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
                 if (verdict) throw new Error(verdict)
               } finally {
                 clearTimeout(timer)
-                finished++
-                noteProgress({ type: 'case', key, ...progress })
+                noteProgress({ type: 'case', key, ...progress, ...(finished.has(c.id) ? { retry: true } : {}) })
+                finished.add(c.id)
               }
             }),
           { concurrent: concurrency > 1, timeout: NO_RUNNER_TIMEOUT },
         )
       }
       runner.afterAll(async () => {
-        noteProgress({ type: 'settled', key, ran: finished })
+        noteProgress({ type: 'settled', key, ran: finished.size })
         await flushProgress()
         if (outcomes.size === 0) return
         const file = runner.testPath()

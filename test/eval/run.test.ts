@@ -151,14 +151,16 @@ describe('describeEval', () => {
       const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
       defineEval(runner, 'news', options({ data: rows(4), trials: 2 }), 'run')
       defineEval(fakeRunner().runner, 'skipped', options(), 'skip')
-      // Two of the four cases run, as under -t.
+      // Two of the four cases run, as under -t, the second twice, as a runner's retry does.
       await Promise.all(declared.tests.slice(0, 2).map((t) => t.body({ task: t.name })))
+      await declared.tests[1]!.body({ task: 'r1' })
       await afterAll(declared)
       const key = `${process.cwd()}/evals/news.test.ts\u0000news`
       expect(seen).toEqual([
         { type: 'declared', key, cases: 4, trials: 2 },
         { type: 'case', key, trials: 2, cost: 0 },
         { type: 'case', key, trials: 2, cost: 0 },
+        { type: 'case', key, trials: 2, cost: 0, retry: true },
         { type: 'settled', key, ran: 2 },
       ])
     } finally {
