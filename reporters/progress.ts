@@ -30,9 +30,10 @@ export function startProgress(mode: ProgressMode, log: (line: string) => void, l
 // Reporters that write files, not to the terminal while tests run.
 const SILENT_VITEST = new Set(['JsonReporter', 'JUnitReporter', 'HTMLReporter', 'BlobReporter', 'GithubActionsReporter', 'HangingProcessReporter'])
 
-/** Whether any of Vitest's reporters but `self` writes to the terminal while tests run. */
+/** Whether any of Vitest's reporters but `self` writes to the terminal while tests run (unknown: assume so). */
 export function vitestReportersPrint(reporters: readonly unknown[] | undefined, self: unknown): boolean {
-  return (reporters ?? []).some((r) => r !== self && !SILENT_VITEST.has((r as object)?.constructor?.name ?? ''))
+  if (!reporters) return true
+  return reporters.some((r) => r !== self && !SILENT_VITEST.has((r as object)?.constructor?.name ?? ''))
 }
 
 /** Whether Jest's configured reporters (its `reporters`, `undefined` for Jest's default) print while tests run. */

@@ -49,6 +49,7 @@ describe('progressMode', () => {
     const self = {}
     expect(vitestReportersPrint([new JsonReporter(), self], self)).toBe(false)
     expect(vitestReportersPrint([new DefaultReporter(), self], self)).toBe(true)
+    expect(vitestReportersPrint(undefined, self)).toBe(true)
     expect(jestReportersPrint(undefined)).toBe(true)
     expect(jestReportersPrint([['assay/reporter/jest', {}]])).toBe(false)
     expect(jestReportersPrint(['default', ['assay/reporter/jest', {}]])).toBe(true)
