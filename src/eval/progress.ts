@@ -87,13 +87,13 @@ export const PROGRESS_AFTER_MS = 3000
 
 // Moves to the line's start and clears it, so the next draw replaces it.
 const CLEAR = '\r\x1b[2K'
+const LIVE_EVERY_MS = 100
 
 interface Dataset {
   cases: number
   trials: number
   done: number
   trialsDone: number
-  settled: boolean
 }
 
 /**
@@ -113,6 +113,7 @@ export class ProgressTracker {
   #cost = 0
   #lastStep = -1
   #drawn = false
+  #lastDraw = 0
 
   constructor(o: { mode: ProgressMode; write: (text: string) => void; now?: () => number; afterMs?: number }) {
     this.#mode = o.mode
@@ -125,7 +126,7 @@ export class ProgressTracker {
   notice(n: ProgressNotice): void {
     if (n.type === 'declared') {
       this.#firstDeclared ??= this.#now()
-      this.#datasets.set(n.key, { cases: n.cases, trials: n.trials, done: 0, trialsDone: 0, settled: false })
+      this.#datasets.set(n.key, { cases: n.cases, trials: n.trials, done: 0, trialsDone: 0 })
       // A dataset declared later (another file) lowers the share done: its tenths are shown
       // anew, so each dataset adds at most 11 lines.
       const f = this.figures()
@@ -140,7 +141,6 @@ export class ProgressTracker {
       } else {
         // Cases filtered out (-t, .only elsewhere) never run: the total is what ran.
         d.cases = Math.max(d.done, n.ran)
-        d.settled = true
       }
     }
     this.tick()
@@ -170,8 +170,11 @@ export class ProgressTracker {
     const f = this.figures()
     if (!f || f.total === 0) return
     if (this.#mode === 'live') {
+      // A replayed run finishes cases by the hundred a second: a terminal needs ten draws at most.
+      if (this.#drawn && this.#now() - this.#lastDraw < LIVE_EVERY_MS) return
       this.#write(`${CLEAR}${formatProgress(f)}`)
       this.#drawn = true
+      this.#lastDraw = this.#now()
       return
     }
     const step = Math.min(10, Math.floor((f.done * 10) / f.total))

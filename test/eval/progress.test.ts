@@ -101,21 +101,23 @@ describe('ProgressTracker', () => {
     tracker.notice(declared('f\0news', 2, 3))
     advance(3000)
     tracker.notice(done('f\0news', 3, 0.01))
-    tracker.notice({ ...done('f\0news', 3, 0.01), retry: true })
+    tracker.notice({ type: 'case', key: 'f\0news', trials: 3, cost: 0.01, retry: true })
     expect(tracker.figures()).toMatchObject({ done: 1, total: 2, trialsDone: 6, cost: 0.02 })
     expect(written).toEqual(['assay: 1/2 cases (3 trials each), ETA 3s, $0.0100 so far\n'])
   })
 
-  test('live mode redraws one line in place and clears it at the end', () => {
+  test('live mode redraws one line in place, at most every 100 ms, and clears it at the end', () => {
     const { tracker, written, advance } = tracked('live')
     tracker.notice(declared('f\0news', 4, 2))
     advance(3500)
     tracker.notice(done('f\0news', 2, 0.01))
+    tracker.notice(done('f\0news', 2, 0.01))
+    advance(100)
     tracker.tick()
     tracker.end()
     expect(written).toEqual([
       '\r\x1b[2Kassay: 1/4 cases (2 trials each), ETA 11s, $0.0100 so far',
-      '\r\x1b[2Kassay: 1/4 cases (2 trials each), ETA 11s, $0.0100 so far',
+      '\r\x1b[2Kassay: 2/4 cases (2 trials each), ETA 4s, $0.0200 so far',
       '\r\x1b[2K',
     ])
   })
