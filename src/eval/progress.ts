@@ -170,8 +170,9 @@ export class ProgressTracker {
     const f = this.figures()
     if (!f || f.total === 0) return
     if (this.#mode === 'live') {
-      // A replayed run finishes cases by the hundred a second: a terminal needs ten draws at most.
-      if (this.#drawn && this.#now() - this.#lastDraw < LIVE_EVERY_MS) return
+      // A replayed run finishes cases by the hundred a second: a terminal needs ten draws at
+      // most, and the last case done is always drawn.
+      if (this.#drawn && f.done < f.total && this.#now() - this.#lastDraw < LIVE_EVERY_MS) return
       this.#write(`${CLEAR}${formatProgress(f)}`)
       this.#drawn = true
       this.#lastDraw = this.#now()

@@ -106,7 +106,7 @@ describe('ProgressTracker', () => {
     expect(written).toEqual(['assay: 1/2 cases (3 trials each), ETA 3s, $0.0100 so far\n'])
   })
 
-  test('live mode redraws one line in place, at most every 100 ms, and clears it at the end', () => {
+  test('live mode redraws one line in place, at most every 100 ms but always the last case done, and clears it at the end', () => {
     const { tracker, written, advance } = tracked('live')
     tracker.notice(declared('f\0news', 4, 2))
     advance(3500)
@@ -114,10 +114,13 @@ describe('ProgressTracker', () => {
     tracker.notice(done('f\0news', 2, 0.01))
     advance(100)
     tracker.tick()
+    tracker.notice(done('f\0news', 2, 0.01))
+    tracker.notice(done('f\0news', 2, 0.01))
     tracker.end()
     expect(written).toEqual([
       '\r\x1b[2Kassay: 1/4 cases (2 trials each), ETA 11s, $0.0100 so far',
       '\r\x1b[2Kassay: 2/4 cases (2 trials each), ETA 4s, $0.0200 so far',
+      '\r\x1b[2Kassay: 4/4 cases (2 trials each), took 4s, $0.0400 so far',
       '\r\x1b[2K',
     ])
   })
