@@ -14,6 +14,8 @@ import { claimSummary } from './claim.js'
 import { checkInstalledRunner } from '../src/runner-support.js'
 import { lateRunError, startCoordinator, type Coordinator } from '../src/judge/coordinator.js'
 import { parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
+import { progressMode, type ProgressMode } from '../src/eval/progress.js'
+import { jestReportersPrint, startProgress, type RunningProgress } from './progress.js'
 
 /** The parts of Jest's aggregated results this reporter reads. */
 interface JestAssertionResult {
@@ -100,11 +102,14 @@ export default class AssayJestReporter {
   #ownCoordinator: Coordinator | undefined
   /** What fails the run although every test passed: judged assertions that started after their file ended. */
   #late: Error | undefined
+  readonly #progressMode: ProgressMode
+  #progress: RunningProgress | undefined
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
-  constructor(globalConfig?: { rootDir?: string; shard?: { shardIndex: number; shardCount: number } | null }, options?: ReporterOptions) {
+  constructor(globalConfig?: { rootDir?: string; shard?: { shardIndex: number; shardCount: number } | null; reporters?: unknown[] | null }, options?: ReporterOptions) {
     this.#options = parseReporterOptions(options)
+    this.#progressMode = progressMode({ env: process.env, option: this.#options.progress, tty: process.stderr.isTTY === true, runnerPrints: jestReportersPrint(globalConfig?.reporters) })
     this.#root = globalConfig?.rootDir ?? process.cwd()
     const shard = globalConfig?.shard
     this.#shard = shard ? { index: shard.shardIndex, count: shard.shardCount } : undefined
@@ -117,6 +122,9 @@ export default class AssayJestReporter {
   }
 
   onRunStart(): Promise<void> {
+    this.#progress?.stop()
+    // Jest's default reporter writes to stderr and redraws its status around what others write there.
+    this.#progress = startProgress(this.#progressMode, (line) => void process.stderr.write(`${line}\n`))
     mkdirSync(this.#records, { recursive: true })
     clearRecords(this.#records)
     // Keys a worker learns must reach this process, where the runner's errors are redacted:
@@ -132,6 +140,8 @@ export default class AssayJestReporter {
   }
 
   onRunComplete(_contexts: unknown, aggregated: JestAggregatedResult): Promise<void> {
+    this.#progress?.stop()
+    this.#progress = undefined
     const records = readRecords(this.#records)
     const byTest = new Map<string, AssayRecord[]>()
     const byFile = new Map<string, AssayRecord[]>()

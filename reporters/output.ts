@@ -18,6 +18,7 @@ const optionsSchema = z.strictObject({
   history: z.union([z.number().int().min(0), z.literal(false)]).optional(),
   html: z.boolean().optional(),
   summary: z.boolean().optional(),
+  progress: z.boolean().optional(),
 })
 
 /** Options of both reporters, `assay/reporter` (Vitest) and `assay/reporter/jest`. */
@@ -37,6 +38,11 @@ export interface ReporterOptions {
   html?: boolean
   /** Print the summary block after the run. @default true */
   summary?: boolean
+  /**
+   * Show the progress of dataset evals in runs longer than 3 s (`ASSAY_PROGRESS=0` also turns it off).
+   * @default true
+   */
+  progress?: boolean
 }
 
 /** Checks reporter options, with a usage error that names the bad option. */
@@ -44,7 +50,7 @@ export function parseReporterOptions(options: unknown): ReporterOptions {
   const parsed = optionsSchema.safeParse(options ?? {})
   if (parsed.success) return parsed.data
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')
-  throw new AssayUsageError('assay reporter', `invalid options (${issues}).\nExpected { outputDir?: string, history?: number | false, html?: boolean, summary?: boolean }, e.g. { outputDir: 'reports/assay', history: 20 }.`)
+  throw new AssayUsageError('assay reporter', `invalid options (${issues}).\nExpected { outputDir?: string, history?: number | false, html?: boolean, summary?: boolean, progress?: boolean }, e.g. { outputDir: 'reports/assay', history: 20 }.`)
 }
 
 /** Where the report of a project goes. */

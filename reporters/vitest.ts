@@ -12,6 +12,8 @@ import { runId } from '../src/report/run-id.js'
 import { errorText } from './errors.js'
 import { claimSummary } from './claim.js'
 import { parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
+import { progressMode } from '../src/eval/progress.js'
+import { startProgress, vitestReportersPrint, type RunningProgress } from './progress.js'
 
 interface AssayMeta {
   records?: AssayRecord[]
@@ -70,6 +72,7 @@ export default class AssayReporter implements Reporter {
   #started = new Date()
   /** Where workers send the keys they learn when no assay global setup runs a coordinator. */
   #keys: Coordinator | undefined
+  #progress: RunningProgress | undefined
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
@@ -94,9 +97,16 @@ export default class AssayReporter implements Reporter {
 
   onTestRunStart(): void {
     this.#started = new Date()
+    this.#progress?.stop()
+    const vitest = this.#vitest
+    const mode = progressMode({ env: process.env, option: this.#options.progress, tty: process.stderr.isTTY === true, runnerPrints: vitestReportersPrint((vitest as { reporters?: unknown[] } | undefined)?.reporters, this) })
+    // Through Vitest's logger, which its default reporter keeps above the summary it redraws.
+    this.#progress = startProgress(mode, (line) => (vitest ? vitest.logger.log(line) : console.log(line)))
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
+    this.#progress?.stop()
+    this.#progress = undefined
     const root = this.#vitest?.config.root ?? process.cwd()
     const shard = this.#vitest?.config.shard
     const results = buildResults({

@@ -10,6 +10,7 @@ import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/jud
 import { loadNlp, loadOpenAI } from '../src/lazy.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { shareSecrets } from '../src/judge/secret-sharing.js'
+import { useProgressTarget } from '../src/eval/progress-notice.js'
 import { drainFile, onStartedAfterFile, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { redact } from '../src/secrets.js'
@@ -34,6 +35,8 @@ useCoordinator(process.env.ASSAY_COORDINATOR)
 // The keys this worker learns go to the reporters' process: to the coordinator, or without
 // one, to the assay reporter.
 shareSecrets(process.env.ASSAY_COORDINATOR || process.env.ASSAY_SECRETS_URL)
+// Dataset evals' progress goes the same way, to the reporters' process.
+useProgressTarget(process.env.ASSAY_COORDINATOR || process.env.ASSAY_SECRETS_URL)
 // A judged assertion that starts after its file ended can fail no test, and Jest ignores a
 // worker's own exit code: it is written down for the process that runs the reporters, which
 // fails the run. Read now: the file's environment is torn down by then.

@@ -11,6 +11,7 @@ import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { finishTestFile } from '../src/lifecycle.js'
 import { shareSecrets } from '../src/judge/secret-sharing.js'
+import { useProgressTarget } from '../src/eval/progress-notice.js'
 import { drainFile, markOutliving, openFile, setMomentProvider, takeUnawaited, takeUnawaitedInFile } from '../src/pending.js'
 import { setRunner } from '../src/runner.js'
 import { deadlineOf, setRecordSink, setTestContextProvider } from '../src/report/records.js'
@@ -28,6 +29,8 @@ useCoordinator(provided('assayCoordinator') as string | undefined)
 // The keys this worker learns go to the reporters' process: to the coordinator, or without
 // one, to the assay reporter.
 shareSecrets((provided('assayCoordinator') ?? provided('assaySecretsURL')) as string | undefined)
+// Dataset evals' progress goes the same way, to the reporters' process.
+useProgressTarget((provided('assayCoordinator') ?? provided('assaySecretsURL')) as string | undefined)
 setRunner({ name: 'vitest', config: provided('assayRunnerConfig') as string | undefined })
 // The plugin's global setup passes the resolved maxConcurrency; without the plugin, the
 // worker's state (no public API) has it; without either, the judge's own default holds.

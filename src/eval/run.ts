@@ -10,6 +10,7 @@ import { datasetFailure, summarizeDataset, validateThresholds } from './aggregat
 import { redact } from '../secrets.js'
 import { runCase, type TrialInfo } from './case.js'
 import { loadDataset } from './dataset.js'
+import { flushProgress, noteProgress } from './progress-notice.js'
 import type { CaseOutcome, EvalThresholds } from './types.js'
 
 export type { TrialInfo } from './case.js'
@@ -167,6 +168,11 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
   raiseJudgeConcurrency(concurrency)
   const slots = new Slots(concurrency)
   const outcomes = new Map<string, CaseOutcome>()
+  // The reporters' progress line counts this dataset's cases from here (a skipped one has none to run).
+  const key = `${runner.testPath() ?? ''}\u0000${name}`
+  if (mode !== 'skip') noteProgress({ type: 'declared', key, cases: cases.length, trials })
+  // A case the runner retries finishes more than once; it is one case done.
+  const finished = new Set<string>()
 
   runner.describe(
     name,
@@ -177,17 +183,26 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
           (owner) =>
             slots.use(async () => {
               const timeout = caseTimeout(options.timeout, runner.testTimeout())
-              // A case that runs out of time still counts: its unfinished trials fail.
-              const result = await runCase(name, c, { task: options.task, assert: options.assert, trials }, { owner, timeout, deadline: timeout === undefined ? undefined : Date.now() + timeout })
-              outcomes.set(c.id, result)
-              emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
-              const verdict = caseVerdict(result, thresholds)
-              if (verdict) throw new Error(verdict)
+              let progress = { trials: 0, cost: 0 }
+              try {
+                // A case that runs out of time still counts: its unfinished trials fail.
+                const result = await runCase(name, c, { task: options.task, assert: options.assert, trials }, { owner, timeout, deadline: timeout === undefined ? undefined : Date.now() + timeout })
+                outcomes.set(c.id, result)
+                progress = { trials: result.trials.length, cost: result.trials.reduce((sum, t) => sum + t.cost, 0) }
+                emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
+                const verdict = caseVerdict(result, thresholds)
+                if (verdict) throw new Error(verdict)
+              } finally {
+                noteProgress({ type: 'case', key, ...progress, ...(finished.has(c.id) ? { retry: true } : {}) })
+                finished.add(c.id)
+              }
             }),
           { concurrent: concurrency > 1, timeout: NO_RUNNER_TIMEOUT },
         )
       }
-      runner.afterAll(() => {
+      runner.afterAll(async () => {
+        noteProgress({ type: 'settled', key, ran: finished.size })
+        await flushProgress()
         if (outcomes.size === 0) return
         const file = runner.testPath()
         const summary = summarizeDataset({ name, file: file ? slash(root, file) : '', ...(source ? { source: slash(root, source) } : {}), cases: [...outcomes.values()], thresholds })

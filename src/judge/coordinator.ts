@@ -13,6 +13,7 @@ import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation, type Ra
 import type { AssayRecord } from '../report/records.js'
 import { registerSecret } from '../secrets.js'
 import { answerBreaker, CircuitBreaker, type CircuitBreakerOptions } from './breaker.js'
+import { publishProgress, type ProgressNotice } from '../eval/progress.js'
 
 /** Totals over every worker, for the end-of-run summary. */
 export interface RunSummary {
@@ -196,6 +197,10 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
           return reply(res, {})
         case '/report':
           for (const record of (body.records as AssayRecord[] | undefined) ?? []) tally(record)
+          return reply(res, {})
+        case '/progress':
+          // Dataset evals' progress, for the reporters of this process (see eval/progress.ts).
+          publishProgress(Array.isArray(body.notices) ? (body.notices as ProgressNotice[]) : [])
           return reply(res, {})
         case '/secrets':
           // Keys a worker learnt, kept in this process's memory, where the reporters redact.

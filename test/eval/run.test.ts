@@ -5,6 +5,9 @@ import type { CaseOutcome } from '../../src/eval/types.js'
 import { setRecordSink, type AssayRecord, type EvalCaseRecord, type RecordOwner } from '../../src/report/records.js'
 import { registerSecret, resetSecrets } from '../../src/secrets.js'
 import { usageError } from '../helpers.js'
+import { onProgress, type ProgressNotice } from '../../src/eval/progress.js'
+import { useProgressTarget } from '../../src/eval/progress-notice.js'
+import { startCoordinator } from '../../src/judge/coordinator.js'
 
 interface Declared {
   describes: { name: string; mode: string }[]
@@ -219,6 +222,34 @@ describe('describeEval', () => {
       expect(error!.message).not.toContain('sk-unit-leak')
     } finally {
       resetSecrets()
+    }
+  })
+
+  test("tells the reporters' process of its cases for the progress line: declared, each done with its trials and live cost, and how many ran", async () => {
+    const coordinator = await startCoordinator()
+    const seen: ProgressNotice[] = []
+    const stop = onProgress((n) => seen.push(n))
+    try {
+      useProgressTarget(coordinator.url)
+      const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+      defineEval(runner, 'news', options({ data: rows(4), trials: 2 }), 'run')
+      defineEval(fakeRunner().runner, 'skipped', options(), 'skip')
+      // Two of the four cases run, as under -t, the second twice, as a runner's retry does.
+      await Promise.all(declared.tests.slice(0, 2).map((t) => t.body({ task: t.name })))
+      await declared.tests[1]!.body({ task: 'r1' })
+      await afterAll(declared)
+      const key = `${process.cwd()}/evals/news.test.ts\u0000news`
+      expect(seen).toEqual([
+        { type: 'declared', key, cases: 4, trials: 2 },
+        { type: 'case', key, trials: 2, cost: 0 },
+        { type: 'case', key, trials: 2, cost: 0 },
+        { type: 'case', key, trials: 2, cost: 0, retry: true },
+        { type: 'settled', key, ran: 2 },
+      ])
+    } finally {
+      stop()
+      useProgressTarget(undefined)
+      await coordinator.close()
     }
   })
 
