@@ -1,0 +1,55 @@
+// The shapes of the prompt registry (prompts/<name>/<version>.prompt), shared by its API,
+// its CLI and the dataset evals that compare prompt versions.
+
+/** A chat message as the openai SDK's `chat.completions.create({ messages })` takes it. */
+export interface PromptMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+/** Which version of a prompt a result came from, as results.json records it. */
+export interface PromptRef {
+  name: string
+  version: string
+  /** sha256 of the version file's bytes, hex. */
+  hash: string
+}
+
+/** One immutable version of a prompt, loaded from the registry. */
+export interface Prompt extends PromptRef {
+  /** The model the frontmatter names, if any. */
+  model: string | undefined
+  /** The frontmatter's `config` (temperature, max tokens, …), as written. */
+  config: Readonly<Record<string, unknown>>
+  /** The frontmatter's other fields (author, tested, notes, …), as written. */
+  metadata: Readonly<Record<string, unknown>>
+  /** The labels pointing at this version when it was loaded. */
+  labels: readonly string[]
+  /**
+   * Renders the template with `input` into chat messages. Throws an `AssayUsageError` naming
+   * the prompt, version and variable when a variable is missing, of the wrong type, or not
+   * used by the template.
+   */
+  render(input?: Record<string, unknown>): PromptMessage[]
+}
+
+/** A version as the registry lists it. */
+export interface PromptVersionInfo {
+  version: string
+  hash: string
+  labels: readonly string[]
+  /** Where the version's file is, relative to the project root. */
+  file: string
+}
+
+/** One label move, as `prompts/<name>/history.jsonl` keeps it. */
+export interface LabelMove {
+  /** ISO 8601. */
+  time: string
+  label: string
+  /** The version the label pointed at before, or null when it was unset. */
+  from: string | null
+  to: string
+  action: 'set' | 'promote' | 'rollback'
+  reason?: string
+}
