@@ -5,16 +5,14 @@
 // says otherwise, a warning names the shard and the field, and the merge keeps what it
 // recomputed. The records themselves (test states, trials, assertions, errors) cannot be
 // checked against anything, so they are taken as they are.
-import { summarizeDataset } from '../eval/aggregate.js'
 import type { EvalThresholds } from '../eval/types.js'
 import { totalsOf } from '../report/build.js'
-import type { DatasetResult, EvalCaseResult, Results } from '../report/schema.js'
+import { datasetKey, groupDatasets, summarizeGroup, type DatasetGroup } from '../report/datasets.js'
+import type { DatasetResult, Results } from '../report/schema.js'
 import { MergeError, type Shard } from './shard.js'
 
 /** `a`, `a and b`, `a, b and c`. */
 export const listed = (xs: readonly (string | number)[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`)
-
-const keyOf = (file: string, name: string) => `${file}\u0000${name}`
 
 /** The thresholds a dataset was declared with, as its gates and its intervals' confidence show them. */
 function thresholdsOf(d: DatasetResult): EvalThresholds {
@@ -101,30 +99,28 @@ export function recomputeDatasets(shards: readonly Shard[], files: Results['file
       const runBy = owner.get(d.file)
       if (runBy !== s) {
         warnings.push(`${s.source} has a datasets entry for dataset "${d.name}" of ${d.file}, a test file it did not run${runBy ? ` (${runBy.source} did)` : ''}: left out.`)
-      } else if (stated.has(keyOf(d.file, d.name))) {
+      } else if (stated.has(datasetKey(d.file, { dataset: d.name }))) {
         warnings.push(`${s.source} lists dataset "${d.name}" (${d.file}) more than once: the first entry's thresholds are used.`)
       } else {
-        stated.set(keyOf(d.file, d.name), d)
+        stated.set(datasetKey(d.file, { dataset: d.name }), d)
       }
     }
   }
 
+  const groups = groupDatasets(files, (test) => test.eval)
   const datasets: ShardDataset[] = []
   for (const file of files) {
     const shard = owner.get(file.path)!
-    const cases = new Map<string, EvalCaseResult[]>()
-    for (const test of file.tests) {
-      if (test.eval) cases.set(test.eval.dataset, [...(cases.get(test.eval.dataset) ?? []), test.eval])
-    }
-    const names = [...cases.keys()]
-    for (const d of stated.values()) if (d.file === file.path && !cases.has(d.name)) names.push(d.name)
-    for (const name of names) {
-      const entry = stated.get(keyOf(file.path, name))
-      const where = `dataset "${name}" (${file.path})`
+    const own: Pick<DatasetGroup<unknown>, 'key' | 'file' | 'name' | 'cases'>[] = groups.filter((g) => g.file === file.path)
+    const ran = new Set(own.map((g) => g.key))
+    for (const [key, d] of stated) if (d.file === file.path && !ran.has(key)) own.push({ key, file: d.file, name: d.name, cases: [] })
+    for (const group of own) {
+      const entry = stated.get(group.key)
+      const where = `dataset "${group.name}" (${file.path})`
       if (!entry) warnings.push(`${shard.source} has cases of ${where} but no datasets entry for it, so its thresholds are unknown: the merged report sums it up without gates.`)
       let dataset: DatasetResult
       try {
-        dataset = summarizeDataset({ name, file: file.path, source: entry?.source, cases: cases.get(name) ?? [], thresholds: entry ? thresholdsOf(entry) : undefined })
+        dataset = summarizeGroup(group, { source: entry?.source, thresholds: entry ? thresholdsOf(entry) : undefined })
       } catch (e) {
         throw new MergeError(`${shard.source}: ${where} has a gate no run writes: ${(e as Error).message}`)
       }

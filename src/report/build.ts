@@ -222,6 +222,8 @@ export function sourceHash(path: string): string | undefined {
   }
 }
 
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+
 /** Builds results.json from a runner-neutral description of the run. */
 export function buildResults(input: RunInput): Results {
   const files: FileResult[] = input.files
@@ -241,9 +243,10 @@ export function buildResults(input: RunInput): Results {
       })),
       stores: f.records.flatMap((r) => (r.kind === 'cassette' || r.kind === 'baseline' ? [storeOf(input.root, r)] : [])),
     }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .sort(byPath)
+  // The datasets in the files' order, each summed up from its cases (see datasetsOf).
   const datasets = datasetsOf(
-    input.files.map((f) => ({ path: rel(input.root, f.path), tests: f.tests })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    input.files.map((f) => ({ path: rel(input.root, f.path), tests: f.tests })).sort(byPath),
     (path) => rel(input.root, path),
   )
   return {
