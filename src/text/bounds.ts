@@ -42,27 +42,35 @@ function breaks(bound: Bound, claimed: number, value: number): boolean {
   }
 }
 
+/** The source figures in text order around the one that meets a bound, as {@link boundBrokenBySibling} reads them. */
+export interface Siblings {
+  text: string
+  /** The source's claims in text order. */
+  byIndex: readonly NumericClaim[]
+  /** The position of the supporting figure in `byIndex`. */
+  at: number
+  /** The lead words of the claim at a position in `byIndex` (see {@link leadWords}). */
+  wordsOf: (i: number) => ReadonlySet<string>
+}
+
 /**
  * Whether a bound the output states ("more than 5p") and the source figure that meets it
  * (5.2p) are undone by another figure of the same kind and unit in the same source
  * sentence that breaks the bound (4.4p), when the output's sentence names what that other
  * figure is said of ("petrol") before its bound, and the meeting figure is not. "Sales rose more than 5%"
- * stays supported by "sales rose 5.2% and costs 4.4%".
+ * stays supported by "sales rose 5.2% and costs 4.4%". An approximation ("about 5p") has
+ * no side to break: it is never undone, and neither `said` nor `siblings` is asked for.
  *
- * @param byIndex the source's claims in text order
- * @param at the position of `support` in `byIndex`
  * @param said what the output's bound is said of (see {@link leadWords})
+ * @param siblings the source figures around the supporting one, or undefined when it has none
  */
-export function boundBrokenBySibling(
-  text: string,
-  byIndex: readonly NumericClaim[],
-  at: number,
-  bound: Bound,
-  claimed: number,
-  said: ReadonlySet<string>,
-  wordsOf: (i: number) => ReadonlySet<string> = (i) => leadWords(text, byIndex[i]!.index),
-): boolean {
-  if (bound === 'about' || said.size === 0) return false
+export function boundBrokenBySibling(bound: Bound, claimed: number, said: () => ReadonlySet<string>, siblings: () => Siblings | undefined): boolean {
+  if (bound === 'about') return false
+  const words = said()
+  if (words.size === 0) return false
+  const around = siblings()
+  if (!around) return false
+  const { text, byIndex, at, wordsOf } = around
   const support = byIndex[at]!
   for (const step of [-1, 1]) {
     for (let k = 1; k <= MAX_SIBLINGS; k++) {
@@ -74,7 +82,7 @@ export function boundBrokenBySibling(
       if (other.kind !== support.kind || other.unit !== support.unit || other.implied || other.bound !== undefined) continue
       if (!breaks(bound, claimed, other.value)) continue
       const supportWords = wordsOf(at)
-      for (const w of wordsOf(i)) if (!supportWords.has(w) && said.has(w)) return true
+      for (const w of wordsOf(i)) if (!supportWords.has(w) && words.has(w)) return true
     }
   }
   return false

@@ -293,20 +293,22 @@ export class ClaimIndex {
   // output names before its bound ("petrol and diesel rose more than 5p"; see bounds.ts).
   #brokenBySibling(claim: NumericClaim, bound: NonNullable<NumericClaim['bound']>, s: NumericClaim, said: () => ReadonlySet<string>): boolean {
     const text = this.#text
-    if (text === undefined || !(claim instanceof Claim) || bound === 'about') return false
-    if (!this.#byIndex) {
-      const claims = this.claims.filter((c) => c.index >= 0 && !c.implied).sort((a, b) => a.index - b.index)
-      this.#byIndex = { claims, at: new Map(claims.map((c, i) => [c, i])), lead: new Map() }
-    }
-    const { claims, at, lead } = this.#byIndex
-    const i = at.get(s)
-    if (i === undefined) return false
-    const wordsOf = (j: number) => {
-      let words = lead.get(j)
-      if (!words) lead.set(j, (words = leadWords(text, claims[j]!.index)))
-      return words
-    }
-    return boundBrokenBySibling(text, claims, i, bound, claim.value, said(), wordsOf)
+    if (text === undefined || !(claim instanceof Claim)) return false
+    return boundBrokenBySibling(bound, claim.value, said, () => {
+      if (!this.#byIndex) {
+        const claims = this.claims.filter((c) => c.index >= 0 && !c.implied).sort((a, b) => a.index - b.index)
+        this.#byIndex = { claims, at: new Map(claims.map((c, i) => [c, i])), lead: new Map() }
+      }
+      const { claims, at, lead } = this.#byIndex
+      const i = at.get(s)
+      if (i === undefined) return undefined
+      const wordsOf = (j: number) => {
+        let words = lead.get(j)
+        if (!words) lead.set(j, (words = leadWords(text, claims[j]!.index)))
+        return words
+      }
+      return { text, byIndex: claims, at: i, wordsOf }
+    })
   }
 
   // Only the first MAX_AGE_CANDIDATES source numbers of the age's value are asked, and
