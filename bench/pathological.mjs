@@ -9,7 +9,7 @@
 // shortens, and 19 KB of distinct prose repeated, about the most the NLP library is given.
 import { z } from 'zod'
 import * as matchers from '../dist/esm/matchers/index.js'
-import { capitalisedRun, distinctProse } from './prose.mjs'
+import { capitalisedRun, distinctProse } from '../dist/esm/fixtures/prose.js'
 
 const MB = 1 << 20
 const fill = (unit) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB)

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { failure } from '../helpers.js'
-import { distinctProse, PLACE } from '../../bench/prose.mjs'
+import { distinctProse, PLACE } from '../../fixtures/prose.js'
 
 const summary = "Apple's third quarter: Tim\nCook said revenue rose 8% to $94.9 billion on August 1, 2024."
 const article =

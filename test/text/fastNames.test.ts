@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { capitalisedRun, distinctProse } from '../../bench/prose.mjs'
+import { capitalisedRun, distinctProse } from '../../fixtures/prose.js'
 import { casingOf, truecase } from '../../src/text/casing.js'
 import { fastNames } from '../../src/text/fastNames.js'
 import { extractNames, withSurnames } from '../../src/text/names.js'
