@@ -49,7 +49,7 @@ export interface EvalOptions<Row, Output = unknown> {
   /** How many times each case runs, one trial after another; at most 10,000. @default 1 */
   trials?: number
   /**
-   * How many cases of this dataset run at once in the file. The runner's own limit
+   * How many cases of this dataset run at once in the file; at most 1,000. The runner's own limit
    * (`maxConcurrency`, 5 by default) is raised to it where it is lower. @default the runner's `maxConcurrency`
    */
   concurrency?: number
@@ -131,12 +131,14 @@ function checkOptions(name: string, o: EvalOptions<unknown>): void {
     if (v !== undefined && max && v > max[0]) fail(`${key} must be at most ${max[0].toLocaleString('en-US')}, but got ${String(v)}: ${max[1]}.`)
   }
   whole('trials', [MAX_TRIALS, 'each trial runs the task and its assertions again, one after another; for more samples, add rows'])
-  whole('concurrency')
+  whole('concurrency', [MAX_CONCURRENCY, 'cases running at once share one worker, its sockets and its judge; for more throughput, run more workers or shards'])
   whole('timeout', [MAX_TIMEOUT, "the longest timer Node can set (about 24.8 days); longer ones fire at once"])
 }
 
 /** The most trials a case may have. */
 const MAX_TRIALS = 10_000
+/** The most cases of one dataset that may run at once in a worker. */
+const MAX_CONCURRENCY = 1000
 /** Node's longest timer: a longer one fires after 1 ms. */
 const MAX_TIMEOUT = 2 ** 31 - 1
 

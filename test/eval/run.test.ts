@@ -259,7 +259,10 @@ describe('describeEval', () => {
     expect(usageError(() => defineEval(runner, 'news', options({ concurrency: 1.5 }), 'run'))).toBe('describeEval: dataset "news": concurrency must be a whole number of at least 1, but got 1.5.')
     expect(usageError(() => defineEval(runner, 'news', options({ trials: 1e9 }), 'run'))).toBe('describeEval: dataset "news": trials must be at most 10,000, but got 1000000000: each trial runs the task and its assertions again, one after another; for more samples, add rows.')
     expect(usageError(() => defineEval(runner, 'news', options({ timeout: 3e9 }), 'run'))).toBe('describeEval: dataset "news": timeout must be at most 2,147,483,647, but got 3000000000: the longest timer Node can set (about 24.8 days); longer ones fire at once.')
-    expect(() => defineEval(runner, 'news', options({ trials: 10_000, timeout: 2 ** 31 - 1 }), 'run')).not.toThrow()
+    expect(usageError(() => defineEval(runner, 'news', options({ concurrency: 1001 }), 'run'))).toBe(
+      'describeEval: dataset "news": concurrency must be at most 1,000, but got 1001: cases running at once share one worker, its sockets and its judge; for more throughput, run more workers or shards.',
+    )
+    expect(() => defineEval(runner, 'news', options({ trials: 10_000, timeout: 2 ** 31 - 1, concurrency: 1000 }), 'run')).not.toThrow()
     expect(usageError(() => defineEval(runner, 'news', options({ thresholds: { passRate: 2 } }), 'run'))).toMatch(/^describeEval: thresholds.passRate must be a number from 0 to 1/)
     expect(usageError(() => defineEval(runner, 'news', { ...options(), task: undefined as never }, 'run'))).toBe('describeEval: dataset "news": task must be a function (input, { trial, id }) => output, but got undefined.')
   })
