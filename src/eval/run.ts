@@ -167,7 +167,6 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
   const trials = options.trials ?? 1
   const concurrency = options.concurrency ?? runner.maxConcurrency() ?? 5
   if (concurrency > (runner.maxConcurrency() ?? 5)) runner.raiseConcurrency(concurrency)
-  raiseJudgeConcurrency(concurrency)
   const slots = new Slots(concurrency)
   const outcomes = new Map<string, CaseOutcome>()
   // The reporters' progress line counts this dataset's cases from here (a skipped one has none to run).
@@ -186,6 +185,7 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
             slots.use(async () => {
               const timeout = caseTimeout(options.timeout, runner.testTimeout())
               let progress = { trials: 0, cost: 0 }
+              const lowerJudgeConcurrency = raiseJudgeConcurrency(concurrency)
               try {
                 // A case that runs out of time still counts: its unfinished trials fail.
                 const result = await runCase(name, c, { task: options.task, assert: options.assert, trials }, { owner, timeout, deadline: timeout === undefined ? undefined : Date.now() + timeout })
@@ -195,6 +195,7 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
                 const verdict = caseVerdict(result, thresholds)
                 if (verdict) throw new Error(verdict)
               } finally {
+                lowerJudgeConcurrency()
                 noteProgress({ type: 'case', key, ...progress, ...(finished.has(c.id) ? { retry: true } : {}) })
                 finished.add(c.id)
               }

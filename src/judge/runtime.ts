@@ -27,16 +27,26 @@ export function useRunnerConcurrency(read: () => number | undefined): void {
   shared = undefined
 }
 
-// The most cases a dataset eval of this worker runs at once (see `describeEval`).
-let evalConcurrency = 0
+// The concurrency of each dataset eval case running now in this worker, as counts per value.
+const evalRaises = new Map<number, number>()
+const evalConcurrency = () => Math.max(0, ...evalRaises.keys())
 
 /**
  * Lets the judge send at least `n` requests at once in this worker, unless its
- * `maxConcurrency` is configured: `describeEval` calls it with its `concurrency`, so that
- * cases running at once are not queued behind the runner's own limit.
+ * `maxConcurrency` is configured, until the returned function is called: `describeEval`
+ * holds it with its `concurrency` while each of its cases runs, so that cases running at
+ * once are not queued behind the runner's own limit, and other tests keep that limit.
  */
-export function raiseJudgeConcurrency(n: number): void {
-  evalConcurrency = Math.max(evalConcurrency, n)
+export function raiseJudgeConcurrency(n: number): () => void {
+  evalRaises.set(n, (evalRaises.get(n) ?? 0) + 1)
+  let held = true
+  return () => {
+    if (!held) return
+    held = false
+    const left = evalRaises.get(n)! - 1
+    if (left > 0) evalRaises.set(n, left)
+    else evalRaises.delete(n)
+  }
 }
 
 /**
@@ -74,7 +84,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
         endpoints: [{ model: name, baseURL: j.baseURL, apiKey: j.apiKey }, ...j.fallback],
         timeoutMs: j.timeoutMs,
         maxRetries: j.maxRetries,
-        maxConcurrency: () => j.maxConcurrency ?? Math.max(validConcurrency(runnerConcurrency()) ?? 5, evalConcurrency),
+        maxConcurrency: () => j.maxConcurrency ?? Math.max(validConcurrency(runnerConcurrency()) ?? 5, evalConcurrency()),
         maxRateLimitWaitMs: j.maxRateLimitWaitMs,
         pacer: shared.pacer,
         ...(coordinator ? { breaker: remoteBreaker(coordinator) } : {}),

@@ -8,6 +8,9 @@ import { usageError } from '../helpers.js'
 import { onProgress, type ProgressNotice } from '../../src/eval/progress.js'
 import { useProgressTarget } from '../../src/eval/progress-notice.js'
 import { startCoordinator } from '../../src/judge/coordinator.js'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { configure, resetConfig } from '../../src/config.js'
+import { judgeRuntime, useRunnerConcurrency } from '../../src/judge/runtime.js'
 
 interface Declared {
   describes: { name: string; mode: string }[]
@@ -106,6 +109,32 @@ describe('describeEval', () => {
     expect(narrow.declared.raised).toEqual([])
     await runAll(narrow.declared)
     expect(peak).toBe(2)
+  })
+
+  test("a dataset's concurrency raises the judge's only while its cases run: before and after, other requests of the worker keep the runner's limit", async () => {
+    const servers = await Promise.all([0, 1, 2].map(() => startFixtureServer({ latencyMs: 150 })))
+    const [before, during, after] = servers as [FixtureServer, FixtureServer, FixtureServer]
+    const judgeAt = (server: FixtureServer) => configure({ judge: { baseURL: server.url, apiKey: 'sk-unit', maxRetries: 0 }, cache: { mode: 'off' } })
+    const ask = (content: string) => judgeRuntime().client.complete({ messages: [{ role: 'user', content }] })
+    const burst = (label: string) => Promise.all(Array.from({ length: 6 }, (_, i) => ask(`${label} ${i}`)))
+    useRunnerConcurrency(() => 2)
+    try {
+      const { runner, declared } = fakeRunner({ maxConcurrency: 2 })
+      defineEval(runner, 'wide', options({ data: rows(6), concurrency: 6, task: async (row) => (await ask(row.text)).model }), 'run')
+      judgeAt(before)
+      await burst('plain before')
+      expect(before.peakInFlight).toBe(2)
+      judgeAt(during)
+      expect((await runAll(declared)).map((s) => s.status)).toEqual(Array(6).fill('fulfilled'))
+      expect(during.peakInFlight).toBe(6)
+      judgeAt(after)
+      await burst('plain after')
+      expect(after.peakInFlight).toBe(2)
+    } finally {
+      useRunnerConcurrency(() => undefined)
+      resetConfig()
+      await Promise.all(servers.map((s) => s.close()))
+    }
   })
 
   test('concurrency 1 declares plain tests; the default is the runner\'s limit', async () => {
