@@ -15,6 +15,13 @@ export interface TrialInfo {
   trial: number
   /** The case's id (see `DatasetCase.id`). */
   id: string
+  /**
+   * Aborted when the case runs out of time (its `timeout`), with the timeout as its reason.
+   * The judge's requests and those through `recordingFetch` made in the trial are cancelled
+   * with it; pass it to any other slow work the task starts (`fetch(url, { signal })`, an
+   * SDK call's `{ signal }` option), so that it stops too.
+   */
+  signal: AbortSignal
 }
 
 /** What a case runs, per trial. */
@@ -117,14 +124,16 @@ export function timeoutMessage(dataset: string, id: string, timeout: number, tri
 
 const STOPPED = Symbol('stopped')
 
-/** The case's timeout: `over` once it passed, `expired` resolving then. */
-function caseClock(timeout: number | undefined) {
+/** The case's timeout: `over` once it passed, `expired` resolving then, and `signal` aborted with `reason()`. */
+function caseClock(timeout: number | undefined, reason: () => Error) {
   let timer: NodeJS.Timeout | undefined
-  const clock = { over: false, expired: new Promise<typeof STOPPED>(() => {}), clear: () => clearTimeout(timer) }
+  const stop = new AbortController()
+  const clock = { over: false, expired: new Promise<typeof STOPPED>(() => {}), signal: stop.signal, clear: () => clearTimeout(timer) }
   if (timeout !== undefined) {
     clock.expired = new Promise((resolve) => {
       timer = setTimeout(() => {
         clock.over = true
+        stop.abort(reason())
         resolve(STOPPED)
       }, timeout)
     })
@@ -141,8 +150,8 @@ function notAwaited(scope: TrialScope): Error {
 }
 
 /** One trial: the task, then, unless the case's time ran out meanwhile, the assertions. */
-async function oneTrial<Row, Output>(c: DatasetCase<Row>, work: CaseWork<Row, Output>, k: number, over: () => boolean): Promise<{ output: Output | undefined; thrown: unknown }> {
-  const info: TrialInfo = { trial: k, id: c.id }
+async function oneTrial<Row, Output>(c: DatasetCase<Row>, work: CaseWork<Row, Output>, k: number, signal: AbortSignal, over: () => boolean): Promise<{ output: Output | undefined; thrown: unknown }> {
+  const info: TrialInfo = { trial: k, id: c.id, signal }
   let output: Output | undefined
   try {
     output = await work.task(c.row, info)
@@ -161,22 +170,23 @@ async function oneTrial<Row, Output>(c: DatasetCase<Row>, work: CaseWork<Row, Ou
  * Runs every trial of a case, one after another (so a case's trials never compete with
  * other cases for the concurrency budget, and their order is reproducible), and returns
  * the case's result. The trials' records go to the context's owner, the case's test.
- * Once the case's `timeout` passes, no trial starts and no assertion runs: the trial then
+ * Once the case's `timeout` passes, no trial starts and no assertion runs, and the running
+ * trial's signal aborts (cancelling its judge and `recordingFetch` requests): the trial then
  * running and those not started are failed as unfinished, with a latency of at least the
  * timeout. Between trials the loop yields to the event loop, so the timeout fires even
  * when a task never waits on a timer.
  */
 export async function runCase<Row, Output>(dataset: string, c: DatasetCase<Row>, work: CaseWork<Row, Output>, context: CaseContext = {}): Promise<EvalCaseResult> {
   const trials: EvalTrialResult[] = []
-  const clock = caseClock(context.timeout)
+  const clock = caseClock(context.timeout, () => new Error(timeoutMessage(dataset, c.id, context.timeout ?? 0, work.trials)))
   let current: { scope: TrialScope; started: number } | undefined
   try {
     for (let k = 0; k < work.trials; k++) {
       if (k > 0) await new Promise<void>((resolve) => setImmediate(resolve))
       if (clock.over) break
-      const scope = openTrial(k, context)
+      const scope = openTrial(k, { ...context, signal: clock.signal })
       current = { scope, started: performance.now() }
-      const done = await Promise.race([runInTrial(scope, () => oneTrial(c, work, k, () => clock.over)), clock.expired])
+      const done = await Promise.race([runInTrial(scope, () => oneTrial(c, work, k, clock.signal, () => clock.over)), clock.expired])
       if (done === STOPPED) break
       const thrown = done.thrown ?? (scope.judging.size ? notAwaited(scope) : undefined)
       trials.push(trialResult(k, done.output, thrown, scope.records, performance.now() - current.started))

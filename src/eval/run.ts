@@ -58,7 +58,8 @@ export interface EvalOptions<Row, Output = unknown> {
   /**
    * Time allowed for all trials of one case, in ms, counted from when the case gets its
    * concurrency slot; at most 2^31 − 1 (Node's longest timer). Once it passes, no further
-   * trial starts, and the trials that did not finish fail and count in the dataset.
+   * trial starts, the running trial's judge and `recordingFetch` requests are cancelled (and
+   * its `info.signal` aborts), and the trials that did not finish fail and count in the dataset.
    * @default the runner's test timeout (none when that is 0)
    */
   timeout?: number

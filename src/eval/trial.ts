@@ -17,6 +17,11 @@ export interface TrialScope {
   readonly owner?: RecordOwner | undefined
   /** When the case's own timeout ends (epoch ms): the judge fails at once on a longer wait. */
   readonly deadline?: number | undefined
+  /**
+   * Aborted when the case runs out of time: the judge's requests and `recordingFetch`'s
+   * made in the trial are cancelled then, and never recorded.
+   */
+  readonly signal?: AbortSignal | undefined
   /** The judged assertions started in the trial that have not settled yet, by matcher. */
   readonly judging: Set<{ matcher: string }>
 }
@@ -25,6 +30,7 @@ export interface TrialScope {
 export interface TrialContext {
   owner?: RecordOwner | undefined
   deadline?: number | undefined
+  signal?: AbortSignal | undefined
 }
 
 const storage = new AsyncLocalStorage<TrialScope>()
@@ -43,7 +49,7 @@ export async function inTrial<T>(trial: number, fn: () => T | Promise<T>, contex
 /** A new trial's scope, for {@link runInTrial}: its records can be read while it still runs. */
 export function openTrial(trial: number, context: TrialContext = {}): TrialScope {
   if (!Number.isInteger(trial) || trial < 0) throw new RangeError(`A trial is a whole number from 0, but got ${trial}.`)
-  return { trial, records: [], owner: context.owner, deadline: context.deadline, judging: new Set() }
+  return { trial, records: [], owner: context.owner, deadline: context.deadline, signal: context.signal, judging: new Set() }
 }
 
 /** Runs `fn` inside the trial of `scope` (see {@link inTrial}). */

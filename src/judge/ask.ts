@@ -6,7 +6,7 @@ import { cassetteEntry, CassetteMissError, normaliseUsage, requestKey, type Cass
 import { JudgeError, MissingKeyError, type JudgeRequest } from './client.js'
 import { rerunCommand } from '../runner.js'
 import type { JudgeRuntime, Verdict } from './judge.js'
-import { trialKeyMaterial } from '../eval/trial.js'
+import { currentTrial, trialKeyMaterial } from '../eval/trial.js'
 
 /** One answer of the judge, live or replayed. */
 export interface Answer {
@@ -87,7 +87,8 @@ async function shared(body: JudgeRequest, key: string, rt: JudgeRuntime): Promis
 }
 
 async function askLive(body: JudgeRequest, key: string, rt: JudgeRuntime): Promise<Answer> {
-  const call = await rt.client.complete(body)
+  // A dataset case that ran out of time cancels its trial's requests (see TrialScope.signal).
+  const call = await rt.client.complete(body, currentTrial()?.signal)
   // Read the answer as a replay will read it: after JSON, which turns ±Infinity into null.
   const completion = JSON.parse(JSON.stringify(call.completion)) as ChatCompletion
   return { completion, replayed: false, key, requests: call.requests, model: call.model, judge: call.endpoint, usage: call.usage, cost: call.cost, latencyMs: call.latencyMs }

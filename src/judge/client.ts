@@ -62,6 +62,14 @@ export interface JudgeClientOptions {
   random?: () => number
 }
 
+/** One HTTP call shared by the callers of an identical request, cancelled when all of them gave up. */
+interface Flight {
+  call: Promise<JudgeCall>
+  stop: AbortController
+  /** Callers still waiting; Infinity once one that cannot give up is among them. */
+  waiting: number
+}
+
 /** The request body without the model, which each endpoint supplies. */
 export type JudgeRequest = Omit<ChatCompletionCreateParamsNonStreaming, 'model'>
 
@@ -163,7 +171,7 @@ function estimateTokens(body: JudgeRequest): number {
 export class JudgeClient {
   readonly #options: JudgeClientOptions
   readonly #clients = new Map<number, OpenAI>()
-  readonly #inFlight = new Map<string, Promise<JudgeCall>>()
+  readonly #inFlight = new Map<string, Flight>()
   readonly #pacer: Pacer
   #active = 0
   readonly #waiting: (() => void)[] = []
@@ -174,15 +182,38 @@ export class JudgeClient {
     this.#pacer = options.pacer ?? new PacingQueue(new RateLimiter())
   }
 
-  /** Answers `body` with the first judge that succeeds, or throws a {@link JudgeError}. */
-  complete(body: JudgeRequest): Promise<JudgeCall> {
+  /**
+   * Answers `body` with the first judge that succeeds, or throws a {@link JudgeError}. Once
+   * `signal` aborts, the call rejects with its reason; the HTTP request is cancelled when
+   * no other caller of the identical request is still waiting for it.
+   */
+  complete(body: JudgeRequest, signal?: AbortSignal): Promise<JudgeCall> {
+    if (signal?.aborted) return Promise.reject(signal.reason)
     const key = createHash('sha256').update(stableStringify({ endpoints: this.#options.endpoints.map((e) => [e.model, e.baseURL ?? '']), body })).digest('hex')
+    let flight = this.#inFlight.get(key)
     // The HTTP requests are counted once, by the caller that sent them.
-    const pending = this.#inFlight.get(key)
-    if (pending) return pending.then((call) => ({ ...call, requests: 0 }))
-    const call = this.#run(body).finally(() => this.#inFlight.delete(key))
-    this.#inFlight.set(key, call)
-    return call
+    const lead = !flight
+    if (!flight) {
+      const stop = new AbortController()
+      const f: Flight = { call: this.#run(body, stop.signal).finally(() => this.#inFlight.delete(key)), stop, waiting: 0 }
+      this.#inFlight.set(key, (flight = f))
+    }
+    const own = flight
+    const call = lead ? own.call : own.call.then((c) => ({ ...c, requests: 0 }))
+    // A caller that cannot give up holds the request for good.
+    own.waiting += signal ? 1 : Infinity
+    if (!signal) return call
+    return new Promise((resolve, reject) => {
+      const abandon = () => {
+        if (--own.waiting === 0) own.stop.abort(signal.reason)
+        reject(signal.reason)
+      }
+      signal.addEventListener('abort', abandon, { once: true })
+      call.then(
+        (c) => (signal.removeEventListener('abort', abandon), resolve(c)),
+        (e: unknown) => (signal.removeEventListener('abort', abandon), reject(e)),
+      )
+    })
   }
 
   async #slot(): Promise<() => void> {
@@ -216,7 +247,7 @@ export class JudgeClient {
     return Boolean(e.apiKey ?? process.env.OPENAI_API_KEY ?? e.baseURL ?? process.env.OPENAI_BASE_URL)
   }
 
-  async #run(body: JudgeRequest): Promise<JudgeCall> {
+  async #run(body: JudgeRequest, signal: AbortSignal): Promise<JudgeCall> {
     const endpoints = this.#options.endpoints
     // The SDK would send a placeholder key to api.openai.com and fail after every retry.
     if (!endpoints.some((_e, i) => this.#reachable(i))) throw new MissingKeyError(endpoints.map((e) => e.model))
@@ -244,7 +275,9 @@ export class JudgeClient {
         }
         const release = await this.#slot()
         try {
+          signal.throwIfAborted()
           await this.#pacer.acquire(estimateTokens(body), maxLimitedMs, timeLeft(this.#options.deadline?.(), Date.now()))
+          signal.throwIfAborted()
         } catch (error) {
           release()
           if (!(error instanceof RateLimitHoldError)) throw error
@@ -257,7 +290,7 @@ export class JudgeClient {
         requests++
         try {
           const { data, response } = await client.chat.completions
-            .create({ ...body, model: endpoint.model })
+            .create({ ...body, model: endpoint.model }, { signal })
             .withResponse()
             .finally(release)
           void this.#pacer.observe({ sentAt, limited: false, headers: hints(response.headers) })
@@ -278,6 +311,8 @@ export class JudgeClient {
             cost: costOf(usage, priceOf(endpoint.model, this.#options.prices)),
           }
         } catch (error) {
+          // Given up by every caller: no retry, and nothing learnt about the endpoint.
+          if (signal.aborted) throw signal.reason
           // The SDK's connection errors (resets, timeouts) carry no status and no name of their own.
           const kind = error instanceof loadOpenAI().APIConnectionError ? 'retry' : classifyFailure(error)
           const headers = (error as { headers?: Headers }).headers
@@ -318,6 +353,7 @@ export class JudgeClient {
               break
             }
             await sleep(retryDelay(0, error, { random: this.#options.random ?? Math.random }))
+            signal.throwIfAborted()
             continue
           }
           if (kind === 'fatal' || attempt >= maxRetries) {
@@ -325,6 +361,7 @@ export class JudgeClient {
             break
           }
           await sleep(retryDelay(attempt, error, { random: this.#options.random ?? Math.random }))
+          signal.throwIfAborted()
           attempt++
         }
       }

@@ -4,7 +4,7 @@ import { getConfig } from '../config.js'
 import { currentTest, emitRecord } from '../report/records.js'
 import { nodeFileSystem } from '../store/file.js'
 import { registerHeaderSecrets } from '../secrets.js'
-import { trialKeyMaterial } from '../eval/trial.js'
+import { currentTrial, trialKeyMaterial } from '../eval/trial.js'
 
 /** Options of {@link recordingFetch}. */
 export interface RecordingFetchOptions {
@@ -12,6 +12,18 @@ export interface RecordingFetchOptions {
   fetch?: typeof fetch
   /** The test file whose cassette to use, when the runner cannot say. */
   testPath?: string
+}
+
+/**
+ * `init` with the running trial's signal (see `TrialScope.signal`) joined to the request's
+ * own: a dataset case that ran out of time cancels its trial's requests, so that they are
+ * neither waited for nor recorded.
+ */
+function withTrialSignal(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): RequestInit | undefined {
+  const stop = currentTrial()?.signal
+  if (!stop) return init
+  const own = init?.signal ?? (input instanceof Request ? input.signal : undefined)
+  return { ...init, signal: own ? AbortSignal.any([stop, own]) : stop }
 }
 
 /**
@@ -32,7 +44,8 @@ export interface RecordingFetchOptions {
 export function recordingFetch(options: RecordingFetchOptions = {}): typeof fetch {
   const network = options.fetch ?? globalThis.fetch
   const fs = nodeFileSystem()
-  return async (input, init) => {
+  return async (input, given) => {
+    const init = withTrialSignal(input, given)
     // Even a request that is not recorded registers its key: its reply may reach a message.
     if (input instanceof Request) registerHeaderSecrets(input.headers)
     registerHeaderSecrets(new Headers(init?.headers))
