@@ -4,7 +4,7 @@
 import { relative, resolve, sep } from 'node:path'
 import type { ZodType } from 'zod'
 import { AssayUsageError } from '../errors.js'
-import { raiseJudgeConcurrency } from '../judge/runtime.js'
+import { keepRunnerConcurrency, raiseJudgeConcurrency } from '../judge/runtime.js'
 import { currentTest, emitRecord, type RecordOwner } from '../report/records.js'
 import { datasetFailure, summarizeDataset, validateThresholds } from './aggregate.js'
 import { redact } from '../secrets.js'
@@ -166,8 +166,12 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
   const source = typeof options.data === 'string' ? resolve(root, options.data) : undefined
   const thresholds = validateThresholds(options.thresholds)
   const trials = options.trials ?? 1
-  const concurrency = options.concurrency ?? runner.maxConcurrency() ?? 5
-  if (concurrency > (runner.maxConcurrency() ?? 5)) runner.raiseConcurrency(concurrency)
+  const configured = runner.maxConcurrency()
+  const concurrency = options.concurrency ?? configured ?? 5
+  if (concurrency > (configured ?? 5)) {
+    keepRunnerConcurrency(configured)
+    runner.raiseConcurrency(concurrency)
+  }
   const slots = new Slots(concurrency)
   const outcomes = new Map<string, CaseOutcome>()
   // The reporters' progress line counts this dataset's cases from here (a skipped one has none to run).

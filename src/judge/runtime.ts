@@ -24,8 +24,21 @@ let runnerConcurrency: () => number | undefined = () => undefined
  */
 export function useRunnerConcurrency(read: () => number | undefined): void {
   runnerConcurrency = read
+  configuredRunnerConcurrency = undefined
   shared = undefined
 }
+
+// The runner's limit as configured, once describeEval raised it for a test file: Jest's
+// state (and Vitest's, without the plugin) then holds the raised one, which is the
+// dataset's, not the judge's default for the file's other tests.
+let configuredRunnerConcurrency: { value: number | undefined } | undefined
+
+/** Tells the judge the runner's configured limit before `describeEval` raises it for a test file. */
+export function keepRunnerConcurrency(configured: number | undefined): void {
+  configuredRunnerConcurrency ??= { value: configured }
+}
+
+const runnerLimit = () => (configuredRunnerConcurrency ? configuredRunnerConcurrency.value : runnerConcurrency())
 
 // The concurrency of each dataset eval case running now in this worker, as counts per value.
 const evalRaises = new Map<number, number>()
@@ -84,7 +97,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
         endpoints: [{ model: name, baseURL: j.baseURL, apiKey: j.apiKey }, ...j.fallback],
         timeoutMs: j.timeoutMs,
         maxRetries: j.maxRetries,
-        maxConcurrency: () => j.maxConcurrency ?? Math.max(validConcurrency(runnerConcurrency()) ?? 5, evalConcurrency()),
+        maxConcurrency: () => j.maxConcurrency ?? Math.max(validConcurrency(runnerLimit()) ?? 5, evalConcurrency()),
         maxRateLimitWaitMs: j.maxRateLimitWaitMs,
         pacer: shared.pacer,
         ...(coordinator ? { breaker: remoteBreaker(coordinator) } : {}),

@@ -117,9 +117,12 @@ describe('describeEval', () => {
     const judgeAt = (server: FixtureServer) => configure({ judge: { baseURL: server.url, apiKey: 'sk-unit', maxRetries: 0 }, cache: { mode: 'off' } })
     const ask = (content: string) => judgeRuntime().client.complete({ messages: [{ role: 'user', content }] })
     const burst = (label: string) => Promise.all(Array.from({ length: 6 }, (_, i) => ask(`${label} ${i}`)))
-    useRunnerConcurrency(() => 2)
+    // As in Jest, raising the runner's limit for the file changes what the judge reads as the runner's limit.
+    let limit = 2
+    useRunnerConcurrency(() => limit)
     try {
       const { runner, declared } = fakeRunner({ maxConcurrency: 2 })
+      runner.raiseConcurrency = (n) => void (limit = n)
       defineEval(runner, 'wide', options({ data: rows(6), concurrency: 6, task: async (row) => (await ask(row.text)).model }), 'run')
       judgeAt(before)
       await burst('plain before')
