@@ -68,6 +68,8 @@ interface Flight {
   stop: AbortController
   /** Callers still waiting; Infinity once one that cannot give up is among them. */
   waiting: number
+  /** Whether a caller has been given the call's request count. */
+  counted: boolean
 }
 
 /** The request body without the model, which each endpoint supplies. */
@@ -190,28 +192,34 @@ export class JudgeClient {
   complete(body: JudgeRequest, signal?: AbortSignal): Promise<JudgeCall> {
     if (signal?.aborted) return Promise.reject(signal.reason)
     const key = createHash('sha256').update(stableStringify({ endpoints: this.#options.endpoints.map((e) => [e.model, e.baseURL ?? '']), body })).digest('hex')
-    let flight = this.#inFlight.get(key)
-    // The HTTP requests are counted once, by the caller that sent them.
-    const lead = !flight
-    if (!flight) {
+    let own = this.#inFlight.get(key)
+    if (!own) {
       const stop = new AbortController()
-      const f: Flight = { call: this.#run(body, stop.signal).finally(() => this.#inFlight.delete(key)), stop, waiting: 0 }
-      this.#inFlight.set(key, (flight = f))
+      own = { call: this.#run(body, stop.signal).finally(() => this.#inFlight.delete(key)), stop, waiting: 0, counted: false }
+      this.#inFlight.set(key, own)
     }
-    const own = flight
-    const call = lead ? own.call : own.call.then((c) => ({ ...c, requests: 0 }))
+    const flight = own
+    // The HTTP requests are counted once: by the first caller still waiting when they end,
+    // the one that sent them unless it gave up.
+    const take = (c: JudgeCall): JudgeCall => (flight.counted ? { ...c, requests: 0 } : ((flight.counted = true), c))
     // A caller that cannot give up holds the request for good.
-    own.waiting += signal ? 1 : Infinity
-    if (!signal) return call
+    flight.waiting += signal ? 1 : Infinity
+    if (!signal) return flight.call.then(take)
     return new Promise((resolve, reject) => {
       const abandon = () => {
-        if (--own.waiting === 0) own.stop.abort(signal.reason)
+        if (--flight.waiting === 0) flight.stop.abort(signal.reason)
         reject(signal.reason)
       }
       signal.addEventListener('abort', abandon, { once: true })
-      call.then(
-        (c) => (signal.removeEventListener('abort', abandon), resolve(c)),
-        (e: unknown) => (signal.removeEventListener('abort', abandon), reject(e)),
+      flight.call.then(
+        (c) => {
+          signal.removeEventListener('abort', abandon)
+          if (!signal.aborted) resolve(take(c))
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', abandon)
+          reject(e)
+        },
       )
     })
   }

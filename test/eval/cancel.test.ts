@@ -126,7 +126,8 @@ describe('JudgeClient.complete with a signal', () => {
     await arrived(sent + 1)
     leaving.abort(new Error('gave up'))
     await expect(left).rejects.toThrow('gave up')
-    await expect(stays).resolves.toMatchObject({ model: 'gpt-4o-mini' })
+    // The request is counted once, by the caller that got its answer.
+    await expect(stays).resolves.toMatchObject({ model: 'gpt-4o-mini', requests: 1 })
     await settled(sent + 1)
     expect(server.requests.slice(sent).map((r) => r.status)).toEqual([200])
 
