@@ -224,14 +224,18 @@ export class JudgeClient {
     })
   }
 
-  async #slot(): Promise<() => void> {
+  #limit(): number {
     const max = this.#options.maxConcurrency
-    const limit = (typeof max === 'function' ? max() : max) ?? 5
-    if (this.#active >= limit) await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    return (typeof max === 'function' ? max() : max) ?? 5
+  }
+
+  async #slot(): Promise<() => void> {
+    if (this.#active >= this.#limit()) await new Promise<void>((resolve) => this.#waiting.push(resolve))
     this.#active++
     return () => {
       this.#active--
-      this.#waiting.shift()?.()
+      // The limit may have dropped meanwhile (a dataset's cases ended): the queue waits for it.
+      if (this.#active < this.#limit()) this.#waiting.shift()?.()
     }
   }
 

@@ -150,3 +150,22 @@ describe('JudgeClient.complete with a signal', () => {
     expect(server.requests.length).toBe(sent)
   }, 30_000)
 })
+
+describe("JudgeClient's concurrency limit", () => {
+  test('when it drops (a dataset whose cases ran at once is done), queued requests wait until the requests in flight are under it', async () => {
+    let limit = 4
+    const client = new JudgeClient({ endpoints: [{ model: 'gpt-4o-mini', baseURL: server.url, apiKey: 'sk-unit-secret' }], maxRetries: 0, maxConcurrency: () => limit })
+    const seen = new Map<string, number>()
+    server.configure({ latencyMs: 0, respond: (body) => (seen.set(String(body.messages.at(-1)?.content), server.inFlight), verdict) })
+    // One answer comes at once, three take 1.5 s: a queued request let in when the quick one
+    // ends would find three still in flight.
+    server.script({ kind: 'delay', ms: 100 }, { kind: 'delay', ms: 1500 }, { kind: 'delay', ms: 1500 }, { kind: 'delay', ms: 1500 })
+    const sent = server.requests.length
+    const first = [0, 1, 2, 3].map((i) => client.complete({ messages: [{ role: 'user', content: `wide ${i}` }] }))
+    await arrived(sent + 4)
+    limit = 1
+    const later = [0, 1, 2].map((i) => client.complete({ messages: [{ role: 'user', content: `narrow ${i}` }] }))
+    await Promise.all([...first, ...later])
+    expect([0, 1, 2].map((i) => seen.get(`narrow ${i}`))).toEqual([1, 1, 1])
+  }, 30_000)
+})
