@@ -94,7 +94,9 @@ function pearson(xs: readonly number[], ys: readonly number[]): number | null {
  * Spearman's rank correlation: Pearson's correlation of the ranks, ties averaged. Its
  * interval is Fisher's z transform with the variance 1.06 / (n − 3) of Fieller, Hartley &
  * Pearson (1957), which holds for rank correlations where 1 / (n − 3) is too narrow; with
- * 3 pairs it spans [−1, 1], and a rho of exactly ±1 gives a point.
+ * 3 pairs it spans [−1, 1]. A rho of exactly ±1, whose z is infinite, gets the interval of
+ * the nearest value the ranks allow, ±(1 − 12 / (n(n² − 1))), with ±1 as its bound on that
+ * side: not a point, so 4 cases ranked alike do not read as certain.
  *
  * @returns `null` when rho is undefined: fewer than 3 pairs, or one list without spread.
  *
@@ -119,7 +121,14 @@ export function spearman(xs: readonly number[], ys: readonly number[], confidenc
   if (n < 3) return null
   const rho = pearson(ranks(xs), ranks(ys))
   if (rho === null) return null
-  const z = Math.atanh(rho)
+  // At ±1 Fisher's z is infinite and the interval a point, however few the cases: take the
+  // interval of the nearest rho the ranks allow (one adjacent swap away, Σd² = 2) and keep
+  // ±1 as the bound on its side. Ranks' rho of ±1 can come out a rounding error short of it.
+  const perfect = Math.abs(Math.abs(rho) - 1) < 1e-12
+  const sign = Math.sign(rho)
+  const z = Math.atanh(perfect ? sign * (1 - 12 / (n * (n * n - 1))) : rho)
   const half = normalQuantile(confidence) * Math.sqrt(1.06 / (n - 3))
-  return { value: rho, lower: clamp(Math.tanh(z - half)), upper: clamp(Math.tanh(z + half)), confidence, n }
+  const lower = perfect && sign < 0 ? -1 : clamp(Math.tanh(z - half))
+  const upper = perfect && sign > 0 ? 1 : clamp(Math.tanh(z + half))
+  return { value: rho, lower, upper, confidence, n }
 }

@@ -100,6 +100,19 @@ describe('spearman', () => {
     expect([three.lower, three.upper]).toEqual([-1, 1])
   })
 
+  test('a rho of ±1 gets the interval of the nearest rho the ranks allow, not a point', () => {
+    // n <- c(4, 10); r <- 1 - 12 / (n * (n^2 - 1)); tanh(atanh(r) - qnorm(0.975) * sqrt(1.06 / (n - 3)))
+    //   → -0.7255633199 0.9454681268
+    const four = spearman([1, 2, 3, 4], [2, 5, 7, 9], 0.95)!
+    expect(four).toMatchObject({ value: 1, upper: 1, n: 4 })
+    expect(four.lower).toBeCloseTo(-0.7255633199, 8)
+    const ten = spearman([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.95)!
+    expect(ten.lower).toBeCloseTo(0.9454681268, 8)
+    const reversed = spearman([1, 2, 3, 4], [9, 7, 5, 2], 0.95)!
+    expect(reversed).toMatchObject({ value: -1, lower: -1 })
+    expect(reversed.upper).toBeCloseTo(0.7255633199, 8)
+  })
+
   test('undefined: fewer than 3 pairs or no spread in either', () => {
     expect(spearman([1, 2], [2, 1], 0.95)).toBeNull()
     expect(spearman([1, 2, 3, 4], [5, 5, 5, 5], 0.95)).toBeNull()
