@@ -153,11 +153,12 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
 
   let gates: GateResult[] = []
   if (thresholds.passRate !== undefined) {
-    const stopped = unfinished ? `, ${unfinished} of them stopped by the case timeout` : ''
+    const clusters = repeated(trials.length, stats, clustered?.effectiveN)
+    const stopped = unfinished ? (clusters ? `; ${unfinished} trial${unfinished === 1 ? '' : 's'} stopped by the case timeout` : `, ${unfinished} of them stopped by the case timeout`) : ''
     gates.push(
       trials.length === 0
         ? missingGate('passRate', thresholds.passRate, `no trial ran (0 trials), so the pass rate cannot be checked against the gate ${gatePct(thresholds.passRate)}`)
-        : lowerBoundGate('passRate', thresholds.passRate, passRate, `pass rate ${pct(passRate.value)} (${passedTrials}/${trials.length} trials${stopped}${repeated(trials.length, stats, clustered?.effectiveN)})`, PERCENT),
+        : lowerBoundGate('passRate', thresholds.passRate, passRate, `pass rate ${pct(passRate.value)} (${passedTrials}/${trials.length} trials${clusters}${stopped})`, PERCENT),
     )
   }
   if (thresholds.meanScore !== undefined) {

@@ -390,6 +390,12 @@ describe('trials stopped by the case timeout', () => {
     expect(summary.gates[0]!.message).toMatch(/^pass rate 92\.5% \(37\/40 trials, 3 of them stopped by the case timeout\)/)
   })
 
+  test('with several trials per case the message gives the cases, the effective n and the stopped trials', () => {
+    const cases = [outcome('a', [true, true]), outcome('b', [true, stopped()]), outcome('c', [true, true])]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { passRate: 0.1 } })
+    expect(summary.gates[0]!.message).toMatch(/^pass rate 83\.3% \(5\/6 trials of 3 cases, effective n \d+(\.\d)?; 1 trial stopped by the case timeout\)/)
+  })
+
   test('when no trial finished, every gate fails saying so, and so does a dataset without gates', () => {
     const cases = [outcome('a', [stopped(), stopped()]), outcome('b', [stopped(), stopped()])]
     const summary = summarizeDataset({ ...base, cases, thresholds: { passRate: 0.5, maxCost: 1 } })
