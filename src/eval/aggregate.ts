@@ -120,7 +120,8 @@ const casesOf = new WeakMap<DatasetSummary, readonly CaseOutcome[]>()
 
 /**
  * Sums up a dataset's finished cases and checks its gates: the pass rate over all trials
- * with its Wilson interval, the mean judge score with its t interval, the live cost, the
+ * with its Wilson interval at their effective number (trials of a case are alike), the mean
+ * judge score with its t interval over the cases' means, the live cost, the
  * p95 trial latency, the flaky cases and the judge's agreement with human labels.
  *
  * @throws AssayUsageError when a threshold is out of range.
@@ -208,7 +209,7 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
   return summary
 }
 
-/** How the trials count when cases ran several: ", 200 cases, effective n 1000". */
+/** How the trials count when cases ran several: " of 200 cases, effective n 1000". */
 function repeated(trials: number, stats: readonly CaseStats[], effectiveN: number | undefined): string {
   const cases = stats.filter((s) => s.trials > 0).length
   if (effectiveN === undefined || cases === trials) return ''
