@@ -5,7 +5,8 @@ import { percentile } from '../report/build.js'
 import type { EvalTrialResult, GateResult } from '../report/schema.js'
 import { cohenKappa, ranks, spearman } from '../stats/agreement.js'
 import { redact } from '../secrets.js'
-import { meanInterval, wilson } from '../stats/intervals.js'
+import { clusteredWilson } from '../stats/cluster.js'
+import { meanInterval } from '../stats/intervals.js'
 import { budgetDollars, budgetGate, dollars, gatePct, lowerBoundGate, millis, missingGate, pct, PERCENT, PLAIN, validateThresholds } from './gates.js'
 import type { CaseOutcome, DatasetSummary, EvalThresholds } from './types.js'
 
@@ -119,7 +120,8 @@ const casesOf = new WeakMap<DatasetSummary, readonly CaseOutcome[]>()
 
 /**
  * Sums up a dataset's finished cases and checks its gates: the pass rate over all trials
- * with its Wilson interval, the mean judge score with its t interval, the live cost, the
+ * with its Wilson interval at their effective number (trials of a case are alike), the mean
+ * judge score with its t interval over the cases' means, the live cost, the
  * p95 trial latency, the flaky cases and the judge's agreement with human labels.
  *
  * @throws AssayUsageError when a threshold is out of range.
@@ -138,9 +140,12 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
   const scoring = scoringOf(trials)
   const stats = input.cases.map((c) => caseStats(c, scoring))
   const passedTrials = stats.reduce((n, s) => n + s.passed, 0)
-  const passRate = wilson(passedTrials, trials.length, confidence) ?? { value: 0, lower: 0, upper: 1, confidence }
+  // Trials of one case are alike: the cases, not the trials, are the sample (see clusteredWilson).
+  const clustered = clusteredWilson(stats.map((s) => ({ successes: s.passed, n: s.trials })), confidence)
+  const passRate = clustered ? { value: clustered.value, lower: clustered.lower, upper: clustered.upper, confidence, effectiveN: clustered.effectiveN } : { value: 0, lower: 0, upper: 1, confidence }
   const scores = trials.map((t) => scoring.value(t)).filter((s): s is number => s !== undefined)
-  const scoreInterval = meanInterval(scores, confidence)
+  const caseScores = stats.map((s) => s.score).filter((s): s is number => s !== undefined)
+  const scoreInterval = meanInterval(caseScores, confidence)
   const cost = trials.reduce((s, t) => s + t.cost, 0)
   const p95LatencyMs = percentile(trials.map((t) => t.latencyMs).sort((a, b) => a - b), 95)
   const agreement = agreementOf(stats, confidence)
@@ -149,11 +154,12 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
 
   let gates: GateResult[] = []
   if (thresholds.passRate !== undefined) {
-    const stopped = unfinished ? `, ${unfinished} of them stopped by the case timeout` : ''
+    const clusters = repeated(trials.length, stats, clustered?.effectiveN)
+    const stopped = unfinished ? (clusters ? `; ${unfinished} trial${unfinished === 1 ? '' : 's'} stopped by the case timeout` : `, ${unfinished} of them stopped by the case timeout`) : ''
     gates.push(
       trials.length === 0
         ? missingGate('passRate', thresholds.passRate, `no trial ran (0 trials), so the pass rate cannot be checked against the gate ${gatePct(thresholds.passRate)}`)
-        : lowerBoundGate('passRate', thresholds.passRate, passRate, `pass rate ${pct(passRate.value)} (${passedTrials}/${trials.length} trials${stopped})`, PERCENT),
+        : lowerBoundGate('passRate', thresholds.passRate, passRate, `pass rate ${pct(passRate.value)} (${passedTrials}/${trials.length} trials${clusters}${stopped})`, PERCENT),
     )
   }
   if (thresholds.meanScore !== undefined) {
@@ -163,9 +169,10 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
     if (scores.length === 0) {
       gates.push(missingGate('meanScore', gate, `no trial has a judge score, so the mean score cannot be checked against the gate ${gate}: add a judged assertion (toScoreAtLeast) to assert, or remove meanScore`))
     } else if (!scoreInterval) {
-      gates.push(missingGate('meanScore', gate, `only 1 trial has a judge score: an interval needs at least 2, so the mean score cannot be checked against the gate ${gate}`))
+      gates.push(missingGate('meanScore', gate, `only 1 case has a judge score (${scores.length} scored trial${scores.length === 1 ? '' : 's'}): an interval needs at least 2 cases, so the mean score cannot be checked against the gate ${gate}`))
     } else {
-      const g = lowerBoundGate('meanScore', gate, scoreInterval, `mean score ${scoreInterval.value.toFixed(2)} ${on} (${scores.length} scored trials)`, PLAIN)
+      const over = `${scores.length} scored trials${caseScores.length === scores.length ? '' : ` of ${caseScores.length} cases`}`
+      const g = lowerBoundGate('meanScore', gate, scoreInterval, `mean score ${scoreInterval.value.toFixed(2)} ${on} (${over})`, PLAIN)
       gates.push({ ...g, message: g.message + hint })
     }
   }
@@ -190,7 +197,7 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
     trials: trials.length,
     passedTrials,
     passRate,
-    meanScore: scoreInterval ? { ...scoreInterval, scale: scoring.scale, n: scores.length } : null,
+    meanScore: scoreInterval ? { ...scoreInterval, scale: scoring.scale, n: caseScores.length } : null,
     cost,
     p95LatencyMs,
     flaky: stats.filter((s) => s.passed > 0 && s.passed < s.trials).map((s) => s.outcome.id),
@@ -200,6 +207,13 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
   }
   casesOf.set(summary, input.cases)
   return summary
+}
+
+/** How the trials count when cases ran several: " of 200 cases, effective n 1000". */
+function repeated(trials: number, stats: readonly CaseStats[], effectiveN: number | undefined): string {
+  const cases = stats.filter((s) => s.trials > 0).length
+  if (effectiveN === undefined || cases === trials) return ''
+  return ` of ${cases} case${cases === 1 ? '' : 's'}, effective n ${Number(effectiveN.toFixed(1))}`
 }
 
 const NONE_FINISHED = (trials: number, cases: number) => `no trial finished: all ${trials} trial(s) of ${cases} case(s) were stopped by the case timeout`

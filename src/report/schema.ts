@@ -195,9 +195,9 @@ const dataset = z.object({
   cases: count,
   trials: count,
   passedTrials: count,
-  /** Passed trials ÷ trials, with its Wilson interval. */
-  passRate: interval,
-  /** Mean judge score over the trials that have one, with its t interval; null without scores. */
+  /** Passed trials ÷ trials, with its Wilson interval at `effectiveN`: the trials' worth as independent draws, as trials of one case are alike (absent in files written before it was added). */
+  passRate: interval.extend({ effectiveN: z.number().positive().optional() }),
+  /** Mean of the cases' mean judge scores (each over its trials that have one), with its t interval over the `n` cases; null without scores. */
   meanScore: interval.extend({ scale: z.tuple([z.number(), z.number()]), n: count }).nullable(),
   cost: z.number(),
   p95LatencyMs: z.number().nullable(),

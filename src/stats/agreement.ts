@@ -1,10 +1,10 @@
 // Agreement of a judge with human labels: Cohen's kappa on pass/fail, Spearman's rho on
-// scores. Each comes with a large-sample interval, so the agreement gate can take its
-// lower bound as the pass-rate gate does.
+// scores. Each comes with an interval, so the agreement gate can take its lower bound as
+// the pass-rate gate does.
 import { AssayUsageError } from '../errors.js'
 import type { Interval } from '../report/schema.js'
 import { describeValue } from '../validate.js'
-import { checkConfidence, normalQuantile } from './intervals.js'
+import { checkConfidence, normalQuantile, wilson } from './intervals.js'
 
 /** An agreement coefficient with its interval and the number of pairs behind it. */
 export type Agreement = Interval & { n: number }
@@ -12,9 +12,13 @@ export type Agreement = Interval & { n: number }
 const clamp = (x: number) => Math.max(-1, Math.min(1, x))
 
 /**
- * Cohen's kappa (Cohen 1960) between two raters' pass/fail, with the interval
- * κ ± z·SE, where SE is the large-sample standard error of Fleiss, Cohen & Everitt
- * (1969), the one R's `psych::cohen.kappa` reports. The bounds are clamped to [−1, 1].
+ * Cohen's kappa (Cohen 1960), κ = (p_o − p_e) / (1 − p_e), with an interval that maps the
+ * Wilson score interval of the observed agreement p_o through that formula, the chance
+ * agreement p_e held fixed, as in Cohen's (1960) own standard error
+ * √(p_o(1 − p_o) / n) / (1 − p_e). The large-sample (Wald) interval collapses to a point
+ * when every case agrees, so 3 agreeing cases would read as certain; Wilson's does not
+ * (3 of 3 agreeing: p_o ≥ 0.44 at 95%), and near perfect agreement, where a judge worth
+ * gating lives, it keeps its coverage. The bounds are clamped to [−1, 1].
  *
  * @param pairs - One `[human, judge]` pair per case.
  * @returns `null` when kappa is undefined: fewer than 3 pairs, or either rater giving every
@@ -41,26 +45,15 @@ export function cohenKappa(pairs: readonly (readonly [boolean, boolean])[], conf
   })
   const n = pairs.length
   if (n < 3) return null
-  const p = cell.map((row) => row.map((c) => c / n))
-  const at = (i: number, j: number) => p[i]![j]!
+  const at = (i: number, j: number) => cell[i]![j]! / n
   const row = [at(0, 0) + at(0, 1), at(1, 0) + at(1, 1)]
   const col = [at(0, 0) + at(1, 0), at(0, 1) + at(1, 1)]
-  const po = at(0, 0) + at(1, 1)
-  const pe = row[0]! * col[0]! + row[1]! * col[1]!
   if (row.some((r) => r === 0) || col.some((c) => c === 0)) return null
-  const kappa = (po - pe) / (1 - pe)
-  // Fleiss, Cohen & Everitt (1969), eq. 13: the variance of kappa when it is not zero.
-  let diagonal = 0
-  let offDiagonal = 0
-  for (let i = 0; i < 2; i++) {
-    for (let j = 0; j < 2; j++) {
-      if (i === j) diagonal += at(i, i) * (1 - (row[i]! + col[i]!) * (1 - kappa)) ** 2
-      else offDiagonal += at(i, j) * (col[i]! + row[j]!) ** 2
-    }
-  }
-  const variance = (diagonal + (1 - kappa) ** 2 * offDiagonal - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
-  const half = normalQuantile(confidence) * Math.sqrt(Math.max(0, variance))
-  return { value: kappa, lower: clamp(kappa - half), upper: clamp(kappa + half), confidence, n }
+  const agreed = cell[0]![0]! + cell[1]![1]!
+  const pe = row[0]! * col[0]! + row[1]! * col[1]!
+  const kappaOf = (po: number) => (po - pe) / (1 - pe)
+  const observed = wilson(agreed, n, confidence)!
+  return { value: kappaOf(agreed / n), lower: clamp(kappaOf(observed.lower)), upper: clamp(kappaOf(observed.upper)), confidence, n }
 }
 
 /**
@@ -101,7 +94,9 @@ function pearson(xs: readonly number[], ys: readonly number[]): number | null {
  * Spearman's rank correlation: Pearson's correlation of the ranks, ties averaged. Its
  * interval is Fisher's z transform with the variance 1.06 / (n − 3) of Fieller, Hartley &
  * Pearson (1957), which holds for rank correlations where 1 / (n − 3) is too narrow; with
- * 3 pairs it spans [−1, 1], and a rho of exactly ±1 gives a point.
+ * 3 pairs it spans [−1, 1]. A rho of exactly ±1, whose z is infinite, gets the interval of
+ * the nearest value the ranks allow, ±(1 − 12 / (n(n² − 1))), with ±1 as its bound on that
+ * side: not a point, so 4 cases ranked alike do not read as certain.
  *
  * @returns `null` when rho is undefined: fewer than 3 pairs, or one list without spread.
  *
@@ -126,7 +121,14 @@ export function spearman(xs: readonly number[], ys: readonly number[], confidenc
   if (n < 3) return null
   const rho = pearson(ranks(xs), ranks(ys))
   if (rho === null) return null
-  const z = Math.atanh(rho)
+  // At ±1 Fisher's z is infinite and the interval a point, however few the cases: take the
+  // interval of the nearest rho the ranks allow (one adjacent swap away, Σd² = 2) and keep
+  // ±1 as the bound on its side. Ranks' rho of ±1 can come out a rounding error short of it.
+  const perfect = Math.abs(Math.abs(rho) - 1) < 1e-12
+  const sign = Math.sign(rho)
+  const z = Math.atanh(perfect ? sign * (1 - 12 / (n * (n * n - 1))) : rho)
   const half = normalQuantile(confidence) * Math.sqrt(1.06 / (n - 3))
-  return { value: rho, lower: clamp(Math.tanh(z - half)), upper: clamp(Math.tanh(z + half)), confidence, n }
+  const lower = perfect && sign < 0 ? -1 : clamp(Math.tanh(z - half))
+  const upper = perfect && sign > 0 ? 1 : clamp(Math.tanh(z + half))
+  return { value: rho, lower, upper, confidence, n }
 }

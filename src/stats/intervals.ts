@@ -49,7 +49,15 @@ export function wilson(successes: number, n: number, confidence: number): Interv
     throw new AssayUsageError('wilson', `successes must be a whole number from 0 to n (${n}), but got ${describeValue(successes)}.`, wilson)
   }
   if (n === 0) return null
-  const p = successes / n
+  return wilsonAt(successes / n, n, confidence)
+}
+
+/**
+ * The Wilson interval of a proportion `p` at a sample size `n` that may be fractional: an
+ * effective sample size (see `clusteredWilson`).
+ * @internal
+ */
+export function wilsonAt(p: number, n: number, confidence: number): Interval {
   const z = normalQuantile(confidence)
   const z2n = (z * z) / n
   const centre = (p + z2n / 2) / (1 + z2n)
@@ -57,8 +65,8 @@ export function wilson(successes: number, n: number, confidence: number): Interv
   // Clamp the rounding error at 0 and 1 (the exact bound there is 0 or 1).
   return {
     value: p,
-    lower: successes === 0 ? 0 : Math.max(0, centre - half),
-    upper: successes === n ? 1 : Math.min(1, centre + half),
+    lower: p === 0 ? 0 : Math.max(0, centre - half),
+    upper: p === 1 ? 1 : Math.min(1, centre + half),
     confidence,
   }
 }

@@ -8,6 +8,7 @@ declare module 'jstat' {
   interface JStat {
     normal: ContinuousDistribution<[mean: number, sd: number]>
     studentt: ContinuousDistribution<[dof: number]>
+    centralF: ContinuousDistribution<[df1: number, df2: number]>
     binomial: { cdf(k: number, n: number, p: number): number; pdf(k: number, n: number, p: number): number }
   }
   const jStat: JStat

@@ -50,6 +50,20 @@ function dataset(cases: number, trials: number, passing: number): CaseOutcome[] 
   )
 }
 
+/**
+ * `cases` cases of `trials` trials, `passing` of all trials passing, the failures spread one
+ * per case (then two, …): trials that fail independently of their case, as a flaky task's do.
+ */
+function spread(cases: number, trials: number, passing: number): CaseOutcome[] {
+  const failing = cases * trials - passing
+  return Array.from({ length: cases }, (_, i) =>
+    outcome(
+      `case-${i + 1}`,
+      Array.from({ length: trials }, (_, t) => t * cases + i >= failing),
+    ),
+  )
+}
+
 const base = { name: 'summariser', file: 'test/summarise.eval.test.ts', source: 'fixtures/datasets/news.jsonl' }
 
 /** A summary must be a valid `datasets[]` entry of results.json. */
@@ -61,9 +75,12 @@ function checkSchema(summary: unknown) {
 
 describe('pass-rate gate (Wilson lower bound)', () => {
   test('200 cases × 5 trials at 93% pass a 0.9 gate', () => {
-    const summary = summarizeDataset({ ...base, cases: dataset(200, 5, 930), thresholds: { passRate: 0.9 } })
+    const summary = summarizeDataset({ ...base, cases: spread(200, 5, 930), thresholds: { passRate: 0.9 } })
     checkSchema(summary)
     expect(summary).toMatchObject({ name: 'summariser', file: base.file, source: base.source, cases: 200, trials: 1000, passedTrials: 930, status: 'passed' })
+    // 70 cases fail 1 of their 5 trials: no more alike within cases than chance makes them,
+    // so the trials count in full. prop.test(930, 1000, correct = FALSE)$conf.int → 0.9124853518 0.9442236359
+    expect(summary.passRate.effectiveN).toBe(1000)
     expect(summary.passRate.lower).toBeCloseTo(0.9124853518, 9)
     expect(summary.gates).toEqual([
       {
@@ -71,23 +88,45 @@ describe('pass-rate gate (Wilson lower bound)', () => {
         threshold: 0.9,
         actual: summary.passRate.lower,
         pass: true,
-        message: 'pass rate 93.0% (930/1000 trials), 95% interval 91.2–94.4%: the lower bound 91.2% reaches the gate 90%',
+        message: 'pass rate 93.0% (930/1000 trials of 200 cases, effective n 1000), 95% interval 91.2–94.4%: the lower bound 91.2% reaches the gate 90%',
       },
     ])
     expect(datasetFailure(summary)).toBeUndefined()
   })
 
   test('at 88% they fail it, and the failure names the gate and the worst cases', () => {
-    const summary = summarizeDataset({ ...base, cases: dataset(200, 5, 880), thresholds: { passRate: 0.9 } })
+    const summary = summarizeDataset({ ...base, cases: spread(200, 5, 880), thresholds: { passRate: 0.9 } })
     expect(summary.status).toBe('failed')
     expect(summary.gates[0]).toMatchObject({ pass: false, actual: summary.passRate.lower })
-    expect(summary.gates[0]!.message).toBe('pass rate 88.0% (880/1000 trials), 95% interval 85.8–89.9%: the lower bound is below the gate 90%')
+    const gate = 'pass rate 88.0% (880/1000 trials of 200 cases, effective n 1000), 95% interval 85.8–89.9%: the lower bound is below the gate 90%'
+    expect(summary.gates[0]!.message).toBe(gate)
     const message = datasetFailure(summary)!
     expect(message).toContain('Dataset "summariser" (fixtures/datasets/news.jsonl) failed 1 of 1 gates:')
-    expect(message).toContain('  - passRate: pass rate 88.0% (880/1000 trials), 95% interval 85.8–89.9%: the lower bound is below the gate 90%')
-    // Cases 177–200 passed no trial; the first five of them are listed.
-    expect(message).toMatch(/Worst cases \(5 of 24 that failed a trial\):\n  - case-177: passed 0\/5 trials\n    output: "summary of case-177, trial 0"/)
-    expect(message).not.toContain('case-182')
+    expect(message).toContain(`  - passRate: ${gate}`)
+    // Cases 1–120 failed one trial each; the first five of them are listed.
+    expect(message).toMatch(/Worst cases \(5 of 120 that failed a trial\):\n  - case-1: passed 4\/5 trials \(80%\)\n    output: "summary of case-1, trial 0"/)
+    expect(message).not.toContain('case-6:')
+  })
+
+  test('93% passes no 0.9 gate when the failures are whole cases: the 200 cases are the sample', () => {
+    // 186 cases pass all 5 trials, 14 fail all 5: trials of a case are alike (ρ = 1).
+    // prop.test(186, 200, correct = FALSE)$conf.int → 0.8859451911 0.9578478282
+    const summary = summarizeDataset({ ...base, cases: dataset(200, 5, 930), thresholds: { passRate: 0.9 } })
+    checkSchema(summary)
+    expect(summary.passRate.effectiveN).toBeCloseTo(200, 9)
+    expect(summary.passRate.lower).toBeCloseTo(0.8859451911, 9)
+    expect(summary.gates[0]).toMatchObject({ pass: false })
+    expect(summary.gates[0]!.message).toBe('pass rate 93.0% (930/1000 trials of 200 cases, effective n 200), 95% interval 88.6–95.8%: the lower bound is below the gate 90%')
+  })
+
+  test('3 cases × 1,000 trials that all pass do not pass a 0.99 gate: they are 3 cases', () => {
+    // prop.test(3, 3, correct = FALSE)$conf.int → 0.4385029682 1
+    const summary = summarizeDataset({ ...base, cases: dataset(3, 1000, 3000), thresholds: { passRate: 0.99 } })
+    checkSchema(summary)
+    expect(summary.passRate).toMatchObject({ value: 1, upper: 1, effectiveN: 3 })
+    expect(summary.passRate.lower).toBeCloseTo(0.4385029682, 9)
+    expect(summary.status).toBe('failed')
+    expect(summary.gates[0]!.message).toBe('pass rate 100.0% (3000/3000 trials of 3 cases, effective n 3), 95% interval 43.9–100.0%: the lower bound is below the gate 99%')
   })
 
   test('the confidence changes the interval', () => {
@@ -107,20 +146,31 @@ describe('pass-rate gate (Wilson lower bound)', () => {
 })
 
 describe('mean score gate (t interval)', () => {
-  test('mean over the trials that have a score, on their scale', () => {
+  test('the mean of the cases’ mean scores, with the t interval over the cases (the trials of a case are no independent sample)', () => {
     const cases = [
       outcome('a', [{ pass: true, score: 8 }, { pass: true, score: 9 }]),
       outcome('b', [{ pass: true, score: 7 }, { pass: false }]),
       outcome('c', [{ pass: true, score: 8 }, { pass: true, score: 8 }]),
     ]
-    const summary = summarizeDataset({ ...base, cases, thresholds: { meanScore: 7 } })
+    const summary = summarizeDataset({ ...base, cases, thresholds: { meanScore: 5.5 } })
     checkSchema(summary)
+    // Case means 8.5, 7, 8: t.test(c(8.5, 7, 8))$conf.int → 5.936041817 9.730624850
+    expect(summary.meanScore).toMatchObject({ scale: [1, 10], n: 3, confidence: 0.95 })
+    expect(summary.meanScore!.value).toBeCloseTo(23.5 / 3, 12)
+    expect(summary.meanScore!.lower).toBeCloseTo(5.936041817, 8)
+    expect(summary.meanScore!.upper).toBeCloseTo(9.73062485, 8)
+    expect(summary.gates[0]).toMatchObject({ name: 'meanScore', threshold: 5.5, pass: true, actual: summary.meanScore!.lower })
+    expect(summary.gates[0]!.message).toBe('mean score 7.83 on 1–10 (5 scored trials of 3 cases), 95% interval 5.94–9.73: the lower bound 5.94 reaches the gate 5.5')
+    expect(summarizeDataset({ ...base, cases, thresholds: { meanScore: 7 } }).gates[0]).toMatchObject({ pass: false, message: expect.stringMatching(/the lower bound is below the gate 7$/) })
+  })
+
+  test('one trial per case: the t interval over the trials, as before', () => {
+    const cases = [8, 9, 7, 8, 8].map((score, i) => outcome(`c${i}`, [{ pass: true, score }]))
+    const summary = summarizeDataset({ ...base, cases, thresholds: { meanScore: 7 } })
     // t.test(c(8, 9, 7, 8, 8))$conf.int → 7.12206 8.87794 (mean 8, sd 0.7071, t 2.776445)
-    expect(summary.meanScore).toMatchObject({ value: 8, scale: [1, 10], n: 5, confidence: 0.95 })
+    expect(summary.meanScore).toMatchObject({ value: 8, n: 5 })
     expect(summary.meanScore!.lower).toBeCloseTo(7.12206, 4)
-    expect(summary.gates[0]).toMatchObject({ name: 'meanScore', threshold: 7, pass: true, actual: summary.meanScore!.lower })
     expect(summary.gates[0]!.message).toBe('mean score 8.00 on 1–10 (5 scored trials), 95% interval 7.12–8.88: the lower bound 7.12 reaches the gate 7')
-    expect(summarizeDataset({ ...base, cases, thresholds: { meanScore: 7.5 } }).gates[0]).toMatchObject({ pass: false, message: expect.stringMatching(/the lower bound is below the gate 7\.5$/) })
   })
 
   test('mixed scales are normalised to 0–1 and the message says so', () => {
@@ -143,7 +193,11 @@ describe('mean score gate (t interval)', () => {
     expect(none.gates[0]).toMatchObject({ pass: false, actual: null })
     expect(none.gates[0]!.message).toMatch(/no trial has a judge score/)
     const one = summarizeDataset({ ...base, cases: [outcome('a', [{ pass: true, score: 9 }])], thresholds: { meanScore: 7 } })
-    expect(one.gates[0]!.message).toMatch(/only 1 trial has a judge score: an interval needs at least 2/)
+    expect(one.gates[0]!.message).toMatch(/only 1 case has a judge score \(1 scored trial\): an interval needs at least 2 cases/)
+    // Many scored trials of one case are still one case.
+    const single = summarizeDataset({ ...base, cases: [outcome('a', [7, 8, 9, 8].map((score) => ({ pass: true, score })))], thresholds: { meanScore: 7 } })
+    expect(single.meanScore).toBeNull()
+    expect(single.gates[0]!.message).toMatch(/only 1 case has a judge score \(4 scored trials\)/)
   })
 })
 
@@ -186,7 +240,8 @@ describe('flaky cases and no gates', () => {
 
 describe('agreement with human labels', () => {
   // Human pass labels against the judge's majority: the 2 × 2 table of the kappa test
-  // (no/no 15, no/yes 10, yes/no 5, yes/yes 20), kappa 0.4, 95% interval 0.1511–0.6489.
+  // (no/no 15, no/yes 10, yes/no 5, yes/yes 20), kappa 0.4, 95% interval 0.1250–0.6179
+  // (the Wilson interval of p_o = 35/50, p_e = 0.5: see test/stats/agreement.test.ts).
   function labelled(): CaseOutcome[] {
     const out: CaseOutcome[] = []
     const add = (count: number, human: boolean, judge: boolean) => {
@@ -203,11 +258,11 @@ describe('agreement with human labels', () => {
     const summary = summarizeDataset({ ...base, cases: labelled(), thresholds: { agreement: 0.1 } })
     checkSchema(summary)
     expect(summary.agreement!.kappa!.value).toBeCloseTo(0.4, 12)
-    expect(summary.agreement!.kappa!.lower).toBeCloseTo(0.1510922905, 8)
+    expect(summary.agreement!.kappa!.lower).toBeCloseTo(0.1249929907, 8)
     expect(summary.agreement!.kappa!.n).toBe(50)
     expect(summary.agreement!.rho).toBeNull()
     expect(summary.gates[0]).toMatchObject({ name: 'agreement', pass: true, actual: summary.agreement!.kappa!.lower })
-    expect(summary.gates[0]!.message).toBe("Cohen's kappa 0.40 between human pass labels and the judge's majority (50 cases), 95% interval 0.15–0.65: the lower bound 0.15 reaches the gate 0.1")
+    expect(summary.gates[0]!.message).toBe("Cohen's kappa 0.40 between human pass labels and the judge's majority (50 cases), 95% interval 0.12–0.62: the lower bound 0.12 reaches the gate 0.1")
     // Mismatches are listed first, at most 10.
     expect(summary.agreement!.disagreements).toHaveLength(10)
     expect(summary.agreement!.disagreements[0]).toEqual({ id: 'ny0', expected: { pass: false }, pass: true })
@@ -242,6 +297,16 @@ describe('agreement with human labels', () => {
       { id: 's7', expected: { score: 7 }, pass: true, score: 8 },
       { id: 's4', expected: { score: 5 }, pass: true, score: 4 },
     ])
+  })
+
+  test('perfect agreement on 3 cases does not pass a 0.99 gate: its interval is no point', () => {
+    const cases = [outcome('a', [true], { pass: true }), outcome('b', [false], { pass: false }), outcome('c', [true], { pass: true })]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { agreement: 0.99 } })
+    // (prop.test(3, 3, correct = FALSE)$conf.int[1] − 5/9) / (4/9) → −0.2633683214
+    expect(summary.agreement!.kappa).toMatchObject({ value: 1, upper: 1, n: 3 })
+    expect(summary.agreement!.kappa!.lower).toBeCloseTo(-0.2633683214, 8)
+    expect(summary.status).toBe('failed')
+    expect(summary.gates[0]!.message).toBe("Cohen's kappa 1.00 between human pass labels and the judge's majority (3 cases), 95% interval -0.26–1.00: the lower bound is below the gate 0.99")
   })
 
   test('every human label the same: kappa is null, and the gate fails saying why', () => {
@@ -323,6 +388,12 @@ describe('trials stopped by the case timeout', () => {
       ['p95LatencyMs', false],
     ])
     expect(summary.gates[0]!.message).toMatch(/^pass rate 92\.5% \(37\/40 trials, 3 of them stopped by the case timeout\)/)
+  })
+
+  test('with several trials per case the message gives the cases, the effective n and the stopped trials', () => {
+    const cases = [outcome('a', [true, true]), outcome('b', [true, stopped()]), outcome('c', [true, true])]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { passRate: 0.1 } })
+    expect(summary.gates[0]!.message).toMatch(/^pass rate 83\.3% \(5\/6 trials of 3 cases, effective n \d+(\.\d)?; 1 trial stopped by the case timeout\)/)
   })
 
   test('when no trial finished, every gate fails saying so, and so does a dataset without gates', () => {

@@ -168,7 +168,7 @@ describe('describeEval', () => {
     // Nothing ran (all filtered out): no gate to check.
     await expect(afterAll(declared)).resolves.toBeUndefined()
     await runAll(declared)
-    await expect(afterAll(declared)).rejects.toThrow(/^Dataset "gated" failed 1 of 1 gates:\n  - passRate: pass rate 75\.0% \(6\/8 trials\)/)
+    await expect(afterAll(declared)).rejects.toThrow(/^Dataset "gated" failed 1 of 1 gates:\n  - passRate: pass rate 75\.0% \(6\/8 trials of 4 cases, effective n 4\)/)
     const passing = fakeRunner({ maxConcurrency: 5 })
     defineEval(passing.runner, 'fine', options({ thresholds: { passRate: 0.1 } }), 'run')
     await runAll(passing.declared)

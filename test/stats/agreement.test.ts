@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest'
 import { AssayUsageError } from '../../src/errors.js'
 import { cohenKappa, ranks, spearman } from '../../src/stats/agreement.js'
 
-// Reference values come from R 4.2.2 with psych 2.2.9 (Debian's r-base-core and r-cran-psych).
+// Reference values come from R 4.2.2 with psych 2.2.9 (Debian's r-base-core and r-cran-psych),
+// printed with options(digits = 10).
 
 /** Pairs [human, judge] from the four cells of a 2 × 2 table. */
 function table(bothNo: number, humanNoJudgeYes: number, humanYesJudgeNo: number, bothYes: number): [boolean, boolean][] {
@@ -17,32 +18,38 @@ function table(bothNo: number, humanNoJudgeYes: number, humanYesJudgeNo: number,
 describe('cohenKappa', () => {
   // The table (human rows, judge columns): no/no 15, no/yes 10, yes/no 5, yes/yes 20.
   // R: r1 <- c(rep(1, 25), rep(0, 25)); r2 <- c(rep(1, 20), rep(0, 5), rep(1, 10), rep(0, 15))
-  // ck <- psych::cohen.kappa(cbind(r1, r2))
-  // ck$confid → unweighted kappa: lower 0.1510922905, estimate 0.4, upper 0.6489077095
-  // ck$var.kappa → 0.016128 (the Fleiss, Cohen & Everitt 1969 large-sample variance)
+  // psych::cohen.kappa(cbind(r1, r2))$kappa → 0.4. p_o = 35/50, p_e = 0.5 · 0.6 + 0.5 · 0.4 = 0.5.
+  // The interval: w <- prop.test(35, 50, correct = FALSE)$conf.int; (w - 0.5) / (1 - 0.5)
+  //   → 0.1249929907 0.6179289300
   const pairs = table(15, 10, 5, 20)
 
-  test('matches psych::cohen.kappa at 95%', () => {
+  test('kappa matches psych::cohen.kappa; its interval is the Wilson interval of p_o mapped at 95%', () => {
     const k = cohenKappa(pairs, 0.95)!
     expect(k.value).toBeCloseTo(0.4, 12)
-    expect(k.lower).toBeCloseTo(0.1510922905, 8)
-    expect(k.upper).toBeCloseTo(0.6489077095, 8)
+    expect(k.lower).toBeCloseTo(0.1249929907, 8)
+    expect(k.upper).toBeCloseTo(0.61792893, 8)
     expect(k.n).toBe(50)
     expect(k.confidence).toBe(0.95)
   })
 
-  test('matches psych::cohen.kappa at 90%', () => {
-    // psych::cohen.kappa(cbind(r1, r2), alpha = 0.10)$confid → 0.1911100653 0.4 0.6088899347
+  test('and at 90%', () => {
+    // w <- prop.test(35, 50, correct = FALSE, conf.level = 0.9)$conf.int; (w - 0.5) / 0.5 → 0.1708007452 0.5881327062
     const k = cohenKappa(pairs, 0.9)!
-    expect(k.lower).toBeCloseTo(0.1911100653, 8)
-    expect(k.upper).toBeCloseTo(0.6088899347, 8)
+    expect(k.lower).toBeCloseTo(0.1708007452, 8)
+    expect(k.upper).toBeCloseTo(0.5881327062, 8)
   })
 
-  test('perfect agreement is 1 and its interval stays inside [−1, 1]', () => {
-    const k = cohenKappa(table(4, 0, 0, 6), 0.95)!
-    expect(k.value).toBe(1)
-    expect(k.upper).toBe(1)
-    expect(k.lower).toBeLessThanOrEqual(1)
+  test('perfect agreement is 1, but its interval is no point: 3 agreeing cases do not make a certain judge', () => {
+    // 4 no/no, 6 yes/yes: p_e = 0.4² + 0.6² = 0.52
+    // (prop.test(10, 10, correct = FALSE)$conf.int[1] - 0.52) / 0.48 → 0.421806667
+    const ten = cohenKappa(table(4, 0, 0, 6), 0.95)!
+    expect(ten).toMatchObject({ value: 1, upper: 1 })
+    expect(ten.lower).toBeCloseTo(0.421806667, 8)
+    // Human and judge: pass, fail, pass. p_e = (1/3)² + (2/3)² = 5/9
+    // (prop.test(3, 3, correct = FALSE)$conf.int[1] - 5/9) / (4/9) → -0.2633683214
+    const three = cohenKappa([[true, true], [false, false], [true, true]], 0.95)!
+    expect(three).toMatchObject({ value: 1, upper: 1, n: 3 })
+    expect(three.lower).toBeCloseTo(-0.2633683214, 8)
   })
 
   test('undefined: fewer than 3 pairs, or both raters always saying the same thing', () => {
@@ -91,6 +98,19 @@ describe('spearman', () => {
     const three = spearman([1, 2, 3], [1, 3, 2], 0.95)!
     expect(three.value).toBeCloseTo(0.5, 12)
     expect([three.lower, three.upper]).toEqual([-1, 1])
+  })
+
+  test('a rho of ±1 gets the interval of the nearest rho the ranks allow, not a point', () => {
+    // n <- c(4, 10); r <- 1 - 12 / (n * (n^2 - 1)); tanh(atanh(r) - qnorm(0.975) * sqrt(1.06 / (n - 3)))
+    //   → -0.7255633199 0.9454681268
+    const four = spearman([1, 2, 3, 4], [2, 5, 7, 9], 0.95)!
+    expect(four).toMatchObject({ value: 1, upper: 1, n: 4 })
+    expect(four.lower).toBeCloseTo(-0.7255633199, 8)
+    const ten = spearman([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.95)!
+    expect(ten.lower).toBeCloseTo(0.9454681268, 8)
+    const reversed = spearman([1, 2, 3, 4], [9, 7, 5, 2], 0.95)!
+    expect(reversed).toMatchObject({ value: -1, lower: -1 })
+    expect(reversed.upper).toBeCloseTo(0.7255633199, 8)
   })
 
   test('undefined: fewer than 3 pairs or no spread in either', () => {
