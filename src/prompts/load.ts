@@ -163,6 +163,7 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
     config: Object.freeze({ ...(isObject(raw.config) ? raw.config : {}) }),
     metadata: Object.freeze(metadata),
     labels: Object.freeze([...source.labels]),
+    template: parsed.template,
     render,
   })
 }

@@ -13,7 +13,7 @@ interface Node {
 export interface TemplateVariables {
   /** Top-level input variables the template reads anywhere. */
   used: Set<string>
-  /** Those it only tests with `#if`/`#unless`, which may therefore be absent. */
+  /** Those it tests with `#if`/`#unless` somewhere, which may therefore be absent. */
   conditional: Set<string>
   /** The template reads the whole input (`{{this}}`, `{{json this}}`), so any variable may be used. */
   wholeInput: boolean
@@ -35,7 +35,6 @@ function isNode(value: unknown): value is Node {
  */
 export function templateVariables(program: unknown, knownHelpers: ReadonlySet<string>): TemplateVariables {
   const out: TemplateVariables = { used: new Set(), conditional: new Set(), wholeInput: false, unknownHelpers: new Set() }
-  const always = new Set<string>()
   const isHelper = (name: string) => BUILTIN.has(name) || knownHelpers.has(name)
 
   // `scopes` counts the context-changing blocks around the node; `condition` marks the
@@ -55,7 +54,7 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
     }
     if (head === undefined) return
     out.used.add(head)
-    if (!condition) always.add(head)
+    if (condition) out.conditional.add(head)
   }
 
   function expr(node: unknown, scopes: number, condition = false): void {
@@ -103,6 +102,5 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
   }
 
   block(program, 0)
-  for (const name of out.used) if (!always.has(name)) out.conditional.add(name)
   return out
 }
