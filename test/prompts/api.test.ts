@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
-import { prompts, PromptRegistryError } from '../../src/index.js'
+import { describe, expect, test, vi } from 'vitest'
+import { configure, prompts, PromptRegistryError, resetConfig } from '../../src/index.js'
 import { tempProject, V1, V2 } from './helpers.js'
 
 async function rejection(call: Promise<unknown>): Promise<Error> {
@@ -115,5 +115,26 @@ describe('prompts.versions', () => {
     expect(e.message).toContain(`records sha256 ${before}`)
     expect(e.message).toMatch(/the file now has sha256 [0-9a-f]{64}/)
     expect(e.message).toContain('add your change as a new version instead')
+  })
+})
+
+describe('where the registry is', () => {
+  test('configure({ promptsDir }) sets the folder, relative to the working directory; ASSAY_PROMPTS_DIR overrides it', async () => {
+    const project = tempProject()
+    project.write('summarizer', 'v1', V1)
+    vi.stubEnv('ASSAY_PROMPTS_DIR', '')
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(project.root)
+    try {
+      configure({ promptsDir: 'prompts' })
+      expect((await prompts.get('summarizer')).version).toBe('v1')
+      configure({ promptsDir: 'elsewhere' })
+      expect((await rejection(prompts.get('summarizer'))).message).toContain(`there is no prompt "summarizer" in elsewhere`)
+      vi.stubEnv('ASSAY_PROMPTS_DIR', project.dir)
+      expect((await prompts.get('summarizer')).version).toBe('v1')
+      expect(() => configure({ promptsDir: '' } as never)).toThrow('promptsDir')
+    } finally {
+      cwd.mockRestore()
+      resetConfig()
+    }
   })
 })
