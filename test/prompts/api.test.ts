@@ -138,3 +138,20 @@ describe('where the registry is', () => {
     }
   })
 })
+
+describe('the README', () => {
+  test('its example .prompt file loads and renders as described', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## Prompts as code'), readme.indexOf('## Configuration'))
+    const example = /```handlebars\n([\s\S]*?)```/.exec(section)![1]!
+    const project = tempProject()
+    project.write('summarizer', 'v2', example)
+    const p = await prompts.get('summarizer')
+    expect(p.metadata).toMatchObject({ author: 'ana@example.com' })
+    expect(p.config).toEqual({ temperature: 0, max_tokens: 300 })
+    const messages = p.render({ text: 'Revenue rose 12% to $4.1bn.', bullets: 2 })
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user'])
+    expect(messages[0]!.content).toContain('Summarize the text in 2\nbullet points')
+    expect(p.render({ text: 'x' })[0]!.content).toContain('in 3\nbullet points')
+  })
+})
