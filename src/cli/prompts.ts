@@ -23,7 +23,8 @@ export interface PromptsIo {
 const EXIT = `Exit codes:
   0  done
   1  refused: a registered version was edited or deleted, a version is not registered on
-     CI, or a registry file (labels.json, history.jsonl) is damaged
+     CI, a version file does not load (invalid YAML, Handlebars or input schema), or a
+     registry file (labels.json, history.jsonl) is damaged
   2  a usage error: a bad command or option, an unknown prompt, version or label`
 
 /** The help of each command, and of `assay prompts` as a whole under ''. */

@@ -19,6 +19,8 @@ export interface TemplateVariables {
   wholeInput: boolean
   /** Names called as helpers that are not known helpers. */
   unknownHelpers: Set<string>
+  /** The template includes partials (`{{> name}}`), which a registry file cannot resolve. */
+  partials: boolean
 }
 
 const BUILTIN = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log'])
@@ -34,7 +36,7 @@ function isNode(value: unknown): value is Node {
  * renderer knows, and returns the input variables it reads.
  */
 export function templateVariables(program: unknown, knownHelpers: ReadonlySet<string>): TemplateVariables {
-  const out: TemplateVariables = { used: new Set(), conditional: new Set(), wholeInput: false, unknownHelpers: new Set() }
+  const out: TemplateVariables = { used: new Set(), conditional: new Set(), wholeInput: false, unknownHelpers: new Set(), partials: false }
   const isHelper = (name: string) => BUILTIN.has(name) || knownHelpers.has(name)
 
   // `scopes` counts the context-changing blocks around the node; `condition` marks the
@@ -93,7 +95,8 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
       block(node.program, inner)
       // An #each's {{else}} runs when the list is empty, in the outer context.
       block(node.inverse, scopes)
-    } else if (node.type === 'Program') block(node, scopes)
+    } else if (node.type === 'PartialStatement' || node.type === 'PartialBlockStatement') out.partials = true
+    else if (node.type === 'Program') block(node, scopes)
   }
 
   function block(program: unknown, scopes: number): void {

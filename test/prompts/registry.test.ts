@@ -182,6 +182,26 @@ describe('hostile inputs', () => {
     expect((await rejection(prompts.get('summarizer'))).message).toContain('the frontmatter must be a YAML mapping')
   })
 
+  test('a bad input schema, model, config, an empty template or a partial is refused, naming the file', async () => {
+    const project = tempProject()
+    const file = project.write('summarizer', 'v1', '---\ninput:\n  schema:\n    text: strin\n---\n{{text}}\n')
+    const schema = await rejection(prompts.get('summarizer'))
+    expect(schema).toBeInstanceOf(PromptRegistryError)
+    expect(schema.message).toContain(`${file}: the input schema is not valid Picoschema or JSON Schema: Picoschema: unsupported scalar type 'strin'.`)
+    const cases: [string, string][] = [
+      ['---\nmodel: 4\n---\n{{text}}\n', '"model" must be a string'],
+      ['---\nconfig: hot\n---\n{{text}}\n', '"config" must be a mapping'],
+      ['---\nmodel: gpt-4o\n---\n\n', 'has no template'],
+      ['Hello {{> signature}}', 'the template includes a partial'],
+      ['Hello {{#if x}}', 'the template is not valid Handlebars'],
+    ]
+    for (const [text, message] of cases) {
+      project.write('summarizer', 'v1', text)
+      expect((await rejection(prompts.get('summarizer'))).message).toContain(message)
+    }
+    expect(existsSync(join(project.dir, 'summarizer', 'labels.json'))).toBe(false)
+  })
+
   test('a 1 MB template loads and renders', async () => {
     const project = tempProject()
     const big = 'Keep every figure exact. '.repeat(42_000)
