@@ -8,13 +8,17 @@
 import { summarizeDataset } from '../eval/aggregate.js'
 import type { EvalThresholds } from '../eval/types.js'
 import { totalsOf } from '../report/build.js'
+import type { PromptRef } from '../prompts/types.js'
+import { datasetKey } from '../report/datasets.js'
 import type { DatasetResult, EvalCaseResult, Results } from '../report/schema.js'
 import { MergeError, type Shard } from './shard.js'
 
 /** `a`, `a and b`, `a, b and c`. */
 export const listed = (xs: readonly (string | number)[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`)
 
-const keyOf = (file: string, name: string) => `${file}\u0000${name}`
+// A dataset run with several prompt versions has one entry per version.
+const keyOf = (d: DatasetResult) => datasetKey(d.file, d.name, d.prompt)
+const named = (name: string, prompt: PromptRef | undefined) => (prompt ? `"${name}" with prompt ${prompt.name}@${prompt.version}` : `"${name}"`)
 
 /** The thresholds a dataset was declared with, as its gates and its intervals' confidence show them. */
 function thresholdsOf(d: DatasetResult): EvalThresholds {
@@ -101,10 +105,10 @@ export function recomputeDatasets(shards: readonly Shard[], files: Results['file
       const runBy = owner.get(d.file)
       if (runBy !== s) {
         warnings.push(`${s.source} has a datasets entry for dataset "${d.name}" of ${d.file}, a test file it did not run${runBy ? ` (${runBy.source} did)` : ''}: left out.`)
-      } else if (stated.has(keyOf(d.file, d.name))) {
-        warnings.push(`${s.source} lists dataset "${d.name}" (${d.file}) more than once: the first entry's thresholds are used.`)
+      } else if (stated.has(keyOf(d))) {
+        warnings.push(`${s.source} lists dataset ${named(d.name, d.prompt)} (${d.file}) more than once: the first entry's thresholds are used.`)
       } else {
-        stated.set(keyOf(d.file, d.name), d)
+        stated.set(keyOf(d), d)
       }
     }
   }
@@ -112,19 +116,22 @@ export function recomputeDatasets(shards: readonly Shard[], files: Results['file
   const datasets: ShardDataset[] = []
   for (const file of files) {
     const shard = owner.get(file.path)!
-    const cases = new Map<string, EvalCaseResult[]>()
+    const cases = new Map<string, { name: string; prompt: PromptRef | undefined; cases: EvalCaseResult[] }>()
     for (const test of file.tests) {
-      if (test.eval) cases.set(test.eval.dataset, [...(cases.get(test.eval.dataset) ?? []), test.eval])
+      if (!test.eval) continue
+      const key = datasetKey(file.path, test.eval.dataset, test.eval.prompt)
+      const group = cases.get(key) ?? { name: test.eval.dataset, prompt: test.eval.prompt, cases: [] }
+      group.cases.push(test.eval)
+      cases.set(key, group)
     }
-    const names = [...cases.keys()]
-    for (const d of stated.values()) if (d.file === file.path && !cases.has(d.name)) names.push(d.name)
-    for (const name of names) {
-      const entry = stated.get(keyOf(file.path, name))
-      const where = `dataset "${name}" (${file.path})`
+    for (const d of stated.values()) if (d.file === file.path && !cases.has(keyOf(d))) cases.set(keyOf(d), { name: d.name, prompt: d.prompt, cases: [] })
+    for (const [key, { name, prompt, cases: ran }] of cases) {
+      const entry = stated.get(key)
+      const where = `dataset ${named(name, prompt)} (${file.path})`
       if (!entry) warnings.push(`${shard.source} has cases of ${where} but no datasets entry for it, so its thresholds are unknown: the merged report sums it up without gates.`)
       let dataset: DatasetResult
       try {
-        dataset = summarizeDataset({ name, file: file.path, source: entry?.source, cases: cases.get(name) ?? [], thresholds: entry ? thresholdsOf(entry) : undefined })
+        dataset = summarizeDataset({ name, file: file.path, source: entry?.source, prompt, cases: ran, thresholds: entry ? thresholdsOf(entry) : undefined })
       } catch (e) {
         throw new MergeError(`${shard.source}: ${where} has a gate no run writes: ${(e as Error).message}`)
       }
