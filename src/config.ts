@@ -24,6 +24,7 @@ const configSchema = z.strictObject({
     })
     .optional(),
   cache: z.strictObject({ mode: z.enum(['auto', 'lockdown', 'refresh', 'off']).optional() }).optional(),
+  promptsDir: z.string().min(1).optional(),
 })
 
 /**
@@ -77,6 +78,11 @@ export interface AssayConfig {
     /** `ASSAY_CACHE` overrides it. @default 'lockdown' when CI is set, else 'auto' */
     mode?: 'auto' | 'lockdown' | 'refresh' | 'off'
   }
+  /**
+   * The prompt registry's folder, relative to the project root (the working directory).
+   * `ASSAY_PROMPTS_DIR` overrides it. @default 'prompts'
+   */
+  promptsDir?: string
 }
 
 /** The configuration with every default filled in. */
@@ -97,6 +103,7 @@ export interface ResolvedAssayConfig {
     prices: Record<string, { input: number; output: number }>
   }
   cache: { mode: 'auto' | 'lockdown' | 'refresh' | 'off' | undefined }
+  promptsDir: string
 }
 
 const defaults = (): ResolvedAssayConfig => ({
@@ -116,6 +123,7 @@ const defaults = (): ResolvedAssayConfig => ({
     prices: {},
   },
   cache: { mode: undefined },
+  promptsDir: 'prompts',
 })
 
 let current: ResolvedAssayConfig = defaults()
@@ -145,6 +153,7 @@ export function configure(options: AssayConfig): void {
     messages: { ...current.messages, ...stripUndefined(next.messages ?? {}) },
     judge: { ...current.judge, ...stripUndefined(next.judge ?? {}) },
     cache: { ...current.cache, ...stripUndefined(next.cache ?? {}) },
+    promptsDir: next.promptsDir ?? current.promptsDir,
   }
   generation++
 }

@@ -20,3 +20,6 @@ export { readHistory, HISTORY_VERSION, type HistoryEntry } from './report/histor
 export { startCoordinator, type Coordinator } from './judge/coordinator.js'
 export { checkRegression, saveBaseline, type BaselineApiOptions, type RegressionResult } from './baseline/api.js'
 export { compareFingerprints, fingerprint, FINGERPRINT_VERSION, type Fingerprint, type FingerprintProperty, type JsonShape, type OutputFormat } from './baseline/fingerprint.js'
+export { prompts, type LabelMoveOptions } from './prompts/api.js'
+export { PromptRegistryError } from './prompts/errors.js'
+export type { LabelMove, Prompt, PromptMessage, PromptRef, PromptVersionInfo } from './prompts/types.js'

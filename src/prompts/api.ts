@@ -1,0 +1,135 @@
+// The `prompts` object exported from 'assay': the registry of the project's prompts/
+// folder (or ASSAY_PROMPTS_DIR, or configure({ promptsDir })), read afresh on every call so
+// an edited file or a label moved by another process is seen at once.
+import { resolve } from 'node:path'
+import { getConfig } from '../config.js'
+import { AssayUsageError } from '../errors.js'
+import { checkName, RESERVED } from './order.js'
+import { Registry, type Scan } from './registry.js'
+import type { LabelMove, Prompt, PromptVersionInfo } from './types.js'
+
+/** Options of a label move. */
+export interface LabelMoveOptions {
+  /** Why the label moved, kept in the history. */
+  reason?: string
+}
+
+/** Where the registry is: `ASSAY_PROMPTS_DIR`, else `configure({ promptsDir })`, else `prompts/`, under `cwd`. */
+export function promptsRoot(cwd: string, env: Record<string, string | undefined>): string {
+  return resolve(cwd, env.ASSAY_PROMPTS_DIR?.trim() || getConfig().promptsDir)
+}
+
+/** The registry of a project; the CLI makes its own with the directory it runs in. */
+export function openRegistry(cwd: string = process.cwd(), env: Record<string, string | undefined> = process.env): Registry {
+  return new Registry({ root: promptsRoot(cwd, env), cwd, env })
+}
+
+// Compiling a template and its schema costs a few milliseconds, which an eval that gets the
+// same prompt for every case would pay each time; the hash makes a changed file a new entry.
+const compiled = new Map<string, Promise<Prompt>>()
+const MAX_CACHED = 200
+
+/** Loads a scanned version, checking the ones not yet registered load before registering them. */
+export async function loadVersion(registry: Registry, scan: Scan, version: string): Promise<Prompt> {
+  const { loadPrompt } = await import('./load.js')
+  for (const v of scan.unregistered) {
+    // A version that does not load is refused before it is frozen by registration.
+    if (v.version !== version) await loadPrompt({ ...v, name: scan.name }, v.text)
+  }
+  registry.register(scan)
+  const v = scan.versions.find((x) => x.version === version)!
+  const key = JSON.stringify([registry.options.root, scan.name, v.version, v.hash, v.labels])
+  let prompt = compiled.get(key)
+  if (prompt === undefined) {
+    prompt = loadPrompt({ ...v, name: scan.name }, v.text)
+    if (compiled.size >= MAX_CACHED) compiled.delete(compiled.keys().next().value!)
+    compiled.set(key, prompt)
+    prompt.catch(() => compiled.delete(key))
+  }
+  return prompt
+}
+
+async function validateAll(registry: Registry, scan: Scan): Promise<void> {
+  const { loadPrompt } = await import('./load.js')
+  for (const v of scan.unregistered) await loadPrompt({ ...v, name: scan.name }, v.text)
+  registry.register(scan)
+}
+
+function checkReason(options: LabelMoveOptions | undefined, caller: string): string | undefined {
+  const reason = options?.reason
+  if (reason !== undefined && typeof reason !== 'string') throw new AssayUsageError(caller, `options.reason must be a string, but got ${typeof reason}.`)
+  return reason?.trim() === '' ? undefined : reason
+}
+
+async function get(name: string, ref?: string): Promise<Prompt> {
+  const registry = openRegistry()
+  const scan = registry.scan(name, 'prompts.get')
+  if (ref !== undefined && typeof ref !== 'string') throw new AssayUsageError('prompts.get', `the version must be a string such as "v2", a label such as "production", or "latest", but got ${typeof ref}.`)
+  return loadVersion(registry, scan, registry.resolve(scan, ref, 'prompts.get').version)
+}
+
+async function versions(name: string): Promise<PromptVersionInfo[]> {
+  const registry = openRegistry()
+  const scan = registry.scan(name, 'prompts.versions')
+  await validateAll(registry, scan)
+  return scan.versions.map(({ version, hash, labels, file }) => ({ version, hash, labels, file }))
+}
+
+/** Moves a label of a scanned prompt; shared by the API and the CLI. */
+export async function moveLabel(registry: Registry, name: string, ref: string, labelGiven: string, action: LabelMove['action'], reason: string | undefined, caller: string): Promise<LabelMove | undefined> {
+  const label = checkName('label', labelGiven, caller)
+  if (label === 'latest') throw new AssayUsageError(caller, '"latest" is computed (the newest version) and cannot be set. Pick another label name, such as "staging".')
+  const scan = registry.scan(name, caller)
+  if (scan.versions.some((v) => v.version === label)) throw new AssayUsageError(caller, `"${label}" is a version of prompt "${scan.name}", so it cannot be a label name.`)
+  await validateAll(registry, scan)
+  const target = registry.resolve(scan, ref, caller)
+  return registry.move(scan, target.version, label, action, reason, () => new Date())
+}
+
+/**
+ * The project's prompt registry: one immutable file per version in
+ * `prompts/<name>/<version>.prompt` (Dotprompt format), with movable labels. See the README's
+ * "Prompts as code".
+ *
+ * @example
+ * ```ts
+ * import { prompts } from 'assay'
+ * const p = await prompts.get('summarizer') // the `production` version, else the latest
+ * const messages = p.render({ text })
+ * await client.chat.completions.create({ model: p.model ?? 'gpt-4o-mini', messages, ...p.config })
+ * ```
+ */
+export const prompts = {
+  /**
+   * Loads a version of a prompt: `ref` is a version (`"v2"`), a label (`"staging"`), or
+   * `"latest"`; without it, the `production` label's version, else the latest.
+   */
+  get,
+  /** The prompt's versions, oldest first (natural order: v2 < v2.1 < v9 < v10), with labels and hashes. */
+  versions,
+  /** The names of the prompts in the registry. */
+  async list(): Promise<string[]> {
+    return openRegistry().names()
+  },
+  /**
+   * Points `label` at a version (or at what a label or `latest` names), and appends the move
+   * to the history; moving `production` is recorded as a promotion. Resolves to the move,
+   * or undefined when the label already pointed there.
+   */
+  async label(name: string, version: string, label: string, options?: LabelMoveOptions): Promise<LabelMove | undefined> {
+    const reason = checkReason(options, 'prompts.label')
+    const action = label === 'production' ? 'promote' : 'set'
+    return moveLabel(openRegistry(), name, version, label, action, reason, 'prompts.label')
+  },
+  /** Moves `production` back to `version`, recording the rollback and its reason in the history. */
+  async rollback(name: string, version: string, options?: LabelMoveOptions): Promise<LabelMove | undefined> {
+    return moveLabel(openRegistry(), name, version, 'production', 'rollback', checkReason(options, 'prompts.rollback'), 'prompts.rollback')
+  },
+  /** Every label move of the prompt, oldest first. */
+  async history(name: string): Promise<LabelMove[]> {
+    const registry = openRegistry()
+    return registry.scan(name, 'prompts.history').files.history()
+  },
+} as const
+
+export { RESERVED }

@@ -1,0 +1,168 @@
+// Turns the bytes of one version file into a Prompt: dotprompt parses the frontmatter and
+// converts Picoschema to JSON Schema, ajv validates inputs against it, and dotprompt's own
+// Handlebars environment (with its helpers) renders the template. This module loads
+// dotprompt, ajv and yaml, so the API imports it only when a prompt is first loaded.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { Dotprompt, picoschema } from 'dotprompt'
+import { parse as parseYaml } from 'yaml'
+import { AssayUsageError } from '../errors.js'
+import { PromptRegistryError } from './errors.js'
+import { toChatMessages } from './render.js'
+import type { Prompt, PromptMessage } from './types.js'
+import { templateVariables, type TemplateVariables } from './variables.js'
+
+/** The part of dotprompt's Handlebars environment this module uses. */
+interface Handlebars {
+  parse(template: string): unknown
+  compile(template: string, options: Record<string, unknown>): (context: unknown, options?: unknown) => string
+}
+
+let dotprompt: { instance: Dotprompt; handlebars: Handlebars; knownHelpers: Record<string, boolean> } | undefined
+
+// dotprompt renders only asynchronously, while `render` must hand back messages at once;
+// its Handlebars environment, which carries its helpers, compiles the same templates
+// synchronously. A test checks that both give the same messages.
+function environment(): NonNullable<typeof dotprompt> {
+  if (dotprompt) return dotprompt
+  const instance = new Dotprompt()
+  const inner = instance as unknown as { handlebars?: Handlebars; knownHelpers?: Record<string, boolean> }
+  if (typeof inner.handlebars?.compile !== 'function' || typeof inner.knownHelpers !== 'object') {
+    throw new Error('This version of dotprompt does not expose its Handlebars environment; install the dotprompt version assay depends on (1.1.x).')
+  }
+  dotprompt = { instance, handlebars: inner.handlebars, knownHelpers: inner.knownHelpers }
+  return dotprompt
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false })
+const FRONTMATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/
+const OWN_FIELDS = new Set(['model', 'config', 'input', 'output'])
+const MARKER = '<<<dotprompt:'
+
+/** Where a version file came from, for its Prompt and its messages. */
+export interface VersionSource {
+  name: string
+  version: string
+  hash: string
+  /** The file as shown in messages. */
+  file: string
+  labels: readonly string[]
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Decodes and checks the file's frontmatter; returns the text dotprompt should parse. */
+function frontmatter(text: string, file: string): { text: string; raw: Record<string, unknown> } {
+  if (!text.startsWith('---')) return { text, raw: {} }
+  const match = FRONTMATTER.exec(text)
+  if (!match) throw new PromptRegistryError(file, `${file}: the frontmatter that starts on line 1 with "---" has no closing "---" line. Close it, then write the template below it.`)
+  let raw: unknown
+  try {
+    raw = parseYaml(match[1] ?? '')
+  } catch (e) {
+    throw new PromptRegistryError(file, `${file}: the frontmatter is not valid YAML: ${(e as Error).message.split('\n')[0]}. Fix it in a new version file (or in this one, if it is not registered yet).`)
+  }
+  if (raw !== null && !isObject(raw)) throw new PromptRegistryError(file, `${file}: the frontmatter must be a YAML mapping (model:, config:, input:, …), but it is ${Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}.`)
+  // Rebuilt in the one layout dotprompt's parser recognises, so both read the same frontmatter.
+  return { text: `---\n${match[1] ?? ''}\n---\n${text.slice(match[0].length)}`, raw: raw ?? {} }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'string' ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}` : `${typeof value} ${typeof value === 'object' ? '' : String(value)}`.trim()
+}
+
+function schemaError(e: ErrorObject, input: Record<string, unknown>): string {
+  const path = e.instancePath.split('/').slice(1).join('.')
+  if (e.keyword === 'required') return `the variable "${[path, e.params.missingProperty].filter(Boolean).join('.')}" is missing`
+  if (e.keyword === 'additionalProperties') return `the variable "${[path, e.params.additionalProperty].filter(Boolean).join('.')}" is not in the input schema`
+  const value = e.instancePath.split('/').slice(1).reduce<unknown>((v, k) => (isObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), input)
+  const message = e.keyword === 'type' ? `must be ${([] as unknown[]).concat(e.params.type).join(' or ')}` : (e.message ?? 'is invalid')
+  return `the variable "${path || '(input)'}" ${message}, but it is ${describeValue(value)}`
+}
+
+function hasMarker(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes(MARKER)
+  if (depth > 20 || typeof value !== 'object' || value === null) return false
+  return Object.values(value).some((v) => hasMarker(v, depth + 1))
+}
+
+/** Parses, checks and compiles one version file into a Prompt. */
+export async function loadPrompt(source: VersionSource, text: string): Promise<Prompt> {
+  const where = `prompt "${source.name}" version "${source.version}" (${source.file})`
+  const { handlebars, instance, knownHelpers } = environment()
+  const checked = frontmatter(text, source.file)
+  const parsed = instance.parse(checked.text)
+  const raw = checked.raw
+  if (raw.model !== undefined && typeof raw.model !== 'string') throw new PromptRegistryError(source.file, `${source.file}: "model" must be a string, such as gpt-4o-mini.`)
+  if (raw.config !== undefined && !isObject(raw.config)) throw new PromptRegistryError(source.file, `${source.file}: "config" must be a mapping (temperature:, max_tokens:, …).`)
+  if (raw.input !== undefined && !isObject(raw.input)) throw new PromptRegistryError(source.file, `${source.file}: "input" must be a mapping with a "schema" (and optionally "default").`)
+  if (parsed.template.trim() === '') throw new PromptRegistryError(source.file, `${source.file} has no template: write the prompt's text below the frontmatter.`)
+
+  let ast: unknown
+  try {
+    ast = handlebars.parse(parsed.template)
+  } catch (e) {
+    throw new PromptRegistryError(source.file, `${source.file}: the template is not valid Handlebars: ${(e as Error).message}`)
+  }
+  const variables: TemplateVariables = templateVariables(ast, new Set(Object.keys(knownHelpers)))
+  if (variables.unknownHelpers.size > 0) {
+    throw new PromptRegistryError(source.file, `${source.file}: the template calls unknown helpers: ${[...variables.unknownHelpers].join(', ')}. Known helpers: ${[...Object.keys(knownHelpers), 'if', 'unless', 'each', 'with', 'lookup'].join(', ')}.`)
+  }
+
+  let validate: ValidateFunction | undefined
+  const inputSchema = parsed.input?.schema
+  if (inputSchema !== undefined) {
+    try {
+      validate = ajv.compile((await picoschema(inputSchema)) as object)
+    } catch (e) {
+      throw new PromptRegistryError(source.file, `${source.file}: the input schema is not valid Picoschema or JSON Schema: ${(e as Error).message}`)
+    }
+  }
+  const defaults = isObject(parsed.input?.default) ? parsed.input.default : {}
+  const template = handlebars.compile(parsed.template, { knownHelpers, knownHelpersOnly: true, noEscape: true })
+
+  const render = (input: Record<string, unknown> = {}): PromptMessage[] => {
+    if (!isObject(input)) throw new AssayUsageError('render', `${where}: the input must be an object of variables, but got ${describeValue(input)}.`, render)
+    const given = Object.keys(input)
+    const unused = variables.wholeInput ? [] : given.filter((k) => !variables.used.has(k))
+    if (unused.length > 0) {
+      throw new AssayUsageError('render', `${where}: the template never uses the variable${unused.length === 1 ? '' : 's'} ${unused.map((u) => `"${u}"`).join(', ')}. It uses: ${[...variables.used].join(', ') || 'no variables'}. Remove ${unused.length === 1 ? 'it' : 'them'} from the input, or use a version whose template does.`, render)
+    }
+    const values = { ...defaults, ...input }
+    if (validate) {
+      if (!validate(values)) {
+        const problems = (validate.errors ?? []).slice(0, 5).map((e) => schemaError(e, values))
+        throw new AssayUsageError('render', `${where}: ${problems.join('; ')}. The input schema is in the file's frontmatter (input.schema).`, render)
+      }
+    } else {
+      const missing = [...variables.used].filter((v) => !variables.conditional.has(v) && values[v] === undefined)
+      if (missing.length > 0) throw new AssayUsageError('render', `${where}: the variable${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; the template uses ${missing.length === 1 ? 'it' : 'them'}.`, render)
+    }
+    // The rendered text is split into messages at dotprompt's role markers, so an input
+    // that carries one could forge a system message.
+    const forged = given.find((k) => hasMarker(input[k]))
+    if (forged !== undefined) throw new AssayUsageError('render', `${where}: the variable "${forged}" contains "${MARKER}", dotprompt's message marker, which would split the prompt into forged messages. Remove it from the input.`, render)
+    let rendered: string
+    try {
+      rendered = template(values, { data: { metadata: { prompt: { model: parsed.model, config: parsed.config } } } })
+    } catch (e) {
+      throw new AssayUsageError('render', `${where}: the template failed to render: ${(e as Error).message}`, render)
+    }
+    return toChatMessages(rendered, where, render)
+  }
+
+  const metadata = Object.fromEntries(Object.entries(raw).filter(([k]) => !OWN_FIELDS.has(k)))
+  return Object.freeze({
+    name: source.name,
+    version: source.version,
+    hash: source.hash,
+    model: typeof raw.model === 'string' ? raw.model : undefined,
+    config: Object.freeze({ ...(isObject(raw.config) ? raw.config : {}) }),
+    metadata: Object.freeze(metadata),
+    labels: Object.freeze([...source.labels]),
+    render,
+  })
+}

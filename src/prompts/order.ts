@@ -1,0 +1,83 @@
+// The natural order of version names, and what a name may be. Version names are file names
+// and label names are JSON keys chosen by people, so both are checked before they reach the
+// disk: no path separators, no leading dot, nothing a shell or a diff would mangle.
+import { AssayUsageError } from '../errors.js'
+
+/** Names the registry computes or reserves; no version file may be called one of them. */
+export const RESERVED = ['latest', 'production'] as const
+
+// Letters and digits of any script, then also `.`, `_` and `-`: enough for `v2.1`,
+// `2026-01-05`, `résumé`, and never `..`, `/`, `\`, a space or a control character.
+const NAME = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}._-]*$/u
+const MAX_NAME = 100
+
+/**
+ * Checks a prompt, version or label name given by a user; returns it in Unicode NFC so
+ * that the same name typed on two systems finds the same file.
+ */
+export function checkName(kind: 'prompt' | 'version' | 'label', name: unknown, caller: string): string {
+  if (typeof name !== 'string' || name === '') {
+    throw new AssayUsageError(caller, `the ${kind} name must be a non-empty string, but got ${name === '' ? 'an empty string' : typeof name}.`)
+  }
+  const nfc = name.normalize('NFC')
+  if (nfc.length > MAX_NAME || !NAME.test(nfc)) {
+    const shown = JSON.stringify(nfc.length > MAX_NAME ? `${nfc.slice(0, MAX_NAME)}…` : nfc)
+    throw new AssayUsageError(
+      caller,
+      `${shown} is not a valid ${kind} name. Use up to ${MAX_NAME} letters, digits, ".", "_" and "-", starting with a letter or digit (e.g. "summarizer", "v2.1"); path separators and ".." are not allowed.`,
+    )
+  }
+  return nfc
+}
+
+type Run = string | { digits: string }
+
+/** Splits a name into runs of digits and runs of anything else. */
+function runs(name: string): Run[] {
+  return (name.match(/\d+|\D+/g) ?? []).map((r) => (/^\d/.test(r) ? { digits: r.replace(/^0+(?=\d)/, '') } : r))
+}
+
+// Digit runs compare as numbers of any length, without converting them: the longer run
+// (leading zeros removed) is the larger, and equal lengths compare digit by digit.
+function compareRun(a: Run, b: Run): number {
+  if (typeof a !== 'string' && typeof b !== 'string') {
+    if (a.digits.length !== b.digits.length) return a.digits.length - b.digits.length
+    return a.digits < b.digits ? -1 : a.digits > b.digits ? 1 : 0
+  }
+  // A number sorts before text at the same position (`v2` + `0` before `v2` + `a`).
+  if (typeof a !== 'string') return -1
+  if (typeof b !== 'string') return 1
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/**
+ * Compares two version names in natural order: split into digit and non-digit runs, digits
+ * compared as numbers, text by code point, a name that extends another after it. So
+ * `v2` < `v2.1` < `v9` < `v10`. Returns 0 for names the order cannot tell apart (`v1`, `v01`).
+ */
+export function compareVersions(a: string, b: string): number {
+  const ra = runs(a)
+  const rb = runs(b)
+  for (let i = 0; i < Math.min(ra.length, rb.length); i++) {
+    const c = compareRun(ra[i]!, rb[i]!)
+    if (c !== 0) return c
+  }
+  return ra.length - rb.length
+}
+
+/**
+ * Sorts version names oldest first. Two names equal under the order would make `latest`
+ * depend on the file system's listing order, so they are refused, naming both.
+ */
+export function sortVersions(names: readonly string[], prompt: string, caller: string): string[] {
+  const sorted = [...names].sort(compareVersions)
+  for (let i = 1; i < sorted.length; i++) {
+    if (compareVersions(sorted[i - 1]!, sorted[i]!) === 0) {
+      throw new AssayUsageError(
+        caller,
+        `the versions "${sorted[i - 1]}" and "${sorted[i]}" of prompt "${prompt}" cannot be ordered: they differ only in leading zeros. Rename one of them (versions are ordered by their numbers, so "v1" and "v01" are the same place in the order).`,
+      )
+    }
+  }
+  return sorted
+}

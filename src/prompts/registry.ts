@@ -1,0 +1,188 @@
+// One project's prompt registry: the version files under <root>/<name>/, checked against
+// the hashes labels.json recorded, and the label moves. Every read checks every version of
+// the prompt read, so an edited or deleted version is caught whichever version is asked for.
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { isAbsolute, join, relative } from 'node:path'
+import { AssayUsageError } from '../errors.js'
+import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
+import { PromptRegistryError } from './errors.js'
+import { RegistryFiles, type RegistryState } from './files.js'
+import { checkName, RESERVED, sortVersions } from './order.js'
+import type { LabelMove, PromptVersionInfo } from './types.js'
+
+const EXTENSION = '.prompt'
+
+/** Where a registry lives and how it runs. */
+export interface RegistryOptions {
+  /** The registry's folder, absolute. */
+  root: string
+  /** The project root, which messages show paths relative to. */
+  cwd: string
+  env: Record<string, string | undefined>
+  fs?: StoreFileSystem
+}
+
+/** One version file as read now. */
+export interface VersionFile extends PromptVersionInfo {
+  text: string
+}
+
+/** A prompt's versions (oldest first) and its registry state, checked against each other. */
+export interface Scan {
+  name: string
+  versions: VersionFile[]
+  state: RegistryState
+  files: RegistryFiles
+  /** Versions not yet in labels.json; registered by {@link Registry.register}. */
+  unregistered: VersionFile[]
+}
+
+/** Whether `CI` says this is a CI run, as the cassettes and baselines read it. */
+export function onCi(env: Record<string, string | undefined>): boolean {
+  return env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0'
+}
+
+export class Registry {
+  readonly fs: StoreFileSystem
+
+  constructor(readonly options: RegistryOptions) {
+    this.fs = options.fs ?? nodeFileSystem()
+  }
+
+  show(path: string): string {
+    const rel = relative(this.options.cwd, path)
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel
+  }
+
+  /** The prompts in the registry, by name. */
+  names(): string[] {
+    let entries
+    try {
+      entries = readdirSync(this.options.root, { withFileTypes: true })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw e
+    }
+    return entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name.normalize('NFC'))
+      .sort()
+  }
+
+  /** Reads a prompt's version files and labels.json and checks that they agree. */
+  scan(nameGiven: string, caller: string): Scan {
+    const name = checkName('prompt', nameGiven, caller)
+    const folder = join(this.options.root, name)
+    let entries: string[]
+    try {
+      entries = readdirSync(folder)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e
+      const known = this.names()
+      throw new AssayUsageError(caller, `there is no prompt "${name}" in ${this.show(this.options.root)}. ${known.length ? `Prompts there: ${known.join(', ')}.` : 'It has no prompts yet.'} Add its first version as ${this.show(join(folder, `v1${EXTENSION}`))}.`)
+    }
+    const files = new RegistryFiles(this.fs, folder, (p) => this.show(p))
+    const state = files.read()
+    const byName = new Map<string, string>()
+    for (const entry of entries) {
+      if (!entry.endsWith(EXTENSION)) continue
+      const version = entry.slice(0, -EXTENSION.length).normalize('NFC')
+      const shown = this.show(join(folder, entry))
+      checkName('version', version, caller)
+      if ((RESERVED as readonly string[]).includes(version) || Object.hasOwn(state.labels, version)) {
+        throw new AssayUsageError(caller, `${shown}: "${version}" is ${Object.hasOwn(state.labels, version) ? 'a label of this prompt' : 'a reserved name'}, so it cannot be a version name. Rename the file (e.g. v1${EXTENSION}).`)
+      }
+      if (byName.has(version)) throw new AssayUsageError(caller, `${shown} and ${this.show(join(folder, byName.get(version)!))} are the same version name in different Unicode forms. Remove one.`)
+      byName.set(version, entry)
+    }
+    const order = sortVersions([...byName.keys()], name, caller)
+    const versions: VersionFile[] = order.map((version) => {
+      const path = join(folder, byName.get(version)!)
+      if (!statSync(path).isFile()) throw new AssayUsageError(caller, `${this.show(path)} is not a file. A version is one .prompt file.`)
+      const bytes = readFileSync(path)
+      let text: string
+      try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+      } catch {
+        throw new PromptRegistryError(this.show(path), `${this.show(path)} is not UTF-8 text. Save it as UTF-8.`)
+      }
+      const hash = createHash('sha256').update(bytes).digest('hex')
+      const labels = Object.keys(state.labels).filter((l) => state.labels[l] === version).sort()
+      return { version, hash, labels, file: this.show(path), text }
+    })
+    this.check(name, folder, versions, state)
+    const unregistered = versions.filter((v) => state.versions[v.version] === undefined)
+    if (unregistered.length > 0 && onCi(this.options.env)) {
+      throw new PromptRegistryError(
+        unregistered[0]!.file,
+        `prompt "${name}": ${unregistered.map((v) => `"${v.version}" (${v.file})`).join(', ')} ${unregistered.length === 1 ? 'is' : 'are'} not registered in ${files.labelsPath ? this.show(files.labelsPath) : 'labels.json'}, and CI does not register versions. Run \`npx assay prompts list\` locally and commit ${this.show(files.labelsPath)}, as cassettes are recorded locally and replayed on CI.`,
+      )
+    }
+    return { name, versions, state, files, unregistered }
+  }
+
+  private check(name: string, folder: string, versions: VersionFile[], state: RegistryState): void {
+    const labels = this.show(join(folder, 'labels.json'))
+    for (const [version, recorded] of Object.entries(state.versions)) {
+      const file = versions.find((v) => v.version === version)
+      const path = this.show(join(folder, `${version}${EXTENSION}`))
+      if (file === undefined) {
+        throw new PromptRegistryError(path, `prompt "${name}" version "${version}" is registered in ${labels}, but its file ${path} is gone. Versions are immutable and history names them: restore it (git checkout -- "${path}").`)
+      }
+      if (file.hash !== recorded) {
+        throw new PromptRegistryError(
+          path,
+          `${path} was edited after it was registered: ${labels} records sha256 ${recorded}, the file now has sha256 ${file.hash}. Versions are immutable: restore it (git checkout -- "${path}") and add your change as a new version instead, e.g. ${this.show(join(folder, `${version}.1${EXTENSION}`))}.`,
+        )
+      }
+    }
+    for (const [label, version] of Object.entries(state.labels)) {
+      if (!versions.some((v) => v.version === version)) {
+        throw new PromptRegistryError(labels, `${labels}: the label "${label}" points at version "${version}" of prompt "${name}", which does not exist. Restore the file from version control.`)
+      }
+    }
+  }
+
+  /** Records the hashes of the scan's unregistered versions (they have been checked to load). */
+  register(scan: Scan): void {
+    if (scan.unregistered.length === 0) return
+    scan.files.update((state) => {
+      for (const v of scan.unregistered) {
+        const recorded = state.versions[v.version]
+        if (recorded !== undefined && recorded !== v.hash) {
+          throw new PromptRegistryError(v.file, `${v.file} changed while it was being registered (another process recorded sha256 ${recorded}, this one read ${v.hash}). Run again.`)
+        }
+        state.versions[v.version] = v.hash
+      }
+      scan.state.versions = { ...state.versions }
+      return { moves: [], result: undefined }
+    })
+  }
+
+  /** The version a reference (a version, a label, `latest`, or nothing for production) names. */
+  resolve(scan: Scan, ref: string | undefined, caller: string): VersionFile {
+    const latest = scan.versions.at(-1)
+    if (latest === undefined) throw new AssayUsageError(caller, `prompt "${scan.name}" has no versions yet. Add one as ${this.show(join(this.options.root, scan.name, `v1${EXTENSION}`))}.`)
+    if (ref === undefined) ref = 'production'
+    const wanted = ref.normalize('NFC')
+    if (wanted === 'latest') return latest
+    const labelled = scan.state.labels[wanted]
+    const version = labelled ?? (wanted === 'production' ? latest.version : wanted)
+    const found = scan.versions.find((v) => v.version === version)
+    if (found) return found
+    const labels = Object.keys(scan.state.labels)
+    throw new AssayUsageError(caller, `prompt "${scan.name}" has no version or label "${ref}". Versions: ${scan.versions.map((v) => v.version).join(', ')}. Labels: ${['latest', ...labels].join(', ')}.`)
+  }
+
+  /** Points `label` at `version`, recording the move; returns it, or undefined when the label already pointed there. */
+  move(scan: Scan, version: string, label: string, action: LabelMove['action'], reason: string | undefined, now: () => Date): LabelMove | undefined {
+    return scan.files.update((state) => {
+      const from = state.labels[label] ?? null
+      if (from === version) return { moves: [], result: undefined }
+      state.labels[label] = version
+      const move: LabelMove = { time: now().toISOString(), label, from, to: version, action, ...(reason === undefined ? {} : { reason }) }
+      return { moves: [move], result: move }
+    })
+  }
+}
