@@ -12,7 +12,7 @@ import { parseResults, type Results } from '../../src/report/schema.js'
 import { FixtureProject, runners as allRunners } from './harness.js'
 
 const IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
-const runners = allRunners.filter((r) => ['Vitest 4 (ESM, Node 20)', 'Jest 30 (CommonJS, globals)'].includes(r.name))
+const runners = allRunners.filter((r) => ['Vitest 4 (ESM, Node 20)', 'Vitest 5 (ESM, Node 22)', 'Jest 30 (CommonJS, globals)'].includes(r.name))
 
 const PROMPTS: Record<string, string> = {
   v1: '---\ninput:\n  schema:\n    text: string\n---\nSummarize the following text in 3 bullet points:\n\n{{text}}\n',
