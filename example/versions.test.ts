@@ -1,4 +1,4 @@
-import { describeEval } from 'assay/vitest'
+import { describeEval } from 'assay/vitest/v4'
 import OpenAI from 'openai'
 import { recordingFetch } from 'assay'
 import { expect } from 'vitest'
