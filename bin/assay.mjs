@@ -6,6 +6,7 @@
 // is not recorded), and structural baselines are compared as on CI, never rewritten: a
 // drifted baseline still fails.
 // `npx assay gate …`: compares a run with a reference; see `npx assay gate --help`.
+// `npx assay prompts …`: the prompt registry (src/cli/prompts.ts); see `npx assay prompts --help`.
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -24,6 +25,9 @@ Commands:
                              over the same cases; fails on a significant drop in a dataset's
                              pass rate or mean judge score, or a breached budget. Exit codes
                              0 pass, 1 regression, 2 usage error. See npx assay gate --help.
+  prompts <command>          The prompt registry (prompts/<name>/<version>.prompt): list, show,
+                             diff, label, rollback, history. Exit codes 0 done, 1 refused (an
+                             edited version), 2 usage error. See npx assay prompts --help.
   help                       Print this message.
 
 Options:
@@ -38,7 +42,7 @@ if (command === undefined || command === 'help' || command === '--help' || comma
   process.exit(0)
 }
 // Commands built from src/cli: each exports main(argv, io), which returns the exit code.
-const built = { merge: 'merge.js', gate: 'gate.js' }
+const built = { merge: 'merge.js', gate: 'gate.js', prompts: 'prompts.js' }
 if (Object.hasOwn(built, command)) {
   const { main } = await import(new URL(`../dist/esm/src/cli/${built[command]}`, import.meta.url).href)
   const code = await main(args, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr })

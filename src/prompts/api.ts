@@ -29,27 +29,26 @@ export function openRegistry(cwd: string = process.cwd(), env: Record<string, st
 const compiled = new Map<string, Promise<Prompt>>()
 const MAX_CACHED = 200
 
-/** Loads a scanned version, checking the ones not yet registered load before registering them. */
+/** Loads a scanned version; versions not yet registered are registered once they all load. */
 export async function loadVersion(registry: Registry, scan: Scan, version: string): Promise<Prompt> {
-  const { loadPrompt } = await import('./load.js')
-  for (const v of scan.unregistered) {
-    // A version that does not load is refused before it is frozen by registration.
-    if (v.version !== version) await loadPrompt({ ...v, name: scan.name }, v.text)
-  }
-  registry.register(scan)
   const v = scan.versions.find((x) => x.version === version)!
   const key = JSON.stringify([registry.options.root, scan.name, v.version, v.hash, v.labels])
   let prompt = compiled.get(key)
   if (prompt === undefined) {
+    const { loadPrompt } = await import('./load.js')
     prompt = loadPrompt({ ...v, name: scan.name }, v.text)
     if (compiled.size >= MAX_CACHED) compiled.delete(compiled.keys().next().value!)
     compiled.set(key, prompt)
     prompt.catch(() => compiled.delete(key))
   }
-  return prompt
+  const loaded = await prompt
+  await validateAll(registry, scan)
+  return loaded
 }
 
+// A version that does not load is refused before registration freezes it.
 async function validateAll(registry: Registry, scan: Scan): Promise<void> {
+  if (scan.unregistered.length === 0) return
   const { loadPrompt } = await import('./load.js')
   for (const v of scan.unregistered) await loadPrompt({ ...v, name: scan.name }, v.text)
   registry.register(scan)

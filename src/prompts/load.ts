@@ -112,6 +112,7 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
     throw new PromptRegistryError(source.file, `${source.file}: the template calls unknown helpers: ${[...variables.unknownHelpers].join(', ')}. Known helpers: ${[...Object.keys(knownHelpers), 'if', 'unless', 'each', 'with', 'lookup'].join(', ')}.`)
   }
 
+  if (variables.partials) throw new PromptRegistryError(source.file, `${source.file}: the template includes a partial ({{> …}}); a version must be whole in its one file, so write the text in.`)
   let validate: ValidateFunction | undefined
   const inputSchema = parsed.input?.schema
   if (inputSchema !== undefined) {
@@ -163,6 +164,7 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
     config: Object.freeze({ ...(isObject(raw.config) ? raw.config : {}) }),
     metadata: Object.freeze(metadata),
     labels: Object.freeze([...source.labels]),
+    template: parsed.template,
     render,
   })
 }

@@ -43,6 +43,14 @@ export function onCi(env: Record<string, string | undefined>): boolean {
   return env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0'
 }
 
+/** A name for the version after `latest`: its last number plus one (v2 → v3, v2.1 → v2.2). */
+export function nextVersion(latest: string): string {
+  const match = /^(.*?)(\d+)(\D*)$/.exec(latest)
+  if (!match) return `${latest}-2`
+  const [, before, digits, after] = match as unknown as [string, string, string, string]
+  return `${before}${String(BigInt(digits) + 1n).padStart(digits.length, '0')}${after}`
+}
+
 export class Registry {
   readonly fs: StoreFileSystem
 
@@ -133,7 +141,7 @@ export class Registry {
       if (file.hash !== recorded) {
         throw new PromptRegistryError(
           path,
-          `${path} was edited after it was registered: ${labels} records sha256 ${recorded}, the file now has sha256 ${file.hash}. Versions are immutable: restore it (git checkout -- "${path}") and add your change as a new version instead, e.g. ${this.show(join(folder, `${version}.1${EXTENSION}`))}.`,
+          `${path} was edited after it was registered: ${labels} records sha256 ${recorded}, the file now has sha256 ${file.hash}. Versions are immutable: restore it (git checkout -- "${path}") and add your change as a new version instead, e.g. ${this.show(join(folder, `${nextVersion(versions.at(-1)!.version)}${EXTENSION}`))}.`,
         )
       }
     }

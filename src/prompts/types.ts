@@ -25,6 +25,8 @@ export interface Prompt extends PromptRef {
   metadata: Readonly<Record<string, unknown>>
   /** The labels pointing at this version when it was loaded. */
   labels: readonly string[]
+  /** The Handlebars template below the frontmatter, as written. */
+  template: string
   /**
    * Renders the template with `input` into chat messages. Throws an `AssayUsageError` naming
    * the prompt, version and variable when a variable is missing, of the wrong type, or not

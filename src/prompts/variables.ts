@@ -13,12 +13,14 @@ interface Node {
 export interface TemplateVariables {
   /** Top-level input variables the template reads anywhere. */
   used: Set<string>
-  /** Those it only tests with `#if`/`#unless`, which may therefore be absent. */
+  /** Those it tests with `#if`/`#unless` somewhere, which may therefore be absent. */
   conditional: Set<string>
   /** The template reads the whole input (`{{this}}`, `{{json this}}`), so any variable may be used. */
   wholeInput: boolean
   /** Names called as helpers that are not known helpers. */
   unknownHelpers: Set<string>
+  /** The template includes partials (`{{> name}}`), which a registry file cannot resolve. */
+  partials: boolean
 }
 
 const BUILTIN = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log'])
@@ -34,8 +36,7 @@ function isNode(value: unknown): value is Node {
  * renderer knows, and returns the input variables it reads.
  */
 export function templateVariables(program: unknown, knownHelpers: ReadonlySet<string>): TemplateVariables {
-  const out: TemplateVariables = { used: new Set(), conditional: new Set(), wholeInput: false, unknownHelpers: new Set() }
-  const always = new Set<string>()
+  const out: TemplateVariables = { used: new Set(), conditional: new Set(), wholeInput: false, unknownHelpers: new Set(), partials: false }
   const isHelper = (name: string) => BUILTIN.has(name) || knownHelpers.has(name)
 
   // `scopes` counts the context-changing blocks around the node; `condition` marks the
@@ -55,7 +56,7 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
     }
     if (head === undefined) return
     out.used.add(head)
-    if (!condition) always.add(head)
+    if (condition) out.conditional.add(head)
   }
 
   function expr(node: unknown, scopes: number, condition = false): void {
@@ -94,7 +95,8 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
       block(node.program, inner)
       // An #each's {{else}} runs when the list is empty, in the outer context.
       block(node.inverse, scopes)
-    } else if (node.type === 'Program') block(node, scopes)
+    } else if (node.type === 'PartialStatement' || node.type === 'PartialBlockStatement') out.partials = true
+    else if (node.type === 'Program') block(node, scopes)
   }
 
   function block(program: unknown, scopes: number): void {
@@ -103,6 +105,5 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
   }
 
   block(program, 0)
-  for (const name of out.used) if (!always.has(name)) out.conditional.add(name)
   return out
 }

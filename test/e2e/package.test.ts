@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -46,6 +46,18 @@ describe('the published package', () => {
     expect(JSON.parse(node(['-e', script]))).toEqual({ before: false, after: true, people: ['Tim Cook'] })
     const esm = node(['--input-type=module', '-e', "const { extractEntities } = await import('assay'); console.log(extractEntities('Tim Cook spoke.', ['person'])[0].text)"])
     expect(esm).toBe('Tim Cook')
+  })
+
+  test('the prompt registry loads its parser (dotprompt, ajv, yaml) on first use, from the declared dependencies alone', () => {
+    mkdirSync(join(dir, 'prompts', 'greet'), { recursive: true })
+    writeFileSync(join(dir, 'prompts', 'greet', 'v1.prompt'), '---\ninput:\n  schema:\n    name: string\n---\nHello {{name}}\n')
+    const heavy = "Object.keys(require.cache).filter((k) => /[\\/](dotprompt|ajv|yaml)[\\/]/.test(k)).length"
+    const script = `const { prompts } = require('assay')
+      const before = ${heavy}
+      prompts.get('greet').then((p) => console.log(JSON.stringify({ before, after: ${heavy} > 0, messages: p.render({ name: 'Ana' }) })))`
+    expect(JSON.parse(node(['-e', script]))).toEqual({ before: 0, after: true, messages: [{ role: 'user', content: 'Hello Ana' }] })
+    const esm = node(['--input-type=module', '-e', "const { prompts } = await import('assay'); console.log((await prompts.get('greet')).render({ name: 'Bo' })[0].content)"])
+    expect(esm).toBe('Hello Bo')
   })
 
   test('the fixture server is importable from both formats and answers', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
-import { prompts, PromptRegistryError } from '../../src/index.js'
+import { describe, expect, test, vi } from 'vitest'
+import { configure, prompts, PromptRegistryError, resetConfig } from '../../src/index.js'
 import { tempProject, V1, V2 } from './helpers.js'
 
 async function rejection(call: Promise<unknown>): Promise<Error> {
@@ -115,5 +115,43 @@ describe('prompts.versions', () => {
     expect(e.message).toContain(`records sha256 ${before}`)
     expect(e.message).toMatch(/the file now has sha256 [0-9a-f]{64}/)
     expect(e.message).toContain('add your change as a new version instead')
+  })
+})
+
+describe('where the registry is', () => {
+  test('configure({ promptsDir }) sets the folder, relative to the working directory; ASSAY_PROMPTS_DIR overrides it', async () => {
+    const project = tempProject()
+    project.write('summarizer', 'v1', V1)
+    vi.stubEnv('ASSAY_PROMPTS_DIR', '')
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(project.root)
+    try {
+      configure({ promptsDir: 'prompts' })
+      expect((await prompts.get('summarizer')).version).toBe('v1')
+      configure({ promptsDir: 'elsewhere' })
+      expect((await rejection(prompts.get('summarizer'))).message).toContain(`there is no prompt "summarizer" in elsewhere`)
+      vi.stubEnv('ASSAY_PROMPTS_DIR', project.dir)
+      expect((await prompts.get('summarizer')).version).toBe('v1')
+      expect(() => configure({ promptsDir: '' } as never)).toThrow('promptsDir')
+    } finally {
+      cwd.mockRestore()
+      resetConfig()
+    }
+  })
+})
+
+describe('the README', () => {
+  test('its example .prompt file loads and renders as described', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## Prompts as code'), readme.indexOf('## Configuration'))
+    const example = /```handlebars\n([\s\S]*?)```/.exec(section)![1]!
+    const project = tempProject()
+    project.write('summarizer', 'v2', example)
+    const p = await prompts.get('summarizer')
+    expect(p.metadata).toMatchObject({ author: 'ana@example.com' })
+    expect(p.config).toEqual({ temperature: 0, max_tokens: 300 })
+    const messages = p.render({ text: 'Revenue rose 12% to $4.1bn.', bullets: 2 })
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user'])
+    expect(messages[0]!.content).toContain('Summarize the text in 2\nbullet points')
+    expect(p.render({ text: 'x' })[0]!.content).toContain('in 3\nbullet points')
   })
 })

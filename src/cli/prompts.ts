@@ -1,0 +1,214 @@
+// `npx assay prompts …`: lists, shows, diffs and labels the versions of the project's prompt
+// registry (prompts/<name>/<version>.prompt). Exits 0 when done, 1 when the registry refused
+// (an edited or deleted version, an unregistered version on CI, a damaged registry file), 2
+// on a usage error. Everything it reads and writes goes through `io`, so tests run it in-process.
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createTwoFilesPatch } from 'diff'
+import { AssayUsageError } from '../errors.js'
+import { loadVersion, moveLabel } from '../prompts/api.js'
+import { PromptRegistryError } from '../prompts/errors.js'
+import { Registry } from '../prompts/registry.js'
+import type { LabelMove } from '../prompts/types.js'
+import { StoreWriteError } from '../store/file.js'
+
+/** Where the command reads and writes, and its environment. */
+export interface PromptsIo {
+  cwd: string
+  env: Record<string, string | undefined>
+  stdout: { write(text: string): unknown }
+  stderr: { write(text: string): unknown }
+}
+
+const EXIT = `Exit codes:
+  0  done
+  1  refused: a registered version was edited or deleted, a version is not registered on
+     CI, a version file does not load (invalid YAML, Handlebars or input schema), or a
+     registry file (labels.json, history.jsonl) is damaged
+  2  a usage error: a bad command or option, an unknown prompt, version or label`
+
+/** The help of each command, and of `assay prompts` as a whole under ''. */
+export const PROMPTS_USAGE: Record<string, string> = {
+  '': `Usage: assay prompts <command> [options]
+
+The prompt registry: one immutable Dotprompt file per version, prompts/<name>/<version>.prompt,
+with labels (production, staging, …) in prompts/<name>/labels.json.
+
+Commands:
+  list                                List every prompt's versions (oldest first), labels and
+                                      hashes; registers new versions (not on CI)
+  show NAME[@VERSION]                 Print a version's hash, labels, metadata, model, config
+                                      and template (default: production, else the latest)
+  diff NAME A B                       Print a unified diff of two versions' files
+  label NAME VERSION LABEL [--reason TEXT]
+                                      Point LABEL at VERSION, recorded in the history
+  rollback NAME VERSION [--reason TEXT]
+                                      Move production back to VERSION, recorded in the history
+  history NAME                        Print every label move, oldest first
+
+Options:
+  --dir DIR     The registry folder. Default: $ASSAY_PROMPTS_DIR, else prompts
+  -h, --help    Print this message; after a command, that command's help.
+
+${EXIT}
+
+Documentation: "Prompts as code" in assay's README.`,
+  list: 'Usage: assay prompts list [--dir DIR]\n\nLists every prompt in the registry with its versions, oldest first (natural order: v2 < v2.1 < v9 < v10),\ntheir labels and the first 12 hex digits of their sha256. Outside CI it registers new versions in\nlabels.json: commit it with them.',
+  show: 'Usage: assay prompts show NAME[@VERSION] [--dir DIR]\n\nPrints a version\'s file, hash, labels, model, config, metadata and template. VERSION may be a\nversion, a label or "latest"; without it, the production version, else the latest.',
+  diff: 'Usage: assay prompts diff NAME A B [--dir DIR]\n\nPrints a unified diff from version A\'s file to version B\'s (each a version, a label or "latest").',
+  label: 'Usage: assay prompts label NAME VERSION LABEL [--reason TEXT] [--dir DIR]\n\nPoints LABEL at VERSION (a version, a label or "latest") and appends the move to\nprompts/NAME/history.jsonl. Moving production is recorded as a promotion. "latest" is computed\nand cannot be set.',
+  rollback: 'Usage: assay prompts rollback NAME VERSION [--reason TEXT] [--dir DIR]\n\nMoves the production label back to VERSION and appends the rollback, with its reason, to\nprompts/NAME/history.jsonl.',
+  history: 'Usage: assay prompts history NAME [--dir DIR]\n\nPrints every label move of the prompt, oldest first: time, label, from, to, action, reason.',
+}
+
+const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: [1, 1], diff: [3, 3], label: [3, 3], rollback: [2, 2], history: [1, 1] }
+const CALLER = 'assay prompts'
+
+class UsageError extends Error {}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)))
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd()).join('\n')
+}
+
+function moved(name: string, move: LabelMove | undefined, label: string, version: string): string {
+  if (move === undefined) return `${name}: ${label} already points at ${version}; nothing recorded.`
+  return `${name}: ${move.label} ${move.from ?? '(unset)'} → ${move.to} (${move.action}${move.reason ? `: ${move.reason}` : ''}), recorded in the history.`
+}
+
+function shownValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+async function list(registry: Registry, io: PromptsIo): Promise<number> {
+  const names = registry.names()
+  if (names.length === 0) {
+    io.stdout.write(`No prompts in ${registry.show(registry.options.root)}. Add the first version of one as ${registry.show(resolve(registry.options.root, 'NAME', 'v1.prompt'))}.\n`)
+    return 0
+  }
+  let code = 0
+  for (const name of names) {
+    try {
+      const scan = registry.scan(name, CALLER)
+      const latest = scan.versions.at(-1)
+      if (latest) await loadVersion(registry, scan, latest.version)
+      const rows = scan.versions.map((v) => ['  ' + v.version, v.hash.slice(0, 12), [...v.labels, ...(v === latest ? ['latest'] : [])].join(', ')])
+      io.stdout.write(`${scan.name}\n${rows.length ? table(rows) : '  (no versions)'}\n`)
+      const fresh = scan.unregistered.map((v) => v.version)
+      if (fresh.length) io.stdout.write(`  registered ${fresh.join(', ')} in ${registry.show(scan.files.labelsPath)}: commit it with the version files.\n`)
+    } catch (e) {
+      if (!(e instanceof PromptRegistryError || e instanceof AssayUsageError)) throw e
+      io.stderr.write(`${CALLER}: ${name}: ${e.message.replace(/^assay prompts: /, '')}\n`)
+      code = Math.max(code, e instanceof PromptRegistryError ? 1 : 2)
+    }
+  }
+  return code
+}
+
+async function show(registry: Registry, ref: string, io: PromptsIo): Promise<number> {
+  const at = ref.indexOf('@')
+  const name = at < 0 ? ref : ref.slice(0, at)
+  const version = at < 0 ? undefined : ref.slice(at + 1)
+  if (version === '') throw new UsageError(`"${ref}" names no version after "@": write NAME@VERSION, e.g. ${name}@v2, or just ${name}.`)
+  const scan = registry.scan(name, CALLER)
+  const file = registry.resolve(scan, version, CALLER)
+  const p = await loadVersion(registry, scan, file.version)
+  const labels = [...p.labels, ...(file === scan.versions.at(-1) ? ['latest'] : [])]
+  const metadata = Object.entries(p.metadata)
+  io.stdout.write(
+    [
+      `${p.name}@${p.version}`,
+      `file:      ${file.file}`,
+      `hash:      sha256 ${p.hash}`,
+      `labels:    ${labels.join(', ') || '(none)'}`,
+      `model:     ${p.model ?? '(not set)'}`,
+      `config:    ${Object.keys(p.config).length ? JSON.stringify(p.config) : '(none)'}`,
+      `metadata:${metadata.length ? '' : '  (none)'}`,
+      ...metadata.map(([k, v]) => `  ${k}: ${shownValue(v)}`),
+      'template:',
+      ...p.template.split('\n').map((l) => `  ${l}`.trimEnd()),
+    ].join('\n') + '\n',
+  )
+  return 0
+}
+
+async function run(argv: string[], io: PromptsIo): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { reason: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${PROMPTS_USAGE['']}`)
+  }
+  const [command, ...args] = parsed.positionals
+  const o = parsed.values
+  if (command === undefined || command === 'help') {
+    io.stdout.write(`${PROMPTS_USAGE['']}\n`)
+    return 0
+  }
+  if (!Object.hasOwn(ARITY, command)) throw new UsageError(`unknown command "${command}".\n\n${PROMPTS_USAGE['']}`)
+  if (o.help) {
+    io.stdout.write(`${PROMPTS_USAGE[command]}\n`)
+    return 0
+  }
+  const [min, max] = ARITY[command]!
+  if (args.length < min || args.length > max) throw new UsageError(`${command} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, but got ${args.length}.\n\n${PROMPTS_USAGE[command]}`)
+  if (o.reason !== undefined && command !== 'label' && command !== 'rollback') throw new UsageError(`--reason is for label and rollback, not ${command}.`)
+  if (o.dir === '') throw new UsageError('--dir needs a folder.')
+  const root = resolve(io.cwd, o.dir ?? (io.env.ASSAY_PROMPTS_DIR?.trim() || 'prompts'))
+  const registry = new Registry({ root, cwd: io.cwd, env: io.env })
+  const [a, b, c] = args as [string, string, string]
+  switch (command) {
+    case 'list':
+      return list(registry, io)
+    case 'show':
+      return show(registry, a, io)
+    case 'diff': {
+      const scan = registry.scan(a, CALLER)
+      const from = registry.resolve(scan, b, CALLER)
+      const to = registry.resolve(scan, c, CALLER)
+      await loadVersion(registry, scan, to.version)
+      io.stdout.write(createTwoFilesPatch(from.file, to.file, from.text, to.text, `${scan.name}@${from.version}`, `${scan.name}@${to.version}`))
+      return 0
+    }
+    case 'label':
+    case 'rollback': {
+      const label = command === 'label' ? c : 'production'
+      const action = command === 'rollback' ? 'rollback' : label === 'production' ? 'promote' : 'set'
+      const reason = o.reason?.trim() ? o.reason : undefined
+      const move = await moveLabel(registry, a, b, label, action, reason, CALLER)
+      io.stdout.write(`${moved(a, move, label, b)}\n`)
+      return 0
+    }
+    default: {
+      const moves = registry.scan(a, CALLER).files.history()
+      if (moves.length === 0) {
+        io.stdout.write(`${a}: no label moves yet. Move one with: npx assay prompts label ${a} VERSION LABEL\n`)
+        return 0
+      }
+      const rows = [['time', 'label', 'from', 'to', 'action', 'reason'], ...moves.map((m) => [m.time, m.label, m.from ?? '-', m.to, m.action, m.reason ?? ''])]
+      io.stdout.write(`${table(rows)}\n`)
+      return 0
+    }
+  }
+}
+
+/** Runs `assay prompts` with its arguments; resolves to the exit code. */
+export async function main(argv: string[], io: PromptsIo): Promise<number> {
+  try {
+    return await run(argv, io)
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`${CALLER}: ${e.message}\n`)
+      return 2
+    }
+    if (e instanceof AssayUsageError) {
+      io.stderr.write(`${e.message}\n`)
+      return 2
+    }
+    if (e instanceof PromptRegistryError || e instanceof StoreWriteError || (e instanceof Error && e.message.startsWith('Timed out after'))) {
+      io.stderr.write(`${CALLER}: ${e.message}\n`)
+      return 1
+    }
+    throw e
+  }
+}
