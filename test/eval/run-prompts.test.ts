@@ -9,6 +9,9 @@ import { z } from 'zod'
 import { defineEval, type EvalOptions, type EvalRunner } from '../../src/eval/run.js'
 import { setRecordSink, type AssayRecord, type EvalCaseRecord, type RecordOwner } from '../../src/report/records.js'
 import { usageError } from '../helpers.js'
+import { onProgress, type ProgressNotice } from '../../src/eval/progress.js'
+import { useProgressTarget } from '../../src/eval/progress-notice.js'
+import { startCoordinator } from '../../src/judge/coordinator.js'
 
 interface Declared {
   /** Describe blocks by their path (`news > summarizer@v1`). */
@@ -132,6 +135,25 @@ describe('describeEval with prompts', () => {
     const [v1, v2] = declared.afterAll
     await expect(Promise.resolve().then(v1!.fn)).rejects.toThrow(/^Dataset "news" \(prompt summarizer@v1\) failed 1 of 1 gates:/)
     await expect(Promise.resolve().then(v2!.fn)).resolves.toBeUndefined()
+  })
+
+  test("the progress line counts a case once per version: the same id done in two versions is two cases, not a retry; the dataset settles after every version's gates", async () => {
+    const coordinator = await startCoordinator()
+    const seen: ProgressNotice[] = []
+    const stop = onProgress((n) => seen.push(n))
+    try {
+      useProgressTarget(coordinator.url)
+      const { runner, declared } = fakeRunner()
+      defineEval(runner, 'news', options(), 'run')
+      for (const t of declared.tests) await t.body({ task: t.path })
+      for (const a of declared.afterAll) await a.fn()
+      const key = `${process.cwd()}/evals/news.test.ts\u0000news`
+      expect(seen).toEqual([{ type: 'declared', key, cases: 4, trials: 1 }, ...Array.from({ length: 4 }, () => ({ type: 'case', key, trials: 1, cost: 0 })), { type: 'settled', key, ran: 4 }])
+    } finally {
+      stop()
+      useProgressTarget(undefined)
+      await coordinator.close()
+    }
   })
 
   test('labels resolve to versions when declared; refs naming the same version run it once', () => {
