@@ -106,6 +106,21 @@ export const prompts = {
   get,
   /** The prompt's versions, oldest first (natural order: v2 < v2.1 < v9 < v10), with labels and hashes. */
   versions,
+  /**
+   * Which version `ref` names now (as {@link prompts.get} would load it), synchronously, for
+   * code that must name things before it may await, such as a test suite's declaration. It
+   * checks the registry as `get` does but neither loads nor registers the version: `get` does.
+   *
+   * @example
+   * ```ts
+   * const { version, hash } = prompts.resolve('summarizer', 'production')
+   * ```
+   */
+  resolve(name: string, ref?: string): PromptVersionInfo {
+    const registry = openRegistry()
+    const { version, hash, labels, file } = registry.resolve(registry.scan(name, 'prompts.resolve'), ref, 'prompts.resolve')
+    return { version, hash, labels, file }
+  },
   /** The names of the prompts in the registry. */
   async list(): Promise<string[]> {
     return openRegistry().names()

@@ -44,9 +44,17 @@ function problem(e: z.ZodError): string {
     .join('; ')
 }
 
+// Label and version names are user words such as "constructor" or "toString": the maps
+// that hold them have no prototype, so a lookup finds only what the file records.
+function dictionary(entries: Record<string, string> = {}): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>
+  for (const [k, v] of Object.entries(entries)) out[k] = v
+  return out
+}
+
 /** Parses labels.json; a missing file is an empty registry, a damaged one an error naming it. */
 export function parseState(text: string | undefined, shown: string): RegistryState {
-  if (text === undefined) return { labels: {}, versions: {} }
+  if (text === undefined) return { labels: dictionary(), versions: dictionary() }
   const fix = `assay never overwrites it. Restore it from version control (git checkout -- "${shown}").`
   let data: unknown
   try {
@@ -56,7 +64,7 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
   }
   const parsed = stateSchema.safeParse(data)
   if (!parsed.success) throw new PromptRegistryError(shown, `${shown} is not an assay prompt registry file: ${problem(parsed.error)}. ${fix}`)
-  return { labels: { ...parsed.data.labels }, versions: { ...parsed.data.versions } }
+  return { labels: dictionary(parsed.data.labels), versions: dictionary(parsed.data.versions) }
 }
 
 /** labels.json's text: labels by name, versions in their natural order, so diffs stay small. */

@@ -83,10 +83,18 @@ function schemaError(e: ErrorObject, input: Record<string, unknown>): string {
   return `the variable "${path || '(input)'}" ${message}, but it is ${describeValue(value)}`
 }
 
-function hasMarker(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes(MARKER)
-  if (depth > 20 || typeof value !== 'object' || value === null) return false
-  return Object.values(value).some((v) => hasMarker(v, depth + 1))
+/** Whether a string anywhere inside `value` holds a message marker; walks each object once, so cycles end. */
+function hasMarker(value: unknown): boolean {
+  const seen = new Set<object>()
+  const stack = [value]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (typeof v === 'string' && v.includes(MARKER)) return true
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue
+    seen.add(v)
+    stack.push(...Object.values(v))
+  }
+  return false
 }
 
 /** Parses, checks and compiles one version file into a Prompt. */

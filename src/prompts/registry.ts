@@ -163,7 +163,7 @@ export class Registry {
         }
         state.versions[v.version] = v.hash
       }
-      scan.state.versions = { ...state.versions }
+      Object.assign(scan.state.versions, state.versions)
       return { moves: [], result: undefined }
     })
   }

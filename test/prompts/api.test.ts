@@ -55,6 +55,20 @@ describe('prompts.get', () => {
   })
 })
 
+describe('prompts.resolve', () => {
+  test('names the version a reference points at, synchronously, with the hash get loads', async () => {
+    const project = tempProject()
+    project.write('summarizer', 'v1', V1)
+    project.write('summarizer', 'v2', V2)
+    expect(prompts.resolve('summarizer')).toMatchObject({ version: 'v2', labels: [] })
+    await prompts.label('summarizer', 'v1', 'production')
+    const resolved = prompts.resolve('summarizer')
+    expect(resolved).toEqual({ version: 'v1', hash: (await prompts.get('summarizer')).hash, labels: ['production'], file: join(project.dir, 'summarizer', 'v1.prompt') })
+    expect(prompts.resolve('summarizer', 'latest').version).toBe('v2')
+    expect(() => prompts.resolve('summarizer', 'v3')).toThrow('prompts.resolve: prompt "summarizer" has no version or label "v3"')
+  })
+})
+
 describe('Prompt.render', () => {
   test('renders chat messages for the openai SDK', async () => {
     const project = tempProject()

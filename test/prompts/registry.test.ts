@@ -202,6 +202,17 @@ describe('hostile inputs', () => {
     expect(existsSync(join(project.dir, 'summarizer', 'labels.json'))).toBe(false)
   })
 
+  test('versions and labels named like Object properties (constructor, toString) are registered and checked', async () => {
+    const project = tempProject()
+    const file = project.write('summarizer', 'constructor', V1)
+    await prompts.label('summarizer', 'constructor', 'toString')
+    expect(labelsOf(project.dir, 'summarizer')).toMatchObject({ labels: { toString: 'constructor' }, versions: { constructor: expect.stringMatching(/^[0-9a-f]{64}$/) } })
+    expect((await prompts.get('summarizer', 'toString')).version).toBe('constructor')
+    expect((await rejection(prompts.get('summarizer', 'hasOwnProperty'))).message).toContain('has no version or label "hasOwnProperty"')
+    writeFileSync(file, V2)
+    expect((await rejection(prompts.get('summarizer'))).message).toContain('was edited after it was registered')
+  })
+
   test('a 1 MB template loads and renders', async () => {
     const project = tempProject()
     const big = 'Keep every figure exact. '.repeat(42_000)
