@@ -114,6 +114,6 @@ export interface BudgetBreach {
 /** The budget gates the run failed: these fail the gate whatever the comparison says. */
 export function budgetBreaches(results: Results): BudgetBreach[] {
   return (results.datasets ?? []).flatMap((d) =>
-    d.gates.flatMap((g) => ((g.name === 'maxCost' || g.name === 'p95LatencyMs') && !g.pass ? [{ dataset: d.name, file: d.file, gate: g.name, message: g.message }] : [])),
+    d.gates.flatMap((g) => ((g.name === 'maxCost' || g.name === 'p95LatencyMs') && !g.pass ? [{ dataset: d.prompt ? `${d.name} ${versionName(d.prompt)}` : d.name, file: d.file, gate: g.name, message: g.message }] : [])),
   )
 }

@@ -56,6 +56,9 @@ describe('cases', () => {
     expect(budgetBreaches(r)).toEqual([{ dataset: 'summariser', file: 'test/evals.test.ts', gate: 'maxCost', message: 'maxCost 0.8 against 0.5' }])
     r.datasets![0]!.gates.push({ name: 'passRate', threshold: 0.9, actual: 0.5, pass: false, message: 'low' })
     expect(budgetBreaches(r)).toHaveLength(1)
+    // A dataset run with a prompt version is named with it: each version has its own budgets.
+    r.datasets![0]!.prompt = { name: 'summarizer', version: 'v2', hash: 'h' }
+    expect(budgetBreaches(r)[0]!.dataset).toBe('summariser summarizer@v2')
   })
 })
 
