@@ -4,6 +4,7 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { StoreFileSystem } from '../store/file.js'
+import { removeOrphans } from '../store/lock.js'
 import { compareVersions } from './order.js'
 import { PromptRegistryError } from './errors.js'
 import type { LabelMove } from './types.js'
@@ -124,6 +125,8 @@ export class RegistryFiles {
   update<T>(change: (state: RegistryState) => { moves: LabelMove[]; result: T }): T {
     const release = this.fs.lock(this.labelsPath)
     try {
+      // The lock cleans up after dead writers of labels.json; the history is written under it too.
+      removeOrphans(this.historyPath)
       const before = this.fs.read(this.labelsPath)
       const state = parseState(before, this.show(this.labelsPath))
       const { moves, result } = change(state)

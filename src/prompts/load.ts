@@ -33,7 +33,6 @@ function environment(): NonNullable<typeof dotprompt> {
   return dotprompt
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false })
 const FRONTMATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/
 const OWN_FIELDS = new Set(['model', 'config', 'input', 'output'])
 const MARKER = '<<<dotprompt:'
@@ -125,7 +124,8 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
   const inputSchema = parsed.input?.schema
   if (inputSchema !== undefined) {
     try {
-      validate = ajv.compile((await picoschema(inputSchema)) as object)
+      // One validator per version: two versions' schemas may declare the same $id.
+      validate = new Ajv({ allErrors: true, strict: false }).compile((await picoschema(inputSchema)) as object)
     } catch (e) {
       throw new PromptRegistryError(source.file, `${source.file}: the input schema is not valid Picoschema or JSON Schema: ${(e as Error).message}`)
     }

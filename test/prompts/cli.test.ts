@@ -23,7 +23,8 @@ beforeAll(() => {
   if (!existsSync(join(import.meta.dirname, '..', '..', 'dist', 'esm', 'src', 'cli', 'prompts.js'))) throw new Error('The CLI runs from dist: run npm run build first.')
 })
 
-describe('npx assay prompts', () => {
+// Each test spawns several CLI processes on a machine that may be busy: generous time, no luck.
+describe('npx assay prompts', { timeout: 120_000 }, () => {
   test('is listed in npx assay --help, and --help prints its commands and exit codes', () => {
     const top = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' })
     expect(top.stdout).toContain('prompts <command>          The prompt registry')

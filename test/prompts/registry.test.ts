@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
@@ -77,6 +78,17 @@ describe('rollback and history', () => {
     expect(lines).toHaveLength(3)
     expect(JSON.parse(lines[2]!)).toEqual(move)
     expect(await prompts.history('summarizer')).toEqual(lines.map((l) => JSON.parse(l)))
+  })
+
+  test('a scratch file that a killed writer left beside the history is removed by the next move', async () => {
+    const project = tempProject()
+    project.write('summarizer', 'v1', V1)
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!
+    const orphan = join(project.dir, 'summarizer', `history.jsonl.${dead}.0123456789ab.tmp`)
+    writeFileSync(orphan, '{"half": ')
+    await prompts.label('summarizer', 'v1', 'staging')
+    expect(existsSync(orphan)).toBe(false)
+    expect(await prompts.history('summarizer')).toHaveLength(1)
   })
 
   test('a prompt without moves has an empty history; a damaged history line is refused, naming file and line', async () => {
@@ -213,7 +225,7 @@ describe('hostile inputs', () => {
     expect((await rejection(prompts.get('summarizer'))).message).toContain('was edited after it was registered')
   })
 
-  test('a 1 MB template loads and renders', async () => {
+  test('a 1 MB template loads and renders', { timeout: 60_000 }, async () => {
     const project = tempProject()
     const big = 'Keep every figure exact. '.repeat(42_000)
     project.write('summarizer', 'v1', `---\ninput:\n  schema:\n    text: string\n---\n{{role "system"}}\n${big}\n{{role "user"}}\n{{text}}\n`)

@@ -88,6 +88,15 @@ describe('rendering', () => {
     expect(p.render({ name: 'Ana' })).toEqual([{ role: 'user', content: 'Hello, Ana' }])
   })
 
+  test('two versions whose JSON Schemas share an $id both load', async () => {
+    const project = tempProject()
+    const schema = (type: string) => `input:\n  schema:\n    $id: https://example.com/input\n    type: object\n    properties:\n      n:\n        type: ${type}\n    required: [n]`
+    project.write('p', 'v1', `---\n${schema('string')}\n---\n{{n}}`)
+    project.write('p', 'v2', `---\n${schema('integer')}\n---\n{{n}}`)
+    expect((await prompts.get('p', 'v1')).render({ n: 'a' })).toEqual([{ role: 'user', content: 'a' }])
+    expect((await prompts.get('p', 'v2')).render({ n: 2 })).toEqual([{ role: 'user', content: '2' }])
+  })
+
   test('the input must be an object', async () => {
     const p = await load('{{text}}')
     expect(usage(() => p.render(['x'] as unknown as Record<string, unknown>))).toContain('the input must be an object of variables')
