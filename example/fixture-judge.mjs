@@ -2,6 +2,9 @@
 // with assay's own deterministic analysers instead of a model. No LLM is reachable where
 // this project is built, so this is what `npm run example:record` uses; point
 // OPENAI_BASE_URL at a real endpoint and run with ASSAY_CACHE=refresh to re-record for real.
+// The same server stands in for the summarizer model of the prompt-version comparison.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { startFixtureServer } from '../dist/esm/fixtures/server/index.js'
 import { extractEntities, extractNumbers, ClaimIndex, countWords, EntityHaystack } from '../dist/esm/src/index.js'
 
@@ -32,7 +35,26 @@ export function heuristicVerdict(body) {
   return JSON.stringify({ criteria })
 }
 
-/** Starts the fixture judge. */
+const summaries = join(import.meta.dirname, '../fixtures/summaries')
+
+/**
+ * A stand-in for the summarizer model: asked with the expert prompt (a system message with
+ * its rules), it answers with the article's edited summary in fixtures/summaries; asked
+ * plainly, with the article's first three sentences as bullets, as a model without the
+ * length rules tends to.
+ */
+export function fixtureSummary(body) {
+  const user = String(body.messages.at(-1)?.content ?? '')
+  const expert = body.messages.some((m) => m.role === 'system')
+  const name = readdirSync(summaries).find((f) => f.endsWith('.article.txt') && user.includes(readFileSync(join(summaries, f), 'utf8').trim()))
+  if (expert && name) return readFileSync(join(summaries, name.replace('.article.txt', '.summary.md')), 'utf8').trim()
+  const text = user.slice(user.indexOf('\n\n') + 2)
+  // A sentence ends where the next one starts with a capital: `$85.8` and `Inc. reported` stay whole.
+  const sentences = text.trim().split(/(?<=[.!?])\s+(?=[A-Z])/)
+  return sentences.slice(0, 3).map((s) => `- ${s.trim()}`).join('\n')
+}
+
+/** Starts the fixture judge, which answers the app's summary requests too. */
 export function startFixtureJudge() {
-  return startFixtureServer({ respond: (body) => heuristicVerdict(body) })
+  return startFixtureServer({ respond: (body) => (body.response_format ? heuristicVerdict(body) : fixtureSummary(body)) })
 }

@@ -6,7 +6,7 @@ export const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
 header,nav,main,#trends{max-width:1200px;margin:0 auto;padding:12px 20px}
-#comparison{max-width:1200px;margin:0 auto;padding:12px 20px}#comparison h2{font-size:15px;margin:4px 0}#comparison .decision{font-weight:600;margin:4px 0}#comparison.cmp-fail .decision{color:var(--fail)}#comparison.cmp-pass .decision{color:var(--pass)}#comparison .method{color:var(--muted);margin:0 0 6px;font-size:12px}.cmp{background:var(--card);table-layout:auto}.cmp .v-bad{color:var(--fail);font-weight:600}.cmp .v-good{color:var(--pass);font-weight:600}.cmp-list summary{cursor:pointer;margin:4px 0}.cmp-list ul,.cmp-budgets{margin:2px 0 6px;padding-left:20px}
+#comparison,#versions{max-width:1200px;margin:0 auto;padding:12px 20px}#versions h2{font-size:15px;margin:4px 0}#versions h3{font-size:14px;margin:10px 0 4px}#versions .t{color:var(--muted);font-weight:400}#versions .method{color:var(--muted);margin:4px 0;font-size:12px}#comparison h2{font-size:15px;margin:4px 0}#comparison .decision{font-weight:600;margin:4px 0}#comparison.cmp-fail .decision{color:var(--fail)}#comparison.cmp-pass .decision{color:var(--pass)}#comparison .method{color:var(--muted);margin:0 0 6px;font-size:12px}.cmp{background:var(--card);table-layout:auto}.cmp .v-bad{color:var(--fail);font-weight:600}.cmp .v-good{color:var(--pass);font-weight:600}.cmp-list summary{cursor:pointer;margin:4px 0}.cmp-list ul,.cmp-budgets{margin:2px 0 6px;padding-left:20px}
 h1{font-size:20px;margin:8px 0 2px}
 .meta{color:var(--muted);margin:0 0 10px}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(132px,1fr));gap:8px;margin:0}

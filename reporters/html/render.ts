@@ -11,6 +11,7 @@ import type { Results } from '../../src/report/schema.js'
 import { STYLE } from './assets.js'
 import { comparisonSection } from './comparison.js'
 import { SCRIPT } from './client.js'
+import { versionsSection } from './versions.js'
 
 const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`
 
@@ -139,6 +140,6 @@ export function renderHtml(results: Results, history: readonly HistoryEntry[] = 
   const scope = results.run.scope ?? results.files.map((f) => f.path)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>assay report: ${results.totals.failed ? `${results.totals.failed} failed` : 'passed'}</title><style>${STYLE}</style></head>
-<body>${header(results, fullReport)}${comparisonSection(results, history)}${trends(comparableRuns(history, scope), scope.length)}${controls(results)}<main id="files"><noscript><pre class="err">The test list needs JavaScript. results.json beside this page holds the same data.</pre></noscript></main><script type="application/gzip-base64" id="assay-data">${data}</script><script>${SCRIPT}</script></body></html>
+<body>${header(results, fullReport)}${comparisonSection(results, history)}${versionsSection(results)}${trends(comparableRuns(history, scope), scope.length)}${controls(results)}<main id="files"><noscript><pre class="err">The test list needs JavaScript. results.json beside this page holds the same data.</pre></noscript></main><script type="application/gzip-base64" id="assay-data">${data}</script><script>${SCRIPT}</script></body></html>
 `
 }

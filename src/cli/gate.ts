@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { budgetBreaches, casesFromHistory, casesFromResults, previousRun, type GateCase } from '../gate/cases.js'
 import { compareRuns } from '../gate/compare.js'
-import { gateMarkdown, gateText } from '../gate/render.js'
+import { caseLists, changeText, gateMarkdown, gateRows, gateText, method } from '../gate/render.js'
+import { compareVersions, stepLines, versionVerdict } from '../gate/versions.js'
+import { compareVersions as versionOrder } from '../prompts/order.js'
 import { historyEntry, parseEntry, readHistory } from '../report/history.js'
 import { parseResults, type Results } from '../report/schema.js'
 import { nodeFileSystem } from '../store/file.js'
@@ -24,6 +26,7 @@ export interface GateIo {
 /** The help of `assay gate`. */
 export const GATE_USAGE = `Usage: assay gate [--results FILE] [--against previous | FILE] [--alpha 0.05]
        assay gate --save FILE [--results FILE]
+       assay gate --versions [--results FILE] [--alpha 0.05]
 
 Compares a run with a reference over the cases both have: each dataset's pass rate
 (exact McNemar with one trial per case, Wilcoxon signed-rank on per-case pass rates with
@@ -38,14 +41,20 @@ Options:
   --against FILE        Compare with a reference file (from --save) or another results.json.
   --alpha N             Significance level, between 0 and 1. Default: 0.05
   --save FILE           Write the run's cases as a reference file to commit, and exit.
+  --versions            Compare prompt versions within the run instead: each dataset
+                        run with several versions of its prompt (describeEval's prompts
+                        option), each version against the next newer one (natural order:
+                        v2 < v2.1 < v10), over the case ids both ran; says whether the
+                        newer one is better, worse, or no significant change.
   -h, --help            Print this message.
 
 Exit codes:
-  0  no significant drop and no breached budget ("no significant change", or improved)
+  0  no significant drop and no breached budget ("no significant change", or improved);
+     with --versions: no newer version significantly worse
   1  a significant drop in a dataset's pass rate or mean score, or a breached cost or
-     latency budget
+     latency budget; with --versions: a newer version significantly worse
   2  a usage error: a bad option, a missing or unreadable file, no previous run, or no
-     cases in common
+     cases in common; with --versions: no dataset ran two versions of a prompt
 
 Documentation: "Comparing runs: assay gate" in assay's README.`
 
@@ -120,7 +129,7 @@ function parseAlpha(text: string | undefined): number {
 async function run(argv: string[], io: GateIo): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { results: { type: 'string' }, against: { type: 'string' }, alpha: { type: 'string' }, save: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { results: { type: 'string' }, against: { type: 'string' }, alpha: { type: 'string' }, save: { type: 'string' }, versions: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n\n${GATE_USAGE}`)
   }
@@ -133,8 +142,10 @@ async function run(argv: string[], io: GateIo): Promise<number> {
   // The reporters' own override of the report folder is honoured, so one setting moves both.
   const resultsPath = resolve(io.cwd, o.results ?? join(io.env.ASSAY_REPORT_DIR || 'assay-report', 'results.json'))
   if (o.save !== undefined && (o.against !== undefined || o.alpha !== undefined)) throw new UsageError('--save writes a reference and compares nothing: use it without --against and --alpha.')
+  if (o.versions && (o.save !== undefined || o.against !== undefined)) throw new UsageError('--versions compares the prompt versions within one run: use it without --against and --save.')
   const alpha = parseAlpha(o.alpha)
   const current = results(resultsPath, 'the results')
+  if (o.versions) return versions(current, `${shown(resultsPath)} (run of ${current.run.startedAt})`, alpha, io)
   if (o.save !== undefined) {
     const target = resolve(io.cwd, o.save)
     try {
@@ -154,6 +165,31 @@ async function run(argv: string[], io: GateIo): Promise<number> {
   io.stdout.write(gateText(comparison, sides))
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, gateMarkdown(comparison, sides))
   return comparison.outcome === 'fail' ? 1 : 0
+}
+
+function versions(current: Results, shown: string, alpha: number, io: GateIo): number {
+  const found = compareVersions(current, versionOrder, { alpha })
+  const c = found.comparison
+  if (found.steps.length === 0) {
+    const single = found.single.map((d) => `"${d.dataset}" ran only ${d.prompt.name}@${d.prompt.version}`)
+    throw new UsageError(
+      `${shown} has no dataset run with two or more versions of a prompt${single.length ? ` (${single.join('; ')})` : ''}, so there are no versions to compare. Declare them with describeEval's prompts option, e.g. prompts: { summarizer: ['v1', 'v2'] }.`,
+    )
+  }
+  if (c.paired === 0) throw new UsageError(`${shown}: the versions of each prompt ran no case ids in common, so there is nothing to compare. Run every version over the same dataset.`)
+  const table = gateRows(c).map((row, i) => (i === 0 ? row : row.map((x, j) => (j === row.length - 1 ? (x === 'no common cases' ? x : versionVerdict(x as 'regressed')) : x))))
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)))
+  const lines = [`assay gate --versions: ${shown}, each prompt version against the next newer one`, method(c), '', ...table.map((r) => r.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd()), '', ...stepLines(found)]
+  for (const g of c.groups) {
+    for (const [title, list] of caseLists(g)) {
+      if (list.length) lines.push('', `${title === 'Regressed' ? 'Worse' : title === 'Improved' ? 'Better' : title} in ${g.name} (${list.length}):`, ...list.slice(0, 20).map((x) => `  ${x.label}: ${changeText(x)}`), ...(list.length > 20 ? [`  … and ${list.length - 20} more`] : []))
+    }
+  }
+  const worse = found.steps.filter((s) => c.groups.find((g) => g.group === s.group)!.verdict === 'regressed')
+  lines.push('', `assay gate: ${worse.length ? `FAIL: newer version significantly worse: ${worse.map((s) => `${s.dataset} ${s.prompt} ${s.older.version} → ${s.newer.version}`).join('; ')}` : 'PASS: no newer version is significantly worse'}`)
+  io.stdout.write(`${lines.join('\n')}\n`)
+  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, gateMarkdown(c, { current: `${shown}: newer prompt versions`, reference: 'the version before each' }))
+  return c.outcome === 'fail' ? 1 : 0
 }
 
 /**

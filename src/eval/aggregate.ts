@@ -8,6 +8,7 @@ import { redact } from '../secrets.js'
 import { clusteredWilson } from '../stats/cluster.js'
 import { meanInterval } from '../stats/intervals.js'
 import { budgetDollars, budgetGate, dollars, gatePct, lowerBoundGate, millis, missingGate, pct, PERCENT, PLAIN, validateThresholds } from './gates.js'
+import type { PromptRef } from '../prompts/types.js'
 import type { CaseOutcome, DatasetSummary, EvalThresholds } from './types.js'
 
 export { validateThresholds } from './gates.js'
@@ -19,6 +20,8 @@ export interface DatasetInput {
   file: string
   /** The data file, relative to the project root, when the data came from one. */
   source?: string | undefined
+  /** The prompt version the cases ran with, for a dataset run with several. */
+  prompt?: PromptRef | undefined
   cases: readonly CaseOutcome[]
   thresholds: EvalThresholds | undefined
 }
@@ -193,6 +196,7 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
     name: input.name,
     file: input.file,
     ...(input.source === undefined ? {} : { source: input.source }),
+    ...(input.prompt === undefined ? {} : { prompt: { name: input.prompt.name, version: input.prompt.version, hash: input.prompt.hash } }),
     cases: input.cases.length,
     trials: trials.length,
     passedTrials,
@@ -236,7 +240,8 @@ function telling(outcome: CaseOutcome): EvalTrialResult | undefined {
 export function datasetFailure(summary: DatasetSummary, cases: readonly CaseOutcome[] | undefined = casesOf.get(summary)): string | undefined {
   const failed = summary.gates.filter((g) => !g.pass)
   if (failed.length === 0 && summary.status !== 'failed') return undefined
-  const dataset = `Dataset "${summary.name}"${summary.source ? ` (${summary.source})` : ''}`
+  const prompt = summary.prompt ? `, prompt ${summary.prompt.name}@${summary.prompt.version}` : ''
+  const dataset = `Dataset "${summary.name}"${summary.source || prompt ? ` (${[summary.source, prompt.slice(2)].filter(Boolean).join(', ')})` : ''}`
   const lines = failed.length
     ? [`${dataset} failed ${failed.length} of ${summary.gates.length} gates:`, ...failed.map((g) => `  - ${g.name}: ${g.message}`)]
     : [`${dataset} failed: ${NONE_FINISHED(summary.trials, summary.cases)}.`]

@@ -7,6 +7,7 @@ import { markHandled } from '../pending.js'
 import { redact } from '../secrets.js'
 import { clearTimeout, setImmediate, setTimeout } from 'node:timers'
 import { openTrial, runInTrial, type TrialContext, type TrialScope } from './trial.js'
+import type { Prompt } from '../prompts/types.js'
 import type { DatasetCase } from './types.js'
 
 /** What a trial's task and assertions are told besides the row. */
@@ -22,6 +23,13 @@ export interface TrialInfo {
    * SDK call's `{ signal }` option), so that it stops too.
    */
   signal: AbortSignal
+  /**
+   * The prompt version this case runs with, when describeEval has a `prompts` option:
+   * render it for the task's LLM call (`prompt.render({ text })`).
+   */
+  prompt?: Prompt
+  /** The same, by the prompt's name (`prompts.summarizer`). */
+  prompts?: Readonly<Record<string, Prompt>>
 }
 
 /** What a case runs, per trial. */
@@ -29,6 +37,8 @@ export interface CaseWork<Row, Output> {
   task: (input: Row, info: TrialInfo) => Output | Promise<Output>
   assert?: ((output: Output, input: Row, info: TrialInfo) => unknown) | undefined
   trials: number
+  /** The prompt version the case runs with. */
+  prompt?: Prompt | undefined
 }
 
 /** How much text of an output or input results.json keeps. */
@@ -151,7 +161,7 @@ function notAwaited(scope: TrialScope): Error {
 
 /** One trial: the task, then, unless the case's time ran out meanwhile, the assertions. */
 async function oneTrial<Row, Output>(c: DatasetCase<Row>, work: CaseWork<Row, Output>, k: number, signal: AbortSignal, over: () => boolean): Promise<{ output: Output | undefined; thrown: unknown }> {
-  const info: TrialInfo = { trial: k, id: c.id, signal }
+  const info: TrialInfo = { trial: k, id: c.id, signal, ...(work.prompt ? { prompt: work.prompt, prompts: { [work.prompt.name]: work.prompt } } : {}) }
   let output: Output | undefined
   try {
     output = await work.task(c.row, info)
@@ -213,5 +223,6 @@ export async function runCase<Row, Output>(dataset: string, c: DatasetCase<Row>,
     trials,
     passRate: passed / trials.length,
     flaky: passed > 0 && passed < trials.length,
+    ...(work.prompt ? { prompt: { name: work.prompt.name, version: work.prompt.version, hash: work.prompt.hash } } : {}),
   }
 }

@@ -10,6 +10,7 @@ import { datasetFailure, summarizeDataset, validateThresholds } from './aggregat
 import { redact } from '../secrets.js'
 import { runCase, type TrialInfo } from './case.js'
 import { loadDataset } from './dataset.js'
+import { promptVariants, type PromptsOption, type PromptVariant } from './prompts.js'
 import { flushProgress, noteProgress } from './progress-notice.js'
 import type { CaseOutcome, EvalThresholds } from './types.js'
 
@@ -44,6 +45,14 @@ export interface EvalOptions<Row, Output = unknown> {
   schema: ZodType<Row>
   /** Runs the system under test on one row. Its LLM calls through `recordingFetch` are recorded per trial. */
   task: (input: Row, info: TrialInfo) => Output | Promise<Output>
+  /**
+   * Prompt versions to run every case with, compared case by case: a prompt's name and its
+   * versions or labels, e.g. `{ summarizer: ['v1', 'v2'] }` or `['production', 'latest']`.
+   * Each version is a describe block `summarizer@v2` holding its own test per case, its
+   * own cassette entries and its own dataset entry and gates in results.json; the task gets
+   * the version as `info.prompt`. Compare them with `npx assay gate --versions`.
+   */
+  prompts?: PromptsOption
   /** Checks the task's output; a trial passes when neither `task` nor `assert` throws. */
   assert?: (output: Output, input: Row, info: TrialInfo) => unknown
   /** How many times each case runs, one trial after another; at most 10,000. @default 1 */
@@ -172,51 +181,73 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
     keepRunnerConcurrency(configured)
     runner.raiseConcurrency(concurrency)
   }
+  const variants = promptVariants(options.prompts, name)
   const slots = new Slots(concurrency)
-  const outcomes = new Map<string, CaseOutcome>()
   // The reporters' progress line counts this dataset's cases from here (a skipped one has none to run).
   const key = `${runner.testPath() ?? ''}\u0000${name}`
-  if (mode !== 'skip') noteProgress({ type: 'declared', key, cases: cases.length, trials })
+  if (mode !== 'skip') noteProgress({ type: 'declared', key, cases: cases.length * (variants?.length ?? 1), trials })
   // A case the runner retries finishes more than once; it is one case done.
   const finished = new Set<string>()
+
+  // The cases, with one prompt version or none; each version's outcomes and gates are its own.
+  const declareCases = (variant: PromptVariant | undefined) => {
+    const outcomes = new Map<string, CaseOutcome>()
+    for (const c of cases) {
+      const done = variant ? `${variant.title}\u0000${c.id}` : c.id
+      runner.test(
+        c.id,
+        (owner) =>
+          slots.use(async () => {
+            const timeout = caseTimeout(options.timeout, runner.testTimeout())
+            let progress = { trials: 0, cost: 0 }
+            const lowerJudgeConcurrency = raiseJudgeConcurrency(concurrency)
+            try {
+              const prompt = await variant?.load()
+              // A case that runs out of time still counts: its unfinished trials fail.
+              const context = { owner, timeout, deadline: timeout === undefined ? undefined : Date.now() + timeout, ...(variant ? { prompt: variant.title } : {}) }
+              const result = await runCase(name, c, { task: options.task, assert: options.assert, trials, prompt }, context)
+              outcomes.set(c.id, result)
+              progress = { trials: result.trials.length, cost: result.trials.reduce((sum, t) => sum + t.cost, 0) }
+              emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
+              const verdict = caseVerdict(result, thresholds)
+              if (verdict) throw new Error(verdict)
+            } finally {
+              lowerJudgeConcurrency()
+              noteProgress({ type: 'case', key, ...progress, ...(finished.has(done) ? { retry: true } : {}) })
+              finished.add(done)
+            }
+          }),
+        { concurrent: concurrency > 1, timeout: NO_RUNNER_TIMEOUT },
+      )
+    }
+    // The gates of the cases declared here, checked once they are done.
+    return () => {
+      if (outcomes.size === 0) return
+      const file = runner.testPath()
+      const summary = summarizeDataset({ name, file: file ? slash(root, file) : '', ...(source ? { source: slash(root, source) } : {}), prompt: variant?.ref, cases: [...outcomes.values()], thresholds })
+      const failure = datasetFailure(summary)
+      if (failure) throw new Error(failure)
+    }
+  }
+  const settle = async () => {
+    noteProgress({ type: 'settled', key, ran: finished.size })
+    await flushProgress()
+  }
 
   runner.describe(
     name,
     () => {
-      for (const c of cases) {
-        runner.test(
-          c.id,
-          (owner) =>
-            slots.use(async () => {
-              const timeout = caseTimeout(options.timeout, runner.testTimeout())
-              let progress = { trials: 0, cost: 0 }
-              const lowerJudgeConcurrency = raiseJudgeConcurrency(concurrency)
-              try {
-                // A case that runs out of time still counts: its unfinished trials fail.
-                const result = await runCase(name, c, { task: options.task, assert: options.assert, trials }, { owner, timeout, deadline: timeout === undefined ? undefined : Date.now() + timeout })
-                outcomes.set(c.id, result)
-                progress = { trials: result.trials.length, cost: result.trials.reduce((sum, t) => sum + t.cost, 0) }
-                emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
-                const verdict = caseVerdict(result, thresholds)
-                if (verdict) throw new Error(verdict)
-              } finally {
-                lowerJudgeConcurrency()
-                noteProgress({ type: 'case', key, ...progress, ...(finished.has(c.id) ? { retry: true } : {}) })
-                finished.add(c.id)
-              }
-            }),
-          { concurrent: concurrency > 1, timeout: NO_RUNNER_TIMEOUT },
-        )
+      if (!variants) {
+        const check = declareCases(undefined)
+        runner.afterAll(async () => {
+          await settle()
+          check()
+        })
+        return
       }
-      runner.afterAll(async () => {
-        noteProgress({ type: 'settled', key, ran: finished.size })
-        await flushProgress()
-        if (outcomes.size === 0) return
-        const file = runner.testPath()
-        const summary = summarizeDataset({ name, file: file ? slash(root, file) : '', ...(source ? { source: slash(root, source) } : {}), cases: [...outcomes.values()], thresholds })
-        const failure = datasetFailure(summary)
-        if (failure) throw new Error(failure)
-      })
+      // Each version's gates fail its own describe block; the dataset settles after them all.
+      for (const v of variants) runner.describe(v.title, () => runner.afterAll(declareCases(v)), 'run')
+      runner.afterAll(settle)
     },
     mode,
   )

@@ -24,6 +24,8 @@ export interface TrialScope {
   readonly signal?: AbortSignal | undefined
   /** The judged assertions started in the trial that have not settled yet, by matcher. */
   readonly judging: Set<{ matcher: string }>
+  /** The prompt version the case runs with (`summarizer@v2`), when the eval compares versions. */
+  readonly prompt?: string | undefined
 }
 
 /** The test a trial runs in, and when its case times out. */
@@ -31,6 +33,8 @@ export interface TrialContext {
   owner?: RecordOwner | undefined
   deadline?: number | undefined
   signal?: AbortSignal | undefined
+  /** The prompt version the case runs with, as `name@version`. */
+  prompt?: string | undefined
 }
 
 const storage = new AsyncLocalStorage<TrialScope>()
@@ -49,7 +53,7 @@ export async function inTrial<T>(trial: number, fn: () => T | Promise<T>, contex
 /** A new trial's scope, for {@link runInTrial}: its records can be read while it still runs. */
 export function openTrial(trial: number, context: TrialContext = {}): TrialScope {
   if (!Number.isInteger(trial) || trial < 0) throw new RangeError(`A trial is a whole number from 0, but got ${trial}.`)
-  return { trial, records: [], owner: context.owner, deadline: context.deadline, signal: context.signal, judging: new Set() }
+  return { trial, records: [], owner: context.owner, deadline: context.deadline, signal: context.signal, judging: new Set(), ...(context.prompt === undefined ? {} : { prompt: context.prompt }) }
 }
 
 /** Runs `fn` inside the trial of `scope` (see {@link inTrial}). */
@@ -85,9 +89,13 @@ export function currentTrial(): TrialScope | undefined {
 /**
  * What a request's cache key gains from the trial it runs in: nothing for trial 0 (so it
  * keys exactly as a test without trials, and existing cassettes stay valid) and outside
- * trials; `{ trial: k }` for trial k > 0.
+ * trials; `{ trial: k }` for trial k > 0. A case run with a prompt version adds
+ * `{ prompt: 'name@version' }`, so each version has its own entries even where two
+ * versions send the same request (the judge, given the same output): a new version
+ * records its cases, and the older versions' entries replay untouched.
  */
-export function trialKeyMaterial(): { trial?: number } {
-  const trial = storage.getStore()?.trial ?? 0
-  return trial > 0 ? { trial } : {}
+export function trialKeyMaterial(): { trial?: number; prompt?: string } {
+  const scope = storage.getStore()
+  const trial = scope?.trial ?? 0
+  return { ...(trial > 0 ? { trial } : {}), ...(scope?.prompt === undefined ? {} : { prompt: scope.prompt }) }
 }

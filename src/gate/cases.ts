@@ -1,10 +1,12 @@
 // What `assay gate` compares: each run reduced to its cases, keyed so that the same case
-// of two runs pairs up. A dataset case is its file, dataset and case id; a plain test is
+// of two runs pairs up. A dataset case is its file, dataset, case id and, when the eval
+// compares prompt versions, the version it ran with; a plain test is
 // its file and titles, and all plain tests form one group, "tests". Skipped and todo tests
 // are not cases. Both a results.json and a history entry (or a saved reference, which is
 // one) reduce to the same cases.
 import { testKey, type HistoryEntry } from '../report/history.js'
-import type { Results } from '../report/schema.js'
+import type { PromptRef } from '../prompts/types.js'
+import type { EvalCaseResult, Results, TestResult } from '../report/schema.js'
 
 /** One case of a run, as the gate compares it. */
 export interface GateCase {
@@ -25,21 +27,36 @@ export interface GateCase {
 /** The group of the plain tests. */
 export const PLAIN_GROUP = 'tests'
 
-/** A dataset's group: its name, with its file when two files declare datasets of that name (see {@link groupNames}). */
-export const groupOf = (file: string, dataset: string) => JSON.stringify([file, dataset])
+/** How a prompt version is named in keys and tables: `summarizer@v2`. */
+export const versionName = (prompt: Pick<PromptRef, 'name' | 'version'>) => `${prompt.name}@${prompt.version}`
 
-/** How the table names each group: the dataset's name, or `name (file)` where names repeat. */
+/**
+ * A dataset's group: its name (and the prompt version its cases ran with), with its file
+ * when two files declare datasets of that name (see {@link groupNames}).
+ */
+export const groupOf = (file: string, dataset: string, version?: string) => JSON.stringify(version === undefined ? [file, dataset] : [file, dataset, version])
+
+/** How the table names each group: the dataset's name (`name summarizer@v2` for a version), or `name (file)` where names repeat. */
 export function groupNames(groups: Iterable<string>): Map<string, string> {
-  const parsed = [...new Set(groups)].map((g) => [g, g === PLAIN_GROUP ? undefined : (JSON.parse(g) as [string, string])] as const)
-  const counts = new Map<string, number>()
-  for (const [, p] of parsed) if (p) counts.set(p[1], (counts.get(p[1]) ?? 0) + 1)
-  return new Map(parsed.map(([g, p]) => [g, p === undefined ? 'tests (plain)' : (counts.get(p[1]) ?? 0) > 1 ? `${p[1]} (${p[0]})` : p[1]]))
+  const parsed = [...new Set(groups)].map((g) => [g, g === PLAIN_GROUP ? undefined : (JSON.parse(g) as [string, string, string?])] as const)
+  const counts = new Map<string, Set<string>>()
+  for (const [, p] of parsed) if (p) counts.set(p[1], (counts.get(p[1]) ?? new Set()).add(p[0]))
+  const name = (p: [string, string, string?]) => `${p[1]}${p[2] === undefined ? '' : ` ${p[2]}`}${(counts.get(p[1])?.size ?? 0) > 1 ? ` (${p[0]})` : ''}`
+  return new Map(parsed.map(([g, p]) => [g, p === undefined ? 'tests (plain)' : name(p)]))
 }
 
-const caseKey = (file: string, dataset: string, id: string) => JSON.stringify(['case', file, dataset, id])
+const caseKey = (file: string, dataset: string, id: string, version?: string) => JSON.stringify(version === undefined ? ['case', file, dataset, id] : ['case', file, dataset, id, version])
 const plainKey = (key: string) => JSON.stringify(['test', key])
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : undefined)
 const withScore = (score: number | undefined) => (score === undefined ? {} : { score })
+
+/** A dataset case's trials, passed trials and mean score, as the gate counts them. */
+export function caseFigures(t: TestResult, e: EvalCaseResult): Pick<GateCase, 'trials' | 'passed' | 'score'> {
+  // A case whose task failed before any trial ran still counts, as one failed trial.
+  const trials = e.trials.length || 1
+  const passed = e.trials.length ? e.trials.filter((x) => x.pass).length : t.state === 'passed' ? 1 : 0
+  return { trials, passed, ...withScore(mean(e.trials.flatMap((x) => (x.score === undefined ? [] : [x.score])))) }
+}
 
 /** The cases of a results.json. */
 export function casesFromResults(results: Results): GateCase[] {
@@ -49,11 +66,8 @@ export function casesFromResults(results: Results): GateCase[] {
       if (t.state === 'skipped' || t.state === 'todo') continue
       if (t.eval) {
         const e = t.eval
-        // A case whose task failed before any trial ran still counts, as one failed trial.
-        const trials = e.trials.length || 1
-        const passed = e.trials.length ? e.trials.filter((x) => x.pass).length : t.state === 'passed' ? 1 : 0
-        const score = mean(e.trials.flatMap((x) => (x.score === undefined ? [] : [x.score])))
-        cases.push({ key: caseKey(f.path, e.dataset, e.id), group: groupOf(f.path, e.dataset), label: `${e.dataset} #${e.id}`, trials, passed, ...withScore(score) })
+        const version = e.prompt && versionName(e.prompt)
+        cases.push({ key: caseKey(f.path, e.dataset, e.id, version), group: groupOf(f.path, e.dataset, version), label: `${e.dataset}${version ? ` ${version}` : ''} #${e.id}`, ...caseFigures(t, e) })
         continue
       }
       const key = testKey(f.path, t.titles)
@@ -72,8 +86,8 @@ export function casesFromHistory(entry: HistoryEntry): GateCase[] {
     if (state === 'skipped' || state === 'todo') continue
     const row = evals.get(key)
     if (row) {
-      const [, file, dataset, id, trials, passed, score] = row
-      cases.push({ key: caseKey(file, dataset, id), group: groupOf(file, dataset), label: `${dataset} #${id}`, trials, passed, ...withScore(score ?? undefined) })
+      const [, file, dataset, id, trials, passed, score, version] = row
+      cases.push({ key: caseKey(file, dataset, id, version), group: groupOf(file, dataset, version), label: `${dataset}${version ? ` ${version}` : ''} #${id}`, trials, passed, ...withScore(score ?? undefined) })
       continue
     }
     cases.push({ key: plainKey(key), group: PLAIN_GROUP, label: key, trials: 1, passed: state === 'passed' ? 1 : 0, ...withScore(mean(scores)) })
@@ -100,6 +114,6 @@ export interface BudgetBreach {
 /** The budget gates the run failed: these fail the gate whatever the comparison says. */
 export function budgetBreaches(results: Results): BudgetBreach[] {
   return (results.datasets ?? []).flatMap((d) =>
-    d.gates.flatMap((g) => ((g.name === 'maxCost' || g.name === 'p95LatencyMs') && !g.pass ? [{ dataset: d.name, file: d.file, gate: g.name, message: g.message }] : [])),
+    d.gates.flatMap((g) => ((g.name === 'maxCost' || g.name === 'p95LatencyMs') && !g.pass ? [{ dataset: d.prompt ? `${d.name} ${versionName(d.prompt)}` : d.name, file: d.file, gate: g.name, message: g.message }] : [])),
   )
 }

@@ -8,11 +8,16 @@
 import type { EvalThresholds } from '../eval/types.js'
 import { totalsOf } from '../report/build.js'
 import { datasetKey, groupDatasets, summarizeGroup, type DatasetGroup } from '../report/datasets.js'
+import type { PromptRef } from '../prompts/types.js'
 import type { DatasetResult, Results } from '../report/schema.js'
 import { MergeError, type Shard } from './shard.js'
 
 /** `a`, `a and b`, `a, b and c`. */
 export const listed = (xs: readonly (string | number)[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`)
+
+// A dataset run with several prompt versions has one entry per version.
+const keyOf = (d: DatasetResult) => datasetKey(d.file, { dataset: d.name, prompt: d.prompt })
+const named = (name: string, prompt: PromptRef | undefined) => (prompt ? `"${name}" with prompt ${prompt.name}@${prompt.version}` : `"${name}"`)
 
 /** The thresholds a dataset was declared with, as its gates and its intervals' confidence show them. */
 function thresholdsOf(d: DatasetResult): EvalThresholds {
@@ -99,10 +104,10 @@ export function recomputeDatasets(shards: readonly Shard[], files: Results['file
       const runBy = owner.get(d.file)
       if (runBy !== s) {
         warnings.push(`${s.source} has a datasets entry for dataset "${d.name}" of ${d.file}, a test file it did not run${runBy ? ` (${runBy.source} did)` : ''}: left out.`)
-      } else if (stated.has(datasetKey(d.file, { dataset: d.name }))) {
-        warnings.push(`${s.source} lists dataset "${d.name}" (${d.file}) more than once: the first entry's thresholds are used.`)
+      } else if (stated.has(keyOf(d))) {
+        warnings.push(`${s.source} lists dataset ${named(d.name, d.prompt)} (${d.file}) more than once: the first entry's thresholds are used.`)
       } else {
-        stated.set(datasetKey(d.file, { dataset: d.name }), d)
+        stated.set(keyOf(d), d)
       }
     }
   }
@@ -111,12 +116,12 @@ export function recomputeDatasets(shards: readonly Shard[], files: Results['file
   const datasets: ShardDataset[] = []
   for (const file of files) {
     const shard = owner.get(file.path)!
-    const own: Pick<DatasetGroup<unknown>, 'key' | 'file' | 'name' | 'cases'>[] = groups.filter((g) => g.file === file.path)
+    const own: Pick<DatasetGroup<unknown>, 'key' | 'file' | 'name' | 'prompt' | 'cases'>[] = groups.filter((g) => g.file === file.path)
     const ran = new Set(own.map((g) => g.key))
-    for (const [key, d] of stated) if (d.file === file.path && !ran.has(key)) own.push({ key, file: d.file, name: d.name, cases: [] })
+    for (const [key, d] of stated) if (d.file === file.path && !ran.has(key)) own.push({ key, file: d.file, name: d.name, prompt: d.prompt, cases: [] })
     for (const group of own) {
       const entry = stated.get(group.key)
-      const where = `dataset "${group.name}" (${file.path})`
+      const where = `dataset ${named(group.name, group.prompt)} (${file.path})`
       if (!entry) warnings.push(`${shard.source} has cases of ${where} but no datasets entry for it, so its thresholds are unknown: the merged report sums it up without gates.`)
       let dataset: DatasetResult
       try {

@@ -1,8 +1,9 @@
 // The datasets of a run for results.json: each test's eval case, and per (test file,
-// dataset) the aggregate of the cases that ran, computed the same way in both runners and
+// dataset, prompt version) the aggregate of the cases that ran, computed the same way in both runners and
 // again by `assay merge`.
 import { summarizeDataset } from '../eval/aggregate.js'
 import type { EvalThresholds } from '../eval/types.js'
+import type { PromptRef } from '../prompts/types.js'
 import type { AssayRecord, EvalCaseRecord } from './records.js'
 import type { DatasetResult, EvalCaseResult } from './schema.js'
 
@@ -17,11 +18,12 @@ export function evalCaseOf(records: readonly AssayRecord[]): EvalCaseResult | un
 }
 
 /**
- * Which dataset a case of a test file belongs to: cases with one key are summed up
- * together. Every grouping of cases into datasets (the reporters', `assay merge`'s) keys by
- * this alone.
+ * Which dataset a case of a test file belongs to: its name and the prompt version it ran
+ * with. Cases with one key are summed up together; every grouping of cases into datasets
+ * (the reporters', `assay merge`'s) keys by this alone.
  */
-export const datasetKey = (file: string, c: Pick<EvalCaseResult, 'dataset'>): string => `${file}\u0000${c.dataset}`
+export const datasetKey = (file: string, c: { dataset: string; prompt?: PromptRef | undefined }): string =>
+  JSON.stringify(c.prompt ? [file, c.dataset, c.prompt.name, c.prompt.version] : [file, c.dataset])
 
 /** The cases of one dataset of one test file, with the tests they came from. */
 export interface DatasetGroup<Test> {
@@ -29,6 +31,8 @@ export interface DatasetGroup<Test> {
   /** The test file, as `files[].path` gives it. */
   file: string
   name: string
+  /** The prompt version its cases ran with, for a dataset run with several. */
+  prompt?: PromptRef | undefined
   cases: EvalCaseResult[]
   tests: Test[]
 }
@@ -45,7 +49,7 @@ export function groupDatasets<Test>(files: readonly { path: string; tests: reado
       if (!c) continue
       const key = datasetKey(file.path, c)
       let group = groups.get(key)
-      if (!group) groups.set(key, (group = { key, file: file.path, name: c.dataset, cases: [], tests: [] }))
+      if (!group) groups.set(key, (group = { key, file: file.path, name: c.dataset, ...(c.prompt ? { prompt: c.prompt } : {}), cases: [], tests: [] }))
       group.cases.push(c)
       group.tests.push(test)
     }
@@ -54,8 +58,8 @@ export function groupDatasets<Test>(files: readonly { path: string; tests: reado
 }
 
 /** A dataset's aggregate over its group's cases, with the data file and thresholds it was declared with. */
-export function summarizeGroup(group: Pick<DatasetGroup<unknown>, 'file' | 'name' | 'cases'>, declared: { source?: string | undefined; thresholds?: EvalThresholds | undefined }): DatasetResult {
-  return summarizeDataset({ name: group.name, file: group.file, source: declared.source, cases: group.cases, thresholds: declared.thresholds })
+export function summarizeGroup(group: Pick<DatasetGroup<unknown>, 'file' | 'name' | 'prompt' | 'cases'>, declared: { source?: string | undefined; thresholds?: EvalThresholds | undefined }): DatasetResult {
+  return summarizeDataset({ name: group.name, file: group.file, source: declared.source, prompt: group.prompt, cases: group.cases, thresholds: declared.thresholds })
 }
 
 /** A test file's tests, as far as datasets need them. */
@@ -66,7 +70,7 @@ export interface DatasetFile {
 }
 
 /**
- * One aggregate per dataset of each file, in file order then declaration order, from the
+ * One aggregate per dataset (and prompt version) of each file, in file order then declaration order, from the
  * cases that ran; `relative` turns a data file's absolute path into the report's form.
  */
 export function datasetsOf(files: readonly DatasetFile[], relative: (path: string) => string): DatasetResult[] {

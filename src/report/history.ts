@@ -28,10 +28,11 @@ const entrySchema = z.object({
   hashes: z.record(z.string(), z.string()).optional(),
   /**
    * Each dataset case's outcome, present when the run had any: its test key, file,
-   * dataset, case id, trials, passed trials and mean judge score (null without one).
+   * dataset, case id, trials, passed trials and mean judge score (null without one), and
+   * for a case run with a prompt version, that version (`summarizer@v2`).
    * What `assay gate --against previous` pairs runs by. Absent in older entries.
    */
-  evals: z.array(z.tuple([z.string(), z.string(), z.string(), z.string(), z.number().int().min(0), z.number().int().min(0), z.number().nullable()])).optional(),
+  evals: z.array(z.tuple([z.string(), z.string(), z.string(), z.string(), z.number().int().min(0), z.number().int().min(0), z.number().nullable()]).rest(z.string())).optional(),
 })
 
 // zod checks the header and totals; the per-test rows (5,000 × 50 runs in a big suite)
@@ -43,13 +44,13 @@ function isRow(row: unknown): boolean {
 }
 const isCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0
 function isEvalRow(row: unknown): boolean {
-  return Array.isArray(row) && row.length === 7 && row.slice(0, 4).every((v) => typeof v === 'string') && isCount(row[4]) && isCount(row[5]) && (row[6] === null || typeof row[6] === 'number')
+  return Array.isArray(row) && (row.length === 7 || (row.length === 8 && typeof row[7] === 'string')) && row.slice(0, 4).every((v) => typeof v === 'string') && isCount(row[4]) && isCount(row[5]) && (row[6] === null || typeof row[6] === 'number')
 }
 /** Checks a parsed history entry (or a reference `assay gate --save` wrote); throws a ZodError when it is not one. */
 export function parseEntry(data: unknown): HistoryEntry {
   const entry = headerSchema.parse(data)
   if (!entry.tests.every(isRow)) throw new z.ZodError([{ code: 'custom', path: ['tests'], message: 'not [key, state, scores] rows', input: entry.tests }])
-  if (entry.evals && !entry.evals.every(isEvalRow)) throw new z.ZodError([{ code: 'custom', path: ['evals'], message: 'not [key, file, dataset, id, trials, passed, score] rows', input: entry.evals }])
+  if (entry.evals && !entry.evals.every(isEvalRow)) throw new z.ZodError([{ code: 'custom', path: ['evals'], message: 'not [key, file, dataset, id, trials, passed, score, version?] rows', input: entry.evals }])
   return entry as HistoryEntry
 }
 
@@ -91,7 +92,10 @@ export function historyEntry(results: Results): HistoryEntry {
       // A case whose task failed before any trial ran counts as one trial, passed as its test.
       const trials = t.eval.trials.length || 1
       const passed = t.eval.trials.length ? t.eval.trials.filter((x) => x.pass).length : Number(t.state === 'passed')
-      return [[testKey(f.path, t.titles), f.path, t.eval.dataset, t.eval.id, trials, passed, scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null]]
+      const row: NonNullable<HistoryEntry['evals']>[number] = [testKey(f.path, t.titles), f.path, t.eval.dataset, t.eval.id, trials, passed, scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null]
+      // The version's name, as the gate keys it (see versionName in gate/cases.ts).
+      if (t.eval.prompt) row.push(`${t.eval.prompt.name}@${t.eval.prompt.version}`)
+      return [row]
     }),
   )
   return { schema: 'assay-history', version: HISTORY_VERSION, run: results.run, totals: results.totals, tests, hashes, ...(evals.length ? { evals } : {}) }

@@ -91,6 +91,14 @@ const evalTrial = z.object({
   unfinished: z.literal(true).optional(),
 })
 
+/** The prompt version a case ran with (`describeEval`'s `prompts` option). */
+const promptRef = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** sha256 of the version file's bytes, hex. */
+  hash: z.string(),
+})
+
 /** A test that is one case of a dataset eval (`describeEval`). */
 const evalCase = z.object({
   dataset: z.string(),
@@ -105,6 +113,8 @@ const evalCase = z.object({
   passRate: z.number().min(0).max(1),
   /** Some trials passed and some failed. */
   flaky: z.boolean(),
+  /** The prompt version the case ran with, when the eval compares prompt versions. */
+  prompt: promptRef.optional(),
 })
 
 const test = z.object({
@@ -192,6 +202,8 @@ const dataset = z.object({
   file: z.string(),
   /** The data file, relative to the project root, when the data came from one. */
   source: z.string().optional(),
+  /** The prompt version of these cases: a dataset run with several versions has one entry per version. */
+  prompt: promptRef.optional(),
   cases: count,
   trials: count,
   passedTrials: count,

@@ -78,6 +78,25 @@ describe('judge cassette keys per trial', () => {
   })
 })
 
+describe('cassette keys per prompt version', () => {
+  test('the same judge request in trial 0 of two versions makes two entries; each version replays its own, and a third version records only its own', async () => {
+    const testPath = join(dir, 'versions.test.ts')
+    const cassette = join(dir, '__llm_cassettes__', 'versions.test.ts.json')
+    const judge = (mode: 'auto' | 'lockdown') => runJudge({ output: 'The summary.', source: 'The article.', testPath }, testRuntime({ baseURL: server.url, cacheMode: mode }))
+    const as = (prompt: string, mode: 'auto' | 'lockdown') => inTrial(0, () => judge(mode), { prompt })
+    const live = [(await as('summarizer@v1', 'auto')).value.overall, (await as('summarizer@v2', 'auto')).value.overall]
+    expect(live[0]).not.toBe(live[1])
+    expect(entries(cassette)).toHaveLength(2)
+    const sent = server.requests.length
+    expect([(await as('summarizer@v2', 'lockdown')).value.overall, (await as('summarizer@v1', 'lockdown')).value.overall]).toEqual([live[1], live[0]])
+    expect(server.requests.length).toBe(sent)
+    await expect(as('summarizer@v3', 'lockdown')).rejects.toThrow('No recorded answer')
+    await as('summarizer@v3', 'auto')
+    expect(server.requests.length).toBe(sent + 1)
+    expect(entries(cassette)).toHaveLength(3)
+  })
+})
+
 describe('app calls through recordingFetch per trial', () => {
   test('each trial records and replays its own answer; trial 0 shares the plain key', async () => {
     const testPath = join(dir, 'app.test.ts')

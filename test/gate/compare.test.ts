@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { gateRun, type CaseSpec } from '../../fixtures/report/gate-runs.js'
-import { historyEntry } from '../../src/report/history.js'
+import { historyEntry, parseEntry } from '../../src/report/history.js'
 import { resultsSchema } from '../../src/report/schema.js'
 import { budgetBreaches, casesFromHistory, casesFromResults, groupNames, groupOf, PLAIN_GROUP } from '../../src/gate/cases.js'
 import { compareRuns, holm } from '../../src/gate/compare.js'
@@ -34,6 +34,18 @@ describe('cases', () => {
     expect(fromHistory.sort((x, y) => (x.key < y.key ? -1 : 1))).toEqual(casesFromResults(run).sort((x, y) => (x.key < y.key ? -1 : 1)))
   })
 
+  test('a case run with a prompt version keys and groups by that version too, from results and from history alike', () => {
+    const v = (version: string) => ({ name: 'summarizer', version, hash: `h-${version}` })
+    const versioned = gateRun({ cases: [{ id: 'a', trials: [true], prompt: v('v1') }, { id: 'a', trials: [false], prompt: v('v2') }] })
+    const found = casesFromResults(versioned)
+    expect(found.map((c) => [c.key, c.group, c.label, c.passed])).toEqual([
+      ['["case","test/evals.test.ts","summariser","a","summarizer@v1"]', groupOf('test/evals.test.ts', 'summariser', 'summarizer@v1'), 'summariser summarizer@v1 #a', 1],
+      ['["case","test/evals.test.ts","summariser","a","summarizer@v2"]', groupOf('test/evals.test.ts', 'summariser', 'summarizer@v2'), 'summariser summarizer@v2 #a', 0],
+    ])
+    expect(casesFromHistory(parseEntry(JSON.parse(JSON.stringify(historyEntry(versioned)))))).toEqual(found)
+    expect([...groupNames(found.map((c) => c.group)).values()]).toEqual(['summariser summarizer@v1', 'summariser summarizer@v2'])
+  })
+
   test('groups are named by dataset, with the file where two files share a name', () => {
     const names = groupNames([groupOf('a.test.ts', 'news'), groupOf('b.test.ts', 'news'), groupOf('a.test.ts', 'faq'), PLAIN_GROUP])
     expect([...names.values()]).toEqual(['news (a.test.ts)', 'news (b.test.ts)', 'faq', 'tests (plain)'])
@@ -44,6 +56,9 @@ describe('cases', () => {
     expect(budgetBreaches(r)).toEqual([{ dataset: 'summariser', file: 'test/evals.test.ts', gate: 'maxCost', message: 'maxCost 0.8 against 0.5' }])
     r.datasets![0]!.gates.push({ name: 'passRate', threshold: 0.9, actual: 0.5, pass: false, message: 'low' })
     expect(budgetBreaches(r)).toHaveLength(1)
+    // A dataset run with a prompt version is named with it: each version has its own budgets.
+    r.datasets![0]!.prompt = { name: 'summarizer', version: 'v2', hash: 'h' }
+    expect(budgetBreaches(r)[0]!.dataset).toBe('summariser summarizer@v2')
   })
 })
 

@@ -65,6 +65,25 @@ describe('mergeShards recomputes from the test records', () => {
     expect(results.run.status).toBe('failed')
   })
 
+  test('a dataset run with two prompt versions: each version is recomputed from its own cases, with no warning', () => {
+    const versioned = (version: string, id: string, passes: boolean[]): TestInput => {
+      const record = caseRecord('sum', id, passes, B)
+      return { titles: ['sum', `summarizer@${version}`, id], state: 'passed', durationMs: 1, errors: [], records: [{ ...record, case: { ...record.case, prompt: { name: 'summarizer', version, hash: `h-${version}` } } }] }
+    }
+    const file = (name: string, tests: TestInput[]) => ({ path: `/p/evals/${name}.test.ts`, durationMs: 1, errors: [], tests, records: [] })
+    const files = [file('a', [t('a', 'x', [true], A)]), file('sum', [versioned('v1', 'x', [true, false]), versioned('v1', 'y', [false, false]), versioned('v2', 'x', [true, true]), versioned('v2', 'y', [true, true])])]
+    const input: RunInput = { runner: 'vitest', root: '/p', startedAt: new Date('2026-11-28T09:00:00.000Z'), durationMs: 10, status: 'failed', errors: [], files, id: 'night-2' }
+    const whole = buildResults(input)
+    const shards: Shard[] = [1, 2].map((index) => ({ source: `shard-${index}/results.json`, results: buildResults({ ...input, files: [files[index - 1]!], shard: { index, count: 2 } }) }))
+    const { results, warnings } = mergeShards(shards)
+    expect(warnings).toEqual([])
+    expect(results.datasets).toEqual(whole.datasets)
+    expect(results.datasets!.filter((d) => d.name === 'sum').map((d) => [d.prompt?.version, d.passedTrials, d.status])).toEqual([
+      ['v1', 1, 'failed'],
+      ['v2', 4, 'failed'],
+    ])
+  })
+
   test("a shard's dataset aggregates and status edited to pass: the dataset is recomputed from its cases, the run fails, and warnings name the shard and each field", () => {
     const { whole, shards } = runs()
     const shard = shards[1]!.results

@@ -53,6 +53,29 @@ describe('results.json for dataset evals', () => {
     expect(parseResults(JSON.stringify(r)).datasets).toEqual(r.datasets)
   })
 
+  test('a dataset run with several prompt versions has one entry per version, in the order they ran, each with its prompt', () => {
+    const v = (version: string) => ({ name: 'summarizer', version, hash: `${version}-hash` })
+    const r = buildResults(
+      run([
+        {
+          path: '/p/evals/news.test.ts',
+          tests: [
+            test_('v1 a', [caseRecord('news', 'a', [true], { case: { ...caseRecord('news', 'a', [true]).case, prompt: v('v1') } })]),
+            test_('v1 b', [caseRecord('news', 'b', [false], { case: { ...caseRecord('news', 'b', [false]).case, prompt: v('v1') } })]),
+            test_('v2 a', [caseRecord('news', 'a', [true], { case: { ...caseRecord('news', 'a', [true]).case, prompt: v('v2') } })]),
+            test_('v2 b', [caseRecord('news', 'b', [true], { case: { ...caseRecord('news', 'b', [true]).case, prompt: v('v2') } })]),
+          ],
+        },
+      ]),
+    )
+    expect(r.datasets!.map((d) => [d.name, d.prompt, d.cases, d.passedTrials])).toEqual([
+      ['news', v('v1'), 2, 1],
+      ['news', v('v2'), 2, 2],
+    ])
+    expect(r.files[0]!.tests[2]!.eval!.prompt).toEqual(v('v2'))
+    expect(parseResults(JSON.stringify(r)).datasets).toEqual(r.datasets)
+  })
+
   test('a run without dataset evals has no datasets field', () => {
     expect(buildResults(run([{ path: '/p/a.test.ts', tests: [test_('t', [])] }]))).not.toHaveProperty('datasets')
   })
