@@ -7,6 +7,7 @@ import type { MatcherContext, MatcherResult } from '../src/context.js'
 import type { CheckDetails } from '../src/report/records.js'
 import { AssayUsageError } from '../src/errors.js'
 import { extractEntities } from '../src/text/entities.js'
+import { currentTrial } from '../src/eval/trial.js'
 import { rerunCommand } from '../src/runner.js'
 import { parseOptions } from '../src/validate.js'
 import { assertString, formatMessage, reported, truncate } from './utils.js'
@@ -61,7 +62,9 @@ export function toMatchStructuralBaseline(this: SnapshotContext, received: unkno
   const testPath = this.testPath
   const mode = resolveUpdateMode(runnerUpdates(this))
   const file = baselineFor(this.testPath)
-  const key = file.keyFor(this.currentTestName, o.name)
+  // In a dataset case, the runner's current test may be another concurrent case; the
+  // trial knows its own test (a case per prompt version, so a new version is new keys).
+  const key = file.keyFor(currentTrial()?.owner?.testName ?? this.currentTestName, o.name)
   const entry: BaselineEntry = { fingerprint: fingerprint(text), sample: text, inputHash: o.input === undefined ? undefined : inputHash(o.input), entities: o.entities ? entitySet(text) : undefined }
   const existing = file.lookup(key)
   const done = (result: MatcherResult, drift: Omit<Drift, 'baseline'>) => reported(this, 'toMatchStructuralBaseline', result, () => ({ drift: { baseline: key, ...drift } }))

@@ -35,6 +35,7 @@ describeEval('news', {
   },
   assert: async (output, input) => {
     await expect(output).toScoreAtLeast(7, { source: input.article })
+    expect(output).toMatchStructuralBaseline()
     expect(output).toHaveBullets({ min: 3 })
   },
   concurrency: 8,
@@ -52,6 +53,9 @@ describe.each(runners)('$name: describeEval across prompt versions', (runner) =>
   const cases = (r: Results) => r.files.flatMap((f) => f.tests.flatMap((t) => (t.eval ? [{ titles: t.titles, state: t.state, ...t.eval }] : [])))
   const outcome = (r: Results) => cases(r).map((c) => [c.titles.join(' > '), c.state, c.prompt, c.trials.map((t) => [t.pass, t.score, t.output])]).sort()
   const sent = () => server.requests.map((r) => JSON.stringify(r.body))
+  const baselines = () => Object.keys(JSON.parse(readFileSync(join(project.dir, '__llm_baselines__', 'versions.test.js.json'), 'utf8')).entries as object)
+  // Each case of each version has its own structural baseline, named by its own test.
+  const baselined = (versions: string[]) => versions.flatMap((v) => IDS.map((id) => (esm ? `news > summarizer@${v} > ${id} 1` : `news summarizer@${v} ${id} 1`))).sort()
   let recorded: Results
 
   beforeAll(async () => {
@@ -92,6 +96,7 @@ describe.each(runners)('$name: describeEval across prompt versions', (runner) =>
       ['news', 'v1', sha(PROMPTS.v1!), 8, 2],
       ['news', 'v2', sha(PROMPTS.v2!), 8, 8],
     ])
+    expect(baselines().sort()).toEqual(baselined(['v1', 'v2']))
     // The versions were registered, as a local run does, for CI to check.
     expect(JSON.parse(readFileSync(join(project.dir, 'prompts', 'summarizer', 'labels.json'), 'utf8'))).toMatchObject({ versions: { v1: sha(PROMPTS.v1!), v2: sha(PROMPTS.v2!) } })
   })
@@ -121,6 +126,9 @@ describe.each(runners)('$name: describeEval across prompt versions', (runner) =>
     expect(added).toHaveLength(16)
     expect(added.filter((b) => b.includes('one sentence') || !b.includes('response_format'))).toHaveLength(added.length / 2)
     expect(added.every((b) => !b.includes('expert') && !b.includes('3 bullet points'))).toBe(true)
+    // v3's prose is new baselines, not a drift of v1's or v2's.
+    expect(run.output).not.toMatch(/drift/i)
+    expect(baselines().sort()).toEqual(baselined(['v1', 'v2', 'v3']))
     const gate = await project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'gate', '--versions'])
     expect(gate.code, gate.output).toBe(1)
     expect(gate.output).toMatch(/news: summarizer v1 → v2: better \(pass rate 25\.0% → 100\.0%, p = [\d.]+;/)

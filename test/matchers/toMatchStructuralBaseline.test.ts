@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { toMatchStructuralBaseline } from '../../matchers/toMatchStructuralBaseline.js'
 import { settleBaselines } from '../../src/baseline/runtime.js'
+import { inTrial } from '../../src/eval/trial.js'
 import type { MatcherContext } from '../../src/context.js'
 import { usageError } from '../helpers.js'
 
@@ -85,6 +86,20 @@ describe('toMatchStructuralBaseline', () => {
     const result = check(three.replace('Tim Cook', 'Satya Nadella'), { name: 'summary', entities: true })
     expect(result.pass).toBe(false)
     expect(result.message).toMatch(/entities: .*−Tim Cook/)
+  })
+
+  test("in a dataset case's trial, the key is the case's own test, whichever test the runner says is running", async () => {
+    // Concurrent cases: the runner's current test is another case (another prompt version's).
+    const ctx = { currentTestName: 'news > summarizer@v1 > a' }
+    await inTrial(0, () => check(three, undefined, ctx), { owner: { testName: 'news > summarizer@v2 > a' } })
+    await inTrial(0, () => check('One sentence of prose.', undefined, ctx), { owner: { testName: 'news > summarizer@v3 > a' } })
+    const entries = stored()
+    expect(Object.keys(entries).sort()).toEqual(['news > summarizer@v2 > a 1', 'news > summarizer@v3 > a 1'])
+    expect(entries['news > summarizer@v3 > a 1'].fingerprint.format).toBe('prose')
+    // Outside a trial the runner's name keys it, as before.
+    rerun()
+    check(three, undefined, ctx)
+    expect(Object.keys(stored())).toContain('news > summarizer@v1 > a 1')
   })
 
   test('on CI a missing baseline fails and nothing is written; -u rewrites a drift', () => {
