@@ -6,10 +6,11 @@ import { appendFileSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { budgetBreaches, casesFromHistory, casesFromResults, previousRun, type GateCase } from '../gate/cases.js'
+import { budgetBreaches, casesFromHistory, casesFromResults, filteredSince, previousRun, type GateCase } from '../gate/cases.js'
 import { compareRuns } from '../gate/compare.js'
 import { gateMarkdown, gateText } from '../gate/render.js'
-import { historyEntry, parseEntry, readHistory } from '../report/history.js'
+import { entryProblems, problemList, resultsProblems } from '../gate/valid.js'
+import { historyEntry, parseEntry, readHistory, type HistoryEntry } from '../report/history.js'
 import { parseResults, type Results } from '../report/schema.js'
 import { nodeFileSystem } from '../store/file.js'
 
@@ -68,12 +69,22 @@ function readJson(path: string, what: string): unknown {
 
 function results(path: string, what: string): Results {
   const data = readJson(path, what)
+  let parsed: Results
   try {
-    return parseResults(JSON.stringify(data))
+    parsed = parseResults(JSON.stringify(data))
   } catch (e) {
     const why = e instanceof z.ZodError ? e.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') : (e as Error).message
     throw new UsageError(`${what} ${path} is not an assay results.json: ${why}.`)
   }
+  const problems = resultsProblems(parsed)
+  if (problems.length) throw new UsageError(`${what} ${path} holds figures no run produces: ${problemList(problems)}. Was it edited? Compare runs the reporters wrote.`)
+  return parsed
+}
+
+function checkedEntry(entry: HistoryEntry, what: string): HistoryEntry {
+  const problems = entryProblems(entry)
+  if (problems.length) throw new UsageError(`${what} holds figures no run produces: ${problemList(problems)}. Was it edited? Write a reference again with: npx assay gate --save FILE`)
+  return entry
 }
 
 interface Reference {
@@ -87,12 +98,14 @@ function referenceFile(path: string, shown: string): Reference {
     const r = results(path, 'the reference')
     return { cases: casesFromResults(r), label: `${shown} (run of ${r.run.startedAt})` }
   }
+  let entry: HistoryEntry
   try {
-    const entry = parseEntry(data)
-    return { cases: casesFromHistory(entry), label: `${shown} (run of ${entry.run.startedAt})` }
+    entry = parseEntry(data)
   } catch {
     throw new UsageError(`the reference ${path} is neither a reference written by \`assay gate --save\` nor a results.json (of this version). Write one with: npx assay gate --save ${shown}`)
   }
+  checkedEntry(entry, `the reference ${path}`)
+  return { cases: casesFromHistory(entry), label: `${shown} (run of ${entry.run.startedAt})` }
 }
 
 function previousReference(resultsPath: string, current: Results, io: GateIo): Reference {
@@ -102,12 +115,15 @@ function previousReference(resultsPath: string, current: Results, io: GateIo): R
   const read = readHistory(nodeFileSystem(), dir)
   for (const u of read.unreadable) io.stderr.write(`assay gate: skipped unreadable history file ${u.file} (${u.problem})\n`)
   const previous = previousRun(read.entries, current.run.startedAt)
+  const skipped = filteredSince(read.entries, current.run.startedAt, previous)
+  const passedOver = skipped ? `, passing over ${skipped} newer filtered ${skipped === 1 ? 'run' : 'runs'}` : ''
   if (!previous) {
     throw new UsageError(
-      `no run before ${current.run.startedAt} in the history ${dir} (${read.entries.length} ${read.entries.length === 1 ? 'run' : 'runs'} there). Keep the report folder between runs (its history/ holds the previous run), or compare with a saved reference: npx assay gate --against FILE, written by npx assay gate --save FILE.`,
+      `no unfiltered run before ${current.run.startedAt} in the history ${dir} (${read.entries.length} ${read.entries.length === 1 ? 'run' : 'runs'} there${passedOver}; a run filtered by a test name pattern, file filters or .only is no reference). Keep the report folder between runs (its history/ holds the previous run), or compare with a saved reference: npx assay gate --against FILE, written by npx assay gate --save FILE.`,
     )
   }
-  return { cases: casesFromHistory(previous), label: `the previous run (${previous.run.startedAt})` }
+  checkedEntry(previous, `the previous run (${previous.run.startedAt}) in the history ${dir}`)
+  return { cases: casesFromHistory(previous), label: `the previous run (${previous.run.startedAt}${passedOver})` }
 }
 
 function parseAlpha(text: string | undefined): number {
@@ -146,13 +162,26 @@ async function run(argv: string[], io: GateIo): Promise<number> {
     return 0
   }
   const reference = o.against === undefined || o.against === 'previous' ? previousReference(resultsPath, current, io) : referenceFile(resolve(io.cwd, o.against), o.against)
-  const comparison = compareRuns(reference.cases, casesFromResults(current), { alpha, budgets: budgetBreaches(current) })
+  // A partial run covers some files by design: the groups of the others are not expected.
+  const scope = new Set(current.run.scope ?? current.files.map((f) => f.path))
+  const inScope = current.run.partialOf === undefined ? () => true : (file: string) => scope.has(file)
+  const fileErrors = current.files.flatMap((f) => (f.errors.length ? [{ file: f.path, error: f.errors[0]! }] : []))
+  const comparison = compareRuns(reference.cases, casesFromResults(current), { alpha, budgets: budgetBreaches(current), fileErrors, inScope })
   if (comparison.paired === 0) {
     throw new UsageError(`${shown(resultsPath)} and ${reference.label} have no cases in common (${comparison.added} in the run, ${comparison.removed} in the reference), so there is nothing to compare. Compare runs of the same suite.`)
   }
-  const sides = { current: `${shown(resultsPath)} (run of ${current.run.startedAt})`, reference: reference.label }
+  const notes = current.run.filtered ? [`The checked run was filtered (${current.run.filtered.join('; ')}): only the cases it ran are compared, and a dataset of the reference it did not run fails the gate.`] : []
+  const sides = { current: `${shown(resultsPath)} (run of ${current.run.startedAt})`, reference: reference.label, notes }
   io.stdout.write(gateText(comparison, sides))
-  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, gateMarkdown(comparison, sides))
+  const summary = io.env.GITHUB_STEP_SUMMARY
+  if (summary) {
+    // The summary is a copy of what was printed: failing to write it changes no verdict.
+    try {
+      appendFileSync(summary, gateMarkdown(comparison, sides))
+    } catch (e) {
+      io.stderr.write(`assay gate: warning: could not write the step summary to GITHUB_STEP_SUMMARY=${summary} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the verdict above stands.\n`)
+    }
+  }
   return comparison.outcome === 'fail' ? 1 : 0
 }
 

@@ -12,6 +12,8 @@ export interface GateCase {
   key: string
   /** The group it is compared in: see {@link groupOf}. */
   group: string
+  /** The test file that holds it. */
+  file: string
   /** How lists name it. */
   label: string
   /** Trials run, 1 for a plain test. */
@@ -53,12 +55,12 @@ export function casesFromResults(results: Results): GateCase[] {
         const trials = e.trials.length || 1
         const passed = e.trials.length ? e.trials.filter((x) => x.pass).length : t.state === 'passed' ? 1 : 0
         const score = mean(e.trials.flatMap((x) => (x.score === undefined ? [] : [x.score])))
-        cases.push({ key: caseKey(f.path, e.dataset, e.id), group: groupOf(f.path, e.dataset), label: `${e.dataset} #${e.id}`, trials, passed, ...withScore(score) })
+        cases.push({ key: caseKey(f.path, e.dataset, e.id), group: groupOf(f.path, e.dataset), file: f.path, label: `${e.dataset} #${e.id}`, trials, passed, ...withScore(score) })
         continue
       }
       const key = testKey(f.path, t.titles)
       const score = mean(t.assertions.flatMap((a) => (a.judge?.score === undefined ? [] : [a.judge.score])))
-      cases.push({ key: plainKey(key), group: PLAIN_GROUP, label: key, trials: 1, passed: t.state === 'passed' ? 1 : 0, ...withScore(score) })
+      cases.push({ key: plainKey(key), group: PLAIN_GROUP, file: f.path, label: key, trials: 1, passed: t.state === 'passed' ? 1 : 0, ...withScore(score) })
     }
   }
   return cases
@@ -73,20 +75,27 @@ export function casesFromHistory(entry: HistoryEntry): GateCase[] {
     const row = evals.get(key)
     if (row) {
       const [, file, dataset, id, trials, passed, score] = row
-      cases.push({ key: caseKey(file, dataset, id), group: groupOf(file, dataset), label: `${dataset} #${id}`, trials, passed, ...withScore(score ?? undefined) })
+      cases.push({ key: caseKey(file, dataset, id), group: groupOf(file, dataset), file, label: `${dataset} #${id}`, trials, passed, ...withScore(score ?? undefined) })
       continue
     }
-    cases.push({ key: plainKey(key), group: PLAIN_GROUP, label: key, trials: 1, passed: state === 'passed' ? 1 : 0, ...withScore(mean(scores)) })
+    cases.push({ key: plainKey(key), group: PLAIN_GROUP, file: key.split(' › ')[0]!, label: key, trials: 1, passed: state === 'passed' ? 1 : 0, ...withScore(mean(scores)) })
   }
   return cases
 }
 
 /**
  * The run a run is compared with by default: the newest in `history` started before it
- * (the history holds the run itself too once its reporter wrote it).
+ * (the history holds the run itself too once its reporter wrote it) that was not filtered:
+ * a run of a few cases picked by a name pattern would otherwise be all a later full run is
+ * paired with.
  */
 export function previousRun(history: readonly HistoryEntry[], startedAt: string): HistoryEntry | undefined {
-  return history.filter((e) => e.run.startedAt < startedAt).at(-1)
+  return history.filter((e) => e.run.startedAt < startedAt && !e.run.filtered).at(-1)
+}
+
+/** The filtered runs in `history` newer than the one {@link previousRun} picks, which it passed over. */
+export function filteredSince(history: readonly HistoryEntry[], startedAt: string, previous: HistoryEntry | undefined): number {
+  return history.filter((e) => e.run.startedAt < startedAt && e.run.filtered && (!previous || e.run.startedAt > previous.run.startedAt)).length
 }
 
 /** A budget gate (cost or latency) of a dataset that the run failed. */
