@@ -1,6 +1,7 @@
 // `npx assay merge DIR… --out DIR`: merges the report folders of a run's shards into one
 // report (results.json, index.html and a history entry), written by the same code as the
 // reporters' own, so that everything that reads a report reads a merged one too.
+import { statSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeReport } from '../../reporters/output.js'
@@ -34,9 +35,19 @@ Refused: shards of different runs (run ids, from ASSAY_RUN_ID or the CI's run id
 or format versions, a shard or a test file twice, and missing shards.
 
 Exit codes: 0 merged; 1 the shards do not belong together, or the report could not be
-written; 2 a usage error: bad arguments, no inputs, an --out inside an input, a shard given
-twice, a results.json that cannot be read or is not valid.
+written; 2 a usage error: bad arguments, no inputs, an --out that is a file or inside an
+input, a shard given twice, a results.json that cannot be read or is not valid (or holds
+figures no run produces: a negative cost or latency).
 Documentation: the "Shards and merging" section of assay's README.`
+
+/** Whether `path` is a folder (links followed) or nothing yet, so that a report folder can be made there. */
+function isFolderOrAbsent(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT'
+  }
+}
 
 const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(parent.endsWith(sep) ? parent : parent + sep)
 
@@ -67,6 +78,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
   if (inputs.length === 0) return fail('no results to merge: name the report folders of the shards, e.g. npx assay merge shards/* --out assay-report', 2, true)
   if (args.values.out === undefined) return fail('--out is required: the folder the merged report goes to, e.g. --out assay-report', 2, true)
   const out = resolve(ctx.cwd, args.values.out)
+  if (!isFolderOrAbsent(out)) return fail(`--out ${args.values.out} names a file (or a path through one), not a folder: the merged report is a folder (results.json, index.html, history/). Name a folder, e.g. --out assay-report.`, 2)
   // Compared by real path: a link in --out or in an input must not hide that one is in the other.
   const realOut = realPath(out)
   for (const input of inputs) {
