@@ -6,7 +6,7 @@ import { appendFileSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { budgetBreaches, casesFromHistory, casesFromResults, filteredSince, previousRun, type GateCase } from '../gate/cases.js'
+import { budgetBreaches, casesFromHistory, casesFromResults, narrowedSince, previousRun, type GateCase } from '../gate/cases.js'
 import { compareRuns } from '../gate/compare.js'
 import { gateMarkdown, gateText } from '../gate/render.js'
 import { entryProblems, problemList, resultsProblems } from '../gate/valid.js'
@@ -115,11 +115,11 @@ function previousReference(resultsPath: string, current: Results, io: GateIo): R
   const read = readHistory(nodeFileSystem(), dir)
   for (const u of read.unreadable) io.stderr.write(`assay gate: skipped unreadable history file ${u.file} (${u.problem})\n`)
   const previous = previousRun(read.entries, current.run.startedAt)
-  const skipped = filteredSince(read.entries, current.run.startedAt, previous)
-  const passedOver = skipped ? `, passing over ${skipped} newer filtered ${skipped === 1 ? 'run' : 'runs'}` : ''
+  const skipped = narrowedSince(read.entries, current.run.startedAt, previous)
+  const passedOver = skipped ? `, passing over ${skipped} newer filtered or partial ${skipped === 1 ? 'run' : 'runs'}` : ''
   if (!previous) {
     throw new UsageError(
-      `no unfiltered run before ${current.run.startedAt} in the history ${dir} (${read.entries.length} ${read.entries.length === 1 ? 'run' : 'runs'} there${passedOver}; a run filtered by a test name pattern, file filters or .only is no reference). Keep the report folder between runs (its history/ holds the previous run), or compare with a saved reference: npx assay gate --against FILE, written by npx assay gate --save FILE.`,
+      `no unfiltered run before ${current.run.startedAt} in the history ${dir} (${read.entries.length} ${read.entries.length === 1 ? 'run' : 'runs'} there${passedOver}; a run filtered by a test name pattern, or over fewer files than the last full run, is no reference). Keep the report folder between runs (its history/ holds the previous run), or compare with a saved reference: npx assay gate --against FILE, written by npx assay gate --save FILE.`,
     )
   }
   checkedEntry(previous, `the previous run (${previous.run.startedAt}) in the history ${dir}`)

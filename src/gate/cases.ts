@@ -83,19 +83,22 @@ export function casesFromHistory(entry: HistoryEntry): GateCase[] {
   return cases
 }
 
+/** A run that ran only some of the suite's tests: filtered (`-t`, `.only`…) or partial (fewer files than the last full run). */
+const narrowed = (e: HistoryEntry) => e.run.filtered !== undefined || e.run.partialOf !== undefined
+
 /**
  * The run a run is compared with by default: the newest in `history` started before it
- * (the history holds the run itself too once its reporter wrote it) that was not filtered:
- * a run of a few cases picked by a name pattern would otherwise be all a later full run is
- * paired with.
+ * (the history holds the run itself too once its reporter wrote it) that was neither
+ * filtered nor partial: a run of a few cases picked by a name pattern or a file would
+ * otherwise be all a later full run is paired with.
  */
 export function previousRun(history: readonly HistoryEntry[], startedAt: string): HistoryEntry | undefined {
-  return history.filter((e) => e.run.startedAt < startedAt && !e.run.filtered).at(-1)
+  return history.filter((e) => e.run.startedAt < startedAt && !narrowed(e)).at(-1)
 }
 
-/** The filtered runs in `history` newer than the one {@link previousRun} picks, which it passed over. */
-export function filteredSince(history: readonly HistoryEntry[], startedAt: string, previous: HistoryEntry | undefined): number {
-  return history.filter((e) => e.run.startedAt < startedAt && e.run.filtered && (!previous || e.run.startedAt > previous.run.startedAt)).length
+/** The filtered and partial runs in `history` newer than the one {@link previousRun} picks, which it passed over. */
+export function narrowedSince(history: readonly HistoryEntry[], startedAt: string, previous: HistoryEntry | undefined): number {
+  return history.filter((e) => e.run.startedAt < startedAt && narrowed(e) && (!previous || e.run.startedAt > previous.run.startedAt)).length
 }
 
 /** A budget gate (cost or latency) of a dataset that the run failed. */

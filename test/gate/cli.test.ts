@@ -54,7 +54,7 @@ describe('assay gate --against previous (the default)', () => {
     report(first)
     const run = await gate([])
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain(`assay gate: no unfiltered run before 2026-11-28T09:00:00.000Z in the history ${join(root, 'assay-report', 'history')} (1 run there; a run filtered by a test name pattern, file filters or .only is no reference).`)
+    expect(run.stderr).toContain(`assay gate: no unfiltered run before 2026-11-28T09:00:00.000Z in the history ${join(root, 'assay-report', 'history')} (1 run there; a run filtered by a test name pattern, or over fewer files than the last full run, is no reference).`)
     expect(run.stderr).toContain('npx assay gate --save FILE')
   })
 

@@ -105,9 +105,21 @@ describe('a filtered run is never the previous run', () => {
     report(gateRun({ startedAt: at(11), cases: alpha((i) => i >= 15) }))
     const run = await gate([])
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('against the previous run (2026-11-28T09:00:00.000Z, passing over 1 newer filtered run)')
+    expect(run.stdout).toContain('against the previous run (2026-11-28T09:00:00.000Z, passing over 1 newer filtered or partial run)')
     expect(run.stdout).toContain('30 cases paired in 1 group (0 added, 0 removed)')
     expect(run.stdout).toContain('assay gate: FAIL: alpha pass rate 100.0% → 50.0%')
+  })
+
+  test('a partial run (fewer files than the last full run) is passed over too', async () => {
+    report(gateRun({ startedAt: at(9), cases: [...alpha(), ...beta()] }))
+    const partial = gateRun({ startedAt: at(10), cases: alpha().slice(0, 2) })
+    partial.run.partialOf = 2
+    report(partial)
+    report(gateRun({ startedAt: at(11), cases: [...alpha((i) => i >= 15), ...beta()] }))
+    const run = await gate([])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('against the previous run (2026-11-28T09:00:00.000Z, passing over 1 newer filtered or partial run)')
+    expect(run.stdout).toContain('60 cases paired in 2 groups (0 added, 0 removed)')
   })
 
   test('with only filtered runs before it, there is no previous run (exit 2)', async () => {
@@ -116,7 +128,7 @@ describe('a filtered run is never the previous run', () => {
     const run = await gate([])
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('no unfiltered run before 2026-11-28T10:00:00.000Z')
-    expect(run.stderr).toContain('(2 runs there, passing over 1 newer filtered run;')
+    expect(run.stderr).toContain('(2 runs there, passing over 1 newer filtered or partial run;')
   })
 
   test('a filtered run that is checked says so under the heading', async () => {
