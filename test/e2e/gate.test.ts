@@ -1,6 +1,9 @@
 // `npx assay gate` from the packed package, over the report folder a real runner left:
 // a run with 30 passing tests, then one where 12 of them fail (a regression the gate must
-// catch from the history alone), then the same again (no significant change).
+// catch from the history alone), then the same again (no significant change); then a run
+// filtered with -t, which the next full run must not be compared with.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { FixtureProject, runners, type RunResult } from './harness.js'
 
@@ -38,5 +41,22 @@ describe.each(runners)('$name', (runner) => {
     const steady = await gate('--against', 'previous')
     expect(steady.code, steady.output).toBe(0)
     expect(steady.stdout).toContain('assay gate: PASS: no significant change (tests (plain) pass rate p = 1.0000)')
+  })
+
+  test('a run filtered with -t is recorded as such and is not the previous run a later full run is compared with', async () => {
+    // -t '^case 2' runs "case 2" and "case 20" … "case 29" and skips the other 19.
+    const filtered = await runner.run(project, 'case 2', 'gate.test.js', { FAILING: '0' })
+    expect(filtered.code, filtered.output).toBe(0)
+    const results = JSON.parse(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8'))
+    expect(results.run.filtered).toEqual(['-t "^case 2"'])
+    expect(results.totals).toMatchObject({ passed: 11, skipped: 19 })
+    // Worse than the last full run (12 failing): 20 fail now. Against the filtered run only
+    // "case 2" flipped, which would pass; against the full run 8 flipped.
+    expect((await runner.run(project, undefined, 'gate.test.js', { FAILING: '20' })).code).toBe(1)
+    const gated = await gate()
+    expect(gated.code, gated.output).toBe(1)
+    expect(gated.stdout).toMatch(/against the previous run \(.+, passing over 1 newer filtered or partial run\)/)
+    expect(gated.stdout).toContain('30 cases paired in 1 group (0 added, 0 removed)')
+    expect(gated.stdout).toContain('assay gate: FAIL: tests (plain) pass rate 60.0% → 33.3%')
   })
 })
