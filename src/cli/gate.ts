@@ -6,7 +6,7 @@ import { appendFileSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { budgetBreaches, casesFromHistory, casesFromResults, narrowedSince, previousRun, type GateCase } from '../gate/cases.js'
+import { casesFromHistory, casesFromResults, narrowedSince, previousRun, runFacts, type GateCase } from '../gate/cases.js'
 import { compareRuns } from '../gate/compare.js'
 import { gateMarkdown, gateText } from '../gate/render.js'
 import { entryProblems, problemList, resultsProblems } from '../gate/valid.js'
@@ -35,7 +35,8 @@ change, Holm-adjusted over all tests. Plain tests (no dataset) are compared as o
 Options:
   --results FILE        The run to check. Default: assay-report/results.json (or
                         results.json in $ASSAY_REPORT_DIR when set)
-  --against previous    Compare with the run before it in the report's history (default).
+  --against previous    Compare with the newest run before it in the report's history
+                        that was neither filtered (-t…) nor partial (default).
   --against FILE        Compare with a reference file (from --save) or another results.json.
   --alpha N             Significance level, between 0 and 1. Default: 0.05
   --save FILE           Write the run's cases as a reference file to commit, and exit.
@@ -43,10 +44,12 @@ Options:
 
 Exit codes:
   0  no significant drop and no breached budget ("no significant change", or improved)
-  1  a significant drop in a dataset's pass rate or mean score, or a breached cost or
-     latency budget
-  2  a usage error: a bad option, a missing or unreadable file, no previous run, or no
-     cases in common
+  1  a significant drop in a dataset's pass rate or mean score, a breached cost or
+     latency budget, a dataset of the reference that did not run, or a test file of the
+     run with errors
+  2  a usage error: a bad option, a missing or unreadable file, no previous run, no
+     cases in common, or a file holding figures no run produces (0 trials, a negative
+     cost…)
 
 Documentation: "Comparing runs: assay gate" in assay's README.`
 
@@ -162,11 +165,7 @@ async function run(argv: string[], io: GateIo): Promise<number> {
     return 0
   }
   const reference = o.against === undefined || o.against === 'previous' ? previousReference(resultsPath, current, io) : referenceFile(resolve(io.cwd, o.against), o.against)
-  // A partial run covers some files by design: the groups of the others are not expected.
-  const scope = new Set(current.run.scope ?? current.files.map((f) => f.path))
-  const inScope = current.run.partialOf === undefined ? () => true : (file: string) => scope.has(file)
-  const fileErrors = current.files.flatMap((f) => (f.errors.length ? [{ file: f.path, error: f.errors[0]! }] : []))
-  const comparison = compareRuns(reference.cases, casesFromResults(current), { alpha, budgets: budgetBreaches(current), fileErrors, inScope })
+  const comparison = compareRuns(reference.cases, casesFromResults(current), { alpha, ...runFacts(current) })
   if (comparison.paired === 0) {
     throw new UsageError(`${shown(resultsPath)} and ${reference.label} have no cases in common (${comparison.added} in the run, ${comparison.removed} in the reference), so there is nothing to compare. Compare runs of the same suite.`)
   }

@@ -115,3 +115,14 @@ export function budgetBreaches(results: Results): BudgetBreach[] {
     d.gates.flatMap((g) => ((g.name === 'maxCost' || g.name === 'p95LatencyMs') && !g.pass ? [{ dataset: d.name, file: d.file, gate: g.name, message: g.message }] : [])),
   )
 }
+
+/** What of the checked run, besides its cases, the comparison weighs: its breached budgets, its test files with errors, and which files it was expected to cover. */
+export function runFacts(results: Results): { budgets: BudgetBreach[]; fileErrors: { file: string; error: string }[]; inScope: (file: string) => boolean } {
+  // A partial run covers some files by design: the datasets of the others are not expected.
+  const scope = new Set(results.run.scope ?? results.files.map((f) => f.path))
+  return {
+    budgets: budgetBreaches(results),
+    fileErrors: results.files.flatMap((f) => (f.errors.length ? [{ file: f.path, error: f.errors[0]! }] : [])),
+    inScope: results.run.partialOf === undefined ? () => true : (file) => scope.has(file),
+  }
+}
