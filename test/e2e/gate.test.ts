@@ -60,3 +60,44 @@ describe.each(runners)('$name', (runner) => {
     expect(gated.stdout).toContain('assay gate: FAIL: tests (plain) pass rate 60.0% → 33.3%')
   })
 })
+
+// Two datasets in two files; the second file throws at import when BREAK_B is set, so its
+// dataset has no case in the run, and the gate must not read that as "no change".
+const dataset = (esm: boolean, name: string, guard: string) => `${esm ? "import { describeEval } from 'assay/vitest'" : "const { describeEval } = require('assay/jest')"}
+${guard}
+describeEval('${name}', {
+  data: Array.from({ length: 10 }, (_, i) => ({ id: '${name[0]}' + i })),
+  schema: z.object({ id: z.string() }),
+  task: () => '- first point\\n- second point',
+  assert: (output) => expect(output).toHaveBullets({ min: 2 }),
+})
+`
+
+describe.each(runners.filter((r) => ['Vitest 4 (ESM, Node 20)', 'Jest 30 (CommonJS, globals)'].includes(r.name)))('$name: a dataset whose file failed to load', (runner) => {
+  let project: FixtureProject
+  const gate = (...args: string[]) => project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'gate', ...args])
+
+  beforeAll(() => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    const esm = !runner.project.startsWith('jest')
+    project.writeTest('gate-ds-a.test.js', dataset(esm, 'alpha', ''))
+    project.writeTest('gate-ds-b.test.js', dataset(esm, 'beta', "if (process.env.BREAK_B) throw new Error('b broke at import')"))
+  })
+  afterAll(() => project?.remove())
+
+  test('fails the gate (exit 1), naming the dataset that did not run and the file with errors', async () => {
+    const whole = await runner.run(project, undefined, 'gate-ds')
+    expect(whole.code, whole.output).toBe(0)
+    expect((await gate('--save', 'ref.json')).code).toBe(0)
+    const broken = await runner.run(project, undefined, 'gate-ds', { BREAK_B: '1' })
+    expect(broken.code).toBe(1)
+    for (const args of [['--against', 'ref.json'], []]) {
+      const gated = await gate(...args)
+      expect(gated.code, gated.output).toBe(1)
+      expect(gated.stdout).toMatch(/beta +– +0 +– +– +– +– +– +– +did not run/)
+      expect(gated.stdout).toContain('Removed from beta (10): in the reference, not in the run:\n  beta #b0\n')
+      expect(gated.stdout).toMatch(/Test files with errors \(their cases may not have run\):\n {2}gate-ds-b\.test\.js: .*b broke at import/)
+      expect(gated.stdout).toContain('assay gate: FAIL: beta did not run (none of its 10 cases in the reference is in the run); gate-ds-b.test.js has errors\n')
+    }
+  })
+})
