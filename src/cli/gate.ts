@@ -161,6 +161,9 @@ async function run(argv: string[], io: GateIo): Promise<number> {
     } catch (e) {
       throw new UsageError(`cannot write the reference ${target}: ${(e as Error).message}`)
     }
+    // Not refused (a reference of one dataset is a fair choice), but said: later runs are judged on these cases only.
+    const narrowed = current.run.filtered ? `filtered (${current.run.filtered.join('; ')})` : current.run.partialOf !== undefined ? `partial (${current.files.length} of ${current.run.partialOf} files)` : undefined
+    if (narrowed) io.stderr.write(`assay gate: warning: the run is ${narrowed}: the reference holds only the cases it ran, and later runs are compared over those alone.\n`)
     io.stdout.write(`assay gate: saved the ${casesFromResults(current).length} cases of ${shown(resultsPath)} as the reference ${shown(target)}. Commit it, and compare later runs with: npx assay gate --against ${shown(target)}\n`)
     return 0
   }

@@ -131,6 +131,13 @@ describe('a filtered run is never the previous run', () => {
     expect(run.stderr).toContain('(2 runs there, passing over 1 newer filtered or partial run;')
   })
 
+  test('--save from a filtered run warns that the reference holds only its cases', async () => {
+    report(filtered(at(9), ['-t a1$']))
+    const saved = await gate(['--save', 'ref.json'])
+    expect(saved.code).toBe(0)
+    expect(saved.stderr).toBe('assay gate: warning: the run is filtered (-t a1$): the reference holds only the cases it ran, and later runs are compared over those alone.\n')
+  })
+
   test('a filtered run that is checked says so under the heading', async () => {
     report(gateRun({ startedAt: at(9), cases: alpha() }))
     report(filtered(at(10), ['-t a1$']))
