@@ -5,6 +5,7 @@ import { statSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeReport } from '../../reporters/output.js'
+import { printable } from '../gate/render.js'
 import { mergeShards, MergeError } from '../merge/merge.js'
 import { readShards, realPath, shown } from '../merge/read.js'
 
@@ -87,14 +88,15 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
   }
   try {
     const { results, warnings } = mergeShards(readShards(ctx.cwd, inputs), { allowMissing: args.values['allow-missing'] === true })
-    for (const w of warnings) ctx.stderr.write(`assay merge: warning: ${w}\n`)
+    // Warnings quote dataset names and test titles: control characters in them are shown, not sent to the terminal.
+    for (const w of warnings) ctx.stderr.write(`assay merge: warning: ${printable(w)}\n`)
     const log = (text: string) => ctx.stdout.write(`${text}\n`)
     const written = writeReport(results, ctx.cwd, {}, log, out)
     const of = results.run.id === undefined ? '' : ` of run ${results.run.id}`
     log(`assay merge: merged ${results.run.mergedFrom} shards${of} (${results.totals.files} test files, ${results.totals.tests} tests) into ${shown(ctx.cwd, written.dir)}`)
     return 0
   } catch (e) {
-    if (e instanceof MergeError) return fail(e.message, e.exitCode)
+    if (e instanceof MergeError) return fail(printable(e.message), e.exitCode)
     return fail((e as Error).message, 1)
   }
 }

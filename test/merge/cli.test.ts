@@ -230,4 +230,18 @@ describe('assay merge', () => {
     expect(parseResults(readFileSync(join(cwd, 'merged/results.json'), 'utf8')).run.filtered).toEqual(['-t summary'])
     expect(readHistory(nodeFileSystem(), join(cwd, 'merged/history')).entries[0]!.run.filtered).toEqual(['-t summary'])
   })
+
+  test('warnings show control characters in test titles and dataset names escaped, not raw', async () => {
+    writeShards()
+    const path = join(cwd, 'shard-2/results.json')
+    const shard = parseResults(readFileSync(path, 'utf8'))
+    const t = shard.files[0]!.tests.find((x) => x.state === 'passed')!
+    t.titles = ['evil\u001b[31m\r\ntitle']
+    t.errors = ['an error']
+    writeFileSync(path, JSON.stringify(shard))
+    const run = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('evil\\x1b[31m\\r\\ntitle')
+    expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+  })
 })
