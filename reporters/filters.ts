@@ -4,7 +4,10 @@
 // the next full run with. Files named on the command line are not such a filter: they
 // choose the run's scope, and a run over fewer files than the last full run is already
 // partial (`run.partialOf`); but a file filter with a line number picks tests. Only what
-// the runner's configuration states is read here.
+// the runner's configuration states is read here; Jest's setup file also notes a file with
+// `.only`, which the Jest reporter adds. (Vitest resolves `.only` in its workers before any
+// hook or reporter sees the tests, so there it is not told apart from `.skip`; on CI,
+// where Vitest refuses `.only`, such a run fails.)
 
 const quoted = (s: string) => JSON.stringify(s)
 const some = (xs: unknown): xs is string[] => Array.isArray(xs) && xs.length > 0 && xs.every((x) => typeof x === 'string')

@@ -146,7 +146,11 @@ export default class AssayJestReporter {
   onRunComplete(_contexts: unknown, aggregated: JestAggregatedResult): Promise<void> {
     this.#progress?.stop()
     this.#progress = undefined
-    const records = readRecords(this.#records)
+    const read = readRecords(this.#records)
+    // The setup file's note of a file whose tests were focused with `.only`; no test's record.
+    const isFocus = (r: AssayRecord) => (r as { kind: string }).kind === 'focus'
+    const records = read.filter((r) => !isFocus(r))
+    const focused = read.some(isFocus)
     const byTest = new Map<string, AssayRecord[]>()
     const byFile = new Map<string, AssayRecord[]>()
     const add = (map: Map<string, AssayRecord[]>, key: string, r: AssayRecord) => {
@@ -199,7 +203,7 @@ export default class AssayJestReporter {
       files,
       id: runId(process.env),
       shard: this.#shard,
-      filtered: this.#filtered,
+      filtered: focused ? [...this.#filtered, '.only'] : this.#filtered,
     })
     this.last = { results, written: writeReport(results, this.#root, this.#options) }
     if (this.#ownRecords) rmSync(this.#records, { recursive: true, force: true })

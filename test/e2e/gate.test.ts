@@ -101,3 +101,25 @@ describe.each(runners.filter((r) => ['Vitest 4 (ESM, Node 20)', 'Jest 30 (Common
     }
   })
 })
+
+describe.each(runners.filter((r) => r.project.startsWith('jest')))('$name: .only', (runner) => {
+  let project: FixtureProject
+  beforeAll(() => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    project.writeTest('gate-only.test.js', "test('focused', () => {})\ntest('other', () => {})\n" + dataset(false, 'alpha', ''))
+  })
+  afterAll(() => project?.remove())
+  const run = async (env: Record<string, string>) => {
+    const done = await runner.run(project, undefined, 'gate-only', env)
+    expect(done.code, done.output).toBe(0)
+    return JSON.parse(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8'))
+  }
+
+  test('a run with a focused test is recorded as filtered; one without is not', async () => {
+    expect((await run({})).run.filtered).toBeUndefined()
+    project.writeTest('gate-only.test.js', "test.only('focused', () => {})\ntest('other', () => {})\n" + dataset(false, 'alpha', ''))
+    const focused = await run({})
+    expect(focused.run.filtered).toEqual(['.only'])
+    expect(focused.totals).toMatchObject({ passed: 1, skipped: 11 })
+  })
+})
