@@ -23,13 +23,13 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 /** Text for a terminal: control characters (an ESC sequence, CR, LF, other C0 and C1) shown as escapes, so a name can neither redraw the screen nor break the table. */
 export const printable: Escape = (text) => text.replace(C0_C1, (ch) => NAMED[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
 
-/** Text for Markdown: HTML and every character that could start emphasis, code, a link, a heading or a cell made inert; line breaks and other control characters shown as escapes. */
+/** Text for Markdown: HTML and every character that could start emphasis, strikethrough, code, math, a link, a heading or a cell made inert; line breaks and other control characters shown as escapes. */
 export const markdownText: Escape = (text) =>
   printable(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]()#|]/g, (ch) => `\\${ch}`)
+    .replace(/[\\`*_[\]()#|~$]/g, (ch) => `\\${ch}`)
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`
 const signed = (s: string) => (s.startsWith('-') ? s.replace('-', '−') : `+${s}`)
@@ -108,7 +108,7 @@ export function gateText(c: GateComparison, sides: GateSides, limit = 20): strin
       lines.push('', `${title} in ${printable(g.name)} (${list.length}):`, ...list.slice(0, limit).map((x) => `  ${printable(x.label)}: ${changeText(x)}`))
       if (list.length > limit) lines.push(`  … and ${list.length - limit} more`)
     }
-    if (g.removedCases.length) {
+    if (g.removedCases.length && g.verdict !== 'did not run') {
       lines.push('', `Removed from ${printable(g.name)} (${g.removedCases.length}): in the reference, not in the run:`, ...g.removedCases.slice(0, limit).map((x) => `  ${printable(x)}`))
       if (g.removedCases.length > limit) lines.push(`  … and ${g.removedCases.length - limit} more`)
     }
@@ -141,7 +141,7 @@ export function gateMarkdown(c: GateComparison, sides: GateSides, limit = 30): s
       lines.push('', `### ${title} in ${markdownText(g.name)} (${list.length})`, '', ...list.slice(0, limit).map((x) => `- ${markdownText(x.label)}: ${changeText(x)}`))
       if (list.length > limit) lines.push(`- … and ${list.length - limit} more`)
     }
-    if (g.removedCases.length) {
+    if (g.removedCases.length && g.verdict !== 'did not run') {
       lines.push('', `### Removed from ${markdownText(g.name)} (${g.removedCases.length})`, '', ...g.removedCases.slice(0, limit).map((x) => `- ${markdownText(x)}`))
       if (g.removedCases.length > limit) lines.push(`- … and ${g.removedCases.length - limit} more`)
     }
