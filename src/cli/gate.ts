@@ -169,7 +169,8 @@ async function run(argv: string[], io: GateIo): Promise<number> {
   }
   const reference = o.against === undefined || o.against === 'previous' ? previousReference(resultsPath, current, io) : referenceFile(resolve(io.cwd, o.against), o.against)
   const comparison = compareRuns(reference.cases, casesFromResults(current), { alpha, ...runFacts(current) })
-  if (comparison.paired === 0) {
+  // No case in common is two different suites, unless test files of the run failed: then its datasets did not run, which is a verdict.
+  if (comparison.paired === 0 && !comparison.fileErrors.length) {
     throw new UsageError(`${shown(resultsPath)} and ${reference.label} have no cases in common (${comparison.added} in the run, ${comparison.removed} in the reference), so there is nothing to compare. Compare runs of the same suite.`)
   }
   const notes = current.run.filtered ? [`The checked run was filtered (${current.run.filtered.join('; ')}): only the cases it ran are compared, and a dataset of the reference it did not run fails the gate.`] : []

@@ -55,6 +55,15 @@ describe('a dataset of the reference that did not run fails the gate', () => {
     }
   })
 
+  test('a run whose only test file failed to load has no case in common, and fails (exit 1) rather than being a usage error', async () => {
+    report(gateRun({ startedAt: at(9), cases: beta() }))
+    report(brokenB({ startedAt: at(10) }))
+    const run = await gate([])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('0 cases paired in 1 group (0 added, 30 removed)')
+    expect(run.stdout).toContain('assay gate: FAIL: beta did not run (none of its 30 cases in the reference is in the run); test/b.test.ts has errors\n')
+  })
+
   test('a dataset missing without any file error (renamed file, a declaration removed) fails too', async () => {
     report(gateRun({ startedAt: at(9), cases: [...alpha(), ...beta()] }))
     report(gateRun({ startedAt: at(10), cases: alpha() }))
