@@ -16,6 +16,7 @@ import { lateRunError, startCoordinator, type Coordinator } from '../src/judge/c
 import { parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
 import { progressMode, type ProgressMode } from '../src/eval/progress.js'
 import { jestReportersPrint, startProgress, type RunningProgress } from './progress.js'
+import { jestFilters, type JestFilterSource } from './filters.js'
 
 /** The parts of Jest's aggregated results this reporter reads. */
 interface JestAssertionResult {
@@ -102,13 +103,16 @@ export default class AssayJestReporter {
   #ownCoordinator: Coordinator | undefined
   /** What fails the run although every test passed: judged assertions that started after their file ended. */
   #late: Error | undefined
+  /** How the run was told to run only some tests (`-t`, path patterns, --onlyChanged…). */
+  readonly #filtered: string[]
   readonly #progressMode: ProgressMode
   #progress: RunningProgress | undefined
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
-  constructor(globalConfig?: { rootDir?: string; shard?: { shardIndex: number; shardCount: number } | null; reporters?: unknown[] | null }, options?: ReporterOptions) {
+  constructor(globalConfig?: { rootDir?: string; shard?: { shardIndex: number; shardCount: number } | null; reporters?: unknown[] | null } & JestFilterSource, options?: ReporterOptions) {
     this.#options = parseReporterOptions(options)
+    this.#filtered = jestFilters(globalConfig ?? {})
     this.#progressMode = progressMode({ env: process.env, option: this.#options.progress, tty: process.stderr.isTTY === true, runnerPrints: jestReportersPrint(globalConfig?.reporters) })
     this.#root = globalConfig?.rootDir ?? process.cwd()
     const shard = globalConfig?.shard
@@ -142,7 +146,11 @@ export default class AssayJestReporter {
   onRunComplete(_contexts: unknown, aggregated: JestAggregatedResult): Promise<void> {
     this.#progress?.stop()
     this.#progress = undefined
-    const records = readRecords(this.#records)
+    const read = readRecords(this.#records)
+    // The setup file's note of a file whose tests were focused with `.only`; no test's record.
+    const isFocus = (r: AssayRecord) => (r as { kind: string }).kind === 'focus'
+    const records = read.filter((r) => !isFocus(r))
+    const focused = read.some(isFocus)
     const byTest = new Map<string, AssayRecord[]>()
     const byFile = new Map<string, AssayRecord[]>()
     const add = (map: Map<string, AssayRecord[]>, key: string, r: AssayRecord) => {
@@ -195,6 +203,7 @@ export default class AssayJestReporter {
       files,
       id: runId(process.env),
       shard: this.#shard,
+      filtered: focused ? [...this.#filtered, '.only'] : this.#filtered,
     })
     this.last = { results, written: writeReport(results, this.#root, this.#options) }
     if (this.#ownRecords) rmSync(this.#records, { recursive: true, force: true })

@@ -13,6 +13,7 @@ import { errorText } from './errors.js'
 import { claimSummary } from './claim.js'
 import { parseReporterOptions, writeReport, type ReporterOptions, type WrittenReport } from './output.js'
 import { progressMode } from '../src/eval/progress.js'
+import { vitestFilters } from './filters.js'
 import { startProgress, vitestReportersPrint, type RunningProgress } from './progress.js'
 
 interface AssayMeta {
@@ -104,6 +105,14 @@ export default class AssayReporter implements Reporter {
     this.#progress = startProgress(mode, (line) => (vitest ? vitest.logger.log(line) : console.log(line)))
   }
 
+  /** How this run was told to run only some tests: `-t`, file filters (the CLI's, kept on the instance, not in the config), --changed, related. */
+  #filters(): string[] {
+    const vitest = this.#vitest
+    if (!vitest) return []
+    const config = vitest.config as { testNamePattern?: RegExp | string; changed?: boolean | string; related?: string[]; tagsFilter?: string[] }
+    return vitestFilters({ ...config, filenamePattern: (vitest as unknown as { filenamePattern?: string[] }).filenamePattern })
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
     this.#progress?.stop()
     this.#progress = undefined
@@ -119,6 +128,7 @@ export default class AssayReporter implements Reporter {
       files: testModules.map(fileInput),
       id: runId(process.env),
       shard: shard ? { index: shard.index, count: shard.count } : undefined,
+      filtered: this.#filters(),
     })
     const log = (text: string) => (this.#vitest ? this.#vitest.logger.log(text) : console.log(text))
     this.last = { results, written: writeReport(results, root, this.#options, log) }

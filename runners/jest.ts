@@ -169,6 +169,8 @@ async function endFile(): Promise<void> {
       await finishTestFile(state.testPath, { fullRun: fullRun(), failed: failedTests() }, state)
     }
   } finally {
+    // A file with `.only` ran some of its tests: the reporter marks the run filtered.
+    if (sideFile && state.testPath && circusState()?.hasFocusedTests) pending.push(`${JSON.stringify({ kind: 'focus', testPath: state.testPath })}\n`)
     writeRecords()
   }
   const unawaited = state.testPath ? takeUnawaitedInFile(state.testPath) : undefined

@@ -1,7 +1,7 @@
 // The report page's comparison with the previous run: what `assay gate --against previous`
 // would say, as markup (the decision, the table per dataset, the regressed, improved and
 // newly flaky cases, the breached budgets). Every string goes through `text()`.
-import { budgetBreaches, casesFromHistory, casesFromResults, previousRun } from '../../src/gate/cases.js'
+import { casesFromHistory, casesFromResults, previousRun, runFacts } from '../../src/gate/cases.js'
 import { compareRuns } from '../../src/gate/compare.js'
 import { caseLists, changeText, decision, gateRows, method } from '../../src/gate/render.js'
 import type { HistoryEntry } from '../../src/report/history.js'
@@ -15,10 +15,10 @@ const LIMIT = 100
 export function comparisonSection(results: Results, history: readonly HistoryEntry[]): string {
   const previous = previousRun(history, results.run.startedAt)
   if (!previous) return ''
-  const c = compareRuns(casesFromHistory(previous), casesFromResults(results), { budgets: budgetBreaches(results) })
+  const c = compareRuns(casesFromHistory(previous), casesFromResults(results), runFacts(results))
   if (!c.paired) return ''
   const [head, ...body] = gateRows(c)
-  const verdictClass = (v: string) => (v === 'regressed' ? ' class="v-bad"' : v === 'improved' ? ' class="v-good"' : '')
+  const verdictClass = (v: string) => (v === 'regressed' || v === 'did not run' ? ' class="v-bad"' : v === 'improved' ? ' class="v-good"' : '')
   const table = `<table class="cmp"><thead><tr>${head!.map((h) => `<th>${text(h)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((x, i) => `<td${i === r.length - 1 ? verdictClass(x) : ''}>${text(x)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
   const lists = c.groups.flatMap((g) =>
     caseLists(g).flatMap(([title, list]) => {

@@ -6,12 +6,13 @@ import { appendFileSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { budgetBreaches, casesFromHistory, casesFromResults, previousRun, type GateCase } from '../gate/cases.js'
+import { casesFromHistory, casesFromResults, narrowedSince, previousRun, runFacts, type GateCase } from '../gate/cases.js'
 import { compareRuns } from '../gate/compare.js'
 import { caseLists, changeText, gateMarkdown, gateRows, gateText, method } from '../gate/render.js'
+import { entryProblems, problemList, resultsProblems } from '../gate/valid.js'
 import { compareVersions, stepLines, versionVerdict } from '../gate/versions.js'
 import { compareVersions as versionOrder } from '../prompts/order.js'
-import { historyEntry, parseEntry, readHistory } from '../report/history.js'
+import { historyEntry, parseEntry, readHistory, type HistoryEntry } from '../report/history.js'
 import { parseResults, type Results } from '../report/schema.js'
 import { nodeFileSystem } from '../store/file.js'
 
@@ -37,7 +38,8 @@ change, Holm-adjusted over all tests. Plain tests (no dataset) are compared as o
 Options:
   --results FILE        The run to check. Default: assay-report/results.json (or
                         results.json in $ASSAY_REPORT_DIR when set)
-  --against previous    Compare with the run before it in the report's history (default).
+  --against previous    Compare with the newest run before it in the report's history
+                        that was neither filtered (-t…) nor partial (default).
   --against FILE        Compare with a reference file (from --save) or another results.json.
   --alpha N             Significance level, between 0 and 1. Default: 0.05
   --save FILE           Write the run's cases as a reference file to commit, and exit.
@@ -51,10 +53,12 @@ Options:
 Exit codes:
   0  no significant drop and no breached budget ("no significant change", or improved);
      with --versions: no newer version significantly worse
-  1  a significant drop in a dataset's pass rate or mean score, or a breached cost or
-     latency budget; with --versions: a newer version significantly worse
-  2  a usage error: a bad option, a missing or unreadable file, no previous run, or no
-     cases in common; with --versions: no dataset ran two versions of a prompt
+  1  a significant drop in a dataset's pass rate or mean score, a breached cost or
+     latency budget, a dataset of the reference that did not run, or a test file of the
+     run with errors; with --versions: a newer version significantly worse
+  2  a usage error: a bad option, a missing or unreadable file, no previous run, no
+     cases in common, or a file holding figures no run produces (0 trials, a negative
+     cost…); with --versions: no dataset ran two versions of a prompt
 
 Documentation: "Comparing runs: assay gate" in assay's README.`
 
@@ -77,12 +81,22 @@ function readJson(path: string, what: string): unknown {
 
 function results(path: string, what: string): Results {
   const data = readJson(path, what)
+  let parsed: Results
   try {
-    return parseResults(JSON.stringify(data))
+    parsed = parseResults(JSON.stringify(data))
   } catch (e) {
     const why = e instanceof z.ZodError ? e.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') : (e as Error).message
     throw new UsageError(`${what} ${path} is not an assay results.json: ${why}.`)
   }
+  const problems = resultsProblems(parsed)
+  if (problems.length) throw new UsageError(`${what} ${path} holds figures no run produces: ${problemList(problems)}. Was it edited? Compare runs the reporters wrote.`)
+  return parsed
+}
+
+function checkedEntry(entry: HistoryEntry, what: string): HistoryEntry {
+  const problems = entryProblems(entry)
+  if (problems.length) throw new UsageError(`${what} holds figures no run produces: ${problemList(problems)}. Was it edited? Write a reference again with: npx assay gate --save FILE`)
+  return entry
 }
 
 interface Reference {
@@ -96,12 +110,14 @@ function referenceFile(path: string, shown: string): Reference {
     const r = results(path, 'the reference')
     return { cases: casesFromResults(r), label: `${shown} (run of ${r.run.startedAt})` }
   }
+  let entry: HistoryEntry
   try {
-    const entry = parseEntry(data)
-    return { cases: casesFromHistory(entry), label: `${shown} (run of ${entry.run.startedAt})` }
+    entry = parseEntry(data)
   } catch {
     throw new UsageError(`the reference ${path} is neither a reference written by \`assay gate --save\` nor a results.json (of this version). Write one with: npx assay gate --save ${shown}`)
   }
+  checkedEntry(entry, `the reference ${path}`)
+  return { cases: casesFromHistory(entry), label: `${shown} (run of ${entry.run.startedAt})` }
 }
 
 function previousReference(resultsPath: string, current: Results, io: GateIo): Reference {
@@ -111,12 +127,15 @@ function previousReference(resultsPath: string, current: Results, io: GateIo): R
   const read = readHistory(nodeFileSystem(), dir)
   for (const u of read.unreadable) io.stderr.write(`assay gate: skipped unreadable history file ${u.file} (${u.problem})\n`)
   const previous = previousRun(read.entries, current.run.startedAt)
+  const skipped = narrowedSince(read.entries, current.run.startedAt, previous)
+  const passedOver = skipped ? `, passing over ${skipped} newer filtered or partial ${skipped === 1 ? 'run' : 'runs'}` : ''
   if (!previous) {
     throw new UsageError(
-      `no run before ${current.run.startedAt} in the history ${dir} (${read.entries.length} ${read.entries.length === 1 ? 'run' : 'runs'} there). Keep the report folder between runs (its history/ holds the previous run), or compare with a saved reference: npx assay gate --against FILE, written by npx assay gate --save FILE.`,
+      `no unfiltered run before ${current.run.startedAt} in the history ${dir} (${read.entries.length} ${read.entries.length === 1 ? 'run' : 'runs'} there${passedOver}; a run filtered by a test name pattern, or over fewer files than the last full run, is no reference). Keep the report folder between runs (its history/ holds the previous run), or compare with a saved reference: npx assay gate --against FILE, written by npx assay gate --save FILE.`,
     )
   }
-  return { cases: casesFromHistory(previous), label: `the previous run (${previous.run.startedAt})` }
+  checkedEntry(previous, `the previous run (${previous.run.startedAt}) in the history ${dir}`)
+  return { cases: casesFromHistory(previous), label: `the previous run (${previous.run.startedAt}${passedOver})` }
 }
 
 function parseAlpha(text: string | undefined): number {
@@ -153,17 +172,30 @@ async function run(argv: string[], io: GateIo): Promise<number> {
     } catch (e) {
       throw new UsageError(`cannot write the reference ${target}: ${(e as Error).message}`)
     }
+    // Not refused (a reference of one dataset is a fair choice), but said: later runs are judged on these cases only.
+    const narrowed = current.run.filtered ? `filtered (${current.run.filtered.join('; ')})` : current.run.partialOf !== undefined ? `partial (${current.files.length} of ${current.run.partialOf} files)` : undefined
+    if (narrowed) io.stderr.write(`assay gate: warning: the run is ${narrowed}: the reference holds only the cases it ran, and later runs are compared over those alone.\n`)
     io.stdout.write(`assay gate: saved the ${casesFromResults(current).length} cases of ${shown(resultsPath)} as the reference ${shown(target)}. Commit it, and compare later runs with: npx assay gate --against ${shown(target)}\n`)
     return 0
   }
   const reference = o.against === undefined || o.against === 'previous' ? previousReference(resultsPath, current, io) : referenceFile(resolve(io.cwd, o.against), o.against)
-  const comparison = compareRuns(reference.cases, casesFromResults(current), { alpha, budgets: budgetBreaches(current) })
-  if (comparison.paired === 0) {
+  const comparison = compareRuns(reference.cases, casesFromResults(current), { alpha, ...runFacts(current) })
+  // No case in common is two different suites, unless test files of the run failed: then its datasets did not run, which is a verdict.
+  if (comparison.paired === 0 && !comparison.fileErrors.length) {
     throw new UsageError(`${shown(resultsPath)} and ${reference.label} have no cases in common (${comparison.added} in the run, ${comparison.removed} in the reference), so there is nothing to compare. Compare runs of the same suite.`)
   }
-  const sides = { current: `${shown(resultsPath)} (run of ${current.run.startedAt})`, reference: reference.label }
+  const notes = current.run.filtered ? [`The checked run was filtered (${current.run.filtered.join('; ')}): only the cases it ran are compared, and a dataset of the reference it did not run fails the gate.`] : []
+  const sides = { current: `${shown(resultsPath)} (run of ${current.run.startedAt})`, reference: reference.label, notes }
   io.stdout.write(gateText(comparison, sides))
-  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, gateMarkdown(comparison, sides))
+  const summary = io.env.GITHUB_STEP_SUMMARY
+  if (summary) {
+    // The summary is a copy of what was printed: failing to write it changes no verdict.
+    try {
+      appendFileSync(summary, gateMarkdown(comparison, sides))
+    } catch (e) {
+      io.stderr.write(`assay gate: warning: could not write the step summary to GITHUB_STEP_SUMMARY=${summary} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the verdict above stands.\n`)
+    }
+  }
   return comparison.outcome === 'fail' ? 1 : 0
 }
 

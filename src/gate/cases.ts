@@ -14,6 +14,8 @@ export interface GateCase {
   key: string
   /** The group it is compared in: see {@link groupOf}. */
   group: string
+  /** The test file that holds it. */
+  file: string
   /** How lists name it. */
   label: string
   /** Trials run, 1 for a plain test. */
@@ -67,12 +69,12 @@ export function casesFromResults(results: Results): GateCase[] {
       if (t.eval) {
         const e = t.eval
         const version = e.prompt && versionName(e.prompt)
-        cases.push({ key: caseKey(f.path, e.dataset, e.id, version), group: groupOf(f.path, e.dataset, version), label: `${e.dataset}${version ? ` ${version}` : ''} #${e.id}`, ...caseFigures(t, e) })
+        cases.push({ key: caseKey(f.path, e.dataset, e.id, version), group: groupOf(f.path, e.dataset, version), file: f.path, label: `${e.dataset}${version ? ` ${version}` : ''} #${e.id}`, ...caseFigures(t, e) })
         continue
       }
       const key = testKey(f.path, t.titles)
       const score = mean(t.assertions.flatMap((a) => (a.judge?.score === undefined ? [] : [a.judge.score])))
-      cases.push({ key: plainKey(key), group: PLAIN_GROUP, label: key, trials: 1, passed: t.state === 'passed' ? 1 : 0, ...withScore(score) })
+      cases.push({ key: plainKey(key), group: PLAIN_GROUP, file: f.path, label: key, trials: 1, passed: t.state === 'passed' ? 1 : 0, ...withScore(score) })
     }
   }
   return cases
@@ -87,20 +89,30 @@ export function casesFromHistory(entry: HistoryEntry): GateCase[] {
     const row = evals.get(key)
     if (row) {
       const [, file, dataset, id, trials, passed, score, version] = row
-      cases.push({ key: caseKey(file, dataset, id, version), group: groupOf(file, dataset, version), label: `${dataset}${version ? ` ${version}` : ''} #${id}`, trials, passed, ...withScore(score ?? undefined) })
+      cases.push({ key: caseKey(file, dataset, id, version), group: groupOf(file, dataset, version), file, label: `${dataset}${version ? ` ${version}` : ''} #${id}`, trials, passed, ...withScore(score ?? undefined) })
       continue
     }
-    cases.push({ key: plainKey(key), group: PLAIN_GROUP, label: key, trials: 1, passed: state === 'passed' ? 1 : 0, ...withScore(mean(scores)) })
+    cases.push({ key: plainKey(key), group: PLAIN_GROUP, file: key.split(' › ')[0]!, label: key, trials: 1, passed: state === 'passed' ? 1 : 0, ...withScore(mean(scores)) })
   }
   return cases
 }
 
+/** A run that ran only some of the suite's tests: filtered (`-t`, `.only`…) or partial (fewer files than the last full run). */
+const narrowed = (e: HistoryEntry) => e.run.filtered !== undefined || e.run.partialOf !== undefined
+
 /**
  * The run a run is compared with by default: the newest in `history` started before it
- * (the history holds the run itself too once its reporter wrote it).
+ * (the history holds the run itself too once its reporter wrote it) that was neither
+ * filtered nor partial: a run of a few cases picked by a name pattern or a file would
+ * otherwise be all a later full run is paired with.
  */
 export function previousRun(history: readonly HistoryEntry[], startedAt: string): HistoryEntry | undefined {
-  return history.filter((e) => e.run.startedAt < startedAt).at(-1)
+  return history.filter((e) => e.run.startedAt < startedAt && !narrowed(e)).at(-1)
+}
+
+/** The filtered and partial runs in `history` newer than the one {@link previousRun} picks, which it passed over. */
+export function narrowedSince(history: readonly HistoryEntry[], startedAt: string, previous: HistoryEntry | undefined): number {
+  return history.filter((e) => e.run.startedAt < startedAt && narrowed(e) && (!previous || e.run.startedAt > previous.run.startedAt)).length
 }
 
 /** A budget gate (cost or latency) of a dataset that the run failed. */
@@ -116,4 +128,15 @@ export function budgetBreaches(results: Results): BudgetBreach[] {
   return (results.datasets ?? []).flatMap((d) =>
     d.gates.flatMap((g) => ((g.name === 'maxCost' || g.name === 'p95LatencyMs') && !g.pass ? [{ dataset: d.prompt ? `${d.name} ${versionName(d.prompt)}` : d.name, file: d.file, gate: g.name, message: g.message }] : [])),
   )
+}
+
+/** What of the checked run, besides its cases, the comparison weighs: its breached budgets, its test files with errors, and which files it was expected to cover. */
+export function runFacts(results: Results): { budgets: BudgetBreach[]; fileErrors: { file: string; error: string }[]; inScope: (file: string) => boolean } {
+  // A partial run covers some files by design: the datasets of the others are not expected.
+  const scope = new Set(results.run.scope ?? results.files.map((f) => f.path))
+  return {
+    budgets: budgetBreaches(results),
+    fileErrors: results.files.flatMap((f) => (f.errors.length ? [{ file: f.path, error: f.errors[0]! }] : [])),
+    inScope: results.run.partialOf === undefined ? () => true : (file) => scope.has(file),
+  }
 }

@@ -4,12 +4,15 @@
 // p-values of all the tests of a comparison are Holm-adjusted together, so that a suite of
 // many datasets is not more likely to fail on noise than a suite of one. A group regressed
 // when a metric dropped significantly; single cases that flipped are listed, never a
-// reason to fail on their own.
+// reason to fail on their own. A group the reference has and the run lacks entirely (its
+// file failed to load, was renamed, or its declaration threw) did not run, and a test file
+// with errors may have left cases out: either fails the gate, since "no change" over the
+// cases that happened to run is no verdict on the rest.
 import { mcnemarExact, pairedBootstrap, wilcoxonSignedRank, type Alternative } from '../stats/paired.js'
 import { groupNames, type BudgetBreach, type GateCase } from './cases.js'
 
 /** What the table says about a group. */
-export type Verdict = 'regressed' | 'improved' | 'no significant change'
+export type Verdict = 'regressed' | 'improved' | 'no significant change' | 'did not run'
 
 /** One metric of one group, before and after. */
 export interface MetricComparison {
@@ -53,6 +56,15 @@ export interface GroupComparison {
   improved: CaseChange[]
   /** Cases that passed some trials and failed others now, and did not before. */
   newlyFlaky: CaseChange[]
+  /** The reference's cases the run does not have. */
+  removedCases: string[]
+}
+
+/** A test file of the checked run with errors outside its tests (it failed to load, or a hook failed). */
+export interface FileError {
+  file: string
+  /** Its first error. */
+  error: string
 }
 
 /** The whole comparison, and the gate's decision. */
@@ -63,7 +75,9 @@ export interface GateComparison {
   added: number
   removed: number
   budgets: BudgetBreach[]
-  /** `fail` when a group regressed or a budget was breached. */
+  /** Test files of the checked run with errors. */
+  fileErrors: FileError[]
+  /** `fail` when a group regressed or did not run, a budget was breached, or a test file has errors. */
   outcome: 'pass' | 'fail'
 }
 
@@ -77,6 +91,13 @@ export interface CompareOptions {
   iterations?: number
   /** Budget gates the current run failed. */
   budgets?: BudgetBreach[]
+  /** Test files of the current run with errors. */
+  fileErrors?: FileError[]
+  /**
+   * Whether a test file was in the current run's scope, so that its groups were expected to
+   * run: a partial run covers some files only. @default every file
+   */
+  inScope?: (file: string) => boolean
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
@@ -141,7 +162,7 @@ const isFlaky = (c: GateCase) => c.passed > 0 && c.passed < c.trials
  * ```
  */
 export function compareRuns(reference: readonly GateCase[], current: readonly GateCase[], options: CompareOptions = {}): GateComparison {
-  const { alpha = 0.05, seed = 1, iterations = 2000, budgets = [] } = options
+  const { alpha = 0.05, seed = 1, iterations = 2000, budgets = [], fileErrors = [], inScope = () => true } = options
   const before = new Map(reference.map((c) => [c.key, c]))
   const now = new Map(current.map((c) => [c.key, c]))
   const groups = [...new Set([...current.map((c) => c.group), ...reference.map((c) => c.group)])]
@@ -149,7 +170,9 @@ export function compareRuns(reference: readonly GateCase[], current: readonly Ga
   const compared = groups.map((group) => {
     const pairs = current.filter((c) => c.group === group && before.has(c.key)).map((c) => [before.get(c.key)!, c] as const)
     const added = current.filter((c) => c.group === group && !before.has(c.key)).length
-    const removed = reference.filter((c) => c.group === group && !now.has(c.key)).length
+    const removedCases = reference.filter((c) => c.group === group && !now.has(c.key))
+    const removed = removedCases.length
+    const missing = !pairs.length && !added && removedCases.some((c) => inScope(c.file))
     const metrics = pairs.length ? [passRate(pairs, 1 - alpha, seed, iterations), meanScore(pairs, 1 - alpha, seed, iterations)].filter((m) => m !== undefined) : []
     const change = ([b, a]: Pair): CaseChange => ({ label: a.label, before: rate(b), after: rate(a) })
     return {
@@ -162,6 +185,8 @@ export function compareRuns(reference: readonly GateCase[], current: readonly Ga
       regressed: pairs.filter(([b, a]) => rate(a) < rate(b)).map(change),
       improved: pairs.filter(([b, a]) => rate(a) > rate(b)).map(change),
       newlyFlaky: pairs.filter(([b, a]) => isFlaky(a) && !isFlaky(b)).map(change),
+      removedCases: removedCases.map((c) => c.label),
+      missing,
     }
   })
   const adjusted = holm(compared.flatMap((g) => g.metrics.map((m) => m.pValue)))
@@ -172,8 +197,9 @@ export function compareRuns(reference: readonly GateCase[], current: readonly Ga
       const verdict: Verdict = p < alpha && m.delta < 0 ? 'regressed' : p < alpha && m.delta > 0 ? 'improved' : 'no significant change'
       return { ...m, adjusted: p, verdict }
     })
-    const verdict: Verdict = metrics.some((m) => m.verdict === 'regressed') ? 'regressed' : metrics.some((m) => m.verdict === 'improved') ? 'improved' : 'no significant change'
-    return { ...g, metrics, verdict }
+    const { missing, ...rest } = g
+    const verdict: Verdict = missing ? 'did not run' : metrics.some((m) => m.verdict === 'regressed') ? 'regressed' : metrics.some((m) => m.verdict === 'improved') ? 'improved' : 'no significant change'
+    return { ...rest, metrics, verdict }
   })
   const sum = (f: (g: GroupComparison) => number) => results.reduce((s, g) => s + f(g), 0)
   return {
@@ -183,6 +209,7 @@ export function compareRuns(reference: readonly GateCase[], current: readonly Ga
     added: sum((g) => g.added),
     removed: sum((g) => g.removed),
     budgets,
-    outcome: budgets.length || results.some((g) => g.verdict === 'regressed') ? 'fail' : 'pass',
+    fileErrors,
+    outcome: budgets.length || fileErrors.length || results.some((g) => g.verdict === 'regressed' || g.verdict === 'did not run') ? 'fail' : 'pass',
   }
 }

@@ -95,6 +95,8 @@ function mergedRun(shards: readonly Shard[], files: Results['files'], failed: bo
   const statuses = new Set(runs.map((r) => r.status))
   const scope = [...new Set(runs.flatMap((r) => r.scope ?? []).concat(files.map((f) => f.path)))].sort()
   const id = runs.find((r) => r.id !== undefined)?.id
+  // One filtered shard makes the whole run filtered: it ran only some of its tests.
+  const filtered = [...new Set(runs.flatMap((r) => r.filtered ?? []))]
   return {
     runner: runs[0]!.runner,
     startedAt: new Date(start).toISOString(),
@@ -105,6 +107,7 @@ function mergedRun(shards: readonly Shard[], files: Results['files'], failed: bo
     scope,
     ...(id === undefined ? {} : { id }),
     mergedFrom: shards.length,
+    ...(filtered.length ? { filtered } : {}),
   }
 }
 

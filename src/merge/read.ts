@@ -4,6 +4,7 @@
 import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { RESULTS_VERSION, resultsSchema } from '../report/schema.js'
+import { problemList, resultsProblems } from '../gate/valid.js'
 import { MergeError, type Shard } from './merge.js'
 
 /** How a path is shown in messages: relative to `cwd` when under it. */
@@ -91,6 +92,10 @@ export function readShards(cwd: string, inputs: readonly string[]): Shard[] {
       const more = parsed.error.issues.length > 3 ? ` (+${parsed.error.issues.length - 3} more)` : ''
       throw new MergeError(`${source} is not valid results.json: ${issues.join('; ')}${more}.`, 2)
     }
+    // Figures the format allows but no run produces (a negative cost) would merge into
+    // totals and datasets that pass any budget.
+    const problems = resultsProblems(parsed.data)
+    if (problems.length) throw new MergeError(`${source} is not valid results.json: it holds figures no run produces: ${problemList(problems)}. Was it edited? Merge the shards' results as their reporters wrote them.`, 2)
     return { source, results: parsed.data }
   })
 }

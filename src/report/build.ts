@@ -42,6 +42,8 @@ export interface RunInput {
   id?: string | undefined
   /** The runner's `--shard`, 1-based. */
   shard?: { index: number; count: number } | undefined
+  /** How the runner was told to run only some tests (see `run.filtered`); empty or absent when it was not. */
+  filtered?: string[] | undefined
 }
 
 function rel(root: string, path: string): string {
@@ -252,7 +254,7 @@ export function buildResults(input: RunInput): Results {
   return {
     schema: 'assay-results',
     version: RESULTS_VERSION,
-    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError), scope: files.map((f) => f.path), ...(input.id === undefined ? {} : { id: input.id }), ...(input.shard ? { shard: input.shard } : {}) },
+    run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError), scope: files.map((f) => f.path), ...(input.id === undefined ? {} : { id: input.id }), ...(input.shard ? { shard: input.shard } : {}), ...(input.filtered?.length ? { filtered: input.filtered } : {}) },
     totals: totalsOf(files),
     files,
     ...(datasets.length ? { datasets } : {}),

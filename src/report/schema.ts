@@ -251,6 +251,12 @@ export const resultsSchema = z.object({
     shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
     /** The shards `assay merge` merged into this file. */
     mergedFrom: count.optional(),
+    /**
+     * Set when the runner was told to run only some of the tests of its files: how (a test
+     * name pattern, file filters, a focused test). Such a run is never the previous run
+     * that `assay gate` compares later runs with.
+     */
+    filtered: z.array(z.string()).min(1).optional(),
   }),
   totals,
   files: z.array(file),

@@ -54,7 +54,7 @@ describe('assay gate --against previous (the default)', () => {
     report(first)
     const run = await gate([])
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain(`assay gate: no run before 2026-11-28T09:00:00.000Z in the history ${join(root, 'assay-report', 'history')} (1 run there).`)
+    expect(run.stderr).toContain(`assay gate: no unfiltered run before 2026-11-28T09:00:00.000Z in the history ${join(root, 'assay-report', 'history')} (1 run there; a run filtered by a test name pattern, or over fewer files than the last full run, is no reference).`)
     expect(run.stderr).toContain('npx assay gate --save FILE')
   })
 
@@ -129,9 +129,9 @@ describe('options and outputs', () => {
     const summary = join(root, 'summary.md')
     await gate([], { GITHUB_STEP_SUMMARY: summary })
     const md = readFileSync(summary, 'utf8')
-    expect(md).toContain('## ❌ assay gate: assay-report/results.json (run of 2026-11-28T10:00:00.000Z) against the previous run (2026-11-28T09:00:00.000Z)')
+    expect(md).toContain('## ❌ assay gate: assay-report/results.json \\(run of 2026-11-28T10:00:00.000Z\\) against the previous run \\(2026-11-28T09:00:00.000Z\\)')
     expect(md).toMatch(/\| summariser \| pass rate \| 60 \| 90\.0% \| 65\.0% \| −25\.0 pts \| \[.+\] \| &lt;0\.0001 \| McNemar exact \| regressed \|/)
-    expect(md).toContain('### Regressed in summariser (15)\n\n- summariser #0: pass → fail')
+    expect(md).toContain('### Regressed in summariser (15)\n\n- summariser \\#0: pass → fail')
   })
 
   test('ASSAY_REPORT_DIR moves the default results.json, as it moves the report', async () => {

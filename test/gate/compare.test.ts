@@ -22,10 +22,10 @@ describe('cases', () => {
   test('a dataset case is its file, dataset and id; a plain test its file and titles; skipped and todo tests are not cases', () => {
     expect(resultsSchema.parse(run)).toEqual(run)
     expect(casesFromResults(run)).toEqual([
-      { key: '["case","test/evals.test.ts","summariser","a"]', group: groupOf('test/evals.test.ts', 'summariser'), label: 'summariser #a', trials: 2, passed: 1, score: 7 },
-      { key: '["case","test/evals.test.ts","other","b"]', group: groupOf('test/evals.test.ts', 'other'), label: 'other #b', trials: 1, passed: 1 },
-      { key: '["test","test/plain.test.ts › plain › judged"]', group: PLAIN_GROUP, label: 'test/plain.test.ts › plain › judged', trials: 1, passed: 1, score: 8.5 },
-      { key: '["test","test/plain.test.ts › plain › failing"]', group: PLAIN_GROUP, label: 'test/plain.test.ts › plain › failing', trials: 1, passed: 0 },
+      { key: '["case","test/evals.test.ts","summariser","a"]', group: groupOf('test/evals.test.ts', 'summariser'), file: 'test/evals.test.ts', label: 'summariser #a', trials: 2, passed: 1, score: 7 },
+      { key: '["case","test/evals.test.ts","other","b"]', group: groupOf('test/evals.test.ts', 'other'), file: 'test/evals.test.ts', label: 'other #b', trials: 1, passed: 1 },
+      { key: '["test","test/plain.test.ts › plain › judged"]', group: PLAIN_GROUP, file: 'test/plain.test.ts', label: 'test/plain.test.ts › plain › judged', trials: 1, passed: 1, score: 8.5 },
+      { key: '["test","test/plain.test.ts › plain › failing"]', group: PLAIN_GROUP, file: 'test/plain.test.ts', label: 'test/plain.test.ts › plain › failing', trials: 1, passed: 0 },
     ])
   })
 

@@ -193,4 +193,55 @@ describe('assay merge', () => {
     expect(run.stdout).toContain('Usage: assay merge DIR… --out DIR [--allow-missing]')
     expect(run.stdout).toContain('Exit codes: 0')
   })
+
+  test('an --out naming a regular file is a usage error (exit 2), not an errno', async () => {
+    writeShards()
+    writeFileSync(join(cwd, 'afile'), 'not a folder\n')
+    for (const out of ['afile', 'afile/sub']) {
+      const run = await merge('shard-1', 'shard-2', 'shard-3', '--out', out)
+      expect(run).toMatchObject({ code: 2, stdout: '' })
+      expect(run.stderr).toBe(`assay merge: --out ${out} names a file (or a path through one), not a folder: the merged report is a folder (results.json, index.html, history/). Name a folder, e.g. --out assay-report.\n`)
+    }
+    expect(readFileSync(join(cwd, 'afile'), 'utf8')).toBe('not a folder\n')
+  })
+
+  test('a shard with figures no run produces (a negative cost or latency) is refused (exit 2), naming the file and the field', async () => {
+    writeShards()
+    const path = join(cwd, 'shard-2/results.json')
+    const shard = parseResults(readFileSync(path, 'utf8'))
+    const f = shard.files.findIndex((x) => x.tests.some((t) => t.assertions.some((a) => a.judge)))
+    const t = shard.files[f]!.tests.findIndex((x) => x.assertions.some((a) => a.judge))
+    const a = shard.files[f]!.tests[t]!.assertions.findIndex((x) => x.judge)
+    Object.assign(shard.files[f]!.tests[t]!.assertions[a]!.judge!, { cost: -1, latencyMs: -5 })
+    writeFileSync(path, JSON.stringify(shard))
+    const run = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`assay merge: shard-2/results.json is not valid results.json: it holds figures no run produces: files[${f}].tests[${t}].assertions[${a}].judge.cost is -1, but cannot be negative; files[${f}].tests[${t}].assertions[${a}].judge.latencyMs is -5, but cannot be negative.`)
+    expect(existsSync(join(cwd, 'merged'))).toBe(false)
+  })
+
+  test('a filtered shard makes the merged run filtered, so that it is no previous run for the gate', async () => {
+    writeShards()
+    const path = join(cwd, 'shard-2/results.json')
+    const shard = parseResults(readFileSync(path, 'utf8'))
+    shard.run.filtered = ['-t summary']
+    writeFileSync(path, JSON.stringify(shard))
+    expect((await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')).code).toBe(0)
+    expect(parseResults(readFileSync(join(cwd, 'merged/results.json'), 'utf8')).run.filtered).toEqual(['-t summary'])
+    expect(readHistory(nodeFileSystem(), join(cwd, 'merged/history')).entries[0]!.run.filtered).toEqual(['-t summary'])
+  })
+
+  test('warnings show control characters in test titles and dataset names escaped, not raw', async () => {
+    writeShards()
+    const path = join(cwd, 'shard-2/results.json')
+    const shard = parseResults(readFileSync(path, 'utf8'))
+    const t = shard.files[0]!.tests.find((x) => x.state === 'passed')!
+    t.titles = ['evil\u001b[31m\r\ntitle']
+    t.errors = ['an error']
+    writeFileSync(path, JSON.stringify(shard))
+    const run = await merge('shard-1', 'shard-2', 'shard-3', '--out', 'merged')
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('evil\\x1b[31m\\r\\ntitle')
+    expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+  })
 })

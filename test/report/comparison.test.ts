@@ -21,6 +21,17 @@ describe('the report page compared with the previous run', () => {
     expect(page.indexOf('<section id="comparison"')).toBeGreaterThan(page.indexOf('</header>'))
   })
 
+  test('a dataset of the previous run that did not run fails the comparison, in the fail colour; not in a partial run whose files leave it out', () => {
+    const two = gateRun({ startedAt: '2026-11-28T09:00:00.000Z', cases: [...cases(10, () => true), ...cases(10, () => true).map((c) => ({ ...c, dataset: 'beta', file: 'test/b.test.ts' }))] })
+    const one = gateRun({ startedAt: '2026-11-28T10:00:00.000Z', cases: cases(10, () => true) })
+    const html = comparisonSection(one, [historyEntry(two), historyEntry(one)])
+    expect(html).toContain('class="cmp-fail"')
+    expect(html).toContain('<p class="decision">FAIL: beta did not run (none of its 10 cases in the reference is in the run)</p>')
+    expect(html).toContain('<td class="v-bad">did not run</td>')
+    one.run.partialOf = 2
+    expect(comparisonSection(one, [historyEntry(two), historyEntry(one)])).toContain('class="cmp-pass"')
+  })
+
   test('a run without change says so, in the pass colour', () => {
     const again = gateRun({ ...before, startedAt: '2026-11-28T11:00:00.000Z', cases: cases(60, (i) => i < 54) })
     expect(comparisonSection(again, [historyEntry(before), historyEntry(again)])).toContain('class="cmp-pass"><h2>Compared with the previous run <span class="t">(2026-11-28T09:00:00.000Z)</span></h2><p class="decision">PASS: no significant change')
