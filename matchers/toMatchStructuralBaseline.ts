@@ -56,15 +56,17 @@ export function toMatchStructuralBaseline(this: SnapshotContext, received: unkno
   }
   const text = assertString('toMatchStructuralBaseline', received, toMatchStructuralBaseline)
   const o = parseOptions('toMatchStructuralBaseline', schema, options ?? {}, toMatchStructuralBaseline, "Example: toMatchStructuralBaseline({ name: 'reply', lengthTolerance: 0.5, input: prompt }).")
-  if (!this.testPath || !this.currentTestName) {
+  // In a dataset case, the runner's current test may be another concurrent case, or none
+  // after an await; the trial knows its own test (a case per prompt version, so a new
+  // version is new keys, not a drift).
+  const testName = currentTrial()?.owner?.testName ?? this.currentTestName
+  if (!this.testPath || !testName) {
     throw new AssayUsageError('toMatchStructuralBaseline', 'needs to run inside a Vitest or Jest test, whose file and name key the baseline.', toMatchStructuralBaseline)
   }
   const testPath = this.testPath
   const mode = resolveUpdateMode(runnerUpdates(this))
   const file = baselineFor(this.testPath)
-  // In a dataset case, the runner's current test may be another concurrent case; the
-  // trial knows its own test (a case per prompt version, so a new version is new keys).
-  const key = file.keyFor(currentTrial()?.owner?.testName ?? this.currentTestName, o.name)
+  const key = file.keyFor(testName, o.name)
   const entry: BaselineEntry = { fingerprint: fingerprint(text), sample: text, inputHash: o.input === undefined ? undefined : inputHash(o.input), entities: o.entities ? entitySet(text) : undefined }
   const existing = file.lookup(key)
   const done = (result: MatcherResult, drift: Omit<Drift, 'baseline'>) => reported(this, 'toMatchStructuralBaseline', result, () => ({ drift: { baseline: key, ...drift } }))
