@@ -9,9 +9,9 @@ export type ProgressNotice =
   | { type: 'declared'; key: string; cases: number; trials: number }
   /**
    * One of its cases finished (or timed out: `trials` 0), after `trials` trials costing `cost`
-   * dollars live; `retry` when the runner ran it again (its trials and spend count, not the case).
+   * dollars live. A case runs once: a runner's retry of it runs nothing and sends no notice.
    */
-  | { type: 'case'; key: string; trials: number; cost: number; retry?: boolean }
+  | { type: 'case'; key: string; trials: number; cost: number }
   /** Its cases are done: `ran` of them ran (filters such as `-t` skip the others). */
   | { type: 'settled'; key: string; ran: number }
 
@@ -135,7 +135,7 @@ export class ProgressTracker {
       const d = this.#datasets.get(n.key)
       if (!d) return
       if (n.type === 'case') {
-        if (!n.retry) d.done++
+        d.done++
         d.trialsDone += n.trials
         this.#cost += n.cost
       } else {

@@ -96,16 +96,6 @@ describe('ProgressTracker', () => {
     expect(written.map((l) => l.slice(0, l.indexOf(' cases')))).toEqual(['assay: 1/2', 'assay: 2/2', 'assay: 3/6', 'assay: 3/4'])
   })
 
-  test("a retried case's trials and spend count, the case once", () => {
-    const { tracker, written, advance } = tracked('steps')
-    tracker.notice(declared('f\0news', 2, 3))
-    advance(3000)
-    tracker.notice(done('f\0news', 3, 0.01))
-    tracker.notice({ type: 'case', key: 'f\0news', trials: 3, cost: 0.01, retry: true })
-    expect(tracker.figures()).toMatchObject({ done: 1, total: 2, trialsDone: 6, cost: 0.02 })
-    expect(written).toEqual(['assay: 1/2 cases (3 trials each), ETA 3s, $0.0100 so far\n'])
-  })
-
   test('live mode redraws one line in place, at most every 100 ms but always the last case done, and clears it at the end', () => {
     const { tracker, written, advance } = tracked('live')
     tracker.notice(declared('f\0news', 4, 2))
