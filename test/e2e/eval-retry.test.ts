@@ -3,6 +3,7 @@
 // a retry that ran again would turn a failed dataset into a passed one and hide half its
 // spend. The dataset must fail with the first attempt's trials and cost, the app must get
 // the first attempt's calls only, and the progress line must never count past its total.
+// And two datasets of one name in one file, which would be merged into one, are refused.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -50,6 +51,12 @@ describe.each(runners)('$name: a retry of dataset cases', (runner) => {
   beforeAll(async () => {
     project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
     project.writeTest('retry.test.js', body(!jest))
+    project.writeTest('twice.test.js', `${jest ? "const { describeEval } = require('assay/jest')" : "import { describeEval } from 'assay/vitest'"}
+const rows = [{ id: 'a' }, { id: 'b' }]
+describeEval('same', { data: rows, schema: z.object({ id: z.string() }), task: () => 'first', thresholds: { passRate: 0.9 } })
+describeEval('other', { data: rows, schema: z.object({ id: z.string() }), task: () => 'other' })
+describeEval('same', { data: rows, schema: z.object({ id: z.string() }), task: () => 'second' })
+`)
     // Slow enough that the run outlasts the progress line's 3 s.
     server = await startFixtureServer({ latencyMs: 500 })
   })
@@ -93,5 +100,13 @@ describe.each(runners)('$name: a retry of dataset cases', (runner) => {
     }
     expect(lines.at(-1)).toMatch(/^assay: 6\/6 cases \(10\/10 trials\), took \d+s, \$/)
     expect(Number(LINE.exec(lines.at(-1)!)![5])).toBeCloseTo(spent, 4)
+  })
+
+  test('two datasets of one name in one file fail the file with a usage error naming both lines', async () => {
+    const run = await runner.run(project, undefined, 'twice.test.js', { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-e2e-judge', CI: 'true' })
+    expect(run.code, run.output).toBe(1)
+    const lines = readFileSync(join(project.dir, 'twice.test.js'), 'utf8').split('\n')
+    const [first, second] = lines.flatMap((l, i) => (l.startsWith("describeEval('same'") ? [i + 1] : []))
+    expect(run.output).toContain(`dataset "same" is declared twice in twice.test.js, at line ${first} and at line ${second}: results, gates, progress and \`assay gate\` know a dataset by its file and name`)
   })
 })
