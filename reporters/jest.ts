@@ -107,6 +107,7 @@ export default class AssayJestReporter {
   readonly #filtered: string[]
   readonly #progressMode: ProgressMode
   #progress: RunningProgress | undefined
+  #filesLeft: number | undefined
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
@@ -125,10 +126,13 @@ export default class AssayJestReporter {
     claimSummary()
   }
 
-  onRunStart(): Promise<void> {
+  onRunStart(aggregated?: { numTotalTestSuites?: number }): Promise<void> {
     this.#progress?.stop()
     // Jest's default reporter writes to stderr and redraws its status around what others write there.
     this.#progress = startProgress(this.#progressMode, (line) => void process.stderr.write(`${line}\n`))
+    // Files not yet run declare their datasets later: the line must not read as the end before.
+    this.#filesLeft = aggregated?.numTotalTestSuites
+    if (this.#filesLeft !== undefined) this.#progress.files(this.#filesLeft)
     mkdirSync(this.#records, { recursive: true })
     clearRecords(this.#records)
     // Keys a worker learns must reach this process, where the runner's errors are redacted:
@@ -141,6 +145,11 @@ export default class AssayJestReporter {
       process.env.ASSAY_SECRETS_URL = k.url
       process.env.ASSAY_LATE_DIR = k.lateDir
     })
+  }
+
+  onTestFileResult(): void {
+    if (this.#filesLeft === undefined) return
+    this.#progress?.files((this.#filesLeft = Math.max(0, this.#filesLeft - 1)))
   }
 
   onRunComplete(_contexts: unknown, aggregated: JestAggregatedResult): Promise<void> {

@@ -4,6 +4,8 @@ import { onProgress, ProgressTracker, type ProgressMode } from '../src/eval/prog
 
 /** A progress display running for one run; `stop` ends it (and clears a live line). */
 export interface RunningProgress {
+  /** How many test files the run has still to finish. */
+  files(left: number): void
   stop(): void
 }
 
@@ -12,13 +14,14 @@ export interface RunningProgress {
  * runner's output, one line each), the `live` line to `live` (the terminal, redrawn in place).
  */
 export function startProgress(mode: ProgressMode, log: (line: string) => void, live: (text: string) => void = (t) => void process.stderr.write(t)): RunningProgress {
-  if (mode === 'off') return { stop: () => {} }
+  if (mode === 'off') return { files: () => {}, stop: () => {} }
   const tracker = new ProgressTracker({ mode, write: mode === 'live' ? live : (t) => log(t.replace(/\n$/, '')) })
   const unsubscribe = onProgress((n) => tracker.notice(n))
   // ETA and elapsed time move on between notices; the timer must not keep the runner alive.
   const timer = setInterval(() => tracker.tick(), 1000)
   timer.unref()
   return {
+    files: (left) => tracker.files(left),
     stop: () => {
       clearInterval(timer)
       unsubscribe()

@@ -74,6 +74,7 @@ export default class AssayReporter implements Reporter {
   /** Where workers send the keys they learn when no assay global setup runs a coordinator. */
   #keys: Coordinator | undefined
   #progress: RunningProgress | undefined
+  #filesLeft: number | undefined
   /** The last run's results and files, for programmatic use. */
   last: { results: Results; written: WrittenReport } | undefined
 
@@ -96,13 +97,21 @@ export default class AssayReporter implements Reporter {
     for (const project of projects) (project.provide as (key: string, value: unknown) => void)('assaySecretsURL', this.#keys.url)
   }
 
-  onTestRunStart(): void {
+  onTestRunStart(specifications?: ReadonlyArray<unknown>): void {
     this.#started = new Date()
     this.#progress?.stop()
     const vitest = this.#vitest
     const mode = progressMode({ env: process.env, option: this.#options.progress, tty: process.stderr.isTTY === true, runnerPrints: vitestReportersPrint((vitest as { reporters?: unknown[] } | undefined)?.reporters, this) })
     // Through Vitest's logger, which its default reporter keeps above the summary it redraws.
     this.#progress = startProgress(mode, (line) => (vitest ? vitest.logger.log(line) : console.log(line)))
+    // Files not yet run declare their datasets later: the line must not read as the end before.
+    this.#filesLeft = specifications?.length
+    if (this.#filesLeft !== undefined) this.#progress.files(this.#filesLeft)
+  }
+
+  onTestModuleEnd(): void {
+    if (this.#filesLeft === undefined) return
+    this.#progress?.files((this.#filesLeft = Math.max(0, this.#filesLeft - 1)))
   }
 
   /** How this run was told to run only some tests: `-t`, file filters (the CLI's, kept on the instance, not in the config), --changed, related. */

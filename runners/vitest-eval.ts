@@ -12,9 +12,10 @@ const worker = () => (globalThis as { __vitest_worker__?: WorkerState }).__vites
 const runner: EvalRunner = {
   describe: (name, body, mode) => (mode === 'only' ? describe.only : mode === 'skip' ? describe.skip : describe)(name, body),
   // The test's own expect names it as the runner's failed-test list does; the global one may
-  // name another concurrent test.
+  // name another concurrent test. `retry: 0` overrides `--retry` and the config's `retry`:
+  // a retried case would replace its trials with the last attempt's (trials repeat a case).
   test: (name, body, { concurrent, timeout }) =>
-    (concurrent ? test.concurrent : test)(name, ({ task, expect: own }) => body({ task, testName: own.getState().currentTestName }), timeout),
+    (concurrent ? test.concurrent : test)(name, { retry: 0, timeout }, ({ task, expect: own }) => body({ task, testName: own.getState().currentTestName })),
   afterAll: (fn) => afterAll(fn),
   testPath: () => expect.getState().testPath ?? worker()?.filepath,
   root: () => worker()?.config?.root ?? process.cwd(),

@@ -104,13 +104,17 @@ function agreementOf(stats: readonly CaseStats[], confidence: number): DatasetSu
   return { kappa, rho, disagreements }
 }
 
-function agreementGate(threshold: number, agreement: DatasetSummary['agreement'], hasPassLabels: boolean): GateResult {
+function agreementGate(threshold: number, agreement: DatasetSummary['agreement'], hasPassLabels: boolean, judged: boolean): GateResult {
   if (!agreement) {
     return missingGate('agreement', threshold, `no case carries a human label, so the judge's agreement cannot be checked against the gate ${threshold}: give rows an expected: { pass } or { score } field (in CSV, expected.pass / expected.score columns)`)
   }
   const [coefficient, figure, label] = hasPassLabels
     ? [agreement.kappa, "Cohen's kappa", "human pass labels and the judge's majority"]
     : [agreement.rho, "Spearman's rho", "human scores and the judge's mean score"]
+  // Score labels are compared with judge scores: without any, rho has nothing to rank.
+  if (!coefficient && !hasPassLabels && !judged) {
+    return missingGate('agreement', threshold, `no trial has a judge score, so ${figure} between ${label} cannot be computed, nor checked against the gate ${threshold}: add a judged assertion (toScoreAtLeast) to assert, or label rows with expected: { pass }`)
+  }
   if (!coefficient) {
     return missingGate('agreement', threshold, `${figure} between ${label} is undefined (fewer than 3 labelled cases that ran, or one side gives every case the same answer), so it cannot be checked against the gate ${threshold}: label more cases, with both outcomes`)
   }
@@ -187,9 +191,12 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
         : budgetGate('p95LatencyMs', thresholds.p95LatencyMs, p95LatencyMs, `p95 trial latency ${millis(p95LatencyMs)}`, millis(thresholds.p95LatencyMs)),
     )
   }
-  if (thresholds.agreement !== undefined) gates.push(agreementGate(thresholds.agreement, agreement, hasPassLabels))
+  if (thresholds.agreement !== undefined) gates.push(agreementGate(thresholds.agreement, agreement, hasPassLabels, scores.length > 0))
   // Figures from trials that were all cut short measure the timeout, not the task.
   const noneFinished = trials.length > 0 && unfinished === trials.length
+  // Only a passRate gate lets a trial fail: without one, a failed trial fails its case's test,
+  // and the dataset's status follows its cases.
+  const failedUngated = thresholds.passRate === undefined && passedTrials < trials.length
   if (noneFinished) gates = gates.map((g) => missingGate(g.name, g.threshold, `${NONE_FINISHED(trials.length, input.cases.length)}, so the ${g.name} gate cannot be checked: raise the timeout option of describeEval, or find why the task does not finish`))
 
   const summary: DatasetSummary = {
@@ -207,7 +214,7 @@ export function summarizeDataset(input: DatasetInput): DatasetSummary {
     flaky: stats.filter((s) => s.passed > 0 && s.passed < s.trials).map((s) => s.outcome.id),
     ...(agreement ? { agreement } : {}),
     gates,
-    status: !noneFinished && gates.every((g) => g.pass) ? 'passed' : 'failed',
+    status: !noneFinished && gates.every((g) => g.pass) && !failedUngated ? 'passed' : 'failed',
   }
   casesOf.set(summary, input.cases)
   return summary
@@ -240,6 +247,9 @@ function telling(outcome: CaseOutcome): EvalTrialResult | undefined {
 export function datasetFailure(summary: DatasetSummary, cases: readonly CaseOutcome[] | undefined = casesOf.get(summary)): string | undefined {
   const failed = summary.gates.filter((g) => !g.pass)
   if (failed.length === 0 && summary.status !== 'failed') return undefined
+  // Failed by its cases alone, the dataset adds nothing to their tests' own messages.
+  const noneFinished = summary.trials > 0 && (cases ?? []).every((c) => c.trials.every((t) => t.unfinished))
+  if (failed.length === 0 && !noneFinished) return undefined
   const prompt = summary.prompt ? `, prompt ${summary.prompt.name}@${summary.prompt.version}` : ''
   const dataset = `Dataset "${summary.name}"${summary.source || prompt ? ` (${[summary.source, prompt.slice(2)].filter(Boolean).join(', ')})` : ''}`
   const lines = failed.length

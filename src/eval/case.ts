@@ -78,6 +78,15 @@ export function asText(value: unknown): string {
 }
 
 function messageOf(error: unknown, trial: number): string {
+  // A thrown plain object ({ message, code }) would read "[object Object]" through String.
+  if (typeof error === 'object' && error !== null && !(error instanceof Error)) {
+    try {
+      const json = JSON.stringify(error)
+      if (json !== undefined) return redact(`Trial ${trial} threw a value that is not an Error: ${json}`)
+    } catch {
+      // Not JSON (a cycle, a throwing toJSON): String may still show it.
+    }
+  }
   try {
     return redact(error instanceof Error ? String(error.message) : String(error))
   } catch {

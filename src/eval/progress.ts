@@ -9,9 +9,9 @@ export type ProgressNotice =
   | { type: 'declared'; key: string; cases: number; trials: number }
   /**
    * One of its cases finished (or timed out: `trials` 0), after `trials` trials costing `cost`
-   * dollars live; `retry` when the runner ran it again (its trials and spend count, not the case).
+   * dollars live. A case runs once: a runner's retry of it runs nothing and sends no notice.
    */
-  | { type: 'case'; key: string; trials: number; cost: number; retry?: boolean }
+  | { type: 'case'; key: string; trials: number; cost: number }
   /** Its cases are done: `ran` of them ran (filters such as `-t` skip the others). */
   | { type: 'settled'; key: string; ran: number }
 
@@ -55,13 +55,23 @@ export interface ProgressFigures {
   cost: number
   /** ms since the first dataset was declared. */
   elapsedMs: number
+  /** Test files the run has still to finish, when the reporter knows; their datasets are not declared yet. */
+  filesLeft?: number | undefined
 }
 
 /** One progress line, e.g. `assay: 40/200 cases (10 trials each), ETA 1m20s, $0.0312 so far`. */
 export function formatProgress(f: ProgressFigures): string {
   const trials = f.trialsEach !== undefined ? `${f.trialsEach} trial${f.trialsEach === 1 ? '' : 's'} each` : `${f.trialsDone}/${f.trialsTotal} trials`
   // The rate of cases done so far is the only honest basis: until one is done there is none.
-  const eta = f.done >= f.total ? `took ${formatDuration(f.elapsedMs)}` : f.done === 0 ? 'ETA not yet known' : `ETA ${formatDuration((f.elapsedMs / f.done) * (f.total - f.done))}`
+  // Every case declared so far is done, but files still to run may declare more: not over yet.
+  const eta =
+    f.done >= f.total
+      ? f.filesLeft
+        ? `${f.filesLeft} test file${f.filesLeft === 1 ? '' : 's'} still to run`
+        : `took ${formatDuration(f.elapsedMs)}`
+      : f.done === 0
+        ? 'ETA not yet known'
+        : `ETA ${formatDuration((f.elapsedMs / f.done) * (f.total - f.done))}`
   return `assay: ${f.done}/${f.total} cases (${trials}), ${eta}, $${f.cost.toFixed(4)} so far`
 }
 
@@ -112,6 +122,7 @@ export class ProgressTracker {
   #firstDeclared: number | undefined
   #cost = 0
   #lastStep = -1
+  #filesLeft: number | undefined
   #drawn = false
   #lastDraw = 0
 
@@ -135,7 +146,7 @@ export class ProgressTracker {
       const d = this.#datasets.get(n.key)
       if (!d) return
       if (n.type === 'case') {
-        if (!n.retry) d.done++
+        d.done++
         d.trialsDone += n.trials
         this.#cost += n.cost
       } else {
@@ -143,6 +154,12 @@ export class ProgressTracker {
         d.cases = Math.max(d.done, n.ran)
       }
     }
+    this.tick()
+  }
+
+  /** How many test files the run has still to finish, as the reporter counts them. */
+  files(left: number): void {
+    this.#filesLeft = left
     this.tick()
   }
 
@@ -161,7 +178,7 @@ export class ProgressTracker {
       trialsTotal += d.cases * d.trials
       if (d.cases > 0) each.add(d.trials)
     }
-    return { done, total, trialsDone, trialsTotal, trialsEach: each.size === 1 ? [...each][0] : undefined, cost: this.#cost, elapsedMs: this.#now() - this.#firstDeclared }
+    return { done, total, trialsDone, trialsTotal, trialsEach: each.size === 1 ? [...each][0] : undefined, cost: this.#cost, elapsedMs: this.#now() - this.#firstDeclared, filesLeft: this.#filesLeft }
   }
 
   /** Draws what is due now: the live line, or the line of a tenth newly crossed. */
@@ -179,6 +196,9 @@ export class ProgressTracker {
       return
     }
     const step = Math.min(10, Math.floor((f.done * 10) / f.total))
+    // Every case declared so far is done, but files still to run will declare more: the 100%
+    // line waits for the last file, so that it is printed once, and true.
+    if (step === 10 && f.filesLeft) return
     if (step <= this.#lastStep) return
     this.#lastStep = step
     this.#write(`${formatProgress(f)}\n`)

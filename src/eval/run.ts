@@ -137,13 +137,16 @@ function checkOptions(name: string, o: EvalOptions<unknown>): void {
   if (o.assert !== undefined && typeof o.assert !== 'function') fail(`assert must be a function (output, input, { trial, id }), but got ${typeof o.assert}.`)
   const whole = (key: 'trials' | 'concurrency' | 'timeout', max?: [number, string]) => {
     const v = o[key]
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) fail(`${key} must be a whole number of at least 1, but got ${String(v)}.`)
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) fail(`${key} must be a whole number of at least 1, but got ${shown(v)}.`)
     if (v !== undefined && max && v > max[0]) fail(`${key} must be at most ${max[0].toLocaleString('en-US')}, but got ${String(v)}: ${max[1]}.`)
   }
   whole('trials', [MAX_TRIALS, 'each trial runs the task and its assertions again, one after another; for more samples, add rows'])
   whole('concurrency', [MAX_CONCURRENCY, 'cases running at once share one worker, its sockets and its judge; for more throughput, run more workers or shards'])
   whole('timeout', [MAX_TIMEOUT, "the longest timer Node can set (about 24.8 days); longer ones fire at once"])
 }
+
+// A string "5" prints as 5: its quotes and type say why it was refused.
+const shown = (v: unknown) => (typeof v === 'string' ? `${JSON.stringify(v)} (a string)` : typeof v === 'number' || typeof v === 'boolean' || v == null ? String(v) : typeof v === 'object' ? 'an object' : `a ${typeof v}`)
 
 /** The most trials a case may have. */
 const MAX_TRIALS = 10_000
@@ -167,6 +170,36 @@ function slash(root: string, path: string): string {
   return (r.startsWith('..') ? path : r).split(sep).join('/')
 }
 
+/**
+ * The datasets each test file declared, by name, with where. Two of one name would be one
+ * dataset to the reporters, the progress line and `assay gate`, which key a dataset by file
+ * and name. A file's entry starts anew once its cases run: a runner that keeps modules
+ * between runs (Vitest's `isolate: false`, watch mode) declares the file again.
+ */
+const declaredIn = new Map<string, { names: Map<string, string | undefined>; running: boolean }>()
+
+/** Where in `file` the declaration being made is (`line 12`), from the call stack. */
+function callSite(file: string): string | undefined {
+  const frame = new Error().stack?.split('\n').find((l) => l.includes(file))
+  const at = frame === undefined ? null : /:(\d+):\d+\)?\s*$/.exec(frame)
+  return at ? `line ${at[1]}` : undefined
+}
+
+function checkUnique(runner: EvalRunner, name: string, root: string): { running: boolean } | undefined {
+  const file = runner.testPath()
+  if (file === undefined) return undefined
+  let entry = declaredIn.get(file)
+  if (!entry || entry.running) declaredIn.set(file, (entry = { names: new Map(), running: false }))
+  const here = callSite(file)
+  if (entry.names.has(name)) {
+    const first = entry.names.get(name)
+    const places = first && here ? `, at ${first} and at ${here}` : ''
+    throw new AssayUsageError('describeEval', `dataset "${name}" is declared twice in ${slash(root, file)}${places}: results, gates, progress and \`assay gate\` know a dataset by its file and name, so the two would be merged into one. Give each describeEval its own name.`)
+  }
+  entry.names.set(name, here)
+  return entry
+}
+
 /** Declares a dataset eval with `runner` (see {@link DescribeEval}). */
 export function defineEval<Row, Output>(runner: EvalRunner, name: string, options: EvalOptions<Row, Output>, mode: 'run' | 'only' | 'skip'): void {
   checkOptions(name, options as EvalOptions<unknown>)
@@ -174,6 +207,7 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
   const cases = loadDataset<Row>(options.data, options.schema, { root })
   const source = typeof options.data === 'string' ? resolve(root, options.data) : undefined
   const thresholds = validateThresholds(options.thresholds)
+  const declaration = checkUnique(runner, name, root)
   const trials = options.trials ?? 1
   const configured = runner.maxConcurrency()
   const concurrency = options.concurrency ?? configured ?? 5
@@ -186,8 +220,10 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
   // The reporters' progress line counts this dataset's cases from here (a skipped one has none to run).
   const key = `${runner.testPath() ?? ''}\u0000${name}`
   if (mode !== 'skip') noteProgress({ type: 'declared', key, cases: cases.length * (variants?.length ?? 1), trials })
-  // A case the runner retries finishes more than once; it is one case done.
-  const finished = new Set<string>()
+  // A case's first attempt is its only one: a runner's retry (Jest's retryTimes, a describe
+  // retry) would run its trials again and keep only the last attempt's, hiding the failed
+  // trials and their cost from the dataset. Repetition is what `trials` is for.
+  const attempts = new Map<string, { failure: unknown } | undefined>()
 
   // The cases, with one prompt version or none; each version's outcomes and gates are its own.
   const declareCases = (variant: PromptVariant | undefined) => {
@@ -196,8 +232,11 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
       const done = variant ? `${variant.title}\u0000${c.id}` : c.id
       runner.test(
         c.id,
-        (owner) =>
-          slots.use(async () => {
+        (owner) => {
+          if (declaration) declaration.running = true
+          if (attempts.has(done)) return Promise.resolve().then(() => again(name, c.id, attempts.get(done)))
+          attempts.set(done, undefined)
+          return slots.use(async () => {
             const timeout = caseTimeout(options.timeout, runner.testTimeout())
             let progress = { trials: 0, cost: 0 }
             const lowerJudgeConcurrency = raiseJudgeConcurrency(concurrency)
@@ -211,12 +250,15 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
               emitRecord({ kind: 'eval-case', testPath: runner.testPath(), testName: currentTest().testName, ...(source ? { source } : {}), thresholds, case: result }, owner)
               const verdict = caseVerdict(result, thresholds)
               if (verdict) throw new Error(verdict)
+            } catch (error) {
+              attempts.set(done, { failure: error })
+              throw error
             } finally {
               lowerJudgeConcurrency()
-              noteProgress({ type: 'case', key, ...progress, ...(finished.has(done) ? { retry: true } : {}) })
-              finished.add(done)
+              noteProgress({ type: 'case', key, ...progress })
             }
-          }),
+          })
+        },
         { concurrent: concurrency > 1, timeout: NO_RUNNER_TIMEOUT },
       )
     }
@@ -230,7 +272,7 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
     }
   }
   const settle = async () => {
-    noteProgress({ type: 'settled', key, ran: finished.size })
+    noteProgress({ type: 'settled', key, ran: attempts.size })
     await flushProgress()
   }
 
@@ -251,6 +293,16 @@ export function defineEval<Row, Output>(runner: EvalRunner, name: string, option
     },
     mode,
   )
+}
+
+/**
+ * What a case's test does when the runner runs it again: not the case, which would replace
+ * its trials; the first attempt's verdict stands, a failure failing again with its message.
+ */
+function again(dataset: string, id: string, first: { failure: unknown } | undefined): void {
+  if (!first) return
+  const message = first.failure instanceof Error ? first.failure.message : String(first.failure)
+  throw new Error(`${message}\n\nCase "${id}" of dataset "${dataset}" is not run again on a retry: its first attempt's trials are its result, so that a retry cannot hide a failed trial or its cost. For more samples, raise trials.`)
 }
 
 /**

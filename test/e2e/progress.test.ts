@@ -27,7 +27,8 @@ describeEval('slow', {
 })
 `
 
-const LINE = /^assay: (\d+)\/12 cases \(1 trial each\), (ETA \d+s|ETA not yet known|took \d+s), \$\d+\.\d{4} so far$/
+// Live, once every case is done but before the file has ended, the line says a file is still to run.
+const LINE = /^assay: (\d+)\/12 cases \(1 trial each\), (ETA \d+s|ETA not yet known|took \d+s|1 test file still to run), \$\d+\.\d{4} so far$/
 
 describe.each(runners)('$name: progress of a dataset eval', (runner) => {
   let project: FixtureProject
@@ -64,6 +65,19 @@ describe.each(runners)('$name: progress of a dataset eval', (runner) => {
     const spend = lines.map((l) => Number(/\$(\S+) so far/.exec(l)![1]))
     expect(spend.at(-1)).toBeGreaterThan(0.01)
     expect(spend).toEqual([...spend].sort((a, b) => a - b))
+  })
+
+  test('files run one after another: no line claims the end before the last file is done', async () => {
+    fresh()
+    project.writeTest('progress-next.test.js', body(!runner.project.startsWith('jest')).replace("describeEval('slow'", "describeEval('next'"))
+    const vitest = runner.project.startsWith('vitest')
+    const run = await runner.run(project, undefined, 'progress', env({ CI: 'true' }), vitest ? ['--no-file-parallelism'] : ['--runInBand'])
+    expect(run.code, run.output).toBe(0)
+    const lines = progressLines(run.output)
+    // The first file's 12 cases are all done before the second declares its 12.
+    expect(lines.some((l) => l.startsWith('assay: 12/12 cases'))).toBe(false)
+    expect(lines.slice(0, -1).every((l) => !/took/.test(l)), lines.join('\n')).toBe(true)
+    expect(lines.at(-1)).toMatch(/^assay: 24\/24 cases \(1 trial each\), took \d+s, \$\d+\.\d{4} so far$/)
   })
 
   test('ASSAY_PROGRESS=0 turns it off', async () => {
@@ -130,7 +144,7 @@ describe.runIf(hasScript).each(terminal)('$name: progress on a terminal', (runne
     expect(draws.length, run.stdout).toBeGreaterThanOrEqual(2)
     // Every draw but the last (the clearing) is a progress line with no line break.
     for (const d of draws.slice(0, -1)) expect(d).toMatch(LINE)
-    expect(draws.slice(0, -1).at(-1)).toMatch(/^assay: 12\/12 cases/)
+    expect(draws.slice(0, -1).at(-1)).toMatch(/^assay: 12\/12 cases \(1 trial each\), took \d+s/)
     expect(draws.at(-1)!.trim().replace(/\x1b\[\?25h/, '')).toBe('')
   })
 })

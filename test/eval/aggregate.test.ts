@@ -226,7 +226,7 @@ describe('flaky cases and no gates', () => {
     const summary = summarizeDataset({ ...base, cases, thresholds: {} })
     expect(summary.flaky).toEqual(['wobbly'])
     expect(summary.gates).toEqual([])
-    expect(summary.status).toBe('passed')
+    expect(summary.status).toBe('failed')
     expect(summary.agreement).toBeUndefined()
   })
 
@@ -317,11 +317,35 @@ describe('agreement with human labels', () => {
     expect(summary.gates[0]!.message).toMatch(/^Cohen's kappa between human pass labels and the judge's majority is undefined \(fewer than 3 labelled cases that ran, or one side gives every case the same answer\)/)
   })
 
+  test('score labels with no judge score: the gate fails saying no trial has one, not that cases are few', () => {
+    const cases = [outcome('a', [true], { score: 9 }), outcome('b', [false], { score: 2 }), outcome('c', [true], { score: 9 })]
+    const summary = summarizeDataset({ ...base, cases, thresholds: { agreement: 0.5 } })
+    expect(summary.agreement!.rho).toBeNull()
+    expect(summary.gates[0]).toMatchObject({ name: 'agreement', pass: false, actual: null })
+    expect(summary.gates[0]!.message).toBe("no trial has a judge score, so Spearman's rho between human scores and the judge's mean score cannot be computed, nor checked against the gate 0.5: add a judged assertion (toScoreAtLeast) to assert, or label rows with expected: { pass }")
+  })
+
   test('the agreement gate without labels fails and says how to add them', () => {
     const summary = summarizeDataset({ ...base, cases: dataset(4, 1, 4), thresholds: { agreement: 0.5 } })
     expect(summary.gates[0]).toMatchObject({ pass: false, actual: null })
     expect(summary.gates[0]!.message).toMatch(/no case carries a human label/)
     expect(summary.gates[0]!.message).toMatch(/expected: \{ pass \} or \{ score \}/)
+  })
+})
+
+describe("a dataset's status", () => {
+  test('without a passRate gate follows its cases: failed when a trial failed, the failure left to the case tests', () => {
+    const summary = summarizeDataset({ ...base, cases: [outcome('a', [true, true]), outcome('b', [false, false])], thresholds: {} })
+    expect(summary).toMatchObject({ gates: [], passedTrials: 2, status: 'failed' })
+    expect(datasetFailure(summary)).toBeUndefined()
+    expect(summarizeDataset({ ...base, cases: [outcome('a', [true, true])], thresholds: {} }).status).toBe('passed')
+    // A budget gate alone does not let a trial fail either.
+    expect(summarizeDataset({ ...base, cases: [outcome('a', [true, false])], thresholds: { maxCost: 1 } })).toMatchObject({ gates: [{ name: 'maxCost', pass: true }], status: 'failed' })
+  })
+
+  test('with a passRate gate, the gates decide: failed trials are what the gate weighs', () => {
+    const cases = [outcome('a', [true, true, true, true, false]), outcome('b', [true, true, true, true, true])]
+    expect(summarizeDataset({ ...base, cases, thresholds: { passRate: 0.5 } }).status).toBe('passed')
   })
 })
 

@@ -6,6 +6,7 @@ import { startFixtureServer, type FixtureServer } from '../../fixtures/server/in
 import { asText, runCase } from '../../src/eval/case.js'
 import { configure } from '../../src/config.js'
 import { setTestContextProvider } from '../../src/report/records.js'
+import { registerSecret, resetSecrets } from '../../src/secrets.js'
 import { collectRecords } from '../helpers.js'
 
 let server: FixtureServer
@@ -93,13 +94,27 @@ describe('runCase', () => {
   })
 
   test('a thrown value that cannot be turned into text still fails its trial with an error', async () => {
+    const unprintable = Object.create(null, { toJSON: { value: () => { throw new Error('nope') } } }) as unknown
     const result = await runCase('odd', { id: 'x', row: {}, where: 'data[0]' }, {
       task: () => {
-        throw Object.create(null) as unknown
+        throw unprintable
       },
       trials: 1,
     })
     expect(result.trials[0]).toMatchObject({ pass: false, error: 'Trial 0 threw a value that cannot be shown as text.' })
+  })
+
+  test('a thrown plain object is recorded as its JSON, redacted of secrets and cut like any error', async () => {
+    const thrown = [{ message: 'quota exceeded', code: 429 }, { message: 'sk-unit-thrown-0123456789 leaked', detail: 'x'.repeat(3000) }]
+    registerSecret('sk-unit-thrown-0123456789')
+    const result = await runCase('odd', { id: 'x', row: {}, where: 'data[0]' }, {
+      task: (_row, { trial }) => {
+        throw thrown[trial]
+      },
+      trials: 2,
+    }).finally(() => resetSecrets())
+    expect(result.trials[0]!.error).toBe('Trial 0 threw a value that is not an Error: {"message":"quota exceeded","code":429}')
+    expect(result.trials[1]!.error).toMatch(/^Trial 1 threw a value that is not an Error: \{"message":"\[REDACTED\] leaked","detail":"x+… \(\+\d+ chars\)$/)
   })
 
   test('a judged assertion not awaited fails its trial: no verdict, no pass', async () => {

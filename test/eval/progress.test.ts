@@ -26,6 +26,7 @@ describe('formatting', () => {
     expect(formatProgress({ done: 0, total: 5, trialsDone: 0, trialsTotal: 5, trialsEach: 1, cost: 0, elapsedMs: 4000 })).toBe('assay: 0/5 cases (1 trial each), ETA not yet known, $0.0000 so far')
     expect(formatProgress({ done: 3, total: 7, trialsDone: 9, trialsTotal: 19, trialsEach: undefined, cost: 0.5, elapsedMs: 3000 })).toBe('assay: 3/7 cases (9/19 trials), ETA 4s, $0.5000 so far')
     expect(formatProgress({ done: 7, total: 7, trialsDone: 19, trialsTotal: 19, trialsEach: undefined, cost: 0.5, elapsedMs: 65_000 })).toBe('assay: 7/7 cases (19/19 trials), took 1m05s, $0.5000 so far')
+    expect(formatProgress({ done: 7, total: 7, trialsDone: 19, trialsTotal: 19, trialsEach: undefined, cost: 0.5, elapsedMs: 65_000, filesLeft: 3 })).toBe('assay: 7/7 cases (19/19 trials), 3 test files still to run, $0.5000 so far')
   })
 })
 
@@ -96,14 +97,27 @@ describe('ProgressTracker', () => {
     expect(written.map((l) => l.slice(0, l.indexOf(' cases')))).toEqual(['assay: 1/2', 'assay: 2/2', 'assay: 3/6', 'assay: 3/4'])
   })
 
-  test("a retried case's trials and spend count, the case once", () => {
+  test('while test files are still to run, all cases declared so far done is not the end: the 100% line waits for the last file', () => {
     const { tracker, written, advance } = tracked('steps')
-    tracker.notice(declared('f\0news', 2, 3))
-    advance(3000)
-    tracker.notice(done('f\0news', 3, 0.01))
-    tracker.notice({ type: 'case', key: 'f\0news', trials: 3, cost: 0.01, retry: true })
-    expect(tracker.figures()).toMatchObject({ done: 1, total: 2, trialsDone: 6, cost: 0.02 })
-    expect(written).toEqual(['assay: 1/2 cases (3 trials each), ETA 3s, $0.0100 so far\n'])
+    tracker.files(2)
+    tracker.notice(declared('a\0one', 2, 1))
+    advance(4000)
+    tracker.notice(done('a\0one', 1))
+    tracker.notice(done('a\0one', 1))
+    tracker.files(1)
+    tracker.notice(declared('b\0two', 2, 1))
+    tracker.notice(done('b\0two', 1))
+    tracker.notice(done('b\0two', 1))
+    expect(written).toEqual(['assay: 1/2 cases (1 trial each), ETA 4s, $0.0000 so far\n', 'assay: 3/4 cases (1 trial each), ETA 1s, $0.0000 so far\n'])
+    tracker.files(0)
+    expect(written.slice(2)).toEqual(['assay: 4/4 cases (1 trial each), took 4s, $0.0000 so far\n'])
+    // Live, the line says what is left.
+    const live = tracked('live')
+    live.tracker.files(1)
+    live.tracker.notice(declared('a\0one', 1, 1))
+    live.advance(4000)
+    live.tracker.notice(done('a\0one', 1))
+    expect(live.written.at(-1)).toBe('\r\x1b[2Kassay: 1/1 cases (1 trial each), 1 test file still to run, $0.0000 so far')
   })
 
   test('live mode redraws one line in place, at most every 100 ms but always the last case done, and clears it at the end', () => {

@@ -19,8 +19,13 @@ interface Declared {
   raised: number[]
 }
 
-/** A runner that records what describeEval declares, so a test can run it step by step. */
-function fakeRunner(config: { maxConcurrency?: number; testTimeout?: number } = {}): { runner: EvalRunner; declared: Declared } {
+let files = 0
+
+/**
+ * A runner that records what describeEval declares, so a test can run it step by step; each
+ * is a test file of its own unless `file` names one.
+ */
+function fakeRunner(config: { maxConcurrency?: number; testTimeout?: number } = {}, file = `${process.cwd()}/evals/news-${++files}.test.ts`): { runner: EvalRunner; declared: Declared } {
   const declared: Declared = { describes: [], tests: [], afterAll: [], raised: [] }
   const runner: EvalRunner = {
     describe: (name, body, mode) => {
@@ -29,7 +34,7 @@ function fakeRunner(config: { maxConcurrency?: number; testTimeout?: number } = 
     },
     test: (name, body, options) => void declared.tests.push({ name, body, options }),
     afterAll: (fn) => void declared.afterAll.push(fn),
-    testPath: () => `${process.cwd()}/evals/news.test.ts`,
+    testPath: () => file,
     root: () => process.cwd(),
     maxConcurrency: () => config.maxConcurrency,
     testTimeout: () => config.testTimeout,
@@ -266,16 +271,16 @@ describe('describeEval', () => {
       const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
       defineEval(runner, 'news', options({ data: rows(4), trials: 2 }), 'run')
       defineEval(fakeRunner().runner, 'skipped', options(), 'skip')
-      // Two of the four cases run, as under -t, the second twice, as a runner's retry does.
+      // Two of the four cases run, as under -t, the second twice, as a runner's retry does:
+      // the retry runs nothing, so it tells nothing.
       await Promise.all(declared.tests.slice(0, 2).map((t) => t.body({ task: t.name })))
       await declared.tests[1]!.body({ task: 'r1' })
       await afterAll(declared)
-      const key = `${process.cwd()}/evals/news.test.ts\u0000news`
+      const key = `${runner.testPath()}\u0000news`
       expect(seen).toEqual([
         { type: 'declared', key, cases: 4, trials: 2 },
         { type: 'case', key, trials: 2, cost: 0 },
         { type: 'case', key, trials: 2, cost: 0 },
-        { type: 'case', key, trials: 2, cost: 0, retry: true },
         { type: 'settled', key, ran: 2 },
       ])
     } finally {
@@ -285,9 +290,57 @@ describe('describeEval', () => {
     }
   })
 
+  test("a runner's retry of a case runs nothing: a failed case fails again with its first attempt's failure, and its records stay the first attempt's", async () => {
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5 })
+    let tasks = 0
+    // Only the first attempt's trials fail: a retry that ran again would pass and hide them.
+    const task = (row: { id: string; text: string }) => (tasks++ < 2 && row.id === 'r0' ? Promise.reject(new Error('first attempt fails')) : row.text)
+    defineEval(runner, 'retried', options({ data: rows(2), trials: 2, concurrency: 1, task, thresholds: { passRate: 0.6 } }), 'run')
+    const [failing, passing] = declared.tests
+    const first = await failing!.body({ task: 'r0' }).then(() => undefined, (e: Error) => e)
+    expect(first!.message).toMatch(/^Case "r0" of dataset "retried" failed 2 of 2 trial\(s\)/)
+    await passing!.body({ task: 'r1' })
+    const before = { tasks, records: records.length }
+    for (let retry = 0; retry < 2; retry++) {
+      const again = await failing!.body({ task: 'r0' }).then(() => undefined, (e: Error) => e)
+      expect(again!.message).toBe(`${first!.message}\n\nCase "r0" of dataset "retried" is not run again on a retry: its first attempt's trials are its result, so that a retry cannot hide a failed trial or its cost. For more samples, raise trials.`)
+    }
+    // A passed case run again passes again, without running either.
+    await expect(passing!.body({ task: 'r1' })).resolves.toBeUndefined()
+    expect({ tasks, records: records.length }).toEqual(before)
+    await expect(afterAll(declared)).rejects.toThrow(/pass rate 50\.0% \(2\/4 trials\)/)
+  })
+
+  test('two datasets of one name in one file are a usage error naming both lines; in other files, or once the file ran, the name is free', async () => {
+    const file = `${process.cwd()}/evals/twice.test.ts`
+    const { runner, declared } = fakeRunner({ maxConcurrency: 5 }, file)
+    const declare = () => defineEval(runner, 'same', options(), 'run')
+    declare()
+    const message = usageError(() => declare())
+    expect(message).toMatch(/^describeEval: dataset "same" is declared twice in evals\/twice\.test\.ts: results, gates, progress and `assay gate` know a dataset by its file and name, so the two would be merged into one\. Give each describeEval its own name\.$/)
+    expect(usageError(() => defineEval(runner, 'same', options(), 'skip'))).toMatch(/declared twice/)
+    // Another file may use the name; so may this file's next run, once its cases have run.
+    expect(() => defineEval(fakeRunner({ maxConcurrency: 5 }).runner, 'same', options(), 'run')).not.toThrow()
+    await runAll(declared)
+    expect(() => declare()).not.toThrow()
+  })
+
+  test('the usage error names the two lines of the test file that declared the dataset', () => {
+    // This unit test's own file stands for the test file: its stack frames name it.
+    const { runner } = fakeRunner({ maxConcurrency: 5 }, import.meta.filename)
+    const lineOf = (stack: string) => Number(/:(\d+):\d+\)?$/.exec(stack.split('\n')[1]!)![1])
+    const first = lineOf(new Error().stack!) + 1
+    defineEval(runner, 'lines', options(), 'run')
+    const second = lineOf(new Error().stack!) + 1
+    const message = usageError(() => defineEval(runner, 'lines', options(), 'run'))
+    expect(message).toContain(`is declared twice in test/eval/run.test.ts, at line ${first} and at line ${second}:`)
+  })
+
   test('a bad option is a usage error saying what was expected', () => {
     const { runner } = fakeRunner()
     expect(usageError(() => defineEval(runner, 'news', options({ trials: 0 }), 'run'))).toBe('describeEval: dataset "news": trials must be a whole number of at least 1, but got 0.')
+    expect(usageError(() => defineEval(runner, 'news', options({ trials: '5' as never }), 'run'))).toBe('describeEval: dataset "news": trials must be a whole number of at least 1, but got "5" (a string).')
+    expect(usageError(() => defineEval(runner, 'news', options({ concurrency: [2] as never }), 'run'))).toBe('describeEval: dataset "news": concurrency must be a whole number of at least 1, but got an object.')
     expect(usageError(() => defineEval(runner, 'news', options({ concurrency: 1.5 }), 'run'))).toBe('describeEval: dataset "news": concurrency must be a whole number of at least 1, but got 1.5.')
     expect(usageError(() => defineEval(runner, 'news', options({ trials: 1e9 }), 'run'))).toBe('describeEval: dataset "news": trials must be at most 10,000, but got 1000000000: each trial runs the task and its assertions again, one after another; for more samples, add rows.')
     expect(usageError(() => defineEval(runner, 'news', options({ timeout: 3e9 }), 'run'))).toBe('describeEval: dataset "news": timeout must be at most 2,147,483,647, but got 3000000000: the longest timer Node can set (about 24.8 days); longer ones fire at once.')

@@ -166,7 +166,8 @@ describe('mergeShards recomputes from the test records', () => {
     shard.datasets = shard.datasets!.filter((d) => d !== b)
     shards[0]!.results.datasets!.push({ ...b, name: 'gone', file: 'evals/a.test.ts' })
     const { results, warnings } = mergeShards(shards)
-    expect(datasetOf(results, 'b')).toMatchObject({ cases: 3, passedTrials: 3, gates: [], status: 'passed' })
+    // Without its thresholds no passRate gate lets a trial fail: its status follows its failed case p.
+    expect(datasetOf(results, 'b')).toMatchObject({ cases: 3, passedTrials: 3, gates: [], status: 'failed' })
     expect(datasetOf(results, 'gone')).toMatchObject({ cases: 0, trials: 0, status: 'failed' })
     expect(results.datasets!.map((d) => `${d.file} ${d.name}`)).toEqual(['evals/a.test.ts a', 'evals/a.test.ts gone', 'evals/b.test.ts b'])
     expect(warnings).toContain('shard-2/results.json has cases of dataset "b" (evals/b.test.ts) but no datasets entry for it, so its thresholds are unknown: the merged report sums it up without gates.')
