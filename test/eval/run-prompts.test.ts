@@ -20,8 +20,12 @@ interface Declared {
   afterAll: { path: string; fn: () => void | Promise<void> }[]
 }
 
+// Each fake runner is its own test file: one file may declare a dataset name only once.
+let files = 0
+
 /** A runner that records what describeEval declares, with each block's path, so a test can run it step by step. */
 function fakeRunner(): { runner: EvalRunner; declared: Declared } {
+  const file = `${process.cwd()}/evals/news-${++files}.test.ts`
   const declared: Declared = { describes: [], tests: [], afterAll: [] }
   const stack: string[] = []
   const runner: EvalRunner = {
@@ -33,7 +37,7 @@ function fakeRunner(): { runner: EvalRunner; declared: Declared } {
     },
     test: (name, body) => void declared.tests.push({ path: [...stack, name].join(' > '), body }),
     afterAll: (fn) => void declared.afterAll.push({ path: stack.join(' > '), fn }),
-    testPath: () => `${process.cwd()}/evals/news.test.ts`,
+    testPath: () => file,
     root: () => process.cwd(),
     maxConcurrency: () => 5,
     testTimeout: () => 5000,
@@ -147,7 +151,7 @@ describe('describeEval with prompts', () => {
       defineEval(runner, 'news', options(), 'run')
       for (const t of declared.tests) await t.body({ task: t.path })
       for (const a of declared.afterAll) await a.fn()
-      const key = `${process.cwd()}/evals/news.test.ts\u0000news`
+      const key = `${runner.testPath()}\u0000news`
       expect(seen).toEqual([{ type: 'declared', key, cases: 4, trials: 1 }, ...Array.from({ length: 4 }, () => ({ type: 'case', key, trials: 1, cost: 0 })), { type: 'settled', key, ran: 4 }])
     } finally {
       stop()

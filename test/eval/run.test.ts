@@ -308,7 +308,7 @@ describe('describeEval', () => {
     // A passed case run again passes again, without running either.
     await expect(passing!.body({ task: 'r1' })).resolves.toBeUndefined()
     expect({ tasks, records: records.length }).toEqual(before)
-    await expect(afterAll(declared)).rejects.toThrow(/pass rate 50\.0% \(2\/4 trials\)/)
+    await expect(afterAll(declared)).rejects.toThrow(/pass rate 50\.0% \(2\/4 trials of 2 cases/)
   })
 
   test('two datasets of one name in one file are a usage error naming both lines; in other files, or once the file ran, the name is free', async () => {
