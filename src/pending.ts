@@ -8,7 +8,7 @@
 
 // Real timers: a test that installed fake ones must not stall an assertion or a file's end.
 import { clearTimeout, setImmediate, setTimeout } from 'node:timers'
-import { callSiteLater } from './report/location.js'
+import { callSiteIn } from './report/location.js'
 import { currentTrial } from './eval/trial.js'
 import type { SourceLocation } from './report/records.js'
 
@@ -35,8 +35,7 @@ interface Pending {
   owner: AssertionOwner
   /** The owner's test name as Jest's async context gives it, which concurrent tests cannot confuse. */
   contextName: string | undefined
-  /** Where the assertion was made, found in its captured stack when a message names it. */
-  location: () => SourceLocation | undefined
+  location: SourceLocation | undefined
   /** The test of the dataset case whose trial started it (Vitest's task): known for sure, even among concurrent tests. */
   caseTest: unknown
   /** Resolves when the assertion settles. */
@@ -67,7 +66,7 @@ export function setMomentProvider(provider: (owner: AssertionOwner) => Moment): 
  * ended does not run at all: see {@link takeUnawaitedInFile}.
  */
 export function trackAsync<T>(matcher: string, owner: AssertionOwner, run: () => Promise<T>): Promise<T> {
-  const entry: Pending = { matcher, owner, contextName: owner.currentConcurrentTestName?.(), caseTest: currentTrial()?.owner?.task, location: callSiteLater(owner.testPath) }
+  const entry: Pending = { matcher, owner, contextName: owner.currentConcurrentTestName?.(), caseTest: currentTrial()?.owner?.task, location: callSiteIn(owner.testPath) }
   const file = owner.testPath
   // Once its file ended, the runner's state is gone (Jest 30 warns when it is read).
   const moment = file !== undefined && closed.has(file) ? 'outside' : momentOf(owner)
@@ -273,10 +272,7 @@ function failedWith(p: Pending): string {
   return text ? `, and failed: ${text.split('\n').find((l) => l.trim() && !l.startsWith('expect(')) ?? ''}` : ''
 }
 
-const where = (p: Pending, file: string | undefined) => {
-  const at = p.location()
-  return at ? ` at ${file ?? 'the test file'}:${at.line}:${at.column}` : ''
-}
+const where = (p: Pending, file: string | undefined) => (p.location ? ` at ${file ?? 'the test file'}:${p.location.line}:${p.location.column}` : '')
 
 function unawaitedError(left: readonly Pending[]): Error {
   const lines = left.map((p) => `  ${p.matcher} was not awaited${where(p, p.owner.testPath)}${failedWith(p)}`)

@@ -9,30 +9,15 @@ const FRAME = /^at (?:async )?(?:.*? \()?((?:file:\/\/)?.+?):(\d+):(\d+)\)?$/
 
 /**
  * The first stack frame in `testPath`, or undefined when there is none (the assertion ran
- * in a helper module, say). Only called for failed assertions: formatting a stack costs a
- * source-mapping pass over every frame under Vitest.
+ * in a helper module, say). Only called for failed assertions: capturing a stack costs a
+ * few microseconds.
  */
 export function callSiteIn(testPath: string | undefined): SourceLocation | undefined {
-  return callSiteLater(testPath)()
-}
-
-/**
- * Captures the stack now and finds the frame in `testPath` only when asked (at most once).
- * For a call site that is rarely read (a judged assertion's, named only if it is left
- * unawaited): capturing is cheap, while formatting the stack is what costs.
- */
-export function callSiteLater(testPath: string | undefined): () => SourceLocation | undefined {
-  if (!testPath) return () => undefined
+  if (!testPath) return undefined
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 50
-  // V8 records the frames here and formats them on the first read of `stack`.
-  const captured = new Error()
+  const stack = new Error().stack ?? ''
   Error.stackTraceLimit = limit
-  let found: { at: SourceLocation | undefined } | undefined
-  return () => (found ??= { at: frameIn(captured.stack ?? '', testPath) }).at
-}
-
-function frameIn(stack: string, testPath: string): SourceLocation | undefined {
   for (const line of stack.split('\n').slice(1)) {
     const m = FRAME.exec(line.trim())
     if (!m) continue
