@@ -1,7 +1,12 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores: on a 2-core CI machine, one file at
+    // a time. An e2e file mostly waits on the runner it spawned, so a second file keeps the
+    // other core busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // A JSON copy of the results gives .ci/run its closing count (it sets ASSAY_TEST_RESULTS,
     // since a CI machine need not set CI).
     reporters: process.env.CI || process.env.ASSAY_TEST_RESULTS ? ['default', ['json', { outputFile: '.tmp/test-results.json' }]] : ['default'],

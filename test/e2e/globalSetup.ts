@@ -13,6 +13,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The unpacked `npm pack` output of assay. */
     assayPackage: string
+    /** The path of a Node 22 binary, or undefined when `npx node@22` failed (the tests that need it then say why). */
+    node22: string | undefined
   }
 }
 
@@ -25,5 +27,13 @@ export default function setup(project: TestProject): () => void {
   const [{ filename }] = JSON.parse(out) as [{ filename: string }]
   execFileSync('tar', ['-xzf', join(dir, filename), '-C', dir])
   project.provide('assayPackage', join(dir, 'package'))
+  // Once per run rather than once per test file: each `npx node@22` costs a second or more.
+  let node22: string | undefined
+  try {
+    node22 = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    node22 = undefined
+  }
+  project.provide('node22', node22)
   return () => rmSync(dir, { recursive: true, force: true })
 }

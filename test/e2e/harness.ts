@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { inject } from 'vitest'
 
 export const root = resolve(import.meta.dirname, '../..')
 const projects = join(import.meta.dirname, 'projects')
@@ -111,9 +112,9 @@ export class FixtureProject {
 
 let node22: string | undefined
 
-/** The path of a Node 22 binary, fetched once from the npm registry with `npx node@22`. */
+/** The path of a Node 22 binary: global setup's, else fetched once from the npm registry with `npx node@22`. */
 export function node22Path(): string {
-  node22 ??= execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8' }).trim()
+  node22 ??= inject('node22') ?? execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8' }).trim()
   return node22
 }
 
