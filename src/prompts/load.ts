@@ -7,7 +7,7 @@ import { Dotprompt, picoschema } from 'dotprompt'
 import { parse as parseYaml } from 'yaml'
 import { AssayUsageError } from '../errors.js'
 import { PromptRegistryError } from './errors.js'
-import { toChatMessages } from './render.js'
+import { markerHelpers, toChatMessages } from './render.js'
 import type { Prompt, PromptMessage } from './types.js'
 import { templateVariables, type TemplateVariables } from './variables.js'
 
@@ -35,7 +35,6 @@ function environment(): NonNullable<typeof dotprompt> {
 
 const FRONTMATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/
 const OWN_FIELDS = new Set(['model', 'config', 'input', 'output'])
-const MARKER = '<<<dotprompt:'
 
 /** Where a version file came from, for its Prompt and its messages. */
 export interface VersionSource {
@@ -80,20 +79,6 @@ function schemaError(e: ErrorObject, input: Record<string, unknown>): string {
   const value = e.instancePath.split('/').slice(1).reduce<unknown>((v, k) => (isObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), input)
   const message = e.keyword === 'type' ? `must be ${([] as unknown[]).concat(e.params.type).join(' or ')}` : (e.message ?? 'is invalid')
   return `the variable "${path || '(input)'}" ${message}, but it is ${describeValue(value)}`
-}
-
-/** Whether a string anywhere inside `value` holds a message marker; walks each object once, so cycles end. */
-function hasMarker(value: unknown): boolean {
-  const seen = new Set<object>()
-  const stack = [value]
-  while (stack.length > 0) {
-    const v = stack.pop()
-    if (typeof v === 'string' && v.includes(MARKER)) return true
-    if (typeof v !== 'object' || v === null || seen.has(v)) continue
-    seen.add(v)
-    stack.push(...Object.values(v))
-  }
-  return false
 }
 
 /** Parses, checks and compiles one version file into a Prompt. */
@@ -150,17 +135,14 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
       const missing = [...variables.used].filter((v) => !variables.conditional.has(v) && values[v] === undefined)
       if (missing.length > 0) throw new AssayUsageError('render', `${where}: the variable${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; the template uses ${missing.length === 1 ? 'it' : 'them'}.`, render)
     }
-    // The rendered text is split into messages at dotprompt's role markers, so an input
-    // that carries one could forge a system message.
-    const forged = given.find((k) => hasMarker(input[k]))
-    if (forged !== undefined) throw new AssayUsageError('render', `${where}: the variable "${forged}" contains "${MARKER}", dotprompt's message marker, which would split the prompt into forged messages. Remove it from the input.`, render)
+    const { nonce, helpers } = markerHelpers()
     let rendered: string
     try {
-      rendered = template(values, { data: { metadata: { prompt: { model: parsed.model, config: parsed.config } } } })
+      rendered = template(values, { helpers, data: { metadata: { prompt: { model: parsed.model, config: parsed.config } } } })
     } catch (e) {
       throw new AssayUsageError('render', `${where}: the template failed to render: ${(e as Error).message}`, render)
     }
-    return toChatMessages(rendered, where, render)
+    return toChatMessages(rendered, nonce, where, render)
   }
 
   const metadata = Object.fromEntries(Object.entries(raw).filter(([k]) => !OWN_FIELDS.has(k)))
