@@ -62,8 +62,11 @@ function frontmatter(text: string, file: string): { text: string; raw: Record<st
     throw new PromptRegistryError(file, `${file}: the frontmatter is not valid YAML: ${(e as Error).message.split('\n')[0]}. Fix it in a new version file (or in this one, if it is not registered yet).`)
   }
   if (raw !== null && !isObject(raw)) throw new PromptRegistryError(file, `${file}: the frontmatter must be a YAML mapping (model:, config:, input:, …), but it is ${Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}.`)
-  // Rebuilt in the one layout dotprompt's parser recognises, so both read the same frontmatter.
-  return { text: `---\n${match[1] ?? ''}\n---\n${text.slice(match[0].length)}`, raw: raw ?? {} }
+  // Rebuilt in the one layout dotprompt's parser recognises, so both read the same
+  // frontmatter; an empty one (or only comments) it would take for template text, so it
+  // gets an empty mapping instead.
+  const yaml = raw === null ? '{}' : (match[1] ?? '')
+  return { text: `---\n${yaml}\n---\n${text.slice(match[0].length)}`, raw: raw ?? {} }
 }
 
 function describeValue(value: unknown): string {

@@ -118,6 +118,19 @@ describe('rendering', () => {
     expect(p.render({ name: 'Ana' })).toEqual([{ role: 'user', content: 'Hello, Ana' }])
   })
 
+  test('an empty frontmatter (two "---" lines, with or without a blank line between) never reaches the model', async () => {
+    const project = tempProject()
+    project.write('f', 'v1', '---\n---\n{{role "system"}}\nSYS\n{{role "user"}}\nhi\n')
+    project.write('f', 'v2', '---\n\n---\nhello\n')
+    const v1 = await prompts.get('f', 'v1')
+    expect(v1.render()).toEqual([
+      { role: 'system', content: 'SYS' },
+      { role: 'user', content: 'hi' },
+    ])
+    expect(v1.template).not.toContain('---')
+    expect((await prompts.get('f', 'v2')).render()).toEqual([{ role: 'user', content: 'hello' }])
+  })
+
   test('two versions whose JSON Schemas share an $id both load', async () => {
     const project = tempProject()
     const schema = (type: string) => `input:\n  schema:\n    $id: https://example.com/input\n    type: object\n    properties:\n      n:\n        type: ${type}\n    required: [n]`
