@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
 import { AssayUsageError } from '../errors.js'
-import { loadVersion, moveLabel } from '../prompts/api.js'
+import { loadVersion, moveLabel, registerDrafts } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
 import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
@@ -92,6 +92,7 @@ async function list(registry: Registry, io: PromptsIo): Promise<number> {
       const scan = registry.scan(name, CALLER)
       const latest = scan.versions.at(-1)
       if (latest) await loadVersion(registry, scan, latest.version)
+      await registerDrafts(registry, scan, { strict: true })
       const rows = scan.versions.map((v) => ['  ' + v.version, v.hash.slice(0, 12), [...v.labels, ...(v === latest ? ['latest'] : [])].join(', ')])
       io.stdout.write(`${scan.name}\n${rows.length ? table(rows) : '  (no versions)'}\n`)
       const fresh = scan.unregistered.map((v) => v.version)

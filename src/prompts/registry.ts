@@ -7,9 +7,9 @@ import { isAbsolute, join, relative } from 'node:path'
 import { AssayUsageError } from '../errors.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
-import { RegistryFiles, type RegistryState } from './files.js'
+import { isRegistration, RegistryFiles, type HistoryRecord, type RegistryState } from './files.js'
 import { checkName, RESERVED, sortVersions } from './order.js'
-import type { LabelMove, PromptVersionInfo } from './types.js'
+import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
 
 const EXTENSION = '.prompt'
 
@@ -34,8 +34,16 @@ export interface Scan {
   versions: VersionFile[]
   state: RegistryState
   files: RegistryFiles
-  /** Versions not yet in labels.json; registered by {@link Registry.register}. */
+  /** Versions neither labels.json nor the history records; registered by {@link Registry.register}. */
   unregistered: VersionFile[]
+  /**
+   * Registered versions that labels.json lacks but the history records with the file's own
+   * hash (a merge kept one side of labels.json); written back to labels.json when the
+   * registry next writes, as are registered versions the history does not record yet.
+   */
+  unlisted: VersionFile[]
+  /** Versions in labels.json without a registration in the history (registries made before it kept them). */
+  unrecorded: VersionFile[]
 }
 
 /** Whether `CI` says this is a CI run, as the cassettes and baselines read it. */
@@ -119,29 +127,46 @@ export class Registry {
       const labels = Object.keys(state.labels).filter((l) => state.labels[l] === version).sort()
       return { version, hash, labels, file: this.show(path), text }
     })
-    this.check(name, folder, versions, state)
-    const unregistered = versions.filter((v) => state.versions[v.version] === undefined)
+    const records = files.records()
+    this.check(name, folder, versions, state, records)
+    const inHistory = new Set(records.filter(isRegistration).map((r) => r.version))
+    const unregistered = versions.filter((v) => state.versions[v.version] === undefined && !inHistory.has(v.version))
+    const unlisted = versions.filter((v) => state.versions[v.version] === undefined && inHistory.has(v.version))
+    const unrecorded = versions.filter((v) => state.versions[v.version] !== undefined && !inHistory.has(v.version))
     if (unregistered.length > 0 && onCi(this.options.env)) {
       throw new PromptRegistryError(
         unregistered[0]!.file,
-        `prompt "${name}": ${unregistered.map((v) => `"${v.version}" (${v.file})`).join(', ')} ${unregistered.length === 1 ? 'is' : 'are'} not registered in ${files.labelsPath ? this.show(files.labelsPath) : 'labels.json'}, and CI does not register versions. Run \`npx assay prompts list\` locally and commit ${this.show(files.labelsPath)}, as cassettes are recorded locally and replayed on CI.`,
+        `prompt "${name}": ${unregistered.map((v) => `"${v.version}" (${v.file})`).join(', ')} ${unregistered.length === 1 ? 'is' : 'are'} not registered in ${files.labelsPath ? this.show(files.labelsPath) : 'labels.json'}, and CI does not register versions. Run \`npx assay prompts list\` locally and commit ${this.show(files.labelsPath)} and ${this.show(files.historyPath)}, as cassettes are recorded locally and replayed on CI.`,
       )
     }
-    return { name, versions, state, files, unregistered }
+    return { name, versions, state, files, unregistered, unlisted, unrecorded }
   }
 
-  private check(name: string, folder: string, versions: VersionFile[], state: RegistryState): void {
+  // A version's hash is recorded in labels.json and, once registered, in the history too;
+  // both must match its file, and every version either names must still have its file.
+  private check(name: string, folder: string, versions: VersionFile[], state: RegistryState, records: HistoryRecord[]): void {
     const labels = this.show(join(folder, 'labels.json'))
-    for (const [version, recorded] of Object.entries(state.versions)) {
+    const history = this.show(join(folder, 'history.jsonl'))
+    const recorded = new Map<string, { hash: string; where: string }[]>()
+    const note = (version: string, hash: string, where: string) => recorded.set(version, [...(recorded.get(version) ?? []), { hash, where }])
+    for (const [version, hash] of Object.entries(state.versions)) note(version, hash, labels)
+    const named = new Set<string>()
+    for (const r of records) {
+      if (isRegistration(r)) note(r.version, r.hash, history)
+      else for (const v of [r.from, r.to]) if (v !== null) named.add(v)
+    }
+    for (const version of new Set([...recorded.keys(), ...named])) {
       const file = versions.find((v) => v.version === version)
       const path = this.show(join(folder, `${version}${EXTENSION}`))
       if (file === undefined) {
-        throw new PromptRegistryError(path, `prompt "${name}" version "${version}" is registered in ${labels}, but its file ${path} is gone. Versions are immutable and history names them: restore it (git checkout -- "${path}").`)
+        const where = recorded.has(version) ? `registered in ${[...new Set(recorded.get(version)!.map((r) => r.where))].join(' and ')}` : `named by a label move in ${history}`
+        throw new PromptRegistryError(path, `prompt "${name}" version "${version}" is ${where}, but its file ${path} is gone. Versions are immutable and history names them: restore it (git checkout -- "${path}").`)
       }
-      if (file.hash !== recorded) {
+      const wrong = recorded.get(version)?.find((r) => r.hash !== file.hash)
+      if (wrong !== undefined) {
         throw new PromptRegistryError(
           path,
-          `${path} was edited after it was registered: ${labels} records sha256 ${recorded}, the file now has sha256 ${file.hash}. Versions are immutable: restore it (git checkout -- "${path}") and add your change as a new version instead, e.g. ${this.show(join(folder, `${nextVersion(versions.at(-1)!.version)}${EXTENSION}`))}.`,
+          `${path} was edited after it was registered: ${wrong.where} records sha256 ${wrong.hash}, the file now has sha256 ${file.hash}. Versions are immutable: restore it (git checkout -- "${path}") and add your change as a new version instead, e.g. ${this.show(join(folder, `${nextVersion(versions.at(-1)!.version)}${EXTENSION}`))}.`,
         )
       }
     }
@@ -152,19 +177,25 @@ export class Registry {
     }
   }
 
-  /** Records the hashes of the scan's unregistered versions (they have been checked to load). */
-  register(scan: Scan): void {
-    if (scan.unregistered.length === 0) return
-    scan.files.update((state) => {
-      for (const v of scan.unregistered) {
+  /**
+   * Records the hashes of `fresh` (unregistered versions that have been checked to load) in
+   * labels.json and the history; writes back the scan's unlisted and unrecorded versions too.
+   */
+  register(scan: Scan, fresh: readonly VersionFile[] = scan.unregistered, now: () => Date = () => new Date()): void {
+    if (fresh.length === 0 && scan.unlisted.length === 0 && scan.unrecorded.length === 0) return
+    scan.files.update((state, history) => {
+      const known = new Set(history.filter(isRegistration).map((r) => r.version))
+      const records: VersionRegistration[] = []
+      for (const v of [...fresh, ...scan.unlisted, ...scan.unrecorded]) {
         const recorded = state.versions[v.version]
         if (recorded !== undefined && recorded !== v.hash) {
           throw new PromptRegistryError(v.file, `${v.file} changed while it was being registered (another process recorded sha256 ${recorded}, this one read ${v.hash}). Run again.`)
         }
         state.versions[v.version] = v.hash
+        if (!known.has(v.version)) records.push({ time: now().toISOString(), action: 'register', version: v.version, hash: v.hash })
       }
       Object.assign(scan.state.versions, state.versions)
-      return { moves: [], result: undefined }
+      return { records, result: undefined }
     })
   }
 
@@ -187,10 +218,10 @@ export class Registry {
   move(scan: Scan, version: string, label: string, action: LabelMove['action'], reason: string | undefined, now: () => Date): LabelMove | undefined {
     return scan.files.update((state) => {
       const from = state.labels[label] ?? null
-      if (from === version) return { moves: [], result: undefined }
+      if (from === version) return { records: [], result: undefined }
       state.labels[label] = version
       const move: LabelMove = { time: now().toISOString(), label, from, to: version, action, ...(reason === undefined ? {} : { reason }) }
-      return { moves: [move], result: move }
+      return { records: [move], result: move }
     })
   }
 }

@@ -74,10 +74,11 @@ describe('rollback and history', () => {
     const move = await prompts.rollback('summarizer', 'v1', { reason: 'v2 invents numbers' })
     expect(move).toMatchObject({ label: 'production', from: 'v2', to: 'v1', action: 'rollback', reason: 'v2 invents numbers' })
     expect((await prompts.get('summarizer')).version).toBe('v1')
-    const lines = readFileSync(join(project.dir, 'summarizer', 'history.jsonl'), 'utf8').trim().split('\n')
-    expect(lines).toHaveLength(3)
-    expect(JSON.parse(lines[2]!)).toEqual(move)
-    expect(await prompts.history('summarizer')).toEqual(lines.map((l) => JSON.parse(l)))
+    const lines = readFileSync(join(project.dir, 'summarizer', 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string })
+    // The two registrations first, then the three moves; history() gives the moves.
+    expect(lines.map((l) => l.action)).toEqual(['register', 'register', 'promote', 'promote', 'rollback'])
+    expect(lines[4]).toEqual(move)
+    expect(await prompts.history('summarizer')).toEqual(lines.slice(2))
   })
 
   test('a scratch file that a killed writer left beside the history is removed by the next move', async () => {
@@ -99,7 +100,7 @@ describe('rollback and history', () => {
     writeFileSync(join(project.dir, 'summarizer', 'history.jsonl'), `${readFileSync(join(project.dir, 'summarizer', 'history.jsonl'), 'utf8')}{"time": 3}\n`)
     const e = await rejection(prompts.history('summarizer'))
     expect(e).toBeInstanceOf(PromptRegistryError)
-    expect(e.message).toContain('line 2 of')
+    expect(e.message).toContain('line 3 of')
     expect(e.message).toContain('history.jsonl is not a label move')
   })
 })
