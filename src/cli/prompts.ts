@@ -2,6 +2,7 @@
 // registry (prompts/<name>/<version>.prompt). Exits 0 when done, 1 when the registry refused
 // (an edited or deleted version, an unregistered version on CI, a damaged registry file), 2
 // on a usage error. Everything it reads and writes goes through `io`, so tests run it in-process.
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
@@ -10,6 +11,7 @@ import { loadVersion, moveLabel, registerDrafts } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
 import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
+import { redactText } from '../secrets.js'
 import { StoreWriteError } from '../store/file.js'
 
 /** Where the command reads and writes, and its environment. */
@@ -65,6 +67,14 @@ const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: 
 const CALLER = 'assay prompts'
 
 class UsageError extends Error {}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)))
@@ -138,7 +148,9 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { reason: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${PROMPTS_USAGE['']}`)
+    // The command's own help, when the arguments name one (`label … --reason` without its text).
+    const named = argv.find((a) => !a.startsWith('-') && Object.hasOwn(ARITY, a))
+    throw new UsageError(`${(e as Error).message}\n\n${PROMPTS_USAGE[named ?? '']}`)
   }
   const [command, ...args] = parsed.positionals
   const o = parsed.values
@@ -156,6 +168,7 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
   if (o.reason !== undefined && command !== 'label' && command !== 'rollback') throw new UsageError(`--reason is for label and rollback, not ${command}.`)
   if (o.dir === '') throw new UsageError('--dir needs a folder.')
   const root = resolve(io.cwd, o.dir ?? (io.env.ASSAY_PROMPTS_DIR?.trim() || 'prompts'))
+  if (o.dir !== undefined && !isFolder(root)) throw new UsageError(`--dir ${o.dir}: there is no folder ${root}. Name the registry folder (the one holding prompts' folders), e.g. --dir prompts.`)
   const registry = new Registry({ root, cwd: io.cwd, env: io.env })
   const [a, b, c] = args as [string, string, string]
   switch (command) {
@@ -194,7 +207,9 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
 }
 
 /** Runs `assay prompts` with its arguments; resolves to the exit code. */
-export async function main(argv: string[], io: PromptsIo): Promise<number> {
+export async function main(argv: string[], given: PromptsIo): Promise<number> {
+  // Prompt files may hold keys (in metadata, or a template under review): nothing printed keeps one.
+  const io: PromptsIo = { ...given, stdout: { write: (text) => given.stdout.write(redactText(text)) }, stderr: { write: (text) => given.stderr.write(redactText(text)) } }
   try {
     return await run(argv, io)
   } catch (e) {

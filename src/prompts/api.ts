@@ -10,6 +10,9 @@ import { PromptRegistryError } from './errors.js'
 import { onCi, Registry, type Scan, type VersionFile } from './registry.js'
 import type { LabelMove, Prompt, PromptVersionInfo } from './types.js'
 
+// Version names such as v2, V2.1, 2026-01-05: labels may not look like them.
+const VERSION_SHAPED = /^v?\d/i
+
 /** Options of a label move. */
 export interface LabelMoveOptions {
   /** Why the label moved, kept in the history. */
@@ -112,6 +115,8 @@ export async function moveLabel(registry: Registry, name: string, ref: string, l
   if (label === 'latest') throw new AssayUsageError(caller, '"latest" is computed (the newest version) and cannot be set. Pick another label name, such as "staging".')
   const scan = registry.scan(name, caller)
   if (scan.versions.some((v) => v.version === label)) throw new AssayUsageError(caller, `"${label}" is a version of prompt "${scan.name}", so it cannot be a label name.`)
+  // A label shaped like a version would stop the natural next version from being added.
+  if (VERSION_SHAPED.test(label)) throw new AssayUsageError(caller, `"${label}" looks like a version name (it starts with a digit, or with "v" and a digit), so it cannot be a label name: a version file of that name would then be refused. Pick a word, such as "staging" or "canary".`)
   const target = registry.resolve(scan, ref, caller)
   await loadVersion(registry, scan, target.version)
   return registry.move(scan, target.version, label, action, reason, () => new Date())

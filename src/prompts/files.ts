@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import type { StoreFileSystem } from '../store/file.js'
 import { removeOrphans } from '../store/lock.js'
-import { compareVersions } from './order.js'
+import { checkName, compareVersions } from './order.js'
 import { PromptRegistryError } from './errors.js'
 import type { LabelMove, VersionRegistration } from './types.js'
 
@@ -78,6 +78,20 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
     data = JSON.parse(text)
   } catch (e) {
     throw new PromptRegistryError(shown, `${shown} is not JSON (${(e as Error).message}). ${fix}`)
+  }
+  // Checked on the parsed JSON itself: a parser of records drops keys such as "__proto__"
+  // without a word, and the next write would then lose a hand-set entry.
+  const labels = (data as { labels?: unknown } | null)?.labels
+  if (typeof labels === 'object' && labels !== null) {
+    for (const label of Object.keys(labels)) {
+      let problem: string | undefined
+      try {
+        if (checkName('label', label, 'labels.json') === 'latest') problem = '"latest" is computed (the newest version) and cannot be stored as a label'
+      } catch (e) {
+        problem = (e as Error).message.replace(/^labels\.json: /, '')
+      }
+      if (problem !== undefined) throw new PromptRegistryError(shown, `${shown}: the label ${JSON.stringify(label)} cannot be read: ${problem} Rename or remove it in ${shown}.`)
+    }
   }
   const parsed = stateSchema.safeParse(data)
   if (!parsed.success) throw new PromptRegistryError(shown, `${shown} is not an assay prompt registry file: ${problem(parsed.error)}. ${fix}`)

@@ -2,13 +2,13 @@
 // the hashes labels.json recorded, and the label moves. Every read checks every version of
 // the prompt read, so an edited or deleted version is caught whichever version is asked for.
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative } from 'node:path'
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { isAbsolute, join, relative, sep } from 'node:path'
 import { AssayUsageError } from '../errors.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
 import { isRegistration, RegistryFiles, type HistoryRecord, type RegistryState } from './files.js'
-import { checkName, RESERVED, sortVersions } from './order.js'
+import { checkName, compareVersions, RESERVED, sortVersions } from './order.js'
 import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
 
 const EXTENSION = '.prompt'
@@ -80,16 +80,55 @@ export class Registry {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
       throw e
     }
-    return entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-      .map((e) => e.name.normalize('NFC'))
-      .sort()
+    const names = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name.normalize('NFC'))
+    return [...new Set(names)].sort()
+  }
+
+  // The folder of a prompt: the directory entry whose name is `name` in NFC, whichever form
+  // the disk keeps it in (a tree made on macOS, or unpacked from its archive, keeps NFD).
+  private folderOf(name: string, caller: string): string {
+    let entries: string[] = []
+    try {
+      entries = readdirSync(this.options.root)
+    } catch {
+      // No registry folder: the prompt is reported missing below.
+    }
+    const matches = entries.filter((e) => e.normalize('NFC') === name)
+    if (matches.length > 1) throw new AssayUsageError(caller, `${matches.map((m) => this.show(join(this.options.root, m))).join(' and ')} are the same prompt name in different Unicode forms. Merge them into one folder.`)
+    return join(this.options.root, matches[0] ?? name)
+  }
+
+  // Reads one version file; a link out of the prompt's folder, a dangling link, a file gone
+  // since the folder was listed, or a folder with a version's name is a damaged registry.
+  private readVersion(path: string, folder: string): Buffer {
+    const shown = this.show(path)
+    try {
+      if (lstatSync(path).isSymbolicLink()) {
+        const target = realpathSync(path)
+        if (!target.startsWith(realpathSync(folder) + sep)) {
+          throw new PromptRegistryError(shown, `${shown} is a symbolic link to ${target}, outside the prompt's folder. A version is a file in its prompt's folder, reviewed with it: copy the file in instead of linking to it.`)
+        }
+      }
+      if (!statSync(path).isFile()) throw new PromptRegistryError(shown, `${shown} is not a file. A version is one .prompt file: move the folder away or rename it.`)
+      return readFileSync(path)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+      throw new PromptRegistryError(shown, `${shown} is listed in ${this.show(folder)} but cannot be read: it is a symbolic link to a missing file, or it was removed while being read. Restore the file, or remove ${shown}.`)
+    }
+  }
+
+  // A name for a new version that is neither a version nor a label of the prompt.
+  private freeVersion(versions: readonly string[], labels: Record<string, string>): string {
+    const taken = new Set([...versions, ...Object.keys(labels), ...RESERVED])
+    let next = nextVersion([...versions].sort(compareVersions).at(-1) ?? 'v0')
+    for (let i = 0; i < 1000 && taken.has(next); i++) next = nextVersion(next)
+    return next
   }
 
   /** Reads a prompt's version files and labels.json and checks that they agree. */
   scan(nameGiven: string, caller: string): Scan {
     const name = checkName('prompt', nameGiven, caller)
-    const folder = join(this.options.root, name)
+    const folder = this.folderOf(name, caller)
     let entries: string[]
     try {
       entries = readdirSync(folder)
@@ -106,17 +145,33 @@ export class Registry {
       const version = entry.slice(0, -EXTENSION.length).normalize('NFC')
       const shown = this.show(join(folder, entry))
       checkName('version', version, caller)
-      if ((RESERVED as readonly string[]).includes(version) || Object.hasOwn(state.labels, version)) {
-        throw new AssayUsageError(caller, `${shown}: "${version}" is ${Object.hasOwn(state.labels, version) ? 'a label of this prompt' : 'a reserved name'}, so it cannot be a version name. Rename the file (e.g. v1${EXTENSION}).`)
-      }
       if (byName.has(version)) throw new AssayUsageError(caller, `${shown} and ${this.show(join(folder, byName.get(version)!))} are the same version name in different Unicode forms. Remove one.`)
       byName.set(version, entry)
+    }
+    const others = (version: string) => [...byName.keys()].filter((v) => v !== version && !(RESERVED as readonly string[]).includes(v) && !Object.hasOwn(state.labels, v))
+    for (const [version, entry] of byName) {
+      const shown = this.show(join(folder, entry))
+      if ((RESERVED as readonly string[]).includes(version)) {
+        throw new AssayUsageError(caller, `${shown}: "${version}" is a reserved name, so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`)
+      }
+      if (Object.hasOwn(state.labels, version)) {
+        throw new PromptRegistryError(
+          shown,
+          `${shown}: "${version}" is already a label of prompt "${name}" (pointing at "${state.labels[version]}" in ${this.show(files.labelsPath)}), so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`,
+        )
+      }
+    }
+    // Names that differ only in case are one file on macOS and Windows.
+    const folded = new Map<string, string>()
+    for (const version of byName.keys()) {
+      const twin = folded.get(version.toLowerCase())
+      if (twin !== undefined) throw new AssayUsageError(caller, `${this.show(join(folder, byName.get(twin)!))} and ${this.show(join(folder, byName.get(version)!))} differ only in case, so they are one file on macOS and Windows. Rename one, e.g. to ${this.freeVersion([...byName.keys()], state.labels)}${EXTENSION}.`)
+      folded.set(version.toLowerCase(), version)
     }
     const order = sortVersions([...byName.keys()], name, caller)
     const versions: VersionFile[] = order.map((version) => {
       const path = join(folder, byName.get(version)!)
-      if (!statSync(path).isFile()) throw new AssayUsageError(caller, `${this.show(path)} is not a file. A version is one .prompt file.`)
-      const bytes = readFileSync(path)
+      const bytes = this.readVersion(path, folder)
       let text: string
       try {
         text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
