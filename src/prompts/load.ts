@@ -135,8 +135,11 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
         throw new AssayUsageError('render', `${where}: ${problems.join('; ')}. The input schema is in the file's frontmatter (input.schema).`, render)
       }
     } else {
-      const missing = [...variables.used].filter((v) => !variables.conditional.has(v) && values[v] === undefined)
+      // Own properties only: `{{constructor}}` must not find Object.prototype's.
+      const missing = [...variables.used].filter((v) => !variables.conditional.has(v) && (!Object.hasOwn(values, v) || values[v] === undefined))
       if (missing.length > 0) throw new AssayUsageError('render', `${where}: the variable${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; the template uses ${missing.length === 1 ? 'it' : 'them'}.`, render)
+      const whole = [...variables.printed].find((v) => Object.hasOwn(values, v) && ((typeof values[v] === 'object' && values[v] !== null) || typeof values[v] === 'function'))
+      if (whole !== undefined) throw new AssayUsageError('render', `${where}: the variable "${whole}" is printed with {{${whole}}}, but it is ${describeValue(values[whole])}, which would print as "${String(values[whole]).slice(0, 40)}". Give it text or a number, or print its fields ({{${whole}.field}}) or its JSON ({{json ${whole}}}).`, render)
     }
     const { nonce, helpers } = markerHelpers()
     let rendered: string

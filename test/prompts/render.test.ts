@@ -48,6 +48,21 @@ describe('rendering', () => {
     expect(p.render({ text: 'this' })).toEqual([{ role: 'user', content: 'Summarize this' }])
   })
 
+  test('without an input schema, {{constructor}} and {{toString}} are missing variables, not Object.prototype\'s', async () => {
+    const p = await load('{{constructor}} and {{toString}}')
+    expect(usage(() => p.render({}))).toContain('the variables "constructor", "toString" are missing')
+    expect(p.render({ constructor: 'a', toString: 'b' })).toEqual([{ role: 'user', content: 'a and b' }])
+  })
+
+  test('without an input schema, an object printed whole by {{x}} is a usage error naming the variable', async () => {
+    const p = await load('Hello {{user}} {{json meta}}')
+    expect(usage(() => p.render({ user: { name: 'Ana' }, meta: {} }))).toContain('the variable "user" is printed with {{user}}, but it is object')
+    expect(usage(() => p.render({ user: ['a'], meta: {} }))).toContain('the variable "user" is printed with {{user}}, but it is an array')
+    expect(p.render({ user: 'Ana', meta: { a: 1 } })).toEqual([{ role: 'user', content: 'Hello Ana {"a":1}' }])
+    const fields = await load('Hello {{user.name}}')
+    expect(fields.render({ user: { name: 'Ana' } })).toEqual([{ role: 'user', content: 'Hello Ana' }])
+  })
+
   test('inside #each the item is read, not the input: a variable read only there is unused', async () => {
     const p = await load('{{#each items}}{{name}} {{../prefix}}{{/each}}')
     expect(p.render({ items: [{ name: 'a' }], prefix: '!' })).toEqual([{ role: 'user', content: 'a !' }])
