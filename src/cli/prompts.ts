@@ -55,7 +55,7 @@ Options:
 ${EXIT}
 
 Documentation: "Prompts as code" in assay's README.`,
-  list: 'Usage: assay prompts list [--dir DIR]\n\nLists every prompt in the registry with its versions, oldest first (natural order: v2 < v2.1 < v9 < v10),\ntheir labels and the first 12 hex digits of their sha256. Outside CI it registers new versions in\nlabels.json: commit it with them.',
+  list: 'Usage: assay prompts list [--dir DIR]\n\nLists every prompt in the registry with its versions, oldest first (natural order: v2 < v2.1 < v9 < v10),\ntheir labels and the first 12 hex digits of their sha256. Outside CI it registers new versions in\nlabels.json and history.jsonl: commit them with the versions.',
   show: 'Usage: assay prompts show NAME[@VERSION] [--dir DIR]\n\nPrints a version\'s file, hash, labels, model, config, metadata and template. VERSION may be a\nversion, a label or "latest"; without it, the production version, else the latest.',
   diff: 'Usage: assay prompts diff NAME A B [--dir DIR]\n\nPrints a unified diff from version A\'s file to version B\'s (each a version, a label or "latest").',
   label: 'Usage: assay prompts label NAME VERSION LABEL [--reason TEXT] [--dir DIR]\n\nPoints LABEL at VERSION (a version, a label or "latest") and appends the move to\nprompts/NAME/history.jsonl. Moving production is recorded as a promotion. "latest" is computed\nand cannot be set.',
@@ -106,7 +106,7 @@ async function list(registry: Registry, io: PromptsIo): Promise<number> {
       const rows = scan.versions.map((v) => ['  ' + v.version, v.hash.slice(0, 12), [...v.labels, ...(v === latest ? ['latest'] : [])].join(', ')])
       io.stdout.write(`${scan.name}\n${rows.length ? table(rows) : '  (no versions)'}\n`)
       const fresh = scan.unregistered.map((v) => v.version)
-      if (fresh.length) io.stdout.write(`  registered ${fresh.join(', ')} in ${registry.show(scan.files.labelsPath)}: commit it with the version files.\n`)
+      if (fresh.length) io.stdout.write(`  registered ${fresh.join(', ')} in ${registry.show(scan.files.labelsPath)} and ${registry.show(scan.files.historyPath)}: commit them with the version files.\n`)
     } catch (e) {
       if (!(e instanceof PromptRegistryError || e instanceof AssayUsageError)) throw e
       io.stderr.write(`${CALLER}: ${name}: ${e.message.replace(/^assay prompts: /, '')}\n`)
