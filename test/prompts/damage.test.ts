@@ -162,6 +162,50 @@ describe('a disk that fills between the two writes', () => {
   })
 })
 
+describe('a disk that fills while registering', () => {
+  const full = (path: string) => new StoreWriteError(path, 'ENOSPC', 'no space left on device (ENOSPC)', 'Free some disk space and run again.', true)
+
+  test('a first registration whose history cannot be written leaves no labels.json behind', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    const real = nodeFileSystem()
+    const fs: StoreFileSystem = {
+      ...real,
+      writeAtomic: (path, content) => {
+        if (path.endsWith('history.jsonl')) throw full(path)
+        real.writeAtomic(path, content)
+      },
+    }
+    const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, fs })
+    const e = await rejection(loadVersion(registry, registry.scan('s', 'test'), 'v1'))
+    expect(e).toBeInstanceOf(PromptRegistryError)
+    expect(e.message).toContain('is not registered yet, and it could not be: Could not write')
+    const { existsSync } = await import('node:fs')
+    expect(existsSync(join(project.dir, 's', 'labels.json'))).toBe(false)
+    expect(existsSync(join(project.dir, 's', 'history.jsonl'))).toBe(false)
+  })
+
+  test('when labels.json cannot be put back either, the message says what each file holds and what to do', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    await prompts.versions('s')
+    const real = nodeFileSystem()
+    let labelWrites = 0
+    const fs: StoreFileSystem = {
+      ...real,
+      writeAtomic: (path, content) => {
+        if (path.endsWith('history.jsonl') || (path.endsWith('labels.json') && labelWrites++ > 0)) throw full(path)
+        real.writeAtomic(path, content)
+      },
+    }
+    const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, fs })
+    const e = await rejection(moveLabel(registry, 's', 'v1', 'staging', 'set', undefined, 'test'))
+    expect(e).toBeInstanceOf(PromptRegistryError)
+    expect(e.message).toContain(`${join('prompts', 's', 'labels.json')} already holds the change and could not be put back, so ${join('prompts', 's', 'history.jsonl')} does not record it`)
+    expect(e.message).toContain('restore')
+  })
+})
+
 describe('a draft that does not load', () => {
   test('does not stop other versions from loading; it is refused when asked for, and when listing', async () => {
     const project = tempProject()
