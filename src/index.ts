@@ -22,4 +22,4 @@ export { checkRegression, saveBaseline, type BaselineApiOptions, type Regression
 export { compareFingerprints, fingerprint, FINGERPRINT_VERSION, type Fingerprint, type FingerprintProperty, type JsonShape, type OutputFormat } from './baseline/fingerprint.js'
 export { prompts, type LabelMoveOptions } from './prompts/api.js'
 export { PromptRegistryError } from './prompts/errors.js'
-export type { LabelMove, Prompt, PromptMessage, PromptRef, PromptVersionInfo } from './prompts/types.js'
+export type { LabelMove, Prompt, PromptMessage, PromptRef, PromptVersionInfo, VersionRegistration } from './prompts/types.js'

@@ -199,6 +199,18 @@ function holdsWith(pattern: RegExp | undefined, text: string): boolean {
   return pattern.test(text) || text.includes('"token":')
 }
 
+// `name: value` lines of YAML (a prompt file's frontmatter), also as a diff shows them.
+const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?(?:${CREDENTIAL_NAME})"?[ \t]*:[ \t]*)\S.*$`, 'gim')
+
+/**
+ * {@link redact}, and the value of every YAML line whose name is a credential's
+ * (`api_key: …`, `-  password: …` in a diff) replaced by {@link REDACTED}: for text such as
+ * a prompt file's frontmatter that is printed as it is.
+ */
+export function redactText(text: string): string {
+  return redact(text.replace(CREDENTIAL_LINE, `$1${REDACTED}`))
+}
+
 /**
  * Plain JSON-like data with {@link redact} applied to every string (keys included), and
  * the value of every `authorization`, `api-key` or `x-api-key` field replaced by

@@ -2,14 +2,16 @@
 // registry (prompts/<name>/<version>.prompt). Exits 0 when done, 1 when the registry refused
 // (an edited or deleted version, an unregistered version on CI, a damaged registry file), 2
 // on a usage error. Everything it reads and writes goes through `io`, so tests run it in-process.
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
 import { AssayUsageError } from '../errors.js'
-import { loadVersion, moveLabel } from '../prompts/api.js'
+import { loadVersion, moveLabel, registerDrafts } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
 import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
+import { redactText } from '../secrets.js'
 import { StoreWriteError } from '../store/file.js'
 
 /** Where the command reads and writes, and its environment. */
@@ -53,7 +55,7 @@ Options:
 ${EXIT}
 
 Documentation: "Prompts as code" in assay's README.`,
-  list: 'Usage: assay prompts list [--dir DIR]\n\nLists every prompt in the registry with its versions, oldest first (natural order: v2 < v2.1 < v9 < v10),\ntheir labels and the first 12 hex digits of their sha256. Outside CI it registers new versions in\nlabels.json: commit it with them.',
+  list: 'Usage: assay prompts list [--dir DIR]\n\nLists every prompt in the registry with its versions, oldest first (natural order: v2 < v2.1 < v9 < v10),\ntheir labels and the first 12 hex digits of their sha256. Outside CI it registers new versions in\nlabels.json and history.jsonl: commit them with the versions.',
   show: 'Usage: assay prompts show NAME[@VERSION] [--dir DIR]\n\nPrints a version\'s file, hash, labels, model, config, metadata and template. VERSION may be a\nversion, a label or "latest"; without it, the production version, else the latest.',
   diff: 'Usage: assay prompts diff NAME A B [--dir DIR]\n\nPrints a unified diff from version A\'s file to version B\'s (each a version, a label or "latest").',
   label: 'Usage: assay prompts label NAME VERSION LABEL [--reason TEXT] [--dir DIR]\n\nPoints LABEL at VERSION (a version, a label or "latest") and appends the move to\nprompts/NAME/history.jsonl. Moving production is recorded as a promotion. "latest" is computed\nand cannot be set.',
@@ -65,6 +67,14 @@ const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: 
 const CALLER = 'assay prompts'
 
 class UsageError extends Error {}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)))
@@ -92,10 +102,11 @@ async function list(registry: Registry, io: PromptsIo): Promise<number> {
       const scan = registry.scan(name, CALLER)
       const latest = scan.versions.at(-1)
       if (latest) await loadVersion(registry, scan, latest.version)
+      await registerDrafts(registry, scan, { strict: true })
       const rows = scan.versions.map((v) => ['  ' + v.version, v.hash.slice(0, 12), [...v.labels, ...(v === latest ? ['latest'] : [])].join(', ')])
       io.stdout.write(`${scan.name}\n${rows.length ? table(rows) : '  (no versions)'}\n`)
       const fresh = scan.unregistered.map((v) => v.version)
-      if (fresh.length) io.stdout.write(`  registered ${fresh.join(', ')} in ${registry.show(scan.files.labelsPath)}: commit it with the version files.\n`)
+      if (fresh.length) io.stdout.write(`  registered ${fresh.join(', ')} in ${registry.show(scan.files.labelsPath)} and ${registry.show(scan.files.historyPath)}: commit them with the version files.\n`)
     } catch (e) {
       if (!(e instanceof PromptRegistryError || e instanceof AssayUsageError)) throw e
       io.stderr.write(`${CALLER}: ${name}: ${e.message.replace(/^assay prompts: /, '')}\n`)
@@ -137,7 +148,9 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { reason: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${PROMPTS_USAGE['']}`)
+    // The command's own help, when the arguments name one (`label … --reason` without its text).
+    const named = argv.find((a) => !a.startsWith('-') && Object.hasOwn(ARITY, a))
+    throw new UsageError(`${(e as Error).message}\n\n${PROMPTS_USAGE[named ?? '']}`)
   }
   const [command, ...args] = parsed.positionals
   const o = parsed.values
@@ -155,6 +168,7 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
   if (o.reason !== undefined && command !== 'label' && command !== 'rollback') throw new UsageError(`--reason is for label and rollback, not ${command}.`)
   if (o.dir === '') throw new UsageError('--dir needs a folder.')
   const root = resolve(io.cwd, o.dir ?? (io.env.ASSAY_PROMPTS_DIR?.trim() || 'prompts'))
+  if (o.dir !== undefined && !isFolder(root)) throw new UsageError(`--dir ${o.dir}: there is no folder ${root}. Name the registry folder (the one holding prompts' folders), e.g. --dir prompts.`)
   const registry = new Registry({ root, cwd: io.cwd, env: io.env })
   const [a, b, c] = args as [string, string, string]
   switch (command) {
@@ -193,7 +207,9 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
 }
 
 /** Runs `assay prompts` with its arguments; resolves to the exit code. */
-export async function main(argv: string[], io: PromptsIo): Promise<number> {
+export async function main(argv: string[], given: PromptsIo): Promise<number> {
+  // Prompt files may hold keys (in metadata, or a template under review): nothing printed keeps one.
+  const io: PromptsIo = { ...given, stdout: { write: (text) => given.stdout.write(redactText(text)) }, stderr: { write: (text) => given.stderr.write(redactText(text)) } }
   try {
     return await run(argv, io)
   } catch (e) {

@@ -5,8 +5,13 @@ import { resolve } from 'node:path'
 import { getConfig } from '../config.js'
 import { AssayUsageError } from '../errors.js'
 import { checkName, RESERVED } from './order.js'
-import { Registry, type Scan } from './registry.js'
+import { StoreWriteError } from '../store/file.js'
+import { PromptRegistryError } from './errors.js'
+import { onCi, Registry, type Scan, type VersionFile } from './registry.js'
 import type { LabelMove, Prompt, PromptVersionInfo } from './types.js'
+
+// Version names such as v2, V2.1, 2026-01-05: labels may not look like them.
+const VERSION_SHAPED = /^v?\d/i
 
 /** Options of a label move. */
 export interface LabelMoveOptions {
@@ -29,7 +34,11 @@ export function openRegistry(cwd: string = process.cwd(), env: Record<string, st
 const compiled = new Map<string, Promise<Prompt>>()
 const MAX_CACHED = 200
 
-/** Loads a scanned version; versions not yet registered are registered once they all load. */
+/**
+ * Loads a scanned version, and registers the versions not yet registered that load. A draft
+ * that does not load is left unregistered and does not stop another version from loading;
+ * it is refused when it is the version asked for.
+ */
 export async function loadVersion(registry: Registry, scan: Scan, version: string): Promise<Prompt> {
   const v = scan.versions.find((x) => x.version === version)!
   const key = JSON.stringify([registry.options.root, scan.name, v.version, v.hash, v.labels])
@@ -42,16 +51,42 @@ export async function loadVersion(registry: Registry, scan: Scan, version: strin
     prompt.catch(() => compiled.delete(key))
   }
   const loaded = await prompt
-  await validateAll(registry, scan)
+  await registerDrafts(registry, scan, { needed: version })
   return loaded
 }
 
-// A version that does not load is refused before registration freezes it.
-async function validateAll(registry: Registry, scan: Scan): Promise<void> {
-  if (scan.unregistered.length === 0) return
-  const { loadPrompt } = await import('./load.js')
-  for (const v of scan.unregistered) await loadPrompt({ ...v, name: scan.name }, v.text)
-  registry.register(scan)
+/**
+ * Registers the scan's unregistered versions that load (a version that does not load is
+ * refused before registration freezes it). `strict` (listing every version) refuses any
+ * that does not load, and any registration that cannot be written; otherwise only a failure
+ * that concerns the `needed` version is one: a registered version is served from a folder
+ * that cannot be written, such as a read-only deployment.
+ */
+export async function registerDrafts(registry: Registry, scan: Scan, options: { strict?: boolean; needed?: string }): Promise<void> {
+  if (onCi(registry.options.env)) return
+  if (scan.unregistered.length === 0 && scan.unlisted.length === 0 && scan.unrecorded.length === 0) return
+  const fresh: VersionFile[] = []
+  if (scan.unregistered.length > 0) {
+    const { loadPrompt } = await import('./load.js')
+    for (const v of scan.unregistered) {
+      try {
+        await loadPrompt({ ...v, name: scan.name }, v.text)
+        fresh.push(v)
+      } catch (e) {
+        if (options.strict || v.version === options.needed) throw e
+      }
+    }
+  }
+  try {
+    registry.register(scan, fresh)
+  } catch (e) {
+    if (!(e instanceof StoreWriteError || e instanceof PromptRegistryError)) throw e
+    const blocked = fresh.find((v) => v.version === options.needed)
+    // Writing back what the history already records is a repair, never worth refusing a read for.
+    if (blocked === undefined && (!options.strict || fresh.length === 0)) return
+    const what = blocked ? `version "${blocked.version}" of prompt "${scan.name}" (${blocked.file}) is not registered yet, and it` : `prompt "${scan.name}" has versions to register, which`
+    throw new PromptRegistryError(e instanceof PromptRegistryError ? e.file : registry.show(e.path), `${what} could not be: ${e.message}`)
+  }
 }
 
 function checkReason(options: LabelMoveOptions | undefined, caller: string): string | undefined {
@@ -70,7 +105,7 @@ async function get(name: string, ref?: string): Promise<Prompt> {
 async function versions(name: string): Promise<PromptVersionInfo[]> {
   const registry = openRegistry()
   const scan = registry.scan(name, 'prompts.versions')
-  await validateAll(registry, scan)
+  await registerDrafts(registry, scan, { strict: true })
   return scan.versions.map(({ version, hash, labels, file }) => ({ version, hash, labels, file }))
 }
 
@@ -80,8 +115,10 @@ export async function moveLabel(registry: Registry, name: string, ref: string, l
   if (label === 'latest') throw new AssayUsageError(caller, '"latest" is computed (the newest version) and cannot be set. Pick another label name, such as "staging".')
   const scan = registry.scan(name, caller)
   if (scan.versions.some((v) => v.version === label)) throw new AssayUsageError(caller, `"${label}" is a version of prompt "${scan.name}", so it cannot be a label name.`)
-  await validateAll(registry, scan)
+  // A label shaped like a version would stop the natural next version from being added.
+  if (VERSION_SHAPED.test(label)) throw new AssayUsageError(caller, `"${label}" looks like a version name (it starts with a digit, or with "v" and a digit), so it cannot be a label name: a version file of that name would then be refused. Pick a word, such as "staging" or "canary".`)
   const target = registry.resolve(scan, ref, caller)
+  await loadVersion(registry, scan, target.version)
   return registry.move(scan, target.version, label, action, reason, () => new Date())
 }
 

@@ -1,13 +1,15 @@
 // The registry's own files in each prompt's folder: labels.json (labels and the registered
-// versions' hashes) and history.jsonl (every label move). Both change only under the folder's
-// lock, and each is replaced whole through a scratch file and a rename, as the stores are.
+// versions' hashes) and history.jsonl (every label move and every version's registration).
+// Both change only under the folder's lock, and each is replaced whole through a scratch
+// file and a rename, as the stores are.
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { StoreFileSystem } from '../store/file.js'
 import { removeOrphans } from '../store/lock.js'
-import { compareVersions } from './order.js'
+import { checkName, compareVersions } from './order.js'
 import { PromptRegistryError } from './errors.js'
-import type { LabelMove } from './types.js'
+import type { LabelMove, VersionRegistration } from './types.js'
 
 /** What labels.json holds. */
 export interface RegistryState {
@@ -37,6 +39,20 @@ const moveSchema = z.strictObject({
   action: z.enum(['set', 'promote', 'rollback']),
   reason: z.string().optional(),
 })
+const registrationSchema = z.strictObject({
+  time: z.string(),
+  action: z.literal('register'),
+  version: z.string(),
+  hash: sha256,
+})
+
+/** One line of history.jsonl. */
+export type HistoryRecord = LabelMove | VersionRegistration
+
+/** Whether a history line records a registration rather than a label move. */
+export function isRegistration(record: HistoryRecord): record is VersionRegistration {
+  return record.action === 'register'
+}
 
 function problem(e: z.ZodError): string {
   return e.issues
@@ -63,6 +79,20 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
   } catch (e) {
     throw new PromptRegistryError(shown, `${shown} is not JSON (${(e as Error).message}). ${fix}`)
   }
+  // Checked on the parsed JSON itself: a parser of records drops keys such as "__proto__"
+  // without a word, and the next write would then lose a hand-set entry.
+  const labels = (data as { labels?: unknown } | null)?.labels
+  if (typeof labels === 'object' && labels !== null) {
+    for (const label of Object.keys(labels)) {
+      let problem: string | undefined
+      try {
+        if (checkName('label', label, 'labels.json') === 'latest') problem = '"latest" is computed (the newest version) and cannot be stored as a label'
+      } catch (e) {
+        problem = (e as Error).message.replace(/^labels\.json: /, '')
+      }
+      if (problem !== undefined) throw new PromptRegistryError(shown, `${shown}: the label ${JSON.stringify(label)} cannot be read: ${problem} Rename or remove it in ${shown}.`)
+    }
+  }
   const parsed = stateSchema.safeParse(data)
   if (!parsed.success) throw new PromptRegistryError(shown, `${shown} is not an assay prompt registry file: ${problem(parsed.error)}. ${fix}`)
   return { labels: dictionary(parsed.data.labels), versions: dictionary(parsed.data.versions) }
@@ -75,9 +105,9 @@ export function serializeState(state: RegistryState): string {
   return `${JSON.stringify({ assay: KIND, version: VERSION, labels, versions }, null, 2)}\n`
 }
 
-/** Parses history.jsonl, oldest move first; a damaged line is an error naming file and line. */
-export function parseHistory(text: string | undefined, shown: string): LabelMove[] {
-  const moves: LabelMove[] = []
+/** Parses history.jsonl, oldest line first; a damaged line is an error naming file and line. */
+export function parseHistory(text: string | undefined, shown: string): HistoryRecord[] {
+  const records: HistoryRecord[] = []
   for (const [i, line] of (text ?? '').split('\n').entries()) {
     if (line.trim() === '') continue
     let data: unknown
@@ -86,11 +116,12 @@ export function parseHistory(text: string | undefined, shown: string): LabelMove
     } catch (e) {
       throw new PromptRegistryError(shown, `line ${i + 1} of ${shown} is not JSON (${(e as Error).message}). Restore the file from version control.`)
     }
-    const parsed = moveSchema.safeParse(data)
-    if (!parsed.success) throw new PromptRegistryError(shown, `line ${i + 1} of ${shown} is not a label move: ${problem(parsed.error)}. Restore the file from version control.`)
-    moves.push(parsed.data as LabelMove)
+    const register = (data as { action?: unknown } | null)?.action === 'register'
+    const parsed = register ? registrationSchema.safeParse(data) : moveSchema.safeParse(data)
+    if (!parsed.success) throw new PromptRegistryError(shown, `line ${i + 1} of ${shown} is not a ${register ? 'version registration' : 'label move'}: ${problem(parsed.error)}. Restore the file from version control.`)
+    records.push(parsed.data as HistoryRecord)
   }
-  return moves
+  return records
 }
 
 /** The registry files of one prompt's folder. */
@@ -112,35 +143,80 @@ export class RegistryFiles {
     return parseState(this.fs.read(this.labelsPath), this.show(this.labelsPath))
   }
 
-  history(): LabelMove[] {
+  /** Every line of the history: label moves and registrations. */
+  records(): HistoryRecord[] {
     return parseHistory(this.fs.read(this.historyPath), this.show(this.historyPath))
   }
 
+  /** The label moves, oldest first. */
+  history(): LabelMove[] {
+    return this.records().filter((r): r is LabelMove => !isRegistration(r))
+  }
+
   /**
-   * Runs `change` on the current state under the folder's lock, then writes the moves it
-   * returns to the history and the state to labels.json, each only if changed. The history
-   * is written first: a crash between the two leaves a recorded move whose label did not
-   * move, which a rerun of the same command completes, rather than a move no one recorded.
+   * Runs `change` on the current state and history under the folder's lock, then writes the
+   * state to labels.json and appends the records it returns to the history, each only if
+   * changed. labels.json is written first, and put back if the history cannot be appended:
+   * a full disk or a read-only folder then leaves both as they were, so the history never
+   * holds a move that did not happen, and a rerun records it once.
    */
-  update<T>(change: (state: RegistryState) => { moves: LabelMove[]; result: T }): T {
-    const release = this.fs.lock(this.labelsPath)
+  update<T>(change: (state: RegistryState, history: HistoryRecord[]) => { records: HistoryRecord[]; result: T }): T {
+    const release = this.lock()
     try {
       // The lock cleans up after dead writers of labels.json; the history is written under it too.
       removeOrphans(this.historyPath)
       const before = this.fs.read(this.labelsPath)
       const state = parseState(before, this.show(this.labelsPath))
-      const { moves, result } = change(state)
-      if (moves.length > 0) {
-        const history = this.fs.read(this.historyPath) ?? ''
-        parseHistory(history, this.show(this.historyPath))
-        const lines = moves.map((m) => `${JSON.stringify(m)}\n`).join('')
-        this.fs.writeAtomic(this.historyPath, `${history}${history === '' || history.endsWith('\n') ? '' : '\n'}${lines}`)
-      }
+      const history = this.fs.read(this.historyPath) ?? ''
+      const { records, result } = change(state, parseHistory(history, this.show(this.historyPath)))
       const after = serializeState(state)
       if (after !== before) this.fs.writeAtomic(this.labelsPath, after)
+      if (records.length > 0) {
+        const lines = records.map((m) => `${JSON.stringify(m)}\n`).join('')
+        try {
+          this.fs.writeAtomic(this.historyPath, `${history}${history === '' || history.endsWith('\n') ? '' : '\n'}${lines}`)
+        } catch (e) {
+          if (after !== before) this.restore(before, e)
+          throw e
+        }
+      }
       return result
     } finally {
       release()
     }
   }
+
+  // Puts labels.json back as it was before an update whose history could not be written.
+  private restore(before: string | undefined, cause: unknown): void {
+    try {
+      if (before === undefined) rmSync(this.labelsPath, { force: true })
+      else this.fs.writeAtomic(this.labelsPath, before)
+    } catch {
+      const shown = this.show(this.labelsPath)
+      throw new PromptRegistryError(
+        shown,
+        `${(cause as Error).message} ${shown} already holds the change and could not be put back, so ${this.show(this.historyPath)} does not record it: once the disk is writable again, restore ${shown} from version control (git checkout -- "${shown}") and run the command again.`,
+      )
+    }
+  }
+
+  // A folder that cannot be written (a read-only checkout or image) is named, with what to do,
+  // instead of the raw error of the lock's first mkdir.
+  private lock(): () => void {
+    try {
+      return this.fs.lock(this.labelsPath)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw e
+      throw readOnly(this.show(this.folder), code)
+    }
+  }
+}
+
+/** The error for a prompt folder that cannot be written. */
+export function readOnly(folder: string, code: string): PromptRegistryError {
+  return new PromptRegistryError(
+    folder,
+    `the prompt folder ${folder} cannot be written (${code}), so the registry cannot record anything there. Make it writable and run again; for a read-only deployment, register every version beforehand (run \`npx assay prompts list\` in a writable checkout) and ship the labels.json and history.jsonl it writes.`,
+  )
 }

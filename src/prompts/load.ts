@@ -7,7 +7,7 @@ import { Dotprompt, picoschema } from 'dotprompt'
 import { parse as parseYaml } from 'yaml'
 import { AssayUsageError } from '../errors.js'
 import { PromptRegistryError } from './errors.js'
-import { toChatMessages } from './render.js'
+import { markerHelpers, toChatMessages } from './render.js'
 import type { Prompt, PromptMessage } from './types.js'
 import { templateVariables, type TemplateVariables } from './variables.js'
 
@@ -35,7 +35,6 @@ function environment(): NonNullable<typeof dotprompt> {
 
 const FRONTMATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/
 const OWN_FIELDS = new Set(['model', 'config', 'input', 'output'])
-const MARKER = '<<<dotprompt:'
 
 /** Where a version file came from, for its Prompt and its messages. */
 export interface VersionSource {
@@ -63,8 +62,11 @@ function frontmatter(text: string, file: string): { text: string; raw: Record<st
     throw new PromptRegistryError(file, `${file}: the frontmatter is not valid YAML: ${(e as Error).message.split('\n')[0]}. Fix it in a new version file (or in this one, if it is not registered yet).`)
   }
   if (raw !== null && !isObject(raw)) throw new PromptRegistryError(file, `${file}: the frontmatter must be a YAML mapping (model:, config:, input:, …), but it is ${Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}.`)
-  // Rebuilt in the one layout dotprompt's parser recognises, so both read the same frontmatter.
-  return { text: `---\n${match[1] ?? ''}\n---\n${text.slice(match[0].length)}`, raw: raw ?? {} }
+  // Rebuilt in the one layout dotprompt's parser recognises, so both read the same
+  // frontmatter; an empty one (or only comments) it would take for template text, so it
+  // gets an empty mapping instead.
+  const yaml = raw === null ? '{}' : (match[1] ?? '')
+  return { text: `---\n${yaml}\n---\n${text.slice(match[0].length)}`, raw: raw ?? {} }
 }
 
 function describeValue(value: unknown): string {
@@ -80,20 +82,6 @@ function schemaError(e: ErrorObject, input: Record<string, unknown>): string {
   const value = e.instancePath.split('/').slice(1).reduce<unknown>((v, k) => (isObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), input)
   const message = e.keyword === 'type' ? `must be ${([] as unknown[]).concat(e.params.type).join(' or ')}` : (e.message ?? 'is invalid')
   return `the variable "${path || '(input)'}" ${message}, but it is ${describeValue(value)}`
-}
-
-/** Whether a string anywhere inside `value` holds a message marker; walks each object once, so cycles end. */
-function hasMarker(value: unknown): boolean {
-  const seen = new Set<object>()
-  const stack = [value]
-  while (stack.length > 0) {
-    const v = stack.pop()
-    if (typeof v === 'string' && v.includes(MARKER)) return true
-    if (typeof v !== 'object' || v === null || seen.has(v)) continue
-    seen.add(v)
-    stack.push(...Object.values(v))
-  }
-  return false
 }
 
 /** Parses, checks and compiles one version file into a Prompt. */
@@ -147,20 +135,20 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
         throw new AssayUsageError('render', `${where}: ${problems.join('; ')}. The input schema is in the file's frontmatter (input.schema).`, render)
       }
     } else {
-      const missing = [...variables.used].filter((v) => !variables.conditional.has(v) && values[v] === undefined)
+      // Own properties only: `{{constructor}}` must not find Object.prototype's.
+      const missing = [...variables.used].filter((v) => !variables.conditional.has(v) && (!Object.hasOwn(values, v) || values[v] === undefined))
       if (missing.length > 0) throw new AssayUsageError('render', `${where}: the variable${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; the template uses ${missing.length === 1 ? 'it' : 'them'}.`, render)
+      const whole = [...variables.printed].find((v) => Object.hasOwn(values, v) && ((typeof values[v] === 'object' && values[v] !== null) || typeof values[v] === 'function'))
+      if (whole !== undefined) throw new AssayUsageError('render', `${where}: the variable "${whole}" is printed with {{${whole}}}, but it is ${describeValue(values[whole])}, which would print as "${String(values[whole]).slice(0, 40)}". Give it text or a number, or print its fields ({{${whole}.field}}) or its JSON ({{json ${whole}}}).`, render)
     }
-    // The rendered text is split into messages at dotprompt's role markers, so an input
-    // that carries one could forge a system message.
-    const forged = given.find((k) => hasMarker(input[k]))
-    if (forged !== undefined) throw new AssayUsageError('render', `${where}: the variable "${forged}" contains "${MARKER}", dotprompt's message marker, which would split the prompt into forged messages. Remove it from the input.`, render)
+    const { nonce, helpers } = markerHelpers()
     let rendered: string
     try {
-      rendered = template(values, { data: { metadata: { prompt: { model: parsed.model, config: parsed.config } } } })
+      rendered = template(values, { helpers, data: { metadata: { prompt: { model: parsed.model, config: parsed.config } } } })
     } catch (e) {
       throw new AssayUsageError('render', `${where}: the template failed to render: ${(e as Error).message}`, render)
     }
-    return toChatMessages(rendered, where, render)
+    return toChatMessages(rendered, nonce, where, render)
   }
 
   const metadata = Object.fromEntries(Object.entries(raw).filter(([k]) => !OWN_FIELDS.has(k)))

@@ -55,3 +55,18 @@ export interface LabelMove {
   action: 'set' | 'promote' | 'rollback'
   reason?: string
 }
+
+/**
+ * The first registration of a version, as `prompts/<name>/history.jsonl` keeps it beside the
+ * label moves. The history is only ever appended to, so a merge keeps both sides' lines:
+ * a version's hash survives there when labels.json is rewritten (a merge conflict resolved
+ * by taking one side), and an edited or deleted version is still caught.
+ */
+export interface VersionRegistration {
+  /** ISO 8601. */
+  time: string
+  action: 'register'
+  version: string
+  /** sha256 of the version file's bytes when it was registered, hex. */
+  hash: string
+}

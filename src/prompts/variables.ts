@@ -21,6 +21,8 @@ export interface TemplateVariables {
   unknownHelpers: Set<string>
   /** The template includes partials (`{{> name}}`), which a registry file cannot resolve. */
   partials: boolean
+  /** Top-level variables printed whole by a plain `{{x}}`, where an object would print as `[object Object]`. */
+  printed: Set<string>
 }
 
 const BUILTIN = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log'])
@@ -36,12 +38,12 @@ function isNode(value: unknown): value is Node {
  * renderer knows, and returns the input variables it reads.
  */
 export function templateVariables(program: unknown, knownHelpers: ReadonlySet<string>): TemplateVariables {
-  const out: TemplateVariables = { used: new Set(), conditional: new Set(), wholeInput: false, unknownHelpers: new Set(), partials: false }
+  const out: TemplateVariables = { used: new Set(), conditional: new Set(), wholeInput: false, unknownHelpers: new Set(), partials: false, printed: new Set() }
   const isHelper = (name: string) => BUILTIN.has(name) || knownHelpers.has(name)
 
   // `scopes` counts the context-changing blocks around the node; `condition` marks the
-  // parameter of an #if/#unless.
-  function path(node: Node, scopes: number, condition: boolean): void {
+  // parameter of an #if/#unless; `printed`, a plain `{{x}}` that prints the value itself.
+  function path(node: Node, scopes: number, condition: boolean, printed = false): void {
     const parts = (node.parts as string[] | undefined) ?? []
     const original = String(node.original ?? '')
     let head: string | undefined
@@ -57,6 +59,7 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
     if (head === undefined) return
     out.used.add(head)
     if (condition) out.conditional.add(head)
+    if (printed && parts.length === (node.data === true ? 2 : 1)) out.printed.add(head)
   }
 
   function expr(node: unknown, scopes: number, condition = false): void {
@@ -67,7 +70,7 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
 
   // A mustache, block or subexpression: a helper call when its name is a helper or it has
   // arguments, otherwise a variable lookup.
-  function call(node: Node, scopes: number): string | undefined {
+  function call(node: Node, scopes: number, printed = false): string | undefined {
     const head = node.path as Node
     const params = (node.params as unknown[] | undefined) ?? []
     const pairs = ((node.hash as { pairs?: { value: unknown }[] } | undefined)?.pairs ?? []).map((p) => p.value)
@@ -78,7 +81,8 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
         out.unknownHelpers.add(String(head.original))
         return undefined
       }
-      expr(head, scopes)
+      if (printed && head.type === 'PathExpression') path(head, scopes, false, true)
+      else expr(head, scopes)
       return undefined
     }
     for (const p of params) expr(p, scopes, CONDITIONS.has(helper))
@@ -88,7 +92,7 @@ export function templateVariables(program: unknown, knownHelpers: ReadonlySet<st
 
   function statement(node: unknown, scopes: number): void {
     if (!isNode(node)) return
-    if (node.type === 'MustacheStatement') call(node, scopes)
+    if (node.type === 'MustacheStatement') call(node, scopes, true)
     else if (node.type === 'BlockStatement') {
       const helper = call(node, scopes)
       const inner = helper !== undefined && SCOPING.has(helper) ? scopes + 1 : helper === undefined ? scopes + 1 : scopes

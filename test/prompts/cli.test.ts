@@ -55,7 +55,7 @@ describe('npx assay prompts', { timeout: 120_000 }, () => {
     const p = project()
     const run = p.assay(['list'])
     expect(run.status).toBe(0)
-    expect(run.stdout).toMatch(/^summarizer\n {2}v1 {2}[0-9a-f]{12}\n {2}v2 {2}[0-9a-f]{12} {2}latest\n {2}registered v1, v2 in prompts\/summarizer\/labels.json: commit it with the version files.\n$/)
+    expect(run.stdout).toMatch(/^summarizer\n {2}v1 {2}[0-9a-f]{12}\n {2}v2 {2}[0-9a-f]{12} {2}latest\n {2}registered v1, v2 in prompts\/summarizer\/labels.json and prompts\/summarizer\/history.jsonl: commit them with the version files.\n$/)
     expect(p.assay(['list']).stdout).not.toContain('registered')
   })
 

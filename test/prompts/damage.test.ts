@@ -1,0 +1,228 @@
+// The registry under damage: labels.json rewritten by a merge, a folder that cannot be
+// written, a disk that fills between the two writes, a draft that does not load.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test, vi } from 'vitest'
+import { prompts, PromptRegistryError } from '../../src/index.js'
+import { loadVersion, moveLabel } from '../../src/prompts/api.js'
+import { Registry } from '../../src/prompts/registry.js'
+import { nodeFileSystem, StoreWriteError, type StoreFileSystem } from '../../src/store/file.js'
+import { tempProject, V1, V2 } from './helpers.js'
+
+async function rejection(call: Promise<unknown>): Promise<Error> {
+  try {
+    await call
+  } catch (e) {
+    return e as Error
+  }
+  throw new Error('expected a rejection, but the call resolved')
+}
+
+const read = (path: string) => readFileSync(path, 'utf8')
+const historyLines = (dir: string) => read(join(dir, 's', 'history.jsonl')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+
+/** Removes a version's hash from labels.json, as a merge that took the other side would. */
+function dropHash(dir: string, version: string): void {
+  const path = join(dir, 's', 'labels.json')
+  const data = JSON.parse(read(path)) as { versions: Record<string, string> }
+  delete data.versions[version]
+  writeFileSync(path, JSON.stringify(data))
+}
+
+describe('registrations in the history survive labels.json being rewritten', () => {
+  test('registering a version appends { time, action: "register", version, hash } to history.jsonl', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    const p = await prompts.get('s', 'v1')
+    const [line] = historyLines(project.dir)
+    expect(line).toEqual({ time: expect.any(String), action: 'register', version: 'v1', hash: p.hash })
+    expect(await prompts.history('s')).toEqual([])
+  })
+
+  test('an edited version whose hash a merge dropped from labels.json is refused, naming the history', async () => {
+    const project = tempProject()
+    const v1 = project.write('s', 'v1', V1)
+    project.write('s', 'v2', V2)
+    await prompts.versions('s')
+    dropHash(project.dir, 'v1')
+    writeFileSync(v1, `${V1}EVIL\n`)
+    for (const ref of ['v1', 'v2']) {
+      const e = await rejection(prompts.get('s', ref))
+      expect(e).toBeInstanceOf(PromptRegistryError)
+      expect(e.message).toContain(`${v1} was edited after it was registered: ${join(project.dir, 's', 'history.jsonl')} records sha256`)
+    }
+    expect(JSON.parse(read(join(project.dir, 's', 'labels.json'))).versions).not.toHaveProperty('v1')
+  })
+
+  test('an unedited version whose hash was dropped loads, on CI too, and labels.json gets it back outside CI', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    project.write('s', 'v2', V2)
+    await prompts.versions('s')
+    const labels = read(join(project.dir, 's', 'labels.json'))
+    dropHash(project.dir, 'v1')
+    vi.stubEnv('CI', 'true')
+    expect((await prompts.get('s', 'v1')).version).toBe('v1')
+    vi.stubEnv('CI', '')
+    await prompts.get('s', 'v2')
+    expect(read(join(project.dir, 's', 'labels.json'))).toBe(labels)
+    expect(historyLines(project.dir).filter((l) => l.version === 'v1')).toHaveLength(1)
+  })
+
+  test('a version deleted with its hash is refused while the history names it', async () => {
+    const project = tempProject()
+    const v1 = project.write('s', 'v1', V1)
+    project.write('s', 'v2', V2)
+    await prompts.label('s', 'v1', 'production')
+    await prompts.label('s', 'v2', 'production')
+    dropHash(project.dir, 'v1')
+    const { rmSync } = await import('node:fs')
+    rmSync(v1)
+    const e = await rejection(prompts.versions('s'))
+    expect(e).toBeInstanceOf(PromptRegistryError)
+    expect(e.message).toContain(`prompt "s" version "v1" is registered in ${join(project.dir, 's', 'history.jsonl')}, but its file ${v1} is gone`)
+  })
+
+  test('a registry whose history predates registrations gets them when it next writes', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    await prompts.get('s')
+    const history = join(project.dir, 's', 'history.jsonl')
+    writeFileSync(history, '')
+    project.write('s', 'v2', V2)
+    await prompts.get('s', 'v1')
+    expect(historyLines(project.dir).map((l) => l.version).sort()).toEqual(['v1', 'v2'])
+  })
+})
+
+/** The real file system, except that the folder cannot be written. */
+function readOnlyFs(): StoreFileSystem {
+  const real = nodeFileSystem()
+  const erofs = (path: string) => Object.assign(new Error(`EROFS: read-only file system, mkdir '${path}.lock'`), { code: 'EROFS' })
+  return {
+    read: real.read,
+    writeAtomic: (path) => {
+      throw erofs(path)
+    },
+    lock: (path) => {
+      throw erofs(path)
+    },
+  }
+}
+
+describe('a folder that cannot be written', () => {
+  test('registered versions are served; an unregistered one is a PromptRegistryError naming the folder and what to do', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    project.write('s', 'v2', V2)
+    await prompts.versions('s')
+    project.write('s', 'v3', V2.replace('ben', 'cy'))
+    const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, fs: readOnlyFs() })
+    for (const v of ['v1', 'v2']) expect((await loadVersion(registry, registry.scan('s', 'test'), v)).version).toBe(v)
+    const e = await rejection(loadVersion(registry, registry.scan('s', 'test'), 'v3'))
+    expect(e).toBeInstanceOf(PromptRegistryError)
+    expect(e.message).toContain(`version "v3" of prompt "s" (${join('prompts', 's', 'v3.prompt')}) is not registered yet, and it could not be`)
+    expect(e.message).toContain(`the prompt folder ${join('prompts', 's')} cannot be written (EROFS)`)
+    expect(e.message).toContain('npx assay prompts list')
+  })
+
+  test('a label move is a PromptRegistryError naming the folder, not the lock\'s raw error', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    await prompts.versions('s')
+    const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, fs: readOnlyFs() })
+    const e = await rejection(moveLabel(registry, 's', 'v1', 'production', 'promote', undefined, 'test'))
+    expect(e).toBeInstanceOf(PromptRegistryError)
+    expect(e.message).toMatch(/^the prompt folder .* cannot be written \(EROFS\)/)
+  })
+})
+
+describe('a disk that fills between the two writes', () => {
+  test('labels.json is put back, the history records nothing, and a rerun records the move once', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    await prompts.versions('s')
+    const labels = read(join(project.dir, 's', 'labels.json'))
+    const history = read(join(project.dir, 's', 'history.jsonl'))
+    const real = nodeFileSystem()
+    const full: StoreFileSystem = {
+      ...real,
+      writeAtomic: (path, content) => {
+        if (path.endsWith('history.jsonl')) throw new StoreWriteError(path, 'ENOSPC', 'no space left on device (ENOSPC)', 'Free some disk space and run again.', true)
+        real.writeAtomic(path, content)
+      },
+    }
+    const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, fs: full })
+    const e = await rejection(moveLabel(registry, 's', 'v1', 'production', 'promote', undefined, 'test'))
+    expect(e).toBeInstanceOf(StoreWriteError)
+    expect(read(join(project.dir, 's', 'labels.json'))).toBe(labels)
+    expect(read(join(project.dir, 's', 'history.jsonl'))).toBe(history)
+    await prompts.label('s', 'v1', 'production')
+    expect(await prompts.history('s')).toMatchObject([{ label: 'production', from: null, to: 'v1', action: 'promote' }])
+  })
+})
+
+describe('a disk that fills while registering', () => {
+  const full = (path: string) => new StoreWriteError(path, 'ENOSPC', 'no space left on device (ENOSPC)', 'Free some disk space and run again.', true)
+
+  test('a first registration whose history cannot be written leaves no labels.json behind', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    const real = nodeFileSystem()
+    const fs: StoreFileSystem = {
+      ...real,
+      writeAtomic: (path, content) => {
+        if (path.endsWith('history.jsonl')) throw full(path)
+        real.writeAtomic(path, content)
+      },
+    }
+    const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, fs })
+    const e = await rejection(loadVersion(registry, registry.scan('s', 'test'), 'v1'))
+    expect(e).toBeInstanceOf(PromptRegistryError)
+    expect(e.message).toContain('is not registered yet, and it could not be: Could not write')
+    const { existsSync } = await import('node:fs')
+    expect(existsSync(join(project.dir, 's', 'labels.json'))).toBe(false)
+    expect(existsSync(join(project.dir, 's', 'history.jsonl'))).toBe(false)
+  })
+
+  test('when labels.json cannot be put back either, the message says what each file holds and what to do', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    await prompts.versions('s')
+    const real = nodeFileSystem()
+    let labelWrites = 0
+    const fs: StoreFileSystem = {
+      ...real,
+      writeAtomic: (path, content) => {
+        if (path.endsWith('history.jsonl') || (path.endsWith('labels.json') && labelWrites++ > 0)) throw full(path)
+        real.writeAtomic(path, content)
+      },
+    }
+    const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, fs })
+    const e = await rejection(moveLabel(registry, 's', 'v1', 'staging', 'set', undefined, 'test'))
+    expect(e).toBeInstanceOf(PromptRegistryError)
+    expect(e.message).toContain(`${join('prompts', 's', 'labels.json')} already holds the change and could not be put back, so ${join('prompts', 's', 'history.jsonl')} does not record it`)
+    expect(e.message).toContain('restore')
+  })
+})
+
+describe('a draft that does not load', () => {
+  test('does not stop other versions from loading; it is refused when asked for, and when listing', async () => {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    project.write('s', 'v2', V2)
+    await prompts.label('s', 'v1', 'production')
+    const draft = project.write('s', 'v3', '---\n---\n{{role "user"}}\n{{> foo}}\n')
+    project.write('s', 'v2.1', V2.replace('ben', 'cy'))
+    expect((await prompts.get('s')).version).toBe('v1')
+    expect((await prompts.get('s', 'v2')).version).toBe('v2')
+    // The good draft beside it was registered; the broken one was not.
+    const versions = JSON.parse(read(join(project.dir, 's', 'labels.json'))).versions as Record<string, string>
+    expect(Object.keys(versions)).toEqual(['v1', 'v2', 'v2.1'])
+    for (const call of [prompts.get('s', 'latest'), prompts.get('s', 'v3'), prompts.versions('s')]) {
+      const e = await rejection(call)
+      expect(e).toBeInstanceOf(PromptRegistryError)
+      expect(e.message).toContain(`${draft}: the template includes a partial`)
+    }
+  })
+})
