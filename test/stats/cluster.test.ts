@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { AssayUsageError } from '../../src/errors.js'
 import { clusteredWilson, intraclassCorrelation } from '../../src/stats/cluster.js'
 import { wilson } from '../../src/stats/intervals.js'
+import { seededRandom } from '../../src/stats/paired.js'
 
 // Reference values come from R 4.2.2 with psych 2.2.9 (Debian's r-base-core and
 // r-cran-psych), printed with options(digits = 10).
@@ -128,18 +129,6 @@ describe('clusteredWilson', () => {
   })
 })
 
-/** mulberry32: a seeded generator, so a failing draw can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 describe('coverage under correlated trials (seeded simulation)', () => {
   // Each case is hard with probability `hard`, passing a trial with probability `low`, else
   // easy, passing with `high`: trials of a case are alike, and the true pass rate over the
@@ -156,7 +145,7 @@ describe('coverage under correlated trials (seeded simulation)', () => {
   const REPS = 1000
 
   test.each(settings)('$k cases × $m trials, $hard hard (pass $low) and the rest easy (pass $high)', ({ k, m, hard, low, high }) => {
-    const next = random(k * 7919 + m)
+    const next = seededRandom(k * 7919 + m)
     const truth = hard * low + (1 - hard) * high
     let covered = 0
     let naive = 0
