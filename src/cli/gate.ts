@@ -11,7 +11,7 @@ import { compareRuns } from '../gate/compare.js'
 import { caseLists, changeText, gateMarkdown, gateRows, gateText, method } from '../gate/render.js'
 import { entryProblems, problemList, resultsProblems } from '../gate/valid.js'
 import { compareVersions, stepLines, versionVerdict } from '../gate/versions.js'
-import { compareVersions as versionOrder } from '../prompts/order.js'
+import { compareVersions as versionOrder, versionName } from '../prompts/order.js'
 import { historyEntry, parseEntry, readHistory, type HistoryEntry } from '../report/history.js'
 import { parseResults, type Results } from '../report/schema.js'
 import { nodeFileSystem } from '../store/file.js'
@@ -203,7 +203,7 @@ function versions(current: Results, shown: string, alpha: number, io: GateIo): n
   const found = compareVersions(current, versionOrder, { alpha })
   const c = found.comparison
   if (found.steps.length === 0) {
-    const single = found.single.map((d) => `"${d.dataset}" ran only ${d.prompt.name}@${d.prompt.version}`)
+    const single = found.single.map((d) => `"${d.dataset}" ran only ${versionName(d.prompt)}`)
     throw new UsageError(
       `${shown} has no dataset run with two or more versions of a prompt${single.length ? ` (${single.join('; ')})` : ''}, so there are no versions to compare. Declare them with describeEval's prompts option, e.g. prompts: { summarizer: ['v1', 'v2'] }.`,
     )

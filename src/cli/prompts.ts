@@ -9,6 +9,7 @@ import { createTwoFilesPatch } from 'diff'
 import { AssayUsageError } from '../errors.js'
 import { loadVersion, moveLabel, registerDrafts } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
+import { versionName } from '../prompts/order.js'
 import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
 import { redactText } from '../secrets.js'
@@ -128,7 +129,7 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
   const metadata = Object.entries(p.metadata)
   io.stdout.write(
     [
-      `${p.name}@${p.version}`,
+      versionName(p),
       `file:      ${file.file}`,
       `hash:      sha256 ${p.hash}`,
       `labels:    ${labels.join(', ') || '(none)'}`,
@@ -181,7 +182,7 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
       const from = registry.resolve(scan, b, CALLER)
       const to = registry.resolve(scan, c, CALLER)
       await loadVersion(registry, scan, to.version)
-      io.stdout.write(createTwoFilesPatch(from.file, to.file, from.text, to.text, `${scan.name}@${from.version}`, `${scan.name}@${to.version}`))
+      io.stdout.write(createTwoFilesPatch(from.file, to.file, from.text, to.text, versionName({ name: scan.name, version: from.version }), versionName({ name: scan.name, version: to.version })))
       return 0
     }
     case 'label':

@@ -8,6 +8,7 @@ import { redact } from '../secrets.js'
 import { clusteredWilson } from '../stats/cluster.js'
 import { meanInterval } from '../stats/intervals.js'
 import { budgetDollars, budgetGate, dollars, gatePct, lowerBoundGate, millis, missingGate, pct, PERCENT, PLAIN, validateThresholds } from './gates.js'
+import { versionName } from '../prompts/order.js'
 import type { PromptRef } from '../prompts/types.js'
 import type { CaseOutcome, DatasetSummary, EvalThresholds } from './types.js'
 
@@ -250,7 +251,7 @@ export function datasetFailure(summary: DatasetSummary, cases: readonly CaseOutc
   // Failed by its cases alone, the dataset adds nothing to their tests' own messages.
   const noneFinished = summary.trials > 0 && (cases ?? []).every((c) => c.trials.every((t) => t.unfinished))
   if (failed.length === 0 && !noneFinished) return undefined
-  const prompt = summary.prompt ? `, prompt ${summary.prompt.name}@${summary.prompt.version}` : ''
+  const prompt = summary.prompt ? `, prompt ${versionName(summary.prompt)}` : ''
   const dataset = `Dataset "${summary.name}"${summary.source || prompt ? ` (${[summary.source, prompt.slice(2)].filter(Boolean).join(', ')})` : ''}`
   const lines = failed.length
     ? [`${dataset} failed ${failed.length} of ${summary.gates.length} gates:`, ...failed.map((g) => `  - ${g.name}: ${g.message}`)]

@@ -5,6 +5,7 @@
 // `prompts.get` does, so an edited or unregistered version is refused the same way.
 import { AssayUsageError } from '../errors.js'
 import { loadVersion, openRegistry } from '../prompts/api.js'
+import { versionName } from '../prompts/order.js'
 import type { Prompt, PromptRef } from '../prompts/types.js'
 
 /** One version an eval runs its cases with. */
@@ -46,7 +47,7 @@ export function promptVariants(option: PromptsOption | undefined, dataset: strin
   return versions.map((v) => {
     let loaded: Promise<Prompt> | undefined
     const ref = { name: scan.name, version: v.version, hash: v.hash }
-    return { ref, title: `${scan.name}@${v.version}`, load: () => (loaded ??= load(ref, v.file)) }
+    return { ref, title: versionName({ name: scan.name, version: v.version }), load: () => (loaded ??= load(ref, v.file)) }
   })
 
   async function load(ref: PromptRef, file: string): Promise<Prompt> {

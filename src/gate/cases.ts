@@ -5,7 +5,7 @@
 // are not cases. Both a results.json and a history entry (or a saved reference, which is
 // one) reduce to the same cases.
 import { testKey, type HistoryEntry } from '../report/history.js'
-import type { PromptRef } from '../prompts/types.js'
+import { versionName } from '../prompts/order.js'
 import type { EvalCaseResult, Results, TestResult } from '../report/schema.js'
 
 /** One case of a run, as the gate compares it. */
@@ -30,7 +30,6 @@ export interface GateCase {
 export const PLAIN_GROUP = 'tests'
 
 /** How a prompt version is named in keys and tables: `summarizer@v2`. */
-export const versionName = (prompt: Pick<PromptRef, 'name' | 'version'>) => `${prompt.name}@${prompt.version}`
 
 /**
  * A dataset's group: its name (and the prompt version its cases ran with), with its file

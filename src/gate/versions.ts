@@ -2,6 +2,7 @@
 // runs are, older against newer (by the registry's natural order), over the case ids both
 // versions ran. Consecutive versions are paired (v1 → v2, v2 → v3), so each step a prompt
 // took is judged on its own, and all the steps' tests are Holm-adjusted together.
+import { versionName } from '../prompts/order.js'
 import type { PromptRef } from '../prompts/types.js'
 import type { Results } from '../report/schema.js'
 import { caseFigures, groupOf, type GateCase } from './cases.js'
@@ -71,7 +72,7 @@ export function compareVersions(results: Results, order: (a: string, b: string) 
     if (versions.length === 1) single.push({ file: versions[0]!.file, dataset: versions[0]!.dataset, prompt: versions[0]!.prompt })
     for (let i = 1; i < versions.length; i++) {
       const [older, newer] = [versions[i - 1]!, versions[i]!]
-      const group = groupOf(older.file, older.dataset, `${older.prompt.name}@${older.prompt.version} → ${newer.prompt.version}`)
+      const group = groupOf(older.file, older.dataset, `${versionName(older.prompt)} → ${newer.prompt.version}`)
       steps.push({ group, file: older.file, dataset: older.dataset, prompt: older.prompt.name, older: older.prompt, newer: newer.prompt })
       const side = (r: Ran, into: GateCase[]) => {
         for (const [id, figures] of r.cases) into.push({ key: JSON.stringify([group, id]), group, label: `${r.dataset} #${id}`, ...figures })

@@ -8,6 +8,7 @@
 import type { EvalThresholds } from '../eval/types.js'
 import { totalsOf } from '../report/build.js'
 import { datasetKey, groupDatasets, summarizeGroup, type DatasetGroup } from '../report/datasets.js'
+import { versionName } from '../prompts/order.js'
 import type { PromptRef } from '../prompts/types.js'
 import type { DatasetResult, Results } from '../report/schema.js'
 import { MergeError, type Shard } from './shard.js'
@@ -17,7 +18,7 @@ export const listed = (xs: readonly (string | number)[]) => (xs.length <= 1 ? xs
 
 // A dataset run with several prompt versions has one entry per version.
 const keyOf = (d: DatasetResult) => datasetKey(d.file, { dataset: d.name, prompt: d.prompt })
-const named = (name: string, prompt: PromptRef | undefined) => (prompt ? `"${name}" with prompt ${prompt.name}@${prompt.version}` : `"${name}"`)
+const named = (name: string, prompt: PromptRef | undefined) => (prompt ? `"${name}" with prompt ${versionName(prompt)}` : `"${name}"`)
 
 /** The thresholds a dataset was declared with, as its gates and its intervals' confidence show them. */
 function thresholdsOf(d: DatasetResult): EvalThresholds {

@@ -3,6 +3,12 @@
 // disk: no path separators, no leading dot, nothing a shell or a diff would mangle.
 import { AssayUsageError } from '../errors.js'
 
+/**
+ * A prompt version's name in results, keys and messages: `summarizer@v2`. History rows and
+ * the gate's case keys are compared by it, so everything spells it through here.
+ */
+export const versionName = (prompt: { name: string; version: string }): string => `${prompt.name}@${prompt.version}`
+
 /** Names the registry computes or reserves; no version file may be called one of them. */
 export const RESERVED = ['latest', 'production'] as const
 

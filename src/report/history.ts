@@ -6,6 +6,7 @@
 import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { versionName } from '../prompts/order.js'
 import type { StoreFileSystem } from '../store/file.js'
 import { resultsSchema, type Results } from './schema.js'
 
@@ -93,8 +94,8 @@ export function historyEntry(results: Results): HistoryEntry {
       const trials = t.eval.trials.length || 1
       const passed = t.eval.trials.length ? t.eval.trials.filter((x) => x.pass).length : Number(t.state === 'passed')
       const row: NonNullable<HistoryEntry['evals']>[number] = [testKey(f.path, t.titles), f.path, t.eval.dataset, t.eval.id, trials, passed, scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null]
-      // The version's name, as the gate keys it (see versionName in gate/cases.ts).
-      if (t.eval.prompt) row.push(`${t.eval.prompt.name}@${t.eval.prompt.version}`)
+      // The version's name, as the gate keys it.
+      if (t.eval.prompt) row.push(versionName(t.eval.prompt))
       return [row]
     }),
   )
