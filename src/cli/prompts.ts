@@ -9,6 +9,7 @@ import { createTwoFilesPatch } from 'diff'
 import { AssayUsageError } from '../errors.js'
 import { listVersions, loadVersion, moveLabel } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
+import { redactMetadata, redactPromptFile } from '../prompts/redact.js'
 import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
 import { redactText } from '../secrets.js'
@@ -135,7 +136,8 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
   const file = registry.resolve(scan, version, CALLER)
   const p = await loadVersion(registry, scan, file.version)
   const labels = [...p.labels, ...(file === scan.versions.at(-1) ? ['latest'] : [])]
-  const metadata = Object.entries(p.metadata)
+  const metadata = Object.entries(redactMetadata(p.metadata))
+  const config = redactMetadata(p.config)
   io.stdout.write(
     [
       `${p.name}@${p.version}`,
@@ -143,7 +145,7 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
       `hash:      sha256 ${p.hash}`,
       `labels:    ${labels.join(', ') || '(none)'}`,
       `model:     ${p.model ?? '(not set)'}`,
-      `config:    ${Object.keys(p.config).length ? JSON.stringify(p.config) : '(none)'}`,
+      `config:    ${Object.keys(config).length ? JSON.stringify(config) : '(none)'}`,
       `metadata:${metadata.length ? '' : '  (none)'}`,
       ...metadata.map(([k, v]) => `  ${k}: ${shownValue(v)}`),
       'template:',
@@ -191,7 +193,8 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
       const from = registry.resolve(scan, b, CALLER)
       const to = registry.resolve(scan, c, CALLER)
       await loadVersion(registry, scan, to.version)
-      io.stdout.write(createTwoFilesPatch(from.file, to.file, from.text, to.text, `${scan.name}@${from.version}`, `${scan.name}@${to.version}`))
+      // Redacted as show redacts the parsed metadata, before the diff splits values over lines.
+      io.stdout.write(createTwoFilesPatch(from.file, to.file, redactPromptFile(from.text), redactPromptFile(to.text), `${scan.name}@${from.version}`, `${scan.name}@${to.version}`))
       return 0
     }
     case 'label':
