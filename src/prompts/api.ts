@@ -4,14 +4,12 @@
 import { resolve } from 'node:path'
 import { getConfig } from '../config.js'
 import { AssayUsageError } from '../errors.js'
-import { checkName, RESERVED } from './order.js'
+import { checkName, RESERVED, VERSION_SHAPED } from './order.js'
 import { StoreWriteError } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
 import { onCi, Registry, type Scan, type VersionFile } from './registry.js'
 import type { LabelMove, Prompt, PromptVersionInfo } from './types.js'
 
-// Version names such as v2, V2.1, 2026-01-05: labels may not look like them.
-const VERSION_SHAPED = /^v?\d/i
 
 /** Options of a label move. */
 export interface LabelMoveOptions {

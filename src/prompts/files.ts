@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import type { StoreFileSystem } from '../store/file.js'
 import { removeOrphans } from '../store/lock.js'
-import { checkName, compareVersions } from './order.js'
+import { checkName, compareVersions, VERSION_SHAPED } from './order.js'
 import { PromptRegistryError } from './errors.js'
 import type { LabelMove, VersionRegistration } from './types.js'
 
@@ -112,7 +112,8 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
     for (const label of Object.keys(labels)) {
       let problem: string | undefined
       try {
-        if (checkName('label', label, 'labels.json') === 'latest') problem = '"latest" is computed (the newest version) and cannot be stored as a label'
+        if (checkName('label', label, 'labels.json') === 'latest') problem = '"latest" is computed (the newest version) and cannot be stored as a label.'
+        else if (VERSION_SHAPED.test(label)) problem = 'it looks like a version name (it starts with a digit, or with "v" and a digit), which a label may not.'
       } catch (e) {
         problem = (e as Error).message.replace(/^labels\.json: /, '')
       }

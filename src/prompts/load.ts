@@ -33,7 +33,9 @@ function environment(): NonNullable<typeof dotprompt> {
   return dotprompt
 }
 
-const FRONTMATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/
+// The closing line is the first "---" after the opening one: an empty frontmatter is tried
+// first (the lazy `??`), so a "---" line just below it stays template text.
+const FRONTMATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??---[ \t]*(?:\r?\n|$)/
 const OWN_FIELDS = new Set(['model', 'config', 'input', 'output'])
 
 /** Where a version file came from, for its Prompt and its messages. */

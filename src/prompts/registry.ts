@@ -54,6 +54,14 @@ export interface Scan {
   unrecorded: VersionFile[]
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 /** Whether `CI` says this is a CI run, as the cassettes and baselines read it. */
 export function onCi(env: Record<string, string | undefined>): boolean {
   return env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0'
@@ -88,7 +96,9 @@ export class Registry {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
       throw e
     }
-    const names = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name.normalize('NFC'))
+    // Links to folders are listed too, so that one leading out of the registry is reported.
+    const folders = entries.filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && isFolder(join(this.options.root, e.name)))))
+    const names = folders.map((e) => e.name.normalize('NFC'))
     return [...new Set(names)].sort()
   }
 
@@ -125,6 +135,22 @@ export class Registry {
     }
   }
 
+  // A prompt folder that links out of the registry would be read, and written, outside the
+  // reviewed tree, as a version file that links out of its folder would.
+  private checkFolderLink(folder: string): void {
+    let target: string
+    try {
+      if (!lstatSync(folder).isSymbolicLink()) return
+      target = realpathSync(folder)
+    } catch {
+      return
+    }
+    const root = realpathSync(this.options.root)
+    if (target.startsWith(root + sep)) return
+    const shown = this.show(folder)
+    throw new PromptRegistryError(shown, `${shown} is a symbolic link to ${target}, outside the registry folder ${this.show(this.options.root)}. A prompt's versions, labels and history are reviewed with the repository: move the folder in instead of linking to it.`)
+  }
+
   // A name for a new version that is neither a version nor a label of the prompt.
   private freeVersion(versions: readonly string[], labels: Record<string, string>): string {
     const taken = new Set([...versions, ...Object.keys(labels), ...RESERVED])
@@ -144,6 +170,7 @@ export class Registry {
   scan(nameGiven: string, caller: string): Scan {
     const name = checkName('prompt', nameGiven, caller)
     const folder = this.folderOf(name, caller)
+    this.checkFolderLink(folder)
     let entries: string[]
     try {
       entries = readdirSync(folder)
@@ -184,7 +211,9 @@ export class Registry {
       if ((RESERVED as readonly string[]).includes(version)) {
         refuse(version, `${shown}: "${version}" is a reserved name, so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`)
       }
-      if (Object.hasOwn(state.labels, version)) {
+      if (Object.hasOwn(state.labels, version) && registered.has(version)) {
+        refuse(version, `"${version}" is a registered version of prompt "${name}", so the label "${version}" in ${this.show(files.labelsPath)} (pointing at "${state.labels[version]}") is what is damaged: remove it there, or rename it (e.g. to "staging").`)
+      } else if (Object.hasOwn(state.labels, version)) {
         refuse(version, `${shown}: "${version}" is already a label of prompt "${name}" (pointing at "${state.labels[version]}" in ${this.show(files.labelsPath)}), so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`)
       }
       // Names that differ only in case are one file on macOS and Windows.

@@ -146,6 +146,12 @@ describe('rendering', () => {
     expect((await prompts.get('f', 'v2')).render()).toEqual([{ role: 'user', content: 'hello' }])
   })
 
+  test('a "---" line right after an empty frontmatter is template text, not its closing line', async () => {
+    const project = tempProject()
+    project.write('g', 'v1', '---\n---\n---\nx\n')
+    expect((await prompts.get('g', 'v1')).template.trimEnd()).toBe('---\nx')
+  })
+
   test('two versions whose JSON Schemas share an $id both load', async () => {
     const project = tempProject()
     const schema = (type: string) => `input:\n  schema:\n    $id: https://example.com/input\n    type: object\n    properties:\n      n:\n        type: ${type}\n    required: [n]`
