@@ -336,19 +336,21 @@ export class Registry {
    */
   keep(scan: Scan, version: string, now: () => Date = () => new Date()): VersionKeep {
     const file = scan.versions.find((v) => v.version === version)
-    if (file === undefined) this.resolve(scan, version, 'assay prompts keep')
+    if (file === undefined) {
+      throw new AssayUsageError('assay prompts keep', `prompt "${scan.name}" has no version "${version}": keep takes a version's name (not a label). Versions: ${scan.versions.map((v) => v.version).join(', ') || 'none'}.`)
+    }
     const records = scan.files.records()
     const hashes = [...new Set(this.registrations(version, scan.state, records, scan.files).map((r) => r.hash))]
     if (hashes.length < 2) {
-      const why = file!.problem ? ` Its problem is another: ${file!.problem.message}` : ''
-      throw new PromptRegistryError(file!.file, `version "${version}" of prompt "${scan.name}" has one registered content (sha256 ${hashes[0] ?? 'none'}), so there is nothing to keep.${why}`)
+      const why = file.problem ? ` Its problem is another: ${file.problem.message}` : ''
+      throw new PromptRegistryError(file.file, `version "${version}" of prompt "${scan.name}" has one registered content (sha256 ${hashes[0] ?? 'none'}), so there is nothing to keep.${why}`)
     }
-    if (!hashes.includes(file!.hash)) {
-      throw new PromptRegistryError(file!.file, `${file!.file} has sha256 ${file!.hash || '(unreadable)'}, which matches neither content "${version}" was registered with (${hashes.join(', ')}). Put one of them back in the file (e.g. git show OTHER-BRANCH:${file!.file}), then run this again.`)
+    if (!hashes.includes(file.hash)) {
+      throw new PromptRegistryError(file.file, `${file.file} has sha256 ${file.hash || '(unreadable)'}, which matches neither content "${version}" was registered with (${hashes.join(', ')}). Put one of them back in the file (e.g. git show OTHER-BRANCH:${file.file}), then run this again.`)
     }
     return scan.files.update((state) => {
-      state.versions[version] = file!.hash
-      const keep: VersionKeep = { time: now().toISOString(), action: 'keep', version, hash: file!.hash, dropped: hashes.filter((h) => h !== file!.hash) }
+      state.versions[version] = file.hash
+      const keep: VersionKeep = { time: now().toISOString(), action: 'keep', version, hash: file.hash, dropped: hashes.filter((h) => h !== file.hash) }
       return { records: [keep], result: keep }
     })
   }

@@ -91,6 +91,9 @@ describe('a version registered twice with different content (two branches merged
     const once = await p.assay('keep', 's', 'v2')
     expect(once.status).toBe(1)
     expect(once.stderr).toContain('"v2" of prompt "s" has one registered content')
+    const label = await p.assay('keep', 's', 'production')
+    expect(label.status).toBe(2)
+    expect(label.stderr).toContain('prompt "s" has no version "production": keep takes a version\'s name (not a label)')
   })
 
   test('a real git merge of two branches that each add v3, with the shipped .gitattributes', async () => {
