@@ -253,7 +253,18 @@ export class Registry {
     this.check(name, folder, versions, state, records, files)
     const inHistory = new Set(records.filter(isRegistration).map((r) => r.version))
     const sound = versions.filter((v) => v.problem === undefined)
-    const unregistered = sound.filter((v) => state.versions[v.version] === undefined && !inHistory.has(v.version))
+    // A label move needs a registered version, so one that moves name was registered: when
+    // no record of its hash is left (both files lost it in merges), its content cannot be
+    // checked, and registering it afresh would freeze whatever the file holds now.
+    const moved = new Set(records.filter(isMove).flatMap((r) => [r.from, r.to]))
+    for (const v of sound) {
+      if (state.versions[v.version] !== undefined || inHistory.has(v.version) || !moved.has(v.version)) continue
+      v.problem = new PromptRegistryError(
+        v.file,
+        `version "${v.version}" of prompt "${name}" is named by label moves in ${this.show(files.historyPath)}, so it was registered, but neither ${this.show(files.labelsPath)} nor the history records its hash any more, so an edit to ${v.file} cannot be told. Check the file against version control (git log -p -- "${v.file}"); when it is as registered, record its content again: npx assay prompts keep ${name} ${v.version}`,
+      )
+    }
+    const unregistered = sound.filter((v) => v.problem === undefined && state.versions[v.version] === undefined && !inHistory.has(v.version))
     const unlisted = sound.filter((v) => state.versions[v.version] === undefined && inHistory.has(v.version))
     const unrecorded = sound.filter((v) => state.versions[v.version] !== undefined && !inHistory.has(v.version))
     if (onCi(this.options.env)) {
@@ -332,7 +343,8 @@ export class Registry {
   /**
    * Records that a version registered twice with different content (by a merge) keeps the
    * content its file has now: appends a `keep` line to the history and sets its hash in
-   * labels.json. Refused when the file matches none of the registrations.
+   * labels.json. Refused when the file matches none of the registrations. Also records the
+   * content of a version whose registrations were all lost while label moves name it.
    */
   keep(scan: Scan, version: string, now: () => Date = () => new Date()): VersionKeep {
     const file = scan.versions.find((v) => v.version === version)
@@ -341,11 +353,12 @@ export class Registry {
     }
     const records = scan.files.records()
     const hashes = [...new Set(this.registrations(version, scan.state, records, scan.files).map((r) => r.hash))]
-    if (hashes.length < 2) {
+    const lost = hashes.length === 0 && records.some((r) => isMove(r) && (r.from === version || r.to === version))
+    if (hashes.length < 2 && !lost) {
       const why = file.problem ? ` Its problem is another: ${file.problem.message}` : ''
       throw new PromptRegistryError(file.file, `version "${version}" of prompt "${scan.name}" has one registered content (sha256 ${hashes[0] ?? 'none'}), so there is nothing to keep.${why}`)
     }
-    if (!hashes.includes(file.hash)) {
+    if (!lost && !hashes.includes(file.hash)) {
       throw new PromptRegistryError(file.file, `${file.file} has sha256 ${file.hash || '(unreadable)'}, which matches neither content "${version}" was registered with (${hashes.join(', ')}). Put one of them back in the file (e.g. git show OTHER-BRANCH:${file.file}), then run this again.`)
     }
     return scan.files.update((state) => {

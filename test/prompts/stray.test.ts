@@ -204,3 +204,30 @@ describe('on CI, an unregistered or unloadable draft blocks only itself', () => 
     expect(local).toBe(1)
   })
 })
+
+describe('a version whose registrations were all lost', () => {
+  test('is refused when label moves name it, until keep records its content again', async () => {
+    const p = project()
+    expect((await p.assay('label', 's', 'v1', 'production')).status).toBe(0)
+    const labels = join(p.dir, 's', 'labels.json')
+    const data = JSON.parse(readFileSync(labels, 'utf8'))
+    delete data.versions.v1
+    writeFileSync(labels, JSON.stringify(data))
+    const history = join(p.dir, 's', 'history.jsonl')
+    writeFileSync(history, readFileSync(history, 'utf8').split('\n').filter((l) => !l.includes('"action":"register","version":"v1"')).join('\n'))
+    p.write('s', 'v1', `${V1}EVIL\n`)
+    expect((await prompts.get('s', 'v2')).version).toBe('v2')
+    for (const ref of ['v1', 'production']) {
+      const e = await rejection(prompts.get('s', ref))
+      expect(e).toBeInstanceOf(PromptRegistryError)
+      expect(e.message).toContain('label moves in')
+      expect(e.message).toContain('npx assay prompts keep s v1')
+    }
+    expect((await p.assay('show', 's@v1')).status).toBe(1)
+    p.write('s', 'v1', V1)
+    const keep = await p.assay('keep', 's', 'v1')
+    expect(keep.stderr).toBe('')
+    expect(keep.status).toBe(0)
+    expect((await prompts.get('s')).version).toBe('v1')
+  })
+})
