@@ -9,6 +9,7 @@ import { createTwoFilesPatch } from 'diff'
 import { AssayUsageError } from '../errors.js'
 import { listVersions, loadVersion, moveLabel } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
+import { keepVersion } from '../prompts/keep.js'
 import { redactMetadata, redactPromptFile } from '../prompts/redact.js'
 import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
@@ -207,7 +208,7 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
       return 0
     }
     case 'keep': {
-      const kept = registry.keep(registry.scan(a, CALLER), b.normalize('NFC'))
+      const kept = keepVersion(registry, registry.scan(a, CALLER), b.normalize('NFC'))
       io.stdout.write(`${a}: ${kept.version} keeps sha256 ${kept.hash}; dropped ${kept.dropped.map((h) => `sha256 ${h}`).join(', ')}. Recorded in the history: commit it with ${registry.show(resolve(root, a, 'labels.json'))}.\n`)
       return 0
     }

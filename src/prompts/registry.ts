@@ -7,7 +7,8 @@ import { isAbsolute, join, relative, sep } from 'node:path'
 import { AssayUsageError } from '../errors.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
-import { isMove, isRegistration, RegistryFiles, type HistoryRecord, type RegistryState, type VersionKeep } from './files.js'
+import { isMove, isRegistration, RegistryFiles, type HistoryRecord, type RegistryState } from './files.js'
+import { registrations } from './keep.js'
 import { checkName, compareVersions, RESERVED } from './order.js'
 import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
 
@@ -280,22 +281,6 @@ export class Registry {
     return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, unlisted, unrecorded }
   }
 
-  /**
-   * The hashes a version is registered with now: labels.json's and the history's, from its
-   * last `keep` line on (a merge of two branches that each registered it leaves two).
-   */
-  registrations(version: string, state: RegistryState, records: readonly HistoryRecord[], files: RegistryFiles): { hash: string; where: string }[] {
-    const found: { hash: string; where: string }[] = []
-    records.forEach((r, i) => {
-      if (isMove(r) || r.version !== version) return
-      if (r.action === 'keep') found.length = 0
-      found.push({ hash: r.hash, where: `line ${i + 1} of ${this.show(files.historyPath)}` })
-    })
-    const listed = state.versions[version]
-    if (listed !== undefined) found.push({ hash: listed, where: this.show(files.labelsPath) })
-    return found
-  }
-
   // A version's hash is recorded in labels.json and, once registered, in the history too;
   // both must match its file, and every version either names must still have its file.
   // Two different recorded hashes are a merge of two registrations, refused for that version only.
@@ -310,7 +295,7 @@ export class Registry {
     for (const version of named) {
       const file = versions.find((v) => v.version === version)
       const path = this.show(join(folder, `${version}${EXTENSION}`))
-      const recorded = this.registrations(version, state, records, files)
+      const recorded = registrations(version, state, records, { labels, history })
       if (file === undefined) {
         const where = recorded.length > 0 ? `registered in ${[...new Set(recorded.map((r) => (r.where === labels ? labels : history)))].join(' and ')}` : `named by a label move in ${history}`
         throw new PromptRegistryError(path, `prompt "${name}" version "${version}" is ${where}, but its file ${path} is gone. Versions are immutable and history names them: restore it (git checkout -- "${path}").`)
@@ -338,34 +323,6 @@ export class Registry {
         throw new PromptRegistryError(labels, `${labels}: the label "${label}" points at version "${version}" of prompt "${name}", which does not exist. Restore the file from version control.`)
       }
     }
-  }
-
-  /**
-   * Records that a version registered twice with different content (by a merge) keeps the
-   * content its file has now: appends a `keep` line to the history and sets its hash in
-   * labels.json. Refused when the file matches none of the registrations. Also records the
-   * content of a version whose registrations were all lost while label moves name it.
-   */
-  keep(scan: Scan, version: string, now: () => Date = () => new Date()): VersionKeep {
-    const file = scan.versions.find((v) => v.version === version)
-    if (file === undefined) {
-      throw new AssayUsageError('assay prompts keep', `prompt "${scan.name}" has no version "${version}": keep takes a version's name (not a label). Versions: ${scan.versions.map((v) => v.version).join(', ') || 'none'}.`)
-    }
-    const records = scan.files.records()
-    const hashes = [...new Set(this.registrations(version, scan.state, records, scan.files).map((r) => r.hash))]
-    const lost = hashes.length === 0 && records.some((r) => isMove(r) && (r.from === version || r.to === version))
-    if (hashes.length < 2 && !lost) {
-      const why = file.problem ? ` Its problem is another: ${file.problem.message}` : ''
-      throw new PromptRegistryError(file.file, `version "${version}" of prompt "${scan.name}" has one registered content (sha256 ${hashes[0] ?? 'none'}), so there is nothing to keep.${why}`)
-    }
-    if (!lost && !hashes.includes(file.hash)) {
-      throw new PromptRegistryError(file.file, `${file.file} has sha256 ${file.hash || '(unreadable)'}, which matches neither content "${version}" was registered with (${hashes.join(', ')}). Put one of them back in the file (e.g. git show OTHER-BRANCH:${file.file}), then run this again.`)
-    }
-    return scan.files.update((state) => {
-      state.versions[version] = file.hash
-      const keep: VersionKeep = { time: now().toISOString(), action: 'keep', version, hash: file.hash, dropped: hashes.filter((h) => h !== file.hash) }
-      return { records: [keep], result: keep }
-    })
   }
 
   /**
