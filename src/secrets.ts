@@ -27,6 +27,11 @@ export const MIN_SECRET_LENGTH = 8
 const CREDENTIAL_NAME = String.raw`(?:proxy-)?authorization|(?:set-)?cookie|[a-z0-9_-]*?(?:api[-_]?key|[-_](?:key|token|secret|password|passwd|signature|credentials?))`
 const CREDENTIAL_FIELD = new RegExp(`^(?:${CREDENTIAL_NAME})$`, 'i')
 
+/** Whether a header or field name is a credential's (`authorization`, `x-api-key`, `client_secret`, …). */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_FIELD.test(name)
+}
+
 /** The same fields as JSON text, for raw replies and messages that are not parsed. */
 const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(?:${CREDENTIAL_NAME})"\s*:\s*")(?:[^"\\]|\\.)*"`, 'gi')
 /** Any such field, whatever its value, in serialised data: as a key, or as JSON text inside a string. */

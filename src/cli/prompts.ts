@@ -7,9 +7,11 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createTwoFilesPatch } from 'diff'
 import { AssayUsageError } from '../errors.js'
-import { loadVersion, moveLabel, registerDrafts } from '../prompts/api.js'
+import { listVersions, loadVersion, moveLabel } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
+import { keepVersion } from '../prompts/keep.js'
 import { versionName } from '../prompts/order.js'
+import { redactMetadata, redactPromptFile } from '../prompts/redact.js'
 import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
 import { redactText } from '../secrets.js'
@@ -25,9 +27,11 @@ export interface PromptsIo {
 
 const EXIT = `Exit codes:
   0  done
-  1  refused: a registered version was edited or deleted, a version is not registered on
-     CI, a version file does not load (invalid YAML, Handlebars or input schema), or a
-     registry file (labels.json, history.jsonl) is damaged
+  1  refused: a registered version was edited or deleted, or registered twice by a merge
+     (see keep), a version is not registered on CI, a version file does not load (invalid
+     YAML, Handlebars or input schema) or cannot be a version (a stray name, a link, a
+     folder; list shows it as a PROBLEM row), or a registry file (labels.json,
+     history.jsonl) is damaged
   2  a usage error: a bad command or option, an unknown prompt, version or label`
 
 /** The help of each command, and of `assay prompts` as a whole under ''. */
@@ -48,6 +52,8 @@ Commands:
   rollback NAME VERSION [--reason TEXT]
                                       Move production back to VERSION, recorded in the history
   history NAME                        Print every label move, oldest first
+  keep NAME VERSION                   After a merge registered VERSION twice with different
+                                      content: record that it keeps its file's content now
 
 Options:
   --dir DIR     The registry folder. Default: $ASSAY_PROMPTS_DIR, else prompts
@@ -61,10 +67,11 @@ Documentation: "Prompts as code" in assay's README.`,
   diff: 'Usage: assay prompts diff NAME A B [--dir DIR]\n\nPrints a unified diff from version A\'s file to version B\'s (each a version, a label or "latest").',
   label: 'Usage: assay prompts label NAME VERSION LABEL [--reason TEXT] [--dir DIR]\n\nPoints LABEL at VERSION (a version, a label or "latest") and appends the move to\nprompts/NAME/history.jsonl. Moving production is recorded as a promotion. "latest" is computed\nand cannot be set.',
   rollback: 'Usage: assay prompts rollback NAME VERSION [--reason TEXT] [--dir DIR]\n\nMoves the production label back to VERSION and appends the rollback, with its reason, to\nprompts/NAME/history.jsonl.',
+  keep: 'Usage: assay prompts keep NAME VERSION [--dir DIR]\n\nWhen two branches each added VERSION with different content and were merged, VERSION is registered\ntwice and refuses to load. Keep one content in its file, save the other as a new version, then run\nthis: it records in prompts/NAME/history.jsonl that VERSION keeps the content its file has now, and\nsets its hash in labels.json. Refused when the file matches neither registration.\nAlso records the content of a version that label moves name but whose registrations were all lost.',
   history: 'Usage: assay prompts history NAME [--dir DIR]\n\nPrints every label move of the prompt, oldest first: time, label, from, to, action, reason.',
 }
 
-const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: [1, 1], diff: [3, 3], label: [3, 3], rollback: [2, 2], history: [1, 1] }
+const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: [1, 1], diff: [3, 3], label: [3, 3], rollback: [2, 2], history: [1, 1], keep: [2, 2] }
 const CALLER = 'assay prompts'
 
 class UsageError extends Error {}
@@ -102,12 +109,17 @@ async function list(registry: Registry, io: PromptsIo): Promise<number> {
     try {
       const scan = registry.scan(name, CALLER)
       const latest = scan.versions.at(-1)
-      if (latest) await loadVersion(registry, scan, latest.version)
-      await registerDrafts(registry, scan, { strict: true })
-      const rows = scan.versions.map((v) => ['  ' + v.version, v.hash.slice(0, 12), [...v.labels, ...(v === latest ? ['latest'] : [])].join(', ')])
+      const listed = await listVersions(registry, scan)
+      const rows = listed.map((v) => ['  ' + v.version, v.problem === undefined ? v.hash.slice(0, 12) : 'PROBLEM', [...v.labels, ...(v.version === latest?.version ? ['latest'] : [])].join(', ')])
       io.stdout.write(`${scan.name}\n${rows.length ? table(rows) : '  (no versions)'}\n`)
-      const fresh = scan.unregistered.map((v) => v.version)
+      const fresh = scan.unregistered.filter((v) => listed.some((l) => l.version === v.version && l.problem === undefined)).map((v) => v.version)
       if (fresh.length) io.stdout.write(`  registered ${fresh.join(', ')} in ${registry.show(scan.files.labelsPath)} and ${registry.show(scan.files.historyPath)}: commit them with the version files.\n`)
+      // Each problem stops only its own version (and the labels on it) from loading.
+      for (const v of listed) {
+        if (v.problem === undefined) continue
+        io.stderr.write(`${CALLER}: ${name}: ${v.version}: ${v.problem.replace(/^assay prompts: /, '')}\n`)
+        code = Math.max(code, 1)
+      }
     } catch (e) {
       if (!(e instanceof PromptRegistryError || e instanceof AssayUsageError)) throw e
       io.stderr.write(`${CALLER}: ${name}: ${e.message.replace(/^assay prompts: /, '')}\n`)
@@ -126,7 +138,8 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
   const file = registry.resolve(scan, version, CALLER)
   const p = await loadVersion(registry, scan, file.version)
   const labels = [...p.labels, ...(file === scan.versions.at(-1) ? ['latest'] : [])]
-  const metadata = Object.entries(p.metadata)
+  const metadata = Object.entries(redactMetadata(p.metadata))
+  const config = redactMetadata(p.config)
   io.stdout.write(
     [
       versionName(p),
@@ -134,7 +147,7 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
       `hash:      sha256 ${p.hash}`,
       `labels:    ${labels.join(', ') || '(none)'}`,
       `model:     ${p.model ?? '(not set)'}`,
-      `config:    ${Object.keys(p.config).length ? JSON.stringify(p.config) : '(none)'}`,
+      `config:    ${Object.keys(config).length ? JSON.stringify(config) : '(none)'}`,
       `metadata:${metadata.length ? '' : '  (none)'}`,
       ...metadata.map(([k, v]) => `  ${k}: ${shownValue(v)}`),
       'template:',
@@ -182,7 +195,8 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
       const from = registry.resolve(scan, b, CALLER)
       const to = registry.resolve(scan, c, CALLER)
       await loadVersion(registry, scan, to.version)
-      io.stdout.write(createTwoFilesPatch(from.file, to.file, from.text, to.text, versionName({ name: scan.name, version: from.version }), versionName({ name: scan.name, version: to.version })))
+      // Redacted as show redacts the parsed metadata, before the diff splits values over lines.
+      io.stdout.write(createTwoFilesPatch(from.file, to.file, redactPromptFile(from.text), redactPromptFile(to.text), versionName({ name: scan.name, version: from.version }), versionName({ name: scan.name, version: to.version })))
       return 0
     }
     case 'label':
@@ -192,6 +206,11 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
       const reason = o.reason?.trim() ? o.reason : undefined
       const move = await moveLabel(registry, a, b, label, action, reason, CALLER)
       io.stdout.write(`${moved(a, move, label, b)}\n`)
+      return 0
+    }
+    case 'keep': {
+      const kept = keepVersion(registry, registry.scan(a, CALLER), b.normalize('NFC'))
+      io.stdout.write(`${a}: ${kept.version} keeps sha256 ${kept.hash}; dropped ${kept.dropped.map((h) => `sha256 ${h}`).join(', ')}. Recorded in the history: commit it with ${registry.show(resolve(root, a, 'labels.json'))}.\n`)
       return 0
     }
     default: {

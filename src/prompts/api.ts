@@ -4,14 +4,12 @@
 import { resolve } from 'node:path'
 import { getConfig } from '../config.js'
 import { AssayUsageError } from '../errors.js'
-import { checkName, RESERVED } from './order.js'
+import { checkName, RESERVED, VERSION_SHAPED } from './order.js'
 import { StoreWriteError } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
 import { onCi, Registry, type Scan, type VersionFile } from './registry.js'
 import type { LabelMove, Prompt, PromptVersionInfo } from './types.js'
 
-// Version names such as v2, V2.1, 2026-01-05: labels may not look like them.
-const VERSION_SHAPED = /^v?\d/i
 
 /** Options of a label move. */
 export interface LabelMoveOptions {
@@ -57,14 +55,16 @@ export async function loadVersion(registry: Registry, scan: Scan, version: strin
 
 /**
  * Registers the scan's unregistered versions that load (a version that does not load is
- * refused before registration freezes it). `strict` (listing every version) refuses any
- * that does not load, and any registration that cannot be written; otherwise only a failure
- * that concerns the `needed` version is one: a registered version is served from a folder
- * that cannot be written, such as a read-only deployment.
+ * refused before registration freezes it); resolves to the drafts that do not load, with
+ * why. Only a draft that is the `needed` version is refused. `strict` (listing every
+ * version) refuses any registration that cannot be written; otherwise only one of the
+ * `needed` version is: a registered version is served from a folder that cannot be
+ * written, such as a read-only deployment.
  */
-export async function registerDrafts(registry: Registry, scan: Scan, options: { strict?: boolean; needed?: string }): Promise<void> {
-  if (onCi(registry.options.env)) return
-  if (scan.unregistered.length === 0 && scan.unlisted.length === 0 && scan.unrecorded.length === 0) return
+export async function registerDrafts(registry: Registry, scan: Scan, options: { strict?: boolean; needed?: string }): Promise<Map<string, Error>> {
+  const failed = new Map<string, Error>()
+  if (onCi(registry.options.env)) return failed
+  if (scan.unregistered.length === 0 && scan.unlisted.length === 0 && scan.unrecorded.length === 0) return failed
   const fresh: VersionFile[] = []
   if (scan.unregistered.length > 0) {
     const { loadPrompt } = await import('./load.js')
@@ -73,7 +73,8 @@ export async function registerDrafts(registry: Registry, scan: Scan, options: { 
         await loadPrompt({ ...v, name: scan.name }, v.text)
         fresh.push(v)
       } catch (e) {
-        if (options.strict || v.version === options.needed) throw e
+        if (v.version === options.needed || !(e instanceof Error)) throw e
+        failed.set(v.version, e)
       }
     }
   }
@@ -83,10 +84,20 @@ export async function registerDrafts(registry: Registry, scan: Scan, options: { 
     if (!(e instanceof StoreWriteError || e instanceof PromptRegistryError)) throw e
     const blocked = fresh.find((v) => v.version === options.needed)
     // Writing back what the history already records is a repair, never worth refusing a read for.
-    if (blocked === undefined && (!options.strict || fresh.length === 0)) return
+    if (blocked === undefined && (!options.strict || fresh.length === 0)) return failed
     const what = blocked ? `version "${blocked.version}" of prompt "${scan.name}" (${blocked.file}) is not registered yet, and it` : `prompt "${scan.name}" has versions to register, which`
     throw new PromptRegistryError(e instanceof PromptRegistryError ? e.file : registry.show(e.path), `${what} could not be: ${e.message}`)
   }
+  return failed
+}
+
+/** The scan's versions as listed, each with its problem, if any: it stops only that version from loading. */
+export async function listVersions(registry: Registry, scan: Scan): Promise<PromptVersionInfo[]> {
+  const failed = await registerDrafts(registry, scan, { strict: true })
+  return scan.versions.map(({ version, hash, labels, file, problem }) => {
+    const why = problem?.message ?? failed.get(version)?.message
+    return { version, hash, labels, file, ...(why === undefined ? {} : { problem: why }) }
+  })
 }
 
 function checkReason(options: LabelMoveOptions | undefined, caller: string): string | undefined {
@@ -104,9 +115,7 @@ async function get(name: string, ref?: string): Promise<Prompt> {
 
 async function versions(name: string): Promise<PromptVersionInfo[]> {
   const registry = openRegistry()
-  const scan = registry.scan(name, 'prompts.versions')
-  await registerDrafts(registry, scan, { strict: true })
-  return scan.versions.map(({ version, hash, labels, file }) => ({ version, hash, labels, file }))
+  return listVersions(registry, registry.scan(name, 'prompts.versions'))
 }
 
 /** Moves a label of a scanned prompt; shared by the API and the CLI. */
@@ -141,7 +150,10 @@ export const prompts = {
    * `"latest"`; without it, the `production` label's version, else the latest.
    */
   get,
-  /** The prompt's versions, oldest first (natural order: v2 < v2.1 < v9 < v10), with labels and hashes. */
+  /**
+   * The prompt's versions, oldest first (natural order: v2 < v2.1 < v9 < v10), with labels and
+   * hashes. A version that cannot be loaded has a `problem` saying why.
+   */
   versions,
   /**
    * Which version `ref` names now (as {@link prompts.get} would load it), synchronously, for

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import type { StoreFileSystem } from '../store/file.js'
 import { removeOrphans } from '../store/lock.js'
-import { checkName, compareVersions } from './order.js'
+import { checkName, compareVersions, VERSION_SHAPED } from './order.js'
 import { PromptRegistryError } from './errors.js'
 import type { LabelMove, VersionRegistration } from './types.js'
 
@@ -45,13 +45,39 @@ const registrationSchema = z.strictObject({
   version: z.string(),
   hash: sha256,
 })
+const keepSchema = z.strictObject({
+  time: z.string(),
+  action: z.literal('keep'),
+  version: z.string(),
+  hash: sha256,
+  dropped: z.array(sha256),
+})
+
+/**
+ * Which content a version keeps after a merge registered it twice with different content
+ * (two branches each added it): registrations of the version before this line, and their
+ * other hashes, no longer count.
+ */
+export interface VersionKeep {
+  time: string
+  action: 'keep'
+  version: string
+  hash: string
+  /** The other hashes the version had been registered with. */
+  dropped: string[]
+}
 
 /** One line of history.jsonl. */
-export type HistoryRecord = LabelMove | VersionRegistration
+export type HistoryRecord = LabelMove | VersionRegistration | VersionKeep
 
 /** Whether a history line records a registration rather than a label move. */
 export function isRegistration(record: HistoryRecord): record is VersionRegistration {
   return record.action === 'register'
+}
+
+/** Whether a history line is a label move (set, promote, rollback). */
+export function isMove(record: HistoryRecord): record is LabelMove {
+  return record.action !== 'register' && record.action !== 'keep'
 }
 
 function problem(e: z.ZodError): string {
@@ -86,7 +112,8 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
     for (const label of Object.keys(labels)) {
       let problem: string | undefined
       try {
-        if (checkName('label', label, 'labels.json') === 'latest') problem = '"latest" is computed (the newest version) and cannot be stored as a label'
+        if (checkName('label', label, 'labels.json') === 'latest') problem = '"latest" is computed (the newest version) and cannot be stored as a label.'
+        else if (VERSION_SHAPED.test(label)) problem = 'it looks like a version name (it starts with a digit, or with "v" and a digit), which a label may not.'
       } catch (e) {
         problem = (e as Error).message.replace(/^labels\.json: /, '')
       }
@@ -116,9 +143,10 @@ export function parseHistory(text: string | undefined, shown: string): HistoryRe
     } catch (e) {
       throw new PromptRegistryError(shown, `line ${i + 1} of ${shown} is not JSON (${(e as Error).message}). Restore the file from version control.`)
     }
-    const register = (data as { action?: unknown } | null)?.action === 'register'
-    const parsed = register ? registrationSchema.safeParse(data) : moveSchema.safeParse(data)
-    if (!parsed.success) throw new PromptRegistryError(shown, `line ${i + 1} of ${shown} is not a ${register ? 'version registration' : 'label move'}: ${problem(parsed.error)}. Restore the file from version control.`)
+    const action = (data as { action?: unknown } | null)?.action
+    const parsed = action === 'register' ? registrationSchema.safeParse(data) : action === 'keep' ? keepSchema.safeParse(data) : moveSchema.safeParse(data)
+    const kind = action === 'register' ? 'version registration' : action === 'keep' ? 'kept version' : 'label move'
+    if (!parsed.success) throw new PromptRegistryError(shown, `line ${i + 1} of ${shown} is not a ${kind}: ${problem(parsed.error)}. Restore the file from version control.`)
     records.push(parsed.data as HistoryRecord)
   }
   return records
@@ -150,7 +178,7 @@ export class RegistryFiles {
 
   /** The label moves, oldest first. */
   history(): LabelMove[] {
-    return this.records().filter((r): r is LabelMove => !isRegistration(r))
+    return this.records().filter(isMove)
   }
 
   /**

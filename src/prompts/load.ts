@@ -7,6 +7,7 @@ import { Dotprompt, picoschema } from 'dotprompt'
 import { parse as parseYaml } from 'yaml'
 import { AssayUsageError } from '../errors.js'
 import { PromptRegistryError } from './errors.js'
+import { guardPrinted } from './guard.js'
 import { markerHelpers, toChatMessages } from './render.js'
 import type { Prompt, PromptMessage } from './types.js'
 import { templateVariables, type TemplateVariables } from './variables.js'
@@ -33,7 +34,9 @@ function environment(): NonNullable<typeof dotprompt> {
   return dotprompt
 }
 
-const FRONTMATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/
+// The closing line is the first "---" after the opening one: an empty frontmatter is tried
+// first (the lazy `??`), so a "---" line just below it stays template text.
+const FRONTMATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??---[ \t]*(?:\r?\n|$)/
 const OWN_FIELDS = new Set(['model', 'config', 'input', 'output'])
 
 /** Where a version file came from, for its Prompt and its messages. */
@@ -143,10 +146,15 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
     }
     const { nonce, helpers } = markerHelpers()
     let rendered: string
+    const printed: string[] = []
     try {
-      rendered = template(values, { helpers, data: { metadata: { prompt: { model: parsed.model, config: parsed.config } } } })
+      rendered = template(guardPrinted(values, printed), { helpers, data: { metadata: { prompt: { model: parsed.model, config: parsed.config } } } })
     } catch (e) {
       throw new AssayUsageError('render', `${where}: the template failed to render: ${(e as Error).message}`, render)
+    }
+    if (printed.length > 0) {
+      const at = printed[0]!
+      throw new AssayUsageError('render', `${where}: the value at "${at}" is printed by the template, but it is an object or a list, which would print as "[object Object]" or its items joined by commas. Give text or a number there, or print its fields ({{${at.replace(/\[\d+\]/g, '')}.field}}) or its JSON ({{json …}}).`, render)
     }
     return toChatMessages(rendered, nonce, where, render)
   }

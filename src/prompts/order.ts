@@ -36,6 +36,9 @@ export function checkName(kind: 'prompt' | 'version' | 'label', name: unknown, c
   return nfc
 }
 
+/** Names shaped like versions (v2, V2.1, 2026-01-05): a label may not be one, or the natural next version could not be added. */
+export const VERSION_SHAPED = /^v?\d/i
+
 type Run = string | { digits: string }
 
 /** Splits a name into runs of digits and runs of anything else. */

@@ -7,8 +7,9 @@ import { isAbsolute, join, relative, sep } from 'node:path'
 import { AssayUsageError } from '../errors.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
-import { isRegistration, RegistryFiles, type HistoryRecord, type RegistryState } from './files.js'
-import { checkName, compareVersions, RESERVED, sortVersions } from './order.js'
+import { isMove, isRegistration, RegistryFiles, type HistoryRecord, type RegistryState } from './files.js'
+import { registrations } from './keep.js'
+import { checkName, compareVersions, RESERVED } from './order.js'
 import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
 
 const EXTENSION = '.prompt'
@@ -24,8 +25,16 @@ export interface RegistryOptions {
 }
 
 /** One version file as read now. */
-export interface VersionFile extends PromptVersionInfo {
+export interface VersionFile extends Omit<PromptVersionInfo, 'problem'> {
   text: string
+  /** Why this version cannot be used; refused when it is asked for. */
+  problem?: PromptRegistryError
+}
+
+// A version asked for: refused when it has a problem.
+function usable(file: VersionFile): VersionFile {
+  if (file.problem !== undefined) throw file.problem
+  return file
 }
 
 /** A prompt's versions (oldest first) and its registry state, checked against each other. */
@@ -44,6 +53,14 @@ export interface Scan {
   unlisted: VersionFile[]
   /** Versions in labels.json without a registration in the history (registries made before it kept them). */
   unrecorded: VersionFile[]
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 /** Whether `CI` says this is a CI run, as the cassettes and baselines read it. */
@@ -80,7 +97,9 @@ export class Registry {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
       throw e
     }
-    const names = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name.normalize('NFC'))
+    // Links to folders are listed too, so that one leading out of the registry is reported.
+    const folders = entries.filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && isFolder(join(this.options.root, e.name)))))
+    const names = folders.map((e) => e.name.normalize('NFC'))
     return [...new Set(names)].sort()
   }
 
@@ -117,6 +136,22 @@ export class Registry {
     }
   }
 
+  // A prompt folder that links out of the registry would be read, and written, outside the
+  // reviewed tree, as a version file that links out of its folder would.
+  private checkFolderLink(folder: string): void {
+    let target: string
+    try {
+      if (!lstatSync(folder).isSymbolicLink()) return
+      target = realpathSync(folder)
+    } catch {
+      return
+    }
+    const root = realpathSync(this.options.root)
+    if (target.startsWith(root + sep)) return
+    const shown = this.show(folder)
+    throw new PromptRegistryError(shown, `${shown} is a symbolic link to ${target}, outside the registry folder ${this.show(this.options.root)}. A prompt's versions, labels and history are reviewed with the repository: move the folder in instead of linking to it.`)
+  }
+
   // A name for a new version that is neither a version nor a label of the prompt.
   private freeVersion(versions: readonly string[], labels: Record<string, string>): string {
     const taken = new Set([...versions, ...Object.keys(labels), ...RESERVED])
@@ -125,10 +160,18 @@ export class Registry {
     return next
   }
 
-  /** Reads a prompt's version files and labels.json and checks that they agree. */
+  /**
+   * Reads a prompt's version files and labels.json and checks that they agree. A damaged
+   * registry file, or an edited or deleted registered version, refuses the whole prompt; an
+   * entry that cannot be a version (a stray name, a link, a folder, a twin, a version
+   * registered twice by a merge, an unregistered version on CI) gets a `problem`, which
+   * refuses only that version ({@link resolve}). Hidden files (editor locks, `._` files) are
+   * not versions and are ignored.
+   */
   scan(nameGiven: string, caller: string): Scan {
     const name = checkName('prompt', nameGiven, caller)
     const folder = this.folderOf(name, caller)
+    this.checkFolderLink(folder)
     let entries: string[]
     try {
       entries = readdirSync(folder)
@@ -139,89 +182,139 @@ export class Registry {
     }
     const files = new RegistryFiles(this.fs, folder, (p) => this.show(p))
     const state = files.read()
-    const byName = new Map<string, string>()
+    const byName = new Map<string, string[]>()
     for (const entry of entries) {
-      if (!entry.endsWith(EXTENSION)) continue
+      if (entry.startsWith('.') || !entry.endsWith(EXTENSION)) continue
       const version = entry.slice(0, -EXTENSION.length).normalize('NFC')
-      const shown = this.show(join(folder, entry))
-      checkName('version', version, caller)
-      if (byName.has(version)) throw new AssayUsageError(caller, `${shown} and ${this.show(join(folder, byName.get(version)!))} are the same version name in different Unicode forms. Remove one.`)
-      byName.set(version, entry)
+      byName.set(version, [...(byName.get(version) ?? []), entry])
+    }
+    const records = files.records()
+    const problems = new Map<string, PromptRegistryError>()
+    const refuse = (version: string, message: string) => {
+      if (!problems.has(version)) problems.set(version, new PromptRegistryError(this.show(join(folder, byName.get(version)![0]!)), message))
+    }
+    // Of two names that cannot both be versions, a registered one stays usable: the other
+    // is the newcomer. When neither or both are registered, both are refused.
+    const registered = new Set([...Object.keys(state.versions), ...records.filter(isRegistration).map((r) => r.version)])
+    const refuseTwins = (a: string, b: string, message: string) => {
+      for (const v of [a, b]) if (registered.has(a) === registered.has(b) || !registered.has(v)) refuse(v, message)
     }
     const others = (version: string) => [...byName.keys()].filter((v) => v !== version && !(RESERVED as readonly string[]).includes(v) && !Object.hasOwn(state.labels, v))
-    for (const [version, entry] of byName) {
+    const folded = new Map<string, string>()
+    for (const [version, [entry, twin]] of byName as Map<string, [string, string | undefined]>) {
       const shown = this.show(join(folder, entry))
-      if ((RESERVED as readonly string[]).includes(version)) {
-        throw new AssayUsageError(caller, `${shown}: "${version}" is a reserved name, so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`)
+      try {
+        checkName('version', version, caller)
+      } catch (e) {
+        refuse(version, `${shown}: ${(e as Error).message.replace(`${caller}: `, '')} Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}, or move it out of ${this.show(folder)}.`)
       }
-      if (Object.hasOwn(state.labels, version)) {
-        throw new PromptRegistryError(
-          shown,
-          `${shown}: "${version}" is already a label of prompt "${name}" (pointing at "${state.labels[version]}" in ${this.show(files.labelsPath)}), so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`,
+      if (twin !== undefined) refuse(version, `${shown} and ${this.show(join(folder, twin))} are the same version name in different Unicode forms. Remove one.`)
+      if ((RESERVED as readonly string[]).includes(version)) {
+        refuse(version, `${shown}: "${version}" is a reserved name, so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`)
+      }
+      if (Object.hasOwn(state.labels, version) && registered.has(version)) {
+        refuse(version, `"${version}" is a registered version of prompt "${name}", so the label "${version}" in ${this.show(files.labelsPath)} (pointing at "${state.labels[version]}") is what is damaged: remove it there, or rename it (e.g. to "staging").`)
+      } else if (Object.hasOwn(state.labels, version)) {
+        refuse(version, `${shown}: "${version}" is already a label of prompt "${name}" (pointing at "${state.labels[version]}" in ${this.show(files.labelsPath)}), so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`)
+      }
+      // Names that differ only in case are one file on macOS and Windows.
+      const caseTwin = folded.get(version.toLowerCase())
+      if (caseTwin !== undefined) {
+        const message = `${this.show(join(folder, byName.get(caseTwin)![0]!))} and ${shown} differ only in case, so they are one file on macOS and Windows. Rename one, e.g. to ${this.freeVersion([...byName.keys()], state.labels)}${EXTENSION}.`
+        refuseTwins(version, caseTwin, message)
+      }
+      folded.set(version.toLowerCase(), version)
+    }
+    const order = [...byName.keys()].sort(compareVersions)
+    for (let i = 1; i < order.length; i++) {
+      const [a, b] = [order[i - 1]!, order[i]!]
+      if (compareVersions(a, b) !== 0) continue
+      const message = `the versions "${a}" and "${b}" of prompt "${name}" cannot be ordered: they differ only in leading zeros. Rename one of them (versions are ordered by their numbers, so "v1" and "v01" are the same place in the order).`
+      refuseTwins(a, b, message)
+    }
+    const versions: VersionFile[] = order.map((version) => {
+      const path = join(folder, byName.get(version)![0]!)
+      const labels = Object.keys(state.labels).filter((l) => state.labels[l] === version).sort()
+      const file = { version, hash: '', labels, file: this.show(path), text: '' }
+      if (problems.has(version)) return { ...file, problem: problems.get(version)! }
+      let bytes: Buffer
+      try {
+        bytes = this.readVersion(path, folder)
+      } catch (e) {
+        if (!(e instanceof PromptRegistryError)) throw e
+        return { ...file, problem: e }
+      }
+      const hash = createHash('sha256').update(bytes).digest('hex')
+      try {
+        return { ...file, hash, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) }
+      } catch {
+        return { ...file, hash, problem: new PromptRegistryError(file.file, `${file.file} is not UTF-8 text. Save it as UTF-8.`) }
+      }
+    })
+    this.check(name, folder, versions, state, records, files)
+    const inHistory = new Set(records.filter(isRegistration).map((r) => r.version))
+    const sound = versions.filter((v) => v.problem === undefined)
+    // A label move needs a registered version, so one that moves name was registered: when
+    // no record of its hash is left (both files lost it in merges), its content cannot be
+    // checked, and registering it afresh would freeze whatever the file holds now.
+    const moved = new Set(records.filter(isMove).flatMap((r) => [r.from, r.to]))
+    for (const v of sound) {
+      if (state.versions[v.version] !== undefined || inHistory.has(v.version) || !moved.has(v.version)) continue
+      v.problem = new PromptRegistryError(
+        v.file,
+        `version "${v.version}" of prompt "${name}" is named by label moves in ${this.show(files.historyPath)}, so it was registered, but neither ${this.show(files.labelsPath)} nor the history records its hash any more, so an edit to ${v.file} cannot be told. Check the file against version control (git log -p -- "${v.file}"); when it is as registered, record its content again: npx assay prompts keep ${name} ${v.version}`,
+      )
+    }
+    const unregistered = sound.filter((v) => v.problem === undefined && state.versions[v.version] === undefined && !inHistory.has(v.version))
+    const unlisted = sound.filter((v) => state.versions[v.version] === undefined && inHistory.has(v.version))
+    const unrecorded = sound.filter((v) => state.versions[v.version] !== undefined && !inHistory.has(v.version))
+    if (onCi(this.options.env)) {
+      // Only the version asked for is refused: a draft committed beside registered versions
+      // must not stop them from loading on CI, and may not load at all yet.
+      for (const v of unregistered) {
+        v.problem = new PromptRegistryError(
+          v.file,
+          `prompt "${name}": "${v.version}" (${v.file}) is not registered in ${this.show(files.labelsPath)} and ${this.show(files.historyPath)}, and CI does not register versions. Register it locally with \`npx assay prompts show ${name}@${v.version}\` (it registers the version once it loads, or says what stops it from loading) and commit ${this.show(files.labelsPath)} and ${this.show(files.historyPath)} with it, as cassettes are recorded locally and replayed on CI.`,
         )
       }
     }
-    // Names that differ only in case are one file on macOS and Windows.
-    const folded = new Map<string, string>()
-    for (const version of byName.keys()) {
-      const twin = folded.get(version.toLowerCase())
-      if (twin !== undefined) throw new AssayUsageError(caller, `${this.show(join(folder, byName.get(twin)!))} and ${this.show(join(folder, byName.get(version)!))} differ only in case, so they are one file on macOS and Windows. Rename one, e.g. to ${this.freeVersion([...byName.keys()], state.labels)}${EXTENSION}.`)
-      folded.set(version.toLowerCase(), version)
-    }
-    const order = sortVersions([...byName.keys()], name, caller)
-    const versions: VersionFile[] = order.map((version) => {
-      const path = join(folder, byName.get(version)!)
-      const bytes = this.readVersion(path, folder)
-      let text: string
-      try {
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
-      } catch {
-        throw new PromptRegistryError(this.show(path), `${this.show(path)} is not UTF-8 text. Save it as UTF-8.`)
-      }
-      const hash = createHash('sha256').update(bytes).digest('hex')
-      const labels = Object.keys(state.labels).filter((l) => state.labels[l] === version).sort()
-      return { version, hash, labels, file: this.show(path), text }
-    })
-    const records = files.records()
-    this.check(name, folder, versions, state, records)
-    const inHistory = new Set(records.filter(isRegistration).map((r) => r.version))
-    const unregistered = versions.filter((v) => state.versions[v.version] === undefined && !inHistory.has(v.version))
-    const unlisted = versions.filter((v) => state.versions[v.version] === undefined && inHistory.has(v.version))
-    const unrecorded = versions.filter((v) => state.versions[v.version] !== undefined && !inHistory.has(v.version))
-    if (unregistered.length > 0 && onCi(this.options.env)) {
-      throw new PromptRegistryError(
-        unregistered[0]!.file,
-        `prompt "${name}": ${unregistered.map((v) => `"${v.version}" (${v.file})`).join(', ')} ${unregistered.length === 1 ? 'is' : 'are'} not registered in ${files.labelsPath ? this.show(files.labelsPath) : 'labels.json'}, and CI does not register versions. Run \`npx assay prompts list\` locally and commit ${this.show(files.labelsPath)} and ${this.show(files.historyPath)}, as cassettes are recorded locally and replayed on CI.`,
-      )
-    }
-    return { name, versions, state, files, unregistered, unlisted, unrecorded }
+    return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, unlisted, unrecorded }
   }
 
   // A version's hash is recorded in labels.json and, once registered, in the history too;
   // both must match its file, and every version either names must still have its file.
-  private check(name: string, folder: string, versions: VersionFile[], state: RegistryState, records: HistoryRecord[]): void {
-    const labels = this.show(join(folder, 'labels.json'))
-    const history = this.show(join(folder, 'history.jsonl'))
-    const recorded = new Map<string, { hash: string; where: string }[]>()
-    const note = (version: string, hash: string, where: string) => recorded.set(version, [...(recorded.get(version) ?? []), { hash, where }])
-    for (const [version, hash] of Object.entries(state.versions)) note(version, hash, labels)
-    const named = new Set<string>()
+  // Two different recorded hashes are a merge of two registrations, refused for that version only.
+  private check(name: string, folder: string, versions: VersionFile[], state: RegistryState, records: HistoryRecord[], files: RegistryFiles): void {
+    const labels = this.show(files.labelsPath)
+    const history = this.show(files.historyPath)
+    const named = new Set<string>(Object.keys(state.versions))
     for (const r of records) {
-      if (isRegistration(r)) note(r.version, r.hash, history)
+      if (!isMove(r)) named.add(r.version)
       else for (const v of [r.from, r.to]) if (v !== null) named.add(v)
     }
-    for (const version of new Set([...recorded.keys(), ...named])) {
+    for (const version of named) {
       const file = versions.find((v) => v.version === version)
       const path = this.show(join(folder, `${version}${EXTENSION}`))
+      const recorded = registrations(version, state, records, { labels, history })
       if (file === undefined) {
-        const where = recorded.has(version) ? `registered in ${[...new Set(recorded.get(version)!.map((r) => r.where))].join(' and ')}` : `named by a label move in ${history}`
+        const where = recorded.length > 0 ? `registered in ${[...new Set(recorded.map((r) => (r.where === labels ? labels : history)))].join(' and ')}` : `named by a label move in ${history}`
         throw new PromptRegistryError(path, `prompt "${name}" version "${version}" is ${where}, but its file ${path} is gone. Versions are immutable and history names them: restore it (git checkout -- "${path}").`)
       }
-      const wrong = recorded.get(version)?.find((r) => r.hash !== file.hash)
+      if (file.problem !== undefined) continue
+      const hashes = [...new Set(recorded.map((r) => r.hash))]
+      if (hashes.length > 1) {
+        const free = this.freeVersion(versions.map((v) => v.version), state.labels)
+        file.problem = new PromptRegistryError(
+          path,
+          `version "${version}" of prompt "${name}" was registered twice with different content (${hashes.map((h) => `sha256 ${h} in ${recorded.filter((r) => r.hash === h).map((r) => r.where).join(', ')}`).join('; ')}), as when two branches each add "${version}" and are merged; ${path} now has sha256 ${file.hash}. To repair it: keep one content in ${path}, save the other as a new version (e.g. ${this.show(join(folder, `${free}${EXTENSION}`))}, from \`git show OTHER-BRANCH:${path}\`), then record which content "${version}" keeps: npx assay prompts keep ${name} ${version}`,
+        )
+        continue
+      }
+      const wrong = recorded.find((r) => r.hash !== file.hash)
       if (wrong !== undefined) {
         throw new PromptRegistryError(
           path,
-          `${path} was edited after it was registered: ${wrong.where} records sha256 ${wrong.hash}, the file now has sha256 ${file.hash}. Versions are immutable: restore it (git checkout -- "${path}") and add your change as a new version instead, e.g. ${this.show(join(folder, `${nextVersion(versions.at(-1)!.version)}${EXTENSION}`))}.`,
+          `${path} was edited after it was registered: ${wrong.where === labels ? labels : history} records sha256 ${wrong.hash}, the file now has sha256 ${file.hash}. Versions are immutable: restore it (git checkout -- "${path}") and add your change as a new version instead, e.g. ${this.show(join(folder, `${nextVersion(versions.at(-1)!.version)}${EXTENSION}`))}.`,
         )
       }
     }
@@ -260,11 +353,11 @@ export class Registry {
     if (latest === undefined) throw new AssayUsageError(caller, `prompt "${scan.name}" has no versions yet. Add one as ${this.show(join(this.options.root, scan.name, `v1${EXTENSION}`))}.`)
     if (ref === undefined) ref = 'production'
     const wanted = ref.normalize('NFC')
-    if (wanted === 'latest') return latest
+    if (wanted === 'latest') return usable(latest)
     const labelled = scan.state.labels[wanted]
     const version = labelled ?? (wanted === 'production' ? latest.version : wanted)
     const found = scan.versions.find((v) => v.version === version)
-    if (found) return found
+    if (found) return usable(found)
     const labels = Object.keys(scan.state.labels)
     throw new AssayUsageError(caller, `prompt "${scan.name}" has no version or label "${ref}". Versions: ${scan.versions.map((v) => v.version).join(', ')}. Labels: ${['latest', ...labels].join(', ')}.`)
   }

@@ -42,6 +42,12 @@ export interface PromptVersionInfo {
   labels: readonly string[]
   /** Where the version's file is, relative to the project root. */
   file: string
+  /**
+   * Why this version cannot be loaded (a stray or damaged file, a version registered twice
+   * by a merge, a draft that does not load, an unregistered version on CI); the other
+   * versions are not affected. `hash` is empty when the file could not be read.
+   */
+  problem?: string
 }
 
 /** One label move, as `prompts/<name>/history.jsonl` keeps it. */

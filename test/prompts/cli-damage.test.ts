@@ -36,7 +36,8 @@ describe('damaged version files are refused with exit 1 and a message', () => {
   test('a folder named like a version', async () => {
     const p = project()
     mkdirSync(join(p.dir, 's', 'v3.prompt'))
-    const run = await p.assay('show', 's@v1')
+    expect((await p.assay('show', 's@v1')).status).toBe(0)
+    const run = await p.assay('show', 's@v3')
     expect(run.status).toBe(1)
     expect(run.stderr).toContain(`${join('prompts', 's', 'v3.prompt')} is not a file.`)
   })
@@ -45,7 +46,8 @@ describe('damaged version files are refused with exit 1 and a message', () => {
     const p = project()
     writeFileSync(join(p.root, 'secret.txt'), 'top secret {{x}}')
     symlinkSync(join(p.root, 'secret.txt'), join(p.dir, 's', 'v3.prompt'))
-    const run = await p.assay('show', 's@v1')
+    expect((await p.assay('show', 's@v1')).status).toBe(0)
+    const run = await p.assay('show', 's@v3')
     expect(run.status).toBe(1)
     expect(run.stderr).toContain(`${join('prompts', 's', 'v3.prompt')} is a symbolic link to ${join(p.root, 'secret.txt')}, outside the prompt's folder`)
     expect(run.stdout).not.toContain('top secret')
@@ -55,7 +57,7 @@ describe('damaged version files are refused with exit 1 and a message', () => {
     const p = project()
     p.write('s', 'V2', V2)
     const run = await p.assay('list')
-    expect(run.status).toBe(2)
+    expect(run.status).toBe(1)
     expect(run.stderr).toContain('differ only in case, so they are one file on macOS and Windows')
   })
 })
@@ -85,13 +87,13 @@ describe('labels', () => {
     const path = join(p.dir, 's', 'labels.json')
     await p.assay('list')
     const labels = JSON.parse((await import('node:fs')).readFileSync(path, 'utf8'))
-    labels.labels = { v3: 'v1' }
+    labels.labels = { beta: 'v1' }
     writeFileSync(path, JSON.stringify(labels))
-    p.write('s', 'v3', V2.replace('ben', 'cy'))
-    const run = await p.assay('show', 's')
+    p.write('s', 'beta', V2.replace('ben', 'cy'))
+    const run = await p.assay('list')
     expect(run.status).toBe(1)
-    expect(run.stderr).toContain('"v3" is already a label of prompt "s" (pointing at "v1" in')
-    expect(run.stderr).toContain('Rename the file, e.g. to v4.prompt.')
+    expect(run.stderr).toContain('"beta" is already a label of prompt "s" (pointing at "v1" in')
+    expect(run.stderr).toContain('Rename the file, e.g. to v3.prompt.')
   })
 
   test.each([
@@ -99,6 +101,8 @@ describe('labels', () => {
     ['../../x', 'is not a valid label name'],
     ['a b', 'is not a valid label name'],
     ['__proto__', 'is not a valid label name'],
+    ['v11', 'looks like a version name'],
+    ['v1', 'looks like a version name'],
   ])('a label %j written into labels.json by hand is refused (exit 1), not dropped or listed', async (label, why) => {
     const p = project()
     await p.assay('list')
@@ -113,6 +117,39 @@ describe('labels', () => {
     }
     expect((await import('node:fs')).readFileSync(path, 'utf8')).toBe(text)
   })
+
+  test('a label named like a registered version is reported as the damaged label, not as a file to rename', async () => {
+    const p = project()
+    p.write('s', 'beta', V2.replace('ben', 'cy'))
+    await p.assay('list')
+    const path = join(p.dir, 's', 'labels.json')
+    const labels = JSON.parse((await import('node:fs')).readFileSync(path, 'utf8'))
+    labels.labels = { beta: 'v1' }
+    writeFileSync(path, JSON.stringify(labels))
+    const run = await p.assay('list')
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain(`"beta" is a registered version of prompt "s", so the label "beta" in ${join('prompts', 's', 'labels.json')} (pointing at "v1") is what is damaged`)
+    expect(run.stderr).not.toContain('Rename the file')
+  })
+})
+
+test('a prompt folder that is a symbolic link out of the registry is refused, and listed', async () => {
+  const p = project()
+  const outside = join(p.root, 'outside')
+  mkdirSync(outside)
+  writeFileSync(join(outside, 'v1.prompt'), V1)
+  symlinkSync(outside, join(p.dir, 'ext'))
+  const show = await p.assay('show', 'ext@v1')
+  expect(show.status).toBe(1)
+  expect(show.stderr).toContain(`${join('prompts', 'ext')} is a symbolic link to ${outside}, outside the registry folder`)
+  const list = await p.assay('list')
+  expect(list.status).toBe(1)
+  expect(list.stderr).toContain(`${join('prompts', 'ext')} is a symbolic link`)
+  expect((await import('node:fs')).existsSync(join(outside, 'labels.json'))).toBe(false)
+  // A link that stays inside the registry is a second name for a prompt folder there.
+  rmSync(join(p.dir, 'ext'))
+  symlinkSync(join(p.dir, 's'), join(p.dir, 'alias'))
+  expect((await p.assay('show', 'alias@v1')).status).toBe(0)
 })
 
 describe('nothing printed holds a key', () => {
@@ -129,8 +166,8 @@ describe('nothing printed holds a key', () => {
     expect(shown.stdout).toContain('api_key: [REDACTED]')
     expect(shown.stdout).toContain('db_password: [REDACTED]')
     const diff = await p.assay('diff', 's', 'v3', 'v4')
-    expect(diff.stdout).toContain('-api_key: [REDACTED]')
-    expect(diff.stdout).toContain('+api_key: [REDACTED]')
+    // Both values are redacted before the diff, so the line is the same on both sides.
+    expect(diff.stdout).toContain(' api_key: [REDACTED]')
     await p.assay('label', 's', 'v1', 'staging', '--reason', `rotated ${key}`)
     const history = await p.assay('history', 's')
     for (const out of [shown.stdout, diff.stdout, history.stdout]) {

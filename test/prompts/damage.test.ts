@@ -219,10 +219,13 @@ describe('a draft that does not load', () => {
     // The good draft beside it was registered; the broken one was not.
     const versions = JSON.parse(read(join(project.dir, 's', 'labels.json'))).versions as Record<string, string>
     expect(Object.keys(versions)).toEqual(['v1', 'v2', 'v2.1'])
-    for (const call of [prompts.get('s', 'latest'), prompts.get('s', 'v3'), prompts.versions('s')]) {
+    for (const call of [prompts.get('s', 'latest'), prompts.get('s', 'v3')]) {
       const e = await rejection(call)
       expect(e).toBeInstanceOf(PromptRegistryError)
       expect(e.message).toContain(`${draft}: the template includes a partial`)
     }
+    const rows = await prompts.versions('s')
+    expect(rows.find((r) => r.version === 'v3')?.problem).toContain(`${draft}: the template includes a partial`)
+    expect(rows.filter((r) => r.problem !== undefined)).toHaveLength(1)
   })
 })

@@ -54,13 +54,14 @@ describe('labels', () => {
     expect((await rejection(prompts.label('summarizer', 'v1', '../x'))).message).toContain('"../x" is not a valid label name')
     await prompts.label('summarizer', 'v1', 'staging')
     project.write('summarizer', 'staging', V1)
-    const e = await rejection(prompts.get('summarizer'))
-    expect(e).toBeInstanceOf(PromptRegistryError)
-    expect(e.message).toContain('"staging" is already a label of prompt "summarizer" (pointing at "v1" in')
-    expect(e.message).toContain('Rename the file, e.g. to v3.prompt')
+    // The label still names its version; the file that cannot be a version is a problem row.
+    expect((await prompts.get('summarizer', 'staging')).version).toBe('v1')
+    const problem = (await prompts.versions('summarizer')).find((v) => v.version === 'staging')?.problem
+    expect(problem).toContain('"staging" is already a label of prompt "summarizer" (pointing at "v1" in')
+    expect(problem).toContain('Rename the file, e.g. to v3.prompt')
     rmSync(join(project.dir, 'summarizer', 'staging.prompt'))
     project.write('summarizer', 'production', V1)
-    expect((await rejection(prompts.get('summarizer'))).message).toContain('"production" is a reserved name')
+    expect((await prompts.versions('summarizer')).find((v) => v.version === 'production')?.problem).toContain('"production" is a reserved name')
   })
 })
 
@@ -150,10 +151,11 @@ describe('on CI', () => {
     vi.stubEnv('CI', 'true')
     expect((await prompts.get('summarizer')).version).toBe('v1')
     const v2 = project.write('summarizer', 'v2', V2)
-    const e = await rejection(prompts.get('summarizer', 'v1'))
+    expect((await prompts.get('summarizer', 'v1')).version).toBe('v1')
+    const e = await rejection(prompts.get('summarizer', 'v2'))
     expect(e).toBeInstanceOf(PromptRegistryError)
     expect(e.message).toContain(`"v2" (${v2}) is not registered`)
-    expect(e.message).toContain('Run `npx assay prompts list` locally and commit')
+    expect(e.message).toContain('Register it locally with `npx assay prompts show summarizer@v2`')
     expect(readFileSync(join(project.dir, 'summarizer', 'labels.json'), 'utf8')).toBe(before)
   })
 

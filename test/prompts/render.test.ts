@@ -63,6 +63,24 @@ describe('rendering', () => {
     expect(fields.render({ user: { name: 'Ana' } })).toEqual([{ role: 'user', content: 'Hello Ana' }])
   })
 
+  test.each([
+    ['{{#each items}}[{{this}}]{{/each}}', { items: [{ a: 1 }] }, 'items[0]'],
+    ['{{x.y}}', { x: { y: { z: 1 } } }, 'x.y'],
+    ['{{#with w}}{{this}}{{/with}}', { w: { q: 1 } }, 'w'],
+    ['{{lookup l "k"}}', { l: { k: { m: 1 } } }, 'l.k'],
+    ['{{#each rows}}{{cells}}{{/each}}', { rows: [{ cells: [{ v: 1 }] }] }, 'rows[0].cells'],
+  ])('an object printed by %s is a usage error naming where it is', async (template, input, where) => {
+    const p = await load(template)
+    expect(usage(() => p.render(input))).toContain(`the value at "${where}" is printed by the template, but it is`)
+  })
+
+  test('with an input schema, an object printed by {{x.y}} is refused too; its fields and JSON print', async () => {
+    const p = await load('{{x.y}}', 'input:\n  schema:\n    type: object\n    properties:\n      x:\n        type: object')
+    expect(usage(() => p.render({ x: { y: { z: 1 } } }))).toContain('the value at "x.y" is printed by the template')
+    const q = await load('{{#each items}}{{this.a}} {{json this}};{{/each}}')
+    expect(q.render({ items: [{ a: 1 }, { a: 2 }] })).toEqual([{ role: 'user', content: '1 {"a":1};2 {"a":2};' }])
+  })
+
   test('inside #each the item is read, not the input: a variable read only there is unused', async () => {
     const p = await load('{{#each items}}{{name}} {{../prefix}}{{/each}}')
     expect(p.render({ items: [{ name: 'a' }], prefix: '!' })).toEqual([{ role: 'user', content: 'a !' }])
@@ -144,6 +162,12 @@ describe('rendering', () => {
     ])
     expect(v1.template).not.toContain('---')
     expect((await prompts.get('f', 'v2')).render()).toEqual([{ role: 'user', content: 'hello' }])
+  })
+
+  test('a "---" line right after an empty frontmatter is template text, not its closing line', async () => {
+    const project = tempProject()
+    project.write('g', 'v1', '---\n---\n---\nx\n')
+    expect((await prompts.get('g', 'v1')).template.trimEnd()).toBe('---\nx')
   })
 
   test('two versions whose JSON Schemas share an $id both load', async () => {
