@@ -2,6 +2,7 @@
 // file, snapshot-style. It shares the crash-safe file format and lock of the cassettes.
 import { createHash } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
+import { onCi } from '../ci.js'
 import type { StoreFileSystem } from '../store/file.js'
 import { KeyedStore } from '../store/keyed.js'
 import type { Fingerprint } from './fingerprint.js'
@@ -27,7 +28,7 @@ export function runnerUpdates(state: unknown): boolean {
 export function resolveUpdateMode(runnerUpdate: boolean, env: NodeJS.ProcessEnv = process.env): UpdateMode {
   if (runnerUpdate || env.ASSAY_UPDATE === '1') return 'all'
   if (env.ASSAY_PRUNE === '1') return 'none'
-  return env.CI && env.CI !== 'false' && env.CI !== '0' ? 'none' : 'new'
+  return onCi(env) ? 'none' : 'new'
 }
 
 /** The baseline file of a test file. */

@@ -3,6 +3,8 @@
 // to the run's coordinator, which lives in the reporters' process and hands them to the
 // listeners registered here. Pure apart from the clock and the writer it is given.
 
+import { onCi } from '../ci.js'
+
 /** What a worker tells the reporters' process about a dataset eval. */
 export type ProgressNotice =
   /** A dataset was declared with `cases` cases of `trials` trials each. */
@@ -88,8 +90,7 @@ export type ProgressMode = 'live' | 'steps' | 'off'
 export function progressMode(o: { env: NodeJS.ProcessEnv; option: boolean | undefined; tty: boolean; runnerPrints: boolean }): ProgressMode {
   const flag = o.env.ASSAY_PROGRESS
   if (o.option === false || flag === '0' || flag === 'false' || flag === 'off') return 'off'
-  const ci = o.env.CI !== undefined && o.env.CI !== '' && o.env.CI !== '0' && o.env.CI !== 'false'
-  return o.tty && !ci && !o.runnerPrints ? 'live' : 'steps'
+  return o.tty && !onCi(o.env) && !o.runnerPrints ? 'live' : 'steps'
 }
 
 /** After how long a run starts to show progress (ms): shorter runs print nothing extra. */

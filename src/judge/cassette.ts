@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import stableStringify from 'fast-json-stable-stringify'
+import { onCi } from '../ci.js'
 import type { StoreFileSystem } from '../store/file.js'
 import { KeyedStore } from '../store/keyed.js'
 import { rerunCommand } from '../runner.js'
@@ -27,7 +28,7 @@ export function resolveCacheMode(configured: CacheMode | undefined, env: NodeJS.
     return fromEnv as CacheMode
   }
   if (configured) return configured
-  return env.CI && env.CI !== 'false' && env.CI !== '0' ? 'lockdown' : 'auto'
+  return onCi(env) ? 'lockdown' : 'auto'
 }
 
 /** The cassette of a test file: `__llm_cassettes__/<file>.json` beside it. */

@@ -3,11 +3,12 @@
 // an edited file or a label moved by another process is seen at once.
 import { resolve } from 'node:path'
 import { getConfig } from '../config.js'
+import { onCi } from '../ci.js'
 import { AssayUsageError } from '../errors.js'
 import { checkName, RESERVED, VERSION_SHAPED } from './order.js'
 import { StoreWriteError } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
-import { onCi, Registry, type Scan, type VersionFile } from './registry.js'
+import { Registry, type Scan, type VersionFile } from './registry.js'
 import type { LabelMove, Prompt, PromptVersionInfo } from './types.js'
 
 

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { AssayUsageError } from '../errors.js'
+import { onCi } from '../ci.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
 import { isMove, isRegistration, RegistryFiles, type HistoryRecord, type RegistryState } from './files.js'
@@ -61,11 +62,6 @@ function isFolder(path: string): boolean {
   } catch {
     return false
   }
-}
-
-/** Whether `CI` says this is a CI run, as the cassettes and baselines read it. */
-export function onCi(env: Record<string, string | undefined>): boolean {
-  return env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0'
 }
 
 /** A name for the version after `latest`: its last number plus one (v2 → v3, v2.1 → v2.2). */

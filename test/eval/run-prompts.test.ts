@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { z } from 'zod'
 import { defineEval, type EvalOptions, type EvalRunner } from '../../src/eval/run.js'
 import { setRecordSink, type AssayRecord, type EvalCaseRecord, type RecordOwner } from '../../src/report/records.js'
@@ -79,9 +79,12 @@ beforeEach(() => {
   writeFileSync(join(dir, 'summarizer', 'v1.prompt'), V1)
   writeFileSync(join(dir, 'summarizer', 'v2.prompt'), V2)
   process.env.ASSAY_PROMPTS_DIR = dir
+  // A local run: the versions written above register on first read (CI registers none).
+  vi.stubEnv('CI', '')
   setRecordSink((record) => records.push(record))
 })
 afterEach(() => {
+  vi.unstubAllEnvs()
   setRecordSink(undefined)
   records = []
   if (saved === undefined) delete process.env.ASSAY_PROMPTS_DIR
