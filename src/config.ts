@@ -23,7 +23,21 @@ const configSchema = z.strictObject({
       prices: z.record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).optional(),
     })
     .optional(),
-  cache: z.strictObject({ mode: z.enum(['auto', 'lockdown', 'refresh', 'off']).optional() }).optional(),
+  embedding: z
+    .strictObject({
+      model: z.string().min(1).optional(),
+      baseURL: z.string().url().optional(),
+      apiKey: z.string().optional(),
+      maxBatchSize: z.number().int().min(1).max(2048).optional(),
+      maxWaitMs: z.number().int().min(0).max(10_000).optional(),
+    })
+    .optional(),
+  cache: z
+    .strictObject({
+      mode: z.enum(['auto', 'lockdown', 'refresh', 'off']).optional(),
+      semantic: z.union([z.boolean(), z.strictObject({ threshold: z.number().gt(0).max(1).optional(), lockdown: z.boolean().optional() })]).optional(),
+    })
+    .optional(),
   promptsDir: z.string().min(1).optional(),
 })
 
@@ -74,9 +88,28 @@ export interface AssayConfig {
     /** Prices in $ per million tokens, merged over the built-in table. */
     prices?: Record<string, { input: number; output: number }>
   }
+  /** The embedding model behind `toBeSemanticallySimilarTo` and the semantic judge cache. */
+  embedding?: {
+    /** The embedding model. `ASSAY_EMBEDDING_MODEL` overrides it. @default 'text-embedding-3-small' */
+    model?: string
+    /** The endpoint. @default the judge's baseURL, else process.env.OPENAI_BASE_URL, else OpenAI's */
+    baseURL?: string
+    /** The key. @default the judge's apiKey, else process.env.OPENAI_API_KEY */
+    apiKey?: string
+    /** Most inputs coalesced into one `/embeddings` request. @default 256 */
+    maxBatchSize?: number
+    /** Longest a request waits for more inputs to join its batch, in milliseconds. @default 10 */
+    maxWaitMs?: number
+  }
   cache?: {
     /** `ASSAY_CACHE` overrides it. @default 'lockdown' when CI is set, else 'auto' */
     mode?: 'auto' | 'lockdown' | 'refresh' | 'off'
+    /**
+     * The semantic judge cache: reuse a verdict for a near-duplicate output. `true` turns it on
+     * outside lockdown; `{ lockdown: true }` also under lockdown. `ASSAY_SEMANTIC_CACHE=1` turns it on.
+     * @default false
+     */
+    semantic?: boolean | { threshold?: number; lockdown?: boolean }
   }
   /**
    * The prompt registry's folder, relative to the project root (the working directory).
@@ -102,7 +135,8 @@ export interface ResolvedAssayConfig {
     fallback: { model: string; baseURL?: string | undefined; apiKey?: string | undefined }[]
     prices: Record<string, { input: number; output: number }>
   }
-  cache: { mode: 'auto' | 'lockdown' | 'refresh' | 'off' | undefined }
+  embedding: { model: string; baseURL: string | undefined; apiKey: string | undefined; maxBatchSize: number; maxWaitMs: number }
+  cache: { mode: 'auto' | 'lockdown' | 'refresh' | 'off' | undefined; semantic: boolean | { threshold?: number | undefined; lockdown?: boolean | undefined } }
   promptsDir: string
 }
 
@@ -122,7 +156,8 @@ const defaults = (): ResolvedAssayConfig => ({
     fallback: [],
     prices: {},
   },
-  cache: { mode: undefined },
+  embedding: { model: 'text-embedding-3-small', baseURL: undefined, apiKey: undefined, maxBatchSize: 256, maxWaitMs: 10 },
+  cache: { mode: undefined, semantic: false },
   promptsDir: 'prompts',
 })
 
@@ -152,6 +187,7 @@ export function configure(options: AssayConfig): void {
   current = {
     messages: { ...current.messages, ...stripUndefined(next.messages ?? {}) },
     judge: { ...current.judge, ...stripUndefined(next.judge ?? {}) },
+    embedding: { ...current.embedding, ...stripUndefined(next.embedding ?? {}) },
     cache: { ...current.cache, ...stripUndefined(next.cache ?? {}) },
     promptsDir: next.promptsDir ?? current.promptsDir,
   }
@@ -159,7 +195,8 @@ export function configure(options: AssayConfig): void {
 }
 
 /**
- * The options in force, defaults included. The judge model honours `ASSAY_JUDGE_MODEL`.
+ * The options in force, defaults included. The judge model honours `ASSAY_JUDGE_MODEL`, the
+ * embedding model `ASSAY_EMBEDDING_MODEL`.
  *
  * @example
  * ```ts
@@ -168,7 +205,13 @@ export function configure(options: AssayConfig): void {
  */
 export function getConfig(): Readonly<ResolvedAssayConfig> {
   const model = process.env.ASSAY_JUDGE_MODEL?.trim()
-  return model ? { ...current, judge: { ...current.judge, model } } : current
+  const embeddingModel = process.env.ASSAY_EMBEDDING_MODEL?.trim()
+  if (!model && !embeddingModel) return current
+  return {
+    ...current,
+    ...(model ? { judge: { ...current.judge, model } } : {}),
+    ...(embeddingModel ? { embedding: { ...current.embedding, model: embeddingModel } } : {}),
+  }
 }
 
 /** A number that changes whenever {@link configure} or {@link resetConfig} runs, to invalidate caches. */
