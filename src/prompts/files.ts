@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import type { StoreFileSystem } from '../store/file.js'
+import { StoreWriteError, type StoreFileSystem } from '../store/file.js'
 import { removeOrphans } from '../store/lock.js'
 import { checkName, compareVersions, VERSION_SHAPED } from './order.js'
 import { PromptRegistryError } from './errors.js'
@@ -21,10 +21,17 @@ export interface RegistryState {
 
 export const LABELS_FILE = 'labels.json'
 export const HISTORY_FILE = 'history.jsonl'
+/**
+ * An update's new labels.json and history.jsonl, written before either: its rename is the
+ * moment the update happens. A writer killed before it has changed nothing; one killed after
+ * it leaves a journal that readers take as the registry's state and the next update finishes.
+ */
+export const JOURNAL_FILE = '.update.pending.json'
 const KIND = 'assay-prompt-labels'
 const VERSION = 1
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hash in hex')
+const journalSchema = z.strictObject({ assay: z.literal('assay-prompt-update'), labels: z.string(), history: z.string() })
 const stateSchema = z.strictObject({
   assay: z.literal(KIND),
   version: z.literal(VERSION),
@@ -156,6 +163,7 @@ export function parseHistory(text: string | undefined, shown: string): HistoryRe
 export class RegistryFiles {
   readonly labelsPath: string
   readonly historyPath: string
+  readonly journalPath: string
 
   constructor(
     readonly fs: StoreFileSystem,
@@ -165,15 +173,83 @@ export class RegistryFiles {
   ) {
     this.labelsPath = join(folder, LABELS_FILE)
     this.historyPath = join(folder, HISTORY_FILE)
+    this.journalPath = join(folder, JOURNAL_FILE)
   }
 
   read(): RegistryState {
-    return parseState(this.fs.read(this.labelsPath), this.show(this.labelsPath))
+    return parseState(this.journal()?.labels ?? this.fs.read(this.labelsPath), this.show(this.labelsPath))
   }
 
   /** Every line of the history: label moves and registrations. */
   records(): HistoryRecord[] {
-    return parseHistory(this.fs.read(this.historyPath), this.show(this.historyPath))
+    return parseHistory(this.journal()?.history ?? this.fs.read(this.historyPath), this.show(this.historyPath))
+  }
+
+  /** The journal of an update that was cut short after it happened, if there is one. */
+  private journal(): { labels: string; history: string } | undefined {
+    const text = this.fs.read(this.journalPath)
+    if (text === undefined) return undefined
+    let parsed: ReturnType<typeof journalSchema.safeParse>
+    try {
+      parsed = journalSchema.safeParse(JSON.parse(text))
+    } catch {
+      parsed = journalSchema.safeParse(undefined)
+    }
+    // Written whole through a rename, so a damaged one was not written by the registry.
+    if (!parsed.success) throw new PromptRegistryError(this.show(this.journalPath), `${this.show(this.journalPath)} is not an update journal the registry wrote. Delete it and check ${this.show(this.labelsPath)} and ${this.show(this.historyPath)} against version control.`)
+    return parsed.data
+  }
+
+  /**
+   * Takes back an update whose files could not both be written (a disk that filled after the
+   * journal): labels.json as it was, and no journal. When labels.json cannot be put back, the
+   * journal stays, so readers still see one consistent state, and says what the next command does.
+   */
+  private undo(before: string | undefined, cause: unknown): void {
+    try {
+      if (this.fs.read(this.labelsPath) !== before) {
+        if (before === undefined) rmSync(this.labelsPath, { force: true })
+        else this.fs.writeAtomic(this.labelsPath, before)
+      }
+      rmSync(this.journalPath, { force: true })
+    } catch {
+      const shown = { labels: this.show(this.labelsPath), history: this.show(this.historyPath), journal: this.show(this.journalPath) }
+      throw new PromptRegistryError(
+        shown.labels,
+        `${(cause as Error).message} ${shown.labels} already holds the change and could not be put back, so ${shown.history} does not record it yet. ${shown.journal} keeps the change, and the registry reads it from there: once the disk has space, run \`npx assay prompts list\`, which writes it into ${shown.history} and removes ${shown.journal}. To drop the change instead, delete ${shown.journal} and restore ${shown.labels} from version control (git checkout -- "${shown.labels}").`,
+      )
+    }
+  }
+
+  /**
+   * Finishes an update cut short after its journal was written, when the folder can be
+   * written; otherwise readers keep taking the state from the journal.
+   */
+  settle(): void {
+    if (this.fs.read(this.journalPath) === undefined) return
+    let release: () => void
+    try {
+      release = this.lock()
+    } catch (e) {
+      if (e instanceof PromptRegistryError) return
+      throw e
+    }
+    try {
+      const cut = this.journal()
+      if (cut) this.finish(cut)
+    } catch (e) {
+      // A disk still full: the journal stays, and the next look tries again.
+      if (!(e instanceof StoreWriteError)) throw e
+    } finally {
+      release()
+    }
+  }
+
+  /** Writes what a journal holds into labels.json and the history, then removes it. */
+  private finish(j: { labels: string; history: string }): void {
+    if (this.fs.read(this.labelsPath) !== j.labels) this.fs.writeAtomic(this.labelsPath, j.labels)
+    if (this.fs.read(this.historyPath) !== j.history) this.fs.writeAtomic(this.historyPath, j.history)
+    rmSync(this.journalPath, { force: true })
   }
 
   /** The label moves, oldest first. */
@@ -184,47 +260,37 @@ export class RegistryFiles {
   /**
    * Runs `change` on the current state and history under the folder's lock, then writes the
    * state to labels.json and appends the records it returns to the history, each only if
-   * changed. labels.json is written first, and put back if the history cannot be appended:
-   * a full disk or a read-only folder then leaves both as they were, so the history never
-   * holds a move that did not happen, and a rerun records it once.
+   * changed. Both new texts go into the journal first (see {@link JOURNAL_FILE}): a full disk
+   * or a read-only folder stops the update before it happens, and a writer killed part way
+   * leaves either nothing changed or a journal the next update finishes, so labels.json never
+   * holds a move the history lacks.
    */
   update<T>(change: (state: RegistryState, history: HistoryRecord[]) => { records: HistoryRecord[]; result: T }): T {
     const release = this.lock()
     try {
       // The lock cleans up after dead writers of labels.json; the history is written under it too.
       removeOrphans(this.historyPath)
+      removeOrphans(this.journalPath)
+      const cut = this.journal()
+      if (cut) this.finish(cut)
       const before = this.fs.read(this.labelsPath)
       const state = parseState(before, this.show(this.labelsPath))
       const history = this.fs.read(this.historyPath) ?? ''
       const { records, result } = change(state, parseHistory(history, this.show(this.historyPath)))
       const after = serializeState(state)
-      if (after !== before) this.fs.writeAtomic(this.labelsPath, after)
-      if (records.length > 0) {
-        const lines = records.map((m) => `${JSON.stringify(m)}\n`).join('')
-        try {
-          this.fs.writeAtomic(this.historyPath, `${history}${history === '' || history.endsWith('\n') ? '' : '\n'}${lines}`)
-        } catch (e) {
-          if (after !== before) this.restore(before, e)
-          throw e
-        }
+      if (after === before && records.length === 0) return result
+      const lines = records.map((m) => `${JSON.stringify(m)}\n`).join('')
+      const next = { labels: after, history: records.length === 0 ? history : `${history}${history === '' || history.endsWith('\n') ? '' : '\n'}${lines}` }
+      this.fs.writeAtomic(this.journalPath, JSON.stringify({ assay: 'assay-prompt-update', ...next }))
+      try {
+        this.finish(next)
+      } catch (e) {
+        this.undo(before, e)
+        throw e
       }
       return result
     } finally {
       release()
-    }
-  }
-
-  // Puts labels.json back as it was before an update whose history could not be written.
-  private restore(before: string | undefined, cause: unknown): void {
-    try {
-      if (before === undefined) rmSync(this.labelsPath, { force: true })
-      else this.fs.writeAtomic(this.labelsPath, before)
-    } catch {
-      const shown = this.show(this.labelsPath)
-      throw new PromptRegistryError(
-        shown,
-        `${(cause as Error).message} ${shown} already holds the change and could not be put back, so ${this.show(this.historyPath)} does not record it: once the disk is writable again, restore ${shown} from version control (git checkout -- "${shown}") and run the command again.`,
-      )
     }
   }
 

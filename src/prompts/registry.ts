@@ -177,6 +177,8 @@ export class Registry {
       throw new AssayUsageError(caller, `there is no prompt "${name}" in ${this.show(this.options.root)}. ${known.length ? `Prompts there: ${known.join(', ')}.` : 'It has no prompts yet.'} Add its first version as ${this.show(join(folder, `v1${EXTENSION}`))}.`)
     }
     const files = new RegistryFiles(this.fs, folder, (p) => this.show(p))
+    // An update cut short by a crash is finished by the next look outside CI (CI only reads).
+    if (!onCi(this.options.env)) files.settle()
     const state = files.read()
     const byName = new Map<string, string[]>()
     for (const entry of entries) {

@@ -1,10 +1,11 @@
 // The registry under damage: labels.json rewritten by a merge, a folder that cannot be
 // written, a disk that fills between the two writes, a draft that does not load.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
 import { prompts, PromptRegistryError } from '../../src/index.js'
 import { loadVersion, moveLabel } from '../../src/prompts/api.js'
+import { JOURNAL_FILE } from '../../src/prompts/files.js'
 import { Registry } from '../../src/prompts/registry.js'
 import { nodeFileSystem, StoreWriteError, type StoreFileSystem } from '../../src/store/file.js'
 import { tempProject, V1, V2 } from './helpers.js'
@@ -180,7 +181,6 @@ describe('a disk that fills while registering', () => {
     const e = await rejection(loadVersion(registry, registry.scan('s', 'test'), 'v1'))
     expect(e).toBeInstanceOf(PromptRegistryError)
     expect(e.message).toContain('is not registered yet, and it could not be: Could not write')
-    const { existsSync } = await import('node:fs')
     expect(existsSync(join(project.dir, 's', 'labels.json'))).toBe(false)
     expect(existsSync(join(project.dir, 's', 'history.jsonl'))).toBe(false)
   })
@@ -201,8 +201,64 @@ describe('a disk that fills while registering', () => {
     const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, fs })
     const e = await rejection(moveLabel(registry, 's', 'v1', 'staging', 'set', undefined, 'test'))
     expect(e).toBeInstanceOf(PromptRegistryError)
-    expect(e.message).toContain(`${join('prompts', 's', 'labels.json')} already holds the change and could not be put back, so ${join('prompts', 's', 'history.jsonl')} does not record it`)
-    expect(e.message).toContain('restore')
+    expect(e.message).toContain(`${join('prompts', 's', 'labels.json')} already holds the change and could not be put back, so ${join('prompts', 's', 'history.jsonl')} does not record it yet`)
+    expect(e.message).toContain('run `npx assay prompts list`')
+    // The journal keeps the change: readers see labels.json and the history agree, and the
+    // next look with a writable disk finishes it.
+    expect(await prompts.history('s')).toMatchObject([{ label: 'staging', to: 'v1' }])
+    expect(existsSync(join(project.dir, 's', JOURNAL_FILE))).toBe(false)
+    expect(historyLines(project.dir).filter((l) => l.label === 'staging')).toHaveLength(1)
+  })
+})
+
+describe('a writer killed between its writes', () => {
+  /** The folder as an update killed after its journal (and maybe labels.json) was written leaves it. */
+  async function killedAfterJournal(writeLabels: boolean) {
+    const project = tempProject()
+    project.write('s', 'v1', V1)
+    project.write('s', 'v2', V2)
+    await prompts.label('s', 'v1', 'production')
+    const folder = join(project.dir, 's')
+    const labels = JSON.parse(read(join(folder, 'labels.json'))) as { labels: Record<string, string> }
+    labels.labels.production = 'v2'
+    const move = { time: new Date().toISOString(), label: 'production', from: 'v1', to: 'v2', action: 'promote' }
+    const next = { labels: `${JSON.stringify(labels, null, 2)}\n`, history: `${read(join(folder, 'history.jsonl'))}${JSON.stringify(move)}\n` }
+    writeFileSync(join(folder, JOURNAL_FILE), JSON.stringify({ assay: 'assay-prompt-update', ...next }))
+    if (writeLabels) writeFileSync(join(folder, 'labels.json'), next.labels)
+    return { project, folder, next }
+  }
+
+  test.each([
+    ['after the journal only', false],
+    ['after the journal and labels.json', true],
+  ])('%s: the move stands, and the next look writes it into labels.json and the history once', async (_name, writeLabels) => {
+    const { folder, next } = await killedAfterJournal(writeLabels)
+    expect((await prompts.get('s')).version).toBe('v2')
+    expect(read(join(folder, 'labels.json'))).toBe(next.labels)
+    expect(read(join(folder, 'history.jsonl'))).toBe(next.history)
+    expect(existsSync(join(folder, JOURNAL_FILE))).toBe(false)
+    expect((await prompts.history('s')).map((m) => m.to)).toEqual(['v1', 'v2'])
+  })
+
+  test('on CI the journal is read, not written out', async () => {
+    const { folder, next } = await killedAfterJournal(false)
+    const before = read(join(folder, 'labels.json'))
+    vi.stubEnv('CI', 'true')
+    expect((await prompts.get('s')).version).toBe('v2')
+    expect((await prompts.history('s')).map((m) => m.to)).toEqual(['v1', 'v2'])
+    expect(read(join(folder, 'labels.json'))).toBe(before)
+    expect(existsSync(join(folder, JOURNAL_FILE))).toBe(true)
+    vi.stubEnv('CI', '')
+    await prompts.versions('s')
+    expect(read(join(folder, 'history.jsonl'))).toBe(next.history)
+  })
+
+  test('a journal the registry did not write is refused, naming it and what to do', async () => {
+    const { folder } = await killedAfterJournal(false)
+    writeFileSync(join(folder, JOURNAL_FILE), '{"assay":"assay-prompt-upd')
+    const e = await rejection(prompts.get('s'))
+    expect(e).toBeInstanceOf(PromptRegistryError)
+    expect(e.message).toContain(`${JOURNAL_FILE} is not an update journal the registry wrote. Delete it and check`)
   })
 })
 
