@@ -1,0 +1,181 @@
+// Embedding inputs arrive one assertion at a time, yet the endpoint takes up to thousands in
+// one request: coalescing them trades a few milliseconds of wait for far fewer requests
+// against a requests-per-minute budget. Callers hand the batcher one input each; it sends
+// batches through one function, so the client's pacing, retries and cassettes stay in one place.
+import { clearTimeout, setTimeout } from 'node:timers'
+import { inputWeight, splitCost, vectorsProblem } from './batch-shares.js'
+
+/** One embeddings request's answer: a vector per input, in the inputs' order, and what it cost. */
+export interface EmbedCall {
+  vectors: number[][]
+  model: string
+  requests: number
+  usage: { prompt_tokens: number; total_tokens: number }
+  cost: number | undefined
+  latencyMs: number
+}
+
+/** Sends one batch of inputs to the embeddings endpoint. */
+export type SendBatch = (inputs: string[]) => Promise<EmbedCall>
+
+/** This caller's share of the batch request: requests counted once (by one caller), cost and tokens split pro rata. */
+export interface EmbedShare {
+  model: string
+  requests: number
+  usage: { prompt_tokens: number; total_tokens: number }
+  cost: number | undefined
+  latencyMs: number
+  /** How many distinct inputs the request carried. */
+  batchSize: number
+}
+
+/** Coalesces single embedding inputs into batch requests. */
+export interface EmbedBatcher {
+  /**
+   * The embedding of `input`, from a request it shares with the inputs of concurrent
+   * callers. Rejects with the request's error when it fails, and with the signal's reason
+   * when `signal` aborts first (leaving the batch, which is not sent if no caller is left).
+   */
+  embed(input: string, signal?: AbortSignal): Promise<{ vector: number[]; share: EmbedShare }>
+}
+
+/** Timers the batcher waits with; tests pass fakeable ones. */
+export interface BatchTimers {
+  setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(handle: never): void
+}
+
+/** Options of {@link localBatcher}. */
+export interface BatcherOptions {
+  /** Most distinct inputs in one request; a batch that holds this many leaves at once. @default 256 (`embedding.maxBatchSize`) */
+  maxBatchSize: number
+  /** Longest wait for more inputs after a batch's first, in ms; 0 still gathers the inputs of the same tick. @default 10 (`embedding.maxWaitMs`) */
+  maxWaitMs: number
+  /**
+   * The timers the wait uses. By default `node:timers`, which a test's fake timers leave
+   * alone, so that a test that fakes the clock does not hold its own embeddings back.
+   */
+  timers?: BatchTimers
+}
+
+/** A {@link SendBatch} answer that may say how big the request it came from was (when it was part of a larger one). */
+type BatchAnswer = EmbedCall & { batchSize?: number }
+
+interface Caller {
+  input: string
+  resolve(value: { vector: number[]; share: EmbedShare }): void
+  reject(error: unknown): void
+  /** Set once the caller has its answer or has left. */
+  settled: boolean
+}
+
+interface Batch {
+  /** Distinct inputs in arrival order, each with its callers. */
+  readonly callers: Map<string, Caller[]>
+  timer: unknown
+}
+
+const nodeTimers: BatchTimers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h) }
+
+export function checkBatchOptions(o: { maxBatchSize: number; maxWaitMs: number }): void {
+  if (!Number.isInteger(o.maxBatchSize) || o.maxBatchSize < 1) throw new RangeError(`Embedding batcher: maxBatchSize must be a whole number of at least 1, got ${String(o.maxBatchSize)}. Set embedding.maxBatchSize in configure(), e.g. 256.`)
+  if (typeof o.maxWaitMs !== 'number' || !(o.maxWaitMs >= 0) || !Number.isFinite(o.maxWaitMs)) throw new RangeError(`Embedding batcher: maxWaitMs must be a number of at least 0, got ${String(o.maxWaitMs)}. Set embedding.maxWaitMs in configure(), e.g. 10.`)
+}
+
+/**
+ * Coalesces concurrent `embed` calls of one worker into `send` calls of up to
+ * `maxBatchSize` distinct inputs: a batch leaves when it is full, or `maxWaitMs` after its
+ * first input. Identical inputs in a batch are sent once. Each caller gets its own vector
+ * and its {@link EmbedShare}; a failed request fails every caller still waiting on it.
+ *
+ * @example
+ * ```ts
+ * const batcher = localBatcher((inputs) => client.embed(inputs), { maxBatchSize: 256, maxWaitMs: 10 })
+ * const [a, b] = await Promise.all([batcher.embed('refund approved'), batcher.embed('refund granted')])
+ * ```
+ */
+export function localBatcher(send: SendBatch, o: BatcherOptions): EmbedBatcher {
+  checkBatchOptions(o)
+  const timers = o.timers ?? nodeTimers
+  // Invariant: `open` is unsent and holds fewer than maxBatchSize distinct inputs.
+  let open: Batch | undefined
+
+  const flush = (batch: Batch) => {
+    timers.clearTimeout(batch.timer as never)
+    if (open === batch) open = undefined
+    if (batch.callers.size === 0) return
+    const inputs = [...batch.callers.keys()]
+    void (async () => (await send(inputs)) as BatchAnswer)().then(
+      (call) => deliver(batch, inputs, call),
+      (error: unknown) => {
+        for (const callers of batch.callers.values()) for (const c of callers) settle(c, () => c.reject(error))
+      },
+    )
+  }
+
+  const deliver = (batch: Batch, inputs: string[], call: BatchAnswer) => {
+    const problem = vectorsProblem(call?.vectors, inputs.length)
+    const waiting = inputs.flatMap((input, i) => (batch.callers.get(input) ?? []).filter((c) => !c.settled).map((c) => ({ c, i })))
+    if (problem) {
+      const error = new Error(`The embeddings endpoint gave an unusable reply: ${problem}. Check that embedding.baseURL points at an OpenAI-compatible /embeddings endpoint.`)
+      for (const { c } of waiting) settle(c, () => c.reject(error))
+      return
+    }
+    // Callers that share an input share its weight; callers that left take no part.
+    const sharing = new Map<number, number>()
+    for (const { i } of waiting) sharing.set(i, (sharing.get(i) ?? 0) + 1)
+    const costs = splitCost(call, waiting.map(({ i }) => inputWeight(inputs[i]!) / sharing.get(i)!))
+    waiting.forEach(({ c, i }, k) => {
+      const share: EmbedShare = { model: call.model, ...costs[k]!, latencyMs: call.latencyMs, batchSize: call.batchSize ?? inputs.length }
+      settle(c, () => c.resolve({ vector: call.vectors[i]!, share }))
+    })
+  }
+
+  return {
+    embed(input, signal) {
+      return new Promise((resolve, reject) => {
+        if (typeof input !== 'string') throw new TypeError(`Embedding batcher: embed() takes one string input, got ${input === null ? 'null' : typeof input}.`)
+        signal?.throwIfAborted()
+        const batch = (open ??= { callers: new Map(), timer: undefined })
+        const onAbort = () => leave(batch, caller, signal!.reason)
+        const caller: Caller = {
+          input,
+          resolve: (value) => {
+            signal?.removeEventListener('abort', onAbort)
+            resolve(value)
+          },
+          reject: (error) => {
+            signal?.removeEventListener('abort', onAbort)
+            reject(error)
+          },
+          settled: false,
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        const callers = batch.callers.get(input)
+        if (callers) callers.push(caller)
+        else batch.callers.set(input, [caller])
+        if (batch.callers.size >= o.maxBatchSize) flush(batch)
+        else if (batch.timer === undefined) batch.timer = timers.setTimeout(() => flush(batch), o.maxWaitMs)
+      })
+    },
+  }
+
+  function leave(batch: Batch, caller: Caller, reason: unknown) {
+    settle(caller, () => caller.reject(reason))
+    // Only an unsent batch can still drop the input; a sent one answers the others as usual.
+    if (open !== batch) return
+    const callers = batch.callers.get(caller.input)?.filter((c) => c !== caller) ?? []
+    if (callers.length) batch.callers.set(caller.input, callers)
+    else batch.callers.delete(caller.input)
+    if (batch.callers.size === 0) {
+      timers.clearTimeout(batch.timer as never)
+      open = undefined
+    }
+  }
+}
+
+function settle(caller: Caller, act: () => void): void {
+  if (caller.settled) return
+  caller.settled = true
+  act()
+}
