@@ -2,8 +2,12 @@
 // one request: coalescing them trades a few milliseconds of wait for far fewer requests
 // against a requests-per-minute budget. Callers hand the batcher one input each; it sends
 // batches through one function, so the client's pacing, retries and cassettes stay in one place.
-import { clearTimeout, setTimeout } from 'node:timers'
+import { createHash } from 'node:crypto'
+import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers'
 import { inputWeight, splitCost, vectorsProblem } from './batch-shares.js'
+import type { BatchAnswer as CoordinatorAnswer } from './batch-table.js'
+import { post } from './coordinator.js'
+import { redact } from '../secrets.js'
 
 /** One embeddings request's answer: a vector per input, in the inputs' order, and what it cost. */
 export interface EmbedCall {
@@ -178,4 +182,86 @@ function settle(caller: Caller, act: () => void): void {
   if (caller.settled) return
   caller.settled = true
   act()
+}
+
+/** Options of {@link remoteBatcher}. */
+export interface RemoteBatcherOptions extends BatcherOptions {
+  /** The embedding model: only inputs for the same model and endpoint share a request. */
+  model: string
+  /** The endpoint's base URL (never the key, which stays in the worker). */
+  endpoint: string
+  /**
+   * Longest wait for the vectors of a batch another worker sends, in ms; the wait then fails
+   * saying so. A send this worker makes is bounded by its client's own timeouts.
+   * @default 600000
+   */
+  timeoutMs?: number
+}
+
+/** Which coordinator batches a worker's inputs may join: those of the same model at the same endpoint. */
+export const batchKey = (model: string, endpoint: string): string => createHash('sha256').update(`${model}\n${endpoint}`).digest('hex')
+
+// A wait in the coordinator is answered within this; the worker then asks again.
+const HOLD_MS = 20_000
+
+/**
+ * Coalesces embedding inputs across test workers through the coordinator at
+ * `coordinatorURL`: each worker gathers its inputs of one tick, joins them to the open batch
+ * of its model and endpoint, and one of the batch's workers is told to `send` the whole
+ * batch (keys stay in workers) while the others wait for its vectors. Each worker receives
+ * the vectors of its own inputs only. A sender that dies stops renewing its lease, and the
+ * batch goes to another of its workers.
+ *
+ * @example
+ * ```ts
+ * const batcher = remoteBatcher(process.env.ASSAY_COORDINATOR!, (inputs) => client.embed(inputs), {
+ *   model: 'text-embedding-3-small', endpoint: 'https://api.openai.com/v1', maxBatchSize: 256, maxWaitMs: 10,
+ * })
+ * const { vector } = await batcher.embed('refund approved')
+ * ```
+ */
+export function remoteBatcher(coordinatorURL: string, send: SendBatch, o: RemoteBatcherOptions): EmbedBatcher {
+  checkBatchOptions(o)
+  const key = batchKey(o.model, o.endpoint)
+  const timeoutMs = o.timeoutMs ?? 600_000
+
+  // Sends a batch this worker was told to send, renewing its lease meanwhile, and hands the
+  // coordinator the outcome; keeps its own error, which is richer than the copy others get.
+  const sendFor = async (task: { batch: string; inputs: string[]; renewMs: number }, ownErrors: Map<string, unknown>) => {
+    const renew = setInterval(() => void post(coordinatorURL, '/batch/renew', { batch: task.batch }).catch(() => {}), task.renewMs)
+    renew.unref()
+    try {
+      let outcome: { call: EmbedCall } | { error: { name: string; message: string } }
+      try {
+        outcome = { call: await send(task.inputs) }
+      } catch (error) {
+        ownErrors.set(task.batch, error)
+        outcome = { error: { name: error instanceof Error ? error.name : 'Error', message: redact(error instanceof Error ? error.message : String(error)) } }
+      }
+      await post(coordinatorURL, '/batch/done', { batch: task.batch, ...outcome })
+    } finally {
+      clearInterval(renew)
+    }
+  }
+
+  const viaCoordinator: SendBatch = async (inputs) => {
+    const deadline = Date.now() + timeoutMs
+    const { ticket } = await post(coordinatorURL, '/batch/join', { key, inputs, maxBatchSize: o.maxBatchSize, maxWaitMs: o.maxWaitMs })
+    const ownErrors = new Map<string, unknown>()
+    for (;;) {
+      const left = deadline - Date.now()
+      const answer = (await post(coordinatorURL, '/batch/wait', { ticket, holdMs: Math.max(0, Math.min(HOLD_MS, left)) })) as CoordinatorAnswer
+      if ('result' in answer) return answer.result
+      if ('send' in answer) await sendFor(answer.send, ownErrors)
+      else if ('error' in answer) throw ownErrors.get(answer.error.batch) ?? Object.assign(new Error(answer.error.message), { name: answer.error.name })
+      else if ('unknown' in answer) throw new Error(`The assay coordinator no longer knows this worker's embedding batch of ${inputs.length} input(s): the run ended or its coordinator restarted. Run the tests again.`)
+      else if (left <= 0)
+        throw new Error(
+          `No embedding vectors for ${inputs.length} input(s) within ${timeoutMs} ms: the worker sending their batch has kept it without an answer. ` +
+            `Its request may be waiting out a rate limit; lower judge.maxRateLimitWaitMs or judge.timeoutMs, or raise the test's timeout.`,
+        )
+    }
+  }
+  // Within the worker, only the inputs of one tick are gathered: the batch's wait happens once, in the coordinator.
+  return localBatcher(viaCoordinator, { maxBatchSize: o.maxBatchSize, maxWaitMs: 0, ...(o.timers ? { timers: o.timers } : {}) })
 }
