@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { batchKey, remoteBatcher, type EmbedCall } from '../../src/judge/batcher.js'
 import { post, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
@@ -119,6 +120,46 @@ describe('embedding batches across workers', () => {
     expect((await antResult).vector).toEqual(vectorOf('ant'))
     expect(ant.calls).toEqual([['bee', 'ant']])
   })
+
+  test('a sender process killed with SIGKILL while it sends: the batch goes to another worker after the lease', async () => {
+    coordinator = await startCoordinator({ batchLeaseMs: 1_000 })
+    // A worker process that joins, is told to send, and renews its lease until it is killed.
+    const script = `
+      const [url, key] = process.argv.slice(1)
+      const u = new URL(url)
+      const authorization = 'Bearer ' + decodeURIComponent(u.password)
+      u.username = ''; u.password = ''
+      const call = async (path, body) => (await fetch(u.origin + path, { method: 'POST', headers: { authorization }, body: JSON.stringify(body) })).json()
+      const { ticket } = await call('/batch/join', { key, inputs: ['bee'], maxBatchSize: 2, maxWaitMs: 60000 })
+      console.log('joined')
+      const task = await call('/batch/wait', { ticket })
+      console.log(JSON.stringify(task))
+      setInterval(() => call('/batch/renew', { batch: task.send.batch }), 100)
+    `
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, coordinator.url, batchKey(MODEL, ENDPOINT)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      let out = ''
+      child.stdout.on('data', (chunk: Buffer) => (out += String(chunk)))
+      const printed = async (text: string) => {
+        for (let i = 0; !out.includes(text); i++) {
+          if (i === 1_000) throw new Error(`The worker process did not print ${text}; it printed: ${out}`)
+          await new Promise((r) => setTimeout(r, 20))
+        }
+      }
+      await printed('joined')
+      const ant = worker(coordinator.url, { maxBatchSize: 2 })
+      const antResult = ant.batcher.embed('ant')
+      await printed('"send"')
+      // Alive and renewing, it keeps the batch past its lease.
+      await new Promise((r) => setTimeout(r, 1_500))
+      expect(ant.send).not.toHaveBeenCalled()
+      child.kill('SIGKILL')
+      expect((await antResult).vector).toEqual(vectorOf('ant'))
+      expect(ant.calls).toEqual([['bee', 'ant']])
+    } finally {
+      child.kill('SIGKILL')
+    }
+  }, 60_000)
 
   test('a worker that died before it could pick its batch up loses it too', async () => {
     coordinator = await startCoordinator({ batchLeaseMs: 300 })
