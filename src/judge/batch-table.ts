@@ -120,7 +120,8 @@ export class BatchTable {
       deliver({ unknown: true })
       return () => {}
     }
-    if (ticket.waiter) this.#unpark(ticket)
+    // One wait per ticket: an earlier one still open is told to ask again.
+    if (ticket.waiter) this.#answer(ticket, { again: true })
     const waiter = { deliver, hold: setTimeout(() => this.#answer(ticket, { again: true }), holdMs) }
     ticket.waiter = waiter
     this.#offer(ticket)
@@ -203,11 +204,13 @@ export class BatchTable {
     this.#assign(batch)
   }
 
-  // The sender is the first worker that joined and was not tried yet: a fixed order, so
-  // that a dead sender's batch moves on after one lease rather than bouncing between workers.
+  // The sender is a worker waiting right now (not busy sending another batch), else the
+  // first that joined; never one tried before, so that a dead sender's batch moves on after
+  // one lease rather than bouncing between workers.
   #assign(batch: Batch): void {
     batch.sender?.tasks.delete(batch)
-    const next = batch.members.find((m) => !batch.tried.has(m.ticket))?.ticket
+    const untried = batch.members.filter((m) => !batch.tried.has(m.ticket))
+    const next = (untried.find((m) => m.ticket.waiter && m.ticket.tasks.size === 0) ?? untried[0])?.ticket
     if (!next) {
       const error = { name: 'Error', message: `No worker sent the embedding batch of ${batch.inputs.length} input${batch.inputs.length === 1 ? '' : 's'}: each of the ${batch.tried.size} worker(s) that joined it was told to and stopped renewing its lease within ${this.#leaseMs} ms (killed, or its event loop blocked).` }
       this.#sending.set(batch.id, batch)

@@ -84,6 +84,29 @@ describe('embedding batches across workers', () => {
     expect(ant.send).not.toHaveBeenCalled()
   })
 
+  test('a batch goes to a worker that is waiting rather than to one busy sending another batch', async () => {
+    coordinator = await startCoordinator()
+    const url = coordinator.url
+    // X's inputs fill one batch and open the next; X is told to send the first and is busy.
+    const x = await join(url, ['a', 'b', 'c', 'd'], 3)
+    expect(await post(url, '/batch/wait', { ticket: x })).toMatchObject({ send: { inputs: ['a', 'b', 'c'] } })
+    const y = await join(url, ['e'], 3)
+    const yWait = post(url, '/batch/wait', { ticket: y })
+    // Time for Y's wait to arrive; the batch closes when Z's input fills it.
+    await new Promise((r) => setTimeout(r, 1_000))
+    await join(url, ['f'], 3)
+    expect(await yWait).toMatchObject({ send: { inputs: ['d', 'e', 'f'] } })
+  })
+
+  test('a second wait on one ticket answers the first with a request to ask again, not silence', async () => {
+    coordinator = await startCoordinator()
+    const ticket = await join(coordinator.url, ['a'], 2)
+    const waits = [post(coordinator.url, '/batch/wait', { ticket }), post(coordinator.url, '/batch/wait', { ticket })]
+    expect(await Promise.race(waits)).toEqual({ again: true })
+    await join(coordinator.url, ['b'], 2)
+    expect((await Promise.all(waits)).filter((w) => !('again' in w))).toMatchObject([{ send: { inputs: ['a', 'b'] } }])
+  })
+
   test('a failed request fails the callers of every worker in the batch with its error; the next batch works', async () => {
     coordinator = await startCoordinator()
     const errors = [0, 1].map((k) => Object.assign(new Error(`Embeddings endpoint answered 500 after 4 retries (worker ${k})`), { name: 'JudgeError' }))
