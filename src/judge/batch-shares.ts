@@ -59,3 +59,19 @@ export function vectorsProblem(vectors: unknown, count: number): string | undefi
   }
   return undefined
 }
+
+/**
+ * Why `call` is not a usable reply to a request of `count` inputs (its vectors, see
+ * {@link vectorsProblem}, or its counts), or undefined when it is.
+ */
+export function callProblem(call: unknown, count: number): string | undefined {
+  if (typeof call !== 'object' || call === null) return `it is ${call === null ? 'null' : typeof call}, not a reply`
+  const c = call as { vectors?: unknown; usage?: { prompt_tokens?: unknown; total_tokens?: unknown }; requests?: unknown }
+  const whole = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0
+  return vectorsProblem(c.vectors, count) ?? (!whole(c.usage?.prompt_tokens) || !whole(c.usage?.total_tokens) ? 'its usage has no token counts' : !whole(c.requests) ? 'it does not say how many requests it took' : undefined)
+}
+
+/** The error for a reply that {@link callProblem} found unusable. */
+export function unusableReply(problem: string): Error {
+  return new Error(`The embeddings endpoint gave an unusable reply: ${problem}. Check that embedding.baseURL points at an OpenAI-compatible /embeddings endpoint.`)
+}

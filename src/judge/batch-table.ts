@@ -5,7 +5,7 @@
 // A worker that was told to send and died (kill -9) stops renewing its lease: the batch then
 // goes to the next worker that joined it, so that no one waits on a dead process.
 import { randomUUID } from 'node:crypto'
-import { inputWeight, splitCost, vectorsProblem, type BatchCost } from './batch-shares.js'
+import { callProblem, inputWeight, splitCost, unusableReply, type BatchCost } from './batch-shares.js'
 import type { EmbedCall } from './batcher.js'
 
 /** What a worker's wait is answered with. */
@@ -147,9 +147,9 @@ export class BatchTable {
     if (!batch) return
     this.#sending.delete(batchId)
     clearTimeout(batch.lease)
-    const problem = 'call' in outcome ? vectorsProblem(outcome.call?.vectors, batch.inputs.length) : undefined
+    const problem = 'call' in outcome ? callProblem(outcome.call, batch.inputs.length) : undefined
     if ('error' in outcome || problem) {
-      const error = 'error' in outcome ? outcome.error : { name: 'Error', message: `The embeddings endpoint gave an unusable reply: ${problem}. Check that embedding.baseURL points at an OpenAI-compatible /embeddings endpoint.` }
+      const error = 'error' in outcome ? outcome.error : unusableReply(problem!)
       for (const m of batch.members) this.#settle(m.ticket, batch, () => (m.ticket.error ??= { name: String(error.name), message: String(error.message), batch: batch.id }))
       return
     }

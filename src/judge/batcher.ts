@@ -4,7 +4,7 @@
 // batches through one function, so the client's pacing, retries and cassettes stay in one place.
 import { createHash } from 'node:crypto'
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers'
-import { inputWeight, splitCost, vectorsProblem } from './batch-shares.js'
+import { callProblem, inputWeight, splitCost, unusableReply } from './batch-shares.js'
 import type { BatchAnswer as CoordinatorAnswer } from './batch-table.js'
 import { post } from './coordinator.js'
 import { redact } from '../secrets.js'
@@ -81,6 +81,7 @@ interface Batch {
 
 const nodeTimers: BatchTimers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h) }
 
+/** Throws a RangeError that names the option when `maxBatchSize` or `maxWaitMs` is out of range. */
 export function checkBatchOptions(o: { maxBatchSize: number; maxWaitMs: number }): void {
   if (!Number.isInteger(o.maxBatchSize) || o.maxBatchSize < 1) throw new RangeError(`Embedding batcher: maxBatchSize must be a whole number of at least 1, got ${String(o.maxBatchSize)}. Set embedding.maxBatchSize in configure(), e.g. 256.`)
   if (typeof o.maxWaitMs !== 'number' || !(o.maxWaitMs >= 0) || !Number.isFinite(o.maxWaitMs)) throw new RangeError(`Embedding batcher: maxWaitMs must be a number of at least 0, got ${String(o.maxWaitMs)}. Set embedding.maxWaitMs in configure(), e.g. 10.`)
@@ -109,22 +110,18 @@ export function localBatcher(send: SendBatch, o: BatcherOptions): EmbedBatcher {
     if (open === batch) open = undefined
     if (batch.callers.size === 0) return
     const inputs = [...batch.callers.keys()]
-    void (async () => (await send(inputs)) as BatchAnswer)().then(
-      (call) => deliver(batch, inputs, call),
-      (error: unknown) => {
-        for (const callers of batch.callers.values()) for (const c of callers) settle(c, () => c.reject(error))
-      },
-    )
+    const fail = (error: unknown) => {
+      for (const callers of batch.callers.values()) for (const c of callers) settle(c, () => c.reject(error))
+    }
+    void (async () => (await send(inputs)) as BatchAnswer)().then((call) => {
+      const problem = callProblem(call, inputs.length)
+      if (problem) return fail(unusableReply(problem))
+      deliver(batch, inputs, call)
+    }, fail)
   }
 
   const deliver = (batch: Batch, inputs: string[], call: BatchAnswer) => {
-    const problem = vectorsProblem(call?.vectors, inputs.length)
     const waiting = inputs.flatMap((input, i) => (batch.callers.get(input) ?? []).filter((c) => !c.settled).map((c) => ({ c, i })))
-    if (problem) {
-      const error = new Error(`The embeddings endpoint gave an unusable reply: ${problem}. Check that embedding.baseURL points at an OpenAI-compatible /embeddings endpoint.`)
-      for (const { c } of waiting) settle(c, () => c.reject(error))
-      return
-    }
     // Callers that share an input share its weight; callers that left take no part.
     const sharing = new Map<number, number>()
     for (const { i } of waiting) sharing.set(i, (sharing.get(i) ?? 0) + 1)

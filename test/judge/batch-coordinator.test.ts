@@ -107,6 +107,17 @@ describe('embedding batches across workers', () => {
     expect((await Promise.all(waits)).filter((w) => !('again' in w))).toMatchObject([{ send: { inputs: ['a', 'b'] } }])
   })
 
+  test("a sender's reply without usage fails the batch's callers, saying so", async () => {
+    coordinator = await startCoordinator()
+    const url = coordinator.url
+    const ticket = await join(url, ['bee'], 2)
+    const ant = worker(url, { maxBatchSize: 2 })
+    const antResult = ant.batcher.embed('ant')
+    const task = (await post(url, '/batch/wait', { ticket })) as { send: { batch: string } }
+    await post(url, '/batch/done', { batch: task.send.batch, call: { vectors: [vectorOf('bee'), vectorOf('ant')], model: MODEL } })
+    await expect(antResult).rejects.toThrow(/unusable reply: its usage has no token counts/)
+  })
+
   test('a failed request fails the callers of every worker in the batch with its error; the next batch works', async () => {
     coordinator = await startCoordinator()
     const errors = [0, 1].map((k) => Object.assign(new Error(`Embeddings endpoint answered 500 after 4 retries (worker ${k})`), { name: 'JudgeError' }))

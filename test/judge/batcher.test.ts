@@ -168,6 +168,11 @@ describe('localBatcher', () => {
     for (const o of outcomes) expect(o.status === 'rejected' && String(o.reason)).toMatch(message)
   })
 
+  test('a reply without usage fails every caller, saying so, rather than leaving them waiting', async () => {
+    const batcher = localBatcher(async (inputs) => ({ vectors: inputs.map(vectorOf), model: 'm' }) as unknown as EmbedCall, { maxBatchSize: 10, maxWaitMs: 1 })
+    await expect(batcher.embed('p')).rejects.toThrow(/unusable reply: its usage has no token counts/)
+  })
+
   test('an aborted caller leaves the batch before it is sent; the others get their vectors', async () => {
     const { send, calls } = fakeSend()
     const batcher = localBatcher(send, { maxBatchSize: 10, maxWaitMs: 5 })
