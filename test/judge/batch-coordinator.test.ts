@@ -232,6 +232,17 @@ describe('embedding batches across workers', () => {
     await expect(ant.batcher.embed('ant')).rejects.toThrow(/^No embedding vectors for 1 input\(s\) within 300 ms: the worker sending their batch has kept it without an answer/)
   })
 
+  test('a worker waiting on a batch when the coordinator stops gets an error naming the coordinator', async () => {
+    coordinator = await startCoordinator()
+    await join(coordinator.url, ['bee'], 2)
+    const ant = worker(coordinator.url, { maxBatchSize: 2 })
+    const result = ant.batcher.embed('ant')
+    await new Promise((r) => setTimeout(r, 200))
+    await coordinator.close()
+    coordinator = undefined
+    await expect(result).rejects.toThrow(/assay coordinator/)
+  })
+
   test('a malformed join is refused with a message', async () => {
     coordinator = await startCoordinator()
     await expect(post(coordinator.url, '/batch/join', { key: 'k', inputs: [], maxBatchSize: 1, maxWaitMs: 0 })).rejects.toThrow(/answered 400 to \/batch\/join/)
