@@ -31,6 +31,14 @@ function worker(url: string, options: { maxBatchSize?: number; maxWaitMs?: numbe
 // A worker speaking the protocol by hand, to play one that dies at a chosen point.
 const join = async (url: string, inputs: string[], maxBatchSize: number, maxWaitMs = 60_000) => (await post(url, '/batch/join', { key: batchKey(MODEL, ENDPOINT), inputs, maxBatchSize, maxWaitMs })).ticket as string
 
+// A batch of two: 'bee' from a hand-driven worker that joins first (so it is told to send),
+// then 'ant' from a remote batcher, which fills it.
+async function beeThenAnt(url: string) {
+  const ticket = await join(url, ['bee'], 2)
+  const ant = worker(url, { maxBatchSize: 2 })
+  return { ticket, ant, antResult: ant.batcher.embed('ant') }
+}
+
 describe('embedding batches across workers', () => {
   test('concurrent inputs of four workers go out in one request, and each caller gets its own vector', async () => {
     coordinator = await startCoordinator()
@@ -72,9 +80,7 @@ describe('embedding batches across workers', () => {
   test('the sender is told the whole batch; every other worker receives the vectors of its own inputs only', async () => {
     coordinator = await startCoordinator()
     const url = coordinator.url
-    const ticket = await join(url, ['bee'], 2)
-    const ant = worker(url, { maxBatchSize: 2 })
-    const antResult = ant.batcher.embed('ant')
+    const { ticket, ant, antResult } = await beeThenAnt(url)
     // The first worker to join sends the batch.
     const task = (await post(url, '/batch/wait', { ticket })) as { send: { batch: string; inputs: string[] } }
     expect(task.send.inputs).toEqual(['bee', 'ant'])
@@ -110,9 +116,7 @@ describe('embedding batches across workers', () => {
   test("a sender's reply without usage fails the batch's callers, saying so", async () => {
     coordinator = await startCoordinator()
     const url = coordinator.url
-    const ticket = await join(url, ['bee'], 2)
-    const ant = worker(url, { maxBatchSize: 2 })
-    const antResult = ant.batcher.embed('ant')
+    const { ticket, antResult } = await beeThenAnt(url)
     const task = (await post(url, '/batch/wait', { ticket })) as { send: { batch: string } }
     await post(url, '/batch/done', { batch: task.send.batch, call: { vectors: [vectorOf('bee'), vectorOf('ant')], model: MODEL } })
     await expect(antResult).rejects.toThrow(/unusable reply: its usage has no token counts/)
@@ -146,9 +150,7 @@ describe('embedding batches across workers', () => {
   test('a sender killed after it was told to send loses the batch when its lease runs out: another worker sends it', async () => {
     coordinator = await startCoordinator({ batchLeaseMs: 300 })
     const url = coordinator.url
-    const ticket = await join(url, ['bee'], 2)
-    const ant = worker(url, { maxBatchSize: 2 })
-    const antResult = ant.batcher.embed('ant')
+    const { ticket, ant, antResult } = await beeThenAnt(url)
     expect(await post(url, '/batch/wait', { ticket })).toMatchObject({ send: { inputs: ['bee', 'ant'] } })
     // …and the worker dies: no renewal, no outcome.
     expect((await antResult).vector).toEqual(vectorOf('ant'))
