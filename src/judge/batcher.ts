@@ -207,7 +207,8 @@ const HOLD_MS = 20_000
  * of its model and endpoint, and one of the batch's workers is told to `send` the whole
  * batch (keys stay in workers) while the others wait for its vectors. Each worker receives
  * the vectors of its own inputs only. A sender that dies stops renewing its lease, and the
- * batch goes to another of its workers.
+ * batch goes to another of its workers. A caller that aborts leaves at once; its input stays
+ * in the coordinator's batch if it had already joined it.
  *
  * @example
  * ```ts
@@ -255,7 +256,7 @@ export function remoteBatcher(coordinatorURL: string, send: SendBatch, o: Remote
       else if (left <= 0)
         throw new Error(
           `No embedding vectors for ${inputs.length} input(s) within ${timeoutMs} ms: the worker sending their batch has kept it without an answer. ` +
-            `Its request may be waiting out a rate limit; lower judge.maxRateLimitWaitMs or judge.timeoutMs, or raise the test's timeout.`,
+            `Its request may be waiting out a rate limit or retrying; lower judge.maxRateLimitWaitMs, judge.timeoutMs or judge.maxRetries so that it gives up sooner.`,
         )
     }
   }
