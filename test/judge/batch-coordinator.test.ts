@@ -113,6 +113,21 @@ describe('embedding batches across workers', () => {
     expect((await Promise.all(waits)).filter((w) => !('again' in w))).toMatchObject([{ send: { inputs: ['a', 'b'] } }])
   })
 
+  test('a caller that aborts while its batch is with another worker leaves at once; the others get their vectors', async () => {
+    coordinator = await startCoordinator()
+    const url = coordinator.url
+    const ticket = await join(url, ['bee'], 3)
+    const w = worker(url, { maxBatchSize: 3 })
+    const controller = new AbortController()
+    const [left, stays] = [w.batcher.embed('ant', controller.signal), w.batcher.embed('cat')]
+    const task = (await post(url, '/batch/wait', { ticket })) as { send: { batch: string; inputs: string[] } }
+    controller.abort(new Error('test timed out'))
+    await expect(left).rejects.toThrow('test timed out')
+    await post(url, '/batch/done', { batch: task.send.batch, call: { vectors: task.send.inputs.map(vectorOf), model: MODEL, requests: 1, usage: { prompt_tokens: 9, total_tokens: 9 }, latencyMs: 4 } })
+    // The caller left carries the worker's whole part of the request.
+    expect(await stays).toMatchObject({ vector: vectorOf('cat'), share: { usage: { total_tokens: 6 } } })
+  })
+
   test("a sender's reply without usage fails the batch's callers, saying so", async () => {
     coordinator = await startCoordinator()
     const url = coordinator.url
