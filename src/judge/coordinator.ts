@@ -14,6 +14,8 @@ import type { AssayRecord } from '../report/records.js'
 import { registerSecret } from '../secrets.js'
 import { answerBreaker, CircuitBreaker, type CircuitBreakerOptions } from './breaker.js'
 import { publishProgress, type ProgressNotice } from '../eval/progress.js'
+import { BatchTable } from './batch-table.js'
+import { answerBatch } from './batch-routes.js'
 
 /** Totals over every worker, for the end-of-run summary. */
 export interface RunSummary {
@@ -124,7 +126,7 @@ const HOLD_MS = 20_000
  * lead it while the others with the identical request wait for its answer. `/secrets`
  * registers the keys a worker learnt in this process, for the reporters' redaction.
  */
-export async function startCoordinator(options: RateLimiterOptions & { flightLeaseMs?: number; breaker?: CircuitBreakerOptions } = {}): Promise<Coordinator> {
+export async function startCoordinator(options: RateLimiterOptions & { flightLeaseMs?: number; batchLeaseMs?: number; breaker?: CircuitBreakerOptions } = {}): Promise<Coordinator> {
   // A leader renews its flight every third of this; a worker that dies stops renewing.
   const leaseMs = options.flightLeaseMs ?? 15_000
   const expire = (key: string, flight: Flight) => {
@@ -135,6 +137,8 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
   const limiter = new RateLimiter(options)
   const queue = new PacingQueue(limiter, options.now ? { now: options.now } : {})
   const flights = new Map<string, Flight>()
+  // Embedding batches across workers (see batch-table.ts); a sender renews as a flight's leader does.
+  const batches = new BatchTable({ leaseMs: options.batchLeaseMs ?? leaseMs })
   // One circuit per endpoint for the whole run: a dead endpoint is learnt once, not per worker.
   const breaker = new CircuitBreaker(options.breaker)
   const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } }
@@ -233,6 +237,11 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
           flights.delete(key)
           return reply(res, {})
         }
+        case '/batch/join':
+        case '/batch/wait':
+        case '/batch/renew':
+        case '/batch/done':
+          return answerBatch(batches, req.url, body, res)
         case '/breaker/refusal':
         case '/breaker/failed':
         case '/breaker/answered': {
@@ -262,6 +271,7 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
           clearTimeout(flight.lease)
           flight.finish(null)
         }
+        batches.close()
         // A hold after a 429 can be a minute long: its timer must not keep the runner alive.
         queue.close()
         server.closeAllConnections()
