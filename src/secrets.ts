@@ -37,15 +37,16 @@ export function isCredentialName(name: string): boolean {
   return CREDENTIAL_FIELD.test(name) || CREDENTIAL_FIELD.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))
 }
 
-// Names in text are matched loosely, then judged by isCredentialName: the camelCase rule
-// depends on letter case, which one case-insensitive regex cannot see.
-const NAME = String.raw`[A-Za-z0-9_-]+`
+// Names in text are matched loosely (any name ending in a credential word, whatever its
+// case), then judged by isCredentialName: the camelCase rule depends on letter case, which one
+// case-insensitive regex cannot see. Other names never reach the judge, so clean text stays cheap.
+const NAME = String.raw`[A-Za-z0-9_-]*?(?:key|token|secret|password|passwd|signature|credentials?|authorization|cookie|bearer)`
 /** The same fields as JSON text, for raw replies and messages that are not parsed. */
-const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(${NAME})"\s*:\s*")(?:[^"\\]|\\.)*"`, 'g')
+const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(${NAME})"\s*:\s*")(?:[^"\\]|\\.)*"`, 'gi')
 /** Any field in serialised data: as a key, or as JSON text inside a string. */
-const JSON_KEY = new RegExp(String.raw`\\?"(${NAME})\\?"\s*:`, 'g')
+const JSON_KEY = new RegExp(String.raw`\\?"(${NAME})\\?"\s*:`, 'gi')
 /** A header as a name/value pair, `"name": "Authorization"`, in serialised data. */
-const JSON_NAMED = new RegExp(String.raw`\\?"name\\?"\s*:\s*\\?"(${NAME})\\?"`, 'g')
+const JSON_NAMED = new RegExp(String.raw`\\?"name\\?"\s*:\s*\\?"(${NAME})\\?"`, 'gi')
 /** The password of a URL's user information (`postgres://admin:PASSWORD@host`). */
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:)[^\s@/?#]+@/gi
 
@@ -220,7 +221,7 @@ function holdsWith(pattern: RegExp | undefined, text: string): boolean {
 }
 
 // `name: value` lines of YAML (a prompt file's frontmatter), also as a diff shows them.
-const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?(${NAME})"?[ \t]*:[ \t]*)\S.*$`, 'gm')
+const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?([A-Za-z0-9_-]+)"?[ \t]*:[ \t]*)\S.*$`, 'gm')
 
 /**
  * {@link redact}, and the value of every YAML line whose name is a credential's
