@@ -24,18 +24,31 @@ export const MIN_SECRET_LENGTH = 8
 // a key, token, secret, password, signature or credentials word (`x-api-key`, `api-key`,
 // `x-goog-api-key`, `ocp-apim-subscription-key`, `x-auth-token`, `client_secret`). Plural
 // counts such as `total_tokens` are not credentials.
-const CREDENTIAL_NAME = String.raw`(?:proxy-)?authorization|(?:set-)?cookie|[a-z0-9_-]*?(?:api[-_]?key|[-_](?:key|token|secret|password|passwd|signature|credentials?))`
+const CREDENTIAL_NAME = String.raw`(?:proxy-)?authorization|(?:set-)?cookie|bearer|[a-z0-9_-]*?(?:api[-_]?key|[-_](?:key|token|secret|password|passwd|signature|credentials?|bearer))`
 const CREDENTIAL_FIELD = new RegExp(`^(?:${CREDENTIAL_NAME})$`, 'i')
 
-/** Whether a header or field name is a credential's (`authorization`, `x-api-key`, `client_secret`, …). */
+/**
+ * Whether a header or field name is a credential's (`authorization`, `x-api-key`,
+ * `client_secret`, and in camelCase `accessToken`, `clientSecret`, `privateKey`, …). A
+ * camelCase word boundary counts as a `_` (so `privateKey` is `private_Key`), but only
+ * where the case changes: `monkey` and `totalTokens` are not credentials.
+ */
 export function isCredentialName(name: string): boolean {
-  return CREDENTIAL_FIELD.test(name)
+  return CREDENTIAL_FIELD.test(name) || CREDENTIAL_FIELD.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))
 }
 
+// Names in text are matched loosely (any name ending in a credential word, whatever its
+// case), then judged by isCredentialName: the camelCase rule depends on letter case, which one
+// case-insensitive regex cannot see. Other names never reach the judge, so clean text stays cheap.
+const NAME = String.raw`[A-Za-z0-9_-]*?(?:key|token|secret|password|passwd|signature|credentials?|authorization|cookie|bearer)`
 /** The same fields as JSON text, for raw replies and messages that are not parsed. */
-const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(?:${CREDENTIAL_NAME})"\s*:\s*")(?:[^"\\]|\\.)*"`, 'gi')
-/** Any such field, whatever its value, in serialised data: as a key, or as JSON text inside a string. */
-const CREDENTIAL_KEY = new RegExp(String.raw`\\?"(?:${CREDENTIAL_NAME})\\?"\s*:`, 'i')
+const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(${NAME})"\s*:\s*")(?:[^"\\]|\\.)*"`, 'gi')
+/** Any field in serialised data: as a key, or as JSON text inside a string. */
+const JSON_KEY = new RegExp(String.raw`\\?"(${NAME})\\?"\s*:`, 'gi')
+/** A header as a name/value pair, `"name": "Authorization"`, in serialised data. */
+const JSON_NAMED = new RegExp(String.raw`\\?"name\\?"\s*:\s*\\?"(${NAME})\\?"`, 'gi')
+/** The password of a URL's user information (`postgres://admin:PASSWORD@host`). */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:)[^\s@/?#]+@/gi
 
 const SECRET_ENV_NAME = /(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASSWD|_PWD|_CREDENTIALS?)$/i
 
@@ -183,8 +196,9 @@ export function redact(text: string): string {
 }
 
 function redactWith(pattern: RegExp | undefined, text: string): string {
-  const clean = pattern ? text.replace(pattern, REDACTED) : text
-  return clean.includes('"') ? clean.replace(CREDENTIAL_JSON_FIELD, `$1${REDACTED}"`) : clean
+  let clean = pattern ? text.replace(pattern, REDACTED) : text
+  if (clean.includes('://')) clean = clean.replace(URL_PASSWORD, `$1${REDACTED}@`)
+  return clean.includes('"') ? clean.replace(CREDENTIAL_JSON_FIELD, (all, head: string, name: string) => (isCredentialName(name) ? `${head}${REDACTED}"` : all)) : clean
 }
 
 /**
@@ -197,7 +211,9 @@ export function holdsSecrets(text: string): boolean {
 }
 
 function holdsWith(pattern: RegExp | undefined, text: string): boolean {
-  if (CREDENTIAL_KEY.test(text)) return true
+  for (const m of text.matchAll(JSON_KEY)) if (isCredentialName(m[1]!)) return true
+  for (const m of text.matchAll(JSON_NAMED)) if (isCredentialName(m[1]!)) return true
+  if (text.includes('://') && new RegExp(URL_PASSWORD.source, 'i').test(text)) return true
   if (!pattern) return false
   pattern.lastIndex = 0
   // Log-probabilities ("token" lists) may hold a secret that no string holds whole.
@@ -205,7 +221,7 @@ function holdsWith(pattern: RegExp | undefined, text: string): boolean {
 }
 
 // `name: value` lines of YAML (a prompt file's frontmatter), also as a diff shows them.
-const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?(?:${CREDENTIAL_NAME})"?[ \t]*:[ \t]*)\S.*$`, 'gim')
+const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?([A-Za-z0-9_-]+)"?[ \t]*:[ \t]*)\S.*$`, 'gm')
 
 /**
  * {@link redact}, and the value of every YAML line whose name is a credential's
@@ -213,7 +229,7 @@ const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?(?:${CREDENTIAL_NAME})
  * a prompt file's frontmatter that is printed as it is.
  */
 export function redactText(text: string): string {
-  return redact(text.replace(CREDENTIAL_LINE, `$1${REDACTED}`))
+  return redact(text.replace(CREDENTIAL_LINE, (all, head: string, name: string) => (isCredentialName(name) ? `${head}${REDACTED}` : all)))
 }
 
 /**
@@ -253,8 +269,10 @@ function walk(value: unknown, pattern: RegExp | undefined): unknown {
   const proto = Object.getPrototypeOf(value) as object | null
   if (proto !== null && Object.getPrototypeOf(proto) !== null) return value
   const out: Record<string, unknown> = {}
+  // A header as a name/value pair (`{ name: 'Authorization', value: 'Bearer …' }`) holds its credential under `value`.
+  const named = typeof (value as { name?: unknown }).name === 'string' && isCredentialName((value as { name: string }).name)
   for (const [key, field] of Object.entries(value)) {
-    const clean = field !== null && field !== undefined && CREDENTIAL_FIELD.test(key) ? REDACTED : walk(field, pattern)
+    const clean = field !== null && field !== undefined && (isCredentialName(key) || (named && key === 'value')) ? REDACTED : walk(field, pattern)
     const name = redactWith(pattern, key)
     // A "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
     if (name === '__proto__') Object.defineProperty(out, name, { value: clean, enumerable: true, writable: true, configurable: true })

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { configure, resetConfig } from '../src/config.js'
 import * as root from '../src/index.js'
-import { holdsSecrets, knownSecrets, MIN_SECRET_LENGTH, REDACTED, redact, redactDeep, registerHeaderSecrets, registerSecret, resetSecrets, setSecretListener } from '../src/secrets.js'
+import { holdsSecrets, isCredentialName, knownSecrets, MIN_SECRET_LENGTH, REDACTED, redact, redactDeep, redactText, registerHeaderSecrets, registerSecret, resetSecrets, setSecretListener } from '../src/secrets.js'
 
 const key = 'sk-test-0123456789abcdef'
 const saved = { ...process.env }
@@ -227,4 +227,31 @@ test('the TSDoc examples run as written', () => {
   registerSecret('sk-live-0123456789')
   expect(redact('Incorrect API key provided: sk-live-0123456789')).toBe('Incorrect API key provided: [REDACTED]')
   expect(redactDeep({ headers: { Authorization: 'Bearer x' }, note: 'sk-live-0123456789' })).toEqual({ headers: { Authorization: '[REDACTED]' }, note: '[REDACTED]' })
+})
+
+describe('credential names', () => {
+  test('camelCase names are credentials where the case marks the word; words that merely end in one are not', () => {
+    for (const name of ['accessToken', 'clientSecret', 'apiToken', 'privateKey', 'refreshToken', 'dbPassword', 'bearer', 'Bearer', 'x-bearer', 'api_key', 'Authorization'])
+      expect(isCredentialName(name), name).toBe(true)
+    for (const name of ['monkey', 'turkey', 'totalTokens', 'maxTokens', 'tokens', 'name', 'value', 'keyboard'])
+      expect(isCredentialName(name), name).toBe(false)
+  })
+
+  test('redactDeep and the JSON and line rules redact camelCase credential fields', () => {
+    expect(redactDeep({ accessToken: 'at-1234567890', clientSecret: 'cs-1234567890', maxTokens: 300 })).toEqual({ accessToken: REDACTED, clientSecret: REDACTED, maxTokens: 300 })
+    expect(redact('{"privateKey":"pk-1234567890","monkey":"banana-split"}')).toBe(`{"privateKey":"${REDACTED}","monkey":"banana-split"}`)
+    expect(holdsSecrets('{"apiToken":"abc"}')).toBe(true)
+    expect(holdsSecrets('{"monkey":"abc"}')).toBe(false)
+    expect(redactText('accessToken: at-1234567890\n-  bearer: xyz-1234\nmonkey: stays\n')).toBe(`accessToken: ${REDACTED}\n-  bearer: ${REDACTED}\nmonkey: stays\n`)
+  })
+
+  test('a header given as a name/value pair has its value redacted', () => {
+    expect(redactDeep({ headers: [{ name: 'Authorization', value: 'Bearer hv-1234567890' }, { name: 'Accept', value: 'text/plain' }] })).toEqual({ headers: [{ name: 'Authorization', value: REDACTED }, { name: 'Accept', value: 'text/plain' }] })
+  })
+
+  test('the password of a URL is redacted, its user and host kept', () => {
+    expect(redact('db_url: postgres://admin:S3cretPass@db.example.com:5432/app')).toBe(`db_url: postgres://admin:${REDACTED}@db.example.com:5432/app`)
+    expect(redact('see https://example.com:8443/path?a=b@c')).toBe('see https://example.com:8443/path?a=b@c')
+    expect(holdsSecrets('"u":"https://u:pw-123456@h"')).toBe(true)
+  })
 })

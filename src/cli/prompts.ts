@@ -11,7 +11,7 @@ import { listVersions, loadVersion, moveLabel } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
 import { keepVersion } from '../prompts/keep.js'
 import { versionName } from '../prompts/order.js'
-import { redactMetadata, redactPromptFile } from '../prompts/redact.js'
+import { credentialValues, promptFileCredentials, redactMetadata, redactPromptFile, redactValues } from '../prompts/redact.js'
 import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
 import { redactText } from '../secrets.js'
@@ -89,9 +89,20 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd()).join('\n')
 }
 
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/**
+ * `text` with control characters (C0, DEL, C1, line separators, bidirectional overrides)
+ * written as escapes: a reason is free text from whoever moved a label, and a newline or a
+ * terminal escape in it must not forge a row of the history or recolour the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 function moved(name: string, move: LabelMove | undefined, label: string, version: string): string {
   if (move === undefined) return `${name}: ${label} already points at ${version}; nothing recorded.`
-  return `${name}: ${move.label} ${move.from ?? '(unset)'} → ${move.to} (${move.action}${move.reason ? `: ${move.reason}` : ''}), recorded in the history.`
+  return `${name}: ${move.label} ${move.from ?? '(unset)'} → ${move.to} (${move.action}${move.reason ? `: ${printable(move.reason)}` : ''}), recorded in the history.`
 }
 
 function shownValue(value: unknown): string {
@@ -140,8 +151,10 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
   const labels = [...p.labels, ...(file === scan.versions.at(-1) ? ['latest'] : [])]
   const metadata = Object.entries(redactMetadata(p.metadata))
   const config = redactMetadata(p.config)
+  // A credential's value also shows wherever an alias or a copy put it under another name.
+  const secrets = credentialValues({ metadata: p.metadata, config: p.config })
   io.stdout.write(
-    [
+    redactValues([
       versionName(p),
       `file:      ${file.file}`,
       `hash:      sha256 ${p.hash}`,
@@ -152,7 +165,7 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
       ...metadata.map(([k, v]) => `  ${k}: ${shownValue(v)}`),
       'template:',
       ...p.template.split('\n').map((l) => `  ${l}`.trimEnd()),
-    ].join('\n') + '\n',
+    ].join('\n') + '\n', secrets),
   )
   return 0
 }
@@ -195,8 +208,10 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
       const from = registry.resolve(scan, b, CALLER)
       const to = registry.resolve(scan, c, CALLER)
       await loadVersion(registry, scan, to.version)
-      // Redacted as show redacts the parsed metadata, before the diff splits values over lines.
-      io.stdout.write(createTwoFilesPatch(from.file, to.file, redactPromptFile(from.text), redactPromptFile(to.text), versionName({ name: scan.name, version: from.version }), versionName({ name: scan.name, version: to.version })))
+      // Redacted as show redacts the parsed metadata, before the diff splits values over lines;
+      // each side's credentials are hidden in the other's text too.
+      const secrets = [...promptFileCredentials(from.text), ...promptFileCredentials(to.text)]
+      io.stdout.write(createTwoFilesPatch(from.file, to.file, redactPromptFile(from.text, secrets), redactPromptFile(to.text, secrets), versionName({ name: scan.name, version: from.version }), versionName({ name: scan.name, version: to.version })))
       return 0
     }
     case 'label':
@@ -219,7 +234,7 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
         io.stdout.write(`${a}: no label moves yet. Move one with: npx assay prompts label ${a} VERSION LABEL\n`)
         return 0
       }
-      const rows = [['time', 'label', 'from', 'to', 'action', 'reason'], ...moves.map((m) => [m.time, m.label, m.from ?? '-', m.to, m.action, m.reason ?? ''])]
+      const rows = [['time', 'label', 'from', 'to', 'action', 'reason'], ...moves.map((m) => [m.time, m.label, m.from ?? '-', m.to, m.action, m.reason ?? ''].map(printable))]
       io.stdout.write(`${table(rows)}\n`)
       return 0
     }

@@ -8,6 +8,7 @@ import { AssayUsageError } from '../errors.js'
 import { checkName, RESERVED, VERSION_SHAPED } from './order.js'
 import { StoreWriteError } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
+import { redactText } from '../secrets.js'
 import { Registry, type Scan, type VersionFile } from './registry.js'
 import type { LabelMove, Prompt, PromptVersionInfo } from './types.js'
 
@@ -57,9 +58,10 @@ export async function loadVersion(registry: Registry, scan: Scan, version: strin
 /**
  * Registers the scan's unregistered versions that load (a version that does not load is
  * refused before registration freezes it); resolves to the drafts that do not load, with
- * why. Only a draft that is the `needed` version is refused. `strict` (listing every
- * version) refuses any registration that cannot be written; otherwise only one of the
- * `needed` version is: a registered version is served from a folder that cannot be
+ * why. Only a draft that is the `needed` version is refused. A registration that cannot be
+ * written (a full disk, a read-only folder) refuses the `needed` version; `strict` (listing
+ * every version) gives each version it could not register that refusal as its problem;
+ * otherwise it is let be: a registered version is served from a folder that cannot be
  * written, such as a read-only deployment.
  */
 export async function registerDrafts(registry: Registry, scan: Scan, options: { strict?: boolean; needed?: string }): Promise<Map<string, Error>> {
@@ -86,8 +88,10 @@ export async function registerDrafts(registry: Registry, scan: Scan, options: { 
     const blocked = fresh.find((v) => v.version === options.needed)
     // Writing back what the history already records is a repair, never worth refusing a read for.
     if (blocked === undefined && (!options.strict || fresh.length === 0)) return failed
-    const what = blocked ? `version "${blocked.version}" of prompt "${scan.name}" (${blocked.file}) is not registered yet, and it` : `prompt "${scan.name}" has versions to register, which`
-    throw new PromptRegistryError(e instanceof PromptRegistryError ? e.file : registry.show(e.path), `${what} could not be: ${e.message}`)
+    const refusal = (v: VersionFile) => new PromptRegistryError(e instanceof PromptRegistryError ? e.file : registry.show(e.path), `version "${v.version}" of prompt "${scan.name}" (${v.file}) is not registered yet, and it could not be: ${e.message}`)
+    if (blocked !== undefined) throw refusal(blocked)
+    // Listing: each version that could not be registered says why, and the others are listed.
+    for (const v of fresh) failed.set(v.version, refusal(v))
   }
   return failed
 }
@@ -129,7 +133,8 @@ export async function moveLabel(registry: Registry, name: string, ref: string, l
   if (VERSION_SHAPED.test(label)) throw new AssayUsageError(caller, `"${label}" looks like a version name (it starts with a digit, or with "v" and a digit), so it cannot be a label name: a version file of that name would then be refused. Pick a word, such as "staging" or "canary".`)
   const target = registry.resolve(scan, ref, caller)
   await loadVersion(registry, scan, target.version)
-  return registry.move(scan, target.version, label, action, reason, () => new Date())
+  // The history is committed: a key pasted into a reason must not be stored there.
+  return registry.move(scan, target.version, label, action, reason === undefined ? undefined : redactText(reason), () => new Date())
 }
 
 /**

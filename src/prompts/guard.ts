@@ -2,21 +2,38 @@
 // through `{{x.y}}`, `{{#each}}`, `{{#with}}` or `{{lookup}}` prints as "[object Object]"
 // without a word. Which values a template prints cannot be told from its parse alone, so
 // the input is copied with a toString on each plain object and array that notes where it
-// was printed; the renderer then refuses what was noted.
+// was printed; the renderer then refuses what was noted. Values no template can use as
+// data are refused while copying, wherever they are: a function (Handlebars would call it),
+// a Symbol (it cannot become text), a Map or a Set (data whose text is "[object Map]").
 
 function isPlain(value: object): boolean {
   const proto = Object.getPrototypeOf(value) as object | null
   return proto === null || proto === Object.prototype || Array.isArray(value)
 }
 
+/** What a value is, when it is one no template can use as data. */
+function unusable(value: unknown): string | undefined {
+  if (typeof value === 'function') return 'a function, which the template would call'
+  if (typeof value === 'symbol') return 'a Symbol, which cannot become text'
+  if (typeof value !== 'object' || value === null) return undefined
+  // By tag, not instanceof: Jest runs tests in another realm.
+  const tag = Object.prototype.toString.call(value)
+  if (tag === '[object Map]' || tag === '[object WeakMap]') return 'a Map, which would print as "[object Map]"'
+  if (tag === '[object Set]' || tag === '[object WeakSet]') return 'a Set, which would print as "[object Set]"'
+  return undefined
+}
+
 /**
  * A copy of `input` whose plain objects and arrays record their path in `printed` when a
  * template turns them into text. Objects with their own `toString`, and class instances
- * (a Date), print as their author chose and are kept as they are.
+ * (a Date), print as their author chose and are kept as they are. A function, Symbol, Map
+ * or Set anywhere in plain data is passed to `refuse` with its path.
  */
-export function guardPrinted(input: Record<string, unknown>, printed: string[]): Record<string, unknown> {
+export function guardPrinted(input: Record<string, unknown>, printed: string[], refuse: (path: string, what: string) => never): Record<string, unknown> {
   const seen = new Map<object, unknown>()
   const copy = (value: unknown, path: string): unknown => {
+    const what = unusable(value)
+    if (what !== undefined) refuse(path, what)
     if (typeof value !== 'object' || value === null || !isPlain(value) || Object.hasOwn(value, 'toString')) return value
     const done = seen.get(value)
     if (done !== undefined) return done

@@ -4,7 +4,7 @@
 // dotprompt, ajv and yaml, so the API imports it only when a prompt is first loaded.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { Dotprompt, picoschema } from 'dotprompt'
-import { parse as parseYaml } from 'yaml'
+import { parseDocument, stringify as toYaml } from 'yaml'
 import { AssayUsageError } from '../errors.js'
 import { PromptRegistryError } from './errors.js'
 import { guardPrinted } from './guard.js'
@@ -39,6 +39,47 @@ function environment(): NonNullable<typeof dotprompt> {
 const FRONTMATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??---[ \t]*(?:\r?\n|$)/
 const OWN_FIELDS = new Set(['model', 'config', 'input', 'output'])
 
+/**
+ * The largest version file, and the most block helpers (`{{#if}}`, `{{#each}}`, …) in its
+ * template, that load: Handlebars compiles each block into its own function, about half a
+ * millisecond apiece, and a template of tens of thousands of blocks would cost every process
+ * that renders it seconds and gigabytes. A prompt is a few kilobytes.
+ */
+export const MAX_PROMPT_BYTES = 256 * 1024
+export const MAX_TEMPLATE_BLOCKS = 1000
+
+function kilobytes(bytes: number): string {
+  return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`
+}
+
+/** The path to the first value that contains itself (`loop: &x [1, *x]`), if any. */
+function cyclePath(value: unknown, path: string, ancestors: Set<object> = new Set()): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  if (ancestors.has(value)) return path || '(the frontmatter)'
+  ancestors.add(value)
+  for (const [k, v] of Object.entries(value)) {
+    const found = cyclePath(v, Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k, ancestors)
+    if (found !== undefined) return found
+  }
+  ancestors.delete(value)
+  return undefined
+}
+
+/** How many block helpers a Handlebars parse holds, counted up to `limit`. */
+function countBlocks(node: unknown, limit: number): number {
+  const count = { n: 0 }
+  const stack: unknown[] = [node]
+  while (stack.length > 0 && count.n <= limit) {
+    const n = stack.pop()
+    if (Array.isArray(n)) stack.push(...(n as unknown[]))
+    else if (typeof n === 'object' && n !== null) {
+      if ((n as { type?: unknown }).type === 'BlockStatement') count.n++
+      for (const [k, v] of Object.entries(n)) if (k !== 'loc' && typeof v === 'object' && v !== null) stack.push(v)
+    }
+  }
+  return count.n
+}
+
 /** Where a version file came from, for its Prompt and its messages. */
 export interface VersionSource {
   name: string
@@ -59,16 +100,23 @@ function frontmatter(text: string, file: string): { text: string; raw: Record<st
   const match = FRONTMATTER.exec(text)
   if (!match) throw new PromptRegistryError(file, `${file}: the frontmatter that starts on line 1 with "---" has no closing "---" line. Close it, then write the template below it.`)
   let raw: unknown
+  // Warnings (an unknown tag such as `!vault`) are not logged: the yaml library's quote the
+  // source line, which may hold a key; the tagged value stays a string. Merge keys (`<<: *base`)
+  // are applied, never kept as a literal "<<" field.
+  const doc = parseDocument(match[1] ?? '', { merge: true, logLevel: 'silent' })
   try {
-    raw = parseYaml(match[1] ?? '')
+    if (doc.errors.length > 0) throw doc.errors[0]!
+    raw = doc.toJS({ maxAliasCount: 100 })
   } catch (e) {
     throw new PromptRegistryError(file, `${file}: the frontmatter is not valid YAML: ${(e as Error).message.split('\n')[0]}. Fix it in a new version file (or in this one, if it is not registered yet).`)
   }
+  const cycle = cyclePath(raw, '')
+  if (cycle !== undefined) throw new PromptRegistryError(file, `${file}: the frontmatter's "${cycle}" contains itself through a YAML alias, so it has no end (it could not be printed or sent as JSON). Write the value out instead of the alias, in a new version file (or in this one, if it is not registered yet).`)
   if (raw !== null && !isObject(raw)) throw new PromptRegistryError(file, `${file}: the frontmatter must be a YAML mapping (model:, config:, input:, …), but it is ${Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}.`)
-  // Rebuilt in the one layout dotprompt's parser recognises, so both read the same
-  // frontmatter; an empty one (or only comments) it would take for template text, so it
-  // gets an empty mapping instead.
-  const yaml = raw === null ? '{}' : (match[1] ?? '')
+  // Rebuilt from this parse, in the one layout dotprompt's parser recognises, so both read the
+  // same frontmatter (merged, with no tag for its parser to warn about); an empty one (or
+  // only comments) it would take for template text, so it gets an empty mapping instead.
+  const yaml = raw === null ? '{}' : toYaml(raw).trimEnd()
   return { text: `---\n${yaml}\n---\n${text.slice(match[0].length)}`, raw: raw ?? {} }
 }
 
@@ -91,6 +139,8 @@ function schemaError(e: ErrorObject, input: Record<string, unknown>): string {
 export async function loadPrompt(source: VersionSource, text: string): Promise<Prompt> {
   const where = `prompt "${source.name}" version "${source.version}" (${source.file})`
   const { handlebars, instance, knownHelpers } = environment()
+  const bytes = Buffer.byteLength(text)
+  if (bytes > MAX_PROMPT_BYTES) throw new PromptRegistryError(source.file, `${source.file} is ${kilobytes(bytes)} (${bytes} bytes), more than a version file may be (${kilobytes(MAX_PROMPT_BYTES)}). Keep long reference text out of the prompt (pass it in as a variable), in a new version file.`)
   const checked = frontmatter(text, source.file)
   const parsed = instance.parse(checked.text)
   const raw = checked.raw
@@ -105,6 +155,8 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
   } catch (e) {
     throw new PromptRegistryError(source.file, `${source.file}: the template is not valid Handlebars: ${(e as Error).message}`)
   }
+  const blocks = countBlocks(ast, MAX_TEMPLATE_BLOCKS)
+  if (blocks > MAX_TEMPLATE_BLOCKS) throw new PromptRegistryError(source.file, `${source.file}: the template has more than ${MAX_TEMPLATE_BLOCKS} block helpers ({{#if}}, {{#each}}, …), which would take seconds to compile in every process that renders it. Loop over a list with one {{#each}} instead, in a new version file.`)
   const variables: TemplateVariables = templateVariables(ast, new Set(Object.keys(knownHelpers)))
   if (variables.unknownHelpers.size > 0) {
     throw new PromptRegistryError(source.file, `${source.file}: the template calls unknown helpers: ${[...variables.unknownHelpers].join(', ')}. Known helpers: ${[...Object.keys(knownHelpers), 'if', 'unless', 'each', 'with', 'lookup'].join(', ')}.`)
@@ -147,8 +199,11 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
     const { nonce, helpers } = markerHelpers()
     let rendered: string
     const printed: string[] = []
+    const guarded = guardPrinted(values, printed, (at, what) => {
+      throw new AssayUsageError('render', `${where}: the value at "${at}" is ${what}. Give text, numbers, or plain objects and lists of them (a Map as Object.fromEntries(map), a Set as [...set], a function's result instead of the function).`, render)
+    })
     try {
-      rendered = template(guardPrinted(values, printed), { helpers, data: { metadata: { prompt: { model: parsed.model, config: parsed.config } } } })
+      rendered = template(guarded, { helpers, data: { metadata: { prompt: { model: parsed.model, config: parsed.config } } } })
     } catch (e) {
       throw new AssayUsageError('render', `${where}: the template failed to render: ${(e as Error).message}`, render)
     }

@@ -1,55 +1,143 @@
 // What the CLI prints of a prompt file's credentials. `show` prints the parsed metadata and
 // `diff` the file's text; both must hide the same values, whatever the YAML layout (a flow
-// mapping, a block scalar over several lines), so the text is redacted through its parse.
-import { isScalar, parseDocument, visit, type Node } from 'yaml'
+// mapping, a block scalar over several lines, an anchor that an alias elsewhere names), so
+// the text is redacted through its parse, then by lines (for what a parse cannot see:
+// comments, and a draft that is not valid YAML), then every credential's value wherever
+// else it appears.
+import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node } from 'yaml'
 import { isCredentialName, REDACTED } from '../secrets.js'
+import { redactLines } from './redact-lines.js'
 
 // A prompt's metadata is written by hand, where bare names are common; elsewhere assay
 // requires a prefix (`api_key`, `x-auth-token`) so that counts such as `tokens` stay readable.
 const BARE_CREDENTIAL = /^(?:password|passwd|token|secret|credentials?)$/i
+
+/**
+ * Shorter credential values are not searched for elsewhere in the text: a value such as
+ * `true` or `none` would turn every word that holds it into `[REDACTED]`.
+ */
+const MIN_VALUE_LENGTH = 6
 
 /** Whether a frontmatter key names a credential: assay's rule, plus bare `password`, `token`, `secret`. */
 export function isPromptCredential(name: string): boolean {
   return BARE_CREDENTIAL.test(name) || isCredentialName(name)
 }
 
-/** A copy of parsed frontmatter data with every credential's value replaced by `[REDACTED]`. */
-export function redactMetadata<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => redactMetadata(v)) as T
+/** Whether a mapping is a header as a name/value pair (`name: Authorization`, `value: …`). */
+function namesCredential(value: object): boolean {
+  const name = (value as { name?: unknown }).name
+  return typeof name === 'string' && isPromptCredential(name)
+}
+
+/** A copy of parsed frontmatter data with every credential's value replaced by `[REDACTED]`; a cycle is cut. */
+export function redactMetadata<T>(value: T, seen: Set<object> = new Set()): T {
   if (value === null || typeof value !== 'object' || value instanceof Date) return value
-  const out = Object.create(null) as Record<string, unknown>
-  for (const [key, field] of Object.entries(value)) out[key] = field !== null && field !== undefined && isPromptCredential(key) ? REDACTED : redactMetadata(field)
+  if (seen.has(value)) return '[cycle]' as T
+  seen.add(value)
+  let out: unknown
+  if (Array.isArray(value)) out = value.map((v) => redactMetadata(v, seen))
+  else {
+    const named = namesCredential(value)
+    const copy = Object.create(null) as Record<string, unknown>
+    for (const [key, field] of Object.entries(value)) copy[key] = field !== null && field !== undefined && (isPromptCredential(key) || (named && key === 'value')) ? REDACTED : redactMetadata(field, seen)
+    out = copy
+  }
+  seen.delete(value)
   return out as T
+}
+
+/** Every string or number held under a credential's name in parsed frontmatter data. */
+export function credentialValues(value: unknown): string[] {
+  const found = new Set<string>()
+  const seen = new Set<object>()
+  const collect = (v: unknown, secret: boolean): void => {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') {
+      const text = String(v).trim()
+      if (secret && text.length >= MIN_VALUE_LENGTH) {
+        found.add(text)
+        // `Bearer <token>`: the token may also appear alone.
+        const token = /^(?:bearer|basic|token)\s+(\S+)$/i.exec(text)?.[1]
+        if (token !== undefined && token.length >= MIN_VALUE_LENGTH) found.add(token)
+      }
+      return
+    }
+    if (v === null || typeof v !== 'object' || seen.has(v)) return
+    seen.add(v)
+    if (Array.isArray(v)) for (const item of v) collect(item, secret)
+    else {
+      const named = namesCredential(v)
+      for (const [key, field] of Object.entries(v)) collect(field, secret || isPromptCredential(key) || (named && key === 'value'))
+    }
+  }
+  collect(value, false)
+  return [...found]
+}
+
+/** `text` with every occurrence of each value replaced by `[REDACTED]`, longest values first. */
+export function redactValues(text: string, values: Iterable<string>): string {
+  let out = text
+  for (const v of [...new Set(values)].sort((a, b) => b.length - a.length)) if (v.length >= MIN_VALUE_LENGTH) out = out.split(v).join(REDACTED)
+  return out
 }
 
 const FRONTMATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/
 
+// Duplicate keys are allowed and warnings are kept silent: this parse only finds values to
+// hide, of drafts too, and the yaml library's warnings quote the source line.
+function parseFrontmatter(yaml: string): Document.Parsed {
+  return parseDocument(yaml, { uniqueKeys: false, merge: true, logLevel: 'silent' })
+}
+
+/** The credential values of a prompt file's frontmatter, as {@link credentialValues} finds them; none when it does not parse. */
+export function promptFileCredentials(text: string): string[] {
+  const yaml = FRONTMATTER.exec(text)?.[1]
+  if (!yaml) return []
+  const doc = parseFrontmatter(yaml)
+  try {
+    return credentialValues(doc.toJS({ maxAliasCount: 100 }))
+  } catch {
+    return []
+  }
+}
+
 /**
  * A prompt file's text with the value of every credential key in its frontmatter replaced by
  * `[REDACTED]`, its layout otherwise kept, so a diff of two redacted files stays a diff of
- * the files. Text without a frontmatter, or whose frontmatter is not YAML, is returned as
- * it is (the CLI's line rule still applies to it).
+ * the files. A frontmatter that is not valid YAML is redacted line by line. Each value of
+ * `also` (another file's credentials, when two are compared), and each of this file's, is
+ * redacted wherever it appears.
  */
-export function redactPromptFile(text: string): string {
+export function redactPromptFile(text: string, also: readonly string[] = []): string {
   const match = FRONTMATTER.exec(text)
-  if (!match?.[1]) return text
+  if (!match?.[1]) return redactValues(text, also)
   const yaml = match[1]
   const offset = match[0].indexOf(yaml)
-  const doc = parseDocument(yaml)
-  if (doc.errors.length > 0) return text
+  const doc = parseFrontmatter(yaml)
   const ranges: [number, number][] = []
+  const hide = (node: Node | null | undefined): void => {
+    if (!node?.range) return
+    let [start, end] = node.range
+    while (end > start && /\s/.test(yaml[end - 1]!)) end--
+    ranges.push([start, end])
+    // A value given by an alias is written out where its anchor is.
+    if (isAlias(node)) hide(node.resolve(doc) as Node | undefined)
+  }
   visit(doc, {
+    Map(_, map) {
+      if (!map.items.some((p) => isScalar(p.key) && p.key.value === 'name' && isScalar(p.value) && typeof p.value.value === 'string' && isPromptCredential(p.value.value))) return undefined
+      for (const p of map.items) if (isScalar(p.key) && p.key.value === 'value') hide(p.value as Node | null)
+      return undefined
+    },
     Pair(_, pair) {
-      const value = pair.value as Node | null
-      if (!isScalar(pair.key) || value === null || value.range === undefined || value.range === null) return undefined
-      if (!isPromptCredential(String(pair.key.value))) return undefined
-      let [start, end] = value.range
-      while (end > start && /\s/.test(yaml[end - 1]!)) end--
-      ranges.push([start, end])
+      if (!isScalar(pair.key) || !isPromptCredential(String(pair.key.value))) return undefined
+      hide(pair.value as Node | null)
       return visit.SKIP
     },
   })
   let out = yaml
-  for (const [start, end] of ranges.sort((a, b) => b[0] - a[0])) out = `${out.slice(0, start)}${REDACTED}${out.slice(end)}`
-  return `${text.slice(0, offset)}${out}${text.slice(offset + yaml.length)}`
+  // Ranges may nest (an anchor inside a redacted mapping): the outermost wins.
+  const outer = ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]).filter((r, i, all) => !all.slice(0, i).some((o) => o[0] <= r[0] && r[1] <= o[1]))
+  for (const [start, end] of outer.reverse()) out = `${out.slice(0, start)}${REDACTED}${out.slice(end)}`
+  const values = [...also, ...(isMap(doc.contents) ? promptFileCredentials(text) : [])]
+  return redactValues(`${text.slice(0, offset)}${redactLines(out, isPromptCredential)}${text.slice(offset + yaml.length)}`, values)
 }

@@ -31,7 +31,27 @@ test('pass: prompts', async () => {
   expect(() => p.render({ text: 1 })).toThrow('the variable "text" must be string')
   await expect(prompts.get('summarizer', 'v9')).rejects.toThrow('has no version or label "v9"')
   expect((await prompts.versions('summarizer')).map((v) => v.version)).toEqual(['v1'])
+  // Render input no template can use is refused in this realm too (Jest's vm context).
+  const g = await prompts.get('guard')
+  expect(g.config).toEqual({ temperature: 0.5, max_tokens: 9 })
+  expect(() => g.render({ x: { y: new Map([['a', 1]]) } })).toThrow('the value at "x.y" is a Map')
+  let called = 0
+  expect(() => g.render({ x: { y: () => String(++called) } })).toThrow('the value at "x.y" is a function')
+  expect(called).toBe(0)
 })
+`
+
+// A tagged credential (the yaml library would warn, quoting the line) and a merge key.
+const GUARD = `---
+model: m
+api_key: !vault sk-proj-TAGGEDSECRET1234567890abcdefXYZ
+base: &base
+  temperature: 0.5
+config:
+  <<: *base
+  max_tokens: 9
+---
+{{x.y}}
 `
 
 describe.each(runners)('$name', (runner) => {
@@ -41,6 +61,8 @@ describe.each(runners)('$name', (runner) => {
     project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
     mkdirSync(join(project.dir, 'prompts', 'summarizer'), { recursive: true })
     writeFileSync(join(project.dir, 'prompts', 'summarizer', 'v1.prompt'), V1)
+    mkdirSync(join(project.dir, 'prompts', 'guard'), { recursive: true })
+    writeFileSync(join(project.dir, 'prompts', 'guard', 'v1.prompt'), GUARD)
     project.writeTest('prompts.test.js', BODY, ['prompts'])
     run = await runner.run(project, undefined, 'prompts.test.js', { CI: '' })
   })
@@ -49,6 +71,7 @@ describe.each(runners)('$name', (runner) => {
   test('prompts.get, render and versions work from the packed package, and the version is registered', () => {
     expect(run.code, run.output).toBe(0)
     expect(project.results().get('pass: prompts')?.status).toBe('passed')
+    expect(run.output).not.toContain('TAGGEDSECRET')
     const labels = JSON.parse(readFileSync(join(project.dir, 'prompts', 'summarizer', 'labels.json'), 'utf8'))
     expect(Object.keys(labels.versions)).toEqual(['v1'])
   })

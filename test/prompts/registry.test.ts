@@ -229,13 +229,27 @@ describe('hostile inputs', () => {
     expect((await rejection(prompts.get('summarizer'))).message).toContain('was edited after it was registered')
   })
 
-  test('a 1 MB template loads and renders', { timeout: 60_000 }, async () => {
+  test('a template just under the 256 KB cap loads and renders; a 1 MB one is refused, naming the file and its size', { timeout: 60_000 }, async () => {
     const project = tempProject()
-    const big = 'Keep every figure exact. '.repeat(42_000)
-    project.write('summarizer', 'v1', `---\ninput:\n  schema:\n    text: string\n---\n{{role "system"}}\n${big}\n{{role "user"}}\n{{text}}\n`)
-    const messages = (await prompts.get('summarizer')).render({ text: 'x' })
-    expect(messages[0]!.content.length).toBeGreaterThan(1_000_000)
+    const file = (big: string) => `---\ninput:\n  schema:\n    text: string\n---\n{{role "system"}}\n${big}\n{{role "user"}}\n{{text}}\n`
+    project.write('summarizer', 'v1', file('Keep every figure exact. '.repeat(10_000)))
+    const messages = (await prompts.get('summarizer', 'v1')).render({ text: 'x' })
+    expect(messages[0]!.content.length).toBeGreaterThan(240_000)
     expect(messages[1]).toEqual({ role: 'user', content: 'x' })
+    project.write('summarizer', 'v2', file('Keep every figure exact. '.repeat(42_000)))
+    const refused = await prompts.get('summarizer', 'v2').catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(PromptRegistryError)
+    expect((refused as Error).message).toMatch(/prompts\/summarizer\/v2\.prompt is 1025 KB \(1050\d{3} bytes\), more than a version file may be \(256 KB\)/)
+    expect((await prompts.versions('summarizer')).map((v) => [v.version, v.problem === undefined])).toEqual([['v1', true], ['v2', false]])
+  })
+
+  test('a template of thousands of block helpers is refused before Handlebars compiles it', async () => {
+    const project = tempProject()
+    project.write('summarizer', 'v1', `{{#if text}}{{text}}{{/if}}\n${'{{#if a}}x{{/if}}'.repeat(1001)}\n`)
+    const started = Date.now()
+    await expect(prompts.get('summarizer', 'v1')).rejects.toThrow('prompts/summarizer/v1.prompt: the template has more than 1000 block helpers ({{#if}}, {{#each}}, …)')
+    // Measured in the test only as a bound far above the refusal's cost and far below a compile's.
+    expect(Date.now() - started).toBeLessThan(20_000)
   })
 
   test('Unicode prompt and version names work, typed in either normal form', async () => {
