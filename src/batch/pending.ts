@@ -8,15 +8,15 @@ import { join } from 'node:path'
 import { nodeFileSystem, parseStore, updateStore, type StoreFileSystem } from '../store/file.js'
 import type { Criterion } from '../judge/prompt.js'
 
-/** How a run takes part in batch mode: collecting what misses, replaying what a batch wrote, or not at all. */
-export type BatchMode = 'collect' | 'replay' | undefined
+/** How a run takes part in batch mode: a collect pass, or not at all. */
+export type BatchMode = 'collect' | undefined
 
-/** The batch mode `ASSAY_BATCH` asks for; anything but `collect`, `replay` or nothing is an error saying so. */
+/** The batch mode `ASSAY_BATCH` asks for; anything but `collect` or nothing is an error saying so. */
 export function batchMode(env: NodeJS.ProcessEnv = process.env): BatchMode {
   const value = env.ASSAY_BATCH?.trim().toLowerCase()
   if (!value) return undefined
-  if (value === 'collect' || value === 'replay') return value
-  throw new Error(`ASSAY_BATCH is "${env.ASSAY_BATCH}", but it must be "collect" (a pass that collects the requests missing from the cassettes) or "replay". To run a suite through the Batch API, use: npx assay batch [runner arguments]`)
+  if (value === 'collect') return value
+  throw new Error(`ASSAY_BATCH is "${env.ASSAY_BATCH}", but the only value it takes is "collect" (a pass that collects the requests missing from the cassettes instead of sending them). To run a suite through the Batch API, use: npx assay batch [runner arguments]`)
 }
 
 /** The folder of the pending-requests and batch-state files: `ASSAY_BATCH_DIR`, else `__llm_cassettes__` in `cwd`. */

@@ -82,9 +82,9 @@ describe('collect pass', () => {
     expect(request!.cassettes.map((c) => c.path)).toEqual([cassettePath(testPath('a.test.ts')), cassettePath(testPath('b.test.ts'))])
   })
 
-  test('an ASSAY_BATCH that is neither collect nor replay is an error naming the values', async () => {
+  test('an ASSAY_BATCH other than collect is an error naming the value it takes', async () => {
     process.env.ASSAY_BATCH = 'yes'
-    await expect(runJudge({ output: 'x', testPath: testPath() }, runtime())).rejects.toThrow(/ASSAY_BATCH is "yes", but it must be "collect"/)
+    await expect(runJudge({ output: 'x', testPath: testPath() }, runtime())).rejects.toThrow(/ASSAY_BATCH is "yes", but the only value it takes is "collect"/)
   })
 })
 
