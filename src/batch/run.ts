@@ -69,7 +69,11 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     if (!c) {
       const { OpenAI } = loadOpenAI()
       const url = baseURL ?? process.env.OPENAI_BASE_URL
-      c = new OpenAI({ apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'no-key', ...(url ? { baseURL: url } : {}), maxRetries: 4 })
+      const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY
+      // The SDK would send a placeholder key to api.openai.com and fail after every retry.
+      if (!apiKey && !url) throw new Error('No API key for the Batch API: OPENAI_API_KEY is not set, so nothing was sent. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server that needs no key.')
+      // Local servers accept any key; the SDK insists on one.
+      c = new OpenAI({ apiKey: apiKey ?? 'no-key', ...(url ? { baseURL: url } : {}), maxRetries: 4 })
       clients.set(baseURL ?? '', c)
     }
     return c

@@ -179,6 +179,15 @@ describe('runBatch', () => {
     })
   }
 
+  test('without an API key or a base URL, fails before sending anything, saying what to set', async () => {
+    resetConfig()
+    delete process.env.OPENAI_API_KEY
+    delete process.env.OPENAI_BASE_URL
+    await collect(['A good summary.'])
+    await expect(runBatch({ dir: process.env.ASSAY_BATCH_DIR!, write: () => {} })).rejects.toThrow(/^No API key for the Batch API: OPENAI_API_KEY is not set, so nothing was sent\. Set OPENAI_API_KEY/)
+    expect(server.requests).toHaveLength(0)
+  })
+
   test('nothing pending: says so and sends nothing', async () => {
     const { lines, run } = batch()
     await expect(run).resolves.toMatchObject({ status: 'nothing' })
@@ -202,5 +211,22 @@ describe('app requests through recordingFetch', () => {
     expect(answer.choices[0]!.message.content).toContain('"score":3')
     expect(chatRequests()).toBe(0)
     expect(existsSync(cassettePath(testPath('app.test.ts')))).toBe(true)
+  })
+
+  test('chat and embedding requests go out as one batch per endpoint, and both replay', async () => {
+    configure({ cache: { mode: 'lockdown' }, judge: { baseURL: 'http://127.0.0.1:9/v1' } })
+    const app = () => new OpenAI({ baseURL: server.url, apiKey: 'sk-app-secret', fetch: recordingFetch({ testPath: testPath('app.test.ts') }), maxRetries: 0 })
+    const chat = () => app().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise: the weak article' }] })
+    const embed = () => app().embeddings.create({ model: 'text-embedding-3-small', input: ['refund approved'] })
+    process.env.ASSAY_BATCH = 'collect'
+    await expect(chat()).rejects.toMatchObject({ status: 424 })
+    await expect(embed()).rejects.toMatchObject({ status: 424 })
+    delete process.env.ASSAY_BATCH
+    openCassettes().delete(cassettePath(testPath('app.test.ts')))
+    await expect(batch().run).resolves.toMatchObject({ written: 2, failed: [] })
+    expect(server.batches().map((b) => b.endpoint).sort()).toEqual(['/v1/chat/completions', '/v1/embeddings'])
+    expect((await embed()).data[0]!.embedding).toHaveLength(64)
+    expect((await chat()).choices[0]!.message.content).toContain('"score":3')
+    expect(server.requests.filter((r) => r.path === '/v1/embeddings' || r.path === '/v1/chat/completions')).toHaveLength(0)
   })
 })

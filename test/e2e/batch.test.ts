@@ -14,7 +14,8 @@ const setups = [
 
 /** The judge of the shared judged suite: a low score for an output with "invented" in it. */
 function respond(body: { messages: { content: unknown }[] }): string {
-  const output = String(body.messages.at(-1)?.content).split('OUTPUT:')[1] ?? ''
+  // A repair request ends with its complaint: the output is in the last message that has one.
+  const output = String(body.messages.findLast((m) => String(m.content).includes('OUTPUT:'))?.content).split('OUTPUT:')[1] ?? ''
   const score = output.includes('invented') ? 3 : 9
   return JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((k) => [k, { reasoning: 'Checked.', score }])) })
 }
@@ -90,6 +91,45 @@ for (const setup of setups) {
       const outcomes = project.results()
       expect(outcomes.get('pass: judged')?.status).toBe('passed')
       expect(outcomes.get('pass: judged not')?.message).toContain('No recorded answer for this LLM request')
+    })
+
+    test('a batch answer without a verdict is not written: the replay pass asks live, and repairs the reply live', async () => {
+      let bad = 0
+      // The batch's answer and the first live one hold no verdict; the repair request gets one.
+      server.configure({ respond: (body) => (JSON.stringify(body.messages).includes('invented demand') && bad++ < 2 ? 'no idea' : respond(body)) })
+      const run = await batch()
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toMatch(/assay batch: answer [0-9a-f]{32} \(fail: judged\) holds no verdict \(.+\); it was not recorded\./)
+      expect(run.output).toContain('assay batch: replay pass (ASSAY_CACHE=auto): 1 request(s) the batch did not answer are asked live')
+      // The first request again, then its repair: both live.
+      expect(chats()).toHaveLength(2)
+      expect(JSON.stringify(chats()[1]!.body)).toContain('That reply is not valid')
+      expect(project.results().get('fail: judged')?.message).toContain('but the judge gave 3.')
+      // As live: once the repaired verdict stands, both of its answers are recorded.
+      expect(Object.keys(JSON.parse(readFileSync(cassette(), 'utf8')).entries)).toHaveLength(4)
+    })
+
+    test('an app request through recordingFetch is batched too; a test whose app swallowed the miss still fails in the collect pass', async () => {
+      project.writeTest(
+        'app.test.js',
+        `async function summarise(text) {
+  const res = await recordingFetch()(process.env.OPENAI_BASE_URL + '/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise: ' + text }] }) })
+  // The app falls back to a canned summary when its model fails.
+  return res.ok ? (await res.json()).choices[0].message.content : 'A canned summary.'
+}
+test('app: summary', async () => {
+  expect((await summarise('the article')).length).toBeGreaterThan(0)
+})
+`,
+        ['recordingFetch'],
+      )
+      const args = setup.args.map((a) => (a === 'judged.test.js' ? 'app.test.js' : a))
+      const run = await project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      expect(run.code, run.output).toBe(0)
+      expect(run.output).toContain('Collected for the batch: "app: summary" asked for an LLM answer that is not recorded yet')
+      expect(run.output).toMatch(/assay batch: wrote 1 answers into the cassettes/)
+      expect(chats()).toHaveLength(0)
+      expect(project.results().get('app: summary')?.status).toBe('passed')
     })
 
     test('an expired batch leaves the cassettes unchanged, says so, and runs no replay pass', async () => {
