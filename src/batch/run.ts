@@ -54,6 +54,8 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
   const pending = readPending(dir, fs)
   const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], cost: 0, standardCost: 0 }
   if (Object.keys(pending).length === 0) {
+    // A run stopped after writing the answers but before forgetting its batch leaves it here.
+    writeState(dir, {}, fs)
     write('assay batch: no request is missing from the cassettes; nothing to send.')
     return result
   }

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { startFixtureServer, type ChatCompletionBody, type FixtureServer } from '../../fixtures/server/index.js'
 import { BatchCollectedError, readPending } from '../../src/batch/pending.js'
 import { runBatch, type BatchRunOptions } from '../../src/batch/run.js'
-import { readState } from '../../src/batch/state.js'
+import { readState, writeState } from '../../src/batch/state.js'
 import { configure, resetConfig } from '../../src/config.js'
 import { cassettePath, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
 import { runJudge } from '../../src/judge/judge.js'
@@ -188,11 +188,13 @@ describe('runBatch', () => {
     expect(server.requests).toHaveLength(0)
   })
 
-  test('nothing pending: says so and sends nothing', async () => {
+  test('nothing pending: says so and sends nothing, and forgets a batch whose answers are already written', async () => {
+    writeState(process.env.ASSAY_BATCH_DIR!, { '/v1/chat/completions ': { id: 'batch_done', inputFileId: 'file-1', url: '/v1/chat/completions', requests: 'x', lines: 1, createdAt: 0 } })
     const { lines, run } = batch()
     await expect(run).resolves.toMatchObject({ status: 'nothing' })
     expect(lines).toEqual(['assay batch: no request is missing from the cassettes; nothing to send.'])
     expect(server.requests).toHaveLength(0)
+    expect(existsSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-state.json'))).toBe(false)
   })
 })
 
