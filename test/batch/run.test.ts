@@ -215,6 +215,16 @@ describe('app requests through recordingFetch', () => {
     expect(existsSync(cassettePath(testPath('app.test.ts')))).toBe(true)
   })
 
+  test('under lockdown, a request the Batch API cannot answer is still a cassette miss in a collect pass, never sent', async () => {
+    configure({ cache: { mode: 'lockdown' }, judge: { baseURL: 'http://127.0.0.1:9/v1' } })
+    process.env.ASSAY_BATCH = 'collect'
+    const res = await recordingFetch({ testPath: testPath('app.test.ts') })(`${server.url}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', input: 'hi' }) })
+    expect(res.status).toBe(424)
+    expect(await res.text()).toContain('cassette_miss')
+    expect(server.requests).toHaveLength(0)
+    expect(readPending(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+  })
+
   test('chat and embedding requests go out as one batch per endpoint, and both replay', async () => {
     configure({ cache: { mode: 'lockdown' }, judge: { baseURL: 'http://127.0.0.1:9/v1' } })
     const app = () => new OpenAI({ baseURL: server.url, apiKey: 'sk-app-secret', fetch: recordingFetch({ testPath: testPath('app.test.ts') }), maxRetries: 0 })
