@@ -7,6 +7,7 @@
 // drifted baseline still fails.
 // `npx assay gate …`: compares a run with a reference; see `npx assay gate --help`.
 // `npx assay prompts …`: the prompt registry (src/cli/prompts.ts); see `npx assay prompts --help`.
+// `npx assay batch [runner args…]`: a run through the Batch API (src/cli/batch.ts).
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -28,6 +29,10 @@ Commands:
   prompts <command>          The prompt registry (prompts/<name>/<version>.prompt): list, show,
                              diff, label, rollback, history. Exit codes 0 done, 1 refused (an
                              edited version), 2 usage error. See npx assay prompts --help.
+  batch [runner arguments]   Run the suite through the Batch API at half the price: a collect
+                             pass gathers the requests missing from the cassettes, one batch
+                             answers them into the cassettes, a replay pass runs the suite.
+                             Exit code: the replay pass's. See npx assay batch --help.
   help                       Print this message.
 
 Options:
@@ -42,7 +47,7 @@ if (command === undefined || command === 'help' || command === '--help' || comma
   process.exit(0)
 }
 // Commands built from src/cli: each exports main(argv, io), which returns the exit code.
-const built = { merge: 'merge.js', gate: 'gate.js', prompts: 'prompts.js' }
+const built = { merge: 'merge.js', gate: 'gate.js', prompts: 'prompts.js', batch: 'batch.js' }
 if (Object.hasOwn(built, command)) {
   const { main } = await import(new URL(`../dist/esm/src/cli/${built[command]}`, import.meta.url).href)
   const code = await main(args, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr })

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals'
 import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
+import { collectedTestError, takeCollected } from '../src/batch/pending.js'
 import { noteLate, reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
 import { loadNlp, loadOpenAI } from '../src/lazy.js'
@@ -155,6 +156,7 @@ afterEach(() => {
   const state = expect.getState()
   const unawaited = takeUnawaited({ testPath: state.testPath, currentTestName: state.currentTestName }, circusState()?.currentlyRunningTest?.concurrent === true)
   if (unawaited) throw unawaited
+  if (takeCollected(state.currentTestName)) throw collectedTestError(state.currentTestName)
 })
 
 // The end of the file: wait for what its tests left running, settle its stores, send its

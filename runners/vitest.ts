@@ -6,6 +6,7 @@ import * as vitest from 'vitest'
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest'
 import * as matchers from '../matchers/index.js'
 import { beginTest } from '../src/baseline/runtime.js'
+import { collectedTestError, takeCollected } from '../src/batch/pending.js'
 import { configure, type AssayConfig } from '../src/config.js'
 import { reportTo } from '../src/judge/coordinator.js'
 import { coordinatorURL, useCoordinator, useRunnerConcurrency } from '../src/judge/runtime.js'
@@ -166,6 +167,7 @@ afterEach(({ task }) => {
   }
   const unawaited = takeUnawaited({ task, testPath: t.file?.filepath, currentTestName: testName(t) })
   if (unawaited) throw unawaited
+  if (takeCollected(testName(t))) throw collectedTestError(testName(t))
 })
 
 // After each test file: settle its cassette and baselines (see finishTestFile), with the

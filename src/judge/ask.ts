@@ -7,6 +7,8 @@ import { JudgeError, MissingKeyError, type JudgeRequest } from './client.js'
 import { rerunCommand } from '../runner.js'
 import type { JudgeRuntime, Verdict } from './judge.js'
 import { currentTrial, trialKeyMaterial } from '../eval/trial.js'
+import { batchMode, type PendingQuestion } from '../batch/pending.js'
+import { collectJudge } from '../batch/collect.js'
 
 /** One answer of the judge, live or replayed. */
 export interface Answer {
@@ -36,6 +38,8 @@ export interface Attempt {
   pending: Map<string, CassetteEntry>
   /** HTTP requests the verdict has sent so far, failed and adapted ones included. */
   spent: Spent
+  /** What a collect pass keeps with a request it collects for the batch. */
+  question?: PendingQuestion | undefined
 }
 
 /** A verdict's running count of HTTP requests. */
@@ -55,8 +59,10 @@ export async function ask(body: JudgeRequest, a: Attempt): Promise<Answer> {
     const hit = cassette.lookup(key)
     // A hand-edited entry may lack any part; the verdict checks what the response holds.
     if (hit) return { completion: hit.response as ChatCompletion, replayed: true, key, requests: 0, model: (hit.response as ChatCompletion | null)?.model ?? rt.model, judge: 0, usage: normaliseUsage(hit.usage), cost: hit.cost, latencyMs: hit.latencyMs ?? 0 }
-    if (rt.cacheMode === 'lockdown') throw new CassetteMissError(cassette.path, key, a.testPath ?? '<test file>')
+    if (rt.cacheMode === 'lockdown' && batchMode() !== 'collect') throw new CassetteMissError(cassette.path, key, a.testPath ?? '<test file>')
   }
+  // A collect pass sends nothing: the request waits for the batch, and the verdict fails.
+  if (cassette && a.question && batchMode() === 'collect') throw collectJudge(key, rt.model, body as unknown as Record<string, unknown>, cassette.path, a.question)
   const answer = await shared(body, key, rt).catch((error: unknown) => {
     if (error instanceof MissingKeyError && cassette) throw error.withCassette(cassette.path, key, rerunCommand(a.testPath ?? cassette.path, 'OPENAI_API_KEY=sk-...'))
     throw error

@@ -177,7 +177,8 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
   }
   const question: Question = { criteria, scale, samples, messages, quoted: quotedVerdicts(q.output, q.source), cassette, build }
 
-  let attempt: Attempt = { rt, cassette, testPath: q.testPath, replay: true, pending: new Map(), spent }
+  const batch = { criteria, scale: [scale[0], scale[1]] as [number, number], quoted: [...question.quoted], system: messages[0]!.content as string, boundary }
+  let attempt: Attempt = { rt, cassette, testPath: q.testPath, replay: true, pending: new Map(), spent, question: batch }
   let verdict: Verdict
   try {
     verdict = await judge(question, attempt)

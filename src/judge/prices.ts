@@ -41,3 +41,15 @@ export function costOf(usage: { prompt_tokens: number; completion_tokens: number
   if (!price) return undefined
   return (usage.prompt_tokens * price.input + usage.completion_tokens * price.output) / 1_000_000
 }
+
+/**
+ * The Batch API's discount on the standard tier: a request answered in a batch costs half,
+ * for input and output tokens alike.
+ */
+export const BATCH_DISCOUNT = 0.5
+
+/** Dollars for the given token usage answered through the Batch API, or undefined when the model has no price. */
+export function batchCostOf(usage: { prompt_tokens: number; completion_tokens: number }, price: Price | undefined): number | undefined {
+  const standard = costOf(usage, price)
+  return standard === undefined ? undefined : standard * (1 - BATCH_DISCOUNT)
+}

@@ -5,6 +5,8 @@ import { currentTest, emitRecord } from '../report/records.js'
 import { nodeFileSystem } from '../store/file.js'
 import { registerHeaderSecrets } from '../secrets.js'
 import { currentTrial, trialKeyMaterial } from '../eval/trial.js'
+import { batchMode } from '../batch/pending.js'
+import { collectApp } from '../batch/collect.js'
 
 /** Options of {@link recordingFetch}. */
 export interface RecordingFetchOptions {
@@ -80,13 +82,19 @@ export function recordingFetch(options: RecordingFetchOptions = {}): typeof fetc
         record(true, 200, hit.usage, hit.latencyMs)
         return new Response(JSON.stringify(hit.response), { status: 200, headers: { 'content-type': 'application/json' } })
       }
-      if (mode === 'lockdown') {
-        // An HTTP error the SDK passes on as it is (a thrown fetch error would become a
-        // retried "Connection error." and hide the message).
-        const miss = new CassetteMissError(cassette.path, key, testPath)
-        emitRecord({ kind: 'llm-call', testPath, testName: test.testName, url: pathname, model, replayed: false, status: 424, usage: undefined, cost: undefined, latencyMs: 0, cassetteMiss: true })
-        return new Response(JSON.stringify({ error: { message: miss.message, type: 'assay_cassette_miss', code: 'cassette_miss', param: null } }), { status: 424, headers: { 'content-type': 'application/json' } })
-      }
+    }
+    // A collect pass sends nothing the Batch API can answer: the request waits for the batch.
+    const collected = batchMode() === 'collect' ? collectApp(key, new URL(url), body, cassette.path) : undefined
+    if (collected) {
+      emitRecord({ kind: 'llm-call', testPath, testName: test.testName, url: pathname, model, replayed: false, status: 424, usage: undefined, cost: undefined, latencyMs: 0, cassetteMiss: true })
+      return new Response(JSON.stringify({ error: { message: collected.message, type: 'assay_batch_collected', code: 'batch_collected', param: null } }), { status: 424, headers: { 'content-type': 'application/json' } })
+    }
+    if (mode === 'lockdown') {
+      // An HTTP error the SDK passes on as it is (a thrown fetch error would become a
+      // retried "Connection error." and hide the message).
+      const miss = new CassetteMissError(cassette.path, key, testPath)
+      emitRecord({ kind: 'llm-call', testPath, testName: test.testName, url: pathname, model, replayed: false, status: 424, usage: undefined, cost: undefined, latencyMs: 0, cassetteMiss: true })
+      return new Response(JSON.stringify({ error: { message: miss.message, type: 'assay_cassette_miss', code: 'cassette_miss', param: null } }), { status: 424, headers: { 'content-type': 'application/json' } })
     }
     const started = performance.now()
     const response = await network(input, init)

@@ -1,0 +1,104 @@
+// A finished batch's answers, written into the cassettes as the live path records them:
+// the same keys, judge answers slim and only when they hold a verdict, secrets redacted,
+// each entry naming the test that asked, its cost at the batch price.
+import type { ChatCompletion } from 'openai/resources/chat/completions'
+import { Cassette, cassetteEntry, normaliseUsage, type CassetteEntry } from '../judge/cassette.js'
+import { batchCostOf, costOf, priceOf, type Price } from '../judge/prices.js'
+import { slimEntry } from '../judge/slim.js'
+import { parseVerdict } from '../judge/verdict.js'
+import type { StoreFileSystem } from '../store/file.js'
+import type { PendingRequest } from './pending.js'
+
+/** One line of a batch's output or error file, as the Batch API writes it. */
+export interface ResultLine {
+  custom_id: string
+  response: { status_code: number; body: unknown } | null
+  error: { code?: string; message?: string } | null
+}
+
+/** A request the batch did not answer with something the cassette can keep. */
+export interface FailedRequest {
+  key: string
+  /** The tests that asked for it. */
+  tests: string[]
+  reason: string
+}
+
+/** What writing a batch's results did. */
+export interface Written {
+  /** Requests whose answers went into cassettes. */
+  written: number
+  /** Judge answers that hold no verdict: the replay pass asks for them live, with a repair if needed. */
+  noVerdict: FailedRequest[]
+  failed: FailedRequest[]
+  /** Dollars at the batch price, and what the same tokens cost at the standard price; undefined when a model has no price. */
+  cost: number | undefined
+  standardCost: number | undefined
+}
+
+const tests = (r: PendingRequest) => r.cassettes.map((c) => c.test ?? '(a concurrent test)')
+
+/** Why a judge answer holds no verdict, or undefined when every choice holds one. */
+function verdictProblem(body: unknown, r: PendingRequest): string | undefined {
+  const q = r.question
+  const choices = (body as Partial<ChatCompletion> | null)?.choices
+  if (!q || !Array.isArray(choices) || choices.length === 0) return 'the answer holds no choice'
+  for (const choice of choices) {
+    if (choice?.message?.refusal) return `the judge refused: ${choice.message.refusal}`
+    if (choice?.finish_reason !== 'stop') return `finish_reason "${String(choice?.finish_reason)}"`
+    const parsed = parseVerdict(typeof choice.message.content === 'string' ? choice.message.content : '', q.criteria, q.scale, new Set(q.quoted))
+    if (!parsed.ok) return parsed.error
+  }
+  return undefined
+}
+
+const errorOf = (line: ResultLine): string => {
+  const body = line.response?.body as { error?: { message?: string } } | undefined
+  if (line.error) return `${line.error.code ?? 'error'}: ${line.error.message ?? 'no message'}`
+  return `status ${line.response?.status_code ?? '?'}: ${body?.error?.message ?? JSON.stringify(body)}`
+}
+
+/**
+ * Writes the answered lines into every cassette that asked for them (one update per
+ * cassette file), and sorts out the rest. Lines of requests no longer pending are ignored.
+ */
+export function writeResults(lines: readonly ResultLine[], pending: Readonly<Record<string, PendingRequest>>, fs: StoreFileSystem, prices: Readonly<Record<string, Price>> = {}): Written {
+  const byCassette = new Map<string, Cassette>()
+  const out: Written = { written: 0, noVerdict: [], failed: [], cost: 0, standardCost: 0 }
+  const answered = new Set<string>()
+  for (const line of lines) {
+    const r = pending[line.custom_id]
+    if (!r || answered.has(line.custom_id)) continue
+    answered.add(line.custom_id)
+    const ok = line.response?.status_code === 200 && line.error === null
+    if (!ok) {
+      out.failed.push({ key: line.custom_id, tests: tests(r), reason: errorOf(line) })
+      continue
+    }
+    const body = JSON.parse(JSON.stringify(line.response!.body)) as { usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } }
+    if (r.kind === 'judge') {
+      const problem = verdictProblem(body, r)
+      if (problem) {
+        out.noVerdict.push({ key: line.custom_id, tests: tests(r), reason: problem })
+        continue
+      }
+    }
+    const usage = normaliseUsage(body.usage)
+    const price = priceOf(r.entry.model, prices)
+    const cost = batchCostOf(usage, price)
+    const standard = costOf(usage, price)
+    out.cost = cost === undefined || out.cost === undefined ? undefined : out.cost + cost
+    out.standardCost = standard === undefined || out.standardCost === undefined ? undefined : out.standardCost + standard
+    let entry: CassetteEntry = cassetteEntry(r.entry.model, r.entry.body, { response: body, usage, cost, latencyMs: 0 })
+    if (r.kind === 'judge' && r.question) entry = slimEntry(entry, { ...r.question, quoted: new Set(r.question.quoted) })
+    for (const c of r.cassettes) {
+      let cassette = byCassette.get(c.path)
+      if (!cassette) byCassette.set(c.path, (cassette = new Cassette(fs, c.path)))
+      cassette.stage(line.custom_id, c.test === undefined ? entry : { ...entry, test: c.test })
+    }
+    out.written++
+  }
+  for (const [key, r] of Object.entries(pending)) if (!answered.has(key)) out.failed.push({ key, tests: tests(r), reason: 'the batch returned no line for it' })
+  for (const cassette of byCassette.values()) cassette.flush()
+  return out
+}

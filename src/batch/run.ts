@@ -1,0 +1,160 @@
+// Sends the pending requests through the Batch API: one JSONL file and one batch per
+// endpoint, polled with progress until it ends, resumed after a restart from the state
+// file, its answers written into the cassettes. An expired, cancelled or failed batch
+// writes nothing.
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type OpenAI from 'openai'
+import { loadOpenAI } from '../lazy.js'
+import { formatDuration } from '../eval/progress.js'
+import { BATCH_DISCOUNT, type Price } from '../judge/prices.js'
+import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
+import { PENDING_FILE, readPending, type PendingRequest } from './pending.js'
+import { writeResults, type FailedRequest, type ResultLine, type Written } from './results.js'
+import { readState, requestsHash, writeState, type BatchRecord } from './state.js'
+
+/** Options of {@link runBatch}. */
+export interface BatchRunOptions {
+  /** The folder of the pending-requests and state files. */
+  dir: string
+  /** Where progress and the summary go, a line at a time. */
+  write: (line: string) => void
+  /** The key the batch is sent with. @default process.env.OPENAI_API_KEY */
+  apiKey?: string | undefined
+  /** Time between two polls. @default 30000 */
+  pollIntervalMs?: number
+  /** Polls before giving up on a batch that has not ended (it keeps running; a later run resumes it). @default unlimited */
+  maxPolls?: number
+  prices?: Readonly<Record<string, Price>>
+  fs?: StoreFileSystem
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** How a batch run ended. */
+export interface BatchRunResult {
+  /** `done`: every batch ended and its answers are written; `nothing`: no request was pending; `unfinished`: maxPolls ran out. */
+  status: 'done' | 'nothing' | 'unfinished'
+  /** Batches that expired, were cancelled or failed, whose answers were not written. */
+  discarded: { id: string; status: string; lines: number }[]
+  written: number
+  failed: FailedRequest[]
+  noVerdict: FailedRequest[]
+  cost: number | undefined
+  standardCost: number | undefined
+}
+
+const TERMINAL = ['completed', 'expired', 'cancelled', 'failed']
+const usd = (n: number) => `$${n.toFixed(n < 0.01 ? 6 : 4)}`
+
+/** Sends the requests pending in `options.dir` through the Batch API and writes the answers into the cassettes. */
+export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult> {
+  const fs = options.fs ?? nodeFileSystem()
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const { dir, write } = options
+  const pending = readPending(dir, fs)
+  const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], cost: 0, standardCost: 0 }
+  if (Object.keys(pending).length === 0) {
+    // A run stopped after writing the answers but before forgetting its batch leaves it here.
+    writeState(dir, {}, fs)
+    write('assay batch: no request is missing from the cassettes; nothing to send.')
+    return result
+  }
+
+  const groups = new Map<string, Record<string, PendingRequest>>()
+  for (const [key, r] of Object.entries(pending)) {
+    const group = `${r.url} ${r.baseURL ?? ''}`
+    groups.set(group, { ...groups.get(group), [key]: r })
+  }
+  const clients = new Map<string, OpenAI>()
+  const client = (baseURL: string | undefined) => {
+    let c = clients.get(baseURL ?? '')
+    if (!c) {
+      const { OpenAI } = loadOpenAI()
+      const url = baseURL ?? process.env.OPENAI_BASE_URL
+      const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY
+      // The SDK would send a placeholder key to api.openai.com and fail after every retry.
+      if (!apiKey && !url) throw new Error('No API key for the Batch API: OPENAI_API_KEY is not set, so nothing was sent. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server that needs no key.')
+      // Local servers accept any key; the SDK insists on one.
+      c = new OpenAI({ apiKey: apiKey ?? 'no-key', ...(url ? { baseURL: url } : {}), maxRetries: 4 })
+      clients.set(baseURL ?? '', c)
+    }
+    return c
+  }
+
+  // Resume what the state file names for the same requests; create the rest.
+  const state = readState(dir, fs)
+  const active: Record<string, BatchRecord> = {}
+  for (const [group, requests] of groups) {
+    const first = Object.values(requests)[0]!
+    const hash = requestsHash(Object.keys(requests))
+    const old = state[group]
+    if (old && old.requests === hash) {
+      write(`assay batch: resuming batch ${old.id} (${old.lines} requests to ${old.url}), created ${formatDuration(Date.now() - old.createdAt)} ago.`)
+      active[group] = old
+      continue
+    }
+    if (old) write(`assay batch: batch ${old.id} was for other requests than those missing now; it is left as it is, and a new batch is created.`)
+    const jsonl = Object.entries(requests).map(([key, r]) => JSON.stringify({ custom_id: key, method: 'POST', url: r.url, body: r.body })).join('\n') + '\n'
+    const c = client(first.baseURL)
+    const { toFile } = loadOpenAI()
+    const file = await c.files.create({ file: await toFile(Buffer.from(jsonl), 'assay-batch.jsonl'), purpose: 'batch' })
+    const batch = await c.batches.create({ input_file_id: file.id, endpoint: first.url, completion_window: '24h', metadata: { created_by: 'assay' } })
+    active[group] = { id: batch.id, inputFileId: file.id, baseURL: first.baseURL, url: first.url, requests: hash, lines: Object.keys(requests).length, createdAt: Date.now() }
+    // Saved before the first poll: a run stopped from here on resumes this batch.
+    writeState(dir, { ...state, ...active }, fs)
+    write(`assay batch: created batch ${batch.id} with ${active[group].lines} requests to ${first.url} (results within 24h, at ${BATCH_DISCOUNT * 100}% off).`)
+  }
+
+  const done = new Map<string, OpenAI.Batches.Batch>()
+  for (let polls = 0; done.size < Object.keys(active).length; polls++) {
+    if (options.maxPolls !== undefined && polls >= options.maxPolls) {
+      write(`assay batch: stopped polling after ${polls} polls; the batch keeps running, and the next \`npx assay batch\` resumes it.`)
+      return { ...result, status: 'unfinished' }
+    }
+    if (polls > 0) await sleep(options.pollIntervalMs ?? 30_000)
+    for (const [group, record] of Object.entries(active)) {
+      if (done.has(group)) continue
+      const batch = await client(record.baseURL).batches.retrieve(record.id)
+      const counts = batch.request_counts ?? { total: record.lines, completed: 0, failed: 0 }
+      write(`assay batch: ${batch.id} ${batch.status}: ${counts.completed}/${counts.total || record.lines} done, ${counts.failed} failed, ${formatDuration(Date.now() - record.createdAt)} elapsed`)
+      if (TERMINAL.includes(batch.status)) done.set(group, batch)
+    }
+  }
+
+  for (const [group, batch] of done) {
+    const record = active[group]!
+    const requests = groups.get(group)!
+    if (batch.status !== 'completed') {
+      result.discarded.push({ id: batch.id, status: batch.status, lines: record.lines })
+      const why = batch.status === 'failed' ? ` (${batch.errors?.data?.map((e) => e.message).join('; ') ?? 'no reason given'})` : ''
+      write(`assay batch: batch ${batch.id} ${batch.status}${why}: none of its ${record.lines} answers were written, and the cassettes are as they were. Run \`npx assay batch\` again to send a new batch.`)
+      continue
+    }
+    const c = client(record.baseURL)
+    const lines: ResultLine[] = []
+    for (const id of [batch.output_file_id, batch.error_file_id]) {
+      if (!id) continue
+      const text = await (await c.files.content(id)).text()
+      for (const l of text.split('\n')) if (l.trim()) lines.push(JSON.parse(l) as ResultLine)
+    }
+    const written: Written = writeResults(lines, requests, fs, options.prices)
+    result.written += written.written
+    result.failed.push(...written.failed)
+    result.noVerdict.push(...written.noVerdict)
+    result.cost = written.cost === undefined || result.cost === undefined ? undefined : result.cost + written.cost
+    result.standardCost = written.standardCost === undefined || result.standardCost === undefined ? undefined : result.standardCost + written.standardCost
+  }
+  writeState(dir, {}, fs)
+  rmSync(join(dir, PENDING_FILE), { force: true })
+  result.status = 'done'
+  summarise(result, write)
+  return result
+}
+
+function summarise(r: BatchRunResult, write: (line: string) => void): void {
+  const priced = r.cost !== undefined && r.standardCost !== undefined
+  const saving = priced ? ` Cost ${usd(r.cost!)} at the batch price instead of ${usd(r.standardCost!)}: ${usd(r.standardCost! - r.cost!)} saved.` : ' (A model without a price: no cost figures.)'
+  if (r.written > 0) write(`assay batch: wrote ${r.written} answers into the cassettes.${saving}`)
+  for (const f of r.failed) write(`assay batch: failed request ${f.key} (${f.tests.join(', ')}): ${f.reason}`)
+  for (const f of r.noVerdict) write(`assay batch: answer ${f.key} (${f.tests.join(', ')}) holds no verdict (${f.reason}); it was not recorded.`)
+}

@@ -1,0 +1,143 @@
+// `npx assay batch [runner arguments]`: a nightly run through the Batch API. A collect pass
+// runs the suite with ASSAY_BATCH=collect (requests missing from the cassettes are written
+// to the pending-requests file, not sent), runBatch sends them as one batch per endpoint
+// and writes the answers into the cassettes, and a replay pass runs the suite again from
+// the cassettes. The exit code is the replay pass's.
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, resolve } from 'node:path'
+import { batchDir, PENDING_FILE } from '../batch/pending.js'
+import { runBatch, type BatchRunResult } from '../batch/run.js'
+import type { CliContext } from './merge.js'
+
+export const USAGE = `Usage: assay batch [--runner=vitest|jest] [--failed=live|report] [--poll-interval=MS] [runner arguments]
+
+Runs the suite through the OpenAI Batch API, at half the price of live requests:
+  1. a collect pass (ASSAY_BATCH=collect): every judge request, and every app request made
+     through recordingFetch, that misses its cassette is written to
+     __llm_cassettes__/batch-pending.json instead of being sent; its test fails;
+  2. the collected requests go out as one JSONL file and one batch per endpoint, polled
+     with progress (done, failed, elapsed); a restarted run resumes the same batch
+     (__llm_cassettes__/batch-state.json);
+  3. the answers are written into the cassettes, priced at the batch discount;
+  4. a replay pass runs the suite again from the cassettes (ASSAY_CACHE=lockdown).
+An expired, cancelled or failed batch writes nothing and the replay pass does not run.
+
+Options:
+  --runner=vitest|jest    The runner; by default Jest when a Jest config is found, else
+                          Vitest, else Jest.
+  --failed=live|report    Requests the batch did not answer (failed lines, answers without
+                          a verdict): asked live in the replay pass (live, the default; the
+                          pass then runs with ASSAY_CACHE=auto) or only reported by name,
+                          their tests failing (report).
+  --poll-interval=MS      Time between polls (default 30000, or ASSAY_BATCH_POLL_MS).
+  -h, --help              Print this message.
+Any other argument goes to the runner, e.g. npx assay batch --config vitest.config.ts test/
+
+The batch is sent with OPENAI_API_KEY to OPENAI_BASE_URL (or the judge.baseURL its
+requests were collected with). ASSAY_BATCH_DIR moves the pending and state files.
+
+Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error.`
+
+/** The runner to spawn: its script, and the arguments that come before the user's. */
+function runnerCommand(name: 'vitest' | 'jest', cwd: string): { script: string; args: string[] } | undefined {
+  const require = createRequire(join(cwd, 'package.json'))
+  try {
+    return name === 'vitest' ? { script: join(require.resolve('vitest/package.json'), '..', 'vitest.mjs'), args: ['run'] } : { script: join(require.resolve('jest/package.json'), '..', 'bin', 'jest.js'), args: [] }
+  } catch {
+    return undefined
+  }
+}
+
+function detectRunner(cwd: string): 'vitest' | 'jest' {
+  const jestConfig = ['js', 'cjs', 'mjs', 'ts', 'json'].some((ext) => existsSync(join(cwd, `jest.config.${ext}`)))
+  let inPackage = false
+  try {
+    inPackage = 'jest' in (JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as object)
+  } catch {
+    // No package.json, or an unreadable one: the config files decide.
+  }
+  if (jestConfig || inPackage) return 'jest'
+  return runnerCommand('vitest', cwd) ? 'vitest' : 'jest'
+}
+
+function pass(cmd: { script: string; args: string[] }, args: string[], ctx: CliContext, env: Record<string, string>): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [cmd.script, ...cmd.args, ...args], { cwd: ctx.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...ctx.env, ...env } })
+    child.stdout.on('data', (d: Buffer) => ctx.stdout.write(d.toString()))
+    child.stderr.on('data', (d: Buffer) => ctx.stderr.write(d.toString()))
+    child.on('error', (e) => {
+      ctx.stderr.write(`assay batch: could not start the runner: ${e.message}\n`)
+      done(1)
+    })
+    child.on('close', (code) => done(code ?? 1))
+  })
+}
+
+/** Runs `assay batch`; returns the exit code. */
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const say = (line: string) => ctx.stdout.write(`${line}\n`)
+  let runner: 'vitest' | 'jest' | undefined
+  let failed: 'live' | 'report' = 'live'
+  let pollIntervalMs = Number(ctx.env.ASSAY_BATCH_POLL_MS || 30_000)
+  const rest: string[] = []
+  for (const arg of argv) {
+    const [name, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    if (arg === '-h' || arg === '--help') {
+      say(USAGE)
+      return 0
+    } else if (name === '--runner') {
+      if (value !== 'vitest' && value !== 'jest') return usage(ctx, `--runner must be vitest or jest, but got "${value ?? ''}".`)
+      runner = value
+    } else if (name === '--failed') {
+      if (value !== 'live' && value !== 'report') return usage(ctx, `--failed must be live or report, but got "${value ?? ''}".`)
+      failed = value
+    } else if (name === '--poll-interval') {
+      pollIntervalMs = Number(value)
+      if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 0) return usage(ctx, `--poll-interval must be a whole number of milliseconds, but got "${value ?? ''}".`)
+    } else rest.push(arg)
+  }
+  if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 0) return usage(ctx, `ASSAY_BATCH_POLL_MS must be a whole number of milliseconds, but got "${ctx.env.ASSAY_BATCH_POLL_MS}".`)
+  if (ctx.env.ASSAY_CACHE?.trim().toLowerCase() === 'off') return usage(ctx, 'ASSAY_CACHE is "off", but batch mode writes the answers into the cassettes and replays them: unset ASSAY_CACHE, or set it to auto or lockdown.')
+  const name = runner ?? detectRunner(ctx.cwd)
+  const cmd = runnerCommand(name, ctx.cwd)
+  if (!cmd) return usage(ctx, `assay batch runs ${name}, but ${name} is not installed in ${ctx.cwd}. Install it, or name the runner with --runner=vitest or --runner=jest.`)
+
+  const dir = resolve(ctx.cwd, batchDir(ctx.env as NodeJS.ProcessEnv, ctx.cwd))
+  // The pending file holds exactly what this collect pass misses.
+  rmSync(join(dir, PENDING_FILE), { force: true })
+  say(`assay batch: collect pass (${name}): requests missing from the cassettes are collected for the batch, and their tests fail.`)
+  const collected = await pass(cmd, rest, ctx, { ASSAY_BATCH: 'collect', ASSAY_BATCH_DIR: dir })
+
+  let result: BatchRunResult
+  try {
+    result = await runBatch({ dir, write: say, pollIntervalMs, apiKey: ctx.env.OPENAI_API_KEY })
+  } catch (error) {
+    ctx.stderr.write(`assay batch: the batch could not be sent or read: ${(error as Error).message}\nThe cassettes are as they were; a new \`npx assay batch\` resumes a batch that was created.\n`)
+    return 1
+  }
+  if (result.status === 'nothing') {
+    say(`assay batch: the collect pass needed no answer it did not have, so it was the run (exit code ${collected}).`)
+    return collected
+  }
+  if (result.discarded.length > 0) {
+    say('assay batch: the replay pass does not run, since the cassettes lack the answers of the batch that did not complete.')
+    return 1
+  }
+  const unanswered = [...result.failed, ...result.noVerdict]
+  const live = failed === 'live' && unanswered.length > 0
+  say(
+    live
+      ? `assay batch: replay pass (ASSAY_CACHE=auto): ${unanswered.length} request(s) the batch did not answer are asked live; everything else replays.`
+      : `assay batch: replay pass (ASSAY_CACHE=lockdown): nothing is sent.${unanswered.length > 0 ? ` The tests of ${unanswered.length} unanswered request(s) fail: ${[...new Set(unanswered.flatMap((f) => f.tests))].join('; ')}.` : ''}`,
+  )
+  const code = await pass(cmd, rest, ctx, { ASSAY_BATCH: '', ASSAY_CACHE: live ? 'auto' : 'lockdown' })
+  if (result.cost !== undefined && result.standardCost !== undefined) say(`assay batch: the batch cost $${result.cost.toFixed(6)} instead of $${result.standardCost.toFixed(6)} live: $${(result.standardCost - result.cost).toFixed(6)} saved (${(100 * (1 - result.cost / (result.standardCost || 1))).toFixed(0)}%).`)
+  return code
+}
+
+function usage(ctx: CliContext, message: string): number {
+  ctx.stderr.write(`assay batch: ${message}\nSee npx assay batch --help.\n`)
+  return 2
+}

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { main } from '../../src/cli/batch.js'
+
+// `assay batch`'s own arguments, checked before any runner is spawned (the runs themselves are end to end, in test/e2e/batch.test.ts).
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'assay-batch-cli-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(argv, { cwd: dir, env: { ...env }, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } })
+  return { code, stdout: out.join(''), stderr: err.join('') }
+}
+
+describe('assay batch arguments', () => {
+  test('--help prints the usage, with the passes and exit codes', async () => {
+    const r = await run(['--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Usage: assay batch [--runner=vitest|jest] [--failed=live|report] [--poll-interval=MS] [runner arguments]')
+    expect(r.stdout).toContain("Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error.")
+  })
+
+  test.each([
+    [['--runner=mocha'], '--runner must be vitest or jest, but got "mocha".'],
+    [['--failed=retry'], '--failed must be live or report, but got "retry".'],
+    [['--poll-interval=soon'], '--poll-interval must be a whole number of milliseconds, but got "soon".'],
+  ])('%j is a usage error (exit 2) saying what is allowed', async (argv, message) => {
+    const r = await run(argv)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(`assay batch: ${message}\nSee npx assay batch --help.\n`)
+  })
+
+  test('refuses ASSAY_CACHE=off, which would leave nothing to replay', async () => {
+    const r = await run([], { ASSAY_CACHE: 'off' })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('ASSAY_CACHE is "off", but batch mode writes the answers into the cassettes and replays them')
+  })
+
+  test('a runner that is not installed is a usage error naming it', async () => {
+    writeFileSync(join(dir, 'package.json'), '{}')
+    const r = await run(['--runner=jest'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`assay batch runs jest, but jest is not installed in ${dir}.`)
+  })
+})

@@ -1,0 +1,244 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import OpenAI from 'openai'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { startFixtureServer, type ChatCompletionBody, type FixtureServer } from '../../fixtures/server/index.js'
+import { BatchCollectedError, readPending } from '../../src/batch/pending.js'
+import { runBatch, type BatchRunOptions } from '../../src/batch/run.js'
+import { readState, writeState } from '../../src/batch/state.js'
+import { configure, resetConfig } from '../../src/config.js'
+import { cassettePath, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
+import { runJudge } from '../../src/judge/judge.js'
+import { recordingFetch } from '../../src/judge/recording-fetch.js'
+import { testRuntime } from '../helpers.js'
+
+let server: FixtureServer
+let dir: string
+const env = { ...process.env }
+
+/** A judge reply whose scores depend on the output judged, so each request has its own answer. */
+const reply = (chat: ChatCompletionBody) => {
+  const text = JSON.stringify(chat.messages)
+  const score = text.includes('weak') ? 3 : 8
+  return JSON.stringify({ criteria: { accuracy: { reasoning: 'Fair.', score }, completeness: { reasoning: 'Fair.', score }, conciseness: { reasoning: 'Fair.', score } } })
+}
+
+beforeEach(async () => {
+  server = await startFixtureServer({ respond: reply })
+  dir = mkdtempSync(join(tmpdir(), 'assay-batch-'))
+  process.env.ASSAY_BATCH_DIR = join(dir, 'state')
+  // The batch goes to the configured judge endpoint, as judgeRuntime builds the judge from it.
+  configure({ judge: { baseURL: server.url } })
+})
+afterEach(async () => {
+  process.env = { ...env }
+  resetConfig()
+  await server.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const runtime = (cacheMode: CacheMode = 'auto') => testRuntime({ baseURL: server.url, apiKey: 'sk-judge-secret', cacheMode })
+const testPath = (name = 'summary.test.ts') => join(dir, name)
+const chatRequests = () => server.requests.filter((r) => r.path === '/v1/chat/completions').length
+
+/** A collect pass over `outputs`: every verdict must fail with "collected for the batch". */
+async function collect(outputs: string[], file = testPath(), cacheMode: CacheMode = 'auto') {
+  process.env.ASSAY_BATCH = 'collect'
+  for (const output of outputs) await expect(runJudge({ output, testPath: file }, runtime(cacheMode))).rejects.toBeInstanceOf(BatchCollectedError)
+  delete process.env.ASSAY_BATCH
+}
+
+function batch(extra: Partial<BatchRunOptions> = {}) {
+  const lines: string[] = []
+  const run = runBatch({ dir: process.env.ASSAY_BATCH_DIR!, apiKey: 'sk-batch-secret', write: (l) => lines.push(l), pollIntervalMs: 1, ...extra })
+  return { lines, run }
+}
+
+describe('collect pass', () => {
+  test('a judge request that misses the cassette is collected, not sent, and the verdict fails saying so', async () => {
+    process.env.ASSAY_BATCH = 'collect'
+    const error = await runJudge({ output: 'A good summary.', testPath: testPath() }, runtime()).catch((e: Error) => e)
+    expect(error).toBeInstanceOf(BatchCollectedError)
+    expect((error as Error).message).toMatch(/^Collected for the batch: this judge request \(key [0-9a-f]{32}\) has no recorded answer/)
+    expect(chatRequests()).toBe(0)
+    const pending = readPending(process.env.ASSAY_BATCH_DIR!)
+    expect(Object.keys(pending)).toEqual([(error as BatchCollectedError).key])
+    expect(Object.values(pending)[0]).toMatchObject({ kind: 'judge', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini' }, cassettes: [{ path: cassettePath(testPath()) }] })
+  })
+
+  test('collects under lockdown too, instead of failing with a cassette miss; a recorded answer still replays', async () => {
+    await runJudge({ output: 'Recorded before.', testPath: testPath() }, runtime())
+    process.env.ASSAY_BATCH = 'collect'
+    await expect(runJudge({ output: 'Recorded before.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+    await expect(runJudge({ output: 'Never recorded.', testPath: testPath() }, runtime('lockdown'))).rejects.toBeInstanceOf(BatchCollectedError)
+    expect(Object.keys(readPending(process.env.ASSAY_BATCH_DIR!))).toHaveLength(1)
+  })
+
+  test('the same request from two test files is one line, wanted by both cassettes', async () => {
+    await collect(['Shared.'], testPath('a.test.ts'))
+    await collect(['Shared.'], testPath('b.test.ts'))
+    const [request] = Object.values(readPending(process.env.ASSAY_BATCH_DIR!))
+    expect(request!.cassettes.map((c) => c.path)).toEqual([cassettePath(testPath('a.test.ts')), cassettePath(testPath('b.test.ts'))])
+  })
+
+  test('an ASSAY_BATCH other than collect is an error naming the value it takes', async () => {
+    process.env.ASSAY_BATCH = 'yes'
+    await expect(runJudge({ output: 'x', testPath: testPath() }, runtime())).rejects.toThrow(/ASSAY_BATCH is "yes", but the only value it takes is "collect"/)
+  })
+})
+
+describe('runBatch', () => {
+  test('sends the collected requests as one batch and writes the answers as the live path records them, at half the price', async () => {
+    await collect(['A good summary.', 'A weak summary.'])
+    const { lines, run } = batch()
+    const result = await run
+    expect(result).toMatchObject({ status: 'done', written: 2, failed: [], noVerdict: [], discarded: [] })
+    expect(chatRequests()).toBe(0)
+    expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
+
+    // The replay needs no request, and gives the verdicts a live judge gives.
+    const replayed = await runJudge({ output: 'A weak summary.', testPath: testPath() }, runtime('lockdown'))
+    const live = await runJudge({ output: 'A weak summary.', testPath: testPath('live.test.ts') }, runtime())
+    expect(replayed).toMatchObject({ replayed: true, overall: live.overall, criteria: live.criteria })
+    // Same keys and the same slim entries as a live recording; the cost at half the price.
+    const entries = (name: string) => JSON.parse(readFileSync(cassettePath(testPath(name)), 'utf8')).entries as Record<string, { request: unknown; response: unknown; cost: number }>
+    const [key, batched] = Object.entries(entries('summary.test.ts')).find(([k]) => k in entries('live.test.ts'))!
+    const recorded = entries('live.test.ts')[key]!
+    expect(batched.request).toEqual(recorded.request)
+    expect(batched.response).toEqual(recorded.response)
+    expect(batched.cost).toBeCloseTo(recorded.cost / 2, 12)
+    expect(readFileSync(cassettePath(testPath()), 'utf8')).not.toMatch(/sk-judge-secret|sk-batch-secret/)
+
+    expect(result.cost).toBeCloseTo(result.standardCost! / 2, 12)
+    expect(lines.at(-1)).toMatch(/^assay batch: wrote 2 answers into the cassettes\. Cost \$[\d.]+ at the batch price instead of \$[\d.]+: \$[\d.]+ saved\.$/)
+    // Progress on every poll: done, failed and elapsed.
+    expect(lines.filter((l) => /: \d+\/2 done, \d+ failed, \d+s elapsed$/.test(l)).length).toBeGreaterThanOrEqual(2)
+    // Nothing is left to resume or send.
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    expect(readPending(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+  })
+
+  test('a restarted run resumes the same batch from the state file instead of creating another', async () => {
+    server.configure({ batch: { polls: 3 } })
+    await collect(['A good summary.'])
+    const first = batch({ maxPolls: 1 })
+    await expect(first.run).resolves.toMatchObject({ status: 'unfinished' })
+    const [created] = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
+    expect(created!.id).toMatch(/^batch_/)
+    // The collect pass of the restarted run finds the same requests missing.
+    await collect(['A good summary.'])
+    const second = batch()
+    await expect(second.run).resolves.toMatchObject({ status: 'done', written: 1 })
+    expect(second.lines[0]).toMatch(new RegExp(`^assay batch: resuming batch ${created!.id} \\(1 requests to /v1/chat/completions\\)`))
+    expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
+  })
+
+  test('partial failure: the failed lines are reported with the tests that asked, the others written', async () => {
+    server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('weak') } })
+    await collect(['A good summary.', 'A weak summary.'])
+    const { lines, run } = batch()
+    const result = await run
+    expect(result).toMatchObject({ status: 'done', written: 1, failed: [{ reason: expect.stringContaining('status 500') }] })
+    expect(lines.some((l) => l.startsWith(`assay batch: failed request ${result.failed[0]!.key}`))).toBe(true)
+    await expect(runJudge({ output: 'A good summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+    await expect(runJudge({ output: 'A weak summary.', testPath: testPath() }, runtime('lockdown'))).rejects.toThrow(/No recorded answer/)
+  })
+
+  test('an answer that holds no verdict is not recorded, and is reported', async () => {
+    server.configure({ respond: (chat) => (JSON.stringify(chat.messages).includes('weak') ? 'no idea' : reply(chat)) })
+    await collect(['A good summary.', 'A weak summary.'])
+    const result = await batch().run
+    expect(result).toMatchObject({ written: 1, failed: [], noVerdict: [{ reason: expect.any(String) }] })
+    expect(readFileSync(cassettePath(testPath()), 'utf8')).not.toContain('no idea')
+  })
+
+  for (const [outcome, act] of [
+    ['expired', async () => server.configure({ batch: { polls: 1, outcome: 'expired' } })],
+    ['cancelled', async () => server.configure({ batch: { polls: 50 } })],
+  ] as const) {
+    test(`a batch that ${outcome} leaves the cassettes as they were and says so`, async () => {
+      await runJudge({ output: 'Recorded before.', testPath: testPath() }, runtime())
+      const before = readFileSync(cassettePath(testPath()), 'utf8')
+      await act()
+      await collect(['A good summary.', 'A weak summary.'])
+      let cancelled = false
+      const { lines, run } = batch({
+        sleep: async () => {
+          if (outcome !== 'cancelled' || cancelled) return
+          cancelled = true
+          const [record] = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
+          await new OpenAI({ baseURL: server.url, apiKey: 'k' }).batches.cancel(record!.id)
+        },
+      })
+      const result = await run
+      expect(result).toMatchObject({ status: 'done', written: 0, discarded: [{ status: outcome, lines: 2 }] })
+      expect(readFileSync(cassettePath(testPath()), 'utf8')).toBe(before)
+      expect(lines.some((l) => new RegExp(`batch_\\S+ ${outcome}: none of its 2 answers were written, and the cassettes are as they were`).test(l))).toBe(true)
+      expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    })
+  }
+
+  test('without an API key or a base URL, fails before sending anything, saying what to set', async () => {
+    resetConfig()
+    delete process.env.OPENAI_API_KEY
+    delete process.env.OPENAI_BASE_URL
+    await collect(['A good summary.'])
+    await expect(runBatch({ dir: process.env.ASSAY_BATCH_DIR!, write: () => {} })).rejects.toThrow(/^No API key for the Batch API: OPENAI_API_KEY is not set, so nothing was sent\. Set OPENAI_API_KEY/)
+    expect(server.requests).toHaveLength(0)
+  })
+
+  test('nothing pending: says so and sends nothing, and forgets a batch whose answers are already written', async () => {
+    writeState(process.env.ASSAY_BATCH_DIR!, { '/v1/chat/completions ': { id: 'batch_done', inputFileId: 'file-1', url: '/v1/chat/completions', requests: 'x', lines: 1, createdAt: 0 } })
+    const { lines, run } = batch()
+    await expect(run).resolves.toMatchObject({ status: 'nothing' })
+    expect(lines).toEqual(['assay batch: no request is missing from the cassettes; nothing to send.'])
+    expect(server.requests).toHaveLength(0)
+    expect(existsSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-state.json'))).toBe(false)
+  })
+})
+
+describe('app requests through recordingFetch', () => {
+  test('are collected in a collect pass (answered 424 "collected for the batch"), then replayed from the batch', async () => {
+    configure({ cache: { mode: 'lockdown' }, judge: { baseURL: 'http://127.0.0.1:9/v1' } })
+    const app = () => new OpenAI({ baseURL: server.url, apiKey: 'sk-app-secret', fetch: recordingFetch({ testPath: testPath('app.test.ts') }), maxRetries: 0 })
+    const ask = () => app().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise: the weak article' }] })
+    process.env.ASSAY_BATCH = 'collect'
+    await expect(ask()).rejects.toMatchObject({ status: 424, message: expect.stringContaining('Collected for the batch: this request to /v1/chat/completions') })
+    delete process.env.ASSAY_BATCH
+    expect(chatRequests()).toBe(0)
+    openCassettes().delete(cassettePath(testPath('app.test.ts')))
+    await expect(batch().run).resolves.toMatchObject({ written: 1 })
+    const answer = await ask()
+    expect(answer.choices[0]!.message.content).toContain('"score":3')
+    expect(chatRequests()).toBe(0)
+    expect(existsSync(cassettePath(testPath('app.test.ts')))).toBe(true)
+  })
+
+  test('under lockdown, a request the Batch API cannot answer is still a cassette miss in a collect pass, never sent', async () => {
+    configure({ cache: { mode: 'lockdown' }, judge: { baseURL: 'http://127.0.0.1:9/v1' } })
+    process.env.ASSAY_BATCH = 'collect'
+    const res = await recordingFetch({ testPath: testPath('app.test.ts') })(`${server.url}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', input: 'hi' }) })
+    expect(res.status).toBe(424)
+    expect(await res.text()).toContain('cassette_miss')
+    expect(server.requests).toHaveLength(0)
+    expect(readPending(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+  })
+
+  test('chat and embedding requests go out as one batch per endpoint, and both replay', async () => {
+    configure({ cache: { mode: 'lockdown' }, judge: { baseURL: 'http://127.0.0.1:9/v1' } })
+    const app = () => new OpenAI({ baseURL: server.url, apiKey: 'sk-app-secret', fetch: recordingFetch({ testPath: testPath('app.test.ts') }), maxRetries: 0 })
+    const chat = () => app().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise: the weak article' }] })
+    const embed = () => app().embeddings.create({ model: 'text-embedding-3-small', input: ['refund approved'] })
+    process.env.ASSAY_BATCH = 'collect'
+    await expect(chat()).rejects.toMatchObject({ status: 424 })
+    await expect(embed()).rejects.toMatchObject({ status: 424 })
+    delete process.env.ASSAY_BATCH
+    openCassettes().delete(cassettePath(testPath('app.test.ts')))
+    await expect(batch().run).resolves.toMatchObject({ written: 2, failed: [] })
+    expect(server.batches().map((b) => b.endpoint).sort()).toEqual(['/v1/chat/completions', '/v1/embeddings'])
+    expect((await embed()).data[0]!.embedding).toHaveLength(64)
+    expect((await chat()).choices[0]!.message.content).toContain('"score":3')
+    expect(server.requests.filter((r) => r.path === '/v1/embeddings' || r.path === '/v1/chat/completions')).toHaveLength(0)
+  })
+})

@@ -1,0 +1,148 @@
+// `npx assay batch` in real runners against the fixture server: a collect pass, one batch,
+// a replay pass; failed lines asked live; an expired batch writing nothing.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { FixtureProject, runners } from './harness.js'
+
+// Per runner: how `assay batch` names it, and the arguments that make it write results.json.
+const setups = [
+  { name: 'Vitest 4 (ESM, Node 20)', args: ['--runner=vitest', 'judged.test.js'] },
+  { name: 'Jest 30 (CommonJS, globals)', args: ['--runner=jest', '--ci', '--json', '--outputFile=results.json', 'judged.test.js'] },
+]
+
+/** The judge of the shared judged suite: a low score for an output with "invented" in it. */
+function respond(body: { messages: { content: unknown }[] }): string {
+  // A repair request ends with its complaint: the output is in the last message that has one.
+  const output = String(body.messages.findLast((m) => String(m.content).includes('OUTPUT:'))?.content).split('OUTPUT:')[1] ?? ''
+  const score = output.includes('invented') ? 3 : 9
+  return JSON.stringify({ criteria: Object.fromEntries(['accuracy', 'completeness', 'conciseness'].map((k) => [k, { reasoning: 'Checked.', score }])) })
+}
+
+for (const setup of setups) {
+  const runner = runners.find((r) => r.name === setup.name)!
+  describe(setup.name, () => {
+    let project: FixtureProject
+    let server: FixtureServer
+    beforeEach(async () => {
+      project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+      server = await startFixtureServer({ respond })
+    })
+    afterEach(async () => {
+      project.remove()
+      await server.close()
+    })
+
+    const env = () => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-batch-e2e-secret', CI: 'true', ASSAY_BATCH_POLL_MS: '20' })
+    const batch = (extra: string[] = []) => project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'batch', ...extra, ...setup.args], env())
+    const cassette = () => join(project.dir, '__llm_cassettes__', 'judged.test.js.json')
+    const chats = () => server.requests.filter((r) => r.path === '/v1/chat/completions')
+
+    test('a nightly run: collect pass, one batch, a replay pass with no live judge request, and the saving reported', async () => {
+      server.configure({ batch: { polls: 3 } })
+      const run = await batch()
+      // The replay pass's code: the suite's "fail: judged" fails on its verdict, as intended.
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toContain('Collected for the batch: this judge request')
+      expect(run.output).toMatch(/assay batch: created batch batch_fixture_\d+ with 3 requests to \/v1\/chat\/completions/)
+      expect(run.output).toMatch(/assay batch: batch_fixture_\d+ in_progress: 1\/3 done, 0 failed, \d+s elapsed/)
+      expect(run.output).toMatch(/assay batch: wrote 3 answers into the cassettes\. Cost \$[\d.]+ at the batch price instead of \$[\d.]+: \$[\d.]+ saved\./)
+      expect(run.output).toContain('assay batch: replay pass (ASSAY_CACHE=lockdown): nothing is sent.')
+      expect(run.output).toMatch(/assay batch: the batch cost \$[\d.]+ instead of \$[\d.]+ live: \$[\d.]+ saved \(50%\)\./)
+      // No judge request went out live, in either pass.
+      expect(chats()).toHaveLength(0)
+      const outcomes = project.results()
+      expect(outcomes.get('pass: judged')?.status, outcomes.get('pass: judged')?.message).toBe('passed')
+      expect(outcomes.get('pass: judged not')?.status).toBe('passed')
+      expect(outcomes.get('fail: judged')?.message).toContain('Expected an overall score of at least 7, but the judge gave 3.')
+      expect(outcomes.get('fail: judged')?.message).toContain('replayed from the cassette')
+      const file = readFileSync(cassette(), 'utf8')
+      expect(Object.keys(JSON.parse(file).entries)).toHaveLength(3)
+      expect(file).not.toContain('sk-batch-e2e-secret')
+      expect(existsSync(join(project.dir, '__llm_cassettes__', 'batch-state.json'))).toBe(false)
+
+      // The next night finds everything recorded: no batch, and the collect pass is the run.
+      const again = await batch()
+      expect(again.code, again.output).toBe(1)
+      expect(again.output).toContain('assay batch: no request is missing from the cassettes; nothing to send.')
+      expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
+    })
+
+    test('partial failure: the failed line is named and asked live in the replay pass, the others replay', async () => {
+      server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('invented demand') } })
+      const run = await batch()
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toMatch(/assay batch: failed request [0-9a-f]{32} \(fail: judged\): status 500/)
+      expect(run.output).toContain('assay batch: replay pass (ASSAY_CACHE=auto): 1 request(s) the batch did not answer are asked live')
+      expect(chats()).toHaveLength(1)
+      const outcomes = project.results()
+      expect(outcomes.get('pass: judged')?.status).toBe('passed')
+      expect(outcomes.get('fail: judged')?.message).toContain('but the judge gave 3.')
+      expect(Object.keys(JSON.parse(readFileSync(cassette(), 'utf8')).entries)).toHaveLength(3)
+    })
+
+    test('partial failure with --failed=report: the failed line is named and its test fails, nothing is sent live', async () => {
+      server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('invented figure') } })
+      const run = await batch(['--failed=report'])
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toContain('The tests of 1 unanswered request(s) fail: pass: judged not.')
+      expect(chats()).toHaveLength(0)
+      const outcomes = project.results()
+      expect(outcomes.get('pass: judged')?.status).toBe('passed')
+      expect(outcomes.get('pass: judged not')?.message).toContain('No recorded answer for this LLM request')
+    })
+
+    test('a batch answer without a verdict is not written: the replay pass asks live, and repairs the reply live', async () => {
+      let bad = 0
+      // The batch's answer and the first live one hold no verdict; the repair request gets one.
+      server.configure({ respond: (body) => (JSON.stringify(body.messages).includes('invented demand') && bad++ < 2 ? 'no idea' : respond(body)) })
+      const run = await batch()
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toMatch(/assay batch: answer [0-9a-f]{32} \(fail: judged\) holds no verdict \(.+\); it was not recorded\./)
+      expect(run.output).toContain('assay batch: replay pass (ASSAY_CACHE=auto): 1 request(s) the batch did not answer are asked live')
+      // The first request again, then its repair: both live.
+      expect(chats()).toHaveLength(2)
+      expect(JSON.stringify(chats()[1]!.body)).toContain('That reply is not valid')
+      expect(project.results().get('fail: judged')?.message).toContain('but the judge gave 3.')
+      // As live: once the repaired verdict stands, both of its answers are recorded.
+      expect(Object.keys(JSON.parse(readFileSync(cassette(), 'utf8')).entries)).toHaveLength(4)
+    })
+
+    test('an app request through recordingFetch is batched too; a test whose app swallowed the miss still fails in the collect pass', async () => {
+      project.writeTest(
+        'app.test.js',
+        `async function summarise(text) {
+  const res = await recordingFetch()(process.env.OPENAI_BASE_URL + '/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise: ' + text }] }) })
+  // The app falls back to a canned summary when its model fails.
+  return res.ok ? (await res.json()).choices[0].message.content : 'A canned summary.'
+}
+test('app: summary', async () => {
+  expect((await summarise('the article')).length).toBeGreaterThan(0)
+})
+`,
+        ['recordingFetch'],
+      )
+      const args = setup.args.map((a) => (a === 'judged.test.js' ? 'app.test.js' : a))
+      const run = await project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      expect(run.code, run.output).toBe(0)
+      expect(run.output).toContain('Collected for the batch: "app: summary" asked for an LLM answer that is not recorded yet')
+      expect(run.output).toMatch(/assay batch: wrote 1 answers into the cassettes/)
+      expect(chats()).toHaveLength(0)
+      expect(project.results().get('app: summary')?.status).toBe('passed')
+    })
+
+    test('an expired batch leaves the cassettes unchanged, says so, and runs no replay pass', async () => {
+      // Record one verdict first, so that there is a cassette to leave alone.
+      const first = await runner.run(project, 'pass: judged', 'judged.test.js', { ...env(), CI: '' })
+      expect(first.code, first.output).toBe(0)
+      const before = readFileSync(cassette(), 'utf8')
+      server.configure({ batch: { polls: 2, outcome: 'expired' } })
+      const run = await batch()
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toMatch(/assay batch: batch batch_fixture_\d+ expired: none of its 1 answers were written, and the cassettes are as they were\./)
+      expect(run.output).toContain('the replay pass does not run')
+      expect(readFileSync(cassette(), 'utf8')).toBe(before)
+    })
+  })
+}
