@@ -179,7 +179,7 @@ export async function repair<V>(
 }
 
 /** What a verdict's judge calls were: who answered, from where, and what they cost. */
-export interface JudgeCall {
+export interface VerdictCall {
   /** The model that answered, and its place in the chain (0 = the primary judge). */
   model: string
   judge: number
@@ -193,7 +193,7 @@ export interface JudgeCall {
 }
 
 /** The calls behind a verdict, summed over its answers (the first names the judge). */
-export function callOf(answers: readonly Answer[], spent: Spent): JudgeCall {
+export function callOf(answers: readonly Answer[], spent: Spent): VerdictCall {
   const first = answers[0]!
   const sum = (f: (a: Answer) => number) => answers.reduce((n, a) => n + f(a), 0)
   const costs = answers.map((a) => a.cost)
