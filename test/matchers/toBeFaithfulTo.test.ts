@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { toBeFaithfulTo } from '../../matchers/toBeFaithfulTo.js'
 import { configure } from '../../src/config.js'
+import { runCase } from '../../src/eval/case.js'
 import { Cassette, cassettePath, openCassettes } from '../../src/judge/cassette.js'
 import type { Claim } from '../../src/judge/claims.js'
 import { nodeFileSystem } from '../../src/store/file.js'
@@ -126,6 +127,23 @@ describe('toBeFaithfulTo', () => {
     await expect(expect(OUTPUT).toBeFaithfulTo(7 as never)).rejects.toMatchObject({ name: 'AssayUsageError', message: expect.stringContaining('but got number 7') })
     expect(server.requests.length).toBe(sent)
     expect(records).toHaveLength(0)
+  })
+
+  test('in a dataset trial, a check without a verdict fails the trial even when the assertion code catches it; live checks cost', async () => {
+    use(revenue)
+    const row = { id: 'a1', row: { article: SOURCE }, where: 'data[0]' }
+    const passed = await runCase('news', row, { task: () => 'Revenue rose 5% to $85.8 billion.', assert: (output, r) => expect(output).toBeFaithfulTo(r.article), trials: 1 })
+    expect(passed.trials[0]).toMatchObject({ pass: true })
+    expect(passed.trials[0]!.cost).toBeGreaterThan(0)
+    server.script({ kind: 'refusal' })
+    const refused = await runCase('news', row, {
+      task: () => 'Revenue rose 5% to $85.8 billion.',
+      assert: async (output, r) => {
+        await expect(output).toBeFaithfulTo(r.article).catch(() => undefined)
+      },
+      trials: 1,
+    })
+    expect(refused.trials[0]).toMatchObject({ pass: false, error: expect.stringContaining('The judge refused to check the claims') })
   })
 
   test('options.model asks that judge', async () => {
