@@ -1,17 +1,14 @@
 import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
-import { CassetteMissError } from '../src/judge/cassette.js'
 import type { Claim } from '../src/judge/claims.js'
 import { runFaithfulness, type Faithfulness } from '../src/judge/faithfulness.js'
-import { requestsSpent, VerdictNotRecordedError } from '../src/judge/run.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
 import { afterMacrotask, trackAsync } from '../src/pending.js'
 import { judgedInTrial } from '../src/eval/trial.js'
 import { emitRecord, recording } from '../src/report/records.js'
-import { redact } from '../src/secrets.js'
 import { describeValue, parseOptions } from '../src/validate.js'
-import { describeCall, notRecorded } from './toScoreAtLeast.js'
+import { describeCall, noVerdict } from './toScoreAtLeast.js'
 import { assertString, failureFields, formatMessage, plural, truncate } from './utils.js'
 
 const schema = z.strictObject({
@@ -65,15 +62,7 @@ async function faithfulTo(this: MatcherContext, received: unknown, source: unkno
     await afterMacrotask()
     verdict = await runFaithfulness({ output, source, testPath: this.testPath }, judgeRuntime(o.model))
   } catch (error) {
-    const message = redact((error as Error).message)
-    const unrecorded = error instanceof VerdictNotRecordedError ? (error.verdict as Faithfulness) : undefined
-    const found = (v: Faithfulness) => `The judge found ${v.claims.some((c) => c.verdict !== 'supported') ? notSupported(v.claims) : 'every claim supported'} (of ${plural(v.claims.length, 'claim')})`
-    const failureMessage = `toBeFaithfulTo: ${notRecorded(error, found) ?? 'the judge gave no verdict, so the assertion cannot pass.'}\n${message}`
-    if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...(unrecorded ? { verdict: unrecorded } : {}), ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) }, { task: this.task })
-    // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
-    const failure = new Error(failureMessage)
-    failure.name = 'JudgeFailure'
-    throw failure
+    noVerdict<Faithfulness>(this, base, error, (v) => `The judge found ${v.claims.some((c) => c.verdict !== 'supported') ? notSupported(v.claims) : 'every claim supported'} (of ${plural(v.claims.length, 'claim')})`)
   }
 
   const failing = verdict.claims.filter((c) => c.verdict !== 'supported')

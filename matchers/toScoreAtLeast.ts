@@ -8,7 +8,7 @@ import type { VerdictCall } from '../src/judge/run.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
 import { afterMacrotask, trackAsync } from '../src/pending.js'
 import { judgedInTrial } from '../src/eval/trial.js'
-import { emitRecord, recording } from '../src/report/records.js'
+import { emitRecord, recording, type FaithfulnessRecord, type JudgeRecord } from '../src/report/records.js'
 import { redact } from '../src/secrets.js'
 import { StoreWriteError } from '../src/store/file.js'
 import { parseOptions } from '../src/validate.js'
@@ -42,13 +42,28 @@ export function describeCall(v: VerdictCall): string {
  * full disk), with what the judge found (`found`) when it gave a verdict; undefined for any
  * other failure.
  */
-export function notRecorded<T>(error: unknown, found: (verdict: T) => string): string | undefined {
+function notRecorded<T>(error: unknown, found: (verdict: T) => string): string | undefined {
   const write = error instanceof VerdictNotRecordedError ? error.writeError : error instanceof StoreWriteError ? error : undefined
   if (!write) return undefined
   const where = write.message.includes(`the folder ${dirname(write.path)} cannot be written`) ? `the folder ${dirname(write.path)} cannot be written` : `${write.path} cannot be written`
   const verdict = error instanceof VerdictNotRecordedError ? (error.verdict as T) : undefined
   const score = verdict ? ` ${found(verdict)}, but an answer that is not recorded would be missing on the next run.` : ''
   return `the verdict could not be recorded: ${where}${write.code ? ` (${write.code})` : ''}, so the assertion cannot pass.${score}`
+}
+
+/**
+ * Fails a judged assertion that got no verdict (`error` says why): records it, with the
+ * requests it sent and the verdict the cassette could not record, and throws. Thrown, not
+ * returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
+ */
+export function noVerdict<T>(ctx: MatcherContext, base: Omit<JudgeRecord, 'pass'> | Omit<FaithfulnessRecord, 'pass'>, error: unknown, found: (verdict: T) => string): never {
+  const message = redact((error as Error).message)
+  const unrecorded = error instanceof VerdictNotRecordedError ? error.verdict : undefined
+  const failureMessage = `${base.matcher}: ${notRecorded(error, found) ?? 'the judge gave no verdict, so the assertion cannot pass.'}\n${message}`
+  if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...(unrecorded ? { verdict: unrecorded } : {}), ...failureFields(ctx, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) } as JudgeRecord | FaithfulnessRecord, { task: ctx.task })
+  const failure = new Error(failureMessage)
+  failure.name = 'JudgeFailure'
+  throw failure
 }
 
 /**
@@ -83,14 +98,7 @@ async function scoreAtLeast(this: MatcherContext, received: unknown, min: unknow
     await afterMacrotask()
     verdict = await runJudge({ output: text, source: o.source, criteria: o.criteria, scale, samples: o.samples, testPath: this.testPath }, judgeRuntime(o.model))
   } catch (error) {
-    const message = redact((error as Error).message)
-    const unrecorded = error instanceof VerdictNotRecordedError ? error.verdict : undefined
-    const failureMessage = `toScoreAtLeast: ${notRecorded<Verdict>(error, (v) => `The judge scored ${fmt(v.overall)} overall (minimum ${fmt(min)})`) ?? 'the judge gave no verdict, so the assertion cannot pass.'}\n${message}`
-    if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...(unrecorded ? { verdict: unrecorded } : {}), ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) }, { task: this.task })
-    // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
-    const failure = new Error(failureMessage)
-    failure.name = 'JudgeFailure'
-    throw failure
+    noVerdict<Verdict>(this, base, error, (v) => `The judge scored ${fmt(v.overall)} overall (minimum ${fmt(min)})`)
   }
 
   const below = Object.entries(verdict.criteria).filter(([, c]) => c.score < min)
