@@ -146,6 +146,19 @@ describe('toBeFaithfulTo', () => {
     expect(refused.trials[0]).toMatchObject({ pass: false, error: expect.stringContaining('The judge refused to check the claims') })
   })
 
+  test('a fallback judge checks the claims when the primary fails', async () => {
+    const backup = await startFixtureServer({ respond: () => JSON.stringify({ claims: [revenue] }) })
+    try {
+      use(buyback)
+      configure({ judge: { baseURL: server.url, apiKey: 'sk-unit-secret', maxRetries: 1, fallback: [{ model: 'gpt-4o', baseURL: backup.url }] }, cache: { mode: 'off' } })
+      server.script({ kind: 'quota' })
+      await expect('Revenue rose 5% to $85.8 billion.').toBeFaithfulTo(SOURCE)
+      expect(records[0]).toMatchObject({ pass: true, verdict: { model: 'gpt-4o', judge: 1, claims: [revenue] } })
+    } finally {
+      await backup.close()
+    }
+  })
+
   test('options.model asks that judge', async () => {
     use(revenue)
     await expect('Revenue rose 5% to $85.8 billion.').toBeFaithfulTo(SOURCE, { model: 'gpt-4o' })
