@@ -4,10 +4,11 @@ import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
 import { requestsSpent, runJudge, VerdictNotRecordedError, type Verdict } from '../src/judge/judge.js'
 import { CassetteMissError } from '../src/judge/cassette.js'
+import type { VerdictCall } from '../src/judge/run.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
 import { afterMacrotask, trackAsync } from '../src/pending.js'
 import { judgedInTrial } from '../src/eval/trial.js'
-import { emitRecord, recording } from '../src/report/records.js'
+import { emitRecord, recording, type FaithfulnessRecord, type JudgeRecord } from '../src/report/records.js'
 import { redact } from '../src/secrets.js'
 import { StoreWriteError } from '../src/store/file.js'
 import { parseOptions } from '../src/validate.js'
@@ -29,7 +30,8 @@ export type ToScoreAtLeastOptions = z.input<typeof schema>
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2))
 
-function describeCall(v: Verdict): string {
+/** One line on a judge's calls: which judge, live or replayed, requests, tokens and cost. */
+export function describeCall(v: VerdictCall): string {
   const cost = v.cost === undefined ? 'cost unknown' : `$${v.cost.toFixed(6)}`
   const judge = v.judge === 0 ? v.model : `${v.model} (fallback ${v.judge})`
   return `judge ${judge}, ${v.replayed ? 'replayed from the cassette' : `live, ${v.requests} request${v.requests === 1 ? '' : 's'}`}, ${v.usage.total_tokens} tokens, ${cost}`
@@ -37,15 +39,31 @@ function describeCall(v: Verdict): string {
 
 /**
  * The first sentence for a verdict the cassette could not record (a read-only folder, a
- * full disk), with the score when the judge gave one; undefined for any other failure.
+ * full disk), with what the judge found (`found`) when it gave a verdict; undefined for any
+ * other failure.
  */
-function notRecorded(error: unknown, min: number): string | undefined {
+function notRecorded<T>(error: unknown, found: (verdict: T) => string): string | undefined {
   const write = error instanceof VerdictNotRecordedError ? error.writeError : error instanceof StoreWriteError ? error : undefined
   if (!write) return undefined
   const where = write.message.includes(`the folder ${dirname(write.path)} cannot be written`) ? `the folder ${dirname(write.path)} cannot be written` : `${write.path} cannot be written`
-  const verdict = error instanceof VerdictNotRecordedError ? error.verdict : undefined
-  const score = verdict ? ` The judge scored ${fmt(verdict.overall)} overall (minimum ${fmt(min)}), but an answer that is not recorded would be missing on the next run.` : ''
+  const verdict = error instanceof VerdictNotRecordedError ? (error.verdict as T) : undefined
+  const score = verdict ? ` ${found(verdict)}, but an answer that is not recorded would be missing on the next run.` : ''
   return `the verdict could not be recorded: ${where}${write.code ? ` (${write.code})` : ''}, so the assertion cannot pass.${score}`
+}
+
+/**
+ * Fails a judged assertion that got no verdict (`error` says why): records it, with the
+ * requests it sent and the verdict the cassette could not record, and throws. Thrown, not
+ * returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
+ */
+export function noVerdict<T>(ctx: MatcherContext, base: Omit<JudgeRecord, 'pass'> | Omit<FaithfulnessRecord, 'pass'>, error: unknown, found: (verdict: T) => string): never {
+  const message = redact((error as Error).message)
+  const unrecorded = error instanceof VerdictNotRecordedError ? error.verdict : undefined
+  const failureMessage = `${base.matcher}: ${notRecorded(error, found) ?? 'the judge gave no verdict, so the assertion cannot pass.'}\n${message}`
+  if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...(unrecorded ? { verdict: unrecorded } : {}), ...failureFields(ctx, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) } as JudgeRecord | FaithfulnessRecord, { task: ctx.task })
+  const failure = new Error(failureMessage)
+  failure.name = 'JudgeFailure'
+  throw failure
 }
 
 /**
@@ -80,14 +98,7 @@ async function scoreAtLeast(this: MatcherContext, received: unknown, min: unknow
     await afterMacrotask()
     verdict = await runJudge({ output: text, source: o.source, criteria: o.criteria, scale, samples: o.samples, testPath: this.testPath }, judgeRuntime(o.model))
   } catch (error) {
-    const message = redact((error as Error).message)
-    const unrecorded = error instanceof VerdictNotRecordedError ? error.verdict : undefined
-    const failureMessage = `toScoreAtLeast: ${notRecorded(error, min) ?? 'the judge gave no verdict, so the assertion cannot pass.'}\n${message}`
-    if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...(unrecorded ? { verdict: unrecorded } : {}), ...failureFields(this, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) }, { task: this.task })
-    // Thrown, not returned as a failed verdict: `.not` must not turn a missing verdict into a pass.
-    const failure = new Error(failureMessage)
-    failure.name = 'JudgeFailure'
-    throw failure
+    noVerdict<Verdict>(this, base, error, (v) => `The judge scored ${fmt(v.overall)} overall (minimum ${fmt(min)})`)
   }
 
   const below = Object.entries(verdict.criteria).filter(([, c]) => c.score < min)

@@ -1,4 +1,5 @@
 import type { ToBeConciseOptions } from './toBeConcise.js'
+import type { ToBeFaithfulToOptions } from './toBeFaithfulTo.js'
 import type { ToHaveBulletsOptions } from './toHaveBullets.js'
 import type { NoInventedNumbersOptions } from './toHaveNoInventedNumbers.js'
 import type { SchemaLike } from './toMatchSchema.js'
@@ -6,7 +7,7 @@ import type { StructuralBaselineOptions } from './toMatchStructuralBaseline.js'
 import type { PreserveEntitiesFromSource, PreserveEntitiesOptions } from './toPreserveEntities.js'
 import type { ToScoreAtLeastOptions } from './toScoreAtLeast.js'
 
-export type { NoInventedNumbersOptions, PreserveEntitiesFromSource, PreserveEntitiesOptions, SchemaLike, StructuralBaselineOptions, ToBeConciseOptions, ToHaveBulletsOptions, ToScoreAtLeastOptions }
+export type { NoInventedNumbersOptions, PreserveEntitiesFromSource, PreserveEntitiesOptions, SchemaLike, StructuralBaselineOptions, ToBeConciseOptions, ToBeFaithfulToOptions, ToHaveBulletsOptions, ToScoreAtLeastOptions }
 
 /**
  * Every assay matcher's signature: the single source of truth that each runner's type
@@ -45,6 +46,12 @@ export interface AssayMatchers<R = unknown> {
    * @example await expect(summary).toScoreAtLeast(7, { source: article })
    */
   toScoreAtLeast(min: number, options?: ToScoreAtLeastOptions): Promise<void>
+  /**
+   * Asks an eval LLM to split the text into claims and check each against `source`, and
+   * asserts that the source supports every claim. Must be awaited.
+   * @example await expect(summary).toBeFaithfulTo(article)
+   */
+  toBeFaithfulTo(source: string, options?: ToBeFaithfulToOptions): Promise<void>
   /**
    * Asserts that the output's structure has not drifted from its recorded baseline.
    * @example expect(summary).toMatchStructuralBaseline({ input: prompt })

@@ -14,6 +14,8 @@ export { recordingFetch, type RecordingFetchOptions } from './judge/recording-fe
 export { redact, registerSecret, REDACTED, MIN_SECRET_LENGTH } from './secrets.js'
 export type { CacheMode } from './judge/cassette.js'
 export type { Verdict } from './judge/judge.js'
+export type { Faithfulness } from './judge/faithfulness.js'
+export type { Claim as FaithfulnessClaim, ClaimVerdict } from './judge/claims.js'
 export type { AssayRecord, CheckDetails, CheckRecord, JudgeRecord, LlmCallRecord, SourceLocation, StoreRecord } from './report/records.js'
 export { parseResults, resultsSchema, RESULTS_VERSION, type AssertionResult, type FileResult, type JudgeDetail, type LlmCallResult, type Results, type TestResult, type Totals } from './report/schema.js'
 export { readHistory, HISTORY_VERSION, type HistoryEntry } from './report/history.js'

@@ -68,6 +68,7 @@ pre.err{background:#fdf1f1}
 .judge meter{width:120px}
 table{border-collapse:collapse;margin:6px 0;width:100%;table-layout:fixed}
 .crit th:first-child{width:22%}.crit th:nth-child(2){width:8%}
+.claims th:first-child{width:40%}.claims th:nth-child(2){width:12%}.v-unsupported,.v-contradicted{color:var(--fail);font-weight:600}
 th,td{text-align:left;vertical-align:top;padding:3px 8px;border-bottom:1px solid var(--line);font-size:13px;overflow-wrap:anywhere}
 th{color:var(--muted);font-weight:500}
 td.n{text-align:right;white-space:nowrap}

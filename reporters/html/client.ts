@@ -75,6 +75,34 @@ export const SCRIPT = String.raw`
       add(r, 'td', null, c.reasoning)
     })
   }
+  // The judge's claims of the output, each with its verdict against the source and the reason.
+  function faithfulness(parent, f) {
+    var d = add(parent, 'div', 'judge')
+    if (f.error !== undefined) {
+      add(d, 'p', null, 'No verdict' + (f.cassetteMiss ? ' (no recorded answer in the cassette)' : '') + ':')
+      add(d, 'pre', 'err', f.error)
+      return
+    }
+    var held = f.claims.filter(function (c) { return c.verdict === 'supported' }).length
+    var facts = [
+      held + ' of ' + f.claims.length + ' claims supported',
+      'model ' + (f.model || '?') + (f.fallback ? ' (fallback ' + f.fallback + ')' : ''),
+      f.replayed ? 'replayed' : 'live, ' + f.requests + (f.requests === 1 ? ' request' : ' requests'),
+      f.tokens + ' tokens',
+      money(f.cost),
+    ]
+    time(add(add(d, 'div', 'score'), 'span', 'sum', facts.join(' \u00b7 ') + ' \u00b7 '), f.latencyMs)
+    var t = add(d, 'table', 'crit claims')
+    var h = add(add(t, 'thead'), 'tr')
+    ;['Claim', 'Verdict', 'Reason'].forEach(function (x) { add(h, 'th', null, x) })
+    var b = add(t, 'tbody')
+    f.claims.forEach(function (c) {
+      var r = add(b, 'tr', c.verdict === 'supported' ? 'ok' : 'fail')
+      add(r, 'td', null, c.claim)
+      add(r, 'td', 'v-' + c.verdict, c.verdict)
+      add(r, 'td', null, c.reason)
+    })
+  }
   function diff(parent, patch) {
     var pre = add(parent, 'pre', 'diff')
     patch.split('\n').forEach(function (l, i) {
@@ -104,6 +132,7 @@ export const SCRIPT = String.raw`
     shown.forEach(function (a) {
       var text = (a.negated ? 'not.' : '') + a.matcher
       if (a.judge) text += ' ' + (a.judge.score === undefined ? 'no verdict' : num(a.judge.score) + ' / \u2265' + num(a.judge.threshold))
+      if (a.faithfulness) text += ' ' + (a.faithfulness.error !== undefined ? 'no verdict' : a.faithfulness.claims.filter(function (c) { return c.verdict === 'supported' }).length + ' / ' + a.faithfulness.claims.length + ' supported')
       add(parent, 'span', 'mb' + (a.pass ? '' : ' fail'), (a.pass ? '' : '\u2717 ') + text)
     })
     if (t.assertions.length > shown.length) add(parent, 'span', 'mb', '+' + (t.assertions.length - shown.length))
@@ -116,6 +145,7 @@ export const SCRIPT = String.raw`
     if (a.location) where(h, file, a.location)
     if (a.summary) add(h, 'span', 'sum', a.summary)
     if (a.judge) judge(li, a.judge)
+    if (a.faithfulness) faithfulness(li, a.faithfulness)
     if (a.entities) { chips(li, 'Kept', a.entities.kept); chips(li, 'Missing', a.entities.missing, ' miss') }
     if (a.numbers) {
       if (a.numbers.invented.length) chips(li, 'Invented numbers', a.numbers.invented, ' miss')
@@ -129,7 +159,7 @@ export const SCRIPT = String.raw`
       if (a.drift.diff) diff(li, a.drift.diff)
     }
     // The message says again what the structured view shows; it stands alone only for matchers without one.
-    if (!a.pass && a.message && !a.judge && !a.entities && !a.numbers && !a.drift) add(li, 'pre', 'msg', a.message)
+    if (!a.pass && a.message && !a.judge && !a.faithfulness && !a.entities && !a.numbers && !a.drift) add(li, 'pre', 'msg', a.message)
   }
   function calls(parent, list) {
     if (!list.length) return
@@ -174,6 +204,10 @@ export const SCRIPT = String.raw`
       if (a.judge) {
         parts.push(a.judge.model || '', a.judge.error || '')
         a.judge.criteria.forEach(function (c) { parts.push(c.name, c.reasoning) })
+      }
+      if (a.faithfulness) {
+        parts.push(a.faithfulness.model || '', a.faithfulness.error || '')
+        a.faithfulness.claims.forEach(function (c) { parts.push(c.claim, c.verdict, c.reason) })
       }
     })
     t.llmCalls.forEach(function (c) { parts.push(c.model || '', c.url) })

@@ -143,7 +143,8 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
   const breaker = new CircuitBreaker(options.breaker)
   const summary: RunSummary = { verdicts: 0, live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0, appCalls: 0, obsolete: [], pruned: 0, baselines: { written: 0, updated: 0 } }
   const tally = (record: AssayRecord) => {
-    if (record.kind === 'judge') {
+    // A faithfulness check is a judge verdict too, without a score.
+    if (record.kind === 'judge' || record.kind === 'faithfulness') {
       if (!record.verdict) {
         summary.failures++
         summary.requests += record.requests ?? 0

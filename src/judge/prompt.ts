@@ -46,7 +46,8 @@ export function makeBoundary(...texts: string[]): string {
   }
 }
 
-function fence(label: string, text: string, boundary: string): string {
+/** `text` between the lines of its fence, under `label`. */
+export function fence(label: string, text: string, boundary: string): string {
   return `${label}\n<<<${boundary}\n${text}\n${boundary}>>>`
 }
 

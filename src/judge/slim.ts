@@ -28,15 +28,19 @@ export interface KeptToken {
  */
 export type KeptScores = Record<string, KeptToken['top_logprobs']>
 
-/** What the judge asked, to find the score tokens of its answers and the rubric of its request. */
-export interface SlimQuestion {
-  criteria: readonly Criterion[]
-  scale: readonly [number, number]
-  quoted: ReadonlySet<string>
+/** What the stored copy of a request leaves out: what assay builds from the instructions alone. */
+export interface SlimRequest {
   /** The system message sent; only this one is left out of the stored request. */
   system: string
   /** The fence around the texts in the user message, which the stored copy leaves out. */
   boundary?: string | undefined
+}
+
+/** What the judge asked, to find the score tokens of its answers and the rubric of its request. */
+export interface SlimQuestion extends SlimRequest {
+  criteria: readonly Criterion[]
+  scale: readonly [number, number]
+  quoted: ReadonlySet<string>
 }
 
 // Request parameters every judge request of this assay sends alike, given by the rubric
@@ -67,7 +71,7 @@ function keptTokens(content: string, tokens: readonly TokenLogprob[], q: SlimQue
  * answers that gave a verdict are recorded, so a choice's finish reason is always `stop`
  * and is not stored. An answer not in the shape of a chat completion is kept whole.
  */
-export function slimCompletion(completion: unknown, q: SlimQuestion): unknown {
+export function slimCompletion(completion: unknown, q: SlimQuestion | SlimRequest): unknown {
   const c = completion as Partial<ChatCompletion> | null
   if (!Array.isArray(c?.choices) || !c.choices.every((ch) => typeof ch?.message === 'object' && ch.message !== null)) return completion
   return {
@@ -75,7 +79,8 @@ export function slimCompletion(completion: unknown, q: SlimQuestion): unknown {
     choices: c.choices.map((ch) => {
       const content = typeof ch.message.content === 'string' ? ch.message.content : ''
       const tokens = ch.logprobs?.content
-      const scores = Array.isArray(tokens) ? keptTokens(content, tokens as TokenLogprob[], q) : undefined
+      // Only score tokens are kept, so an answer that gives no scores keeps no log-probs.
+      const scores = Array.isArray(tokens) && 'criteria' in q ? keptTokens(content, tokens as TokenLogprob[], q) : undefined
       return { message: { content: ch.message.content }, ...(scores ? { logprobs: { scores } } : {}) }
     }),
   }
@@ -88,7 +93,7 @@ export function slimCompletion(completion: unknown, q: SlimQuestion): unknown {
  * fence around the texts (derived from them), the verdict schema and the log-prob
  * parameters.
  */
-export function slimEntry(entry: CassetteEntry, q: SlimQuestion): CassetteEntry {
+export function slimEntry(entry: CassetteEntry, q: SlimQuestion | SlimRequest): CassetteEntry {
   const unfence = (content: unknown) => (q.boundary && typeof content === 'string' ? content.replaceAll(`<<<${q.boundary}\n`, '').replaceAll(`\n${q.boundary}>>>`, '') : content)
   const messages = entry.request.messages.filter((m, i) => !(i === 0 && m.role === 'system' && m.content === q.system)).map((m) => (m.role === 'user' ? { ...m, content: unfence(m.content) } : m))
   const params = Object.fromEntries(Object.entries(entry.request.params).filter(([k]) => !FIXED_PARAMS.includes(k)))

@@ -46,13 +46,20 @@ const VERDICT_START = /\{\s*"criteria"\s*:/g
 // Unbalanced openings cost a scan to the end each; a few are plenty for a real reply.
 const MAX_UNBALANCED = 64
 // All that may follow the verdict: whitespace, or the close of the fence it sits in.
-const TRAILER = /^\s*(?:```\s*)?$/
+export const TRAILER = /^\s*(?:```\s*)?$/
 
 /** The verdict-shaped JSON objects in `text`, in order, none inside another. */
 function verdictObjects(text: string): { value: unknown; start: number; end: number }[] {
+  return jsonObjectsAt(text, VERDICT_START)
+}
+
+/**
+ * The JSON objects in `text` that begin where the global regex `start` matches, in order,
+ * none inside another: the objects of one reply shape, such as every `{"criteria": …}`.
+ */
+export function jsonObjectsAt(text: string, start: RegExp): { value: unknown; start: number; end: number }[] {
   const found: { value: unknown; start: number; end: number }[] = []
   let misses = 0
-  const start = VERDICT_START
   start.lastIndex = 0
   for (let m = start.exec(text); m && misses < MAX_UNBALANCED; m = start.exec(text)) {
     const end = balancedEnd(text, m.index)

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { relative, sep } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { datasetsOf, evalCaseOf } from './datasets.js'
-import type { AssayRecord, AssertionBase, JudgeRecord, LlmCallRecord, StoreRecord } from './records.js'
+import type { AssayRecord, AssertionBase, FaithfulnessRecord, JudgeRecord, LlmCallRecord, StoreRecord } from './records.js'
 import { RESULTS_VERSION, type AssertionResult, type FileResult, type LlmCallResult, type Results, type TestResult, type Totals } from './schema.js'
 
 /** A test as the runner reported it, with the records assay attached to it. */
@@ -119,8 +119,28 @@ function judgeAssertion(r: JudgeRecord): AssertionResult {
   }
 }
 
+function faithfulnessAssertion(r: FaithfulnessRecord): AssertionResult {
+  const v = r.verdict
+  return {
+    ...base(r),
+    faithfulness: v
+      ? {
+          claims: v.claims.map((c) => ({ claim: c.claim, verdict: c.verdict, reason: c.reason })),
+          model: v.model,
+          fallback: v.judge,
+          replayed: v.replayed,
+          requests: finite(v.requests) ? v.requests : 0,
+          tokens: finite(v.usage.total_tokens) ? v.usage.total_tokens : 0,
+          cost: finite(v.cost) ? v.cost : null,
+          latencyMs: finite(v.latencyMs) ? v.latencyMs : 0,
+        }
+      : { claims: [], replayed: false, requests: r.requests ?? 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
+  }
+}
+
 function assertionOf(r: AssayRecord): AssertionResult | undefined {
   if (r.kind === 'judge') return judgeAssertion(r)
+  if (r.kind === 'faithfulness') return faithfulnessAssertion(r)
   if (r.kind !== 'check') return undefined
   const d = r.details ?? {}
   return {
@@ -156,8 +176,11 @@ const round = (n: number, digits = 6) => Math.round(n * 10 ** digits) / 10 ** di
 export function totalsOf(files: readonly FileResult[]): Totals {
   const tests = files.flatMap((f) => f.tests)
   const assertions = tests.flatMap((t) => t.assertions)
-  const judged = assertions.flatMap((a) => (a.judge ? [a.judge] : []))
+  const scored = assertions.flatMap((a) => (a.judge ? [a.judge] : []))
+  // Faithfulness checks are judge calls too: they count in the judge's totals, but have no score.
+  const judged = [...scored, ...assertions.flatMap((a) => (a.faithfulness ? [a.faithfulness] : []))]
   const verdicts = judged.filter((j) => j.error === undefined)
+  const scores = scored.filter((j) => j.error === undefined)
   const live = verdicts.filter((j) => !j.replayed)
   const replayed = verdicts.filter((j) => j.replayed)
   const calls = tests.flatMap((t) => t.llmCalls)
@@ -165,12 +188,12 @@ export function totalsOf(files: readonly FileResult[]): Totals {
   const liveCalls = calls.filter((c) => !c.replayed && !c.cassetteMiss)
   const stores = files.flatMap((f) => f.stores)
   const latencies = verdicts.map((j) => j.latencyMs).sort((a, b) => a - b)
-  const scales = new Set(verdicts.map((j) => `${j.scale![0]},${j.scale![1]}`))
-  const sameScale = scales.size === 1 ? verdicts[0]!.scale! : undefined
-  const mean = verdicts.length
+  const scales = new Set(scores.map((j) => `${j.scale![0]},${j.scale![1]}`))
+  const sameScale = scales.size === 1 ? scores[0]!.scale! : undefined
+  const mean = scores.length
     ? sameScale
-      ? { value: round(verdicts.reduce((s, j) => s + j.score!, 0) / verdicts.length, 4), scale: sameScale }
-      : { value: round(verdicts.reduce((s, j) => s + (j.score! - j.scale![0]) / (j.scale![1] - j.scale![0]), 0) / verdicts.length, 4), scale: [0, 1] as [number, number] }
+      ? { value: round(scores.reduce((s, j) => s + j.score!, 0) / scores.length, 4), scale: sameScale }
+      : { value: round(scores.reduce((s, j) => s + (j.score! - j.scale![0]) / (j.scale![1] - j.scale![0]), 0) / scores.length, 4), scale: [0, 1] as [number, number] }
     : null
   const passed = tests.filter((t) => t.state === 'passed').length
   const failed = tests.filter((t) => t.state === 'failed').length

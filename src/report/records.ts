@@ -3,6 +3,7 @@
 // test: Vitest's task.meta, a side file per worker for Jest.
 import type { EvalThresholds } from '../eval/types.js'
 import type { Verdict } from '../judge/judge.js'
+import type { Faithfulness } from '../judge/faithfulness.js'
 import type { EvalCaseResult } from './schema.js'
 import { redactDeep } from '../secrets.js'
 import { currentTrial } from '../eval/trial.js'
@@ -61,6 +62,19 @@ export interface JudgeRecord extends AssertionBase {
   cassetteMiss?: boolean
 }
 
+/** One faithfulness assertion (`toBeFaithfulTo`), as the reporters read it. Plain JSON. */
+export interface FaithfulnessRecord extends AssertionBase {
+  kind: 'faithfulness'
+  /** Present when the judge checked the claims. */
+  verdict?: Faithfulness
+  /** Present when it did not. */
+  error?: string
+  /** HTTP requests sent before the judge gave up (failures only; a verdict has its own count). */
+  requests?: number
+  /** True when the judge gave no verdict because the cassette had no answer under lockdown. */
+  cassetteMiss?: boolean
+}
+
 /** One LLM call the app under test made through `recordingFetch`. Plain JSON. */
 export interface LlmCallRecord {
   kind: 'llm-call'
@@ -105,7 +119,7 @@ export interface EvalCaseRecord {
 }
 
 /** Anything assay attaches to a test. */
-export type AssayRecord = CheckRecord | JudgeRecord | LlmCallRecord | StoreRecord | EvalCaseRecord
+export type AssayRecord = CheckRecord | JudgeRecord | FaithfulnessRecord | LlmCallRecord | StoreRecord | EvalCaseRecord
 
 /**
  * Which test a record belongs to, as the runner knows it: Vitest hands each matcher the

@@ -32,6 +32,22 @@ const judgeDetail = z.object({
   cassetteMiss: z.boolean().optional(),
 })
 
+/** toBeFaithfulTo: the judge's claims of the output, each with its verdict against the source. */
+const faithfulnessDetail = z.object({
+  claims: z.array(z.object({ claim: z.string(), verdict: z.enum(['supported', 'unsupported', 'contradicted']), reason: z.string() })),
+  model: z.string().optional(),
+  /** The judge's place in the fallback chain; 0 is the configured judge. */
+  fallback: z.number().int().optional(),
+  replayed: z.boolean(),
+  requests: count,
+  tokens: count,
+  cost: z.number().nullable(),
+  latencyMs: z.number(),
+  /** Why the judge gave no verdict. */
+  error: z.string().optional(),
+  cassetteMiss: z.boolean().optional(),
+})
+
 const assertion = z.object({
   matcher: z.string(),
   /** The outcome after `.not`. */
@@ -41,6 +57,7 @@ const assertion = z.object({
   location: location.optional(),
   summary: z.string().optional(),
   judge: judgeDetail.optional(),
+  faithfulness: faithfulnessDetail.optional(),
   entities: z.object({ kept: z.array(z.string()), missing: z.array(z.string()) }).optional(),
   numbers: z.object({ invented: z.array(z.string()), checked: count }).optional(),
   drift: z

@@ -77,7 +77,7 @@ export function githubStepSummary(r: Results, limit = 30): string {
   if (failed.length) {
     lines.push('', '### Failed LLM assertions', '', '| File | Test | Matcher | Why |', '| --- | --- | --- | --- |')
     for (const { file, test, a } of failed.slice(0, limit)) {
-      const why = a.judge?.error ?? (a.judge?.score !== undefined ? `score ${a.judge.score} vs threshold ${a.judge.threshold}` : (a.summary ?? a.message?.split('\n').find((l) => l.startsWith('Expected')) ?? ''))
+      const why = a.judge?.error ?? a.faithfulness?.error ?? (a.judge?.score !== undefined ? `score ${a.judge.score} vs threshold ${a.judge.threshold}` : (a.summary ?? a.message?.split('\n').find((l) => l.startsWith('Expected')) ?? ''))
       lines.push(`| ${cell(`${file}${a.location ? `:${a.location.line}` : ''}`)} | ${cell(test)} | ${cell(a.matcher)} | ${cell(why.slice(0, 300))} |`)
     }
     if (failed.length > limit) lines.push('', `… and ${failed.length - limit} more in the HTML report.`)

@@ -15,6 +15,14 @@ expect(text).toMatchSchema(z.object({ title: z.string() }))
 export async function later(): Promise<void> {
   await expect(Promise.resolve(text)).resolves.toHaveBullets()
 }
+export async function faithful(): Promise<void> {
+  await expect(text).toBeFaithfulTo('source', { model: 'gpt-4o' })
+  await expect(text).not.toBeFaithfulTo('source')
+  // @ts-expect-error the source must be a string
+  await expect(text).toBeFaithfulTo(42)
+  // @ts-expect-error the only option is model
+  await expect(text).toBeFaithfulTo('source', { modle: 'gpt-4o' })
+}
 
 // @ts-expect-error style is one of 'any' | 'bulleted' | 'numbered'
 expect(text).toHaveBullets({ style: 'dashes' })
