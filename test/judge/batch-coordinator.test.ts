@@ -173,7 +173,7 @@ describe('embedding batches across workers', () => {
   })
 
   test('a sender process killed with SIGKILL while it sends: the batch goes to another worker after the lease', async () => {
-    coordinator = await startCoordinator({ batchLeaseMs: 1_000 })
+    coordinator = await startCoordinator({ batchLeaseMs: 3_000 })
     // A worker process that joins, is told to send, and renews its lease until it is killed.
     const script = `
       const [url, key] = process.argv.slice(1)
@@ -202,7 +202,7 @@ describe('embedding batches across workers', () => {
       const antResult = ant.batcher.embed('ant')
       await printed('"send"')
       // Alive and renewing, it keeps the batch past its lease.
-      await new Promise((r) => setTimeout(r, 1_500))
+      await new Promise((r) => setTimeout(r, 4_500))
       expect(ant.send).not.toHaveBeenCalled()
       child.kill('SIGKILL')
       expect((await antResult).vector).toEqual(vectorOf('ant'))
@@ -221,9 +221,11 @@ describe('embedding batches across workers', () => {
   })
 
   test('a live sender keeps its batch however long its request takes', async () => {
-    coordinator = await startCoordinator({ batchLeaseMs: 200 })
-    const a = worker(coordinator.url, { delayMs: 1_000, maxBatchSize: 2, maxWaitMs: 60_000 })
-    const b = worker(coordinator.url, { delayMs: 1_000, maxBatchSize: 2, maxWaitMs: 60_000 })
+    // A request several leases long, with a lease long enough that a loaded machine's stalls
+    // do not outlast it: only renewals keep the batch with its sender.
+    coordinator = await startCoordinator({ batchLeaseMs: 2_000 })
+    const a = worker(coordinator.url, { delayMs: 6_000, maxBatchSize: 2, maxWaitMs: 60_000 })
+    const b = worker(coordinator.url, { delayMs: 6_000, maxBatchSize: 2, maxWaitMs: 60_000 })
     const results = await Promise.all([a.batcher.embed('from a'), b.batcher.embed('from b')])
     expect(results.map((r) => r.vector)).toEqual([vectorOf('from a'), vectorOf('from b')])
     expect(a.calls.length + b.calls.length).toBe(1)

@@ -173,11 +173,13 @@ describe('single-flight leases', () => {
   })
 
   test('a live leader renews its lease, however long its request takes', async () => {
-    coordinator = await startCoordinator({ flightLeaseMs: 200 })
+    // Several leases long, with a lease long enough that a loaded machine's stalls do not
+    // outlast it: only renewals keep the leader.
+    coordinator = await startCoordinator({ flightLeaseMs: 2_000 })
     const flights = remoteFlights(coordinator.url)
     expect(await flights.begin('k')).toEqual({ lead: true })
     const follower = flights.begin('k')
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    await new Promise((resolve) => setTimeout(resolve, 6_000))
     await flights.end('k', { answer: 2 })
     expect(await follower).toEqual({ lead: false, result: { answer: 2 } })
   })
