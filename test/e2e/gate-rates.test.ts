@@ -106,6 +106,8 @@ describe.each(runners)('$name: the gate measured', (runner) => {
 
   beforeAll(async () => {
     project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    // Three runs of 4,000 cases at once: minutes on a slow machine, within the tests' own limits.
+    project.timeoutMs = 540_000
     project.writeTest('seeds.test.js', head(esm) + seedsBody)
     project.writeTest('calibration.test.js', head(esm) + calibrationBody)
     const rows = Array.from({ length: LABELLED }, (_, i) => {

@@ -28,6 +28,8 @@ export interface TestOutcome {
  */
 export class FixtureProject {
   readonly dir: string
+  /** How long one command may run before it is killed; a suite of thousands of cases needs more. */
+  timeoutMs = 180_000
 
   constructor(name: string, assayPackage: string, trees: string[] = [join(root, 'node_modules')]) {
     this.dir = mkdtempSync(join(tmpdir(), `assay-e2e-${name}-`))
@@ -84,10 +86,12 @@ export class FixtureProject {
       execFile(
         command,
         args,
-        { cwd: this.dir, env: { ...clean, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, timeout: 180_000, maxBuffer: 64 * 1024 * 1024 },
+        { cwd: this.dir, env: { ...clean, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, timeout: this.timeoutMs, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : null) : 0
-          resolvePromise({ code, stdout, stderr, output: stdout + stderr })
+          // Said in the output, so a failed assertion on the code names the cause.
+          const killed = error?.killed ? `\n[the harness killed the command after its time limit of ${this.timeoutMs / 1000} s]` : ''
+          resolvePromise({ code, stdout, stderr, output: stdout + stderr + killed })
         },
       )
     })
