@@ -104,7 +104,8 @@ export async function listVersions(registry: Registry, scan: Scan): Promise<Prom
     if (at !== undefined) labelRows.set(at, [...(labelRows.get(at) ?? []), problem.message])
   }
   return scan.versions.map(({ version, hash, labels, file, problem }) => {
-    const why = problem?.message ?? failed.get(version)?.message ?? labelRows.get(version)?.join(' ')
+    const found = [problem?.message ?? failed.get(version)?.message, ...(labelRows.get(version) ?? [])].filter((m) => m !== undefined)
+    const why = found.length > 0 ? found.join(' ') : undefined
     return { version, hash, labels, file, ...(why === undefined ? {} : { problem: why }) }
   })
 }

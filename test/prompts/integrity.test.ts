@@ -162,6 +162,11 @@ describe('a label that labels.json holds elsewhere than the history last moved i
     const e = await rejection(prompts.get('s'))
     expect(e.message).toContain('the label "production" of prompt "s" is unset in')
     expect((await prompts.get('s', 'latest')).version).toBe('v2')
+    // Reported beside a problem of the version itself, not hidden by it.
+    rmSync(join(p.dir, 's', 'v1.prompt'))
+    const row = (await prompts.versions('s')).find((r) => r.version === 'v1')?.problem
+    expect(row).toContain('is gone')
+    expect(row).toContain('the label "production" of prompt "s" is unset in')
   })
 
   test('a label on a version that does not exist refuses only that label', async () => {
