@@ -2,6 +2,7 @@
 // branches each added it and were merged, so history.jsonl, merged by union, holds both
 // registrations) is refused until `npx assay prompts keep` records which content it keeps;
 // a registration nobody released is dropped by `npx assay prompts forget`.
+import { join } from 'node:path'
 import { AssayUsageError } from '../errors.js'
 import { PromptRegistryError } from './errors.js'
 import { isMove, type HistoryRecord, type RegistryState, type VersionForget, type VersionKeep } from './files.js'
@@ -136,7 +137,7 @@ export function forgetVersion(registry: Registry, scan: Scan, version: string, n
   if (labels.length > 0 || moved) {
     throw new PromptRegistryError(
       shown.history,
-      `version "${version}" of prompt "${scan.name}" was released (${labels.length > 0 ? `the label${labels.length > 1 ? 's' : ''} ${labels.join(', ')} in ${shown.labels} name${labels.length > 1 ? '' : 's'} it` : `label moves in ${shown.history} name it`}), so its registration stays: versions that labels have named are immutable. Restore its file from version control (git checkout -- "${registry.show(scan.files.folder)}/${version}.prompt").`,
+      `version "${version}" of prompt "${scan.name}" was released (${labels.length > 0 ? `the label${labels.length > 1 ? 's' : ''} ${labels.join(', ')} in ${shown.labels} name${labels.length > 1 ? '' : 's'} it` : `label moves in ${shown.history} name it`}), so its registration stays: versions that labels have named are immutable. Restore its file from version control (git checkout -- "${registry.show(join(scan.files.folder, `${version}.prompt`))}").`,
     )
   }
   return scan.files.update((state) => {

@@ -1,6 +1,6 @@
 // One project's prompt registry: the version files under <root>/<name>/, checked against
-// the hashes labels.json recorded, and the label moves. Every read checks every version of
-// the prompt read, so an edited or deleted version is caught whichever version is asked for.
+// the hashes labels.json and the history recorded, and the label moves. Every read checks
+// every version of the prompt read; what it finds refuses only the version (or label) concerned.
 import { createHash } from 'node:crypto'
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
@@ -164,10 +164,11 @@ export class Registry {
 
   /**
    * Reads a prompt's version files and labels.json and checks that they agree. A damaged
-   * registry file, or an edited or deleted registered version, refuses the whole prompt; an
+   * registry file refuses the whole prompt; an edited or deleted registered version, or an
    * entry that cannot be a version (a stray name, a link, a folder, a twin, a version
    * registered twice by a merge, an unregistered version on CI) gets a `problem`, which
-   * refuses only that version ({@link resolve}). Hidden files (editor locks, `._` files) are
+   * refuses only that version and the labels on it ({@link resolve}); a label labels.json
+   * and the history disagree on is in `labelProblems`, refused only itself. Hidden files (editor locks, `._` files) are
    * not versions and are ignored.
    */
   scan(nameGiven: string, caller: string): Scan {
