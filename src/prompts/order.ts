@@ -39,10 +39,11 @@ export function checkName(kind: 'prompt' | 'version' | 'label', name: unknown, c
   }
   const nfc = name.normalize('NFC')
   if (INVISIBLE.test(nfc)) {
-    const at = [...nfc].find((c) => INVISIBLE.test(c))!
+    const code = (c: string) => c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    const shown = [...nfc].map((c) => (INVISIBLE.test(c) ? `\\u{${code(c)}}` : c)).join('')
     throw new AssayUsageError(
       caller,
-      `${JSON.stringify(nfc)} is not a valid ${kind} name: it holds the invisible character U+${at.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, so it would read like a name without it. Remove it.`,
+      `"${shown}" is not a valid ${kind} name: it holds the invisible character U+${code([...nfc].find((c) => INVISIBLE.test(c))!)}, so it would read like a name without it. Remove it.`,
     )
   }
   if (nfc.length > MAX_NAME || !NAME.test(nfc)) {

@@ -44,6 +44,10 @@ describe('names that read like other names', () => {
     }
   })
 
+  test('the refusal shows where the invisible character is', () => {
+    expect(() => checkName('label', 'production\u034f', 'test')).toThrow('"production\\u{034F}" is not a valid label name')
+  })
+
   test.each([
     ['full-width digits', 'v\uff12'],
     ['Arabic-Indic digits', 'v\u0663'],
