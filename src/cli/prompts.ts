@@ -9,7 +9,7 @@ import { createTwoFilesPatch } from 'diff'
 import { AssayUsageError } from '../errors.js'
 import { listVersions, loadVersion, moveLabel } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
-import { keepVersion } from '../prompts/keep.js'
+import { forgetVersion, keepVersion } from '../prompts/keep.js'
 import { versionName } from '../prompts/order.js'
 import { credentialValues, promptFileCredentials, redactMetadata, redactPromptFile, redactValues } from '../prompts/redact.js'
 import { Registry } from '../prompts/registry.js'
@@ -52,8 +52,11 @@ Commands:
   rollback NAME VERSION [--reason TEXT]
                                       Move production back to VERSION, recorded in the history
   history NAME                        Print every label move, oldest first
-  keep NAME VERSION                   After a merge registered VERSION twice with different
+  keep NAME VERSION [--labels-reviewed]
+                                      After a merge registered VERSION twice with different
                                       content: record that it keeps its file's content now
+  forget NAME VERSION                 Drop the registration of a version no label ever named
+                                      (a draft a read registered, then edited or deleted)
 
 Options:
   --dir DIR     The registry folder. Default: $ASSAY_PROMPTS_DIR, else prompts
@@ -67,11 +70,12 @@ Documentation: "Prompts as code" in assay's README.`,
   diff: 'Usage: assay prompts diff NAME A B [--dir DIR]\n\nPrints a unified diff from version A\'s file to version B\'s (each a version, a label or "latest").',
   label: 'Usage: assay prompts label NAME VERSION LABEL [--reason TEXT] [--dir DIR]\n\nPoints LABEL at VERSION (a version, a label or "latest") and appends the move to\nprompts/NAME/history.jsonl. Moving production is recorded as a promotion. "latest" is computed\nand cannot be set.',
   rollback: 'Usage: assay prompts rollback NAME VERSION [--reason TEXT] [--dir DIR]\n\nMoves the production label back to VERSION and appends the rollback, with its reason, to\nprompts/NAME/history.jsonl.',
-  keep: 'Usage: assay prompts keep NAME VERSION [--dir DIR]\n\nWhen two branches each added VERSION with different content and were merged, VERSION is registered\ntwice and refuses to load. Keep one content in its file, save the other as a new version, then run\nthis: it records in prompts/NAME/history.jsonl that VERSION keeps the content its file has now, and\nsets its hash in labels.json. Refused when the file matches neither registration.\nAlso records the content of a version that label moves name but whose registrations were all lost.',
+  keep: 'Usage: assay prompts keep NAME VERSION [--labels-reviewed] [--dir DIR]\n\nWhen two branches each added VERSION with different content and were merged, VERSION is registered\ntwice and refuses to load. Keep one content in its file, save the other as a new version, then run\nthis: it records in prompts/NAME/history.jsonl that VERSION keeps the content its file has now, and\nsets its hash in labels.json. Refused when the file matches neither registration, and when labels.json\nrecords a hash no registration in the history does (an edit, not a merge).\nWhile a label or a label move names VERSION, it prints them and refuses: move each label set on the\nother content to the version that now holds it, then run it again with --labels-reviewed.\nAlso records the content of a version that label moves name but whose registrations were all lost.',
+  forget: 'Usage: assay prompts forget NAME VERSION [--dir DIR]\n\nDrops the registration of VERSION, appending a forget line to prompts/NAME/history.jsonl and removing\nits hash from labels.json: for a draft that a read registered, then edited or deleted. Refused when a\nlabel names VERSION or a label move ever did. A file still there is registered afresh by the next read.',
   history: 'Usage: assay prompts history NAME [--dir DIR]\n\nPrints every label move of the prompt, oldest first: time, label, from, to, action, reason.',
 }
 
-const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: [1, 1], diff: [3, 3], label: [3, 3], rollback: [2, 2], history: [1, 1], keep: [2, 2] }
+const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: [1, 1], diff: [3, 3], label: [3, 3], rollback: [2, 2], history: [1, 1], keep: [2, 2], forget: [2, 2] }
 const CALLER = 'assay prompts'
 
 class UsageError extends Error {}
@@ -173,7 +177,7 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
 async function run(argv: string[], io: PromptsIo): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { reason: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { reason: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'labels-reviewed': { type: 'boolean' } } })
   } catch (e) {
     // The command's own help, when the arguments name one (`label … --reason` without its text).
     const named = argv.find((a) => !a.startsWith('-') && Object.hasOwn(ARITY, a))
@@ -193,6 +197,7 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
   const [min, max] = ARITY[command]!
   if (args.length < min || args.length > max) throw new UsageError(`${command} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, but got ${args.length}.\n\n${PROMPTS_USAGE[command]}`)
   if (o.reason !== undefined && command !== 'label' && command !== 'rollback') throw new UsageError(`--reason is for label and rollback, not ${command}.`)
+  if (o['labels-reviewed'] && command !== 'keep') throw new UsageError(`--labels-reviewed is for keep, not ${command}.`)
   if (o.dir === '') throw new UsageError('--dir needs a folder.')
   const root = resolve(io.cwd, o.dir ?? (io.env.ASSAY_PROMPTS_DIR?.trim() || 'prompts'))
   if (o.dir !== undefined && !isFolder(root)) throw new UsageError(`--dir ${o.dir}: there is no folder ${root}. Name the registry folder (the one holding prompts' folders), e.g. --dir prompts.`)
@@ -224,8 +229,13 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
       return 0
     }
     case 'keep': {
-      const kept = keepVersion(registry, registry.scan(a, CALLER), b.normalize('NFC'))
+      const kept = keepVersion(registry, registry.scan(a, CALLER), b.normalize('NFC'), { labelsReviewed: o['labels-reviewed'] === true })
       io.stdout.write(`${a}: ${kept.version} keeps sha256 ${kept.hash}; dropped ${kept.dropped.map((h) => `sha256 ${h}`).join(', ')}. Recorded in the history: commit it with ${registry.show(resolve(root, a, 'labels.json'))}.\n`)
+      return 0
+    }
+    case 'forget': {
+      const forgot = forgetVersion(registry, registry.scan(a, CALLER), b.normalize('NFC'))
+      io.stdout.write(`${a}: ${forgot.version} is no longer registered (dropped ${forgot.dropped.map((h) => `sha256 ${h}`).join(', ')}). Recorded in the history: commit it with ${registry.show(resolve(root, a, 'labels.json'))}.\n`)
       return 0
     }
     default: {

@@ -5,7 +5,7 @@ import { resolve } from 'node:path'
 import { getConfig } from '../config.js'
 import { onCi } from '../ci.js'
 import { AssayUsageError } from '../errors.js'
-import { checkName, RESERVED, VERSION_SHAPED } from './order.js'
+import { checkName, RESERVED, twinKey, VERSION_SHAPED } from './order.js'
 import { StoreWriteError } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
 import { redactText } from '../secrets.js'
@@ -99,8 +99,17 @@ export async function registerDrafts(registry: Registry, scan: Scan, options: { 
 /** The scan's versions as listed, each with its problem, if any: it stops only that version from loading. */
 export async function listVersions(registry: Registry, scan: Scan): Promise<PromptVersionInfo[]> {
   const failed = await registerDrafts(registry, scan, { strict: true })
+  // A label that cannot be used is reported on the row of the version it names in
+  // labels.json, else the one the history moved it to; that version itself still loads.
+  const labelRows = new Map<string, string[]>()
+  for (const [label, problem] of scan.labelProblems) {
+    const row = scan.state.labels[label] ?? scan.files.history().filter((m) => m.label === label).at(-1)?.to
+    const at = scan.versions.some((v) => v.version === row) ? row! : scan.versions.at(-1)?.version
+    if (at !== undefined) labelRows.set(at, [...(labelRows.get(at) ?? []), problem.message])
+  }
   return scan.versions.map(({ version, hash, labels, file, problem }) => {
-    const why = problem?.message ?? failed.get(version)?.message
+    const found = [problem?.message ?? failed.get(version)?.message, ...(labelRows.get(version) ?? [])].filter((m) => m !== undefined)
+    const why = found.length > 0 ? found.join(' ') : undefined
     return { version, hash, labels, file, ...(why === undefined ? {} : { problem: why }) }
   })
 }
@@ -130,7 +139,9 @@ export async function moveLabel(registry: Registry, name: string, ref: string, l
   const scan = registry.scan(name, caller)
   if (scan.versions.some((v) => v.version === label)) throw new AssayUsageError(caller, `"${label}" is a version of prompt "${scan.name}", so it cannot be a label name.`)
   // A label shaped like a version would stop the natural next version from being added.
-  if (VERSION_SHAPED.test(label)) throw new AssayUsageError(caller, `"${label}" looks like a version name (it starts with a digit, or with "v" and a digit), so it cannot be a label name: a version file of that name would then be refused. Pick a word, such as "staging" or "canary".`)
+  const twin = Object.keys(scan.state.labels).find((l) => l !== label && twinKey(l) === twinKey(label))
+  if (twin !== undefined) throw new AssayUsageError(caller, `"${label}" differs from the label "${twin}" of prompt "${scan.name}" only in case or Unicode form, so the two would read as one. Use "${twin}", or pick another name.`)
+  if (VERSION_SHAPED.test(twinKey(label))) throw new AssayUsageError(caller, `"${label}" looks like a version name (it starts with a digit, or with "v" and a digit), so it cannot be a label name: a version file of that name would then be refused. Pick a word, such as "staging" or "canary".`)
   const target = registry.resolve(scan, ref, caller)
   await loadVersion(registry, scan, target.version)
   // The history is committed: a key pasted into a reason must not be stored there.

@@ -2,12 +2,13 @@
 // versions' hashes) and history.jsonl (every label move and every version's registration).
 // Both change only under the folder's lock, and each is replaced whole through a scratch
 // file and a rename, as the stores are.
-import { rmSync } from 'node:fs'
+import { lstatSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { StoreWriteError, type StoreFileSystem } from '../store/file.js'
 import { removeOrphans } from '../store/lock.js'
-import { checkName, compareVersions, VERSION_SHAPED } from './order.js'
+import { checkName, compareVersions, twinKey, VERSION_SHAPED } from './order.js'
+import { duplicateKey } from './json-keys.js'
 import { PromptRegistryError } from './errors.js'
 import type { LabelMove, VersionRegistration } from './types.js'
 
@@ -59,6 +60,12 @@ const keepSchema = z.strictObject({
   hash: sha256,
   dropped: z.array(sha256),
 })
+const forgetSchema = z.strictObject({
+  time: z.string(),
+  action: z.literal('forget'),
+  version: z.string(),
+  dropped: z.array(sha256),
+})
 
 /**
  * Which content a version keeps after a merge registered it twice with different content
@@ -74,8 +81,21 @@ export interface VersionKeep {
   dropped: string[]
 }
 
+/**
+ * A registration dropped by `npx assay prompts forget`: a version nobody released (no label
+ * names it, no move ever did), such as a draft registered by a read and then edited or
+ * deleted. Registrations of the version before this line no longer count.
+ */
+export interface VersionForget {
+  time: string
+  action: 'forget'
+  version: string
+  /** The hashes the version had been registered with. */
+  dropped: string[]
+}
+
 /** One line of history.jsonl. */
-export type HistoryRecord = LabelMove | VersionRegistration | VersionKeep
+export type HistoryRecord = LabelMove | VersionRegistration | VersionKeep | VersionForget
 
 /** Whether a history line records a registration rather than a label move. */
 export function isRegistration(record: HistoryRecord): record is VersionRegistration {
@@ -84,7 +104,7 @@ export function isRegistration(record: HistoryRecord): record is VersionRegistra
 
 /** Whether a history line is a label move (set, promote, rollback). */
 export function isMove(record: HistoryRecord): record is LabelMove {
-  return record.action !== 'register' && record.action !== 'keep'
+  return record.action !== 'register' && record.action !== 'keep' && record.action !== 'forget'
 }
 
 function problem(e: z.ZodError): string {
@@ -112,15 +132,22 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
   } catch (e) {
     throw new PromptRegistryError(shown, `${shown} is not JSON (${(e as Error).message}). ${fix}`)
   }
+  const twice = duplicateKey(text)
+  if (twice !== undefined) {
+    throw new PromptRegistryError(shown, `${shown} holds the key ${JSON.stringify(twice.key)} twice${twice.path.length ? ` in "${twice.path.join('.')}"` : ''} (counting Unicode NFC forms as one), so which one counts cannot be told. Keep one of them in ${shown}: after a merge, the one the history's last line for it names.`)
+  }
   // Checked on the parsed JSON itself: a parser of records drops keys such as "__proto__"
   // without a word, and the next write would then lose a hand-set entry.
   const labels = (data as { labels?: unknown } | null)?.labels
   if (typeof labels === 'object' && labels !== null) {
+    const twins = new Map<string, string>()
     for (const label of Object.keys(labels)) {
       let problem: string | undefined
       try {
         if (checkName('label', label, 'labels.json') === 'latest') problem = '"latest" is computed (the newest version) and cannot be stored as a label.'
-        else if (VERSION_SHAPED.test(label)) problem = 'it looks like a version name (it starts with a digit, or with "v" and a digit), which a label may not.'
+        else if (VERSION_SHAPED.test(twinKey(label))) problem = 'it looks like a version name (it starts with a digit, or with "v" and a digit), which a label may not.'
+        else if (twins.has(twinKey(label))) problem = `it differs from the label ${JSON.stringify(twins.get(twinKey(label)))} only in case or Unicode form, so the two read as one.`
+        twins.set(twinKey(label), label)
       } catch (e) {
         problem = (e as Error).message.replace(/^labels\.json: /, '')
       }
@@ -142,6 +169,8 @@ export function serializeState(state: RegistryState): string {
 /** Parses history.jsonl, oldest line first; a damaged line is an error naming file and line. */
 export function parseHistory(text: string | undefined, shown: string): HistoryRecord[] {
   const records: HistoryRecord[] = []
+  const schemas = { register: registrationSchema, keep: keepSchema, forget: forgetSchema } as const
+  const kinds = { register: 'version registration', keep: 'kept version', forget: 'forgotten version' } as const
   for (const [i, line] of (text ?? '').split('\n').entries()) {
     if (line.trim() === '') continue
     let data: unknown
@@ -151,8 +180,9 @@ export function parseHistory(text: string | undefined, shown: string): HistoryRe
       throw new PromptRegistryError(shown, `line ${i + 1} of ${shown} is not JSON (${(e as Error).message}). Restore the file from version control.`)
     }
     const action = (data as { action?: unknown } | null)?.action
-    const parsed = action === 'register' ? registrationSchema.safeParse(data) : action === 'keep' ? keepSchema.safeParse(data) : moveSchema.safeParse(data)
-    const kind = action === 'register' ? 'version registration' : action === 'keep' ? 'kept version' : 'label move'
+    const own = typeof action === 'string' && Object.hasOwn(schemas, action) ? (action as keyof typeof schemas) : undefined
+    const parsed = own ? schemas[own].safeParse(data) : moveSchema.safeParse(data)
+    const kind = own ? kinds[own] : 'label move'
     if (!parsed.success) throw new PromptRegistryError(shown, `line ${i + 1} of ${shown} is not a ${kind}: ${problem(parsed.error)}. Restore the file from version control.`)
     records.push(parsed.data as HistoryRecord)
   }
@@ -177,17 +207,35 @@ export class RegistryFiles {
   }
 
   read(): RegistryState {
-    return parseState(this.journal()?.labels ?? this.fs.read(this.labelsPath), this.show(this.labelsPath))
+    return parseState(this.journal()?.labels ?? this.file(this.labelsPath), this.show(this.labelsPath))
   }
 
   /** Every line of the history: label moves and registrations. */
   records(): HistoryRecord[] {
-    return parseHistory(this.journal()?.history ?? this.fs.read(this.historyPath), this.show(this.historyPath))
+    return parseHistory(this.journal()?.history ?? this.file(this.historyPath), this.show(this.historyPath))
+  }
+
+  // A registry file is read only when it is a file of the folder's own: one that links
+  // elsewhere (/dev/zero, another file holding secrets) or is a device or a pipe is refused
+  // before a byte of it is read, so no message can quote what it points at.
+  private file(path: string): string | undefined {
+    let kind: string | undefined
+    try {
+      const stat = lstatSync(path)
+      kind = stat.isSymbolicLink() ? 'a symbolic link' : stat.isFile() ? undefined : stat.isDirectory() ? 'a folder' : 'not a regular file'
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+    }
+    if (kind !== undefined) {
+      const shown = this.show(path)
+      throw new PromptRegistryError(shown, `${shown} is ${kind}, and the registry reads its files only when they are regular files in the prompt's folder. Replace it with the file from version control (git checkout -- "${shown}").`)
+    }
+    return this.fs.read(path)
   }
 
   /** The journal of an update that was cut short after it happened, if there is one. */
   private journal(): { labels: string; history: string } | undefined {
-    const text = this.fs.read(this.journalPath)
+    const text = this.file(this.journalPath)
     if (text === undefined) return undefined
     let parsed: ReturnType<typeof journalSchema.safeParse>
     try {
@@ -226,7 +274,7 @@ export class RegistryFiles {
    * written; otherwise readers keep taking the state from the journal.
    */
   settle(): void {
-    if (this.fs.read(this.journalPath) === undefined) return
+    if (this.file(this.journalPath) === undefined) return
     let release: () => void
     try {
       release = this.lock()
@@ -273,9 +321,9 @@ export class RegistryFiles {
       removeOrphans(this.journalPath)
       const cut = this.journal()
       if (cut) this.finish(cut)
-      const before = this.fs.read(this.labelsPath)
+      const before = this.file(this.labelsPath)
       const state = parseState(before, this.show(this.labelsPath))
-      const history = this.fs.read(this.historyPath) ?? ''
+      const history = this.file(this.historyPath) ?? ''
       const { records, result } = change(state, parseHistory(history, this.show(this.historyPath)))
       const after = serializeState(state)
       if (after === before && records.length === 0) return result

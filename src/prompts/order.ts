@@ -12,10 +12,22 @@ export const versionName = (prompt: { name: string; version: string }): string =
 /** Names the registry computes or reserves; no version file may be called one of them. */
 export const RESERVED = ['latest', 'production'] as const
 
-// Letters and digits of any script, then also `.`, `_` and `-`: enough for `v2.1`,
-// `2026-01-05`, `résumé`, and never `..`, `/`, `\`, a space or a control character.
-const NAME = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}._-]*$/u
+// Letters of any script and the digits 0-9, then also `.`, `_` and `-`: enough for `v2.1`,
+// `2026-01-05`, `résumé`, and never `..`, `/`, `\`, a space or a control character. A
+// combining mark may only extend a letter (scripts such as Devanagari need them); one on a
+// digit or a dot would draw a look-alike of another name. Other scripts' digits are refused
+// rather than folded: `v٣` and `v３` would read as `v3` but sort as text.
+const NAME = /^[\p{L}0-9](?:[\p{L}0-9._-]|(?<=[\p{L}\p{M}])\p{M})*$/u
+// Invisible code points (the combining grapheme joiner, variation selectors, Hangul
+// fillers, tag characters): a name holding one reads exactly like a name without it.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u
 const MAX_NAME = 100
+
+/**
+ * The key two names collide under: equal keys look alike (case, Unicode compatibility
+ * forms such as full-width letters), so they cannot both name versions, or both labels.
+ */
+export const twinKey = (name: string): string => name.normalize('NFKC').toLowerCase()
 
 /**
  * Checks a prompt, version or label name given by a user; returns it in Unicode NFC so
@@ -26,11 +38,19 @@ export function checkName(kind: 'prompt' | 'version' | 'label', name: unknown, c
     throw new AssayUsageError(caller, `the ${kind} name must be a non-empty string, but got ${name === '' ? 'an empty string' : typeof name}.`)
   }
   const nfc = name.normalize('NFC')
+  if (INVISIBLE.test(nfc)) {
+    const code = (c: string) => c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    const shown = [...nfc].map((c) => (INVISIBLE.test(c) ? `\\u{${code(c)}}` : c)).join('')
+    throw new AssayUsageError(
+      caller,
+      `"${shown}" is not a valid ${kind} name: it holds the invisible character U+${code([...nfc].find((c) => INVISIBLE.test(c))!)}, so it would read like a name without it. Remove it.`,
+    )
+  }
   if (nfc.length > MAX_NAME || !NAME.test(nfc)) {
     const shown = JSON.stringify(nfc.length > MAX_NAME ? `${nfc.slice(0, MAX_NAME)}…` : nfc)
     throw new AssayUsageError(
       caller,
-      `${shown} is not a valid ${kind} name. Use up to ${MAX_NAME} letters, digits, ".", "_" and "-", starting with a letter or digit (e.g. "summarizer", "v2.1"); path separators and ".." are not allowed.`,
+      `${shown} is not a valid ${kind} name. Use up to ${MAX_NAME} letters, digits 0-9, ".", "_" and "-", starting with a letter or digit (e.g. "summarizer", "v2.1"); path separators, "..", other scripts' digits and combining marks on anything but a letter are not allowed.`,
     )
   }
   return nfc

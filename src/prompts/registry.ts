@@ -1,6 +1,6 @@
 // One project's prompt registry: the version files under <root>/<name>/, checked against
-// the hashes labels.json recorded, and the label moves. Every read checks every version of
-// the prompt read, so an edited or deleted version is caught whichever version is asked for.
+// the hashes labels.json and the history recorded, and the label moves. Every read checks
+// every version of the prompt read; what it finds refuses only the version (or label) concerned.
 import { createHash } from 'node:crypto'
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
@@ -8,12 +8,16 @@ import { AssayUsageError } from '../errors.js'
 import { onCi } from '../ci.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
-import { isMove, isRegistration, RegistryFiles, type HistoryRecord, type RegistryState } from './files.js'
-import { registrations } from './keep.js'
-import { checkName, compareVersions, RESERVED } from './order.js'
+import { checkVersions } from './check.js'
+import { isMove, RegistryFiles, type RegistryState } from './files.js'
+import { disputedLabels, registeredInHistory } from './keep.js'
+import { checkName, compareVersions, RESERVED, twinKey } from './order.js'
 import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
 
 const EXTENSION = '.prompt'
+// What `git mergetool` leaves beside a conflicted file (v2_BASE_4242.prompt, …): copies of
+// a merge's sides, never versions, ignored as the `.orig` backups are.
+const MERGETOOL_LEFTOVER = /_(?:BASE|LOCAL|REMOTE|BACKUP)_\d+$/
 
 /** Where a registry lives and how it runs. */
 export interface RegistryOptions {
@@ -54,6 +58,8 @@ export interface Scan {
   unlisted: VersionFile[]
   /** Versions in labels.json without a registration in the history (registries made before it kept them). */
   unrecorded: VersionFile[]
+  /** Labels that cannot be used, and why: refused when asked for; the versions load. */
+  labelProblems: Map<string, PromptRegistryError>
 }
 
 function isFolder(path: string): boolean {
@@ -151,17 +157,18 @@ export class Registry {
   // A name for a new version that is neither a version nor a label of the prompt.
   private freeVersion(versions: readonly string[], labels: Record<string, string>): string {
     const taken = new Set([...versions, ...Object.keys(labels), ...RESERVED])
-    let next = nextVersion([...versions].sort(compareVersions).at(-1) ?? 'v0')
-    for (let i = 0; i < 1000 && taken.has(next); i++) next = nextVersion(next)
+    let next = nextVersion([...versions].filter((v) => !MERGETOOL_LEFTOVER.test(v)).sort(compareVersions).at(-1) ?? 'v0')
+    for (let i = 0; i < 1000 && (taken.has(next) || MERGETOOL_LEFTOVER.test(next)); i++) next = nextVersion(next)
     return next
   }
 
   /**
    * Reads a prompt's version files and labels.json and checks that they agree. A damaged
-   * registry file, or an edited or deleted registered version, refuses the whole prompt; an
+   * registry file refuses the whole prompt; an edited or deleted registered version, or an
    * entry that cannot be a version (a stray name, a link, a folder, a twin, a version
    * registered twice by a merge, an unregistered version on CI) gets a `problem`, which
-   * refuses only that version ({@link resolve}). Hidden files (editor locks, `._` files) are
+   * refuses only that version and the labels on it ({@link resolve}); a label labels.json
+   * and the history disagree on is in `labelProblems`, refused only itself. Hidden files (editor locks, `._` files) are
    * not versions and are ignored.
    */
   scan(nameGiven: string, caller: string): Scan {
@@ -184,6 +191,7 @@ export class Registry {
     for (const entry of entries) {
       if (entry.startsWith('.') || !entry.endsWith(EXTENSION)) continue
       const version = entry.slice(0, -EXTENSION.length).normalize('NFC')
+      if (MERGETOOL_LEFTOVER.test(version)) continue
       byName.set(version, [...(byName.get(version) ?? []), entry])
     }
     const records = files.records()
@@ -193,7 +201,8 @@ export class Registry {
     }
     // Of two names that cannot both be versions, a registered one stays usable: the other
     // is the newcomer. When neither or both are registered, both are refused.
-    const registered = new Set([...Object.keys(state.versions), ...records.filter(isRegistration).map((r) => r.version)])
+    const inHistory = registeredInHistory(records)
+    const registered = new Set([...Object.keys(state.versions), ...inHistory])
     const refuseTwins = (a: string, b: string, message: string) => {
       for (const v of [a, b]) if (registered.has(a) === registered.has(b) || !registered.has(v)) refuse(v, message)
     }
@@ -215,13 +224,15 @@ export class Registry {
       } else if (Object.hasOwn(state.labels, version)) {
         refuse(version, `${shown}: "${version}" is already a label of prompt "${name}" (pointing at "${state.labels[version]}" in ${this.show(files.labelsPath)}), so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`)
       }
-      // Names that differ only in case are one file on macOS and Windows.
-      const caseTwin = folded.get(version.toLowerCase())
+      // Names that differ only in case are one file on macOS and Windows; names that differ
+      // only in compatibility forms (full-width letters) read as one.
+      const caseTwin = folded.get(twinKey(version))
       if (caseTwin !== undefined) {
-        const message = `${this.show(join(folder, byName.get(caseTwin)![0]!))} and ${shown} differ only in case, so they are one file on macOS and Windows. Rename one, e.g. to ${this.freeVersion([...byName.keys()], state.labels)}${EXTENSION}.`
+        const how = caseTwin.toLowerCase() === version.toLowerCase() ? 'in case, so they are one file on macOS and Windows' : 'in Unicode compatibility forms (such as full-width letters), so they read as one name'
+        const message = `${this.show(join(folder, byName.get(caseTwin)![0]!))} and ${shown} differ only ${how}. Rename one, e.g. to ${this.freeVersion([...byName.keys()], state.labels)}${EXTENSION}.`
         refuseTwins(version, caseTwin, message)
       }
-      folded.set(version.toLowerCase(), version)
+      folded.set(twinKey(version), version)
     }
     const order = [...byName.keys()].sort(compareVersions)
     for (let i = 1; i < order.length; i++) {
@@ -249,8 +260,12 @@ export class Registry {
         return { ...file, hash, problem: new PromptRegistryError(file.file, `${file.file} is not UTF-8 text. Save it as UTF-8.`) }
       }
     })
-    this.check(name, folder, versions, state, records, files)
-    const inHistory = new Set(records.filter(isRegistration).map((r) => r.version))
+    const labelProblems = checkVersions(
+      { name, files, show: (p) => this.show(p), pathOf: (v) => join(folder, `${v}${EXTENSION}`), free: () => this.freeVersion(versions.map((v) => v.version), state.labels) },
+      versions,
+      state,
+      records,
+    )
     const sound = versions.filter((v) => v.problem === undefined)
     // A label move needs a registered version, so one that moves name was registered: when
     // no record of its hash is left (both files lost it in merges), its content cannot be
@@ -276,51 +291,7 @@ export class Registry {
         )
       }
     }
-    return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, unlisted, unrecorded }
-  }
-
-  // A version's hash is recorded in labels.json and, once registered, in the history too;
-  // both must match its file, and every version either names must still have its file.
-  // Two different recorded hashes are a merge of two registrations, refused for that version only.
-  private check(name: string, folder: string, versions: VersionFile[], state: RegistryState, records: HistoryRecord[], files: RegistryFiles): void {
-    const labels = this.show(files.labelsPath)
-    const history = this.show(files.historyPath)
-    const named = new Set<string>(Object.keys(state.versions))
-    for (const r of records) {
-      if (!isMove(r)) named.add(r.version)
-      else for (const v of [r.from, r.to]) if (v !== null) named.add(v)
-    }
-    for (const version of named) {
-      const file = versions.find((v) => v.version === version)
-      const path = this.show(join(folder, `${version}${EXTENSION}`))
-      const recorded = registrations(version, state, records, { labels, history })
-      if (file === undefined) {
-        const where = recorded.length > 0 ? `registered in ${[...new Set(recorded.map((r) => (r.where === labels ? labels : history)))].join(' and ')}` : `named by a label move in ${history}`
-        throw new PromptRegistryError(path, `prompt "${name}" version "${version}" is ${where}, but its file ${path} is gone. Versions are immutable and history names them: restore it (git checkout -- "${path}").`)
-      }
-      if (file.problem !== undefined) continue
-      const hashes = [...new Set(recorded.map((r) => r.hash))]
-      if (hashes.length > 1) {
-        const free = this.freeVersion(versions.map((v) => v.version), state.labels)
-        file.problem = new PromptRegistryError(
-          path,
-          `version "${version}" of prompt "${name}" was registered twice with different content (${hashes.map((h) => `sha256 ${h} in ${recorded.filter((r) => r.hash === h).map((r) => r.where).join(', ')}`).join('; ')}), as when two branches each add "${version}" and are merged; ${path} now has sha256 ${file.hash}. To repair it: keep one content in ${path}, save the other as a new version (e.g. ${this.show(join(folder, `${free}${EXTENSION}`))}, from \`git show OTHER-BRANCH:${path}\`), then record which content "${version}" keeps: npx assay prompts keep ${name} ${version}`,
-        )
-        continue
-      }
-      const wrong = recorded.find((r) => r.hash !== file.hash)
-      if (wrong !== undefined) {
-        throw new PromptRegistryError(
-          path,
-          `${path} was edited after it was registered: ${wrong.where === labels ? labels : history} records sha256 ${wrong.hash}, the file now has sha256 ${file.hash}. Versions are immutable: restore it (git checkout -- "${path}") and add your change as a new version instead, e.g. ${this.show(join(folder, `${nextVersion(versions.at(-1)!.version)}${EXTENSION}`))}.`,
-        )
-      }
-    }
-    for (const [label, version] of Object.entries(state.labels)) {
-      if (!versions.some((v) => v.version === version)) {
-        throw new PromptRegistryError(labels, `${labels}: the label "${label}" points at version "${version}" of prompt "${name}", which does not exist. Restore the file from version control.`)
-      }
-    }
+    return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, unlisted, unrecorded, labelProblems }
   }
 
   /**
@@ -330,7 +301,7 @@ export class Registry {
   register(scan: Scan, fresh: readonly VersionFile[] = scan.unregistered, now: () => Date = () => new Date()): void {
     if (fresh.length === 0 && scan.unlisted.length === 0 && scan.unrecorded.length === 0) return
     scan.files.update((state, history) => {
-      const known = new Set(history.filter(isRegistration).map((r) => r.version))
+      const known = registeredInHistory(history)
       const records: VersionRegistration[] = []
       for (const v of [...fresh, ...scan.unlisted, ...scan.unrecorded]) {
         const recorded = state.versions[v.version]
@@ -352,6 +323,8 @@ export class Registry {
     if (ref === undefined) ref = 'production'
     const wanted = ref.normalize('NFC')
     if (wanted === 'latest') return usable(latest)
+    const refused = scan.labelProblems.get(wanted)
+    if (refused !== undefined) throw refused
     const labelled = scan.state.labels[wanted]
     const version = labelled ?? (wanted === 'production' ? latest.version : wanted)
     const found = scan.versions.find((v) => v.version === version)
@@ -362,9 +335,11 @@ export class Registry {
 
   /** Points `label` at `version`, recording the move; returns it, or undefined when the label already pointed there. */
   move(scan: Scan, version: string, label: string, action: LabelMove['action'], reason: string | undefined, now: () => Date): LabelMove | undefined {
-    return scan.files.update((state) => {
+    return scan.files.update((state, history) => {
       const from = state.labels[label] ?? null
-      if (from === version) return { records: [], result: undefined }
+      // A label the history last moved elsewhere (a merge kept the other side of labels.json)
+      // gets the move recorded, so the two agree again.
+      if (from === version && !disputedLabels(state, history).has(label)) return { records: [], result: undefined }
       state.labels[label] = version
       const move: LabelMove = { time: now().toISOString(), label, from, to: version, action, ...(reason === undefined ? {} : { reason }) }
       return { records: [move], result: move }

@@ -43,9 +43,11 @@ export interface PromptVersionInfo {
   /** Where the version's file is, relative to the project root. */
   file: string
   /**
-   * Why this version cannot be loaded (a stray or damaged file, a version registered twice
-   * by a merge, a draft that does not load, an unregistered version on CI); the other
-   * versions are not affected. `hash` is empty when the file could not be read.
+   * Why this version cannot be loaded (a stray or damaged file, an edited or deleted
+   * registered version, a version registered twice by a merge, a draft that does not load,
+   * an unregistered version on CI), or why a label on it cannot be used (one labels.json and
+   * the history disagree on); the other versions are not affected. `hash` is empty when the
+   * file could not be read or is gone.
    */
   problem?: string
 }

@@ -128,7 +128,7 @@ describe('prompts.versions', () => {
     expect(e.message).toContain(`${file} was edited after it was registered`)
     expect(e.message).toContain(`records sha256 ${before}`)
     expect(e.message).toMatch(/the file now has sha256 [0-9a-f]{64}/)
-    expect(e.message).toContain('add your change as a new version instead')
+    expect(e.message).toContain('add your change as a new version, e.g.')
   })
 })
 

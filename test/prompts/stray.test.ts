@@ -93,7 +93,7 @@ describe('a version registered twice with different content (two branches merged
     expect(once.stderr).toContain('"v2" of prompt "s" has one registered content')
     const label = await p.assay('keep', 's', 'production')
     expect(label.status).toBe(2)
-    expect(label.stderr).toContain('prompt "s" has no version "production": keep takes a version\'s name (not a label)')
+    expect(label.stderr).toContain('prompt "s" has no version file "production": keep takes the name of a version whose file is there (not a label)')
   })
 
   test('a real git merge of two branches that each add v3, with the shipped .gitattributes', async () => {
