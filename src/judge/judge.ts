@@ -1,5 +1,5 @@
 import type { ChatCompletion } from 'openai/resources/chat/completions'
-import { ask, askAdapting, type Answer, type Attempt, type Spent } from './ask.js'
+import { answerKey, ask, askAdapting, type Answer, type Attempt, type Spent } from './ask.js'
 import { cassettePath, openCassette, sameAnswer, type CacheMode, type Cassette, type CassetteEntry } from './cassette.js'
 import { JudgeError, type JudgeClient, type JudgeRequest } from './client.js'
 import { buildJudgeMessages, normaliseCriteria, type Criterion } from './prompt.js'
@@ -9,6 +9,8 @@ import { StoreWriteError, type StoreFileSystem } from '../store/file.js'
 import type { FlightControl } from './coordinator.js'
 import { redact } from '../secrets.js'
 import { rerunCommand } from '../runner.js'
+import { lookUp, questionKey, type ReusedFrom, type SemanticCache } from './semantic-cache.js'
+import { trialKeyMaterial } from '../eval/trial.js'
 
 /** What one judged assertion asks. */
 export interface JudgeAsk {
@@ -40,6 +42,8 @@ export interface JudgeRuntime {
   capabilities: Capabilities
   /** Cross-worker single-flight, when a coordinator runs. */
   flights?: FlightControl | undefined
+  /** The semantic judge cache, when on (see semantic-cache.ts). */
+  semantic?: SemanticCache | undefined
 }
 
 /** A judge's verdict on one output. */
@@ -62,6 +66,8 @@ export interface Verdict {
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
   cost: number | undefined
   latencyMs: number
+  /** Set when the semantic cache reused the recorded verdict of a near-duplicate output. */
+  reusedFrom?: ReusedFrom
 }
 
 /** Where the answer that held no verdict came from. */
@@ -176,6 +182,8 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
     }
   }
   const question: Question = { criteria, scale, samples, messages, quoted: quotedVerdicts(q.output, q.source), cassette, build }
+  const semantic = rt.semantic && cassette ? await reuseNearDuplicate(q, rt, cassette, question, boundary) : undefined
+  if (semantic && 'verdict' in semantic) return semantic.verdict
 
   let attempt: Attempt = { rt, cassette, testPath: q.testPath, replay: true, pending: new Map(), spent }
   let verdict: Verdict
@@ -190,11 +198,23 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
   }
   try {
     for (const [key, entry] of attempt.pending) record(cassette!, key, slimEntry(entry, { ...question, system: messages[0]!.content, boundary }))
+    if (semantic && 'remember' in semantic) semantic.remember?.()
   } catch (error) {
     if (error instanceof StoreWriteError) throw new VerdictNotRecordedError(verdict, error)
     throw error
   }
   return verdict
+}
+
+// The recorded verdict of a near-duplicate output of the identical question, replayed from
+// the cassette alone, with nothing asked or recorded for it.
+function reuseNearDuplicate(q: JudgeAsk, rt: JudgeRuntime, cassette: Cassette, question: Question, boundary: string): ReturnType<typeof lookUp> {
+  const { messages, ...params } = question.build()
+  // The fence is derived from the output, so the rubric is compared without it.
+  const system = messages[0]!.content.split(boundary).join('<fence>')
+  const key = questionKey({ model: rt.model, system, params, source: q.source, criteria: question.criteria, scale: question.scale, samples: question.samples, trial: trialKeyMaterial() })
+  const replayOnly: JudgeRuntime = { ...rt, cacheMode: 'lockdown', semantic: undefined }
+  return lookUp(rt.semantic!, { cassette, question: key, output: q.output, key: answerKey(rt, question.build()) }, (output) => verdictFor({ ...q, output }, replayOnly, { requests: 0 }))
 }
 
 /**
