@@ -182,7 +182,7 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
     }
   }
   const question: Question = { criteria, scale, samples, messages, quoted: quotedVerdicts(q.output, q.source), cassette, build }
-  const semantic = rt.semantic && cassette ? await reuseNearDuplicate(q, rt, cassette, question, boundary) : undefined
+  const semantic = rt.semantic && cassette ? await reuseNearDuplicate(q, rt, cassette, question, messages[0]!.content.split(boundary).join('<fence>')) : undefined
   if (semantic && 'verdict' in semantic) return semantic.verdict
 
   let attempt: Attempt = { rt, cassette, testPath: q.testPath, replay: true, pending: new Map(), spent }
@@ -208,10 +208,9 @@ async function verdictFor(q: JudgeAsk, rt: JudgeRuntime, spent: Spent): Promise<
 
 // The recorded verdict of a near-duplicate output of the identical question, replayed from
 // the cassette alone, with nothing asked or recorded for it.
-function reuseNearDuplicate(q: JudgeAsk, rt: JudgeRuntime, cassette: Cassette, question: Question, boundary: string): ReturnType<typeof lookUp> {
-  const { messages, ...params } = question.build()
-  // The fence is derived from the output, so the rubric is compared without it.
-  const system = messages[0]!.content.split(boundary).join('<fence>')
+// `system` is the rubric without its fence, which is derived from the output.
+function reuseNearDuplicate(q: JudgeAsk, rt: JudgeRuntime, cassette: Cassette, question: Question, system: string): ReturnType<typeof lookUp> {
+  const { messages: _, ...params } = question.build()
   const key = questionKey({ model: rt.model, system, params, source: q.source, criteria: question.criteria, scale: question.scale, samples: question.samples, trial: trialKeyMaterial() })
   const replayOnly: JudgeRuntime = { ...rt, cacheMode: 'lockdown', semantic: undefined }
   return lookUp(rt.semantic!, { cassette, question: key, output: q.output, key: answerKey(rt, question.build()) }, (output) => verdictFor({ ...q, output }, replayOnly, { requests: 0 }))
