@@ -109,6 +109,8 @@ const GROUPS = [
   'complete completed completes',
   'incomplete',
   'pending',
+  'lock locked locks locking',
+  'unlock unlocked unlocks unlocking',
 ]
 const CANONICAL = new Map<string, string>()
 for (const group of GROUPS) {
