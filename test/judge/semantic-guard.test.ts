@@ -1,4 +1,6 @@
 // The semantic cache's guard: outputs that look alike but say different things never agree.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { guard, outputFacts } from '../../src/judge/semantic-guard.js'
 
@@ -33,6 +35,7 @@ describe('every trap is caught', () => {
     ['a full refund for a partial one', 'You will get a full refund of $40.\u0020', 'polarity', 'You will get a partial refund of $40.'],
     ['eligible for ineligible', 'Your order is eligible for a refund.', 'polarity', 'Your order is ineligible for a refund.'],
     ['accepted for rejected', 'Your claim was accepted.', 'polarity', 'Your claim was rejected.'],
+    ['unlocked for locked', 'Your account is now unlocked.', 'polarity', 'Your account is still locked.'],
     ['a swapped person', base.replace('Maria', 'Marco'), 'entities'],
     ['a swapped card brand', base.replace('Visa', 'Mastercard'), 'entities'],
     ['a swapped order code', base.replace('A-1234', 'A-1243'), 'names'],
@@ -78,3 +81,10 @@ describe('Unicode cannot hide a difference or fake an agreement', () => {
     expect(guard('Your refund from \u0410pple is approved.', 'Your  refund from \u0410pple is approved.')).toEqual({ agree: true })
   })
 })
+
+test('no trap of the P6 dataset agrees with a reply of its ticket that deserves another verdict', () => {
+  const rows = readFileSync(join(import.meta.dirname, '../../fixtures/datasets/support-replies.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ticket: string; id: string; output: string; score: number })
+  const agreeing: string[] = []
+  for (const a of rows) for (const b of rows) if (a.ticket === b.ticket && a.score !== b.score && guard(a.output, b.output).agree) agreeing.push(`${a.id} ~ ${b.id}`)
+  expect(agreeing).toEqual([])
+}, 120_000)
