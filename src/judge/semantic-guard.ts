@@ -109,6 +109,8 @@ const GROUPS = [
   'complete completed completes',
   'incomplete',
   'pending',
+  // A number's unit when written as a word: "5 days" and "5 weeks" are one number to the parser.
+  ...'second minute hour day week month year'.split(' ').map((u) => `${u} ${u}s`),
   'lock locked locks locking',
   'unlock unlocked unlocks unlocking',
 ]

@@ -35,6 +35,7 @@ describe('every trap is caught', () => {
     ['a full refund for a partial one', 'You will get a full refund of $40.\u0020', 'polarity', 'You will get a partial refund of $40.'],
     ['eligible for ineligible', 'Your order is eligible for a refund.', 'polarity', 'Your order is ineligible for a refund.'],
     ['accepted for rejected', 'Your claim was accepted.', 'polarity', 'Your claim was rejected.'],
+    ['days for weeks', base.replace('business days', 'weeks'), 'polarity'],
     ['unlocked for locked', 'Your account is now unlocked.', 'polarity', 'Your account is still locked.'],
     ['a swapped person', base.replace('Maria', 'Marco'), 'entities'],
     ['a swapped card brand', base.replace('Visa', 'Mastercard'), 'entities'],
