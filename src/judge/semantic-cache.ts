@@ -141,6 +141,16 @@ export class SemanticIndex {
   }
 }
 
+/**
+ * Whether a cassette entry is a semantic index that points to an answer touched in this
+ * run. Such an index stays as long as one of its answers does, also in runs with the cache
+ * off (CI's lockdown, `assay prune`), which never look at it.
+ */
+export function indexInUse(entry: unknown, touched: ReadonlySet<string>): boolean {
+  const parsed = indexEntry.safeParse(entry)
+  return parsed.success && (entry as CassetteEntry).request?.params?.kind === 'semantic-index' && parsed.data.response.outputs.some((o) => touched.has(o.key))
+}
+
 /** A candidate for reuse: an earlier output that is close enough and that the guard lets through. */
 export interface Candidate {
   output: string

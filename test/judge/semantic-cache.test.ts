@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { testRuntime } from '../helpers.js'
 import { startFixtureServer, type ChatCompletionBody, type FixtureServer } from '../../fixtures/server/index.js'
 import { embed as lexicalEmbed } from '../../fixtures/server/sample.js'
-import { CassetteMissError, type CacheMode } from '../../src/judge/cassette.js'
+import { CassetteMissError, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
+import { settleCassette } from '../../src/judge/runtime.js'
 import { runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
 import { cosine, semanticCacheFor, type Embed } from '../../src/judge/semantic-cache.js'
 
@@ -154,6 +155,18 @@ describe('cache modes', () => {
     expect(v.reusedFrom).toBeUndefined()
     expect(server.requests).toHaveLength(2)
     expect(readFileSync(cassetteFile(), 'utf8')).toContain(`"output": ${JSON.stringify(spaced)}`)
+  })
+
+  test('the index stays while an answer it points to is used, also by a run with the cache off, and goes with them', async () => {
+    await ask(approved, runtime())
+    const keys = () => Object.keys((JSON.parse(readFileSync(cassetteFile(), 'utf8')) as { entries: object }).entries)
+    expect(keys()).toHaveLength(2)
+    // A CI run (lockdown, semantic cache off) replays the answer and never reads the index.
+    await ask(approved, { ...testRuntime({ baseURL: server.url, cacheMode: 'lockdown', logprobs: false }), cassettes: openCassettes() })
+    expect(settleCassette(testPath(), { fullRun: true, update: true, failed: [] })).toMatchObject({ obsolete: [], pruned: 0 })
+    expect(keys()).toHaveLength(2)
+    // A run in which no test asks that question any more: both go.
+    expect(settleCassette(testPath(), { fullRun: true, update: true, failed: [] })).toMatchObject({ pruned: 2 })
   })
 
   test('policy: off by default; on by configuration or ASSAY_SEMANTIC_CACHE; lockdown only when asked', () => {
