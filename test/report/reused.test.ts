@@ -5,6 +5,7 @@ import type { JudgeRecord } from '../../src/report/records.js'
 import { parseResults } from '../../src/report/schema.js'
 import { renderHtml } from '../../reporters/html/render.js'
 import { SCRIPT } from '../../reporters/html/client.js'
+import { terminalSummary } from '../../src/report/summary.js'
 import { embeddedResults } from './embedded.js'
 
 const hostile = '<img src=x onerror="window.__pwned=1">Refund approved'
@@ -58,4 +59,10 @@ test('the report carries the mark, shows it through text nodes only, and no outp
   // The page's script puts the earlier output into a <pre> as text, as it does every string.
   expect(SCRIPT).toContain("add(d, 'pre', 'reused-from', j.reusedFrom.output)")
   expect(SCRIPT).toMatch(/add\(d, 'p', 'reused', 'Verdict reused by the semantic cache from a near-duplicate output \(similarity ' \+ j\.reusedFrom\.similarity\.toFixed\(3\)/)
+})
+
+test('the terminal summary counts the reused verdicts among the replayed ones', () => {
+  const plain = { ...reused, verdict: { ...reused.verdict!, reusedFrom: undefined } }
+  expect(terminalSummary(buildResults(run([reused, reused, plain])))).toContain('assay: judge 0 live, 3 replayed (2 reused from near-duplicate outputs by the semantic cache); 0 requests')
+  expect(terminalSummary(buildResults(run([plain])))).toContain('assay: judge 0 live, 1 replayed; 0 requests')
 })
