@@ -213,7 +213,7 @@ function reuseNearDuplicate(q: JudgeAsk, rt: JudgeRuntime, cassette: Cassette, q
   const { messages: _, ...params } = question.build()
   const key = questionKey({ model: rt.model, system, params, source: q.source, criteria: question.criteria, scale: question.scale, samples: question.samples, trial: trialKeyMaterial() })
   const replayOnly: JudgeRuntime = { ...rt, cacheMode: 'lockdown', semantic: undefined }
-  return lookUp(rt.semantic!, { cassette, question: key, output: q.output, key: answerKey(rt, question.build()) }, (output) => verdictFor({ ...q, output }, replayOnly, { requests: 0 }))
+  return lookUp(rt.semantic!, { cassette, question: key, output: q.output, testPath: q.testPath, key: answerKey(rt, question.build()) }, (output) => verdictFor({ ...q, output }, replayOnly, { requests: 0 }))
 }
 
 /**

@@ -8,8 +8,11 @@ import { requestKey, type CacheMode, type Cassette, type CassetteEntry } from '.
 import { guard } from './semantic-guard.js'
 import type { Verdict } from './judge.js'
 
-/** Embeds texts, one vector per text, in order. The judge's embedding client in a run. */
-export type Embed = (texts: string[]) => Promise<number[][]>
+/**
+ * Embeds texts, one vector per text, in order: in a run, through the embedding client and
+ * the cassette of `testPath` (the test file whose assertion asks), so vectors replay too.
+ */
+export type Embed = (texts: string[], testPath?: string) => Promise<number[][]>
 
 /** The cache as a judge runtime uses it. */
 export interface SemanticCache {
@@ -176,6 +179,8 @@ export interface SemanticLookup {
   /** Everything of the question but the output (see {@link questionKey}). */
   question: string
   output: string
+  /** The test file that asks. */
+  testPath?: string | undefined
   /** The cassette key of this output's own (first) answer. */
   key: string
 }
@@ -207,7 +212,7 @@ export async function lookUp(
   if (exact && (!cache.index || index.has(l.output))) return { remember: undefined }
   let vector: number[] | undefined
   try {
-    vector = (await cache.embed([l.output]))[0]
+    vector = (await cache.embed([l.output], l.testPath))[0]
   } catch {
     return { remember: undefined }
   }

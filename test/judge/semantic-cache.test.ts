@@ -32,12 +32,15 @@ afterAll(() => server?.close())
 
 const lexical: Embed = async (texts) => texts.map((t) => lexicalEmbed(t))
 const embedCalls: string[][] = []
-const counting: Embed = async (texts) => {
+const embedPaths: (string | undefined)[] = []
+const counting: Embed = async (texts, path) => {
   embedCalls.push(texts)
+  embedPaths.push(path)
   return lexical(texts)
 }
 beforeEach(() => {
   embedCalls.length = 0
+  embedPaths.length = 0
 })
 
 const testPath = () => join(dir, 'support.test.ts')
@@ -89,6 +92,8 @@ describe('reuse', () => {
   test('an output with its own recorded answer replays it, and is embedded once to join the index', async () => {
     await ask(approved, runtime())
     expect(embedCalls).toEqual([[approved]])
+    // The test file goes along, so that a run's embeddings replay from its cassette.
+    expect(embedPaths).toEqual([testPath()])
     const replayed = await ask(approved, runtime())
     expect(replayed.reusedFrom).toBeUndefined()
     expect(embedCalls).toHaveLength(1)
