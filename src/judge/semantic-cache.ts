@@ -199,7 +199,7 @@ export function questionKey(parts: { model: string; system: unknown; params: obj
  * returns `remember`, which indexes the output once its own verdict is recorded. `replay`
  * gives the recorded verdict of an earlier output, from the cassette only; one that fails
  * (the answer was pruned, or the request changed) is passed over, never turned into a pass.
- * An embedding that fails leaves the output to the judge: the cache never fails a test.
+ * An embedding that fails leaves the output to the judge.
  */
 export async function lookUp(
   cache: SemanticCache,
