@@ -34,7 +34,8 @@ const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2))
 export function describeCall(v: VerdictCall): string {
   const cost = v.cost === undefined ? 'cost unknown' : `$${v.cost.toFixed(6)}`
   const judge = v.judge === 0 ? v.model : `${v.model} (fallback ${v.judge})`
-  return `judge ${judge}, ${v.replayed ? 'replayed from the cassette' : `live, ${v.requests} request${v.requests === 1 ? '' : 's'}`}, ${v.usage.total_tokens} tokens, ${cost}`
+  const reused = v.reusedFrom ? `\nreused by the semantic cache from a near-duplicate output (similarity ${v.reusedFrom.similarity.toFixed(3)}, cassette key ${v.reusedFrom.key}): ${truncate(v.reusedFrom.output, 200)}` : ''
+  return `judge ${judge}, ${v.replayed ? 'replayed from the cassette' : `live, ${v.requests} request${v.requests === 1 ? '' : 's'}`}, ${v.usage.total_tokens} tokens, ${cost}${reused}`
 }
 
 /**

@@ -63,6 +63,7 @@ nav select{max-width:260px}
 .sum{color:var(--muted)}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f1f3f6;border-radius:6px;padding:8px;margin:6px 0;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;max-height:420px;overflow:auto}
 pre.err{background:#fdf1f1}
+p.reused{color:var(--muted);margin:6px 0 2px}pre.reused-from{background:var(--bg)}
 .cc{color:var(--fail);font-size:11px;border:1px solid currentColor;border-radius:3px;padding:0 2px}
 .judge .score{display:flex;gap:8px;align-items:center;flex-wrap:wrap}
 .judge meter{width:120px}

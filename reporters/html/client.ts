@@ -63,6 +63,10 @@ export const SCRIPT = String.raw`
       money(j.cost),
     ]
     time(add(s, 'span', 'sum', facts.join(' \u00b7 ') + ' \u00b7 '), j.latencyMs)
+    if (j.reusedFrom) {
+      add(d, 'p', 'reused', 'Verdict reused by the semantic cache from a near-duplicate output (similarity ' + j.reusedFrom.similarity.toFixed(3) + ', cassette key ' + j.reusedFrom.key + '):')
+      add(d, 'pre', 'reused-from', j.reusedFrom.output)
+    }
     var t = add(d, 'table', 'crit')
     var h = add(add(t, 'thead'), 'tr')
     ;['Criterion', 'Score', 'Reasoning'].forEach(function (x) { add(h, 'th', null, x) })

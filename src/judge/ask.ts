@@ -51,10 +51,12 @@ function unsupported(error: unknown, pattern: RegExp): boolean {
   return error instanceof JudgeError && error.failures.some((f) => /^400\b/.test(f.error) && pattern.test(f.error))
 }
 
+/** The cassette key of a judge request. Each trial of a dataset case (after the first) has its own answers. */
+export const answerKey = (rt: JudgeRuntime, body: JudgeRequest): string => requestKey({ model: rt.model, ...body, ...trialKeyMaterial() })
+
 export async function ask(body: JudgeRequest, a: Attempt): Promise<Answer> {
   const { rt, cassette } = a
-  // Each trial of a dataset case (after the first) has its own answers.
-  const key = requestKey({ model: rt.model, ...body, ...trialKeyMaterial() })
+  const key = answerKey(rt, body)
   if (cassette && a.replay && (rt.cacheMode === 'auto' || rt.cacheMode === 'lockdown')) {
     const hit = cassette.lookup(key)
     // A hand-edited entry may lack any part; the verdict checks what the response holds.

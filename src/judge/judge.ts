@@ -1,5 +1,5 @@
 import type { ChatCompletion } from 'openai/resources/chat/completions'
-import { askAdapting, type Answer, type Attempt } from './ask.js'
+import { answerKey, askAdapting, type Answer, type Attempt } from './ask.js'
 import type { CacheMode, Cassette } from './cassette.js'
 import type { JudgeClient, JudgeRequest } from './client.js'
 import { buildJudgeMessages, normaliseCriteria, type Criterion } from './prompt.js'
@@ -8,6 +8,8 @@ import { slimEntry, tokensOf } from './slim.js'
 import type { StoreFileSystem } from '../store/file.js'
 import type { FlightControl } from './coordinator.js'
 import { callOf, choicesOf, JudgeReplyError, originOf, repair, replyContent, runVerdict, type Read as ReadOf } from './run.js'
+import { lookUp, questionKey, type ReusedFrom, type SemanticCache } from './semantic-cache.js'
+import { trialKeyMaterial } from '../eval/trial.js'
 
 /** What one judged assertion asks. */
 export interface JudgeAsk {
@@ -39,6 +41,8 @@ export interface JudgeRuntime {
   capabilities: Capabilities
   /** Cross-worker single-flight, when a coordinator runs. */
   flights?: FlightControl | undefined
+  /** The semantic judge cache, when on (see semantic-cache.ts). */
+  semantic?: SemanticCache | undefined
 }
 
 /** A judge's verdict on one output. */
@@ -61,6 +65,8 @@ export interface Verdict {
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
   cost: number | undefined
   latencyMs: number
+  /** Set when the semantic cache reused the recorded verdict of a near-duplicate output. */
+  reusedFrom?: ReusedFrom
 }
 
 export { JudgeReplyError, requestsSpent, VerdictNotRecordedError, type AnswerOrigin } from './run.js'
@@ -113,7 +119,18 @@ export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> 
   const question: Question = { criteria, scale, samples, quoted: quotedVerdicts(q.output, q.source), build }
   // What a Batch API collect pass keeps of the question, to check the batch's answer with.
   const batch = { criteria, scale: [scale[0], scale[1]] as [number, number], quoted: [...question.quoted], system: messages[0]!.content as string, boundary }
-  return runVerdict({ testPath: q.testPath, question: batch, judge: (attempt) => judge(question, attempt), slim: (entry) => slimEntry(entry, { ...question, system: messages[0]!.content, boundary }) }, rt)
+  // The semantic cache compares the rubric without its fence, which is derived from the output.
+  const reuse = rt.semantic ? (cassette: Cassette) => reuseNearDuplicate(q, rt, cassette, question, messages[0]!.content.split(boundary).join('<fence>')) : undefined
+  return runVerdict({ testPath: q.testPath, question: batch, reuse, judge: (attempt) => judge(question, attempt), slim: (entry) => slimEntry(entry, { ...question, system: messages[0]!.content, boundary }) }, rt)
+}
+
+// The recorded verdict of a near-duplicate output of the identical question, replayed from
+// the cassette alone, with nothing asked or recorded for it.
+function reuseNearDuplicate(q: JudgeAsk, rt: JudgeRuntime, cassette: Cassette, question: Question, system: string): ReturnType<typeof lookUp> {
+  const { messages: _, ...params } = question.build()
+  const key = questionKey({ model: rt.model, system, params, source: q.source, criteria: question.criteria, scale: question.scale, samples: question.samples, trial: trialKeyMaterial() })
+  const replayOnly: JudgeRuntime = { ...rt, cacheMode: 'lockdown', semantic: undefined }
+  return lookUp(rt.semantic!, { cassette, question: key, output: q.output, testPath: q.testPath, key: answerKey(rt, question.build()) }, (output) => runJudge({ ...q, output }, replayOnly))
 }
 
 async function judge(q: Question, attempt: Attempt): Promise<Verdict> {

@@ -12,6 +12,7 @@ import { StoreWriteError } from '../store/file.js'
 import { redact } from '../secrets.js'
 import { rerunCommand } from '../runner.js'
 import type { PendingQuestion } from '../batch/pending.js'
+import type { ReusedFrom } from './semantic-cache.js'
 
 /** Where the answer that held no verdict came from. */
 export type AnswerOrigin = { live: true } | { live: false; cassette: string; key: string }
@@ -60,6 +61,11 @@ export interface VerdictSpec<T> {
   slim(entry: CassetteEntry): CassetteEntry
   /** What a Batch API collect pass keeps to check the batch's answer; without it the verdict is asked live in that pass. */
   question?: PendingQuestion | undefined
+  /**
+   * A verdict found without asking (the semantic cache's reuse), or what to remember once a
+   * fresh verdict is recorded.
+   */
+  reuse?: ((cassette: Cassette) => Promise<{ verdict: T } | { remember: (() => void) | undefined }>) | undefined
 }
 
 const spentBy = new WeakMap<object, number>()
@@ -90,6 +96,8 @@ export async function runVerdict<T>(spec: VerdictSpec<T>, rt: JudgeRuntime): Pro
 
 async function verdictFor<T>(spec: VerdictSpec<T>, rt: JudgeRuntime, spent: Spent): Promise<T> {
   const cassette = spec.testPath && rt.cacheMode !== 'off' ? openCassette(cassettePath(spec.testPath), rt.fs, rt.cassettes) : undefined
+  const reused = spec.reuse && cassette ? await spec.reuse(cassette) : undefined
+  if (reused && 'verdict' in reused) return reused.verdict
   let attempt: Attempt = { rt, cassette, testPath: spec.testPath, replay: true, pending: new Map(), spent, question: spec.question }
   let verdict: T
   try {
@@ -103,6 +111,7 @@ async function verdictFor<T>(spec: VerdictSpec<T>, rt: JudgeRuntime, spent: Spen
   }
   try {
     for (const [key, entry] of attempt.pending) record(cassette!, key, spec.slim(entry))
+    if (reused && 'remember' in reused) reused.remember?.()
   } catch (error) {
     if (error instanceof StoreWriteError) throw new VerdictNotRecordedError(verdict, error)
     throw error
@@ -193,6 +202,8 @@ export interface VerdictCall {
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number }
   cost: number | undefined
   latencyMs: number
+  /** Set when the semantic cache reused the recorded verdict of a near-duplicate output. */
+  reusedFrom?: ReusedFrom | undefined
 }
 
 /** The calls behind a verdict, summed over its answers (the first names the judge). */

@@ -5,6 +5,7 @@ import { Cassette, cassettePath, claimedByFailed, openCassettes, resolveCacheMod
 import { JudgeClient, type Pacer } from './client.js'
 import { remoteFlights, remotePacer } from './coordinator.js'
 import { remoteBreaker } from './remote-breaker.js'
+import { indexInUse } from './semantic-cache.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
 import { PacingQueue, RateLimiter } from './limiter.js'
 import { currentTest } from '../report/records.js'
@@ -151,5 +152,5 @@ export function settleCassette(testPath: string, outcome: CassetteOutcome): Stor
   // Recordings still waiting to be written go to disk first, whatever is decided below.
   cassette?.flush()
   if (resolveCacheMode(getConfig().cache.mode) === 'off') return undefined
-  return settle(cassette, { fullRun: outcome.fullRun, update: outcome.update, keep: (_key, entry) => claimedByFailed(entry, outcome.failed) })
+  return settle(cassette, { fullRun: outcome.fullRun, update: outcome.update, keep: (_key, entry) => claimedByFailed(entry, outcome.failed) || indexInUse(entry, cassette!.touched) })
 }

@@ -30,6 +30,8 @@ const judgeDetail = z.object({
   /** Why the judge gave no verdict. */
   error: z.string().optional(),
   cassetteMiss: z.boolean().optional(),
+  /** Set when the semantic judge cache reused the recorded verdict of a near-duplicate output: that output, its similarity and its cassette key. */
+  reusedFrom: z.object({ output: z.string(), similarity: z.number(), key: z.string() }).optional(),
 })
 
 /** toBeFaithfulTo: the judge's claims of the output, each with its verdict against the source. */

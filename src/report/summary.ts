@@ -16,8 +16,9 @@ export function terminalSummary(r: Results, reportPath?: string): string | undef
   if (t.assertions.total + t.appCalls.calls === 0 && !touchedStores) return undefined
   const lines = [`assay: ${s(t.assertions.total, 'LLM assertion')}, ${t.assertions.failed} failed`]
   if (t.judge.verdicts + t.judge.failures > 0) {
+    const reused = r.files.reduce((n, f) => n + f.tests.reduce((m, x) => m + x.assertions.filter((a) => a.judge?.reusedFrom).length, 0), 0)
     lines.push(
-      `assay: judge ${t.judge.live} live, ${t.judge.replayed} replayed${t.judge.failures ? `, ${t.judge.failures} without a verdict` : ''}; ${s(t.judge.requests, 'request')}, ${t.judge.tokens} tokens, ${money(t.judge.cost)}`,
+      `assay: judge ${t.judge.live} live, ${t.judge.replayed} replayed${reused ? ` (${reused} reused from near-duplicate outputs by the semantic cache)` : ''}${t.judge.failures ? `, ${t.judge.failures} without a verdict` : ''}; ${s(t.judge.requests, 'request')}, ${t.judge.tokens} tokens, ${money(t.judge.cost)}`,
     )
   }
   const calls = r.files.flatMap((f) => f.tests.flatMap((x) => x.llmCalls))

@@ -1,0 +1,112 @@
+// Writes fixtures/datasets/support-replies.jsonl, the dataset of benchmark P6: 25 support
+// tickets, each with a correct reply, 7 near-duplicates of it (whitespace, case and
+// punctuation, synonyms, a dropped filler word, invisible and typographic characters, a
+// reordered sentence) and 5 traps that look alike but deserve another verdict (a changed
+// amount or count, a negation, a swapped name, a reversed decision, a weaker promise).
+// Each row carries `score`, the verdict a fresh judge gives it (the fixture judge of
+// bench/p6-semantic-cache.mjs answers with it). Run: node bench/p6-dataset.mjs
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const TEMPLATES = {
+  refund: {
+    source: 'Ticket from {name}: refund request for order {order}. Policy check: refund of ${amount} approved; card refunds take {days} business days.',
+    reply:
+      'Hi {name}, thank you for contacting {company} support. Your refund of ${amount} for order {order} has been approved and will be returned to your {card} card within {days} business days. If you have any other questions about this order, simply reply to this email and we will be happy to help.',
+    decision: ['approved', 'denied'],
+    modal: ['will be returned', 'may be returned'],
+  },
+  replacement: {
+    source: 'Ticket from {name}: item in order {order} arrived broken. Warehouse check: replacement approved, ships with {carrier}, arrives in {days} days; no return needed for items under ${amount}.',
+    reply:
+      'Hello {name}, we are sorry that your item from order {order} arrived damaged. We have approved a free replacement, which will ship with {carrier} and should arrive within {days} days. Because the item cost less than ${amount}, you do not need to send the broken one back to {company}.',
+    decision: ['approved', 'rejected'],
+    modal: ['will ship', 'might ship'],
+  },
+  cancellation: {
+    source: 'Ticket from {name}: cancel the {company} Plus plan. Billing check: cancellation accepted, access ends after {days} days, final charge ${amount}.',
+    reply:
+      'Hi {name}, your request to cancel your {company} Plus subscription has been accepted. You will keep full access for the next {days} days, and your {card} card will receive one final charge of ${amount} for order {order}. After that, no further payments will be taken from your account.',
+    decision: ['accepted', 'rejected'],
+    modal: ['will keep', 'may keep'],
+  },
+  warranty: {
+    source: 'Ticket from {name}: warranty claim for order {order}. Claims check: device eligible, repair at the {city} centre within {days} days, repair fee ${amount}.',
+    reply:
+      'Dear {name}, thanks for sending the details of your warranty claim for order {order}. Your device is eligible for repair, and our {city} service centre will fix it within {days} days. The repair fee is ${amount}, and {company} will email you a prepaid {carrier} label for the shipment today.',
+    decision: ['eligible', 'ineligible'],
+    modal: ['will fix', 'could fix'],
+  },
+  unlock: {
+    source: 'Ticket from {name}: account locked after failed logins. Security check: identity confirmed, account unlocked, reset link valid {days} hours, loyalty balance ${amount} intact.',
+    reply:
+      'Hi {name}, we have confirmed your identity and your {company} account is now unlocked. A password reset link has been sent to your email and it stays valid for {days} hours. Your loyalty balance of ${amount} and the details of order {order} are safe and have not changed.',
+    decision: ['now unlocked', 'still locked'],
+    modal: ['stays valid', 'may stay valid'],
+  },
+}
+
+const PEOPLE = ['Maria', 'Daniel', 'Aisha', 'Kenji', 'Sofia', 'Liam', 'Priya', 'Tomasz', 'Chloe', 'Omar', 'Elena', 'Jamal', 'Ingrid', 'Mateo', 'Yuki', 'Grace', 'Ravi', 'Hannah', 'Luca', 'Fatima', 'Noah', 'Zara', 'Pedro', 'Mei', 'Oscar']
+const OTHERS = ['Marco', 'Diana', 'Amira', 'Kenta', 'Sonia', 'Leon', 'Pooja', 'Tobias', 'Claire', 'Omid', 'Elsa', 'Jalen', 'Irene', 'Mario', 'Yuna', 'Greta', 'Rohan', 'Helen', 'Lucas', 'Farah', 'Nora', 'Zoe', 'Pablo', 'Ming', 'Otto']
+const COMPANIES = ['Acme', 'Northwind', 'Globex', 'Initech', 'Umbrella']
+const CARDS = ['Visa', 'Mastercard', 'Amex', 'Discover', 'Maestro']
+const CARRIERS = ['FedEx', 'UPS', 'DHL', 'USPS', 'Royal Mail']
+const CITIES = ['Denver', 'Leeds', 'Lyon', 'Osaka', 'Porto']
+
+// Near-duplicates: the same reply, as another draft of the same answer would word it.
+const NEAR = {
+  whitespace: (t) => t.replace(/\. /, '.\n\n').replace(/ (\w+) /, '  $1  ').replace(/ and /, ' and   '),
+  'case and punctuation': (t) => t.replace(/^(\w+) (\w+),/, '$1 $2!').replace(/\.$/, '!').replace(/ support\./, ' Support.'),
+  synonyms: (t) => t.replace('thank you', 'thanks').replace('happy', 'glad').replace('sorry', 'so sorry').replace('details', 'info').replace('safe', 'secure').replace('receive', 'get'),
+  'dropped filler': (t) => t.replace(/\bsimply |\bfull |\bnow |\bone |\bfree |\bprepaid /, ''),
+  'invisible and typographic characters': (t) => t.replace(/ (\w)(\w+) /, ' $1\u200B$2 ').replace(/ /g, (s, i) => (i % 7 === 0 ? '\u00A0' : s)).replace(/'/g, '’'),
+  'reordered sentence': (t) => {
+    const sentences = t.match(/[^.!]+[.!]/g)
+    return [sentences[0], sentences.at(-1).trim(), ...sentences.slice(1, -1).map((s) => s.trim())].join(' ')
+  },
+  'trailing sign-off': (t) => `${t} Best wishes.`,
+}
+
+function fill(text, v) {
+  return text.replace(/\{(\w+)\}/g, (_, k) => String(v[k]))
+}
+
+const rows = []
+Object.entries(TEMPLATES).forEach(([kind, tpl], k) => {
+  for (let i = 0; i < 5; i++) {
+    const n = k * 5 + i
+    const v = {
+      name: PEOPLE[n],
+      company: COMPANIES[(n + 1) % 5],
+      card: CARDS[(n + 2) % 5],
+      carrier: CARRIERS[(n + 3) % 5],
+      city: CITIES[(n + 4) % 5],
+      order: 40000 + n * 137,
+      amount: 20 + n * 7,
+      days: 3 + (n % 6),
+    }
+    const id = `${kind}-${i + 1}`
+    const source = fill(tpl.source, v)
+    const reply = fill(tpl.reply, v)
+    const row = (variant, output, score, kindOf) => rows.push({ id: `${id}/${variant}`, ticket: id, source, kind: kindOf, variant, output, score })
+    row('original', reply, 9, 'original')
+    for (const [variant, change] of Object.entries(NEAR)) {
+      const output = change(reply)
+      if (output === reply) throw new Error(`${id}: the ${variant} variant changed nothing`)
+      row(variant, output, 9, 'near-duplicate')
+    }
+    const trap = (variant, output, score) => {
+      if (output === reply) throw new Error(`${id}: the ${variant} trap changed nothing`)
+      row(variant, output, score, 'trap')
+    }
+    trap('changed number', fill(tpl.reply, { ...v, amount: v.amount + 5, days: v.days }), 3)
+    trap('negation', reply.replace(/\b(has|have|is) (been )?(approved|accepted|eligible|confirmed)/, '$1 not $2$3'), 2)
+    trap('swapped name', fill(tpl.reply, { ...v, name: OTHERS[n] }), 4)
+    trap('reversed decision', reply.replace(tpl.decision[0], tpl.decision[1]), 1)
+    trap('weaker promise', reply.replace(tpl.modal[0], tpl.modal[1]), 5)
+  }
+})
+
+const file = join(import.meta.dirname, '..', 'fixtures', 'datasets', 'support-replies.jsonl')
+writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n')
+console.log(`${rows.length} outputs (${rows.filter((r) => r.kind === 'near-duplicate').length} near-duplicates, ${rows.filter((r) => r.kind === 'trap').length} traps) written to ${file}`)

@@ -1,0 +1,231 @@
+// The semantic judge cache: a verdict recorded for one output is reused for a near-duplicate
+// output of the identical question. Reuse needs both an embedding similarity at or above
+// the threshold and the guard's agreement (semantic-guard.ts); the verdict reused is always
+// the cassette's recorded answer for the earlier output, replayed, never a copy kept apart.
+import { z } from 'zod'
+import { AssayUsageError } from '../errors.js'
+import { requestKey, type CacheMode, type Cassette, type CassetteEntry } from './cassette.js'
+import { guard } from './semantic-guard.js'
+import type { Verdict } from './judge.js'
+
+/**
+ * Embeds texts, one vector per text, in order: in a run, through the embedding client and
+ * the cassette of `testPath` (the test file whose assertion asks), so vectors replay too.
+ */
+export type Embed = (texts: string[], testPath?: string) => Promise<number[][]>
+
+/** The cache as a judge runtime uses it. */
+export interface SemanticCache {
+  /** Lowest cosine similarity at which an output may reuse another's verdict. */
+  threshold: number
+  /** False under `refresh`: every output is judged afresh and only indexed. */
+  reuse: boolean
+  /** False under `lockdown`, which writes nothing: outputs are indexed only where answers are recorded. */
+  index: boolean
+  /** The embedding model; vectors of different models are never compared. */
+  model: string
+  embed: Embed
+}
+
+/** Where a reused verdict came from: the earlier output, its similarity and its cassette key. */
+export interface ReusedFrom {
+  output: string
+  similarity: number
+  key: string
+}
+
+/** The default threshold: high enough that only rewordings of the same answer come near it. */
+export const DEFAULT_THRESHOLD = 0.97
+
+/**
+ * The semantic cache in force for a cache mode, or undefined when it is off. It is off
+ * unless configured (`cache.semantic`) or `ASSAY_SEMANTIC_CACHE=1`; off in `lockdown` unless
+ * configured `{ lockdown: true }` (a CI run then replays reuses it recorded locally); in
+ * `refresh` it indexes without reusing, and with the cache `off` there is no cassette.
+ *
+ * @example
+ * ```ts
+ * semanticCacheFor({ threshold: 0.98 }, 'auto', 'text-embedding-3-small', embed) // { threshold: 0.98, reuse: true, … }
+ * ```
+ */
+export function semanticCacheFor(
+  setting: boolean | { threshold?: number | undefined; lockdown?: boolean | undefined },
+  mode: CacheMode,
+  model: string,
+  embed: Embed,
+  env: NodeJS.ProcessEnv = process.env,
+): SemanticCache | undefined {
+  const fromEnv = env.ASSAY_SEMANTIC_CACHE?.trim().toLowerCase()
+  if (fromEnv && !['0', '1', 'true', 'false'].includes(fromEnv)) {
+    throw new AssayUsageError('configure', `ASSAY_SEMANTIC_CACHE is "${env.ASSAY_SEMANTIC_CACHE}", but it must be 1 (on) or 0 (off).`)
+  }
+  const on = fromEnv === '1' || fromEnv === 'true' ? true : fromEnv === '0' || fromEnv === 'false' ? false : setting !== false
+  if (!on || mode === 'off') return undefined
+  const options = typeof setting === 'object' ? setting : {}
+  if (mode === 'lockdown' && options.lockdown !== true) return undefined
+  return { threshold: options.threshold ?? DEFAULT_THRESHOLD, reuse: mode !== 'refresh', index: mode !== 'lockdown', model, embed }
+}
+
+/** Cosine similarity; 0 for a zero vector or vectors of different lengths. */
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length || a.length === 0) return 0
+  let dot = 0
+  let na = 0
+  let nb = 0
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!
+    na += a[i]! * a[i]!
+    nb += b[i]! * b[i]!
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb)
+}
+
+// Vectors are stored as little-endian float32 in base64: a 1536-dimension vector is 8 KB
+// instead of about 30 KB of decimals, and embeddings are float32 to begin with.
+const encode = (v: readonly number[]) => Buffer.from(new Float32Array(v).buffer).toString('base64')
+function decode(s: string): number[] {
+  const bytes = Buffer.from(s, 'base64')
+  return Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 4))))
+}
+
+const indexed = z.object({ output: z.string(), embedding: z.string(), key: z.string() })
+const indexEntry = z.object({ response: z.object({ outputs: z.array(indexed) }) })
+type Indexed = z.infer<typeof indexed>
+
+/** A question's recorded outputs, as the cassette keeps them. */
+export class SemanticIndex {
+  readonly #cassette: Cassette
+  readonly #key: string
+  readonly #model: string
+  readonly #question: string
+
+  constructor(cassette: Cassette, question: string, model: string) {
+    this.#cassette = cassette
+    this.#question = question
+    this.#model = model
+    // One entry per question and embedding model, beside the answers it points to.
+    this.#key = requestKey({ kind: 'semantic-index', question, model })
+  }
+
+  /** The outputs recorded for the question, with their vectors. */
+  outputs(): { output: string; vector: number[]; key: string }[] {
+    return this.#read().map((o) => ({ output: o.output, vector: decode(o.embedding), key: o.key }))
+  }
+
+  has(output: string): boolean {
+    return this.#read().some((o) => o.output === output)
+  }
+
+  /** Adds an output (read and written in one step, so concurrent assertions of a file lose none). */
+  add(output: string, vector: readonly number[], key: string): void {
+    const outputs = this.#read().filter((o) => o.output !== output)
+    outputs.push({ output, embedding: encode(vector), key })
+    const entry: CassetteEntry = {
+      request: { model: this.#model, messages: [], params: { kind: 'semantic-index', question: this.#question } },
+      response: { outputs },
+      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+      latencyMs: 0,
+      recordedAt: new Date().toISOString(),
+    }
+    this.#cassette.record(this.#key, entry)
+  }
+
+  #read(): Indexed[] {
+    const entry = this.#cassette.lookup(this.#key)
+    if (entry === undefined) return []
+    const parsed = indexEntry.safeParse(entry)
+    if (!parsed.success) {
+      throw new Error(
+        `The semantic cache index (key ${this.#key}) in ${this.#cassette.path} is not a list of { output, embedding, key }: ${parsed.error.issues[0]?.message ?? 'unreadable'}.\n` +
+          'Remove that entry (it is rebuilt as outputs are judged), or turn the semantic cache off.',
+      )
+    }
+    return parsed.data.response.outputs
+  }
+}
+
+/**
+ * Whether a cassette entry is a semantic index that points to an answer touched in this
+ * run. Such an index stays as long as one of its answers does, also in runs with the cache
+ * off (CI's lockdown, `assay prune`), which never look at it.
+ */
+export function indexInUse(entry: unknown, touched: ReadonlySet<string>): boolean {
+  const parsed = indexEntry.safeParse(entry)
+  return parsed.success && (entry as CassetteEntry).request?.params?.kind === 'semantic-index' && parsed.data.response.outputs.some((o) => touched.has(o.key))
+}
+
+/** A candidate for reuse: an earlier output that is close enough and that the guard lets through. */
+export interface Candidate {
+  output: string
+  similarity: number
+  key: string
+}
+
+/**
+ * The earlier outputs whose verdict `output` may reuse, most similar first: similarity at
+ * or above the threshold, and agreement on every fact the guard reads.
+ */
+export function candidates(output: string, vector: readonly number[], earlier: readonly { output: string; vector: number[]; key: string }[], threshold: number): Candidate[] {
+  return earlier
+    .filter((e) => e.output !== output)
+    .map((e) => ({ output: e.output, key: e.key, similarity: cosine(vector, e.vector) }))
+    .filter((c) => c.similarity >= threshold && guard(output, c.output).agree)
+    .sort((a, b) => b.similarity - a.similarity)
+}
+
+/** What runJudge asks of the cache for one assertion. */
+export interface SemanticLookup {
+  cassette: Cassette
+  /** Everything of the question but the output (see {@link questionKey}). */
+  question: string
+  output: string
+  /** The test file that asks. */
+  testPath?: string | undefined
+  /** The cassette key of this output's own (first) answer. */
+  key: string
+}
+
+/**
+ * The key of a judge question without its output: the model, the rubric's system message,
+ * the request's parameters, the source, the scale, the samples and a dataset trial's own
+ * material. Two assertions may share verdicts only when all of it is identical.
+ */
+export function questionKey(parts: { model: string; system: unknown; params: object; source: string | undefined; criteria: unknown; scale: readonly [number, number]; samples: number; trial: object }): string {
+  return requestKey({ kind: 'semantic-question', ...parts, source: parts.source ?? null })
+}
+
+/**
+ * Reuses a recorded verdict for a near-duplicate output when one qualifies; otherwise
+ * returns `remember`, which indexes the output once its own verdict is recorded. `replay`
+ * gives the recorded verdict of an earlier output, from the cassette only; one that fails
+ * (the answer was pruned, or the request changed) is passed over, never turned into a pass.
+ * An embedding that fails leaves the output to the judge.
+ */
+export async function lookUp(
+  cache: SemanticCache,
+  l: SemanticLookup,
+  replay: (output: string) => Promise<Verdict>,
+): Promise<{ verdict: Verdict & { reusedFrom: ReusedFrom } } | { remember: (() => void) | undefined }> {
+  const index = new SemanticIndex(l.cassette, l.question, cache.model)
+  const exact = l.cassette.lookup(l.key) !== undefined
+  // An answer of its own is always preferred; it joins the index once (in auto and refresh).
+  if (exact && (!cache.index || index.has(l.output))) return { remember: undefined }
+  let vector: number[] | undefined
+  try {
+    vector = (await cache.embed([l.output], l.testPath))[0]
+  } catch {
+    return { remember: undefined }
+  }
+  if (!vector) return { remember: undefined }
+  const remember = cache.index ? () => index.add(l.output, vector, l.key) : undefined
+  if (exact || !cache.reuse) return { remember }
+  for (const c of candidates(l.output, vector, index.outputs(), cache.threshold)) {
+    try {
+      const verdict = await replay(c.output)
+      return { verdict: { ...verdict, reusedFrom: { output: c.output, similarity: c.similarity, key: c.key } } }
+    } catch {
+      // Not recorded any more, or asked differently now: the next candidate, else the judge.
+    }
+  }
+  return { remember }
+}
