@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterEach(() => {
   resetConfig()
   server.requests.length = 0
-  server.configure({})
+  server.configure({ embeddings: undefined })
 })
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
