@@ -1,7 +1,7 @@
 // One case of a dataset eval, run: its trials one after another, each inside its trial
 // context, scored from the records the trial left. Runner-agnostic. Real timers: a test
 // that installed fake ones must not stop a case's timeout.
-import type { AssayRecord, JudgeRecord } from '../report/records.js'
+import type { AssayRecord, JudgeRecord, SimilarityRecord } from '../report/records.js'
 import type { EvalCaseResult, EvalTrialResult } from '../report/schema.js'
 import { markHandled } from '../pending.js'
 import { redact } from '../secrets.js'
@@ -105,7 +105,7 @@ export function trialResult(trial: number, output: unknown, thrown: unknown, rec
   const judged = records.filter((r): r is JudgeRecord => r.kind === 'judge')
   const verdicts = judged.flatMap((r) => (r.verdict && r.error === undefined ? [r.verdict] : []))
   // A similarity that was never computed is no pass either.
-  const judgeError = judged.find((r) => r.error !== undefined)?.error ?? records.find((r) => r.kind === 'similarity' && r.error !== undefined)?.error
+  const judgeError = judged.find((r) => r.error !== undefined)?.error ?? records.find((r): r is SimilarityRecord => r.kind === 'similarity' && r.error !== undefined)?.error
   const shown = output === undefined ? { text: '' } : textOf(output)
   const error = thrown !== undefined ? messageOf(thrown, trial) : (judgeError ?? ('error' in shown ? shown.error : undefined))
   const scale = verdicts[0]?.scale
