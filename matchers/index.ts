@@ -2,6 +2,7 @@
 // runner, or call them with your own MatcherContext.
 export { toBeConcise } from './toBeConcise.js'
 export { toBeFaithfulTo } from './toBeFaithfulTo.js'
+export { toBeSemanticallySimilarTo } from './toBeSemanticallySimilarTo.js'
 export { toHaveBullets } from './toHaveBullets.js'
 export { toHaveNoInventedNumbers } from './toHaveNoInventedNumbers.js'
 export { toMatchSchema } from './toMatchSchema.js'

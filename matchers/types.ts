@@ -1,5 +1,6 @@
 import type { ToBeConciseOptions } from './toBeConcise.js'
 import type { ToBeFaithfulToOptions } from './toBeFaithfulTo.js'
+import type { ToBeSemanticallySimilarToOptions } from './toBeSemanticallySimilarTo.js'
 import type { ToHaveBulletsOptions } from './toHaveBullets.js'
 import type { NoInventedNumbersOptions } from './toHaveNoInventedNumbers.js'
 import type { SchemaLike } from './toMatchSchema.js'
@@ -52,6 +53,12 @@ export interface AssayMatchers<R = unknown> {
    * @example await expect(summary).toBeFaithfulTo(article)
    */
   toBeFaithfulTo(source: string, options?: ToBeFaithfulToOptions): Promise<void>
+  /**
+   * Asserts that the text means what `expected` says: the cosine similarity of their
+   * embeddings reaches `threshold` (default 0.8). Must be awaited.
+   * @example await expect(reply).toBeSemanticallySimilarTo('Your refund has been approved.', { threshold: 0.85 })
+   */
+  toBeSemanticallySimilarTo(expected: string, options?: ToBeSemanticallySimilarToOptions): Promise<void>
   /**
    * Asserts that the output's structure has not drifted from its recorded baseline.
    * @example expect(summary).toMatchStructuralBaseline({ input: prompt })

@@ -107,6 +107,22 @@ export const SCRIPT = String.raw`
       add(r, 'td', null, c.reason)
     })
   }
+
+  // A similarity assertion: the similarity on a meter against its threshold, or why there is none.
+  function similarity(parent, x) {
+    var d = add(parent, 'div', 'judge similarity')
+    if (x.error !== undefined) {
+      add(d, 'p', null, 'No similarity' + (x.cassetteMiss ? ' (no recorded vector in the cassette)' : '') + ':')
+      add(d, 'pre', 'err', x.error)
+      return
+    }
+    var s = add(d, 'div', 'score')
+    var m = add(s, 'meter')
+    m.min = 0; m.max = 1; m.low = x.threshold; m.optimum = 1; m.value = Math.max(0, x.similarity)
+    add(s, 'b', null, x.similarity.toFixed(4))
+    var facts = ['similarity, threshold ' + x.threshold, 'model ' + x.model, x.replayed ? 'replayed' : 'live, ' + x.requests + (x.requests === 1 ? ' request' : ' requests'), x.tokens + ' tokens', money(x.cost)]
+    time(add(s, 'span', 'sum', facts.join(' \u00b7 ') + ' \u00b7 '), x.latencyMs)
+  }
   function diff(parent, patch) {
     var pre = add(parent, 'pre', 'diff')
     patch.split('\n').forEach(function (l, i) {
@@ -137,6 +153,7 @@ export const SCRIPT = String.raw`
       var text = (a.negated ? 'not.' : '') + a.matcher
       if (a.judge) text += ' ' + (a.judge.score === undefined ? 'no verdict' : num(a.judge.score) + ' / \u2265' + num(a.judge.threshold))
       if (a.faithfulness) text += ' ' + (a.faithfulness.error !== undefined ? 'no verdict' : a.faithfulness.claims.filter(function (c) { return c.verdict === 'supported' }).length + ' / ' + a.faithfulness.claims.length + ' supported')
+      if (a.similarity) text += ' ' + (a.similarity.similarity === undefined ? 'no similarity' : a.similarity.similarity.toFixed(2) + ' / ' + (a.negated ? '<' : '\u2265') + a.similarity.threshold)
       add(parent, 'span', 'mb' + (a.pass ? '' : ' fail'), (a.pass ? '' : '\u2717 ') + text)
     })
     if (t.assertions.length > shown.length) add(parent, 'span', 'mb', '+' + (t.assertions.length - shown.length))
@@ -150,6 +167,7 @@ export const SCRIPT = String.raw`
     if (a.summary) add(h, 'span', 'sum', a.summary)
     if (a.judge) judge(li, a.judge)
     if (a.faithfulness) faithfulness(li, a.faithfulness)
+    if (a.similarity) similarity(li, a.similarity)
     if (a.entities) { chips(li, 'Kept', a.entities.kept); chips(li, 'Missing', a.entities.missing, ' miss') }
     if (a.numbers) {
       if (a.numbers.invented.length) chips(li, 'Invented numbers', a.numbers.invented, ' miss')
@@ -205,6 +223,7 @@ export const SCRIPT = String.raw`
       if (a.entities) parts.push(a.entities.kept.join(' '), a.entities.missing.join(' '))
       if (a.numbers) parts.push(a.numbers.invented.join(' '))
       if (a.drift) parts.push(a.drift.baseline, a.drift.changes.join(' '))
+      if (a.similarity) parts.push(a.similarity.model, a.similarity.error || '')
       if (a.judge) {
         parts.push(a.judge.model || '', a.judge.error || '')
         a.judge.criteria.forEach(function (c) { parts.push(c.name, c.reasoning) })

@@ -1,7 +1,7 @@
 // One case of a dataset eval, run: its trials one after another, each inside its trial
 // context, scored from the records the trial left. Runner-agnostic. Real timers: a test
 // that installed fake ones must not stop a case's timeout.
-import type { AssayRecord, FaithfulnessRecord, JudgeRecord } from '../report/records.js'
+import type { AssayRecord, FaithfulnessRecord, JudgeRecord, SimilarityRecord } from '../report/records.js'
 import type { EvalCaseResult, EvalTrialResult } from '../report/schema.js'
 import { markHandled } from '../pending.js'
 import { redact } from '../secrets.js'
@@ -104,7 +104,8 @@ const round = (n: number) => Math.round(n * 1e6) / 1e6
 export function trialResult(trial: number, output: unknown, thrown: unknown, records: readonly AssayRecord[], latencyMs: number): EvalTrialResult {
   const judged = records.filter((r): r is JudgeRecord => r.kind === 'judge')
   const verdicts = judged.flatMap((r) => (r.verdict && r.error === undefined ? [r.verdict] : []))
-  const judgeError = records.find((r): r is JudgeRecord | FaithfulnessRecord => (r.kind === 'judge' || r.kind === 'faithfulness') && r.error !== undefined)?.error
+  // A similarity that was never computed is no pass either.
+  const judgeError = records.find((r): r is JudgeRecord | FaithfulnessRecord => (r.kind === 'judge' || r.kind === 'faithfulness') && r.error !== undefined)?.error ?? records.find((r): r is SimilarityRecord => r.kind === 'similarity' && r.error !== undefined)?.error
   const shown = output === undefined ? { text: '' } : textOf(output)
   const error = thrown !== undefined ? messageOf(thrown, trial) : (judgeError ?? ('error' in shown ? shown.error : undefined))
   const scale = verdicts[0]?.scale
@@ -126,6 +127,7 @@ function costOf(records: readonly AssayRecord[]): number {
   for (const r of records) {
     if ((r.kind === 'judge' || r.kind === 'faithfulness') && r.verdict && !r.verdict.replayed) cost += r.verdict.cost ?? 0
     if (r.kind === 'llm-call' && !r.replayed && !r.cassetteMiss) cost += r.cost ?? 0
+    if (r.kind === 'similarity' && !r.replayed) cost += r.cost ?? 0
   }
   return round(cost)
 }

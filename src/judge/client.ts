@@ -9,6 +9,10 @@ import { costOf, priceOf, type Price } from './prices.js'
 import { classifyFailure, retryDelay, serverRetryAfter } from './retry.js'
 import { brokenBound, timeLeft } from './wait.js'
 import { redact } from '../secrets.js'
+import { getConfig } from '../config.js'
+import { readEmbeddings, type EmbedCall } from './embed-reply.js'
+
+export type { EmbedCall } from './embed-reply.js'
 
 /** One judge: a model at an endpoint. Missing values come from OPENAI_BASE_URL / OPENAI_API_KEY. */
 export interface JudgeEndpoint {
@@ -57,6 +61,11 @@ export interface JudgeClientOptions {
    */
   breaker?: Breaker
   prices?: Readonly<Record<string, Price>>
+  /**
+   * The endpoint of {@link JudgeClient.embed}; a missing base URL or key is the primary
+   * judge's. @default the configured `embedding`
+   */
+  embedding?: { model: string; baseURL?: string | undefined; apiKey?: string | undefined }
   /** For tests. */
   sleep?: (ms: number) => Promise<void>
   random?: () => number
@@ -112,10 +121,16 @@ export class JudgeError extends Error {
 export class MissingKeyError extends JudgeError {
   /** The judges that were not asked. */
   readonly models: readonly string[]
-  constructor(models: readonly string[], detail = '') {
+  constructor(
+    models: readonly string[],
+    detail = '',
+    /** Who was not asked: the judge, or the embedding model (whose key falls back to the judge's). */
+    readonly role: 'judge' | 'embedding' = 'judge',
+  ) {
+    const judge = role === 'judge'
     super(
-      `No API key for the judge (${models.join(', ')}): OPENAI_API_KEY is not set and judge.apiKey is not configured, so nothing was sent.${detail}\n` +
-        `Set OPENAI_API_KEY (or judge.apiKey) to call the model, or OPENAI_BASE_URL (or judge.baseURL) for a local server such as Ollama, which needs no key.`,
+      `No API key for the ${judge ? 'judge' : 'embedding model'} (${models.join(', ')}): OPENAI_API_KEY is not set and ${judge ? 'judge.apiKey is' : 'neither embedding.apiKey nor judge.apiKey is'} configured, so nothing was sent.${detail}\n` +
+        `Set OPENAI_API_KEY (or ${role}.apiKey) to call the model, or OPENAI_BASE_URL (or ${role}.baseURL) for a local server such as Ollama, which needs no key.`,
       [],
     )
     this.models = models
@@ -123,7 +138,7 @@ export class MissingKeyError extends JudgeError {
 
   /** The same error, naming the cassette without the answer and the command that records it. */
   withCassette(path: string, key: string, command: string): MissingKeyError {
-    return new MissingKeyError(this.models, `\nThere is no recorded answer for this request (key ${key}) in ${path}. Record it with a key, then commit the cassette:\n  ${command}`)
+    return new MissingKeyError(this.models, `\nThere is no recorded answer for this request (key ${key}) in ${path}. Record it with a key, then commit the cassette:\n  ${command}`, this.role)
   }
 }
 
@@ -154,6 +169,20 @@ function isCompletion(data: unknown): data is ChatCompletion {
   return Array.isArray(choices) && choices.length > 0 && choices.every((c) => typeof (c as { message?: unknown } | null)?.message === 'object' && (c as { message: unknown }).message !== null)
 }
 
+/** One kind of request through {@link JudgeClient}'s retry loop: how to send it and read its reply. */
+interface Exchange<T> {
+  role: 'judge' | 'embedding'
+  /** Tried in order, the next when one fails for good. */
+  endpoints: readonly JudgeEndpoint[]
+  /** About how many tokens the request uses, for the pacer. */
+  tokens: number
+  send(client: OpenAI, endpoint: JudgeEndpoint, signal: AbortSignal): Promise<{ data: unknown; response: Response }>
+  /** The result from a 200 reply, or what is wrong with it (which moves on to the next endpoint). */
+  read(data: unknown, status: number, at: { endpoint: JudgeEndpoint; index: number; requests: number; latencyMs: number }): T | { problem: string }
+}
+
+const isProblem = (r: unknown): r is { problem: string } => typeof r === 'object' && r !== null && typeof (r as { problem?: unknown }).problem === 'string' && Object.keys(r).length === 1
+
 /** The start of a raw reply, for messages. */
 function start(data: unknown): string {
   const text = typeof data === 'string' ? data : JSON.stringify(data) ?? String(data)
@@ -172,7 +201,7 @@ function estimateTokens(body: JudgeRequest): number {
  */
 export class JudgeClient {
   readonly #options: JudgeClientOptions
-  readonly #clients = new Map<number, OpenAI>()
+  readonly #clients = new Map<string, OpenAI>()
   readonly #inFlight = new Map<string, Flight>()
   readonly #pacer: Pacer
   #active = 0
@@ -239,42 +268,121 @@ export class JudgeClient {
     }
   }
 
-  #client(index: number): OpenAI {
-    let client = this.#clients.get(index)
+  #client(endpoint: JudgeEndpoint): OpenAI {
+    const apiKey = endpoint.apiKey ?? process.env.OPENAI_API_KEY
+    const baseURL = endpoint.baseURL ?? process.env.OPENAI_BASE_URL
+    const id = `${baseURL ?? ''}\u0000${apiKey ?? ''}`
+    let client = this.#clients.get(id)
     if (!client) {
-      const e = this.#options.endpoints[index]!
-      const apiKey = e.apiKey ?? process.env.OPENAI_API_KEY
-      const baseURL = e.baseURL ?? process.env.OPENAI_BASE_URL
       // Local servers (Ollama, vLLM) accept any key; the SDK insists on one.
       const { OpenAI } = loadOpenAI()
       client = new OpenAI({ apiKey: apiKey ?? 'no-key', ...(baseURL ? { baseURL } : {}), maxRetries: 0, timeout: this.#options.timeoutMs ?? 60_000 })
-      this.#clients.set(index, client)
+      this.#clients.set(id, client)
     }
     return client
   }
 
-  /** Whether endpoint `index` can be asked: it has a key, or a base URL (local servers need no key). */
-  #reachable(index: number): boolean {
-    const e = this.#options.endpoints[index]!
+  /** Whether `endpoint` can be asked: it has a key, or a base URL (local servers need no key). */
+  #reachable(e: JudgeEndpoint): boolean {
     return Boolean(e.apiKey ?? process.env.OPENAI_API_KEY ?? e.baseURL ?? process.env.OPENAI_BASE_URL)
   }
 
-  async #run(body: JudgeRequest, signal: AbortSignal): Promise<JudgeCall> {
-    const endpoints = this.#options.endpoints
+  #run(body: JudgeRequest, signal: AbortSignal): Promise<JudgeCall> {
+    return this.#exchange<JudgeCall>(
+      {
+        role: 'judge',
+        endpoints: this.#options.endpoints,
+        tokens: estimateTokens(body),
+        send: (client, endpoint, stop) => client.chat.completions.create({ ...body, model: endpoint.model }, { signal: stop }).withResponse(),
+        read: (data, status, at) => {
+          // A proxy's login page or a server that is not OpenAI-compatible answers 200 too.
+          if (!isCompletion(data)) return { problem: `the reply (status ${status}) is not a chat completion (it needs choices[].message): ${start(data)}` }
+          const usage = data.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
+          return {
+            completion: data,
+            endpoint: at.index,
+            model: data.model || at.endpoint.model,
+            requests: at.requests,
+            latencyMs: at.latencyMs,
+            usage: { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens, total_tokens: usage.total_tokens },
+            cost: costOf(usage, priceOf(at.endpoint.model, this.#options.prices)),
+          }
+        },
+      },
+      signal,
+    )
+  }
+
+  /**
+   * The embedding endpoint: `embedding` in the options, else the configured one, each part
+   * falling back to the primary judge's (and then, when the client is built, to the environment).
+   */
+  #embeddingEndpoint(model: string | undefined): JudgeEndpoint {
+    const configured = this.#options.embedding ?? getConfig().embedding
+    const judge = this.#options.endpoints[0]!
+    return { model: model ?? configured.model, baseURL: configured.baseURL ?? judge.baseURL, apiKey: configured.apiKey ?? judge.apiKey }
+  }
+
+  /**
+   * Embeds `inputs` in one `/embeddings` request, through the same concurrency slots, pacer,
+   * retries and circuit breaker as the judge's calls, or throws a {@link JudgeError}. A reply
+   * that does not hold one finite vector of one dimension per input is an error naming what
+   * is wrong. There is no fallback: another model's vectors are not comparable.
+   *
+   * @example
+   * ```ts
+   * const { vectors } = await client.embed(['The refund was approved.', 'Refund approved.'])
+   * ```
+   */
+  embed(inputs: readonly string[], signal?: AbortSignal, model?: string): Promise<EmbedCall> {
+    if (inputs.length === 0) return Promise.reject(new Error('JudgeClient.embed needs at least one input.'))
+    const endpoint = this.#embeddingEndpoint(model)
+    const stop = new AbortController()
+    const abandon = () => stop.abort(signal!.reason)
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    signal?.addEventListener('abort', abandon, { once: true })
+    return this.#exchange<EmbedCall>(
+      {
+        role: 'embedding',
+        endpoints: [endpoint],
+        tokens: Math.ceil(inputs.reduce((n, t) => n + t.length, 0) / 4),
+        // Asked for explicitly, so the SDK hands the reply over undecoded and it is checked here.
+        send: (client, e, abort) => client.embeddings.create({ model: e.model, input: [...inputs], encoding_format: 'base64' }, { signal: abort }).withResponse(),
+        read: (data, status, at) => {
+          const read = readEmbeddings(data, inputs.length)
+          if ('problem' in read) return { problem: `the reply (status ${status}) ${read.problem}: ${start(data)}` }
+          const usage = { prompt_tokens: read.usage.prompt_tokens, total_tokens: read.usage.total_tokens }
+          return { vectors: read.vectors, model: read.model || at.endpoint.model, requests: at.requests, usage, cost: costOf({ prompt_tokens: usage.prompt_tokens, completion_tokens: 0 }, priceOf(at.endpoint.model, this.#options.prices)), latencyMs: at.latencyMs }
+        },
+      },
+      stop.signal,
+    ).finally(() => signal?.removeEventListener('abort', abandon))
+  }
+
+  /**
+   * The one retry loop of every request: each endpoint in turn, behind its circuit breaker,
+   * a concurrency slot and the shared pacer; 429s waited out for a bounded time without
+   * using up retries, other retryable failures retried with backoff, fatal ones moving on
+   * to the next endpoint.
+   */
+  async #exchange<T>(x: Exchange<T>, signal: AbortSignal): Promise<T> {
+    const endpoints = x.endpoints
+    const what = x.role === 'judge' ? 'judge' : 'embedding model'
+    const none = x.role === 'judge' ? 'No judge gave a verdict' : 'No embedding model gave vectors'
     // The SDK would send a placeholder key to api.openai.com and fail after every retry.
-    if (!endpoints.some((_e, i) => this.#reachable(i))) throw new MissingKeyError(endpoints.map((e) => e.model))
+    if (!endpoints.some((e) => this.#reachable(e))) throw new MissingKeyError(endpoints.map((e) => e.model), '', x.role)
     const sleep = this.#options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
     const failures: { model: string; baseURL: string; error: string }[] = []
     const maxRetries = this.#options.maxRetries ?? 4
     const maxLimitedMs = this.#options.maxRateLimitWaitMs ?? 120_000
     let requests = 0
-    for (let index = 0; index < this.#options.endpoints.length; index++) {
-      const endpoint = this.#options.endpoints[index]!
-      if (!this.#reachable(index)) {
-        failures.push({ model: endpoint.model, baseURL: 'https://api.openai.com/v1', error: 'no API key (OPENAI_API_KEY or an apiKey for this judge), so it was not asked' })
+    for (let index = 0; index < endpoints.length; index++) {
+      const endpoint = endpoints[index]!
+      if (!this.#reachable(endpoint)) {
+        failures.push({ model: endpoint.model, baseURL: 'https://api.openai.com/v1', error: `no API key (OPENAI_API_KEY or an apiKey for this ${what}), so it was not asked` })
         continue
       }
-      const client = this.#client(index)
+      const client = this.#client(endpoint)
       const breaker = this.#options.breaker ?? processBreaker
       const url = safeURL(client.baseURL)
       let limitedSince: number | undefined
@@ -288,40 +396,28 @@ export class JudgeClient {
         const release = await this.#slot()
         try {
           signal.throwIfAborted()
-          await this.#pacer.acquire(estimateTokens(body), maxLimitedMs, timeLeft(this.#options.deadline?.(), Date.now()))
+          await this.#pacer.acquire(x.tokens, maxLimitedMs, timeLeft(this.#options.deadline?.(), Date.now()))
           signal.throwIfAborted()
         } catch (error) {
           release()
           if (!(error instanceof RateLimitHoldError)) throw error
           const failure = { model: endpoint.model, baseURL: safeURL(client.baseURL), error: error.message }
-          throw new JudgeError(`No judge gave a verdict:\n  judge ${failure.model} at ${failure.baseURL}: ${failure.error}`, [...failures, failure], requests)
+          throw new JudgeError(`${none}:\n  ${what} ${failure.model} at ${failure.baseURL}: ${failure.error}`, [...failures, failure], requests)
         }
         // The request's start orders what the pacer learns from its answer.
         const sentAt = Date.now()
         const started = performance.now()
         requests++
         try {
-          const { data, response } = await client.chat.completions
-            .create({ ...body, model: endpoint.model }, { signal })
-            .withResponse()
-            .finally(release)
+          const { data, response } = await x.send(client, endpoint, signal).finally(release)
           void this.#pacer.observe({ sentAt, limited: false, headers: hints(response.headers) })
           await breaker.answered(url)
-          // A proxy's login page or a server that is not OpenAI-compatible answers 200 too.
-          if (!isCompletion(data)) {
-            failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: `the reply (status ${response.status}) is not a chat completion (it needs choices[].message): ${start(data)}` })
+          const result = x.read(data, response.status, { endpoint, index, requests, latencyMs: performance.now() - started })
+          if (isProblem(result)) {
+            failures.push({ model: endpoint.model, baseURL: safeURL(client.baseURL), error: result.problem })
             break
           }
-          const usage = data.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
-          return {
-            completion: data,
-            endpoint: index,
-            model: data.model || endpoint.model,
-            requests,
-            latencyMs: performance.now() - started,
-            usage: { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens, total_tokens: usage.total_tokens },
-            cost: costOf(usage, priceOf(endpoint.model, this.#options.prices)),
-          }
+          return result
         } catch (error) {
           // Given up by every caller: no retry, and nothing learnt about the endpoint.
           if (signal.aborted) throw signal.reason
@@ -336,7 +432,7 @@ export class JudgeClient {
           }
           const limited = kind === 'retry' && (error as { status?: number }).status === 429
           const retryAfterMs = limited ? serverRetryAfter(error) : undefined
-          const source = `judge ${endpoint.model} at ${safeURL(client.baseURL)} answered 429`
+          const source = `${what} ${endpoint.model} at ${safeURL(client.baseURL)} answered 429`
           // Awaited, so that the shared pacer holds every worker back before anyone retries.
           await this.#pacer.observe({ sentAt, limited, retryAfterMs, headers: headers ? hints(headers) : undefined, ...(limited ? { source } : {}) })
           if (kind === 'quota') {
@@ -378,7 +474,8 @@ export class JudgeClient {
         }
       }
     }
-    const lines = failures.map((f, i) => `  ${i === 0 ? 'judge' : `fallback ${i}`} ${f.model} at ${f.baseURL}: ${f.error}`)
-    throw new JudgeError(`No judge gave a verdict:\n${lines.join('\n')}`, failures, requests)
+    const lines = failures.map((f, i) => `  ${i === 0 ? what : `fallback ${i}`} ${f.model} at ${f.baseURL}: ${f.error}`)
+    throw new JudgeError(`${none}:\n${lines.join('\n')}`, failures, requests)
   }
+
 }

@@ -30,6 +30,8 @@ export interface RunSummary {
   obsolete: { path: string; count: number }[]
   pruned: number
   baselines: { written: number; updated: number }
+  /** Similarity assertions, once the run had one. */
+  embeddings?: { live: number; replayed: number; failures: number; requests: number; tokens: number; cost: number }
 }
 
 /** A running coordinator. */
@@ -82,11 +84,13 @@ function readLate(dir: string): string[] {
 
 /** The end-of-run summary block, or undefined when nothing LLM-related happened. */
 export function formatSummary(s: RunSummary): string | undefined {
-  if (s.verdicts + s.failures + s.appCalls + s.obsolete.length + s.pruned + s.baselines.written + s.baselines.updated === 0) return undefined
+  if (s.verdicts + s.failures + s.appCalls + (s.embeddings ? 1 : 0) + s.obsolete.length + s.pruned + s.baselines.written + s.baselines.updated === 0) return undefined
   const lines: string[] = []
   if (s.verdicts + s.failures > 0) lines.push(
     `assay: ${s.verdicts} judge verdict${s.verdicts === 1 ? '' : 's'} (${s.live} live, ${s.replayed} replayed)${s.failures ? `, ${s.failures} without a verdict` : ''}; ${s.requests} request${s.requests === 1 ? '' : 's'}, ${s.tokens} tokens, $${s.cost.toFixed(4)}`,
   )
+  const e = s.embeddings
+  if (e) lines.push(`assay: ${e.live + e.replayed} similarit${e.live + e.replayed === 1 ? 'y' : 'ies'} (${e.live} live, ${e.replayed} replayed)${e.failures ? `, ${e.failures} without a similarity` : ''}; ${e.requests} embedding request${e.requests === 1 ? '' : 's'}, ${e.tokens} tokens, $${e.cost.toFixed(4)}`)
   if (s.appCalls) lines.push(`assay: ${s.appCalls} app LLM call${s.appCalls === 1 ? '' : 's'} through recordingFetch`)
   if (s.baselines.written + s.baselines.updated > 0) lines.push(`assay: structural baselines: ${s.baselines.written} written, ${s.baselines.updated} updated`)
   for (const o of s.obsolete) lines.push(`assay: ${o.count} obsolete entr${o.count === 1 ? 'y' : 'ies'} in ${o.path}; run with -u or ASSAY_UPDATE=1 to remove`)
@@ -156,6 +160,16 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
       if (!record.verdict.replayed) {
         summary.tokens += record.verdict.usage.total_tokens
         summary.cost += record.verdict.cost ?? 0
+      }
+    } else if (record.kind === 'similarity') {
+      const e = (summary.embeddings ??= { live: 0, replayed: 0, failures: 0, requests: 0, tokens: 0, cost: 0 })
+      e.requests += record.requests
+      if (record.similarity === undefined) e.failures++
+      else if (record.replayed) e.replayed++
+      else {
+        e.live++
+        e.tokens += record.tokens ?? 0
+        e.cost += record.cost ?? 0
       }
     } else if (record.kind === 'llm-call') summary.appCalls++
     else if (record.kind === 'cassette' || record.kind === 'baseline') {

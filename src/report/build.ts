@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { relative, sep } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { datasetsOf, evalCaseOf } from './datasets.js'
-import type { AssayRecord, AssertionBase, FaithfulnessRecord, JudgeRecord, LlmCallRecord, StoreRecord } from './records.js'
+import type { AssayRecord, AssertionBase, FaithfulnessRecord, JudgeRecord, LlmCallRecord, SimilarityRecord, StoreRecord } from './records.js'
 import { RESULTS_VERSION, type AssertionResult, type FileResult, type LlmCallResult, type Results, type TestResult, type Totals } from './schema.js'
 
 /** A test as the runner reported it, with the records assay attached to it. */
@@ -139,9 +139,31 @@ function faithfulnessAssertion(r: FaithfulnessRecord): AssertionResult {
   }
 }
 
+function similarityAssertion(r: SimilarityRecord): AssertionResult {
+  // A similarity that is not a finite number (null in a Jest side file) is none.
+  const measured = finite(r.similarity)
+  return {
+    ...base(r),
+    ...(r.similarity !== undefined && !measured ? { pass: false } : {}),
+    similarity: {
+      threshold: r.threshold,
+      ...(measured ? { similarity: r.similarity } : {}),
+      model: r.model,
+      replayed: r.replayed ?? false,
+      requests: finite(r.requests) ? r.requests : 0,
+      tokens: finite(r.tokens) ? r.tokens : 0,
+      cost: finite(r.cost) ? r.cost : null,
+      latencyMs: finite(r.latencyMs) ? r.latencyMs : 0,
+      ...(measured ? {} : { error: cleanError(r.error ?? `the recorded similarity is ${String(r.similarity)}, not a finite number`) }),
+      ...(r.cassetteMiss ? { cassetteMiss: true } : {}),
+    },
+  }
+}
+
 function assertionOf(r: AssayRecord): AssertionResult | undefined {
   if (r.kind === 'judge') return judgeAssertion(r)
   if (r.kind === 'faithfulness') return faithfulnessAssertion(r)
+  if (r.kind === 'similarity') return similarityAssertion(r)
   if (r.kind !== 'check') return undefined
   const d = r.details ?? {}
   return {
@@ -184,6 +206,9 @@ export function totalsOf(files: readonly FileResult[]): Totals {
   const scores = scored.filter((j) => j.error === undefined)
   const live = verdicts.filter((j) => !j.replayed)
   const replayed = verdicts.filter((j) => j.replayed)
+  const similar = assertions.flatMap((a) => (a.similarity ? [a.similarity] : []))
+  const measured = similar.filter((x) => x.error === undefined)
+  const liveSimilar = measured.filter((x) => !x.replayed)
   const calls = tests.flatMap((t) => t.llmCalls)
   // A cassette miss reached no model: it is counted as a miss, not as a live call.
   const liveCalls = calls.filter((c) => !c.replayed && !c.cassetteMiss)
@@ -225,6 +250,9 @@ export function totalsOf(files: readonly FileResult[]): Totals {
       p95LatencyMs: percentile(latencies, 95),
     },
     appCalls: { calls: calls.length, live: liveCalls.length, replayed: calls.filter((c) => c.replayed).length, tokens: liveCalls.reduce((s, c) => s + (c.tokens ?? 0), 0), cost: sum(liveCalls) },
+    ...(similar.length
+      ? { embeddings: { assertions: similar.length, live: liveSimilar.length, replayed: measured.length - liveSimilar.length, failures: similar.length - measured.length, requests: similar.reduce((s, x) => s + x.requests, 0), tokens: liveSimilar.reduce((s, x) => s + x.tokens, 0), cost: sum(liveSimilar) } }
+      : {}),
     baselines: {
       written: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.written, 0),
       updated: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.updated, 0),
@@ -232,7 +260,7 @@ export function totalsOf(files: readonly FileResult[]): Totals {
       obsolete: stores.filter((s) => s.kind === 'baseline').reduce((n, s) => n + s.obsolete.length, 0),
     },
     cassettes: {
-      misses: judged.filter((j) => j.cassetteMiss).length + calls.filter((c) => c.cassetteMiss).length,
+      misses: judged.filter((j) => j.cassetteMiss).length + similar.filter((x) => x.cassetteMiss).length + calls.filter((c) => c.cassetteMiss).length,
       obsolete: stores.filter((s) => s.kind === 'cassette').reduce((n, s) => n + s.obsolete.length, 0),
       pruned: stores.filter((s) => s.kind === 'cassette').reduce((n, s) => n + s.pruned, 0),
     },

@@ -75,6 +75,28 @@ export interface FaithfulnessRecord extends AssertionBase {
   cassetteMiss?: boolean
 }
 
+/** One `toBeSemanticallySimilarTo` assertion. Plain JSON. */
+export interface SimilarityRecord extends AssertionBase {
+  kind: 'similarity'
+  threshold: number
+  /** The embedding model asked. */
+  model: string
+  /** The cosine similarity; present when it was computed. */
+  similarity?: number
+  /** True when both vectors came from the cassette. */
+  replayed?: boolean
+  /** HTTP requests sent, failed ones included (0 when replayed). */
+  requests: number
+  /** Tokens and $ spent live; replays cost nothing. */
+  tokens?: number
+  cost?: number | undefined
+  latencyMs?: number
+  /** Why no similarity was computed. */
+  error?: string
+  /** True when it was not, because the cassette had no vector under lockdown. */
+  cassetteMiss?: boolean
+}
+
 /** One LLM call the app under test made through `recordingFetch`. Plain JSON. */
 export interface LlmCallRecord {
   kind: 'llm-call'
@@ -119,7 +141,7 @@ export interface EvalCaseRecord {
 }
 
 /** Anything assay attaches to a test. */
-export type AssayRecord = CheckRecord | JudgeRecord | FaithfulnessRecord | LlmCallRecord | StoreRecord | EvalCaseRecord
+export type AssayRecord = CheckRecord | JudgeRecord | FaithfulnessRecord | SimilarityRecord | LlmCallRecord | StoreRecord | EvalCaseRecord
 
 /**
  * Which test a record belongs to, as the runner knows it: Vitest hands each matcher the

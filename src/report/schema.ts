@@ -50,6 +50,22 @@ const faithfulnessDetail = z.object({
   cassetteMiss: z.boolean().optional(),
 })
 
+/** A `toBeSemanticallySimilarTo` assertion: the similarity against its threshold, or why there is none. */
+const similarityDetail = z.object({
+  threshold: z.number(),
+  similarity: z.number().optional(),
+  /** The embedding model asked. */
+  model: z.string(),
+  replayed: z.boolean(),
+  requests: count,
+  tokens: count,
+  cost: z.number().nullable(),
+  latencyMs: z.number(),
+  /** Why no similarity was computed. */
+  error: z.string().optional(),
+  cassetteMiss: z.boolean().optional(),
+})
+
 const assertion = z.object({
   matcher: z.string(),
   /** The outcome after `.not`. */
@@ -60,6 +76,7 @@ const assertion = z.object({
   summary: z.string().optional(),
   judge: judgeDetail.optional(),
   faithfulness: faithfulnessDetail.optional(),
+  similarity: similarityDetail.optional(),
   entities: z.object({ kept: z.array(z.string()), missing: z.array(z.string()) }).optional(),
   numbers: z.object({ invented: z.array(z.string()), checked: count }).optional(),
   drift: z
@@ -200,6 +217,8 @@ const totals = z.object({
     p95LatencyMs: z.number().nullable(),
   }),
   appCalls: z.object({ calls: count, live: count, replayed: count, tokens: count, cost: z.number() }),
+  /** Similarity assertions' embeddings (present when the run had any): live and replayed, failures, and what the live ones cost. */
+  embeddings: z.object({ assertions: count, live: count, replayed: count, failures: count, requests: count, tokens: count, cost: z.number() }).optional(),
   baselines: z.object({ written: count, updated: count, drifted: count, obsolete: count }),
   cassettes: z.object({ misses: count, obsolete: count, pruned: count }),
 })

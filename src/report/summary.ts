@@ -21,6 +21,8 @@ export function terminalSummary(r: Results, reportPath?: string): string | undef
       `assay: judge ${t.judge.live} live, ${t.judge.replayed} replayed${reused ? ` (${reused} reused from near-duplicate outputs by the semantic cache)` : ''}${t.judge.failures ? `, ${t.judge.failures} without a verdict` : ''}; ${s(t.judge.requests, 'request')}, ${t.judge.tokens} tokens, ${money(t.judge.cost)}`,
     )
   }
+  const e = t.embeddings
+  if (e) lines.push(`assay: embeddings ${e.live} live, ${e.replayed} replayed${e.failures ? `, ${e.failures} without a similarity` : ''}; ${s(e.requests, 'request')}, ${e.tokens} tokens, ${money(e.cost)}`)
   const calls = r.files.flatMap((f) => f.tests.flatMap((x) => x.llmCalls))
   const appMisses = calls.filter((c) => c.cassetteMiss).length
   if (t.appCalls.calls) lines.push(`assay: app LLM calls ${t.appCalls.live} live, ${t.appCalls.replayed} replayed${appMisses ? `, ${appMisses} missing from the cassette` : ''}; ${t.appCalls.tokens} tokens, ${money(t.appCalls.cost)}`)
@@ -28,8 +30,9 @@ export function terminalSummary(r: Results, reportPath?: string): string | undef
   const baselined = assertions.some((a) => a.drift) || stores.some((st) => st.kind === 'baseline')
   if (baselined) lines.push(`assay: baselines ${t.baselines.written} written, ${t.baselines.updated} updated, ${t.baselines.drifted} drifted`)
   if (t.cassettes.misses) {
-    const judgeMisses = t.cassettes.misses - appMisses
-    const parts = [judgeMisses ? s(judgeMisses, 'judge verdict') : '', appMisses ? s(appMisses, 'app call') : ''].filter(Boolean)
+    const similarityMisses = assertions.filter((a) => a.similarity?.cassetteMiss).length
+    const judgeMisses = t.cassettes.misses - appMisses - similarityMisses
+    const parts = [judgeMisses ? s(judgeMisses, 'judge verdict') : '', similarityMisses ? s(similarityMisses, 'similarity', 'similarities') : '', appMisses ? s(appMisses, 'app call') : ''].filter(Boolean)
     lines.push(`assay: cassette misses ${t.cassettes.misses} under lockdown (${parts.join(', ')}); record them with ASSAY_CACHE=auto`)
   }
   for (const st of stores) {

@@ -14,6 +14,12 @@ expect(text).toBeConcise({ of: 'long source', maxRatio: 0.2 })
 expect(text).toMatchSchema(z.object({ title: z.string() }))
 export async function later(): Promise<void> {
   await expect(Promise.resolve(text)).resolves.toHaveBullets()
+  await expect(text).toBeSemanticallySimilarTo('a and b', { threshold: 0.85, model: 'text-embedding-3-large' })
+  await expect(text).not.toBeSemanticallySimilarTo('something else')
+  // @ts-expect-error the expected text must be a string
+  await expect(text).toBeSemanticallySimilarTo(42)
+  // @ts-expect-error threshold is a number
+  await expect(text).toBeSemanticallySimilarTo('a', { threshold: 'high' })
 }
 export async function faithful(): Promise<void> {
   await expect(text).toBeFaithfulTo('source', { model: 'gpt-4o' })
