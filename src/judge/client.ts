@@ -324,6 +324,15 @@ export class JudgeClient {
   }
 
   /**
+   * The model and endpoint {@link JudgeClient.embed} sends `model`'s inputs to: inputs for
+   * the same target may share one request.
+   */
+  embeddingTarget(model?: string): { model: string; endpoint: string } {
+    const e = this.#embeddingEndpoint(model)
+    return { model: e.model, endpoint: e.baseURL ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' }
+  }
+
+  /**
    * Embeds `inputs` in one `/embeddings` request, through the same concurrency slots, pacer,
    * retries and circuit breaker as the judge's calls, or throws a {@link JudgeError}. A reply
    * that does not hold one finite vector of one dimension per input is an error naming what

@@ -1,9 +1,10 @@
 // Embeddings for a test file's assertions: each input from the file's cassette when
-// recorded, the rest sent in one request and recorded one entry per input.
+// recorded, the rest sent through the run's batcher and recorded one entry per input.
 import { getConfig } from '../config.js'
 import { rerunCommand } from '../runner.js'
 import { cassettePath, CassetteMissError, openCassette, sameAnswer, type Cassette } from './cassette.js'
-import { MissingKeyError, type EmbedCall } from './client.js'
+import { MissingKeyError } from './client.js'
+import { embeddingBatcher } from './embed-batching.js'
 import { embeddingEntry, embeddingKey, recordedVector } from './embed-cassette.js'
 import type { JudgeRuntime } from './judge.js'
 
@@ -66,27 +67,26 @@ export async function embedTexts(ask: EmbedAsk, rt: JudgeRuntime): Promise<Embed
     }
   }
   const missing = unique.filter((input) => !found.has(input))
-  // The one place that sends inputs to the model.
-  const sendInputs = (inputs: string[]): Promise<EmbedCall> => rt.client.embed(inputs, ask.signal, model)
-  let call: EmbedCall | undefined
+  // Every input goes through the run's batcher, which coalesces it with concurrent
+  // assertions' inputs (of this worker, and of the others through the coordinator) into
+  // requests of up to embedding.maxBatchSize inputs; each comes back with its own share of
+  // the request, which its entry records, so replay never depends on how inputs were batched.
+  const target = rt.client.embeddingTarget(model)
+  const batcher = embeddingBatcher(target, (inputs) => rt.client.embed(inputs, undefined, target.model))
+  const spent = { requests: 0, usage: { prompt_tokens: 0, total_tokens: 0 }, cost: 0 as number | undefined, latencyMs: 0 }
   if (missing.length > 0) {
-    call = await sendInputs(missing).catch((error: unknown) => {
+    const answers = await Promise.all(missing.map((input) => batcher.embed(input, ask.signal))).catch((error: unknown) => {
       if (error instanceof MissingKeyError && cassette) throw error.withCassette(cassette.path, embeddingKey(model, missing[0]!), rerunCommand(testPath ?? cassette.path, 'OPENAI_API_KEY=sk-...'))
       throw error
     })
-    const chars = missing.reduce((n, t) => n + t.length, 0)
     missing.forEach((input, i) => {
-      const vector = call!.vectors[i]!
+      const { vector, share } = answers[i]!
       found.set(input, vector)
+      spent.requests += share.requests
+      spent.usage = { prompt_tokens: spent.usage.prompt_tokens + share.usage.prompt_tokens, total_tokens: spent.usage.total_tokens + share.usage.total_tokens }
+      spent.cost = spent.cost === undefined || share.cost === undefined ? undefined : spent.cost + share.cost
+      spent.latencyMs = Math.max(spent.latencyMs, share.latencyMs)
       if (!cassette) return
-      // Each input carries its share of the request, by length, so a file's entries add up to what it spent.
-      const part = chars === 0 ? 1 / missing.length : input.length / chars
-      const share = {
-        model: call!.model,
-        usage: { prompt_tokens: Math.round(call!.usage.prompt_tokens * part), total_tokens: Math.round(call!.usage.total_tokens * part) },
-        cost: call!.cost === undefined ? undefined : call!.cost * part,
-        latencyMs: call!.latencyMs,
-      }
       const key = embeddingKey(model, input)
       const entry = embeddingEntry(model, input, vector, share)
       const old = cassette.lookup(key)
@@ -97,10 +97,10 @@ export async function embedTexts(ask: EmbedAsk, rt: JudgeRuntime): Promise<Embed
   return {
     vectors: ask.inputs.map((input) => found.get(input)!),
     model,
-    replayed: call === undefined,
-    requests: call?.requests ?? 0,
-    usage: call?.usage ?? { prompt_tokens: 0, total_tokens: 0 },
-    cost: call ? call.cost : 0,
-    latencyMs: call?.latencyMs ?? 0,
+    replayed: missing.length === 0,
+    requests: spent.requests,
+    usage: spent.usage,
+    cost: spent.cost,
+    latencyMs: spent.latencyMs,
   }
 }

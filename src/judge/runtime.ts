@@ -5,7 +5,8 @@ import { Cassette, cassettePath, claimedByFailed, openCassettes, resolveCacheMod
 import { JudgeClient, type Pacer } from './client.js'
 import { remoteFlights, remotePacer } from './coordinator.js'
 import { remoteBreaker } from './remote-breaker.js'
-import { indexInUse } from './semantic-cache.js'
+import { indexInUse, semanticCacheFor } from './semantic-cache.js'
+import { embedTexts } from './embed.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
 import { PacingQueue, RateLimiter } from './limiter.js'
 import { currentTest } from '../report/records.js'
@@ -113,6 +114,10 @@ export function judgeRuntime(model?: string): JudgeRuntime {
       capabilities: shared.capabilities,
       flights: coordinator ? remoteFlights(coordinator) : undefined,
     }
+    // The semantic cache embeds outputs as toBeSemanticallySimilarTo does: through the
+    // batcher, and recorded in (and under lockdown replayed from) the test file's cassette.
+    const judge = runtime
+    judge.semantic = semanticCacheFor(config.cache.semantic, judge.cacheMode, config.embedding.model, async (texts, testPath) => (await embedTexts({ inputs: texts, testPath }, judge)).vectors)
     shared.runtimes.set(name, runtime)
   }
   return runtime
