@@ -22,10 +22,17 @@ export interface CheckContext {
 /**
  * Checks every version labels.json or the history names against its file, setting each
  * finding as that version's `problem`; a version whose file is gone gets a row of its own
- * (added to `versions`, in order). Returns the problems of labels: a label on a version that
- * does not exist, or one labels.json holds elsewhere than the history's last move put it.
+ * (added to `versions`, in order). Returns the problems of labels: `refused`, a label on a
+ * version that does not exist, or one labels.json lacks although the history moved it; and
+ * `disputed`, a label labels.json holds elsewhere than the history's latest move put it,
+ * which is reported but still served from labels.json, the committed state.
  */
-export function checkVersions(c: CheckContext, versions: VersionFile[], state: RegistryState, records: readonly HistoryRecord[]): Map<string, PromptRegistryError> {
+export function checkVersions(
+  c: CheckContext,
+  versions: VersionFile[],
+  state: RegistryState,
+  records: readonly HistoryRecord[],
+): { refused: Map<string, PromptRegistryError>; disputed: Map<string, PromptRegistryError> } {
   const labels = c.show(c.files.labelsPath)
   const history = c.show(c.files.historyPath)
   const named = new Set<string>([...Object.keys(state.versions), ...registeredInHistory(records)])
@@ -77,14 +84,28 @@ export function checkVersions(c: CheckContext, versions: VersionFile[], state: R
       problems.set(label, new PromptRegistryError(labels, `${labels}: the label "${label}" points at version "${version}" of prompt "${c.name}", which does not exist. Restore the file from version control, or move the label: npx assay prompts label ${c.name} VERSION ${label}`))
     }
   }
+  const disputed = new Map<string, PromptRegistryError>()
   for (const [label, [listed, moved, line]] of disputedLabels(state, records)) {
-    problems.set(
+    // A label labels.json lacks is not served from the fallback: nobody chose `latest` for it.
+    if (listed === undefined) {
+      problems.set(
+        label,
+        new PromptRegistryError(
+          labels,
+          `the label "${label}" of prompt "${c.name}" is unset in ${labels}, but the latest move of it in ${history} (line ${line}) put it on "${moved}": a merge kept one side of ${labels} and the other side's move, or ${labels} was edited. Decide where it belongs and move it there, which records the move: npx assay prompts label ${c.name} VERSION ${label} --reason "…"`,
+        ),
+      )
+      continue
+    }
+    // A merge of a rolled-back experiment or a `git revert` of a promotion leaves labels.json
+    // as committed and the history with the undone move: served as committed, and reported.
+    disputed.set(
       label,
       new PromptRegistryError(
         labels,
-        `the label "${label}" of prompt "${c.name}" is ${listed === undefined ? 'unset' : `on "${listed}"`} in ${labels}, but the last move of it in ${history} (line ${line}) put it on "${moved}": a merge kept one side of ${labels} and the other side's move, or ${labels} was edited. Decide where it belongs and move it there, which records the move: npx assay prompts label ${c.name} VERSION ${label} --reason "…"`,
+        `the label "${label}" of prompt "${c.name}" is on "${listed}" in ${labels}, but the latest move of it in ${history} (line ${line}) put it on "${moved}": a merge kept one side of ${labels} and the other side's move, a commit that moved it was reverted, or ${labels} was edited. It is served from ${labels} ("${listed}"), the committed state. Where it belongs is "${listed}": record that by moving it there again (npx assay prompts label ${c.name} ${listed} ${label} --reason "…"); otherwise move it where it belongs (npx assay prompts label ${c.name} VERSION ${label} --reason "…").`,
       ),
     )
   }
-  return problems
+  return { refused: problems, disputed }
 }

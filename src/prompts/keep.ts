@@ -148,14 +148,19 @@ export function forgetVersion(registry: Registry, scan: Scan, version: string, n
 }
 
 /**
- * Labels whose value in labels.json is not where the history's last move of the label put
+ * Labels whose value in labels.json is not where the history's latest move of the label put
  * it: a merge that took one side of labels.json while the history kept the other side's
- * move, or a hand edit. Label → [labels.json's version or undefined, the history's].
+ * move, or a hand edit. Moves are ordered by their time, the line breaking ties: a history
+ * merged by union keeps both sides' lines in no particular order. Label → [labels.json's
+ * version or undefined, the history's, the move's line].
  */
 export function disputedLabels(state: RegistryState, records: readonly HistoryRecord[]): Map<string, [string | undefined, string, number]> {
-  const last = new Map<string, [string, number]>()
+  const last = new Map<string, [string, number, number]>()
   records.forEach((r, i) => {
-    if (isMove(r)) last.set(r.label, [r.to, i + 1])
+    if (!isMove(r)) return
+    const time = Date.parse(r.time)
+    const before = last.get(r.label)?.[2]
+    if (before === undefined || !(time < before)) last.set(r.label, [r.to, i + 1, time])
   })
   const disputed = new Map<string, [string | undefined, string, number]>()
   for (const [label, [to, line]] of last) if (state.labels[label] !== to) disputed.set(label, [state.labels[label], to, line])

@@ -60,6 +60,8 @@ export interface Scan {
   unrecorded: VersionFile[]
   /** Labels that cannot be used, and why: refused when asked for; the versions load. */
   labelProblems: Map<string, PromptRegistryError>
+  /** Labels labels.json holds elsewhere than the history's latest move: served from labels.json, reported when listing. */
+  labelDisputes: Map<string, PromptRegistryError>
 }
 
 function isFolder(path: string): boolean {
@@ -260,7 +262,7 @@ export class Registry {
         return { ...file, hash, problem: new PromptRegistryError(file.file, `${file.file} is not UTF-8 text. Save it as UTF-8.`) }
       }
     })
-    const labelProblems = checkVersions(
+    const { refused: labelProblems, disputed: labelDisputes } = checkVersions(
       { name, files, show: (p) => this.show(p), pathOf: (v) => join(folder, `${v}${EXTENSION}`), free: () => this.freeVersion(versions.map((v) => v.version), state.labels) },
       versions,
       state,
@@ -291,7 +293,7 @@ export class Registry {
         )
       }
     }
-    return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, unlisted, unrecorded, labelProblems }
+    return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, unlisted, unrecorded, labelProblems, labelDisputes }
   }
 
   /**

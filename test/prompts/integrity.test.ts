@@ -131,20 +131,19 @@ describe('keep and the labels on the version it keeps', () => {
 })
 
 describe('a label that labels.json holds elsewhere than the history last moved it', () => {
-  test('is refused when asked for and reported as a problem row; moving it records the move and clears it', async () => {
+  test('is served from labels.json and reported as a problem row naming both; moving it again records the move and clears it', async () => {
     const p = project()
     expect((await p.assay('label', 's', 'v1', 'production')).status).toBe(0)
     expect((await p.assay('label', 's', 'v2', 'production')).status).toBe(0)
-    // A merge took the side of labels.json from before the promotion of v2.
+    // A `git revert` of the promotion: labels.json from before it, the history (merged by union) keeps the move.
     p.setLabels((d) => (d.labels.production = 'v1'))
-    for (const ref of [undefined, 'production']) {
-      const e = await rejection(prompts.get('s', ref))
-      expect(e).toBeInstanceOf(PromptRegistryError)
-      expect(e.message).toContain(`the label "production" of prompt "s" is on "v1" in ${join(p.dir, 's', 'labels.json')}, but the last move of it in ${join(p.dir, 's', 'history.jsonl')} (line 4) put it on "v2"`)
-    }
-    expect((await prompts.get('s', 'v1')).version).toBe('v1')
+    vi.stubEnv('CI', 'true')
+    for (const ref of [undefined, 'production']) expect((await prompts.get('s', ref)).version).toBe('v1')
+    vi.stubEnv('CI', '')
     const rows = await prompts.versions('s')
-    expect(rows.find((r) => r.version === 'v1')?.problem).toContain('the label "production" of prompt "s"')
+    const row = rows.find((r) => r.version === 'v1')?.problem
+    expect(row).toContain(`the label "production" of prompt "s" is on "v1" in ${join(p.dir, 's', 'labels.json')}, but the latest move of it in ${join(p.dir, 's', 'history.jsonl')} (line 4) put it on "v2"`)
+    expect(row).toContain('npx assay prompts label s v1 production --reason')
     const list = await p.assay('list')
     expect(list.status).toBe(1)
     expect(list.stderr).toContain('the label "production"')
@@ -153,6 +152,23 @@ describe('a label that labels.json holds elsewhere than the history last moved i
     expect((await prompts.history('s')).at(-1)).toMatchObject({ label: 'production', from: 'v1', to: 'v1', reason: 'merge: keep v1' })
     expect((await prompts.get('s')).version).toBe('v1')
     expect((await p.assay('list')).status).toBe(0)
+  })
+
+  test('moves are ordered by time, not line: a union merge that puts an older rollback after a newer promotion agrees', async () => {
+    const p = project()
+    p.write('s', 'v3', 'v3 text\n')
+    expect((await p.assay('list')).status).toBe(0)
+    const at = (minute: number) => `2026-01-01T00:0${minute}:00.000Z`
+    // Branch A tried v2 and rolled back (minutes 1 and 2); main promoted v3 at minute 3. The
+    // union merge wrote main's line first, A's after it.
+    p.appendHistory({ time: at(3), label: 'production', from: null, to: 'v3', action: 'set' })
+    p.appendHistory({ time: at(1), label: 'production', from: null, to: 'v2', action: 'set' })
+    p.appendHistory({ time: at(2), label: 'production', from: 'v2', to: 'v1', action: 'rollback' })
+    p.setLabels((d) => (d.labels.production = 'v3'))
+    const list = await p.assay('list')
+    expect(list.stderr).toBe('')
+    expect(list.status).toBe(0)
+    expect((await prompts.get('s')).version).toBe('v3')
   })
 
   test('a label the history moved but labels.json lacks is refused: production does not fall back to latest', async () => {
