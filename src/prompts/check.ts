@@ -7,6 +7,18 @@ import { isMove, type HistoryRecord, type RegistryFiles, type RegistryState } fr
 import { disputedLabels, historyRegistrations, registeredInHistory } from './keep.js'
 import { compareVersions } from './order.js'
 import type { VersionFile } from './registry.js'
+import type { LabelMove } from './types.js'
+
+// The latest move (by time, the line breaking ties) that put `label` on `version`.
+function latestMoveTo(label: string, version: string, records: readonly HistoryRecord[]): { move: LabelMove; line: number } | undefined {
+  let found: { move: LabelMove; line: number; time: number } | undefined
+  records.forEach((r, i) => {
+    if (!isMove(r) || r.label !== label || r.to !== version) return
+    const time = Date.parse(r.time)
+    if (found === undefined || !(time < found.time)) found = { move: r, line: i + 1, time }
+  })
+  return found
+}
 
 /** What the check needs of the registry: how it shows paths and names files. */
 export interface CheckContext {
@@ -83,6 +95,19 @@ export function checkVersions(
     if (!versions.some((v) => v.version === version)) {
       problems.set(label, new PromptRegistryError(labels, `${labels}: the label "${label}" points at version "${version}" of prompt "${c.name}", which does not exist. Restore the file from version control, or move the label: npx assay prompts label ${c.name} VERSION ${label}`))
     }
+  }
+  for (const [label, version] of Object.entries(state.labels)) {
+    if (problems.has(label)) continue
+    const set = latestMoveTo(label, version, records)
+    const now = historyRegistrations(version, records, history).at(-1)?.hash ?? state.versions[version]
+    if (set === undefined || set.move.hash === undefined || now === undefined || set.move.hash === now) continue
+    problems.set(
+      label,
+      new PromptRegistryError(
+        labels,
+        `the label "${label}" of prompt "${c.name}" was set on version "${version}" by line ${set.line} of ${history} (${set.move.time}${set.move.reason ? ` "${set.move.reason}"` : ''}) when "${version}" had sha256 ${set.move.hash}, but "${version}" is registered with sha256 ${now} now (${c.show(c.pathOf(version))}): it was forgotten and added again with other content, as when one branch forgets and rewrites a draft while another promotes it. Nobody reviewed the new content under this label. Check the file against the content that was promoted (git log -p -- "${c.show(c.pathOf(version))}"), then move the label where it belongs: npx assay prompts label ${c.name} VERSION ${label} --reason "…"`,
+      ),
+    )
   }
   const disputed = new Map<string, PromptRegistryError>()
   for (const [label, [listed, moved, line]] of disputedLabels(state, records)) {

@@ -57,6 +57,7 @@ const moveSchema = z.strictObject({
   to: z.string(),
   action: z.enum(['set', 'promote', 'rollback']),
   reason: z.string().optional(),
+  hash: sha256.optional(),
 })
 const registrationSchema = z.strictObject({
   time: z.string(),

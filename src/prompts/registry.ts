@@ -343,7 +343,10 @@ export class Registry {
       // gets the move recorded, so the two agree again.
       if (from === version && !disputedLabels(state, history).has(label)) return { records: [], result: undefined }
       state.labels[label] = version
-      const move: LabelMove = { time: now().toISOString(), label, from, to: version, action, ...(reason === undefined ? {} : { reason }) }
+      // The content the label is set on, so a version forgotten and re-added with other content
+      // on another branch is not served under a move made for the old one.
+      const hash = state.versions[version] ?? scan.versions.find((v) => v.version === version)?.hash
+      const move: LabelMove = { time: now().toISOString(), label, from, to: version, action, ...(reason === undefined ? {} : { reason }), ...(hash ? { hash } : {}) }
       return { records: [move], result: move }
     })
   }

@@ -130,6 +130,51 @@ describe('keep and the labels on the version it keeps', () => {
   })
 })
 
+describe('a label set on content that its version no longer has', () => {
+  test('a move records the hash of the version it was set on', async () => {
+    const p = project()
+    expect((await p.assay('label', 's', 'v2', 'production')).status).toBe(0)
+    expect((await prompts.history('s')).at(-1)).toMatchObject({ label: 'production', to: 'v2', hash: sha(V2) })
+  })
+
+  test('forgotten and re-added with other content on one branch, promoted on another: the label is refused, on CI too', async () => {
+    const p = project()
+    p.write('s', 'v3', 'reviewed draft h1\n')
+    expect((await p.assay('list')).status).toBe(0)
+    // Branch B promotes v3 as it was; branch A forgot v3 and rewrote it. The merge keeps
+    // both sides' history lines, A's labels.json hash and file, B's label.
+    expect((await p.assay('label', 's', 'v3', 'production', '--reason', 'evals of h1 pass')).status).toBe(0)
+    const rewritten = 'UNREVIEWED rewrite h2\n'
+    const time = new Date().toISOString()
+    p.appendHistory({ time, action: 'forget', version: 'v3', dropped: [sha('reviewed draft h1\n')] })
+    p.appendHistory({ time, action: 'register', version: 'v3', hash: sha(rewritten) })
+    p.write('s', 'v3', rewritten)
+    p.setLabels((d) => (d.versions.v3 = sha(rewritten)))
+    for (const ci of ['true', '']) {
+      vi.stubEnv('CI', ci)
+      const e = await rejection(prompts.get('s'))
+      expect(e).toBeInstanceOf(PromptRegistryError)
+      expect(e.message).toContain('the label "production" of prompt "s" was set on version "v3" by line')
+      expect(e.message).toContain(`had sha256 ${sha('reviewed draft h1\n')}, but "v3" is registered with sha256 ${sha(rewritten)} now`)
+    }
+    const list = await p.assay('list')
+    expect(list.status).toBe(1)
+    expect(list.stderr).toContain('the label "production" of prompt "s" was set on version "v3"')
+    // Moving the label where it belongs settles it.
+    expect((await p.assay('label', 's', 'v1', 'production', '--reason', 'h2 not reviewed')).status).toBe(0)
+    expect((await prompts.get('s')).version).toBe('v1')
+  })
+
+  test('a move recorded without a hash (before moves had one) is not checked', async () => {
+    const p = project()
+    expect((await p.assay('list')).status).toBe(0)
+    p.appendHistory({ time: new Date().toISOString(), label: 'production', from: null, to: 'v2', action: 'set' })
+    p.setLabels((d) => (d.labels.production = 'v2'))
+    expect((await prompts.get('s')).version).toBe('v2')
+    expect((await p.assay('list')).status).toBe(0)
+  })
+})
+
 describe('a label that labels.json holds elsewhere than the history last moved it', () => {
   test('is served from labels.json and reported as a problem row naming both; moving it again records the move and clears it', async () => {
     const p = project()
