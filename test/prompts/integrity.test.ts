@@ -62,8 +62,8 @@ describe('a labels.json hash that no registration in the history records', () =>
       }
       expect((await prompts.get('s', 'v2')).version).toBe('v2')
       const keep = await p.assay('keep', 's', 'v1')
-      expect(keep.status).toBe(1)
-      expect(keep.stderr).toContain('nothing to keep')
+      expect(keep.status).toBe(ci ? 2 : 1)
+      expect(keep.stderr).toContain(ci ? 'CI only reads it' : 'nothing to keep')
     }
     expect(p.labels().versions.v1).toBe(sha(evil))
     expect(readFileSync(p.historyPath, 'utf8')).not.toContain('"keep"')
@@ -324,6 +324,30 @@ describe('a draft registered by a read, then edited or deleted', () => {
     const none = await p.assay('forget', 's', 'v9')
     expect(none.status).toBe(2)
     expect(none.stderr).toContain('version "v9" of prompt "s" is not registered, so there is nothing to forget')
+  })
+
+  test('forget and keep refuse to run on CI, naming why, and change nothing', async () => {
+    const p = await registered()
+    writeFileSync(p.path, draft.replace('first', 'second'))
+    const before = [readFileSync(p.labelsPath, 'utf8'), readFileSync(p.historyPath, 'utf8')]
+    vi.stubEnv('CI', 'true')
+    for (const args of [['forget', 's', 'v3'], ['keep', 's', 'v3', '--labels-reviewed']]) {
+      const run = await p.assay(...args)
+      expect(run.status).toBe(2)
+      expect(run.stderr).toContain(`${args[0]} changes the committed registry (history.jsonl and labels.json), and CI only reads it`)
+    }
+    expect([readFileSync(p.labelsPath, 'utf8'), readFileSync(p.historyPath, 'utf8')]).toEqual(before)
+  })
+
+  test('forget refuses the version latest serves while production is unset: it is released through the fallback', async () => {
+    const p = project()
+    expect((await prompts.get('s')).version).toBe('v2')
+    const run = await p.assay('forget', 's', 'v2')
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('version "v2" of prompt "s" is "latest", which is what production serves while')
+    expect(p.labels().versions.v2).toBe(sha(V2))
+    // An older unlabelled draft can still be forgotten.
+    expect((await p.assay('forget', 's', 'v1')).status).toBe(0)
   })
 })
 
