@@ -16,7 +16,8 @@ import { startFixtureServer } from '../dist/esm/fixtures/server/index.js'
 import { embed as lexicalEmbed } from '../dist/esm/fixtures/server/sample.js'
 import { JudgeClient } from '../dist/esm/src/judge/client.js'
 import { runJudge } from '../dist/esm/src/judge/judge.js'
-import { cosine, semanticCacheFor } from '../dist/esm/src/judge/semantic-cache.js'
+import { cosine } from '../dist/esm/src/judge/cosine.js'
+import { semanticCacheFor } from '../dist/esm/src/judge/semantic-cache.js'
 import { nodeFileSystem } from '../dist/esm/src/store/file.js'
 
 const root = join(import.meta.dirname, '..')

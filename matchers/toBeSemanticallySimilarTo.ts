@@ -13,6 +13,7 @@ import { StoreWriteError } from '../src/store/file.js'
 import { parseOptions } from '../src/validate.js'
 import { getConfig } from '../src/config.js'
 import { assertString, failureFields, formatMessage, truncate } from './utils.js'
+import { cosine } from '../src/judge/cosine.js'
 
 /**
  * The default threshold. Embedding models put paraphrases of one statement around 0.85–0.95
@@ -31,22 +32,6 @@ export type ToBeSemanticallySimilarToOptions = z.input<typeof schema>
 
 const fmt = (n: number) => n.toFixed(4).replace(/0+$/, '').replace(/\.$/, '')
 
-/** Cosine similarity; undefined when either vector is all zeros (it has no direction). */
-function cosine(a: readonly number[], b: readonly number[]): number | undefined {
-  let dot = 0
-  let na = 0
-  let nb = 0
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!
-    na += a[i]! * a[i]!
-    nb += b[i]! * b[i]!
-  }
-  if (na === 0 || nb === 0) return undefined
-  // A text compared with itself has one vector: exactly 1, so that a threshold of 1 can pass.
-  if (a === b) return 1
-  // Rounding can leave a text's similarity to itself a hair above 1.
-  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)))
-}
 
 function describeCall(e: Embeddings): string {
   const cost = e.cost === undefined ? 'cost unknown' : `$${e.cost.toFixed(6)}`

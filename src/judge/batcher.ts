@@ -8,16 +8,9 @@ import { callProblem, inputWeight, splitCost, unusableReply } from './batch-shar
 import type { BatchAnswer as CoordinatorAnswer } from './batch-table.js'
 import { post } from './coordinator.js'
 import { redact } from '../secrets.js'
+import type { EmbedCall } from './embed-reply.js'
 
-/** One embeddings request's answer: a vector per input, in the inputs' order, and what it cost. */
-export interface EmbedCall {
-  vectors: number[][]
-  model: string
-  requests: number
-  usage: { prompt_tokens: number; total_tokens: number }
-  cost: number | undefined
-  latencyMs: number
-}
+export type { EmbedCall }
 
 /** Sends one batch of inputs to the embeddings endpoint. */
 export type SendBatch = (inputs: string[]) => Promise<EmbedCall>

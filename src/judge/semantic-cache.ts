@@ -7,6 +7,7 @@ import { AssayUsageError } from '../errors.js'
 import { requestKey, type CacheMode, type Cassette, type CassetteEntry } from './cassette.js'
 import { guard } from './semantic-guard.js'
 import type { Verdict } from './judge.js'
+import { cosine } from './cosine.js'
 
 /**
  * Embeds texts, one vector per text, in order: in a run, through the embedding client and
@@ -66,19 +67,6 @@ export function semanticCacheFor(
   return { threshold: options.threshold ?? DEFAULT_THRESHOLD, reuse: mode !== 'refresh', index: mode !== 'lockdown', model, embed }
 }
 
-/** Cosine similarity; 0 for a zero vector or vectors of different lengths. */
-export function cosine(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length || a.length === 0) return 0
-  let dot = 0
-  let na = 0
-  let nb = 0
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!
-    na += a[i]! * a[i]!
-    nb += b[i]! * b[i]!
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb)
-}
 
 // Vectors are stored as little-endian float32 in base64: a 1536-dimension vector is 8 KB
 // instead of about 30 KB of decimals, and embeddings are float32 to begin with.
@@ -168,7 +156,7 @@ export interface Candidate {
 export function candidates(output: string, vector: readonly number[], earlier: readonly { output: string; vector: number[]; key: string }[], threshold: number): Candidate[] {
   return earlier
     .filter((e) => e.output !== output)
-    .map((e) => ({ output: e.output, key: e.key, similarity: cosine(vector, e.vector) }))
+    .map((e) => ({ output: e.output, key: e.key, similarity: cosine(vector, e.vector) ?? 0 }))
     .filter((c) => c.similarity >= threshold && guard(output, c.output).agree)
     .sort((a, b) => b.similarity - a.similarity)
 }

@@ -10,7 +10,8 @@ import { embed as lexicalEmbed } from '../../fixtures/server/sample.js'
 import { CassetteMissError, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
 import { settleCassette } from '../../src/judge/runtime.js'
 import { runJudge, type JudgeRuntime } from '../../src/judge/judge.js'
-import { cosine, semanticCacheFor, type Embed } from '../../src/judge/semantic-cache.js'
+import { cosine } from '../../src/judge/cosine.js'
+import { semanticCacheFor, type Embed } from '../../src/judge/semantic-cache.js'
 
 let server: FixtureServer
 let dir: string
