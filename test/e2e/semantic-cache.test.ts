@@ -1,0 +1,67 @@
+// The semantic judge cache under real runners: turned on by ASSAY_SEMANTIC_CACHE=1, a
+// near-duplicate output reuses the recorded verdict (one judge request fewer, marked in
+// results.json), a look-alike with another decision is judged afresh, and under lockdown
+// (where the cache stays off unless configured for it) a verdict never recorded stays a miss.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { parseResults } from '../../src/report/schema.js'
+import { FixtureProject, runners, type Runner } from './harness.js'
+
+const BODY = `
+test('first', async () => {
+  await expect('Your refund of $40 was approved.').toScoreAtLeast(7, { criteria: 'accuracy' })
+})
+test('near-duplicate', async () => {
+  await expect('Your  refund of $40 was approved!').toScoreAtLeast(7, { criteria: 'accuracy' })
+})
+test('trap', async () => {
+  await expect('Your refund of $40 was denied.').not.toScoreAtLeast(7, { criteria: 'accuracy' })
+})
+`
+
+const used: Runner[] = runners.filter((r) => ['vitest-esm', 'vitest5', 'jest-cjs'].includes(r.project))
+
+describe.each(used)('$name', (runner) => {
+  let project: FixtureProject
+  let server: FixtureServer
+  beforeAll(async () => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    project.writeTest('cache.test.js', BODY)
+    // The judge scores a decision: approved 9, denied 2.
+    server = await startFixtureServer({
+      respond: (body) => {
+        const text = JSON.stringify(body.messages)
+        return JSON.stringify({ criteria: { accuracy: { reasoning: 'Read the decision.', score: /denied/.test(text) ? 2 : 9 } } })
+      },
+    })
+  })
+  afterAll(async () => {
+    await server?.close()
+    project?.remove()
+  })
+
+  test('a near-duplicate reuses the verdict, a trap is judged afresh, and lockdown keeps a never-recorded verdict a miss', async () => {
+    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-e2e-key', ASSAY_SEMANTIC_CACHE: '1' }
+    const recorded = await runner.run(project, undefined, 'cache.test.js', { ...env, CI: '', ASSAY_CACHE: 'auto' })
+    expect(recorded.code, recorded.output).toBe(0)
+    expect(server.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(2)
+    const results = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8'))
+    const judged = (title: string) => results.files[0]!.tests.find((t) => t.titles.at(-1) === title)!.assertions[0]!
+    expect(judged('near-duplicate')).toMatchObject({ pass: true, judge: { replayed: true, requests: 0, reusedFrom: { output: 'Your refund of $40 was approved.' } } })
+    expect(judged('trap').judge?.reusedFrom).toBeUndefined()
+    expect(judged('first').judge?.reusedFrom).toBeUndefined()
+
+    // On CI the cache is off (no { lockdown: true }): the near-duplicate has no answer of its own.
+    const before = server.requests.length
+    const replayed = await runner.run(project, undefined, 'cache.test.js', { ...env, CI: 'true' })
+    expect(replayed.code, replayed.output).toBe(1)
+    const outcomes = project.results()
+    expect(outcomes.get('first')?.status).toBe('passed')
+    expect(outcomes.get('trap')?.status).toBe('passed')
+    expect(outcomes.get('near-duplicate')?.status).toBe('failed')
+    expect(outcomes.get('near-duplicate')?.message).toContain('cache.test.js.json')
+    expect(server.requests.length).toBe(before)
+  })
+})
