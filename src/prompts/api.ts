@@ -102,7 +102,7 @@ export async function listVersions(registry: Registry, scan: Scan): Promise<Prom
   // A label that cannot be used is reported on the row of the version it names in
   // labels.json, else the one the history moved it to; that version itself still loads.
   const labelRows = new Map<string, string[]>()
-  for (const [label, problem] of scan.labelProblems) {
+  for (const [label, problem] of [...scan.labelProblems, ...scan.labelDisputes]) {
     const row = scan.state.labels[label] ?? scan.files.history().filter((m) => m.label === label).at(-1)?.to
     const at = scan.versions.some((v) => v.version === row) ? row! : scan.versions.at(-1)?.version
     if (at !== undefined) labelRows.set(at, [...(labelRows.get(at) ?? []), problem.message])

@@ -7,6 +7,18 @@ import { isMove, type HistoryRecord, type RegistryFiles, type RegistryState } fr
 import { disputedLabels, historyRegistrations, registeredInHistory } from './keep.js'
 import { compareVersions } from './order.js'
 import type { VersionFile } from './registry.js'
+import type { LabelMove } from './types.js'
+
+// The latest move (by time, the line breaking ties) that put `label` on `version`.
+function latestMoveTo(label: string, version: string, records: readonly HistoryRecord[]): { move: LabelMove; line: number } | undefined {
+  let found: { move: LabelMove; line: number; time: number } | undefined
+  records.forEach((r, i) => {
+    if (!isMove(r) || r.label !== label || r.to !== version) return
+    const time = Date.parse(r.time)
+    if (found === undefined || !(time < found.time)) found = { move: r, line: i + 1, time }
+  })
+  return found
+}
 
 /** What the check needs of the registry: how it shows paths and names files. */
 export interface CheckContext {
@@ -22,10 +34,17 @@ export interface CheckContext {
 /**
  * Checks every version labels.json or the history names against its file, setting each
  * finding as that version's `problem`; a version whose file is gone gets a row of its own
- * (added to `versions`, in order). Returns the problems of labels: a label on a version that
- * does not exist, or one labels.json holds elsewhere than the history's last move put it.
+ * (added to `versions`, in order). Returns the problems of labels: `refused`, a label on a
+ * version that does not exist, or one labels.json lacks although the history moved it; and
+ * `disputed`, a label labels.json holds elsewhere than the history's latest move put it,
+ * which is reported but still served from labels.json, the committed state.
  */
-export function checkVersions(c: CheckContext, versions: VersionFile[], state: RegistryState, records: readonly HistoryRecord[]): Map<string, PromptRegistryError> {
+export function checkVersions(
+  c: CheckContext,
+  versions: VersionFile[],
+  state: RegistryState,
+  records: readonly HistoryRecord[],
+): { refused: Map<string, PromptRegistryError>; disputed: Map<string, PromptRegistryError> } {
   const labels = c.show(c.files.labelsPath)
   const history = c.show(c.files.historyPath)
   const named = new Set<string>([...Object.keys(state.versions), ...registeredInHistory(records)])
@@ -77,14 +96,41 @@ export function checkVersions(c: CheckContext, versions: VersionFile[], state: R
       problems.set(label, new PromptRegistryError(labels, `${labels}: the label "${label}" points at version "${version}" of prompt "${c.name}", which does not exist. Restore the file from version control, or move the label: npx assay prompts label ${c.name} VERSION ${label}`))
     }
   }
-  for (const [label, [listed, moved, line]] of disputedLabels(state, records)) {
+  for (const [label, version] of Object.entries(state.labels)) {
+    if (problems.has(label)) continue
+    const set = latestMoveTo(label, version, records)
+    const now = historyRegistrations(version, records, history).at(-1)?.hash ?? state.versions[version]
+    if (set === undefined || set.move.hash === undefined || now === undefined || set.move.hash === now) continue
     problems.set(
       label,
       new PromptRegistryError(
         labels,
-        `the label "${label}" of prompt "${c.name}" is ${listed === undefined ? 'unset' : `on "${listed}"`} in ${labels}, but the last move of it in ${history} (line ${line}) put it on "${moved}": a merge kept one side of ${labels} and the other side's move, or ${labels} was edited. Decide where it belongs and move it there, which records the move: npx assay prompts label ${c.name} VERSION ${label} --reason "…"`,
+        `the label "${label}" of prompt "${c.name}" was set on version "${version}" by line ${set.line} of ${history} (${set.move.time}${set.move.reason ? ` "${set.move.reason}"` : ''}) when "${version}" had sha256 ${set.move.hash}, but "${version}" is registered with sha256 ${now} now (${c.show(c.pathOf(version))}): it was forgotten and added again with other content, as when one branch forgets and rewrites a draft while another promotes it. Nobody reviewed the new content under this label. Check the file against the content that was promoted (git log -p -- "${c.show(c.pathOf(version))}"), then move the label where it belongs: npx assay prompts label ${c.name} VERSION ${label} --reason "…"`,
       ),
     )
   }
-  return problems
+  const disputed = new Map<string, PromptRegistryError>()
+  for (const [label, [listed, moved, line]] of disputedLabels(state, records)) {
+    // A label labels.json lacks is not served from the fallback: nobody chose `latest` for it.
+    if (listed === undefined) {
+      problems.set(
+        label,
+        new PromptRegistryError(
+          labels,
+          `the label "${label}" of prompt "${c.name}" is unset in ${labels}, but the latest move of it in ${history} (line ${line}) put it on "${moved}": a merge kept one side of ${labels} and the other side's move, or ${labels} was edited. Decide where it belongs and move it there, which records the move: npx assay prompts label ${c.name} VERSION ${label} --reason "…"`,
+        ),
+      )
+      continue
+    }
+    // A merge of a rolled-back experiment or a `git revert` of a promotion leaves labels.json
+    // as committed and the history with the undone move: served as committed, and reported.
+    disputed.set(
+      label,
+      new PromptRegistryError(
+        labels,
+        `the label "${label}" of prompt "${c.name}" is on "${listed}" in ${labels}, but the latest move of it in ${history} (line ${line}) put it on "${moved}": a merge kept one side of ${labels} and the other side's move, a commit that moved it was reverted, or ${labels} was edited. It is served from ${labels} ("${listed}"), the committed state. Where it belongs is "${listed}": record that by moving it there again (npx assay prompts label ${c.name} ${listed} ${label} --reason "…"); otherwise move it where it belongs (npx assay prompts label ${c.name} VERSION ${label} --reason "…").`,
+      ),
+    )
+  }
+  return { refused: problems, disputed }
 }

@@ -2,6 +2,7 @@
 // versions' hashes) and history.jsonl (every label move and every version's registration).
 // Both change only under the folder's lock, and each is replaced whole through a scratch
 // file and a rename, as the stores are.
+import { createHash } from 'node:crypto'
 import { lstatSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
@@ -32,7 +33,17 @@ const KIND = 'assay-prompt-labels'
 const VERSION = 1
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hash in hex')
-const journalSchema = z.strictObject({ assay: z.literal('assay-prompt-update'), labels: z.string(), history: z.string() })
+// `replaces` holds the sha256 of the labels.json and history.jsonl texts the update was
+// computed from (absent for a file that did not exist): the journal is untracked, so it
+// outlives a checkout or a pull, and must never be applied over files it was not made from.
+const journalSchema = z.strictObject({
+  assay: z.literal('assay-prompt-update'),
+  labels: z.string(),
+  history: z.string(),
+  replaces: z.strictObject({ labels: sha256.optional(), history: sha256.optional() }),
+})
+type Journal = z.infer<typeof journalSchema>
+const textHash = (text: string | undefined) => (text === undefined ? undefined : createHash('sha256').update(text).digest('hex'))
 const stateSchema = z.strictObject({
   assay: z.literal(KIND),
   version: z.literal(VERSION),
@@ -46,6 +57,7 @@ const moveSchema = z.strictObject({
   to: z.string(),
   action: z.enum(['set', 'promote', 'rollback']),
   reason: z.string().optional(),
+  hash: sha256.optional(),
 })
 const registrationSchema = z.strictObject({
   time: z.string(),
@@ -234,7 +246,7 @@ export class RegistryFiles {
   }
 
   /** The journal of an update that was cut short after it happened, if there is one. */
-  private journal(): { labels: string; history: string } | undefined {
+  private journal(): Journal | undefined {
     const text = this.file(this.journalPath)
     if (text === undefined) return undefined
     let parsed: ReturnType<typeof journalSchema.safeParse>
@@ -245,7 +257,22 @@ export class RegistryFiles {
     }
     // Written whole through a rename, so a damaged one was not written by the registry.
     if (!parsed.success) throw new PromptRegistryError(this.show(this.journalPath), `${this.show(this.journalPath)} is not an update journal the registry wrote. Delete it and check ${this.show(this.labelsPath)} and ${this.show(this.historyPath)} against version control.`)
-    return parsed.data
+    // Each file is either still the one the update was computed from, or already the one it
+    // writes (a writer killed between its two writes); anything else is another state.
+    const j = parsed.data
+    const stale = (['labels', 'history'] as const).filter((k) => {
+      const now = this.file(k === 'labels' ? this.labelsPath : this.historyPath)
+      return now !== j[k] && textHash(now) !== j.replaces[k]
+    })
+    if (stale.length > 0) {
+      const shown = this.show(this.journalPath)
+      const names = stale.map((k) => this.show(k === 'labels' ? this.labelsPath : this.historyPath)).join(' and ')
+      throw new PromptRegistryError(
+        shown,
+        `${shown} is the journal of an update cut short by a crash, made from other contents of ${names} than the folder holds now: it was left on another checkout or state (a branch switched or pulled since). It is never applied over files it was not computed from, so deleting it is safe: delete ${shown} and run again.`,
+      )
+    }
+    return j
   }
 
   /**
@@ -323,13 +350,15 @@ export class RegistryFiles {
       if (cut) this.finish(cut)
       const before = this.file(this.labelsPath)
       const state = parseState(before, this.show(this.labelsPath))
-      const history = this.file(this.historyPath) ?? ''
+      const historyText = this.file(this.historyPath)
+      const history = historyText ?? ''
       const { records, result } = change(state, parseHistory(history, this.show(this.historyPath)))
       const after = serializeState(state)
       if (after === before && records.length === 0) return result
       const lines = records.map((m) => `${JSON.stringify(m)}\n`).join('')
       const next = { labels: after, history: records.length === 0 ? history : `${history}${history === '' || history.endsWith('\n') ? '' : '\n'}${lines}` }
-      this.fs.writeAtomic(this.journalPath, JSON.stringify({ assay: 'assay-prompt-update', ...next }))
+      const replaces = { labels: textHash(before), history: textHash(historyText) }
+      this.fs.writeAtomic(this.journalPath, JSON.stringify({ assay: 'assay-prompt-update', ...next, replaces }))
       try {
         this.finish(next)
       } catch (e) {

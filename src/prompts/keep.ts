@@ -4,6 +4,7 @@
 // a registration nobody released is dropped by `npx assay prompts forget`.
 import { join } from 'node:path'
 import { AssayUsageError } from '../errors.js'
+import { onCi } from '../ci.js'
 import { PromptRegistryError } from './errors.js'
 import { isMove, type HistoryRecord, type RegistryState, type VersionForget, type VersionKeep } from './files.js'
 import type { Registry, Scan } from './registry.js'
@@ -79,6 +80,7 @@ export interface KeepOptions {
  * content of a version whose registrations were all lost while label moves name it.
  */
 export function keepVersion(registry: Registry, scan: Scan, version: string, options: KeepOptions = {}): VersionKeep {
+  refuseOnCi(registry, 'keep')
   const file = scan.versions.find((v) => v.version === version && v.hash !== '')
   if (file === undefined) {
     throw new AssayUsageError('assay prompts keep', `prompt "${scan.name}" has no version file "${version}": keep takes the name of a version whose file is there (not a label). Versions: ${scan.versions.map((v) => v.version).join(', ') || 'none'}.`)
@@ -100,7 +102,9 @@ export function keepVersion(registry: Registry, scan: Scan, version: string, opt
     throw new PromptRegistryError(file.file, `${file.file} has sha256 ${file.hash}, which matches neither content "${version}" was registered with (${hashes.join(', ')}). Put one of them back in the file (e.g. git show OTHER-BRANCH:${file.file}), then run this again.`)
   }
   const labels = Object.keys(scan.state.labels).filter((l) => scan.state.labels[l] === version).sort()
-  if (!lost && (labels.length > 0 || moves.length > 0) && !options.labelsReviewed) {
+  // A label in labels.json names the version on every path: when its registrations were lost
+  // too, the content it was set on cannot be told from the file's.
+  if ((labels.length > 0 || (!lost && moves.length > 0)) && !options.labelsReviewed) {
     const lines = [
       ...labels.map((l) => `  ${shown.labels}: ${l} → ${version}`),
       ...moves.map(({ move: m, line }) => `  line ${line} of ${shown.history}: ${m.time} ${m.label} ${m.from ?? '-'} → ${m.to} ${m.action}${m.reason ? ` "${m.reason}"` : ''}`),
@@ -126,6 +130,7 @@ export function keepVersion(registry: Registry, scan: Scan, version: string, opt
  */
 export function forgetVersion(registry: Registry, scan: Scan, version: string, now: () => Date = () => new Date()): VersionForget {
   const caller = 'assay prompts forget'
+  refuseOnCi(registry, 'forget')
   const records = scan.files.records()
   const shown = { labels: registry.show(scan.files.labelsPath), history: registry.show(scan.files.historyPath) }
   const hashes = [...new Set(registrations(version, scan.state, records, shown).map((r) => r.hash))]
@@ -140,6 +145,13 @@ export function forgetVersion(registry: Registry, scan: Scan, version: string, n
       `version "${version}" of prompt "${scan.name}" was released (${labels.length > 0 ? `the label${labels.length > 1 ? 's' : ''} ${labels.join(', ')} in ${shown.labels} name${labels.length > 1 ? '' : 's'} it` : `label moves in ${shown.history} name it`}), so its registration stays: versions that labels have named are immutable. Restore its file from version control (git checkout -- "${registry.show(join(scan.files.folder, `${version}.prompt`))}").`,
     )
   }
+  // While production is unset the app is served `latest`: that version is released too.
+  if (scan.state.labels.production === undefined && scan.versions.at(-1)?.version === version) {
+    throw new PromptRegistryError(
+      shown.labels,
+      `version "${version}" of prompt "${scan.name}" is "latest", which is what production serves while ${shown.labels} sets no "production" label, so it is released and its registration stays. Restore its file from version control (git checkout -- "${registry.show(join(scan.files.folder, `${version}.prompt`))}"), and add changes as a new version.`,
+    )
+  }
   return scan.files.update((state) => {
     delete state.versions[version]
     const forget: VersionForget = { time: now().toISOString(), action: 'forget', version, dropped: hashes }
@@ -147,15 +159,27 @@ export function forgetVersion(registry: Registry, scan: Scan, version: string, n
   })
 }
 
+// Repairs of the registry are reviewed and committed from a checkout; CI only reads it, as it
+// never registers versions.
+function refuseOnCi(registry: Registry, command: 'keep' | 'forget'): void {
+  if (!onCi(registry.options.env)) return
+  throw new AssayUsageError(`assay prompts ${command}`, `${command} changes the committed registry (history.jsonl and labels.json), and CI only reads it (CI is set). Run it in a local checkout and commit both files.`)
+}
+
 /**
- * Labels whose value in labels.json is not where the history's last move of the label put
+ * Labels whose value in labels.json is not where the history's latest move of the label put
  * it: a merge that took one side of labels.json while the history kept the other side's
- * move, or a hand edit. Label → [labels.json's version or undefined, the history's].
+ * move, or a hand edit. Moves are ordered by their time, the line breaking ties: a history
+ * merged by union keeps both sides' lines in no particular order. Label → [labels.json's
+ * version or undefined, the history's, the move's line].
  */
 export function disputedLabels(state: RegistryState, records: readonly HistoryRecord[]): Map<string, [string | undefined, string, number]> {
-  const last = new Map<string, [string, number]>()
+  const last = new Map<string, [string, number, number]>()
   records.forEach((r, i) => {
-    if (isMove(r)) last.set(r.label, [r.to, i + 1])
+    if (!isMove(r)) return
+    const time = Date.parse(r.time)
+    const before = last.get(r.label)?.[2]
+    if (before === undefined || !(time < before)) last.set(r.label, [r.to, i + 1, time])
   })
   const disputed = new Map<string, [string | undefined, string, number]>()
   for (const [label, [to, line]] of last) if (state.labels[label] !== to) disputed.set(label, [state.labels[label], to, line])

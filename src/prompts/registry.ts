@@ -60,6 +60,8 @@ export interface Scan {
   unrecorded: VersionFile[]
   /** Labels that cannot be used, and why: refused when asked for; the versions load. */
   labelProblems: Map<string, PromptRegistryError>
+  /** Labels labels.json holds elsewhere than the history's latest move: served from labels.json, reported when listing. */
+  labelDisputes: Map<string, PromptRegistryError>
 }
 
 function isFolder(path: string): boolean {
@@ -260,7 +262,7 @@ export class Registry {
         return { ...file, hash, problem: new PromptRegistryError(file.file, `${file.file} is not UTF-8 text. Save it as UTF-8.`) }
       }
     })
-    const labelProblems = checkVersions(
+    const { refused: labelProblems, disputed: labelDisputes } = checkVersions(
       { name, files, show: (p) => this.show(p), pathOf: (v) => join(folder, `${v}${EXTENSION}`), free: () => this.freeVersion(versions.map((v) => v.version), state.labels) },
       versions,
       state,
@@ -291,7 +293,7 @@ export class Registry {
         )
       }
     }
-    return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, unlisted, unrecorded, labelProblems }
+    return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, unlisted, unrecorded, labelProblems, labelDisputes }
   }
 
   /**
@@ -341,7 +343,10 @@ export class Registry {
       // gets the move recorded, so the two agree again.
       if (from === version && !disputedLabels(state, history).has(label)) return { records: [], result: undefined }
       state.labels[label] = version
-      const move: LabelMove = { time: now().toISOString(), label, from, to: version, action, ...(reason === undefined ? {} : { reason }) }
+      // The content the label is set on, so a version forgotten and re-added with other content
+      // on another branch is not served under a move made for the old one.
+      const hash = state.versions[version] ?? scan.versions.find((v) => v.version === version)?.hash
+      const move: LabelMove = { time: now().toISOString(), label, from, to: version, action, ...(reason === undefined ? {} : { reason }), ...(hash ? { hash } : {}) }
       return { records: [move], result: move }
     })
   }

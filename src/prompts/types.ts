@@ -62,6 +62,12 @@ export interface LabelMove {
   to: string
   action: 'set' | 'promote' | 'rollback'
   reason?: string
+  /**
+   * The sha256 of the version `to` when the label was set on it. A label is refused while its
+   * version is registered with other content now (it was forgotten and re-added meanwhile).
+   * Moves recorded before this field have none and are not checked.
+   */
+  hash?: string
 }
 
 /**

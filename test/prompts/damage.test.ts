@@ -1,5 +1,6 @@
 // The registry under damage: labels.json rewritten by a merge, a folder that cannot be
 // written, a disk that fills between the two writes, a draft that does not load.
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
@@ -223,7 +224,9 @@ describe('a writer killed between its writes', () => {
     labels.labels.production = 'v2'
     const move = { time: new Date().toISOString(), label: 'production', from: 'v1', to: 'v2', action: 'promote' }
     const next = { labels: `${JSON.stringify(labels, null, 2)}\n`, history: `${read(join(folder, 'history.jsonl'))}${JSON.stringify(move)}\n` }
-    writeFileSync(join(folder, JOURNAL_FILE), JSON.stringify({ assay: 'assay-prompt-update', ...next }))
+    const sha = (file: string) => createHash('sha256').update(read(join(folder, file))).digest('hex')
+    const replaces = { labels: sha('labels.json'), history: sha('history.jsonl') }
+    writeFileSync(join(folder, JOURNAL_FILE), JSON.stringify({ assay: 'assay-prompt-update', ...next, replaces }))
     if (writeLabels) writeFileSync(join(folder, 'labels.json'), next.labels)
     return { project, folder, next }
   }
@@ -251,6 +254,28 @@ describe('a writer killed between its writes', () => {
     vi.stubEnv('CI', '')
     await prompts.versions('s')
     expect(read(join(folder, 'history.jsonl'))).toBe(next.history)
+  })
+
+  test.each([false, true])('a journal left on another state (branch switched; on CI %s) is refused and never applied', async (ci) => {
+    const { project, folder } = await killedAfterJournal(false)
+    // Another branch's committed files: its own move of staging, which the journal lacks.
+    const labelsText = read(join(folder, 'labels.json')).replace('"production": "v1"', '"production": "v1",\n    "staging": "v2"')
+    const move = { time: new Date().toISOString(), label: 'staging', from: null, to: 'v2', action: 'set' }
+    const historyText = `${read(join(folder, 'history.jsonl'))}${JSON.stringify(move)}\n`
+    writeFileSync(join(folder, 'labels.json'), labelsText)
+    writeFileSync(join(folder, 'history.jsonl'), historyText)
+    void project
+    vi.stubEnv('CI', ci ? 'true' : '')
+    for (const call of [prompts.get('s'), prompts.get('s', 'staging'), prompts.history('s'), prompts.versions('s')]) {
+      const e = await rejection(call)
+      expect(e).toBeInstanceOf(PromptRegistryError)
+      expect(e.message).toContain(`${JOURNAL_FILE} is the journal of an update cut short by a crash`)
+      expect(e.message).toContain('another checkout or state')
+      expect(e.message).toContain('deleting it is safe')
+    }
+    expect(read(join(folder, 'labels.json'))).toBe(labelsText)
+    expect(read(join(folder, 'history.jsonl'))).toBe(historyText)
+    expect(existsSync(join(folder, JOURNAL_FILE))).toBe(true)
   })
 
   test('a journal the registry did not write is refused, naming it and what to do', async () => {

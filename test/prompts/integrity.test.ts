@@ -62,8 +62,8 @@ describe('a labels.json hash that no registration in the history records', () =>
       }
       expect((await prompts.get('s', 'v2')).version).toBe('v2')
       const keep = await p.assay('keep', 's', 'v1')
-      expect(keep.status).toBe(1)
-      expect(keep.stderr).toContain('nothing to keep')
+      expect(keep.status).toBe(ci ? 2 : 1)
+      expect(keep.stderr).toContain(ci ? 'CI only reads it' : 'nothing to keep')
     }
     expect(p.labels().versions.v1).toBe(sha(evil))
     expect(readFileSync(p.historyPath, 'utf8')).not.toContain('"keep"')
@@ -130,21 +130,65 @@ describe('keep and the labels on the version it keeps', () => {
   })
 })
 
+describe('a label set on content that its version no longer has', () => {
+  test('a move records the hash of the version it was set on', async () => {
+    const p = project()
+    expect((await p.assay('label', 's', 'v2', 'production')).status).toBe(0)
+    expect((await prompts.history('s')).at(-1)).toMatchObject({ label: 'production', to: 'v2', hash: sha(V2) })
+  })
+
+  test('forgotten and re-added with other content on one branch, promoted on another: the label is refused, on CI too', async () => {
+    const p = project()
+    p.write('s', 'v3', 'reviewed draft h1\n')
+    expect((await p.assay('list')).status).toBe(0)
+    // Branch B promotes v3 as it was; branch A forgot v3 and rewrote it. The merge keeps
+    // both sides' history lines, A's labels.json hash and file, B's label.
+    expect((await p.assay('label', 's', 'v3', 'production', '--reason', 'evals of h1 pass')).status).toBe(0)
+    const rewritten = 'UNREVIEWED rewrite h2\n'
+    const time = new Date().toISOString()
+    p.appendHistory({ time, action: 'forget', version: 'v3', dropped: [sha('reviewed draft h1\n')] })
+    p.appendHistory({ time, action: 'register', version: 'v3', hash: sha(rewritten) })
+    p.write('s', 'v3', rewritten)
+    p.setLabels((d) => (d.versions.v3 = sha(rewritten)))
+    for (const ci of ['true', '']) {
+      vi.stubEnv('CI', ci)
+      const e = await rejection(prompts.get('s'))
+      expect(e).toBeInstanceOf(PromptRegistryError)
+      expect(e.message).toContain('the label "production" of prompt "s" was set on version "v3" by line')
+      expect(e.message).toContain(`had sha256 ${sha('reviewed draft h1\n')}, but "v3" is registered with sha256 ${sha(rewritten)} now`)
+    }
+    const list = await p.assay('list')
+    expect(list.status).toBe(1)
+    expect(list.stderr).toContain('the label "production" of prompt "s" was set on version "v3"')
+    // Moving the label where it belongs settles it.
+    expect((await p.assay('label', 's', 'v1', 'production', '--reason', 'h2 not reviewed')).status).toBe(0)
+    expect((await prompts.get('s')).version).toBe('v1')
+  })
+
+  test('a move recorded without a hash (before moves had one) is not checked', async () => {
+    const p = project()
+    expect((await p.assay('list')).status).toBe(0)
+    p.appendHistory({ time: new Date().toISOString(), label: 'production', from: null, to: 'v2', action: 'set' })
+    p.setLabels((d) => (d.labels.production = 'v2'))
+    expect((await prompts.get('s')).version).toBe('v2')
+    expect((await p.assay('list')).status).toBe(0)
+  })
+})
+
 describe('a label that labels.json holds elsewhere than the history last moved it', () => {
-  test('is refused when asked for and reported as a problem row; moving it records the move and clears it', async () => {
+  test('is served from labels.json and reported as a problem row naming both; moving it again records the move and clears it', async () => {
     const p = project()
     expect((await p.assay('label', 's', 'v1', 'production')).status).toBe(0)
     expect((await p.assay('label', 's', 'v2', 'production')).status).toBe(0)
-    // A merge took the side of labels.json from before the promotion of v2.
+    // A `git revert` of the promotion: labels.json from before it, the history (merged by union) keeps the move.
     p.setLabels((d) => (d.labels.production = 'v1'))
-    for (const ref of [undefined, 'production']) {
-      const e = await rejection(prompts.get('s', ref))
-      expect(e).toBeInstanceOf(PromptRegistryError)
-      expect(e.message).toContain(`the label "production" of prompt "s" is on "v1" in ${join(p.dir, 's', 'labels.json')}, but the last move of it in ${join(p.dir, 's', 'history.jsonl')} (line 4) put it on "v2"`)
-    }
-    expect((await prompts.get('s', 'v1')).version).toBe('v1')
+    vi.stubEnv('CI', 'true')
+    for (const ref of [undefined, 'production']) expect((await prompts.get('s', ref)).version).toBe('v1')
+    vi.stubEnv('CI', '')
     const rows = await prompts.versions('s')
-    expect(rows.find((r) => r.version === 'v1')?.problem).toContain('the label "production" of prompt "s"')
+    const row = rows.find((r) => r.version === 'v1')?.problem
+    expect(row).toContain(`the label "production" of prompt "s" is on "v1" in ${join(p.dir, 's', 'labels.json')}, but the latest move of it in ${join(p.dir, 's', 'history.jsonl')} (line 4) put it on "v2"`)
+    expect(row).toContain('npx assay prompts label s v1 production --reason')
     const list = await p.assay('list')
     expect(list.status).toBe(1)
     expect(list.stderr).toContain('the label "production"')
@@ -153,6 +197,23 @@ describe('a label that labels.json holds elsewhere than the history last moved i
     expect((await prompts.history('s')).at(-1)).toMatchObject({ label: 'production', from: 'v1', to: 'v1', reason: 'merge: keep v1' })
     expect((await prompts.get('s')).version).toBe('v1')
     expect((await p.assay('list')).status).toBe(0)
+  })
+
+  test('moves are ordered by time, not line: a union merge that puts an older rollback after a newer promotion agrees', async () => {
+    const p = project()
+    p.write('s', 'v3', 'v3 text\n')
+    expect((await p.assay('list')).status).toBe(0)
+    const at = (minute: number) => `2026-01-01T00:0${minute}:00.000Z`
+    // Branch A tried v2 and rolled back (minutes 1 and 2); main promoted v3 at minute 3. The
+    // union merge wrote main's line first, A's after it.
+    p.appendHistory({ time: at(3), label: 'production', from: null, to: 'v3', action: 'set' })
+    p.appendHistory({ time: at(1), label: 'production', from: null, to: 'v2', action: 'set' })
+    p.appendHistory({ time: at(2), label: 'production', from: 'v2', to: 'v1', action: 'rollback' })
+    p.setLabels((d) => (d.labels.production = 'v3'))
+    const list = await p.assay('list')
+    expect(list.stderr).toBe('')
+    expect(list.status).toBe(0)
+    expect((await prompts.get('s')).version).toBe('v3')
   })
 
   test('a label the history moved but labels.json lacks is refused: production does not fall back to latest', async () => {
@@ -263,6 +324,30 @@ describe('a draft registered by a read, then edited or deleted', () => {
     const none = await p.assay('forget', 's', 'v9')
     expect(none.status).toBe(2)
     expect(none.stderr).toContain('version "v9" of prompt "s" is not registered, so there is nothing to forget')
+  })
+
+  test('forget and keep refuse to run on CI, naming why, and change nothing', async () => {
+    const p = await registered()
+    writeFileSync(p.path, draft.replace('first', 'second'))
+    const before = [readFileSync(p.labelsPath, 'utf8'), readFileSync(p.historyPath, 'utf8')]
+    vi.stubEnv('CI', 'true')
+    for (const args of [['forget', 's', 'v3'], ['keep', 's', 'v3', '--labels-reviewed']]) {
+      const run = await p.assay(...args)
+      expect(run.status).toBe(2)
+      expect(run.stderr).toContain(`${args[0]} changes the committed registry (history.jsonl and labels.json), and CI only reads it`)
+    }
+    expect([readFileSync(p.labelsPath, 'utf8'), readFileSync(p.historyPath, 'utf8')]).toEqual(before)
+  })
+
+  test('forget refuses the version latest serves while production is unset: it is released through the fallback', async () => {
+    const p = project()
+    expect((await prompts.get('s')).version).toBe('v2')
+    const run = await p.assay('forget', 's', 'v2')
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('version "v2" of prompt "s" is "latest", which is what production serves while')
+    expect(p.labels().versions.v2).toBe(sha(V2))
+    // An older unlabelled draft can still be forgotten.
+    expect((await p.assay('forget', 's', 'v1')).status).toBe(0)
   })
 })
 

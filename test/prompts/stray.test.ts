@@ -225,9 +225,15 @@ describe('a version whose registrations were all lost', () => {
     }
     expect((await p.assay('show', 's@v1')).status).toBe(1)
     p.write('s', 'v1', V1)
-    const keep = await p.assay('keep', 's', 'v1')
+    // production names v1 in labels.json: the label is reviewed on this path too.
+    const unreviewed = await p.assay('keep', 's', 'v1')
+    expect(unreviewed.status).toBe(1)
+    expect(unreviewed.stderr).toContain('production → v1')
+    expect(unreviewed.stderr).toContain('--labels-reviewed')
+    const keep = await p.assay('keep', 's', 'v1', '--labels-reviewed')
     expect(keep.stderr).toBe('')
     expect(keep.status).toBe(0)
+    expect(keep.stdout).toMatch(/^s: v1 keeps sha256 [0-9a-f]{64}\. Recorded in the history/)
     expect((await prompts.get('s')).version).toBe('v1')
   })
 })
