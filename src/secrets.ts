@@ -248,8 +248,8 @@ const TEXT_PAIR = /(["']?)\b([A-Za-z][A-Za-z0-9_.-]*)\1([ \t]*[:=][ \t]*["']?)(?
 const SPOKEN_PASSWORD = /\b((?:password|passwd|pwd)[ \t]+)(?!\[REDACTED\])(?!(?:is|was|for|of|to|and|the|a)\b)[^\s"',;]+/gi
 /** A scheme's token wherever it stands (`Bearer eyJ…`), as a header list's value. */
 const SCHEME_TOKEN = /\b((?:bearer|basic)[ \t]+)(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{8,}/gi
-/** A private key's body between its PEM lines. */
-const PEM_BODY = /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g
+/** A private key's body between its PEM lines; without an END line, the rest of its line and the base64 lines below. */
+const PEM_BODY = /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?:[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----)|[^\n]*(?:\n[ \t+-]*[A-Za-z0-9+/=]{16,}[ \t]*(?=\n|$))*)/g
 /** A URL's user information without a password (a Sentry DSN's key). */
 const URL_USER = /\b([a-z][a-z0-9+.-]*:\/\/)(?!\[REDACTED\])[^\s:@/?#]+@/gi
 

@@ -262,6 +262,9 @@ describe('credential names', () => {
     const pem = redactText('key:\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEpAIBAAKCAQEA\n  -----END RSA PRIVATE KEY-----\nafter')
     expect(pem).not.toContain('MIIEpAIBAAKCAQEA')
     expect(pem).toContain('after')
+    // Cut short (a one-line value, a diff's hunk): the key's line and base64 lines, no more.
+    const cut = redactText('ssh: "-----BEGIN OPENSSH PRIVATE KEY----- PRIVBODY123456"\n  b3BlbnNzaC1rZXktdjEAAAAA\nnext: kept')
+    expect(cut).toBe(`ssh: "-----BEGIN OPENSSH PRIVATE KEY-----${REDACTED}\nnext: kept`)
     // Ordinary prose and counts stay as they are.
     expect(redactText('pass the tests; max_tokens: 300; the password is long')).toBe('pass the tests; max_tokens: 300; the password is long')
   })
