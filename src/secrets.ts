@@ -229,8 +229,29 @@ const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?([A-Za-z0-9_-]+)"?[ \t
  * a prompt file's frontmatter that is printed as it is.
  */
 export function redactText(text: string): string {
-  return redact(text.replace(CREDENTIAL_LINE, (all, head: string, name: string) => (isCredentialName(name) ? `${head}${REDACTED}` : all)))
+  let out = text.replace(CREDENTIAL_LINE, (all, head: string, name: string) => (isCredentialName(name) ? `${head}${REDACTED}` : all))
+  if (out.includes('-----BEGIN')) out = out.replace(PEM_BODY, `$1${REDACTED}$2`)
+  out = out.replace(TEXT_PAIR, (all, q: string, name: string, sep: string) => (isTextCredential(name) ? `${q}${name}${q}${sep}${REDACTED}` : all))
+  out = out.replace(SPOKEN_PASSWORD, `$1${REDACTED}`).replace(SCHEME_TOKEN, `$1${REDACTED}`)
+  if (out.includes('://')) out = out.replace(URL_USER, `$1${REDACTED}@`)
+  return redact(out)
 }
+
+// Free text (a reason, a template, a comment) names credentials as people write them: bare
+// `password`, `pwd`, `pass`, `token`, a connection string's `Password=…;`, a header pasted
+// mid-line (`Authorization: Bearer …`), an environment line (`OPENAI_API_KEY=sk-…`).
+const BARE_TEXT_CREDENTIAL = /^(?:password|passwd|pwd|pass|token|secret|credentials?|authorization)$/i
+const isTextCredential = (name: string): boolean => BARE_TEXT_CREDENTIAL.test(name) || isCredentialName(name)
+/** `name: value` or `name=value` anywhere, the name quoted or not; the value up to a space or a separator, with its scheme. */
+const TEXT_PAIR = /(["']?)\b([A-Za-z][A-Za-z0-9_.-]*)\1([ \t]*[:=][ \t]*["']?)(?!\[REDACTED\])(?:(?:bearer|basic|token)[ \t]+)?[^\s"',;&}\]]+/gi
+/** `password hunter22`: the word after a password's name, when no `:` or `=` separates them. */
+const SPOKEN_PASSWORD = /\b((?:password|passwd|pwd)[ \t]+)(?!\[REDACTED\])(?!(?:is|was|for|of|to|and|the|a)\b)[^\s"',;]+/gi
+/** A scheme's token wherever it stands (`Bearer eyJ…`), as a header list's value. */
+const SCHEME_TOKEN = /\b((?:bearer|basic)[ \t]+)(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{8,}/gi
+/** A private key's body between its PEM lines; without an END line, the rest of its line and the base64 lines below. */
+const PEM_BODY = /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?:[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----)|[^\n]*(?:\n[ \t+-]*[A-Za-z0-9+/=]{16,}[ \t]*(?=\n|$))*)/g
+/** A URL's user information without a password (a Sentry DSN's key). */
+const URL_USER = /\b([a-z][a-z0-9+.-]*:\/\/)(?!\[REDACTED\])[^\s:@/?#]+@/gi
 
 /**
  * Plain JSON-like data with {@link redact} applied to every string (keys included), and

@@ -245,6 +245,30 @@ describe('credential names', () => {
     expect(redactText('accessToken: at-1234567890\n-  bearer: xyz-1234\nmonkey: stays\n')).toBe(`accessToken: ${REDACTED}\n-  bearer: ${REDACTED}\nmonkey: stays\n`)
   })
 
+  test('redactText redacts credentials as free text writes them', () => {
+    const cases: [string, string][] = [
+      ['call it with header Authorization: Bearer TEMPLATEBEARER123 please', `call it with header Authorization: ${REDACTED} please`],
+      ['use client_secret=TEMPLATECS12345&x=1', `use client_secret=${REDACTED}&x=1`],
+      ['set api_key=AK-REASON-123 now', `set api_key=${REDACTED} now`],
+      ['body {"token": "TK-REASON-123"} sent', `body {"token": "${REDACTED}"} sent`],
+      ['the password hunter2hunter2 leaked', `the password ${REDACTED} leaked`],
+      ['pwd: PWDVALUE99 and pass=PASSVALUE99', `pwd: ${REDACTED} and pass=${REDACTED}`],
+      ['Server=db;User Id=sa;Password=CONNPW12345;Encrypt=true', `Server=db;User Id=sa;Password=${REDACTED};Encrypt=true`],
+      ['env ["OPENAI_API_KEY=sk-ENVVALUE123"]', `env ["OPENAI_API_KEY=${REDACTED}"]`],
+      ['dsn https://SENTRYKEY123@o1.ingest.sentry.io/5', `dsn https://${REDACTED}@o1.ingest.sentry.io/5`],
+      ['- value: Bearer HDRLIST12345', `- value: Bearer ${REDACTED}`],
+    ]
+    for (const [text, want] of cases) expect(redactText(text)).toBe(want)
+    const pem = redactText('key:\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEpAIBAAKCAQEA\n  -----END RSA PRIVATE KEY-----\nafter')
+    expect(pem).not.toContain('MIIEpAIBAAKCAQEA')
+    expect(pem).toContain('after')
+    // Cut short (a one-line value, a diff's hunk): the key's line and base64 lines, no more.
+    const cut = redactText('ssh: "-----BEGIN OPENSSH PRIVATE KEY----- PRIVBODY123456"\n  b3BlbnNzaC1rZXktdjEAAAAA\nnext: kept')
+    expect(cut).toBe(`ssh: "-----BEGIN OPENSSH PRIVATE KEY-----${REDACTED}\nnext: kept`)
+    // Ordinary prose and counts stay as they are.
+    expect(redactText('pass the tests; max_tokens: 300; the password is long')).toBe('pass the tests; max_tokens: 300; the password is long')
+  })
+
   test('a header given as a name/value pair has its value redacted', () => {
     expect(redactDeep({ headers: [{ name: 'Authorization', value: 'Bearer hv-1234567890' }, { name: 'Accept', value: 'text/plain' }] })).toEqual({ headers: [{ name: 'Authorization', value: REDACTED }, { name: 'Accept', value: 'text/plain' }] })
   })

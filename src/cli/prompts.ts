@@ -11,7 +11,8 @@ import { listVersions, loadVersion, moveLabel } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
 import { forgetVersion, keepVersion } from '../prompts/keep.js'
 import { versionName } from '../prompts/order.js'
-import { credentialValues, promptFileCredentials, redactMetadata, redactPromptFile, redactValues } from '../prompts/redact.js'
+import { credentialValues, isPromptCredential, promptFileCredentials, redactMetadata, redactPromptFile, redactValues } from '../prompts/redact.js'
+import { redactLines } from '../prompts/redact-lines.js'
 import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
 import { redactText } from '../secrets.js'
@@ -109,8 +110,18 @@ function moved(name: string, move: LabelMove | undefined, label: string, version
   return `${name}: ${move.label} ${move.from ?? '(unset)'} → ${move.to} (${move.action}${move.reason ? `: ${printable(move.reason)}` : ''}), recorded in the history.`
 }
 
+/**
+ * A metadata value as `show` prints it. A text over several lines is printed as a block,
+ * each line indented below its key, so that no line of it can pass for one of show's own
+ * (`hash:`, `labels:`); its lines are redacted as `diff` redacts the file's.
+ */
 function shownValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value)
+  if (typeof value !== 'string') return JSON.stringify(value)
+  if (!/[\r\n\u2028\u2029]/.test(value)) return value
+  return `|\n${redactLines(value, isPromptCredential)
+    .split(/\r\n|[\r\n\u2028\u2029]/)
+    .map((l) => `    ${l}`.trimEnd())
+    .join('\n')}`
 }
 
 async function list(registry: Registry, io: PromptsIo): Promise<number> {

@@ -4,7 +4,8 @@
 // the input is copied with a toString on each plain object and array that notes where it
 // was printed; the renderer then refuses what was noted. Values no template can use as
 // data are refused while copying, wherever they are: a function (Handlebars would call it),
-// a Symbol (it cannot become text), a Map or a Set (data whose text is "[object Map]").
+// a Symbol (it cannot become text), a Map or a Set (data whose text is "[object Map]"), a
+// Promise not awaited, and binary data (a typed array prints as its numbers).
 
 function isPlain(value: object): boolean {
   const proto = Object.getPrototypeOf(value) as object | null
@@ -18,8 +19,12 @@ function unusable(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined
   // By tag, not instanceof: Jest runs tests in another realm.
   const tag = Object.prototype.toString.call(value)
-  if (tag === '[object Map]' || tag === '[object WeakMap]') return 'a Map, which would print as "[object Map]"'
-  if (tag === '[object Set]' || tag === '[object WeakSet]') return 'a Set, which would print as "[object Set]"'
+  const kind = tag.slice(8, -1)
+  if (['Map', 'WeakMap', 'Set', 'WeakSet', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView'].includes(kind)) return `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}, which would print as "${tag}"`
+  if (kind === 'Promise') return 'a Promise, which would print as "[object Promise]": await it before rendering'
+  // A typed array prints its numbers joined by commas (`1,2`), never the text they may
+  // encode; a Node Buffer prints as its UTF-8 text, as its author meant.
+  if (ArrayBuffer.isView(value) && !Buffer.isBuffer(value)) return `a ${kind}, which would print as its numbers: decode it to text before rendering`
   return undefined
 }
 

@@ -47,6 +47,8 @@ const OWN_FIELDS = new Set(['model', 'config', 'input', 'output'])
  */
 export const MAX_PROMPT_BYTES = 256 * 1024
 export const MAX_TEMPLATE_BLOCKS = 1000
+/** The most mustache tags (`{{…}}` of any kind) a template may hold: each costs Handlebars a compiled statement, and 50,000 cost seconds and hundreds of MB. */
+export const MAX_TEMPLATE_TAGS = 5000
 
 function kilobytes(bytes: number): string {
   return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`
@@ -149,6 +151,9 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
   if (raw.input !== undefined && !isObject(raw.input)) throw new PromptRegistryError(source.file, `${source.file}: "input" must be a mapping with a "schema" (and optionally "default").`)
   if (parsed.template.trim() === '') throw new PromptRegistryError(source.file, `${source.file} has no template: write the prompt's text below the frontmatter.`)
 
+  // Counted on the text, before any parse: `{{{a}}}` and `{{~a~}}` open with one `{{` each.
+  const tags = parsed.template.match(/\{\{/g)?.length ?? 0
+  if (tags > MAX_TEMPLATE_TAGS) throw new PromptRegistryError(source.file, `${source.file}: the template has ${tags} mustache tags ({{…}}), more than a template may have (${MAX_TEMPLATE_TAGS}), which would take seconds to compile in every process that renders it. Loop over a list with one {{#each}}, or pass long text in as one variable, in a new version file.`)
   let ast: unknown
   try {
     ast = handlebars.parse(parsed.template)

@@ -2,6 +2,7 @@
 // and label names are JSON keys chosen by people, so both are checked before they reach the
 // disk: no path separators, no leading dot, nothing a shell or a diff would mangle.
 import { AssayUsageError } from '../errors.js'
+import { mixedScripts } from './scripts.js'
 
 /**
  * A prompt version's name in results, keys and messages: `summarizer@v2`. History rows and
@@ -53,6 +54,8 @@ export function checkName(kind: 'prompt' | 'version' | 'label', name: unknown, c
       `${shown} is not a valid ${kind} name. Use up to ${MAX_NAME} letters, digits 0-9, ".", "_" and "-", starting with a letter or digit (e.g. "summarizer", "v2.1"); path separators, "..", other scripts' digits and combining marks on anything but a letter are not allowed.`,
     )
   }
+  const lookalike = mixedScripts(nfc)
+  if (lookalike !== undefined) throw new AssayUsageError(caller, `"${nfc}" is not a valid ${kind} name: ${lookalike}.`)
   return nfc
 }
 

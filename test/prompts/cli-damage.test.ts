@@ -1,6 +1,6 @@
 // `assay prompts` in-process on damaged or hostile registries: every refusal is a message
 // and an exit code, never a stack trace.
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { main } from '../../src/cli/prompts.js'
@@ -176,6 +176,15 @@ describe('nothing printed holds a key', () => {
       expect(out).not.toContain('other-value-123456')
     }
     expect(history.stdout).toContain('rotated [REDACTED]')
+  })
+
+  test('a reason is stored with credentials in any form it takes in free text redacted', async () => {
+    const p = project()
+    const reason = 'api_key=RSNAK123456 header Authorization: Bearer RSNBEARER123456 body {"token": "RSNTOKEN123456"} password RSNPASS123456'
+    expect((await p.assay('label', 's', 'v1', 'staging', '--reason', reason)).status).toBe(0)
+    const stored = readFileSync(join(p.dir, 's', 'history.jsonl'), 'utf8')
+    for (const secret of ['RSNAK123456', 'RSNBEARER123456', 'RSNTOKEN123456', 'RSNPASS123456']) expect(stored).not.toContain(secret)
+    expect(stored).toContain('header Authorization')
   })
 })
 

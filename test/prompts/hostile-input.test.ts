@@ -71,12 +71,24 @@ describe('render input no template can use', () => {
     ['a Map', () => ({ items: [], x: { y: new Map([['a', 1]]) } }), 'x.y', 'a Map'],
     ['a Set', () => ({ items: [{ name: new Set([1]) }], x: { y: 1 } }), 'items[0].name', 'a Set'],
     ['a Symbol', () => ({ items: [], x: { y: Symbol('s') } }), 'x.y', 'a Symbol'],
+    ['a WeakMap', () => ({ items: [], x: { y: new WeakMap() } }), 'x.y', 'a WeakMap, which would print as "[object WeakMap]"'],
+    ['a WeakSet', () => ({ items: [], x: { y: new WeakSet() } }), 'x.y', 'a WeakSet, which would print as "[object WeakSet]"'],
+    ['a Promise', () => ({ items: [], x: { y: Promise.resolve('later') } }), 'x.y', 'a Promise, which would print as "[object Promise]": await it before rendering'],
+    ['a typed array', () => ({ items: [{ name: new Uint8Array([1, 2]) }], x: { y: 1 } }), 'items[0].name', 'a Uint8Array, which would print as its numbers'],
+    ['an ArrayBuffer', () => ({ items: [], x: { y: new ArrayBuffer(2) } }), 'x.y', 'an ArrayBuffer, which would print as "[object ArrayBuffer]"'],
   ])('%s is an AssayUsageError naming where it is', async (_, input, at, what) => {
     const p = tempProject()
     p.write('s', 'v1', template)
     const prompt = await prompts.get('s', 'v1')
     expect(() => prompt.render(input())).toThrow(AssayUsageError)
     expect(() => prompt.render(input())).toThrow(`the value at "${at}" is ${what}`)
+  })
+
+  test('a Node Buffer still prints as its text', async () => {
+    const p = tempProject()
+    p.write('s', 'v1', template)
+    const prompt = await prompts.get('s', 'v1')
+    expect(JSON.stringify(prompt.render({ items: [], x: { y: Buffer.from('hello') } }))).toContain('hello')
   })
 
   test('a function anywhere in the input is refused and never called', async () => {

@@ -61,6 +61,37 @@ describe('names that read like other names', () => {
     for (const name of ['résumé', 'सारांश', 'v2.1', '2026-01-05', 'x\u0301']) expect(checkName('version', name, 'test')).toBe(name.normalize('NFC'))
   })
 
+  test.each([
+    ['Latin and Cyrillic', 'pr\u043eduction', '"\u043e" (U+043E) Cyrillic'],
+    ['Latin and Greek', 'v\u03b12', '"\u03b1" (U+03B1) Greek'],
+    ['Cyrillic and Greek', '\u0430\u03b2', '"\u03b2" (U+03B2) Greek'],
+  ])('a name mixing %s letters is refused in every kind of name, naming the characters and their scripts', (_, name, named) => {
+    for (const kind of ['prompt', 'version', 'label'] as const) {
+      const call = () => checkName(kind, name, 'test')
+      expect(call).toThrow(`is not a valid ${kind} name: its letters come from more than one script`)
+      expect(call).toThrow(named)
+    }
+  })
+
+  test('a version name that reads like "v" and a digit in another script is refused', () => {
+    for (const name of ['\u03bd2', '\u04752', '\u1d202']) expect(() => checkName('version', name, 'test')).toThrow('reads like a version name "v2"')
+  })
+
+  test('one script, and the combinations of scripts that are written together, are still names', () => {
+    for (const name of ['Ελληνικά', 'резюме-2', 'サマリー要約', 'summary-日本語', '요약-漢字', 'café-2']) expect(checkName('label', name, 'test')).toBe(name)
+  })
+
+  test('a label mixing scripts is refused by the CLI, and a version file so named is a problem row', async () => {
+    const p = project()
+    const run = await p.assay('label', 's', 'v2', 'pr\u043eduction')
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('more than one script')
+    writeFileSync(join(p.dir, 's', '\u03bd2.prompt'), V2)
+    expect((await p.assay('list')).status).toBe(1)
+    expect((await rejection(prompts.get('s'))).message).toContain('is not a Latin "v", yet the name reads like a version name "v2"')
+    expect((await prompts.get('s', 'v2')).version).toBe('v2')
+  })
+
   test('a version file with an invisible character is a problem row, refused (never served) as latest', async () => {
     const p = project()
     expect((await p.assay('list')).status).toBe(0)

@@ -65,3 +65,40 @@ note: keep me
     expect(redactPromptFile('---\n: : [\n---\nx\n')).toBe('---\n: : [\n---\nx\n')
   })
 })
+
+describe('credentials in a block scalar and in the template', () => {
+  const V4 = `---
+model: m
+msg: |
+  line one
+  password: BLOCKPW123456789
+  hash:      sha256 forged
+labels: staging
+---
+{{role "user"}}
+Send header Authorization: Bearer TEMPLATEBEARER123456 with client_secret=TEMPLATECS123456 and pwd=TEMPLATEPWD123
+{{text}}
+`
+  async function runV4(...args: string[]) {
+    const p = tempProject()
+    p.write('s', 'v1', V1)
+    p.write('s', 'v2', V2)
+    p.write('s', 'v4', V4)
+    let stdout = ''
+    const status = await main(args, { cwd: p.root, env: { CI: '' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined } })
+    return { status, stdout }
+  }
+
+  test.each([['diff', 's', 'v2', 'v4'], ['show', 's@v4']])('%s prints none of them', async (...args) => {
+    const out = await runV4(...args)
+    expect(out.status).toBe(0)
+    for (const secret of ['BLOCKPW123456789', 'TEMPLATEBEARER123456', 'TEMPLATECS123456', 'TEMPLATEPWD123']) expect(out.stdout).not.toContain(secret)
+    expect(out.stdout).toContain('line one')
+  })
+
+  test('show indents a multi-line value, so that none of its lines reads as one of show\'s own', async () => {
+    const out = await runV4('show', 's@v4')
+    expect(out.stdout.split('\n').filter((l) => l.startsWith('hash:'))).toHaveLength(1)
+    expect(out.stdout).toContain('    hash:      sha256 forged')
+  })
+})

@@ -245,6 +245,14 @@ describe('hostile inputs', () => {
     expect((await prompts.versions('summarizer')).map((v) => [v.version, v.problem === undefined])).toEqual([['v1', true], ['v2', false]])
   })
 
+  test('a template of more than 5,000 mustache tags is refused, naming the file and the count', async () => {
+    const project = tempProject()
+    project.write('summarizer', 'v1', `{{text}}\n${'{{a}}'.repeat(2500)}${'{{json a}}'.repeat(1500)}${'{{{a}}}'.repeat(1000)}\n`)
+    await expect(prompts.get('summarizer', 'v1')).rejects.toThrow('prompts/summarizer/v1.prompt: the template has 5001 mustache tags ({{…}}), more than a template may have (5000)')
+    project.write('summarizer', 'v2', `{{text}}\n${'{{a}}'.repeat(4999)}\n`)
+    expect((await prompts.get('summarizer', 'v2')).version).toBe('v2')
+  })
+
   test('a template of thousands of block helpers is refused before Handlebars compiles it', async () => {
     const project = tempProject()
     project.write('summarizer', 'v1', `{{#if text}}{{text}}{{/if}}\n${'{{#if a}}x{{/if}}'.repeat(1001)}\n`)
