@@ -305,7 +305,7 @@ test('the example suite’s report, as the README shows it', async () => {
   expect(endpoint.requests).toEqual([])
   expect(committed()).toEqual(before)
   const ran = parseResults(readFileSync(join(project.dir, 'example-report/results.json'), 'utf8'))
-  expect(ran.totals).toMatchObject({ failed: 0, skipped: 0, passed: ran.totals.tests, judge: { live: 0, failures: 0, requests: 0 }, embeddings: { live: 0, failures: 0, requests: 0 }, cassettes: { misses: 0 } })
+  expect(ran.totals).toMatchObject({ failed: 0, skipped: 0, passed: ran.totals.tests, judge: { live: 0, failures: 0, requests: 0 }, embeddings: { live: 0, failures: 0, requests: 0 }, cassettes: { misses: 0, obsolete: 0 } })
   const kinds = ran.files.flatMap((f) => f.tests.flatMap((t) => t.assertions.map((a) => `${a.negated ? 'not.' : ''}${a.matcher}`)))
   expect(kinds).toEqual(expect.arrayContaining(['toBeSemanticallySimilarTo', 'toBeFaithfulTo', 'not.toBeFaithfulTo']))
 
