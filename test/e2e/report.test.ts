@@ -294,11 +294,32 @@ test('a run of one file leaves the full report in place and writes a partial one
 })
 
 test('the example suite’s report, as the README shows it', async () => {
-  const example = await project.run(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(root, 'example/vitest.config.ts')], { ASSAY_CACHE: 'lockdown', CI: 'true', ASSAY_REPORT_DIR: join(project.dir, 'example-report') })
+  const cassettes = join(root, 'example/__llm_cassettes__')
+  const committed = () => Object.fromEntries(readdirSync(cassettes).map((f) => [f, readFileSync(join(cassettes, f), 'utf8')]))
+  const before = committed()
+  // A reachable endpoint that counts what reaches it: the example must replay everything.
+  const endpoint = await startFixtureServer()
+  const example = await project.run(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(root, 'example/vitest.config.ts')], { ASSAY_CACHE: 'lockdown', CI: 'true', ASSAY_REPORT_DIR: join(project.dir, 'example-report'), OPENAI_BASE_URL: endpoint.url, OPENAI_API_KEY: 'sk-example' })
+  await endpoint.close()
   expect(example.code, example.output).toBe(0)
+  expect(endpoint.requests).toEqual([])
+  expect(committed()).toEqual(before)
+  const ran = parseResults(readFileSync(join(project.dir, 'example-report/results.json'), 'utf8'))
+  expect(ran.totals).toMatchObject({ failed: 0, skipped: 0, passed: ran.totals.tests, judge: { live: 0, failures: 0, requests: 0 }, embeddings: { live: 0, failures: 0, requests: 0 }, cassettes: { misses: 0, obsolete: 0 } })
+  const kinds = ran.files.flatMap((f) => f.tests.flatMap((t) => t.assertions.map((a) => `${a.negated ? 'not.' : ''}${a.matcher}`)))
+  expect(kinds).toEqual(expect.arrayContaining(['toBeSemanticallySimilarTo', 'toBeFaithfulTo', 'not.toBeFaithfulTo']))
+
   const { page: shot, activity: seen } = await openWatched(browser, join(project.dir, 'example-report/index.html'), { width: 1200, height: 900 })
   // The page as it opens: the header, the charts, the filters and the collapsed rows.
   await shot.screenshot({ path: join(artifacts, 'example-report.png') })
+  await shot.click('#expand')
+  const similarities = await shot.locator('.judge.similarity meter').evaluateAll((ms) => ms.map((m) => (m as HTMLMeterElement).value))
+  expect(similarities.length).toBeGreaterThan(0)
+  for (const s of similarities) expect(s).toBeGreaterThanOrEqual(0.8)
+  const claims = await shot.locator('table.claims tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.className, ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]))
+  expect(claims.filter(([cls]) => cls === 'ok').length).toBeGreaterThan(0)
+  // The doctored summary is caught, and the report names the claim that gave it away.
+  expect(claims).toEqual(expect.arrayContaining([['fail', expect.stringContaining('rose 15%'), 'contradicted', expect.stringContaining('The source has no 15%')]]))
   expect(seen.requests).toHaveLength(1)
   await shot.close()
 })
