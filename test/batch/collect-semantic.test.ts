@@ -149,3 +149,17 @@ describe('toBeFaithfulTo in a collect pass', () => {
     expect(result.noVerdict[0]!.reason).toContain('the reply holds no JSON')
   })
 })
+
+describe('the matchers in a collect pass', () => {
+  test('toBeSemanticallySimilarTo and toBeFaithfulTo fail saying what was collected, and never pass under .not', async () => {
+    process.env.ASSAY_BATCH = 'collect'
+    const failure = (run: () => Promise<unknown>) => run().then(() => 'passed', (e: Error) => e.message)
+    for (const run of [
+      () => expect('Refund approved.').toBeSemanticallySimilarTo('The refund was approved.'),
+      () => expect('Refund approved.').not.toBeSemanticallySimilarTo('The refund was approved.'),
+    ]) expect(await failure(run)).toMatch(/^toBeSemanticallySimilarTo: no similarity was computed, so the assertion cannot pass\.\nCollected for the batch: this embedding request for 2 inputs/)
+    for (const run of [() => expect(OUTPUT).toBeFaithfulTo(SOURCE), () => expect(OUTPUT).not.toBeFaithfulTo(SOURCE)]) expect(await failure(run)).toContain('Collected for the batch: this judge request')
+    expect(sent('/v1/embeddings') + sent('/v1/chat/completions')).toBe(0)
+    expect(Object.values(pending()).map((r) => r.kind).sort()).toEqual(['embedding', 'embedding', 'judge'])
+  })
+})
