@@ -1,6 +1,6 @@
 // A collect pass over embeddings, the faithfulness judge and the semantic judge cache:
 // nothing is sent, every miss waits for the batch, and the batch's answers replay.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -71,6 +71,19 @@ describe('embeddings in a collect pass', () => {
     await expect(embedTexts({ inputs: ['Refund approved.'], testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
     await expect(embedTexts({ inputs: ['Refund approved.', 'Refund denied.'], testPath: testPath() }, runtime('lockdown'))).rejects.toBeInstanceOf(BatchCollectedError)
     expect(Object.keys(pending())).toEqual([embeddingKey(MODEL, 'Refund denied.')])
+    expect(sent('/v1/embeddings')).toBe(1)
+  })
+
+  test('under lockdown, a recorded vector that cannot be read is collected for the batch to replace, not failed on', async () => {
+    await embedTexts({ inputs: ['Refund approved.'], testPath: testPath() }, runtime())
+    const file = cassettePath(testPath())
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"float32-base64"', '"float16-base64"'))
+    process.env.ASSAY_BATCH = 'collect'
+    await expect(embedTexts({ inputs: ['Refund approved.'], testPath: testPath() }, runtime('lockdown'))).rejects.toBeInstanceOf(BatchCollectedError)
+    expect(Object.keys(pending())).toEqual([embeddingKey(MODEL, 'Refund approved.')])
+    delete process.env.ASSAY_BATCH
+    await expect(batch()).resolves.toMatchObject({ written: 1, failed: [] })
+    await expect(embedTexts({ inputs: ['Refund approved.'], testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
     expect(sent('/v1/embeddings')).toBe(1)
   })
 
