@@ -1,6 +1,7 @@
 // What the judge and recordingFetch do with a cassette miss in a collect pass: note the
 // request in the pending-requests file (see pending.ts) and fail, never send.
 import { getConfig } from '../config.js'
+import { embeddingKey } from '../judge/embed-cassette.js'
 import { currentTest } from '../report/records.js'
 import { currentTrial } from '../eval/trial.js'
 import { BatchCollectedError, collectRequest, markCollected, type PendingQuestion } from './pending.js'
@@ -47,4 +48,25 @@ export function collectApp(key: string, url: URL, body: Record<string, unknown>,
   })
   markCollected(owner())
   return new BatchCollectedError(key, `this request to ${url.pathname}`)
+}
+
+/**
+ * Collects the embeddings of `inputs` (those missing from the cassette) for the batch, one
+ * line per input under its cassette key (see embeddingKey), and returns the error the
+ * assertion fails with. `target` is where a live run would send them (see embeddingTarget).
+ */
+export function collectEmbeddings(model: string, inputs: readonly string[], target: { model: string; endpoint: string }, cassette: string): BatchCollectedError {
+  const keys = inputs.map((input) => embeddingKey(model, input))
+  inputs.forEach((input, i) =>
+    collectRequest(keys[i]!, {
+      kind: 'embedding',
+      url: '/v1/embeddings',
+      baseURL: target.endpoint,
+      // One input a line, asked as a live run asks for it.
+      body: { model: target.model, input: [input], encoding_format: 'base64' },
+      entry: { model, body: { input } },
+      cassettes: [{ path: cassette, test: owner() }],
+    }),
+  )
+  return new BatchCollectedError(keys[0]!, `this embedding request for ${inputs.length} input${inputs.length === 1 ? '' : 's'}`, keys.length - 1)
 }

@@ -28,7 +28,10 @@ export const PENDING_FILE = 'batch-pending.json'
 export const PENDING_HEADER = { assay: 'batch-pending', version: 1, objectEntries: true } as const
 
 /** What the judge asked, so that its answer is kept as slim as a live one (see slimEntry) and checked for a verdict. */
-export interface PendingQuestion {
+export type PendingQuestion = ScoreQuestion | ClaimsQuestion
+
+/** A scoring judge's question (toScoreAtLeast): its answer must give every criterion a score on the scale. */
+export interface ScoreQuestion {
   criteria: Criterion[]
   scale: [number, number]
   quoted: string[]
@@ -36,16 +39,26 @@ export interface PendingQuestion {
   boundary?: string | undefined
 }
 
+/** A faithfulness judge's question (toBeFaithfulTo): its answer must list the output's claims (see parseClaims). */
+export interface ClaimsQuestion {
+  claims: { output: string }
+  /** Claims objects the output or source carries, which the answer must not copy (see quotedClaims). */
+  quoted: string[]
+  system: string
+  boundary?: string | undefined
+}
+
 /** One request a collect pass did not send, keyed in the file by its cassette key (the batch line's custom_id). */
 export interface PendingRequest {
-  kind: 'judge' | 'app'
+  /** `embedding`: one input of an assay embedding (toBeSemanticallySimilarTo), recorded as embed-cassette.ts records it. */
+  kind: 'judge' | 'app' | 'embedding'
   /** The Batch API endpoint of its line. */
   url: '/v1/chat/completions' | '/v1/embeddings'
   /** The endpoint's base URL; undefined means OPENAI_BASE_URL, else OpenAI's. */
   baseURL?: string | undefined
   /** The body as sent, model included. */
   body: Record<string, unknown>
-  /** What the cassette entry is built from, as the live path builds it (see cassetteEntry). */
+  /** What the cassette entry is built from, as the live path builds it (see cassetteEntry); for an embedding, `body` is `{ input }`. */
   entry: { model: string; body: Record<string, unknown> }
   question?: PendingQuestion | undefined
   /** Every cassette that wants the answer, with the test that asked. */
@@ -88,9 +101,11 @@ export class BatchCollectedError extends Error {
   constructor(
     readonly key: string,
     what: string,
+    /** How many more keys the same request was collected under (an embedding's other inputs). */
+    others = 0,
   ) {
     super(
-      `Collected for the batch: ${what} (key ${key}) has no recorded answer, and this is a collect pass (ASSAY_BATCH=collect), which sends nothing. ` +
+      `Collected for the batch: ${what} (key ${key}${others > 0 ? ` and ${others} more` : ''}) has no recorded answer, and this is a collect pass (ASSAY_BATCH=collect), which sends nothing. ` +
         'It fails here; `npx assay batch` sends the collected requests through the Batch API, writes the answers into the cassettes and runs the suite again in replay.',
     )
   }

@@ -6,8 +6,10 @@ import { Cassette, cassetteEntry, normaliseUsage, type CassetteEntry } from '../
 import { batchCostOf, costOf, priceOf, type Price } from '../judge/prices.js'
 import { slimEntry } from '../judge/slim.js'
 import { parseVerdict } from '../judge/verdict.js'
+import { parseClaims } from '../judge/claims.js'
 import type { StoreFileSystem } from '../store/file.js'
 import type { PendingRequest } from './pending.js'
+import { embeddingAnswer } from './embed-results.js'
 
 /** One line of a batch's output or error file, as the Batch API writes it. */
 export interface ResultLine {
@@ -46,7 +48,8 @@ function verdictProblem(body: unknown, r: PendingRequest): string | undefined {
   for (const choice of choices) {
     if (choice?.message?.refusal) return `the judge refused: ${choice.message.refusal}`
     if (choice?.finish_reason !== 'stop') return `finish_reason "${String(choice?.finish_reason)}"`
-    const parsed = parseVerdict(typeof choice.message.content === 'string' ? choice.message.content : '', q.criteria, q.scale, new Set(q.quoted))
+    const content = typeof choice.message.content === 'string' ? choice.message.content : ''
+    const parsed = 'claims' in q ? parseClaims(content, q.claims.output, new Set(q.quoted)) : parseVerdict(content, q.criteria, q.scale, new Set(q.quoted))
     if (!parsed.ok) return parsed.error
   }
   return undefined
@@ -87,9 +90,14 @@ export function writeResults(lines: readonly ResultLine[], pending: Readonly<Rec
     const price = priceOf(r.entry.model, prices)
     const cost = batchCostOf(usage, price)
     const standard = costOf(usage, price)
+    const embedding = r.kind === 'embedding' ? embeddingAnswer(r, body, usage, cost) : undefined
+    if (embedding && 'problem' in embedding) {
+      out.failed.push({ key: line.custom_id, tests: tests(r), reason: embedding.problem })
+      continue
+    }
     out.cost = cost === undefined || out.cost === undefined ? undefined : out.cost + cost
     out.standardCost = standard === undefined || out.standardCost === undefined ? undefined : out.standardCost + standard
-    let entry: CassetteEntry = cassetteEntry(r.entry.model, r.entry.body, { response: body, usage, cost, latencyMs: 0 })
+    let entry: CassetteEntry = embedding ?? cassetteEntry(r.entry.model, r.entry.body, { response: body, usage, cost, latencyMs: 0 })
     if (r.kind === 'judge' && r.question) entry = slimEntry(entry, { ...r.question, quoted: new Set(r.question.quoted) })
     for (const c of r.cassettes) {
       let cassette = byCassette.get(c.path)

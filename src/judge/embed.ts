@@ -1,6 +1,8 @@
 // Embeddings for a test file's assertions: each input from the file's cassette when
 // recorded, the rest sent through the run's batcher and recorded one entry per input.
 import { getConfig } from '../config.js'
+import { batchMode } from '../batch/pending.js'
+import { collectEmbeddings } from '../batch/collect.js'
 import { rerunCommand } from '../runner.js'
 import { cassettePath, CassetteMissError, openCassette, sameAnswer, type Cassette } from './cassette.js'
 import { MissingKeyError } from './client.js'
@@ -49,7 +51,8 @@ export class EmbeddingEntryError extends Error {
  * Embeds `inputs`: in `auto` and `lockdown` each input's recorded vector is replayed, under
  * `lockdown` a missing one is a {@link CassetteMissError}; the others go to the model in one
  * request and are recorded one entry per input (`refresh` asks for all of them again, `off`
- * neither reads nor records).
+ * neither reads nor records). In a Batch API collect pass (`ASSAY_BATCH=collect`) the
+ * missing ones are collected for the batch instead, and this throws a BatchCollectedError.
  */
 export async function embedTexts(ask: EmbedAsk, rt: JudgeRuntime): Promise<Embeddings> {
   const model = ask.model ?? getConfig().embedding.model
@@ -63,7 +66,7 @@ export async function embedTexts(ask: EmbedAsk, rt: JudgeRuntime): Promise<Embed
       const hit = cassette.lookup(key)
       const vector = hit && recordedVector(hit)
       if (Array.isArray(vector)) found.set(input, vector)
-      else if (rt.cacheMode === 'lockdown') throw vector ? new EmbeddingEntryError(cassette.path, key, vector.problem, testPath!) : new CassetteMissError(cassette.path, key, testPath!)
+      else if (rt.cacheMode === 'lockdown' && batchMode() !== 'collect') throw vector ? new EmbeddingEntryError(cassette.path, key, vector.problem, testPath!) : new CassetteMissError(cassette.path, key, testPath!)
     }
   }
   const missing = unique.filter((input) => !found.has(input))
@@ -72,6 +75,8 @@ export async function embedTexts(ask: EmbedAsk, rt: JudgeRuntime): Promise<Embed
   // requests of up to embedding.maxBatchSize inputs; each comes back with its own share of
   // the request, which its entry records, so replay never depends on how inputs were batched.
   const target = rt.client.embeddingTarget(model)
+  // A collect pass sends nothing, under lockdown or not: the inputs wait for the batch, and the assertion fails.
+  if (cassette && missing.length > 0 && batchMode() === 'collect') throw collectEmbeddings(model, missing, target, cassette.path)
   const batcher = embeddingBatcher(target, (inputs) => rt.client.embed(inputs, undefined, target.model))
   const spent = { requests: 0, usage: { prompt_tokens: 0, total_tokens: 0 }, cost: 0 as number | undefined, latencyMs: 0 }
   if (missing.length > 0) {

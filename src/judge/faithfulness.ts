@@ -56,5 +56,7 @@ export function runFaithfulness(q: FaithfulnessAsk, rt: JudgeRuntime): Promise<F
     }
     return { claims: got.value, ...callOf(answers, attempt.spent) }
   }
-  return runVerdict({ testPath: q.testPath, judge, slim: (entry) => slimEntry(entry, { system: messages[0]!.content, boundary }) }, rt)
+  // What a Batch API collect pass keeps of the question, to check the batch's answer with.
+  const question = { claims: { output: q.output }, quoted: [...quoted], system: messages[0]!.content, boundary }
+  return runVerdict({ testPath: q.testPath, question, judge, slim: (entry) => slimEntry(entry, { system: messages[0]!.content, boundary }) }, rt)
 }

@@ -8,6 +8,7 @@ import { requestKey, type CacheMode, type Cassette, type CassetteEntry } from '.
 import { guard } from './semantic-guard.js'
 import type { Verdict } from './judge.js'
 import { cosine } from './cosine.js'
+import { batchMode } from '../batch/pending.js'
 
 /**
  * Embeds texts, one vector per text, in order: in a run, through the embedding client and
@@ -42,7 +43,8 @@ export const DEFAULT_THRESHOLD = 0.97
  * The semantic cache in force for a cache mode, or undefined when it is off. It is off
  * unless configured (`cache.semantic`) or `ASSAY_SEMANTIC_CACHE=1`; off in `lockdown` unless
  * configured `{ lockdown: true }` (a CI run then replays reuses it recorded locally); in
- * `refresh` it indexes without reusing, and with the cache `off` there is no cassette.
+ * `refresh` it indexes without reusing, and with the cache `off` there is no cassette. It is
+ * off in a Batch API collect pass (`ASSAY_BATCH=collect`), whatever the configuration.
  *
  * @example
  * ```ts
@@ -61,7 +63,9 @@ export function semanticCacheFor(
     throw new AssayUsageError('configure', `ASSAY_SEMANTIC_CACHE is "${env.ASSAY_SEMANTIC_CACHE}", but it must be 1 (on) or 0 (off).`)
   }
   const on = fromEnv === '1' || fromEnv === 'true' ? true : fromEnv === '0' || fromEnv === 'false' ? false : setting !== false
-  if (!on || mode === 'off') return undefined
+  // A collect pass has no cache: its look-ups would embed outputs live (or collect
+  // embeddings no assertion waits for), so each verdict is collected as a plain miss.
+  if (!on || mode === 'off' || batchMode(env) === 'collect') return undefined
   const options = typeof setting === 'object' ? setting : {}
   if (mode === 'lockdown' && options.lockdown !== true) return undefined
   return { threshold: options.threshold ?? DEFAULT_THRESHOLD, reuse: mode !== 'refresh', index: mode !== 'lockdown', model, embed }

@@ -4,11 +4,14 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
-import { FixtureProject, runners } from './harness.js'
+import { FixtureProject, node22Path, runners } from './harness.js'
 
-// Per runner: how `assay batch` names it, and the arguments that make it write results.json.
-const setups = [
+// Per runner: how `assay batch` names it, the arguments that make it write results.json, and
+// the Node that runs it (Vitest 5 needs Node 22, and `assay batch` spawns the runner with its own).
+const setups: { name: string; args: string[]; node?: () => string }[] = [
   { name: 'Vitest 4 (ESM, Node 20)', args: ['--runner=vitest', 'judged.test.js'] },
+  { name: 'Vitest 5 (ESM, Node 22)', args: ['--runner=vitest', 'judged.test.js', '--reporter=default', '--reporter=json', '--outputFile.json=results.json'], node: node22Path },
+  { name: 'Jest 29 (CommonJS, globals)', args: ['--runner=jest', '--ci', '--json', '--outputFile=results.json', 'judged.test.js'] },
   { name: 'Jest 30 (CommonJS, globals)', args: ['--runner=jest', '--ci', '--json', '--outputFile=results.json', 'judged.test.js'] },
 ]
 
@@ -35,7 +38,8 @@ for (const setup of setups) {
     })
 
     const env = () => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-batch-e2e-secret', CI: 'true', ASSAY_BATCH_POLL_MS: '20' })
-    const batch = (extra: string[] = []) => project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'batch', ...extra, ...setup.args], env())
+    const node = () => setup.node?.() ?? process.execPath
+    const batch = (extra: string[] = []) => project.run(node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...extra, ...setup.args], env())
     const cassette = () => join(project.dir, '__llm_cassettes__', 'judged.test.js.json')
     const chats = () => server.requests.filter((r) => r.path === '/v1/chat/completions')
 
@@ -124,7 +128,7 @@ test('app: summary', async () => {
         ['recordingFetch'],
       )
       const args = setup.args.map((a) => (a === 'judged.test.js' ? 'app.test.js' : a))
-      const run = await project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      const run = await project.run(node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
       expect(run.code, run.output).toBe(0)
       expect(run.output).toContain('Collected for the batch: "app: summary" asked for an LLM answer that is not recorded yet')
       expect(run.output).toMatch(/assay batch: wrote 1 answers into the cassettes/)
@@ -143,6 +147,44 @@ test('app: summary', async () => {
       expect(run.output).toMatch(/assay batch: batch batch_fixture_\d+ expired: none of its 1 answers were written, and the cassettes are as they were\./)
       expect(run.output).toContain('the replay pass does not run')
       expect(readFileSync(cassette(), 'utf8')).toBe(before)
+    })
+
+    test.each([
+      ['with CI set', 'true'],
+      ['without CI', ''],
+    ])('similarity, a score and faithfulness %s: every miss is collected, not sent; one batch per endpoint; the replay sends nothing', async (_name, ci) => {
+      const claims = JSON.stringify({ claims: [{ claim: 'Revenue rose 5%.', reason: 'The source says so.', verdict: 'supported' }] })
+      server.configure({ respond: (body) => (JSON.stringify(body.messages).includes('fact checker') ? claims : respond(body)) })
+      project.writeTest(
+        'semantic.test.js',
+        `const article = 'Revenue rose 5% in the quarter.'
+test('similar', async () => {
+  await expect('your refund was approved').toBeSemanticallySimilarTo('your refund has been approved', { threshold: 0.5 })
+})
+test('judged', async () => {
+  await expect('Revenue rose 5%.').toScoreAtLeast(7, { source: article })
+})
+test('faithful', async () => {
+  await expect('Revenue rose 5%.').toBeFaithfulTo(article)
+})
+`,
+      )
+      const args = setup.args.map((a) => (a === 'judged.test.js' ? 'semantic.test.js' : a))
+      // The semantic judge cache on, whose look-ups would embed the judged output.
+      const run = await project.run(node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], { ...env(), CI: ci, ASSAY_SEMANTIC_CACHE: '1' })
+      expect(run.code, run.output).toBe(0)
+      expect(run.output).toContain('Collected for the batch: this embedding request for 2 inputs')
+      expect(run.output).toContain('Collected for the batch: this judge request')
+      // Nothing is sent live: not in the collect pass, not in the replay pass.
+      expect(server.requests.filter((r) => r.path === '/v1/embeddings' || r.path === '/v1/chat/completions').map((r) => r.path)).toEqual([])
+      expect(server.batches().map((b) => b.endpoint).sort()).toEqual(['/v1/chat/completions', '/v1/embeddings'])
+      expect(run.output).toMatch(/assay batch: created batch batch_fixture_\d+ with 2 requests to \/v1\/embeddings/)
+      expect(run.output).toMatch(/assay batch: created batch batch_fixture_\d+ with 2 requests to \/v1\/chat\/completions/)
+      const outcomes = project.results()
+      for (const name of ['similar', 'judged', 'faithful']) expect(outcomes.get(name)?.status, outcomes.get(name)?.message).toBe('passed')
+      // One embedding entry per input, its vector as exact base64.
+      const entries = Object.values(JSON.parse(readFileSync(join(project.dir, '__llm_cassettes__', 'semantic.test.js.json'), 'utf8')).entries) as { response: { object?: string; encoding?: string } }[]
+      expect(entries.filter((e) => e.response.object === 'embedding').map((e) => e.response.encoding)).toEqual(['float32-base64', 'float32-base64'])
     })
   })
 }
