@@ -10,7 +10,7 @@ import { formatDuration } from '../eval/progress.js'
 import { BATCH_DISCOUNT, type Price } from '../judge/prices.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PENDING_FILE, readPending, type PendingRequest } from './pending.js'
-import { writeResults, type FailedRequest, type ResultLine, type Written } from './results.js'
+import { parseResultFile, writeResults, type BadLine, type FailedRequest, type ResultLine, type Written } from './results.js'
 import { readState, requestsHash, writeState, type BatchRecord } from './state.js'
 
 /** Options of {@link runBatch}. */
@@ -132,12 +132,14 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     }
     const c = client(record.baseURL)
     const lines: ResultLine[] = []
-    for (const id of [batch.output_file_id, batch.error_file_id]) {
+    const bad: BadLine[] = []
+    for (const [id, kind] of [[batch.output_file_id, 'output'], [batch.error_file_id, 'error']] as const) {
       if (!id) continue
-      const text = await (await c.files.content(id)).text()
-      for (const l of text.split('\n')) if (l.trim()) lines.push(JSON.parse(l) as ResultLine)
+      const parsed = parseResultFile(await (await c.files.content(id)).text(), `${kind} file ${id}`)
+      lines.push(...parsed.lines)
+      bad.push(...parsed.bad)
     }
-    const written: Written = writeResults(lines, requests, fs, options.prices)
+    const written: Written = writeResults(lines, requests, fs, options.prices, bad)
     result.written += written.written
     result.failed.push(...written.failed)
     result.noVerdict.push(...written.noVerdict)

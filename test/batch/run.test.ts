@@ -145,6 +145,29 @@ describe('runBatch', () => {
     await expect(runJudge({ output: 'A weak summary.', testPath: testPath() }, runtime('lockdown'))).rejects.toThrow(/No recorded answer/)
   })
 
+  test('unreadable lines in the output file fail only their own requests, named by file and line; the good answers are written and the batch forgotten', async () => {
+    // A corrupt middle line that names no request, and a last line cut off after its custom_id.
+    server.configure({ batch: { polls: 1, mangleOutput: (l) => [l[0]!, '{not json', l[2]!.slice(0, 100)] } })
+    await collect(['A good summary.', 'A weak summary.', 'A third summary.'])
+    const keys = Object.keys(readPending(process.env.ASSAY_BATCH_DIR!))
+    const { lines, run } = batch()
+    const result = await run
+    const [output] = server.batches().map((b) => String(b.output_file_id))
+    expect(result).toMatchObject({ status: 'done', written: 1 })
+    expect(result.failed).toHaveLength(2)
+    const lastLine = result.failed.find((f) => f.reason.startsWith('line 3 '))!
+    expect(lastLine.reason).toMatch(new RegExp(`^line 3 of output file ${output} is unreadable: it is not JSON \\(`))
+    expect(keys).toContain(lastLine.key)
+    const unnamed = result.failed.find((f) => f !== lastLine)!
+    expect(unnamed.reason).toBe(`the batch returned no readable line for it (unreadable, naming no request: line 2 of output file ${output})`)
+    expect(lines).toContain(`assay batch: failed request ${lastLine.key} (${lastLine.tests.join(', ')}): ${lastLine.reason}`)
+    // The answer that was read is in the cassette; the other two are not.
+    expect(Object.keys(JSON.parse(readFileSync(cassettePath(testPath()), 'utf8')).entries)).toHaveLength(1)
+    // Nothing left to resume: the next run sends a new batch for what is still missing.
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    expect(readPending(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+  })
+
   test('an answer that holds no verdict is not recorded, and is reported', async () => {
     server.configure({ respond: (chat) => (JSON.stringify(chat.messages).includes('weak') ? 'no idea' : reply(chat)) })
     await collect(['A good summary.', 'A weak summary.'])
