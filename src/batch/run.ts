@@ -25,6 +25,10 @@ export interface BatchRunOptions {
   pollIntervalMs?: number
   /** Polls before giving up on a batch that has not ended (it keeps running; a later run resumes it). @default unlimited */
   maxPolls?: number
+  /** Lines per input file; more requests go out as several batches. @default 50000, or ASSAY_BATCH_MAX_LINES (for tests) */
+  maxLines?: number
+  /** Bytes per input file. @default 200 MB, or ASSAY_BATCH_MAX_BYTES (for tests) */
+  maxBytes?: number
   prices?: Readonly<Record<string, Price>>
   fs?: StoreFileSystem
   sleep?: (ms: number) => Promise<void>
@@ -44,6 +48,45 @@ export interface BatchRunResult {
 }
 
 const TERMINAL = ['completed', 'expired', 'cancelled', 'failed']
+/** The Batch API's limits on one input file: lines, and bytes. */
+export const MAX_LINES = 50_000
+export const MAX_BYTES = 200 * 1024 * 1024
+
+/** A limit lowered through the environment (for tests, which cannot send 50,000 lines); an invalid value is an error naming it. */
+function envLimit(name: string, fallback: number): number {
+  const value = process.env[name]
+  if (!value) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} is "${value}", but it must be a whole number of at least 1 (it lowers a Batch API limit, for tests). Unset it to use the API's limit.`)
+  return n
+}
+
+const lineOf = (key: string, r: PendingRequest) => `${JSON.stringify({ custom_id: key, method: 'POST', url: r.url, body: r.body })}\n`
+
+/**
+ * The pending requests as batches: one group per endpoint and base URL, cut into parts of at
+ * most `maxLines` lines and `maxBytes` bytes of JSONL, in the pending file's (sorted) order so
+ * that a restarted run cuts them the same way. A group's first part keeps the group's name.
+ */
+function splitGroups(pending: Readonly<Record<string, PendingRequest>>, maxLines: number, maxBytes: number): Map<string, Record<string, PendingRequest>> {
+  const groups = new Map<string, Record<string, PendingRequest>>()
+  const sizes = new Map<string, { part: number; lines: number; bytes: number }>()
+  for (const [key, r] of Object.entries(pending)) {
+    const group = `${r.url} ${r.baseURL ?? ''}`
+    const bytes = Buffer.byteLength(lineOf(key, r))
+    let size = sizes.get(group)
+    if (!size) sizes.set(group, (size = { part: 1, lines: 0, bytes: 0 }))
+    // A line larger than maxBytes goes alone, and the API names it when it refuses the file.
+    else if (size.lines > 0 && (size.lines + 1 > maxLines || size.bytes + bytes > maxBytes)) Object.assign(size, { part: size.part + 1, lines: 0, bytes: 0 })
+    size.lines++
+    size.bytes += bytes
+    const name = size.part === 1 ? group : `${group} part ${size.part}`
+    let part = groups.get(name)
+    if (!part) groups.set(name, (part = {}))
+    part[key] = r
+  }
+  return groups
+}
 const usd = (n: number) => `$${n.toFixed(n < 0.01 ? 6 : 4)}`
 
 /** Sends the requests pending in `options.dir` through the Batch API and writes the answers into the cassettes. */
@@ -60,11 +103,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     return result
   }
 
-  const groups = new Map<string, Record<string, PendingRequest>>()
-  for (const [key, r] of Object.entries(pending)) {
-    const group = `${r.url} ${r.baseURL ?? ''}`
-    groups.set(group, { ...groups.get(group), [key]: r })
-  }
+  const groups = splitGroups(pending, options.maxLines ?? envLimit('ASSAY_BATCH_MAX_LINES', MAX_LINES), options.maxBytes ?? envLimit('ASSAY_BATCH_MAX_BYTES', MAX_BYTES))
   const clients = new Map<string, OpenAI>()
   const client = (baseURL: string | undefined) => {
     let c = clients.get(baseURL ?? '')
@@ -94,7 +133,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
       continue
     }
     if (old) write(`assay batch: batch ${old.id} was for other requests than those missing now; it is left as it is, and a new batch is created.`)
-    const jsonl = Object.entries(requests).map(([key, r]) => JSON.stringify({ custom_id: key, method: 'POST', url: r.url, body: r.body })).join('\n') + '\n'
+    const jsonl = Object.entries(requests).map(([key, r]) => lineOf(key, r)).join('')
     const c = client(first.baseURL)
     const { toFile } = loadOpenAI()
     const file = await c.files.create({ file: await toFile(Buffer.from(jsonl), 'assay-batch.jsonl'), purpose: 'batch' })

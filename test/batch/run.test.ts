@@ -134,6 +134,39 @@ describe('runBatch', () => {
     expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
   })
 
+  test('more requests than one input file may hold go out as several batches, tracked in one state file, resumed and written together', async () => {
+    process.env.ASSAY_BATCH_MAX_LINES = '2'
+    server.configure({ batch: { polls: 3 } })
+    const outputs = ['One.', 'Two.', 'Three.', 'Four.', 'Five.']
+    await collect(outputs)
+    const first = batch({ maxPolls: 1 })
+    await expect(first.run).resolves.toMatchObject({ status: 'unfinished' })
+    const records = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
+    expect(records.map((r) => r.lines)).toEqual([2, 2, 1])
+    expect(first.lines.filter((l) => /^assay batch: created batch \S+ with [12] requests/.test(l))).toHaveLength(3)
+    // Every part is polled.
+    expect(new Set(first.lines.flatMap((l) => /^assay batch: (batch_\S+) in_progress/.exec(l)?.[1] ?? []))).toEqual(new Set(records.map((r) => r.id)))
+
+    await collect(outputs)
+    const second = batch()
+    await expect(second.run).resolves.toMatchObject({ status: 'done', written: 5, failed: [] })
+    expect(second.lines.filter((l) => l.startsWith('assay batch: resuming batch '))).toHaveLength(3)
+    expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(3)
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    for (const output of outputs) await expect(runJudge({ output, testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+  })
+
+  test('an input file is also cut at its byte limit, and an invalid lowered limit is an error naming it', async () => {
+    await collect(['One.', 'Two.', 'Three.'])
+    // Room for any one line, never for two.
+    const sizes = Object.entries(readPending(process.env.ASSAY_BATCH_DIR!)).map(([k, r]) => Buffer.byteLength(JSON.stringify({ custom_id: k, method: 'POST', url: r.url, body: r.body })) + 1)
+    await expect(batch({ maxBytes: Math.max(...sizes) + Math.min(...sizes) - 1 }).run).resolves.toMatchObject({ status: 'done', written: 3 })
+    expect(server.batches().map((b) => (b.request_counts as { total: number }).total)).toEqual([1, 1, 1])
+    process.env.ASSAY_BATCH_MAX_LINES = '0'
+    await collect(['Four.'])
+    await expect(batch().run).rejects.toThrow(/^ASSAY_BATCH_MAX_LINES is "0", but it must be a whole number of at least 1/)
+  })
+
   test('partial failure: the failed lines are reported with the tests that asked, the others written', async () => {
     server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('weak') } })
     await collect(['A good summary.', 'A weak summary.'])
