@@ -6,6 +6,7 @@ import { Cassette, cassetteEntry, normaliseUsage, type CassetteEntry } from '../
 import { batchCostOf, costOf, priceOf, type Price } from '../judge/prices.js'
 import { slimEntry } from '../judge/slim.js'
 import { parseVerdict } from '../judge/verdict.js'
+import { redactText } from '../secrets.js'
 import type { StoreFileSystem } from '../store/file.js'
 import type { PendingRequest } from './pending.js'
 
@@ -89,10 +90,11 @@ function verdictProblem(body: unknown, r: PendingRequest): string | undefined {
   return undefined
 }
 
+// Redacted here too: the reason is part of the result a caller may print as it likes.
 const errorOf = (line: ResultLine): string => {
   const body = line.response?.body as { error?: { message?: string } } | undefined
-  if (line.error) return `${line.error.code ?? 'error'}: ${line.error.message ?? 'no message'}`
-  return `status ${line.response?.status_code ?? '?'}: ${body?.error?.message ?? JSON.stringify(body)}`
+  if (line.error) return redactText(`${line.error.code ?? 'error'}: ${line.error.message ?? 'no message'}`)
+  return redactText(`status ${line.response?.status_code ?? '?'}: ${body?.error?.message ?? JSON.stringify(body)}`)
 }
 
 /**

@@ -8,6 +8,7 @@ import type OpenAI from 'openai'
 import { loadOpenAI } from '../lazy.js'
 import { formatDuration } from '../eval/progress.js'
 import { BATCH_DISCOUNT, type Price } from '../judge/prices.js'
+import { registerSecret, redactText } from '../secrets.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PENDING_FILE, readPending, type PendingRequest } from './pending.js'
 import { parseResultFile, writeResults, type BadLine, type FailedRequest, type ResultLine, type Written } from './results.js'
@@ -93,7 +94,11 @@ const usd = (n: number) => `$${n.toFixed(n < 0.01 ? 6 : 4)}`
 export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult> {
   const fs = options.fs ?? nodeFileSystem()
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
-  const { dir, write } = options
+  const { dir } = options
+  // A server's words reach these lines (a failed line's error, a failed batch's reasons), and
+  // a gateway may echo the key in them.
+  registerSecret(options.apiKey)
+  const write = (line: string) => options.write(redactText(line))
   const pending = readPending(dir, fs)
   const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], cost: 0, standardCost: 0 }
   if (Object.keys(pending).length === 0) {

@@ -9,7 +9,9 @@ import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { batchDir, PENDING_FILE } from '../batch/pending.js'
 import { runBatch, type BatchRunResult } from '../batch/run.js'
+import { registerSecret } from '../secrets.js'
 import type { CliContext } from './merge.js'
+import { redactingWriter } from './redacted-output.js'
 
 export const USAGE = `Usage: assay batch [--runner=vitest|jest] [--failed=live|report] [--poll-interval=MS] [runner arguments]
 
@@ -75,8 +77,21 @@ function pass(cmd: { script: string; args: string[] }, args: string[], ctx: CliC
   })
 }
 
-/** Runs `assay batch`; returns the exit code. */
+/** Runs `assay batch`; returns the exit code. Everything it prints, its own lines and the runners', is redacted. */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const stdout = redactingWriter(ctx.stdout)
+  const stderr = redactingWriter(ctx.stderr)
+  // The key the batch is sent with, as the environment given names it (a server may echo it).
+  registerSecret(ctx.env.OPENAI_API_KEY)
+  try {
+    return await batch(argv, { ...ctx, stdout, stderr })
+  } finally {
+    stdout.end()
+    stderr.end()
+  }
+}
+
+async function batch(argv: readonly string[], ctx: CliContext): Promise<number> {
   const say = (line: string) => ctx.stdout.write(`${line}\n`)
   let runner: 'vitest' | 'jest' | undefined
   let failed: 'live' | 'report' = 'live'

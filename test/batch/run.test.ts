@@ -201,6 +201,23 @@ describe('runBatch', () => {
     expect(readPending(process.env.ASSAY_BATCH_DIR!)).toEqual({})
   })
 
+  test('a server echoing the key in a failed line or in the reasons of a failed batch has it redacted in every line printed and in the result', async () => {
+    const echo = 'server error (received Authorization: Bearer sk-batch-secret)'
+    server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('weak'), failMessage: echo } })
+    await collect(['A good summary.', 'A weak summary.'])
+    const partial = batch()
+    const result = await partial.run
+    expect(result.failed[0]!.reason).toBe('status 500: server error (received Authorization: [REDACTED]')
+    expect(partial.lines.find((l) => l.startsWith('assay batch: failed request'))).toContain('(received Authorization: [REDACTED]')
+
+    server.configure({ batch: { polls: 1, outcome: 'failed', failedBatchMessage: `bad key sk-batch-secret` } })
+    await collect(['Another summary.'])
+    const failed = batch()
+    await failed.run
+    expect(failed.lines.find((l) => / failed \(/.test(l))).toContain('failed (bad key [REDACTED])')
+    expect([...partial.lines, ...failed.lines].join('\n')).not.toContain('sk-batch-secret')
+  })
+
   test('an answer that holds no verdict is not recorded, and is reported', async () => {
     server.configure({ respond: (chat) => (JSON.stringify(chat.messages).includes('weak') ? 'no idea' : reply(chat)) })
     await collect(['A good summary.', 'A weak summary.'])

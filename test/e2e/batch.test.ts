@@ -93,6 +93,21 @@ for (const setup of setups) {
       expect(outcomes.get('pass: judged not')?.message).toContain('No recorded answer for this LLM request')
     })
 
+    test('a key a server echoes (an API error, a failed line) is redacted in everything assay batch prints', async () => {
+      const echo = 'received Authorization: Bearer sk-batch-e2e-secret'
+      server.configure({ batch: { rejectUpload: { status: 401, message: `Incorrect API key provided (${echo})` } } })
+      const refused = await batch(['--failed=report'])
+      expect(refused.code, refused.output).toBe(1)
+      expect(refused.output).toContain('assay batch: the batch could not be sent or read: 401 Incorrect API key provided (received Authorization: [REDACTED]')
+      expect(refused.output).not.toContain('sk-batch-e2e-secret')
+
+      server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('invented demand'), failMessage: `server error (${echo})` } })
+      const run = await batch(['--failed=report'])
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toMatch(/assay batch: failed request [0-9a-f]{32} \(fail: judged\): status 500: server error \(received Authorization: \[REDACTED\]/)
+      expect(run.output).not.toContain('sk-batch-e2e-secret')
+    })
+
     test('a batch answer without a verdict is not written: the replay pass asks live, and repairs the reply live', async () => {
       let bad = 0
       // The batch's answer and the first live one hold no verdict; the repair request gets one.
