@@ -44,6 +44,8 @@ export interface BatchRunResult {
   written: number
   failed: FailedRequest[]
   noVerdict: FailedRequest[]
+  /** Requests that hold a secret, so were not batched (see PendingRequest.secret): the replay pass asks them live, at the full price. */
+  secret: FailedRequest[]
   cost: number | undefined
   standardCost: number | undefined
 }
@@ -100,7 +102,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
   registerSecret(options.apiKey)
   const write = (line: string) => options.write(redactText(line))
   const pending = readPending(dir, fs)
-  const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], cost: 0, standardCost: 0 }
+  const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], secret: [], cost: 0, standardCost: 0 }
   if (Object.keys(pending).length === 0) {
     // A run stopped after writing the answers but before forgetting its batch leaves it here.
     writeState(dir, {}, fs)
@@ -108,7 +110,12 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     return result
   }
 
-  const groups = splitGroups(pending, options.maxLines ?? envLimit('ASSAY_BATCH_MAX_LINES', MAX_LINES), options.maxBytes ?? envLimit('ASSAY_BATCH_MAX_BYTES', MAX_BYTES))
+  const batchable: Record<string, PendingRequest> = {}
+  for (const [key, r] of Object.entries(pending)) {
+    if (r.secret) result.secret.push({ key, tests: r.cassettes.map((c) => c.test ?? '(a concurrent test)'), reason: 'it holds a secret' })
+    else batchable[key] = r
+  }
+  const groups = splitGroups(batchable, options.maxLines ?? envLimit('ASSAY_BATCH_MAX_LINES', MAX_LINES), options.maxBytes ?? envLimit('ASSAY_BATCH_MAX_BYTES', MAX_BYTES))
   const clients = new Map<string, OpenAI>()
   const client = (baseURL: string | undefined) => {
     let c = clients.get(baseURL ?? '')
@@ -202,5 +209,6 @@ function summarise(r: BatchRunResult, write: (line: string) => void): void {
   const saving = priced ? ` Cost ${usd(r.cost!)} at the batch price instead of ${usd(r.standardCost!)}: ${usd(r.standardCost! - r.cost!)} saved.` : ' (A model without a price: no cost figures.)'
   if (r.written > 0) write(`assay batch: wrote ${r.written} answers into the cassettes.${saving}`)
   for (const f of r.failed) write(`assay batch: failed request ${f.key} (${f.tests.join(', ')}): ${f.reason}`)
+  for (const f of r.secret) write(`assay batch: request ${f.key} (${f.tests.join(', ')}) holds a secret, so it was not batched: a batch file would carry the secret, or a redacted text whose answer is not this request's. The replay pass asks it live, at the full price.`)
   for (const f of r.noVerdict) write(`assay batch: answer ${f.key} (${f.tests.join(', ')}) holds no verdict (${f.reason}); it was not recorded.`)
 }

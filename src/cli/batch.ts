@@ -140,11 +140,11 @@ async function batch(argv: readonly string[], ctx: CliContext): Promise<number> 
     say('assay batch: the replay pass does not run, since the cassettes lack the answers of the batch that did not complete.')
     return 1
   }
-  const unanswered = [...result.failed, ...result.noVerdict]
+  const unanswered = [...result.failed, ...result.noVerdict, ...result.secret]
   const live = failed === 'live' && unanswered.length > 0
   say(
     live
-      ? `assay batch: replay pass (ASSAY_CACHE=auto): ${unanswered.length} request(s) the batch did not answer are asked live; everything else replays.`
+      ? `assay batch: replay pass (ASSAY_CACHE=auto): ${unanswered.length} request(s) the batch did not answer${result.secret.length ? ` (${result.secret.length} holding a secret, never batched)` : ''} are asked live; everything else replays.`
       : `assay batch: replay pass (ASSAY_CACHE=lockdown): nothing is sent.${unanswered.length > 0 ? ` The tests of ${unanswered.length} unanswered request(s) fail: ${[...new Set(unanswered.flatMap((f) => f.tests))].join('; ')}.` : ''}`,
   )
   const code = await pass(cmd, rest, ctx, { ASSAY_BATCH: '', ASSAY_CACHE: live ? 'auto' : 'lockdown' })

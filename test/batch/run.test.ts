@@ -8,6 +8,7 @@ import { BatchCollectedError, readPending } from '../../src/batch/pending.js'
 import { runBatch, type BatchRunOptions } from '../../src/batch/run.js'
 import { readState, writeState } from '../../src/batch/state.js'
 import { configure, resetConfig } from '../../src/config.js'
+import { registerSecret, resetSecrets } from '../../src/secrets.js'
 import { cassettePath, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
 import { runJudge } from '../../src/judge/judge.js'
 import { recordingFetch } from '../../src/judge/recording-fetch.js'
@@ -33,6 +34,7 @@ beforeEach(async () => {
 })
 afterEach(async () => {
   process.env = { ...env }
+  resetSecrets()
   resetConfig()
   await server.close()
   rmSync(dir, { recursive: true, force: true })
@@ -216,6 +218,25 @@ describe('runBatch', () => {
     await failed.run
     expect(failed.lines.find((l) => / failed \(/.test(l))).toContain('failed (bad key [REDACTED])')
     expect([...partial.lines, ...failed.lines].join('\n')).not.toContain('sk-batch-secret')
+  })
+
+  test('a request that holds a secret is kept without its text and never batched: its answer is not filed under its key, and the replay pass is told to ask it live', async () => {
+    registerSecret('sk-output-secret-123456')
+    const leaky = 'A summary quoting the token sk-output-secret-123456.'
+    await collect([leaky, 'A good summary.'])
+    const pending = readFileSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-pending.json'), 'utf8')
+    expect(pending).not.toContain('sk-output-secret-123456')
+    expect(pending).not.toContain('A summary quoting the token')
+    const [key] = Object.entries(readPending(process.env.ASSAY_BATCH_DIR!)).find(([, r]) => r.secret)!
+    const { lines, run } = batch()
+    const result = await run
+    expect(result).toMatchObject({ status: 'done', written: 1, failed: [], secret: [{ key, reason: 'it holds a secret' }] })
+    expect(server.batches().map((b) => (b.request_counts as { total: number }).total)).toEqual([1])
+    expect(lines).toContain(`assay batch: request ${key} (${result.secret[0]!.tests.join(', ')}) holds a secret, so it was not batched: a batch file would carry the secret, or a redacted text whose answer is not this request's. The replay pass asks it live, at the full price.`)
+    // No answer to another text stands in for this one: a replay misses, and a live run asks the text itself.
+    await expect(runJudge({ output: leaky, testPath: testPath() }, runtime('lockdown'))).rejects.toThrow(/No recorded answer/)
+    await expect(runJudge({ output: leaky, testPath: testPath() }, runtime())).resolves.toMatchObject({ replayed: false })
+    expect(JSON.stringify(server.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body))).toContain('sk-output-secret-123456')
   })
 
   test('an answer that holds no verdict is not recorded, and is reported', async () => {
