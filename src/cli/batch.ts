@@ -9,6 +9,7 @@ import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { batchDir, PENDING_FILE } from '../batch/pending.js'
 import { runBatch, type BatchRunResult } from '../batch/run.js'
+import { BATCH_SAVING_ENV, batchSaving } from '../batch/saving.js'
 import { registerSecret } from '../secrets.js'
 import type { CliContext } from './merge.js'
 import { redactingWriter } from './redacted-output.js'
@@ -123,7 +124,7 @@ async function batch(argv: readonly string[], ctx: CliContext): Promise<number> 
   // The pending file holds exactly what this collect pass misses.
   rmSync(join(dir, PENDING_FILE), { force: true })
   say(`assay batch: collect pass (${name}): requests missing from the cassettes are collected for the batch, and their tests fail.`)
-  const collected = await pass(cmd, rest, ctx, { ASSAY_BATCH: 'collect', ASSAY_BATCH_DIR: dir })
+  const collected = await pass(cmd, rest, ctx, { ASSAY_BATCH: 'collect', ASSAY_BATCH_DIR: dir, [BATCH_SAVING_ENV]: '' })
 
   let result: BatchRunResult
   try {
@@ -147,7 +148,8 @@ async function batch(argv: readonly string[], ctx: CliContext): Promise<number> 
       ? `assay batch: replay pass (ASSAY_CACHE=auto): ${unanswered.length} request(s) the batch did not answer${result.secret.length ? ` (${result.secret.length} holding a secret, never batched)` : ''} are asked live; everything else replays.`
       : `assay batch: replay pass (ASSAY_CACHE=lockdown): nothing is sent.${unanswered.length > 0 ? ` The tests of ${unanswered.length} unanswered request(s) fail: ${[...new Set(unanswered.flatMap((f) => f.tests))].join('; ')}.` : ''}`,
   )
-  const code = await pass(cmd, rest, ctx, { ASSAY_BATCH: '', ASSAY_CACHE: live ? 'auto' : 'lockdown' })
+  const saving = batchSaving(result.written, result.cost, result.standardCost)
+  const code = await pass(cmd, rest, ctx, { ASSAY_BATCH: '', ASSAY_CACHE: live ? 'auto' : 'lockdown', [BATCH_SAVING_ENV]: JSON.stringify(saving) })
   if (result.cost !== undefined && result.standardCost !== undefined) say(`assay batch: the batch cost $${result.cost.toFixed(6)} instead of $${result.standardCost.toFixed(6)} live: $${(result.standardCost - result.cost).toFixed(6)} saved (${(100 * (1 - result.cost / (result.standardCost || 1))).toFixed(0)}%).`)
   return code
 }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { parseResults } from '../../src/report/schema.js'
 import { FixtureProject, runners } from './harness.js'
 
 // Per runner: how `assay batch` names it, and the arguments that make it write results.json.
@@ -61,11 +62,20 @@ for (const setup of setups) {
       expect(Object.keys(JSON.parse(file).entries)).toHaveLength(3)
       expect(file).not.toContain('sk-batch-e2e-secret')
       expect(existsSync(join(project.dir, '__llm_cassettes__', 'batch-state.json'))).toBe(false)
+      // The replay pass's results.json and HTML report carry the batch's figures.
+      const saving = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8')).totals.batch!
+      expect(saving.requests).toBe(3)
+      expect(saving.cost).toBeGreaterThan(0)
+      expect(saving.liveCost).toBeCloseTo(2 * saving.cost!, 9)
+      expect(saving.saved).toBeCloseTo(saving.liveCost! - saving.cost!, 9)
+      expect(readFileSync(join(project.dir, 'assay-report/index.html'), 'utf8')).toContain('Batch API')
 
       // The next night finds everything recorded: no batch, and the collect pass is the run.
       const again = await batch()
       expect(again.code, again.output).toBe(1)
       expect(again.output).toContain('assay batch: no request is missing from the cassettes; nothing to send.')
+      // The collect pass was the run, and it replayed no batch.
+      expect(parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8')).totals.batch).toBeUndefined()
       expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
     })
 
