@@ -150,7 +150,7 @@ async function batch(argv: readonly string[], ctx: CliContext): Promise<number> 
   )
   const saving = batchSaving(result.written, result.cost, result.standardCost)
   const code = await pass(cmd, rest, ctx, { ASSAY_BATCH: '', ASSAY_CACHE: live ? 'auto' : 'lockdown', [BATCH_SAVING_ENV]: JSON.stringify(saving) })
-  if (result.cost !== undefined && result.standardCost !== undefined) say(`assay batch: the batch cost $${result.cost.toFixed(6)} instead of $${result.standardCost.toFixed(6)} live: $${(result.standardCost - result.cost).toFixed(6)} saved (${(100 * (1 - result.cost / (result.standardCost || 1))).toFixed(0)}%).`)
+  if (result.written > 0 && result.cost !== undefined && result.standardCost !== undefined) say(`assay batch: the batch cost $${result.cost.toFixed(6)} instead of $${result.standardCost.toFixed(6)} live: $${(result.standardCost - result.cost).toFixed(6)} saved (${(100 * (1 - result.cost / (result.standardCost || 1))).toFixed(0)}%).`)
   return code
 }
 

@@ -157,6 +157,31 @@ test('app: summary', async () => {
       expect(project.results().get('app: summary')?.status).toBe('passed')
     })
 
+    test('an output that holds the key is not batched: the run names it, the replay pass asks it live, and nothing prints the key', async () => {
+      project.writeTest(
+        'leak.test.js',
+        `test('leak: judged', async () => {
+  await expect('Refund approved; the token is ' + process.env.OPENAI_API_KEY + '.').toScoreAtLeast(7)
+})
+test('plain: judged', async () => {
+  await expect('Refund approved in full.').toScoreAtLeast(7)
+})
+`,
+      )
+      const args = setup.args.map((a) => (a === 'judged.test.js' ? 'leak.test.js' : a))
+      const run = await project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      expect(run.code, run.output).toBe(0)
+      expect(run.output).toMatch(/assay batch: created batch batch_fixture_\d+ with 1 requests to \/v1\/chat\/completions/)
+      expect(run.output).toMatch(/assay batch: request [0-9a-f]{32} \(leak: judged\) holds a secret, so it was not batched/)
+      expect(run.output).toContain('assay batch: replay pass (ASSAY_CACHE=auto): 1 request(s) the batch did not answer (1 holding a secret, never batched) are asked live')
+      // Only the secret-bearing request went out live, with its own text.
+      expect(chats()).toHaveLength(1)
+      expect(JSON.stringify(chats()[0]!.body)).toContain('sk-batch-e2e-secret')
+      expect(run.output).not.toContain('sk-batch-e2e-secret')
+      expect(project.results().get('leak: judged')?.status).toBe('passed')
+      expect(project.results().get('plain: judged')?.status).toBe('passed')
+    })
+
     test('an expired batch leaves the cassettes unchanged, says so, and runs no replay pass', async () => {
       // Record one verdict first, so that there is a cassette to leave alone.
       const first = await runner.run(project, 'pass: judged', 'judged.test.js', { ...env(), CI: '' })
