@@ -20,11 +20,13 @@ Runs the suite through the OpenAI Batch API, at half the price of live requests:
   1. a collect pass (ASSAY_BATCH=collect): every judge request, and every app request made
      through recordingFetch, that misses its cassette is written to
      __llm_cassettes__/batch-pending.json instead of being sent; its test fails;
-  2. the collected requests go out as one JSONL file and one batch per endpoint, polled
-     with progress (done, failed, elapsed); a restarted run resumes the same batch
-     (__llm_cassettes__/batch-state.json);
+  2. the collected requests go out as one JSONL file and one batch per endpoint (several
+     beyond 50,000 lines or 200 MB), polled with progress (done, failed, elapsed); a
+     restarted run resumes the same batches (__llm_cassettes__/batch-state.json); a
+     request that holds a secret is not batched, but handled as a failed line;
   3. the answers are written into the cassettes, priced at the batch discount;
-  4. a replay pass runs the suite again from the cassettes (ASSAY_CACHE=lockdown).
+  4. a replay pass runs the suite again from the cassettes (ASSAY_CACHE=lockdown); its
+     results.json records the batch and its saving in totals.batch.
 An expired, cancelled or failed batch writes nothing and the replay pass does not run.
 
 Options:
@@ -40,6 +42,8 @@ Any other argument goes to the runner, e.g. npx assay batch --config vitest.conf
 
 The batch is sent with OPENAI_API_KEY to OPENAI_BASE_URL (or the judge.baseURL its
 requests were collected with). ASSAY_BATCH_DIR moves the pending and state files.
+Everything printed is redacted. ASSAY_BATCH_MAX_LINES and ASSAY_BATCH_MAX_BYTES lower the
+per-file limits, for tests.
 
 Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error.`
 
