@@ -5,12 +5,13 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { parseResults } from '../../src/report/schema.js'
-import { FixtureProject, runners } from './harness.js'
+import { FixtureProject, node22Path, runners } from './harness.js'
 
-// Per runner: how `assay batch` names it, and the arguments that make it write results.json.
+// Per runner: the Node it runs on, how `assay batch` names it, and the arguments that make it write results.json.
 const setups = [
-  { name: 'Vitest 4 (ESM, Node 20)', args: ['--runner=vitest', 'judged.test.js'] },
-  { name: 'Jest 30 (CommonJS, globals)', args: ['--runner=jest', '--ci', '--json', '--outputFile=results.json', 'judged.test.js'] },
+  { name: 'Vitest 4 (ESM, Node 20)', node: () => process.execPath, args: ['--runner=vitest', 'judged.test.js'] },
+  { name: 'Vitest 5 (ESM, Node 22)', node: node22Path, args: ['--runner=vitest', '--reporter=default', '--reporter=json', '--outputFile.json=results.json', '--reporter=assay/reporter', 'judged.test.js'] },
+  { name: 'Jest 30 (CommonJS, globals)', node: () => process.execPath, args: ['--runner=jest', '--ci', '--json', '--outputFile=results.json', 'judged.test.js'] },
 ]
 
 /** The judge of the shared judged suite: a low score for an output with "invented" in it. */
@@ -36,7 +37,7 @@ for (const setup of setups) {
     })
 
     const env = () => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-batch-e2e-secret', CI: 'true', ASSAY_BATCH_POLL_MS: '20' })
-    const batch = (extra: string[] = []) => project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'batch', ...extra, ...setup.args], env())
+    const batch = (extra: string[] = []) => project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...extra, ...setup.args], env())
     const cassette = () => join(project.dir, '__llm_cassettes__', 'judged.test.js.json')
     const chats = () => server.requests.filter((r) => r.path === '/v1/chat/completions')
 
@@ -149,7 +150,7 @@ test('app: summary', async () => {
         ['recordingFetch'],
       )
       const args = setup.args.map((a) => (a === 'judged.test.js' ? 'app.test.js' : a))
-      const run = await project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      const run = await project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
       expect(run.code, run.output).toBe(0)
       expect(run.output).toContain('Collected for the batch: "app: summary" asked for an LLM answer that is not recorded yet')
       expect(run.output).toMatch(/assay batch: wrote 1 answers into the cassettes/)
@@ -169,7 +170,7 @@ test('plain: judged', async () => {
 `,
       )
       const args = setup.args.map((a) => (a === 'judged.test.js' ? 'leak.test.js' : a))
-      const run = await project.run(process.execPath, ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      const run = await project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
       expect(run.code, run.output).toBe(0)
       expect(run.output).toMatch(/assay batch: created batch batch_fixture_\d+ with 1 requests to \/v1\/chat\/completions/)
       expect(run.output).toMatch(/assay batch: request [0-9a-f]{32} \(leak: judged\) holds a secret, so it was not batched/)
