@@ -35,6 +35,8 @@ export interface Written {
   /** Dollars at the batch price, and what the same tokens cost at the standard price; undefined when a model has no price. */
   cost: number | undefined
   standardCost: number | undefined
+  /** Unreadable lines that name no request, reported by file and line whether or not a request went without an answer. */
+  unreadable: BadLine[]
 }
 
 /** A line of a result file that is not a result line (a truncated download, a corrupt byte): where it is, and its request when its text still names one. */
@@ -103,7 +105,7 @@ const errorOf = (line: ResultLine): string => {
  */
 export function writeResults(lines: readonly ResultLine[], pending: Readonly<Record<string, PendingRequest>>, fs: StoreFileSystem, prices: Readonly<Record<string, Price>> = {}, bad: readonly BadLine[] = []): Written {
   const byCassette = new Map<string, Cassette>()
-  const out: Written = { written: 0, noVerdict: [], failed: [], cost: 0, standardCost: 0 }
+  const out: Written = { written: 0, noVerdict: [], failed: [], cost: 0, standardCost: 0, unreadable: [] }
   const answered = new Set<string>()
   for (const line of lines) {
     const r = pending[line.custom_id]
@@ -140,6 +142,7 @@ export function writeResults(lines: readonly ResultLine[], pending: Readonly<Rec
   // A bad line that names its request fails that request; one that names none is reported
   // beside every request the batch returned no readable line for, since it may be any of them.
   const unnamed = bad.filter((b) => b.customId === undefined)
+  out.unreadable.push(...unnamed)
   for (const b of bad) {
     const r = b.customId === undefined ? undefined : pending[b.customId]
     if (!r || answered.has(b.customId!)) continue

@@ -48,6 +48,8 @@ export interface BatchRunResult {
   secret: FailedRequest[]
   cost: number | undefined
   standardCost: number | undefined
+  /** Lines of the result files that could not be read and name no request. */
+  unreadable: BadLine[]
 }
 
 const TERMINAL = ['completed', 'expired', 'cancelled', 'failed']
@@ -102,7 +104,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
   registerSecret(options.apiKey)
   const write = (line: string) => options.write(redactText(line))
   const pending = readPending(dir, fs)
-  const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], secret: [], cost: 0, standardCost: 0 }
+  const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], secret: [], cost: 0, standardCost: 0, unreadable: [] }
   if (Object.keys(pending).length === 0) {
     // A run stopped after writing the answers but before forgetting its batch leaves it here.
     writeState(dir, {}, fs)
@@ -194,6 +196,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     result.written += written.written
     result.failed.push(...written.failed)
     result.noVerdict.push(...written.noVerdict)
+    result.unreadable.push(...written.unreadable)
     result.cost = written.cost === undefined || result.cost === undefined ? undefined : result.cost + written.cost
     result.standardCost = written.standardCost === undefined || result.standardCost === undefined ? undefined : result.standardCost + written.standardCost
   }
@@ -209,6 +212,7 @@ function summarise(r: BatchRunResult, write: (line: string) => void): void {
   const saving = priced ? ` Cost ${usd(r.cost!)} at the batch price instead of ${usd(r.standardCost!)}: ${usd(r.standardCost! - r.cost!)} saved.` : ' (A model without a price: no cost figures.)'
   if (r.written > 0) write(`assay batch: wrote ${r.written} answers into the cassettes.${saving}`)
   for (const f of r.failed) write(`assay batch: failed request ${f.key} (${f.tests.join(', ')}): ${f.reason}`)
+  for (const b of r.unreadable) write(`assay batch: line ${b.line} of ${b.file} is unreadable (${b.problem}) and names no request; a request it may have answered is among the failed ones, if any.`)
   for (const f of r.secret) write(`assay batch: request ${f.key} (${f.tests.join(', ')}) holds a secret, so it was not batched: a batch file would carry the secret, or a redacted text whose answer is not this request's. The replay pass asks it live, at the full price.`)
   for (const f of r.noVerdict) write(`assay batch: answer ${f.key} (${f.tests.join(', ')}) holds no verdict (${f.reason}); it was not recorded.`)
 }

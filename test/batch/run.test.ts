@@ -196,6 +196,7 @@ describe('runBatch', () => {
     const unnamed = result.failed.find((f) => f !== lastLine)!
     expect(unnamed.reason).toBe(`the batch returned no readable line for it (unreadable, naming no request: line 2 of output file ${output})`)
     expect(lines).toContain(`assay batch: failed request ${lastLine.key} (${lastLine.tests.join(', ')}): ${lastLine.reason}`)
+    expect(lines.find((l) => l.startsWith('assay batch: line 2 of'))).toMatch(new RegExp(`^assay batch: line 2 of output file ${output} is unreadable \\(it is not JSON \\(.+\\)\\) and names no request`))
     // The answer that was read is in the cassette; the other two are not.
     expect(Object.keys(JSON.parse(readFileSync(cassettePath(testPath()), 'utf8')).entries)).toHaveLength(1)
     // Nothing left to resume: the next run sends a new batch for what is still missing.
@@ -218,6 +219,14 @@ describe('runBatch', () => {
     await failed.run
     expect(failed.lines.find((l) => / failed \(/.test(l))).toContain('failed (bad key [REDACTED])')
     expect([...partial.lines, ...failed.lines].join('\n')).not.toContain('sk-batch-secret')
+  })
+
+  test('an unreadable line that names no request is reported by file and line even when every request has its answer', async () => {
+    server.configure({ batch: { polls: 1, mangleOutput: (l) => [...l, '{"truncat'] } })
+    await collect(['A good summary.'])
+    const { lines, run } = batch()
+    await expect(run).resolves.toMatchObject({ status: 'done', written: 1, failed: [], unreadable: [{ line: 2, customId: undefined }] })
+    expect(lines.some((l) => /^assay batch: line 2 of output file \S+ is unreadable \(it is not JSON/.test(l))).toBe(true)
   })
 
   test('a request that holds a secret is kept without its text and never batched: its answer is not filed under its key, and the replay pass is told to ask it live', async () => {
