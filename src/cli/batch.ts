@@ -152,8 +152,9 @@ async function batch(argv: readonly string[], ctx: CliContext): Promise<number> 
       ? `assay batch: replay pass (ASSAY_CACHE=auto): ${unanswered.length} request(s) the batch did not answer${result.secret.length ? ` (${result.secret.length} holding a secret, never batched)` : ''} are asked live; everything else replays.`
       : `assay batch: replay pass (ASSAY_CACHE=lockdown): nothing is sent.${unanswered.length > 0 ? ` The tests of ${unanswered.length} unanswered request(s) fail: ${[...new Set(unanswered.flatMap((f) => f.tests))].join('; ')}.` : ''}`,
   )
-  const saving = batchSaving(result.written, result.cost, result.standardCost)
-  const code = await pass(cmd, rest, ctx, { ASSAY_BATCH: '', ASSAY_CACHE: live ? 'auto' : 'lockdown', [BATCH_SAVING_ENV]: JSON.stringify(saving) })
+  // Only a replay of answers the batch wrote has a batch to show in its results.
+  const saving = result.written > 0 ? JSON.stringify(batchSaving(result.written, result.cost, result.standardCost)) : ''
+  const code = await pass(cmd, rest, ctx, { ASSAY_BATCH: '', ASSAY_CACHE: live ? 'auto' : 'lockdown', [BATCH_SAVING_ENV]: saving })
   if (result.written > 0 && result.cost !== undefined && result.standardCost !== undefined) say(`assay batch: the batch cost $${result.cost.toFixed(6)} instead of $${result.standardCost.toFixed(6)} live: $${(result.standardCost - result.cost).toFixed(6)} saved (${(100 * (1 - result.cost / (result.standardCost || 1))).toFixed(0)}%).`)
   return code
 }
