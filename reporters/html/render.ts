@@ -64,6 +64,7 @@ function header(r: Results, fullReport: string | undefined): string {
     t.cassettes.misses ? tile('Cassette misses', String(t.cassettes.misses), 'fail') : '',
     llm ? tile('Tokens', String(j.tokens + t.appCalls.tokens + (e?.tokens ?? 0))) : '',
     llm ? tile('Cost', `${money(j.cost + t.appCalls.cost + (e?.cost ?? 0))}${j.saved ? ` <span class="sub">${money(j.saved)} saved by replay</span>` : ''}`) : '',
+    t.batch ? tile('Batch API', `${t.batch.requests} answers${t.batch.cost === null ? '' : ` · ${money(t.batch.cost)} <span class="sub">instead of ${money(t.batch.liveCost)} live: ${money(t.batch.saved)} saved</span>`}`) : '',
     j.verdicts ? tile('Judge p50 / p95', `${time(j.p50LatencyMs)} / ${time(j.p95LatencyMs)}`) : '',
     j.meanScore ? tile('Mean judge score', `${num(j.meanScore.value)} <span class="t">of ${j.meanScore.scale[1]}</span>`) : '',
     drifts || t.baselines.written + t.baselines.updated ? tile('Baselines drifted', String(t.baselines.drifted), t.baselines.drifted ? 'fail' : '') : '',

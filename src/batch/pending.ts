@@ -7,6 +7,7 @@
 import { join } from 'node:path'
 import { nodeFileSystem, parseStore, updateStore, type StoreFileSystem } from '../store/file.js'
 import type { Criterion } from '../judge/prompt.js'
+import { redactDeep } from '../secrets.js'
 
 /** How a run takes part in batch mode: a collect pass, or not at all. */
 export type BatchMode = 'collect' | undefined
@@ -63,10 +64,21 @@ export interface PendingRequest {
   question?: PendingQuestion | undefined
   /** Every cassette that wants the answer, with the test that asked. */
   cassettes: { path: string; test?: string | undefined }[]
+  /**
+   * Set when the request holds a secret. A batch line would have to carry it to disk, or
+   * carry a redacted text whose answer is not the answer to this one, so it is not batched:
+   * its body is not kept, and the replay pass asks it live (see collectRequest).
+   */
+  secret?: true | undefined
 }
 
-/** Adds a request to the pending-requests file in `dir`, merging the cassettes that want it. */
+/**
+ * Adds a request to the pending-requests file in `dir`, merging the cassettes that want it.
+ * A request that holds a secret is kept without its body or question, marked `secret`.
+ */
 export function collectRequest(key: string, request: PendingRequest, dir = batchDir(), fs: StoreFileSystem = nodeFileSystem()): void {
+  const asked = JSON.stringify([request.body, request.question ?? null])
+  if (JSON.stringify(redactDeep([request.body, request.question ?? null])) !== asked) request = { kind: request.kind, url: request.url, baseURL: request.baseURL, body: {}, entry: { model: request.entry.model, body: {} }, cassettes: request.cassettes, secret: true }
   updateStore<PendingRequest>(fs, join(dir, PENDING_FILE), PENDING_HEADER, (entries) => {
     const old = entries[key]
     const cassettes = [...(old?.cassettes ?? [])]

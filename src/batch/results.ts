@@ -7,6 +7,7 @@ import { batchCostOf, costOf, priceOf, type Price } from '../judge/prices.js'
 import { slimEntry } from '../judge/slim.js'
 import { parseVerdict } from '../judge/verdict.js'
 import { parseClaims } from '../judge/claims.js'
+import { redactText } from '../secrets.js'
 import type { StoreFileSystem } from '../store/file.js'
 import type { PendingRequest } from './pending.js'
 import { embeddingAnswer } from './embed-results.js'
@@ -36,6 +37,45 @@ export interface Written {
   /** Dollars at the batch price, and what the same tokens cost at the standard price; undefined when a model has no price. */
   cost: number | undefined
   standardCost: number | undefined
+  /** Unreadable lines that name no request, reported by file and line whether or not a request went without an answer. */
+  unreadable: BadLine[]
+}
+
+/** A line of a result file that is not a result line (a truncated download, a corrupt byte): where it is, and its request when its text still names one. */
+export interface BadLine {
+  file: string
+  line: number
+  customId?: string | undefined
+  problem: string
+}
+
+/**
+ * The result lines of one output or error file, and the lines that are not: one bad line
+ * costs only its own answer, never the file's others.
+ */
+export function parseResultFile(text: string, file: string): { lines: ResultLine[]; bad: BadLine[] } {
+  const lines: ResultLine[] = []
+  const bad: BadLine[] = []
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return
+    let parsed: unknown
+    let problem: string
+    try {
+      parsed = JSON.parse(raw)
+      const line = parsed as Partial<ResultLine> | null
+      if (line && typeof line === 'object' && typeof line.custom_id === 'string' && (line.response !== undefined || line.error !== undefined)) {
+        lines.push({ custom_id: line.custom_id, response: line.response ?? null, error: line.error ?? null })
+        return
+      }
+      problem = 'it is JSON, but not a result line (custom_id with response or error)'
+    } catch (error) {
+      problem = `it is not JSON (${(error as Error).message})`
+    }
+    // A cut-off line usually still starts with its custom_id.
+    const customId = /"custom_id"\s*:\s*"([^"\\]+)"/.exec(raw)?.[1]
+    bad.push({ file, line: i + 1, customId, problem })
+  })
+  return { lines, bad }
 }
 
 const tests = (r: PendingRequest) => r.cassettes.map((c) => c.test ?? '(a concurrent test)')
@@ -55,19 +95,20 @@ function verdictProblem(body: unknown, r: PendingRequest): string | undefined {
   return undefined
 }
 
+// Redacted here too: the reason is part of the result a caller may print as it likes.
 const errorOf = (line: ResultLine): string => {
   const body = line.response?.body as { error?: { message?: string } } | undefined
-  if (line.error) return `${line.error.code ?? 'error'}: ${line.error.message ?? 'no message'}`
-  return `status ${line.response?.status_code ?? '?'}: ${body?.error?.message ?? JSON.stringify(body)}`
+  if (line.error) return redactText(`${line.error.code ?? 'error'}: ${line.error.message ?? 'no message'}`)
+  return redactText(`status ${line.response?.status_code ?? '?'}: ${body?.error?.message ?? JSON.stringify(body)}`)
 }
 
 /**
  * Writes the answered lines into every cassette that asked for them (one update per
  * cassette file), and sorts out the rest. Lines of requests no longer pending are ignored.
  */
-export function writeResults(lines: readonly ResultLine[], pending: Readonly<Record<string, PendingRequest>>, fs: StoreFileSystem, prices: Readonly<Record<string, Price>> = {}): Written {
+export function writeResults(lines: readonly ResultLine[], pending: Readonly<Record<string, PendingRequest>>, fs: StoreFileSystem, prices: Readonly<Record<string, Price>> = {}, bad: readonly BadLine[] = []): Written {
   const byCassette = new Map<string, Cassette>()
-  const out: Written = { written: 0, noVerdict: [], failed: [], cost: 0, standardCost: 0 }
+  const out: Written = { written: 0, noVerdict: [], failed: [], cost: 0, standardCost: 0, unreadable: [] }
   const answered = new Set<string>()
   for (const line of lines) {
     const r = pending[line.custom_id]
@@ -106,7 +147,18 @@ export function writeResults(lines: readonly ResultLine[], pending: Readonly<Rec
     }
     out.written++
   }
-  for (const [key, r] of Object.entries(pending)) if (!answered.has(key)) out.failed.push({ key, tests: tests(r), reason: 'the batch returned no line for it' })
+  // A bad line that names its request fails that request; one that names none is reported
+  // beside every request the batch returned no readable line for, since it may be any of them.
+  const unnamed = bad.filter((b) => b.customId === undefined)
+  out.unreadable.push(...unnamed)
+  for (const b of bad) {
+    const r = b.customId === undefined ? undefined : pending[b.customId]
+    if (!r || answered.has(b.customId!)) continue
+    answered.add(b.customId!)
+    out.failed.push({ key: b.customId!, tests: tests(r), reason: `line ${b.line} of ${b.file} is unreadable: ${b.problem}` })
+  }
+  const where = unnamed.length ? ` (unreadable, naming no request: ${unnamed.map((b) => `line ${b.line} of ${b.file}`).join(', ')})` : ''
+  for (const [key, r] of Object.entries(pending)) if (!answered.has(key)) out.failed.push({ key, tests: tests(r), reason: `the batch returned no readable line for it${where}` })
   for (const cassette of byCassette.values()) cassette.flush()
   return out
 }

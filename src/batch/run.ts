@@ -8,9 +8,10 @@ import type OpenAI from 'openai'
 import { loadOpenAI } from '../lazy.js'
 import { formatDuration } from '../eval/progress.js'
 import { BATCH_DISCOUNT, type Price } from '../judge/prices.js'
+import { registerSecret, redactText } from '../secrets.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PENDING_FILE, readPending, type PendingRequest } from './pending.js'
-import { writeResults, type FailedRequest, type ResultLine, type Written } from './results.js'
+import { parseResultFile, writeResults, type BadLine, type FailedRequest, type ResultLine, type Written } from './results.js'
 import { readState, requestsHash, writeState, type BatchRecord } from './state.js'
 
 /** Options of {@link runBatch}. */
@@ -25,6 +26,10 @@ export interface BatchRunOptions {
   pollIntervalMs?: number
   /** Polls before giving up on a batch that has not ended (it keeps running; a later run resumes it). @default unlimited */
   maxPolls?: number
+  /** Lines per input file; more requests go out as several batches. @default 50000, or ASSAY_BATCH_MAX_LINES (for tests) */
+  maxLines?: number
+  /** Bytes per input file. @default 200 MB, or ASSAY_BATCH_MAX_BYTES (for tests) */
+  maxBytes?: number
   prices?: Readonly<Record<string, Price>>
   fs?: StoreFileSystem
   sleep?: (ms: number) => Promise<void>
@@ -39,20 +44,67 @@ export interface BatchRunResult {
   written: number
   failed: FailedRequest[]
   noVerdict: FailedRequest[]
+  /** Requests that hold a secret, so were not batched (see PendingRequest.secret): the replay pass asks them live, at the full price. */
+  secret: FailedRequest[]
   cost: number | undefined
   standardCost: number | undefined
+  /** Lines of the result files that could not be read and name no request. */
+  unreadable: BadLine[]
 }
 
 const TERMINAL = ['completed', 'expired', 'cancelled', 'failed']
+/** The Batch API's limits on one input file: lines, and bytes. */
+export const MAX_LINES = 50_000
+export const MAX_BYTES = 200 * 1024 * 1024
+
+/** A limit lowered through the environment (for tests, which cannot send 50,000 lines); an invalid value is an error naming it. */
+function envLimit(name: string, fallback: number): number {
+  const value = process.env[name]
+  if (!value) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} is "${value}", but it must be a whole number of at least 1 (it lowers a Batch API limit, for tests). Unset it to use the API's limit.`)
+  return n
+}
+
+const lineOf = (key: string, r: PendingRequest) => `${JSON.stringify({ custom_id: key, method: 'POST', url: r.url, body: r.body })}\n`
+
+/**
+ * The pending requests as batches: one group per endpoint and base URL, cut into parts of at
+ * most `maxLines` lines and `maxBytes` bytes of JSONL, in the pending file's (sorted) order so
+ * that a restarted run cuts them the same way. A group's first part keeps the group's name.
+ */
+function splitGroups(pending: Readonly<Record<string, PendingRequest>>, maxLines: number, maxBytes: number): Map<string, Record<string, PendingRequest>> {
+  const groups = new Map<string, Record<string, PendingRequest>>()
+  const sizes = new Map<string, { part: number; lines: number; bytes: number }>()
+  for (const [key, r] of Object.entries(pending)) {
+    const group = `${r.url} ${r.baseURL ?? ''}`
+    const bytes = Buffer.byteLength(lineOf(key, r))
+    let size = sizes.get(group)
+    if (!size) sizes.set(group, (size = { part: 1, lines: 0, bytes: 0 }))
+    // A line larger than maxBytes goes alone, and the API names it when it refuses the file.
+    else if (size.lines > 0 && (size.lines + 1 > maxLines || size.bytes + bytes > maxBytes)) Object.assign(size, { part: size.part + 1, lines: 0, bytes: 0 })
+    size.lines++
+    size.bytes += bytes
+    const name = size.part === 1 ? group : `${group} part ${size.part}`
+    let part = groups.get(name)
+    if (!part) groups.set(name, (part = {}))
+    part[key] = r
+  }
+  return groups
+}
 const usd = (n: number) => `$${n.toFixed(n < 0.01 ? 6 : 4)}`
 
 /** Sends the requests pending in `options.dir` through the Batch API and writes the answers into the cassettes. */
 export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult> {
   const fs = options.fs ?? nodeFileSystem()
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
-  const { dir, write } = options
+  const { dir } = options
+  // A server's words reach these lines (a failed line's error, a failed batch's reasons), and
+  // a gateway may echo the key in them.
+  registerSecret(options.apiKey)
+  const write = (line: string) => options.write(redactText(line))
   const pending = readPending(dir, fs)
-  const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], cost: 0, standardCost: 0 }
+  const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], secret: [], cost: 0, standardCost: 0, unreadable: [] }
   if (Object.keys(pending).length === 0) {
     // A run stopped after writing the answers but before forgetting its batch leaves it here.
     writeState(dir, {}, fs)
@@ -60,11 +112,12 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     return result
   }
 
-  const groups = new Map<string, Record<string, PendingRequest>>()
+  const batchable: Record<string, PendingRequest> = {}
   for (const [key, r] of Object.entries(pending)) {
-    const group = `${r.url} ${r.baseURL ?? ''}`
-    groups.set(group, { ...groups.get(group), [key]: r })
+    if (r.secret) result.secret.push({ key, tests: r.cassettes.map((c) => c.test ?? '(a concurrent test)'), reason: 'it holds a secret' })
+    else batchable[key] = r
   }
+  const groups = splitGroups(batchable, options.maxLines ?? envLimit('ASSAY_BATCH_MAX_LINES', MAX_LINES), options.maxBytes ?? envLimit('ASSAY_BATCH_MAX_BYTES', MAX_BYTES))
   const clients = new Map<string, OpenAI>()
   const client = (baseURL: string | undefined) => {
     let c = clients.get(baseURL ?? '')
@@ -94,7 +147,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
       continue
     }
     if (old) write(`assay batch: batch ${old.id} was for other requests than those missing now; it is left as it is, and a new batch is created.`)
-    const jsonl = Object.entries(requests).map(([key, r]) => JSON.stringify({ custom_id: key, method: 'POST', url: r.url, body: r.body })).join('\n') + '\n'
+    const jsonl = Object.entries(requests).map(([key, r]) => lineOf(key, r)).join('')
     const c = client(first.baseURL)
     const { toFile } = loadOpenAI()
     const file = await c.files.create({ file: await toFile(Buffer.from(jsonl), 'assay-batch.jsonl'), purpose: 'batch' })
@@ -132,15 +185,18 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     }
     const c = client(record.baseURL)
     const lines: ResultLine[] = []
-    for (const id of [batch.output_file_id, batch.error_file_id]) {
+    const bad: BadLine[] = []
+    for (const [id, kind] of [[batch.output_file_id, 'output'], [batch.error_file_id, 'error']] as const) {
       if (!id) continue
-      const text = await (await c.files.content(id)).text()
-      for (const l of text.split('\n')) if (l.trim()) lines.push(JSON.parse(l) as ResultLine)
+      const parsed = parseResultFile(await (await c.files.content(id)).text(), `${kind} file ${id}`)
+      lines.push(...parsed.lines)
+      bad.push(...parsed.bad)
     }
-    const written: Written = writeResults(lines, requests, fs, options.prices)
+    const written: Written = writeResults(lines, requests, fs, options.prices, bad)
     result.written += written.written
     result.failed.push(...written.failed)
     result.noVerdict.push(...written.noVerdict)
+    result.unreadable.push(...written.unreadable)
     result.cost = written.cost === undefined || result.cost === undefined ? undefined : result.cost + written.cost
     result.standardCost = written.standardCost === undefined || result.standardCost === undefined ? undefined : result.standardCost + written.standardCost
   }
@@ -156,5 +212,7 @@ function summarise(r: BatchRunResult, write: (line: string) => void): void {
   const saving = priced ? ` Cost ${usd(r.cost!)} at the batch price instead of ${usd(r.standardCost!)}: ${usd(r.standardCost! - r.cost!)} saved.` : ' (A model without a price: no cost figures.)'
   if (r.written > 0) write(`assay batch: wrote ${r.written} answers into the cassettes.${saving}`)
   for (const f of r.failed) write(`assay batch: failed request ${f.key} (${f.tests.join(', ')}): ${f.reason}`)
+  for (const b of r.unreadable) write(`assay batch: line ${b.line} of ${b.file} is unreadable (${b.problem}) and names no request; a request it may have answered is among the failed ones, if any.`)
+  for (const f of r.secret) write(`assay batch: request ${f.key} (${f.tests.join(', ')}) holds a secret, so it was not batched: a batch file would carry the secret, or a redacted text whose answer is not this request's. The replay pass asks it live, at the full price.`)
   for (const f of r.noVerdict) write(`assay batch: answer ${f.key} (${f.tests.join(', ')}) holds no verdict (${f.reason}); it was not recorded.`)
 }

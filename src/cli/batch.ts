@@ -9,7 +9,10 @@ import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { batchDir, PENDING_FILE } from '../batch/pending.js'
 import { runBatch, type BatchRunResult } from '../batch/run.js'
+import { BATCH_SAVING_ENV, batchSaving } from '../batch/saving.js'
+import { registerSecret } from '../secrets.js'
 import type { CliContext } from './merge.js'
+import { redactingWriter } from './redacted-output.js'
 
 export const USAGE = `Usage: assay batch [--runner=vitest|jest] [--failed=live|report] [--poll-interval=MS] [runner arguments]
 
@@ -17,11 +20,13 @@ Runs the suite through the OpenAI Batch API, at half the price of live requests:
   1. a collect pass (ASSAY_BATCH=collect): every judge request, and every app request made
      through recordingFetch, that misses its cassette is written to
      __llm_cassettes__/batch-pending.json instead of being sent; its test fails;
-  2. the collected requests go out as one JSONL file and one batch per endpoint, polled
-     with progress (done, failed, elapsed); a restarted run resumes the same batch
-     (__llm_cassettes__/batch-state.json);
+  2. the collected requests go out as one JSONL file and one batch per endpoint (several
+     beyond 50,000 lines or 200 MB), polled with progress (done, failed, elapsed); a
+     restarted run resumes the same batches (__llm_cassettes__/batch-state.json); a
+     request that holds a secret is not batched, but handled as a failed line;
   3. the answers are written into the cassettes, priced at the batch discount;
-  4. a replay pass runs the suite again from the cassettes (ASSAY_CACHE=lockdown).
+  4. a replay pass runs the suite again from the cassettes (ASSAY_CACHE=lockdown); its
+     results.json records the batch and its saving in totals.batch.
 An expired, cancelled or failed batch writes nothing and the replay pass does not run.
 
 Options:
@@ -37,6 +42,8 @@ Any other argument goes to the runner, e.g. npx assay batch --config vitest.conf
 
 The batch is sent with OPENAI_API_KEY to OPENAI_BASE_URL (or the judge.baseURL its
 requests were collected with). ASSAY_BATCH_DIR moves the pending and state files.
+Everything printed is redacted. ASSAY_BATCH_MAX_LINES and ASSAY_BATCH_MAX_BYTES lower the
+per-file limits, for tests.
 
 Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error.`
 
@@ -75,8 +82,21 @@ function pass(cmd: { script: string; args: string[] }, args: string[], ctx: CliC
   })
 }
 
-/** Runs `assay batch`; returns the exit code. */
+/** Runs `assay batch`; returns the exit code. Everything it prints, its own lines and the runners', is redacted. */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const stdout = redactingWriter(ctx.stdout)
+  const stderr = redactingWriter(ctx.stderr)
+  // The key the batch is sent with, as the environment given names it (a server may echo it).
+  registerSecret(ctx.env.OPENAI_API_KEY)
+  try {
+    return await batch(argv, { ...ctx, stdout, stderr })
+  } finally {
+    stdout.end()
+    stderr.end()
+  }
+}
+
+async function batch(argv: readonly string[], ctx: CliContext): Promise<number> {
   const say = (line: string) => ctx.stdout.write(`${line}\n`)
   let runner: 'vitest' | 'jest' | undefined
   let failed: 'live' | 'report' = 'live'
@@ -108,7 +128,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
   // The pending file holds exactly what this collect pass misses.
   rmSync(join(dir, PENDING_FILE), { force: true })
   say(`assay batch: collect pass (${name}): requests missing from the cassettes are collected for the batch, and their tests fail.`)
-  const collected = await pass(cmd, rest, ctx, { ASSAY_BATCH: 'collect', ASSAY_BATCH_DIR: dir })
+  const collected = await pass(cmd, rest, ctx, { ASSAY_BATCH: 'collect', ASSAY_BATCH_DIR: dir, [BATCH_SAVING_ENV]: '' })
 
   let result: BatchRunResult
   try {
@@ -125,15 +145,17 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     say('assay batch: the replay pass does not run, since the cassettes lack the answers of the batch that did not complete.')
     return 1
   }
-  const unanswered = [...result.failed, ...result.noVerdict]
+  const unanswered = [...result.failed, ...result.noVerdict, ...result.secret]
   const live = failed === 'live' && unanswered.length > 0
   say(
     live
-      ? `assay batch: replay pass (ASSAY_CACHE=auto): ${unanswered.length} request(s) the batch did not answer are asked live; everything else replays.`
+      ? `assay batch: replay pass (ASSAY_CACHE=auto): ${unanswered.length} request(s) the batch did not answer${result.secret.length ? ` (${result.secret.length} holding a secret, never batched)` : ''} are asked live; everything else replays.`
       : `assay batch: replay pass (ASSAY_CACHE=lockdown): nothing is sent.${unanswered.length > 0 ? ` The tests of ${unanswered.length} unanswered request(s) fail: ${[...new Set(unanswered.flatMap((f) => f.tests))].join('; ')}.` : ''}`,
   )
-  const code = await pass(cmd, rest, ctx, { ASSAY_BATCH: '', ASSAY_CACHE: live ? 'auto' : 'lockdown' })
-  if (result.cost !== undefined && result.standardCost !== undefined) say(`assay batch: the batch cost $${result.cost.toFixed(6)} instead of $${result.standardCost.toFixed(6)} live: $${(result.standardCost - result.cost).toFixed(6)} saved (${(100 * (1 - result.cost / (result.standardCost || 1))).toFixed(0)}%).`)
+  // Only a replay of answers the batch wrote has a batch to show in its results.
+  const saving = result.written > 0 ? JSON.stringify(batchSaving(result.written, result.cost, result.standardCost)) : ''
+  const code = await pass(cmd, rest, ctx, { ASSAY_BATCH: '', ASSAY_CACHE: live ? 'auto' : 'lockdown', [BATCH_SAVING_ENV]: saving })
+  if (result.written > 0 && result.cost !== undefined && result.standardCost !== undefined) say(`assay batch: the batch cost $${result.cost.toFixed(6)} instead of $${result.standardCost.toFixed(6)} live: $${(result.standardCost - result.cost).toFixed(6)} saved (${(100 * (1 - result.cost / (result.standardCost || 1))).toFixed(0)}%).`)
   return code
 }
 

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { relative, sep } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
+import { batchSavingOf, type BatchSaving } from '../batch/saving.js'
 import { datasetsOf, evalCaseOf } from './datasets.js'
 import type { AssayRecord, AssertionBase, FaithfulnessRecord, JudgeRecord, LlmCallRecord, SimilarityRecord, StoreRecord } from './records.js'
 import { RESULTS_VERSION, type AssertionResult, type FileResult, type LlmCallResult, type Results, type TestResult, type Totals } from './schema.js'
@@ -44,6 +45,8 @@ export interface RunInput {
   shard?: { index: number; count: number } | undefined
   /** How the runner was told to run only some tests (see `run.filtered`); empty or absent when it was not. */
   filtered?: string[] | undefined
+  /** The batch whose answers this run replayed (see `totals.batch`). @default what `assay batch` put in the environment */
+  batch?: BatchSaving | undefined
 }
 
 function rel(root: string, path: string): string {
@@ -278,6 +281,8 @@ export function sourceHash(path: string): string | undefined {
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
 
+const withBatch = (batch: BatchSaving | undefined) => (batch ? { batch } : {})
+
 /** Builds results.json from a runner-neutral description of the run. */
 export function buildResults(input: RunInput): Results {
   const files: FileResult[] = input.files
@@ -307,7 +312,7 @@ export function buildResults(input: RunInput): Results {
     schema: 'assay-results',
     version: RESULTS_VERSION,
     run: { runner: input.runner, startedAt: input.startedAt.toISOString(), durationMs: Math.max(0, Math.round(input.durationMs)), status: input.status, errors: input.errors.map(cleanError), scope: files.map((f) => f.path), ...(input.id === undefined ? {} : { id: input.id }), ...(input.shard ? { shard: input.shard } : {}), ...(input.filtered?.length ? { filtered: input.filtered } : {}) },
-    totals: totalsOf(files),
+    totals: { ...totalsOf(files), ...withBatch(input.batch ?? batchSavingOf()) },
     files,
     ...(datasets.length ? { datasets } : {}),
   }

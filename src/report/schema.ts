@@ -221,6 +221,11 @@ const totals = z.object({
   embeddings: z.object({ assertions: count, live: count, replayed: count, failures: count, requests: count, tokens: count, cost: z.number() }).optional(),
   baselines: z.object({ written: count, updated: count, drifted: count, obsolete: count }),
   cassettes: z.object({ misses: count, obsolete: count, pruned: count }),
+  /**
+   * Present on the replay pass of `npx assay batch`: the answers the batch wrote, their cost
+   * at the batch price, what the same tokens cost live, and the difference (null without a price).
+   */
+  batch: z.object({ requests: count, cost: z.number().nullable(), liveCost: z.number().nullable(), saved: z.number().nullable() }).optional(),
 })
 
 /** A dataset gate (`thresholds` of `describeEval`), as checked when the dataset's cases were done. */

@@ -8,6 +8,7 @@ import { BatchCollectedError, readPending } from '../../src/batch/pending.js'
 import { runBatch, type BatchRunOptions } from '../../src/batch/run.js'
 import { readState, writeState } from '../../src/batch/state.js'
 import { configure, resetConfig } from '../../src/config.js'
+import { registerSecret, resetSecrets } from '../../src/secrets.js'
 import { cassettePath, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
 import { runJudge } from '../../src/judge/judge.js'
 import { recordingFetch } from '../../src/judge/recording-fetch.js'
@@ -33,6 +34,7 @@ beforeEach(async () => {
 })
 afterEach(async () => {
   process.env = { ...env }
+  resetSecrets()
   resetConfig()
   await server.close()
   rmSync(dir, { recursive: true, force: true })
@@ -134,6 +136,39 @@ describe('runBatch', () => {
     expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
   })
 
+  test('more requests than one input file may hold go out as several batches, tracked in one state file, resumed and written together', async () => {
+    process.env.ASSAY_BATCH_MAX_LINES = '2'
+    server.configure({ batch: { polls: 3 } })
+    const outputs = ['One.', 'Two.', 'Three.', 'Four.', 'Five.']
+    await collect(outputs)
+    const first = batch({ maxPolls: 1 })
+    await expect(first.run).resolves.toMatchObject({ status: 'unfinished' })
+    const records = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
+    expect(records.map((r) => r.lines)).toEqual([2, 2, 1])
+    expect(first.lines.filter((l) => /^assay batch: created batch \S+ with [12] requests/.test(l))).toHaveLength(3)
+    // Every part is polled.
+    expect(new Set(first.lines.flatMap((l) => /^assay batch: (batch_\S+) in_progress/.exec(l)?.[1] ?? []))).toEqual(new Set(records.map((r) => r.id)))
+
+    await collect(outputs)
+    const second = batch()
+    await expect(second.run).resolves.toMatchObject({ status: 'done', written: 5, failed: [] })
+    expect(second.lines.filter((l) => l.startsWith('assay batch: resuming batch '))).toHaveLength(3)
+    expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(3)
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    for (const output of outputs) await expect(runJudge({ output, testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+  })
+
+  test('an input file is also cut at its byte limit, and an invalid lowered limit is an error naming it', async () => {
+    await collect(['One.', 'Two.', 'Three.'])
+    // Room for any one line, never for two.
+    const sizes = Object.entries(readPending(process.env.ASSAY_BATCH_DIR!)).map(([k, r]) => Buffer.byteLength(JSON.stringify({ custom_id: k, method: 'POST', url: r.url, body: r.body })) + 1)
+    await expect(batch({ maxBytes: Math.max(...sizes) + Math.min(...sizes) - 1 }).run).resolves.toMatchObject({ status: 'done', written: 3 })
+    expect(server.batches().map((b) => (b.request_counts as { total: number }).total)).toEqual([1, 1, 1])
+    process.env.ASSAY_BATCH_MAX_LINES = '0'
+    await collect(['Four.'])
+    await expect(batch().run).rejects.toThrow(/^ASSAY_BATCH_MAX_LINES is "0", but it must be a whole number of at least 1/)
+  })
+
   test('partial failure: the failed lines are reported with the tests that asked, the others written', async () => {
     server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('weak') } })
     await collect(['A good summary.', 'A weak summary.'])
@@ -143,6 +178,74 @@ describe('runBatch', () => {
     expect(lines.some((l) => l.startsWith(`assay batch: failed request ${result.failed[0]!.key}`))).toBe(true)
     await expect(runJudge({ output: 'A good summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
     await expect(runJudge({ output: 'A weak summary.', testPath: testPath() }, runtime('lockdown'))).rejects.toThrow(/No recorded answer/)
+  })
+
+  test('unreadable lines in the output file fail only their own requests, named by file and line; the good answers are written and the batch forgotten', async () => {
+    // A corrupt middle line that names no request, and a last line cut off after its custom_id.
+    server.configure({ batch: { polls: 1, mangleOutput: (l) => [l[0]!, '{not json', l[2]!.slice(0, 100)] } })
+    await collect(['A good summary.', 'A weak summary.', 'A third summary.'])
+    const keys = Object.keys(readPending(process.env.ASSAY_BATCH_DIR!))
+    const { lines, run } = batch()
+    const result = await run
+    const [output] = server.batches().map((b) => String(b.output_file_id))
+    expect(result).toMatchObject({ status: 'done', written: 1 })
+    expect(result.failed).toHaveLength(2)
+    const lastLine = result.failed.find((f) => f.reason.startsWith('line 3 '))!
+    expect(lastLine.reason).toMatch(new RegExp(`^line 3 of output file ${output} is unreadable: it is not JSON \\(`))
+    expect(keys).toContain(lastLine.key)
+    const unnamed = result.failed.find((f) => f !== lastLine)!
+    expect(unnamed.reason).toBe(`the batch returned no readable line for it (unreadable, naming no request: line 2 of output file ${output})`)
+    expect(lines).toContain(`assay batch: failed request ${lastLine.key} (${lastLine.tests.join(', ')}): ${lastLine.reason}`)
+    expect(lines.find((l) => l.startsWith('assay batch: line 2 of'))).toMatch(new RegExp(`^assay batch: line 2 of output file ${output} is unreadable \\(it is not JSON \\(.+\\)\\) and names no request`))
+    // The answer that was read is in the cassette; the other two are not.
+    expect(Object.keys(JSON.parse(readFileSync(cassettePath(testPath()), 'utf8')).entries)).toHaveLength(1)
+    // Nothing left to resume: the next run sends a new batch for what is still missing.
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    expect(readPending(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+  })
+
+  test('a server echoing the key in a failed line or in the reasons of a failed batch has it redacted in every line printed and in the result', async () => {
+    const echo = 'server error (received Authorization: Bearer sk-batch-secret)'
+    server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('weak'), failMessage: echo } })
+    await collect(['A good summary.', 'A weak summary.'])
+    const partial = batch()
+    const result = await partial.run
+    expect(result.failed[0]!.reason).toBe('status 500: server error (received Authorization: [REDACTED]')
+    expect(partial.lines.find((l) => l.startsWith('assay batch: failed request'))).toContain('(received Authorization: [REDACTED]')
+
+    server.configure({ batch: { polls: 1, outcome: 'failed', failedBatchMessage: `bad key sk-batch-secret` } })
+    await collect(['Another summary.'])
+    const failed = batch()
+    await failed.run
+    expect(failed.lines.find((l) => / failed \(/.test(l))).toContain('failed (bad key [REDACTED])')
+    expect([...partial.lines, ...failed.lines].join('\n')).not.toContain('sk-batch-secret')
+  })
+
+  test('an unreadable line that names no request is reported by file and line even when every request has its answer', async () => {
+    server.configure({ batch: { polls: 1, mangleOutput: (l) => [...l, '{"truncat'] } })
+    await collect(['A good summary.'])
+    const { lines, run } = batch()
+    await expect(run).resolves.toMatchObject({ status: 'done', written: 1, failed: [], unreadable: [{ line: 2, customId: undefined }] })
+    expect(lines.some((l) => /^assay batch: line 2 of output file \S+ is unreadable \(it is not JSON/.test(l))).toBe(true)
+  })
+
+  test('a request that holds a secret is kept without its text and never batched: its answer is not filed under its key, and the replay pass is told to ask it live', async () => {
+    registerSecret('sk-output-secret-123456')
+    const leaky = 'A summary quoting the token sk-output-secret-123456.'
+    await collect([leaky, 'A good summary.'])
+    const pending = readFileSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-pending.json'), 'utf8')
+    expect(pending).not.toContain('sk-output-secret-123456')
+    expect(pending).not.toContain('A summary quoting the token')
+    const [key] = Object.entries(readPending(process.env.ASSAY_BATCH_DIR!)).find(([, r]) => r.secret)!
+    const { lines, run } = batch()
+    const result = await run
+    expect(result).toMatchObject({ status: 'done', written: 1, failed: [], secret: [{ key, reason: 'it holds a secret' }] })
+    expect(server.batches().map((b) => (b.request_counts as { total: number }).total)).toEqual([1])
+    expect(lines).toContain(`assay batch: request ${key} (${result.secret[0]!.tests.join(', ')}) holds a secret, so it was not batched: a batch file would carry the secret, or a redacted text whose answer is not this request's. The replay pass asks it live, at the full price.`)
+    // No answer to another text stands in for this one: a replay misses, and a live run asks the text itself.
+    await expect(runJudge({ output: leaky, testPath: testPath() }, runtime('lockdown'))).rejects.toThrow(/No recorded answer/)
+    await expect(runJudge({ output: leaky, testPath: testPath() }, runtime())).resolves.toMatchObject({ replayed: false })
+    expect(JSON.stringify(server.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body))).toContain('sk-output-secret-123456')
   })
 
   test('an answer that holds no verdict is not recorded, and is reported', async () => {

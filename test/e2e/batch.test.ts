@@ -4,15 +4,15 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
+import { parseResults } from '../../src/report/schema.js'
 import { FixtureProject, node22Path, runners } from './harness.js'
 
-// Per runner: how `assay batch` names it, the arguments that make it write results.json, and
-// the Node that runs it (Vitest 5 needs Node 22, and `assay batch` spawns the runner with its own).
-const setups: { name: string; args: string[]; node?: () => string }[] = [
-  { name: 'Vitest 4 (ESM, Node 20)', args: ['--runner=vitest', 'judged.test.js'] },
-  { name: 'Vitest 5 (ESM, Node 22)', args: ['--runner=vitest', 'judged.test.js', '--reporter=default', '--reporter=json', '--outputFile.json=results.json'], node: node22Path },
-  { name: 'Jest 29 (CommonJS, globals)', args: ['--runner=jest', '--ci', '--json', '--outputFile=results.json', 'judged.test.js'] },
-  { name: 'Jest 30 (CommonJS, globals)', args: ['--runner=jest', '--ci', '--json', '--outputFile=results.json', 'judged.test.js'] },
+// Per runner: the Node it runs on, how `assay batch` names it, and the arguments that make it write results.json.
+const setups = [
+  { name: 'Vitest 4 (ESM, Node 20)', node: () => process.execPath, args: ['--runner=vitest', 'judged.test.js'] },
+  { name: 'Vitest 5 (ESM, Node 22)', node: node22Path, args: ['--runner=vitest', '--reporter=default', '--reporter=json', '--outputFile.json=results.json', '--reporter=assay/reporter', 'judged.test.js'] },
+  { name: 'Jest 29 (CommonJS, globals)', node: () => process.execPath, args: ['--runner=jest', '--ci', '--json', '--outputFile=results.json', 'judged.test.js'] },
+  { name: 'Jest 30 (CommonJS, globals)', node: () => process.execPath, args: ['--runner=jest', '--ci', '--json', '--outputFile=results.json', 'judged.test.js'] },
 ]
 
 /** The judge of the shared judged suite: a low score for an output with "invented" in it. */
@@ -38,8 +38,7 @@ for (const setup of setups) {
     })
 
     const env = () => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-batch-e2e-secret', CI: 'true', ASSAY_BATCH_POLL_MS: '20' })
-    const node = () => setup.node?.() ?? process.execPath
-    const batch = (extra: string[] = []) => project.run(node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...extra, ...setup.args], env())
+    const batch = (extra: string[] = []) => project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...extra, ...setup.args], env())
     const cassette = () => join(project.dir, '__llm_cassettes__', 'judged.test.js.json')
     const chats = () => server.requests.filter((r) => r.path === '/v1/chat/completions')
 
@@ -65,11 +64,20 @@ for (const setup of setups) {
       expect(Object.keys(JSON.parse(file).entries)).toHaveLength(3)
       expect(file).not.toContain('sk-batch-e2e-secret')
       expect(existsSync(join(project.dir, '__llm_cassettes__', 'batch-state.json'))).toBe(false)
+      // The replay pass's results.json and HTML report carry the batch's figures.
+      const saving = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8')).totals.batch!
+      expect(saving.requests).toBe(3)
+      expect(saving.cost).toBeGreaterThan(0)
+      expect(saving.liveCost).toBeCloseTo(2 * saving.cost!, 9)
+      expect(saving.saved).toBeCloseTo(saving.liveCost! - saving.cost!, 9)
+      expect(readFileSync(join(project.dir, 'assay-report/index.html'), 'utf8')).toContain('Batch API')
 
       // The next night finds everything recorded: no batch, and the collect pass is the run.
       const again = await batch()
       expect(again.code, again.output).toBe(1)
       expect(again.output).toContain('assay batch: no request is missing from the cassettes; nothing to send.')
+      // The collect pass was the run, and it replayed no batch.
+      expect(parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8')).totals.batch).toBeUndefined()
       expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
     })
 
@@ -95,6 +103,21 @@ for (const setup of setups) {
       const outcomes = project.results()
       expect(outcomes.get('pass: judged')?.status).toBe('passed')
       expect(outcomes.get('pass: judged not')?.message).toContain('No recorded answer for this LLM request')
+    })
+
+    test('a key a server echoes (an API error, a failed line) is redacted in everything assay batch prints', async () => {
+      const echo = 'received Authorization: Bearer sk-batch-e2e-secret'
+      server.configure({ batch: { rejectUpload: { status: 401, message: `Incorrect API key provided (${echo})` } } })
+      const refused = await batch(['--failed=report'])
+      expect(refused.code, refused.output).toBe(1)
+      expect(refused.output).toContain('assay batch: the batch could not be sent or read: 401 Incorrect API key provided (received Authorization: [REDACTED]')
+      expect(refused.output).not.toContain('sk-batch-e2e-secret')
+
+      server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('invented demand'), failMessage: `server error (${echo})` } })
+      const run = await batch(['--failed=report'])
+      expect(run.code, run.output).toBe(1)
+      expect(run.output).toMatch(/assay batch: failed request [0-9a-f]{32} \(fail: judged\): status 500: server error \(received Authorization: \[REDACTED\]/)
+      expect(run.output).not.toContain('sk-batch-e2e-secret')
     })
 
     test('a batch answer without a verdict is not written: the replay pass asks live, and repairs the reply live', async () => {
@@ -128,12 +151,37 @@ test('app: summary', async () => {
         ['recordingFetch'],
       )
       const args = setup.args.map((a) => (a === 'judged.test.js' ? 'app.test.js' : a))
-      const run = await project.run(node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      const run = await project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
       expect(run.code, run.output).toBe(0)
       expect(run.output).toContain('Collected for the batch: "app: summary" asked for an LLM answer that is not recorded yet')
       expect(run.output).toMatch(/assay batch: wrote 1 answers into the cassettes/)
       expect(chats()).toHaveLength(0)
       expect(project.results().get('app: summary')?.status).toBe('passed')
+    })
+
+    test('an output that holds the key is not batched: the run names it, the replay pass asks it live, and nothing prints the key', async () => {
+      project.writeTest(
+        'leak.test.js',
+        `test('leak: judged', async () => {
+  await expect('Refund approved; the token is ' + process.env.OPENAI_API_KEY + '.').toScoreAtLeast(7)
+})
+test('plain: judged', async () => {
+  await expect('Refund approved in full.').toScoreAtLeast(7)
+})
+`,
+      )
+      const args = setup.args.map((a) => (a === 'judged.test.js' ? 'leak.test.js' : a))
+      const run = await project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      expect(run.code, run.output).toBe(0)
+      expect(run.output).toMatch(/assay batch: created batch batch_fixture_\d+ with 1 requests to \/v1\/chat\/completions/)
+      expect(run.output).toMatch(/assay batch: request [0-9a-f]{32} \(leak: judged\) holds a secret, so it was not batched/)
+      expect(run.output).toContain('assay batch: replay pass (ASSAY_CACHE=auto): 1 request(s) the batch did not answer (1 holding a secret, never batched) are asked live')
+      // Only the secret-bearing request went out live, with its own text.
+      expect(chats()).toHaveLength(1)
+      expect(JSON.stringify(chats()[0]!.body)).toContain('sk-batch-e2e-secret')
+      expect(run.output).not.toContain('sk-batch-e2e-secret')
+      expect(project.results().get('leak: judged')?.status).toBe('passed')
+      expect(project.results().get('plain: judged')?.status).toBe('passed')
     })
 
     test('an expired batch leaves the cassettes unchanged, says so, and runs no replay pass', async () => {
@@ -171,7 +219,7 @@ test('faithful', async () => {
       )
       const args = setup.args.map((a) => (a === 'judged.test.js' ? 'semantic.test.js' : a))
       // The semantic judge cache on, whose look-ups would embed the judged output.
-      const run = await project.run(node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], { ...env(), CI: ci, ASSAY_SEMANTIC_CACHE: '1' })
+      const run = await project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], { ...env(), CI: ci, ASSAY_SEMANTIC_CACHE: '1' })
       expect(run.code, run.output).toBe(0)
       expect(run.output).toContain('Collected for the batch: this embedding request for 2 inputs')
       expect(run.output).toContain('Collected for the batch: this judge request')

@@ -57,6 +57,28 @@ describe('buildResults', () => {
     expect(Object.keys(buildResults(run([])).run)).not.toContain('shard')
   })
 
+  test('the replay pass of assay batch records the batch and its saving in totals.batch, from the environment the command sets; other runs have none', () => {
+    const saving = { requests: 3, cost: 0.0005, liveCost: 0.001, saved: 0.0005 }
+    const previous = process.env.ASSAY_BATCH_SAVING
+    try {
+      process.env.ASSAY_BATCH_SAVING = JSON.stringify(saving)
+      const r = buildResults(run([]))
+      expect(r.totals.batch).toEqual(saving)
+      expect(parseResults(JSON.stringify(r)).totals.batch).toEqual(saving)
+      // Unpriced models: the count without figures.
+      process.env.ASSAY_BATCH_SAVING = JSON.stringify({ requests: 2, cost: null, liveCost: null, saved: null })
+      expect(buildResults(run([])).totals.batch).toEqual({ requests: 2, cost: null, liveCost: null, saved: null })
+      // Anything else is no batch, never a figure made up.
+      for (const bad of ['', 'not json', JSON.stringify({ requests: -1, cost: 0, liveCost: 0, saved: 0 }), JSON.stringify({ requests: 1, cost: 'x', liveCost: 0, saved: 0 })]) {
+        process.env.ASSAY_BATCH_SAVING = bad
+        expect(buildResults(run([])).totals).not.toHaveProperty('batch')
+      }
+    } finally {
+      if (previous === undefined) delete process.env.ASSAY_BATCH_SAVING
+      else process.env.ASSAY_BATCH_SAVING = previous
+    }
+  })
+
   test('judge totals: live and replayed, cost of live calls only, what replay saved, percentiles and mean score', () => {
     const r = buildResults(run([judged(verdict(9, false, 100)), judged(verdict(5, true, 300)), judged(verdict(7, true, 200)), judged(undefined, { pass: false, cassetteMiss: true })]))
     expect(r.totals.judge).toEqual({ verdicts: 3, live: 1, replayed: 2, failures: 1, requests: 1, tokens: 100, cost: 0.01, saved: 0.02, meanScore: { value: 7, scale: [1, 10] }, p50LatencyMs: 200, p95LatencyMs: 300 })
