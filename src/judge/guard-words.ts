@@ -1,0 +1,103 @@
+// How the semantic cache's guard reads words: apostrophes and contractions in every
+// spelling, struck-out text, and the sequence of content words two outputs must share. The
+// word lists in semantic-guard.ts name what usually decides a verdict; this module makes
+// sure a word on no list is still seen, since an attacker's next negation is the one no
+// list has yet.
+
+// Characters that stand in for an apostrophe. Folded before NFKC, which splits an acute
+// accent into a space and a combining mark and so would cut "isn´t" in two.
+const APOSTROPHES = /[`\u00B4\u2018\u2019\u201B\u02B9\u02BB\u02BC\u02BD\u02C8\u02CA\u02CB\u2032\u2035\uFF07\uFF40\uA78C\u055A\u1FBD\u1FBF\u1FEF\u1FFD]/g
+
+/** `text` with every apostrophe look-alike written as `'`. */
+export function foldApostrophes(text: string): string {
+  return text.replace(APOSTROPHES, "'")
+}
+
+// Auxiliaries whose negation is often typed without its apostrophe ("isnt", "dont"). Listed
+// rather than stripping any "nt", which would read "want" or "front" as negations.
+const AUXILIARIES = 'is|was|are|were|do|does|did|has|have|had|would|should|could|must|need|might|ought|dare|may'
+
+// Every spelling of a negation reads as its auxiliary and "not", as "can not" does; the
+// unambiguous contractions are spelt out too, so "we'll" is "we will".
+const CONTRACTIONS: [RegExp, string][] = [
+  [/\bcan'?t\b/g, 'can not'],
+  [/\bcannot\b/g, 'can not'],
+  [/\bwon'?t\b/g, 'will not'],
+  [/\bshan'?t\b/g, 'shall not'],
+  [/\bain'?t\b/g, 'is not'],
+  [/\b([a-z]+)n't\b/g, '$1 not'],
+  [new RegExp(`\\b(${AUXILIARIES})nt\\b`, 'g'), '$1 not'],
+  // "is n't", "is nt": the negation split from its verb.
+  [/(^|[^\p{L}\p{N}'])n'?t\b/gu, '$1not'],
+  [/\b([a-z]+)'ll\b/g, '$1 will'],
+  [/\b([a-z]+)'ve\b/g, '$1 have'],
+  [/\b([a-z]+)'re\b/g, '$1 are'],
+  [/\bi'm\b/g, 'i am'],
+]
+
+/** Lower-case `text` with its contractions spelt out. */
+export function spellOut(lower: string): string {
+  for (const [pattern, spelt] of CONTRACTIONS) lower = lower.replace(pattern, spelt)
+  return lower
+}
+
+/** Words and the symbols that can answer on their own (✓, ✗, 👍, →, <). */
+export const TOKEN = /[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*|[\p{So}\p{Sm}]/gu
+
+// Combining overlays that strike a letter through (U+0334–U+0338 and the enclosing
+// slashes); folding drops combining marks, so they are read from the text as written.
+const OVERLAY = /[\u0334-\u0338\u20D2\u20D3\u20D8-\u20DA\u20E5\u20EA\u20EB]/u
+const MARKED_WORD = /(?:[\p{L}\p{N}]\p{M}*)+/gu
+const STRUCK_MARKUP = [/~~?([^~\s](?:[^~]*[^~\s])?)~~?/g, /<(del|s|strike)\b[^>]*>([\s\S]*?)<\/\1\s*>/gi]
+
+/**
+ * The struck-out words of `text`, in order: letters overlaid with a combining stroke or
+ * slash, Markdown `~~…~~` and HTML `<del>`, `<s>` and `<strike>`. A struck word shows a
+ * reader the opposite of the word, so it is a fact of its own rather than the word.
+ */
+export function struckWords(text: string, fold: (s: string) => string): string[] {
+  const struck: string[] = []
+  if (OVERLAY.test(text)) {
+    for (const [word] of text.matchAll(MARKED_WORD)) if (OVERLAY.test(word)) struck.push(fold(word).toLowerCase())
+  }
+  for (const pattern of STRUCK_MARKUP) {
+    for (const m of text.matchAll(pattern)) struck.push(fold(m.at(-1)!).toLowerCase().replace(/\s+/g, ' ').trim())
+  }
+  return struck
+}
+
+// Known harmless variations: phrases and words that frame a reply without stating a fact,
+// and plain rewordings. Kept short on purpose: every entry is a difference the guard no
+// longer sees, and a word that is not here makes two outputs differ.
+const PHRASES: [RegExp, string][] = [
+  [/\bthank\s+you\b/g, 'thanks'],
+  [/\b(?:good\s+news|best\s+wishes|(?:kind|best|warm)\s+regards|many\s+thanks)\b/g, ' '],
+]
+const HARMLESS = new Set('simply so very really truly kindly please regards cheers sincerely'.split(' '))
+const REWORDINGS = new Map<string, string>([
+  ['glad', 'happy'],
+  ['pleased', 'happy'],
+  ['delighted', 'happy'],
+  ['info', 'details'],
+  ['information', 'details'],
+  ['secure', 'safe'],
+  ['get', 'receive'],
+  ['gets', 'receives'],
+  ['assist', 'help'],
+])
+
+/**
+ * The content words of `lower` (lower case, contractions spelt out, numbers blanked) in
+ * order: each word as `canonical` names it, known rewordings as one word, and harmless
+ * framing left out. Two outputs agree only when these sequences are equal, so a word that
+ * appears in one output only, or a swap of two words, is a difference.
+ */
+export function contentWords(lower: string, canonical: (word: string) => string | undefined): string[] {
+  for (const [pattern, said] of PHRASES) lower = lower.replace(pattern, said)
+  const words: string[] = []
+  for (const [token] of lower.matchAll(TOKEN)) {
+    const word = canonical(token) ?? REWORDINGS.get(token) ?? token
+    if (!HARMLESS.has(word)) words.push(word)
+  }
+  return words
+}
