@@ -53,7 +53,10 @@ const QUOTES = /[“”„«»]/g
 // and the prohibition sign U+20E0); folding drops combining marks, so they are read from the text as written.
 const OVERLAY = /[\u0334-\u0338\u20D2\u20D3\u20D8-\u20DA\u20E0\u20E5\u20EA\u20EB]/u
 const MARKED_WORD = /(?:[\p{L}\p{N}]\p{M}*)+/gu
-const STRUCK_MARKUP = [/~~?([^~\s](?:[^~]*[^~\s])?)~~?/g, /<(del|s|strike)\b[^>]*>([\s\S]*?)<\/\1\s*>/gi]
+const STRUCK_MARKDOWN = /~~?([^~\s](?:[^~]*[^~\s])?)~~?/g
+// Tags are paired in one pass rather than by a lazy pattern, which would rescan the rest of
+// the text from every opening tag left unclosed.
+const STRIKE_TAG = /<(\/?)(del|s|strike)\b[^<>]*>/gi
 
 /**
  * The struck-out words of `text`, in order: letters overlaid with a combining stroke or
@@ -65,9 +68,19 @@ export function struckWords(text: string, fold: (s: string) => string): string[]
   if (OVERLAY.test(text)) {
     for (const [word] of text.matchAll(MARKED_WORD)) if (OVERLAY.test(word)) struck.push(fold(word).toLowerCase())
   }
-  for (const pattern of STRUCK_MARKUP) {
-    for (const m of text.matchAll(pattern)) struck.push(fold(m.at(-1)!).toLowerCase().replace(/\s+/g, ' ').trim())
+  const add = (span: string) => struck.push(fold(span).toLowerCase().replace(/\s+/g, ' ').trim())
+  for (const m of text.matchAll(STRUCK_MARKDOWN)) add(m[1]!)
+  let open: { name: string; end: number } | undefined
+  for (const m of text.matchAll(STRIKE_TAG)) {
+    const name = m[2]!.toLowerCase()
+    if (!m[1]) open ??= { name, end: m.index + m[0].length }
+    else if (open?.name === name) {
+      add(text.slice(open.end, m.index))
+      open = undefined
+    }
   }
+  // A tag never closed strikes the rest, as a browser renders it.
+  if (open) add(text.slice(open.end))
   return struck
 }
 
