@@ -106,16 +106,17 @@ const REWORDINGS = new Map<string, string>([
 
 /**
  * The content words of `lower` (lower case, contractions spelt out, numbers blanked) in
- * order: each word as `canonical` names it, known rewordings as one word, and harmless
- * framing left out. Two outputs agree only when these sequences are equal, so a word that
- * appears in one output only, or a swap of two words, is a difference.
+ * order, as written: known rewordings as one word and harmless framing left out. Two
+ * outputs agree only when these sequences are equal, so a word that appears in one output
+ * only, a swap of two words or another form of a word ("approve" for "approved", a tense)
+ * is a difference.
  */
-export function contentWords(lower: string, canonical: (word: string) => string | undefined): string[] {
+export function contentWords(lower: string): string[] {
   for (const [pattern, said] of PHRASES) lower = lower.replace(pattern, said)
   lower = lower.replace(QUOTES, '"')
   const words: string[] = []
   for (const [token] of lower.matchAll(TOKEN)) {
-    const word = canonical(token) ?? REWORDINGS.get(token) ?? token
+    const word = REWORDINGS.get(token) ?? token
     if (!HARMLESS.has(word)) words.push(word)
   }
   return words

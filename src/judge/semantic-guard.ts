@@ -30,8 +30,9 @@ export interface OutputFacts {
 export type GuardResult = { agree: true } | { agree: false; differs: keyof OutputFacts; a: string[]; b: string[] }
 
 // Each group is one word in its forms; the first form names the group, so "denied" and
-// "denial" agree with each other but never with "approved". Synonyms are kept apart on
-// purpose: "accepted" for "approved" costs a reuse, a wrong merge would cost a wrong verdict.
+// "denial" are one decision (the word sequence still tells the two forms apart) and never
+// "approved". Synonyms are kept apart on purpose: "accepted" for "approved" costs a reuse,
+// a wrong merge would cost a wrong verdict.
 const GROUPS = [
   ...'not never none nobody nothing neither nor without non can could may might must shall should will would'.split(' '),
   'no nope nah nay naw n',
@@ -206,7 +207,7 @@ export function outputFacts(output: string): OutputFacts {
     polarity,
     struck: struckWords(raw, foldString),
     lookalikes: [...new Set(lookalikes(output))].sort(),
-    words: contentWords(spellOut(withoutNumbers(plain).toLowerCase()), (w) => CANONICAL.get(w)),
+    words: contentWords(spellOut(withoutNumbers(plain).toLowerCase())),
   }
   if (factsCache.size > 5000) factsCache.clear()
   factsCache.set(output, facts)

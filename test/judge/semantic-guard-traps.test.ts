@@ -117,6 +117,8 @@ describe('a word the guard has no list for is a difference, unless it is known t
     ['a prohibition emoji', 'Refund approved.', 'Refund approved \u{1F6AB}'],
     ['a typo of the decision', 'Refund approved.', 'Refund aproved.'],
     ['a dropped word that is not filler', 'We sent a prepaid label.', 'We sent a label.'],
+    ['another tense', 'We approve the refund.', 'We approved the refund.'],
+    ['another form of the decision', 'Refund denied.', 'Refund denial.'],
     ['a question for a statement', 'Your refund is approved.', 'Your refund is approved?'],
     ['scare quotes', 'Your refund is approved.', 'Your refund is \u201Capproved\u201D.'],
     ['single scare quotes', 'Your refund is approved.', 'Your refund is \u2018approved\u2019.'],
