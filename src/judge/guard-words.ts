@@ -8,9 +8,13 @@
 // accent into a space and a combining mark and so would cut "isn´t" in two.
 const APOSTROPHES = /[`\u00B4\u2018\u2019\u201B\u02B9\u02BB\u02BC\u02BD\u02C8\u02CA\u02CB\u2032\u2035\uFF07\uFF40\uA78C\u055A\u1FBD\u1FBF\u1FEF\u1FFD]/g
 
-/** `text` with every apostrophe look-alike written as `'`. */
+// Unicode tag characters are invisible, and folding drops them, yet a model can read them
+// as the ASCII they shadow; so the guard reads them too.
+const TAGS = /[\u{E0020}-\u{E007E}]/gu
+
+/** `text` with every apostrophe look-alike written as `'` and tag characters as the ASCII they shadow. */
 export function foldApostrophes(text: string): string {
-  return text.replace(APOSTROPHES, "'")
+  return text.replace(TAGS, (tag) => String.fromCharCode(tag.codePointAt(0)! - 0xe0000)).replace(APOSTROPHES, "'")
 }
 
 // Auxiliaries whose negation is often typed without its apostrophe ("isnt", "dont"). Listed
@@ -46,7 +50,7 @@ export function spellOut(lower: string): string {
  * turn a statement into a question, and quotes, which can set a word apart as doubtful
  * ("approved" in scare quotes); an apostrophe inside a word is part of it. Other punctuation is read as layout.
  */
-export const TOKEN = /[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*|[\p{So}\p{Sm}?¿"“”„«»]|(?<![\p{L}\p{N}])'|'(?![\p{L}\p{N}])/gu
+export const TOKEN = /[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*|[\p{So}\p{Sm}?¿‽⸮؟"“”„«»]|(?<![\p{L}\p{N}])'|'(?![\p{L}\p{N}])/gu
 const QUOTES = /[“”„«»]/g
 
 // Combining overlays that strike a letter through (U+0334–U+0338, the enclosing slashes

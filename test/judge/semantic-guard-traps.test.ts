@@ -122,6 +122,8 @@ describe('a word the guard has no list for is a difference, unless it is known t
     ['a question for a statement', 'Your refund is approved.', 'Your refund is approved?'],
     ['scare quotes', 'Your refund is approved.', 'Your refund is \u201Capproved\u201D.'],
     ['single scare quotes', 'Your refund is approved.', 'Your refund is \u2018approved\u2019.'],
+    ['an interrobang', 'Your refund is approved.', 'Your refund is approved\u203D'],
+    ['words hidden in Unicode tag characters', 'Your refund is approved.', `Your refund is approved.${[...' not'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('')}`],
     ['a prohibition overlay', 'Your refund is approved.', 'Your refund is approved\u20E0.'],
   ])('%s', (_name, a, b) => {
     expect(guard(a, b)).toMatchObject({ agree: false })
