@@ -56,6 +56,7 @@ const QUOTES = /[“”„«»]/g
 // Combining overlays that strike a letter through (U+0334–U+0338, the enclosing slashes
 // and the prohibition sign U+20E0); folding drops combining marks, so they are read from the text as written.
 const OVERLAY = /[\u0334-\u0338\u20D2\u20D3\u20D8-\u20DA\u20E0\u20E5\u20EA\u20EB]/u
+const OVERLAYS = new RegExp(OVERLAY.source, 'gu')
 const MARKED_WORD = /(?:[\p{L}\p{N}]\p{M}*)+/gu
 const STRUCK_MARKDOWN = /~~?([^~\s](?:[^~]*[^~\s])?)~~?/g
 // Tags are paired in one pass rather than by a lazy pattern, which would rescan the rest of
@@ -71,6 +72,8 @@ export function struckWords(text: string, fold: (s: string) => string): string[]
   const struck: string[] = []
   if (OVERLAY.test(text)) {
     for (const [word] of text.matchAll(MARKED_WORD)) if (OVERLAY.test(word)) struck.push(fold(word).toLowerCase())
+    // Strokes on spaces or punctuation still draw a line through the text.
+    struck.push(`${text.match(OVERLAYS)!.length} strokes`)
   }
   const add = (span: string) => struck.push(fold(span).toLowerCase().replace(/\s+/g, ' ').trim())
   for (const m of text.matchAll(STRUCK_MARKDOWN)) add(m[1]!)

@@ -92,6 +92,7 @@ describe('struck-out text never reads as the plain word', () => {
     ['<s>', '<s>approved</s>'],
     ['<strike>', '<strike>approved</strike>'],
     ['a <del> never closed', '<del>approved'],
+    ['strokes on the spaces around a word', '\u0336 \u0336approved \u0336'],
   ])('%s', (_name, struck) => {
     expect(guard(approved, withWord(struck))).toMatchObject({ agree: false, differs: 'struck' })
   })
