@@ -48,13 +48,15 @@ export function spellOut(lower: string): string {
 /**
  * Words, the symbols that can answer on their own (✓, ✗, 👍, →, <), question marks, which
  * turn a statement into a question, and quotes, which can set a word apart as doubtful
- * ("approved" in scare quotes); an apostrophe inside a word is part of it. Other punctuation is read as layout.
+ * ("approved" in scare quotes); an apostrophe inside a word is part of it. Other
+ * punctuation is read as layout.
  */
 export const TOKEN = /[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*|[\p{So}\p{Sm}?¿‽⸮؟"“”„«»]|(?<![\p{L}\p{N}])'|'(?![\p{L}\p{N}])/gu
 const QUOTES = /[“”„«»]/g
 
 // Combining overlays that strike a letter through (U+0334–U+0338, the enclosing slashes
-// and the prohibition sign U+20E0); folding drops combining marks, so they are read from the text as written.
+// and the prohibition sign U+20E0); folding drops combining marks, so they are read from
+// the text as written.
 const OVERLAY = /[\u0334-\u0338\u20D2\u20D3\u20D8-\u20DA\u20E0\u20E5\u20EA\u20EB]/u
 const OVERLAYS = new RegExp(OVERLAY.source, 'gu')
 const MARKED_WORD = /(?:[\p{L}\p{N}]\p{M}*)+/gu

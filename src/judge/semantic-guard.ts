@@ -144,11 +144,12 @@ const SYMBOLS = new Map<string, string>([
 ])
 // A negating prefix, as a part of its own ("un-approved") or joined to a listed word ("unapproved").
 const PREFIX = /^(?:un|non|dis|mis)/
+const PREFIX_PART = /^(?:un|non|dis|mis)$/
 
 function polarityOf(part: string, beforeHyphen: boolean): string[] | undefined {
   const listed = CANONICAL.get(part) ?? SYMBOLS.get(part)
   if (listed) return [listed]
-  if (beforeHyphen && PREFIX.test(part) && PREFIX.exec(part)![0] === part) return ['not']
+  if (beforeHyphen && PREFIX_PART.test(part)) return ['not']
   const rest = part.replace(PREFIX, '')
   const negated = rest !== part ? CANONICAL.get(rest) : undefined
   return negated ? ['not', negated] : undefined
