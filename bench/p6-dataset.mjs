@@ -2,7 +2,10 @@
 // tickets, each with a correct reply, 7 near-duplicates of it (whitespace, case and
 // punctuation, synonyms, a dropped filler word, invisible and typographic characters, a
 // reordered sentence) and 5 traps that look alike but deserve another verdict (a changed
-// amount or count, a negation, a swapped name, a reversed decision, a weaker promise).
+// amount or count, a negation, a swapped name, a reversed decision, a weaker promise), plus
+// one trap of a disguised kind (a negation spelt without its apostrophe or with a stand-in
+// for it, a flipped answer mark, a slang or prefixed negation, a struck-out decision, or
+// names swapped at sentence starts).
 // Each row carries `score`, the verdict a fresh judge gives it (the fixture judge of
 // bench/p6-semantic-cache.mjs answers with it). Run: node bench/p6-dataset.mjs
 import { writeFileSync } from 'node:fs'
@@ -15,6 +18,7 @@ const TEMPLATES = {
       'Hi {name}, thank you for contacting {company} support. Your refund of ${amount} for order {order} has been approved and will be returned to your {card} card within {days} business days. If you have any other questions about this order, simply reply to this email and we will be happy to help.',
     decision: ['approved', 'denied'],
     modal: ['will be returned', 'may be returned'],
+    status: ['Refund approved: Y', 'Refund approved: N'],
   },
   replacement: {
     source: 'Ticket from {name}: item in order {order} arrived broken. Warehouse check: replacement approved, ships with {carrier}, arrives in {days} days; no return needed for items under ${amount}.',
@@ -22,6 +26,7 @@ const TEMPLATES = {
       'Hello {name}, we are sorry that your item from order {order} arrived damaged. We have approved a free replacement, which will ship with {carrier} and should arrive within {days} days. Because the item cost less than ${amount}, you do not need to send the broken one back to {company}.',
     decision: ['approved', 'rejected'],
     modal: ['will ship', 'might ship'],
+    status: ['Replacement approved: \u2713', 'Replacement approved: \u2717'],
   },
   cancellation: {
     source: 'Ticket from {name}: cancel the {company} Plus plan. Billing check: cancellation accepted, access ends after {days} days, final charge ${amount}.',
@@ -29,13 +34,17 @@ const TEMPLATES = {
       'Hi {name}, your request to cancel your {company} Plus subscription has been accepted. You will keep full access for the next {days} days, and your {card} card will receive one final charge of ${amount} for order {order}. After that, no further payments will be taken from your account.',
     decision: ['accepted', 'rejected'],
     modal: ['will keep', 'may keep'],
+    status: ['Cancellation accepted: \u2714', 'Cancellation accepted: \u2718'],
   },
   warranty: {
     source: 'Ticket from {name}: warranty claim for order {order}. Claims check: device eligible, repair at the {city} centre within {days} days, repair fee ${amount}.',
     reply:
-      'Dear {name}, thanks for sending the details of your warranty claim for order {order}. Your device is eligible for repair, and our {city} service centre will fix it within {days} days. The repair fee is ${amount}, and {company} will email you a prepaid {carrier} label for the shipment today.',
+      'Dear {name}, thanks for sending the details of your warranty claim for order {order}. Your device is eligible for repair, and our {city} service centre will fix it within {days} days. The repair fee is ${amount}. {company} will email you a prepaid label today. {carrier} will collect the device from you.',
     decision: ['eligible', 'ineligible'],
     modal: ['will fix', 'could fix'],
+    status: ['Repair covered: \u2611', 'Repair covered: \u2612'],
+    // Two names that each open a sentence: a trap swaps their roles.
+    roles: ['company', 'carrier'],
   },
   unlock: {
     source: 'Ticket from {name}: account locked after failed logins. Security check: identity confirmed, account unlocked, reset link valid {days} hours, loyalty balance ${amount} intact.',
@@ -43,6 +52,7 @@ const TEMPLATES = {
       'Hi {name}, we have confirmed your identity and your {company} account is now unlocked. A password reset link has been sent to your email and it stays valid for {days} hours. Your loyalty balance of ${amount} and the details of order {order} are safe and have not changed.',
     decision: ['now unlocked', 'still locked'],
     modal: ['stays valid', 'may stay valid'],
+    status: ['Account unlocked: \u{1F44D}', 'Account unlocked: \u{1F44E}'],
   },
 }
 
@@ -67,6 +77,23 @@ const NEAR = {
   'trailing sign-off': (t) => `${t} Best wishes.`,
 }
 
+// Traps that disguise a negation or a reversed answer, one per ticket in turn: the
+// spellings the guard must read as what a reader sees.
+const NEGATED = /\b(has|have|is) (been )?(approved|accepted|eligible|confirmed)/
+// Each kind of ticket (k) gets another spelling of the same disguise.
+const STRIKES = ['\u0336', '~~', '\u0335', '\u0337', '\u0338']
+const strike = (word, k) => (STRIKES[k] === '~~' ? `~~${word}~~` : [...word].map((c) => c + STRIKES[k]).join(''))
+const STAND_INS = ['n\u00B4t', 'n`t', ' n\u2019t', 'n\u02B9t', ' nt']
+const SLANG = [(d) => `un-${d}`, (d) => `${d}... nope`, (d) => `${d}? Nah, negative`, (d) => `${d}? Nope`, (d) => `${d} (JK)`]
+const decided = (tpl) => tpl.decision[0].split(' ').at(-1)
+const DISGUISED = [
+  ['negation without apostrophe', (t) => t.replace(NEGATED, '$1nt $2$3'), 2],
+  ['apostrophe stand-in', (t, tpl, k) => t.replace(NEGATED, `$1${STAND_INS[k]} $2$3`), 2],
+  ['flipped answer mark', (t, tpl) => t.replace(tpl.status[0], tpl.status[1]), 1],
+  ['slang negation', (t, tpl, k) => t.replace(decided(tpl), SLANG[k](decided(tpl))), 2],
+  ['struck decision', (t, tpl, k) => t.replace(decided(tpl), strike(decided(tpl), k)), 1],
+]
+
 function fill(text, v) {
   return text.replace(/\{(\w+)\}/g, (_, k) => String(v[k]))
 }
@@ -87,7 +114,7 @@ Object.entries(TEMPLATES).forEach(([kind, tpl], k) => {
     }
     const id = `${kind}-${i + 1}`
     const source = fill(tpl.source, v)
-    const reply = fill(tpl.reply, v)
+    const reply = `${fill(tpl.reply, v)}\n${tpl.status[0]}.`
     const row = (variant, output, score, kindOf) => rows.push({ id: `${id}/${variant}`, ticket: id, source, kind: kindOf, variant, output, score })
     row('original', reply, 9, 'original')
     for (const [variant, change] of Object.entries(NEAR)) {
@@ -99,11 +126,18 @@ Object.entries(TEMPLATES).forEach(([kind, tpl], k) => {
       if (output === reply) throw new Error(`${id}: the ${variant} trap changed nothing`)
       row(variant, output, score, 'trap')
     }
-    trap('changed number', fill(tpl.reply, { ...v, amount: v.amount + 5, days: v.days }), 3)
+    trap('changed number', `${fill(tpl.reply, { ...v, amount: v.amount + 5, days: v.days })}\n${tpl.status[0]}.`, 3)
     trap('negation', reply.replace(/\b(has|have|is) (been )?(approved|accepted|eligible|confirmed)/, '$1 not $2$3'), 2)
-    trap('swapped name', fill(tpl.reply, { ...v, name: OTHERS[n] }), 4)
+    trap('swapped name', `${fill(tpl.reply, { ...v, name: OTHERS[n] })}\n${tpl.status[0]}.`, 4)
     trap('reversed decision', reply.replace(tpl.decision[0], tpl.decision[1]), 1)
     trap('weaker promise', reply.replace(tpl.modal[0], tpl.modal[1]), 5)
+    if (tpl.roles) {
+      const [a, b] = tpl.roles
+      trap('roles swapped at sentence starts', `${fill(tpl.reply, { ...v, [a]: v[b], [b]: v[a] })}\n${tpl.status[0]}.`, 3)
+    } else {
+      const [variant, disguise, score] = DISGUISED[i]
+      trap(variant, disguise(reply, tpl, k), score)
+    }
   }
 })
 

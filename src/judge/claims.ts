@@ -72,11 +72,21 @@ const CLAIMS_START = () => /\{\s*"claims"\s*:/g
  * is one of them copies the data (an output that dictates its own verdict), not the judge's check.
  */
 export function quotedClaims(...texts: string[]): Set<string> {
-  return new Set(texts.flatMap((t) => jsonObjectsAt(t, CLAIMS_START()).map((o) => stableStringify(o.value))))
+  return new Set(texts.flatMap((t) => jsonObjectsAt(t, CLAIMS_START()).map((o) => claimsSignature(o.value))))
 }
 
 // Judges reflow whitespace when they quote (a line break becomes a space), never words.
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim()
+
+// What a claims object decides: each quoted span with its verdict. Reasons, spacing, case
+// and extra keys are left out, so that a planted object copied with a reason reworded is
+// still the copy it is.
+function claimsSignature(value: unknown): string {
+  const list = (value as { claims?: unknown } | null)?.claims
+  if (!Array.isArray(list)) return stableStringify(value)
+  const field = (c: unknown, key: string) => squash(String((c as Record<string, unknown> | null)?.[key] ?? '')).toLowerCase()
+  return JSON.stringify(list.map((c) => [field(c, 'claim'), field(c, 'verdict')]))
+}
 const shown = (text: string) => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)
 
 /** A judge reply read: the claims, or why the reply is not a valid split and check of the output. */
@@ -98,7 +108,7 @@ export function parseClaims(content: string, output: string, quoted: ReadonlySet
   }
   const after = content.slice(last.end).trim()
   if (!TRAILER.test(after)) return { ok: false, error: `the reply's last claims object is followed by more text (${shown(after)}), and the claims must end the reply` }
-  if (quoted.has(stableStringify(last.value))) return { ok: false, error: "the reply's claims object is copied from the text under check, and claims quoted from the data are never the judge's own" }
+  if (quoted.has(claimsSignature(last.value))) return { ok: false, error: "the reply's claims object is copied from the text under check, and claims quoted from the data are never the judge's own" }
   const parsed = replySchema.safeParse(last.value)
   if (!parsed.success) return { ok: false, error: `the reply does not match the claims format:\n${formatZodIssues(parsed.error.issues, last.value, 'reply')}` }
   const claims = parsed.data.claims.map((c) => ({ claim: c.claim, verdict: c.verdict, reason: c.reason }))

@@ -6,29 +6,40 @@
 import { extractEntities } from '../text/entities.js'
 import { foldString, lookalikes, skeleton } from '../text/fold.js'
 import { extractNumbers } from '../text/numbers.js'
+import { contentWords, foldApostrophes, spellOut, struckWords, TOKEN } from './guard-words.js'
 
 /** What the guard sees in one output. Two outputs agree when every field is equal. */
 export interface OutputFacts {
   /** Numbers, amounts, percents and dates, by canonical key, in the order written. */
   numbers: string[]
-  /** People, organisations and places the entity reader finds, sorted. */
+  /** People, organisations and places the entity reader finds, in the order written, so a swap of roles counts. */
   entities: string[]
   /** Capitalised words inside a sentence and codes mixing letters and digits, in order. */
   names: string[]
-  /** Negations, decision, polarity and modal words, in order, contractions spelt out. */
+  /** Negations, decision, polarity and modal words and symbols (✓/✗), in order, contractions spelt out. */
   polarity: string[]
+  /** Struck-out words (combining strokes, `~~…~~`, `<del>`), in order. */
+  struck: string[]
   /** Letters of other scripts that pass for Latin ones, with their code points, sorted. */
   lookalikes: string[]
+  /** Every other word and symbol, in order, numbers left out (they are compared by value), known rewordings as one and harmless framing ("thanks", "best wishes") dropped. */
+  words: string[]
 }
 
 /** Why two outputs do not agree, or that they do. */
 export type GuardResult = { agree: true } | { agree: false; differs: keyof OutputFacts; a: string[]; b: string[] }
 
 // Each group is one word in its forms; the first form names the group, so "denied" and
-// "denial" agree with each other but never with "approved". Synonyms are kept apart on
-// purpose: "accepted" for "approved" costs a reuse, a wrong merge would cost a wrong verdict.
+// "denial" are one decision (the word sequence still tells the two forms apart) and never
+// "approved". Synonyms are kept apart on purpose: "accepted" for "approved" costs a reuse,
+// a wrong merge would cost a wrong verdict.
 const GROUPS = [
-  ...'not no never none nobody nothing neither nor without non can could may might must shall should will would'.split(' '),
+  ...'not never none nobody nothing neither nor without non can could may might must shall should will would'.split(' '),
+  'no nope nah nay naw n',
+  'yes y yeah yep yup affirmative',
+  'positive',
+  'negative',
+  'kidding jk joking',
   'lack lacks lacked lacking',
   'need needs needed',
   'approve approved approves approving approval',
@@ -82,7 +93,6 @@ const GROUPS = [
   'later',
   'minimum',
   'maximum',
-  'yes',
   'true',
   'false',
   'correct correctly',
@@ -120,23 +130,43 @@ for (const group of GROUPS) {
   for (const form of forms) CANONICAL.set(form, forms[0]!)
 }
 
-// "can't", "won't" and "cannot" say "can" and "not", as "can not" does, so every spelling
-// of a negated modal reads the same.
-const CONTRACTIONS: [RegExp, string][] = [
-  [/\bcan'?t\b/g, 'can not'],
-  [/\bcannot\b/g, 'can not'],
-  [/\bwon'?t\b/g, 'will not'],
-  [/\bshan'?t\b/g, 'shall not'],
-  [/\bain'?t\b/g, 'is not'],
-  [/\b([a-z]+)n't\b/g, '$1 not'],
-]
-
 // A sentence starts after a full stop, a line break or a list mark; a capital there says
 // nothing about a name.
 const WORD = /[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*/gu
 const SENTENCE_END = /[.!?:;\n•*\-–—]\s*$|^\s*$/
 
 const factsCache = new Map<string, OutputFacts>()
+
+// Symbols that answer yes or no on their own, as "Refund approved: ✓" does.
+const SYMBOLS = new Map<string, string>([
+  ...[...'✓✔☑✅👍🆗'].map((s): [string, string] => [s, 'yes']),
+  ...[...'✗✘☒❌❎👎🚫⛔'].map((s): [string, string] => [s, 'no']),
+])
+// A negating prefix, as a part of its own ("un-approved") or joined to a listed word ("unapproved").
+const PREFIX = /^(?:un|non|dis|mis)/
+const PREFIX_PART = /^(?:un|non|dis|mis)$/
+
+function polarityOf(part: string, beforeHyphen: boolean): string[] | undefined {
+  const listed = CANONICAL.get(part) ?? SYMBOLS.get(part)
+  if (listed) return [listed]
+  if (beforeHyphen && PREFIX_PART.test(part)) return ['not']
+  const rest = part.replace(PREFIX, '')
+  const negated = rest !== part ? CANONICAL.get(rest) : undefined
+  return negated ? ['not', negated] : undefined
+}
+
+// Numbers are compared by value in their own field; blanking them here lets "$40" and
+// "40 dollars" read alike in the word sequence.
+function withoutNumbers(text: string): string {
+  let out = ''
+  let at = 0
+  for (const claim of extractNumbers(text)) {
+    if (claim.index < at) continue
+    out += text.slice(at, claim.index) + ' '
+    at = claim.index + claim.text.length
+  }
+  return out + text.slice(at)
+}
 
 /**
  * The facts the guard compares, read through Unicode disguises: NFKC forms (full-width
@@ -153,15 +183,16 @@ const factsCache = new Map<string, OutputFacts>()
 export function outputFacts(output: string): OutputFacts {
   const cached = factsCache.get(output)
   if (cached) return cached
-  const plain = skeleton(foldString(output))
-  let lower = plain.toLowerCase()
-  for (const [pattern, spelt] of CONTRACTIONS) lower = lower.replace(pattern, spelt)
+  const raw = foldApostrophes(output)
+  const plain = skeleton(foldString(raw))
+  const lower = spellOut(plain.toLowerCase())
   const polarity: string[] = []
-  for (const word of lower.match(WORD) ?? []) {
-    for (const part of word.split('-')) {
-      const canonical = CANONICAL.get(part)
-      if (canonical) polarity.push(canonical)
-    }
+  for (const [token] of lower.matchAll(TOKEN)) {
+    const parts = token.split('-')
+    parts.forEach((part, i) => {
+      const read = polarityOf(part, i < parts.length - 1)
+      if (read) polarity.push(...read)
+    })
   }
   const names: string[] = []
   for (const m of plain.matchAll(WORD)) {
@@ -172,17 +203,20 @@ export function outputFacts(output: string): OutputFacts {
   }
   const facts: OutputFacts = {
     numbers: extractNumbers(output).map((c) => c.key),
-    entities: [...new Set(extractEntities(plain, ['person', 'organization', 'place']).map((e) => `${e.kind}:${e.text.toLowerCase()}`))].sort(),
+    entities: extractEntities(plain, ['person', 'organization', 'place']).map((e) => `${e.kind}:${e.text.toLowerCase()}`),
     names,
     polarity,
+    struck: struckWords(raw, foldString),
     lookalikes: [...new Set(lookalikes(output))].sort(),
+    words: contentWords(spellOut(withoutNumbers(plain).toLowerCase())),
   }
   if (factsCache.size > 5000) factsCache.clear()
   factsCache.set(output, facts)
   return facts
 }
 
-const FIELDS: readonly (keyof OutputFacts)[] = ['numbers', 'entities', 'names', 'polarity', 'lookalikes']
+// The word sequence comes last: it sees every difference, the fields before it say which kind.
+const FIELDS: readonly (keyof OutputFacts)[] = ['numbers', 'entities', 'names', 'polarity', 'struck', 'lookalikes', 'words']
 
 /**
  * Whether two outputs agree on everything the guard sees, and if not, the first fact on

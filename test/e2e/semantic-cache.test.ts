@@ -65,3 +65,66 @@ describe.each(used)('$name', (runner) => {
     expect(server.requests.length).toBe(before)
   })
 })
+
+// Every similarity is 1 here, so the guard alone decides: each trap differs from the output
+// judged before it only in a disguise, and must be judged afresh; the near-duplicate shows
+// that the cache still reuses what only differs in spacing.
+const PAD = ' Thank you for contacting support about your order today.'
+const FIRSTS = ['Your refund is approved.', 'Alice refunded the order. Bob charged the card.', 'Refund approved: Y', 'Refund approved: \u2713']
+const TRAPS = [
+  'Your refund isnt approved.',
+  'Your refund isn\u00B4t approved.',
+  'Your refund isn`t approved.',
+  'Your refund is n\u2019t approved.',
+  'Your refund is nt approved.',
+  'Your refund is un-approved.',
+  'Your refund is approved? Nope.',
+  'Your refund is approved. JK.',
+  'Your refund is a\u0336p\u0336p\u0336r\u0336o\u0336v\u0336e\u0336d\u0336.',
+  'Your refund is ~~approved~~.',
+  'Bob refunded the order. Alice charged the card.',
+  'Refund approved: N',
+  'Refund approved: \u2717',
+]
+const NEAR = 'Your  refund is approved.'
+const TRAP_BODY = [
+  ...FIRSTS.map((o, i) => `test('first ${i}', async () => { await expect(${JSON.stringify(o + PAD)}).toScoreAtLeast(7, { criteria: 'accuracy' }) })`),
+  `test('near-duplicate', async () => { await expect(${JSON.stringify(NEAR + PAD)}).toScoreAtLeast(7, { criteria: 'accuracy' }) })`,
+  ...TRAPS.map((o, i) => `test('trap ${i}', async () => { await expect(${JSON.stringify(o + PAD)}).not.toScoreAtLeast(7, { criteria: 'accuracy' }) })`),
+].join('\n')
+
+describe.each(runners.filter((r) => ['vitest-esm', 'jest-cjs'].includes(r.project)))('$name: disguised traps under a constant embedding', (runner) => {
+  let project: FixtureProject
+  let server: FixtureServer
+  beforeAll(async () => {
+    project = new FixtureProject(runner.project, inject('assayPackage'), runner.trees?.())
+    project.writeTest('traps.test.js', TRAP_BODY)
+    const good = new Set([...FIRSTS, NEAR].map((o) => o + PAD))
+    server = await startFixtureServer({
+      embeddings: (texts) => texts.map(() => [1, 0, 0, 0]),
+      respond: (body) => {
+        const output = /OUTPUT:\n<<<(ASSAY-[0-9a-f]+)\n([\s\S]*)\n\1>>>/.exec(String(body.messages.at(-1)?.content))?.[2] ?? ''
+        return JSON.stringify({ criteria: { accuracy: { reasoning: 'Read the decision.', score: good.has(output) ? 9 : 2 } } })
+      },
+    })
+  })
+  afterAll(async () => {
+    await server?.close()
+    project?.remove()
+  })
+
+  test('no trap reuses the verdict of an output judged good, and each fails the score; the near-duplicate is reused', async () => {
+    const run = await runner.run(project, undefined, 'traps.test.js', { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-e2e-key', ASSAY_SEMANTIC_CACHE: '1', CI: '', ASSAY_CACHE: 'auto' })
+    expect(run.code, run.output).toBe(0)
+    const results = parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8'))
+    const judged = (title: string) => results.files[0]!.tests.find((t) => t.titles.at(-1) === title)!.assertions[0]!
+    expect(judged('near-duplicate').judge?.reusedFrom).toMatchObject({ output: FIRSTS[0] + PAD, similarity: 1 })
+    // A trap may share the verdict of another spelling of the same trap ("isnt", "is n’t"),
+    // never that of an output judged good.
+    const fromTraps = TRAPS.map((_, i) => judged(`trap ${i}`).judge?.reusedFrom?.output)
+    for (const [i, from] of fromTraps.entries()) if (from !== undefined) expect(TRAPS.map((t) => t + PAD), TRAPS[i]).toContain(from)
+    const reused = fromTraps.filter((f) => f !== undefined).length
+    expect(reused).toBeLessThan(TRAPS.length / 2)
+    expect(server.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(FIRSTS.length + TRAPS.length - reused)
+  })
+})

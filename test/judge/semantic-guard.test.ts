@@ -40,7 +40,7 @@ describe('every trap is caught', () => {
     ['a swapped person', base.replace('Maria', 'Marco'), 'entities'],
     ['a swapped card brand', base.replace('Visa', 'Mastercard'), 'entities'],
     ['a swapped order code', base.replace('A-1234', 'A-1243'), 'names'],
-    ['swapped roles', 'Alice Chen refunded Bob Stone $40.', 'names', 'Bob Stone refunded Alice Chen $40.'],
+    ['swapped roles', 'Alice Chen refunded Bob Stone $40.', 'entities', 'Bob Stone refunded Alice Chen $40.'],
   ])('%s', (_name, a, differs, b = base) => {
     const result = guard(a, b)
     expect(result.agree).toBe(false)
