@@ -233,8 +233,24 @@ export function redactText(text: string): string {
   if (out.includes('-----BEGIN')) out = out.replace(PEM_BODY, `$1${REDACTED}$2`)
   out = out.replace(TEXT_PAIR, (all, q: string, name: string, sep: string) => (isTextCredential(name) ? `${q}${name}${q}${sep}${REDACTED}` : all))
   out = out.replace(SPOKEN_PASSWORD, `$1${REDACTED}`).replace(SCHEME_TOKEN, `$1${REDACTED}`)
-  if (out.includes('://')) out = out.replace(URL_USER, `$1${REDACTED}@`)
+  if (out.includes('://')) out = out.replace(URL_USER, `$1${REDACTED}@`).replace(WEB_URL, hideWebhookPath)
   return redact(out)
+}
+
+// A webhook URL is its own credential: whoever has `https://hooks.slack.com/services/T…/B…/…`
+// (or a Discord, Teams, Zapier or Mattermost hook) may post to it, and no key names it.
+const WEB_URL = /\bhttps?:\/\/[^\s"'<>`()[\]{},;]+/g
+/** A hook's host (`hooks.slack.com`, `…webhook.office.com`), or a hook's path segment followed by more (`/api/webhooks/…`, `/hooks/…`). */
+const WEBHOOK = /^[^/?#]*hook|\/[A-Za-z0-9]*hooks?[A-Za-z0-9]*\//i
+/** The path's leading words (`/services`, `/api/webhooks`, `/hooks/catch`, `/webhookb2`), kept: what follows them is the secret. */
+const HOOK_PREFIX = /^[^/?#]*(?:\/[a-z]+[0-9]?(?=\/))*\//
+
+function hideWebhookPath(url: string): string {
+  const rest = url.slice(url.indexOf('://') + 3)
+  if (!WEBHOOK.test(rest)) return url
+  const kept = HOOK_PREFIX.exec(rest)?.[0]
+  if (kept === undefined || rest.length - kept.length < MIN_SECRET_LENGTH || rest.startsWith(REDACTED, kept.length)) return url
+  return `${url.slice(0, url.length - rest.length + kept.length)}${REDACTED}`
 }
 
 // Free text (a reason, a template, a comment) names credentials as people write them: bare

@@ -6,7 +6,7 @@
 // else it appears.
 import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node } from 'yaml'
 import { isCredentialName, REDACTED } from '../secrets.js'
-import { redactLines } from './redact-lines.js'
+import { PAIR_NAME, redactLines } from './redact-lines.js'
 
 // A prompt's metadata is written by hand, where bare names are common; elsewhere assay
 // requires a prefix (`api_key`, `x-auth-token`) so that counts such as `tokens` stay readable.
@@ -25,8 +25,7 @@ export function isPromptCredential(name: string): boolean {
 
 /** Whether a mapping is a header as a name/value pair (`name: Authorization`, `value: …`). */
 function namesCredential(value: object): boolean {
-  const name = (value as { name?: unknown }).name
-  return typeof name === 'string' && isPromptCredential(name)
+  return Object.entries(value).some(([key, name]) => PAIR_NAME.test(key) && typeof name === 'string' && isPromptCredential(name))
 }
 
 /** A copy of parsed frontmatter data with every credential's value replaced by `[REDACTED]`; a cycle is cut. */
@@ -124,7 +123,7 @@ export function redactPromptFile(text: string, also: readonly string[] = []): st
   }
   visit(doc, {
     Map(_, map) {
-      if (!map.items.some((p) => isScalar(p.key) && p.key.value === 'name' && isScalar(p.value) && typeof p.value.value === 'string' && isPromptCredential(p.value.value))) return undefined
+      if (!map.items.some((p) => isScalar(p.key) && PAIR_NAME.test(String(p.key.value)) && isScalar(p.value) && typeof p.value.value === 'string' && isPromptCredential(p.value.value))) return undefined
       for (const p of map.items) if (isScalar(p.key) && p.key.value === 'value') hide(p.value as Node | null)
       return undefined
     },
