@@ -11,6 +11,7 @@ import { removeOrphans } from '../store/lock.js'
 import { checkName, compareVersions, twinKey, VERSION_SHAPED } from './order.js'
 import { duplicateKey } from './json-keys.js'
 import { PromptRegistryError } from './errors.js'
+import { conflictMarkerLine, UNION_LINE } from './merge.js'
 import type { LabelMove, VersionRegistration } from './types.js'
 
 /** What labels.json holds. */
@@ -138,6 +139,10 @@ function dictionary(entries: Record<string, string> = {}): Record<string, string
 export function parseState(text: string | undefined, shown: string): RegistryState {
   if (text === undefined) return { labels: dictionary(), versions: dictionary() }
   const fix = `assay never overwrites it. Restore it from version control (git checkout -- "${shown}").`
+  const marker = conflictMarkerLine(text)
+  if (marker !== undefined) {
+    throw new PromptRegistryError(shown, `${shown} holds git's conflict markers (line ${marker}): a merge of it is unresolved. Take either side (git checkout --ours -- "${shown}") and run npx assay prompts list: what the other side registered is in the history and is written back, and a label the side you take holds elsewhere than the other side moved it is reported, to move where it belongs.`)
+  }
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -183,6 +188,13 @@ export function parseHistory(text: string | undefined, shown: string): HistoryRe
   const records: HistoryRecord[] = []
   const schemas = { register: registrationSchema, keep: keepSchema, forget: forgetSchema } as const
   const kinds = { register: 'version registration', keep: 'kept version', forget: 'forgotten version' } as const
+  const marker = conflictMarkerLine(text ?? '')
+  if (marker !== undefined) {
+    throw new PromptRegistryError(
+      shown,
+      `${shown} holds git's conflict markers (line ${marker}): git merged it line by line and could not finish. The history is only appended to, so both sides' lines belong in it: delete the marker lines (<<<<<<<, |||||||, =======, >>>>>>>) and keep every line from both sides, then run npx assay prompts list. Add \`${UNION_LINE}\` to .gitattributes, so that git keeps both sides' lines itself in later merges.`,
+    )
+  }
   for (const [i, line] of (text ?? '').split('\n').entries()) {
     if (line.trim() === '') continue
     let data: unknown
