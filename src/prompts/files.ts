@@ -11,6 +11,7 @@ import { removeOrphans } from '../store/lock.js'
 import { checkName, compareVersions, twinKey, VERSION_SHAPED } from './order.js'
 import { duplicateKey } from './json-keys.js'
 import { PromptRegistryError } from './errors.js'
+import { lockFolder } from './folder-lock.js'
 import { conflictMarkerLine, UNION_LINE } from './merge.js'
 import type { LabelMove, VersionRegistration } from './types.js'
 
@@ -383,23 +384,7 @@ export class RegistryFiles {
     }
   }
 
-  // A folder that cannot be written (a read-only checkout or image) is named, with what to do,
-  // instead of the raw error of the lock's first mkdir.
   private lock(): () => void {
-    try {
-      return this.fs.lock(this.labelsPath)
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw e
-      throw readOnly(this.show(this.folder), code)
-    }
+    return lockFolder(this.fs, this.labelsPath, this.folder, this.show)
   }
-}
-
-/** The error for a prompt folder that cannot be written. */
-export function readOnly(folder: string, code: string): PromptRegistryError {
-  return new PromptRegistryError(
-    folder,
-    `the prompt folder ${folder} cannot be written (${code}), so the registry cannot record anything there. Make it writable and run again; for a read-only deployment, register every version beforehand (run \`npx assay prompts list\` in a writable checkout) and ship the labels.json and history.jsonl it writes.`,
-  )
 }
