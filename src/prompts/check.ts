@@ -4,7 +4,7 @@
 // never takes the prompt's other versions down.
 import { PromptRegistryError } from './errors.js'
 import { isMove, type HistoryRecord, type RegistryFiles, type RegistryState } from './files.js'
-import { mergeAdvice } from './merge.js'
+import { mergeAdvice, unionHint } from './merge.js'
 import { disputedLabels, historyRegistrations, registeredInHistory } from './keep.js'
 import { compareVersions } from './order.js'
 import type { VersionFile } from './registry.js'
@@ -75,9 +75,10 @@ export function checkVersions(
         file.problem = new PromptRegistryError(path, `${unregistered}: ${merging}`)
         continue
       }
+      const hint = unionHint(c.files.folder, history)
       file.problem = new PromptRegistryError(
         path,
-        `${unregistered}: ${labels} was edited${edited}. Versions are immutable: restore both files (git checkout -- "${labels}" "${path}") and add your change as a new version instead, e.g. ${c.show(c.pathOf(c.free()))}.`,
+        `${unregistered}: ${labels} was edited${edited}. Versions are immutable: restore both files (git checkout -- "${labels}" "${path}") and add your change as a new version instead, e.g. ${c.show(c.pathOf(c.free()))}.${hint === undefined ? '' : ` ${hint}`}`,
       )
       continue
     }

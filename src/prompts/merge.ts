@@ -30,6 +30,29 @@ function repository(path: string): { root: string; gitDir: string } | undefined 
   }
 }
 
+/** The `.gitattributes` line for the registry that holds `folder`, as the repository's root sees it. */
+function unionLine(root: string, folder: string): string {
+  const registry = relative(root, dirname(resolve(folder))).split(sep).join('/')
+  return registry === '' || registry === 'prompts' ? UNION_LINE : `${registry}/**/history.jsonl merge=union`
+}
+
+/**
+ * When `folder` is in a git repository whose .gitattributes does not have git merge
+ * history.jsonl by union, what a merge may have done to the history; otherwise undefined.
+ */
+export function unionHint(folder: string, history: string): string | undefined {
+  const repo = repository(folder)
+  if (repo === undefined) return undefined
+  let attributes = ''
+  try {
+    attributes = readFileSync(join(repo.root, '.gitattributes'), 'utf8')
+  } catch {
+    // No .gitattributes: nothing merges the history by union.
+  }
+  if (/history\.jsonl\b.*\bmerge=union\b/.test(attributes)) return undefined
+  return `If a merge led here instead: this repository's .gitattributes does not have git merge the history by keeping both sides' lines (add \`${unionLine(repo.root, folder)}\`), so a conflict in ${history} resolved by taking one side lost the other side's lines. Put them back (git show OTHER-BRANCH:${history}) beside this side's, keeping every line of both, and run npx assay prompts list.`
+}
+
 /**
  * When a git merge is in progress in the repository that holds `folder` (a prompt's folder),
  * the advice for a history that lost one side's lines; otherwise undefined.
@@ -37,7 +60,6 @@ function repository(path: string): { root: string; gitDir: string } | undefined 
 export function mergeAdvice(folder: string, history: string): string | undefined {
   const repo = repository(folder)
   if (repo === undefined || !existsSync(join(repo.gitDir, 'MERGE_HEAD'))) return undefined
-  const registry = relative(repo.root, dirname(resolve(folder))).split(sep).join('/')
-  const line = registry === '' || registry === 'prompts' ? UNION_LINE : `${registry}/**/history.jsonl merge=union`
+  const line = unionLine(repo.root, folder)
   return `a git merge is in progress, and ${history} was resolved by taking one side, so it lost the other side's lines. The history is only appended to: resolve it by keeping both sides' lines (git checkout --merge -- "${history}" brings the conflict back; delete the marker lines and keep every other line), and add \`${line}\` to .gitattributes, so that git does so itself in later merges. Then run npx assay prompts list.`
 }
