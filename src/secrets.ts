@@ -233,7 +233,7 @@ export function redactText(text: string): string {
   if (out.includes('-----BEGIN')) out = out.replace(PEM_BODY, `$1${REDACTED}$2`)
   out = out.replace(TEXT_PAIR, (all, q: string, name: string, sep: string) => (isTextCredential(name) ? `${q}${name}${q}${sep}${REDACTED}` : all))
   out = out.replace(SPOKEN_PASSWORD, `$1${REDACTED}`).replace(SCHEME_TOKEN, `$1${REDACTED}`)
-  if (out.includes('://')) out = out.replace(URL_USER, `$1${REDACTED}@`).replace(WEB_URL, hideWebhookPath)
+  if (out.includes('://')) out = redactWebhooks(out.replace(URL_USER, `$1${REDACTED}@`))
   return redact(out)
 }
 
@@ -244,6 +244,11 @@ const WEB_URL = /\bhttps?:\/\/[^\s"'<>`()[\]{},;]+/g
 const WEBHOOK = /^[^/?#]*hook|\/[A-Za-z0-9]*hooks?[A-Za-z0-9]*\//i
 /** The path's leading words (`/services`, `/api/webhooks`, `/hooks/catch`, `/webhookb2`), kept: what follows them is the secret. */
 const HOOK_PREFIX = /^[^/?#]*(?:\/[a-z]+[0-9]?(?=\/))*\//
+
+/** `text` with the secret path of every webhook URL in it (`https://hooks.slack.com/services/…`) replaced by {@link REDACTED}. */
+export function redactWebhooks(text: string): string {
+  return text.includes('://') ? text.replace(WEB_URL, hideWebhookPath) : text
+}
 
 function hideWebhookPath(url: string): string {
   const rest = url.slice(url.indexOf('://') + 3)

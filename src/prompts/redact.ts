@@ -5,7 +5,7 @@
 // comments, and a draft that is not valid YAML), then every credential's value wherever
 // else it appears.
 import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node } from 'yaml'
-import { isCredentialName, REDACTED } from '../secrets.js'
+import { isCredentialName, REDACTED, redactWebhooks } from '../secrets.js'
 import { PAIR_NAME, redactLines } from './redact-lines.js'
 
 // A prompt's metadata is written by hand, where bare names are common; elsewhere assay
@@ -108,7 +108,7 @@ export function promptFileCredentials(text: string): string[] {
  */
 export function redactPromptFile(text: string, also: readonly string[] = []): string {
   const match = FRONTMATTER.exec(text)
-  if (!match?.[1]) return redactValues(text, also)
+  if (!match?.[1]) return redactValues(redactWebhooks(text), also)
   const yaml = match[1]
   const offset = match[0].indexOf(yaml)
   const doc = parseFrontmatter(yaml)
@@ -138,5 +138,6 @@ export function redactPromptFile(text: string, also: readonly string[] = []): st
   const outer = ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]).filter((r, i, all) => !all.slice(0, i).some((o) => o[0] <= r[0] && r[1] <= o[1]))
   for (const [start, end] of outer.reverse()) out = `${out.slice(0, start)}${REDACTED}${out.slice(end)}`
   const values = [...also, ...(isMap(doc.contents) ? promptFileCredentials(text) : [])]
-  return redactValues(`${text.slice(0, offset)}${redactLines(out, isPromptCredential)}${text.slice(offset + yaml.length)}`, values)
+  // A webhook URL's path is its secret, in the frontmatter or the template alike.
+  return redactValues(redactWebhooks(`${text.slice(0, offset)}${redactLines(out, isPromptCredential)}${text.slice(offset + yaml.length)}`), values)
 }

@@ -80,6 +80,16 @@ describe('webhook URLs and header lists', () => {
     expect(redactLines(yaml, isPromptCredential)).toBe('headers:\n  - key: Authorization\n    value: [REDACTED]\n  - header: X-Api-Key\n    value: [REDACTED]\n  - key: Accept\n    value: text/plain')
   })
 
+  test('diff compares the redacted files: a changed webhook is not shown as a change', async () => {
+    const p = tempProject()
+    p.write('s', 'v1', V3)
+    p.write('s', 'v2', V3.replace(SLACK, 'T0ABCDEF1/B0GHIJKL2/ZzZzZzZzZzZzZzZzZzZzZzZz').replace(ZAPIER, '7654321/gfedcba/').replace('model: m', 'model: m2'))
+    let stdout = ''
+    expect(await main(['diff', 's', 'v1', 'v2'], { cwd: p.root, env: { CI: '' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined } })).toBe(0)
+    expect(stdout).toContain('+model: m2')
+    expect(stdout.split('\n').filter((l) => /^[-+](?![-+])/.test(l))).toEqual(['-model: m', '+model: m2'])
+  })
+
   test('redactText hides a webhook\'s path in free text, query included, and leaves other URLs alone', () => {
     expect(redactText(`alert https://hooks.slack.com/services/${SLACK}?x=1 now`)).toBe('alert https://hooks.slack.com/services/[REDACTED] now')
     expect(redactText(`"https://discordapp.com/api/webhooks/${DISCORD}"`)).toBe('"https://discordapp.com/api/webhooks/[REDACTED]"')
