@@ -15,7 +15,7 @@ const B = '---\nmodel: m\n---\nB text\n'
 
 function repository() {
   const p = tempProject()
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: p.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd: p.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
   const assay = async (...args: string[]) => {
     let stdout = ''
     let stderr = ''
@@ -36,7 +36,6 @@ async function conflictedMerge() {
   r.git('checkout', '-qb', 'b')
   r.write('s', 'v3', B)
   expect((await r.assay('list')).status).toBe(0)
-  r.git('commit', '-qam', 'b', '--allow-empty')
   r.git('add', '-A')
   r.git('commit', '-qm', 'b v3')
   r.git('checkout', '-q', 'main')
