@@ -6,7 +6,7 @@
 // else it appears.
 import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node } from 'yaml'
 import { isCredentialName, REDACTED, redactWebhooks } from '../secrets.js'
-import { PAIR_NAME, redactLines } from './redact-lines.js'
+import { PAIR_NAME, PAIR_VALUE, redactLines } from './redact-lines.js'
 
 // A prompt's metadata is written by hand, where bare names are common; elsewhere assay
 // requires a prefix (`api_key`, `x-auth-token`) so that counts such as `tokens` stay readable.
@@ -38,7 +38,7 @@ export function redactMetadata<T>(value: T, seen: Set<object> = new Set()): T {
   else {
     const named = namesCredential(value)
     const copy = Object.create(null) as Record<string, unknown>
-    for (const [key, field] of Object.entries(value)) copy[key] = field !== null && field !== undefined && (isPromptCredential(key) || (named && key === 'value')) ? REDACTED : redactMetadata(field, seen)
+    for (const [key, field] of Object.entries(value)) copy[key] = field !== null && field !== undefined && (isPromptCredential(key) || (named && PAIR_VALUE.test(key))) ? REDACTED : redactMetadata(field, seen)
     out = copy
   }
   seen.delete(value)
@@ -65,7 +65,7 @@ export function credentialValues(value: unknown): string[] {
     if (Array.isArray(v)) for (const item of v) collect(item, secret)
     else {
       const named = namesCredential(v)
-      for (const [key, field] of Object.entries(v)) collect(field, secret || isPromptCredential(key) || (named && key === 'value'))
+      for (const [key, field] of Object.entries(v)) collect(field, secret || isPromptCredential(key) || (named && PAIR_VALUE.test(key)))
     }
   }
   collect(value, false)
@@ -124,7 +124,7 @@ export function redactPromptFile(text: string, also: readonly string[] = []): st
   visit(doc, {
     Map(_, map) {
       if (!map.items.some((p) => isScalar(p.key) && PAIR_NAME.test(String(p.key.value)) && isScalar(p.value) && typeof p.value.value === 'string' && isPromptCredential(p.value.value))) return undefined
-      for (const p of map.items) if (isScalar(p.key) && p.key.value === 'value') hide(p.value as Node | null)
+      for (const p of map.items) if (isScalar(p.key) && PAIR_VALUE.test(String(p.key.value))) hide(p.value as Node | null)
       return undefined
     },
     Pair(_, pair) {

@@ -27,6 +27,8 @@ headers:
     value: HEADERPAIR99887766
   - key: Accept
     value: application/json
+  - Name: X-Api-Key
+    Value: CAPSPAIR1234567
 docs: https://example.com/guide/hooks.html
 ---
 {{role "system"}}
@@ -34,7 +36,7 @@ Post to https://hooks.zapier.com/hooks/catch/${ZAPIER} when done.
 {{role "user"}}
 {{text}}
 `
-const SECRETS = [SLACK, DISCORD, TEAMS, '1234567/abcdefg', 'KEYPAIRTOKEN1234567', 'abc123xyz789', 'HEADERPAIR99887766']
+const SECRETS = [SLACK, DISCORD, TEAMS, '1234567/abcdefg', 'KEYPAIRTOKEN1234567', 'abc123xyz789', 'HEADERPAIR99887766', 'CAPSPAIR1234567']
 
 async function run(...args: string[]) {
   const p = tempProject()
@@ -58,14 +60,16 @@ describe('webhook URLs and header lists', () => {
   })
 
   test('the file keeps its layout: only the values change', () => {
-    expect(redactPromptFile(V3).split('\n').slice(7, 15).join('\n')).toBe(`  - key: Authorization
+    expect(redactPromptFile(V3).split('\n').slice(7, 17).join('\n')).toBe(`  - key: Authorization
     value: [REDACTED]
   - name: X-Api-Key
     value: [REDACTED]
   - header: X-Auth-Token
     value: [REDACTED]
   - key: Accept
-    value: application/json`)
+    value: application/json
+  - Name: X-Api-Key
+    Value: [REDACTED]`)
   })
 
   test('a pair in flow style, and one whose value comes first, are redacted too', () => {
