@@ -132,3 +132,30 @@ run: --api-key=TplRunApiKey123456 then $PGPASSWORD=TplPgPassword123456
     expect(redactText('MAX_TOKENS=300 PGPASSWORD=x12345678 TOKEN_COUNT=3')).toBe('MAX_TOKENS=300 PGPASSWORD=[REDACTED] TOKEN_COUNT=3')
   })
 })
+
+describe('credentials listed under a plural name', () => {
+  const V6 = `---
+model: m
+secrets:
+  - sk-proj-ListedSecret0123456789
+api_keys: [FlowListKey0123456, FlowListKey6543210]
+clientSecrets:
+- CamelListSecret12345
+passphrase: CorrectHorseBattery
+config:
+  max_tokens: 300
+tokens: 5
+---
+{{text}}
+`
+  test.each([['diff', 's', 'v1', 'v6'], ['show', 's@v6']])('%s prints none of them, and keeps counts named tokens', async (...args) => {
+    const p = tempProject()
+    p.write('s', 'v1', V1)
+    p.write('s', 'v6', V6)
+    let stdout = ''
+    expect(await main(args, { cwd: p.root, env: { CI: '' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined } })).toBe(0)
+    for (const secret of ['ListedSecret0123456789', 'FlowListKey0123456', 'FlowListKey6543210', 'CamelListSecret12345', 'CorrectHorseBattery']) expect(stdout).not.toContain(secret)
+    expect(stdout).toMatch(/max_tokens"?: ?300/)
+    expect(stdout).toMatch(/tokens: 5/)
+  })
+})
