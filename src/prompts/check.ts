@@ -4,6 +4,7 @@
 // never takes the prompt's other versions down.
 import { PromptRegistryError } from './errors.js'
 import { isMove, type HistoryRecord, type RegistryFiles, type RegistryState } from './files.js'
+import { mergeAdvice, unionHint } from './merge.js'
 import { disputedLabels, historyRegistrations, registeredInHistory } from './keep.js'
 import { compareVersions } from './order.js'
 import type { VersionFile } from './registry.js'
@@ -68,9 +69,16 @@ export function checkVersions(
     // it; only the history, appended to and merged by union, shows a version registered twice.
     if (listed !== undefined && hashes.length > 0 && !hashes.includes(listed)) {
       const edited = file.hash === listed ? `, and ${path} was edited to match it (the history registers it with ${hashes.join(', ')})` : ''
+      const unregistered = `${labels} records sha256 ${listed} for version "${version}" of prompt "${c.name}", which no registration in ${history} records (${registered.map((r) => `sha256 ${r.hash} in ${r.where}`).join('; ')})`
+      const merging = mergeAdvice(c.files.folder, history)
+      if (merging !== undefined) {
+        file.problem = new PromptRegistryError(path, `${unregistered}: ${merging}`)
+        continue
+      }
+      const hint = unionHint(c.files.folder, history)
       file.problem = new PromptRegistryError(
         path,
-        `${labels} records sha256 ${listed} for version "${version}" of prompt "${c.name}", which no registration in ${history} records (${registered.map((r) => `sha256 ${r.hash} in ${r.where}`).join('; ')}): ${labels} was edited${edited}. Versions are immutable: restore both files (git checkout -- "${labels}" "${path}") and add your change as a new version instead, e.g. ${c.show(c.pathOf(c.free()))}.`,
+        `${unregistered}: ${labels} was edited${edited}. Versions are immutable: restore both files (git checkout -- "${labels}" "${path}") and add your change as a new version instead, e.g. ${c.show(c.pathOf(c.free()))}.${hint === undefined ? '' : ` ${hint}`}`,
       )
       continue
     }

@@ -9,6 +9,14 @@ import { REDACTED } from '../secrets.js'
 const KEY_LINE = /^([ \t]*(?:-[ \t]+)*)(["']?)([A-Za-z0-9_.-]+)\2[ \t]*:(?:[ \t]+(.*))?$/
 // `key: value` inside `{ … }`, up to the next `,` or `}`.
 const FLOW_PAIR = /([{,][ \t]*)(["']?)([A-Za-z0-9_.-]+)\2([ \t]*:[ \t]*)("(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|\[[^\]]*\]|[^,}\]]*?(?=[ \t]*(?:[,}\]]|$)))/g
+/**
+ * The fields that name a header in a list of name/value pairs (`name: Authorization`,
+ * `key: X-Api-Key`, `header: …`): the credential is then the sibling `value`, under a key
+ * that names nothing.
+ */
+export const PAIR_NAME = /^(?:name|key|header)$/i
+/** The field that holds the credential such a pair names. */
+export const PAIR_VALUE = /^value$/i
 // A name followed by `:` or `=` and a value, inside a comment.
 const COMMENT_PAIR = /([A-Za-z0-9_.-]+)[ \t]*[:=][ \t]*\S/g
 
@@ -48,13 +56,13 @@ export function redactLines(yaml: string, isCredential: (name: string) => boolea
       const column = lead.length
       if (named !== undefined && (column < named || (column === named && /-/.test(lead)))) named = undefined
       const head = `${lead}${q}${name}${q}:`
-      if (isCredential(name) || (named === column && name === 'value')) {
+      if (isCredential(name) || (named === column && PAIR_VALUE.test(name))) {
         const value = rest.replace(/(?:^|[ \t])#.*$/, '').trim()
         // Nothing after the key (or only an anchor or a block scalar's indicator): the value is below.
         if (value === '' || /^(?:&\S+[ \t]*)?(?:[|>][-+0-9]*)?$/.test(value)) below = column
         return `${head} ${REDACTED}`
       }
-      if (name === 'name' && isCredential(rest.trim().replace(/^(["'])(.*)\1$/, '$2'))) named = column
+      if (PAIR_NAME.test(name) && isCredential(rest.trim().replace(/^(["'])(.*)\1$/, '$2'))) named = column
       return line
     })
     .join('\n')

@@ -5,12 +5,15 @@
 // comments, and a draft that is not valid YAML), then every credential's value wherever
 // else it appears.
 import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node } from 'yaml'
-import { isCredentialName, REDACTED } from '../secrets.js'
-import { redactLines } from './redact-lines.js'
+import { isCredentialName, REDACTED, redactWebhooks } from '../secrets.js'
+import { PAIR_NAME, PAIR_VALUE, redactLines } from './redact-lines.js'
 
 // A prompt's metadata is written by hand, where bare names are common; elsewhere assay
 // requires a prefix (`api_key`, `x-auth-token`) so that counts such as `tokens` stay readable.
-const BARE_CREDENTIAL = /^(?:password|passwd|token|secret|credentials?)$/i
+const BARE_CREDENTIAL = /^(?:password|passwd|passphrase|token|secret|credentials?)$/i
+// A list of credentials under a plural name (`secrets:`, `api_keys:`, `clientSecrets:`).
+// `tokens` is not one: `max_tokens` and `tokens: 5` are counts.
+const PLURAL_CREDENTIAL = /^(?:[a-z0-9]+[-_])*(?:api[-_]?keys|secrets|passwords|passphrases)$/i
 
 /**
  * Shorter credential values are not searched for elsewhere in the text: a value such as
@@ -18,15 +21,14 @@ const BARE_CREDENTIAL = /^(?:password|passwd|token|secret|credentials?)$/i
  */
 const MIN_VALUE_LENGTH = 6
 
-/** Whether a frontmatter key names a credential: assay's rule, plus bare `password`, `token`, `secret`. */
+/** Whether a frontmatter key names a credential: assay's rule, plus bare `password`, `token`, `secret`, and plural lists of them. */
 export function isPromptCredential(name: string): boolean {
-  return BARE_CREDENTIAL.test(name) || isCredentialName(name)
+  return BARE_CREDENTIAL.test(name) || PLURAL_CREDENTIAL.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2')) || isCredentialName(name)
 }
 
 /** Whether a mapping is a header as a name/value pair (`name: Authorization`, `value: …`). */
 function namesCredential(value: object): boolean {
-  const name = (value as { name?: unknown }).name
-  return typeof name === 'string' && isPromptCredential(name)
+  return Object.entries(value).some(([key, name]) => PAIR_NAME.test(key) && typeof name === 'string' && isPromptCredential(name))
 }
 
 /** A copy of parsed frontmatter data with every credential's value replaced by `[REDACTED]`; a cycle is cut. */
@@ -39,7 +41,7 @@ export function redactMetadata<T>(value: T, seen: Set<object> = new Set()): T {
   else {
     const named = namesCredential(value)
     const copy = Object.create(null) as Record<string, unknown>
-    for (const [key, field] of Object.entries(value)) copy[key] = field !== null && field !== undefined && (isPromptCredential(key) || (named && key === 'value')) ? REDACTED : redactMetadata(field, seen)
+    for (const [key, field] of Object.entries(value)) copy[key] = field !== null && field !== undefined && (isPromptCredential(key) || (named && PAIR_VALUE.test(key))) ? REDACTED : redactMetadata(field, seen)
     out = copy
   }
   seen.delete(value)
@@ -66,7 +68,7 @@ export function credentialValues(value: unknown): string[] {
     if (Array.isArray(v)) for (const item of v) collect(item, secret)
     else {
       const named = namesCredential(v)
-      for (const [key, field] of Object.entries(v)) collect(field, secret || isPromptCredential(key) || (named && key === 'value'))
+      for (const [key, field] of Object.entries(v)) collect(field, secret || isPromptCredential(key) || (named && PAIR_VALUE.test(key)))
     }
   }
   collect(value, false)
@@ -109,7 +111,7 @@ export function promptFileCredentials(text: string): string[] {
  */
 export function redactPromptFile(text: string, also: readonly string[] = []): string {
   const match = FRONTMATTER.exec(text)
-  if (!match?.[1]) return redactValues(text, also)
+  if (!match?.[1]) return redactValues(redactWebhooks(text), also)
   const yaml = match[1]
   const offset = match[0].indexOf(yaml)
   const doc = parseFrontmatter(yaml)
@@ -124,8 +126,8 @@ export function redactPromptFile(text: string, also: readonly string[] = []): st
   }
   visit(doc, {
     Map(_, map) {
-      if (!map.items.some((p) => isScalar(p.key) && p.key.value === 'name' && isScalar(p.value) && typeof p.value.value === 'string' && isPromptCredential(p.value.value))) return undefined
-      for (const p of map.items) if (isScalar(p.key) && p.key.value === 'value') hide(p.value as Node | null)
+      if (!map.items.some((p) => isScalar(p.key) && PAIR_NAME.test(String(p.key.value)) && isScalar(p.value) && typeof p.value.value === 'string' && isPromptCredential(p.value.value))) return undefined
+      for (const p of map.items) if (isScalar(p.key) && PAIR_VALUE.test(String(p.key.value))) hide(p.value as Node | null)
       return undefined
     },
     Pair(_, pair) {
@@ -139,5 +141,6 @@ export function redactPromptFile(text: string, also: readonly string[] = []): st
   const outer = ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]).filter((r, i, all) => !all.slice(0, i).some((o) => o[0] <= r[0] && r[1] <= o[1]))
   for (const [start, end] of outer.reverse()) out = `${out.slice(0, start)}${REDACTED}${out.slice(end)}`
   const values = [...also, ...(isMap(doc.contents) ? promptFileCredentials(text) : [])]
-  return redactValues(`${text.slice(0, offset)}${redactLines(out, isPromptCredential)}${text.slice(offset + yaml.length)}`, values)
+  // A webhook URL's path is its secret, in the frontmatter or the template alike.
+  return redactValues(redactWebhooks(`${text.slice(0, offset)}${redactLines(out, isPromptCredential)}${text.slice(offset + yaml.length)}`), values)
 }

@@ -2,8 +2,8 @@
 // the hashes labels.json and the history recorded, and the label moves. Every read checks
 // every version of the prompt read; what it finds refuses only the version (or label) concerned.
 import { createHash } from 'node:crypto'
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative, sep } from 'node:path'
+import { readdirSync } from 'node:fs'
+import { isAbsolute, join, relative } from 'node:path'
 import { AssayUsageError } from '../errors.js'
 import { onCi } from '../ci.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
@@ -12,12 +12,8 @@ import { checkVersions } from './check.js'
 import { isMove, RegistryFiles, type RegistryState } from './files.js'
 import { disputedLabels, registeredInHistory } from './keep.js'
 import { checkName, compareVersions, RESERVED, twinKey } from './order.js'
+import { checkFolderLink, EXTENSION, freeVersion, isFolder, MERGETOOL_LEFTOVER, readVersion } from './version-files.js'
 import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
-
-const EXTENSION = '.prompt'
-// What `git mergetool` leaves beside a conflicted file (v2_BASE_4242.prompt, …): copies of
-// a merge's sides, never versions, ignored as the `.orig` backups are.
-const MERGETOOL_LEFTOVER = /_(?:BASE|LOCAL|REMOTE|BACKUP)_\d+$/
 
 /** Where a registry lives and how it runs. */
 export interface RegistryOptions {
@@ -64,21 +60,7 @@ export interface Scan {
   labelDisputes: Map<string, PromptRegistryError>
 }
 
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false
-  }
-}
-
-/** A name for the version after `latest`: its last number plus one (v2 → v3, v2.1 → v2.2). */
-export function nextVersion(latest: string): string {
-  const match = /^(.*?)(\d+)(\D*)$/.exec(latest)
-  if (!match) return `${latest}-2`
-  const [, before, digits, after] = match as unknown as [string, string, string, string]
-  return `${before}${String(BigInt(digits) + 1n).padStart(digits.length, '0')}${after}`
-}
+export { nextVersion } from './version-files.js'
 
 export class Registry {
   readonly fs: StoreFileSystem
@@ -121,49 +103,6 @@ export class Registry {
     return join(this.options.root, matches[0] ?? name)
   }
 
-  // Reads one version file; a link out of the prompt's folder, a dangling link, a file gone
-  // since the folder was listed, or a folder with a version's name is a damaged registry.
-  private readVersion(path: string, folder: string): Buffer {
-    const shown = this.show(path)
-    try {
-      if (lstatSync(path).isSymbolicLink()) {
-        const target = realpathSync(path)
-        if (!target.startsWith(realpathSync(folder) + sep)) {
-          throw new PromptRegistryError(shown, `${shown} is a symbolic link to ${target}, outside the prompt's folder. A version is a file in its prompt's folder, reviewed with it: copy the file in instead of linking to it.`)
-        }
-      }
-      if (!statSync(path).isFile()) throw new PromptRegistryError(shown, `${shown} is not a file. A version is one .prompt file: move the folder away or rename it.`)
-      return readFileSync(path)
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
-      throw new PromptRegistryError(shown, `${shown} is listed in ${this.show(folder)} but cannot be read: it is a symbolic link to a missing file, or it was removed while being read. Restore the file, or remove ${shown}.`)
-    }
-  }
-
-  // A prompt folder that links out of the registry would be read, and written, outside the
-  // reviewed tree, as a version file that links out of its folder would.
-  private checkFolderLink(folder: string): void {
-    let target: string
-    try {
-      if (!lstatSync(folder).isSymbolicLink()) return
-      target = realpathSync(folder)
-    } catch {
-      return
-    }
-    const root = realpathSync(this.options.root)
-    if (target.startsWith(root + sep)) return
-    const shown = this.show(folder)
-    throw new PromptRegistryError(shown, `${shown} is a symbolic link to ${target}, outside the registry folder ${this.show(this.options.root)}. A prompt's versions, labels and history are reviewed with the repository: move the folder in instead of linking to it.`)
-  }
-
-  // A name for a new version that is neither a version nor a label of the prompt.
-  private freeVersion(versions: readonly string[], labels: Record<string, string>): string {
-    const taken = new Set([...versions, ...Object.keys(labels), ...RESERVED])
-    let next = nextVersion([...versions].filter((v) => !MERGETOOL_LEFTOVER.test(v)).sort(compareVersions).at(-1) ?? 'v0')
-    for (let i = 0; i < 1000 && (taken.has(next) || MERGETOOL_LEFTOVER.test(next)); i++) next = nextVersion(next)
-    return next
-  }
-
   /**
    * Reads a prompt's version files and labels.json and checks that they agree. A damaged
    * registry file refuses the whole prompt; an edited or deleted registered version, or an
@@ -176,7 +115,7 @@ export class Registry {
   scan(nameGiven: string, caller: string): Scan {
     const name = checkName('prompt', nameGiven, caller)
     const folder = this.folderOf(name, caller)
-    this.checkFolderLink(folder)
+    checkFolderLink(folder, this.options.root, (p) => this.show(p))
     let entries: string[]
     try {
       entries = readdirSync(folder)
@@ -215,23 +154,23 @@ export class Registry {
       try {
         checkName('version', version, caller)
       } catch (e) {
-        refuse(version, `${shown}: ${(e as Error).message.replace(`${caller}: `, '')} Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}, or move it out of ${this.show(folder)}.`)
+        refuse(version, `${shown}: ${(e as Error).message.replace(`${caller}: `, '')} Rename the file, e.g. to ${freeVersion(others(version), state.labels)}${EXTENSION}, or move it out of ${this.show(folder)}.`)
       }
       if (twin !== undefined) refuse(version, `${shown} and ${this.show(join(folder, twin))} are the same version name in different Unicode forms. Remove one.`)
       if ((RESERVED as readonly string[]).includes(version)) {
-        refuse(version, `${shown}: "${version}" is a reserved name, so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`)
+        refuse(version, `${shown}: "${version}" is a reserved name, so it cannot be a version name. Rename the file, e.g. to ${freeVersion(others(version), state.labels)}${EXTENSION}.`)
       }
       if (Object.hasOwn(state.labels, version) && registered.has(version)) {
         refuse(version, `"${version}" is a registered version of prompt "${name}", so the label "${version}" in ${this.show(files.labelsPath)} (pointing at "${state.labels[version]}") is what is damaged: remove it there, or rename it (e.g. to "staging").`)
       } else if (Object.hasOwn(state.labels, version)) {
-        refuse(version, `${shown}: "${version}" is already a label of prompt "${name}" (pointing at "${state.labels[version]}" in ${this.show(files.labelsPath)}), so it cannot be a version name. Rename the file, e.g. to ${this.freeVersion(others(version), state.labels)}${EXTENSION}.`)
+        refuse(version, `${shown}: "${version}" is already a label of prompt "${name}" (pointing at "${state.labels[version]}" in ${this.show(files.labelsPath)}), so it cannot be a version name. Rename the file, e.g. to ${freeVersion(others(version), state.labels)}${EXTENSION}.`)
       }
       // Names that differ only in case are one file on macOS and Windows; names that differ
       // only in compatibility forms (full-width letters) read as one.
       const caseTwin = folded.get(twinKey(version))
       if (caseTwin !== undefined) {
         const how = caseTwin.toLowerCase() === version.toLowerCase() ? 'in case, so they are one file on macOS and Windows' : 'in Unicode compatibility forms (such as full-width letters), so they read as one name'
-        const message = `${this.show(join(folder, byName.get(caseTwin)![0]!))} and ${shown} differ only ${how}. Rename one, e.g. to ${this.freeVersion([...byName.keys()], state.labels)}${EXTENSION}.`
+        const message = `${this.show(join(folder, byName.get(caseTwin)![0]!))} and ${shown} differ only ${how}. Rename one, e.g. to ${freeVersion([...byName.keys()], state.labels)}${EXTENSION}.`
         refuseTwins(version, caseTwin, message)
       }
       folded.set(twinKey(version), version)
@@ -250,7 +189,7 @@ export class Registry {
       if (problems.has(version)) return { ...file, problem: problems.get(version)! }
       let bytes: Buffer
       try {
-        bytes = this.readVersion(path, folder)
+        bytes = readVersion(path, folder, (p) => this.show(p))
       } catch (e) {
         if (!(e instanceof PromptRegistryError)) throw e
         return { ...file, problem: e }
@@ -263,7 +202,7 @@ export class Registry {
       }
     })
     const { refused: labelProblems, disputed: labelDisputes } = checkVersions(
-      { name, files, show: (p) => this.show(p), pathOf: (v) => join(folder, `${v}${EXTENSION}`), free: () => this.freeVersion(versions.map((v) => v.version), state.labels) },
+      { name, files, show: (p) => this.show(p), pathOf: (v) => join(folder, `${v}${EXTENSION}`), free: () => freeVersion(versions.map((v) => v.version), state.labels) },
       versions,
       state,
       records,

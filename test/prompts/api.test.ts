@@ -2,16 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
 import { configure, prompts, PromptRegistryError, resetConfig } from '../../src/index.js'
-import { tempProject, V1, V2 } from './helpers.js'
+import { rejection, tempProject, V1, V2 } from './helpers.js'
 
-async function rejection(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected a rejection, but the call resolved')
-}
 
 describe('prompts.get', () => {
   test('loads a version with its name, hash, model, config, metadata and labels', async () => {

@@ -9,16 +9,8 @@ import { loadVersion, moveLabel } from '../../src/prompts/api.js'
 import { JOURNAL_FILE } from '../../src/prompts/files.js'
 import { Registry } from '../../src/prompts/registry.js'
 import { nodeFileSystem, StoreWriteError, type StoreFileSystem } from '../../src/store/file.js'
-import { tempProject, V1, V2 } from './helpers.js'
+import { rejection, tempProject, V1, V2 } from './helpers.js'
 
-async function rejection(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected a rejection, but the call resolved')
-}
 
 const read = (path: string) => readFileSync(path, 'utf8')
 const historyLines = (dir: string) => read(join(dir, 's', 'history.jsonl')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)

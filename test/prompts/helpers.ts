@@ -59,3 +59,13 @@ export function tempProject(): { root: string; dir: string; write(name: string, 
     },
   }
 }
+
+/** The error `call` rejects with; a test failure when it resolves. */
+export async function rejection(call: Promise<unknown>): Promise<Error> {
+  try {
+    await call
+  } catch (e) {
+    return e as Error
+  }
+  throw new Error('expected a rejection, but the call resolved')
+}

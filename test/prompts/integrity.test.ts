@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
 import { main } from '../../src/cli/prompts.js'
 import { prompts, PromptRegistryError } from '../../src/index.js'
-import { tempProject, V1, V2 } from './helpers.js'
+import { rejection, tempProject, V1, V2 } from './helpers.js'
 
 function project() {
   const p = tempProject()
@@ -31,14 +31,6 @@ function project() {
   return { ...p, assay, labelsPath, historyPath, labels, setLabels, appendHistory }
 }
 
-async function rejection(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected a rejection, but the call resolved')
-}
 
 const sha = (text: string) => execFileSync('sha256sum', { input: text }).toString().slice(0, 64)
 const A = '---\nmodel: m\n---\nA text\n'

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest'
 import { main } from '../../src/cli/prompts.js'
 import { prompts, PromptRegistryError } from '../../src/index.js'
 import { checkName } from '../../src/prompts/order.js'
-import { tempProject, V1, V2 } from './helpers.js'
+import { rejection, tempProject, V1, V2 } from './helpers.js'
 
 function project() {
   const p = tempProject()
@@ -21,14 +21,6 @@ function project() {
   return { ...p, assay, labelsPath: join(p.dir, 's', 'labels.json'), historyPath: join(p.dir, 's', 'history.jsonl') }
 }
 
-async function rejection(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected a rejection, but the call resolved')
-}
 
 describe('names that read like other names', () => {
   const invisible: [string, string][] = [

@@ -3,16 +3,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
 import { prompts, PromptRegistryError } from '../../src/index.js'
-import { tempProject, V1, V2 } from './helpers.js'
+import { rejection, tempProject, V1, V2 } from './helpers.js'
 
-async function rejection(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected a rejection, but the call resolved')
-}
 
 const labelsOf = (dir: string, name: string) => JSON.parse(readFileSync(join(dir, name, 'labels.json'), 'utf8')) as { labels: Record<string, string>; versions: Record<string, string> }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
 import { main } from '../../src/cli/prompts.js'
 import { prompts, PromptRegistryError } from '../../src/index.js'
-import { tempProject, V1, V2 } from './helpers.js'
+import { rejection, tempProject, V1, V2 } from './helpers.js'
 
 function project(env: Record<string, string> = { CI: '' }) {
   const p = tempProject()
@@ -22,14 +22,6 @@ function project(env: Record<string, string> = { CI: '' }) {
   return { ...p, assay }
 }
 
-async function rejection(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected a rejection, but the call resolved')
-}
 
 const A = '---\nmodel: m\n---\nA text\n'
 const B = '---\nmodel: m\n---\nB text\n'
