@@ -2,33 +2,9 @@
 // `labels.json.lock` holding its owner's token. The registry checks what is at that path
 // before it waits on it, since the store's lock would read anything there as an owner: a
 // symbolic link's target folder, a file of text, a pipe that blocks the read.
-import { lstatSync, readdirSync, readFileSync } from 'node:fs'
 import type { StoreFileSystem } from '../store/file.js'
+import { strangeLock } from '../store/lock.js'
 import { PromptRegistryError } from './errors.js'
-
-/** What a lock owner leaves: its token, `<pid>.<random hex>`. */
-const TOKEN = /^\d+\.[0-9a-f]+$/
-/** A lock of the older layout: a file holding its owner's pid. */
-const PID = /^\s*\d+\s*$/
-
-/** What is wrong with what is at `lock`, or undefined when it is a lock (or nothing). */
-function strangeLock(lock: string): string | undefined {
-  try {
-    const stat = lstatSync(lock)
-    if (stat.isSymbolicLink()) return 'a symbolic link'
-    if (stat.isDirectory()) {
-      const foreign = readdirSync(lock).find((name) => !TOKEN.test(name))
-      return foreign === undefined ? undefined : `a folder holding ${JSON.stringify(foreign)}, which no lock owner leaves`
-    }
-    if (!stat.isFile()) return 'not a file or a folder'
-    return PID.test(readFileSync(lock, 'utf8')) ? undefined : 'a file that does not hold a process id'
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    // Gone, or replaced meanwhile by its owner's release: the lock is free, or a real one.
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined
-    return `unreadable (${code ?? (e as Error).message})`
-  }
-}
 
 /**
  * Takes the lock of a prompt's folder; returns the function that releases it. A lock path

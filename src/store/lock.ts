@@ -1,6 +1,6 @@
 // The cross-process lock every assay store file is updated under. See lockStore for what
 // it guarantees and how.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 
@@ -38,6 +38,34 @@ export function removeOrphans(path: string): void {
     }
   } catch {
     // Nothing to clean, or the folder went away: neither matters.
+  }
+}
+
+/** What a lock owner leaves: its token, `<pid>.<random hex>`. */
+const TOKEN = /^\d+\.[0-9a-f]+$/
+/** A lock of the older layout: a file holding its owner's pid. */
+const PID = /^\s*\d+\s*$/
+
+/**
+ * What is wrong with what is at the lock path `lock`, or undefined when it is a lock (or
+ * nothing). Anything else would be read as an owner and, once "stale", moved aside: a
+ * symbolic link's target folder would lose a file, and a pipe would block the read.
+ */
+export function strangeLock(lock: string): string | undefined {
+  try {
+    const stat = lstatSync(lock)
+    if (stat.isSymbolicLink()) return 'a symbolic link'
+    if (stat.isDirectory()) {
+      const foreign = readdirSync(lock).find((name) => !TOKEN.test(name))
+      return foreign === undefined ? undefined : `a folder holding ${JSON.stringify(foreign)}, which no lock owner leaves`
+    }
+    if (!stat.isFile()) return 'not a file or a folder'
+    return PID.test(readFileSync(lock, 'utf8')) ? undefined : 'a file that does not hold a process id'
+  } catch (e) {
+    const failure = code(e)
+    // Gone, or replaced meanwhile by its owner's release: the lock is free, or a real one.
+    if (failure === 'ENOENT' || failure === 'ENOTDIR' || failure === 'EISDIR') return undefined
+    return `unreadable (${failure ?? (e as Error).message})`
   }
 }
 
@@ -183,6 +211,10 @@ export function lockStore(path: string, options: LockOptions): () => void {
           // Taken over as stale, or a new owner already holds the folder: not ours to remove.
         }
       }
+    }
+    const strange = strangeLock(lock)
+    if (strange !== undefined) {
+      throw new Error(`${lock} is ${strange}, but an assay lock is always a folder assay makes itself, holding its owner's token, so this is not a lock it will wait on or remove. If no assay process is running on ${path}, delete ${lock} and run again.`)
     }
     const holder = inspect(lock)
     const stale = holder !== undefined && ((Number.isInteger(holder.owner) && holder.owner > 0 && !alive(holder.owner)) || holder.ageMs > options.staleMs)

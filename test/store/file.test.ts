@@ -1,4 +1,4 @@
-import { existsSync, fstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { existsSync, fstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
@@ -96,6 +96,24 @@ describe('updateStore', () => {
     expect(existsSync(`${path}.${dead}.abcd1234.tmp`)).toBe(false)
     expect(existsSync(`${path}.${dead + 1}.lock.tmp`)).toBe(false)
     expect(existsSync(`${path}.lock`)).toBe(false)
+  })
+
+  test.each([
+    ['a symbolic link to a folder', (lock: string, target: string) => (writeFileSync(join(target, '1.0123456789ab'), 'a user file'), writeFileSync(join(target, 'notes.txt'), 'kept'), symlinkSync(target, lock))],
+    ['a folder holding a file no lock owner leaves', (lock: string) => (mkdirSync(lock), writeFileSync(join(lock, 'notes.txt'), 'kept'))],
+    ['a file that holds no process id', (lock: string) => writeFileSync(lock, 'hello')],
+  ])('refuses %s at the lock path, naming it, and touches nothing there', (_name, plant) => {
+    const path = join(dir, 'x.json')
+    const target = mkdtempSync(join(tmpdir(), 'assay-lock-target-'))
+    plant(`${path}.lock`, target)
+    const before = readdirSync(target)
+    // Stale at once by age: without the check, whatever is there would be moved aside as a dead owner's.
+    expect(() => updateStore(nodeFileSystem({ lockTimeoutMs: 500, staleLockMs: -1 }), path, header, (e) => void (e.a = 1))).toThrow(
+      /x\.json\.lock is (a symbolic link|a folder holding "notes\.txt", which no lock owner leaves|a file that does not hold a process id), but an assay lock is always a folder assay makes itself.*delete .*x\.json\.lock and run again/,
+    )
+    expect(readdirSync(target)).toEqual(before)
+    expect(existsSync(path)).toBe(false)
+    rmSync(target, { recursive: true, force: true })
   })
 
   test('a holder whose lock was taken over as stale releases nothing of the new owner', () => {
