@@ -117,7 +117,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
     // The semantic cache embeds outputs as toBeSemanticallySimilarTo does: through the
     // batcher, and recorded in (and under lockdown replayed from) the test file's cassette.
     const judge = runtime
-    judge.semantic = semanticCacheFor(config.cache.semantic, judge.cacheMode, config.embedding.model, async (texts, testPath) => (await embedTexts({ inputs: texts, testPath }, judge)).vectors)
+    judge.semantic = semanticCacheFor(config.cache.semantic, judge.cacheMode, config.embedding.model, (texts, testPath) => embedTexts({ inputs: texts, testPath }, judge))
     shared.runtimes.set(name, runtime)
   }
   return runtime
