@@ -72,7 +72,7 @@ export async function embedTexts(ask: EmbedAsk, rt: JudgeRuntime): Promise<Embed
   // requests of up to embedding.maxBatchSize inputs; each comes back with its own share of
   // the request, which its entry records, so replay never depends on how inputs were batched.
   const target = rt.client.embeddingTarget(model)
-  const batcher = embeddingBatcher(target, (inputs) => rt.client.embed(inputs, undefined, target.model))
+  const batcher = embeddingBatcher(target, (inputs) => rt.client.embed(inputs, undefined, target.model), rt.client)
   const spent = { requests: 0, usage: { prompt_tokens: 0, total_tokens: 0 }, cost: 0 as number | undefined, latencyMs: 0 }
   if (missing.length > 0) {
     const answers = await Promise.all(missing.map((input) => batcher.embed(input, ask.signal))).catch((error: unknown) => {
