@@ -57,7 +57,7 @@ const server = await startFixtureServer({ latencyMs: LATENCY_MS, rateLimit: { re
 function run(env) {
   return new Promise((resolve) => {
     const started = performance.now()
-    const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(dir, 'vitest.config.js'), '--maxWorkers=4'], {
+    const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(dir, 'vitest.config.js'), '--maxWorkers=4', '--reporter=dot'], {
       cwd: root,
       env: { ...process.env, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'bench-key', ASSAY_CACHE: 'off', CI: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,7 +78,7 @@ async function measure(name, env) {
   const before = server.requests.length
   const r = await run(env)
   const sent = server.requests.slice(before).filter((q) => q.path.endsWith('/embeddings'))
-  if (r.code !== 0) throw new Error(`${name}: vitest exited with ${r.code}\n${r.out.slice(0, 6000)}`)
+  if (r.code !== 0) throw new Error(`${name}: vitest exited with ${r.code}\n${r.out.slice(Math.max(0, r.out.indexOf('Failed Tests')), 8000)}`)
   return { name, ...r, requests: sent.length, billed: sent.filter((q) => q.status === 200).length, limited: sent.filter((q) => q.status === 429).length }
 }
 
