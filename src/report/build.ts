@@ -116,7 +116,7 @@ function judgeAssertion(r: JudgeRecord): AssertionResult {
           cost: finite(v.cost) ? v.cost : null,
           latencyMs: finite(v.latencyMs) ? v.latencyMs : 0,
           ...(v.reusedFrom ? { reusedFrom: { output: v.reusedFrom.output, similarity: v.reusedFrom.similarity, key: v.reusedFrom.key, ...(finite(v.reusedFrom.calls) ? { calls: v.reusedFrom.calls } : {}) } } : {}),
-          ...lookupOf(v.semanticCache),
+          ...lookupOf(v.semanticCache ?? r.semanticCache),
         }
       : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: r.requests ?? 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(problem ?? r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}), ...lookupOf(r.semanticCache ?? r.verdict?.semanticCache) },
   }

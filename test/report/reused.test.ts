@@ -79,6 +79,9 @@ test("results.json gives each assertion the semantic cache's look-up spend, and 
   expect(a!.judge).toMatchObject({ semanticCache: lookup, reusedFrom: { calls: 2 } })
   expect(b!.judge!.semanticCache).toEqual(lookup)
   expect(c!.judge!.semanticCache).toEqual({ replayed: true, requests: 0, tokens: 0, cost: 0 })
+  // A verdict the cassette could not record is a failure that keeps the verdict; its look-up is the record's.
+  const unrecorded = buildResults(run([{ ...failedAfterLookup, verdict: { ...fresh.verdict!, semanticCache: undefined }, semanticCache: lookup }])).files[0]!.tests[0]!.assertions[0]!
+  expect(unrecorded.judge!.semanticCache).toEqual(lookup)
   expect(d!.judge).not.toHaveProperty('semanticCache')
   // The judge's own figures are untouched: the look-ups are counted apart, in full.
   expect(r.totals.judge).toMatchObject({ requests: 3, cost: 0.01 })
