@@ -1,7 +1,7 @@
 // Where a worker gets its embedding batcher: across workers through the run's coordinator
 // when the global setup started one, else within the worker, with the configured batch size
-// and wait. One batcher per model and endpoint, so that only inputs one request can carry
-// are batched together; a new configuration starts new batchers.
+// and wait. One batcher per client, model and endpoint, so that only inputs one request can
+// carry are batched together; a new configuration starts new batchers.
 import { configGeneration, getConfig } from '../config.js'
 import { localBatcher, remoteBatcher, type EmbedBatcher, type SendBatch } from './batcher.js'
 import { coordinatorURL } from './coordinator-url.js'
