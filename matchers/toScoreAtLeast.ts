@@ -2,7 +2,7 @@ import { dirname } from 'node:path'
 import { z } from 'zod'
 import type { MatcherContext, MatcherResult } from '../src/context.js'
 import { AssayUsageError } from '../src/errors.js'
-import { requestsSpent, runJudge, VerdictNotRecordedError, type Verdict } from '../src/judge/judge.js'
+import { requestsSpent, runJudge, semanticSpent, VerdictNotRecordedError, type Verdict } from '../src/judge/judge.js'
 import { CassetteMissError } from '../src/judge/cassette.js'
 import type { VerdictCall } from '../src/judge/run.js'
 import { judgeRuntime } from '../src/judge/runtime.js'
@@ -61,7 +61,8 @@ export function noVerdict<T>(ctx: MatcherContext, base: Omit<JudgeRecord, 'pass'
   const message = redact((error as Error).message)
   const unrecorded = error instanceof VerdictNotRecordedError ? error.verdict : undefined
   const failureMessage = `${base.matcher}: ${notRecorded(error, found) ?? 'the judge gave no verdict, so the assertion cannot pass.'}\n${message}`
-  if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...(unrecorded ? { verdict: unrecorded } : {}), ...failureFields(ctx, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) } as JudgeRecord | FaithfulnessRecord, { task: ctx.task })
+  const lookup = semanticSpent(error)
+  if (recording()) emitRecord({ ...base, pass: false, error: message, requests: requestsSpent(error), ...(lookup ? { semanticCache: lookup } : {}), ...(unrecorded ? { verdict: unrecorded } : {}), ...failureFields(ctx, failureMessage), ...(error instanceof CassetteMissError ? { cassetteMiss: true } : {}) } as JudgeRecord | FaithfulnessRecord, { task: ctx.task })
   const failure = new Error(failureMessage)
   failure.name = 'JudgeFailure'
   throw failure

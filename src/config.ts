@@ -35,7 +35,7 @@ const configSchema = z.strictObject({
   cache: z
     .strictObject({
       mode: z.enum(['auto', 'lockdown', 'refresh', 'off']).optional(),
-      semantic: z.union([z.boolean(), z.strictObject({ threshold: z.number().gt(0).max(1).optional(), lockdown: z.boolean().optional() })]).optional(),
+      semantic: z.union([z.boolean(), z.strictObject({ threshold: z.number().gt(0).max(1).optional(), lockdown: z.boolean().optional(), maxEntries: z.number().int().min(1).optional() })]).optional(),
     })
     .optional(),
   promptsDir: z.string().min(1).optional(),
@@ -107,9 +107,10 @@ export interface AssayConfig {
     /**
      * The semantic judge cache: reuse a verdict for a near-duplicate output. `true` turns it on
      * outside lockdown; `{ lockdown: true }` also under lockdown. `ASSAY_SEMANTIC_CACHE=1` turns it on.
+     * `maxEntries` caps each question's index of outputs (the oldest-indexed leave first; default 1,000).
      * @default false
      */
-    semantic?: boolean | { threshold?: number; lockdown?: boolean }
+    semantic?: boolean | { threshold?: number; lockdown?: boolean; maxEntries?: number }
   }
   /**
    * The prompt registry's folder, relative to the project root (the working directory).
@@ -136,7 +137,7 @@ export interface ResolvedAssayConfig {
     prices: Record<string, { input: number; output: number }>
   }
   embedding: { model: string; baseURL: string | undefined; apiKey: string | undefined; maxBatchSize: number; maxWaitMs: number }
-  cache: { mode: 'auto' | 'lockdown' | 'refresh' | 'off' | undefined; semantic: boolean | { threshold?: number | undefined; lockdown?: boolean | undefined } }
+  cache: { mode: 'auto' | 'lockdown' | 'refresh' | 'off' | undefined; semantic: boolean | { threshold?: number | undefined; lockdown?: boolean | undefined; maxEntries?: number | undefined } }
   promptsDir: string
 }
 

@@ -42,6 +42,10 @@ export const SCRIPT = String.raw`
   }
   function judge(parent, j) {
     var d = add(parent, 'div', 'judge')
+    if (j.semanticCache) {
+      var l = j.semanticCache
+      add(d, 'p', 'lookup', 'semantic cache look-up ' + (l.replayed ? 'replayed' : 'live, ' + l.requests + (l.requests === 1 ? ' request' : ' requests')) + ' \u00b7 ' + l.tokens + ' tokens \u00b7 ' + money(l.cost))
+    }
     if (j.error !== undefined) {
       add(d, 'p', null, 'No verdict' + (j.cassetteMiss ? ' (no recorded answer in the cassette)' : '') + ':')
       add(d, 'pre', 'err', j.error)
@@ -64,7 +68,7 @@ export const SCRIPT = String.raw`
     ]
     time(add(s, 'span', 'sum', facts.join(' \u00b7 ') + ' \u00b7 '), j.latencyMs)
     if (j.reusedFrom) {
-      add(d, 'p', 'reused', 'Verdict reused by the semantic cache from a near-duplicate output (similarity ' + j.reusedFrom.similarity.toFixed(3) + ', cassette key ' + j.reusedFrom.key + '):')
+      add(d, 'p', 'reused', 'Verdict reused by the semantic cache from a near-duplicate output (similarity ' + j.reusedFrom.similarity.toFixed(3) + ', cassette key ' + j.reusedFrom.key + (j.reusedFrom.calls ? ', ' + j.reusedFrom.calls + (j.reusedFrom.calls === 1 ? ' judge call' : ' judge calls') + ' saved' : '') + '):')
       add(d, 'pre', 'reused-from', j.reusedFrom.output)
     }
     var t = add(d, 'table', 'crit')

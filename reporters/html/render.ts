@@ -49,6 +49,8 @@ function header(r: Results, fullReport: string | undefined): string {
   const j = t.judge
   const judged = j.verdicts + j.failures > 0
   const e = t.embeddings
+  // The semantic cache's own embeddings are part of the run's tokens and cost.
+  const c = j.semanticCache
   const llm = judged || t.appCalls.calls > 0 || e !== undefined
   const drifts = r.files.some((f) => f.tests.some((x) => x.assertions.some((a) => a.drift)))
   // A card appears only when the run has something to say on it: no dashes for a judge that never ran.
@@ -62,8 +64,8 @@ function header(r: Results, fullReport: string | undefined): string {
     e ? tile('Embeddings live / replayed', `${e.live} / ${e.replayed}${e.failures ? ` <span class="sub">${e.failures} without a similarity</span>` : ''}`) : '',
     t.appCalls.calls ? tile('App LLM calls live / replayed', `${t.appCalls.live} / ${t.appCalls.replayed}`) : '',
     t.cassettes.misses ? tile('Cassette misses', String(t.cassettes.misses), 'fail') : '',
-    llm ? tile('Tokens', String(j.tokens + t.appCalls.tokens + (e?.tokens ?? 0))) : '',
-    llm ? tile('Cost', `${money(j.cost + t.appCalls.cost + (e?.cost ?? 0))}${j.saved ? ` <span class="sub">${money(j.saved)} saved by replay</span>` : ''}`) : '',
+    llm ? tile('Tokens', String(j.tokens + t.appCalls.tokens + (e?.tokens ?? 0) + (c?.tokens ?? 0))) : '',
+    llm ? tile('Cost', `${money(j.cost + t.appCalls.cost + (e?.cost ?? 0) + (c?.cost ?? 0))}${j.saved ? ` <span class="sub">${money(j.saved)} saved by replay</span>` : ''}${c ? ` <span class="sub">semantic cache ${money(c.cost)}, ${c.callsSaved} judge call${c.callsSaved === 1 ? '' : 's'} saved</span>` : ''}`) : '',
     t.batch ? tile('Batch API', `${t.batch.requests} answers${t.batch.cost === null ? '' : ` · ${money(t.batch.cost)} <span class="sub">instead of ${money(t.batch.liveCost)} live: ${money(t.batch.saved)} saved</span>`}`) : '',
     j.verdicts ? tile('Judge p50 / p95', `${time(j.p50LatencyMs)} / ${time(j.p95LatencyMs)}`) : '',
     j.meanScore ? tile('Mean judge score', `${num(j.meanScore.value)} <span class="t">of ${j.meanScore.scale[1]}</span>`) : '',

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Pacer } from './client.js'
 import { PacingQueue, RateLimiter, RateLimitHoldError, type Observation, type RateLimiterOptions } from './limiter.js'
-import type { AssayRecord } from '../report/records.js'
+import type { AssayRecord, JudgeRecord } from '../report/records.js'
 import { registerSecret } from '../secrets.js'
 import { answerBreaker, CircuitBreaker, type CircuitBreakerOptions } from './breaker.js'
 import { publishProgress, type ProgressNotice } from '../eval/progress.js'
@@ -32,6 +32,8 @@ export interface RunSummary {
   baselines: { written: number; updated: number }
   /** Similarity assertions, once the run had one. */
   embeddings?: { live: number; replayed: number; failures: number; requests: number; tokens: number; cost: number }
+  /** The semantic judge cache, once it looked an output up: its embeddings, and the verdicts it reused. */
+  semanticCache?: { lookups: number; requests: number; tokens: number; cost: number; reused: number; callsSaved: number }
 }
 
 /** A running coordinator. */
@@ -89,6 +91,8 @@ export function formatSummary(s: RunSummary): string | undefined {
   if (s.verdicts + s.failures > 0) lines.push(
     `assay: ${s.verdicts} judge verdict${s.verdicts === 1 ? '' : 's'} (${s.live} live, ${s.replayed} replayed)${s.failures ? `, ${s.failures} without a verdict` : ''}; ${s.requests} request${s.requests === 1 ? '' : 's'}, ${s.tokens} tokens, $${s.cost.toFixed(4)}`,
   )
+  const c = s.semanticCache
+  if (c) lines.push(`assay: semantic cache ${c.lookups} look-up${c.lookups === 1 ? '' : 's'}, ${c.requests} embedding request${c.requests === 1 ? '' : 's'}, ${c.tokens} tokens, $${c.cost.toFixed(4)}; ${c.reused} verdict${c.reused === 1 ? '' : 's'} reused, ${c.callsSaved} judge call${c.callsSaved === 1 ? '' : 's'} saved`)
   const e = s.embeddings
   if (e) lines.push(`assay: ${e.live + e.replayed} similarit${e.live + e.replayed === 1 ? 'y' : 'ies'} (${e.live} live, ${e.replayed} replayed)${e.failures ? `, ${e.failures} without a similarity` : ''}; ${e.requests} embedding request${e.requests === 1 ? '' : 's'}, ${e.tokens} tokens, $${e.cost.toFixed(4)}`)
   if (s.appCalls) lines.push(`assay: ${s.appCalls} app LLM call${s.appCalls === 1 ? '' : 's'} through recordingFetch`)
@@ -149,6 +153,7 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
   const tally = (record: AssayRecord) => {
     // A faithfulness check is a judge verdict too, without a score.
     if (record.kind === 'judge' || record.kind === 'faithfulness') {
+      if (record.kind === 'judge') tallyLookup(record)
       if (!record.verdict) {
         summary.failures++
         summary.requests += record.requests ?? 0
@@ -177,6 +182,22 @@ export async function startCoordinator(options: RateLimiterOptions & { flightLea
       summary.pruned += record.pruned
       summary.baselines.written += record.written ?? 0
       summary.baselines.updated += record.updated ?? 0
+    }
+  }
+  const tallyLookup = (record: JudgeRecord) => {
+    const lookup = record.verdict?.semanticCache ?? record.semanticCache
+    const reused = record.verdict?.reusedFrom
+    if (!lookup && !reused) return
+    const c = (summary.semanticCache ??= { lookups: 0, requests: 0, tokens: 0, cost: 0, reused: 0, callsSaved: 0 })
+    if (lookup) {
+      c.lookups++
+      c.requests += lookup.requests
+      c.tokens += lookup.replayed ? 0 : lookup.tokens
+      c.cost += lookup.replayed ? 0 : (lookup.cost ?? 0)
+    }
+    if (reused) {
+      c.reused++
+      c.callsSaved += reused.calls ?? 1
     }
   }
   const token = randomBytes(24).toString('hex')

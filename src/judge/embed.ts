@@ -77,7 +77,7 @@ export async function embedTexts(ask: EmbedAsk, rt: JudgeRuntime): Promise<Embed
   const target = rt.client.embeddingTarget(model)
   // A collect pass sends nothing, under lockdown or not: the inputs wait for the batch, and the assertion fails.
   if (cassette && missing.length > 0 && batchMode() === 'collect') throw collectEmbeddings(model, missing, target, cassette.path)
-  const batcher = embeddingBatcher(target, (inputs) => rt.client.embed(inputs, undefined, target.model))
+  const batcher = embeddingBatcher(target, (inputs) => rt.client.embed(inputs, undefined, target.model), rt.client)
   const spent = { requests: 0, usage: { prompt_tokens: 0, total_tokens: 0 }, cost: 0 as number | undefined, latencyMs: 0 }
   if (missing.length > 0) {
     const answers = await Promise.all(missing.map((input) => batcher.embed(input, ask.signal))).catch((error: unknown) => {

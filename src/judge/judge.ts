@@ -8,7 +8,7 @@ import { slimEntry, tokensOf } from './slim.js'
 import type { StoreFileSystem } from '../store/file.js'
 import type { FlightControl } from './coordinator.js'
 import { callOf, choicesOf, JudgeReplyError, originOf, repair, replyContent, runVerdict, type Read as ReadOf } from './run.js'
-import { lookUp, questionKey, type ReusedFrom, type SemanticCache } from './semantic-cache.js'
+import { lookUp, questionKey, type LookupSpend, type ReusedFrom, type SemanticCache } from './semantic-cache.js'
 import { trialKeyMaterial } from '../eval/trial.js'
 
 /** What one judged assertion asks. */
@@ -67,11 +67,23 @@ export interface Verdict {
   latencyMs: number
   /** Set when the semantic cache reused the recorded verdict of a near-duplicate output. */
   reusedFrom?: ReusedFrom
+  /** What the semantic cache's embedding of the output cost, when it looked the output up. */
+  semanticCache?: LookupSpend
 }
 
 export { JudgeReplyError, requestsSpent, VerdictNotRecordedError, type AnswerOrigin } from './run.js'
 
 type Read = ReadOf<SampleScores>
+
+// The judge calls (answers, live or replayed) behind each verdict, for what a reuse spared.
+const callsOf = new WeakMap<Verdict, number>()
+// A look-up's spend on a judgement that then failed, so that its record still counts it.
+const lookupSpentBy = new WeakMap<object, LookupSpend>()
+
+/** What the semantic cache's look-up cost a judgement that failed with `error`, if it looked up. */
+export function semanticSpent(error: unknown): LookupSpend | undefined {
+  return typeof error === 'object' && error !== null ? lookupSpentBy.get(error) : undefined
+}
 
 function readChoice(choice: ChatCompletion['choices'][number], answer: Answer, q: Question, cassette: Cassette | undefined): Read {
   const raw = replyContent(choice, answer, cassette, 'score')
@@ -120,17 +132,37 @@ export async function runJudge(q: JudgeAsk, rt: JudgeRuntime): Promise<Verdict> 
   // What a Batch API collect pass keeps of the question, to check the batch's answer with.
   const batch = { criteria, scale: [scale[0], scale[1]] as [number, number], quoted: [...question.quoted], system: messages[0]!.content as string, boundary }
   // The semantic cache compares the rubric without its fence, which is derived from the output.
-  const reuse = rt.semantic ? (cassette: Cassette) => reuseNearDuplicate(q, rt, cassette, question, messages[0]!.content.split(boundary).join('<fence>')) : undefined
-  return runVerdict({ testPath: q.testPath, question: batch, reuse, judge: (attempt) => judge(question, attempt), slim: (entry) => slimEntry(entry, { ...question, system: messages[0]!.content, boundary }) }, rt)
+  let spent: LookupSpend | undefined
+  const reuse = rt.semantic
+    ? async (cassette: Cassette) => {
+        const found = await reuseNearDuplicate(q, rt, cassette, question, messages[0]!.content.split(boundary).join('<fence>'))
+        spent = found.spent
+        return found
+      }
+    : undefined
+  try {
+    const verdict = await runVerdict({ testPath: q.testPath, question: batch, reuse, judge: (attempt) => judge(question, attempt), slim: (entry) => slimEntry(entry, { ...question, system: messages[0]!.content, boundary }) }, rt)
+    return spent ? { ...verdict, semanticCache: spent } : verdict
+  } catch (error) {
+    if (spent && typeof error === 'object' && error !== null) lookupSpentBy.set(error, spent)
+    throw error
+  }
 }
 
 // The recorded verdict of a near-duplicate output of the identical question, replayed from
 // the cassette alone, with nothing asked or recorded for it.
-function reuseNearDuplicate(q: JudgeAsk, rt: JudgeRuntime, cassette: Cassette, question: Question, system: string): ReturnType<typeof lookUp> {
+async function reuseNearDuplicate(q: JudgeAsk, rt: JudgeRuntime, cassette: Cassette, question: Question, system: string): ReturnType<typeof lookUp> {
   const { messages: _, ...params } = question.build()
   const key = questionKey({ model: rt.model, system, params, source: q.source, criteria: question.criteria, scale: question.scale, samples: question.samples, trial: trialKeyMaterial() })
   const replayOnly: JudgeRuntime = { ...rt, cacheMode: 'lockdown', semantic: undefined }
-  return lookUp(rt.semantic!, { cassette, question: key, output: q.output, testPath: q.testPath, key: answerKey(rt, question.build()) }, (output) => runJudge({ ...q, output }, replayOnly))
+  let calls: number | undefined
+  const found = await lookUp(rt.semantic!, { cassette, question: key, output: q.output, testPath: q.testPath, key: answerKey(rt, question.build()) }, async (output) => {
+    const earlier = await runJudge({ ...q, output }, replayOnly)
+    calls = callsOf.get(earlier)
+    return earlier
+  })
+  if ('verdict' in found && calls !== undefined) found.verdict.reusedFrom.calls = calls
+  return found
 }
 
 async function judge(q: Question, attempt: Attempt): Promise<Verdict> {
@@ -158,7 +190,7 @@ async function judge(q: Question, attempt: Attempt): Promise<Verdict> {
   const verdict = aggregate(results, q.criteria)
   const problem = verdictProblem(results, verdict, q.scale)
   if (problem) throw new JudgeReplyError(problem, raws.join('\n---\n'), answers.every((a) => a.replayed) ? originOf(answers[0]!, cassette) : { live: true })
-  return {
+  const result: Verdict = {
     overall: verdict.overall,
     criteria: Object.fromEntries(q.criteria.map((c) => [c.key, { description: c.description, score: verdict.criteria[c.key]!, reasoning: verdict.reasoning[c.key]! }])),
     scale: q.scale,
@@ -167,4 +199,6 @@ async function judge(q: Question, attempt: Attempt): Promise<Verdict> {
     ...callOf(answers, attempt.spent),
     weighted: results.some((r) => Object.values(r.criteria).some((c) => c.weighted !== undefined)),
   }
+  callsOf.set(result, answers.length)
+  return result
 }

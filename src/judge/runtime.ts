@@ -10,13 +10,14 @@ import { embedTexts } from './embed.js'
 import type { Capabilities, JudgeRuntime } from './judge.js'
 import { PacingQueue, RateLimiter } from './limiter.js'
 import { currentTest } from '../report/records.js'
+import { coordinatorURL } from './coordinator-url.js'
 
-// One set of shared state per configuration: changing the configuration starts afresh.
+export { coordinatorURL, useCoordinator } from './coordinator-url.js'
+
+// One set of shared state per configuration and coordinator: changing either starts afresh.
 let shared:
-  | { generation: number; pacer: Pacer; capabilities: Capabilities; runtimes: Map<string, JudgeRuntime> }
+  | { generation: number; coordinator: string | undefined; pacer: Pacer; capabilities: Capabilities; runtimes: Map<string, JudgeRuntime> }
   | undefined
-
-let coordinator: string | undefined
 let runnerConcurrency: () => number | undefined = () => undefined
 
 /**
@@ -64,27 +65,15 @@ export function raiseJudgeConcurrency(n: number): () => void {
   }
 }
 
-/**
- * Routes pacing and single-flight through the coordinator at `url` (started by global
- * setup), so that every worker draws on one budget; `undefined` goes back to a local limiter.
- */
-export function useCoordinator(url: string | undefined): void {
-  coordinator = url
-  shared = undefined
-}
-
-/** The coordinator in use, if any. */
-export function coordinatorURL(): string | undefined {
-  return coordinator
-}
-
 /** The judge runtime for `model` (the configured one by default), built from the configuration. */
 export function judgeRuntime(model?: string): JudgeRuntime {
   const config = getConfig()
-  if (!shared || shared.generation !== configGeneration()) {
+  const coordinator = coordinatorURL()
+  if (!shared || shared.generation !== configGeneration() || shared.coordinator !== coordinator) {
     const { requestsPerMinute: rpm, tokensPerMinute: tpm } = config.judge
     shared = {
       generation: configGeneration(),
+      coordinator,
       pacer: coordinator ? remotePacer(coordinator, { rpm, tpm }) : new PacingQueue(new RateLimiter({ requestsPerMinute: rpm, tokensPerMinute: tpm })),
       capabilities: { logprobs: true, n: true, jsonSchema: true },
       runtimes: new Map(),
@@ -117,7 +106,7 @@ export function judgeRuntime(model?: string): JudgeRuntime {
     // The semantic cache embeds outputs as toBeSemanticallySimilarTo does: through the
     // batcher, and recorded in (and under lockdown replayed from) the test file's cassette.
     const judge = runtime
-    judge.semantic = semanticCacheFor(config.cache.semantic, judge.cacheMode, config.embedding.model, async (texts, testPath) => (await embedTexts({ inputs: texts, testPath }, judge)).vectors)
+    judge.semantic = semanticCacheFor(config.cache.semantic, judge.cacheMode, config.embedding.model, (texts, testPath) => embedTexts({ inputs: texts, testPath }, judge))
     shared.runtimes.set(name, runtime)
   }
   return runtime

@@ -13,8 +13,30 @@ import { batchMode } from '../batch/pending.js'
 /**
  * Embeds texts, one vector per text, in order: in a run, through the embedding client and
  * the cassette of `testPath` (the test file whose assertion asks), so vectors replay too.
+ * It answers with what the embedding cost (as `embedTexts` does), or with the vectors alone
+ * when it sends no request.
  */
-export type Embed = (texts: string[], testPath?: string) => Promise<number[][]>
+export type Embed = (texts: string[], testPath?: string) => Promise<number[][] | EmbedAnswer>
+
+/** Vectors and what getting them cost. */
+export interface EmbedAnswer {
+  vectors: number[][]
+  replayed: boolean
+  requests: number
+  usage: { total_tokens: number }
+  cost: number | undefined
+}
+
+/** What the cache's own embedding of an output cost the assertion that asked. */
+export interface LookupSpend {
+  /** True when the vector came from the cassette. */
+  replayed: boolean
+  /** HTTP requests sent: the assertion's share of a batched request. */
+  requests: number
+  tokens: number
+  /** US dollars, when the embedding model has a price. */
+  cost: number | undefined
+}
 
 /** The cache as a judge runtime uses it. */
 export interface SemanticCache {
@@ -27,6 +49,8 @@ export interface SemanticCache {
   /** The embedding model; vectors of different models are never compared. */
   model: string
   embed: Embed
+  /** Most outputs a question's index keeps; the oldest-indexed leave first. */
+  maxEntries: number
 }
 
 /** Where a reused verdict came from: the earlier output, its similarity and its cassette key. */
@@ -34,10 +58,18 @@ export interface ReusedFrom {
   output: string
   similarity: number
   key: string
+  /** The judge calls the earlier verdict took, which this reuse spared. */
+  calls?: number | undefined
 }
 
 /** The default threshold: high enough that only rewordings of the same answer come near it. */
 export const DEFAULT_THRESHOLD = 0.97
+
+/**
+ * The default cap on a question's index: every look-up compares the output with each
+ * entry, and each entry of a 1,536-dimension model is 8 KB of the cassette.
+ */
+export const DEFAULT_MAX_ENTRIES = 1000
 
 /**
  * The semantic cache in force for a cache mode, or undefined when it is off. It is off
@@ -52,7 +84,7 @@ export const DEFAULT_THRESHOLD = 0.97
  * ```
  */
 export function semanticCacheFor(
-  setting: boolean | { threshold?: number | undefined; lockdown?: boolean | undefined },
+  setting: boolean | { threshold?: number | undefined; lockdown?: boolean | undefined; maxEntries?: number | undefined },
   mode: CacheMode,
   model: string,
   embed: Embed,
@@ -68,7 +100,7 @@ export function semanticCacheFor(
   if (!on || mode === 'off' || batchMode(env) === 'collect') return undefined
   const options = typeof setting === 'object' ? setting : {}
   if (mode === 'lockdown' && options.lockdown !== true) return undefined
-  return { threshold: options.threshold ?? DEFAULT_THRESHOLD, reuse: mode !== 'refresh', index: mode !== 'lockdown', model, embed }
+  return { threshold: options.threshold ?? DEFAULT_THRESHOLD, reuse: mode !== 'refresh', index: mode !== 'lockdown', model, embed, maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES }
 }
 
 
@@ -84,37 +116,68 @@ const indexed = z.object({ output: z.string(), embedding: z.string(), key: z.str
 const indexEntry = z.object({ response: z.object({ outputs: z.array(indexed) }) })
 type Indexed = z.infer<typeof indexed>
 
-/** A question's recorded outputs, as the cassette keeps them. */
+/** An indexed output with its vector and the cassette key of its answer. */
+export interface IndexedOutput {
+  output: string
+  vector: number[]
+  key: string
+}
+
+// Each index entry is parsed and its vectors decoded once, keyed by the entry's response,
+// which the cassette hands back unchanged until the entry is recorded again: decoding every
+// vector at every look-up would make a run over a large index do that work per assertion.
+const reads = new WeakMap<object, { raw: Indexed[]; decoded: IndexedOutput[] }>()
+
+/**
+ * A question's recorded outputs, as the cassette keeps them: at most `maxEntries`, in the
+ * order they were indexed, so the oldest-indexed leave first.
+ */
 export class SemanticIndex {
   readonly #cassette: Cassette
   readonly #key: string
   readonly #model: string
   readonly #question: string
+  readonly #max: number
 
-  constructor(cassette: Cassette, question: string, model: string) {
+  constructor(cassette: Cassette, question: string, model: string, maxEntries = DEFAULT_MAX_ENTRIES) {
     this.#cassette = cassette
     this.#question = question
     this.#model = model
+    this.#max = maxEntries
     // One entry per question and embedding model, beside the answers it points to.
     this.#key = requestKey({ kind: 'semantic-index', question, model })
   }
 
-  /** The outputs recorded for the question, with their vectors. */
-  outputs(): { output: string; vector: number[]; key: string }[] {
-    return this.#read().map((o) => ({ output: o.output, vector: decode(o.embedding), key: o.key }))
+  /** The outputs recorded for the question, with their vectors (the newest `maxEntries` of an index recorded under a higher cap). */
+  outputs(): IndexedOutput[] {
+    const { decoded } = this.#read()
+    return decoded.length > this.#max ? decoded.slice(decoded.length - this.#max) : decoded
   }
 
   has(output: string): boolean {
-    return this.#read().some((o) => o.output === output)
+    return this.#read().raw.some((o) => o.output === output)
   }
 
-  /** Adds an output (read and written in one step, so concurrent assertions of a file lose none). */
+  /** True when the index holds `maxEntries` outputs, so that one more evicts the oldest. */
+  full(): boolean {
+    return this.#read().raw.length >= this.#max
+  }
+
+  /**
+   * Adds an output, evicting the oldest-indexed beyond the cap (read and written in one
+   * step, so concurrent assertions of a file lose none).
+   */
   add(output: string, vector: readonly number[], key: string): void {
-    const outputs = this.#read().filter((o) => o.output !== output)
-    outputs.push({ output, embedding: encode(vector), key })
+    const before = this.#read()
+    const keep = (o: { output: string }) => o.output !== output
+    const raw = [...before.raw.filter(keep), { output, embedding: encode(vector), key }]
+    const decoded = [...before.decoded.filter(keep), { output, vector: decode(raw.at(-1)!.embedding), key }]
+    const drop = Math.max(0, raw.length - this.#max)
+    const response = { outputs: raw.slice(drop) }
+    reads.set(response, { raw: response.outputs, decoded: decoded.slice(drop) })
     const entry: CassetteEntry = {
       request: { model: this.#model, messages: [], params: { kind: 'semantic-index', question: this.#question } },
-      response: { outputs },
+      response,
       usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
       latencyMs: 0,
       recordedAt: new Date().toISOString(),
@@ -122,9 +185,11 @@ export class SemanticIndex {
     this.#cassette.record(this.#key, entry)
   }
 
-  #read(): Indexed[] {
+  #read(): { raw: Indexed[]; decoded: IndexedOutput[] } {
     const entry = this.#cassette.lookup(this.#key)
-    if (entry === undefined) return []
+    if (entry === undefined) return { raw: [], decoded: [] }
+    const known = typeof entry.response === 'object' && entry.response !== null ? reads.get(entry.response) : undefined
+    if (known) return known
     const parsed = indexEntry.safeParse(entry)
     if (!parsed.success) {
       throw new Error(
@@ -132,7 +197,10 @@ export class SemanticIndex {
           'Remove that entry (it is rebuilt as outputs are judged), or turn the semantic cache off.',
       )
     }
-    return parsed.data.response.outputs
+    const raw = parsed.data.response.outputs
+    const read = { raw, decoded: raw.map((o) => ({ output: o.output, vector: decode(o.embedding), key: o.key })) }
+    reads.set(entry.response as object, read)
+    return read
   }
 }
 
@@ -191,33 +259,38 @@ export function questionKey(parts: { model: string; system: unknown; params: obj
  * returns `remember`, which indexes the output once its own verdict is recorded. `replay`
  * gives the recorded verdict of an earlier output, from the cassette only; one that fails
  * (the answer was pruned, or the request changed) is passed over, never turned into a pass.
- * An embedding that fails leaves the output to the judge.
+ * An embedding that fails leaves the output to the judge. `spent` is what embedding the
+ * output cost, when it was embedded.
  */
 export async function lookUp(
   cache: SemanticCache,
   l: SemanticLookup,
   replay: (output: string) => Promise<Verdict>,
-): Promise<{ verdict: Verdict & { reusedFrom: ReusedFrom } } | { remember: (() => void) | undefined }> {
-  const index = new SemanticIndex(l.cassette, l.question, cache.model)
+): Promise<({ verdict: Verdict & { reusedFrom: ReusedFrom } } | { remember: (() => void) | undefined }) & { spent?: LookupSpend }> {
+  const index = new SemanticIndex(l.cassette, l.question, cache.model, cache.maxEntries)
   const exact = l.cassette.lookup(l.key) !== undefined
-  // An answer of its own is always preferred; it joins the index once (in auto and refresh).
-  if (exact && (!cache.index || index.has(l.output))) return { remember: undefined }
-  let vector: number[] | undefined
+  // An answer of its own is always preferred; it joins the index once (in auto and refresh),
+  // but not a full one: it needs no index itself, and would evict another output that, with
+  // its own answer, would evict the next at the next run, so the cassette would never settle.
+  if (exact && (!cache.index || index.has(l.output) || index.full())) return { remember: undefined }
+  let answer: number[][] | EmbedAnswer
   try {
-    vector = (await cache.embed([l.output], l.testPath))[0]
+    answer = await cache.embed([l.output], l.testPath)
   } catch {
     return { remember: undefined }
   }
-  if (!vector) return { remember: undefined }
+  const spent: LookupSpend = Array.isArray(answer) ? { replayed: true, requests: 0, tokens: 0, cost: 0 } : { replayed: answer.replayed, requests: answer.requests, tokens: answer.usage.total_tokens, cost: answer.cost }
+  const vector = (Array.isArray(answer) ? answer : answer.vectors)[0]
+  if (!vector) return { remember: undefined, spent }
   const remember = cache.index ? () => index.add(l.output, vector, l.key) : undefined
-  if (exact || !cache.reuse) return { remember }
+  if (exact || !cache.reuse) return { remember, spent }
   for (const c of candidates(l.output, vector, index.outputs(), cache.threshold)) {
     try {
       const verdict = await replay(c.output)
-      return { verdict: { ...verdict, reusedFrom: { output: c.output, similarity: c.similarity, key: c.key } } }
+      return { verdict: { ...verdict, reusedFrom: { output: c.output, similarity: c.similarity, key: c.key } }, spent }
     } catch {
       // Not recorded any more, or asked differently now: the next candidate, else the judge.
     }
   }
-  return { remember }
+  return { remember, spent }
 }

@@ -7,6 +7,7 @@ import { relative, sep } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { batchSavingOf, type BatchSaving } from '../batch/saving.js'
 import { datasetsOf, evalCaseOf } from './datasets.js'
+import { lookupOf, semanticTotals } from './semantic.js'
 import type { AssayRecord, AssertionBase, FaithfulnessRecord, JudgeRecord, LlmCallRecord, SimilarityRecord, StoreRecord } from './records.js'
 import { RESULTS_VERSION, type AssertionResult, type FileResult, type LlmCallResult, type Results, type TestResult, type Totals } from './schema.js'
 
@@ -117,9 +118,10 @@ function judgeAssertion(r: JudgeRecord): AssertionResult {
           tokens: finite(v.usage.total_tokens) ? v.usage.total_tokens : 0,
           cost: finite(v.cost) ? v.cost : null,
           latencyMs: finite(v.latencyMs) ? v.latencyMs : 0,
-          ...(v.reusedFrom ? { reusedFrom: { output: v.reusedFrom.output, similarity: v.reusedFrom.similarity, key: v.reusedFrom.key } } : {}),
+          ...(v.reusedFrom ? { reusedFrom: { output: v.reusedFrom.output, similarity: v.reusedFrom.similarity, key: v.reusedFrom.key, ...(finite(v.reusedFrom.calls) ? { calls: v.reusedFrom.calls } : {}) } } : {}),
+          ...lookupOf(v.semanticCache ?? r.semanticCache),
         }
-      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: r.requests ?? 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(problem ?? r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}) },
+      : { threshold: r.threshold, every: r.every, criteria: [], samples: [], replayed: false, requests: r.requests ?? 0, tokens: 0, cost: null, latencyMs: 0, error: cleanError(problem ?? r.error ?? 'no verdict'), ...(r.cassetteMiss ? { cassetteMiss: true } : {}), ...lookupOf(r.semanticCache ?? r.verdict?.semanticCache) },
   }
 }
 
@@ -251,6 +253,7 @@ export function totalsOf(files: readonly FileResult[]): Totals {
       meanScore: mean,
       p50LatencyMs: percentile(latencies, 50),
       p95LatencyMs: percentile(latencies, 95),
+      ...semanticTotals(scored),
     },
     appCalls: { calls: calls.length, live: liveCalls.length, replayed: calls.filter((c) => c.replayed).length, tokens: liveCalls.reduce((s, c) => s + (c.tokens ?? 0), 0), cost: sum(liveCalls) },
     ...(similar.length

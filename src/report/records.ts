@@ -58,6 +58,8 @@ export interface JudgeRecord extends AssertionBase {
   error?: string
   /** HTTP requests sent before the judge gave up (failures only; a verdict has its own count). */
   requests?: number
+  /** What the semantic cache's look-up cost before the judge gave up (failures only; a verdict has its own). */
+  semanticCache?: Verdict['semanticCache']
   /** True when the judge gave no verdict because the cassette had no answer under lockdown. */
   cassetteMiss?: boolean
 }

@@ -31,7 +31,9 @@ const judgeDetail = z.object({
   error: z.string().optional(),
   cassetteMiss: z.boolean().optional(),
   /** Set when the semantic judge cache reused the recorded verdict of a near-duplicate output: that output, its similarity and its cassette key. */
-  reusedFrom: z.object({ output: z.string(), similarity: z.number(), key: z.string() }).optional(),
+  reusedFrom: z.object({ output: z.string(), similarity: z.number(), key: z.string(), /** The judge calls the earlier verdict took, which the reuse spared. */ calls: count.optional() }).optional(),
+  /** The semantic judge cache's embedding of the output, to look it up: its share of the requests, tokens and cost ($0 when replayed). */
+  semanticCache: z.object({ replayed: z.boolean(), requests: count, tokens: count, cost: z.number().nullable() }).optional(),
 })
 
 /** toBeFaithfulTo: the judge's claims of the output, each with its verdict against the source. */
@@ -215,6 +217,12 @@ const totals = z.object({
     meanScore: z.object({ value: z.number(), scale: z.tuple([z.number(), z.number()]) }).nullable(),
     p50LatencyMs: z.number().nullable(),
     p95LatencyMs: z.number().nullable(),
+    /**
+     * The semantic judge cache (present when it looked an output up or reused a verdict):
+     * its look-ups and what their embeddings cost live, and the verdicts it reused, the
+     * judge calls that spared and what those verdicts cost when recorded.
+     */
+    semanticCache: z.object({ lookups: count, requests: count, tokens: count, cost: z.number(), reused: count, callsSaved: count, saved: z.number() }).optional(),
   }),
   appCalls: z.object({ calls: count, live: count, replayed: count, tokens: count, cost: z.number() }),
   /** Similarity assertions' embeddings (present when the run had any): live and replayed, failures, and what the live ones cost. */

@@ -21,6 +21,8 @@ export function terminalSummary(r: Results, reportPath?: string): string | undef
       `assay: judge ${t.judge.live} live, ${t.judge.replayed} replayed${reused ? ` (${reused} reused from near-duplicate outputs by the semantic cache)` : ''}${t.judge.failures ? `, ${t.judge.failures} without a verdict` : ''}; ${s(t.judge.requests, 'request')}, ${t.judge.tokens} tokens, ${money(t.judge.cost)}`,
     )
   }
+  const c = t.judge.semanticCache
+  if (c) lines.push(`assay: semantic cache ${s(c.lookups, 'look-up')}, ${s(c.requests, 'embedding request')}, ${c.tokens} tokens, ${money(c.cost)}; ${s(c.reused, 'verdict')} reused, ${s(c.callsSaved, 'judge call')} saved (${money(c.saved)})`)
   const e = t.embeddings
   if (e) lines.push(`assay: embeddings ${e.live} live, ${e.replayed} replayed${e.failures ? `, ${e.failures} without a similarity` : ''}; ${s(e.requests, 'request')}, ${e.tokens} tokens, ${money(e.cost)}`)
   const calls = r.files.flatMap((f) => f.tests.flatMap((x) => x.llmCalls))

@@ -52,6 +52,16 @@ describe.each(used)('$name', (runner) => {
     expect(judged('near-duplicate')).toMatchObject({ pass: true, judge: { replayed: true, requests: 0, reusedFrom: { output: 'Your refund of $40 was approved.' } } })
     expect(judged('trap').judge?.reusedFrom).toBeUndefined()
     expect(judged('first').judge?.reusedFrom).toBeUndefined()
+    // Every look-up's embedding is on its assertion, apart from the judge's requests, and the
+    // totals and both summaries say what the cache cost and what it saved.
+    for (const title of ['first', 'near-duplicate', 'trap']) expect(judged(title).judge?.semanticCache).toMatchObject({ replayed: false, requests: expect.any(Number) })
+    const lookups = ['first', 'near-duplicate', 'trap'].reduce((n, title) => n + judged(title).judge!.semanticCache!.requests, 0)
+    expect(lookups).toBe(server.requests.filter((r) => r.path === '/v1/embeddings').length)
+    expect(results.totals.judge.requests).toBe(2)
+    expect(results.totals.judge.semanticCache).toMatchObject({ lookups: 3, requests: lookups, reused: 1, callsSaved: 1, saved: expect.closeTo(judged('near-duplicate').judge!.cost!, 5) })
+    expect(results.totals.judge.semanticCache!.cost).toBeGreaterThan(0)
+    expect(recorded.output).toContain(`assay: semantic cache 3 look-ups, ${lookups} embedding request${lookups === 1 ? '' : 's'}`)
+    expect(recorded.output).toMatch(/1 verdict reused, 1 judge call saved/)
 
     // On CI the cache is off (no { lockdown: true }): the near-duplicate has no answer of its own.
     const before = server.requests.length

@@ -33,6 +33,7 @@ const verdict = (reusedFrom?: { output: string; similarity: number; key: string 
     cost: 0.01,
     latencyMs: 5,
     ...(reusedFrom ? { reusedFrom } : {}),
+    semanticCache: { replayed: false, requests: 1, tokens: 12, cost: 0.00024 },
   },
 })
 const run: RunInput = {
@@ -76,6 +77,8 @@ test('the reused verdict names the output it came from, as text; the judged one 
   expect(await reused!.locator('p.reused').textContent()).toBe('Verdict reused by the semantic cache from a near-duplicate output (similarity 0.985, cassette key 0123456789abcdef0123456789abcdef):')
   expect(await reused!.locator('pre.reused-from').textContent()).toBe(hostile)
   expect(await judged!.locator('.reused').count()).toBe(0)
+  // Each verdict shows what the cache's look-up of its output cost.
+  for (const t of [judged!, reused!]) expect(await t.locator('p.lookup').textContent()).toBe('semantic cache look-up live, 1 request · 12 tokens · $0.000240')
   expect(await page.locator('img').count()).toBe(0)
   expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined()
   expect(activity.requests).toEqual([`file://${file}`])

@@ -32,6 +32,17 @@ describe('embeddingBatcher', () => {
     expect(other.mock.calls.map(([inputs]) => inputs)).toEqual([['a']])
   })
 
+  test('two clients never share a send: each client gets its own batcher for a model and endpoint', async () => {
+    configure({ embedding: { maxBatchSize: 10, maxWaitMs: 5 } })
+    const first = { client: 1 }
+    const second = { client: 2 }
+    const send = fakeSend()
+    const other = fakeSend()
+    await Promise.all([embeddingBatcher(target, send, first).embed('a'), embeddingBatcher(target, other, second).embed('b'), embeddingBatcher(target, fakeSend(), first).embed('c')])
+    expect(send.mock.calls.map(([inputs]) => inputs)).toEqual([['a', 'c']])
+    expect(other.mock.calls.map(([inputs]) => inputs)).toEqual([['b']])
+  })
+
   test('a new configuration takes effect for the next batches', async () => {
     configure({ embedding: { maxBatchSize: 1 } })
     const send = fakeSend()

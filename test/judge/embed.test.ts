@@ -141,7 +141,9 @@ describe('embedding entries', () => {
 describe('embedTexts through the batcher', () => {
   test('concurrent assertions of one worker share one /embeddings request, and each records only its own inputs with its share', async () => {
     const paths = Array.from({ length: 8 }, () => fresh())
-    const results = await Promise.all(paths.map((testPath, i) => embedTexts({ inputs: [`answer number ${i}`], testPath }, rt())))
+    // A worker's assertions share its judge runtime, and so its client.
+    const worker = rt()
+    const results = await Promise.all(paths.map((testPath, i) => embedTexts({ inputs: [`answer number ${i}`], testPath }, worker)))
     expect(server.requests.filter((r) => r.path.endsWith('/embeddings'))).toHaveLength(1)
     expect(results.reduce((n, r) => n + r.requests, 0)).toBe(1)
     paths.forEach((testPath, i) => expect(Object.values(cassetteOf(testPath).entries).map((e) => e.request.params.input)).toEqual([`answer number ${i}`]))

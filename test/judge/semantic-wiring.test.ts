@@ -32,6 +32,9 @@ test('configure({ cache: { semantic: true } }) reuses a near-duplicate verdict, 
   expect(paths.filter((p) => p.endsWith('/chat/completions'))).toHaveLength(1)
   expect(paths.filter((p) => p.endsWith('/embeddings')).length).toBeGreaterThanOrEqual(1)
   expect(records[1]).toMatchObject({ kind: 'judge', pass: true, verdict: { reusedFrom: { output: 'Your refund of $40 was approved.' } } })
+  // Each look-up's embedding is on its assertion's record, apart from the judge's own requests.
+  for (const r of records.slice(0, 2)) expect(r).toMatchObject({ verdict: { semanticCache: { replayed: false, requests: 1, tokens: expect.any(Number), cost: expect.any(Number) } } })
+  expect((records[0] as { verdict: { semanticCache: { cost: number } } }).verdict.semanticCache.cost).toBeGreaterThan(0)
   // Both outputs' vectors are in the cassette, so a lockdown replay needs no endpoint.
   const cassette = openCassettes().get(path)!
   expect([...cassette.touched].filter((k) => cassette.lookup(k)?.request.params.kind === 'embedding')).toHaveLength(2)

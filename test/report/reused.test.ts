@@ -66,3 +66,42 @@ test('the terminal summary counts the reused verdicts among the replayed ones', 
   expect(terminalSummary(buildResults(run([reused, reused, plain])))).toContain('assay: judge 0 live, 3 replayed (2 reused from near-duplicate outputs by the semantic cache); 0 requests')
   expect(terminalSummary(buildResults(run([plain])))).toContain('assay: judge 0 live, 1 replayed; 0 requests')
 })
+
+// The cache's own look-ups: an embedding per output it had to place, live or replayed.
+const lookup = { replayed: false, requests: 1, tokens: 20, cost: 0.0004 }
+const costed: JudgeRecord = { ...reused, verdict: { ...reused.verdict!, reusedFrom: { ...reused.verdict!.reusedFrom!, calls: 2 }, semanticCache: lookup } }
+const fresh: JudgeRecord = { ...reused, verdict: { ...reused.verdict!, replayed: false, requests: 1, reusedFrom: undefined, semanticCache: lookup } }
+const failedAfterLookup: JudgeRecord = { kind: 'judge', matcher: 'toScoreAtLeast', pass: false, negated: false, threshold: 7, every: false, error: 'no verdict', requests: 2, semanticCache: { replayed: true, requests: 0, tokens: 0, cost: 0 } }
+
+test("results.json gives each assertion the semantic cache's look-up spend, and the totals what the cache cost and saved", () => {
+  const r = buildResults(run([costed, fresh, failedAfterLookup, { ...reused, verdict: { ...reused.verdict!, reusedFrom: undefined } }]))
+  const [a, b, c, d] = r.files[0]!.tests[0]!.assertions
+  expect(a!.judge).toMatchObject({ semanticCache: lookup, reusedFrom: { calls: 2 } })
+  expect(b!.judge!.semanticCache).toEqual(lookup)
+  expect(c!.judge!.semanticCache).toEqual({ replayed: true, requests: 0, tokens: 0, cost: 0 })
+  // A verdict the cassette could not record is a failure that keeps the verdict; its look-up is the record's.
+  const unrecorded = buildResults(run([{ ...failedAfterLookup, verdict: { ...fresh.verdict!, semanticCache: undefined }, semanticCache: lookup }])).files[0]!.tests[0]!.assertions[0]!
+  expect(unrecorded.judge!.semanticCache).toEqual(lookup)
+  expect(d!.judge).not.toHaveProperty('semanticCache')
+  // The judge's own figures are untouched: the look-ups are counted apart, in full.
+  expect(r.totals.judge).toMatchObject({ requests: 3, cost: 0.01 })
+  expect(r.totals.judge.semanticCache).toEqual({ lookups: 3, requests: 2, tokens: 40, cost: 0.0008, reused: 1, callsSaved: 2, saved: 0.01 })
+  expect(parseResults(JSON.stringify(r))).toEqual(r)
+  expect(buildResults(run([{ ...reused, verdict: { ...reused.verdict!, reusedFrom: undefined } }])).totals.judge).not.toHaveProperty('semanticCache')
+})
+
+test('a reuse recorded without its call count (an older record) counts as one call saved', () => {
+  expect(buildResults(run([reused])).totals.judge.semanticCache).toEqual({ lookups: 0, requests: 0, tokens: 0, cost: 0, reused: 1, callsSaved: 1, saved: 0.01 })
+})
+
+test("the terminal summary and the report's cost show what the cache cost and saved", () => {
+  const r = buildResults(run([costed, fresh]))
+  expect(terminalSummary(r)).toContain('assay: semantic cache 2 look-ups, 2 embedding requests, 40 tokens, $0.0008; 1 verdict reused, 2 judge calls saved ($0.0100)')
+  expect(terminalSummary(buildResults(run([{ ...reused, verdict: { ...reused.verdict!, reusedFrom: undefined } }])))).not.toContain('semantic cache')
+  const html = renderHtml(r)
+  // The cost tile counts the look-ups in the run's cost ($0.01 judged live + $0.0008), and says what the cache cost and saved.
+  expect(html).toContain('<dt>Cost</dt><dd>$0.0108')
+  expect(html).toContain('<span class="sub">semantic cache $0.000800, 2 judge calls saved</span>')
+  expect(html).toContain('<dt>Tokens</dt><dd>140</dd>')
+  expect(SCRIPT).toContain("'semantic cache look-up '")
+})
