@@ -42,6 +42,8 @@ for (let s = 1; s <= ${SEEDS}; s++) {
       await expect(output).toScoreAtLeast(7)
     },
     concurrency: 16,
+    // What is measured is the gate, not speed: a loaded machine must not stop cases.
+    timeout: 120_000,
     thresholds: { passRate: 0 },
   })
 }
@@ -56,6 +58,7 @@ describeEval('calibration', {
     await expect(output).toScoreAtLeast(7)
   },
   concurrency: 8,
+  timeout: 120_000,
   thresholds: { passRate: 0, agreement: 0.5 },
 })
 `
