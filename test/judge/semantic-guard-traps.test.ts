@@ -33,9 +33,12 @@ describe('a negation without an ASCII apostrophe is a negation', () => {
     expect(guard(approved, approved.replace('is approved', `${negated} approved`))).toMatchObject({ agree: false, differs: 'polarity' })
   })
 
-  test('every spelling of one negation still agrees', () => {
-    for (const spelling of ["isn't", 'isnt', 'isn\u00B4t', 'isn`t', 'is not', 'is n\u2019t']) {
-      expect(guard(approved.replace('is approved', "isn't approved"), approved.replace('is approved', `${spelling} approved`))).toEqual({ agree: true })
+  test('every spelling of one negation reads as the same negation, and is still a difference in the words', () => {
+    const negated = approved.replace('is approved', "isn't approved")
+    for (const spelling of ['isnt', 'isn\u00B4t', 'isn`t', 'is not', 'is n\u2019t']) {
+      const other = approved.replace('is approved', `${spelling} approved`)
+      expect(outputFacts(other).polarity).toEqual(outputFacts(negated).polarity)
+      expect(guard(negated, other)).toMatchObject({ agree: false, differs: 'words' })
     }
   })
 })
@@ -137,7 +140,6 @@ describe('a word the guard has no list for is a difference, unless it is known t
     ['a filler word', 'Simply reply to this email.', 'Reply to this email.'],
     ['an intensifier', 'We are sorry about the delay.', 'We are so sorry about the delay.'],
     ['a sign-off', 'Your refund is approved.', 'Your refund is approved. Best wishes.'],
-    ['a contraction spelt out', 'We will help.', "We'll help."],
   ])('%s agrees', (_name, a, b) => {
     expect(guard(a, b)).toEqual({ agree: true })
   })
