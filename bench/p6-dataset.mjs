@@ -5,7 +5,8 @@
 // amount or count, a negation, a swapped name, a reversed decision, a weaker promise), plus
 // one trap of a disguised kind (a negation spelt without its apostrophe or with a stand-in
 // for it, a flipped answer mark, a slang or prefixed negation, a struck-out decision, or
-// names swapped at sentence starts).
+// names swapped at sentence starts). Then 14 tickets of one reply each whose verdict turns on
+// one character a looser fold would drop (see LITERAL), with a spacing copy and a trap.
 // Each row carries `score`, the verdict a fresh judge gives it (the fixture judge of
 // bench/p6-semantic-cache.mjs answers with it). Run: node bench/p6-dataset.mjs
 import { writeFileSync } from 'node:fs'
@@ -140,6 +141,37 @@ Object.entries(TEMPLATES).forEach(([kind, tpl], k) => {
     }
   }
 })
+
+// Replies whose verdict turns on one character a looser fold would drop: a negated sign, a
+// minus written as a dash, accounting parentheses, a currency after the amount, a decimal
+// comma, an accent, a number that is not a quantity, an operator in code, a per-mille sign or
+// an emoticon. Each is a ticket of its own: the reply, a copy with other spacing and case
+// (reused), and the trap (judged afresh).
+const LITERAL = [
+  ['negated sign', 'Refund status = approved. The amount is returned to your card within 5 days.', (t) => t.replace('=', '\u2260')],
+  ['negated membership', 'Order 7781 \u2208 the refundable orders list, so the refund is on its way.', (t) => t.replace('\u2208', '\u2209')],
+  ['dash minus', 'Your account balance is $50 after the adjustment we made today.', (t) => t.replace('$50', '\u2011$50')],
+  ['accounting parentheses', 'Net income for the quarter: $50. The report is attached for your review.', (t) => t.replace('$50', '($50)')],
+  ['postfix currency', 'Ihre Erstattung betr\u00E4gt 500 \u20AC und wird in 5 Tagen \u00FCberwiesen.', (t) => t.replace('\u20AC', '$')],
+  ['decimal comma', 'Remboursement de 50,00 \u20AC accept\u00E9, vers\u00E9 sous 5 jours.', (t) => t.replace('50,00', '50 00')],
+  ['accent', 'Die Erstattung wurde genehmigt. Vielen Dank f\u00FCr Ihre Geduld.', (t) => t.replace('wurde', 'w\u00FCrde')],
+  ['address', 'Set the gateway to 192.168.1.1 and restart the router to finish.', (t) => t.replace('192.168.1.1 ', '192.168.1.10 ')],
+  ['version', 'The tool requires Python 3.10 or later on every build machine.', (t) => t.replace('3.10', '3.1')],
+  ['leading zero', 'The parcel goes to ZIP 02134 and arrives within 3 business days.', (t) => t.replace('02134', '2134')],
+  ['operator', 'The area is computed as return w * h in the helper function.', (t) => t.replace('*', '/')],
+  ['logical not', 'The check reads if (!user.isAdmin) deny() before the refund runs.', (t) => t.replace('!user', 'user')],
+  ['per mille', 'The handling fee is 5 \u2030 of the order value for this card.', (t) => t.replace(' \u2030', '')],
+  ['emoticon', 'Your refund request was reviewed by our team today :)', (t) => t.replace(':)', ':(')],
+]
+for (const [variant, reply, change] of LITERAL) {
+  const ticket = `literal-${variant.replace(/ /g, '-')}`
+  const row = (name, output, score, kind) => rows.push({ id: `${ticket}/${name}`, ticket, source: reply, kind, variant: name, output, score })
+  row('original', reply, 9, 'original')
+  row('whitespace', NEAR.whitespace(reply), 9, 'near-duplicate')
+  const trapped = change(reply)
+  if (trapped === reply) throw new Error(`${ticket}: the trap changed nothing`)
+  row(variant, trapped, 2, 'trap')
+}
 
 const file = join(import.meta.dirname, '..', 'fixtures', 'datasets', 'support-replies.jsonl')
 writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n')

@@ -89,7 +89,7 @@ function embeddingOnly(threshold) {
 
 const near = rows.filter((r) => r.kind === 'near-duplicate').length
 const traps = rows.filter((r) => r.kind === 'trap').length
-console.log(`P6 semantic judge cache: ${rows.length} support replies (${near} near-duplicates, ${traps} traps, 25 tickets); embedding: the fixture server's lexical 64-dimension bag of words, not a semantic model`)
+console.log(`P6 semantic judge cache: ${rows.length} support replies (${near} near-duplicates, ${traps} traps, ${new Set(rows.map((r) => r.ticket)).size} tickets); embedding: the fixture server's lexical 64-dimension bag of words, not a semantic model`)
 const results = []
 for (const threshold of [0.97, 0.9, 0.8]) {
   const m = await measure(threshold)

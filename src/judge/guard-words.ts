@@ -52,7 +52,6 @@ export function spellOut(lower: string): string {
  * punctuation is read as layout.
  */
 export const TOKEN = /[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*|[\p{So}\p{Sm}?¿‽⸮؟"“”„«»]|(?<![\p{L}\p{N}])'|'(?![\p{L}\p{N}])/gu
-const QUOTES = /[“”„«»]/g
 
 // Combining overlays that strike a letter through (U+0334–U+0338, the enclosing slashes
 // and the prohibition sign U+20E0); folding drops combining marks, so they are read from
@@ -113,20 +112,42 @@ const REWORDINGS = new Map<string, string>([
   ['assist', 'help'],
 ])
 
+// Sentence punctuation: one `.`, `,`, `;`, `:` or `!` at the end of a token, so followed by
+// whitespace or the end of the text. Inside or before a word or number it is kept: `50,00`,
+// `192.168.1.1`, `!x`, `:(`.
+const SENTENCE_MARK = /[.,;:!]$/
+const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/
+
 /**
- * The content words of `lower` (lower case, contractions spelt out, numbers blanked) in
- * order, as written: known rewordings as one word and harmless framing left out. Two
- * outputs agree only when these sequences are equal, so a word that appears in one output
- * only, a swap of two words or another form of a word ("approve" for "approved", a tense)
- * is a difference.
+ * The words of `text` as written, in order, for the guard's word-by-word comparison. The text
+ * is folded only in ways that cannot change what it says: Unicode NFC (canonical composition,
+ * so `≠` stays `≠` and `würde` stays `würde`), lower case, each run of whitespace between
+ * words read as one break, and sentence punctuation dropped (see `SENTENCE_MARK`). A line's
+ * leading indentation is a token of its own, since it carries the structure of code. Every
+ * other character (a symbol, sign, currency, accent, bracket, digit or separator) is part of
+ * its token and must match. Known harmless framing is dropped and known rewordings read as
+ * one, from the explicit lists above.
+ *
+ * @example
+ * ```ts
+ * literalWords('Thank you, the total is ($50).') // ['thanks', 'the', 'total', 'is', '($50)']
+ * ```
  */
-export function contentWords(lower: string): string[] {
-  for (const [pattern, said] of PHRASES) lower = lower.replace(pattern, said)
-  lower = lower.replace(QUOTES, '"')
+export function literalWords(text: string): string[] {
+  let folded = text.normalize('NFC').toLowerCase().normalize('NFC')
+  for (const [pattern, said] of PHRASES) folded = folded.replace(pattern, said)
   const words: string[] = []
-  for (const [token] of lower.matchAll(TOKEN)) {
-    const word = REWORDINGS.get(token) ?? token
-    if (!HARMLESS.has(word)) words.push(word)
+  for (const line of folded.split(LINE_BREAK)) {
+    const indent = /^\s*/.exec(line)![0]
+    const rest = line.slice(indent.length)
+    if (!rest) continue
+    if (indent) words.push(`indent:${JSON.stringify(indent)}`)
+    for (const token of rest.split(/\s+/)) {
+      const word = token.replace(SENTENCE_MARK, '')
+      if (!word) continue
+      const said = REWORDINGS.get(word) ?? word
+      if (!HARMLESS.has(said)) words.push(said)
+    }
   }
   return words
 }

@@ -6,7 +6,7 @@
 import { extractEntities } from '../text/entities.js'
 import { foldString, lookalikes, skeleton } from '../text/fold.js'
 import { extractNumbers } from '../text/numbers.js'
-import { contentWords, foldApostrophes, spellOut, struckWords, TOKEN } from './guard-words.js'
+import { foldApostrophes, literalWords, spellOut, struckWords, TOKEN } from './guard-words.js'
 
 /** What the guard sees in one output. Two outputs agree when every field is equal. */
 export interface OutputFacts {
@@ -22,7 +22,11 @@ export interface OutputFacts {
   struck: string[]
   /** Letters of other scripts that pass for Latin ones, with their code points, sorted. */
   lookalikes: string[]
-  /** Every other word and symbol, in order, numbers left out (they are compared by value), known rewordings as one and harmless framing ("thanks", "best wishes") dropped. */
+  /**
+   * Every word, symbol and number as written, in order, folded only where the meaning cannot
+   * change (NFC, case, whitespace between words, sentence punctuation; see `literalWords`),
+   * known rewordings as one and harmless framing ("thanks", "best wishes") dropped.
+   */
   words: string[]
 }
 
@@ -155,25 +159,13 @@ function polarityOf(part: string, beforeHyphen: boolean): string[] | undefined {
   return negated ? ['not', negated] : undefined
 }
 
-// Numbers are compared by value in their own field; blanking them here lets "$40" and
-// "40 dollars" read alike in the word sequence.
-function withoutNumbers(text: string): string {
-  let out = ''
-  let at = 0
-  for (const claim of extractNumbers(text)) {
-    if (claim.index < at) continue
-    out += text.slice(at, claim.index) + ' '
-    at = claim.index + claim.text.length
-  }
-  return out + text.slice(at)
-}
-
 /**
  * The facts the guard compares, read through Unicode disguises: NFKC forms (full-width
  * `１２０`), digits of other scripts and invisible characters are folded away, and
  * look-alike letters read as the Latin letter they pass for (so `nоt` with a Cyrillic о
  * is still a negation), and are listed themselves, so an output written with them never
- * agrees with one written without.
+ * agrees with one written without. Those folds only help the analysers find facts; the word
+ * sequence is read as written, so a difference any of them folds away still counts there.
  *
  * @example
  * ```ts
@@ -208,7 +200,7 @@ export function outputFacts(output: string): OutputFacts {
     polarity,
     struck: struckWords(raw, foldString),
     lookalikes: [...new Set(lookalikes(output))].sort(),
-    words: contentWords(spellOut(withoutNumbers(plain).toLowerCase())),
+    words: literalWords(output),
   }
   if (factsCache.size > 5000) factsCache.clear()
   factsCache.set(output, facts)

@@ -80,7 +80,17 @@ describe.each(used)('$name', (runner) => {
 // judged before it only in a disguise, and must be judged afresh; the near-duplicate shows
 // that the cache still reuses what only differs in spacing.
 const PAD = ' Thank you for contacting support about your order today.'
-const FIRSTS = ['Your refund is approved.', 'Alice refunded the order. Bob charged the card.', 'Refund approved: Y', 'Refund approved: \u2713']
+const FIRSTS = [
+  'Your refund is approved.',
+  'Alice refunded the order. Bob charged the card.',
+  'Refund approved: Y',
+  'Refund approved: \u2713',
+  'Refund status = approved.',
+  'Your account balance is $50 after the adjustment.',
+  'Ihre Erstattung betr\u00E4gt 500 \u20AC und wurde genehmigt.',
+  'Set the gateway to 192.168.1.1 today.',
+  'The area is return w * h in the code.',
+]
 const TRAPS = [
   'Your refund isnt approved.',
   'Your refund isn\u00B4t approved.',
@@ -95,6 +105,12 @@ const TRAPS = [
   'Bob refunded the order. Alice charged the card.',
   'Refund approved: N',
   'Refund approved: \u2717',
+  'Refund status \u2260 approved.',
+  'Your account balance is \u2013$50 after the adjustment.',
+  'Ihre Erstattung betr\u00E4gt 500 $ und wurde genehmigt.',
+  'Ihre Erstattung betr\u00E4gt 500 \u20AC und w\u00FCrde genehmigt.',
+  'Set the gateway to 192.168.1.10 today.',
+  'The area is return w / h in the code.',
 ]
 const NEAR = 'Your  refund is approved.'
 const TRAP_BODY = [

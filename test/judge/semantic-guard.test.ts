@@ -8,17 +8,17 @@ const base = 'Hi Maria, your refund of $40 for order A-1234 was approved on Marc
 
 describe('outputs that say the same thing agree', () => {
   test.each([
-    ['extra whitespace', 'Hi  Maria,\n your refund of $40 for order A-1234 was approved on March 5   and will reach your Visa card within 5 business days.'],
-    ['another case and punctuation', 'Hi Maria - your refund of $40 for order A-1234 was approved on March 5, and will reach your Visa card within 5 business days!'],
+    ['extra whitespace', 'Hi  Maria,\nyour refund of $40 for order A-1234 was approved on March 5   and will reach your Visa card within 5 business days.'],
+    ['another case and punctuation', 'HI Maria! your refund of $40 for order A-1234 was approved on March 5, and will reach your Visa card within 5 business days!'],
     ['a reworded frame', 'Hi Maria, good news: your refund of $40 for order A-1234 was approved on March 5 and will reach your Visa card within 5 business days.'],
-    ['the amount spelt another way', 'Hi Maria, your refund of 40 dollars for order A-1234 was approved on March 5 and will reach your Visa card within five business days.'],
   ])('%s', (_name, other) => {
     expect(guard(base, other)).toEqual({ agree: true })
   })
 
-  test('every spelling of a negated modal reads the same', () => {
+  test('every spelling of a negated modal reads as one negation, yet the words as written must match', () => {
     const ways = ["You can't return it.", 'You cannot return it.', 'You can not return it.', 'You can’t return it.']
-    for (const w of ways) expect(guard(ways[0]!, w)).toEqual({ agree: true })
+    for (const w of ways) expect(outputFacts(w).polarity).toEqual(['can', 'not'])
+    for (const w of ways.slice(1)) expect(guard(ways[0]!, w)).toMatchObject({ agree: false, differs: 'words' })
     expect(outputFacts("It won't ship and they don't know.").polarity).toEqual(['will', 'not', 'not'])
   })
 })
@@ -41,6 +41,7 @@ describe('every trap is caught', () => {
     ['a swapped card brand', base.replace('Visa', 'Mastercard'), 'entities'],
     ['a swapped order code', base.replace('A-1234', 'A-1243'), 'names'],
     ['swapped roles', 'Alice Chen refunded Bob Stone $40.', 'entities', 'Bob Stone refunded Alice Chen $40.'],
+    ['the same amount and count spelt another way', base.replace('$40', '40 dollars').replace('within 5', 'within five'), 'words'],
   ])('%s', (_name, a, differs, b = base) => {
     const result = guard(a, b)
     expect(result.agree).toBe(false)
@@ -55,21 +56,24 @@ describe('every trap is caught', () => {
 })
 
 describe('Unicode cannot hide a difference or fake an agreement', () => {
-  test('full-width and other-script digits are the numbers they show', () => {
-    expect(guard('Refund of $40 approved.', 'Refund of $４０ approved.')).toEqual({ agree: true })
+  test('full-width and other-script digits are the numbers they show, and differ as written', () => {
+    expect(outputFacts('Refund of $４０ approved.').numbers).toEqual(outputFacts('Refund of $40 approved.').numbers)
+    expect(guard('Refund of $40 approved.', 'Refund of $４０ approved.')).toMatchObject({ agree: false, differs: 'words' })
     expect(guard('Refund of $40 approved.', 'Refund of $٤٥ approved.')).toMatchObject({ agree: false, differs: 'numbers' })
   })
 
   test('a zero-width character neither splits a number nor hides a negation', () => {
-    expect(guard('Refund of $40 approved.', 'Refund of $4\u200B0 approved.')).toEqual({ agree: true })
+    expect(outputFacts('Refund of $4\u200B0 approved.').numbers).toEqual(outputFacts('Refund of $40 approved.').numbers)
+    expect(guard('Refund of $40 approved.', 'Refund of $4\u200B0 approved.')).toMatchObject({ agree: false, differs: 'words' })
     expect(guard('Refund of $40 approved.', 'Refund of $4\u200B5 approved.')).toMatchObject({ agree: false, differs: 'numbers' })
     expect(guard('The refund is approved.', 'The refund is n\u200Bot approved.')).toMatchObject({ agree: false, differs: 'polarity' })
-    expect(guard('The refund is approved.', 'The refund is appr\u00ADoved.')).toEqual({ agree: true })
+    expect(guard('The refund is approved.', 'The refund is appr\u00ADoved.')).toMatchObject({ agree: false, differs: 'words' })
   })
 
-  test('full-width letters read as their plain words', () => {
+  test('full-width letters read as their plain words, and differ as written', () => {
     expect(guard('The refund is approved.', 'The refund is ｎｏｔ approved.')).toMatchObject({ agree: false, differs: 'polarity' })
-    expect(guard('The refund is approved.', 'The refund is ａｐｐｒｏｖｅｄ.')).toEqual({ agree: true })
+    expect(outputFacts('The refund is ａｐｐｒｏｖｅｄ.').polarity).toEqual(['approve'])
+    expect(guard('The refund is approved.', 'The refund is ａｐｐｒｏｖｅｄ.')).toMatchObject({ agree: false, differs: 'words' })
   })
 
   test('look-alike letters still spell their word, and never agree with plain letters', () => {
