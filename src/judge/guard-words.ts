@@ -119,8 +119,18 @@ const SENTENCE_MARK = /[.,;:!]$/
 const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/
 
 /**
+ * Characters that only hint where a line may break and show nothing (zero-width space, word
+ * joiner, byte-order mark, soft hyphen): dropping one leaves every visible character in place.
+ */
+const INVISIBLE_BREAKS = /[\u200B\u2060\uFEFF\u00AD]/g
+/** Typographic quotes, the same marks as the plain ones a keyboard types. */
+const CURLY_SINGLE = /[\u2018\u2019]/g
+const CURLY_DOUBLE = /[\u201C\u201D]/g
+
+/**
  * The words of `text` as written, in order, for the guard's word-by-word comparison. The text
- * is folded only in ways that cannot change what it says: Unicode NFC (canonical composition,
+ * is folded only in ways that cannot change what it says: invisible line-break hints dropped,
+ * typographic quotes read as plain ones, Unicode NFC (canonical composition,
  * so `≠` stays `≠` and `würde` stays `würde`), lower case, each run of whitespace between
  * words read as one break, and sentence punctuation dropped (see `SENTENCE_MARK`). A line's
  * leading indentation is a token of its own, since it carries the structure of code. Every
@@ -134,7 +144,7 @@ const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/
  * ```
  */
 export function literalWords(text: string): string[] {
-  let folded = text.normalize('NFC').toLowerCase().normalize('NFC')
+  let folded = text.replace(INVISIBLE_BREAKS, '').replace(CURLY_SINGLE, "'").replace(CURLY_DOUBLE, '"').normalize('NFC').toLowerCase().normalize('NFC')
   for (const [pattern, said] of PHRASES) folded = folded.replace(pattern, said)
   const words: string[] = []
   for (const line of folded.split(LINE_BREAK)) {

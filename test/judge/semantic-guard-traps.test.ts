@@ -246,6 +246,14 @@ describe('per-mille, emoticons and invisible marks are part of their token', () 
     ['The fee is 5 \u2030.', 'The fee is 5.'],
     ['Refund approved :(', 'Refund approved :)'],
     ['Refund approved.', 'Refund approved\uFE0F.'],
-    ['Refund approved.', 'Refund app\u200Broved.'],
   ])('%s / %s', refused)
+
+  // A line-break hint shows nothing and a curly quote is the quote a keyboard types: the text
+  // reads the same, so the outputs agree, while a hint inside a number or a negation changes nothing either.
+  test.each([
+    ['Refund approved.', 'Refund app\u200Broved.'],
+    ['Refund approved.', 'Refund appr\u00ADoved.'],
+    ['Refund approved.', '\uFEFFRefund approved\u2060.'],
+    ["It's approved, as \"agreed\".", 'It\u2019s approved, as \u201Cagreed\u201D.'],
+  ])('%s / %s agree', (a, b) => expect(guard(a, b)).toEqual({ agree: true }))
 })

@@ -18,7 +18,9 @@ describe('outputs that say the same thing agree', () => {
   test('every spelling of a negated modal reads as one negation, yet the words as written must match', () => {
     const ways = ["You can't return it.", 'You cannot return it.', 'You can not return it.', 'You can’t return it.']
     for (const w of ways) expect(outputFacts(w).polarity).toEqual(['can', 'not'])
-    for (const w of ways.slice(1)) expect(guard(ways[0]!, w)).toMatchObject({ agree: false, differs: 'words' })
+    for (const w of ways.slice(1, 3)) expect(guard(ways[0]!, w)).toMatchObject({ agree: false, differs: 'words' })
+    // A curly apostrophe is the apostrophe a keyboard types.
+    expect(guard(ways[0]!, ways[3]!)).toEqual({ agree: true })
     expect(outputFacts("It won't ship and they don't know.").polarity).toEqual(['will', 'not', 'not'])
   })
 })
@@ -64,10 +66,11 @@ describe('Unicode cannot hide a difference or fake an agreement', () => {
 
   test('a zero-width character neither splits a number nor hides a negation', () => {
     expect(outputFacts('Refund of $4\u200B0 approved.').numbers).toEqual(outputFacts('Refund of $40 approved.').numbers)
-    expect(guard('Refund of $40 approved.', 'Refund of $4\u200B0 approved.')).toMatchObject({ agree: false, differs: 'words' })
+    // The hint shows nothing, so the outputs read alike; it cannot change the number read either.
+    expect(guard('Refund of $40 approved.', 'Refund of $4\u200B0 approved.')).toEqual({ agree: true })
     expect(guard('Refund of $40 approved.', 'Refund of $4\u200B5 approved.')).toMatchObject({ agree: false, differs: 'numbers' })
     expect(guard('The refund is approved.', 'The refund is n\u200Bot approved.')).toMatchObject({ agree: false, differs: 'polarity' })
-    expect(guard('The refund is approved.', 'The refund is appr\u00ADoved.')).toMatchObject({ agree: false, differs: 'words' })
+    expect(guard('The refund is approved.', 'The refund is appr\u00ADoved.')).toEqual({ agree: true })
   })
 
   test('full-width letters read as their plain words, and differ as written', () => {
