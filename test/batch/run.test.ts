@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { startFixtureServer, type ChatCompletionBody, type FixtureServer } from '../../fixtures/server/index.js'
 import { BatchCollectedError, readPending } from '../../src/batch/pending.js'
 import { runBatch, type BatchRunOptions } from '../../src/batch/run.js'
-import { readState, writeState } from '../../src/batch/state.js'
+import { readState } from '../../src/batch/state.js'
 import { configure, resetConfig } from '../../src/config.js'
 import { registerSecret, resetSecrets } from '../../src/secrets.js'
 import { cassettePath, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
@@ -271,7 +271,7 @@ describe('runBatch', () => {
           if (outcome !== 'cancelled' || cancelled) return
           cancelled = true
           const [record] = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
-          await new OpenAI({ baseURL: server.url, apiKey: 'k' }).batches.cancel(record!.id)
+          await new OpenAI({ baseURL: server.url, apiKey: 'k' }).batches.cancel(record!.id!)
         },
       })
       const result = await run
@@ -291,13 +291,43 @@ describe('runBatch', () => {
     expect(server.requests).toHaveLength(0)
   })
 
-  test('nothing pending: says so and sends nothing, and forgets a batch whose answers are already written', async () => {
-    writeState(process.env.ASSAY_BATCH_DIR!, { '/v1/chat/completions ': { id: 'batch_done', inputFileId: 'file-1', url: '/v1/chat/completions', requests: 'x', lines: 1, createdAt: 0 } })
+  test('nothing pending and no batch recorded: says so and sends nothing', async () => {
     const { lines, run } = batch()
     await expect(run).resolves.toMatchObject({ status: 'nothing' })
     expect(lines).toEqual(['assay batch: no request is missing from the cassettes; nothing to send.'])
     expect(server.requests).toHaveLength(0)
-    expect(existsSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-state.json'))).toBe(false)
+  })
+
+  test('a batch recorded by a stopped run is finished and its answers written though other requests are missing now; only the new one is sent anew', async () => {
+    server.configure({ batch: { polls: 3 } })
+    await collect(['A good summary.', 'A weak summary.'])
+    const first = batch({ maxPolls: 1 })
+    await expect(first.run).resolves.toMatchObject({ status: 'unfinished' })
+    const [old] = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
+    // The rerun's collect pass misses a third request too (a test added after the stop).
+    rmSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-pending.json'))
+    await collect(['A good summary.', 'A weak summary.', 'A third summary.'])
+    const second = batch()
+    await expect(second.run).resolves.toMatchObject({ status: 'done', written: 3, failed: [] })
+    expect(second.lines).toContain(`assay batch: resuming batch ${old!.id} (2 requests to /v1/chat/completions), created 0s ago.`)
+    expect(second.lines.filter((l) => l.startsWith('assay batch: created batch '))).toEqual([expect.stringMatching(/ with 1 requests /)])
+    expect(server.batches().map((b) => [b.id, b.status])).toEqual([[old!.id, 'completed'], [expect.any(String), 'completed']])
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    for (const output of ['A good summary.', 'A weak summary.', 'A third summary.']) await expect(runJudge({ output, testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+  })
+
+  test('finishing only the recorded batches (before a collect pass) writes their answers, sends nothing new and leaves the pending file alone', async () => {
+    server.configure({ batch: { polls: 3 } })
+    await collect(['A good summary.'])
+    await expect(batch({ maxPolls: 1 }).run).resolves.toMatchObject({ status: 'unfinished' })
+    rmSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-pending.json'))
+    await collect(['Another summary.'])
+    const { run } = batch({ recordedOnly: true })
+    await expect(run).resolves.toMatchObject({ status: 'done', written: 1 })
+    expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
+    expect(Object.keys(readPending(process.env.ASSAY_BATCH_DIR!))).toHaveLength(1)
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    await expect(runJudge({ output: 'A good summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
   })
 })
 
