@@ -177,14 +177,15 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     for (const [key, r] of Object.entries(requests)) kept[key] = keptRequest(r)
     const record: BatchRecord = { run: newRunId(), baseURL: first.baseURL, url: first.url, requests: kept, lines: Object.keys(requests).length, createdAt: Date.now() }
     // Saved before the create call, whose batch carries the run id: a run stopped while
-    // waiting for the answer finds the batch by it (see adoptBatch).
+    // waiting for the answer finds the batch by it (see adoptBatch). The call is not
+    // retried, since a retry after a lost response would create a second paid batch.
     state[record.run] = record
     writeState(dir, state, fs)
     const jsonl = Object.entries(requests).map(([key, r]) => lineOf(key, r)).join('')
     const c = client(first.baseURL)
     const { toFile } = loadOpenAI()
     const file = await c.files.create({ file: await toFile(Buffer.from(jsonl), 'assay-batch.jsonl'), purpose: 'batch' })
-    const batch = await c.batches.create({ input_file_id: file.id, endpoint: first.url, completion_window: '24h', metadata: { created_by: 'assay', assay_run: record.run } })
+    const batch = await c.batches.create({ input_file_id: file.id, endpoint: first.url, completion_window: '24h', metadata: { created_by: 'assay', assay_run: record.run } }, { maxRetries: 0 })
     delete state[record.run]
     Object.assign(record, { id: batch.id, inputFileId: file.id })
     state[batch.id] = record

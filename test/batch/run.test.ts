@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { startFixtureServer, type ChatCompletionBody, type FixtureServer } from '../../fixtures/server/index.js'
 import { BatchCollectedError, readPending } from '../../src/batch/pending.js'
 import { runBatch, type BatchRunOptions } from '../../src/batch/run.js'
-import { readState } from '../../src/batch/state.js'
+import { keptRequest, readState, writeState } from '../../src/batch/state.js'
 import { configure, resetConfig } from '../../src/config.js'
 import { registerSecret, resetSecrets } from '../../src/secrets.js'
 import { cassettePath, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
@@ -328,6 +328,53 @@ describe('runBatch', () => {
     expect(Object.keys(readPending(process.env.ASSAY_BATCH_DIR!))).toHaveLength(1)
     expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
     await expect(runJudge({ output: 'A good summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+  })
+})
+
+describe('a batch whose creation went unanswered', () => {
+  test('a lost create response is not retried, and the next run finds the batch by the run id in its metadata instead of creating another', async () => {
+    server.configure({ batch: { loseCreateResponse: true } })
+    await collect(['A good summary.'])
+    await expect(batch().run).rejects.toThrow()
+    const [record] = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
+    expect(record).toMatchObject({ run: expect.stringMatching(/^assay_/), lines: 1 })
+    expect(record!.id).toBeUndefined()
+    expect(server.batches()).toHaveLength(1)
+    expect(server.batches()[0]!.metadata).toEqual({ created_by: 'assay', assay_run: record!.run })
+    server.configure({ batch: {} })
+    const second = batch()
+    await expect(second.run).resolves.toMatchObject({ status: 'done', written: 1 })
+    expect(second.lines).toContain(`assay batch: found batch ${String(server.batches()[0]!.id)}, created by a run stopped while waiting for its creation.`)
+    expect(server.batches()).toHaveLength(1)
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    await expect(runJudge({ output: 'A good summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+  })
+
+  test('the batch is found beyond the first page of the list; with no batch carrying the run id, the requests are sent anew', async () => {
+    await collect(['A good summary.'])
+    const pending = readPending(process.env.ASSAY_BATCH_DIR!)
+    const requests = Object.fromEntries(Object.entries(pending).map(([k, r]) => [k, keptRequest(r)]))
+    const record = (run: string) => ({ run, baseURL: Object.values(pending)[0]!.baseURL, url: '/v1/chat/completions' as const, requests, lines: 1, createdAt: Date.now() })
+    const sdk = new OpenAI({ baseURL: server.url, apiKey: 'k' })
+    const jsonl = Object.entries(pending).map(([key, r]) => `${JSON.stringify({ custom_id: key, method: 'POST', url: r.url, body: r.body })}\n`).join('')
+    const file = await sdk.files.create({ file: await OpenAI.toFile(Buffer.from(jsonl), 'in.jsonl'), purpose: 'batch' })
+    const target = await sdk.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { assay_run: 'assay_lost_run' } })
+    // Other batches created since, so the list's first page (100, newest first) misses it.
+    for (let i = 0; i < 101; i++) await sdk.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { assay_run: `other_${i}` } })
+    writeState(process.env.ASSAY_BATCH_DIR!, { assay_lost_run: record('assay_lost_run') })
+    const found = batch()
+    await expect(found.run).resolves.toMatchObject({ status: 'done', written: 1 })
+    expect(found.lines).toContain(`assay batch: found batch ${target.id}, created by a run stopped while waiting for its creation.`)
+    expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'GET')).toHaveLength(2)
+    expect(server.batches()).toHaveLength(102)
+
+    await collect(['A weak summary.'])
+    writeState(process.env.ASSAY_BATCH_DIR!, { assay_never_created: record('assay_never_created') })
+    const anew = batch()
+    await expect(anew.run).resolves.toMatchObject({ status: 'done', written: 1 })
+    expect(anew.lines).toContain('assay batch: no batch was created for run assay_never_created (stopped before the Batch API answered); its requests are sent again if still missing.')
+    expect(server.batches()).toHaveLength(103)
+    await expect(runJudge({ output: 'A weak summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
   })
 })
 
