@@ -221,6 +221,31 @@ describe('runBatch', () => {
     expect([...partial.lines, ...failed.lines].join('\n')).not.toContain('sk-batch-secret')
   })
 
+  test('a request answered twice with different answers fails, named by custom_id; one answered twice alike is written once', async () => {
+    server.configure({
+      batch: {
+        mangleOutput: (lines) =>
+          lines.flatMap((l) => {
+            // The weak summary's answer (scores of 3) comes twice, the second time with other scores.
+            const other = JSON.parse(l) as { response: { body: { choices: { message: { content: string } }[] } } }
+            const content = other.response.body.choices[0]!.message.content
+            if (!content.includes('"score":3')) return [l, l]
+            other.response.body.choices[0]!.message.content = content.replaceAll('"score":3', '"score":9')
+            return [l, JSON.stringify(other)]
+          }),
+      },
+    })
+    await collect(['A good summary.', 'A weak summary.'])
+    const { lines, run } = batch()
+    const result = await run
+    expect(result).toMatchObject({ status: 'done', written: 1 })
+    expect(result.failed).toEqual([{ key: expect.any(String), tests: [expect.any(String)], reason: expect.stringMatching(/^the batch answered custom_id \S+ 2 times, with different answers, so none of them was written$/) }])
+    expect(result.failed[0]!.reason).toContain(result.failed[0]!.key)
+    expect(lines.some((l) => l.startsWith(`assay batch: failed request ${result.failed[0]!.key} `))).toBe(true)
+    await expect(runJudge({ output: 'A good summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+    await expect(runJudge({ output: 'A weak summary.', testPath: testPath() }, runtime('lockdown'))).rejects.toThrow()
+  })
+
   test('an unreadable line that names no request is reported by file and line even when every request has its answer', async () => {
     server.configure({ batch: { polls: 1, mangleOutput: (l) => [...l, '{"truncat'] } })
     await collect(['A good summary.'])
