@@ -120,6 +120,28 @@ for (const setup of setups) {
       expect(run.output).not.toContain('sk-batch-e2e-secret')
     })
 
+    test('a key that the runner\'s coloured diff cuts with escape codes is not printed', async () => {
+      const key = 'gw-9f8e7d6c5b4a39281706f5e4d3c2b1a0'
+      project.writeTest(
+        'diff.test.js',
+        `const KEY = process.env.OPENAI_API_KEY
+test('header', () => {
+  expect('Bearer ' + KEY.slice(0, 4) + 'Z' + KEY.slice(5)).toBe('Bearer ' + KEY)
+})
+`,
+      )
+      const args = setup.args.map((a) => (a === 'judged.test.js' ? 'diff.test.js' : a))
+      // The harness sets NO_COLOR, which Vitest obeys whenever it is set at all.
+      const run = await project.run('env', ['-u', 'NO_COLOR', setup.node(), 'node_modules/assay/bin/assay.mjs', 'batch', ...args], { ...env(), OPENAI_API_KEY: key, FORCE_COLOR: '1' })
+      expect(run.code, run.output).toBe(1)
+      // The diff is coloured, so the escape codes were there to cut the key.
+      expect(run.output).toContain('\x1b[')
+      const plain = run.output.replace(/\x1b\[[0-9;]*m/g, '')
+      expect(plain).toContain('[REDACTED]')
+      expect(plain).not.toContain(key.slice(5))
+      expect(plain).not.toContain(key.slice(0, 12))
+    })
+
     test('a batch answer without a verdict is not written: the replay pass asks live, and repairs the reply live', async () => {
       let bad = 0
       // The batch's answer and the first live one hold no verdict; the repair request gets one.
