@@ -23,7 +23,8 @@ Runs the suite through the OpenAI Batch API, at half the price of live requests:
      __llm_cassettes__/batch-pending.json instead of being sent; its test fails;
   2. the collected requests go out as one JSONL file and one batch per endpoint (several
      beyond 50,000 lines or 200 MB), polled with progress (done, failed, elapsed); a
-     restarted run resumes the same batches (__llm_cassettes__/batch-state.json); a
+     restarted run first finishes every batch an earlier run left
+     (__llm_cassettes__/batch-state.json), then collects what they did not answer; a
      request that holds a secret is not batched, but handled as a failed line;
   3. the answers are written into the cassettes, priced at the batch discount;
   4. a replay pass runs the suite again from the cassettes (ASSAY_CACHE=lockdown); its
@@ -46,7 +47,8 @@ requests were collected with). ASSAY_BATCH_DIR moves the pending and state files
 Everything printed is redacted. ASSAY_BATCH_MAX_LINES and ASSAY_BATCH_MAX_BYTES lower the
 per-file limits, for tests.
 
-Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error.`
+Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error,
+or another assay batch run in the same project holds its lock (__llm_cassettes__/batch-run.lock).`
 
 /** The runner to spawn: its script, and the arguments that come before the user's. */
 function runnerCommand(name: 'vitest' | 'jest', cwd: string): { script: string; args: string[] } | undefined {

@@ -24,7 +24,7 @@ describe('assay batch arguments', () => {
     const r = await run(['--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Usage: assay batch [--runner=vitest|jest] [--failed=live|report] [--poll-interval=MS] [runner arguments]')
-    expect(r.stdout).toContain("Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error.")
+    expect(r.stdout).toContain("Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error,\nor another assay batch run in the same project holds its lock")
   })
 
   test.each([
