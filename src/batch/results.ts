@@ -110,10 +110,24 @@ export function writeResults(lines: readonly ResultLine[], pending: Readonly<Rec
   const byCassette = new Map<string, Cassette>()
   const out: Written = { written: 0, noVerdict: [], failed: [], cost: 0, standardCost: 0, unreadable: [] }
   const answered = new Set<string>()
+  // A request answered twice in two ways has no answer to trust: which one is the file's
+  // mistake cannot be told. The same answer twice is written once.
+  const seen = new Map<string, { text: string; times: number; conflict: boolean }>()
+  for (const line of lines) {
+    const text = JSON.stringify(line)
+    const s = seen.get(line.custom_id)
+    if (!s) seen.set(line.custom_id, { text, times: 1, conflict: false })
+    else Object.assign(s, { times: s.times + 1, conflict: s.conflict || s.text !== text })
+  }
   for (const line of lines) {
     const r = pending[line.custom_id]
     if (!r || answered.has(line.custom_id)) continue
     answered.add(line.custom_id)
+    const twice = seen.get(line.custom_id)!
+    if (twice.conflict) {
+      out.failed.push({ key: line.custom_id, tests: tests(r), reason: `the batch answered custom_id ${line.custom_id} ${twice.times} times, with different answers, so none of them was written` })
+      continue
+    }
     const ok = line.response?.status_code === 200 && line.error === null
     if (!ok) {
       out.failed.push({ key: line.custom_id, tests: tests(r), reason: errorOf(line) })

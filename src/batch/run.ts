@@ -11,8 +11,9 @@ import { BATCH_DISCOUNT, type Price } from '../judge/prices.js'
 import { registerSecret, redactText } from '../secrets.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PENDING_FILE, readPending, type PendingRequest } from './pending.js'
-import { parseResultFile, writeResults, type BadLine, type FailedRequest, type ResultLine, type Written } from './results.js'
-import { readState, requestsHash, writeState, type BatchRecord } from './state.js'
+import { adoptBatch, finishBatches, type FinishContext } from './finish.js'
+import type { BadLine, FailedRequest } from './results.js'
+import { keptRequest, newRunId, readState, writeState, type BatchRecord } from './state.js'
 
 /** Options of {@link runBatch}. */
 export interface BatchRunOptions {
@@ -32,6 +33,8 @@ export interface BatchRunOptions {
   maxBytes?: number
   prices?: Readonly<Record<string, Price>>
   fs?: StoreFileSystem
+  /** Only finish the batches the state file records (before a collect pass); nothing new is sent. */
+  recordedOnly?: boolean
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -52,7 +55,6 @@ export interface BatchRunResult {
   unreadable: BadLine[]
 }
 
-const TERMINAL = ['completed', 'expired', 'cancelled', 'failed']
 /** The Batch API's limits on one input file: lines, and bytes. */
 export const MAX_LINES = 50_000
 export const MAX_BYTES = 200 * 1024 * 1024
@@ -94,7 +96,12 @@ function splitGroups(pending: Readonly<Record<string, PendingRequest>>, maxLines
 }
 const usd = (n: number) => `$${n.toFixed(n < 0.01 ? 6 : 4)}`
 
-/** Sends the requests pending in `options.dir` through the Batch API and writes the answers into the cassettes. */
+/**
+ * Sends the requests pending in `options.dir` through the Batch API and writes the answers
+ * into the cassettes. Every batch the state file records is finished first, its answers
+ * written for the tests that want them; only what they did not answer is sent anew. The
+ * caller holds the batch lock (see lockBatchRun), so no other run reads or writes the state.
+ */
 export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult> {
   const fs = options.fs ?? nodeFileSystem()
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
@@ -104,20 +111,13 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
   registerSecret(options.apiKey)
   const write = (line: string) => options.write(redactText(line))
   const pending = readPending(dir, fs)
+  const state = readState(dir, fs)
   const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], secret: [], cost: 0, standardCost: 0, unreadable: [] }
-  if (Object.keys(pending).length === 0) {
-    // A run stopped after writing the answers but before forgetting its batch leaves it here.
-    writeState(dir, {}, fs)
-    write('assay batch: no request is missing from the cassettes; nothing to send.')
+  if (Object.keys(state).length === 0 && (options.recordedOnly || Object.keys(pending).length === 0)) {
+    if (!options.recordedOnly) write('assay batch: no request is missing from the cassettes; nothing to send.')
     return result
   }
 
-  const batchable: Record<string, PendingRequest> = {}
-  for (const [key, r] of Object.entries(pending)) {
-    if (r.secret) result.secret.push({ key, tests: r.cassettes.map((c) => c.test ?? '(a concurrent test)'), reason: 'it holds a secret' })
-    else batchable[key] = r
-  }
-  const groups = splitGroups(batchable, options.maxLines ?? envLimit('ASSAY_BATCH_MAX_LINES', MAX_LINES), options.maxBytes ?? envLimit('ASSAY_BATCH_MAX_BYTES', MAX_BYTES))
   const clients = new Map<string, OpenAI>()
   const client = (baseURL: string | undefined) => {
     let c = clients.get(baseURL ?? '')
@@ -133,76 +133,69 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     }
     return c
   }
+  const ctx: FinishContext = { dir, state, client, write, sleep, pollIntervalMs: options.pollIntervalMs ?? 30_000, maxPolls: options.maxPolls, prices: options.prices, fs }
 
-  // Resume what the state file names for the same requests; create the rest.
-  const state = readState(dir, fs)
-  const active: Record<string, BatchRecord> = {}
-  for (const [group, requests] of groups) {
-    const first = Object.values(requests)[0]!
-    const hash = requestsHash(Object.keys(requests))
-    const old = state[group]
-    if (old && old.requests === hash) {
-      write(`assay batch: resuming batch ${old.id} (${old.lines} requests to ${old.url}), created ${formatDuration(Date.now() - old.createdAt)} ago.`)
-      active[group] = old
-      continue
+  // The batches of earlier runs, whatever is missing now: a batch whose create call went
+  // unanswered is looked up by its run id, then each is finished.
+  const recorded: BatchRecord[] = []
+  for (const record of Object.values(state)) {
+    if (record.id === undefined) {
+      const found = await adoptBatch(record, client(record.baseURL))
+      delete state[record.run]
+      if (!found) {
+        write(`assay batch: no batch was created for run ${record.run} (stopped before the Batch API answered); its requests are sent again if still missing.`)
+        writeState(dir, state, fs)
+        continue
+      }
+      Object.assign(record, { id: found.id, inputFileId: found.input_file_id })
+      state[found.id] = record
+      writeState(dir, state, fs)
+      write(`assay batch: found batch ${found.id}, created by a run stopped while waiting for its creation.`)
     }
-    if (old) write(`assay batch: batch ${old.id} was for other requests than those missing now; it is left as it is, and a new batch is created.`)
+    write(`assay batch: resuming batch ${record.id} (${record.lines} requests to ${record.url}), created ${formatDuration(Date.now() - record.createdAt)} ago.`)
+    recorded.push(record)
+  }
+  result.status = 'done'
+  const earlier = await finishBatches(recorded, pending, ctx, result)
+  if (earlier.status === 'unfinished') return { ...result, status: 'unfinished' }
+  if (options.recordedOnly) {
+    summarise(result, write)
+    return result
+  }
+
+  const batchable: Record<string, PendingRequest> = {}
+  for (const [key, r] of Object.entries(pending)) {
+    if (earlier.handled.has(key)) continue
+    if (r.secret) result.secret.push({ key, tests: r.cassettes.map((c) => c.test ?? '(a concurrent test)'), reason: 'it holds a secret' })
+    else batchable[key] = r
+  }
+  const groups = splitGroups(batchable, options.maxLines ?? envLimit('ASSAY_BATCH_MAX_LINES', MAX_LINES), options.maxBytes ?? envLimit('ASSAY_BATCH_MAX_BYTES', MAX_BYTES))
+  const created: BatchRecord[] = []
+  for (const requests of groups.values()) {
+    const first = Object.values(requests)[0]!
+    const kept: Record<string, PendingRequest> = {}
+    for (const [key, r] of Object.entries(requests)) kept[key] = keptRequest(r)
+    const record: BatchRecord = { run: newRunId(), baseURL: first.baseURL, url: first.url, requests: kept, lines: Object.keys(requests).length, createdAt: Date.now() }
+    // Saved before the create call, whose batch carries the run id: a run stopped while
+    // waiting for the answer finds the batch by it (see adoptBatch). The call is not
+    // retried, since a retry after a lost response would create a second paid batch.
+    state[record.run] = record
+    writeState(dir, state, fs)
     const jsonl = Object.entries(requests).map(([key, r]) => lineOf(key, r)).join('')
     const c = client(first.baseURL)
     const { toFile } = loadOpenAI()
     const file = await c.files.create({ file: await toFile(Buffer.from(jsonl), 'assay-batch.jsonl'), purpose: 'batch' })
-    const batch = await c.batches.create({ input_file_id: file.id, endpoint: first.url, completion_window: '24h', metadata: { created_by: 'assay' } })
-    active[group] = { id: batch.id, inputFileId: file.id, baseURL: first.baseURL, url: first.url, requests: hash, lines: Object.keys(requests).length, createdAt: Date.now() }
-    // Saved before the first poll: a run stopped from here on resumes this batch.
-    writeState(dir, { ...state, ...active }, fs)
-    write(`assay batch: created batch ${batch.id} with ${active[group].lines} requests to ${first.url} (results within 24h, at ${BATCH_DISCOUNT * 100}% off).`)
+    const batch = await c.batches.create({ input_file_id: file.id, endpoint: first.url, completion_window: '24h', metadata: { created_by: 'assay', assay_run: record.run } }, { maxRetries: 0 })
+    delete state[record.run]
+    Object.assign(record, { id: batch.id, inputFileId: file.id })
+    state[batch.id] = record
+    writeState(dir, state, fs)
+    created.push(record)
+    write(`assay batch: created batch ${batch.id} with ${record.lines} requests to ${first.url} (results within 24h, at ${BATCH_DISCOUNT * 100}% off).`)
   }
-
-  const done = new Map<string, OpenAI.Batches.Batch>()
-  for (let polls = 0; done.size < Object.keys(active).length; polls++) {
-    if (options.maxPolls !== undefined && polls >= options.maxPolls) {
-      write(`assay batch: stopped polling after ${polls} polls; the batch keeps running, and the next \`npx assay batch\` resumes it.`)
-      return { ...result, status: 'unfinished' }
-    }
-    if (polls > 0) await sleep(options.pollIntervalMs ?? 30_000)
-    for (const [group, record] of Object.entries(active)) {
-      if (done.has(group)) continue
-      const batch = await client(record.baseURL).batches.retrieve(record.id)
-      const counts = batch.request_counts ?? { total: record.lines, completed: 0, failed: 0 }
-      write(`assay batch: ${batch.id} ${batch.status}: ${counts.completed}/${counts.total || record.lines} done, ${counts.failed} failed, ${formatDuration(Date.now() - record.createdAt)} elapsed`)
-      if (TERMINAL.includes(batch.status)) done.set(group, batch)
-    }
-  }
-
-  for (const [group, batch] of done) {
-    const record = active[group]!
-    const requests = groups.get(group)!
-    if (batch.status !== 'completed') {
-      result.discarded.push({ id: batch.id, status: batch.status, lines: record.lines })
-      const why = batch.status === 'failed' ? ` (${batch.errors?.data?.map((e) => e.message).join('; ') ?? 'no reason given'})` : ''
-      write(`assay batch: batch ${batch.id} ${batch.status}${why}: none of its ${record.lines} answers were written, and the cassettes are as they were. Run \`npx assay batch\` again to send a new batch.`)
-      continue
-    }
-    const c = client(record.baseURL)
-    const lines: ResultLine[] = []
-    const bad: BadLine[] = []
-    for (const [id, kind] of [[batch.output_file_id, 'output'], [batch.error_file_id, 'error']] as const) {
-      if (!id) continue
-      const parsed = parseResultFile(await (await c.files.content(id)).text(), `${kind} file ${id}`)
-      lines.push(...parsed.lines)
-      bad.push(...parsed.bad)
-    }
-    const written: Written = writeResults(lines, requests, fs, options.prices, bad)
-    result.written += written.written
-    result.failed.push(...written.failed)
-    result.noVerdict.push(...written.noVerdict)
-    result.unreadable.push(...written.unreadable)
-    result.cost = written.cost === undefined || result.cost === undefined ? undefined : result.cost + written.cost
-    result.standardCost = written.standardCost === undefined || result.standardCost === undefined ? undefined : result.standardCost + written.standardCost
-  }
-  writeState(dir, {}, fs)
+  const now = await finishBatches(created, pending, ctx, result)
+  if (now.status === 'unfinished') return { ...result, status: 'unfinished' }
   rmSync(join(dir, PENDING_FILE), { force: true })
-  result.status = 'done'
   summarise(result, write)
   return result
 }

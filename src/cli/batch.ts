@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path'
 import { batchDir, PENDING_FILE } from '../batch/pending.js'
 import { runBatch, type BatchRunResult } from '../batch/run.js'
 import { BATCH_SAVING_ENV, batchSaving } from '../batch/saving.js'
+import { BatchRunLockedError, lockBatchRun } from '../batch/state.js'
 import { registerSecret } from '../secrets.js'
 import type { CliContext } from './merge.js'
 import { redactingWriter } from './redacted-output.js'
@@ -22,7 +23,8 @@ Runs the suite through the OpenAI Batch API, at half the price of live requests:
      __llm_cassettes__/batch-pending.json instead of being sent; its test fails;
   2. the collected requests go out as one JSONL file and one batch per endpoint (several
      beyond 50,000 lines or 200 MB), polled with progress (done, failed, elapsed); a
-     restarted run resumes the same batches (__llm_cassettes__/batch-state.json); a
+     restarted run first finishes every batch an earlier run left
+     (__llm_cassettes__/batch-state.json), then collects what they did not answer; a
      request that holds a secret is not batched, but handled as a failed line;
   3. the answers are written into the cassettes, priced at the batch discount;
   4. a replay pass runs the suite again from the cassettes (ASSAY_CACHE=lockdown); its
@@ -45,7 +47,8 @@ requests were collected with). ASSAY_BATCH_DIR moves the pending and state files
 Everything printed is redacted. ASSAY_BATCH_MAX_LINES and ASSAY_BATCH_MAX_BYTES lower the
 per-file limits, for tests.
 
-Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error.`
+Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error,
+or another assay batch run in the same project holds its lock (__llm_cassettes__/batch-run.lock).`
 
 /** The runner to spawn: its script, and the arguments that come before the user's. */
 function runnerCommand(name: 'vitest' | 'jest', cwd: string): { script: string; args: string[] } | undefined {
@@ -125,18 +128,45 @@ async function batch(argv: readonly string[], ctx: CliContext): Promise<number> 
   if (!cmd) return usage(ctx, `assay batch runs ${name}, but ${name} is not installed in ${ctx.cwd}. Install it, or name the runner with --runner=vitest or --runner=jest.`)
 
   const dir = resolve(ctx.cwd, batchDir(ctx.env as NodeJS.ProcessEnv, ctx.cwd))
-  // The pending file holds exactly what this collect pass misses.
-  rmSync(join(dir, PENDING_FILE), { force: true })
-  say(`assay batch: collect pass (${name}): requests missing from the cassettes are collected for the batch, and their tests fail.`)
-  const collected = await pass(cmd, rest, ctx, { ASSAY_BATCH: 'collect', ASSAY_BATCH_DIR: dir, [BATCH_SAVING_ENV]: '' })
-
-  let result: BatchRunResult
+  let release: () => void
   try {
-    result = await runBatch({ dir, write: say, pollIntervalMs, apiKey: ctx.env.OPENAI_API_KEY })
+    release = lockBatchRun(dir)
+  } catch (error) {
+    if (!(error instanceof BatchRunLockedError)) throw error
+    ctx.stderr.write(`assay batch: ${error.message}\n`)
+    return 2
+  }
+  try {
+    return await sendAndReplay(cmd, rest, ctx, { dir, name, failed, pollIntervalMs })
+  } finally {
+    release()
+  }
+}
+
+async function sendAndReplay(cmd: { script: string; args: string[] }, rest: string[], ctx: CliContext, o: { dir: string; name: string; failed: 'live' | 'report'; pollIntervalMs: number }): Promise<number> {
+  const say = (line: string) => ctx.stdout.write(`${line}\n`)
+  const { dir, name, failed, pollIntervalMs } = o
+  const send = (recordedOnly: boolean) => runBatch({ dir, write: say, pollIntervalMs, apiKey: ctx.env.OPENAI_API_KEY, recordedOnly })
+  let early: BatchRunResult
+  let result: BatchRunResult
+  let collected: number
+  try {
+    // Batches an earlier run left are finished first, whatever is missing now: their
+    // answers are paid for, and the collect pass then misses only what they did not answer.
+    early = await send(true)
+    // The pending file holds exactly what this collect pass misses.
+    rmSync(join(dir, PENDING_FILE), { force: true })
+    say(`assay batch: collect pass (${name}): requests missing from the cassettes are collected for the batch, and their tests fail.`)
+    collected = await pass(cmd, rest, ctx, { ASSAY_BATCH: 'collect', ASSAY_BATCH_DIR: dir, [BATCH_SAVING_ENV]: '' })
+    result = await send(false)
   } catch (error) {
     ctx.stderr.write(`assay batch: the batch could not be sent or read: ${(error as Error).message}\nThe cassettes are as they were; a new \`npx assay batch\` resumes a batch that was created.\n`)
     return 1
   }
+  // The earlier batches' answers are replayed too, so their saving counts.
+  result.written += early.written
+  result.cost = result.cost === undefined || early.cost === undefined ? undefined : result.cost + early.cost
+  result.standardCost = result.standardCost === undefined || early.standardCost === undefined ? undefined : result.standardCost + early.standardCost
   if (result.status === 'nothing') {
     say(`assay batch: the collect pass needed no answer it did not have, so it was the run (exit code ${collected}).`)
     return collected

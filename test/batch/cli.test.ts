@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { lockBatchRun } from '../../src/batch/state.js'
 import { main } from '../../src/cli/batch.js'
 
 // `assay batch`'s own arguments, checked before any runner is spawned (the runs themselves are end to end, in test/e2e/batch.test.ts).
@@ -23,7 +24,7 @@ describe('assay batch arguments', () => {
     const r = await run(['--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Usage: assay batch [--runner=vitest|jest] [--failed=live|report] [--poll-interval=MS] [runner arguments]')
-    expect(r.stdout).toContain("Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error.")
+    expect(r.stdout).toContain("Exit codes: the replay pass's; 1 when the batch expired, was cancelled or failed; 2 a usage error,\nor another assay batch run in the same project holds its lock")
   })
 
   test.each([
@@ -47,5 +48,30 @@ describe('assay batch arguments', () => {
     const r = await run(['--runner=jest'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain(`assay batch runs jest, but jest is not installed in ${dir}.`)
+  })
+
+  test('while another run holds the batch lock, exits 2 naming it, before running anything or touching its pending file', async () => {
+    writeFileSync(join(dir, 'package.json'), '{}')
+    // A runner that would leave a mark if it ran.
+    mkdirSync(join(dir, 'node_modules', 'vitest'), { recursive: true })
+    writeFileSync(join(dir, 'node_modules', 'vitest', 'package.json'), '{"name":"vitest","version":"0.0.0"}')
+    writeFileSync(join(dir, 'node_modules', 'vitest', 'vitest.mjs'), `import { writeFileSync } from 'node:fs'\nwriteFileSync('ran', '')\n`)
+    const cassettes = join(dir, '__llm_cassettes__')
+    const release = lockBatchRun(cassettes)
+    writeFileSync(join(cassettes, 'batch-pending.json'), 'the other run is collecting')
+    try {
+      const r = await run(['--runner=vitest'])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(`assay batch: another \`assay batch\` run (process ${process.pid}) holds ${join(cassettes, 'batch-run.lock')}`)
+      expect(existsSync(join(dir, 'ran'))).toBe(false)
+      expect(readFileSync(join(cassettes, 'batch-pending.json'), 'utf8')).toBe('the other run is collecting')
+    } finally {
+      release()
+    }
+    // Released, the next run goes ahead (its runner runs).
+    rmSync(join(cassettes, 'batch-pending.json'))
+    const r = await run(['--runner=vitest'], { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' })
+    expect(existsSync(join(dir, 'ran'))).toBe(true)
+    expect(r.code).not.toBe(2)
   })
 })

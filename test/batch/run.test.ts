@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { startFixtureServer, type ChatCompletionBody, type FixtureServer } from '../../fixtures/server/index.js'
 import { BatchCollectedError, readPending } from '../../src/batch/pending.js'
 import { runBatch, type BatchRunOptions } from '../../src/batch/run.js'
-import { readState, writeState } from '../../src/batch/state.js'
+import { keptRequest, readState, writeState } from '../../src/batch/state.js'
 import { configure, resetConfig } from '../../src/config.js'
 import { registerSecret, resetSecrets } from '../../src/secrets.js'
 import { cassettePath, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
@@ -221,6 +221,31 @@ describe('runBatch', () => {
     expect([...partial.lines, ...failed.lines].join('\n')).not.toContain('sk-batch-secret')
   })
 
+  test('a request answered twice with different answers fails, named by custom_id; one answered twice alike is written once', async () => {
+    server.configure({
+      batch: {
+        mangleOutput: (lines) =>
+          lines.flatMap((l) => {
+            // The weak summary's answer (scores of 3) comes twice, the second time with other scores.
+            const other = JSON.parse(l) as { response: { body: { choices: { message: { content: string } }[] } } }
+            const content = other.response.body.choices[0]!.message.content
+            if (!content.includes('"score":3')) return [l, l]
+            other.response.body.choices[0]!.message.content = content.replaceAll('"score":3', '"score":9')
+            return [l, JSON.stringify(other)]
+          }),
+      },
+    })
+    await collect(['A good summary.', 'A weak summary.'])
+    const { lines, run } = batch()
+    const result = await run
+    expect(result).toMatchObject({ status: 'done', written: 1 })
+    expect(result.failed).toEqual([{ key: expect.any(String), tests: [expect.any(String)], reason: expect.stringMatching(/^the batch answered custom_id \S+ 2 times, with different answers, so none of them was written$/) }])
+    expect(result.failed[0]!.reason).toContain(result.failed[0]!.key)
+    expect(lines.some((l) => l.startsWith(`assay batch: failed request ${result.failed[0]!.key} `))).toBe(true)
+    await expect(runJudge({ output: 'A good summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+    await expect(runJudge({ output: 'A weak summary.', testPath: testPath() }, runtime('lockdown'))).rejects.toThrow()
+  })
+
   test('an unreadable line that names no request is reported by file and line even when every request has its answer', async () => {
     server.configure({ batch: { polls: 1, mangleOutput: (l) => [...l, '{"truncat'] } })
     await collect(['A good summary.'])
@@ -271,7 +296,7 @@ describe('runBatch', () => {
           if (outcome !== 'cancelled' || cancelled) return
           cancelled = true
           const [record] = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
-          await new OpenAI({ baseURL: server.url, apiKey: 'k' }).batches.cancel(record!.id)
+          await new OpenAI({ baseURL: server.url, apiKey: 'k' }).batches.cancel(record!.id!)
         },
       })
       const result = await run
@@ -291,13 +316,90 @@ describe('runBatch', () => {
     expect(server.requests).toHaveLength(0)
   })
 
-  test('nothing pending: says so and sends nothing, and forgets a batch whose answers are already written', async () => {
-    writeState(process.env.ASSAY_BATCH_DIR!, { '/v1/chat/completions ': { id: 'batch_done', inputFileId: 'file-1', url: '/v1/chat/completions', requests: 'x', lines: 1, createdAt: 0 } })
+  test('nothing pending and no batch recorded: says so and sends nothing', async () => {
     const { lines, run } = batch()
     await expect(run).resolves.toMatchObject({ status: 'nothing' })
     expect(lines).toEqual(['assay batch: no request is missing from the cassettes; nothing to send.'])
     expect(server.requests).toHaveLength(0)
-    expect(existsSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-state.json'))).toBe(false)
+  })
+
+  test('a batch recorded by a stopped run is finished and its answers written though other requests are missing now; only the new one is sent anew', async () => {
+    server.configure({ batch: { polls: 3 } })
+    await collect(['A good summary.', 'A weak summary.'])
+    const first = batch({ maxPolls: 1 })
+    await expect(first.run).resolves.toMatchObject({ status: 'unfinished' })
+    const [old] = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
+    // The rerun's collect pass misses a third request too (a test added after the stop).
+    rmSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-pending.json'))
+    await collect(['A good summary.', 'A weak summary.', 'A third summary.'])
+    const second = batch()
+    await expect(second.run).resolves.toMatchObject({ status: 'done', written: 3, failed: [] })
+    expect(second.lines).toContain(`assay batch: resuming batch ${old!.id} (2 requests to /v1/chat/completions), created 0s ago.`)
+    expect(second.lines.filter((l) => l.startsWith('assay batch: created batch '))).toEqual([expect.stringMatching(/ with 1 requests /)])
+    expect(server.batches().map((b) => [b.id, b.status])).toEqual([[old!.id, 'completed'], [expect.any(String), 'completed']])
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    for (const output of ['A good summary.', 'A weak summary.', 'A third summary.']) await expect(runJudge({ output, testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+  })
+
+  test('finishing only the recorded batches (before a collect pass) writes their answers, sends nothing new and leaves the pending file alone', async () => {
+    server.configure({ batch: { polls: 3 } })
+    await collect(['A good summary.'])
+    await expect(batch({ maxPolls: 1 }).run).resolves.toMatchObject({ status: 'unfinished' })
+    rmSync(join(process.env.ASSAY_BATCH_DIR!, 'batch-pending.json'))
+    await collect(['Another summary.'])
+    const { run } = batch({ recordedOnly: true })
+    await expect(run).resolves.toMatchObject({ status: 'done', written: 1 })
+    expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
+    expect(Object.keys(readPending(process.env.ASSAY_BATCH_DIR!))).toHaveLength(1)
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    await expect(runJudge({ output: 'A good summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+  })
+})
+
+describe('a batch whose creation went unanswered', () => {
+  test('a lost create response is not retried, and the next run finds the batch by the run id in its metadata instead of creating another', async () => {
+    server.configure({ batch: { loseCreateResponse: true } })
+    await collect(['A good summary.'])
+    await expect(batch().run).rejects.toThrow()
+    const [record] = Object.values(readState(process.env.ASSAY_BATCH_DIR!))
+    expect(record).toMatchObject({ run: expect.stringMatching(/^assay_/), lines: 1 })
+    expect(record!.id).toBeUndefined()
+    expect(server.batches()).toHaveLength(1)
+    expect(server.batches()[0]!.metadata).toEqual({ created_by: 'assay', assay_run: record!.run })
+    server.configure({ batch: {} })
+    const second = batch()
+    await expect(second.run).resolves.toMatchObject({ status: 'done', written: 1 })
+    expect(second.lines).toContain(`assay batch: found batch ${String(server.batches()[0]!.id)}, created by a run stopped while waiting for its creation.`)
+    expect(server.batches()).toHaveLength(1)
+    expect(readState(process.env.ASSAY_BATCH_DIR!)).toEqual({})
+    await expect(runJudge({ output: 'A good summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
+  })
+
+  test('the batch is found beyond the first page of the list; with no batch carrying the run id, the requests are sent anew', async () => {
+    await collect(['A good summary.'])
+    const pending = readPending(process.env.ASSAY_BATCH_DIR!)
+    const requests = Object.fromEntries(Object.entries(pending).map(([k, r]) => [k, keptRequest(r)]))
+    const record = (run: string) => ({ run, baseURL: Object.values(pending)[0]!.baseURL, url: '/v1/chat/completions' as const, requests, lines: 1, createdAt: Date.now() })
+    const sdk = new OpenAI({ baseURL: server.url, apiKey: 'k' })
+    const jsonl = Object.entries(pending).map(([key, r]) => `${JSON.stringify({ custom_id: key, method: 'POST', url: r.url, body: r.body })}\n`).join('')
+    const file = await sdk.files.create({ file: await OpenAI.toFile(Buffer.from(jsonl), 'in.jsonl'), purpose: 'batch' })
+    const target = await sdk.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { assay_run: 'assay_lost_run' } })
+    // Other batches created since, so the list's first page (100, newest first) misses it.
+    for (let i = 0; i < 101; i++) await sdk.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { assay_run: `other_${i}` } })
+    writeState(process.env.ASSAY_BATCH_DIR!, { assay_lost_run: record('assay_lost_run') })
+    const found = batch()
+    await expect(found.run).resolves.toMatchObject({ status: 'done', written: 1 })
+    expect(found.lines).toContain(`assay batch: found batch ${target.id}, created by a run stopped while waiting for its creation.`)
+    expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'GET')).toHaveLength(2)
+    expect(server.batches()).toHaveLength(102)
+
+    await collect(['A weak summary.'])
+    writeState(process.env.ASSAY_BATCH_DIR!, { assay_never_created: record('assay_never_created') })
+    const anew = batch()
+    await expect(anew.run).resolves.toMatchObject({ status: 'done', written: 1 })
+    expect(anew.lines).toContain('assay batch: no batch was created for run assay_never_created (stopped before the Batch API answered); its requests are sent again if still missing.')
+    expect(server.batches()).toHaveLength(103)
+    await expect(runJudge({ output: 'A weak summary.', testPath: testPath() }, runtime('lockdown'))).resolves.toMatchObject({ replayed: true })
   })
 })
 

@@ -81,6 +81,35 @@ for (const setup of setups) {
       expect(server.requests.filter((r) => r.path === '/v1/batches' && r.method === 'POST')).toHaveLength(1)
     })
 
+    test('a run stopped while its batch was being created, then a test added: the rerun finds that batch, writes its answers, and batches only the new request', async () => {
+      server.configure({ batch: { loseCreateResponse: true } })
+      const lost = await batch()
+      expect(lost.code, lost.output).toBe(1)
+      expect(lost.output).toContain('assay batch: the batch could not be sent or read: 500 ')
+      expect(server.batches()).toHaveLength(1)
+      project.writeTest(
+        'extra.test.js',
+        `test('pass: extra judged', async () => {
+  await expect('- Revenue rose 5%.').toScoreAtLeast(7, { source: 'Revenue rose 5%.' })
+})
+`,
+      )
+      server.configure({ batch: { polls: 1 } })
+      const args = setup.args.flatMap((a) => (a === 'judged.test.js' ? [a, 'extra.test.js'] : [a]))
+      const rerun = await project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      expect(rerun.code, rerun.output).toBe(1)
+      const [first, second] = server.batches().map((b) => String(b.id))
+      expect(rerun.output).toContain(`assay batch: found batch ${first}, created by a run stopped while waiting for its creation.`)
+      expect(rerun.output).toContain(`assay batch: created batch ${second} with 1 requests to /v1/chat/completions`)
+      expect(server.batches()).toHaveLength(2)
+      expect(chats()).toHaveLength(0)
+      const outcomes = project.results()
+      expect(outcomes.get('pass: judged')?.status, outcomes.get('pass: judged')?.message).toBe('passed')
+      expect(outcomes.get('pass: extra judged')?.status, outcomes.get('pass: extra judged')?.message).toBe('passed')
+      expect(outcomes.get('fail: judged')?.message).toContain('replayed from the cassette')
+      expect(existsSync(join(project.dir, '__llm_cassettes__', 'batch-state.json'))).toBe(false)
+    })
+
     test('partial failure: the failed line is named and asked live in the replay pass, the others replay', async () => {
       server.configure({ batch: { polls: 1, failLine: (l) => JSON.stringify(l.body).includes('invented demand') } })
       const run = await batch()
@@ -118,6 +147,28 @@ for (const setup of setups) {
       expect(run.code, run.output).toBe(1)
       expect(run.output).toMatch(/assay batch: failed request [0-9a-f]{32} \(fail: judged\): status 500: server error \(received Authorization: \[REDACTED\]/)
       expect(run.output).not.toContain('sk-batch-e2e-secret')
+    })
+
+    test('a key that the runner\'s coloured diff cuts with escape codes is not printed', async () => {
+      const key = 'gw-9f8e7d6c5b4a39281706f5e4d3c2b1a0'
+      project.writeTest(
+        'diff.test.js',
+        `const KEY = process.env.OPENAI_API_KEY
+test('header', () => {
+  expect('Bearer ' + KEY.slice(0, 4) + 'Z' + KEY.slice(5)).toBe('Bearer ' + KEY)
+})
+`,
+      )
+      const args = setup.args.map((a) => (a === 'judged.test.js' ? 'diff.test.js' : a))
+      // The harness sets NO_COLOR, which Vitest obeys whenever it is set at all.
+      const run = await project.run('env', ['-u', 'NO_COLOR', setup.node(), 'node_modules/assay/bin/assay.mjs', 'batch', ...args], { ...env(), OPENAI_API_KEY: key, FORCE_COLOR: '1' })
+      expect(run.code, run.output).toBe(1)
+      // The diff is coloured, so the escape codes were there to cut the key.
+      expect(run.output).toContain('\x1b[')
+      const plain = run.output.replace(/\x1b\[[0-9;]*m/g, '')
+      expect(plain).toContain('[REDACTED]')
+      expect(plain).not.toContain(key.slice(5))
+      expect(plain).not.toContain(key.slice(0, 12))
     })
 
     test('a batch answer without a verdict is not written: the replay pass asks live, and repairs the reply live', async () => {
