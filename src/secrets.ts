@@ -237,6 +237,17 @@ export function redactText(text: string): string {
   return redact(out)
 }
 
+/**
+ * {@link redact}, and every token that shows itself as one (`Bearer …`, a URL's user
+ * information, a webhook's path): for a program's output, such as a test runner's, whose
+ * `name: value` lines are test names and messages (`pass: judged`), not a file's settings.
+ */
+export function redactOutput(text: string): string {
+  let out = text.replace(SCHEME_TOKEN, `$1${REDACTED}`)
+  if (out.includes('://')) out = redactWebhooks(out.replace(URL_USER, `$1${REDACTED}@`))
+  return redact(out)
+}
+
 // A webhook URL is its own credential: whoever has `https://hooks.slack.com/services/T…/B…/…`
 // (or a Discord, Teams, Zapier or Mattermost hook) may post to it, and no key names it.
 const WEB_URL = /\bhttps?:\/\/[^\s"'<>`()[\]{},;]+/g

@@ -8,7 +8,7 @@ import type OpenAI from 'openai'
 import { loadOpenAI } from '../lazy.js'
 import { formatDuration } from '../eval/progress.js'
 import { BATCH_DISCOUNT, type Price } from '../judge/prices.js'
-import { registerSecret, redactText } from '../secrets.js'
+import { registerSecret, redactOutput } from '../secrets.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PENDING_FILE, readPending, type PendingRequest } from './pending.js'
 import { adoptBatch, finishBatches, type FinishContext } from './finish.js'
@@ -109,7 +109,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
   // A server's words reach these lines (a failed line's error, a failed batch's reasons), and
   // a gateway may echo the key in them.
   registerSecret(options.apiKey)
-  const write = (line: string) => options.write(redactText(line))
+  const write = (line: string) => options.write(redactOutput(line))
   const pending = readPending(dir, fs)
   const state = readState(dir, fs)
   const result: BatchRunResult = { status: 'nothing', discarded: [], written: 0, failed: [], noVerdict: [], secret: [], cost: 0, standardCost: 0, unreadable: [] }

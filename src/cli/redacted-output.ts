@@ -3,7 +3,7 @@
 // unit, so a secret split across two chunks of a child's output is still seen whole. A
 // runner's coloured diff may cut a key with escape sequences (one highlighted character), so
 // each line is also looked at with them taken out.
-import { redactText } from '../secrets.js'
+import { redactOutput } from '../secrets.js'
 
 // Terminal escape sequences: CSI (7- and 8-bit), OSC/DCS/SOS/PM/APC strings up to their
 // terminator (or the end of the line), any other ESC sequence, and a lone ESC.
@@ -16,9 +16,9 @@ const ESCAPES = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b[\]PX^_]|[\x90\x98\x9d\
  */
 function redactLine(line: string): string {
   const plain = line.replace(ESCAPES, '')
-  if (plain === line) return redactText(line)
-  const redacted = redactText(plain)
-  return redacted !== plain || redactText(line) !== line ? redacted : line
+  if (plain === line) return redactOutput(line)
+  const redacted = redactOutput(plain)
+  return redacted !== plain || redactOutput(line) !== line ? redacted : line
 }
 
 const redactLines = (text: string) => text.split(/(?<=\n)/).map(redactLine).join('')
@@ -30,7 +30,7 @@ export interface RedactingWriter {
 }
 
 /**
- * Wraps `stream` so that nothing reaches it unredacted (see redactText): complete lines are
+ * Wraps `stream` so that nothing reaches it unredacted (see redactOutput): complete lines are
  * passed on as they arrive, the rest waits for its newline or for `end`.
  *
  * @example

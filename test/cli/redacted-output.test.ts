@@ -31,6 +31,14 @@ describe('redactingWriter', () => {
   })
 })
 
+test('a test name that reads like a setting (pass: judged) prints as it is; a key beside it does not', () => {
+  registerSecret('sk-named-0123456789')
+  const { chunks, stream } = sink()
+  const out = redactingWriter(stream)
+  out.write('fail: pass: judged not.\n  ✓ token: refreshed on 401\nkey sk-named-0123456789 and password: hunter22 in a message\n')
+  expect(chunks.join('')).toBe('fail: pass: judged not.\n  ✓ token: refreshed on 401\nkey [REDACTED] and password: hunter22 in a message\n')
+})
+
 describe('redactingWriter and terminal escape sequences', () => {
   const KEY = 'gw-9f8e7d6c5b4a39281706f5e4d3c2b1a0'
 
