@@ -102,8 +102,8 @@ export function printable(text: string): string {
 }
 
 function moved(name: string, move: LabelMove | undefined, label: string, version: string): string {
-  if (move === undefined) return `${name}: ${label} already points at ${version} with its current content; nothing recorded.`
-  return `${name}: ${move.label} ${move.from ?? '(unset)'} → ${move.to} (${move.action}${move.reason ? `: ${printable(move.reason)}` : ''}), set in labels.json on sha256 ${move.hash} and recorded in the history.`
+  if (move === undefined) return `${name}: ${label} already points at ${version}; nothing recorded.`
+  return `${name}: ${move.label} ${move.from ?? '(unset)'} → ${move.to} (${move.action}${move.reason ? `: ${printable(move.reason)}` : ''}), recorded in the history.`
 }
 
 /**

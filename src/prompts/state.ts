@@ -142,7 +142,7 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
   }
   const twice = duplicateKey(text)
   if (twice !== undefined) {
-    throw new PromptRegistryError(shown, `${shown} holds the key ${JSON.stringify(twice.key)} twice${twice.path.length ? ` in "${twice.path.join('.')}"` : ''} (counting Unicode NFC forms as one), so which one counts cannot be told. Keep one of them in ${shown}: after a merge, the one the history's last line for it names.`)
+    throw new PromptRegistryError(shown, `${shown} holds the key ${JSON.stringify(twice.key)} twice${twice.path.length ? ` in "${twice.path.join('.')}"` : ''} (counting Unicode NFC forms as one), so which one counts cannot be told. Keep the one that is right in ${shown}, and delete the other.`)
   }
   // Checked on the parsed JSON itself: a parser of records drops keys such as "__proto__"
   // without a word, and the next write would then lose a hand-set entry.
