@@ -44,6 +44,18 @@ export function checkVersions(c: CheckContext, versions: VersionFile[], state: R
       `${path} was edited after it was registered: ${labels} records sha256 ${listed}, the file now has sha256 ${file.hash}. Versions are immutable: restore it (git checkout -- "${path}") and add your change as a new version, e.g. ${c.show(c.pathOf(c.free()))}. If it was never committed and no label names it (a draft that a read registered), drop its registration instead: npx assay prompts forget ${c.name} ${version}`,
     )
   }
+  // A version labels.json does not register (its line lost in a merge resolved by hand) is
+  // still bound by the labels on it: other content is never registered under them.
+  for (const file of versions) {
+    if (file.problem !== undefined || state.versions[file.version] !== undefined) continue
+    const bound = on(file.version).filter((l) => state.labels[l]!.sha256 !== undefined && state.labels[l]!.sha256 !== file.hash)
+    if (bound.length === 0) continue
+    const path = c.show(c.pathOf(file.version))
+    file.problem = new PromptRegistryError(
+      path,
+      `${path} has sha256 ${file.hash}, but ${labels} does not register version "${file.version}", and its label ${bound.map((l) => `"${l}" was set on it when it had sha256 ${state.labels[l]!.sha256}`).join(', ')}. Versions are immutable: restore the file (git log -p -- "${path}"), which registers it again, and add your change as a new version, e.g. ${c.show(c.pathOf(c.free()))}.`,
+    )
+  }
   versions.sort((a, b) => compareVersions(a.version, b.version))
   const refused = new Map<string, PromptRegistryError>()
   for (const [label, entry] of Object.entries(state.labels)) {
