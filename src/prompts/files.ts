@@ -15,7 +15,7 @@ import { isMove, parseHistory, parseState, serializeState, sha256, type HistoryR
 import type { LabelMove } from './types.js'
 
 // What the modules around the registry read of the files' formats, from one place.
-export { isMove, isRegistration, parseHistory, parseState, serializeState, type HistoryRecord, type LabelEntry, type RegistryState, type VersionForget } from './state.js'
+export { isMove, parseHistory, parseState, serializeState, type HistoryRecord, type LabelEntry, type RegistryState, type VersionForget } from './state.js'
 
 export const LABELS_FILE = 'labels.json'
 export const HISTORY_FILE = 'history.jsonl'

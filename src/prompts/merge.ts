@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import { PromptRegistryError } from './errors.js'
 
 /** The line of `text` (from 1) that is one of git's conflict markers, if any. */
 export function conflictMarkerLine(text: string): number | undefined {
@@ -32,7 +33,8 @@ export function repository(path: string): { root: string; gitDir: string } | und
 
 /**
  * The text of `file` (in `folder`) as committed at HEAD: undefined when the repository has no
- * commit yet or HEAD lacks the file; null when `folder` is in no git repository.
+ * commit yet or HEAD lacks the file; null when `folder` is in no git repository (or git is
+ * not installed).
  */
 export function committedText(folder: string, file: string): string | undefined | null {
   if (repository(folder) === undefined) return null
@@ -40,8 +42,10 @@ export function committedText(folder: string, file: string): string | undefined 
     // execFile, no shell: the path is the user's.
     return execFileSync('git', ['show', `HEAD:./${file}`], { cwd: folder, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 })
   } catch (e) {
+    // No git program: the folder is handled as one outside git.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
     const stderr = String((e as { stderr?: unknown }).stderr ?? '')
     if (/does not exist|exists on disk, but not in|invalid object name|bad revision|unknown revision|not a valid object name/i.test(stderr)) return undefined
-    throw new Error(`git show HEAD:./${file} failed in ${folder}: ${stderr.trim() || (e as Error).message}`)
+    throw new PromptRegistryError(folder, `could not tell whether ${file} is committed: git show HEAD:./${file} failed in ${folder}: ${stderr.trim() || (e as Error).message}. Fix the repository (git status says what is wrong) and run again.`)
   }
 }

@@ -1,6 +1,6 @@
-// The formats of the registry's own files: labels.json (labels and the registered versions'
-// hashes) and history.jsonl (every label move and every version's registration), parsed
-// strictly, so that a damaged or hand-edited file is an error naming it, never a silent reset.
+// The formats of the registry's own files: labels.json (each label's version and content, and
+// the registered versions' hashes: the truth for serving) and history.jsonl (an audit log of
+// every move and registration), parsed strictly, so that a damaged or hand-edited file is an error naming it, never a silent reset.
 import { z } from 'zod'
 import { checkName, compareVersions, twinKey, VERSION_SHAPED } from './order.js'
 import { duplicateKey } from './json-keys.js'
@@ -68,24 +68,18 @@ const forgetSchema = z.strictObject({
   dropped: z.array(sha256),
 })
 
-/**
- * Which content a version keeps after a merge registered it twice with different content
- * (two branches each added it): registrations of the version before this line, and their
- * other hashes, no longer count.
- */
+/** A line older registries wrote after a merge registered a version twice; kept readable in the audit log. */
 export interface VersionKeep {
   time: string
   action: 'keep'
   version: string
   hash: string
-  /** The other hashes the version had been registered with. */
   dropped: string[]
 }
 
 /**
- * A registration dropped by `npx assay prompts forget`: a version nobody released (no label
- * names it, no move ever did), such as a draft registered by a read and then edited or
- * deleted. Registrations of the version before this line no longer count.
+ * A registration dropped by `npx assay prompts forget`: a version not committed and on no
+ * label, such as a draft registered by a read and then edited or deleted.
  */
 export interface VersionForget {
   time: string
@@ -97,11 +91,6 @@ export interface VersionForget {
 
 /** One line of history.jsonl. */
 export type HistoryRecord = LabelMove | VersionRegistration | VersionKeep | VersionForget
-
-/** Whether a history line records a registration rather than a label move. */
-export function isRegistration(record: HistoryRecord): record is VersionRegistration {
-  return record.action === 'register'
-}
 
 /** Whether a history line is a label move (set, promote, rollback). */
 export function isMove(record: HistoryRecord): record is LabelMove {
