@@ -178,6 +178,24 @@ describe('forget in a git repository', () => {
   })
 })
 
+describe('where the journal lives', () => {
+  test('in a git worktree, inside the git folder its .git file names; outside git, beside labels.json', async () => {
+    const r = await base()
+    const tree = join(r.root, '..', `tree-${process.pid}-${Date.now()}`)
+    r.git('worktree', 'add', '-q', tree)
+    try {
+      const journal = journalPath(join(tree, 'prompts', 's'))
+      expect(journal.startsWith(join(r.root, '.git', 'worktrees'))).toBe(true)
+      expect(journal).toMatch(/[\\/]assay[\\/]prompts-s-[0-9a-f]{12}\.pending\.json$/)
+      expect(journal).not.toBe(journalPath(join(r.dir, 's')))
+    } finally {
+      r.git('worktree', 'remove', '--force', tree)
+    }
+    const outside = tempProject()
+    expect(journalPath(join(outside.dir, 's'))).toBe(join(outside.dir, 's', '.update.pending.json'))
+  })
+})
+
 describe('a writer killed (SIGKILL) between labels.json and the history', () => {
   const built = join(import.meta.dirname, '..', '..', 'dist', 'esm', 'src')
   // Moves production to v2 with a file system that kills the process once labels.json is written.
