@@ -231,7 +231,7 @@ const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?([A-Za-z0-9_-]+)"?[ \t
 export function redactText(text: string): string {
   let out = text.replace(CREDENTIAL_LINE, (all, head: string, name: string) => (isCredentialName(name) ? `${head}${REDACTED}` : all))
   if (out.includes('-----BEGIN')) out = out.replace(PEM_BODY, `$1${REDACTED}$2`)
-  out = out.replace(TEXT_PAIR, (all, q: string, name: string, sep: string) => (isTextCredential(name) ? `${q}${name}${q}${sep}${REDACTED}` : all))
+  out = redactPairs(out)
   out = out.replace(SPOKEN_PASSWORD, `$1${REDACTED}`).replace(SCHEME_TOKEN, `$1${REDACTED}`)
   if (out.includes('://')) out = redactWebhooks(out.replace(URL_USER, `$1${REDACTED}@`))
   return redact(out)
@@ -262,9 +262,34 @@ function hideWebhookPath(url: string): string {
 // `password`, `pwd`, `pass`, `token`, a connection string's `Password=…;`, a header pasted
 // mid-line (`Authorization: Bearer …`), an environment line (`OPENAI_API_KEY=sk-…`).
 const BARE_TEXT_CREDENTIAL = /^(?:password|passwd|pwd|pass|token|secret|credentials?|authorization)$/i
-const isTextCredential = (name: string): boolean => BARE_TEXT_CREDENTIAL.test(name) || isCredentialName(name)
-/** `name: value` or `name=value` anywhere, the name quoted or not; the value up to a space or a separator, with its scheme. */
-const TEXT_PAIR = /(["']?)\b([A-Za-z][A-Za-z0-9_.-]*)\1([ \t]*[:=][ \t]*["']?)(?!\[REDACTED\])(?:(?:bearer|basic|token)[ \t]+)?[^\s"',;&}\]]+/gi
+/** An environment variable's name run together, as some tools spell theirs (`PGPASSWORD`, `MYSQL_PWD`). */
+const ENV_CREDENTIAL = /^[A-Z0-9_]*(?:PASSWORD|PASSWD|PWD|TOKEN|SECRET)$/
+const isTextCredential = (name: string): boolean => BARE_TEXT_CREDENTIAL.test(name) || ENV_CREDENTIAL.test(name) || isCredentialName(name)
+/**
+ * `name: value` or `name=value` anywhere, the name quoted or not; the value up to a space or a
+ * separator, with its scheme. A name is at most 64 characters, so that a long run of name
+ * characters (`a.a.a.…`) costs each position a bounded look, not the rest of the line.
+ */
+const TEXT_PAIR = /(["']?)\b([A-Za-z][A-Za-z0-9_.-]{0,63})\1([ \t]*[:=][ \t]*["']?)(?!\[REDACTED\])(?:(?:bearer|basic|token)[ \t]+)?[^\s"',;&}\]]+/gi
+
+/**
+ * Every {@link TEXT_PAIR} whose name is a credential's, with its value redacted. The value of
+ * any other pair is searched too (`args: --api-key=…`, `run=--password=…`): the scan goes on
+ * right after that pair's separator, not after its value.
+ */
+function redactPairs(text: string): string {
+  const pair = new RegExp(TEXT_PAIR.source, TEXT_PAIR.flags)
+  let out = ''
+  let last = 0
+  for (let m = pair.exec(text); m !== null; m = pair.exec(text)) {
+    const [all, q, name, sep] = m as unknown as [string, string, string, string]
+    if (isTextCredential(name)) {
+      out += `${text.slice(last, m.index)}${q}${name}${q}${sep}${REDACTED}`
+      last = m.index + all.length
+    } else pair.lastIndex = m.index + 2 * q.length + name.length + sep.length
+  }
+  return out + text.slice(last)
+}
 /** `password hunter22`: the word after a password's name, when no `:` or `=` separates them. */
 const SPOKEN_PASSWORD = /\b((?:password|passwd|pwd)[ \t]+)(?!\[REDACTED\])(?!(?:is|was|for|of|to|and|the|a)\b)[^\s"',;]+/gi
 /** A scheme's token wherever it stands (`Bearer eyJ…`), as a header list's value. */
