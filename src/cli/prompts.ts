@@ -9,7 +9,7 @@ import { createTwoFilesPatch } from 'diff'
 import { AssayUsageError } from '../errors.js'
 import { listVersions, loadVersion, moveLabel } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
-import { forgetVersion, keepVersion } from '../prompts/keep.js'
+import { forgetVersion } from '../prompts/forget.js'
 import { versionName } from '../prompts/order.js'
 import { credentialValues, isPromptCredential, promptFileCredentials, redactMetadata, redactPromptFile, redactValues } from '../prompts/redact.js'
 import { redactLines } from '../prompts/redact-lines.js'
@@ -28,11 +28,10 @@ export interface PromptsIo {
 
 const EXIT = `Exit codes:
   0  done
-  1  refused: a registered version was edited or deleted, or registered twice by a merge
-     (see keep), a version is not registered on CI, a version file does not load (invalid
+  1  refused: a registered version was edited or deleted, a label's version is not the
+     content it was set on, a version is not registered on CI, a version file does not load (invalid
      YAML, Handlebars or input schema) or cannot be a version (a stray name, a link, a
-     folder; list shows it as a PROBLEM row), or a registry file (labels.json,
-     history.jsonl) is damaged
+     folder; list shows it as a PROBLEM row), or labels.json is damaged or unmerged
   2  a usage error: a bad command or option, an unknown prompt, version or label`
 
 /** The help of each command, and of `assay prompts` as a whole under ''. */
@@ -40,7 +39,8 @@ export const PROMPTS_USAGE: Record<string, string> = {
   '': `Usage: assay prompts <command> [options]
 
 The prompt registry: one immutable Dotprompt file per version, prompts/<name>/<version>.prompt,
-with labels (production, staging, …) in prompts/<name>/labels.json.
+with labels (production, staging, …) in prompts/<name>/labels.json, each bound to the content it
+was set on; prompts/<name>/history.jsonl is an audit log of every move.
 
 Commands:
   list                                List every prompt's versions (oldest first), labels and
@@ -49,15 +49,12 @@ Commands:
                                       and template (default: production, else the latest)
   diff NAME A B                       Print a unified diff of two versions' files
   label NAME VERSION LABEL [--reason TEXT]
-                                      Point LABEL at VERSION, recorded in the history
+                                      Point LABEL at VERSION's current content
   rollback NAME VERSION [--reason TEXT]
                                       Move production back to VERSION, recorded in the history
-  history NAME                        Print every label move, oldest first
-  keep NAME VERSION [--labels-reviewed]
-                                      After a merge registered VERSION twice with different
-                                      content: record that it keeps its file's content now
-  forget NAME VERSION                 Drop the registration of a version no label ever named
-                                      (a draft a read registered, then edited or deleted)
+  history NAME                        Print every label move, in the history's line order
+  forget NAME VERSION                 Drop the registration of a version not committed and
+                                      on no label (a draft a read registered, then edited)
 
 Options:
   --dir DIR     The registry folder. Default: $ASSAY_PROMPTS_DIR, else prompts
@@ -69,14 +66,13 @@ Documentation: "Prompts as code" in assay's README.`,
   list: 'Usage: assay prompts list [--dir DIR]\n\nLists every prompt in the registry with its versions, oldest first (natural order: v2 < v2.1 < v9 < v10),\ntheir labels and the first 12 hex digits of their sha256. Outside CI it registers new versions in\nlabels.json and history.jsonl: commit them with the versions.',
   show: 'Usage: assay prompts show NAME[@VERSION] [--dir DIR]\n\nPrints a version\'s file, hash, labels, model, config, metadata and template. VERSION may be a\nversion, a label or "latest"; without it, the production version, else the latest.',
   diff: 'Usage: assay prompts diff NAME A B [--dir DIR]\n\nPrints a unified diff from version A\'s file to version B\'s (each a version, a label or "latest").',
-  label: 'Usage: assay prompts label NAME VERSION LABEL [--reason TEXT] [--dir DIR]\n\nPoints LABEL at VERSION (a version, a label or "latest") and appends the move to\nprompts/NAME/history.jsonl. Moving production is recorded as a promotion. "latest" is computed\nand cannot be set.',
+  label: 'Usage: assay prompts label NAME VERSION LABEL [--reason TEXT] [--dir DIR]\n\nPoints LABEL at VERSION (a version, a label or "latest") in prompts/NAME/labels.json, bound to the\nsha256 of VERSION\'s file now, and appends the move to prompts/NAME/history.jsonl. Moving it again to\nthe same version records the current content (after reviewing it). Moving production is recorded as\na promotion. "latest" is computed and cannot be set.',
   rollback: 'Usage: assay prompts rollback NAME VERSION [--reason TEXT] [--dir DIR]\n\nMoves the production label back to VERSION and appends the rollback, with its reason, to\nprompts/NAME/history.jsonl.',
-  keep: 'Usage: assay prompts keep NAME VERSION [--labels-reviewed] [--dir DIR]\n\nWhen two branches each added VERSION with different content and were merged, VERSION is registered\ntwice and refuses to load. Keep one content in its file, save the other as a new version, then run\nthis: it records in prompts/NAME/history.jsonl that VERSION keeps the content its file has now, and\nsets its hash in labels.json. Refused when the file matches neither registration, and when labels.json\nrecords a hash no registration in the history does (an edit, not a merge).\nWhile a label or a label move names VERSION, it prints them and refuses: move each label set on the\nother content to the version that now holds it, then run it again with --labels-reviewed.\nAlso records the content of a version that label moves name but whose registrations were all lost.\nRefused on CI.',
-  forget: 'Usage: assay prompts forget NAME VERSION [--dir DIR]\n\nDrops the registration of VERSION, appending a forget line to prompts/NAME/history.jsonl and removing\nits hash from labels.json: for a draft that a read registered, then edited or deleted. Refused when a\nlabel names VERSION or a label move ever did, when VERSION is latest while production is unset, and\non CI. A file still there is registered afresh by the next read.',
-  history: 'Usage: assay prompts history NAME [--dir DIR]\n\nPrints every label move of the prompt, oldest first: time, label, from, to, action, reason.',
+  forget: 'Usage: assay prompts forget NAME VERSION [--dir DIR]\n\nDrops the registration of VERSION from labels.json (and appends a forget line to the history): for a\ndraft that a read registered, then edited or deleted before it was committed. Refused when labels.json\nat HEAD registers VERSION with that content (a committed version is released), when a label names\nit, and on CI. A file still there is registered afresh by the next read.',
+  history: 'Usage: assay prompts history NAME [--dir DIR]\n\nPrints every label move of the prompt in the order of history.jsonl\'s lines: time, label, from, to,\naction, reason. The history is an audit log: what each label serves is labels.json.',
 }
 
-const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: [1, 1], diff: [3, 3], label: [3, 3], rollback: [2, 2], history: [1, 1], keep: [2, 2], forget: [2, 2] }
+const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: [1, 1], diff: [3, 3], label: [3, 3], rollback: [2, 2], history: [1, 1], forget: [2, 2] }
 const CALLER = 'assay prompts'
 
 class UsageError extends Error {}
@@ -188,7 +184,7 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
 async function run(argv: string[], io: PromptsIo): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { reason: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'labels-reviewed': { type: 'boolean' } } })
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { reason: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
   } catch (e) {
     // The command's own help, when the arguments name one (`label … --reason` without its text).
     const named = argv.find((a) => !a.startsWith('-') && Object.hasOwn(ARITY, a))
@@ -208,11 +204,10 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
   const [min, max] = ARITY[command]!
   if (args.length < min || args.length > max) throw new UsageError(`${command} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, but got ${args.length}.\n\n${PROMPTS_USAGE[command]}`)
   if (o.reason !== undefined && command !== 'label' && command !== 'rollback') throw new UsageError(`--reason is for label and rollback, not ${command}.`)
-  if (o['labels-reviewed'] && command !== 'keep') throw new UsageError(`--labels-reviewed is for keep, not ${command}.`)
   if (o.dir === '') throw new UsageError('--dir needs a folder.')
   const root = resolve(io.cwd, o.dir ?? (io.env.ASSAY_PROMPTS_DIR?.trim() || 'prompts'))
   if (o.dir !== undefined && !isFolder(root)) throw new UsageError(`--dir ${o.dir}: there is no folder ${root}. Name the registry folder (the one holding prompts' folders), e.g. --dir prompts.`)
-  const registry = new Registry({ root, cwd: io.cwd, env: io.env })
+  const registry = new Registry({ root, cwd: io.cwd, env: io.env, notify: (text) => io.stderr.write(text) })
   const [a, b, c] = args as [string, string, string]
   switch (command) {
     case 'list':
@@ -237,11 +232,6 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
       const reason = o.reason?.trim() ? o.reason : undefined
       const move = await moveLabel(registry, a, b, label, action, reason, CALLER)
       io.stdout.write(`${moved(a, move, label, b)}\n`)
-      return 0
-    }
-    case 'keep': {
-      const kept = keepVersion(registry, registry.scan(a, CALLER), b.normalize('NFC'), { labelsReviewed: o['labels-reviewed'] === true })
-      io.stdout.write(`${a}: ${kept.version} keeps sha256 ${kept.hash}${kept.dropped.length > 0 ? `; dropped ${kept.dropped.map((h) => `sha256 ${h}`).join(', ')}` : ''}. Recorded in the history: commit it with ${registry.show(resolve(root, a, 'labels.json'))}.\n`)
       return 0
     }
     case 'forget': {

@@ -67,7 +67,7 @@ export async function loadVersion(registry: Registry, scan: Scan, version: strin
 export async function registerDrafts(registry: Registry, scan: Scan, options: { strict?: boolean; needed?: string }): Promise<Map<string, Error>> {
   const failed = new Map<string, Error>()
   if (onCi(registry.options.env)) return failed
-  if (scan.unregistered.length === 0 && scan.unlisted.length === 0 && scan.unrecorded.length === 0) return failed
+  if (scan.unregistered.length === 0) return failed
   const fresh: VersionFile[] = []
   if (scan.unregistered.length > 0) {
     const { loadPrompt } = await import('./load.js')
@@ -86,7 +86,6 @@ export async function registerDrafts(registry: Registry, scan: Scan, options: { 
   } catch (e) {
     if (!(e instanceof StoreWriteError || e instanceof PromptRegistryError)) throw e
     const blocked = fresh.find((v) => v.version === options.needed)
-    // Writing back what the history already records is a repair, never worth refusing a read for.
     if (blocked === undefined && (!options.strict || fresh.length === 0)) return failed
     const refusal = (v: VersionFile) => new PromptRegistryError(e instanceof PromptRegistryError ? e.file : registry.show(e.path), `version "${v.version}" of prompt "${scan.name}" (${v.file}) is not registered yet, and it could not be: ${e.message}`)
     if (blocked !== undefined) throw refusal(blocked)
@@ -99,11 +98,11 @@ export async function registerDrafts(registry: Registry, scan: Scan, options: { 
 /** The scan's versions as listed, each with its problem, if any: it stops only that version from loading. */
 export async function listVersions(registry: Registry, scan: Scan): Promise<PromptVersionInfo[]> {
   const failed = await registerDrafts(registry, scan, { strict: true })
-  // A label that cannot be used is reported on the row of the version it names in
-  // labels.json, else the one the history moved it to; that version itself still loads.
+  // A label that cannot be served is reported on the row of the version it names in
+  // labels.json (else the latest); that version itself still loads.
   const labelRows = new Map<string, string[]>()
-  for (const [label, problem] of [...scan.labelProblems, ...scan.labelDisputes]) {
-    const row = scan.state.labels[label] ?? scan.files.history().filter((m) => m.label === label).at(-1)?.to
+  for (const [label, problem] of scan.labelProblems) {
+    const row = scan.state.labels[label]?.version
     const at = scan.versions.some((v) => v.version === row) ? row! : scan.versions.at(-1)?.version
     if (at !== undefined) labelRows.set(at, [...(labelRows.get(at) ?? []), problem.message])
   }
@@ -205,7 +204,7 @@ export const prompts = {
   async rollback(name: string, version: string, options?: LabelMoveOptions): Promise<LabelMove | undefined> {
     return moveLabel(openRegistry(), name, version, 'production', 'rollback', checkReason(options, 'prompts.rollback'), 'prompts.rollback')
   },
-  /** Every label move of the prompt, oldest first. */
+  /** Every label move of the prompt, in the history's line order (an audit log: what is served is labels.json). */
   async history(name: string): Promise<LabelMove[]> {
     const registry = openRegistry()
     return registry.scan(name, 'prompts.history').files.history()

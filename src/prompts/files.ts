@@ -1,41 +1,59 @@
-// The registry's own files in each prompt's folder: labels.json (labels and the registered
-// versions' hashes) and history.jsonl (every label move and every version's registration).
-// Both change only under the folder's lock, and each is replaced whole through a scratch
-// file and a rename, as the stores are.
+// The registry's own files in each prompt's folder: labels.json (what each label serves, and
+// the registered versions' hashes) and history.jsonl (an audit log of every move and
+// registration, never read to decide anything). Both change only under the folder's lock;
+// labels.json is replaced whole through a scratch file and a rename, as the stores are.
 import { createHash } from 'node:crypto'
-import { lstatSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { lstatSync, mkdirSync, rmSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { z } from 'zod'
-import { StoreWriteError, type StoreFileSystem } from '../store/file.js'
+import type { StoreFileSystem } from '../store/file.js'
 import { removeOrphans } from '../store/lock.js'
 import { PromptRegistryError } from './errors.js'
 import { lockFolder } from './folder-lock.js'
+import { repository } from './merge.js'
 import { isMove, parseHistory, parseState, serializeState, sha256, type HistoryRecord, type RegistryState } from './state.js'
 import type { LabelMove } from './types.js'
 
 // What the modules around the registry read of the files' formats, from one place.
-export { isMove, isRegistration, parseHistory, parseState, serializeState, type HistoryRecord, type RegistryState, type VersionForget, type VersionKeep } from './state.js'
+export { isMove, parseHistory, parseState, serializeState, type HistoryRecord, type LabelEntry, type RegistryState, type VersionForget } from './state.js'
 
 export const LABELS_FILE = 'labels.json'
 export const HISTORY_FILE = 'history.jsonl'
-/**
- * An update's new labels.json and history.jsonl, written before either: its rename is the
- * moment the update happens. A writer killed before it has changed nothing; one killed after
- * it leaves a journal that readers take as the registry's state and the next update finishes.
- */
-export const JOURNAL_FILE = '.update.pending.json'
 
-// `replaces` holds the sha256 of the labels.json and history.jsonl texts the update was
-// computed from (absent for a file that did not exist): the journal is untracked, so it
-// outlives a checkout or a pull, and must never be applied over files it was not made from.
+/**
+ * Where an update's journal lives: in the repository's git folder when there is one (as
+ * `.git/assay/prompts-<name>-<hash of the folder's path>.pending.json`), so that no `git add`
+ * commits it and no checkout, stash or merge carries it; else beside labels.json.
+ */
+export function journalPath(folder: string): string {
+  const repo = repository(folder)
+  if (repo === undefined) return join(folder, '.update.pending.json')
+  const where = relative(repo.root, folder).split('\\').join('/')
+  const tag = createHash('sha256').update(where).digest('hex').slice(0, 12)
+  const name = (where.split('/').at(-1) ?? 'root').replace(/[^\p{L}0-9._-]/gu, '_')
+  return join(repo.gitDir, 'assay', `prompts-${name}-${tag}.pending.json`)
+}
+
+// An update writes its journal, then labels.json (the moment the move happens), then appends
+// to the history. The journal lets a writer killed between the last two lose neither: the
+// next command outside CI appends the history lines whose move labels.json holds. `replaces`
+// is the sha256 of the labels.json text the update was computed from; a journal whose
+// labels.json is neither that nor its own (a branch switched since) is never applied.
 const journalSchema = z.strictObject({
   assay: z.literal('assay-prompt-update'),
   labels: z.string(),
-  history: z.string(),
-  replaces: z.strictObject({ labels: sha256.optional(), history: sha256.optional() }),
+  lines: z.string(),
+  replaces: z.strictObject({ labels: sha256.optional() }),
+  /** The update in words, for the message that finishes or drops it. */
+  note: z.string(),
 })
 type Journal = z.infer<typeof journalSchema>
 const textHash = (text: string | undefined) => (text === undefined ? undefined : createHash('sha256').update(text).digest('hex'))
+
+// An update's history lines in words: "label production v1 → v2", "register v3".
+function describe(records: readonly HistoryRecord[]): string {
+  return records.map((r) => (isMove(r) ? `label ${r.label} ${r.from ?? '(unset)'} → ${r.to}` : `${r.action} ${r.version}`)).join(', ') || 'labels.json rewritten'
+}
 
 /** The registry files of one prompt's folder. */
 export class RegistryFiles {
@@ -48,19 +66,22 @@ export class RegistryFiles {
     readonly folder: string,
     /** How a path is shown in messages (relative to the project root). */
     private readonly show: (path: string) => string,
+    /** Where a command says that it finished or dropped an update cut short (stderr). */
+    private readonly notify: (text: string) => void = (text) => process.stderr.write(text),
   ) {
     this.labelsPath = join(folder, LABELS_FILE)
     this.historyPath = join(folder, HISTORY_FILE)
-    this.journalPath = join(folder, JOURNAL_FILE)
+    this.journalPath = journalPath(folder)
   }
 
+  /** labels.json: what is served. */
   read(): RegistryState {
-    return parseState(this.journal()?.labels ?? this.file(this.labelsPath), this.show(this.labelsPath))
+    return parseState(this.file(this.labelsPath), this.show(this.labelsPath))
   }
 
-  /** Every line of the history: label moves and registrations. */
+  /** Every line of the history, in line order: only printed, never used to decide. */
   records(): HistoryRecord[] {
-    return parseHistory(this.journal()?.history ?? this.file(this.historyPath), this.show(this.historyPath))
+    return parseHistory(this.file(this.historyPath), this.show(this.historyPath))
   }
 
   // A registry file is read only when it is a file of the folder's own: one that links
@@ -81,9 +102,14 @@ export class RegistryFiles {
     return this.fs.read(path)
   }
 
-  /** The journal of an update that was cut short after it happened, if there is one. */
+  /** The journal of an update that was cut short, if there is one. */
   private journal(): Journal | undefined {
-    const text = this.file(this.journalPath)
+    let text: string | undefined
+    try {
+      text = this.fs.read(this.journalPath)
+    } catch {
+      return undefined
+    }
     if (text === undefined) return undefined
     let parsed: ReturnType<typeof journalSchema.safeParse>
     try {
@@ -93,51 +119,35 @@ export class RegistryFiles {
     }
     // Written whole through a rename, so a damaged one was not written by the registry.
     if (!parsed.success) throw new PromptRegistryError(this.show(this.journalPath), `${this.show(this.journalPath)} is not an update journal the registry wrote. Delete it and check ${this.show(this.labelsPath)} and ${this.show(this.historyPath)} against version control.`)
-    // Each file is either still the one the update was computed from, or already the one it
-    // writes (a writer killed between its two writes); anything else is another state.
-    const j = parsed.data
-    const stale = (['labels', 'history'] as const).filter((k) => {
-      const now = this.file(k === 'labels' ? this.labelsPath : this.historyPath)
-      return now !== j[k] && textHash(now) !== j.replaces[k]
-    })
-    if (stale.length > 0) {
-      const shown = this.show(this.journalPath)
-      const names = stale.map((k) => this.show(k === 'labels' ? this.labelsPath : this.historyPath)).join(' and ')
-      throw new PromptRegistryError(
-        shown,
-        `${shown} is the journal of an update cut short by a crash, made from other contents of ${names} than the folder holds now: it was left on another checkout or state (a branch switched or pulled since). It is never applied over files it was not computed from, so deleting it is safe: delete ${shown} and run again.`,
-      )
-    }
-    return j
+    return parsed.data
   }
 
   /**
-   * Takes back an update whose files could not both be written (a disk that filled after the
-   * journal): labels.json as it was, and no journal. When labels.json cannot be put back, the
-   * journal stays, so readers still see one consistent state, and says what the next command does.
+   * Settles an update cut short by a crash, under the lock: when labels.json holds its move,
+   * appends the history lines it lacks; otherwise the move never happened (or was discarded
+   * with git since), so the journal is dropped. Either way the command says so.
    */
-  private undo(before: string | undefined, cause: unknown): void {
-    try {
-      if (this.fs.read(this.labelsPath) !== before) {
-        if (before === undefined) rmSync(this.labelsPath, { force: true })
-        else this.fs.writeAtomic(this.labelsPath, before)
+  private settleHeld(): void {
+    const j = this.journal()
+    if (j === undefined) return
+    const labels = this.file(this.labelsPath)
+    const shown = this.show(this.labelsPath)
+    if (labels === j.labels) {
+      const history = this.file(this.historyPath) ?? ''
+      if (!history.includes(j.lines)) {
+        this.fs.writeAtomic(this.historyPath, `${history}${history === '' || history.endsWith('\n') ? '' : '\n'}${j.lines}`)
+        this.notify(`assay prompts: finished an update cut short by a crash (${j.note}): ${shown} held it, and ${this.show(this.historyPath)} now records it too.\n`)
       }
-      rmSync(this.journalPath, { force: true })
-    } catch {
-      const shown = { labels: this.show(this.labelsPath), history: this.show(this.historyPath), journal: this.show(this.journalPath) }
-      throw new PromptRegistryError(
-        shown.labels,
-        `${(cause as Error).message} ${shown.labels} already holds the change and could not be put back, so ${shown.history} does not record it yet. ${shown.journal} keeps the change, and the registry reads it from there: once the disk has space, run \`npx assay prompts list\`, which writes it into ${shown.history} and removes ${shown.journal}. To drop the change instead, delete ${shown.journal} and restore ${shown.labels} from version control (git checkout -- "${shown.labels}").`,
-      )
+    } else {
+      const why = textHash(labels) === j.replaces.labels ? `${shown} does not hold it (the command was killed before it wrote it, or the change was discarded since)` : `${shown} changed since (a branch switched or a commit checked out)`
+      this.notify(`assay prompts: dropped an update cut short by a crash (${j.note}): ${why}, so it did not happen.\n`)
     }
+    rmSync(this.journalPath, { force: true })
   }
 
-  /**
-   * Finishes an update cut short after its journal was written, when the folder can be
-   * written; otherwise readers keep taking the state from the journal.
-   */
+  /** Settles an update cut short by a crash, when the folder can be locked (see {@link settleHeld}). */
   settle(): void {
-    if (this.file(this.journalPath) === undefined) return
+    if (this.journal() === undefined) return
     let release: () => void
     try {
       release = this.lock()
@@ -146,21 +156,10 @@ export class RegistryFiles {
       throw e
     }
     try {
-      const cut = this.journal()
-      if (cut) this.finish(cut)
-    } catch (e) {
-      // A disk still full: the journal stays, and the next look tries again.
-      if (!(e instanceof StoreWriteError)) throw e
+      this.settleHeld()
     } finally {
       release()
     }
-  }
-
-  /** Writes what a journal holds into labels.json and the history, then removes it. */
-  private finish(j: { labels: string; history: string }): void {
-    if (this.fs.read(this.labelsPath) !== j.labels) this.fs.writeAtomic(this.labelsPath, j.labels)
-    if (this.fs.read(this.historyPath) !== j.history) this.fs.writeAtomic(this.historyPath, j.history)
-    rmSync(this.journalPath, { force: true })
   }
 
   /** The label moves, oldest first. */
@@ -169,38 +168,36 @@ export class RegistryFiles {
   }
 
   /**
-   * Runs `change` on the current state and history under the folder's lock, then writes the
-   * state to labels.json and appends the records it returns to the history, each only if
-   * changed. Both new texts go into the journal first (see {@link JOURNAL_FILE}): a full disk
-   * or a read-only folder stops the update before it happens, and a writer killed part way
-   * leaves either nothing changed or a journal the next update finishes, so labels.json never
-   * holds a move the history lacks.
+   * Runs `change` on the current state under the folder's lock, then writes the state to
+   * labels.json and appends the records it returns to the history, each only if changed.
+   * The journal ({@link journalPath}) is written first, so a writer killed between the two
+   * writes leaves labels.json's move for the next command to record in the history.
    */
-  update<T>(change: (state: RegistryState, history: HistoryRecord[]) => { records: HistoryRecord[]; result: T }): T {
+  update<T>(change: (state: RegistryState) => { records: HistoryRecord[]; result: T }): T {
     const release = this.lock()
     try {
       // The lock cleans up after dead writers of labels.json; the history is written under it too.
       removeOrphans(this.historyPath)
       removeOrphans(this.journalPath)
-      const cut = this.journal()
-      if (cut) this.finish(cut)
+      this.settleHeld()
       const before = this.file(this.labelsPath)
       const state = parseState(before, this.show(this.labelsPath))
-      const historyText = this.file(this.historyPath)
-      const history = historyText ?? ''
-      const { records, result } = change(state, parseHistory(history, this.show(this.historyPath)))
+      const { records, result } = change(state)
       const after = serializeState(state)
       if (after === before && records.length === 0) return result
       const lines = records.map((m) => `${JSON.stringify(m)}\n`).join('')
-      const next = { labels: after, history: records.length === 0 ? history : `${history}${history === '' || history.endsWith('\n') ? '' : '\n'}${lines}` }
-      const replaces = { labels: textHash(before), history: textHash(historyText) }
-      this.fs.writeAtomic(this.journalPath, JSON.stringify({ assay: 'assay-prompt-update', ...next, replaces }))
+      mkdirSync(join(this.journalPath, '..'), { recursive: true })
+      this.fs.writeAtomic(this.journalPath, JSON.stringify({ assay: 'assay-prompt-update', labels: after, lines, replaces: { labels: textHash(before) }, note: describe(records) }))
       try {
-        this.finish(next)
+        if (after !== before) this.fs.writeAtomic(this.labelsPath, after)
       } catch (e) {
-        this.undo(before, e)
+        // labels.json unchanged (a full disk, a read-only file): the update did not happen.
+        rmSync(this.journalPath, { force: true })
         throw e
       }
+      const history = this.file(this.historyPath) ?? ''
+      if (lines !== '') this.fs.writeAtomic(this.historyPath, `${history}${history === '' || history.endsWith('\n') ? '' : '\n'}${lines}`)
+      rmSync(this.journalPath, { force: true })
       return result
     } finally {
       release()

@@ -1,10 +1,11 @@
-// A merge that git could not finish in a prompt's folder. history.jsonl is only appended to,
-// so a merge should keep both sides' lines; without `merge=union` in .gitattributes git
-// leaves conflict markers in it instead, and whoever resolves the conflict by taking one
-// side loses the other side's registrations and moves. Both are told as a merge, with
-// advice that fits one, rather than as a damaged file or an edit.
-import { existsSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+// The registry's place in a git repository: git's three-way merge of labels.json decides
+// what two branches' label moves and registrations become, and the registry asks git only
+// what labels.json holds at HEAD (to tell a committed, released version from a draft) and
+// where the repository's own folder is (to keep an update's journal out of the work tree).
+import { execFileSync } from 'node:child_process'
+import { readFileSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { PromptRegistryError } from './errors.js'
 
 /** The line of `text` (from 1) that is one of git's conflict markers, if any. */
 export function conflictMarkerLine(text: string): number | undefined {
@@ -12,11 +13,11 @@ export function conflictMarkerLine(text: string): number | undefined {
   return i < 0 ? undefined : i + 1
 }
 
-/** The `.gitattributes` line that has git merge every prompt's history by keeping both sides' lines. */
+/** The `.gitattributes` line that has git merge every prompt's history (an audit log) by keeping both sides' lines. */
 export const UNION_LINE = 'prompts/**/history.jsonl merge=union'
 
 /** The repository `path` is in: its work tree and its git folder (a worktree's `.git` file names it). */
-function repository(path: string): { root: string; gitDir: string } | undefined {
+export function repository(path: string): { root: string; gitDir: string } | undefined {
   for (let dir = resolve(path); ; dir = dirname(dir)) {
     const dotGit = join(dir, '.git')
     try {
@@ -30,36 +31,21 @@ function repository(path: string): { root: string; gitDir: string } | undefined 
   }
 }
 
-/** The `.gitattributes` line for the registry that holds `folder`, as the repository's root sees it. */
-function unionLine(root: string, folder: string): string {
-  const registry = relative(root, dirname(resolve(folder))).split(sep).join('/')
-  return registry === '' || registry === 'prompts' ? UNION_LINE : `${registry}/**/history.jsonl merge=union`
-}
-
 /**
- * When `folder` is in a git repository whose .gitattributes does not have git merge
- * history.jsonl by union, what a merge may have done to the history; otherwise undefined.
+ * The text of `file` (in `folder`) as committed at HEAD: undefined when the repository has no
+ * commit yet or HEAD lacks the file; null when `folder` is in no git repository (or git is
+ * not installed).
  */
-export function unionHint(folder: string, history: string): string | undefined {
-  const repo = repository(folder)
-  if (repo === undefined) return undefined
-  let attributes = ''
+export function committedText(folder: string, file: string): string | undefined | null {
+  if (repository(folder) === undefined) return null
   try {
-    attributes = readFileSync(join(repo.root, '.gitattributes'), 'utf8')
-  } catch {
-    // No .gitattributes: nothing merges the history by union.
+    // execFile, no shell: the path is the user's.
+    return execFileSync('git', ['show', `HEAD:./${file}`], { cwd: folder, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 })
+  } catch (e) {
+    // No git program: the folder is handled as one outside git.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '')
+    if (/does not exist|exists on disk, but not in|invalid object name|bad revision|unknown revision|not a valid object name/i.test(stderr)) return undefined
+    throw new PromptRegistryError(folder, `could not tell whether ${file} is committed: git show HEAD:./${file} failed in ${folder}: ${stderr.trim() || (e as Error).message}. Fix the repository (git status says what is wrong) and run again.`)
   }
-  if (/history\.jsonl\b.*\bmerge=union\b/.test(attributes)) return undefined
-  return `If a merge led here instead: this repository's .gitattributes does not have git merge the history by keeping both sides' lines (add \`${unionLine(repo.root, folder)}\`), so a conflict in ${history} resolved by taking one side lost the other side's lines. Put them back (git show OTHER-BRANCH:${history}) beside this side's, keeping every line of both, and run npx assay prompts list.`
-}
-
-/**
- * When a git merge is in progress in the repository that holds `folder` (a prompt's folder),
- * the advice for a history that lost one side's lines; otherwise undefined.
- */
-export function mergeAdvice(folder: string, history: string): string | undefined {
-  const repo = repository(folder)
-  if (repo === undefined || !existsSync(join(repo.gitDir, 'MERGE_HEAD'))) return undefined
-  const line = unionLine(repo.root, folder)
-  return `a git merge is in progress, and ${history} was resolved by taking one side, so it lost the other side's lines. The history is only appended to: resolve it by keeping both sides' lines (git checkout --merge -- "${history}" brings the conflict back; delete the marker lines and keep every other line), and add \`${line}\` to .gitattributes, so that git does so itself in later merges. Then run npx assay prompts list.`
 }

@@ -1,5 +1,5 @@
 // One project's prompt registry: the version files under <root>/<name>/, checked against
-// the hashes labels.json and the history recorded, and the label moves. Every read checks
+// the hashes labels.json records, and the labels it sets, each bound to its content. Every read checks
 // every version of the prompt read; what it finds refuses only the version (or label) concerned.
 import { createHash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
@@ -9,8 +9,7 @@ import { onCi } from '../ci.js'
 import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PromptRegistryError } from './errors.js'
 import { checkVersions } from './check.js'
-import { isMove, RegistryFiles, type RegistryState } from './files.js'
-import { disputedLabels, registeredInHistory } from './keep.js'
+import { RegistryFiles, type RegistryState } from './files.js'
 import { checkName, compareVersions, RESERVED, twinKey } from './order.js'
 import { checkFolderLink, EXTENSION, freeVersion, isFolder, MERGETOOL_LEFTOVER, readVersion } from './version-files.js'
 import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
@@ -23,6 +22,8 @@ export interface RegistryOptions {
   cwd: string
   env: Record<string, string | undefined>
   fs?: StoreFileSystem
+  /** Where a command says that it finished or dropped an update cut short by a crash; default stderr. */
+  notify?: (text: string) => void
 }
 
 /** One version file as read now. */
@@ -44,20 +45,10 @@ export interface Scan {
   versions: VersionFile[]
   state: RegistryState
   files: RegistryFiles
-  /** Versions neither labels.json nor the history records; registered by {@link Registry.register}. */
+  /** Versions labels.json does not register; registered by {@link Registry.register}. */
   unregistered: VersionFile[]
-  /**
-   * Registered versions that labels.json lacks but the history records with the file's own
-   * hash (a merge kept one side of labels.json); written back to labels.json when the
-   * registry next writes, as are registered versions the history does not record yet.
-   */
-  unlisted: VersionFile[]
-  /** Versions in labels.json without a registration in the history (registries made before it kept them). */
-  unrecorded: VersionFile[]
-  /** Labels that cannot be used, and why: refused when asked for; the versions load. */
+  /** Labels that cannot be served, and why: refused when asked for; the versions load. */
   labelProblems: Map<string, PromptRegistryError>
-  /** Labels labels.json holds elsewhere than the history's latest move: served from labels.json, reported when listing. */
-  labelDisputes: Map<string, PromptRegistryError>
 }
 
 export { nextVersion } from './version-files.js'
@@ -108,8 +99,8 @@ export class Registry {
    * registry file refuses the whole prompt; an edited or deleted registered version, or an
    * entry that cannot be a version (a stray name, a link, a folder, a twin, a version
    * registered twice by a merge, an unregistered version on CI) gets a `problem`, which
-   * refuses only that version and the labels on it ({@link resolve}); a label labels.json
-   * and the history disagree on is in `labelProblems`, refused only itself. Hidden files (editor locks, `._` files) are
+   * refuses only that version and the labels on it ({@link resolve}); a label whose version's
+   * file is not the content it was set on is in `labelProblems`, refused only itself. Hidden files (editor locks, `._` files) are
    * not versions and are ignored.
    */
   scan(nameGiven: string, caller: string): Scan {
@@ -124,7 +115,7 @@ export class Registry {
       const known = this.names()
       throw new AssayUsageError(caller, `there is no prompt "${name}" in ${this.show(this.options.root)}. ${known.length ? `Prompts there: ${known.join(', ')}.` : 'It has no prompts yet.'} Add its first version as ${this.show(join(folder, `v1${EXTENSION}`))}.`)
     }
-    const files = new RegistryFiles(this.fs, folder, (p) => this.show(p))
+    const files = new RegistryFiles(this.fs, folder, (p) => this.show(p), this.options.notify)
     // An update cut short by a crash is finished by the next look outside CI (CI only reads).
     if (!onCi(this.options.env)) files.settle()
     const state = files.read()
@@ -135,15 +126,13 @@ export class Registry {
       if (MERGETOOL_LEFTOVER.test(version)) continue
       byName.set(version, [...(byName.get(version) ?? []), entry])
     }
-    const records = files.records()
     const problems = new Map<string, PromptRegistryError>()
     const refuse = (version: string, message: string) => {
       if (!problems.has(version)) problems.set(version, new PromptRegistryError(this.show(join(folder, byName.get(version)![0]!)), message))
     }
     // Of two names that cannot both be versions, a registered one stays usable: the other
     // is the newcomer. When neither or both are registered, both are refused.
-    const inHistory = registeredInHistory(records)
-    const registered = new Set([...Object.keys(state.versions), ...inHistory])
+    const registered = new Set(Object.keys(state.versions))
     const refuseTwins = (a: string, b: string, message: string) => {
       for (const v of [a, b]) if (registered.has(a) === registered.has(b) || !registered.has(v)) refuse(v, message)
     }
@@ -161,9 +150,9 @@ export class Registry {
         refuse(version, `${shown}: "${version}" is a reserved name, so it cannot be a version name. Rename the file, e.g. to ${freeVersion(others(version), state.labels)}${EXTENSION}.`)
       }
       if (Object.hasOwn(state.labels, version) && registered.has(version)) {
-        refuse(version, `"${version}" is a registered version of prompt "${name}", so the label "${version}" in ${this.show(files.labelsPath)} (pointing at "${state.labels[version]}") is what is damaged: remove it there, or rename it (e.g. to "staging").`)
+        refuse(version, `"${version}" is a registered version of prompt "${name}", so the label "${version}" in ${this.show(files.labelsPath)} (pointing at "${state.labels[version]!.version}") is what is damaged: remove it there, or rename it (e.g. to "staging").`)
       } else if (Object.hasOwn(state.labels, version)) {
-        refuse(version, `${shown}: "${version}" is already a label of prompt "${name}" (pointing at "${state.labels[version]}" in ${this.show(files.labelsPath)}), so it cannot be a version name. Rename the file, e.g. to ${freeVersion(others(version), state.labels)}${EXTENSION}.`)
+        refuse(version, `${shown}: "${version}" is already a label of prompt "${name}" (pointing at "${state.labels[version]!.version}" in ${this.show(files.labelsPath)}), so it cannot be a version name. Rename the file, e.g. to ${freeVersion(others(version), state.labels)}${EXTENSION}.`)
       }
       // Names that differ only in case are one file on macOS and Windows; names that differ
       // only in compatibility forms (full-width letters) read as one.
@@ -184,7 +173,7 @@ export class Registry {
     }
     const versions: VersionFile[] = order.map((version) => {
       const path = join(folder, byName.get(version)![0]!)
-      const labels = Object.keys(state.labels).filter((l) => state.labels[l] === version).sort()
+      const labels = Object.keys(state.labels).filter((l) => state.labels[l]!.version === version).sort()
       const file = { version, hash: '', labels, file: this.show(path), text: '' }
       if (problems.has(version)) return { ...file, problem: problems.get(version)! }
       let bytes: Buffer
@@ -201,56 +190,41 @@ export class Registry {
         return { ...file, hash, problem: new PromptRegistryError(file.file, `${file.file} is not UTF-8 text. Save it as UTF-8.`) }
       }
     })
-    const { refused: labelProblems, disputed: labelDisputes } = checkVersions(
+    const labelProblems = checkVersions(
       { name, files, show: (p) => this.show(p), pathOf: (v) => join(folder, `${v}${EXTENSION}`), free: () => freeVersion(versions.map((v) => v.version), state.labels) },
       versions,
       state,
-      records,
     )
-    const sound = versions.filter((v) => v.problem === undefined)
-    // A label move needs a registered version, so one that moves name was registered: when
-    // no record of its hash is left (both files lost it in merges), its content cannot be
-    // checked, and registering it afresh would freeze whatever the file holds now.
-    const moved = new Set(records.filter(isMove).flatMap((r) => [r.from, r.to]))
-    for (const v of sound) {
-      if (state.versions[v.version] !== undefined || inHistory.has(v.version) || !moved.has(v.version)) continue
-      v.problem = new PromptRegistryError(
-        v.file,
-        `version "${v.version}" of prompt "${name}" is named by label moves in ${this.show(files.historyPath)}, so it was registered, but neither ${this.show(files.labelsPath)} nor the history records its hash any more, so an edit to ${v.file} cannot be told. Check the file against version control (git log -p -- "${v.file}"); when it is as registered, record its content again: npx assay prompts keep ${name} ${v.version}`,
-      )
-    }
-    const unregistered = sound.filter((v) => v.problem === undefined && state.versions[v.version] === undefined && !inHistory.has(v.version))
-    const unlisted = sound.filter((v) => state.versions[v.version] === undefined && inHistory.has(v.version))
-    const unrecorded = sound.filter((v) => state.versions[v.version] !== undefined && !inHistory.has(v.version))
+    const unregistered = versions.filter((v) => v.problem === undefined && state.versions[v.version] === undefined)
     if (onCi(this.options.env)) {
       // Only the version asked for is refused: a draft committed beside registered versions
       // must not stop them from loading on CI, and may not load at all yet.
       for (const v of unregistered) {
         v.problem = new PromptRegistryError(
           v.file,
-          `prompt "${name}": "${v.version}" (${v.file}) is not registered in ${this.show(files.labelsPath)} and ${this.show(files.historyPath)}, and CI does not register versions. Register it locally with \`npx assay prompts show ${name}@${v.version}\` (it registers the version once it loads, or says what stops it from loading) and commit ${this.show(files.labelsPath)} and ${this.show(files.historyPath)} with it, as cassettes are recorded locally and replayed on CI.`,
+          `prompt "${name}": "${v.version}" (${v.file}) is not registered in ${this.show(files.labelsPath)}, and CI does not register versions. Register it locally with \`npx assay prompts show ${name}@${v.version}\` (it registers the version once it loads, or says what stops it from loading) and commit ${this.show(files.labelsPath)} and ${this.show(files.historyPath)} with it, as cassettes are recorded locally and replayed on CI.`,
         )
       }
     }
-    return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, unlisted, unrecorded, labelProblems, labelDisputes }
+    return { name, versions, state, files, unregistered: onCi(this.options.env) ? [] : unregistered, labelProblems }
   }
 
   /**
    * Records the hashes of `fresh` (unregistered versions that have been checked to load) in
-   * labels.json and the history; writes back the scan's unlisted and unrecorded versions too.
+   * labels.json, and their registration in the history.
    */
   register(scan: Scan, fresh: readonly VersionFile[] = scan.unregistered, now: () => Date = () => new Date()): void {
-    if (fresh.length === 0 && scan.unlisted.length === 0 && scan.unrecorded.length === 0) return
-    scan.files.update((state, history) => {
-      const known = registeredInHistory(history)
+    if (fresh.length === 0) return
+    scan.files.update((state) => {
       const records: VersionRegistration[] = []
-      for (const v of [...fresh, ...scan.unlisted, ...scan.unrecorded]) {
+      for (const v of fresh) {
         const recorded = state.versions[v.version]
-        if (recorded !== undefined && recorded !== v.hash) {
+        if (recorded === v.hash) continue
+        if (recorded !== undefined) {
           throw new PromptRegistryError(v.file, `${v.file} changed while it was being registered (another process recorded sha256 ${recorded}, this one read ${v.hash}). Run again.`)
         }
         state.versions[v.version] = v.hash
-        if (!known.has(v.version)) records.push({ time: now().toISOString(), action: 'register', version: v.version, hash: v.hash })
+        records.push({ time: now().toISOString(), action: 'register', version: v.version, hash: v.hash })
       }
       Object.assign(scan.state.versions, state.versions)
       return { records, result: undefined }
@@ -266,7 +240,7 @@ export class Registry {
     if (wanted === 'latest') return usable(latest)
     const refused = scan.labelProblems.get(wanted)
     if (refused !== undefined) throw refused
-    const labelled = scan.state.labels[wanted]
+    const labelled = scan.state.labels[wanted]?.version
     const version = labelled ?? (wanted === 'production' ? latest.version : wanted)
     const found = scan.versions.find((v) => v.version === version)
     if (found) return usable(found)
@@ -274,18 +248,21 @@ export class Registry {
     throw new AssayUsageError(caller, `prompt "${scan.name}" has no version or label "${ref}". Versions: ${scan.versions.map((v) => v.version).join(', ')}. Labels: ${['latest', ...labels].join(', ')}.`)
   }
 
-  /** Points `label` at `version`, recording the move; returns it, or undefined when the label already pointed there. */
+  /**
+   * Points `label` at `version`, bound to the content its file has now, recording the move;
+   * returns it, or undefined when the label already pointed at that content.
+   */
   move(scan: Scan, version: string, label: string, action: LabelMove['action'], reason: string | undefined, now: () => Date): LabelMove | undefined {
-    return scan.files.update((state, history) => {
-      const from = state.labels[label] ?? null
-      // A label the history last moved elsewhere (a merge kept the other side of labels.json)
-      // gets the move recorded, so the two agree again.
-      if (from === version && !disputedLabels(state, history).has(label)) return { records: [], result: undefined }
-      state.labels[label] = version
-      // The content the label is set on, so a version forgotten and re-added with other content
-      // on another branch is not served under a move made for the old one.
-      const hash = state.versions[version] ?? scan.versions.find((v) => v.version === version)?.hash
-      const move: LabelMove = { time: now().toISOString(), label, from, to: version, action, ...(reason === undefined ? {} : { reason }), ...(hash ? { hash } : {}) }
+    const hash = scan.versions.find((v) => v.version === version)!.hash
+    return scan.files.update((state) => {
+      const before = state.labels[label]
+      const registered = state.versions[version]
+      if (registered !== undefined && registered !== hash) {
+        throw new PromptRegistryError(scan.files.labelsPath, `version "${version}" of prompt "${scan.name}" changed while the label was being moved (${this.show(scan.files.labelsPath)} records sha256 ${registered}, this process read ${hash}). Run again.`)
+      }
+      if (before?.version === version && before.sha256 === hash) return { records: [], result: undefined }
+      state.labels[label] = { version, sha256: hash }
+      const move: LabelMove = { time: now().toISOString(), label, from: before?.version ?? null, to: version, action, ...(reason === undefined ? {} : { reason }), hash }
       return { records: [move], result: move }
     })
   }

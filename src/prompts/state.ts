@@ -1,6 +1,6 @@
-// The formats of the registry's own files: labels.json (labels and the registered versions'
-// hashes) and history.jsonl (every label move and every version's registration), parsed
-// strictly, so that a damaged or hand-edited file is an error naming it, never a silent reset.
+// The formats of the registry's own files: labels.json (each label's version and content, and
+// the registered versions' hashes: the truth for serving) and history.jsonl (an audit log of
+// every move and registration), parsed strictly, so that a damaged or hand-edited file is an error naming it, never a silent reset.
 import { z } from 'zod'
 import { checkName, compareVersions, twinKey, VERSION_SHAPED } from './order.js'
 import { duplicateKey } from './json-keys.js'
@@ -8,23 +8,35 @@ import { PromptRegistryError } from './errors.js'
 import { conflictMarkerLine, UNION_LINE } from './merge.js'
 import type { LabelMove, VersionRegistration } from './types.js'
 
-/** What labels.json holds. */
+/** A label's entry in labels.json: the version it names and the content it was set on. */
+export interface LabelEntry {
+  version: string
+  /**
+   * The sha256 of the version's file when the label was set on it. Undefined for an entry of
+   * the older format (a bare version name) whose version labels.json does not register.
+   */
+  sha256: string | undefined
+}
+
+/** What labels.json holds: the truth of what each label serves. */
 export interface RegistryState {
-  /** Label → version. `latest` is computed and never stored. */
-  labels: Record<string, string>
+  /** Label → the version it serves and the content it was set on. `latest` is computed and never stored. */
+  labels: Record<string, LabelEntry>
   /** Registered version → sha256 of its file's bytes, hex. */
   versions: Record<string, string>
 }
 
 const KIND = 'assay-prompt-labels'
-const VERSION = 1
+const FORMAT = 2
 
 /** A sha256 hash in hex, as labels.json and the history record a version's content. */
 export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hash in hex')
+// Format 1 stored a label as a bare version name; it is read as bound to that version's
+// registered hash, and written in format 2 by the next write.
 const stateSchema = z.strictObject({
   assay: z.literal(KIND),
-  version: z.literal(VERSION),
-  labels: z.record(z.string(), z.string()),
+  version: z.union([z.literal(1), z.literal(FORMAT)]),
+  labels: z.record(z.string(), z.union([z.string(), z.strictObject({ version: z.string(), sha256 })])),
   versions: z.record(z.string(), sha256),
 })
 const moveSchema = z.strictObject({
@@ -56,24 +68,18 @@ const forgetSchema = z.strictObject({
   dropped: z.array(sha256),
 })
 
-/**
- * Which content a version keeps after a merge registered it twice with different content
- * (two branches each added it): registrations of the version before this line, and their
- * other hashes, no longer count.
- */
+/** A line older registries wrote after a merge registered a version twice; kept readable in the audit log. */
 export interface VersionKeep {
   time: string
   action: 'keep'
   version: string
   hash: string
-  /** The other hashes the version had been registered with. */
   dropped: string[]
 }
 
 /**
- * A registration dropped by `npx assay prompts forget`: a version nobody released (no label
- * names it, no move ever did), such as a draft registered by a read and then edited or
- * deleted. Registrations of the version before this line no longer count.
+ * A registration dropped by `npx assay prompts forget`: a version not committed and on no
+ * label, such as a draft registered by a read and then edited or deleted.
  */
 export interface VersionForget {
   time: string
@@ -85,11 +91,6 @@ export interface VersionForget {
 
 /** One line of history.jsonl. */
 export type HistoryRecord = LabelMove | VersionRegistration | VersionKeep | VersionForget
-
-/** Whether a history line records a registration rather than a label move. */
-export function isRegistration(record: HistoryRecord): record is VersionRegistration {
-  return record.action === 'register'
-}
 
 /** Whether a history line is a label move (set, promote, rollback). */
 export function isMove(record: HistoryRecord): record is LabelMove {
@@ -105,8 +106,8 @@ function problem(e: z.ZodError): string {
 
 // Label and version names are user words such as "constructor" or "toString": the maps
 // that hold them have no prototype, so a lookup finds only what the file records.
-function dictionary(entries: Record<string, string> = {}): Record<string, string> {
-  const out = Object.create(null) as Record<string, string>
+function dictionary<T>(entries: Record<string, T> = {}): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>
   for (const [k, v] of Object.entries(entries)) out[k] = v
   return out
 }
@@ -117,7 +118,10 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
   const fix = `assay never overwrites it. Restore it from version control (git checkout -- "${shown}").`
   const marker = conflictMarkerLine(text)
   if (marker !== undefined) {
-    throw new PromptRegistryError(shown, `${shown} holds git's conflict markers (line ${marker}): a merge of it is unresolved. Take either side (git checkout --ours -- "${shown}") and run npx assay prompts list: what the other side registered is in the history and is written back, and a label the side you take holds elsewhere than the other side moved it is reported, to move where it belongs.`)
+    throw new PromptRegistryError(
+      shown,
+      `${shown} holds git's conflict markers (line ${marker}): two branches registered the same version with different content, or moved the same label differently, and the merge is unresolved. Resolve it in git: for each conflict keep the line that is right (or take a side: git checkout --ours -- "${shown}" or --theirs), delete the marker lines, then git add "${shown}". A label whose content is not its version's file's is refused until it is moved again (npx assay prompts label NAME VERSION LABEL --reason "…").`,
+    )
   }
   let data: unknown
   try {
@@ -127,7 +131,7 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
   }
   const twice = duplicateKey(text)
   if (twice !== undefined) {
-    throw new PromptRegistryError(shown, `${shown} holds the key ${JSON.stringify(twice.key)} twice${twice.path.length ? ` in "${twice.path.join('.')}"` : ''} (counting Unicode NFC forms as one), so which one counts cannot be told. Keep one of them in ${shown}: after a merge, the one the history's last line for it names.`)
+    throw new PromptRegistryError(shown, `${shown} holds the key ${JSON.stringify(twice.key)} twice${twice.path.length ? ` in "${twice.path.join('.')}"` : ''} (counting Unicode NFC forms as one), so which one counts cannot be told. Keep the one that is right in ${shown}, and delete the other.`)
   }
   // Checked on the parsed JSON itself: a parser of records drops keys such as "__proto__"
   // without a word, and the next write would then lose a hand-set entry.
@@ -149,14 +153,32 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
   }
   const parsed = stateSchema.safeParse(data)
   if (!parsed.success) throw new PromptRegistryError(shown, `${shown} is not an assay prompt registry file: ${problem(parsed.error)}. ${fix}`)
-  return { labels: dictionary(parsed.data.labels), versions: dictionary(parsed.data.versions) }
+  const versions = dictionary(parsed.data.versions)
+  const entries = dictionary<LabelEntry>()
+  for (const [label, entry] of Object.entries(parsed.data.labels)) entries[label] = typeof entry === 'string' ? { version: entry, sha256: versions[entry] } : entry
+  return { labels: entries, versions }
 }
 
-/** labels.json's text: labels by name, versions in their natural order, so diffs stay small. */
+/**
+ * labels.json's text: one label and one version a line, keys sorted, with an empty line
+ * between entries, so that git merges it line by line: two branches that move the same label
+ * differently, or register the same version with different content, conflict, and moves of
+ * different labels (which git would take as one change were their lines adjacent) merge.
+ */
 export function serializeState(state: RegistryState): string {
-  const labels = Object.fromEntries(Object.keys(state.labels).sort().map((k) => [k, state.labels[k]]))
-  const versions = Object.fromEntries(Object.keys(state.versions).sort(compareVersions).map((k) => [k, state.versions[k]]))
-  return `${JSON.stringify({ assay: KIND, version: VERSION, labels, versions }, null, 2)}\n`
+  const block = (lines: string[]) => (lines.length === 0 ? '{}' : `{\n\n${lines.map((l) => `    ${l}`).join(',\n\n')}\n\n  }`)
+  const labels = Object.keys(state.labels)
+    .sort()
+    .map((k) => {
+      const { version, sha256 } = state.labels[k]!
+      // An entry of the older format that no registration binds stays as it was read.
+      const entry = sha256 === undefined ? JSON.stringify(version) : `{ "version": ${JSON.stringify(version)}, "sha256": "${sha256}" }`
+      return `${JSON.stringify(k)}: ${entry}`
+    })
+  const versions = Object.keys(state.versions)
+    .sort(compareVersions)
+    .map((k) => `${JSON.stringify(k)}: "${state.versions[k]}"`)
+  return `{\n  "assay": "${KIND}",\n  "version": ${FORMAT},\n  "labels": ${block(labels)},\n  "versions": ${block(versions)}\n}\n`
 }
 
 /** Parses history.jsonl, oldest line first; a damaged line is an error naming file and line. */
@@ -168,7 +190,7 @@ export function parseHistory(text: string | undefined, shown: string): HistoryRe
   if (marker !== undefined) {
     throw new PromptRegistryError(
       shown,
-      `${shown} holds git's conflict markers (line ${marker}): git merged it line by line and could not finish. The history is only appended to, so both sides' lines belong in it: delete the marker lines (<<<<<<<, |||||||, =======, >>>>>>>) and keep every line from both sides, then run npx assay prompts list. Add \`${UNION_LINE}\` to .gitattributes, so that git keeps both sides' lines itself in later merges.`,
+      `${shown} holds git's conflict markers (line ${marker}): git merged it line by line and could not finish. The history is only appended to, so both sides' lines belong in it: delete the marker lines (<<<<<<<, |||||||, =======, >>>>>>>) and keep every line from both sides, then run npx assay prompts history. The history is an audit log only; add \`${UNION_LINE}\` to .gitattributes, so that git keeps both sides' lines itself in later merges.`,
     )
   }
   for (const [i, line] of (text ?? '').split('\n').entries()) {

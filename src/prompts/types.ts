@@ -44,15 +44,15 @@ export interface PromptVersionInfo {
   file: string
   /**
    * Why this version cannot be loaded (a stray or damaged file, an edited or deleted
-   * registered version, a version registered twice by a merge, a draft that does not load,
-   * an unregistered version on CI), or why a label on it cannot be used (one labels.json and
-   * the history disagree on); the other versions are not affected. `hash` is empty when the
+   * registered version, a draft that does not load, an unregistered version on CI), or why a
+   * label on it cannot be served (its version's file is not the content it was set on); the
+   * other versions are not affected. `hash` is empty when the
    * file could not be read or is gone.
    */
   problem?: string
 }
 
-/** One label move, as `prompts/<name>/history.jsonl` keeps it. */
+/** One label move, as `prompts/<name>/history.jsonl`, the audit log, keeps it. */
 export interface LabelMove {
   /** ISO 8601. */
   time: string
@@ -63,18 +63,15 @@ export interface LabelMove {
   action: 'set' | 'promote' | 'rollback'
   reason?: string
   /**
-   * The sha256 of the version `to` when the label was set on it. A label is refused while its
-   * version is registered with other content now (it was forgotten and re-added meanwhile).
-   * Moves recorded before this field have none and are not checked.
+   * The sha256 of the version `to` when the label was set on it, as labels.json binds the
+   * label to it. Moves recorded before this field have none.
    */
   hash?: string
 }
 
 /**
- * The first registration of a version, as `prompts/<name>/history.jsonl` keeps it beside the
- * label moves. The history is only ever appended to, so a merge keeps both sides' lines:
- * a version's hash survives there when labels.json is rewritten (a merge conflict resolved
- * by taking one side), and an edited or deleted version is still caught.
+ * The registration of a version, as `prompts/<name>/history.jsonl`, the audit log, keeps it
+ * beside the label moves; labels.json holds the hash the registry checks.
  */
 export interface VersionRegistration {
   /** ISO 8601. */

@@ -63,7 +63,7 @@ export function checkFolderLink(folder: string, root: string, show: (path: strin
 }
 
 // A name for a new version that is neither a version nor a label of the prompt.
-export function freeVersion(versions: readonly string[], labels: Record<string, string>): string {
+export function freeVersion(versions: readonly string[], labels: Record<string, unknown>): string {
   const taken = new Set([...versions, ...Object.keys(labels), ...RESERVED])
   let next = nextVersion([...versions].filter((v) => !MERGETOOL_LEFTOVER.test(v)).sort(compareVersions).at(-1) ?? 'v0')
   for (let i = 0; i < 1000 && (taken.has(next) || MERGETOOL_LEFTOVER.test(next)); i++) next = nextVersion(next)

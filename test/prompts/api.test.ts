@@ -105,7 +105,7 @@ describe('prompts.versions', () => {
     expect(versions.find((v) => v.version === 'v9')!.labels).toEqual(['staging'])
     expect(versions[0]!.file).toBe(join(project.dir, 'summarizer', 'v2.prompt'))
     const labels = JSON.parse(readFileSync(join(project.dir, 'summarizer', 'labels.json'), 'utf8'))
-    expect(labels.labels).toEqual({ staging: 'v9' })
+    expect(labels.labels).toEqual({ staging: { version: 'v9', sha256: versions[2]!.hash } })
     expect(Object.keys(labels.versions)).toEqual(['v2', 'v2.1', 'v9', 'v10'])
     expect(labels.versions.v10).toBe(versions[3]!.hash)
   })

@@ -92,7 +92,7 @@ describe('npx assay prompts', { timeout: 120_000 }, () => {
     expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z {2}production {2}- {5}v1 {2}promote$/)
     expect(lines[2]).toMatch(/ {2}production {2}v1 {4}v2 {2}promote {3}better on news-50$/)
     expect(lines[3]).toMatch(/ {2}production {2}v2 {4}v1 {2}rollback {2}v2 invents numbers$/)
-    expect(JSON.parse(readFileSync(join(p.dir, 'summarizer', 'labels.json'), 'utf8')).labels).toEqual({ production: 'v1' })
+    expect(JSON.parse(readFileSync(join(p.dir, 'summarizer', 'labels.json'), 'utf8')).labels.production.version).toBe('v1')
   })
 
   test('usage errors exit 2 with the reason: unknown command, option, prompt or version, wrong arguments', () => {

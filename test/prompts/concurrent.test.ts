@@ -42,7 +42,7 @@ test(`${PROCESSES} processes making ${MOVES} moves each lose none of them`, { ti
   writeFileSync(go, '')
   for (const r of await Promise.all(runs)) expect(r).toEqual({ code: 0, stderr: '' })
 
-  const labels = JSON.parse(readFileSync(join(project.dir, 'summarizer', 'labels.json'), 'utf8')) as { labels: Record<string, string> }
+  const labels = JSON.parse(readFileSync(join(project.dir, 'summarizer', 'labels.json'), 'utf8')) as { labels: Record<string, { version: string }> }
   const history = readFileSync(join(project.dir, 'summarizer', 'history.jsonl'), 'utf8')
     .trim()
     .split('\n')
@@ -51,13 +51,13 @@ test(`${PROCESSES} processes making ${MOVES} moves each lose none of them`, { ti
     const own = history.filter((m) => m.label === `own${id}`)
     // Every one of this process's moves is a real move (it alternates), so all are there, in order.
     expect(own.map((m) => m.reason)).toEqual(Array.from({ length: MOVES }, (_, i) => `${id}:${i}`))
-    expect(labels.labels[`own${id}`]).toBe(own.at(-1)!.to)
+    expect(labels.labels[`own${id}`]!.version).toBe(own.at(-1)!.to)
   }
   // Each move starts where the one before it left the label: no move was lost or interleaved.
   for (const label of Object.keys(labels.labels)) {
     const moves = history.filter((m) => m.label === label)
     moves.forEach((m, i) => expect(m.from).toBe(i === 0 ? null : moves[i - 1]!.to))
-    expect(labels.labels[label]).toBe(moves.at(-1)!.to)
+    expect(labels.labels[label]!.version).toBe(moves.at(-1)!.to)
   }
   expect(history.filter((m) => m.label === 'shared').length).toBeGreaterThan(0)
 })

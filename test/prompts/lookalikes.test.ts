@@ -131,12 +131,12 @@ describe('labels.json with a key given twice', () => {
   test('is refused, naming the key, instead of keeping the last one', async () => {
     const p = project()
     expect((await p.assay('label', 's', 'v1', 'production')).status).toBe(0)
-    const text = readFileSync(p.labelsPath, 'utf8').replace('"production": "v1"', '"production": "v1", "production": "v2"')
+    const text = readFileSync(p.labelsPath, 'utf8').replace(/"production": (\{[^}]*\})/, '"production": $1, "production": "v2"')
     writeFileSync(p.labelsPath, text)
     for (const call of [prompts.get('s'), prompts.get('s', 'v1')]) {
       const e = await rejection(call)
       expect(e).toBeInstanceOf(PromptRegistryError)
-      expect(e.message).toBe(`${p.labelsPath} holds the key "production" twice in "labels" (counting Unicode NFC forms as one), so which one counts cannot be told. Keep one of them in ${p.labelsPath}: after a merge, the one the history's last line for it names.`)
+      expect(e.message).toBe(`${p.labelsPath} holds the key "production" twice in "labels" (counting Unicode NFC forms as one), so which one counts cannot be told. Keep the one that is right in ${p.labelsPath}, and delete the other.`)
     }
     const list = await p.assay('list')
     expect(list.status).toBe(1)
@@ -162,10 +162,11 @@ describe('registry files that are not regular files', () => {
     const path = join(p.dir, 's', file)
     rmSync(path)
     symlinkSync(secret, path)
-    const e = await rejection(prompts.get('s', 'v1'))
+    // The history is an audit log: a read never opens it, a move (which appends to it) does.
+    const e = await rejection(file === 'labels.json' ? prompts.get('s', 'v1') : prompts.label('s', 'v2', 'staging'))
     expect(e).toBeInstanceOf(PromptRegistryError)
     expect(e.message).toBe(`${path} is a symbolic link, and the registry reads its files only when they are regular files in the prompt's folder. Replace it with the file from version control (git checkout -- "${path}").`)
-    const list = await p.assay('list')
+    const list = await p.assay(...(file === 'labels.json' ? ['list'] : ['history', 's']))
     expect(list.status).toBe(1)
     expect(list.stderr).not.toContain('SECRET')
     expect(list.stdout).not.toContain('SECRET')
@@ -177,7 +178,7 @@ describe('registry files that are not regular files', () => {
     expect((await p.assay('list')).status).toBe(0)
     rmSync(p.historyPath)
     symlinkSync('/dev/zero', p.historyPath)
-    const e = await rejection(prompts.get('s', 'v1'))
+    const e = await rejection(prompts.label('s', 'v2', 'staging'))
     expect(e.message).toContain('history.jsonl is a symbolic link')
   })
 

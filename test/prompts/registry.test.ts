@@ -6,7 +6,7 @@ import { prompts, PromptRegistryError } from '../../src/index.js'
 import { rejection, tempProject, V1, V2 } from './helpers.js'
 
 
-const labelsOf = (dir: string, name: string) => JSON.parse(readFileSync(join(dir, name, 'labels.json'), 'utf8')) as { labels: Record<string, string>; versions: Record<string, string> }
+const labelsOf = (dir: string, name: string) => JSON.parse(readFileSync(join(dir, name, 'labels.json'), 'utf8')) as { labels: Record<string, { version: string; sha256: string }>; versions: Record<string, string> }
 
 describe('labels', () => {
   test('label moves a label and records the move; moving production is a promotion', async () => {
@@ -17,7 +17,8 @@ describe('labels', () => {
     expect(first).toMatchObject({ label: 'staging', from: null, to: 'v1', action: 'set', reason: 'try it' })
     await prompts.label('summarizer', 'v2', 'staging')
     await prompts.label('summarizer', 'latest', 'production')
-    expect(labelsOf(project.dir, 'summarizer').labels).toEqual({ production: 'v2', staging: 'v2' })
+    const v2 = labelsOf(project.dir, 'summarizer').versions.v2
+    expect(labelsOf(project.dir, 'summarizer').labels).toEqual({ production: { version: 'v2', sha256: v2 }, staging: { version: 'v2', sha256: v2 } })
     const history = await prompts.history('summarizer')
     expect(history.map((m) => [m.label, m.from, m.to, m.action])).toEqual([
       ['staging', null, 'v1', 'set'],
@@ -216,7 +217,7 @@ describe('hostile inputs', () => {
     const project = tempProject()
     const file = project.write('summarizer', 'constructor', V1)
     await prompts.label('summarizer', 'constructor', 'toString')
-    expect(labelsOf(project.dir, 'summarizer')).toMatchObject({ labels: { toString: 'constructor' }, versions: { constructor: expect.stringMatching(/^[0-9a-f]{64}$/) } })
+    expect(labelsOf(project.dir, 'summarizer')).toMatchObject({ labels: { toString: { version: 'constructor' } }, versions: { constructor: expect.stringMatching(/^[0-9a-f]{64}$/) } })
     expect((await prompts.get('summarizer', 'toString')).version).toBe('constructor')
     expect((await rejection(prompts.get('summarizer', 'hasOwnProperty'))).message).toContain('has no version or label "hasOwnProperty"')
     writeFileSync(file, V2)
