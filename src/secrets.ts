@@ -231,7 +231,7 @@ const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?([A-Za-z0-9_-]+)"?[ \t
 export function redactText(text: string): string {
   let out = text.replace(CREDENTIAL_LINE, (all, head: string, name: string) => (isCredentialName(name) ? `${head}${REDACTED}` : all))
   if (out.includes('-----BEGIN')) out = out.replace(PEM_BODY, `$1${REDACTED}$2`)
-  out = out.replace(TEXT_PAIR, (all, q: string, name: string, sep: string) => (isTextCredential(name) ? `${q}${name}${q}${sep}${REDACTED}` : all))
+  out = redactTextPairs(out)
   out = out.replace(SPOKEN_PASSWORD, `$1${REDACTED}`).replace(SCHEME_TOKEN, `$1${REDACTED}`)
   if (out.includes('://')) out = redactWebhooks(out.replace(URL_USER, `$1${REDACTED}@`))
   return redact(out)
@@ -261,10 +261,68 @@ function hideWebhookPath(url: string): string {
 // Free text (a reason, a template, a comment) names credentials as people write them: bare
 // `password`, `pwd`, `pass`, `token`, a connection string's `Password=…;`, a header pasted
 // mid-line (`Authorization: Bearer …`), an environment line (`OPENAI_API_KEY=sk-…`).
-const BARE_TEXT_CREDENTIAL = /^(?:password|passwd|pwd|pass|token|secret|credentials?|authorization)$/i
-const isTextCredential = (name: string): boolean => BARE_TEXT_CREDENTIAL.test(name) || isCredentialName(name)
-/** `name: value` or `name=value` anywhere, the name quoted or not; the value up to a space or a separator, with its scheme. */
-const TEXT_PAIR = /(["']?)\b([A-Za-z][A-Za-z0-9_.-]*)\1([ \t]*[:=][ \t]*["']?)(?!\[REDACTED\])(?:(?:bearer|basic|token)[ \t]+)?[^\s"',;&}\]]+/gi
+const BARE_TEXT_CREDENTIAL = /^(?:password|passwd|pwd|pass|passphrase|token|secret|credentials?|authorization)$/i
+// An environment name glued to its word (`PGPASSWORD`, `DBPASSPHRASE`) is a password's too.
+const GLUED_PASSWORD = /(?:password|passwd|passphrase)$/i
+/** Whether a name in free text is a credential's: a flag's dashes are not part of it, and of a dotted name (`db.password`) the last part counts. */
+const isTextCredential = (name: string): boolean => {
+  const bare = name.replace(/^[-.]+/, '')
+  const last = bare.slice(bare.lastIndexOf('.') + 1)
+  return [bare, last].some((n) => BARE_TEXT_CREDENTIAL.test(n) || GLUED_PASSWORD.test(n) || isCredentialName(n))
+}
+/**
+ * A name and what joins it to its value: `name: `, `name=`, `"name": `, or a flag's
+ * white space (`--token abc`). It starts only where no name letter stands before it, and so
+ * the scan is linear in the text's length, however long its words.
+ */
+const TEXT_PAIR_HEAD = /(?<![A-Za-z0-9_.-])(["']?)([A-Za-z0-9_.-]*[A-Za-z][A-Za-z0-9_.-]*)\1([ \t]*[:=][ \t]*|[ \t]+)/g
+/** A value that is not quoted: up to a space or a separator, with its scheme (`Bearer …`). */
+const BARE_VALUE = /(?:(?:bearer|basic|token)[ \t]+)?[^\s"',;&}\]]+/iy
+
+/**
+ * `text` with the value of every credential pair redacted: a quoted value whole, to its
+ * closing quote on the line. The scan goes on right after each separator that is not a
+ * credential's, so a pair inside another pair's value (`args: "--api-key=…"`) is found too.
+ */
+function redactTextPairs(text: string): string {
+  let out = ''
+  let done = 0
+  TEXT_PAIR_HEAD.lastIndex = 0
+  for (let m = TEXT_PAIR_HEAD.exec(text); m !== null; m = TEXT_PAIR_HEAD.exec(text)) {
+    const [head, , name, sep] = m as unknown as [string, string, string, string]
+    const flag = !/[:=]/.test(sep)
+    // Only a flag (`--token abc`) takes its value after white space alone.
+    if ((flag && !name.startsWith('-')) || !isTextCredential(name)) {
+      TEXT_PAIR_HEAD.lastIndex = m.index + head.length - sep.length + (flag ? 0 : sep.length)
+      continue
+    }
+    const start = m.index + head.length
+    const open = text[start]
+    let end: number
+    if (open === '"' || open === "'") {
+      const close = text.indexOf(open, start + 1)
+      const line = text.indexOf('\n', start + 1)
+      end = close >= 0 && (line < 0 || close < line) ? close : line >= 0 ? line : text.length
+      if (end > start + 1 && !text.startsWith(REDACTED, start + 1)) {
+        out += `${text.slice(done, start + 1)}${REDACTED}`
+        done = end
+      }
+    } else {
+      if (flag && open === '-') {
+        TEXT_PAIR_HEAD.lastIndex = start
+        continue
+      }
+      BARE_VALUE.lastIndex = start
+      end = BARE_VALUE.exec(text) ? BARE_VALUE.lastIndex : start
+      if (end > start && !text.startsWith(REDACTED, start)) {
+        out += `${text.slice(done, start)}${REDACTED}`
+        done = end
+      }
+    }
+    TEXT_PAIR_HEAD.lastIndex = Math.max(end, start)
+  }
+  return done === 0 ? text : out + text.slice(done)
+}
 /** `password hunter22`: the word after a password's name, when no `:` or `=` separates them. */
 const SPOKEN_PASSWORD = /\b((?:password|passwd|pwd)[ \t]+)(?!\[REDACTED\])(?!(?:is|was|for|of|to|and|the|a)\b)[^\s"',;]+/gi
 /** A scheme's token wherever it stands (`Bearer eyJ…`), as a header list's value. */

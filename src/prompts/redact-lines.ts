@@ -39,6 +39,8 @@ export function redactLines(yaml: string, isCredential: (name: string) => boolea
   let below: number | undefined
   // The column of a `name: <credential>` key, whose sibling `value:` is the credential.
   let named: number | undefined
+  // The column of a key that names a list of credentials (`secrets:`), whose items may stand at that same column.
+  let list: number | undefined
   return yaml
     .split('\n')
     .map((raw) => {
@@ -47,6 +49,10 @@ export function redactLines(yaml: string, isCredential: (name: string) => boolea
         if (indent < 0) return raw
         if (indent > below) return `${raw.slice(0, indent)}${REDACTED}`
         below = undefined
+      }
+      if (list !== undefined) {
+        if (indent === list && raw.slice(indent).startsWith('- ')) return `${raw.slice(0, indent)}- ${REDACTED}`
+        if (indent >= 0) list = undefined
       }
       let line = redactComment(raw, isCredential)
       if (line.includes('{')) line = line.replace(FLOW_PAIR, (all, open: string, q: string, name: string, sep: string) => (isCredential(name) ? `${open}${q}${name}${q}${sep}${REDACTED}` : all))
@@ -61,6 +67,16 @@ export function redactLines(yaml: string, isCredential: (name: string) => boolea
         // Nothing after the key (or only an anchor or a block scalar's indicator): the value is below.
         if (value === '' || /^(?:&\S+[ \t]*)?(?:[|>][-+0-9]*)?$/.test(value)) below = column
         return `${head} ${REDACTED}`
+      }
+      // A plural credential name (`secrets:`, `api_keys:`) holds credentials when it holds a list.
+      if (/s$/i.test(name) && isCredential(name.slice(0, -1))) {
+        const value = rest.replace(/(?:^|[ \t])#.*$/, '').trim()
+        if (value.startsWith('[')) return `${head} ${REDACTED}`
+        if (value === '') {
+          below = column
+          list = column
+          return line
+        }
       }
       if (PAIR_NAME.test(name) && isCredential(rest.trim().replace(/^(["'])(.*)\1$/, '$2'))) named = column
       return line
