@@ -48,7 +48,7 @@ const JSON_KEY = new RegExp(String.raw`\\?"(${NAME})\\?"\s*:`, 'gi')
 /** A header as a name/value pair, `"name": "Authorization"`, in serialised data. */
 const JSON_NAMED = new RegExp(String.raw`\\?"name\\?"\s*:\s*\\?"(${NAME})\\?"`, 'gi')
 /** The password of a URL's user information (`postgres://admin:PASSWORD@host`). */
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:)[^\s@/?#]+@/gi
+const URL_PASSWORD = /(?<![A-Za-z0-9_+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:)[^\s@/?#]+@/gi
 
 const SECRET_ENV_NAME = /(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASSWD|_PWD|_CREDENTIALS?)$/i
 
@@ -221,7 +221,7 @@ function holdsWith(pattern: RegExp | undefined, text: string): boolean {
 }
 
 // `name: value` lines of YAML (a prompt file's frontmatter), also as a diff shows them.
-const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?([A-Za-z0-9_-]+)"?[ \t]*:[ \t]*)\S.*$`, 'gm')
+const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?([A-Za-z0-9_][A-Za-z0-9_-]*)"?[ \t]*:[ \t]*)\S.*$`, 'gm')
 
 /**
  * {@link redact}, and the value of every YAML line whose name is a credential's
@@ -275,7 +275,7 @@ const isTextCredential = (name: string): boolean => {
  * white space (`--token abc`). It starts only where no name letter stands before it, and so
  * the scan is linear in the text's length, however long its words.
  */
-const TEXT_PAIR_HEAD = /(?<![A-Za-z0-9_.-])(["']?)([A-Za-z0-9_.-]*[A-Za-z][A-Za-z0-9_.-]*)\1([ \t]*[:=][ \t]*|[ \t]+)/g
+const TEXT_PAIR_HEAD = /(?<![A-Za-z0-9_.-])(["']?)([A-Za-z0-9_.-]+)\1([ \t]*[:=][ \t]*|[ \t]+)/g
 /** A value that is not quoted: up to a space or a separator, with its scheme (`Bearer …`). */
 const BARE_VALUE = /(?:(?:bearer|basic|token)[ \t]+)?[^\s"',;&}\]]+/iy
 
@@ -292,7 +292,7 @@ function redactTextPairs(text: string): string {
     const [head, , name, sep] = m as unknown as [string, string, string, string]
     const flag = !/[:=]/.test(sep)
     // Only a flag (`--token abc`) takes its value after white space alone.
-    if ((flag && !name.startsWith('-')) || !isTextCredential(name)) {
+    if ((flag && !name.startsWith('-')) || !/[A-Za-z]/.test(name) || !isTextCredential(name)) {
       TEXT_PAIR_HEAD.lastIndex = m.index + head.length - sep.length + (flag ? 0 : sep.length)
       continue
     }
@@ -330,7 +330,7 @@ const SCHEME_TOKEN = /\b((?:bearer|basic)[ \t]+)(?!\[REDACTED\])[A-Za-z0-9._~+/=
 /** A private key's body between its PEM lines; without an END line, the rest of its line and the base64 lines below. */
 const PEM_BODY = /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?:[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----)|[^\n]*(?:\n[ \t+-]*[A-Za-z0-9+/=]{16,}[ \t]*(?=\n|$))*)/g
 /** A URL's user information without a password (a Sentry DSN's key). */
-const URL_USER = /\b([a-z][a-z0-9+.-]*:\/\/)(?!\[REDACTED\])[^\s:@/?#]+@/gi
+const URL_USER = /(?<![A-Za-z0-9_+.-])([a-z][a-z0-9+.-]*:\/\/)(?!\[REDACTED\])[^\s:@/?#]+@/gi
 
 /**
  * Plain JSON-like data with {@link redact} applied to every string (keys included), and

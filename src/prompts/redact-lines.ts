@@ -18,7 +18,7 @@ export const PAIR_NAME = /^(?:name|key|header)$/i
 /** The field that holds the credential such a pair names. */
 export const PAIR_VALUE = /^value$/i
 // A name followed by `:` or `=` and a value, inside a comment.
-const COMMENT_PAIR = /([A-Za-z0-9_.-]+)[ \t]*[:=][ \t]*\S/g
+const COMMENT_PAIR = /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[ \t]*[:=][ \t]*\S/g
 
 /** A comment's text after the first credential-like `name: value` in it, redacted. */
 function redactComment(line: string, isCredential: (name: string) => boolean): string {
@@ -27,7 +27,8 @@ function redactComment(line: string, isCredential: (name: string) => boolean): s
   const start = line.indexOf('#', hash)
   const comment = line.slice(start)
   for (const m of comment.matchAll(COMMENT_PAIR)) {
-    if (!isCredential(m[1]!) && !/^(?:key|bearer)$/i.test(m[1]!)) continue
+    const name = m[1]!.replace(/^[-.]+/, '')
+    if (!isCredential(name) && !/^(?:key|bearer)$/i.test(name)) continue
     return `${line.slice(0, start)}${comment.slice(0, m.index + m[0].length - 1)}${REDACTED}`
   }
   return line

@@ -66,6 +66,10 @@ describe('a credential inside another value', () => {
     expect(redactText(text)).toBe(want)
   })
 
+  test('a flag in a comment is redacted', () => {
+    expect(redactLines('x: 1 # run --password=CommentFlag123', isPromptCredential)).toBe(`x: 1 # run --password=${REDACTED}`)
+  })
+
   test('flags and counts that are not credentials stay readable', () => {
     for (const text of ['npm run --verbose build', 'max_tokens: 300 and --max-tokens 300', 'pass the tests --token-count 5', 'a: b: c=d'])
       expect(redactText(text)).toBe(text)
