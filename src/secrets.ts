@@ -265,7 +265,10 @@ const BARE_TEXT_CREDENTIAL = /^(?:password|passwd|pwd|pass|passphrase|token|secr
 // An environment name glued to its word (`PGPASSWORD`, `DBPASSPHRASE`) is a password's too.
 const GLUED_PASSWORD = /(?:password|passwd|passphrase)$/i
 /** Whether a name in free text is a credential's: a flag's dashes are not part of it, and of a dotted name (`db.password`) the last part counts. */
+const CREDENTIAL_WORD = /key|token|secret|pass|pwd|cred|auth|cookie|bearer|signature/i
 const isTextCredential = (name: string): boolean => {
+  // Most names hold no credential word: one cheap test settles them.
+  if (!CREDENTIAL_WORD.test(name)) return false
   const bare = name.replace(/^[-.]+/, '')
   const last = bare.slice(bare.lastIndexOf('.') + 1)
   return [bare, last].some((n) => BARE_TEXT_CREDENTIAL.test(n) || GLUED_PASSWORD.test(n) || isCredentialName(n))
