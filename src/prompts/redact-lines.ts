@@ -66,7 +66,11 @@ export function redactLines(yaml: string, isCredential: (name: string) => boolea
       if (isCredential(name) || (named === column && PAIR_VALUE.test(name))) {
         const value = rest.replace(/(?:^|[ \t])#.*$/, '').trim()
         // Nothing after the key (or only an anchor or a block scalar's indicator): the value is below.
-        if (value === '' || /^(?:&\S+[ \t]*)?(?:[|>][-+0-9]*)?$/.test(value)) below = column
+        if (value === '' || /^(?:&\S+[ \t]*)?(?:[|>][-+0-9]*)?$/.test(value)) {
+          below = column
+          // YAML lets a list's items stand at their key's own column.
+          if (value === '' || value.startsWith('&')) list = column
+        }
         return `${head} ${REDACTED}`
       }
       // A plural credential name (`secrets:`, `api_keys:`) holds credentials when it holds a list.

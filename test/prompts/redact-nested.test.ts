@@ -81,6 +81,7 @@ describe('a credential inside another value', () => {
     expect(redactLines('secrets:\n  - ListA12345678\n- ListB12345678\ntokens: [ListC12345678]\nmax_tokens: 300\nkept: x', isPromptCredential)).toBe(
       `secrets:\n  ${REDACTED}\n- ${REDACTED}\ntokens: ${REDACTED}\nmax_tokens: 300\nkept: x`,
     )
+    expect(redactLines('password:\n- ListD12345678\n- ListE12345678\nnext: kept', isPromptCredential)).toBe(`password: ${REDACTED}\n- ${REDACTED}\n- ${REDACTED}\nnext: kept`)
     const file = redactPromptFile(V5)
     for (const secret of SECRETS.filter((s) => s.startsWith('Cfg') && !/Args|Cmd|PgPw|FlagList/.test(s))) expect(file).not.toContain(secret)
     expect(file).toContain('max_tokens: 300')
