@@ -78,8 +78,8 @@ describe('a credential inside another value', () => {
   test('every item of a list under a plural credential key is redacted, a count under one is kept', () => {
     const shown = redactMetadata({ secrets: ['ListA12345678', 'ListB12345678'], api_keys: ['ListC12345678'], max_tokens: 300, tokens: 5 })
     expect(shown).toEqual({ secrets: [REDACTED, REDACTED], api_keys: [REDACTED], max_tokens: 300, tokens: 5 })
-    expect(redactLines('secrets:\n  - ListA12345678\n- ListB12345678\ntokens: [ListC12345678]\nmax_tokens: 300\nkept: x', isPromptCredential)).toBe(
-      `secrets:\n  ${REDACTED}\n- ${REDACTED}\ntokens: ${REDACTED}\nmax_tokens: 300\nkept: x`,
+    expect(redactLines('tokens:\n  - ListA12345678\n- ListB12345678\npasswords: [ListC12345678]\nmax_tokens: 300\ntokens: 5\nkept: x', isPromptCredential)).toBe(
+      `tokens:\n  ${REDACTED}\n- ${REDACTED}\npasswords: ${REDACTED}\nmax_tokens: 300\ntokens: 5\nkept: x`,
     )
     expect(redactLines('password:\n- ListD12345678\n- ListE12345678\nnext: kept', isPromptCredential)).toBe(`password: ${REDACTED}\n- ${REDACTED}\n- ${REDACTED}\nnext: kept`)
     const file = redactPromptFile(V5)
