@@ -232,7 +232,7 @@ export function redactText(text: string): string {
   let out = text.replace(CREDENTIAL_LINE, (all, head: string, name: string) => (isCredentialName(name) ? `${head}${REDACTED}` : all))
   if (out.includes('-----BEGIN')) out = out.replace(PEM_BODY, `$1${REDACTED}$2`)
   out = redactTextPairs(out)
-  out = out.replace(SPOKEN_PASSWORD, `$1${REDACTED}`).replace(SCHEME_TOKEN, `$1${REDACTED}`)
+  out = out.replace(SPOKEN_PASSWORD, `$1${REDACTED}`).replace(SCHEME_TOKEN, `$1${REDACTED}`).replace(SPACED_KEY, `$1${REDACTED}`).replace(USER_FLAG, `$1${REDACTED}`)
   if (out.includes('://')) out = redactWebhooks(out.replace(URL_USER, `$1${REDACTED}@`))
   return redact(out)
 }
@@ -328,6 +328,10 @@ function redactTextPairs(text: string): string {
 }
 /** `password hunter22`: the word after a password's name, when no `:` or `=` separates them. */
 const SPOKEN_PASSWORD = /\b((?:password|passwd|pwd)[ \t]+)(?!\[REDACTED\])(?!(?:is|was|for|of|to|and|the|a)\b)[^\s"',;]+/gi
+/** A key's name in two words (`secret key: …`, `Access Key = …`), which no name pattern spans. */
+const SPACED_KEY = /\b((?:secret|access|private|api|auth)[ \t]+(?:key|token)[ \t]*[:=][ \t]*)(?!\[REDACTED\])[^\s"',;]+/gi
+/** A command line's user and password (`curl -u admin:…`, `--user admin:…`): what follows the user's `:` is the password. */
+const USER_FLAG = /(?<![\w-])((?:-u|--user)[ \t]+[^\s:"']+:)(?!\[REDACTED\])[^\s"',;]+/g
 /** A scheme's token wherever it stands (`Bearer eyJ…`), as a header list's value. */
 const SCHEME_TOKEN = /\b((?:bearer|basic)[ \t]+)(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{8,}/gi
 /** A private key's body between its PEM lines; without an END line, the rest of its line and the base64 lines below. */

@@ -62,6 +62,10 @@ describe('a credential inside another value', () => {
     ["passphrase: 'my long phrase' ok", `passphrase: '${REDACTED}' ok`],
     ['cfg.password=DottedPw1234', `cfg.password=${REDACTED}`],
     ['{"env":"PGPASSWORD=JsonPg4444","n":1}', `{"env":"PGPASSWORD=${REDACTED}","n":1}`],
+    ['secret key: SpacedKey1111 ok', `secret key: ${REDACTED} ok`],
+    ['Access Key = SpacedKey2222', `Access Key = ${REDACTED}`],
+    ['curl -u admin:CurlUserPw55 https://api.example.com', `curl -u admin:${REDACTED} https://api.example.com`],
+    ['curl --user admin:CurlUserPw66 x', `curl --user admin:${REDACTED} x`],
   ])('redactText(%j)', (text, want) => {
     expect(redactText(text)).toBe(want)
   })
@@ -71,7 +75,7 @@ describe('a credential inside another value', () => {
   })
 
   test('flags and counts that are not credentials stay readable', () => {
-    for (const text of ['npm run --verbose build', 'max_tokens: 300 and --max-tokens 300', 'pass the tests --token-count 5', 'a: b: c=d'])
+    for (const text of ['npm run --verbose build', 'max_tokens: 300 and --max-tokens 300', 'pass the tests --token-count 5', 'a: b: c=d', 'the secret key is rotation', 'git log -u main'])
       expect(redactText(text)).toBe(text)
   })
 
