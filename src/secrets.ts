@@ -264,14 +264,16 @@ function hideWebhookPath(url: string): string {
 const BARE_TEXT_CREDENTIAL = /^(?:password|passwd|pwd|pass|passphrase|token|secret|credentials?|authorization)$/i
 // An environment name glued to its word (`PGPASSWORD`, `DBPASSPHRASE`) is a password's too.
 const GLUED_PASSWORD = /(?:password|passwd|passphrase)$/i
-/** Whether a name in free text is a credential's: a flag's dashes are not part of it, and of a dotted name (`db.password`) the last part counts. */
+/** An environment variable's name run together, as some tools spell theirs (`PGPASSWORD`, `MYSQL_PWD`). */
+const ENV_CREDENTIAL = /^[A-Z0-9_]*(?:PASSWORD|PASSWD|PWD|TOKEN|SECRET)$/
 const CREDENTIAL_WORD = /key|token|secret|pass|pwd|cred|auth|cookie|bearer|signature/i
+/** Whether a name in free text is a credential's: a flag's dashes are not part of it, and of a dotted name (`db.password`) the last part counts. */
 const isTextCredential = (name: string): boolean => {
   // Most names hold no credential word: one cheap test settles them.
   if (!CREDENTIAL_WORD.test(name)) return false
   const bare = name.replace(/^[-.]+/, '')
   const last = bare.slice(bare.lastIndexOf('.') + 1)
-  return [bare, last].some((n) => BARE_TEXT_CREDENTIAL.test(n) || GLUED_PASSWORD.test(n) || isCredentialName(n))
+  return [bare, last].some((n) => BARE_TEXT_CREDENTIAL.test(n) || GLUED_PASSWORD.test(n) || ENV_CREDENTIAL.test(n) || isCredentialName(n))
 }
 /**
  * A name and what joins it to its value: `name: `, `name=`, `"name": `, or a flag's

@@ -8,7 +8,7 @@ import { parseDocument, stringify as toYaml } from 'yaml'
 import { AssayUsageError } from '../errors.js'
 import { PromptRegistryError } from './errors.js'
 import { guardPrinted } from './guard.js'
-import { MAX_SUBEXPRESSION_DEPTH, parseErrorText, tooDeep } from './template-limits.js'
+import { MAX_SUBEXPRESSION_DEPTH, tooDeep } from './template-limits.js'
 import { markerHelpers, toChatMessages } from './render.js'
 import type { Prompt, PromptMessage } from './types.js'
 import { templateVariables, type TemplateVariables } from './variables.js'
@@ -66,6 +66,17 @@ function cyclePath(value: unknown, path: string, ancestors: Set<object> = new Se
   }
   ancestors.delete(value)
   return undefined
+}
+
+/**
+ * A Handlebars parse error without the text it quotes before the error and the caret below it
+ * (`...Secret123456 {{#if a}` / `-----^`): that text may be a credential's tail, cut off from
+ * the name that redaction would know it by. The line number and what was expected remain.
+ */
+function withoutSnippet(message: string): string {
+  const lines = message.split('\n')
+  const caret = lines.findIndex((l) => /^-*\^$/.test(l))
+  return (caret > 0 ? [lines[0]!.replace(/:$/, ''), ...lines.slice(caret + 1)] : lines).join(': ')
 }
 
 /** How many block helpers a Handlebars parse holds, counted up to `limit`. */
@@ -187,7 +198,7 @@ async function compilePrompt(source: VersionSource, text: string): Promise<Promp
   try {
     ast = handlebars.parse(parsed.template)
   } catch (e) {
-    throw new PromptRegistryError(source.file, `${source.file}: the template is not valid Handlebars: ${parseErrorText((e as Error).message)}`)
+    throw new PromptRegistryError(source.file, `${source.file}: the template is not valid Handlebars: ${withoutSnippet((e as Error).message)}`)
   }
   const blocks = countBlocks(ast, MAX_TEMPLATE_BLOCKS)
   if (blocks > MAX_TEMPLATE_BLOCKS) throw new PromptRegistryError(source.file, `${source.file}: the template has more than ${MAX_TEMPLATE_BLOCKS} block helpers ({{#if}}, {{#each}}, …), which would take seconds to compile in every process that renders it. Loop over a list with one {{#each}} instead, in a new version file.`)

@@ -10,7 +10,10 @@ import { PAIR_NAME, PAIR_VALUE, redactLines } from './redact-lines.js'
 
 // A prompt's metadata is written by hand, where bare names are common; elsewhere assay
 // requires a prefix (`api_key`, `x-auth-token`) so that counts such as `tokens` stay readable.
-const BARE_CREDENTIAL = /^(?:password|passwd|token|secret|credentials?)$/i
+const BARE_CREDENTIAL = /^(?:password|passwd|passphrase|token|secret|credentials?)$/i
+// A list of credentials under a plural name (`secrets:`, `api_keys:`, `clientSecrets:`).
+// `tokens` is not one: `max_tokens` and `tokens: 5` are counts.
+const PLURAL_CREDENTIAL = /^(?:[a-z0-9]+[-_])*(?:api[-_]?keys|secrets|passwords|passphrases)$/i
 
 /**
  * Shorter credential values are not searched for elsewhere in the text: a value such as
@@ -18,9 +21,9 @@ const BARE_CREDENTIAL = /^(?:password|passwd|token|secret|credentials?)$/i
  */
 const MIN_VALUE_LENGTH = 6
 
-/** Whether a frontmatter key names a credential: assay's rule, plus bare `password`, `token`, `secret`. */
+/** Whether a frontmatter key names a credential: assay's rule, plus bare `password`, `token`, `secret`, and plural lists of them. */
 export function isPromptCredential(name: string): boolean {
-  return BARE_CREDENTIAL.test(name) || isCredentialName(name)
+  return BARE_CREDENTIAL.test(name) || PLURAL_CREDENTIAL.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2')) || isCredentialName(name)
 }
 
 /**

@@ -51,13 +51,3 @@ function countLines(text: string, from: number, to: number): number {
   for (let k = text.indexOf('\n', from); k >= 0 && k < to; k = text.indexOf('\n', k + 1)) lines++
   return lines
 }
-
-/**
- * A Handlebars parse error without the text it quotes: the 20 characters before the error
- * and a caret line under them, which may hold the end of a credential written in the
- * template. What is kept names the line and what was expected.
- */
-export function parseErrorText(message: string): string {
-  const quoted = /^(Parse error on line \d+):\n[^\n]*\n-*\^\n/.exec(message)
-  return quoted ? `${quoted[1]}: ${message.slice(quoted[0].length)}` : message
-}

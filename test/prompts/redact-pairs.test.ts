@@ -101,3 +101,61 @@ describe('webhook URLs and header lists', () => {
     for (const plain of ['https://example.com/docs/webhooks', 'https://github.com/acme/app/blob/main/README.md', 'https://hooks.slack.com/services/']) expect(redactText(plain)).toBe(plain)
   })
 })
+
+describe('a credential pair inside the value of another pair', () => {
+  const V5 = `---
+model: m
+config:
+  args: "--api-key=CfgArgsApiKey123456"
+  cmd: "--client-secret=CfgCmdSecret123456"
+env: PGPASSWORD=PgEnvPassword123456 psql
+---
+{{role "user"}}
+run: --api-key=TplRunApiKey123456 then $PGPASSWORD=TplPgPassword123456
+{{text}}
+`
+  const INNER = ['CfgArgsApiKey123456', 'CfgCmdSecret123456', 'PgEnvPassword123456', 'TplRunApiKey123456', 'TplPgPassword123456']
+
+  test.each([['diff', 's', 'v1', 'v5'], ['show', 's@v5']])('%s prints none of them', async (...args) => {
+    const p = tempProject()
+    p.write('s', 'v1', V1)
+    p.write('s', 'v5', V5)
+    let stdout = ''
+    expect(await main(args, { cwd: p.root, env: { CI: '' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined } })).toBe(0)
+    for (const secret of INNER) expect(stdout).not.toContain(secret)
+    expect(stdout).toContain('--api-key=[REDACTED]')
+  })
+
+  test('redactText looks inside every value, and keeps the pairs around it', () => {
+    expect(redactText('ran with args=--api-key=ReasonArgKey123456 ok')).toBe('ran with args=--api-key=[REDACTED] ok')
+    expect(redactText('a: b=c: token=InnerTok123456, d=e')).toBe('a: b=c: token=[REDACTED], d=e')
+    expect(redactText('MAX_TOKENS=300 PGPASSWORD=x12345678 TOKEN_COUNT=3')).toBe('MAX_TOKENS=300 PGPASSWORD=[REDACTED] TOKEN_COUNT=3')
+  })
+})
+
+describe('credentials listed under a plural name', () => {
+  const V6 = `---
+model: m
+secrets:
+  - sk-proj-ListedSecret0123456789
+api_keys: [FlowListKey0123456, FlowListKey6543210]
+clientSecrets:
+- CamelListSecret12345
+passphrase: CorrectHorseBattery
+config:
+  max_tokens: 300
+tokens: 5
+---
+{{text}}
+`
+  test.each([['diff', 's', 'v1', 'v6'], ['show', 's@v6']])('%s prints none of them, and keeps counts named tokens', async (...args) => {
+    const p = tempProject()
+    p.write('s', 'v1', V1)
+    p.write('s', 'v6', V6)
+    let stdout = ''
+    expect(await main(args, { cwd: p.root, env: { CI: '' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined } })).toBe(0)
+    for (const secret of ['ListedSecret0123456789', 'FlowListKey0123456', 'FlowListKey6543210', 'CamelListSecret12345', 'CorrectHorseBattery']) expect(stdout).not.toContain(secret)
+    expect(stdout).toMatch(/max_tokens"?: ?300/)
+    expect(stdout).toMatch(/tokens: 5/)
+  })
+})
