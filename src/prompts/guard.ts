@@ -20,8 +20,9 @@ function unusable(value: unknown): string | undefined {
   // By tag, not instanceof: Jest runs tests in another realm.
   const tag = Object.prototype.toString.call(value)
   const kind = tag.slice(8, -1)
-  if (['Map', 'WeakMap', 'Set', 'WeakSet', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView'].includes(kind)) return `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}, which would print as "${tag}"`
-  if (kind === 'Promise') return 'a Promise, which would print as "[object Promise]": await it before rendering'
+  if (['Map', 'WeakMap', 'Set', 'WeakSet', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Generator', 'AsyncGenerator', 'WeakRef', 'FinalizationRegistry'].includes(kind)) return `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}, which would print as "${tag}"`
+  // A Promise whose Symbol.toStringTag was redefined is still one; so is any thenable.
+  if (kind === 'Promise' || typeof (value as { then?: unknown }).then === 'function') return `a Promise, which would print as "${tag}": await it before rendering`
   // A typed array prints its numbers joined by commas (`1,2`), never the text they may
   // encode; a Node Buffer prints as its UTF-8 text, as its author meant.
   if (ArrayBuffer.isView(value) && !Buffer.isBuffer(value)) return `a ${kind}, which would print as its numbers: decode it to text before rendering`
@@ -32,14 +33,34 @@ function unusable(value: unknown): string | undefined {
  * A copy of `input` whose plain objects and arrays record their path in `printed` when a
  * template turns them into text. Objects with their own `toString`, and class instances
  * (a Date), print as their author chose and are kept as they are. A function, Symbol, Map
- * or Set anywhere in plain data is passed to `refuse` with its path.
+ * or Set anywhere in plain data, and a Promise, Map, Set or typed array anywhere in a class
+ * instance's own fields, is passed to `refuse` with its path.
  */
 export function guardPrinted(input: Record<string, unknown>, printed: string[], refuse: (path: string, what: string) => never): Record<string, unknown> {
   const seen = new Map<object, unknown>()
+  // A class instance (a DTO, an ORM document) is kept as it is, for its getters and methods,
+  // but what its own fields hold is data a template reaches like any other. Its own functions
+  // are its methods, which its author meant it to have.
+  const inspected = new Set<object>()
+  const inspect = (value: object, path: string): void => {
+    if (inspected.has(value) || ArrayBuffer.isView(value)) return
+    inspected.add(value)
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === 'function') continue
+      const at = Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k
+      const what = unusable(v)
+      if (what !== undefined) refuse(at, what)
+      if (typeof v === 'object' && v !== null) inspect(v, at)
+    }
+  }
   const copy = (value: unknown, path: string): unknown => {
     const what = unusable(value)
     if (what !== undefined) refuse(path, what)
-    if (typeof value !== 'object' || value === null || !isPlain(value) || Object.hasOwn(value, 'toString')) return value
+    if (typeof value !== 'object' || value === null) return value
+    if (!isPlain(value) || Object.hasOwn(value, 'toString')) {
+      inspect(value, path)
+      return value
+    }
     const done = seen.get(value)
     if (done !== undefined) return done
     const out: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : (Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>)

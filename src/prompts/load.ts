@@ -8,6 +8,7 @@ import { parseDocument, stringify as toYaml } from 'yaml'
 import { AssayUsageError } from '../errors.js'
 import { PromptRegistryError } from './errors.js'
 import { guardPrinted } from './guard.js'
+import { MAX_SUBEXPRESSION_DEPTH, tooDeep } from './template-limits.js'
 import { markerHelpers, toChatMessages } from './render.js'
 import type { Prompt, PromptMessage } from './types.js'
 import { templateVariables, type TemplateVariables } from './variables.js'
@@ -148,8 +149,31 @@ function schemaError(e: ErrorObject, input: Record<string, unknown>): string {
   return `the variable "${path || '(input)'}" ${message}, but it is ${describeValue(value)}`
 }
 
+export { MAX_SUBEXPRESSION_DEPTH }
+
+// A file that fails to load is not parsed again while its content is the same: the registry
+// loads every unregistered draft on each read of its prompt, and a draft that costs its
+// parse once must not cost every read of every version. Kept small: a failure is cheap to redo.
+const failures = new Map<string, PromptRegistryError>()
+const MAX_FAILURES = 100
+
 /** Parses, checks and compiles one version file into a Prompt. */
 export async function loadPrompt(source: VersionSource, text: string): Promise<Prompt> {
+  const key = `${source.file}\u0000${source.hash}\u0000${source.version}`
+  const failed = failures.get(key)
+  if (failed) throw failed
+  try {
+    return await compilePrompt(source, text)
+  } catch (e) {
+    if (e instanceof PromptRegistryError && source.hash !== '') {
+      if (failures.size >= MAX_FAILURES) failures.delete(failures.keys().next().value!)
+      failures.set(key, e)
+    }
+    throw e
+  }
+}
+
+async function compilePrompt(source: VersionSource, text: string): Promise<Prompt> {
   const where = `prompt "${source.name}" version "${source.version}" (${source.file})`
   const { handlebars, instance, knownHelpers } = environment()
   const bytes = Buffer.byteLength(text)
@@ -165,6 +189,11 @@ export async function loadPrompt(source: VersionSource, text: string): Promise<P
   // Counted on the text, before any parse: `{{{a}}}` and `{{~a~}}` open with one `{{` each.
   const tags = parsed.template.match(/\{\{/g)?.length ?? 0
   if (tags > MAX_TEMPLATE_TAGS) throw new PromptRegistryError(source.file, `${source.file}: the template has ${tags} mustache tags ({{…}}), more than a template may have (${MAX_TEMPLATE_TAGS}), which would take seconds to compile in every process that renders it. Loop over a list with one {{#each}}, or pass long text in as one variable, in a new version file.`)
+  const deep = tooDeep(parsed.template, MAX_SUBEXPRESSION_DEPTH)
+  // The line in the file: the template starts below the frontmatter.
+  const at = deep ? text.lastIndexOf(parsed.template) : -1
+  const first = at < 0 ? 0 : text.slice(0, at).split('\n').length - 1
+  if (deep) throw new PromptRegistryError(source.file, `${source.file}: line ${first + deep.line}: a tag nests subexpressions ((…)) more than ${MAX_SUBEXPRESSION_DEPTH} levels deep, the most a template may: each level costs every process that parses or renders it more (a nested {{json}} doubles its text). Compute the value in code and pass it in as a variable, or nest fewer levels, in a new version file (or in this one, if it is not registered yet).`)
   let ast: unknown
   try {
     ast = handlebars.parse(parsed.template)

@@ -18,7 +18,7 @@ export const PAIR_NAME = /^(?:name|key|header)$/i
 /** The field that holds the credential such a pair names. */
 export const PAIR_VALUE = /^value$/i
 // A name followed by `:` or `=` and a value, inside a comment.
-const COMMENT_PAIR = /([A-Za-z0-9_.-]+)[ \t]*[:=][ \t]*\S/g
+const COMMENT_PAIR = /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[ \t]*[:=][ \t]*\S/g
 
 /** A comment's text after the first credential-like `name: value` in it, redacted. */
 function redactComment(line: string, isCredential: (name: string) => boolean): string {
@@ -27,7 +27,8 @@ function redactComment(line: string, isCredential: (name: string) => boolean): s
   const start = line.indexOf('#', hash)
   const comment = line.slice(start)
   for (const m of comment.matchAll(COMMENT_PAIR)) {
-    if (!isCredential(m[1]!) && !/^(?:key|bearer)$/i.test(m[1]!)) continue
+    const name = m[1]!.replace(/^[-.]+/, '')
+    if (!isCredential(name) && !/^(?:key|bearer)$/i.test(name)) continue
     return `${line.slice(0, start)}${comment.slice(0, m.index + m[0].length - 1)}${REDACTED}`
   }
   return line
@@ -39,6 +40,8 @@ export function redactLines(yaml: string, isCredential: (name: string) => boolea
   let below: number | undefined
   // The column of a `name: <credential>` key, whose sibling `value:` is the credential.
   let named: number | undefined
+  // The column of a key that names a list of credentials (`secrets:`), whose items may stand at that same column.
+  let list: number | undefined
   return yaml
     .split('\n')
     .map((raw) => {
@@ -47,6 +50,10 @@ export function redactLines(yaml: string, isCredential: (name: string) => boolea
         if (indent < 0) return raw
         if (indent > below) return `${raw.slice(0, indent)}${REDACTED}`
         below = undefined
+      }
+      if (list !== undefined) {
+        if (indent === list && raw.slice(indent).startsWith('- ')) return `${raw.slice(0, indent)}- ${REDACTED}`
+        if (indent >= 0) list = undefined
       }
       let line = redactComment(raw, isCredential)
       if (line.includes('{')) line = line.replace(FLOW_PAIR, (all, open: string, q: string, name: string, sep: string) => (isCredential(name) ? `${open}${q}${name}${q}${sep}${REDACTED}` : all))
@@ -59,8 +66,22 @@ export function redactLines(yaml: string, isCredential: (name: string) => boolea
       if (isCredential(name) || (named === column && PAIR_VALUE.test(name))) {
         const value = rest.replace(/(?:^|[ \t])#.*$/, '').trim()
         // Nothing after the key (or only an anchor or a block scalar's indicator): the value is below.
-        if (value === '' || /^(?:&\S+[ \t]*)?(?:[|>][-+0-9]*)?$/.test(value)) below = column
+        if (value === '' || /^(?:&\S+[ \t]*)?(?:[|>][-+0-9]*)?$/.test(value)) {
+          below = column
+          // YAML lets a list's items stand at their key's own column.
+          if (value === '' || value.startsWith('&')) list = column
+        }
         return `${head} ${REDACTED}`
+      }
+      // A plural credential name (`secrets:`, `api_keys:`) holds credentials when it holds a list.
+      if (/s$/i.test(name) && isCredential(name.slice(0, -1))) {
+        const value = rest.replace(/(?:^|[ \t])#.*$/, '').trim()
+        if (value.startsWith('[')) return `${head} ${REDACTED}`
+        if (value === '') {
+          below = column
+          list = column
+          return line
+        }
       }
       if (PAIR_NAME.test(name) && isCredential(rest.trim().replace(/^(["'])(.*)\1$/, '$2'))) named = column
       return line

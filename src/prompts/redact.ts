@@ -4,7 +4,7 @@
 // the text is redacted through its parse, then by lines (for what a parse cannot see:
 // comments, and a draft that is not valid YAML), then every credential's value wherever
 // else it appears.
-import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node } from 'yaml'
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml'
 import { isCredentialName, REDACTED, redactWebhooks } from '../secrets.js'
 import { PAIR_NAME, PAIR_VALUE, redactLines } from './redact-lines.js'
 
@@ -26,6 +26,14 @@ export function isPromptCredential(name: string): boolean {
   return BARE_CREDENTIAL.test(name) || PLURAL_CREDENTIAL.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2')) || isCredentialName(name)
 }
 
+/**
+ * Whether a key names a list of credentials (`secrets`, `api_keys`, `tokens`): the plural of a
+ * credential's name. Only a list under it is hidden, so a count (`max_tokens: 300`) stays readable.
+ */
+export function isCredentialList(name: string): boolean {
+  return /s$/i.test(name) && isPromptCredential(name.slice(0, -1))
+}
+
 /** Whether a mapping is a header as a name/value pair (`name: Authorization`, `value: …`). */
 function namesCredential(value: object): boolean {
   return Object.entries(value).some(([key, name]) => PAIR_NAME.test(key) && typeof name === 'string' && isPromptCredential(name))
@@ -41,7 +49,10 @@ export function redactMetadata<T>(value: T, seen: Set<object> = new Set()): T {
   else {
     const named = namesCredential(value)
     const copy = Object.create(null) as Record<string, unknown>
-    for (const [key, field] of Object.entries(value)) copy[key] = field !== null && field !== undefined && (isPromptCredential(key) || (named && PAIR_VALUE.test(key))) ? REDACTED : redactMetadata(field, seen)
+    for (const [key, field] of Object.entries(value)) {
+      if (Array.isArray(field) && isCredentialList(key)) copy[key] = field.map(() => REDACTED)
+      else copy[key] = field !== null && field !== undefined && (isPromptCredential(key) || (named && PAIR_VALUE.test(key))) ? REDACTED : redactMetadata(field, seen)
+    }
     out = copy
   }
   seen.delete(value)
@@ -68,7 +79,7 @@ export function credentialValues(value: unknown): string[] {
     if (Array.isArray(v)) for (const item of v) collect(item, secret)
     else {
       const named = namesCredential(v)
-      for (const [key, field] of Object.entries(v)) collect(field, secret || isPromptCredential(key) || (named && PAIR_VALUE.test(key)))
+      for (const [key, field] of Object.entries(v)) collect(field, secret || isPromptCredential(key) || (named && PAIR_VALUE.test(key)) || (Array.isArray(field) && isCredentialList(key)))
     }
   }
   collect(value, false)
@@ -131,6 +142,10 @@ export function redactPromptFile(text: string, also: readonly string[] = []): st
       return undefined
     },
     Pair(_, pair) {
+      if (isScalar(pair.key) && isSeq(pair.value) && isCredentialList(String(pair.key.value))) {
+        for (const item of pair.value.items) hide(item as Node | null)
+        return visit.SKIP
+      }
       if (!isScalar(pair.key) || !isPromptCredential(String(pair.key.value))) return undefined
       hide(pair.value as Node | null)
       return visit.SKIP

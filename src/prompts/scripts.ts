@@ -46,5 +46,15 @@ export function mixedScripts(name: string): string | undefined {
   }
   const v = V_LOOKALIKE.exec(name)
   if (v) return `${described(v[0])} is not a Latin "v", yet the name reads like a version name "v${name.slice(v[0].length)}". Use a Latin "v"`
+  // One letter and then a digit reads as a version (`v3`), and so sorts among the versions and
+  // may become `latest`: that letter must be ASCII. An allow-list, because the look-alikes of
+  // `v` (`ʋ`, `ṽ`, `ⱱ`, Cherokee `ꮩ`, a `v` with a mark) are more than any list of them.
+  const lead = /^\p{L}\p{M}*(?=\d)/u.exec(name)?.[0]
+  // A compatibility form of an ASCII letter (full-width `ｖ`) is left to the twin check, which names its twin.
+  if (lead !== undefined && !/^[A-Za-z]$/.test(lead.normalize('NFKC'))) {
+    const folded = lead.normalize('NFD').replace(/\p{M}/gu, '')
+    const reads = `${/^[A-Za-z]$/.test(folded) ? folded : 'v'}${name.slice(lead.length)}`
+    return `${[...lead].map(described).join(' + ')} is not an ASCII letter, yet the name reads like a version name "${reads}". Start a name of one letter and digits with an ASCII letter ("${reads}")`
+  }
   return undefined
 }

@@ -3,7 +3,7 @@
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { sep } from 'node:path'
 import { PromptRegistryError } from './errors.js'
-import { compareVersions, RESERVED } from './order.js'
+import { checkName, compareVersions, RESERVED } from './order.js'
 
 export const EXTENSION = '.prompt'
 // What `git mergetool` leaves beside a conflicted file (v2_BASE_4242.prompt, …): copies of
@@ -62,10 +62,19 @@ export function checkFolderLink(folder: string, root: string, show: (path: strin
   throw new PromptRegistryError(shown, `${shown} is a symbolic link to ${target}, outside the registry folder ${show(root)}. A prompt's versions, labels and history are reviewed with the repository: move the folder in instead of linking to it.`)
 }
 
+const validName = (name: string): boolean => {
+  try {
+    return checkName('version', name, 'freeVersion') === name
+  } catch {
+    return false
+  }
+}
+
 // A name for a new version that is neither a version nor a label of the prompt.
 export function freeVersion(versions: readonly string[], labels: Record<string, unknown>): string {
   const taken = new Set([...versions, ...Object.keys(labels), ...RESERVED])
-  let next = nextVersion([...versions].filter((v) => !MERGETOOL_LEFTOVER.test(v)).sort(compareVersions).at(-1) ?? 'v0')
+  // A name that is not valid (`ꮩ3`, which sorts after every `v`) must not seed the advice.
+  let next = nextVersion([...versions].filter((v) => !MERGETOOL_LEFTOVER.test(v) && validName(v)).sort(compareVersions).at(-1) ?? 'v0')
   for (let i = 0; i < 1000 && (taken.has(next) || MERGETOOL_LEFTOVER.test(next)); i++) next = nextVersion(next)
   return next
 }

@@ -84,6 +84,22 @@ describe('names that read like other names', () => {
     expect((await prompts.get('s', 'v2')).version).toBe('v2')
   })
 
+  test('a name of one letter and digits must use an ASCII letter: Latin and other look-alikes of v are refused', () => {
+    for (const name of ['\u028b3', '\u1e7d3', '\u2c713', '\uab693', 'v\u03343', '\u04322', '\u00e92'])
+      expect(() => checkName('version', name, 'test'), name).toThrow('reads like a version name')
+    for (const name of ['v3', 'V3', 'a3', 'v2.1', 'café-2', 'résumé', '2026-01-05']) expect(checkName('version', name, 'test')).toBe(name)
+  })
+
+  test('a version file named by a look-alike of v is a problem row, and the rename advice names an ASCII version', async () => {
+    const p = project()
+    writeFileSync(join(p.dir, 's', '\uab693.prompt'), V2)
+    const list = await p.assay('list')
+    expect(list.status).toBe(1)
+    expect(list.stdout + list.stderr).toContain('e.g. to v3.prompt')
+    expect(list.stdout + list.stderr).not.toContain('\uab694')
+    expect((await rejection(prompts.get('s'))).message).toContain('reads like a version name "v3"')
+  })
+
   test('a version file with an invisible character is a problem row, refused (never served) as latest', async () => {
     const p = project()
     expect((await p.assay('list')).status).toBe(0)
