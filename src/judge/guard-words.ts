@@ -112,10 +112,12 @@ const REWORDINGS = new Map<string, string>([
   ['assist', 'help'],
 ])
 
-// Sentence punctuation: one `.`, `,`, `;`, `:` or `!` at the end of a token, so followed by
-// whitespace or the end of the text. Inside or before a word or number it is kept: `50,00`,
-// `192.168.1.1`, `!x`, `:(`.
-const SENTENCE_MARK = /[.,;:!]$/
+// Sentence punctuation: one mark at the end of a token, so followed by whitespace or the end of
+// the text, where prose puts it: `.` or `,` after anything (`on March 5, and`, `(see above).`),
+// `;`, `:` or `!` after a letter or a symbol (`approved: Y!`, `✓!`), or a mark alone. Inside or
+// before a word or number a mark is kept (`50,00`, `192.168.1.1`, `!x`, `:(`), and so are `;`,
+// `:` and `!` after a digit or a bracket, where they may be code or a quantity (`def f(x):`, `5!`).
+const SENTENCE_MARK = /(?:[.,]|(?<=[\p{L}\p{S}])[;:!]|^[;:!])$/u
 const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/
 
 /**

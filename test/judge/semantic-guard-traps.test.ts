@@ -241,6 +241,19 @@ describe('code and structured text: operators, brackets and indentation count', 
   })
 })
 
+describe('punctuation is dropped only where prose ends a word', () => {
+  test.each([
+    ['def f(x):\n    return x', 'def f(x)\n    return x'],
+    ['The answer is 5!', 'The answer is 5'],
+    ['Call f(x);', 'Call f(x)'],
+  ])('%j / %j', refused)
+
+  test.each([
+    ['Refund approved: yes', 'Refund approved yes'],
+    ['Thanks, the refund is approved!', 'Thanks the refund is approved'],
+  ])('%j / %j agree', (a, b) => expect(guard(a, b)).toEqual({ agree: true }))
+})
+
 describe('per-mille, emoticons and invisible marks are part of their token', () => {
   test.each([
     ['The fee is 5 \u2030.', 'The fee is 5.'],
