@@ -92,33 +92,45 @@ export function struckWords(text: string, fold: (s: string) => string): string[]
   return struck
 }
 
-// Known harmless variations: phrases and words that frame a reply without stating a fact,
-// and plain rewordings. Kept short on purpose: every entry is a difference the guard no
-// longer sees, and a word that is not here makes two outputs differ.
-const PHRASES: [RegExp, string][] = [
-  [/\bthank\s+you\b/g, 'thanks'],
-  [/\b(?:good\s+news|best\s+wishes|(?:kind|best|warm)\s+regards|many\s+thanks)\b/g, ' '],
-]
-const HARMLESS = new Set('simply so very really truly kindly please regards cheers sincerely'.split(' '))
+// Known harmless variations, kept short on purpose: every entry is a difference the guard no
+// longer sees. A sign-off closing the text states no fact, and the rewordings are words of
+// one meaning that no negation, case or punctuation around them changes.
+const SIGN_OFF = /\s*\b(?:best\s+wishes|(?:kind|best|warm)\s+regards|many\s+thanks|cheers|sincerely)[.!,]?\s*$/i
+const THANK_YOU = /\bthank\s+you\b/gi
 const REWORDINGS = new Map<string, string>([
+  ['thanks', 'thanks'],
+  ['happy', 'happy'],
   ['glad', 'happy'],
   ['pleased', 'happy'],
   ['delighted', 'happy'],
+  ['details', 'details'],
   ['info', 'details'],
   ['information', 'details'],
+  ['safe', 'safe'],
   ['secure', 'safe'],
+  ['receive', 'receive'],
   ['get', 'receive'],
+  ['receives', 'receives'],
   ['gets', 'receives'],
+  ['help', 'help'],
   ['assist', 'help'],
 ])
+/** A token's word and the punctuation after it, for the rewordings. */
+const WORD_THEN_MARKS = /^(\p{L}+)(\p{P}*)$/u
 
-// Sentence punctuation: one mark at the end of a token, so followed by whitespace or the end of
-// the text, where prose puts it: `.` or `,` after anything (`on March 5, and`, `(see above).`),
-// `;`, `:` or `!` after a letter or a symbol (`approved: Y!`, `✓!`), or a mark alone. Inside or
-// before a word or number a mark is kept (`50,00`, `192.168.1.1`, `!x`, `:(`), and so are `;`,
-// `:` and `!` after a digit or a bracket, where they may be code or a quantity (`def f(x):`, `5!`).
-const SENTENCE_MARK = /(?:[.,]|(?<=[\p{L}\p{S}])[;:!]|^[;:!])$/u
+/** An exclamation closing a word: said with more force, the same statement as a full stop. */
+const EXCLAIMED = /(?<=\p{L})!$/u
+
+function reworded(written: string): string {
+  const token = written.replace(EXCLAIMED, '.')
+  const m = WORD_THEN_MARKS.exec(token)
+  const said = m ? REWORDINGS.get(m[1]!.toLowerCase()) : undefined
+  return said === undefined ? token : said + m![2]!
+}
+
 const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/
+/** A line that ends a sentence or a clause: the break after it is layout, not structure. */
+const SENTENCE_END = /[.!?,;:]$/
 
 /**
  * Characters that only hint where a line may break and show nothing (zero-width space, word
@@ -132,34 +144,31 @@ const CURLY_DOUBLE = /[\u201C\u201D]/g
 /**
  * The words of `text` as written, in order, for the guard's word-by-word comparison. The text
  * is folded only in ways that cannot change what it says: invisible line-break hints dropped,
- * typographic quotes read as plain ones, Unicode NFC (canonical composition,
- * so `≠` stays `≠` and `würde` stays `würde`), lower case, each run of whitespace between
- * words read as one break, and sentence punctuation dropped (see `SENTENCE_MARK`). A line's
- * leading indentation is a token of its own, since it carries the structure of code. Every
- * other character (a symbol, sign, currency, accent, bracket, digit or separator) is part of
- * its token and must match. Known harmless framing is dropped and known rewordings read as
- * one, from the explicit lists above.
+ * typographic quotes read as plain ones, Unicode NFC (canonical composition, so `≠` stays `≠`
+ * and `würde` stays `würde`), each run of spaces between words read as one, and a line break
+ * after a sentence's or a clause's end (`.`, `!`, `?`, `,`, `;`, `:`) or a blank line read as a
+ * space, and `!` closing a word read as a full stop. A line break inside a sentence (code,
+ * a list) and a line's leading indentation are tokens of their own. Case and punctuation are
+ * kept: `No, charges apply.` is not `No charges apply.`, `MBps` is not `Mbps`. Beyond that, only
+ * a closing sign-off is dropped and the explicit rewordings above read as one.
  *
  * @example
  * ```ts
- * literalWords('Thank you, the total is ($50).') // ['thanks', 'the', 'total', 'is', '($50)']
+ * literalWords('Thank you, the total is ($50).') // ['thanks,', 'the', 'total', 'is', '($50).']
  * ```
  */
 export function literalWords(text: string): string[] {
-  let folded = text.replace(INVISIBLE_BREAKS, '').replace(CURLY_SINGLE, "'").replace(CURLY_DOUBLE, '"').normalize('NFC').toLowerCase().normalize('NFC')
-  for (const [pattern, said] of PHRASES) folded = folded.replace(pattern, said)
+  const folded = text.replace(INVISIBLE_BREAKS, '').replace(CURLY_SINGLE, "'").replace(CURLY_DOUBLE, '"').normalize('NFC').replace(SIGN_OFF, '').replace(THANK_YOU, 'thanks')
   const words: string[] = []
+  let ended = true
   for (const line of folded.split(LINE_BREAK)) {
     const indent = /^\s*/.exec(line)![0]
-    const rest = line.slice(indent.length)
+    const rest = line.slice(indent.length).trimEnd()
     if (!rest) continue
+    if (!ended) words.push('line-break')
     if (indent) words.push(`indent:${JSON.stringify(indent)}`)
-    for (const token of rest.split(/\s+/)) {
-      const word = token.replace(SENTENCE_MARK, '')
-      if (!word) continue
-      const said = REWORDINGS.get(word) ?? word
-      if (!HARMLESS.has(said)) words.push(said)
-    }
+    for (const token of rest.split(/\s+/)) words.push(reworded(token))
+    ended = SENTENCE_END.test(rest)
   }
   return words
 }

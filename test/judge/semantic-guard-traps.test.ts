@@ -129,6 +129,9 @@ describe('a word the guard has no list for is a difference, unless it is known t
     ['an interrobang', 'Your refund is approved.', 'Your refund is approved\u203D'],
     ['words hidden in Unicode tag characters', 'Your refund is approved.', `Your refund is approved.${[...' not'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('')}`],
     ['a prohibition overlay', 'Your refund is approved.', 'Your refund is approved\u20E0.'],
+    ['a filler word', 'Simply reply to this email.', 'Reply to this email.'],
+    ['an intensifier', 'It is not very risky.', 'It is not risky.'],
+    ['a condition cut short', 'If so, we refund it.', 'If, we refund it.'],
   ])('%s', (_name, a, b) => {
     expect(guard(a, b)).toMatchObject({ agree: false })
   })
@@ -137,8 +140,6 @@ describe('a word the guard has no list for is a difference, unless it is known t
     ['thank you / thanks', 'Thank you for writing. Your refund is approved.', 'Thanks for writing. Your refund is approved.'],
     ['a phrase split by a line break', 'Thank you for writing.', 'Thank\n you for writing.'],
     ['happy / glad', 'We are happy to help.', 'We are glad to help.'],
-    ['a filler word', 'Simply reply to this email.', 'Reply to this email.'],
-    ['an intensifier', 'We are sorry about the delay.', 'We are so sorry about the delay.'],
     ['a sign-off', 'Your refund is approved.', 'Your refund is approved. Best wishes.'],
   ])('%s agrees', (_name, a, b) => {
     expect(guard(a, b)).toEqual({ agree: true })
@@ -192,8 +193,8 @@ describe('a decimal comma is part of its number', () => {
     ['Der Betrag ist 12,5 kg.', 'Der Betrag ist 125 kg.'],
   ])('%s / %s', refused)
 
-  test('a comma that ends a clause is sentence punctuation', () => {
-    expect(guard('Sure, it ships today.', 'Sure it ships today.')).toEqual({ agree: true })
+  test('a comma that ends a clause is kept: it can turn an answer round', () => {
+    expect(guard('No charges apply.', 'No, charges apply.')).toMatchObject({ agree: false })
     expect(outputFacts('Remboursement de 50,00 \u20AC').words).toContain('50,00')
   })
 })
@@ -237,7 +238,7 @@ describe('code and structured text: operators, brackets and indentation count', 
 
   test('whitespace between words is one break, a line\u2019s indentation is kept', () => {
     expect(guard('Refund approved.\n\nThanks for waiting.', 'Refund   approved. Thanks  for waiting.')).toEqual({ agree: true })
-    expect(outputFacts('if x:\n    return 1').words).toEqual(['if', 'x', 'indent:"    "', 'return', '1'])
+    expect(outputFacts('if x:\n    return 1').words).toEqual(['if', 'x:', 'indent:"    "', 'return', '1'])
   })
 })
 
@@ -249,9 +250,32 @@ describe('punctuation is dropped only where prose ends a word', () => {
   ])('%j / %j', refused)
 
   test.each([
+    ['No charges apply.', 'No, charges apply.'],
+    ['No refund approved.', 'No. Refund approved.'],
+    ['Not yet shipped on Monday.', 'Not yet. Shipped on Monday.'],
+    ['Never cancelled orders are refunded.', 'Never. Cancelled orders are refunded.'],
     ['Refund approved: yes', 'Refund approved yes'],
-    ['Thanks, the refund is approved!', 'Thanks the refund is approved'],
+    ['Η επιστροφή εγκρίθηκε.', 'Η επιστροφή εγκρίθηκε\u037E'],
+    ['if grep -q x f; then', 'if ! grep -q x f; then'],
+    ['[ -f a ]', '[ ! -f a ]'],
+    ['print(n!)', 'print(n.)'],
+    ['x = 1', 'x = 1,'],
+    ['x = 1  # note\nreturn x', 'x = 1  # note return x'],
+  ])('%j / %j: punctuation and line breaks inside a sentence are kept', refused)
+
+  test.each([
+    ['Thanks, the refund is approved!', 'Thanks, the refund is approved.'],
+    ['Refund approved.\nThanks for waiting.', 'Refund approved. Thanks for waiting.'],
   ])('%j / %j agree', (a, b) => expect(guard(a, b)).toEqual({ agree: true }))
+})
+
+describe('case is kept: units, substances and codes differ by case alone', () => {
+  test.each([
+    ['The line runs at 100 Mbps.', 'The line runs at 100 MBps.'],
+    ['The file is 25 MB.', 'The file is 25 Mb.'],
+    ['The sample holds CO.', 'The sample holds Co.'],
+    ['Use the code SaVe20x.', 'Use the code SAVE20X.'],
+  ])('%j / %j', refused)
 })
 
 describe('per-mille, emoticons and invisible marks are part of their token', () => {

@@ -9,8 +9,8 @@ const base = 'Hi Maria, your refund of $40 for order A-1234 was approved on Marc
 describe('outputs that say the same thing agree', () => {
   test.each([
     ['extra whitespace', 'Hi  Maria,\nyour refund of $40 for order A-1234 was approved on March 5   and will reach your Visa card within 5 business days.'],
-    ['another case and punctuation', 'HI Maria! your refund of $40 for order A-1234 was approved on March 5, and will reach your Visa card within 5 business days!'],
-    ['a reworded frame', 'Hi Maria, good news: your refund of $40 for order A-1234 was approved on March 5 and will reach your Visa card within 5 business days.'],
+    ['an exclamation for a full stop', 'Hi Maria, your refund of $40 for order A-1234 was approved on March 5 and will reach your Visa card within 5 business days!'],
+    ['a sign-off', 'Hi Maria, your refund of $40 for order A-1234 was approved on March 5 and will reach your Visa card within 5 business days. Kind regards'],
   ])('%s', (_name, other) => {
     expect(guard(base, other)).toEqual({ agree: true })
   })
