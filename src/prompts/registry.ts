@@ -183,7 +183,9 @@ export class Registry {
         if (!(e instanceof PromptRegistryError)) throw e
         return { ...file, problem: e }
       }
-      const hash = createHash('sha256').update(bytes).digest('hex')
+      // Line endings are hashed as LF: git converts them on checkout (`text=auto`,
+      // `core.autocrlf`), and the same commit must hash alike in every clone.
+      const hash = createHash('sha256').update(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1').digest('hex')
       try {
         return { ...file, hash, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) }
       } catch {

@@ -22,7 +22,7 @@ export interface LabelEntry {
 export interface RegistryState {
   /** Label → the version it serves and the content it was set on. `latest` is computed and never stored. */
   labels: Record<string, LabelEntry>
-  /** Registered version → sha256 of its file's bytes, hex. */
+  /** Registered version → sha256 of its file's bytes (CRLF read as LF), hex. */
   versions: Record<string, string>
 }
 

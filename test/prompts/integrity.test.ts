@@ -45,6 +45,25 @@ describe('a label bound to the content it was set on', () => {
     expect((await prompts.history('s')).at(-1)).toMatchObject({ label: 'production', to: 'v2', hash: sha(V2) })
   })
 
+  test('line endings are hashed as LF: a version registered with CRLF and checked out with LF (git text=auto, core.autocrlf) is served, on CI too', async () => {
+    const p = project()
+    const crlf = V1.replace(/\n/g, '\r\n')
+    p.write('s', 'v3', crlf)
+    expect((await p.assay('label', 's', 'v3', 'production')).status).toBe(0)
+    expect(p.labels().labels.production).toEqual({ version: 'v3', sha256: sha(V1) })
+    p.write('s', 'v3', V1)
+    for (const ci of ['true', '']) {
+      vi.stubEnv('CI', ci)
+      expect((await prompts.get('s')).version).toBe('v3')
+    }
+    p.write('s', 'v3', crlf)
+    expect((await prompts.get('s')).version).toBe('v3')
+    expect((await p.assay('list')).status).toBe(0)
+    // Any other change is still an edit.
+    p.write('s', 'v3', `${V1} `)
+    expect(await rejection(prompts.get('s'))).toBeInstanceOf(PromptRegistryError)
+  })
+
   test('a version whose file and registered hash were both edited is not served under a label set on the old content, on CI too; moving the label again records the new hash', async () => {
     const p = project()
     expect((await p.assay('label', 's', 'v1', 'production')).status).toBe(0)
