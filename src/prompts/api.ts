@@ -138,6 +138,8 @@ export async function moveLabel(registry: Registry, name: string, ref: string, l
   const scan = registry.scan(name, caller)
   if (scan.versions.some((v) => v.version === label)) throw new AssayUsageError(caller, `"${label}" is a version of prompt "${scan.name}", so it cannot be a label name.`)
   // A label shaped like a version would stop the natural next version from being added.
+  const reserved = RESERVED.find((r) => r !== label && twinKey(r) === twinKey(label))
+  if (reserved !== undefined) throw new AssayUsageError(caller, `"${label}" differs from "${reserved}" only in case or Unicode form, and labels are matched exactly: the app would not see it as "${reserved}". Use "${reserved}".`)
   const twin = Object.keys(scan.state.labels).find((l) => l !== label && twinKey(l) === twinKey(label))
   if (twin !== undefined) throw new AssayUsageError(caller, `"${label}" differs from the label "${twin}" of prompt "${scan.name}" only in case or Unicode form, so the two would read as one. Use "${twin}", or pick another name.`)
   if (VERSION_SHAPED.test(twinKey(label))) throw new AssayUsageError(caller, `"${label}" looks like a version name (it starts with a digit, or with "v" and a digit), so it cannot be a label name: a version file of that name would then be refused. Pick a word, such as "staging" or "canary".`)

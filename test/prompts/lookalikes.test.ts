@@ -1,6 +1,6 @@
 // Names that read like other names (invisible characters, other scripts' digits,
 // compatibility forms), labels.json keys given twice, and registry files that are links.
-import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { main } from '../../src/cli/prompts.js'
@@ -119,7 +119,22 @@ describe('names that read like other names', () => {
     expect((await p.assay('label', 's', 'v2', 'ｖ2')).stderr).toContain('looks like a version name')
     const twin = await p.assay('label', 's', 'v2', 'ｐroduction')
     expect(twin.status).toBe(2)
-    expect(twin.stderr).toContain('differs from the label "production" of prompt "s" only in case or Unicode form')
+    expect(twin.stderr).toContain('"ｐroduction" differs from "production" only in case or Unicode form')
+    const other = await p.assay('label', 's', 'v2', 'Staging')
+    expect(other.status).toBe(0)
+    expect((await p.assay('label', 's', 'v1', 'staging')).stderr).toContain('differs from the label "Staging" of prompt "s" only in case or Unicode form')
+  })
+
+  test('a label that reads as production or latest in another case is refused, before any label is set: the app would serve latest', async () => {
+    const p = project()
+    for (const [label, meant] of [['Production', 'production'], ['PRODUCTION', 'production'], ['Latest', 'latest']] as const) {
+      const run = await p.assay('label', 's', 'v1', label)
+      expect(run.status).toBe(2)
+      expect(run.stderr).toContain(`"${label}" differs from "${meant}" only in case or Unicode form, and labels are matched exactly`)
+      expect(run.stderr).toContain(`Use "${meant}".`)
+    }
+    const labels = join(p.dir, 's', 'labels.json')
+    expect(existsSync(labels) ? JSON.parse(readFileSync(labels, 'utf8')).labels : {}).toEqual({})
   })
 
   test('two version files that differ only in compatibility forms are twins: the newcomer refuses', async () => {
