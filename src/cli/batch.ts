@@ -11,7 +11,7 @@ import { batchDir, PENDING_FILE } from '../batch/pending.js'
 import { runBatch, type BatchRunResult } from '../batch/run.js'
 import { BATCH_SAVING_ENV, batchSaving } from '../batch/saving.js'
 import { BatchRunLockedError, lockBatchRun } from '../batch/state.js'
-import { registerSecret } from '../secrets.js'
+import { redactText, registerSecret } from '../secrets.js'
 import type { CliContext } from './merge.js'
 import { redactingWriter } from './redacted-output.js'
 
@@ -160,7 +160,8 @@ async function sendAndReplay(cmd: { script: string; args: string[] }, rest: stri
     collected = await pass(cmd, rest, ctx, { ASSAY_BATCH: 'collect', ASSAY_BATCH_DIR: dir, [BATCH_SAVING_ENV]: '' })
     result = await send(false)
   } catch (error) {
-    ctx.stderr.write(`assay batch: the batch could not be sent or read: ${(error as Error).message}\nThe cassettes are as they were; a new \`npx assay batch\` resumes a batch that was created.\n`)
+    // A server's words: redacted as settings are, on top of what the output writer redacts.
+    ctx.stderr.write(`assay batch: the batch could not be sent or read: ${redactText((error as Error).message)}\nThe cassettes are as they were; a new \`npx assay batch\` resumes a batch that was created.\n`)
     return 1
   }
   // The earlier batches' answers are replayed too, so their saving counts.
