@@ -36,20 +36,26 @@ const judgeDetail = z.object({
   semanticCache: z.object({ replayed: z.boolean(), requests: count, tokens: count, cost: z.number().nullable() }).optional(),
 })
 
+/** What one judged or embedded assertion's calls cost, and why it has no answer if it has none. */
+const callSpend = {
+  replayed: z.boolean(),
+  requests: count,
+  tokens: count,
+  cost: z.number().nullable(),
+  latencyMs: z.number(),
+  /** Why no answer was given. */
+  error: z.string().optional(),
+  /** Under lockdown the cassette had no answer, so no request was sent. */
+  cassetteMiss: z.boolean().optional(),
+}
+
 /** toBeFaithfulTo: the judge's claims of the output, each with its verdict against the source. */
 const faithfulnessDetail = z.object({
   claims: z.array(z.object({ claim: z.string(), verdict: z.enum(['supported', 'unsupported', 'contradicted']), reason: z.string() })),
   model: z.string().optional(),
   /** The judge's place in the fallback chain; 0 is the configured judge. */
   fallback: z.number().int().optional(),
-  replayed: z.boolean(),
-  requests: count,
-  tokens: count,
-  cost: z.number().nullable(),
-  latencyMs: z.number(),
-  /** Why the judge gave no verdict. */
-  error: z.string().optional(),
-  cassetteMiss: z.boolean().optional(),
+  ...callSpend,
 })
 
 /** A `toBeSemanticallySimilarTo` assertion: the similarity against its threshold, or why there is none. */
@@ -58,14 +64,7 @@ const similarityDetail = z.object({
   similarity: z.number().optional(),
   /** The embedding model asked. */
   model: z.string(),
-  replayed: z.boolean(),
-  requests: count,
-  tokens: count,
-  cost: z.number().nullable(),
-  latencyMs: z.number(),
-  /** Why no similarity was computed. */
-  error: z.string().optional(),
-  cassetteMiss: z.boolean().optional(),
+  ...callSpend,
 })
 
 const assertion = z.object({
