@@ -30,7 +30,7 @@ for (const size of [1_000, 10_000]) {
   for (let i = 0; i < size; i++) filling.add(`output ${i}`, vector(), `key-${i}`)
   const vectors = Array.from({ length: LOOKUPS }, vector)
   let next = 0
-  const cache = semanticCacheFor({ threshold: 0.97, maxEntries: size + LOOKUPS }, 'auto', 'm', async () => [vectors[next++]], {})
+  const cache = semanticCacheFor({ threshold: 0.97, maxEntries: size + LOOKUPS }, 'auto', 'm', async () => ({ vectors: [vectors[next++]], replayed: true, requests: 0, usage: { total_tokens: 0 }, cost: 0 }), {})
   const started = performance.now()
   for (let i = 0; i < LOOKUPS; i++) {
     const found = await lookUp(cache, { cassette, question, output: `new output ${i}`, key: `new-${i}` }, () => Promise.reject(new Error('no candidate expected')))

@@ -5,6 +5,8 @@ import { JudgeClient } from '../src/judge/client.js'
 import type { JudgeRuntime } from '../src/judge/judge.js'
 import { setRecordSink, type AssayRecord } from '../src/report/records.js'
 import { nodeFileSystem } from '../src/store/file.js'
+import type { EmbedAnswer } from '../src/judge/semantic-cache.js'
+import { embed as lexicalEmbed } from '../fixtures/server/sample.js'
 
 const ANSI = /\u001b\[[0-9;]*m/g
 
@@ -60,3 +62,6 @@ export function testRuntime(options: { baseURL?: string; apiKey?: string; client
     capabilities: { logprobs: options.logprobs ?? true, n: true, jsonSchema: true },
   }
 }
+
+/** An embedding that sends no request: the fixture server's lexical vectors, costing nothing. */
+export const lexicalEmbedding = async (texts: string[]): Promise<EmbedAnswer> => ({ vectors: texts.map((t) => lexicalEmbed(t)), replayed: true, requests: 0, usage: { total_tokens: 0 }, cost: 0 })

@@ -13,10 +13,9 @@ import { batchMode } from '../batch/pending.js'
 /**
  * Embeds texts, one vector per text, in order: in a run, through the embedding client and
  * the cassette of `testPath` (the test file whose assertion asks), so vectors replay too.
- * It answers with what the embedding cost (as `embedTexts` does), or with the vectors alone
- * when it sends no request.
+ * It answers with the vectors and what getting them cost, as `embedTexts` does.
  */
-export type Embed = (texts: string[], testPath?: string) => Promise<number[][] | EmbedAnswer>
+export type Embed = (texts: string[], testPath?: string) => Promise<EmbedAnswer>
 
 /** Vectors and what getting them cost. */
 export interface EmbedAnswer {
@@ -273,14 +272,14 @@ export async function lookUp(
   // but not a full one: it needs no index itself, and would evict another output that, with
   // its own answer, would evict the next at the next run, so the cassette would never settle.
   if (exact && (!cache.index || index.has(l.output) || index.full())) return { remember: undefined }
-  let answer: number[][] | EmbedAnswer
+  let answer: EmbedAnswer
   try {
     answer = await cache.embed([l.output], l.testPath)
   } catch {
     return { remember: undefined }
   }
-  const spent: LookupSpend = Array.isArray(answer) ? { replayed: true, requests: 0, tokens: 0, cost: 0 } : { replayed: answer.replayed, requests: answer.requests, tokens: answer.usage.total_tokens, cost: answer.cost }
-  const vector = (Array.isArray(answer) ? answer : answer.vectors)[0]
+  const spent: LookupSpend = { replayed: answer.replayed, requests: answer.requests, tokens: answer.usage.total_tokens, cost: answer.cost }
+  const vector = answer.vectors[0]
   if (!vector) return { remember: undefined, spent }
   const remember = cache.index ? () => index.add(l.output, vector, l.key) : undefined
   if (exact || !cache.reuse) return { remember, spent }

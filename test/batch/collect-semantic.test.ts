@@ -13,7 +13,7 @@ import { embeddingKey, recordedVector } from '../../src/judge/embed-cassette.js'
 import { embedTexts } from '../../src/judge/embed.js'
 import { runFaithfulness } from '../../src/judge/faithfulness.js'
 import { semanticCacheFor } from '../../src/judge/semantic-cache.js'
-import { testRuntime } from '../helpers.js'
+import { lexicalEmbedding, testRuntime } from '../helpers.js'
 
 const MODEL = 'text-embedding-3-small'
 const OUTPUT = 'Revenue rose 5%. Tim Cook announced a buyback.'
@@ -127,7 +127,7 @@ describe('embeddings in a collect pass', () => {
 
 describe('the semantic judge cache in a collect pass', () => {
   test('is off, so it embeds nothing and a verdict is collected as a plain miss', () => {
-    const embed = async () => [[1]]
+    const embed = async () => lexicalEmbedding(['a'])
     expect(semanticCacheFor(true, 'auto', MODEL, embed, {})).toBeDefined()
     expect(semanticCacheFor(true, 'auto', MODEL, embed, { ASSAY_BATCH: 'collect' })).toBeUndefined()
     expect(semanticCacheFor({ lockdown: true }, 'lockdown', MODEL, embed, { ASSAY_BATCH: 'collect' })).toBeUndefined()

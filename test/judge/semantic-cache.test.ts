@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { testRuntime } from '../helpers.js'
+import { lexicalEmbedding, testRuntime } from '../helpers.js'
 import { startFixtureServer, type ChatCompletionBody, type FixtureServer } from '../../fixtures/server/index.js'
 import { embed as lexicalEmbed } from '../../fixtures/server/sample.js'
 import { CassetteMissError, openCassettes, type CacheMode } from '../../src/judge/cassette.js'
@@ -31,7 +31,7 @@ beforeEach(async () => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 afterAll(() => server?.close())
 
-const lexical: Embed = async (texts) => texts.map((t) => lexicalEmbed(t))
+const lexical: Embed = lexicalEmbedding
 const embedCalls: string[][] = []
 const embedPaths: (string | undefined)[] = []
 const counting: Embed = async (texts, path) => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, expect, test } from 'vitest'
-import { testRuntime } from '../helpers.js'
+import { lexicalEmbedding, testRuntime } from '../helpers.js'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
 import { embed as lexicalEmbed } from '../../fixtures/server/sample.js'
 import { Cassette, CassetteMissError, type CacheMode } from '../../src/judge/cassette.js'
@@ -25,7 +25,7 @@ afterAll(() => server?.close())
 
 const embedded: string[] = []
 beforeEach(() => void (embedded.length = 0))
-const lexical: Embed = async (texts) => (embedded.push(...texts), texts.map((t) => lexicalEmbed(t)))
+const lexical: Embed = async (texts) => (embedded.push(...texts), lexicalEmbedding(texts))
 const runtime = (mode: CacheMode = 'auto', maxEntries = 3): JudgeRuntime => ({
   ...testRuntime({ baseURL: server.url, cacheMode: mode, logprobs: false }),
   semantic: semanticCacheFor({ threshold: 0.8, lockdown: true, maxEntries }, mode, 'lexical-64', lexical, {}),

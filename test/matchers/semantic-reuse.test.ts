@@ -3,12 +3,11 @@ import { readdirSync, rmdirSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'
-import { embed } from '../../fixtures/server/sample.js'
 import { configure } from '../../src/config.js'
 import { cassettePath, openCassettes } from '../../src/judge/cassette.js'
 import { judgeRuntime } from '../../src/judge/runtime.js'
 import { semanticCacheFor } from '../../src/judge/semantic-cache.js'
-import { collectRecords } from '../helpers.js'
+import { collectRecords, lexicalEmbedding } from '../helpers.js'
 
 let server: FixtureServer
 const records = collectRecords()
@@ -27,7 +26,7 @@ afterAll(async () => {
 test('a reused verdict names the output it came from, its similarity and key, in the message and the record', async () => {
   configure({ judge: { baseURL: server.url, apiKey: 'sk-unit-secret' }, cache: { mode: 'auto' } })
   // The runtime is built from the configuration; the embedding client is the fixture's.
-  judgeRuntime().semantic = semanticCacheFor(true, 'auto', 'fixture-lexical-64', async (texts) => texts.map((t) => embed(t)), {})
+  judgeRuntime().semantic = semanticCacheFor(true, 'auto', 'fixture-lexical-64', lexicalEmbedding, {})
   await expect('Your refund of $40 was approved.').toScoreAtLeast(7, { criteria: 'accuracy' })
   expect(records[0]!.kind === 'judge' && records[0]!.verdict?.reusedFrom).toBeFalsy()
   const message = await expect('Your  refund of $40 was approved!').not.toScoreAtLeast(7, { criteria: 'accuracy' }).then(
