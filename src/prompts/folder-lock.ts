@@ -1,9 +1,8 @@
 // The lock a prompt's folder is updated under: the store's lock on labels.json, a folder
-// `labels.json.lock` holding its owner's token. The registry checks what is at that path
-// before it waits on it, since the store's lock would read anything there as an owner: a
-// symbolic link's target folder, a file of text, a pipe that blocks the read.
+// `labels.json.lock` holding its owner's token. The store's lock refuses anything else at
+// that path (a symbolic link, a file of text, a pipe); the registry names it in its own terms.
 import type { StoreFileSystem } from '../store/file.js'
-import { strangeLock } from '../store/lock.js'
+import { StrangeLockError } from '../store/lock.js'
 import { PromptRegistryError } from './errors.js'
 
 /**
@@ -12,18 +11,16 @@ import { PromptRegistryError } from './errors.js'
  * (a read-only checkout or image) is named with what to do, instead of the lock's raw error.
  */
 export function lockFolder(fs: StoreFileSystem, labelsPath: string, folder: string, show: (path: string) => string): () => void {
-  const lock = `${labelsPath}.lock`
-  const strange = strangeLock(lock)
-  if (strange !== undefined) {
-    const shown = show(lock)
-    throw new PromptRegistryError(
-      shown,
-      `${shown} is ${strange}, but the registry's lock there is always a folder it makes itself, holding its owner's token, so this is not a lock it will wait on or remove. If no assay process is running on this folder, delete it (rm "${shown}") and run again.`,
-    )
-  }
   try {
     return fs.lock(labelsPath)
   } catch (e) {
+    if (e instanceof StrangeLockError) {
+      const shown = show(e.lock)
+      throw new PromptRegistryError(
+        shown,
+        `${shown} is ${e.found}, but the registry's lock there is always a folder it makes itself, holding its owner's token, so this is not a lock it will wait on or remove. If no assay process is running on this folder, delete it (rm "${shown}") and run again.`,
+      )
+    }
     const code = (e as NodeJS.ErrnoException).code
     if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw e
     throw readOnly(show(folder), code)

@@ -46,6 +46,20 @@ const TOKEN = /^\d+\.[0-9a-f]+$/
 /** A lock of the older layout: a file holding its owner's pid. */
 const PID = /^\s*\d+\s*$/
 
+/** Something other than a lock at a lock's path: never waited on or removed. */
+export class StrangeLockError extends Error {
+  constructor(
+    /** The lock's path. */
+    readonly lock: string,
+    /** What is there instead, e.g. "a symbolic link". */
+    readonly found: string,
+    path: string,
+  ) {
+    super(`${lock} is ${found}, but an assay lock is always a folder assay makes itself, holding its owner's token, so this is not a lock it will wait on or remove. If no assay process is running on ${path}, delete ${lock} and run again.`)
+    this.name = 'StrangeLockError'
+  }
+}
+
 /**
  * What is wrong with what is at the lock path `lock`, or undefined when it is a lock (or
  * nothing). Anything else would be read as an owner and, once "stale", moved aside: a
@@ -213,9 +227,7 @@ export function lockStore(path: string, options: LockOptions): () => void {
       }
     }
     const strange = strangeLock(lock)
-    if (strange !== undefined) {
-      throw new Error(`${lock} is ${strange}, but an assay lock is always a folder assay makes itself, holding its owner's token, so this is not a lock it will wait on or remove. If no assay process is running on ${path}, delete ${lock} and run again.`)
-    }
+    if (strange !== undefined) throw new StrangeLockError(lock, strange, path)
     const holder = inspect(lock)
     const stale = holder !== undefined && ((Number.isInteger(holder.owner) && holder.owner > 0 && !alive(holder.owner)) || holder.ageMs > options.staleMs)
     if (holder === undefined || (stale && takeOver(path, lock, holder))) {
