@@ -3,7 +3,7 @@ import { resetConfig } from '../src/config.js'
 import type { CacheMode } from '../src/judge/cassette.js'
 import { JudgeClient } from '../src/judge/client.js'
 import type { JudgeRuntime } from '../src/judge/judge.js'
-import { setRecordSink, type AssayRecord } from '../src/report/records.js'
+import { setRecordSink, type AssayRecord, type JudgeRecord } from '../src/report/records.js'
 import { nodeFileSystem } from '../src/store/file.js'
 import type { EmbedAnswer } from '../src/judge/semantic-cache.js'
 import { embed as lexicalEmbed } from '../fixtures/server/sample.js'
@@ -65,3 +65,16 @@ export function testRuntime(options: { baseURL?: string; apiKey?: string; client
 
 /** An embedding that sends no request: the fixture server's lexical vectors, costing nothing. */
 export const lexicalEmbedding = async (texts: string[]): Promise<EmbedAnswer> => ({ vectors: texts.map((t) => lexicalEmbed(t)), replayed: true, requests: 0, usage: { total_tokens: 0 }, cost: 0 })
+
+/** A passing `toScoreAtLeast(7)` record whose verdict scored 9 live, in one request; `verdict` overrides any of the verdict's fields. */
+export function judgeRecord(verdict: Partial<NonNullable<JudgeRecord['verdict']>> = {}): JudgeRecord {
+  return {
+    kind: 'judge',
+    matcher: 'toScoreAtLeast',
+    pass: true,
+    negated: false,
+    threshold: 7,
+    every: false,
+    verdict: { overall: 9, criteria: {}, scale: [1, 10], samples: [9], spread: 0, model: 'gpt-4o-mini', judge: 0, replayed: false, requests: 1, weighted: false, usage: { prompt_tokens: 90, completion_tokens: 10, total_tokens: 100 }, cost: 0.01, latencyMs: 5, ...verdict },
+  }
+}

@@ -8,34 +8,18 @@ import type { Browser } from 'playwright-core'
 import { renderHtml } from '../../reporters/html/render.js'
 import { buildResults, type RunInput } from '../../src/report/build.js'
 import type { JudgeRecord } from '../../src/report/records.js'
+import { judgeRecord } from '../helpers.js'
 import { launchChromium, openWatched } from './browser.js'
 
 const hostile = '<img src=x onerror="window.__pwned=1">Your refund of $40 was approved.'
-const verdict = (reusedFrom?: { output: string; similarity: number; key: string }): JudgeRecord => ({
-  kind: 'judge',
-  matcher: 'toScoreAtLeast',
-  pass: true,
-  negated: false,
-  threshold: 7,
-  every: false,
-  verdict: {
-    overall: 9,
+const verdict = (reusedFrom?: { output: string; similarity: number; key: string }): JudgeRecord =>
+  judgeRecord({
     criteria: { accuracy: { description: 'Accurate.', score: 9, reasoning: 'Matches the ticket.' } },
-    scale: [1, 10],
-    samples: [9],
-    spread: 0,
-    model: 'gpt-4o-mini',
-    judge: 0,
     replayed: reusedFrom !== undefined,
     requests: reusedFrom ? 0 : 1,
-    weighted: false,
-    usage: { prompt_tokens: 90, completion_tokens: 10, total_tokens: 100 },
-    cost: 0.01,
-    latencyMs: 5,
     ...(reusedFrom ? { reusedFrom } : {}),
     semanticCache: { replayed: false, requests: 1, tokens: 12, cost: 0.00024 },
-  },
-})
+  })
 const run: RunInput = {
   runner: 'vitest',
   root: '/p',

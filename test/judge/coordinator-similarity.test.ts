@@ -1,6 +1,7 @@
 import { afterEach, expect, test } from 'vitest'
 import { flushReports, formatSummary, reportTo, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
-import type { JudgeRecord, SimilarityRecord } from '../../src/report/records.js'
+import type { SimilarityRecord } from '../../src/report/records.js'
+import { judgeRecord } from '../helpers.js'
 
 let coordinator: Coordinator | undefined
 afterEach(() => coordinator?.close())
@@ -16,23 +17,14 @@ test("the end-of-run summary counts the workers' similarity assertions: live, re
   expect(formatSummary(coordinator.summary())).toBe('assay: 2 similarities (1 live, 1 replayed), 1 without a similarity; 4 embedding requests, 20 tokens, $0.0004')
 })
 
-const judged = (extra: Partial<NonNullable<JudgeRecord['verdict']>>): JudgeRecord => ({
-  kind: 'judge',
-  matcher: 'toScoreAtLeast',
-  pass: true,
-  negated: false,
-  threshold: 7,
-  every: false,
-  verdict: { overall: 9, criteria: {}, scale: [1, 10], samples: [9], spread: 0, model: 'gpt-4o-mini', judge: 0, replayed: false, requests: 1, weighted: false, usage: { prompt_tokens: 90, completion_tokens: 10, total_tokens: 100 }, cost: 0.01, latencyMs: 5, ...extra },
-})
 
 test("the end-of-run summary counts the semantic cache's look-ups, their cost, and the verdicts it reused with the judge calls spared", async () => {
   coordinator = await startCoordinator()
   const lookup = { replayed: false, requests: 1, tokens: 20, cost: 0.0004 }
-  reportTo(coordinator.url, judged({ semanticCache: lookup }))
-  reportTo(coordinator.url, judged({ semanticCache: lookup, replayed: true, requests: 0, reusedFrom: { output: 'Earlier.', similarity: 0.99, key: 'k', calls: 3 } }))
+  reportTo(coordinator.url, judgeRecord({ semanticCache: lookup }))
+  reportTo(coordinator.url, judgeRecord({ semanticCache: lookup, replayed: true, requests: 0, reusedFrom: { output: 'Earlier.', similarity: 0.99, key: 'k', calls: 3 } }))
   reportTo(coordinator.url, { kind: 'judge', matcher: 'toScoreAtLeast', pass: false, negated: false, threshold: 7, every: false, error: 'no verdict', requests: 1, semanticCache: { replayed: true, requests: 0, tokens: 0, cost: 0 } })
-  reportTo(coordinator.url, judged({}))
+  reportTo(coordinator.url, judgeRecord({}))
   await flushReports()
   expect(formatSummary(coordinator.summary())).toBe(
     'assay: 3 judge verdicts (2 live, 1 replayed), 1 without a verdict; 3 requests, 200 tokens, $0.0200\n' +

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { buildResults, type RunInput } from '../../src/report/build.js'
-import type { AssayRecord, FaithfulnessRecord, JudgeRecord } from '../../src/report/records.js'
+import type { AssayRecord, FaithfulnessRecord } from '../../src/report/records.js'
+import { judgeRecord } from '../helpers.js'
 import { parseResults } from '../../src/report/schema.js'
 import { githubStepSummary } from '../../src/report/summary.js'
 import { flushReports, formatSummary, reportTo, startCoordinator, type Coordinator } from '../../src/judge/coordinator.js'
@@ -12,15 +13,7 @@ const checked = (replayed: boolean, verdicts: Faithfulness['claims'][number]['ve
   ...call(replayed),
 })
 const faithful = (v: Faithfulness | undefined, extra: Partial<FaithfulnessRecord> = {}): FaithfulnessRecord => ({ kind: 'faithfulness', matcher: 'toBeFaithfulTo', pass: true, negated: false, ...(v ? { verdict: v } : { error: 'no verdict' }), ...extra })
-const scored: JudgeRecord = {
-  kind: 'judge',
-  matcher: 'toScoreAtLeast',
-  pass: true,
-  negated: false,
-  threshold: 7,
-  every: false,
-  verdict: { overall: 8, criteria: { accuracy: { description: 'Accurate.', score: 8, reasoning: 'Fine.' } }, scale: [1, 10], samples: [8], spread: 0, weighted: false, ...call(true) },
-}
+const scored = judgeRecord({ overall: 8, criteria: { accuracy: { description: 'Accurate.', score: 8, reasoning: 'Fine.' } }, samples: [8], ...call(true) })
 
 const run = (records: AssayRecord[]): RunInput => ({
   runner: 'vitest',

@@ -2,6 +2,7 @@
 import { expect, test } from 'vitest'
 import { buildResults, type RunInput } from '../../src/report/build.js'
 import type { JudgeRecord } from '../../src/report/records.js'
+import { judgeRecord } from '../helpers.js'
 import { parseResults } from '../../src/report/schema.js'
 import { renderHtml } from '../../reporters/html/render.js'
 import { SCRIPT } from '../../reporters/html/client.js'
@@ -9,30 +10,12 @@ import { terminalSummary } from '../../src/report/summary.js'
 import { embeddedResults } from './embedded.js'
 
 const hostile = '<img src=x onerror="window.__pwned=1">Refund approved'
-const reused: JudgeRecord = {
-  kind: 'judge',
-  matcher: 'toScoreAtLeast',
-  pass: true,
-  negated: false,
-  threshold: 7,
-  every: false,
-  verdict: {
-    overall: 9,
-    criteria: { accuracy: { description: 'Accurate.', score: 9, reasoning: 'Fine.' } },
-    scale: [1, 10],
-    samples: [9],
-    spread: 0,
-    model: 'gpt-4o-mini',
-    judge: 0,
-    replayed: true,
-    requests: 0,
-    weighted: false,
-    usage: { prompt_tokens: 90, completion_tokens: 10, total_tokens: 100 },
-    cost: 0.01,
-    latencyMs: 5,
-    reusedFrom: { output: hostile, similarity: 0.985, key: '0123456789abcdef0123456789abcdef' },
-  },
-}
+const reused = judgeRecord({
+  criteria: { accuracy: { description: 'Accurate.', score: 9, reasoning: 'Fine.' } },
+  replayed: true,
+  requests: 0,
+  reusedFrom: { output: hostile, similarity: 0.985, key: '0123456789abcdef0123456789abcdef' },
+})
 const run = (records: JudgeRecord[]): RunInput => ({
   runner: 'vitest',
   root: '/p',
