@@ -21,6 +21,31 @@ const CALLER = 'assay prompts'
 /** The name a repository gives the driver in `.gitattributes` and `git config`. */
 export const DRIVER = 'assay-labels'
 
+/** The help of `assay prompts merge` and `merge-driver`. */
+export const MERGE_USAGE: Record<string, string> = {
+  merge: `Usage: assay prompts merge NAME [--ours LABEL]… [--theirs LABEL]… [--dir DIR]
+
+Run while git lists prompts/NAME/labels.json as unmerged (after a merge, rebase, cherry-pick or
+stash pop). Reads the three versions git keeps of it (base, ours = HEAD, theirs; during a rebase,
+ours is the branch being rebased onto) and merges them key by key, labels and versions apart: a
+key one side changed takes that side's value, so versions and labels added on both sides are all
+kept. Refused (exit 1, the file left as it is), naming each key with both sides' values:
+  - a label both sides moved differently: decide, and run again with --ours LABEL or
+    --theirs LABEL;
+  - a version both sides registered with different content: keep one side's content in its
+    file and save the other as a new version, then run again: the registration of the side
+    whose content the file holds is kept.
+Otherwise writes labels.json, for you to check and git add.`,
+  'merge-driver': `Usage: assay prompts merge-driver BASE OURS THEIRS [PATH]
+
+The merge of "assay prompts merge" run by git itself. Opt in with a line in .gitattributes,
+  prompts/**/labels.json merge=${DRIVER}
+and once per clone:
+  git config merge.${DRIVER}.driver "npx assay prompts merge-driver %O %A %B %P"
+Writes the merged file to OURS (exit 0); when both sides changed a key differently, leaves git's
+own line merge with its conflict markers there (exit 1), to settle with assay prompts merge.`,
+}
+
 // git without a shell: the paths are the user's.
 function git(cwd: string, args: string[]): string {
   try {

@@ -18,7 +18,7 @@ import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
 import { redactText } from '../secrets.js'
 import { StoreWriteError } from '../store/file.js'
-import { DRIVER, mergeCommand, mergeDriver } from './prompts-merge.js'
+import { MERGE_USAGE, mergeCommand, mergeDriver } from './prompts-merge.js'
 
 /** Where the command reads and writes, and its environment. */
 export interface PromptsIo {
@@ -76,27 +76,7 @@ Documentation: "Prompts as code" in assay's README.`,
   label: 'Usage: assay prompts label NAME VERSION LABEL [--reason TEXT] [--dir DIR]\n\nPoints LABEL at VERSION (a version, a label or "latest") in prompts/NAME/labels.json, bound to the\nsha256 of VERSION\'s file now, and appends the move to prompts/NAME/history.jsonl. Moving it again to\nthe same version records the current content (after reviewing it). Moving production is recorded as\na promotion. "latest" is computed and cannot be set.',
   rollback: 'Usage: assay prompts rollback NAME VERSION [--reason TEXT] [--dir DIR]\n\nMoves the production label back to VERSION and appends the rollback, with its reason, to\nprompts/NAME/history.jsonl.',
   forget: 'Usage: assay prompts forget NAME VERSION [--dir DIR]\n\nDrops the registration of VERSION from labels.json (and appends a forget line to the history): for a\ndraft that a read registered, then edited or deleted before it was committed. Refused when labels.json\nat HEAD registers VERSION with that content (a committed version is released), when a label names\nit, and on CI. A file still there is registered afresh by the next read.',
-  merge: `Usage: assay prompts merge NAME [--ours LABEL]… [--theirs LABEL]… [--dir DIR]
-
-Run while git lists prompts/NAME/labels.json as unmerged (after a merge, rebase, cherry-pick or
-stash pop). Reads the three versions git keeps of it (base, ours = HEAD, theirs; during a rebase,
-ours is the branch being rebased onto) and merges them key by key, labels and versions apart: a
-key one side changed takes that side's value, so versions and labels added on both sides are all
-kept. Refused (exit 1, the file left as it is), naming each key with both sides' values:
-  - a label both sides moved differently: decide, and run again with --ours LABEL or
-    --theirs LABEL;
-  - a version both sides registered with different content: keep one side's content in its
-    file and save the other as a new version, then run again: the registration of the side
-    whose content the file holds is kept.
-Otherwise writes labels.json, for you to check and git add.`,
-  'merge-driver': `Usage: assay prompts merge-driver BASE OURS THEIRS [PATH]
-
-The merge of "assay prompts merge" run by git itself. Opt in with a line in .gitattributes,
-  prompts/**/labels.json merge=${DRIVER}
-and once per clone:
-  git config merge.${DRIVER}.driver "npx assay prompts merge-driver %O %A %B %P"
-Writes the merged file to OURS (exit 0); when both sides changed a key differently, leaves git's
-own line merge with its conflict markers there (exit 1), to settle with assay prompts merge.`,
+  ...MERGE_USAGE,
   history: 'Usage: assay prompts history NAME [--dir DIR]\n\nPrints every label move of the prompt in the order of history.jsonl\'s lines: time, label, from, to,\naction, reason. The history is an audit log: what each label serves is labels.json.',
 }
 

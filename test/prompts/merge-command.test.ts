@@ -48,6 +48,19 @@ async function repository() {
 const served = async (ref: string) => (await prompts.get('s', ref)).render({ text: 'x' })[0]!.content
 
 describe('assay prompts merge', () => {
+  test('--help prints each command\'s usage (the driver\'s with its .gitattributes line and git config command); bad arguments are usage errors', async () => {
+    const r = await repository()
+    const merge = await r.assay('merge', '--help')
+    expect(merge).toMatchObject({ status: 0 })
+    expect(merge.stdout).toContain('Usage: assay prompts merge NAME [--ours LABEL]… [--theirs LABEL]…')
+    const driver = await r.assay('merge-driver', '--help')
+    expect(driver.status).toBe(0)
+    expect(driver.stdout).toContain('prompts/**/labels.json merge=assay-labels')
+    expect(driver.stdout).toContain('git config merge.assay-labels.driver "npx assay prompts merge-driver %O %A %B %P"')
+    expect((await r.assay('--help')).stdout).toContain('merge NAME [--ours LABEL] [--theirs LABEL]')
+    for (const args of [['merge'], ['merge-driver', 'a', 'b'], ['list', '--ours', 'production'], ['merge', 'nope']]) expect((await r.assay(...args)).status, args.join(' ')).toBe(2)
+  })
+
   test('two branches that each add a new version conflict in git; merge keeps both, and the registry serves both, on CI too', async () => {
     const r = await repository()
     await r.add('b', 'v4', B)
@@ -71,10 +84,12 @@ describe('assay prompts merge', () => {
     expect(list.stdout).not.toContain('registered')
   })
 
-  test('the same version added with different content is refused, the file left as it is; keeping one content and saving the other as a new version settles it', async () => {
+  test('the same version added with different content is refused, the file left as it is; keeping one content and saving the other as a new version settles it, naming a label left on the other content', async () => {
     const r = await repository()
     await r.add('b', 'v3', B)
     await r.add('main', 'v3', A)
+    expect((await r.assay('label', 's', 'v3', 'production')).status).toBe(0)
+    r.commit('main: production to v3')
     expect(() => r.git('merge', '-q', 'b')).toThrow()
     const conflicted = readFileSync(r.labelsPath, 'utf8')
     const refused = await r.assay('merge', 's')
@@ -85,12 +100,18 @@ describe('assay prompts merge', () => {
     // Theirs stays v3; ours becomes v4.
     r.git('checkout', '--theirs', '--', 'prompts/s/v3.prompt')
     writeFileSync(join(r.dir, 's', 'v4.prompt'), r.git('-C', join(r.dir, 's'), 'show', ':2:./v3.prompt'))
-    expect((await r.assay('merge', 's')).status).toBe(0)
+    const merged = await r.assay('merge', 's')
+    expect(merged.status).toBe(0)
+    // Production was promoted on our v3, whose content is v4 now: it must be moved again.
+    expect(merged.stderr).toContain('the label "production" names v3 with content other than the one kept for it')
+    expect((await r.assay('list')).status).toBe(1)
+    expect((await r.assay('label', 's', 'v4', 'production')).status).toBe(0)
     expect((await r.assay('list')).status).toBe(0)
     r.commit('merge b')
     vi.stubEnv('CI', 'true')
     expect(await served('v3')).toBe('B text x')
     expect(await served('v4')).toBe('A text x')
+    expect(await served('production')).toBe('A text x')
   })
 
   test('a label moved two ways is refused until a side is named; a side named for no conflicting label, and a file git does not list as conflicted, are usage errors', async () => {
