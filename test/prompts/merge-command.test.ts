@@ -84,6 +84,20 @@ describe('assay prompts merge', () => {
     expect(list.stdout).not.toContain('registered')
   })
 
+  test('a conflicted file git add-ed with its markers is named, with how to bring the conflict back, which then merges', async () => {
+    const r = await repository()
+    await r.add('b', 'v4', B)
+    await r.add('main', 'v3', A)
+    expect(() => r.git('merge', '-q', 'b')).toThrow()
+    r.git('add', 'prompts/s/labels.json')
+    const refused = await r.assay('merge', 's')
+    expect(refused.status).toBe(1)
+    expect(refused.stderr).toContain('git no longer records it as conflicted')
+    r.git('checkout', '-m', '--', 'prompts/s/labels.json')
+    expect((await r.assay('merge', 's')).status).toBe(0)
+    expect((await r.assay('list')).status).toBe(0)
+  })
+
   test('the same version added with different content is refused, the file left as it is; keeping one content and saving the other as a new version settles it, naming a label left on the other content', async () => {
     const r = await repository()
     await r.add('b', 'v3', B)
