@@ -10,6 +10,7 @@ import { AssayUsageError } from '../errors.js'
 import { listVersions, loadVersion, moveLabel } from '../prompts/api.js'
 import { PromptRegistryError } from '../prompts/errors.js'
 import { forgetVersion } from '../prompts/forget.js'
+import type { Side } from '../prompts/three-way.js'
 import { versionName } from '../prompts/order.js'
 import { credentialValues, isPromptCredential, promptFileCredentials, redactMetadata, redactPromptFile, redactValues } from '../prompts/redact.js'
 import { redactLines } from '../prompts/redact-lines.js'
@@ -17,6 +18,7 @@ import { Registry } from '../prompts/registry.js'
 import type { LabelMove } from '../prompts/types.js'
 import { redactText } from '../secrets.js'
 import { StoreWriteError } from '../store/file.js'
+import { MERGE_USAGE, mergeCommand, mergeDriver } from './prompts-merge.js'
 
 /** Where the command reads and writes, and its environment. */
 export interface PromptsIo {
@@ -31,7 +33,8 @@ const EXIT = `Exit codes:
   1  refused: a registered version was edited or deleted, a label's version is not the
      content it was set on, a version is not registered on CI, a version file does not load (invalid
      YAML, Handlebars or input schema) or cannot be a version (a stray name, a link, a
-     folder; list shows it as a PROBLEM row), or labels.json is damaged or unmerged
+     folder; list shows it as a PROBLEM row), or labels.json is damaged or unmerged;
+     merge: both sides moved a label or registered a version differently
   2  a usage error: a bad command or option, an unknown prompt, version or label`
 
 /** The help of each command, and of `assay prompts` as a whole under ''. */
@@ -55,6 +58,10 @@ Commands:
   history NAME                        Print every label move, in the history's line order
   forget NAME VERSION                 Drop the registration of a version not committed and
                                       on no label (a draft a read registered, then edited)
+  merge NAME [--ours LABEL] [--theirs LABEL]
+                                      Merge a labels.json git left conflicted, key by key
+  merge-driver BASE OURS THEIRS [PATH]
+                                      The same merge as a git merge driver (%O %A %B %P)
 
 Options:
   --dir DIR     The registry folder. Default: $ASSAY_PROMPTS_DIR, else prompts
@@ -69,10 +76,11 @@ Documentation: "Prompts as code" in assay's README.`,
   label: 'Usage: assay prompts label NAME VERSION LABEL [--reason TEXT] [--dir DIR]\n\nPoints LABEL at VERSION (a version, a label or "latest") in prompts/NAME/labels.json, bound to the\nsha256 of VERSION\'s file now, and appends the move to prompts/NAME/history.jsonl. Moving it again to\nthe same version records the current content (after reviewing it). Moving production is recorded as\na promotion. "latest" is computed and cannot be set.',
   rollback: 'Usage: assay prompts rollback NAME VERSION [--reason TEXT] [--dir DIR]\n\nMoves the production label back to VERSION and appends the rollback, with its reason, to\nprompts/NAME/history.jsonl.',
   forget: 'Usage: assay prompts forget NAME VERSION [--dir DIR]\n\nDrops the registration of VERSION from labels.json (and appends a forget line to the history): for a\ndraft that a read registered, then edited or deleted before it was committed. Refused when labels.json\nat HEAD registers VERSION with that content (a committed version is released), when a label names\nit, and on CI. A file still there is registered afresh by the next read.',
+  ...MERGE_USAGE,
   history: 'Usage: assay prompts history NAME [--dir DIR]\n\nPrints every label move of the prompt in the order of history.jsonl\'s lines: time, label, from, to,\naction, reason. The history is an audit log: what each label serves is labels.json.',
 }
 
-const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: [1, 1], diff: [3, 3], label: [3, 3], rollback: [2, 2], history: [1, 1], forget: [2, 2] }
+const ARITY: Record<string, [min: number, max: number]> = { list: [0, 0], show: [1, 1], diff: [3, 3], label: [3, 3], rollback: [2, 2], history: [1, 1], forget: [2, 2], merge: [1, 1], 'merge-driver': [3, 4] }
 const CALLER = 'assay prompts'
 
 class UsageError extends Error {}
@@ -184,7 +192,7 @@ async function show(registry: Registry, ref: string, io: PromptsIo): Promise<num
 async function run(argv: string[], io: PromptsIo): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { reason: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { reason: { type: 'string' }, dir: { type: 'string' }, ours: { type: 'string', multiple: true }, theirs: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } })
   } catch (e) {
     // The command's own help, when the arguments name one (`label … --reason` without its text).
     const named = argv.find((a) => !a.startsWith('-') && Object.hasOwn(ARITY, a))
@@ -204,6 +212,8 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
   const [min, max] = ARITY[command]!
   if (args.length < min || args.length > max) throw new UsageError(`${command} takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, but got ${args.length}.\n\n${PROMPTS_USAGE[command]}`)
   if (o.reason !== undefined && command !== 'label' && command !== 'rollback') throw new UsageError(`--reason is for label and rollback, not ${command}.`)
+  if ((o.ours !== undefined || o.theirs !== undefined) && command !== 'merge') throw new UsageError(`--ours and --theirs are for merge, not ${command}.`)
+  if (command === 'merge-driver') return mergeDriver(args, io.cwd, io)
   if (o.dir === '') throw new UsageError('--dir needs a folder.')
   const root = resolve(io.cwd, o.dir ?? (io.env.ASSAY_PROMPTS_DIR?.trim() || 'prompts'))
   if (o.dir !== undefined && !isFolder(root)) throw new UsageError(`--dir ${o.dir}: there is no folder ${root}. Name the registry folder (the one holding prompts' folders), e.g. --dir prompts.`)
@@ -238,6 +248,16 @@ async function run(argv: string[], io: PromptsIo): Promise<number> {
       const forgot = forgetVersion(registry, registry.scan(a, CALLER), b.normalize('NFC'))
       io.stdout.write(`${a}: ${forgot.version} is no longer registered (dropped ${forgot.dropped.map((h) => `sha256 ${h}`).join(', ')}). Recorded in the history: commit it with ${registry.show(resolve(root, a, 'labels.json'))}.\n`)
       return 0
+    }
+    case 'merge': {
+      const sides = new Map<string, Side>()
+      for (const [side, labels] of [['ours', o.ours ?? []], ['theirs', o.theirs ?? []]] as const) {
+        for (const label of labels) {
+          if (sides.has(label)) throw new UsageError(`the label "${label}" is named with both --ours and --theirs: name one side for it.`)
+          sides.set(label, side)
+        }
+      }
+      return mergeCommand(registry, a, sides, io)
     }
     default: {
       const moves = registry.scan(a, CALLER).files.history()

@@ -1,7 +1,6 @@
 // One project's prompt registry: the version files under <root>/<name>/, checked against
 // the hashes labels.json records, and the labels it sets, each bound to its content. Every read checks
 // every version of the prompt read; what it finds refuses only the version (or label) concerned.
-import { createHash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
 import { AssayUsageError } from '../errors.js'
@@ -11,7 +10,7 @@ import { PromptRegistryError } from './errors.js'
 import { checkVersions } from './check.js'
 import { RegistryFiles, type RegistryState } from './files.js'
 import { checkName, compareVersions, RESERVED, twinKey } from './order.js'
-import { checkFolderLink, EXTENSION, freeVersion, isFolder, MERGETOOL_LEFTOVER, readVersion } from './version-files.js'
+import { checkFolderLink, EXTENSION, freeVersion, isFolder, MERGETOOL_LEFTOVER, readVersion, versionHash } from './version-files.js'
 import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
 
 /** Where a registry lives and how it runs. */
@@ -80,9 +79,11 @@ export class Registry {
     return [...new Set(names)].sort()
   }
 
-  // The folder of a prompt: the directory entry whose name is `name` in NFC, whichever form
-  // the disk keeps it in (a tree made on macOS, or unpacked from its archive, keeps NFD).
-  private folderOf(name: string, caller: string): string {
+  /**
+   * The folder of a prompt: the directory entry whose name is `name` in NFC, whichever form
+   * the disk keeps it in (a tree made on macOS, or unpacked from its archive, keeps NFD).
+   */
+  folderOf(name: string, caller: string): string {
     let entries: string[] = []
     try {
       entries = readdirSync(this.options.root)
@@ -183,9 +184,7 @@ export class Registry {
         if (!(e instanceof PromptRegistryError)) throw e
         return { ...file, problem: e }
       }
-      // Line endings are hashed as LF: git converts them on checkout (`text=auto`,
-      // `core.autocrlf`), and the same commit must hash alike in every clone.
-      const hash = createHash('sha256').update(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1').digest('hex')
+      const hash = versionHash(bytes)
       try {
         return { ...file, hash, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) }
       } catch {

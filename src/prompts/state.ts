@@ -120,7 +120,7 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
   if (marker !== undefined) {
     throw new PromptRegistryError(
       shown,
-      `${shown} holds git's conflict markers (line ${marker}): two branches registered the same version with different content, or moved the same label differently, and the merge is unresolved. Resolve it in git: for each conflict keep the line that is right (or take a side: git checkout --ours -- "${shown}" or --theirs), delete the marker lines, then git add "${shown}". A label whose content is not its version's file's is refused until it is moved again (npx assay prompts label NAME VERSION LABEL --reason "…").`,
+      `${shown} holds git's conflict markers (line ${marker}): the merge that left them is unresolved. Run npx assay prompts merge ${shown.split(/[\\/]/).at(-2) ?? 'NAME'} while git lists the file as unmerged: it merges the two sides key by key, keeping the versions and labels each side added, and names any label both moved differently or version both registered with different content. Do not take one side's whole file (git checkout --ours/--theirs): that drops the other side's registrations and label moves. A label whose content is not its version's file's is refused until it is moved again (npx assay prompts label NAME VERSION LABEL --reason "…").`,
     )
   }
   let data: unknown

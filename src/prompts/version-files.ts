@@ -1,5 +1,6 @@
 // A prompt's version files on disk: what their names are, how one is read (never through a
 // link out of its folder), and what a new version could be called.
+import { createHash } from 'node:crypto'
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { sep } from 'node:path'
 import { PromptRegistryError } from './errors.js'
@@ -9,6 +10,15 @@ export const EXTENSION = '.prompt'
 // What `git mergetool` leaves beside a conflicted file (v2_BASE_4242.prompt, …): copies of
 // a merge's sides, never versions, ignored as the `.orig` backups are.
 export const MERGETOOL_LEFTOVER = /_(?:BASE|LOCAL|REMOTE|BACKUP)_\d+$/
+
+/**
+ * The sha256 a version is registered with: of its file's bytes with CRLF read as LF, since git
+ * converts line endings on checkout (`text=auto`, `core.autocrlf`) and the same commit must
+ * hash alike in every clone.
+ */
+export function versionHash(bytes: Buffer): string {
+  return createHash('sha256').update(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1').digest('hex')
+}
 
 /** Whether `path` is a folder, or a link to one. */
 export function isFolder(path: string): boolean {

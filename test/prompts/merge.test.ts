@@ -65,7 +65,7 @@ describe('git merges labels.json line by line', () => {
     expect((await r.assay('list')).status).toBe(0)
   })
 
-  test('the same label moved differently on two branches conflicts; the markers are named with how to resolve them', async () => {
+  test('the same label moved differently on two branches conflicts; the markers name assay prompts merge, which settles it for the side chosen', async () => {
     const r = await base()
     r.write('s', 'v3', A)
     expect((await r.assay('list')).status).toBe(0)
@@ -80,9 +80,12 @@ describe('git merges labels.json line by line', () => {
     const list = await r.assay('list')
     expect(list.status).toBe(1)
     expect(list.stderr).toContain(`${join('prompts', 's', 'labels.json')} holds git's conflict markers`)
-    expect(list.stderr).toContain('git checkout --ours --')
-    expect(list.stderr).toContain('git add')
-    r.git('checkout', '--theirs', '--', 'prompts/s/labels.json')
+    expect(list.stderr).toContain('Run npx assay prompts merge s while git lists the file as unmerged')
+    expect(list.stderr).toContain('Do not take one side')
+    const merge = await r.assay('merge', 's')
+    expect(merge.status).toBe(1)
+    expect(merge.stderr).toContain('label "production" was moved on both sides')
+    expect((await r.assay('merge', 's', '--theirs', 'production')).status).toBe(0)
     expect((await prompts.get('s')).version).toBe('v3')
   })
 
