@@ -102,13 +102,31 @@ const errorOf = (line: ResultLine): string => {
   return redactText(`status ${line.response?.status_code ?? '?'}: ${body?.error?.message ?? JSON.stringify(body)}`)
 }
 
+/** An answer that holds what a cassette keeps, checked as every batch answer is (see checkResults). */
+export interface CheckedAnswer {
+  key: string
+  line: ResultLine
+  entry: CassetteEntry
+  /** Dollars at the batch price, and at the standard price; undefined when the model has no price. */
+  cost: number | undefined
+  standard: number | undefined
+}
+
+/** What checking a batch's result lines found: the answers a cassette can keep, and the rest sorted out as in {@link Written}. */
+export interface Checked {
+  answers: CheckedAnswer[]
+  noVerdict: FailedRequest[]
+  failed: FailedRequest[]
+  unreadable: BadLine[]
+}
+
 /**
- * Writes the answered lines into every cassette that asked for them (one update per
- * cassette file), and sorts out the rest. Lines of requests no longer pending are ignored.
+ * Checks the answered lines against the requests in `pending`, and sorts out the rest: a
+ * request answered twice differently, a failed line, a judge answer with no verdict, an
+ * embedding with no vector, an unreadable line. Lines of requests not in `pending` are ignored.
  */
-export function writeResults(lines: readonly ResultLine[], pending: Readonly<Record<string, PendingRequest>>, fs: StoreFileSystem, prices: Readonly<Record<string, Price>> = {}, bad: readonly BadLine[] = []): Written {
-  const byCassette = new Map<string, Cassette>()
-  const out: Written = { written: 0, noVerdict: [], failed: [], cost: 0, standardCost: 0, unreadable: [] }
+export function checkResults(lines: readonly ResultLine[], pending: Readonly<Record<string, PendingRequest>>, prices: Readonly<Record<string, Price>> = {}, bad: readonly BadLine[] = []): Checked {
+  const out: Checked = { answers: [], noVerdict: [], failed: [], unreadable: [] }
   const answered = new Set<string>()
   // A request answered twice in two ways has no answer to trust: which one is the file's
   // mistake cannot be told. The same answer twice is written once.
@@ -144,22 +162,14 @@ export function writeResults(lines: readonly ResultLine[], pending: Readonly<Rec
     const usage = normaliseUsage(body.usage)
     const price = priceOf(r.entry.model, prices)
     const cost = batchCostOf(usage, price)
-    const standard = costOf(usage, price)
     const embedding = r.kind === 'embedding' ? embeddingAnswer(r, body, usage, cost) : undefined
     if (embedding && 'problem' in embedding) {
       out.failed.push({ key: line.custom_id, tests: tests(r), reason: embedding.problem })
       continue
     }
-    out.cost = cost === undefined || out.cost === undefined ? undefined : out.cost + cost
-    out.standardCost = standard === undefined || out.standardCost === undefined ? undefined : out.standardCost + standard
     let entry: CassetteEntry = embedding ?? cassetteEntry(r.entry.model, r.entry.body, { response: body, usage, cost, latencyMs: 0 })
     if (r.kind === 'judge' && r.question) entry = slimEntry(entry, { ...r.question, quoted: new Set(r.question.quoted) })
-    for (const c of r.cassettes) {
-      let cassette = byCassette.get(c.path)
-      if (!cassette) byCassette.set(c.path, (cassette = new Cassette(fs, c.path)))
-      cassette.stage(line.custom_id, c.test === undefined ? entry : { ...entry, test: c.test })
-    }
-    out.written++
+    out.answers.push({ key: line.custom_id, line, entry, cost, standard: costOf(usage, price) })
   }
   // A bad line that names its request fails that request; one that names none is reported
   // beside every request the batch returned no readable line for, since it may be any of them.
@@ -173,6 +183,27 @@ export function writeResults(lines: readonly ResultLine[], pending: Readonly<Rec
   }
   const where = unnamed.length ? ` (unreadable, naming no request: ${unnamed.map((b) => `line ${b.line} of ${b.file}`).join(', ')})` : ''
   for (const [key, r] of Object.entries(pending)) if (!answered.has(key)) out.failed.push({ key, tests: tests(r), reason: `the batch returned no readable line for it${where}` })
+  return out
+}
+
+/**
+ * Writes the answered lines into every cassette that asked for them (one update per
+ * cassette file), and sorts out the rest (see checkResults).
+ */
+export function writeResults(lines: readonly ResultLine[], pending: Readonly<Record<string, PendingRequest>>, fs: StoreFileSystem, prices: Readonly<Record<string, Price>> = {}, bad: readonly BadLine[] = []): Written {
+  const checked = checkResults(lines, pending, prices, bad)
+  const out: Written = { written: 0, noVerdict: checked.noVerdict, failed: checked.failed, cost: 0, standardCost: 0, unreadable: checked.unreadable }
+  const byCassette = new Map<string, Cassette>()
+  for (const { key, entry, cost, standard } of checked.answers) {
+    out.cost = cost === undefined || out.cost === undefined ? undefined : out.cost + cost
+    out.standardCost = standard === undefined || out.standardCost === undefined ? undefined : out.standardCost + standard
+    for (const c of pending[key]!.cassettes) {
+      let cassette = byCassette.get(c.path)
+      if (!cassette) byCassette.set(c.path, (cassette = new Cassette(fs, c.path)))
+      cassette.stage(key, c.test === undefined ? entry : { ...entry, test: c.test })
+    }
+    out.written++
+  }
   for (const cassette of byCassette.values()) cassette.flush()
   return out
 }

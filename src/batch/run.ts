@@ -1,7 +1,8 @@
 // Sends the pending requests through the Batch API: one JSONL file and one batch per
 // endpoint, polled with progress until it ends, resumed after a restart from the state
 // file, its answers written into the cassettes. An expired, cancelled or failed batch
-// writes nothing.
+// writes nothing into them; the answers an expired or cancelled one completed are kept
+// (see salvage.ts) and written by the next run that sends a batch, for the same requests.
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type OpenAI from 'openai'
@@ -13,6 +14,7 @@ import { nodeFileSystem, type StoreFileSystem } from '../store/file.js'
 import { PENDING_FILE, readPending, type PendingRequest } from './pending.js'
 import { adoptBatch, finishBatches, type FinishContext } from './finish.js'
 import type { BadLine, FailedRequest } from './results.js'
+import { sentHash, useKeptAnswers } from './salvage.js'
 import { keptRequest, newRunId, readState, writeState, type BatchRecord } from './state.js'
 
 /** Options of {@link runBatch}. */
@@ -42,8 +44,8 @@ export interface BatchRunOptions {
 export interface BatchRunResult {
   /** `done`: every batch ended and its answers are written; `nothing`: no request was pending; `unfinished`: maxPolls ran out. */
   status: 'done' | 'nothing' | 'unfinished'
-  /** Batches that expired, were cancelled or failed, whose answers were not written. */
-  discarded: { id: string; status: string; lines: number }[]
+  /** Batches that expired, were cancelled or failed, whose answers were not written; `kept`: how many went to the salvage file (see salvage.ts). */
+  discarded: { id: string; status: string; lines: number; kept: number }[]
   written: number
   failed: FailedRequest[]
   noVerdict: FailedRequest[]
@@ -156,7 +158,8 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     recorded.push(record)
   }
   result.status = 'done'
-  const earlier = await finishBatches(recorded, pending, ctx, result)
+  // Whether this run sends what is missing next or a collect pass comes first (recordedOnly), the kept answers are written then.
+  const earlier = await finishBatches(recorded, pending, ctx, result, true)
   if (earlier.status === 'unfinished') return { ...result, status: 'unfinished' }
   if (options.recordedOnly) {
     summarise(result, write)
@@ -169,13 +172,22 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchRunResult
     if (r.secret) result.secret.push({ key, tests: r.cassettes.map((c) => c.test ?? '(a concurrent test)'), reason: 'it holds a secret' })
     else batchable[key] = r
   }
+  // Answers paid for in a batch that expired or was cancelled are written, and not bought again.
+  const reused = useKeptAnswers(dir, batchable, fs, options.prices)
+  for (const key of reused.changed) write(`assay batch: the answer kept for request ${key} was not used: its request sends another line now than the batch was sent (a different model, endpoint or body under the same key), so it is batched again.`)
+  for (const [from, n] of reused.from) write(`assay batch: wrote ${n} answers kept from batch ${from} into the cassettes; they are not sent again.`)
+  for (const key of reused.used) delete batchable[key]
+  result.written += reused.written.written
+  result.cost = result.cost === undefined || reused.written.cost === undefined ? undefined : result.cost + reused.written.cost
+  result.standardCost = result.standardCost === undefined || reused.written.standardCost === undefined ? undefined : result.standardCost + reused.written.standardCost
   const groups = splitGroups(batchable, options.maxLines ?? envLimit('ASSAY_BATCH_MAX_LINES', MAX_LINES), options.maxBytes ?? envLimit('ASSAY_BATCH_MAX_BYTES', MAX_BYTES))
   const created: BatchRecord[] = []
   for (const requests of groups.values()) {
     const first = Object.values(requests)[0]!
     const kept: Record<string, PendingRequest> = {}
     for (const [key, r] of Object.entries(requests)) kept[key] = keptRequest(r)
-    const record: BatchRecord = { run: newRunId(), baseURL: first.baseURL, url: first.url, requests: kept, lines: Object.keys(requests).length, createdAt: Date.now() }
+    const sent = Object.fromEntries(Object.entries(requests).map(([key, r]) => [key, sentHash(r)]))
+    const record: BatchRecord = { run: newRunId(), baseURL: first.baseURL, url: first.url, requests: kept, lines: Object.keys(requests).length, sent, createdAt: Date.now() }
     // Saved before the create call, whose batch carries the run id: a run stopped while
     // waiting for the answer finds the batch by it (see adoptBatch). The call is not
     // retried, since a retry after a lost response would create a second paid batch.

@@ -26,6 +26,12 @@ export interface BatchRecord {
   /** The requests it answers, by key, with the cassettes that want them (the chat bodies are left out: the batch holds them). */
   requests: Record<string, PendingRequest>
   lines: number
+  /**
+   * The hash of each request's line as sent (see sentHash), by key: what lets the answers of
+   * a batch that expired or was cancelled be kept for exactly these requests. Absent in a
+   * record an earlier assay wrote.
+   */
+  sent?: Record<string, string> | undefined
   /** When it was created (epoch ms), for the elapsed time a resumed run shows. */
   createdAt: number
 }

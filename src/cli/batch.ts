@@ -29,7 +29,10 @@ Runs the suite through the OpenAI Batch API, at half the price of live requests:
   3. the answers are written into the cassettes, priced at the batch discount;
   4. a replay pass runs the suite again from the cassettes (ASSAY_CACHE=lockdown); its
      results.json records the batch and its saving in totals.batch.
-An expired, cancelled or failed batch writes nothing and the replay pass does not run.
+An expired, cancelled or failed batch writes nothing into the cassettes, and the replay
+pass does not run. The answers an expired or cancelled batch completed (and was paid for)
+are kept in __llm_cassettes__/batch-salvage.json; the next run writes them into the
+cassettes for the same requests and batches only the rest.
 
 Options:
   --runner=vitest|jest    The runner; by default Jest when a Jest config is found, else
@@ -43,7 +46,7 @@ Options:
 Any other argument goes to the runner, e.g. npx assay batch --config vitest.config.ts test/
 
 The batch is sent with OPENAI_API_KEY to OPENAI_BASE_URL (or the judge.baseURL its
-requests were collected with). ASSAY_BATCH_DIR moves the pending and state files.
+requests were collected with). ASSAY_BATCH_DIR moves the pending, state and salvage files.
 Everything printed is redacted. ASSAY_BATCH_MAX_LINES and ASSAY_BATCH_MAX_BYTES lower the
 per-file limits, for tests.
 

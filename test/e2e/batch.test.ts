@@ -1,5 +1,6 @@
 // `npx assay batch` in real runners against the fixture server: a collect pass, one batch,
-// a replay pass; failed lines asked live; an expired batch writing nothing.
+// a replay pass; failed lines asked live; an expired batch writing nothing into the
+// cassettes, its completed answers kept for the next run.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest'
@@ -246,6 +247,36 @@ test('plain: judged', async () => {
       expect(run.output).toMatch(/assay batch: batch batch_fixture_\d+ expired: none of its 1 answers were written, and the cassettes are as they were\./)
       expect(run.output).toContain('the replay pass does not run')
       expect(readFileSync(cassette(), 'utf8')).toBe(before)
+    })
+
+    test('an expired batch with 2 of 3 answers leaves the cassettes unchanged and keeps the 2; the rerun batches only the third and replays green', async () => {
+      project.writeTest(
+        'kept.test.js',
+        ['one', 'two', 'three'].map((n) => `test('kept: ${n}', async () => {\n  await expect('- Revenue rose 5% (${n}).').toScoreAtLeast(7, { source: 'Revenue rose 5%.' })\n})\n`).join(''),
+      )
+      const args = setup.args.map((a) => (a === 'judged.test.js' ? 'kept.test.js' : a))
+      const kept = join(project.dir, '__llm_cassettes__', 'kept.test.js.json')
+      server.configure({ batch: { polls: 1, outcome: 'expired', answered: 2 } })
+      const expired = await project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      expect(expired.code, expired.output).toBe(1)
+      expect(expired.output).toMatch(/assay batch: batch batch_fixture_\d+ expired: 2 of its 3 answers were kept in \S+batch-salvage\.json, and the cassettes are as they were\. The next `npx assay batch` writes them into the cassettes and sends only the other 1 request\(s\) in a new batch\./)
+      expect(expired.output).toContain('the replay pass does not run')
+      expect(existsSync(kept)).toBe(false)
+      expect(existsSync(join(project.dir, '__llm_cassettes__', 'batch-salvage.json'))).toBe(true)
+
+      server.configure({ batch: { polls: 1 } })
+      const rerun = await project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...args], env())
+      expect(rerun.code, rerun.output).toBe(0)
+      expect(rerun.output).toMatch(/assay batch: wrote 2 answers kept from batch batch_fixture_\d+ \(expired\) into the cassettes; they are not sent again\./)
+      expect(rerun.output).toMatch(/assay batch: created batch batch_fixture_\d+ with 1 requests to \/v1\/chat\/completions/)
+      expect(server.batches().map((b) => (b.request_counts as { total: number }).total)).toEqual([3, 1])
+      expect(chats()).toHaveLength(0)
+      const outcomes = project.results()
+      for (const n of ['one', 'two', 'three']) expect(outcomes.get(`kept: ${n}`)?.status, outcomes.get(`kept: ${n}`)?.message).toBe('passed')
+      expect(Object.keys(JSON.parse(readFileSync(kept, 'utf8')).entries)).toHaveLength(3)
+      expect(existsSync(join(project.dir, '__llm_cassettes__', 'batch-salvage.json'))).toBe(false)
+      // The kept answers count as batch answers in the replay's results.
+      expect(parseResults(readFileSync(join(project.dir, 'assay-report/results.json'), 'utf8')).totals.batch?.requests).toBe(3)
     })
 
     test.each([
