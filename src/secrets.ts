@@ -9,6 +9,7 @@
 // (`authorization`, cookies, `x-api-key` and the like; registered by recordingFetch). Keys a test worker learns reach the
 // process that runs the reporters through the run's coordinator (see judge/secret-sharing.ts).
 import { configGeneration, getConfig } from './config.js'
+import { isTokenList, redactTokens } from './secret-logprobs.js'
 
 // Free text printed as it is has rules of its own (secret-text.ts); they are part of this
 // module's API, so every caller keeps one import.
@@ -260,7 +261,7 @@ export function redactDeep<T>(value: T): T {
 
 function walk(value: unknown, pattern: RegExp | undefined): unknown {
   if (typeof value === 'string') return redactWith(pattern, value)
-  if (Array.isArray(value)) return isTokenList(value) ? redactTokens(value, pattern) : value.map((v) => walk(v, pattern))
+  if (Array.isArray(value)) return isTokenList(value) ? redactTokens(value, pattern, walk) : value.map((v) => walk(v, pattern))
   if (value === null || typeof value !== 'object') return value
   // Plain objects of any realm (Jest runs tests in a vm context, and fetch parses JSON
   // outside it): their prototype is null or a root prototype. Class instances go deeper.
@@ -277,45 +278,4 @@ function walk(value: unknown, pattern: RegExp | undefined): unknown {
     else out[name] = clean
   }
   return out
-}
-
-/** One entry of a reply's log-probabilities. */
-interface Token {
-  token: string
-  logprob?: number
-  bytes?: number[] | null
-  top_logprobs?: unknown
-}
-
-const isTokenList = (list: unknown[]): list is Token[] => list.length > 0 && list.every((t) => t !== null && typeof t === 'object' && typeof (t as Token).token === 'string')
-
-/**
- * Log-probabilities spell a reply one token at a time, so a secret in the reply is split
- * where no single string holds it. The tokens are redacted as the text they spell: those
- * a secret overlaps keep only what lies outside it, the one where it starts carrying the
- * marker, so that they still spell the redacted reply (log-prob weighting relies on it).
- */
-function redactTokens(tokens: Token[], pattern: RegExp | undefined): unknown[] {
-  const text = tokens.map((t) => t.token).join('')
-  const ranges = pattern ? [...text.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length] as const) : []
-  let next = 0
-  let start = 0
-  return tokens.map((t) => {
-    const end = start + t.token.length
-    let token = ''
-    let pos = start
-    for (let k = next; k < ranges.length && ranges[k]![0] < end; k++) {
-      const [a, b] = ranges[k]!
-      token += text.slice(pos, Math.max(a, start)) + (a >= start ? REDACTED : '')
-      pos = Math.min(b, end)
-      if (b > end) break
-      next = k + 1
-    }
-    token += text.slice(pos, end)
-    start = end
-    const clean = walk(t, pattern) as Token
-    if (token === t.token) return clean
-    const bytes = Array.from(new TextEncoder().encode(token))
-    return { ...clean, token, ...(Array.isArray(t.bytes) ? { bytes } : {}), ...(Array.isArray(t.top_logprobs) ? { top_logprobs: [{ token, logprob: t.logprob ?? 0, bytes }] } : {}) }
-  })
 }
