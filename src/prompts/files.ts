@@ -1,10 +1,10 @@
 // The registry's own files in each prompt's folder: labels.json (what each label serves, and
 // the registered versions' hashes) and history.jsonl (an audit log of every move and
-// registration, never read to decide anything). Both change only under the folder's lock;
+// registration, read to decide nothing but how an older-format label is bound). Both change only under the folder's lock;
 // labels.json is replaced whole through a scratch file and a rename, as the stores are.
 import { createHash } from 'node:crypto'
 import { lstatSync, mkdirSync, rmSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { z } from 'zod'
 import type { StoreFileSystem } from '../store/file.js'
 import { removeOrphans } from '../store/lock.js'
@@ -76,12 +76,24 @@ export class RegistryFiles {
 
   /** labels.json: what is served. */
   read(): RegistryState {
-    return parseState(this.file(this.labelsPath), this.show(this.labelsPath))
+    return parseState(this.file(this.labelsPath), this.show(this.labelsPath), () => this.olderMoves())
   }
 
-  /** Every line of the history, in line order: only printed, never used to decide. */
+  /** Every line of the history, in line order: printed, and read to decide only how an older-format label is bound. */
   records(): HistoryRecord[] {
     return parseHistory(this.file(this.historyPath), this.show(this.historyPath))
+  }
+
+  // The history, read only to bind labels of labels.json's older format. Why it cannot be
+  // read is left to \`prompts history\` to say: a damaged line may hold what a read's message
+  // should not quote.
+  private olderMoves(): HistoryRecord[] {
+    try {
+      return this.records()
+    } catch {
+      const shown = this.show(this.historyPath)
+      throw new PromptRegistryError(shown, `${shown} cannot be read (npx assay prompts history ${basename(this.folder)} says why)`)
+    }
   }
 
   // A registry file is read only when it is a file of the folder's own: one that links
@@ -181,7 +193,7 @@ export class RegistryFiles {
       removeOrphans(this.journalPath)
       this.settleHeld()
       const before = this.file(this.labelsPath)
-      const state = parseState(before, this.show(this.labelsPath))
+      const state = parseState(before, this.show(this.labelsPath), () => this.olderMoves())
       const { records, result } = change(state)
       const after = serializeState(state)
       if (after === before && records.length === 0) return result
