@@ -136,8 +136,9 @@ export class RegistryFiles {
 
   /**
    * Settles an update cut short by a crash, under the lock: when labels.json holds its move,
-   * appends the history lines it lacks; otherwise the move never happened (or was discarded
-   * with git since), so the journal is dropped. Either way the command says so.
+   * appends the history lines it lacks; otherwise the move is not served (never written, or
+   * discarded with git since, maybe to come back without its history line), so the journal
+   * is dropped. Either way the command says so.
    */
   private settleHeld(): void {
     const j = this.journal()
@@ -151,10 +152,24 @@ export class RegistryFiles {
         this.notify(`assay prompts: finished an update cut short by a crash (${j.note}): ${shown} held it, and ${this.show(this.historyPath)} now records it too.\n`)
       }
     } else {
-      const why = textHash(labels) === j.replaces.labels ? `${shown} does not hold it (the command was killed before it wrote it, or the change was discarded since)` : `${shown} changed since (a branch switched or a commit checked out)`
-      this.notify(`assay prompts: dropped an update cut short by a crash (${j.note}): ${why}, so it did not happen.\n`)
+      // Not "it did not happen": a stash pop or a checkout may bring labels.json's move back,
+      // and the history line this journal held with it would be gone by then.
+      const why = textHash(labels) === j.replaces.labels ? `${shown} does not hold it now (the command was killed before it wrote it, or the change was discarded since, as by git stash or git checkout)` : `${shown} changed since (a branch switched or a commit checked out) and does not hold it`
+      const moves = this.journalMoves(j)
+      const redo = moves.length === 0 ? '.' : `: to have it recorded, make the move again with a reason rather than by restoring ${shown}: ${moves.map((m) => `npx assay prompts label ${basename(this.folder)} ${m.to} ${m.label} --reason "…"`).join('; ')}`
+      this.notify(`assay prompts: dropped an update cut short by a crash (${j.note}): ${why}, so it is not served. If ${shown} holds it again later (after git stash pop, or a checkout), ${this.show(this.historyPath)} will have no line for it${redo}\n`)
     }
     rmSync(this.journalPath, { force: true })
+  }
+
+  // The label moves a journal was to record; the registry wrote its lines, so a line that
+  // does not parse only leaves the message without a command to suggest.
+  private journalMoves(j: Journal): LabelMove[] {
+    try {
+      return parseHistory(j.lines, this.journalPath).filter(isMove)
+    } catch {
+      return []
+    }
   }
 
   /** Settles an update cut short by a crash, when the folder can be locked (see {@link settleHeld}). */
