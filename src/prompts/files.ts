@@ -1,7 +1,8 @@
 // The registry's own files in each prompt's folder: labels.json (what each label serves, and
 // the registered versions' hashes) and history.jsonl (an audit log of every move and
-// registration, read to decide nothing but how an older-format label is bound). Both change only under the folder's lock;
-// labels.json is replaced whole through a scratch file and a rename, as the stores are.
+// registration, read to decide nothing but how an older-format label is bound). Both change
+// only under the folder's lock; labels.json is replaced whole through a scratch file and a
+// rename, as the stores are.
 import { createHash } from 'node:crypto'
 import { lstatSync, mkdirSync, rmSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
@@ -85,7 +86,7 @@ export class RegistryFiles {
   }
 
   // The history, read only to bind labels of labels.json's older format. Why it cannot be
-  // read is left to \`prompts history\` to say: a damaged line may hold what a read's message
+  // read is left to `prompts history` to say: a damaged line may hold what a read's message
   // should not quote.
   private olderMoves(): HistoryRecord[] {
     try {

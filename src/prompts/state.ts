@@ -14,7 +14,8 @@ export interface LabelEntry {
   version: string
   /**
    * The sha256 of the version's file when the label was set on it. Undefined for an entry of
-   * the older format (a bare version name) whose version labels.json does not register.
+   * the older format (a bare version name) whose version labels.json does not register, or
+   * whose move the history, unreadable, cannot tell (see `unbound`).
    */
   sha256: string | undefined
   /** Why an entry of the older format binds to no content, when its version is registered (see {@link bindOlderLabels}). */
