@@ -90,6 +90,20 @@ describe('forget after the registry folder or a prompt moved', () => {
     expect((await r.assay('forget', 't', 'v2', '--dir', 'src/prompts')).status).toBe(0)
   })
 
+  test('a labels.json committed with conflict markers (not JSON) still holds what its lines register', async () => {
+    const r = await committed()
+    const labelsPath = join(r.dir, 's', 'labels.json')
+    const resolved = readFileSync(labelsPath, 'utf8')
+    writeFileSync(labelsPath, resolved.replace(`"v2": "${sha(V2)}"`, `<<<<<<< HEAD\n    "v2":"${sha(V2)}"\n=======\n    "v2": "${sha(A)}"\n>>>>>>> b`))
+    r.git('add', '-A')
+    r.git('commit', '-qm', 'a conflicted labels.json, committed')
+    writeFileSync(labelsPath, resolved)
+    r.git('mv', 'prompts/s', 'prompts/t')
+    const run = await r.assay('forget', 't', 'v2')
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain(released('prompts/s/labels.json').replace('prompt "s"', 'prompt "t"'))
+  })
+
   test('the same version with the same content committed under another prompt is named as where HEAD has it', async () => {
     const r = await committed()
     mkdirSync(join(r.dir, 't'))
