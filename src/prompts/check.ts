@@ -68,6 +68,10 @@ export function checkVersions(c: CheckContext, versions: VersionFile[], state: R
     // A version with a problem refuses the labels on it when it is asked for.
     if (file.problem !== undefined || entry.sha256 === file.hash) continue
     const path = c.show(c.pathOf(entry.version))
+    if (entry.unbound !== undefined) {
+      refused.set(label, new PromptRegistryError(labels, `the label "${label}" of prompt "${c.name}" in ${labels} is an entry of the older format (a bare version name), and ${entry.unbound} It is not served. Restore the history from version control, or review ${path} and move the label again, which records its hash: ${move}`))
+      continue
+    }
     const was = entry.sha256 === undefined ? `names no content (an entry of the older format, whose version ${labels} does not register)` : `was set on version "${entry.version}" when it had sha256 ${entry.sha256}`
     refused.set(
       label,

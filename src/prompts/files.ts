@@ -1,10 +1,11 @@
 // The registry's own files in each prompt's folder: labels.json (what each label serves, and
 // the registered versions' hashes) and history.jsonl (an audit log of every move and
-// registration, never read to decide anything). Both change only under the folder's lock;
-// labels.json is replaced whole through a scratch file and a rename, as the stores are.
+// registration, read to decide nothing but how an older-format label is bound). Both change
+// only under the folder's lock; labels.json is replaced whole through a scratch file and a
+// rename, as the stores are.
 import { createHash } from 'node:crypto'
 import { lstatSync, mkdirSync, rmSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { z } from 'zod'
 import type { StoreFileSystem } from '../store/file.js'
 import { removeOrphans } from '../store/lock.js'
@@ -76,12 +77,24 @@ export class RegistryFiles {
 
   /** labels.json: what is served. */
   read(): RegistryState {
-    return parseState(this.file(this.labelsPath), this.show(this.labelsPath))
+    return parseState(this.file(this.labelsPath), this.show(this.labelsPath), () => this.olderMoves())
   }
 
-  /** Every line of the history, in line order: only printed, never used to decide. */
+  /** Every line of the history, in line order: printed, and read to decide only how an older-format label is bound. */
   records(): HistoryRecord[] {
     return parseHistory(this.file(this.historyPath), this.show(this.historyPath))
+  }
+
+  // The history, read only to bind labels of labels.json's older format. Why it cannot be
+  // read is left to `prompts history` to say: a damaged line may hold what a read's message
+  // should not quote.
+  private olderMoves(): HistoryRecord[] {
+    try {
+      return this.records()
+    } catch {
+      const shown = this.show(this.historyPath)
+      throw new PromptRegistryError(shown, `${shown} cannot be read (npx assay prompts history ${basename(this.folder)} says why)`)
+    }
   }
 
   // A registry file is read only when it is a file of the folder's own: one that links
@@ -124,8 +137,9 @@ export class RegistryFiles {
 
   /**
    * Settles an update cut short by a crash, under the lock: when labels.json holds its move,
-   * appends the history lines it lacks; otherwise the move never happened (or was discarded
-   * with git since), so the journal is dropped. Either way the command says so.
+   * appends the history lines it lacks; otherwise the move is not served (never written, or
+   * discarded with git since, maybe to come back without its history line), so the journal
+   * is dropped. Either way the command says so.
    */
   private settleHeld(): void {
     const j = this.journal()
@@ -139,10 +153,24 @@ export class RegistryFiles {
         this.notify(`assay prompts: finished an update cut short by a crash (${j.note}): ${shown} held it, and ${this.show(this.historyPath)} now records it too.\n`)
       }
     } else {
-      const why = textHash(labels) === j.replaces.labels ? `${shown} does not hold it (the command was killed before it wrote it, or the change was discarded since)` : `${shown} changed since (a branch switched or a commit checked out)`
-      this.notify(`assay prompts: dropped an update cut short by a crash (${j.note}): ${why}, so it did not happen.\n`)
+      // Not "it did not happen": a stash pop or a checkout may bring labels.json's move back,
+      // and the history line this journal held with it would be gone by then.
+      const why = textHash(labels) === j.replaces.labels ? `${shown} does not hold it now (the command was killed before it wrote it, or the change was discarded since, as by git stash or git checkout)` : `${shown} changed since (a branch switched or a commit checked out) and does not hold it`
+      const moves = this.journalMoves(j)
+      const redo = moves.length === 0 ? '.' : `: to have it recorded, make the move again with a reason rather than by restoring ${shown}: ${moves.map((m) => `npx assay prompts label ${basename(this.folder)} ${m.to} ${m.label} --reason "…"`).join('; ')}`
+      this.notify(`assay prompts: dropped an update cut short by a crash (${j.note}): ${why}, so it is not served. If ${shown} holds it again later (after git stash pop, or a checkout), ${this.show(this.historyPath)} will have no line for it${redo}\n`)
     }
     rmSync(this.journalPath, { force: true })
+  }
+
+  // The label moves a journal was to record; the registry wrote its lines, so a line that
+  // does not parse only leaves the message without a command to suggest.
+  private journalMoves(j: Journal): LabelMove[] {
+    try {
+      return parseHistory(j.lines, this.journalPath).filter(isMove)
+    } catch {
+      return []
+    }
   }
 
   /** Settles an update cut short by a crash, when the folder can be locked (see {@link settleHeld}). */
@@ -181,7 +209,7 @@ export class RegistryFiles {
       removeOrphans(this.journalPath)
       this.settleHeld()
       const before = this.file(this.labelsPath)
-      const state = parseState(before, this.show(this.labelsPath))
+      const state = parseState(before, this.show(this.labelsPath), () => this.olderMoves())
       const { records, result } = change(state)
       const after = serializeState(state)
       if (after === before && records.length === 0) return result

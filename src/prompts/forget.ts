@@ -4,14 +4,15 @@ import { join } from 'node:path'
 import { AssayUsageError } from '../errors.js'
 import { onCi } from '../ci.js'
 import { PromptRegistryError } from './errors.js'
-import { LABELS_FILE, parseState, type VersionForget } from './files.js'
-import { committedText } from './merge.js'
+import type { VersionForget } from './files.js'
+import { releasedAt } from './released.js'
 import type { Registry, Scan } from './registry.js'
 
 /**
  * Drops the registration of a version that is not committed: in a git repository, refused
- * when labels.json at HEAD registers the version with the hash being dropped (a committed
- * version is released, and a change to it must be a new version); outside git, refused while
+ * when a labels.json at HEAD (this folder's, or one anywhere in the repository, as after a
+ * move or rename of the folder) registers the version with the hash being dropped (a
+ * committed version is released, and a change to it must be a new version); outside git, refused while
  * a label names it. Also refused while a label names it, and on CI. Removes the version's
  * hash from labels.json and appends a `forget` line to the history; a file still there is
  * registered afresh, as a new draft, by the next read outside CI.
@@ -31,11 +32,12 @@ export function forgetVersion(registry: Registry, scan: Scan, version: string, n
   if (labels.length > 0) {
     throw new PromptRegistryError(labelsShown, `version "${version}" of prompt "${scan.name}" is released: the label${labels.length > 1 ? 's' : ''} ${labels.join(', ')} in ${labelsShown} name${labels.length > 1 ? '' : 's'} it, so its registration stays. ${restore}`)
   }
-  const committed = committedText(scan.files.folder, LABELS_FILE)
-  if (typeof committed === 'string' && parseState(committed, `${labelsShown} at HEAD`).versions[version] === hash) {
+  const at = releasedAt(scan.files.folder, version, hash)
+  if (at) {
+    const moved = at.own ? '' : `: this folder has been moved or renamed since that commit, or ${at.path} is another prompt's, with the same version name and content`
     throw new PromptRegistryError(
       labelsShown,
-      `version "${version}" of prompt "${scan.name}" is committed (${labelsShown} at HEAD registers it with sha256 ${hash}), so it is released: a commit may be deployed, merged or served as "latest", and its registration stays. ${restore}`,
+      `version "${version}" of prompt "${scan.name}" is committed (${at.path} at HEAD registers it with sha256 ${hash})${moved}, so it is released: a commit may be deployed, merged or served as "latest", and its registration stays. ${restore}`,
     )
   }
   return scan.files.update((state) => {

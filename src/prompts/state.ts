@@ -6,6 +6,7 @@ import { checkName, compareVersions, twinKey, VERSION_SHAPED } from './order.js'
 import { duplicateKey } from './json-keys.js'
 import { PromptRegistryError } from './errors.js'
 import { conflictMarkerLine, UNION_LINE } from './merge.js'
+import { bindOlderLabels } from './older-format.js'
 import type { LabelMove, VersionRegistration } from './types.js'
 
 /** A label's entry in labels.json: the version it names and the content it was set on. */
@@ -13,9 +14,12 @@ export interface LabelEntry {
   version: string
   /**
    * The sha256 of the version's file when the label was set on it. Undefined for an entry of
-   * the older format (a bare version name) whose version labels.json does not register.
+   * the older format (a bare version name) whose version labels.json does not register, or
+   * whose move the history, unreadable, cannot tell (see `unbound`).
    */
   sha256: string | undefined
+  /** Why an entry of the older format binds to no content, when its version is registered (see {@link bindOlderLabels}). */
+  unbound?: string
 }
 
 /** What labels.json holds: the truth of what each label serves. */
@@ -31,8 +35,8 @@ const FORMAT = 2
 
 /** A sha256 hash in hex, as labels.json and the history record a version's content. */
 export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hash in hex')
-// Format 1 stored a label as a bare version name; it is read as bound to that version's
-// registered hash, and written in format 2 by the next write.
+// Format 1 stored a label as a bare version name; it is read as bound to the content its
+// last move recorded (see bindOlderLabels), and written in format 2 by the next write.
 const stateSchema = z.strictObject({
   assay: z.literal(KIND),
   version: z.union([z.literal(1), z.literal(FORMAT)]),
@@ -112,8 +116,12 @@ function dictionary<T>(entries: Record<string, T> = {}): Record<string, T> {
   return out
 }
 
-/** Parses labels.json; a missing file is an empty registry, a damaged one an error naming it. */
-export function parseState(text: string | undefined, shown: string): RegistryState {
+/**
+ * Parses labels.json; a missing file is an empty registry, a damaged one an error naming it.
+ * `history` gives the history's records, read only to bind an older-format label (see
+ * {@link bindOlderLabels}); without it such a label is bound to its version's registered hash.
+ */
+export function parseState(text: string | undefined, shown: string, history: () => HistoryRecord[] = () => []): RegistryState {
   if (text === undefined) return { labels: dictionary(), versions: dictionary() }
   const fix = `assay never overwrites it. Restore it from version control (git checkout -- "${shown}").`
   const marker = conflictMarkerLine(text)
@@ -155,7 +163,12 @@ export function parseState(text: string | undefined, shown: string): RegistrySta
   if (!parsed.success) throw new PromptRegistryError(shown, `${shown} is not an assay prompt registry file: ${problem(parsed.error)}. ${fix}`)
   const versions = dictionary(parsed.data.versions)
   const entries = dictionary<LabelEntry>()
-  for (const [label, entry] of Object.entries(parsed.data.labels)) entries[label] = typeof entry === 'string' ? { version: entry, sha256: versions[entry] } : entry
+  const bare = dictionary<string>()
+  for (const [label, entry] of Object.entries(parsed.data.labels)) {
+    if (typeof entry === 'string') bare[label] = entry
+    else entries[label] = entry
+  }
+  Object.assign(entries, bindOlderLabels(bare, versions, history))
   return { labels: entries, versions }
 }
 

@@ -189,12 +189,17 @@ describe('a writer killed between its writes', () => {
     expect((await prompts.history('s')).map((m) => m.to)).toEqual(['v1', 'v2'])
   })
 
-  test('before labels.json: the move did not happen; the journal is dropped, saying so', async () => {
+  test('before labels.json: labels.json does not hold the move, so it is not served; the journal is dropped, saying how to record it', async () => {
     const { project, folder, before } = await killedAfterJournal(false)
     const n = notified()
     const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, notify: n.notify })
     expect(registry.resolve(registry.scan('s', 'test'), undefined, 'test').version).toBe('v1')
-    expect(n.said()).toContain('dropped an update cut short by a crash (label production v1 → v2)')
+    const labels = join('prompts', 's', 'labels.json')
+    expect(n.said()).toBe(
+      `assay prompts: dropped an update cut short by a crash (label production v1 → v2): ${labels} does not hold it now (the command was killed before it wrote it, or the change was discarded since, as by git stash or git checkout), so it is not served. ` +
+        `If ${labels} holds it again later (after git stash pop, or a checkout), ${join('prompts', 's', 'history.jsonl')} will have no line for it: to have it recorded, make the move again with a reason rather than by restoring ${labels}: npx assay prompts label s v2 production --reason "…"\n`,
+    )
+    expect(n.said()).not.toContain('did not happen')
     expect(read(join(folder, 'labels.json'))).toBe(before)
     expect(existsSync(journalPath(folder))).toBe(false)
     expect((await prompts.history('s')).map((m) => m.to)).toEqual(['v1'])
@@ -212,6 +217,19 @@ describe('a writer killed between its writes', () => {
     expect(read(join(folder, 'labels.json'))).toBe(labelsText)
     expect((await prompts.get('s')).version).toBe('v1')
     expect((await prompts.history('s')).map((m) => m.label)).toEqual(['production', 'staging'])
+  })
+
+  test('a journal whose labels.json changed since (a checkout) is dropped, saying the move is not served and how to record it', async () => {
+    const { project, folder, before } = await killedAfterJournal(false)
+    writeFileSync(join(folder, 'labels.json'), `${before}\n`)
+    const n = notified()
+    const registry = new Registry({ root: project.dir, cwd: project.root, env: { CI: '' }, notify: n.notify })
+    registry.scan('s', 'test')
+    expect(n.said()).toContain(`: ${join('prompts', 's', 'labels.json')} changed since (a branch switched or a commit checked out) and does not hold it, so it is not served. If`)
+    expect(n.said()).toContain('make the move again with a reason rather than by restoring')
+    expect(n.said()).toContain('npx assay prompts label s v2 production --reason "…"')
+    expect(n.said()).not.toContain('did not happen')
+    expect(existsSync(journalPath(folder))).toBe(false)
   })
 
   test('a journal the registry did not write is refused, naming it and what to do', async () => {

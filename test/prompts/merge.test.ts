@@ -250,6 +250,7 @@ await moveLabel(new Registry({ root, cwd: root, env: { CI: '' }, fs }), 's', 'v2
     const list = await r.assay('list')
     expect(list.status).toBe(0)
     expect(list.stderr).toContain('dropped an update cut short by a crash (label production v1 → v2)')
+    expect(list.stderr).toContain(`does not hold it now (the command was killed before it wrote it, or the change was discarded since, as by git stash or git checkout), so it is not served. If ${join('prompts', 's', 'labels.json')} holds it again later (after git stash pop, or a checkout)`)
     expect(r.labels().labels.production?.version).toBe('v1')
     expect((await prompts.get('s')).version).toBe('v1')
     expect(r.git('status', '--porcelain')).toBe('')
