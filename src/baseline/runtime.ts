@@ -1,5 +1,5 @@
 import { nodeFileSystem } from '../store/file.js'
-import { settle, type KeyedStore, type StoreReport } from '../store/keyed.js'
+import { settle, type StoreReport } from '../store/keyed.js'
 import { BaselineFile, baselinePath, resolveUpdateMode } from './store.js'
 
 const files = new Map<string, BaselineFile>()

@@ -1,7 +1,7 @@
 // The on-disk format every assay store (cassettes, and later baselines) shares, and the
 // file operations it needs. All IO goes through the small StoreFileSystem interface, so
 // the store logic can be tested without touching the disk.
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import stableStringify from 'fast-json-stable-stringify'
 import { lockStore, makeFolder, scratchName } from './lock.js'

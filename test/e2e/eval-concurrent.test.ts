@@ -1,7 +1,7 @@
 // Dataset cases running concurrently under real runners: each case's cassette entries name
 // the case's own test (so `-u` keeps those of a case that failed), and awaited judged
 // assertions that fail on a cassette miss are not taken for unawaited ones of another case.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { startFixtureServer, type FixtureServer } from '../../fixtures/server/index.js'

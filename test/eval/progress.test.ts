@@ -59,7 +59,7 @@ describe('progressMode', () => {
 
 describe('ProgressTracker', () => {
   test('prints nothing in the first 3 s, nor in a run without datasets', () => {
-    const { tracker, written, advance } = tracked('steps')
+    const { tracker, written } = tracked('steps')
     tracker.notice(declared('f\0news', 10, 1))
     for (let i = 0; i < 10; i++) tracker.notice(done('f\0news', 1))
     expect(written).toEqual([])
