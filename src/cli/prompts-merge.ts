@@ -72,6 +72,17 @@ function sideOfFile(folder: string): (version: string, ours: string | undefined,
   }
 }
 
+/**
+ * How a merge reads a side's older-format labels (bare version names): as bare names still,
+ * bound to no content, so that the merged file keeps them bare and the registry's reads bind
+ * them against the history afterwards, as they do for any older-format file. Bound here to
+ * the registered hash instead, a label on a version rewritten after its move would be
+ * written as bound to the rewrite.
+ */
+const keepBare = (): never => {
+  throw new Error('a merge keeps them as written')
+}
+
 /** The merge's outcome: the state to write, or why not (each key both sides changed). */
 function settle(merge: RegistryMerge, name: string, registry: Registry, folder: string, shown: string, sides: Map<string, Side>): RegistryState {
   const unused = [...sides.keys()].filter((label) => !merge.decided.includes(label))
@@ -128,7 +139,7 @@ export function mergeCommand(registry: Registry, nameGiven: string, sides: Map<s
   if (!stages.has('2') || !stages.has('3')) {
     throw new PromptRegistryError(shown, `${shown} was deleted on ${stages.has('2') ? 'their' : 'our'} side and changed on the other, which is a decision about the whole prompt, not about its labels: keep it (git checkout --${stages.has('2') ? 'ours' : 'theirs'} -- "${shown}" and git add it) or delete it (git rm "${shown}").`)
   }
-  const side = (stage: string, what: string) => parseState(stages.has(stage) ? git(folder, ['show', `:${stage}:./${LABELS_FILE}`]) : undefined, `${shown} (${what}, stage ${stage})`)
+  const side = (stage: string, what: string) => parseState(stages.has(stage) ? git(folder, ['show', `:${stage}:./${LABELS_FILE}`]) : undefined, `${shown} (${what}, stage ${stage})`, keepBare)
   // No base stage: both sides added the file.
   const merge = mergeStates(side('1', 'base'), side('2', 'ours'), side('3', 'theirs'), (label) => sides.get(label), sideOfFile(folder))
   const state = settle(merge, name, registry, folder, shown, sides)
@@ -154,7 +165,7 @@ export function mergeDriver(args: readonly string[], cwd: string, io: { stderr: 
   const read = (file: string, what: string) => {
     const text = readFileSync(join(cwd, file), 'utf8')
     // git passes an empty file as the base when both sides added labels.json.
-    return parseState(text.trim() === '' ? undefined : text, `${path} (${what})`)
+    return parseState(text.trim() === '' ? undefined : text, `${path} (${what})`, keepBare)
   }
   let problem: string
   try {

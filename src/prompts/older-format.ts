@@ -9,8 +9,11 @@ const same = (a: string, b: string) => a.normalize('NFC') === b.normalize('NFC')
 
 /**
  * Binds each older-format label (label → bare version name) to content: to the hash that
- * the history's last move of that label to that version recorded, when it recorded one,
- * else to the version's registered hash. A version labels.json does not register binds to
+ * the history's last move of that label recorded, when that move went to the version
+ * labels.json names and recorded one; else, when the history never moved the label, to the
+ * version's registered hash. A label whose last move in the history went elsewhere (a
+ * rollback after a promotion, a merge that kept another side's labels.json) binds to nothing,
+ * since nothing says which content it was set on. A version labels.json does not register binds to
  * nothing, as before. When the history cannot be read, a label on a registered version binds
  * to nothing and says why, so that it is refused rather than served on a guess.
  */
@@ -35,8 +38,10 @@ export function bindOlderLabels(bare: Record<string, string>, versions: Record<s
       out[label] = { version, sha256: undefined, unbound: `the content it was set on is recorded only in the history, and ${unreadable}.` }
       continue
     }
-    const last = records!.findLast((r) => 'label' in r && same(r.label, label) && same(r.to, version))
-    out[label] = { version, sha256: last !== undefined && 'hash' in last && last.hash !== undefined ? last.hash : registered }
+    const last = records!.findLast((r) => 'label' in r && same(r.label, label))
+    if (last === undefined || !('to' in last)) out[label] = { version, sha256: registered }
+    else if (!same(last.to, version)) out[label] = { version, sha256: undefined, unbound: `the history's last move of ${JSON.stringify(label)} went to ${last.to}, not to ${version}, so nothing says which content of ${version} it was set on.` }
+    else out[label] = { version, sha256: 'hash' in last && last.hash !== undefined ? last.hash : registered }
   }
   return out
 }

@@ -192,4 +192,18 @@ process.exit(await module.main(process.argv.slice(2), { cwd: process.cwd(), env:
     expect(stderr).toContain('version "v3" was registered on both sides with different content')
     expect(stderr).toContain('npx assay prompts merge s')
   })
+
+  test('older-format labels (bare version names) stay bare through a merge, so the registry binds them against the history afterwards rather than to the registered hash', async () => {
+    const r = await repository()
+    const older = (versions: Record<string, string>, labels: Record<string, string>) => JSON.stringify({ assay: 'assay-prompt-labels', version: 1, labels, versions }, null, 2)
+    const versions = { v1: sha(V1), v2: sha(V2) }
+    writeFileSync(join(r.root, 'base.json'), older(versions, { production: 'v2' }))
+    writeFileSync(join(r.root, 'ours.json'), older(versions, { production: 'v2', staging: 'v1' }))
+    writeFileSync(join(r.root, 'theirs.json'), older({ ...versions, v3: sha(A) }, { production: 'v2' }))
+    const code = await main(['merge-driver', 'base.json', 'ours.json', 'theirs.json', 'prompts/s/labels.json'], { cwd: r.root, env: {}, stdout: { write: () => true }, stderr: { write: () => true } })
+    expect(code).toBe(0)
+    const merged = JSON.parse(readFileSync(join(r.root, 'ours.json'), 'utf8')) as { labels: Record<string, unknown>; versions: Record<string, string> }
+    expect(merged.labels).toEqual({ production: 'v2', staging: 'v1' })
+    expect(merged.versions).toEqual({ ...versions, v3: sha(A) })
+  })
 })

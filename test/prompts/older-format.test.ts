@@ -1,6 +1,7 @@
 // Reading a labels.json of the older format (format 1: a label as a bare version name): each
-// label is bound to the content its last move to that version recorded in the history, when
-// there is one, so a version rewritten after its label was moved is not served under it.
+// label is bound to the content its last move recorded in the history, when that move went to
+// the version labels.json names, so a version rewritten after its label was moved is not
+// served under it; a label the history last moved elsewhere is bound to nothing.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -36,7 +37,7 @@ function older(v2 = V2, on = 'v2') {
 describe('a labels.json of the older format', () => {
   test('a label whose last move to its version recorded other content than the registered hash is refused, on CI too, and stays bound to the recorded hash when written', async () => {
     const p = older(REWRITE)
-    p.history({ time: '2026-01-05T09:00:00.000Z', action: 'register', version: 'v2', hash: sha(V2) }, p.move('v2', sha(V2)), p.move('v1', sha(V1)))
+    p.history({ time: '2026-01-05T09:00:00.000Z', action: 'register', version: 'v2', hash: sha(V2) }, p.move('v2', sha(V2)), p.move('v1', sha(V1), 'staging'))
     for (const ci of ['true', '']) {
       vi.stubEnv('CI', ci)
       const e = await rejection(prompts.get('s'))
@@ -57,9 +58,9 @@ describe('a labels.json of the older format', () => {
     expect((await prompts.get('s')).template).toContain('UNREVIEWED')
   })
 
-  test('the last move of the label to that version decides: a later move to it with the registered hash serves it', async () => {
+  test('the last move of the label decides: a later move to it with the registered hash serves it', async () => {
     const p = older(REWRITE)
-    p.history(p.move('v2', sha(V2)), p.move('v2', sha(V2), 'staging'), p.move('v2', sha(REWRITE)), p.move('v1', sha(V1)))
+    p.history(p.move('v2', sha(V2)), p.move('v2', sha(V2), 'staging'), p.move('v2', sha(REWRITE)), p.move('v1', sha(V1), 'staging'))
     vi.stubEnv('CI', 'true')
     expect((await prompts.get('s')).version).toBe('v2')
     // Another label's move, or one recording no hash, binds nothing: the registered hash counts.
@@ -74,8 +75,22 @@ describe('a labels.json of the older format', () => {
     const p = older()
     vi.stubEnv('CI', 'true')
     expect((await prompts.get('s')).version).toBe('v2')
-    p.history(p.move('v1', sha(V1)))
+    p.history(p.move('v1', sha(V1), 'staging'))
     expect((await prompts.get('s')).version).toBe('v2')
+  })
+
+  test('a label the history last moved to another version (a rollback after the promotion) is bound to nothing and refused, on CI too', async () => {
+    const p = older(REWRITE)
+    p.history(p.move('v2', sha(V2)), p.move('v2', sha(REWRITE)), { ...p.move('v1', sha(V1)), action: 'rollback' })
+    for (const ci of ['true', '']) {
+      vi.stubEnv('CI', ci)
+      const e = await rejection(prompts.get('s'))
+      expect(e).toBeInstanceOf(PromptRegistryError)
+      expect(e.message).toContain(`the label "production" of prompt "s" in ${p.labelsPath} is an entry of the older format (a bare version name), and the history's last move of "production" went to v1, not to v2, so nothing says which content of v2 it was set on. It is not served.`)
+      expect(e.message).toContain('npx assay prompts label s v2 production --reason')
+    }
+    const list = await p.assay('list')
+    expect(list.status).toBe(1)
   })
 
   test('a damaged history refuses the older-format label, naming the history, and serves nothing in its place; a label of the current format is not affected', async () => {
