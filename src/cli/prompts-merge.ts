@@ -13,7 +13,7 @@ import { conflictMarkerLine, repository } from '../prompts/merge.js'
 import { checkName } from '../prompts/order.js'
 import type { Registry } from '../prompts/registry.js'
 import { describeConflicts, mergeStates, type RegistryMerge, type Side } from '../prompts/three-way.js'
-import { EXTENSION, versionHash } from '../prompts/version-files.js'
+import { contentHashes, EXTENSION } from '../prompts/version-files.js'
 import { nodeFileSystem } from '../store/file.js'
 
 const CALLER = 'assay prompts'
@@ -61,14 +61,14 @@ function git(cwd: string, args: string[]): string {
 function sideOfFile(folder: string): (version: string, ours: string | undefined, theirs: string | undefined) => Side | undefined {
   return (version, ours, theirs) => {
     const path = join(folder, `${version}${EXTENSION}`)
-    let hash: string
+    let alike: string[]
     try {
       if (!lstatSync(path).isFile()) return undefined
-      hash = versionHash(readFileSync(path))
+      alike = contentHashes(readFileSync(path))
     } catch {
       return undefined
     }
-    return hash === ours ? 'ours' : hash === theirs ? 'theirs' : undefined
+    return ours !== undefined && alike.includes(ours) ? 'ours' : theirs !== undefined && alike.includes(theirs) ? 'theirs' : undefined
   }
 }
 

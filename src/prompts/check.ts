@@ -18,6 +18,11 @@ export interface CheckContext {
   free(): string
 }
 
+/** Whether a label's recorded hash is the content of `file` (in any of its line-ending forms). */
+function sameContent(file: VersionFile, sha256: string | undefined): boolean {
+  return sha256 !== undefined && (sha256 === file.hash || (file.alike?.includes(sha256) ?? false))
+}
+
 /**
  * Checks every registered version against its file, setting each finding as that version's
  * `problem`; a registered version whose file is gone gets a row of its own (added to
@@ -48,7 +53,7 @@ export function checkVersions(c: CheckContext, versions: VersionFile[], state: R
   // still bound by the labels on it: other content is never registered under them.
   for (const file of versions) {
     if (file.problem !== undefined || state.versions[file.version] !== undefined) continue
-    const bound = on(file.version).filter((l) => state.labels[l]!.sha256 !== undefined && state.labels[l]!.sha256 !== file.hash)
+    const bound = on(file.version).filter((l) => state.labels[l]!.sha256 !== undefined && !sameContent(file, state.labels[l]!.sha256))
     if (bound.length === 0) continue
     const path = c.show(c.pathOf(file.version))
     file.problem = new PromptRegistryError(
@@ -66,7 +71,7 @@ export function checkVersions(c: CheckContext, versions: VersionFile[], state: R
       continue
     }
     // A version with a problem refuses the labels on it when it is asked for.
-    if (file.problem !== undefined || entry.sha256 === file.hash) continue
+    if (file.problem !== undefined || sameContent(file, entry.sha256)) continue
     const path = c.show(c.pathOf(entry.version))
     if (entry.unbound !== undefined) {
       refused.set(label, new PromptRegistryError(labels, `the label "${label}" of prompt "${c.name}" in ${labels} is an entry of the older format (a bare version name), and ${entry.unbound} It is not served. Restore the history from version control, or review ${path} and move the label again, which records its hash: ${move}`))

@@ -10,7 +10,8 @@ import { PromptRegistryError } from './errors.js'
 import { checkVersions } from './check.js'
 import { RegistryFiles, type RegistryState } from './files.js'
 import { checkName, compareVersions, RESERVED, twinKey } from './order.js'
-import { checkFolderLink, EXTENSION, freeVersion, isFolder, MERGETOOL_LEFTOVER, readVersion, versionHash } from './version-files.js'
+import { conflictMarkerLine } from './merge.js'
+import { checkFolderLink, contentHashes, EXTENSION, freeVersion, isFolder, MERGETOOL_LEFTOVER, readVersion } from './version-files.js'
 import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
 
 /** Where a registry lives and how it runs. */
@@ -28,6 +29,8 @@ export interface RegistryOptions {
 /** One version file as read now. */
 export interface VersionFile extends Omit<PromptVersionInfo, 'problem'> {
   text: string
+  /** Every hash its content may be recorded with (see {@link contentHashes}); `hash` is one of them. */
+  alike?: string[]
   /** Why this version cannot be used; refused when it is asked for. */
   problem?: PromptRegistryError
 }
@@ -184,9 +187,17 @@ export class Registry {
         if (!(e instanceof PromptRegistryError)) throw e
         return { ...file, problem: e }
       }
-      const hash = versionHash(bytes)
+      // A registration an older assay made of this content's CRLF form is kept as it is.
+      const alike = contentHashes(bytes)
+      const recorded = state.versions[version]
+      const hash = recorded !== undefined && alike.includes(recorded) ? recorded : alike[0]!
       try {
-        return { ...file, hash, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) }
+        const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+        const marker = conflictMarkerLine(text)
+        if (marker !== undefined) {
+          return { ...file, hash, alike, problem: new PromptRegistryError(file.file, `${file.file} holds git's conflict markers (line ${marker}): a merge left it unresolved, so it is not registered or served. Keep one side's content in it and save the other as a new version (e.g. ${this.show(join(folder, `${freeVersion(order, state.labels)}${EXTENSION}`))}), then run again.`) }
+        }
+        return { ...file, hash, alike, text }
       } catch {
         return { ...file, hash, problem: new PromptRegistryError(file.file, `${file.file} is not UTF-8 text. Save it as UTF-8.`) }
       }

@@ -12,12 +12,17 @@ export const EXTENSION = '.prompt'
 export const MERGETOOL_LEFTOVER = /_(?:BASE|LOCAL|REMOTE|BACKUP)_\d+$/
 
 /**
- * The sha256 a version is registered with: of its file's bytes with CRLF read as LF, since git
- * converts line endings on checkout (`text=auto`, `core.autocrlf`) and the same commit must
- * hash alike in every clone.
+ * The hashes the content of a version file may be registered with. The first is the one a
+ * version is registered with: of its bytes with CRLF read as LF, since git converts line
+ * endings on checkout (`text=auto`, `core.autocrlf`) and the same commit must hash alike in
+ * every clone. The others, of its bytes as they are and of its text with CRLF line endings,
+ * are what an older assay recorded when it hashed a CRLF copy's raw bytes: differing only
+ * in line endings, they are the same version.
  */
-export function versionHash(bytes: Buffer): string {
-  return createHash('sha256').update(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1').digest('hex')
+export function contentHashes(bytes: Buffer): string[] {
+  const lf = bytes.toString('latin1').replace(/\r\n/g, '\n')
+  const of = (text: string) => createHash('sha256').update(text, 'latin1').digest('hex')
+  return [...new Set([of(lf), of(bytes.toString('latin1')), of(lf.replace(/\n/g, '\r\n'))])]
 }
 
 /** Whether `path` is a folder, or a link to one. */

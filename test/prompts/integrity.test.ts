@@ -64,6 +64,46 @@ describe('a label bound to the content it was set on', () => {
     expect(await rejection(prompts.get('s'))).toBeInstanceOf(PromptRegistryError)
   })
 
+  test('a version an older assay registered by the raw bytes of a CRLF copy (and a label bound to them) is served in a CRLF and an LF checkout alike, on CI too; a new move keeps that hash', async () => {
+    const p = project()
+    const crlf = V1.replace(/\n/g, '\r\n')
+    p.write('s', 'v3', crlf)
+    expect((await p.assay('list')).status).toBe(0)
+    // What an older assay wrote: the hash of the CRLF bytes, for the version and the label.
+    p.setLabels((d) => {
+      d.versions.v3 = sha(crlf)
+      d.labels.production = { version: 'v3', sha256: sha(crlf) }
+    })
+    for (const text of [crlf, V1]) {
+      p.write('s', 'v3', text)
+      for (const ci of ['true', '']) {
+        vi.stubEnv('CI', ci)
+        expect((await prompts.get('s')).version).toBe('v3')
+      }
+      expect((await p.assay('list')).status).toBe(0)
+    }
+    expect((await p.assay('label', 's', 'v3', 'staging')).status).toBe(0)
+    expect(p.labels().labels.staging).toEqual({ version: 'v3', sha256: sha(crlf) })
+    expect(p.labels().versions.v3).toBe(sha(crlf))
+    // Any other change is still an edit.
+    p.write('s', 'v3', `${crlf} `)
+    expect(await rejection(prompts.get('s'))).toBeInstanceOf(PromptRegistryError)
+  })
+
+  test('a version file holding git conflict markers (both branches added it) is neither registered nor served, naming the line; the other versions load', async () => {
+    const p = project()
+    const conflicted = `${V1.split('\n').slice(0, 4).join('\n')}\n<<<<<<< HEAD\nA text\n=======\nB text\n>>>>>>> b\n`
+    p.write('s', 'v3', conflicted)
+    for (const ref of [undefined, 'v3']) {
+      const e = await rejection(prompts.get('s', ref))
+      expect(e).toBeInstanceOf(PromptRegistryError)
+      expect(e.message).toContain(`${join(p.dir, 's', 'v3.prompt')} holds git's conflict markers (line 5): a merge left it unresolved, so it is not registered or served.`)
+    }
+    expect((await prompts.get('s', 'v1')).version).toBe('v1')
+    expect((await p.assay('list')).status).toBe(1)
+    expect(p.labels().versions.v3).toBeUndefined()
+  })
+
   test('a version whose file and registered hash were both edited is not served under a label set on the old content, on CI too; moving the label again records the new hash', async () => {
     const p = project()
     expect((await p.assay('label', 's', 'v1', 'production')).status).toBe(0)
