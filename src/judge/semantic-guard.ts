@@ -23,9 +23,9 @@ export interface OutputFacts {
   /** Letters of other scripts that pass for Latin ones, with their code points, sorted. */
   lookalikes: string[]
   /**
-   * Every word, symbol and number as written, in order, folded only where the meaning cannot
-   * change (NFC, case, whitespace between words, sentence punctuation; see `literalWords`),
-   * known rewordings as one and harmless framing ("thanks", "best wishes") dropped.
+   * Every word, symbol and number as written, in order: exactly as written (NFC, CRLF as LF)
+   * unless the text is plain prose, where only spacing between words and sentences and two
+   * social phrases are folded (see `literalWords`).
    */
   words: string[]
 }
