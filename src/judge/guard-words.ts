@@ -125,6 +125,10 @@ const NOT_PROSE = [
  * joiner, byte-order mark, soft hyphen).
  */
 const BREAK_HINTS = /[\u200B\u2060\uFEFF\u00AD]+/gu
+// A whole run of hints after a space or the text's start, or before a space or its end. The
+// second branch starts only at a run's first hint, so a long run is not rescanned from inside.
+// (Spelt out rather than \s, which counts the byte-order mark as a space.)
+const HINTS_BESIDE_SPACE = /(?<=^|[ \n\u00A0])[\u200B\u2060\uFEFF\u00AD]+|(?<![\u200B\u2060\uFEFF\u00AD])[\u200B\u2060\uFEFF\u00AD]+(?=[ \n\u00A0]|$)/gu
 
 /** Whether `text` (NFC, line feeds only) is plain prose: no mark of code, data, markup or columns. */
 export function isPlainProse(text: string): boolean {
@@ -148,7 +152,7 @@ const OPENS_SENTENCE = /^\p{Lu}/u
 function foldProse(text: string): string {
   // A hint beside a space or a line's end shows nothing between words; inside a word it may
   // split a token for a model's reading, so it stays there.
-  let folded = text.replace(BREAK_HINTS, (hints, at: number, whole: string) => (at === 0 || /\s/.test(whole[at - 1]!) || at + hints.length === whole.length || /\s/.test(whole[at + hints.length]!) ? '' : hints))
+  let folded = text.replace(HINTS_BESIDE_SPACE, '')
   folded = folded.replace(/\u00A0/g, ' ').replace(/(?<=\S) {2}(?=\S)/g, ' ')
   // A line break or a blank line between two sentences reads as a space. Never beside a line
   // holding a colon, which may be a `key: value` line of data.

@@ -154,6 +154,8 @@ function polarityOf(part: string, beforeHyphen: boolean): string[] | undefined {
   const listed = CANONICAL.get(part) ?? SYMBOLS.get(part)
   if (listed) return [listed]
   if (beforeHyphen && PREFIX_PART.test(part)) return ['not']
+  // Most tokens carry no prefix; checking the first letter spares a regex on each.
+  if (!'umdn'.includes(part[0]!)) return undefined
   const rest = part.replace(PREFIX, '')
   const negated = rest !== part ? CANONICAL.get(rest) : undefined
   return negated ? ['not', negated] : undefined
@@ -180,11 +182,11 @@ export function outputFacts(output: string): OutputFacts {
   const lower = spellOut(plain.toLowerCase())
   const polarity: string[] = []
   for (const [token] of lower.matchAll(TOKEN)) {
-    const parts = token.split('-')
-    parts.forEach((part, i) => {
-      const read = polarityOf(part, i < parts.length - 1)
+    const parts = token.includes('-') ? token.split('-') : [token]
+    for (let i = 0; i < parts.length; i++) {
+      const read = polarityOf(parts[i]!, i < parts.length - 1)
       if (read) polarity.push(...read)
-    })
+    }
   }
   const names: string[] = []
   for (const m of plain.matchAll(WORD)) {

@@ -144,6 +144,8 @@ describe('invisible characters and line separators are kept inside words and in 
     ['5\u1680000', '5 000'],
     ['approved\u3000now', 'approved now'],
     ['\u200BREM x', 'REM x'],
+    // A byte-order mark is a space to some readers, but not beside another hint inside a word.
+    ['a\uFEFF\u200Bb', 'a\uFEFFb'],
     ['Refund approved.\u2029Shipping denied.', 'Refund approved. Shipping denied.'],
   ])('%j / %j', refused)
 })
@@ -158,6 +160,7 @@ describe('plain prose still agrees across spacing and the two social phrases', (
     ['a paragraph break after a question', 'Is it approved? Yes, it is.', 'Is it approved?\n\nYes, it is.'],
     ['a break hint beside a space', 'Refund approved. Thanks.', 'Refund approved.\u200B Thanks.'],
     ['a byte-order mark opening the text', 'Refund approved.', '\uFEFFRefund approved.'],
+    ['a run of hints before a space', 'Refund approved. Thanks.', 'Refund approved.\u200B\uFEFF\u00AD Thanks.'],
     ['thank you / thanks', 'Thank you for writing. Your refund is approved.', 'Thanks for writing. Your refund is approved.'],
     ['thank you / thanks after a comma', 'Hi Ann, thank you for writing.', 'Hi Ann, thanks for writing.'],
     ['thank you / thanks alone', 'Your refund is approved. Thank you!', 'Your refund is approved. Thanks!'],
