@@ -14,7 +14,7 @@ test('first', async () => {
   await expect('Your refund of $40 was approved.').toScoreAtLeast(7, { criteria: 'accuracy' })
 })
 test('near-duplicate', async () => {
-  await expect('Your  refund of $40 was approved!').toScoreAtLeast(7, { criteria: 'accuracy' })
+  await expect('Your  refund of $40 was  approved.').toScoreAtLeast(7, { criteria: 'accuracy' })
 })
 test('trap', async () => {
   await expect('Your refund of $40 was denied.').not.toScoreAtLeast(7, { criteria: 'accuracy' })
