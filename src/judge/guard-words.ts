@@ -114,8 +114,11 @@ const NOT_PROSE = [
   /(?<![\p{L}\p{N})])[!?]/u,
   // A comma with no space after it before a letter: CSV.
   /,\p{L}/u,
-  // Indentation, and a line opened by a comment keyword or a mark prose does not open a line with.
-  /^(?:[^\S\n]|(?:rem|dnl)\b|[-+%!$@.:,?&)])/imu,
+  // Indentation, and a line opened by a mark prose does not open a line with.
+  /^(?:[^\S\n]|[-+%!$@.:,?&)])/mu,
+  // A comment keyword anywhere (a command line may close with one), a TeX or Erlang comment
+  // (a per cent sign after no number), a shell's `&`.
+  /\b(?:rem|dnl)\b|(?<!\p{N})%|(?<!\p{L})&|&(?!\p{L})/iu,
   // Columns: a run of three spaces or more.
   /[^\S\n]{3,}/,
 ]

@@ -28,6 +28,9 @@ describe('a line break after punctuation is kept where a comment or a line of da
     ['note: Done.\nStatus: Shipped.', 'note: Done. Status: Shipped.'],
     // A Ruby bang method closing a line, then a constant.
     ['user.save!\nLogger.info', 'user.save! Logger.info'],
+    // A comment keyword or sign in the middle of a line swallows the rest of it.
+    ['Refund approved. % check later.\nShipping denied.', 'Refund approved. % check later. Shipping denied.'],
+    ['echo Done. & REM Clean up.\nDel Files', 'echo Done. & REM Clean up. Del Files'],
     // A break after a comma, colon or semicolon is never folded, even in prose.
     ['Dear Ann,\nYour refund is approved.', 'Dear Ann, Your refund is approved.'],
     ['Here is the answer:\nYour refund is approved.', 'Here is the answer: Your refund is approved.'],
@@ -174,6 +177,7 @@ describe('what counts as plain prose', () => {
   test.each([
     'Your refund of $40 (order A-1234) was approved on March 5. Thank you!',
     "It's approved, and we'll ship it today.",
+    'A 5% fee applies to R&D orders. Remove the item first.',
     'Remboursement de 50,00 \u20AC.',
     'Refund approved: Y.\nShipping: N.',
   ])('%j is prose', (text) => expect(isPlainProse(text)).toBe(true))
@@ -186,6 +190,9 @@ describe('what counts as plain prose', () => {
     ['empty brackets', 'Run help ( ) now.'],
     ['an SQL comment', 'Done -- really.'],
     ['a REM line', 'Done.\nREM delete the rest'],
+    ['a REM after a command', 'echo Done. & REM Clean up.'],
+    ['a TeX comment', 'Refund approved. % check later.'],
+    ['a lone ampersand', 'make && make install'],
     ['a quote standing as a delimiter', "Use 'ok' here."],
     ['a possessive plural', "The customers' orders shipped."],
     ['a dotted name', 'Call user.save now.'],
