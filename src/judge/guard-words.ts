@@ -92,83 +92,108 @@ export function struckWords(text: string, fold: (s: string) => string): string[]
   return struck
 }
 
-// Known harmless variations, kept short on purpose: every entry is a difference the guard no
-// longer sees. A sign-off closing the text states no fact, and the rewordings are words of
-// one meaning that no negation, case or punctuation around them changes.
-const SIGN_OFF = /\s*\b(?:best\s+wishes|(?:kind|best|warm)\s+regards|many\s+thanks|cheers|sincerely)[.!,]?\s*$/i
-const THANK_YOU = /\bthank\s+you\b/gi
-const REWORDINGS = new Map<string, string>([
-  ['thanks', 'thanks'],
-  ['happy', 'happy'],
-  ['glad', 'happy'],
-  ['pleased', 'happy'],
-  ['delighted', 'happy'],
-  ['details', 'details'],
-  ['info', 'details'],
-  ['information', 'details'],
-  ['safe', 'safe'],
-  ['secure', 'safe'],
-  ['receive', 'receive'],
-  ['get', 'receive'],
-  ['receives', 'receives'],
-  ['gets', 'receives'],
-  ['help', 'help'],
-  ['assist', 'help'],
-])
-/** A token's word and the punctuation after it, for the rewordings. */
-const WORD_THEN_MARKS = /^(\p{L}+)(\p{P}*)$/u
-
-/** An exclamation closing a word: said with more force, the same statement as a full stop. */
-const EXCLAIMED = /(?<=\p{L})!$/u
-
-function reworded(written: string): string {
-  const token = written.replace(EXCLAIMED, '.')
-  const m = WORD_THEN_MARKS.exec(token)
-  const said = m ? REWORDINGS.get(m[1]!.toLowerCase()) : undefined
-  return said === undefined ? token : said + m![2]!
-}
-
-const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/
-/** A line that ends a sentence or a clause: the break after it is layout, not structure. */
-const SENTENCE_END = /[.!?,;:]$/
+// The word sequence is folded only inside plain prose, where a reader and a judge see the
+// same sentences whatever the spacing. Code and data give spaces, line breaks and quotes a
+// meaning of their own (a comment ends at a line break, a string keeps its spaces, a column
+// is its spaces, `“` is no string delimiter), so a text with any mark of them is compared as
+// written. The test is deliberately broad: a text wrongly taken for code costs a judge call,
+// one wrongly taken for prose could cost a wrong verdict.
+const NOT_PROSE = [
+  // Code, markup and data marks, straight and typographic quotes, tabs, line separators and
+  // control characters other than the line feed.
+  /[{}[\]<>=;|\\/*#~^_`"\u201C\u201D\u2018\u2019\u201A\u201B\u201E\u201F\u00AB\u00BB\u2039\u203A\u2028\u2029\u0000-\u0009\u000B-\u001F\u007F-\u009F]/u,
+  // An SQL or Lua comment, a command-line option.
+  /--/,
+  // A quote that is no apostrophe inside a word: a string delimiter, a VB comment.
+  /(?<!\p{L})'|'(?!\p{L})/u,
+  // A call (`help()`, `f(x)`) or empty brackets; prose opens a bracket after a space.
+  /[\p{L}\p{N})\]]\(|\(\s*\)/u,
+  // A dotted name (`user.save`, `os.path`, a domain), which a Ruby `save!` may close.
+  /\p{L}\.\p{L}/u,
+  // `!` or `?` standing alone or opening a word: a shell negation, a ternary.
+  /(?<![\p{L}\p{N})])[!?]/u,
+  // A comma with no space after it before a letter: CSV.
+  /,\p{L}/u,
+  // Indentation, and a line opened by a mark prose does not open a line with.
+  /^(?:[^\S\n]|[-+%!$@.:,?&)])/mu,
+  // A comment keyword anywhere (a command line may close with one), a TeX or Erlang comment
+  // (a per cent sign after no number), a shell's `&`.
+  /\b(?:rem|dnl)\b|(?<!\p{N})%|(?<!\p{L})&|&(?!\p{L})/iu,
+  // Columns: a run of three spaces or more.
+  /[^\S\n]{3,}/,
+]
 
 /**
  * Characters that only hint where a line may break and show nothing (zero-width space, word
- * joiner, byte-order mark, soft hyphen): dropping one leaves every visible character in place.
+ * joiner, byte-order mark, soft hyphen).
  */
-const INVISIBLE_BREAKS = /[\u200B\u2060\uFEFF\u00AD]/g
-/** Typographic quotes, the same marks as the plain ones a keyboard types. */
-const CURLY_SINGLE = /[\u2018\u2019]/g
-const CURLY_DOUBLE = /[\u201C\u201D]/g
+const BREAK_HINTS = /[\u200B\u2060\uFEFF\u00AD]+/gu
+// A whole run of hints after a space or the text's start, or before a space or its end. The
+// second branch starts only at a run's first hint, so a long run is not rescanned from inside.
+// (Spelt out rather than \s, which counts the byte-order mark as a space.)
+const HINTS_BESIDE_SPACE = /(?<=^|[ \n\u00A0])[\u200B\u2060\uFEFF\u00AD]+|(?<![\u200B\u2060\uFEFF\u00AD])[\u200B\u2060\uFEFF\u00AD]+(?=[ \n\u00A0]|$)/gu
+
+/** Whether `text` (NFC, line feeds only) is plain prose: no mark of code, data, markup or columns. */
+export function isPlainProse(text: string): boolean {
+  // Hints are dropped first, so none can hide indentation, a comment keyword or a `--`.
+  const visible = text.replace(BREAK_HINTS, '')
+  return !NOT_PROSE.some((mark) => mark.test(visible))
+}
+
+// The two social phrases read as one: neither is a technical term, and each is matched with
+// its case as written, as whole words opening a sentence or a clause, so "thank you all" and
+// "I want to thank you" keep their grammar.
+const THANK_YOU = /(?<=^|[.!?,] )([Tt])hank you(?=[ .!,]|$)/gmu
+// "Glad to help" for "Happy to help": only before "to", at a sentence's start or after "I am",
+// "we are" and their contractions, so no negation or other word can stand between.
+const HAPPY_TO = /(?<=^|[.!?] |\b(?:I'm|I am|[Ww]e're|[Ww]e are|[Ww]e will be|[Ww]e'll be|I will be|I'll be) )([Hh]appy|[Gg]lad|[Pp]leased)(?= to )/gmu
+
+/** A line ending a sentence: the break after it is the space between two sentences. */
+const ENDS_SENTENCE = /[\p{L}\p{N})][.!?]$/u
+const OPENS_SENTENCE = /^\p{Lu}/u
+
+function foldProse(text: string): string {
+  // A hint beside a space or a line's end shows nothing between words; inside a word it may
+  // split a token for a model's reading, so it stays there.
+  let folded = text.replace(HINTS_BESIDE_SPACE, '')
+  folded = folded.replace(/\u00A0/g, ' ').replace(/(?<=\S) {2}(?=\S)/g, ' ')
+  // A line break or a blank line between two sentences reads as a space. Never beside a line
+  // holding a colon, which may be a `key: value` line of data.
+  const parts = folded.split(/(\n+)/)
+  folded = parts
+    .map((part, i) => {
+      if (i % 2 === 0) return part
+      const before = parts[i - 1]!
+      const after = parts[i + 1]!
+      const joins = part.length <= 2 && ENDS_SENTENCE.test(before) && OPENS_SENTENCE.test(after) && !before.includes(':') && !after.includes(':')
+      return joins ? ' ' : part
+    })
+    .join('')
+  return folded.replace(THANK_YOU, '$1hanks').replace(HAPPY_TO, (word: string) => (word[0] === word[0]!.toUpperCase() ? 'Happy' : 'happy'))
+}
+
+/** The first word of a text compared as written; it holds a space, so no prose word equals it. */
+export const AS_WRITTEN = 'as written:'
 
 /**
- * The words of `text` as written, in order, for the guard's word-by-word comparison. The text
- * is folded only in ways that cannot change what it says: invisible line-break hints dropped,
- * typographic quotes read as plain ones, Unicode NFC (canonical composition, so `≠` stays `≠`
- * and `würde` stays `würde`), each run of spaces between words read as one, and a line break
- * after a sentence's or a clause's end (`.`, `!`, `?`, `,`, `;`, `:`) or a blank line read as a
- * space, and `!` closing a word read as a full stop. A line break inside a sentence (code,
- * a list) and a line's leading indentation are tokens of their own. Case and punctuation are
- * kept: `No, charges apply.` is not `No charges apply.`, `MBps` is not `Mbps`. Beyond that, only
- * a closing sign-off is dropped and the explicit rewordings above read as one.
+ * The words of `text` for the guard's word-by-word comparison. Every text is read in Unicode
+ * NFC (canonical composition, so `≠` stays `≠` and `würde` stays `würde`) with CRLF as LF.
+ * A text that is not plain prose (see `isPlainProse`) is compared exactly as that, its words
+ * led by `AS_WRITTEN`. Plain prose is folded only where a reader sees the same sentences:
+ * two spaces or a no-break space between words as one space, a line-break hint (zero-width
+ * space, word joiner, byte-order mark, soft hyphen) beside a space dropped, a line break or a
+ * blank line after a sentence's `.`, `?` or `!` before a capital read as a space (not beside
+ * a line with a colon), and "Thank you" as "Thanks" and "glad"/"pleased" to as "happy to"
+ * where they open a sentence. Case and punctuation are kept: `No, charges apply.` is not
+ * `No charges apply.`, `MBps` is not `Mbps`, `n!` is not `n.`.
  *
  * @example
  * ```ts
- * literalWords('Thank you, the total is ($50).') // ['thanks,', 'the', 'total', 'is', '($50).']
+ * literalWords('Thank you, the total is $50.') // ['Thanks,', 'the', 'total', 'is', '$50.']
+ * literalWords('x = 1') // ['as written:', 'x', '=', '1']
  * ```
  */
 export function literalWords(text: string): string[] {
-  const folded = text.replace(INVISIBLE_BREAKS, '').replace(CURLY_SINGLE, "'").replace(CURLY_DOUBLE, '"').normalize('NFC').replace(SIGN_OFF, '').replace(THANK_YOU, 'thanks')
-  const words: string[] = []
-  let ended = true
-  for (const line of folded.split(LINE_BREAK)) {
-    const indent = /^\s*/.exec(line)![0]
-    const rest = line.slice(indent.length).trimEnd()
-    if (!rest) continue
-    if (!ended) words.push('line-break')
-    if (indent) words.push(`indent:${JSON.stringify(indent)}`)
-    for (const token of rest.split(/\s+/)) words.push(reworded(token))
-    ended = SENTENCE_END.test(rest)
-  }
-  return words
+  const read = text.normalize('NFC').replace(/\r\n/g, '\n')
+  return isPlainProse(read) ? foldProse(read).split(' ') : [AS_WRITTEN, ...read.split(' ')]
 }

@@ -23,9 +23,9 @@ export interface OutputFacts {
   /** Letters of other scripts that pass for Latin ones, with their code points, sorted. */
   lookalikes: string[]
   /**
-   * Every word, symbol and number as written, in order, folded only where the meaning cannot
-   * change (NFC, case, whitespace between words, sentence punctuation; see `literalWords`),
-   * known rewordings as one and harmless framing ("thanks", "best wishes") dropped.
+   * Every word, symbol and number as written, in order: exactly as written (NFC, CRLF as LF)
+   * unless the text is plain prose, where only spacing between words and sentences and two
+   * social phrases are folded (see `literalWords`).
    */
   words: string[]
 }
@@ -154,6 +154,8 @@ function polarityOf(part: string, beforeHyphen: boolean): string[] | undefined {
   const listed = CANONICAL.get(part) ?? SYMBOLS.get(part)
   if (listed) return [listed]
   if (beforeHyphen && PREFIX_PART.test(part)) return ['not']
+  // Most tokens carry no prefix; checking the first letter spares a regex on each.
+  if (!'umdn'.includes(part[0]!)) return undefined
   const rest = part.replace(PREFIX, '')
   const negated = rest !== part ? CANONICAL.get(rest) : undefined
   return negated ? ['not', negated] : undefined
@@ -180,11 +182,11 @@ export function outputFacts(output: string): OutputFacts {
   const lower = spellOut(plain.toLowerCase())
   const polarity: string[] = []
   for (const [token] of lower.matchAll(TOKEN)) {
-    const parts = token.split('-')
-    parts.forEach((part, i) => {
-      const read = polarityOf(part, i < parts.length - 1)
+    const parts = token.includes('-') ? token.split('-') : [token]
+    for (let i = 0; i < parts.length; i++) {
+      const read = polarityOf(parts[i]!, i < parts.length - 1)
       if (read) polarity.push(...read)
-    })
+    }
   }
   const names: string[] = []
   for (const m of plain.matchAll(WORD)) {

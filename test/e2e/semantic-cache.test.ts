@@ -14,7 +14,7 @@ test('first', async () => {
   await expect('Your refund of $40 was approved.').toScoreAtLeast(7, { criteria: 'accuracy' })
 })
 test('near-duplicate', async () => {
-  await expect('Your  refund of $40 was approved!').toScoreAtLeast(7, { criteria: 'accuracy' })
+  await expect('Your  refund of $40 was  approved.').toScoreAtLeast(7, { criteria: 'accuracy' })
 })
 test('trap', async () => {
   await expect('Your refund of $40 was denied.').not.toScoreAtLeast(7, { criteria: 'accuracy' })
@@ -90,6 +90,9 @@ const FIRSTS = [
   'Ihre Erstattung betr\u00E4gt 500 \u20AC und wurde genehmigt.',
   'Set the gateway to 192.168.1.1 today.',
   'The area is return w * h in the code.',
+  '-- Keep the real orders; remove the test rows first:\nDELETE FROM orders WHERE test = true;',
+  '{"refund": "approved", "amount": 40}',
+  'The number of ways to order n distinct items is n!',
 ]
 const TRAPS = [
   'Your refund isnt approved.',
@@ -111,6 +114,11 @@ const TRAPS = [
   'Ihre Erstattung betr\u00E4gt 500 \u20AC und w\u00FCrde genehmigt.',
   'Set the gateway to 192.168.1.10 today.',
   'The area is return w / h in the code.',
+  // The DELETE moved onto the comment's line, so it never runs; quotes that are no JSON
+  // delimiters; a factorial written as a full stop.
+  '-- Keep the real orders; remove the test rows first: DELETE FROM orders WHERE test = true;',
+  '{\u201Crefund\u201D: \u201Capproved\u201D, \u201Camount\u201D: 40}',
+  'The number of ways to order n distinct items is n.',
 ]
 const NEAR = 'Your  refund is approved.'
 const TRAP_BODY = [
@@ -119,7 +127,7 @@ const TRAP_BODY = [
   ...TRAPS.map((o, i) => `test('trap ${i}', async () => { await expect(${JSON.stringify(o + PAD)}).not.toScoreAtLeast(7, { criteria: 'accuracy' }) })`),
 ].join('\n')
 
-describe.each(runners.filter((r) => ['vitest-esm', 'jest-cjs'].includes(r.project)))('$name: disguised traps under a constant embedding', (runner) => {
+describe.each(runners.filter((r) => ['vitest-esm', 'vitest5', 'jest-cjs'].includes(r.project)))('$name: disguised traps under a constant embedding', (runner) => {
   let project: FixtureProject
   let server: FixtureServer
   beforeAll(async () => {

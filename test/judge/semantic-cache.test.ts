@@ -53,7 +53,7 @@ const runtime = (mode: CacheMode = 'auto', setting: Parameters<typeof semanticCa
 const ask = (output: string, rt: JudgeRuntime, extra: { source?: string } = {}) => runJudge({ output, criteria: ['accuracy'], testPath: testPath(), ...extra }, rt)
 
 const approved = 'Hi Maria, your refund of $40 for order 1234 was approved today and will reach your card within 5 business days.'
-const spaced = 'Hi  Maria,\nyour refund of $40 for order 1234 was approved today and   will reach your card within 5 business days.'
+const spaced = 'Hi  Maria, your refund of $40 for order 1234 was approved today  and will reach your card within 5 business days.'
 const denied = approved.replace('approved', 'denied')
 const otherAmount = approved.replace('$40', '$45')
 

@@ -39,7 +39,7 @@ const indexed = () => {
 }
 
 const ticket = (n: number) => `Hi Maria, your refund for order ${n} was approved today.`
-const nearDuplicate = (n: number) => `Hi  Maria, your refund for order ${n} was approved today!`
+const nearDuplicate = (n: number) => `Hi  Maria, your refund for order ${n} was approved  today.`
 
 test('the index keeps the newest maxEntries outputs; a near-duplicate of an evicted one is judged afresh, of a kept one reused', async () => {
   const rt = runtime()

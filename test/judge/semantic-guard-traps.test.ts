@@ -104,11 +104,12 @@ describe('struck-out text never reads as the plain word', () => {
   // longer than the generous timeout; one pass takes about a second.
   test('tags left open are paired in one pass, not rescanned', () => {
     const text = `${'<s '.repeat(100_000)}approved ${'~'.repeat(100_000)}`
-    expect(guard(text, `${text} `)).toEqual({ agree: true })
+    expect(guard(text, `${text} `)).toMatchObject({ agree: false, differs: 'words' })
+    expect(outputFacts(text).struck).toEqual(outputFacts(`${text} `).struck)
   }, 120_000)
 
   test('the same struck word in both agrees', () => {
-    expect(guard(withWord('~~approved~~ denied'), withWord('~~approved~~  denied'))).toEqual({ agree: true })
+    expect(guard(withWord(`${strike('approved', '\u0336')} denied`), withWord(`${strike('approved', '\u0336')}  denied`))).toEqual({ agree: true })
   })
 })
 
@@ -132,15 +133,17 @@ describe('a word the guard has no list for is a difference, unless it is known t
     ['a filler word', 'Simply reply to this email.', 'Reply to this email.'],
     ['an intensifier', 'It is not very risky.', 'It is not risky.'],
     ['a condition cut short', 'If so, we refund it.', 'If, we refund it.'],
+    // Once read as harmless, now compared as written: a comment may swallow a line, and a
+    // sign-off can be what an email rubric asks for.
+    ['a phrase split by a line break', 'Thank you for writing.', 'Thank\n you for writing.'],
+    ['a sign-off', 'Your refund is approved.', 'Your refund is approved. Best wishes.'],
   ])('%s', (_name, a, b) => {
     expect(guard(a, b)).toMatchObject({ agree: false })
   })
 
   test.each([
     ['thank you / thanks', 'Thank you for writing. Your refund is approved.', 'Thanks for writing. Your refund is approved.'],
-    ['a phrase split by a line break', 'Thank you for writing.', 'Thank\n you for writing.'],
     ['happy / glad', 'We are happy to help.', 'We are glad to help.'],
-    ['a sign-off', 'Your refund is approved.', 'Your refund is approved. Best wishes.'],
   ])('%s agrees', (_name, a, b) => {
     expect(guard(a, b)).toEqual({ agree: true })
   })
@@ -236,9 +239,9 @@ describe('code and structured text: operators, brackets and indentation count', 
     ['ok = a && b', 'ok = a || b'],
   ])('%s / %s', refused)
 
-  test('whitespace between words is one break, a line\u2019s indentation is kept', () => {
-    expect(guard('Refund approved.\n\nThanks for waiting.', 'Refund   approved. Thanks  for waiting.')).toEqual({ agree: true })
-    expect(outputFacts('if x:\n    return 1').words).toEqual(['if', 'x:', 'indent:"    "', 'return', '1'])
+  test('in prose two spaces are one and a paragraph break after a sentence is a space; code keeps every space', () => {
+    expect(guard('Refund approved.\n\nThanks for waiting.', 'Refund  approved. Thanks  for waiting.')).toEqual({ agree: true })
+    expect(outputFacts('if x:\n    return 1').words).toEqual(['as written:', 'if', 'x:\n', '', '', '', 'return', '1'])
   })
 })
 
@@ -261,10 +264,11 @@ describe('punctuation is dropped only where prose ends a word', () => {
     ['print(n!)', 'print(n.)'],
     ['x = 1', 'x = 1,'],
     ['x = 1  # note\nreturn x', 'x = 1  # note return x'],
+    // `!` is no longer read as a full stop: `n!` is a factorial, `BlueSky!` a password.
+    ['Thanks, the refund is approved!', 'Thanks, the refund is approved.'],
   ])('%j / %j: punctuation and line breaks inside a sentence are kept', refused)
 
   test.each([
-    ['Thanks, the refund is approved!', 'Thanks, the refund is approved.'],
     ['Refund approved.\nThanks for waiting.', 'Refund approved. Thanks for waiting.'],
   ])('%j / %j agree', (a, b) => expect(guard(a, b)).toEqual({ agree: true }))
 })
@@ -285,12 +289,18 @@ describe('per-mille, emoticons and invisible marks are part of their token', () 
     ['Refund approved.', 'Refund approved\uFE0F.'],
   ])('%s / %s', refused)
 
-  // A line-break hint shows nothing and a curly quote is the quote a keyboard types: the text
-  // reads the same, so the outputs agree, while a hint inside a number or a negation changes nothing either.
+  // Inside a word a line-break hint may split what a model reads, and a curly quote is no
+  // delimiter in code: both are compared as written.
   test.each([
     ['Refund approved.', 'Refund app\u200Broved.'],
     ['Refund approved.', 'Refund appr\u00ADoved.'],
     ['Refund approved.', '\uFEFFRefund approved\u2060.'],
     ["It's approved, as \"agreed\".", 'It\u2019s approved, as \u201Cagreed\u201D.'],
+  ])('%s / %s', refused)
+
+  // Beside a space or opening the text, a hint shows nothing between words.
+  test.each([
+    ['Refund approved.', '\uFEFFRefund approved.'],
+    ['Refund approved. Thanks.', 'Refund approved.\u2060 Thanks.'],
   ])('%s / %s agree', (a, b) => expect(guard(a, b)).toEqual({ agree: true }))
 })

@@ -8,19 +8,17 @@ const base = 'Hi Maria, your refund of $40 for order A-1234 was approved on Marc
 
 describe('outputs that say the same thing agree', () => {
   test.each([
-    ['extra whitespace', 'Hi  Maria,\nyour refund of $40 for order A-1234 was approved on March 5   and will reach your Visa card within 5 business days.'],
-    ['an exclamation for a full stop', 'Hi Maria, your refund of $40 for order A-1234 was approved on March 5 and will reach your Visa card within 5 business days!'],
-    ['a sign-off', 'Hi Maria, your refund of $40 for order A-1234 was approved on March 5 and will reach your Visa card within 5 business days. Kind regards'],
-  ])('%s', (_name, other) => {
-    expect(guard(base, other)).toEqual({ agree: true })
+    ['extra whitespace', 'Hi  Maria, your refund of $40 for order A-1234 was approved on March 5  and will reach your Visa card within 5 business\u00A0days.'],
+    ['a thanks for a thank you', `Thank you for writing. ${base}`, `Thanks for writing. ${base}`],
+  ])('%s', (_name, other, first = base) => {
+    expect(guard(first, other)).toEqual({ agree: true })
   })
 
   test('every spelling of a negated modal reads as one negation, yet the words as written must match', () => {
     const ways = ["You can't return it.", 'You cannot return it.', 'You can not return it.', 'You can’t return it.']
     for (const w of ways) expect(outputFacts(w).polarity).toEqual(['can', 'not'])
-    for (const w of ways.slice(1, 3)) expect(guard(ways[0]!, w)).toMatchObject({ agree: false, differs: 'words' })
-    // A curly apostrophe is the apostrophe a keyboard types.
-    expect(guard(ways[0]!, ways[3]!)).toEqual({ agree: true })
+    // A curly apostrophe is compared as written too: in code it is no delimiter.
+    for (const w of ways.slice(1)) expect(guard(ways[0]!, w)).toMatchObject({ agree: false, differs: 'words' })
     expect(outputFacts("It won't ship and they don't know.").polarity).toEqual(['will', 'not', 'not'])
   })
 })
@@ -44,6 +42,12 @@ describe('every trap is caught', () => {
     ['a swapped order code', base.replace('A-1234', 'A-1243'), 'names'],
     ['swapped roles', 'Alice Chen refunded Bob Stone $40.', 'entities', 'Bob Stone refunded Alice Chen $40.'],
     ['the same amount and count spelt another way', base.replace('$40', '40 dollars').replace('within 5', 'within five'), 'words'],
+    // Each of these was once folded away, and each can change a verdict (a factorial, a
+    // comment that swallows a line, the sign-off an email rubric asks for).
+    ['an exclamation for a full stop', `${base.slice(0, -1)}!`, 'words'],
+    ['a sign-off', `${base} Kind regards`, 'words'],
+    ['a line break after a comma', base.replace('Maria, your', 'Maria,\nyour'), 'words'],
+    ['a run of three spaces', base.replace('March 5 and', 'March 5   and'), 'words'],
   ])('%s', (_name, a, differs, b = base) => {
     const result = guard(a, b)
     expect(result.agree).toBe(false)
@@ -66,11 +70,12 @@ describe('Unicode cannot hide a difference or fake an agreement', () => {
 
   test('a zero-width character neither splits a number nor hides a negation', () => {
     expect(outputFacts('Refund of $4\u200B0 approved.').numbers).toEqual(outputFacts('Refund of $40 approved.').numbers)
-    // The hint shows nothing, so the outputs read alike; it cannot change the number read either.
-    expect(guard('Refund of $40 approved.', 'Refund of $4\u200B0 approved.')).toEqual({ agree: true })
+    // Inside a word or a number the hint may split the token a model reads, so it counts.
+    expect(guard('Refund of $40 approved.', 'Refund of $4\u200B0 approved.')).toMatchObject({ agree: false, differs: 'words' })
     expect(guard('Refund of $40 approved.', 'Refund of $4\u200B5 approved.')).toMatchObject({ agree: false, differs: 'numbers' })
     expect(guard('The refund is approved.', 'The refund is n\u200Bot approved.')).toMatchObject({ agree: false, differs: 'polarity' })
-    expect(guard('The refund is approved.', 'The refund is appr\u00ADoved.')).toEqual({ agree: true })
+    expect(guard('The refund is approved.', 'The refund is appr\u00ADoved.')).toMatchObject({ agree: false, differs: 'words' })
+    expect(guard('The refund is approved.', 'The refund\u200B is approved.')).toEqual({ agree: true })
   })
 
   test('full-width letters read as their plain words, and differ as written', () => {

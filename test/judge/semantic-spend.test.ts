@@ -31,7 +31,7 @@ const runtime = (embed: Embed = priced): JudgeRuntime => ({
 const ask = (output: string, rt: JudgeRuntime, samples?: number) => runJudge({ output, criteria: ['accuracy'], samples, testPath: join(dir, 'a.test.ts') }, rt)
 
 const approved = 'Hi Maria, your refund of $40 for order 1234 was approved today.'
-const spaced = 'Hi  Maria,  your refund of $40 for order 1234 was approved today!'
+const spaced = 'Hi  Maria,  your refund of $40 for order 1234 was approved today.'
 
 test("a verdict carries the look-up's embedding requests, tokens and cost, apart from the judge's own", async () => {
   const rt = runtime()
@@ -70,5 +70,5 @@ test('a reuse says how many judge calls it spared: every answer the earlier verd
   const reused = await ask(spaced, { ...rt, capabilities: { ...rt.capabilities, n: false } }, 3)
   expect(reused.reusedFrom).toMatchObject({ output: approved, calls: 3 })
   await ask('Your parcel 77 left the depot on Monday.', rt)
-  expect((await ask('Your parcel 77 left the depot on Monday!', rt)).reusedFrom).toMatchObject({ calls: 1 })
+  expect((await ask('Your parcel 77 left the depot  on Monday.', rt)).reusedFrom).toMatchObject({ calls: 1 })
 })

@@ -29,7 +29,7 @@ test('a reused verdict names the output it came from, its similarity and key, in
   judgeRuntime().semantic = semanticCacheFor(true, 'auto', 'fixture-lexical-64', lexicalEmbedding, {})
   await expect('Your refund of $40 was approved.').toScoreAtLeast(7, { criteria: 'accuracy' })
   expect(records[0]!.kind === 'judge' && records[0]!.verdict?.reusedFrom).toBeFalsy()
-  const message = await expect('Your  refund of $40 was approved!').not.toScoreAtLeast(7, { criteria: 'accuracy' }).then(
+  const message = await expect('Your  refund of $40 was  approved.').not.toScoreAtLeast(7, { criteria: 'accuracy' }).then(
     () => undefined,
     (e: Error) => e.message,
   )
