@@ -154,14 +154,6 @@ export function redactNearCopies(text: string, keys: readonly string[] = current
   if (keys.length === 0 || text.length < MIN_SECRET_LENGTH) return text
   const { groups, tokenChar, tokens, byLength } = nearIndex(keys)
   const found: [number, number][] = []
-  // A character changed in the middle of a key shorter than two windows leaves no window
-  // whole: tokens of about a key's length are compared with it by edit distance.
-  if (byLength.size > 0) {
-    for (const m of text.matchAll(tokens)) {
-      const near = byLength.get(m[0].length)
-      if (near?.some(({ key, edits }) => withinEdits(foldText(m[0]), key, edits))) found.push([m.index, m.index + m[0].length])
-    }
-  }
   for (const { width, table, windows, top } of groups) {
     if (text.length < width) continue
     let i = 0
@@ -183,8 +175,21 @@ export function redactNearCopies(text: string, keys: readonly string[] = current
       i++
     }
   }
-  if (found.length === 0) return text
   found.sort((a, b) => a[0] - b[0])
+  // A character changed in the middle of a key shorter than two windows leaves no window
+  // whole: the other tokens of about a key's length are compared with it by edit distance.
+  if (byLength.size > 0) {
+    const windowed = found.length
+    let next = 0
+    for (const m of text.matchAll(tokens)) {
+      const end = m.index + m[0].length
+      while (next < windowed && found[next]![1] <= m.index) next++
+      if (next < windowed && found[next]![0] < end) continue
+      if (byLength.get(m[0].length)?.some(({ key, edits }) => withinEdits(m[0], key, edits))) found.push([m.index, end])
+    }
+    if (found.length > windowed) found.sort((a, b) => a[0] - b[0])
+  }
+  if (found.length === 0) return text
   let out = ''
   let done = 0
   for (let [start, end] of found) {
@@ -199,21 +204,24 @@ export function redactNearCopies(text: string, keys: readonly string[] = current
 }
 
 /**
- * Whether `a` is at most `max` edits from `b` (Levenshtein distance), computed only in the
- * band of `max` cells around the diagonal: linear in the length, with a bound of 2.
+ * Whether `a` is at most `max` edits from `b` (Levenshtein distance, ASCII letters in any
+ * case), computed only in the band of `max` cells around the diagonal: linear in the length
+ * for a bound of 2.
  */
 export function withinEdits(a: string, b: string, max: number): boolean {
   if (Math.abs(a.length - b.length) > max) return false
   const far = max + 1
-  let prev = Int32Array.from({ length: b.length + 2 }, (_, j) => Math.min(j, far))
+  let prev = new Int32Array(b.length + 2)
   let cur = new Int32Array(b.length + 2)
+  for (let j = 0; j < prev.length; j++) prev[j] = Math.min(j, far)
   for (let i = 1; i <= a.length; i++) {
     const lo = Math.max(1, i - max)
     const hi = Math.min(b.length, i + max)
     cur[lo - 1] = lo === 1 ? Math.min(i, far) : far
     let best = cur[lo - 1]!
+    const c = fold(a.charCodeAt(i - 1))
     for (let j = lo; j <= hi; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1
+      const cost = c === fold(b.charCodeAt(j - 1)) ? 0 : 1
       cur[j] = Math.min(prev[j - 1]! + cost, prev[j]! + 1, cur[j - 1]! + 1, far)
       best = Math.min(best, cur[j]!)
     }

@@ -5,7 +5,7 @@
 //
 // The known secrets are the judge's configured keys (its own and each fallback's),
 // OPENAI_API_KEY and other `*_KEY` / `*_TOKEN` / `*_SECRET` / `*_PASSWORD` variables of
-// the environment, and whatever the app's requests sent in credential headers
+// the environment (guesses by name, matched only whole), and whatever the app's requests sent in credential headers
 // (`authorization`, cookies, `x-api-key` and the like; registered by recordingFetch). Keys a test worker learns reach the
 // process that runs the reporters through the run's coordinator (see judge/secret-sharing.ts).
 import { configGeneration, getConfig } from './config.js'
