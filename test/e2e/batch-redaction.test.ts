@@ -64,6 +64,7 @@ test('handles basic arithmetic in refunds', () => { expect({ sort_key: 'created_
 test('linux-x64-node20 build matrix', () => { expect(1).toBe(2) })
 test('sk-learn-2024-pipeline-classifier returns labels', () => { expect(1).toBe(2) })
 test('a short key changed in the middle', () => { expect(KEY.slice(0, 10) + 'Z' + KEY.slice(11)).toBe(KEY) })
+test('where the credentials are', () => { expect(process.env.GOOGLE_APPLICATION_CREDENTIALS).toBe('') })
 `,
       )
       const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: SHORT, CACHE_KEY: 'linux-x64-node20-npm-deps', GOOGLE_APPLICATION_CREDENTIALS: `${project.dir}/gcp-sa.json`, CI: 'true', ASSAY_BATCH_POLL_MS: '20' }
