@@ -27,19 +27,23 @@ const TOKEN_SHAPES = [
   String.raw`sk-[A-Za-z0-9_-]{20,}`,
   // Google API keys are exactly 39 characters.
   String.raw`AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])`,
-  // Hugging Face, GitLab personal access and npm tokens.
-  String.raw`hf_[A-Za-z]{30,}`,
-  String.raw`glpat-[0-9A-Za-z_-]{20}`,
-  String.raw`npm_[A-Za-z0-9]{36}`,
+  // Hugging Face, GitLab personal access and npm tokens, each to its token's end.
+  String.raw`hf_[A-Za-z]{30,}[A-Za-z0-9]*`,
+  String.raw`glpat-[0-9A-Za-z_-]{20,}`,
+  String.raw`npm_[A-Za-z0-9]{36,}`,
 ]
 const SHAPE = new RegExp(String.raw`(?<![A-Za-z0-9_-])(?:${TOKEN_SHAPES.join('|')})`, 'g')
 
 /**
- * A dashed key is random: a Slack token holds a digit, and an `sk-` key digits and letters of
- * both cases, which a hyphenated name (`sk-learn-2024-pipeline-classifier`) does not.
+ * A dashed key is random: a Slack token or a key under a vendor's own `sk-` prefix
+ * (`sk-proj-`, `sk-ant-`, `sk-svcacct-`, `sk-admin-`) holds a digit, and a plain `sk-` key
+ * digits and letters of both cases, which a hyphenated name
+ * (`sk-learn-2024-pipeline-classifier`) does not.
  */
-const looksLikeKey = (token: string): boolean =>
-  token.startsWith('sk-') ? /\d/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token.slice(3)) : !token.startsWith('xox') || /\d/.test(token)
+const looksLikeKey = (token: string): boolean => {
+  if (!token.startsWith('sk-') || /^sk-(?:proj|ant|svcacct|admin)-/.test(token)) return !/^(?:sk|xox[baprs])-/.test(token) || /\d/.test(token)
+  return /\d/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token.slice(3))
+}
 
 /** `text` with every token of a credential's shape ({@link TOKEN_SHAPES}) replaced by `[REDACTED]`. */
 export function redactTokenShapes(text: string): string {

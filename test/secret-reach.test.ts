@@ -60,6 +60,9 @@ describe('credentials are still redacted', () => {
     ['a Hugging Face token', 'hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEf', 'hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEf', ''],
     ['a GitLab token', 'glpat-Ab1Cd2Ef3Gh4Ij5Kl6Mn', 'glpat-Ab1Cd2Ef3Gh4Ij5Kl6Mn', ''],
     ['an npm token', 'npm_Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2', 'npm_Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2', ''],
+    ['a Hugging Face token with digits at its end', 'hf_abcdefghijklmnopqrstuvwxyzABCDEF12 x', 'F12', ''],
+    ['a longer GitLab token', 'glpat-abcdefghij1234567890XYZ x', 'XYZ', ''],
+    ['an OpenAI project key in one letter case', 'sk-proj-abcdefghijklmnopqrstuvwxyz012345', 'sk-proj-abc', ''],
   ]
   test.each(HIDDEN)('%s', (_, text, secret, before) => {
     for (const out of [...BOTH.map(([, fn]) => fn(text)), printed(text)]) {
