@@ -23,6 +23,9 @@ const TOKEN_SHAPES = [
   String.raw`xox[baprs]-[A-Za-z0-9-]{10,}`,
   // A JWT: a JSON header and a JSON payload (both `{"…` in base64url, so `eyJ`), and a signature.
   String.raw`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`,
+  // A JWT or a GitHub token that Vitest cut short with an ellipsis: what is printed is still its start.
+  String.raw`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}(?=\u2026|\.\.\.)`,
+  String.raw`gh[pousr]_[A-Za-z0-9]{12,}(?=\u2026|\.\.\.)`,
   // OpenAI (`sk-proj-…`, `sk-svcacct-…`, plain `sk-…`) and Anthropic (`sk-ant-…`) keys; a random-looking body is required (see below).
   String.raw`sk-[A-Za-z0-9_-]{20,}`,
   // Google API keys are exactly 39 characters.

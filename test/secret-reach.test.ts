@@ -62,6 +62,8 @@ describe('credentials are still redacted', () => {
     ['an npm token', 'npm_Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2', 'npm_Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2', ''],
     ['a Hugging Face token with digits at its end', 'hf_abcdefghijklmnopqrstuvwxyzABCDEF12 x', 'F12', ''],
     ['a longer GitLab token', 'glpat-abcdefghij1234567890XYZ x', 'XYZ', ''],
+    ['a JWT cut short by an ellipsis', "expected 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l\u2026' to be ''", 'eyJzdWIi', "expected '"],
+    ['a GitHub token cut short by an ellipsis', "expected 'ghp_Ab12Cd34Ef56Gh78\u2026' to be ''", 'Ab12Cd34', "expected '"],
     ['an OpenAI project key in one letter case', 'sk-proj-abcdefghijklmnopqrstuvwxyz012345', 'sk-proj-abc', ''],
   ]
   test.each(HIDDEN)('%s', (_, text, secret, before) => {
