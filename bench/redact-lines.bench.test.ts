@@ -40,6 +40,8 @@ test('redaction of 1 MB of printed text with known keys', async () => {
     'prose, no secret': fill('The quick brown fox jumps over the lazy dog 0123456789, sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.\n'),
     'a near-copy on every line': fill(`    Received: "${key.slice(0, 4)}Z${key.slice(5)}"\n`),
     'a token shape on every line': fill('token ghp_R2d2C3poL8bB4yoda9Xwing0Falcon1Tie2Ab and AKIAIOSFODNN7EXAMPLE\n'),
+    // Tokens of a short key's length, compared by edit distance: one a near-copy, one not.
+    'a short key changed in the middle on every line': fill('    Received: "sk-fallback-Zench-0123456789" not sk-fallback-bench-01234567XYZ\n'),
   }
   const rows = []
   for (const [name, text] of Object.entries(texts)) {

@@ -15,21 +15,38 @@ const TOKEN_SHAPES = [
   // GitHub: classic tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and fine-grained ones.
   String.raw`gh[pousr]_[A-Za-z0-9]{20,}`,
   String.raw`github_pat_[A-Za-z0-9_]{20,}`,
-  // An AWS access key id is exactly 20 characters.
-  String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])`,
+  // An AWS access key id is exactly 20 characters, its last 16 in base32.
+  String.raw`(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Za-z0-9])`,
   // Stripe secret and restricted keys.
   String.raw`[sr]k_(?:live|test)_[A-Za-z0-9]{10,}`,
   // Slack bot, app, user, refresh and legacy tokens.
   String.raw`xox[baprs]-[A-Za-z0-9-]{10,}`,
   // A JWT: a JSON header and a JSON payload (both `{"…` in base64url, so `eyJ`), and a signature.
   String.raw`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`,
-  // OpenAI (`sk-proj-…`, `sk-svcacct-…`, plain `sk-…`) and Anthropic (`sk-ant-…`) keys; a digit is required (see below).
+  // A JWT or a GitHub token that Vitest cut short with an ellipsis: what is printed is still its start.
+  String.raw`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}(?=\u2026|\.\.\.)`,
+  String.raw`gh[pousr]_[A-Za-z0-9]{12,}(?=\u2026|\.\.\.)`,
+  // OpenAI (`sk-proj-…`, `sk-svcacct-…`, plain `sk-…`) and Anthropic (`sk-ant-…`) keys; a random-looking body is required (see below).
   String.raw`sk-[A-Za-z0-9_-]{20,}`,
+  // Google API keys are exactly 39 characters.
+  String.raw`AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])`,
+  // Hugging Face, GitLab personal access and npm tokens, each to its token's end.
+  String.raw`hf_[A-Za-z]{30,}[A-Za-z0-9]*`,
+  String.raw`glpat-[0-9A-Za-z_-]{20,}`,
+  String.raw`npm_[A-Za-z0-9]{36,}`,
 ]
 const SHAPE = new RegExp(String.raw`(?<![A-Za-z0-9_-])(?:${TOKEN_SHAPES.join('|')})`, 'g')
 
-/** A dashed key (`sk-…`, `xox…`) holds a digit; a hyphenated phrase (`sk-some-long-compound-word`) does not. */
-const looksLikeKey = (token: string): boolean => !/^(?:sk|xox[baprs])-/.test(token) || /\d/.test(token)
+/**
+ * A dashed key is random: a Slack token or a key under a vendor's own `sk-` prefix
+ * (`sk-proj-`, `sk-ant-`, `sk-svcacct-`, `sk-admin-`) holds a digit, and a plain `sk-` key
+ * digits and letters of both cases, which a hyphenated name
+ * (`sk-learn-2024-pipeline-classifier`) does not.
+ */
+const looksLikeKey = (token: string): boolean => {
+  if (!token.startsWith('sk-') || /^sk-(?:proj|ant|svcacct|admin)-/.test(token)) return !/^(?:sk|xox[baprs])-/.test(token) || /\d/.test(token)
+  return /\d/.test(token) && /[A-Z]/.test(token) && /[a-z]/.test(token.slice(3))
+}
 
 /** `text` with every token of a credential's shape ({@link TOKEN_SHAPES}) replaced by `[REDACTED]`. */
 export function redactTokenShapes(text: string): string {
@@ -77,7 +94,19 @@ interface NearIndex {
   groups: WindowGroup[]
   /** Characters that extend a found run to its token's ends: letters, digits, `-`, `_`, and any other character of a key. */
   tokenChar: RegExp
+  /** Every token of the text: runs of those characters. */
+  tokens: RegExp
+  /** The keys (folded) a token of each length is compared with by edit distance, with the most edits allowed. */
+  byLength: Map<number, { key: string; edits: number }[]>
 }
+
+/**
+ * The most edits (a character changed, added or taken out) by which a token may differ from
+ * a key of `length` characters and still be taken for it: 2, 1 for a key of 10 or 11
+ * characters, and none for a shorter one, which is matched whole (a word two edits from a
+ * short key is too likely).
+ */
+export const maxEdits = (length: number): number => (length >= 12 ? 2 : length >= 10 ? 1 : 0)
 
 let index: { keys: readonly string[]; value: NearIndex } | undefined
 
@@ -87,7 +116,10 @@ function nearIndex(keys: readonly string[]): NearIndex {
   if (index?.keys === keys) return index.value
   const byWidth = new Map<number, WindowGroup>()
   const extra = new Set<string>()
+  const byLength: NearIndex['byLength'] = new Map()
   for (const key of keys) {
+    const edits = maxEdits(key.length)
+    for (let n = key.length - edits; edits > 0 && n <= key.length + edits; n++) byLength.set(n, [...(byLength.get(n) ?? []), { key: foldText(key), edits }])
     const width = nearCopyWindow(key.length)
     let group = byWidth.get(width)
     if (!group) {
@@ -106,7 +138,7 @@ function nearIndex(keys: readonly string[]): NearIndex {
     for (const c of key) if (!/[A-Za-z0-9\s]/.test(c)) extra.add(c)
   }
   const escaped = [...extra].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')
-  const value = { groups: [...byWidth.values()], tokenChar: new RegExp(`[A-Za-z0-9_\\-${escaped}]`) }
+  const value = { groups: [...byWidth.values()], tokenChar: new RegExp(`[A-Za-z0-9_\\-${escaped}]`), tokens: new RegExp(`[A-Za-z0-9_\\-${escaped}]+`, 'g'), byLength }
   index = { keys, value }
   return value
 }
@@ -127,7 +159,7 @@ function holdsWindow(text: string, at: number, candidates: string[]): boolean {
  */
 export function redactNearCopies(text: string, keys: readonly string[] = currentSecrets()): string {
   if (keys.length === 0 || text.length < MIN_SECRET_LENGTH) return text
-  const { groups, tokenChar } = nearIndex(keys)
+  const { groups, tokenChar, tokens, byLength } = nearIndex(keys)
   const found: [number, number][] = []
   for (const { width, table, windows, top } of groups) {
     if (text.length < width) continue
@@ -150,8 +182,21 @@ export function redactNearCopies(text: string, keys: readonly string[] = current
       i++
     }
   }
-  if (found.length === 0) return text
   found.sort((a, b) => a[0] - b[0])
+  // A character changed in the middle of a key shorter than two windows leaves no window
+  // whole: the other tokens of about a key's length are compared with it by edit distance.
+  if (byLength.size > 0) {
+    const windowed = found.length
+    let next = 0
+    for (const m of text.matchAll(tokens)) {
+      const end = m.index + m[0].length
+      while (next < windowed && found[next]![1] <= m.index) next++
+      if (next < windowed && found[next]![0] < end) continue
+      if (byLength.get(m[0].length)?.some(({ key, edits }) => withinEdits(m[0], key, edits))) found.push([m.index, end])
+    }
+    if (found.length > windowed) found.sort((a, b) => a[0] - b[0])
+  }
+  if (found.length === 0) return text
   let out = ''
   let done = 0
   for (let [start, end] of found) {
@@ -163,4 +208,33 @@ export function redactNearCopies(text: string, keys: readonly string[] = current
     done = end
   }
   return out + text.slice(done)
+}
+
+/**
+ * Whether `a` is at most `max` edits from `b` (Levenshtein distance, ASCII letters in any
+ * case), computed only in the band of `max` cells around the diagonal: linear in the length
+ * for a bound of 2.
+ */
+export function withinEdits(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false
+  const far = max + 1
+  let prev = new Int32Array(b.length + 2)
+  let cur = new Int32Array(b.length + 2)
+  for (let j = 0; j < prev.length; j++) prev[j] = Math.min(j, far)
+  for (let i = 1; i <= a.length; i++) {
+    const lo = Math.max(1, i - max)
+    const hi = Math.min(b.length, i + max)
+    cur[lo - 1] = lo === 1 ? Math.min(i, far) : far
+    let best = cur[lo - 1]!
+    const c = fold(a.charCodeAt(i - 1))
+    for (let j = lo; j <= hi; j++) {
+      const cost = c === fold(b.charCodeAt(j - 1)) ? 0 : 1
+      cur[j] = Math.min(prev[j - 1]! + cost, prev[j]! + 1, cur[j - 1]! + 1, far)
+      best = Math.min(best, cur[j]!)
+    }
+    cur[hi + 1] = far
+    if (best > max) return false
+    ;[prev, cur] = [cur, prev]
+  }
+  return prev[b.length]! <= max
 }

@@ -2,8 +2,24 @@
 // and `history`, a reason, everything `assay batch` prints): the known keys (see
 // secrets.ts), credentials as people write them in text, tokens of a credential's shape, and
 // near-copies of a known key.
-import { isCredentialName, MIN_SECRET_LENGTH, REDACTED, redact } from './secrets.js'
+import { isCredentialName, MIN_SECRET_LENGTH, REDACTED, redactFields } from './secrets.js'
 import { redactNearCopies, redactTokenShapes } from './secret-shapes.js'
+
+// Printed output is a program's data as much as its settings: of the names that end in a key
+// or token word, only credentials' own hide their value (`api_key`, `private_key`,
+// `access_token`, anything with `secret` or `password` in it), while `sort_key`,
+// `primary_key`, `stop_token` and `next_token` are data. A cookie is a credential only when
+// its value holds a `name=value`.
+const KEY_OR_TOKEN = /(?:key|token)$/i
+const CREDENTIAL_KEY_OR_TOKEN = /secret|passw|(?:^|[-_])(?:api[-_]?key|private[-_]?key|subscription[-_]?key|(?:access|refresh|auth|id|session|bearer|api)[-_]?token)$/i
+
+/** Whether a field named `name` holds a credential in printed output, given its `value` as written (see above). */
+export function isPrintedCredentialName(name: string, value: string): boolean {
+  if (!isCredentialName(name)) return false
+  const snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+  if (/cookie$/i.test(snake)) return /[^\s=;]=/.test(value)
+  return !KEY_OR_TOKEN.test(snake) || CREDENTIAL_KEY_OR_TOKEN.test(snake)
+}
 
 // `name: value` lines of YAML (a prompt file's frontmatter), also as a diff shows them.
 const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?([A-Za-z0-9_][A-Za-z0-9_-]*)"?[ \t]*:[ \t]*)\S.*$`, 'gm')
@@ -16,12 +32,12 @@ const CREDENTIAL_LINE = new RegExp(String.raw`^([ \t+-]*"?([A-Za-z0-9_][A-Za-z0-
  * long run with a known key (see secret-shapes.ts).
  */
 export function redactText(text: string): string {
-  let out = text.replace(CREDENTIAL_LINE, (all, head: string, name: string) => (isCredentialName(name) ? `${head}${REDACTED}` : all))
+  let out = text.replace(CREDENTIAL_LINE, (all: string, head: string, name: string) => (isPrintedCredentialName(name, all.slice(head.length)) ? `${head}${REDACTED}` : all))
   if (out.includes('-----BEGIN')) out = out.replace(PEM_BODY, `$1${REDACTED}$2`)
   out = redactTextPairs(out)
-  out = out.replace(SPOKEN_PASSWORD, `$1${REDACTED}`).replace(SCHEME_TOKEN, `$1${REDACTED}`).replace(SPACED_KEY, `$1${REDACTED}`).replace(USER_FLAG, `$1${REDACTED}`)
+  out = redactSchemes(out).replace(SPOKEN_PASSWORD, `$1${REDACTED}`).replace(SPACED_KEY, `$1${REDACTED}`).replace(USER_FLAG, `$1${REDACTED}`)
   if (out.includes('://')) out = redactWebhooks(out.replace(URL_USER, `$1${REDACTED}@`))
-  return redactNearCopies(redactTokenShapes(redact(out)))
+  return redactNearCopies(redactTokenShapes(redactFields(out, isPrintedCredentialName)))
 }
 
 /**
@@ -31,9 +47,9 @@ export function redactText(text: string): string {
  * `name: value` lines are test names and messages (`pass: judged`), not a file's settings.
  */
 export function redactOutput(text: string): string {
-  let out = text.replace(SCHEME_TOKEN, `$1${REDACTED}`)
+  let out = redactSchemes(text)
   if (out.includes('://')) out = redactWebhooks(out.replace(URL_USER, `$1${REDACTED}@`))
-  return redactNearCopies(redactTokenShapes(redact(out)))
+  return redactNearCopies(redactTokenShapes(redactFields(out, isPrintedCredentialName)))
 }
 
 // A webhook URL is its own credential: whoever has `https://hooks.slack.com/services/T…/B…/…`
@@ -72,7 +88,8 @@ const isTextCredential = (name: string): boolean => {
   if (!CREDENTIAL_WORD.test(name)) return false
   const bare = name.replace(/^[-.]+/, '')
   const last = bare.slice(bare.lastIndexOf('.') + 1)
-  return [bare, last].some((n) => BARE_TEXT_CREDENTIAL.test(n) || GLUED_PASSWORD.test(n) || ENV_CREDENTIAL.test(n) || isCredentialName(n))
+  // A cookie's value is judged where the pair is read (see redactTextPairs).
+  return [bare, last].some((n) => BARE_TEXT_CREDENTIAL.test(n) || GLUED_PASSWORD.test(n) || ENV_CREDENTIAL.test(n) || isPrintedCredentialName(n, 'cookie=value'))
 }
 /**
  * A name and what joins it to its value: `name: `, `name=`, `"name": `, or a flag's
@@ -102,12 +119,13 @@ function redactTextPairs(text: string): string {
     }
     const start = m.index + head.length
     const open = text[start]
+    const cookie = /cookie$/i.test(name)
     let end: number
     if (open === '"' || open === "'") {
       const close = text.indexOf(open, start + 1)
       const line = text.indexOf('\n', start + 1)
       end = close >= 0 && (line < 0 || close < line) ? close : line >= 0 ? line : text.length
-      if (end > start + 1 && !text.startsWith(REDACTED, start + 1)) {
+      if (end > start + 1 && !text.startsWith(REDACTED, start + 1) && (!cookie || isPrintedCredentialName(name, text.slice(start + 1, end)))) {
         out += `${text.slice(done, start + 1)}${REDACTED}`
         done = end
       }
@@ -118,7 +136,7 @@ function redactTextPairs(text: string): string {
       }
       BARE_VALUE.lastIndex = start
       end = BARE_VALUE.exec(text) ? BARE_VALUE.lastIndex : start
-      if (end > start && !text.startsWith(REDACTED, start)) {
+      if (end > start && !text.startsWith(REDACTED, start) && (!cookie || isPrintedCredentialName(name, text.slice(start, end)))) {
         out += `${text.slice(done, start)}${REDACTED}`
         done = end
       }
@@ -133,8 +151,19 @@ const SPOKEN_PASSWORD = /\b((?:password|passwd|pwd)[ \t]+)(?!\[REDACTED\])(?!(?:
 const SPACED_KEY = /\b((?:secret|access|private|api|auth)[ \t]+(?:key|token)[ \t]*[:=][ \t]*)(?!\[REDACTED\])[^\s"',;]+/gi
 /** A command line's user and password (`curl -u admin:…`, `--user admin:…`): what follows the user's `:` is the password. */
 const USER_FLAG = /(?<![\w-])((?:-u|--user)[ \t]+[^\s:"']+:)(?!\[REDACTED\])[^\s"',;]+/g
-/** A scheme's token wherever it stands (`Bearer eyJ…`), as a header list's value. */
-const SCHEME_TOKEN = /\b((?:bearer|basic)[ \t]+)(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{8,}/gi
+/**
+ * A scheme's token wherever it stands (`Bearer eyJ…`), as a header list's value: the scheme
+ * spelt as HTTP spells it, before a value of a credential's shape, so that `basic arithmetic`
+ * and `Bearer instruments` are words. After `Authorization:` any case and any value will do.
+ */
+const SCHEME_TOKEN = /\b((?:Bearer|Basic)[ \t]+)(?!\[REDACTED\])([A-Za-z0-9._~+/=-]{11,}[A-Za-z0-9_~+/=-])/g
+const HEADER_SCHEME_TOKEN = /\b(authorization[ \t]*:[ \t]*(?:bearer|basic)[ \t]+)(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{8,}/gi
+/** A token's alphabet with a digit or a sign in it, or letters of both cases past the first: not a word. */
+const credentialShaped = (value: string): boolean => /[0-9=+/._-]/.test(value) || (/[A-Z]/.test(value.slice(1)) && /[a-z]/.test(value))
+
+function redactSchemes(text: string): string {
+  return text.replace(HEADER_SCHEME_TOKEN, `$1${REDACTED}`).replace(SCHEME_TOKEN, (all, head: string, value: string) => (credentialShaped(value) ? `${head}${REDACTED}` : all))
+}
 /** A private key's body between its PEM lines; without an END line, the rest of its line and the base64 lines below. */
 const PEM_BODY = /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?:[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----)|[^\n]*(?:\n[ \t+-]*[A-Za-z0-9+/=]{16,}[ \t]*(?=\n|$))*)/g
 /** A URL's user information without a password (a Sentry DSN's key). */

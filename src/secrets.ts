@@ -5,7 +5,7 @@
 //
 // The known secrets are the judge's configured keys (its own and each fallback's),
 // OPENAI_API_KEY and other `*_KEY` / `*_TOKEN` / `*_SECRET` / `*_PASSWORD` variables of
-// the environment, and whatever the app's requests sent in credential headers
+// the environment (guesses by name, matched only whole), and whatever the app's requests sent in credential headers
 // (`authorization`, cookies, `x-api-key` and the like; registered by recordingFetch). Keys a test worker learns reach the
 // process that runs the reporters through the run's coordinator (see judge/secret-sharing.ts).
 import { configGeneration, getConfig } from './config.js'
@@ -47,7 +47,7 @@ export function isCredentialName(name: string): boolean {
 // case-insensitive regex cannot see. Other names never reach the judge, so clean text stays cheap.
 const NAME = String.raw`[A-Za-z0-9_-]*?(?:key|token|secret|password|passwd|signature|credentials?|authorization|cookie|bearer)`
 /** The same fields as JSON text, for raw replies and messages that are not parsed. */
-const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(${NAME})"\s*:\s*")(?:[^"\\]|\\.)*"`, 'gi')
+const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(${NAME})"\s*:\s*")((?:[^"\\]|\\.)*)"`, 'gi')
 /** Any field in serialised data: as a key, or as JSON text inside a string. */
 const JSON_KEY = new RegExp(String.raw`\\?"(${NAME})\\?"\s*:`, 'gi')
 /** A header as a name/value pair, `"name": "Authorization"`, in serialised data. */
@@ -77,6 +77,13 @@ let fromEnvironment: string[] | undefined
 function qualifies(value: string): boolean {
   return value.length >= MIN_SECRET_LENGTH && !/\s/.test(value)
 }
+
+/**
+ * An environment value is taken for a key by its variable's name alone, and such names
+ * also hold file paths (`GOOGLE_APPLICATION_CREDENTIALS`) and labels (`CACHE_KEY`): a path
+ * is not a key, and a label is only matched whole (see environmentPattern).
+ */
+const environmentQualifies = (value: string): boolean => qualifies(value) && !/[/\\]/.test(value)
 
 /**
  * Adds a value to the secrets redacted from everything assay writes or prints. Values
@@ -131,7 +138,7 @@ export function resetSecrets(): void {
 // more than the redaction. OPENAI_API_KEY, the one assay itself reads, is looked up each time.
 function environmentSecrets(): string[] {
   fromEnvironment ??= Object.entries(process.env)
-    .filter(([name, value]) => SECRET_ENV_NAME.test(name) && value !== undefined && qualifies(value))
+    .filter(([name, value]) => SECRET_ENV_NAME.test(name) && value !== undefined && environmentQualifies(value))
     .map(([, value]) => value!)
   return fromEnvironment
 }
@@ -161,14 +168,19 @@ function cutShort(secret: string): string {
 let cached: { signature: string; pattern: RegExp | undefined; known: readonly string[] } | undefined
 
 /**
- * Every secret this process knows: the registered ones, the environment's, and the judge's
- * configured keys. A test worker hands them to the process that runs the reporters.
+ * The secrets this process was told of: the registered ones, OPENAI_API_KEY and the judge's
+ * configured keys. A test worker hands them to the process that runs the reporters, which
+ * reads the same environment itself. Values guessed from other environment variables'
+ * names are not among them: they are matched only whole (see environmentSecrets).
  */
 export function knownSecrets(): string[] {
   const judge = getConfig().judge
-  const all = [...registry.keys, ...environmentSecrets(), process.env.OPENAI_API_KEY, judge.apiKey, ...judge.fallback.map((f) => f.apiKey)]
+  const all = [...registry.keys, process.env.OPENAI_API_KEY, judge.apiKey, ...judge.fallback.map((f) => f.apiKey)]
   return [...new Set(all.filter((s): s is string => s !== undefined && qualifies(s)))]
 }
+
+/** Where a guessed value may stand: as a token of its own, never inside a longer word or id. */
+const wholeToken = (forms: string[]): string => `(?<![A-Za-z0-9_-])(?:${forms.join('|')})(?![A-Za-z0-9_-])`
 
 /** One regex of every form of every known secret, rebuilt only when the set changes. */
 function secretPattern(): RegExp | undefined {
@@ -177,9 +189,12 @@ function secretPattern(): RegExp | undefined {
   const all = new Set<string>()
   const known = knownSecrets()
   for (const s of known) for (const v of variants(s)) all.add(v)
+  const guessed = new Set<string>()
+  for (const s of environmentSecrets()) if (!known.includes(s)) for (const v of variants(s)) if (!all.has(v)) guessed.add(v)
+  const longestFirst = (forms: Set<string>) => [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp)
   // Longest first, so a longer form (an escaped one) wins over a shorter one it contains;
   // cut-short forms match only before an ellipsis, so they go first.
-  const alternatives = [...known.map(cutShort), ...[...all].sort((a, b) => b.length - a.length).map(escapeRegExp)]
+  const alternatives = [...known.map(cutShort), ...longestFirst(all), ...(guessed.size ? [wholeToken(longestFirst(guessed))] : [])]
   cached = { signature, pattern: alternatives.length ? new RegExp(alternatives.join('|'), 'g') : undefined, known }
   return cached.pattern
 }
@@ -206,10 +221,19 @@ export function redact(text: string): string {
   return redactWith(secretPattern(), text)
 }
 
-function redactWith(pattern: RegExp | undefined, text: string): string {
+/**
+ * {@link redact}, with the JSON fields whose value is redacted chosen by `isCredential`
+ * (given the field's name and its value as written) instead of {@link isCredentialName}:
+ * for printed text, which judges names more narrowly (see secret-text.ts).
+ */
+export function redactFields(text: string, isCredential: (name: string, value: string) => boolean): string {
+  return redactWith(secretPattern(), text, isCredential)
+}
+
+function redactWith(pattern: RegExp | undefined, text: string, isCredential: (name: string, value: string) => boolean = isCredentialName): string {
   let clean = pattern ? text.replace(pattern, REDACTED) : text
   if (clean.includes('://')) clean = clean.replace(URL_PASSWORD, `$1${REDACTED}@`)
-  return clean.includes('"') ? clean.replace(CREDENTIAL_JSON_FIELD, (all, head: string, name: string) => (isCredentialName(name) ? `${head}${REDACTED}"` : all)) : clean
+  return clean.includes('"') ? clean.replace(CREDENTIAL_JSON_FIELD, (all, head: string, name: string, value: string) => (isCredential(name, value) ? `${head}${REDACTED}"` : all)) : clean
 }
 
 /**

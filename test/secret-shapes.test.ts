@@ -13,7 +13,7 @@ const SHAPES: [string, string][] = [
   ['GitHub OAuth token', 'gho_0123456789abcdefGHIJKLmnopqrstuv'],
   ['GitHub fine-grained token', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123'],
   ['AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
-  ['AWS temporary key id', 'ASIAQWERTYUIOP123456'],
+  ['AWS temporary key id', 'ASIAQWERTYUIOP234567'],
   ['Stripe live secret key', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'],
   ['Stripe restricted key', 'rk_live_51H8a9bC2dE3fG4hI5jK6'],
   ['Stripe test key', 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'],

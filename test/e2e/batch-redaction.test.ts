@@ -51,5 +51,27 @@ test('a token of a known shape', () => { expect('${GITHUB_TOKEN}').toBe('') })
         for (const part of [KEY.slice(5), KEY.slice(1, 25), KEY.toUpperCase().slice(3), KEY.slice(0, 20), GITHUB_TOKEN.slice(4)]) expect(plain, `${part} (colour: ${color})`).not.toContain(part)
       }
     })
+
+    test('ordinary names, data fields and paths are printed, and a short key changed in the middle is not', async () => {
+      // A gateway key too short for two near-copy windows; a cache label and a credentials
+      // file's path guessed as keys from their variables' names. Every test fails, so that
+      // every runner prints its name.
+      const SHORT = 'gw-9f8e7d6c5b4a39281706'
+      project.writeTest(
+        'names.test.js',
+        `const KEY = process.env.OPENAI_API_KEY
+test('handles basic arithmetic in refunds', () => { expect({ sort_key: 'created_at', stop_token: '</s>' }).toEqual({ sort_key: 'updated_at', stop_token: '<eos>' }) })
+test('linux-x64-node20 build matrix', () => { expect(1).toBe(2) })
+test('sk-learn-2024-pipeline-classifier returns labels', () => { expect(1).toBe(2) })
+test('a short key changed in the middle', () => { expect(KEY.slice(0, 10) + 'Z' + KEY.slice(11)).toBe(KEY) })
+test('where the credentials are', () => { expect(process.env.GOOGLE_APPLICATION_CREDENTIALS).toBe('') })
+`,
+      )
+      const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: SHORT, CACHE_KEY: 'linux-x64-node20-npm-deps', GOOGLE_APPLICATION_CREDENTIALS: `${project.dir}/gcp-sa.json`, CI: 'true', ASSAY_BATCH_POLL_MS: '20' }
+      const run = await project.run(setup.node(), ['node_modules/assay/bin/assay.mjs', 'batch', ...setup.args, 'names.test.js'], env)
+      expect(run.code, run.output).toBe(1)
+      for (const shown of ['handles basic arithmetic in refunds', 'linux-x64-node20 build matrix', 'sk-learn-2024-pipeline-classifier returns labels', 'created_at', 'updated_at', '<eos>', project.dir]) expect(run.output).toContain(shown)
+      expect(run.output).not.toContain(SHORT.slice(3, 10))
+    })
   })
 }
