@@ -4,6 +4,18 @@
 import { readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
+/**
+ * The line (from 1) where a conflict git left in a text file opens: a `<<<<<<<` line with a
+ * `>>>>>>>` line after it. A template may hold a line of seven `=` (a Markdown heading's
+ * underline) or of seven `<` on its own; only the pair is a merge left unresolved.
+ */
+export function conflictOpening(text: string): number | undefined {
+  const lines = text.split('\n')
+  const open = lines.findIndex((l) => /^<{7}(?:[ \t]|\r?$)/.test(l))
+  if (open < 0) return undefined
+  return lines.slice(open + 1).some((l) => /^>{7}(?:[ \t]|\r?$)/.test(l)) ? open + 1 : undefined
+}
+
 /** The line of `text` (from 1) that is one of git's conflict markers, if any. */
 export function conflictMarkerLine(text: string): number | undefined {
   const i = text.split('\n').findIndex((l) => /^(?:<{7}|\|{7}|={7}|>{7})(?:[ \t]|\r?$)/.test(l))

@@ -10,7 +10,7 @@ import { PromptRegistryError } from './errors.js'
 import { checkVersions } from './check.js'
 import { RegistryFiles, type RegistryState } from './files.js'
 import { checkName, compareVersions, RESERVED, twinKey } from './order.js'
-import { conflictMarkerLine } from './merge.js'
+import { conflictOpening } from './merge.js'
 import { checkFolderLink, contentHashes, EXTENSION, freeVersion, isFolder, MERGETOOL_LEFTOVER, readVersion } from './version-files.js'
 import type { LabelMove, PromptVersionInfo, VersionRegistration } from './types.js'
 
@@ -193,7 +193,7 @@ export class Registry {
       const hash = recorded !== undefined && alike.includes(recorded) ? recorded : alike[0]!
       try {
         const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
-        const marker = conflictMarkerLine(text)
+        const marker = conflictOpening(text)
         if (marker !== undefined) {
           return { ...file, hash, alike, problem: new PromptRegistryError(file.file, `${file.file} holds git's conflict markers (line ${marker}): a merge left it unresolved, so it is not registered or served. Keep one side's content in it and save the other as a new version (e.g. ${this.show(join(folder, `${freeVersion(order, state.labels)}${EXTENSION}`))}), then run again.`) }
         }

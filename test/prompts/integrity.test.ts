@@ -92,16 +92,20 @@ describe('a label bound to the content it was set on', () => {
 
   test('a version file holding git conflict markers (both branches added it) is neither registered nor served, naming the line; the other versions load', async () => {
     const p = project()
-    const conflicted = `${V1.split('\n').slice(0, 4).join('\n')}\n<<<<<<< HEAD\nA text\n=======\nB text\n>>>>>>> b\n`
+    const conflicted = `---\nmodel: m\n---\n<<<<<<< HEAD\nA text\n=======\nB text\n>>>>>>> b\n`
     p.write('s', 'v3', conflicted)
     for (const ref of [undefined, 'v3']) {
       const e = await rejection(prompts.get('s', ref))
       expect(e).toBeInstanceOf(PromptRegistryError)
-      expect(e.message).toContain(`${join(p.dir, 's', 'v3.prompt')} holds git's conflict markers (line 5): a merge left it unresolved, so it is not registered or served.`)
+      expect(e.message).toContain(`${join(p.dir, 's', 'v3.prompt')} holds git's conflict markers (line 4): a merge left it unresolved, so it is not registered or served.`)
     }
     expect((await prompts.get('s', 'v1')).version).toBe('v1')
     expect((await p.assay('list')).status).toBe(1)
     expect(p.labels().versions.v3).toBeUndefined()
+    // A Markdown heading underlined with seven "=", or a lone line of "<", is ordinary text.
+    const heading = `---\nmodel: m\n---\nSummary\n=======\n<<<<<<<\n{{text}}\n`
+    p.write('s', 'v4', heading)
+    expect((await prompts.get('s', 'v4')).template).toContain('=======')
   })
 
   test('a version whose file and registered hash were both edited is not served under a label set on the old content, on CI too; moving the label again records the new hash', async () => {
