@@ -1,30 +1,18 @@
 // forget's guard for released versions holds when the registry folder or a prompt's folder
 // has moved since the last commit: HEAD is asked for the version's registration wherever its
 // labels.json was committed, not only at the folder's current path.
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { main } from '../../src/cli/prompts.js'
 import { parseState } from '../../src/prompts/files.js'
-import { tempProject, V1, V2 } from './helpers.js'
+import { A, B, gitProject, sha, V1, V2 } from './helpers.js'
 
-const A = '---\nmodel: m\n---\nA text {{text}}\n'
-const B = '---\nmodel: m\n---\nB text {{text}}\n'
-const sha = (text: string) => execFileSync('sha256sum', { input: text }).toString().slice(0, 64)
 
 /** A git repository with v1 and v2 of prompt s registered (no label) and committed under prompts/. */
 async function committed() {
-  const p = tempProject()
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd: p.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-  const assay = async (...args: string[]) => {
-    let stdout = ''
-    let stderr = ''
-    const status = await main(args, { cwd: p.root, env: { CI: '' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } })
-    return { status, stdout, stderr }
-  }
+  const p = gitProject()
+  const { git, assay } = p
   const versions = (labelsPath: string) => parseState(readFileSync(join(p.root, labelsPath), 'utf8'), 'labels.json').versions
-  git('init', '-q')
   p.write('s', 'v1', V1)
   p.write('s', 'v2', V2)
   expect((await assay('list')).status).toBe(0)

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { onTestFinished, vi } from 'vitest'
+import { main } from '../../src/cli/prompts.js'
 
 /** The summarizer's first version, with the frontmatter fields a registry file carries. */
 export const V1 = `---
@@ -68,4 +70,33 @@ export async function rejection(call: Promise<unknown>): Promise<Error> {
     return e as Error
   }
   throw new Error('expected a rejection, but the call resolved')
+}
+
+/** Two small versions with different content, for branches that each add one. */
+export const A = '---\nmodel: m\n---\nA text {{text}}\n'
+export const B = '---\nmodel: m\n---\nB text {{text}}\n'
+
+/** The sha256 of a text, in hex, as `sha256sum` gives it. */
+export const sha = (text: string): string => execFileSync('sha256sum', { input: text }).toString().slice(0, 64)
+
+/**
+ * A temporary project in a fresh git repository: `git` runs git there (a fixed author, no
+ * hooks, no signing), `assay` runs `npx assay prompts` there outside CI, and `commit` adds
+ * everything and commits it.
+ */
+export function gitProject() {
+  const p = tempProject()
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd: p.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  const assay = async (...args: string[]) => {
+    let stdout = ''
+    let stderr = ''
+    const status = await main(args, { cwd: p.root, env: { CI: '' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } })
+    return { status, stdout, stderr }
+  }
+  const commit = (message: string) => {
+    git('add', '-A')
+    git('commit', '-qm', message)
+  }
+  git('init', '-q')
+  return { ...p, git, assay, commit }
 }

@@ -1,34 +1,19 @@
 // `assay prompts merge` and `merge-driver` in a real git repository: two branches that each
 // register a new version conflict in labels.json under git's line merge (both insert after
 // the same last entry), and the command, or the driver git runs itself, keeps both.
-import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
 import { main } from '../../src/cli/prompts.js'
 import { prompts } from '../../src/index.js'
-import { tempProject, V1, V2 } from './helpers.js'
+import { A, B, gitProject, sha, V1, V2 } from './helpers.js'
 
-const A = '---\nmodel: m\n---\nA text {{text}}\n'
-const B = '---\nmodel: m\n---\nB text {{text}}\n'
-const sha = (text: string) => execFileSync('sha256sum', { input: text }).toString().slice(0, 64)
 
 /** A repository with v1 and v2 of prompt s registered and committed, production on v1, and a branch b from there. */
 async function repository() {
-  const p = tempProject()
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd: p.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-  const assay = async (...args: string[]) => {
-    let stdout = ''
-    let stderr = ''
-    const status = await main(args, { cwd: p.root, env: { CI: '' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } })
-    return { status, stdout, stderr }
-  }
-  const commit = (message: string) => {
-    git('add', '-A')
-    git('commit', '-qm', message)
-  }
+  const p = gitProject()
+  const { git, assay, commit } = p
   const labelsPath = join(p.dir, 's', 'labels.json')
-  git('init', '-q')
   writeFileSync(join(p.root, '.gitattributes'), 'prompts/**/history.jsonl merge=union\n')
   p.write('s', 'v1', V1)
   p.write('s', 'v2', V2)

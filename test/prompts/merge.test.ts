@@ -2,36 +2,21 @@
 // two branches' moves and registrations become (one label and one version a line), each
 // label is served only with the content it was set on, a `git revert` is an undo like any
 // other, a committed version cannot be forgotten, and an update's journal stays in .git.
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, test, vi } from 'vitest'
-import { main } from '../../src/cli/prompts.js'
 import { prompts, PromptRegistryError } from '../../src/index.js'
 import { journalPath, parseState } from '../../src/prompts/files.js'
-import { rejection, tempProject, V1, V2 } from './helpers.js'
+import { A, B, gitProject, rejection, sha, tempProject, V1, V2 } from './helpers.js'
 
-const A = '---\nmodel: m\n---\nA text {{text}}\n'
-const B = '---\nmodel: m\n---\nB text {{text}}\n'
-const sha = (text: string) => execFileSync('sha256sum', { input: text }).toString().slice(0, 64)
 
 function repository() {
-  const p = tempProject()
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd: p.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-  const assay = async (...args: string[]) => {
-    let stdout = ''
-    let stderr = ''
-    const status = await main(args, { cwd: p.root, env: { CI: '' }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } })
-    return { status, stdout, stderr }
-  }
-  const commit = (message: string) => {
-    git('add', '-A')
-    git('commit', '-qm', message)
-  }
+  const p = gitProject()
+  const { git, assay, commit } = p
   const labelsPath = join(p.dir, 's', 'labels.json')
   const labels = () => parseState(readFileSync(labelsPath, 'utf8'), 'labels.json')
-  git('init', '-q')
   // The history is an audit log both sides append to: git keeps both sides' lines.
   writeFileSync(join(p.root, '.gitattributes'), 'prompts/**/history.jsonl merge=union\n')
   return { ...p, git, assay, commit, labelsPath, labels }
