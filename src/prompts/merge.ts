@@ -6,14 +6,26 @@ import { dirname, join, resolve } from 'node:path'
 
 /**
  * The line (from 1) where a conflict git left in a text file opens: a `<<<<<<<` line with a
- * `>>>>>>>` line after it. A template may hold a line of seven `=` (a Markdown heading's
- * underline) or of seven `<` on its own; only the pair is a merge left unresolved.
+ * `=======` and then a `>>>>>>>` line after it, outside fenced code. A template may hold a line
+ * of seven `=` (a Markdown heading's underline) or of seven `<` on its own, or show a conflict
+ * as an example in a code fence; only a whole block in the text itself is a merge left unresolved.
  */
 export function conflictOpening(text: string): number | undefined {
-  const lines = text.split('\n')
-  const open = lines.findIndex((l) => /^<{7}(?:[ \t]|\r?$)/.test(l))
-  if (open < 0) return undefined
-  return lines.slice(open + 1).some((l) => /^>{7}(?:[ \t]|\r?$)/.test(l)) ? open + 1 : undefined
+  let fence: string | undefined
+  let open: number | undefined
+  let middle = false
+  for (const [i, line] of text.split('\n').entries()) {
+    const mark = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1]
+    if (mark !== undefined && (fence === undefined || (mark[0] === fence[0] && mark.length >= fence.length))) {
+      fence = fence === undefined ? mark : undefined
+      continue
+    }
+    if (fence !== undefined) continue
+    if (/^<{7}(?:[ \t]|\r?$)/.test(line)) [open, middle] = [i + 1, false]
+    else if (open !== undefined && /^={7}\r?$/.test(line)) middle = true
+    else if (open !== undefined && middle && /^>{7}(?:[ \t]|\r?$)/.test(line)) return open
+  }
+  return undefined
 }
 
 /** The line of `text` (from 1) that is one of git's conflict markers, if any. */

@@ -193,7 +193,8 @@ export class Registry {
       const hash = recorded !== undefined && alike.includes(recorded) ? recorded : alike[0]!
       try {
         const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
-        const marker = conflictOpening(text)
+        // A registered version was frozen as it is: markers in it were reviewed text then.
+        const marker = recorded === undefined ? conflictOpening(text) : undefined
         if (marker !== undefined) {
           return { ...file, hash, alike, problem: new PromptRegistryError(file.file, `${file.file} holds git's conflict markers (line ${marker}): a merge left it unresolved, so it is not registered or served. Keep one side's content in it and save the other as a new version (e.g. ${this.show(join(folder, `${freeVersion(order, state.labels)}${EXTENSION}`))}), then run again.`) }
         }

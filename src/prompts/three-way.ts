@@ -30,7 +30,10 @@ export interface RegistryMerge {
 const shortHash = (hash: string | undefined) => (hash === undefined ? 'no recorded hash' : `sha256 ${hash.slice(0, 12)}`)
 const labelWords = (e: LabelEntry | undefined) => (e === undefined ? '(not set)' : `${e.version} (${shortHash(e.sha256)})`)
 const versionWords = (h: string | undefined) => (h === undefined ? '(not registered)' : shortHash(h))
-const sameLabel = (a: LabelEntry | undefined, b: LabelEntry | undefined) => a === b || (a !== undefined && b !== undefined && a.version === b.version && a.sha256 === b.sha256)
+// An older-format entry (a bare version name, no hash) and the same version with a hash are
+// one label: the hash is what the registry's upgrade of that file added, not a move.
+const sameLabel = (a: LabelEntry | undefined, b: LabelEntry | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.version === b.version && (a.sha256 === b.sha256 || a.sha256 === undefined || b.sha256 === undefined))
 const sameVersion = (a: string | undefined, b: string | undefined) => a === b
 
 function mergeMap<T>(
@@ -81,6 +84,13 @@ export function mergeStates(
     return pick(side, o, t)
   })
   const versions = mergeMap(base.versions, ours.versions, theirs.versions, sameVersion, (k, o, t) => pick(versionSide(k, o, t), o, t))
+  // Where the kept entry is a bare name and a side holds the same version with its hash, the
+  // bound one is kept, as that side's registry bound it.
+  for (const [key, kept] of Object.entries(labels.merged)) {
+    if (kept.sha256 !== undefined) continue
+    const bound = [ours.labels[key], theirs.labels[key]].find((e) => e !== undefined && e.version === kept.version && e.sha256 !== undefined)
+    if (bound !== undefined) labels.merged[key] = bound
+  }
   const conflicts: StateConflict[] = [
     ...labels.conflicting.map((key) => ({ kind: 'label' as const, key, base: labelWords(base.labels[key]), ours: labelWords(ours.labels[key]), theirs: labelWords(theirs.labels[key]) })),
     ...versions.conflicting.map((key) => ({ kind: 'version' as const, key, base: versionWords(base.versions[key]), ours: versionWords(ours.versions[key]), theirs: versionWords(theirs.versions[key]) })),

@@ -102,10 +102,30 @@ describe('a label bound to the content it was set on', () => {
     expect((await prompts.get('s', 'v1')).version).toBe('v1')
     expect((await p.assay('list')).status).toBe(1)
     expect(p.labels().versions.v3).toBeUndefined()
-    // A Markdown heading underlined with seven "=", or a lone line of "<", is ordinary text.
-    const heading = `---\nmodel: m\n---\nSummary\n=======\n<<<<<<<\n{{text}}\n`
-    p.write('s', 'v4', heading)
-    expect((await prompts.get('s', 'v4')).template).toContain('=======')
+    // A Markdown heading underlined with seven "=", a lone line of "<", or a conflict shown as
+    // an example in a code fence is ordinary text.
+    const ordinary = [
+      `---\nmodel: m\n---\nSummary\n=======\n<<<<<<<\n{{text}}\n`,
+      `---\nmodel: m\n---\nResolve this:\n\`\`\`\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> main\n\`\`\`\n{{text}}\n`,
+      `---\nmodel: m\n---\n>>>>>>> quoted\n=======\n{{text}}\n`,
+    ]
+    for (const [i, text] of ordinary.entries()) {
+      p.write('s', `v${4 + i}`, text)
+      expect((await prompts.get('s', `v${4 + i}`)).version).toBe(`v${4 + i}`)
+    }
+  })
+
+  test('a registered version is not refused for lines that look like conflict markers: it was frozen as it is', async () => {
+    const p = project()
+    const example = `---\nmodel: m\n---\n<<<<<<< HEAD\nA text\n=======\nB text\n>>>>>>> b\n{{text}}\n`
+    expect((await p.assay('list')).status).toBe(0)
+    p.write('s', 'v3', example)
+    p.setLabels((d) => {
+      d.versions.v3 = sha(example)
+      d.labels.production = { version: 'v3', sha256: sha(example) }
+    })
+    vi.stubEnv('CI', 'true')
+    expect((await prompts.get('s')).version).toBe('v3')
   })
 
   test('a version whose file and registered hash were both edited is not served under a label set on the old content, on CI too; moving the label again records the new hash', async () => {

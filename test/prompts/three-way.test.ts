@@ -42,6 +42,18 @@ describe('mergeStates', () => {
     }
   })
 
+  test('a side whose registry only upgraded an older-format label (bare name → the same version with a hash) did not move it: the other side\'s move is taken, and an unmoved label keeps its hash', () => {
+    const bare = (labels: Record<string, string>): RegistryState => ({ labels: Object.assign(Object.create(null), Object.fromEntries(Object.entries(labels).map(([k, version]) => [k, { version, sha256: undefined }]))), versions: base.versions })
+    const upgraded = state({ production: ['v1', H1], staging: ['v2', H2] }, { v1: H1, v2: H2 })
+    const m = mergeStates(bare({ production: 'v1', staging: 'v2' }), upgraded, bare({ production: 'v2', staging: 'v2' }))
+    expect(m.conflicts).toEqual([])
+    expect({ ...m.state.labels }).toEqual({ production: { version: 'v2', sha256: undefined }, staging: { version: 'v2', sha256: H2 } })
+    // The other way round, too.
+    const back = mergeStates(bare({ production: 'v1', staging: 'v2' }), bare({ production: 'v2', staging: 'v2' }), upgraded)
+    expect(back.conflicts).toEqual([])
+    expect({ ...back.state.labels }).toEqual({ production: { version: 'v2', sha256: undefined }, staging: { version: 'v2', sha256: H2 } })
+  })
+
   test('the same addition on both sides is kept once', () => {
     const both = state({ production: ['v1', H1], staging: ['v3', H3] }, { v1: H1, v2: H2, v3: H3 })
     const m = mergeStates(base, both, both)
