@@ -140,36 +140,12 @@ export function isPlainProse(text: string): boolean {
   return !NOT_PROSE.some((mark) => mark.test(visible))
 }
 
-// The two social phrases read as one: neither is a technical term, and each is matched with
-// its case as written, as whole words opening a sentence or a clause, so "thank you all" and
-// "I want to thank you" keep their grammar.
-const THANK_YOU = /(?<=^|[.!?,] )([Tt])hank you(?=[ .!,]|$)/gmu
-// "Glad to help" for "Happy to help": only before "to", at a sentence's start or after "I am",
-// "we are" and their contractions, so no negation or other word can stand between.
-const HAPPY_TO = /(?<=^|[.!?] |\b(?:I'm|I am|[Ww]e're|[Ww]e are|[Ww]e will be|[Ww]e'll be|I will be|I'll be) )([Hh]appy|[Gg]lad|[Pp]leased)(?= to )/gmu
-
-/** A line ending a sentence: the break after it is the space between two sentences. */
-const ENDS_SENTENCE = /[\p{L}\p{N})][.!?]$/u
-const OPENS_SENTENCE = /^\p{Lu}/u
-
 function foldProse(text: string): string {
-  // A hint beside a space or a line's end shows nothing between words; inside a word it may
-  // split a token for a model's reading, so it stays there.
-  let folded = text.replace(HINTS_BESIDE_SPACE, '')
-  folded = folded.replace(/\u00A0/g, ' ').replace(/(?<=\S) {2}(?=\S)/g, ' ')
-  // A line break or a blank line between two sentences reads as a space. Never beside a line
-  // holding a colon, which may be a `key: value` line of data.
-  const parts = folded.split(/(\n+)/)
-  folded = parts
-    .map((part, i) => {
-      if (i % 2 === 0) return part
-      const before = parts[i - 1]!
-      const after = parts[i + 1]!
-      const joins = part.length <= 2 && ENDS_SENTENCE.test(before) && OPENS_SENTENCE.test(after) && !before.includes(':') && !after.includes(':')
-      return joins ? ' ' : part
-    })
-    .join('')
-  return folded.replace(THANK_YOU, '$1hanks').replace(HAPPY_TO, (word: string) => (word[0] === word[0]!.toUpperCase() ? 'Happy' : 'happy'))
+  // A hint beside a space shows nothing between words; inside a word it may split a token for
+  // a model's reading, so it stays there. Line breaks are kept: two lines can be two commands
+  // (PowerShell, cmd) that read as prose, or a poem's lines.
+  const folded = text.replace(HINTS_BESIDE_SPACE, '')
+  return folded.replace(/\u00A0/g, ' ').replace(/(?<=\S) {2}(?=\S)/g, ' ')
 }
 
 /** The first word of a text compared as written; it holds a space, so no prose word equals it. */
@@ -179,17 +155,15 @@ export const AS_WRITTEN = 'as written:'
  * The words of `text` for the guard's word-by-word comparison. Every text is read in Unicode
  * NFC (canonical composition, so `≠` stays `≠` and `würde` stays `würde`) with CRLF as LF.
  * A text that is not plain prose (see `isPlainProse`) is compared exactly as that, its words
- * led by `AS_WRITTEN`. Plain prose is folded only where a reader sees the same sentences:
- * two spaces or a no-break space between words as one space, a line-break hint (zero-width
- * space, word joiner, byte-order mark, soft hyphen) beside a space dropped, a line break or a
- * blank line after a sentence's `.`, `?` or `!` before a capital read as a space (not beside
- * a line with a colon), and "Thank you" as "Thanks" and "glad"/"pleased" to as "happy to"
- * where they open a sentence. Case and punctuation are kept: `No, charges apply.` is not
- * `No charges apply.`, `MBps` is not `Mbps`, `n!` is not `n.`.
+ * led by `AS_WRITTEN`. Plain prose is folded only in its spacing between words: two spaces or
+ * a no-break space as one space, and a line-break hint (zero-width space, word joiner,
+ * byte-order mark, soft hyphen) beside a space dropped. Words, case, punctuation and line
+ * breaks are kept: `No, charges apply.` is not `No charges apply.`, `MBps` is not `Mbps`,
+ * `Thank you` is not `Thanks`, and two lines are not one.
  *
  * @example
  * ```ts
- * literalWords('Thank you, the total is $50.') // ['Thanks,', 'the', 'total', 'is', '$50.']
+ * literalWords('Thank you,  the total is $50.') // ['Thank', 'you,', 'the', 'total', 'is', '$50.']
  * literalWords('x = 1') // ['as written:', 'x', '=', '1']
  * ```
  */

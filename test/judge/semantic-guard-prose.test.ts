@@ -153,24 +153,32 @@ describe('invisible characters and line separators are kept inside words and in 
   ])('%j / %j', refused)
 })
 
-describe('plain prose still agrees across spacing and the two social phrases', () => {
+describe('plain prose still agrees across spacing between words', () => {
   test.each([
     ['two spaces between words', 'Your refund is approved.', 'Your  refund is  approved.'],
     ['two spaces after a full stop', 'Refund approved. Shipping denied.', 'Refund approved.  Shipping denied.'],
     ['a no-break space', 'Your refund of $40 is approved.', 'Your refund of\u00A0$40 is approved.'],
-    ['a line break after a full stop', 'Refund approved. Shipping denied.', 'Refund approved.\nShipping denied.'],
-    ['a paragraph break after a full stop', 'Refund approved. Shipping denied.', 'Refund approved.\n\nShipping denied.'],
-    ['a paragraph break after a question', 'Is it approved? Yes, it is.', 'Is it approved?\n\nYes, it is.'],
     ['a break hint beside a space', 'Refund approved. Thanks.', 'Refund approved.\u200B Thanks.'],
     ['a byte-order mark opening the text', 'Refund approved.', '\uFEFFRefund approved.'],
     ['a run of hints before a space', 'Refund approved. Thanks.', 'Refund approved.\u200B\uFEFF\u00AD Thanks.'],
+  ])('%s', (_name, a, b) => agreed(a, b))
+})
+
+// Each of these once read as one: a rubric about lines (a poem, a commit message), about
+// exact wording (a formal register, "reply in two words"), or two commands on two lines of a
+// language that reads as prose (PowerShell, cmd) tells them apart.
+describe('line breaks and wording are kept, even in plain prose', () => {
+  test.each([
+    ['a line break after a full stop', 'Refund approved. Shipping denied.', 'Refund approved.\nShipping denied.'],
+    ['a paragraph break after a full stop', 'Refund approved. Shipping denied.', 'Refund approved.\n\nShipping denied.'],
+    ['a paragraph break after a question', 'Is it approved? Yes, it is.', 'Is it approved?\n\nYes, it is.'],
+    ['two PowerShell commands and one', 'Write-Host Removing the old build.\nRemove-Item build -Recurse -Force', 'Write-Host Removing the old build. Remove-Item build -Recurse -Force'],
+    ['a haiku and its one line', 'The moon is bright.\nThe river sleeps.\nA frog jumps in.', 'The moon is bright. The river sleeps. A frog jumps in.'],
     ['thank you / thanks', 'Thank you for writing. Your refund is approved.', 'Thanks for writing. Your refund is approved.'],
-    ['thank you / thanks after a comma', 'Hi Ann, thank you for writing.', 'Hi Ann, thanks for writing.'],
-    ['thank you / thanks alone', 'Your refund is approved. Thank you!', 'Your refund is approved. Thanks!'],
+    ['thank you / thanks, two words', 'Thank you.', 'Thanks.'],
     ['happy / glad to', 'We are happy to help.', 'We are glad to help.'],
     ['happy / pleased to, opening a sentence', 'Refund approved. Happy to help.', 'Refund approved. Pleased to help.'],
-    ['happy / glad to after I\u2019m', "I'm happy to help.", "I'm glad to help."],
-  ])('%s', (_name, a, b) => agreed(a, b))
+  ])('%s', (_name, a, b) => refused(a, b))
 })
 
 describe('what counts as plain prose', () => {
@@ -208,7 +216,7 @@ describe('what counts as plain prose', () => {
   test('a text that is not prose is compared exactly as written, and never equals a prose text', () => {
     expect(literalWords('if x:\n    return 1')).toEqual(['as written:', 'if', 'x:\n', '', '', '', 'return', '1'])
     expect(literalWords('x = 1\r\ny = 2')).toEqual(['as written:', 'x', '=', '1\ny', '=', '2'])
-    expect(literalWords('Thank you, the total is $50.')).toEqual(['Thanks,', 'the', 'total', 'is', '$50.'])
+    expect(literalWords('Thank you,  the total is $50.')).toEqual(['Thank', 'you,', 'the', 'total', 'is', '$50.'])
     refused('REM', '\u200BREM')
     refused('x {', 'as written: x {')
   })

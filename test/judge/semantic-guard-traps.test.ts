@@ -144,8 +144,8 @@ describe('a word the guard has no list for is a difference, unless it is known t
   test.each([
     ['thank you / thanks', 'Thank you for writing. Your refund is approved.', 'Thanks for writing. Your refund is approved.'],
     ['happy / glad', 'We are happy to help.', 'We are glad to help.'],
-  ])('%s agrees', (_name, a, b) => {
-    expect(guard(a, b)).toEqual({ agree: true })
+  ])('%s is a rewording, refused', (_name, a, b) => {
+    expect(guard(a, b)).toMatchObject({ agree: false })
   })
 })
 
@@ -239,8 +239,9 @@ describe('code and structured text: operators, brackets and indentation count', 
     ['ok = a && b', 'ok = a || b'],
   ])('%s / %s', refused)
 
-  test('in prose two spaces are one and a paragraph break after a sentence is a space; code keeps every space', () => {
-    expect(guard('Refund approved.\n\nThanks for waiting.', 'Refund  approved. Thanks  for waiting.')).toEqual({ agree: true })
+  test('in prose two spaces are one, and a paragraph break is kept; code keeps every space', () => {
+    expect(guard('Refund approved. Thanks for waiting.', 'Refund  approved. Thanks  for waiting.')).toEqual({ agree: true })
+    expect(guard('Refund approved.\n\nThanks for waiting.', 'Refund approved. Thanks for waiting.')).toMatchObject({ agree: false })
     expect(outputFacts('if x:\n    return 1').words).toEqual(['as written:', 'if', 'x:\n', '', '', '', 'return', '1'])
   })
 })
@@ -268,9 +269,7 @@ describe('punctuation is dropped only where prose ends a word', () => {
     ['Thanks, the refund is approved!', 'Thanks, the refund is approved.'],
   ])('%j / %j: punctuation and line breaks inside a sentence are kept', refused)
 
-  test.each([
-    ['Refund approved.\nThanks for waiting.', 'Refund approved. Thanks for waiting.'],
-  ])('%j / %j agree', (a, b) => expect(guard(a, b)).toEqual({ agree: true }))
+  test.each([['Refund approved.\nThanks for waiting.', 'Refund approved. Thanks for waiting.']])('%j / %j: a line break between sentences is kept too', refused)
 })
 
 describe('case is kept: units, substances and codes differ by case alone', () => {

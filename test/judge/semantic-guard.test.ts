@@ -9,7 +9,6 @@ const base = 'Hi Maria, your refund of $40 for order A-1234 was approved on Marc
 describe('outputs that say the same thing agree', () => {
   test.each([
     ['extra whitespace', 'Hi  Maria, your refund of $40 for order A-1234 was approved on March 5  and will reach your Visa card within 5 business\u00A0days.'],
-    ['a thanks for a thank you', `Thank you for writing. ${base}`, `Thanks for writing. ${base}`],
   ])('%s', (_name, other, first = base) => {
     expect(guard(first, other)).toEqual({ agree: true })
   })
