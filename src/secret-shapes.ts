@@ -118,8 +118,9 @@ function nearIndex(keys: readonly string[]): NearIndex {
   const extra = new Set<string>()
   const byLength: NearIndex['byLength'] = new Map()
   for (const key of keys) {
+    const folded = foldText(key)
     const edits = maxEdits(key.length)
-    for (let n = key.length - edits; edits > 0 && n <= key.length + edits; n++) byLength.set(n, [...(byLength.get(n) ?? []), { key: foldText(key), edits }])
+    for (let n = key.length - edits; edits > 0 && n <= key.length + edits; n++) byLength.set(n, [...(byLength.get(n) ?? []), { key: folded, edits }])
     const width = nearCopyWindow(key.length)
     let group = byWidth.get(width)
     if (!group) {
@@ -127,7 +128,6 @@ function nearIndex(keys: readonly string[]): NearIndex {
       for (let i = 1; i < width; i++) top = Math.imul(top, BASE)
       byWidth.set(width, (group = { width, table: new Uint8Array(1 << TABLE_BITS), windows: new Map(), top }))
     }
-    const folded = foldText(key)
     for (let i = 0; i + width <= folded.length; i++) {
       const h = hashOf(folded, i, width)
       group.table[slot(h)] = 1

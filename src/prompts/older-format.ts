@@ -3,9 +3,8 @@
 // bind a label to whatever the version was last registered with, even a rewrite made after
 // the move; the move's own line in the history recorded the content it was made on. The
 // history is read here only to make a binding stricter, never to serve anything else.
+import { sameName } from './order.js'
 import type { HistoryRecord, LabelEntry } from './state.js'
-
-const same = (a: string, b: string) => a.normalize('NFC') === b.normalize('NFC')
 
 /**
  * Binds each older-format label (label → bare version name) to content: to the hash that
@@ -38,9 +37,9 @@ export function bindOlderLabels(bare: Record<string, string>, versions: Record<s
       out[label] = { version, sha256: undefined, unbound: `the content it was set on is recorded only in the history, and ${unreadable}.` }
       continue
     }
-    const last = records!.findLast((r) => 'label' in r && same(r.label, label))
+    const last = records!.findLast((r) => 'label' in r && sameName(r.label, label))
     if (last === undefined || !('to' in last)) out[label] = { version, sha256: registered }
-    else if (!same(last.to, version)) out[label] = { version, sha256: undefined, unbound: `the history's last move of ${JSON.stringify(label)} went to ${last.to}, not to ${version}, so nothing says which content of ${version} it was set on.` }
+    else if (!sameName(last.to, version)) out[label] = { version, sha256: undefined, unbound: `the history's last move of ${JSON.stringify(label)} went to ${last.to}, not to ${version}, so nothing says which content of ${version} it was set on.` }
     else out[label] = { version, sha256: 'hash' in last && last.hash !== undefined ? last.hash : registered }
   }
   return out

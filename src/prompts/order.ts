@@ -87,6 +87,9 @@ function compareRun(a: Run, b: Run): number {
  * compared as numbers, text by code point, a name that extends another after it. So
  * `v2` < `v2.1` < `v9` < `v10`. Returns 0 for names the order cannot tell apart (`v1`, `v01`).
  */
+/** Whether two names are the same name: equal in Unicode NFC, as a file system may store either form. */
+export const sameName = (a: string, b: string): boolean => a.normalize('NFC') === b.normalize('NFC')
+
 export function compareVersions(a: string, b: string): number {
   const ra = runs(a)
   const rb = runs(b)

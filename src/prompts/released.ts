@@ -7,17 +7,16 @@ import { join, relative } from 'node:path'
 import { PromptRegistryError } from './errors.js'
 import { LABELS_FILE } from './files.js'
 import { repository } from './merge.js'
+import { sameName } from './order.js'
 
 // The versions map's entries as the registry writes them, one a line: "v3": "<sha256>".
 const ENTRY = /^\s*("(?:[^"\\\n]|\\.)*")\s*:\s*"([0-9a-f]{64})"/
-
-const same = (a: string, b: string) => a.normalize('NFC') === b.normalize('NFC')
 
 /** Whether the text of a committed labels.json registers `version` with `hash`, by its JSON or by any of its lines. */
 function registers(text: string, version: string, hash: string): boolean {
   try {
     const versions = (JSON.parse(text) as { versions?: unknown } | null)?.versions
-    if (typeof versions === 'object' && versions !== null && Object.entries(versions).some(([k, v]) => v === hash && same(k, version))) return true
+    if (typeof versions === 'object' && versions !== null && Object.entries(versions).some(([k, v]) => v === hash && sameName(k, version))) return true
   } catch {
     // Not JSON (conflict markers committed, a hand edit): its lines still say what it registers.
   }
@@ -25,7 +24,7 @@ function registers(text: string, version: string, hash: string): boolean {
     const m = ENTRY.exec(line)
     if (m === null || m[2] !== hash) return false
     try {
-      return same(JSON.parse(m[1]!) as string, version)
+      return sameName(JSON.parse(m[1]!) as string, version)
     } catch {
       return false
     }
